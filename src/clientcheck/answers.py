@@ -1,0 +1,193 @@
+"""Reading and validating answers: from YAML / JSON files or stdin, against the questions."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from clientcheck.conditions import suggest
+from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
+from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
+from clientcheck.yamlsrc import YamlError, YMap, parse_text, read_text
+
+Locate = Callable[[str], Mark | None]
+
+_YAML11 = {"y", "yes", "n", "no", "on", "off"}
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def allowed(q: Question, lang: str = "en") -> str:
+    """What a question accepts, in words, for error messages and prompts."""
+    if q.type == "yesno":
+        return "true or false"
+    if q.type in ("choice", "multi"):
+        ids = ", ".join(q.choice_ids)
+        return f"one of: {ids}" if q.type == "choice" else f"a list of: {ids}"
+    if q.type in ("integer", "number"):
+        kind = "a whole number" if q.type == "integer" else "a number"
+        if q.min is not None and q.max is not None:
+            return f"{kind} from {_fmt_num(q.min)} to {_fmt_num(q.max)}"
+        if q.min is not None:
+            return f"{kind} of at least {_fmt_num(q.min)}"
+        if q.max is not None:
+            return f"{kind} of at most {_fmt_num(q.max)}"
+        return kind
+    return "text"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+
+
+def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
+    """Validate one answer; return its canonical value or raise ValueError with the reason."""
+    if value is None or value is UNKNOWN:
+        return UNKNOWN
+    hint = ""
+    if isinstance(value, bool) and raw is not None and raw.lower() in _YAML11:
+        hint = f' (YAML reads {raw} as {_show(value)}; write "{raw}" in quotes)'
+    if q.type == "yesno":
+        if isinstance(value, bool):
+            return value
+    elif q.type == "choice":
+        if isinstance(value, str) and value in q.choice_ids:
+            return value
+        if isinstance(value, str):
+            raise ValueError(f"{_show(value)} is not a choice; expected {allowed(q)}{suggest(value, q.choice_ids)}")
+    elif q.type == "multi":
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list):
+            for item in items:
+                if not isinstance(item, str) or item not in q.choice_ids:
+                    extra = suggest(item, q.choice_ids) if isinstance(item, str) else ""
+                    raise ValueError(f"{_show(item)} is not a choice; expected {allowed(q)}{extra}")
+            return frozenset(items)
+    elif q.type in ("integer", "number"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(f"{value} is not a usable number; expected {allowed(q)}")
+            if q.type == "integer":
+                if isinstance(value, float) and not value.is_integer():
+                    raise ValueError(f"{_show(value)} is not whole; expected {allowed(q)}")
+                value = int(value)
+            if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
+                raise ValueError(f"{_show(value)} is out of range; expected {allowed(q)}")
+            return value
+    elif q.type == "text":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+    raise ValueError(f"expected {allowed(q)}, got {_show(value)}{hint}")
+
+
+def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None) -> Answers:
+    """Check a decoded answers mapping against the questions; every problem in one error."""
+    locate = locate or (lambda key: None)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise AnswersError([ClientcheckError("answers must be a mapping of question id to answer", Mark(origin, 1))])
+    problems: list[ClientcheckError] = []
+    values: dict[str, Any] = {}
+    client: str | None = None
+    raws: Mapping[str, str] = getattr(data, "raw", {})
+    for key, value in data.items():
+        mark = locate(key) or Mark(origin, 0)
+        if not isinstance(key, str):
+            problems.append(ClientcheckError(f"key {key!r} is not a question id", mark))
+            continue
+        if key == CLIENT_KEY:
+            if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
+                problems.append(ClientcheckError("client: expected the client's name as text", mark))
+            elif value is not None:
+                client = str(value)
+            continue
+        q = catalog.questions.get(key)
+        if q is None:
+            problems.append(ClientcheckError(f"unknown question {key!r}{suggest(key, list(catalog.questions))}", mark))
+            continue
+        try:
+            values[key] = coerce(q, value, raws.get(key))
+        except ValueError as exc:
+            problems.append(ClientcheckError(f"{key}: {exc}", mark))
+    if problems:
+        raise AnswersError(problems)
+    return Answers(values, client, origin)
+
+
+def _json_locator(text: str, origin: str) -> Locate:
+    def locate(key: str) -> Mark | None:
+        m = re.search(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)
+        if m is None:
+            return None
+        line = text.count("\n", 0, m.start()) + 1
+        return Mark(origin, line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
+
+    return locate
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"duplicate key {k!r}")
+        out[k] = v
+    return out
+
+
+def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> Answers:
+    """Decode and validate. fmt is "json" or "yaml"; JSON errors keep their line and column."""
+    if fmt == "json":
+        try:
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
+        except json.JSONDecodeError as exc:
+            raise AnswersError(
+                [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]
+            ) from None
+        except ValueError as exc:
+            raise AnswersError([ClientcheckError(str(exc), Mark(origin, 1))]) from None
+        return validate(data, catalog, origin, _json_locator(text, origin))
+    try:
+        data = parse_text(text, origin)
+    except YamlError as exc:
+        raise AnswersError([exc]) from None
+    locate: Locate = data.key_at if isinstance(data, YMap) else (lambda key: None)
+    return validate(data, catalog, origin, locate)
+
+
+def guess_format(name: str, text: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    return "json" if text.lstrip().startswith("{") else "yaml"
+
+
+def read_answers(path: str, catalog: Catalog, fmt: str | None = None) -> Answers:
+    """Read one answers file, or stdin for "-"."""
+    if path == "-":
+        if sys.stdin is None:
+            raise UsageError("no standard input to read answers from")
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise AnswersError([ClientcheckError("standard input is not UTF-8 text", Mark("<stdin>", 1))]) from None
+        origin = "<stdin>"
+    else:
+        try:
+            text = read_text(Path(path))
+        except YamlError as exc:
+            raise AnswersError([exc]) from None
+        origin = path
+    return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog)

@@ -1,0 +1,174 @@
+"""The command line. Parses options, calls the core, and is the one place errors become exit codes.
+
+Commands return an int exit code. _Group.main wraps every invocation (the console script,
+`python -m clientcheck` and CliRunner in tests alike) in one error boundary.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from clientcheck import __version__
+from clientcheck.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ClientcheckError,
+)
+
+if TYPE_CHECKING:
+    from clientcheck.model import Catalog
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on "
+    "(decline by default); 2 = usage or input error; 3 = internal error; 130 = interrupted."
+)
+
+
+def _say(message: str) -> None:
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr closed: nowhere left to say it
+
+
+def run_guarded(body: Callable[[], Any]) -> int:
+    """The error boundary: run a command, turn every outcome into an exit code."""
+    from typer._click.exceptions import ClickException  # click is vendored in typer >= 0.29
+
+    try:
+        rv = body()
+        return EXIT_OK if rv is None else int(rv)
+    except ClientcheckError as exc:
+        for line in str(exc).splitlines():
+            _say(f"clientcheck: error: {line}")
+        return exc.exit_code
+    except ClickException as exc:
+        message = exc.format_message()
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _say(f"clientcheck: error: {message}{hint}")
+        return EXIT_USAGE
+    except (KeyboardInterrupt, typer.Abort):
+        _say("clientcheck: interrupted")
+        return EXIT_INTERRUPTED
+    except typer.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly; point stdout at devnull so the
+        # interpreter's final flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: a bug, said plainly
+        if os.environ.get("CLIENTCHECK_DEBUG"):
+            raise
+        _say(
+            f"clientcheck: internal error: {type(exc).__name__}: {exc}. This is a bug in clientcheck; "
+            "please report it with the command you ran (CLIENTCHECK_DEBUG=1 shows the traceback)."
+        )
+        return EXIT_INTERNAL
+
+
+class _Group(TyperGroup):
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False
+        sys.exit(run_guarded(lambda: super(_Group, self).main(*args, **kwargs)))
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="clientcheck",
+    help="Decide whether to take on a client: answers are checked against red-flag rules. " + EXIT_CODES_HELP,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Lang(StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+class FailOn(StrEnum):
+    caution = "caution"
+    decline = "decline"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"clientcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Decide whether to take on a client."""
+
+
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules", help="Rules file to use instead of the ones in effect (see docs/rules.md).", dir_okay=False
+    ),
+]
+QuestionsOpt = Annotated[
+    Path | None,
+    typer.Option("--questions", help="Questions folder to use instead of the one in effect.", file_okay=False),
+]
+LangOpt = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the output: en or ru (default: from LC_ALL / LANG, else en).")
+]
+
+
+def load_catalog_for(rules: Path | None, questions: Path | None) -> Catalog:
+    """The catalog the options select. Every command loads rules through here."""
+    from clientcheck.loader import load_catalog
+
+    return load_catalog(rules, questions)
+
+
+def language_for(lang: Lang | None) -> str:
+    from clientcheck.i18n import detect_language
+
+    return detect_language(lang.value if lang else None)
+
+
+# Each module registers its commands on `app` when imported; one module per area, so that
+# work on one area does not touch the others.
+_COMMAND_MODULES = ("check",)
+for _name in _COMMAND_MODULES:
+    importlib.import_module(f"clientcheck.commands.{_name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        app(args=argv, prog_name="clientcheck")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    return EXIT_OK

@@ -1,0 +1,611 @@
+"""The rule condition language.
+
+A condition is parsed once, when its file is loaded, by a small recursive-descent parser
+that only knows the grammar below; rule text is never handed to eval/exec. Names, choice
+ids and types are checked against the questions at the same time, on every branch (a typo
+behind ``and`` is found even when evaluation would short-circuit past it). The checked
+tree is then compiled into closures that evaluate with three-valued logic: ``None`` is
+"unknown", and a condition that needs an unknown answer is undecided, not false.
+
+    or_expr   := and_expr ("or" and_expr)*
+    and_expr  := not_expr ("and" not_expr)*
+    not_expr  := "not" not_expr | comparison
+    comparison:= sum [("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not" "in") sum]
+    sum       := product (("+" | "-") product)*
+    product   := unary (("*" | "/") unary)*
+    unary     := "-" unary | atom
+    atom      := NUMBER | STRING | "true" | "false" | NAME | "(" or_expr ")" | "[" items "]"
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MAX_LENGTH = 500
+MAX_DEPTH = 16
+
+Kind = Literal["bool", "number", "text", "choice", "multi", "list"]
+Value = Any  # bool | int | float | str | frozenset[str] | None (unknown)
+Env = Mapping[str, Any]
+Fn = Callable[[Env], Any]
+
+
+class ConditionError(Exception):
+    """A condition that cannot be parsed or does not type-check; ``offset`` is 0-based."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class VarType:
+    """What a question's answer looks like to a condition."""
+
+    kind: Kind
+    choices: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<string>"[^"\\\n]*"|'[^'\\\n]*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>\*\*|==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,|\.|=|%|&&|\|\||!)
+    """,
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+_FORBIDDEN_OPS = {
+    "**": "exponentiation (**) is not allowed",
+    "=": "use == to compare",
+    "%": "% is not allowed",
+    "&&": "use 'and' instead of &&",
+    "||": "use 'or' instead of ||",
+    "!": "use 'not' instead of !",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # number | string | name | keyword | op | end
+    text: str
+    pos: int
+
+
+def tokenize(source: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(source):
+        m = _TOKEN.match(source, pos)
+        if m is None:
+            ch = source[pos]
+            if ch in "\"'":
+                raise ConditionError("unterminated string (strings take no backslashes or line breaks)", pos)
+            raise ConditionError(f"unexpected character {ch!r}", pos)
+        kind = m.lastgroup or ""
+        text = m.group()
+        if kind == "op" and text in _FORBIDDEN_OPS:
+            raise ConditionError(_FORBIDDEN_OPS[text], pos)
+        if kind == "name" and text in _KEYWORDS:
+            kind = "keyword"
+        elif kind == "name" and text in ("True", "False", "None", "null", "AND", "OR", "NOT"):
+            hint = {"True": "true", "False": "false", "AND": "and", "OR": "or", "NOT": "not"}.get(text)
+            msg = f"write {hint!r}" if hint else "there is no null: an unknown answer makes the condition undecided"
+            raise ConditionError(f"{text!r} is not a keyword here; {msg}", pos)
+        if kind != "ws":
+            tokens.append(Token(kind, text, pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(source)))
+    return tokens
+
+
+# ---------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True)
+class Node:
+    pos: int
+
+
+@dataclass(frozen=True)
+class Lit(Node):
+    value: Any  # bool | int | float | str
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class ListLit(Node):
+    items: tuple[Lit, ...]
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    op: Literal["and", "or"]
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # == != < <= > >= in notin
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Arith(Node):
+    op: str  # + - * /
+    left: Node
+    right: Node
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = tokenize(source)
+        self.i = 0
+        self.depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        t = self.tok
+        return t.kind == kind and (text is None or t.text == text)
+
+    def expect_op(self, text: str, context: str) -> Token:
+        if not self.at("op", text):
+            raise ConditionError(f"expected {text!r} {context}, found {self._describe(self.tok)}", self.tok.pos)
+        return self.take()
+
+    @staticmethod
+    def _describe(t: Token) -> str:
+        return "the end of the condition" if t.kind == "end" else repr(t.text)
+
+    def deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"condition is nested deeper than {MAX_DEPTH} levels", pos)
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ConditionError("empty condition", 0)
+        node = self.or_expr()
+        if self.tok.kind != "end":
+            t = self.tok
+            if t.kind == "op" and t.text == "(":
+                raise ConditionError("function calls are not allowed", t.pos)
+            raise ConditionError(f"unexpected {self._describe(t)}; expected 'and', 'or' or the end", t.pos)
+        return node
+
+    def or_expr(self) -> Node:
+        first = self.and_expr()
+        items = [first]
+        while self.at("keyword", "or"):
+            self.take()
+            items.append(self.and_expr())
+        return first if len(items) == 1 else BoolOp(first.pos, "or", tuple(items))
+
+    def and_expr(self) -> Node:
+        first = self.not_expr()
+        items = [first]
+        while self.at("keyword", "and"):
+            self.take()
+            items.append(self.not_expr())
+        return first if len(items) == 1 else BoolOp(first.pos, "and", tuple(items))
+
+    def not_expr(self) -> Node:
+        if self.at("keyword", "not"):
+            t = self.take()
+            self.deeper(t.pos)
+            node = Not(t.pos, self.not_expr())
+            self.depth -= 1
+            return node
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        left = self.sum()
+        t = self.tok
+        if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
+            self.take()
+            return Compare(t.pos, t.text, left, self.sum())
+        if t.kind == "keyword" and t.text == "in":
+            self.take()
+            return Compare(t.pos, "in", left, self.sum())
+        if t.kind == "keyword" and t.text == "not" and self.tokens[self.i + 1].text == "in":
+            self.take()
+            self.take()
+            return Compare(t.pos, "notin", left, self.sum())
+        return left
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            t = self.take()
+            node = Arith(t.pos, t.text, node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
+            t = self.take()
+            node = Arith(t.pos, t.text, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.at("op", "-"):
+            t = self.take()
+            self.deeper(t.pos)
+            node = Neg(t.pos, self.unary())
+            self.depth -= 1
+            return node
+        return self.atom()
+
+    def atom(self) -> Node:
+        t = self.take()
+        node: Node
+        if t.kind == "number":
+            node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
+        elif t.kind == "string":
+            node = Lit(t.pos, t.text[1:-1])
+        elif t.kind == "keyword" and t.text in ("true", "false"):
+            node = Lit(t.pos, t.text == "true")
+        elif t.kind == "name":
+            node = Name(t.pos, t.text)
+        elif t.kind == "op" and t.text == "(":
+            self.deeper(t.pos)
+            node = self.or_expr()
+            self.expect_op(")", "to close '('")
+            self.depth -= 1
+        elif t.kind == "op" and t.text == "[":
+            node = self.list_items(t)
+        else:
+            raise ConditionError(f"expected a value, found {self._describe(t)}", t.pos)
+        nxt = self.tok
+        if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
+            raise ConditionError("attribute access (.) is not allowed", nxt.pos)
+        if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
+            raise ConditionError("function calls are not allowed", nxt.pos)
+        if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
+            raise ConditionError("indexing ([...] after a value) is not allowed", nxt.pos)
+        return node
+
+    def list_items(self, open_tok: Token) -> ListLit:
+        items: list[Lit] = []
+        while not self.at("op", "]"):
+            t = self.tok
+            value = self.atom()
+            if not isinstance(value, Lit):
+                raise ConditionError("a list holds only literal strings or numbers", t.pos)
+            items.append(value)
+            if self.at("op", ","):
+                self.take()
+            elif not self.at("op", "]"):
+                raise ConditionError(f"expected ',' or ']', found {self._describe(self.tok)}", self.tok.pos)
+        self.take()
+        if not items:
+            raise ConditionError("empty list", open_tok.pos)
+        return ListLit(open_tok.pos, tuple(items))
+
+
+def parse(source: str) -> Node:
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"condition is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    return _Parser(source).parse()
+
+
+# ---------------------------------------------------------------- type check
+
+
+def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A did-you-mean suffix, or an empty string."""
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _lit_kind(value: Any) -> Kind:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "text"
+
+
+_KIND_WORD = {
+    "bool": "a yes/no value",
+    "number": "a number",
+    "text": "text",
+    "choice": "a single choice",
+    "multi": "a multiple choice",
+    "list": "a list",
+}
+
+
+@dataclass
+class _Checker:
+    types: Mapping[str, VarType]
+    names: list[str] = field(default_factory=list)
+
+    def kind(self, node: Node) -> VarType:
+        if isinstance(node, Lit):
+            return VarType(_lit_kind(node.value))
+        if isinstance(node, Name):
+            vt = self.types.get(node.name)
+            if vt is None:
+                raise ConditionError(f"unknown question {node.name!r}{suggest(node.name, list(self.types))}", node.pos)
+            if node.name not in self.names:
+                self.names.append(node.name)
+            return vt
+        if isinstance(node, ListLit):
+            kinds = {_lit_kind(i.value) for i in node.items}
+            if len(kinds) > 1 or kinds == {"bool"}:
+                raise ConditionError("a list holds strings or numbers, all of one kind", node.pos)
+            return VarType("list", (kinds.pop(),))
+        if isinstance(node, Not):
+            self.want_bool(node.operand, "'not'")
+            return VarType("bool")
+        if isinstance(node, BoolOp):
+            for operand in node.operands:
+                self.want_bool(operand, f"'{node.op}'")
+            return VarType("bool")
+        if isinstance(node, Neg):
+            self.want_number(node.operand, "'-'")
+            return VarType("number")
+        if isinstance(node, Arith):
+            self.want_number(node.left, f"'{node.op}'")
+            self.want_number(node.right, f"'{node.op}'")
+            return VarType("number")
+        if isinstance(node, Compare):
+            self.compare(node)
+            return VarType("bool")
+        raise AssertionError(node)  # pragma: no cover
+
+    def describe(self, node: Node, vt: VarType) -> str:
+        if isinstance(node, Name):
+            return f"{node.name!r} is {_KIND_WORD[vt.kind]}"
+        if isinstance(node, Lit):
+            return f"{node.value!r} is {_KIND_WORD[vt.kind]}".replace("True", "true").replace("False", "false")
+        return f"this is {_KIND_WORD[vt.kind]}"
+
+    def want_bool(self, node: Node, where: str) -> None:
+        vt = self.kind(node)
+        if vt.kind != "bool":
+            extra = ""
+            if vt.kind == "number":
+                extra = " (compare it, e.g. '> 0')"
+            elif vt.kind == "choice":
+                extra = f" (compare it, e.g. == {vt.choices[0]!r})" if vt.choices else ""
+            raise ConditionError(f"{where} needs a yes/no value, but {self.describe(node, vt)}{extra}", node.pos)
+
+    def want_number(self, node: Node, where: str) -> None:
+        vt = self.kind(node)
+        if vt.kind != "number":
+            raise ConditionError(f"{where} needs numbers, but {self.describe(node, vt)}", node.pos)
+
+    def check_choice(self, lit: Lit, choice_node: Node, vt: VarType) -> None:
+        if not isinstance(lit.value, str) or isinstance(lit.value, bool):
+            raise ConditionError(f"{self.describe(choice_node, vt)}; compare it with a quoted choice id", lit.pos)
+        if lit.value not in vt.choices:
+            owner = f"{choice_node.name!r}" if isinstance(choice_node, Name) else "this question"
+            allowed = ", ".join(vt.choices)
+            raise ConditionError(
+                f"{lit.value!r} is not a choice of {owner} (choices: {allowed}){suggest(lit.value, vt.choices)}",
+                lit.pos,
+            )
+
+    def compare(self, node: Compare) -> None:
+        left, right = node.left, node.right
+        lt, rt = self.kind(left), self.kind(right)
+        op = node.op
+        if op in ("in", "notin"):
+            word = "in" if op == "in" else "not in"
+            if rt.kind == "multi":
+                if isinstance(left, Lit):
+                    self.check_choice(left, right, rt)
+                    return
+                raise ConditionError(
+                    f"the left side of '{word}' a multiple choice must be a quoted choice id", left.pos
+                )
+            if rt.kind == "list":
+                assert isinstance(right, ListLit)
+                if lt.kind == "choice":
+                    for item in right.items:
+                        self.check_choice(item, left, lt)
+                    return
+                if lt.kind in ("number", "text") and lt.kind == rt.choices[0]:
+                    return
+                raise ConditionError(
+                    f"'{word}' [...] needs a choice, text or number of the list's kind on the left, but "
+                    f"{self.describe(left, lt)}",
+                    left.pos,
+                )
+            raise ConditionError(
+                f"'{word}' needs a multiple-choice question or a [list] on the right, but {self.describe(right, rt)}",
+                right.pos,
+            )
+        if op in ("<", "<=", ">", ">="):
+            for side, vt in ((left, lt), (right, rt)):
+                if vt.kind != "number":
+                    raise ConditionError(f"'{op}' compares numbers, but {self.describe(side, vt)}", side.pos)
+            return
+        # == and !=
+        if lt.kind == "choice" and isinstance(right, Lit):
+            self.check_choice(right, left, lt)
+            return
+        if rt.kind == "choice" and isinstance(left, Lit):
+            self.check_choice(left, right, rt)
+            return
+        if lt.kind == "multi" or rt.kind == "multi":
+            side, vt = (left, lt) if lt.kind == "multi" else (right, rt)
+            raise ConditionError(
+                f"{self.describe(side, vt)}; test it with '\"choice_id\" in {getattr(side, 'name', '...')}'", side.pos
+            )
+        if lt.kind == "choice" and rt.kind == "choice":
+            if lt.choices != rt.choices:
+                raise ConditionError("these two questions have different choices and can never be equal", node.pos)
+            return
+        if lt.kind != rt.kind or lt.kind == "list":
+            raise ConditionError(
+                f"cannot compare with '{op}': {self.describe(left, lt)} and {self.describe(right, rt)}", node.pos
+            )
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def _kleene_and(fns: tuple[Fn, ...]) -> Fn:
+    def run(env: Env) -> Any:
+        unknown = False
+        for fn in fns:
+            v = fn(env)
+            if v is False:
+                return False
+            if v is None:
+                unknown = True
+        return None if unknown else True
+
+    return run
+
+
+def _kleene_or(fns: tuple[Fn, ...]) -> Fn:
+    def run(env: Env) -> Any:
+        unknown = False
+        for fn in fns:
+            v = fn(env)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+
+    return run
+
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _divide(a: Any, b: Any) -> Any:
+    return None if b == 0 else a / b
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": _divide,
+}
+
+
+def compile_node(node: Node) -> Fn:
+    if isinstance(node, Lit):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, Name):
+        name = node.name
+        return lambda env: env.get(name)
+    if isinstance(node, ListLit):
+        items = frozenset(i.value for i in node.items)
+        return lambda env: items
+    if isinstance(node, Not):
+        inner = compile_node(node.operand)
+
+        def not_(env: Env) -> Any:
+            v = inner(env)
+            return None if v is None else not v
+
+        return not_
+    if isinstance(node, Neg):
+        inner = compile_node(node.operand)
+
+        def neg(env: Env) -> Any:
+            v = inner(env)
+            return None if v is None else -v
+
+        return neg
+    if isinstance(node, BoolOp):
+        fns = tuple(compile_node(o) for o in node.operands)
+        return _kleene_and(fns) if node.op == "and" else _kleene_or(fns)
+    if isinstance(node, (Compare, Arith)):
+        left, right = compile_node(node.left), compile_node(node.right)
+        if isinstance(node, Arith):
+            op = _ARITH[node.op]
+        elif node.op == "in":
+            op = operator.contains
+            left, right = right, left  # contains(container, item)
+        elif node.op == "notin":
+
+            def op(container: Any, item: Any) -> bool:
+                return item not in container
+
+            left, right = right, left
+        else:
+            op = _CMP[node.op]
+
+        def binary(env: Env) -> Any:
+            a = left(env)
+            if a is None:
+                return None
+            b = right(env)
+            if b is None:
+                return None
+            return op(a, b)
+
+        return binary
+    raise AssertionError(node)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed, checked and compiled condition."""
+
+    source: str
+    tree: Node
+    names: tuple[str, ...]  # question ids it reads, in order of first use
+    run: Fn = field(compare=False, repr=False)
+
+    def __call__(self, env: Env) -> bool | None:
+        result: bool | None = self.run(env)
+        return result
+
+
+def compile_condition(source: str, types: Mapping[str, VarType]) -> Condition:
+    """Parse, type-check and compile; raises ConditionError with a 0-based offset."""
+    tree = parse(source)
+    checker = _Checker(types)
+    checker.want_bool(tree, "a condition")
+    return Condition(source, tree, tuple(checker.names), compile_node(tree))

@@ -1,0 +1,80 @@
+"""The error hierarchy: every error a user can cause, and the exit code it maps to.
+
+cli.main is the one place these become a line on stderr and an exit code. Anything else
+that escapes is a bug and is reported as an internal error.
+
+Exit codes (also in README and ``--help``):
+    0  go or caution (below the --fail-on line)
+    1  verdict at or above the --fail-on line (decline by default)
+    2  usage or input error: bad options, answers, rules or questions files
+    3  internal error (a bug in clientcheck)
+    130  interrupted (Ctrl-C, or end of input during an interview)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in a file, 1-based, as editors and compilers print it."""
+
+    file: str
+    line: int
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:  # the place within the file is unknown (a key not found in JSON text)
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
+
+    def shifted(self, offset: int) -> Mark:
+        return Mark(self.file, self.line, self.col + offset)
+
+
+class ClientcheckError(Exception):
+    """Base of every error a user can cause; carries its exit code."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, mark: Mark | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.message}" if self.mark else self.message
+
+
+class Problems(ClientcheckError):
+    """Several problems found in one pass, so a user fixes them all in one go; one line each."""
+
+    def __init__(self, problems: list[ClientcheckError]) -> None:
+        self.problems = problems
+        super().__init__(problems[0].message, problems[0].mark)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class ConfigError(Problems):
+    """A rules or questions file is wrong."""
+
+
+class AnswersError(Problems):
+    """An answers file (or stdin) is not a valid set of answers to the questions."""
+
+
+class UsageError(ClientcheckError):
+    """Options that do not fit together, or a file that cannot be read."""
+
+
+class InteractiveSessionError(ClientcheckError):
+    """The interview cannot run here (for example stdin is not a terminal)."""

@@ -1,0 +1,522 @@
+"""Load questions/*.yaml and rules.yaml into a validated Catalog.
+
+Every problem found is collected with its file:line:col and reported together in one
+ConfigError, so a user editing the files fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from clientcheck import answers as answers_mod
+from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
+from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
+from clientcheck.model import (
+    CLIENT_KEY,
+    LANGUAGES,
+    QUESTION_TYPES,
+    RULE_KINDS,
+    Catalog,
+    Choice,
+    Example,
+    Level,
+    Policy,
+    Question,
+    Rule,
+    Section,
+    Severity,
+    Text,
+    Threshold,
+)
+from clientcheck.yamlsrc import YList, YMap, parse_text, read_text
+
+IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+RULE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+LANG_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def bundled_dir() -> Path:
+    """Where the bundled rules.yaml and questions/ are: inside the wheel, or the checkout root."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if (packaged / "rules.yaml").is_file():
+        return packaged
+    return here.parent.parent  # src/clientcheck -> the repository root (editable installs)
+
+
+def bundled_rules() -> Path:
+    return bundled_dir() / "rules.yaml"
+
+
+def bundled_questions() -> Path:
+    return bundled_dir() / "questions"
+
+
+class _Checker:
+    """Collects problems while reading one file's YAML tree."""
+
+    def __init__(self) -> None:
+        self.problems: list[ClientcheckError] = []
+
+    def err(self, message: str, mark: Mark | None) -> None:
+        self.problems.append(ClientcheckError(message, mark))
+
+    def fields(self, m: Any, where: Mark, what: str, required: Iterable[str], optional: Iterable[str]) -> bool:
+        """Is m a mapping with all required and only known keys? Reports what is not."""
+        if not isinstance(m, YMap):
+            self.err(f"{what} must be a mapping", where)
+            return False
+        required = tuple(required)
+        known = required + tuple(optional)
+        ok = True
+        for key in m:
+            if key not in known:
+                self.err(f"unknown field {key!r} in {what}{suggest(key, known)}", m.key_at(key))
+                ok = False
+        for key in required:
+            if key not in m:
+                self.err(f"{what} is missing the field {key!r}", m.mark)
+                ok = False
+        return ok
+
+    def text(self, m: YMap, key: str, what: str, required: bool = True) -> Text | None:
+        if key not in m:
+            if required:
+                self.err(f"{what} is missing the field {key!r}", m.mark)
+            return None
+        value = m[key]
+        if isinstance(value, str) and value.strip():
+            return Text({"en": value})
+        if isinstance(value, YMap) and value:
+            out: dict[str, str] = {}
+            for lang, text in value.items():
+                if not LANG_CODE.match(lang):
+                    self.err(
+                        f"{key}: {lang!r} is not a language code such as {', '.join(LANGUAGES)}", value.key_at(lang)
+                    )
+                elif not isinstance(text, str) or not text.strip():
+                    self.err(f"{key}.{lang}: expected non-empty text", value.at(lang))
+                else:
+                    out[lang] = text
+            return Text(out) if out else None
+        self.err(f"{key}: expected text, or a mapping of language to text ({', '.join(LANGUAGES)})", m.at(key))
+        return None
+
+    def ident(self, m: YMap, key: str, pattern: re.Pattern[str], what: str) -> str | None:
+        value = m.get(key)
+        if isinstance(value, str) and pattern.match(value):
+            return value
+        raw = m.raw.get(key)
+        if isinstance(value, bool) and raw is not None:
+            self.err(f'{key}: YAML reads {raw} as {str(value).lower()}; write "{raw}" in quotes', m.at(key))
+            return None
+        form = "lowercase letters, digits and _" if pattern is IDENT else "lowercase letters, digits and -"
+        self.err(f"{key}: {what} must start with a letter and use only {form}, got {value!r}", m.at(key))
+        return None
+
+    def number(self, m: YMap, key: str, default: float | None = None) -> float | None:
+        if key not in m:
+            return default
+        value = m[key]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        self.err(f"{key}: expected a number, got {value!r}", m.at(key))
+        return default
+
+    def condition(self, m: YMap, key: str, types: dict[str, VarType], later: Iterable[str] = ()) -> Condition | None:
+        source = m.get(key)
+        mark = m.at(key)
+        if isinstance(source, bool):
+            self.err(f"{key}: a condition must be text; write true/false conditions as a comparison", mark)
+            return None
+        if not isinstance(source, str):
+            self.err(f"{key}: expected a condition, got {source!r}", mark)
+            return None
+        try:
+            return compile_condition(source, types)
+        except ConditionError as exc:
+            message = exc.message
+            if message.startswith("unknown question"):
+                name = message.split("'")[1]
+                if name in later:
+                    message = f"{name!r} is asked later; 'when' may only use earlier questions"
+            # plain scalars start at the mark; quoted ones one character later
+            shift = exc.offset + (0 if key in m.raw else 1) if "\n" not in source else 0
+            self.err(f"{key}: {message}", mark.shifted(shift))
+            return None
+
+
+def _load_yaml(path: Path, display: str, checker: _Checker) -> tuple[Any, bytes]:
+    try:
+        text = read_text(path, display)
+        return parse_text(text, display), text.encode("utf-8")
+    except ClientcheckError as exc:
+        checker.problems.append(exc)
+        return None, b""
+
+
+def _display(path: Path) -> str:
+    """Paths as the user would type them: relative to the current directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+# ---------------------------------------------------------------- questions
+
+
+def _question(
+    c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
+) -> Question | None:
+    if not c.fields(
+        q, where, "a question", ("id", "type", "text"), ("help", "unit", "min", "max", "default", "when", "choices")
+    ):
+        if not isinstance(q, YMap) or "id" not in q:
+            return None
+    qid = c.ident(q, "id", IDENT, "a question id")
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        c.err(
+            f"type: {qtype!r} is not a question type ({', '.join(QUESTION_TYPES)}){suggest(str(qtype), QUESTION_TYPES)}",
+            q.at("type"),
+        )
+        return None
+    if qid == CLIENT_KEY:
+        c.err(f"id: {CLIENT_KEY!r} is reserved for the client's name", q.at("id"))
+        return None
+    text = c.text(q, "text", "a question")
+    help_ = c.text(q, "help", "a question", required=False)
+    numeric = qtype in ("integer", "number")
+    for key in ("unit", "min", "max"):
+        if key in q and not numeric:
+            c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
+    unit = c.text(q, "unit", "a question", required=False) if numeric else None
+    lo, hi = (c.number(q, "min"), c.number(q, "max")) if numeric else (None, None)
+    if lo is not None and hi is not None and lo > hi:
+        c.err(f"min ({lo}) is greater than max ({hi})", q.at("min"))
+    choices: list[Choice] = []
+    if qtype in ("choice", "multi"):
+        raw_choices = q.get("choices")
+        if not isinstance(raw_choices, YList) or not raw_choices:
+            c.err(
+                f"a {qtype} question needs a non-empty list of choices", q.at("choices") if "choices" in q else q.mark
+            )
+        else:
+            seen: set[str] = set()
+            for i, ch in enumerate(raw_choices):
+                if not c.fields(ch, raw_choices.at(i), "a choice", ("id", "text"), ()):
+                    continue
+                cid = c.ident(ch, "id", IDENT, "a choice id")
+                ctext = c.text(ch, "text", "a choice")
+                if cid is None or ctext is None:
+                    continue
+                if cid in seen:
+                    c.err(f"duplicate choice id {cid!r}", ch.at("id"))
+                seen.add(cid)
+                choices.append(Choice(cid, ctext))
+    elif "choices" in q:
+        c.err(f"choices: only choice and multi questions take choices, this one is {qtype}", q.key_at("choices"))
+    when = c.condition(q, "when", types, later) if "when" in q else None
+    if qid is None or text is None:
+        return None
+    question = Question(qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark)
+    if "default" in q:
+        try:
+            default = answers_mod.coerce(question, q["default"], q.raw.get("default"))
+        except ValueError as exc:
+            c.err(f"default: {exc}", q.at("default"))
+        else:
+            question = Question(qid, qtype, text, section, help_, unit, lo, hi, default, when, tuple(choices), q.mark)
+    return question
+
+
+def _question_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_questions(directory: Path, c: _Checker, digest: Any) -> tuple[dict[str, Question], list[Section], list[str]]:
+    questions: dict[str, Question] = {}
+    sections: list[Section] = []
+    files: list[str] = []
+    shown = _display(directory)
+    if not directory.is_dir():
+        c.err("no such questions directory" if not directory.exists() else "not a directory", Mark(shown, 0))
+        return questions, sections, files
+    paths = _question_files(directory)
+    if not paths:
+        c.err("no question files (*.yaml) in this directory", Mark(shown, 0))
+    # every id in every file, so a `when` naming a later question gets the right message
+    trees: list[tuple[str, Any]] = []
+    for path in paths:
+        display = _display(path)
+        files.append(display)
+        tree, data = _load_yaml(path, display, c)
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        trees.append((display, tree))
+    all_ids = [
+        q["id"]
+        for _, tree in trees
+        if isinstance(tree, YMap) and isinstance(tree.get("questions"), YList)
+        for q in tree["questions"]
+        if isinstance(q, YMap) and isinstance(q.get("id"), str)
+    ]
+    types: dict[str, VarType] = {}
+    first_seen: dict[str, Mark | None] = {}
+    section_ids: dict[str, Mark] = {}
+    for display, tree in trees:
+        if tree is None:
+            continue
+        top = Mark(display, 1, 1)
+        if not c.fields(tree, top, "a questions file", ("section", "title", "questions"), ()):
+            continue
+        sid = c.ident(tree, "section", IDENT, "a section id")
+        title = c.text(tree, "title", "a questions file")
+        if sid is not None and sid in section_ids:
+            c.err(f"duplicate section {sid!r} (first at {section_ids[sid]})", tree.at("section"))
+        if sid is not None:
+            section_ids[sid] = tree.at("section")
+        items = tree["questions"]
+        if not isinstance(items, YList):
+            c.err("questions: expected a list of questions", tree.at("questions"))
+            continue
+        ids: list[str] = []
+        for i, raw in enumerate(items):
+            later = all_ids[len(types) + 1 :]
+            q = _question(c, raw, items.at(i), sid or "", types, later)
+            if q is None:
+                continue
+            if q.id in first_seen:
+                c.err(f"duplicate question id {q.id!r} (first at {first_seen[q.id]})", raw.at("id"))
+                continue
+            first_seen[q.id] = raw.at("id")
+            questions[q.id] = q
+            types[q.id] = q.var_type()
+            ids.append(q.id)
+        if sid is not None and title is not None:
+            sections.append(Section(sid, title, tuple(ids)))
+    return questions, sections, files
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
+    if not c.fields(p, where, "policy", ("severities",), ("good_sign_weight", "decline_if", "caution_if")):
+        return None
+    severities: dict[str, Severity] = {}
+    sev = p["severities"]
+    if not isinstance(sev, YMap) or not sev:
+        c.err("severities: expected a mapping of severity name to {weight, label}", p.at("severities"))
+        return None
+    for name, spec in sev.items():
+        if not IDENT.match(name):
+            c.err(f"severity {name!r} must be a lowercase identifier", sev.key_at(name))
+            continue
+        if not c.fields(spec, sev.at(name), f"severity {name!r}", ("weight",), ("label",)):
+            continue
+        weight = c.number(spec, "weight")
+        label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
+        if weight is not None:
+            severities[name] = Severity(name, weight, label)
+    thresholds: dict[str, Threshold] = {}
+    for key in ("decline_if", "caution_if"):
+        spec = p.get(key)
+        if spec is None:
+            thresholds[key] = Threshold()
+            continue
+        if not c.fields(spec, p.at(key), key, (), ("any_severity", "min_score")):
+            continue
+        names = spec.get("any_severity", [])
+        if not isinstance(names, YList):
+            c.err("any_severity: expected a list of severity names", spec.at("any_severity"))
+            names = YList()
+            names.item_marks, names.raw = [], {}
+        for i, n in enumerate(names):
+            if n not in severities:
+                c.err(f"any_severity: unknown severity {n!r}{suggest(str(n), list(severities))}", names.at(i))
+        thresholds[key] = Threshold(tuple(str(n) for n in names), c.number(spec, "min_score"))
+    return Policy(
+        severities,
+        c.number(p, "good_sign_weight", 1.0) or 0.0,
+        thresholds.get("decline_if", Threshold()),
+        thresholds.get("caution_if", Threshold()),
+    )
+
+
+def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str]) -> tuple[Example, ...]:
+    raw = r.get("examples")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YList):
+        c.err("examples: expected a list of {answers, fires}", r.at("examples"))
+        return ()
+    out: list[Example] = []
+    for i, ex in enumerate(raw):
+        if not c.fields(ex, raw.at(i), "an example", ("answers", "fires"), ()):
+            continue
+        fires = ex["fires"]
+        if not isinstance(fires, bool) and fires not in severities:
+            allowed = ", ".join(["true", "false", *sorted(severities)])
+            c.err(f"fires: expected one of {allowed}, got {fires!r}", ex.at("fires"))
+            continue
+        data = ex["answers"]
+        where_answers = ex.at("answers")
+        origin = where_answers.file
+        locate = data.key_at if isinstance(data, YMap) else (lambda key, m=where_answers: m)
+        try:
+            answers = answers_mod.validate(data, catalog_stub, origin, locate)
+        except AnswersError as exc:
+            c.problems.extend(exc.problems)
+            continue
+        out.append(Example(answers.values, fires, raw.at(i)))
+    return tuple(out)
+
+
+def _rule(
+    c: _Checker, r: Any, where: Mark, types: dict[str, VarType], policy: Policy, sources: dict[str, Text], stub: Catalog
+) -> Rule | None:
+    optional = ("when", "severity", "weight", "levels", "examples")
+    if not c.fields(r, where, "a rule", ("id", "kind", "title", "why", "advice", "source"), optional):
+        if not isinstance(r, YMap) or "id" not in r:
+            return None
+    rid = c.ident(r, "id", RULE_ID, "a rule id")
+    kind = r.get("kind")
+    if kind not in RULE_KINDS:
+        c.err(
+            f"kind: {kind!r} is not a rule kind ({', '.join(RULE_KINDS)}){suggest(str(kind), RULE_KINDS)}", r.at("kind")
+        )
+        return None
+    title = c.text(r, "title", "a rule")
+    why = c.text(r, "why", "a rule")
+    advice = c.text(r, "advice", "a rule")
+    source = r.get("source")
+    if "source" in r and sources and source not in sources:
+        c.err(
+            f"source: unknown source {source!r} (sources: {', '.join(sources)}){suggest(str(source), list(sources))}",
+            r.at("source"),
+        )
+    levels: list[Level] = []
+    severities = set(policy.severities)
+
+    def severity_of(m: YMap) -> str | None:
+        name = m.get("severity")
+        if name in policy.severities:
+            return str(name)
+        c.err(
+            f"severity: {name!r} is not a severity ({', '.join(policy.severities)}){suggest(str(name), list(severities))}",
+            m.at("severity") if "severity" in m else m.mark,
+        )
+        return None
+
+    if kind == "red-flag":
+        if "levels" in r:
+            for key in ("when", "severity", "weight"):
+                if key in r:
+                    c.err(f"{key}: a rule with levels sets {key!r} on each level", r.key_at(key))
+            raw_levels = r["levels"]
+            if not isinstance(raw_levels, YList) or not raw_levels:
+                c.err("levels: expected a non-empty list of {when, severity}", r.at("levels"))
+            else:
+                for i, lv in enumerate(raw_levels):
+                    if not c.fields(lv, raw_levels.at(i), "a level", ("when", "severity"), ("weight", "advice")):
+                        continue
+                    cond = c.condition(lv, "when", types)
+                    sev = severity_of(lv)
+                    if cond is not None and sev is not None:
+                        weight = c.number(lv, "weight", policy.severities[sev].weight)
+                        assert weight is not None
+                        levels.append(Level(cond, sev, weight, c.text(lv, "advice", "a level", required=False)))
+        else:
+            for key in ("when", "severity"):
+                if key not in r:
+                    c.err(f"a red flag needs {key!r} (or 'levels')", r.mark)
+            if "when" in r and "severity" in r:
+                cond = c.condition(r, "when", types)
+                sev = severity_of(r)
+                if cond is not None and sev is not None:
+                    weight = c.number(r, "weight", policy.severities[sev].weight)
+                    assert weight is not None
+                    levels.append(Level(cond, sev, weight))
+    else:
+        for key in ("severity", "levels") + (("weight",) if kind == "note" else ()):
+            if key in r:
+                c.err(f"{key}: a {kind} takes no {key!r}", r.key_at(key))
+        if "when" not in r:
+            c.err(f"a {kind} needs 'when'", r.mark)
+        else:
+            cond = c.condition(r, "when", types)
+            default = policy.good_sign_weight if kind == "good-sign" else 0.0
+            weight = c.number(r, "weight", default) if kind == "good-sign" else 0.0
+            if cond is not None:
+                levels.append(Level(cond, None, weight if weight is not None else default))
+    level_sev = {lv.severity for lv in levels if lv.severity}
+    examples = _examples(c, r, stub, level_sev)
+    if rid is None or title is None or why is None or advice is None or not levels:
+        return None
+    return Rule(rid, kind, title, why, advice, str(source), tuple(levels), examples, r.mark)
+
+
+def load_rules(
+    path: Path, questions: dict[str, Question], sections: list[Section], c: _Checker, digest: Any
+) -> tuple[list[Rule], Policy | None, dict[str, Text], str]:
+    display = _display(path)
+    tree, data = _load_yaml(path, display, c)
+    digest.update(b"rules\0" + data)
+    if tree is None:
+        return [], None, {}, display
+    top = Mark(display, 1, 1)
+    if not c.fields(tree, top, "a rules file", ("version", "policy", "rules"), ("sources",)):
+        if not isinstance(tree, YMap):
+            return [], None, {}, display
+    if "version" in tree and tree["version"] != 1:
+        c.err(f"version: this clientcheck reads version 1, got {tree['version']!r}", tree.at("version"))
+    sources: dict[str, Text] = {}
+    raw_sources = tree.get("sources")
+    if raw_sources is not None:
+        if not isinstance(raw_sources, YMap):
+            c.err("sources: expected a mapping of source id to its title", tree.at("sources"))
+        else:
+            for sid in raw_sources:
+                t = c.text(raw_sources, sid, "sources")
+                if t is not None:
+                    sources[sid] = t
+    policy = _policy(c, tree["policy"], tree.at("policy")) if "policy" in tree else None
+    rules: list[Rule] = []
+    raw_rules = tree.get("rules")
+    if policy is None:
+        return rules, None, sources, display
+    if not isinstance(raw_rules, YList):
+        c.err("rules: expected a list of rules", tree.at("rules") if "rules" in tree else top)
+        return rules, policy, sources, display
+    types = {qid: q.var_type() for qid, q in questions.items()}
+    stub = Catalog(questions, tuple(sections), (), policy, sources, "")
+    first_seen: dict[str, Mark] = {}
+    for i, raw in enumerate(raw_rules):
+        rule = _rule(c, raw, raw_rules.at(i), types, policy, sources, stub)
+        if rule is None:
+            continue
+        if rule.id in first_seen:
+            c.err(f"duplicate rule id {rule.id!r} (first at {first_seen[rule.id]})", raw.at("id"))
+            continue
+        first_seen[rule.id] = raw.at("id")
+        rules.append(rule)
+    return rules, policy, sources, display
+
+
+def load_catalog(rules_path: Path | None = None, questions_dir: Path | None = None) -> Catalog:
+    """Load and validate; raises ConfigError listing every problem found."""
+    rules_path = rules_path or bundled_rules()
+    questions_dir = questions_dir or bundled_questions()
+    c = _Checker()
+    digest = hashlib.sha256()
+    questions, sections, qfiles = load_questions(questions_dir, c, digest)
+    rules, policy, sources, rfile = load_rules(rules_path, questions, sections, c, digest)
+    if c.problems:
+        raise ConfigError(c.problems)
+    assert policy is not None
+    return Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), (rfile, *qfiles))

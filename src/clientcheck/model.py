@@ -1,0 +1,252 @@
+"""The data model: frozen dataclasses that every other module passes around.
+
+Nothing here reads files or prints; the loader builds these, evaluate.py turns them into a
+Verdict, render.py shows it. The Verdict owns its exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from clientcheck.conditions import Condition, VarType
+from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
+
+LANGUAGES = ("en", "ru")
+QUESTION_TYPES = ("yesno", "choice", "multi", "integer", "number", "text")
+RULE_KINDS = ("red-flag", "good-sign", "note")
+VERDICTS = ("go", "caution", "decline")
+FAIL_ON = ("caution", "decline", "never")
+CLIENT_KEY = "client"  # the one answers key that is not a question: the client's name
+
+
+class _Unknown:
+    """The explicit "don't know" answer; a singleton, falsy, distinct from "not asked"."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in several languages."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str) -> str:
+        if lang in self.values:
+            return self.values[lang]
+        if "en" in self.values:
+            return self.values["en"]
+        return next(iter(self.values.values()), "")
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: Text
+    section: str
+    help: Text | None = None
+    unit: Text | None = None
+    min: float | None = None
+    max: float | None = None
+    default: Any = None
+    when: Condition | None = None
+    choices: tuple[Choice, ...] = ()
+    mark: Mark | None = field(default=None, compare=False)
+
+    @property
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices)
+
+    def var_type(self) -> VarType:
+        kind = {"yesno": "bool", "integer": "number", "number": "number", "text": "text"}.get(self.type, self.type)
+        return VarType(kind, self.choice_ids)  # type: ignore[arg-type]
+
+    def choice_text(self, choice_id: str, lang: str) -> str:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c.text.get(lang)
+        return choice_id
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    questions: tuple[str, ...]  # question ids, in order
+
+
+@dataclass(frozen=True)
+class Severity:
+    name: str
+    weight: float
+    label: Text
+
+
+@dataclass(frozen=True)
+class Threshold:
+    any_severity: tuple[str, ...] = ()
+    min_score: float | None = None
+
+    def met(self, severities: set[str], score: float) -> bool:
+        if any(s in severities for s in self.any_severity):
+            return True
+        return self.min_score is not None and score >= self.min_score
+
+
+@dataclass(frozen=True)
+class Policy:
+    severities: Mapping[str, Severity]
+    good_sign_weight: float
+    decline_if: Threshold
+    caution_if: Threshold
+
+    def verdict(self, severities: set[str], score: float) -> str:
+        if self.decline_if.met(severities, score):
+            return "decline"
+        if self.caution_if.met(severities, score):
+            return "caution"
+        return "go"
+
+
+@dataclass(frozen=True)
+class Level:
+    when: Condition
+    severity: str | None  # None for good signs and notes
+    weight: float
+    advice: Text | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    answers: Mapping[str, Any]
+    fires: bool | str  # False, True, or the expected severity
+    mark: Mark | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    title: Text
+    why: Text
+    advice: Text
+    source: str
+    levels: tuple[Level, ...]
+    examples: tuple[Example, ...] = ()
+    mark: Mark | None = field(default=None, compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for level in self.levels:
+            seen.update(dict.fromkeys(level.when.names))
+        return tuple(seen)
+
+    @property
+    def max_weight(self) -> float:
+        return max(level.weight for level in self.levels)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything loaded: questions (in interview order), rules, policy and their origin."""
+
+    questions: Mapping[str, Question]
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...]
+    policy: Policy
+    sources: Mapping[str, Text]
+    digest: str  # sha256 of the rules and questions files, to tell verdicts of different rules apart
+    files: tuple[str, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answers by question id. A value of UNKNOWN is an explicit "don't know"."""
+
+    values: Mapping[str, Any]
+    client: str | None = None
+    origin: str = "<answers>"
+
+    def env(self) -> dict[str, Any]:
+        """The view conditions evaluate on: unknown answers are absent."""
+        return {k: v for k, v in self.values.items() if v is not UNKNOWN}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that fired: a red flag (with severity), a good sign or a note."""
+
+    rule: Rule
+    severity: str | None
+    weight: float
+    evidence: tuple[Evidence, ...]
+    advice: Text
+
+
+@dataclass(frozen=True)
+class Undecided:
+    rule: Rule
+    ask: tuple[str, ...]  # the unknown questions that would decide it
+    max_severity: str | None
+    max_weight: float
+
+
+@dataclass(frozen=True)
+class AskNext:
+    question: str
+    rules: tuple[str, ...]
+    stake: float  # the weight the answer could move
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: Literal["go", "caution", "decline"]
+    score: float
+    red_flags: tuple[Finding, ...]
+    good_signs: tuple[Finding, ...]
+    notes: tuple[Finding, ...]
+    undecided: tuple[Undecided, ...]
+    ask_next: tuple[AskNext, ...]
+    answers: Answers
+    ignored: tuple[str, ...] = ()  # answered questions whose `when` is false
+
+    def exit_code(self, fail_on: str = "decline") -> int:
+        if fail_on == "never":
+            return EXIT_OK
+        return EXIT_FAIL if VERDICTS.index(self.verdict) >= VERDICTS.index(fail_on) else EXIT_OK

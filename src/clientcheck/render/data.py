@@ -1,0 +1,60 @@
+"""The verdict as plain data: the one layout behind JSON output (documented in docs/json.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientcheck.model import UNKNOWN, Catalog, Evidence, Finding, Verdict
+
+SCHEMA = "clientcheck.verdict/1"
+
+
+def plain(value: Any) -> Any:
+    """An answer as JSON data: sets become sorted lists, "don't know" becomes null."""
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def _evidence(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [{"question": e.question, "answer": plain(e.value)} for e in evidence]
+
+
+def _finding(f: Finding, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": f.rule.id, "title": f.rule.title.get(lang)}
+    if f.rule.kind == "red-flag":
+        out["severity"] = f.severity
+    if f.rule.kind != "note":
+        out["weight"] = f.weight
+    out["evidence"] = _evidence(f.evidence)
+    out["why"] = f.rule.why.get(lang)
+    out["advice"] = f.advice.get(lang)
+    out["source"] = f.rule.source
+    return out
+
+
+def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, Any]:
+    answers = verdict.answers
+    return {
+        "schema": SCHEMA,
+        "client": answers.client,
+        "verdict": verdict.verdict,
+        "score": verdict.score,
+        "language": lang,
+        "rules_sha256": catalog.digest,
+        "findings": [_finding(f, lang) for f in verdict.red_flags],
+        "good_signs": [_finding(f, lang) for f in verdict.good_signs],
+        "notes": [_finding(f, lang) for f in verdict.notes],
+        "undecided": [
+            {"id": u.rule.id, "kind": u.rule.kind, "max_severity": u.max_severity, "ask": list(u.ask)}
+            for u in verdict.undecided
+        ],
+        "ask_next": [
+            {"question": a.question, "text": catalog.questions[a.question].text.get(lang), "rules": list(a.rules)}
+            for a in verdict.ask_next
+        ],
+        "answers": {k: plain(v) for k, v in answers.values.items()},
+        "ignored_answers": list(verdict.ignored),
+    }

@@ -1,0 +1,215 @@
+"""Safe YAML with line marks.
+
+We build the tree from PyYAML's event stream ourselves instead of calling a loader:
+that way no Python object can be constructed from a tag, anchors/aliases (the billion
+laughs) are refused before they expand, nesting depth is bounded without recursion,
+duplicate keys are errors instead of silent overwrites, and every key and value keeps
+the file:line:col where it was written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from clientcheck.errors import ClientcheckError, Mark
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = Resolver()
+_constructor = SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
+
+
+class YamlError(ClientcheckError):
+    """A file that is not safe, well-formed YAML."""
+
+
+class YMap(dict[str, Any]):
+    """A mapping that remembers where it, each key and each value stood."""
+
+    mark: Mark
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+    raw: dict[str, str]  # the source text of plain scalar values, to explain YAML 1.1 surprises
+
+    def at(self, key: str) -> Mark:
+        return self.value_marks.get(key, self.mark)
+
+    def key_at(self, key: str) -> Mark:
+        return self.key_marks.get(key, self.mark)
+
+
+class YList(list[Any]):
+    """A sequence that remembers where it and each item stood."""
+
+    mark: Mark
+    item_marks: list[Mark]
+    raw: dict[int, str]
+
+    def at(self, index: int) -> Mark:
+        return self.item_marks[index] if index < len(self.item_marks) else self.mark
+
+
+@dataclass
+class _Frame:
+    container: YMap | YList
+    pending_key: str | None = None
+    pending_key_mark: Mark | None = None
+    seen: dict[str, Mark] = field(default_factory=dict)
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _mark(name: str, m: Any) -> Mark:
+    return Mark(name, m.line + 1, m.column + 1)
+
+
+def _scalar(event: Any, mark: Mark) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    elif tag not in _SCALAR_TAGS:
+        raise YamlError(f"tag {_short(tag)} is not allowed", mark)
+    if tag == f"{_TAG}timestamp":
+        return event.value  # dates stay text: we have no date answers, and str is what the user wrote
+    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise YamlError(f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {exc}", mark) from None
+
+
+def parse_text(text: str, name: str) -> Any:
+    """Parse one YAML document into plain data (YMap / YList / scalars)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("only one YAML document is allowed", _mark(name, event.start_mark))
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("aliases (*name) are not allowed", _mark(name, event.start_mark))
+            mark = _mark(name, event.start_mark)
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.anchor is not None:
+                    raise YamlError(f"anchors (&{event.anchor}) are not allowed", mark)
+            value: Any
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar(event, mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                tag = event.tag
+                expected = f"{_TAG}map" if isinstance(event, yaml.MappingStartEvent) else f"{_TAG}seq"
+                if tag not in (None, "!", expected):
+                    raise YamlError(f"tag {_short(tag)} is not allowed", mark)
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", mark)
+                container: YMap | YList
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = YMap()
+                    container.key_marks, container.value_marks, container.raw = {}, {}, {}
+                else:
+                    container = YList()
+                    container.item_marks, container.raw = [], {}
+                container.mark = mark
+                _attach(stack, container, mark, None, name)
+                stack.append(_Frame(container))
+                continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop().container
+                if not stack:
+                    root = done
+                continue
+            else:
+                continue
+            raw = event.value if not event.style else None  # plain scalars only
+            if stack:
+                _attach(stack, value, mark, raw, name)
+            else:
+                root = value
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"YAML syntax error: {problem}", _mark(name, where) if where else Mark(name, 1)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML error: {exc}", Mark(name, 1)) from None
+    except RecursionError:
+        raise YamlError("nesting is too deep", Mark(name, 1)) from None
+    return root
+
+
+def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: str) -> None:
+    if not stack:
+        return
+    frame = stack[-1]
+    target = frame.container
+    if isinstance(target, YList):
+        target.append(value)
+        target.item_marks.append(mark)
+        if raw is not None:
+            target.raw[len(target) - 1] = raw
+        return
+    if frame.pending_key is None and frame.pending_key_mark is None:
+        if isinstance(value, (YMap, YList)):
+            raise YamlError("a key must be a plain string, not a mapping or a list", mark)
+        if not isinstance(value, str):
+            hint = ""
+            if raw is not None and _YAML11_BOOL.match(raw):
+                hint = f' (YAML reads {raw} as {value!r}; write "{raw}" in quotes)'
+            raise YamlError(f"key {raw if raw is not None else value!r} must be a string{hint}", mark)
+        if value in frame.seen:
+            raise YamlError(f"duplicate key {value!r} (first at line {frame.seen[value].line})", mark)
+        frame.seen[value] = mark
+        frame.pending_key, frame.pending_key_mark = value, mark
+        return
+    key = frame.pending_key
+    assert key is not None and frame.pending_key_mark is not None
+    target[key] = value
+    target.key_marks[key] = frame.pending_key_mark
+    target.value_marks[key] = mark
+    if raw is not None:
+        target.raw[key] = raw
+    frame.pending_key, frame.pending_key_mark = None, None
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ClientcheckError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise ClientcheckError(f"{name}: is a directory, not a file") from None
+    except OSError as exc:
+        raise ClientcheckError(f"{name}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlError("file is not UTF-8 text", Mark(name, line)) from None
+
+
+def load_file(path: Path, display: str | None = None) -> Any:
+    return parse_text(read_text(path, display), display or str(path))

@@ -1,0 +1,138 @@
+"""Shared fixtures: one helper to write YAML fixtures, a tiny catalog, and a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clientcheck.cli import app
+
+WriteYaml = Callable[[str, str], Path]
+
+SMALL_QUESTIONS = """\
+section: pay
+title: {en: Payment, ru: Оплата}
+questions:
+  - id: worked_before
+    type: yesno
+    text: {en: Worked before?, ru: Работали раньше?}
+  - id: late_payments
+    type: integer
+    text: {en: Late payments?, ru: Просрочки?}
+    unit: {en: times, ru: раз}
+    min: 0
+    max: 100
+    when: worked_before
+  - id: advance
+    type: choice
+    text: {en: Advance?, ru: Аванс?}
+    choices:
+      - {id: none, text: {en: No advance, ru: Без аванса}}
+      - {id: partial, text: {en: Partial, ru: Частичный}}
+  - id: asks
+    type: multi
+    text: {en: Asks for, ru: Просит}
+    choices:
+      - {id: free_sample, text: {en: Free sample, ru: Бесплатный образец}}
+      - {id: discount, text: {en: Discount, ru: Скидка}}
+  - id: cost
+    type: number
+    text: {en: Cost?, ru: Затраты?}
+    unit: {en: RUB, ru: ₽}
+  - id: revenue
+    type: number
+    text: {en: Revenue?, ru: Выручка?}
+    unit: {en: RUB, ru: ₽}
+  - id: notes
+    type: text
+    text: {en: Notes, ru: Заметки}
+"""
+
+SMALL_RULES = """\
+version: 1
+sources:
+  marketer: {en: A marketer, ru: Маркетолог}
+policy:
+  severities:
+    note: {weight: 0, label: {en: note, ru: заметка}}
+    caution: {weight: 2, label: {en: caution, ru: осторожно}}
+    high: {weight: 3, label: {en: high, ru: высокая}}
+    decline: {weight: 10, label: {en: decline, ru: отказ}}
+  good_sign_weight: 1
+  decline_if: {any_severity: [decline], min_score: 6}
+  caution_if: {any_severity: [caution, high], min_score: 2}
+rules:
+  - id: late-payer
+    kind: red-flag
+    title: {en: Pays late, ru: Платит с опозданием}
+    source: marketer
+    why: {en: You become their lender., ru: Вы становитесь их кредитором.}
+    advice: {en: Remind them of the terms., ru: Напомните об условиях.}
+    levels:
+      - when: late_payments >= 3
+        severity: decline
+        advice: {en: Stop working with them., ru: Прекратите работу.}
+      - when: late_payments >= 2
+        severity: caution
+      - when: late_payments >= 1
+        severity: note
+  - id: pay-if-i-like
+    kind: red-flag
+    title: {en: Pays if they like it, ru: Заплатит, если понравится}
+    source: marketer
+    why: {en: Work before money., ru: Работа до оплаты.}
+    advice: {en: Ask for an advance., ru: Попросите аванс.}
+    when: advance == "none" and "free_sample" in asks
+    severity: high
+  - id: unprofitable
+    kind: red-flag
+    title: {en: Unprofitable, ru: Убыточный}
+    source: marketer
+    why: {en: Costs more than it brings., ru: Стоит дороже, чем приносит.}
+    advice: {en: Renegotiate., ru: Пересмотрите условия.}
+    when: cost > revenue
+    severity: high
+  - id: pays-on-time
+    kind: good-sign
+    title: {en: Pays on time, ru: Платит вовремя}
+    source: marketer
+    why: {en: A good record., ru: Хорошая история.}
+    advice: {en: Keep them., ru: Держитесь за них.}
+    when: worked_before and late_payments == 0
+"""
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> WriteYaml:
+    """Write a YAML (or any text) fixture under tmp_path; dedents, returns the path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def small_catalog(write_yaml: WriteYaml) -> tuple[Path, Path]:
+    """(rules.yaml, questions/) of a four-rule catalog, for tests that need exact control."""
+    write_yaml("small/questions/10-pay.yaml", SMALL_QUESTIONS)
+    rules = write_yaml("small/rules.yaml", SMALL_RULES)
+    return rules, rules.parent / "questions"
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    """Run clientcheck in-process; returns (exit code, stdout, stderr)."""
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
