@@ -82,7 +82,7 @@ rules:
         severity: note
   - id: pay-if-i-like
     kind: red-flag
-    title: {en: Pays if they like it, ru: Заплатит, если понравится}
+    title: {en: Pays if they like it, ru: "Заплатит, если понравится"}
     source: marketer
     why: {en: Work before money., ru: Работа до оплаты.}
     advice: {en: Ask for an advance., ru: Попросите аванс.}
@@ -92,7 +92,7 @@ rules:
     kind: red-flag
     title: {en: Unprofitable, ru: Убыточный}
     source: marketer
-    why: {en: Costs more than it brings., ru: Стоит дороже, чем приносит.}
+    why: {en: Costs more than it brings., ru: "Стоит дороже, чем приносит."}
     advice: {en: Renegotiate., ru: Пересмотрите условия.}
     when: cost > revenue
     severity: high

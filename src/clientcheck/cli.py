@@ -24,6 +24,7 @@ from clientcheck.errors import (
     EXIT_OK,
     EXIT_USAGE,
     ClientcheckError,
+    Interrupted,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def run_guarded(body: Callable[[], Any]) -> int:
     try:
         rv = body()
         return EXIT_OK if rv is None else int(rv)
+    except Interrupted as exc:
+        _say(f"clientcheck: {exc}")
+        return exc.exit_code
     except ClientcheckError as exc:
         for line in str(exc).splitlines():
             _say(f"clientcheck: error: {line}")
@@ -82,6 +86,13 @@ def run_guarded(body: Callable[[], Any]) -> int:
 
 
 class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns these into a silent exit code of its own; we want to say what happened
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None
+
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
         sys.exit(run_guarded(lambda: super(_Group, self).main(*args, **kwargs)))

@@ -399,7 +399,9 @@ class _Checker:
         vt = self.kind(node)
         if vt.kind != "bool":
             extra = ""
-            if vt.kind == "number":
+            if not isinstance(node, Name):
+                pass
+            elif vt.kind == "number":
                 extra = " (compare it, e.g. '> 0')"
             elif vt.kind == "choice":
                 extra = f" (compare it, e.g. == {vt.choices[0]!r})" if vt.choices else ""

@@ -76,5 +76,14 @@ class UsageError(ClientcheckError):
     """Options that do not fit together, or a file that cannot be read."""
 
 
+class Interrupted(ClientcheckError):
+    """Ctrl-C, or end of input where input was expected; the message says what was kept."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)
+
+
 class InteractiveSessionError(ClientcheckError):
     """The interview cannot run here (for example stdin is not a terminal)."""

@@ -15,7 +15,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.go.line": "Nothing here stops you from taking this client.",
         "verdict.caution.line": "You can take this client, with open eyes and the advice below.",
         "verdict.decline.line": "Do not take this client on these terms.",
-        "summary": "score {score} · {red} red flags · {good} good signs · {open} rules undecided",
+        "summary": "score {score} · red flags: {red} · good signs: {good} · undecided rules: {open}",
         "red_flags": "Red flags",
         "good_signs": "Good signs",
         "notes": "Worth knowing",

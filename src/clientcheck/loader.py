@@ -103,6 +103,10 @@ class _Checker:
                 else:
                     out[lang] = text
             return Text(out) if out else None
+        raw = m.raw.get(key)
+        if isinstance(value, bool) and raw is not None:
+            self.err(f'{key}: YAML reads {raw} as {str(value).lower()}; write "{raw}" in quotes', m.at(key))
+            return None
         self.err(f"{key}: expected text, or a mapping of language to text ({', '.join(LANGUAGES)})", m.at(key))
         return None
 
@@ -331,8 +335,11 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
             continue
         if not c.fields(spec, p.at(key), key, (), ("any_severity", "min_score")):
             continue
-        names = spec.get("any_severity", [])
-        if not isinstance(names, YList):
+        names = spec.get("any_severity")
+        if names is None:
+            names = YList()
+            names.item_marks, names.raw = [], {}
+        elif not isinstance(names, YList):
             c.err("any_severity: expected a list of severity names", spec.at("any_severity"))
             names = YList()
             names.item_marks, names.raw = [], {}

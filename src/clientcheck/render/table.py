@@ -32,8 +32,10 @@ def plain_text(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+def _num(x: float, lang: str = "en") -> str:
+    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+    # Russian groups thousands with a (no-break) space and uses a decimal comma
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
 
 
 def show_answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
@@ -50,8 +52,8 @@ def show_answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
     if q.type == "choice":
         return q.choice_text(value, lang)
     if isinstance(value, (int, float)):
-        unit = f" {q.unit.get(lang)}" if q.unit else ""
-        return f"{_num(value)}{unit}"
+        unit = q.unit.get(lang) if q.unit else ""
+        return f"{_num(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
     return str(value)
 
 
@@ -83,9 +85,9 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
 
     if verdict.red_flags:
         table = Table(title=t(lang, "red_flags"), title_justify="left", show_lines=True, expand=True)
-        table.add_column(t(lang, "col.flag"), ratio=3)
+        table.add_column(t(lang, "col.flag"), ratio=3, overflow="fold")
         table.add_column(t(lang, "col.severity"), no_wrap=True)
-        table.add_column(t(lang, "col.because"), ratio=2)
+        table.add_column(t(lang, "col.because"), ratio=3, overflow="fold")
         table.add_column(t(lang, "col.advice"), ratio=5)
         for f in verdict.red_flags:
             sev = catalog.policy.severities[f.severity] if f.severity else None
@@ -105,7 +107,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     if verdict.good_signs:
         table = Table(title=t(lang, "good_signs"), title_justify="left", expand=True)
         table.add_column(t(lang, "col.sign"), ratio=3, style="green")
-        table.add_column(t(lang, "col.because"), ratio=2)
+        table.add_column(t(lang, "col.because"), ratio=3, overflow="fold")
         for f in verdict.good_signs:
             table.add_row(plain_text(f.rule.title.get(lang)), _because(catalog, f.evidence, lang))
         parts.append(table)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clientcheck.answers import coerce, parse_answers_text, read_answers
+from clientcheck.errors import AnswersError
+from clientcheck.loader import load_catalog
+from clientcheck.model import UNKNOWN, Catalog
+
+
+@pytest.fixture
+def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
+    return load_catalog(*small_catalog)
+
+
+def problems(catalog: Catalog, text: str, fmt: str = "yaml", origin: str = "a.yaml") -> list[str]:
+    with pytest.raises(AnswersError) as info:
+        parse_answers_text(text, origin, fmt, catalog)
+    return str(info.value).splitlines()
+
+
+def test_valid_yaml_answers(catalog: Catalog) -> None:
+    text = (
+        "client: ACME\nworked_before: true\nlate_payments: 2\nadvance: none\nasks: [free_sample]\ncost: 1.5\nnotes: ~\n"
+    )
+    answers = parse_answers_text(text, "a.yaml", "yaml", catalog)
+    assert answers.client == "ACME"
+    assert answers.values == {
+        "worked_before": True,
+        "late_payments": 2,
+        "advance": "none",
+        "asks": frozenset({"free_sample"}),
+        "cost": 1.5,
+        "notes": UNKNOWN,
+    }
+
+
+def test_empty_mapping_and_empty_file_mean_everything_unknown(catalog: Catalog) -> None:
+    assert parse_answers_text("{}", "-", "json", catalog).values == {}
+    assert parse_answers_text("", "a.yaml", "yaml", catalog).values == {}
+
+
+def test_yaml_errors_name_file_line_and_what_is_allowed(catalog: Catalog) -> None:
+    text = "worked_before: yes please\nlate_payments: 200\nadvance: nonee\nasks: [free_sample, gift]\nlate_paymnt: 1\n"
+    assert problems(catalog, text) == [
+        'a.yaml:1:1: worked_before: expected true or false, got "yes please"',
+        "a.yaml:2:1: late_payments: 200 is out of range; expected a whole number from 0 to 100",
+        "a.yaml:3:1: advance: \"nonee\" is not a choice; expected one of: none, partial; did you mean 'none'?",
+        'a.yaml:4:1: asks: "gift" is not a choice; expected a list of: free_sample, discount',
+        "a.yaml:5:1: unknown question 'late_paymnt'; did you mean 'late_payments'?",
+    ]
+
+
+def test_yaml_1_1_booleans_get_a_hint(catalog: Catalog) -> None:
+    assert problems(catalog, "advance: no\n") == [
+        'a.yaml:1:1: advance: expected one of: none, partial, got false (YAML reads no as false; write "no" in quotes)'
+    ]
+
+
+def test_yaml_syntax_error_is_one_line_with_position(catalog: Catalog) -> None:
+    assert problems(catalog, "worked_before: true\nadvance: [none\n") == [
+        "a.yaml:3:1: YAML syntax error: did not find expected ',' or ']'"
+    ]
+
+
+def test_json_errors_keep_line_and_column(catalog: Catalog) -> None:
+    assert problems(catalog, '{\n  "cost": 1,\n  "revenue": x\n}', "json", "a.json") == [
+        "a.json:3:14: JSON syntax error: Expecting value"
+    ]
+    assert problems(catalog, '{\n  "cost": 1,\n  "nope": 2\n}', "json", "a.json") == [
+        "a.json:3:3: unknown question 'nope'; did you mean 'notes'?"
+    ]
+    assert problems(catalog, '{"cost": 1, "cost": 2}', "json", "a.json") == ["a.json:1: duplicate key 'cost'"]
+    assert problems(catalog, "[1, 2]", "json", "a.json") == [
+        "a.json:1: answers must be a mapping of question id to answer"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "expected"),
+    [
+        ("late_payments", 3.0, 3),
+        ("late_payments", None, UNKNOWN),
+        ("asks", "discount", frozenset({"discount"})),
+        ("asks", [], frozenset()),
+        ("notes", 42, "42"),
+        ("cost", -5, -5),
+    ],
+)
+def test_coerce_accepts_forgiving_forms(catalog: Catalog, qid: str, value: object, expected: object) -> None:
+    assert coerce(catalog.questions[qid], value) == expected
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "message"),
+    [
+        ("late_payments", 2.5, "2.5 is not whole; expected a whole number from 0 to 100"),
+        ("late_payments", True, "expected a whole number from 0 to 100, got true"),
+        ("cost", float("nan"), "nan is not a usable number; expected a number"),
+        ("worked_before", "true", 'expected true or false, got "true"'),
+        ("asks", {"a": 1}, 'expected a list of: free_sample, discount, got {"a": 1}'),
+    ],
+)
+def test_coerce_refuses_with_the_reason(catalog: Catalog, qid: str, value: object, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        coerce(catalog.questions[qid], value)
+    assert str(info.value) == message
+
+
+def test_read_answers_from_a_file_and_missing_file(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"cost": 3}', encoding="utf-8")
+    assert read_answers(str(path), catalog).values == {"cost": 3}
+    with pytest.raises(Exception) as info:
+        read_answers(str(tmp_path / "none.yaml"), catalog)
+    assert str(info.value) == f"{tmp_path / 'none.yaml'}: no such file"
