@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on "
-    "(decline by default); 2 = usage or input error; 3 = internal error; 130 = interrupted."
+    "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
+    "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
+    "the others were scored; outranks 1); 130 = interrupted."
 )
 
 
@@ -157,10 +159,15 @@ LangOpt = Annotated[
 
 
 def load_catalog_for(rules: Path | None, questions: Path | None) -> Catalog:
-    """The catalog the options select. Every command loads rules through here."""
+    """The catalog in effect: the options, else CLIENTCHECK_RULES / CLIENTCHECK_QUESTIONS, else
+    ./rules.yaml and ./questions/, else the user config folder, else the bundled files (config.py).
+    Every command loads rules through here."""
+    from clientcheck.config import check_env, resolve
     from clientcheck.loader import load_catalog
 
-    return load_catalog(rules, questions)
+    sources = resolve(rules, questions)
+    check_env(sources)
+    return load_catalog(sources.rules.path, sources.questions.path)
 
 
 def language_for(lang: Lang | None) -> str:
@@ -171,7 +178,7 @@ def language_for(lang: Lang | None) -> str:
 
 # Each module registers its commands on `app` when imported; one module per area, so that
 # work on one area does not touch the others.
-_COMMAND_MODULES = ("check",)
+_COMMAND_MODULES = ("check", "history", "interview", "rules")
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"clientcheck.commands.{_name}")
 

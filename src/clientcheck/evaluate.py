@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from clientcheck.model import (
@@ -57,6 +57,16 @@ def _askable(q: Question, env: dict[str, Any], catalog: Catalog, depth: int = 0)
     return out or [q.id]
 
 
+def ask_for(open_levels: Sequence[Level], env: dict[str, Any], catalog: Catalog) -> tuple[str, ...]:
+    """The unknown questions that would decide these open levels of a rule, in order, once each."""
+    ask: dict[str, None] = {}
+    for level in open_levels:
+        for name in level.when.names:
+            if name not in env:
+                ask.update(dict.fromkeys(_askable(catalog.questions[name], env, catalog)))
+    return tuple(ask)
+
+
 def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None) -> Verdict:
     env, ignored = effective(catalog, answers)
     policy = catalog.policy
@@ -80,12 +90,7 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
             {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(finding)
         elif open_levels:
             top = max(open_levels, key=lambda lv: lv.weight)
-            ask: dict[str, None] = {}
-            for level in open_levels:
-                for name in level.when.names:
-                    if name not in env:
-                        ask.update(dict.fromkeys(_askable(catalog.questions[name], env, catalog)))
-            undecided.append(Undecided(rule, tuple(ask), top.severity, top.weight))
+            undecided.append(Undecided(rule, ask_for(open_levels, env, catalog), top.severity, top.weight))
     score = sum(f.weight for f in red) - sum(f.weight for f in good)
     verdict = policy.verdict({f.severity for f in red if f.severity}, score)
     return Verdict(
@@ -103,13 +108,29 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
 
 def _ask_next(catalog: Catalog, undecided: list[Undecided]) -> tuple[AskNext, ...]:
     """Unknown questions ranked by how much weight their answers could still move."""
-    stakes: dict[str, float] = {}
-    by_rule: dict[str, list[str]] = {}
-    for u in undecided:
-        for qid in u.ask:
-            # a decline-level rule outranks any number of small ones: weight it by its own size
-            stakes[qid] = stakes.get(qid, 0.0) + max(u.max_weight, 0.5)
-            by_rule.setdefault(qid, []).append(u.rule.id)
     order = {qid: i for i, qid in enumerate(catalog.questions)}
+    stakes: dict[str, float] = {}
+    ranked = rank_questions(((u.ask, u.rule.id, u.max_weight) for u in undecided), order, stakes)
+    return tuple(AskNext(qid, rules, stakes[qid]) for qid, rules in ranked)
+
+
+def rank_questions(
+    items: Iterable[tuple[tuple[str, ...], str, float]],
+    order: Mapping[str, int],
+    stakes: dict[str, float] | None = None,
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(question, rule ids) ranked by how much weight the answer could still move, highest first.
+
+    items: (questions to ask, rule id, the rule's heaviest open weight) per undecided rule, in
+    rule order. Shared with the compiled batch path, so both rank alike. `stakes`, if given,
+    receives each question's stake.
+    """
+    stakes = {} if stakes is None else stakes
+    by_rule: dict[str, list[str]] = {}
+    for ask, rule_id, weight in items:
+        for qid in ask:
+            # a decline-level rule outranks any number of small ones: weight it by its own size
+            stakes[qid] = stakes.get(qid, 0.0) + max(weight, 0.5)
+            by_rule.setdefault(qid, []).append(rule_id)
     ranked = sorted(stakes, key=lambda qid: (-stakes[qid], order.get(qid, 0)))
-    return tuple(AskNext(qid, tuple(by_rule[qid]), stakes[qid]) for qid in ranked)
+    return [(qid, tuple(by_rule[qid])) for qid in ranked]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from clientcheck import answers as answers_mod
+from clientcheck import extends
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
 from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
 from clientcheck.model import (
@@ -20,6 +22,7 @@ from clientcheck.model import (
     LANGUAGES,
     QUESTION_TYPES,
     RULE_KINDS,
+    VERDICTS,
     Catalog,
     Choice,
     Example,
@@ -32,11 +35,14 @@ from clientcheck.model import (
     Text,
     Threshold,
 )
-from clientcheck.yamlsrc import YList, YMap, parse_text, read_text
+from clientcheck.schema import optional as optional_fields
+from clientcheck.schema import required as required_fields
+from clientcheck.yamlsrc import YamlError, YList, YMap, node_budget, parse_text, read_text
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 LANG_CODE = re.compile(r"^[a-z]{2}$")
+MAX_LOAD_NODES = 60_000  # every rules and questions file of one load together (see yamlsrc.MAX_NODES)
 
 
 def bundled_dir() -> Path:
@@ -61,12 +67,18 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[ClientcheckError] = []
+        # (format, tree) of every file as validated (after extends), for lint's warnings
+        self.trees: list[tuple[str, Any]] = []
 
     def err(self, message: str, mark: Mark | None) -> None:
         self.problems.append(ClientcheckError(message, mark))
 
     def fields(self, m: Any, where: Mark, what: str, required: Iterable[str], optional: Iterable[str]) -> bool:
-        """Is m a mapping with all required and only known keys? Reports what is not."""
+        """Is m a mapping with all required keys? Reports those missing and every unknown key.
+
+        An unknown key does not make the object unusable: the rest of it is still checked, so one
+        typo does not hide the object's other problems or make everything that uses it fail too.
+        """
         if not isinstance(m, YMap):
             self.err(f"{what} must be a mapping", where)
             return False
@@ -76,7 +88,6 @@ class _Checker:
         for key in m:
             if key not in known:
                 self.err(f"unknown field {key!r} in {what}{suggest(key, known)}", m.key_at(key))
-                ok = False
         for key in required:
             if key not in m:
                 self.err(f"{what} is missing the field {key!r}", m.mark)
@@ -177,9 +188,7 @@ def _display(path: Path) -> str:
 def _question(
     c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
 ) -> Question | None:
-    if not c.fields(
-        q, where, "a question", ("id", "type", "text"), ("help", "unit", "min", "max", "default", "when", "choices")
-    ):
+    if not c.fields(q, where, "a question", required_fields("question"), optional_fields("question")):
         if not isinstance(q, YMap) or "id" not in q:
             return None
     qid = c.ident(q, "id", IDENT, "a question id")
@@ -213,7 +222,9 @@ def _question(
         else:
             seen: set[str] = set()
             for i, ch in enumerate(raw_choices):
-                if not c.fields(ch, raw_choices.at(i), "a choice", ("id", "text"), ()):
+                if not c.fields(
+                    ch, raw_choices.at(i), "a choice", required_fields("choice"), optional_fields("choice")
+                ):
                     continue
                 cid = c.ident(ch, "id", IDENT, "a choice id")
                 ctext = c.text(ch, "text", "a choice")
@@ -239,11 +250,13 @@ def _question(
     return question
 
 
-def _question_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def load_questions(
+    directory: Path, c: _Checker, digest: Any, disabled: dict[str, Mark] | None = None
+) -> tuple[dict[str, Question], list[Section], list[str]]:
+    """Read a questions folder (and, through `extends:`, the folder it extends).
 
-
-def load_questions(directory: Path, c: _Checker, digest: Any) -> tuple[dict[str, Question], list[Section], list[str]]:
+    `disabled`, if given, receives the question ids the folder disables, with where it says so.
+    """
     questions: dict[str, Question] = {}
     sections: list[Section] = []
     files: list[str] = []
@@ -251,17 +264,15 @@ def load_questions(directory: Path, c: _Checker, digest: Any) -> tuple[dict[str,
     if not directory.is_dir():
         c.err("no such questions directory" if not directory.exists() else "not a directory", Mark(shown, 0))
         return questions, sections, files
-    paths = _question_files(directory)
-    if not paths:
+    if not extends.question_files(directory):
         c.err("no question files (*.yaml) in this directory", Mark(shown, 0))
+    read, off = extends.read_question_folder(directory, c, _display, bundled_questions(), digest)
+    if disabled is not None:
+        disabled.update(off)
+    files.extend(f.display for f in read)
     # every id in every file, so a `when` naming a later question gets the right message
-    trees: list[tuple[str, Any]] = []
-    for path in paths:
-        display = _display(path)
-        files.append(display)
-        tree, data = _load_yaml(path, display, c)
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
-        trees.append((display, tree))
+    trees: list[tuple[str, Any]] = [(f.display, f.tree) for f in read]
+    c.trees.extend(("questions", f.tree) for f in read if f.tree is not None)
     all_ids = [
         q["id"]
         for _, tree in trees
@@ -276,7 +287,9 @@ def load_questions(directory: Path, c: _Checker, digest: Any) -> tuple[dict[str,
         if tree is None:
             continue
         top = Mark(display, 1, 1)
-        if not c.fields(tree, top, "a questions file", ("section", "title", "questions"), ()):
+        if not c.fields(
+            tree, top, "a questions file", required_fields("questions_file"), optional_fields("questions_file")
+        ):
             continue
         sid = c.ident(tree, "section", IDENT, "a section id")
         title = c.text(tree, "title", "a questions file")
@@ -310,7 +323,7 @@ def load_questions(directory: Path, c: _Checker, digest: Any) -> tuple[dict[str,
 
 
 def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
-    if not c.fields(p, where, "policy", ("severities",), ("good_sign_weight", "decline_if", "caution_if")):
+    if not c.fields(p, where, "policy", required_fields("policy"), optional_fields("policy")):
         return None
     severities: dict[str, Severity] = {}
     sev = p["severities"]
@@ -321,7 +334,9 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
         if not IDENT.match(name):
             c.err(f"severity {name!r} must be a lowercase identifier", sev.key_at(name))
             continue
-        if not c.fields(spec, sev.at(name), f"severity {name!r}", ("weight",), ("label",)):
+        if not c.fields(
+            spec, sev.at(name), f"severity {name!r}", required_fields("severity"), optional_fields("severity")
+        ):
             continue
         weight = c.number(spec, "weight")
         label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
@@ -333,7 +348,7 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
         if spec is None:
             thresholds[key] = Threshold()
             continue
-        if not c.fields(spec, p.at(key), key, (), ("any_severity", "min_score")):
+        if not c.fields(spec, p.at(key), key, required_fields("threshold"), optional_fields("threshold")):
             continue
         names = spec.get("any_severity")
         if names is None:
@@ -364,7 +379,14 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         return ()
     out: list[Example] = []
     for i, ex in enumerate(raw):
-        if not c.fields(ex, raw.at(i), "an example", ("answers", "fires"), ()):
+        if not c.fields(ex, raw.at(i), "an example", required_fields("example"), optional_fields("example")):
+            continue
+        expected = ex.get("verdict")
+        if "verdict" in ex and expected not in VERDICTS:
+            c.err(
+                f"verdict: expected one of {', '.join(VERDICTS)}, got {expected!r}{suggest(str(expected), VERDICTS)}",
+                ex.at("verdict"),
+            )
             continue
         fires = ex["fires"]
         if not isinstance(fires, bool) and fires not in severities:
@@ -380,15 +402,14 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         except AnswersError as exc:
             c.problems.extend(exc.problems)
             continue
-        out.append(Example(answers.values, fires, raw.at(i)))
+        out.append(VerdictExample(answers.values, fires, raw.at(i), expected))
     return tuple(out)
 
 
 def _rule(
     c: _Checker, r: Any, where: Mark, types: dict[str, VarType], policy: Policy, sources: dict[str, Text], stub: Catalog
 ) -> Rule | None:
-    optional = ("when", "severity", "weight", "levels", "examples")
-    if not c.fields(r, where, "a rule", ("id", "kind", "title", "why", "advice", "source"), optional):
+    if not c.fields(r, where, "a rule", required_fields("rule"), optional_fields("rule")):
         if not isinstance(r, YMap) or "id" not in r:
             return None
     rid = c.ident(r, "id", RULE_ID, "a rule id")
@@ -410,9 +431,12 @@ def _rule(
     levels: list[Level] = []
     severities = set(policy.severities)
 
+    named: set[str] = set()  # every valid severity the rule names, even on a level that failed
+
     def severity_of(m: YMap) -> str | None:
         name = m.get("severity")
         if name in policy.severities:
+            named.add(str(name))
             return str(name)
         c.err(
             f"severity: {name!r} is not a severity ({', '.join(policy.severities)}){suggest(str(name), list(severities))}",
@@ -430,7 +454,9 @@ def _rule(
                 c.err("levels: expected a non-empty list of {when, severity}", r.at("levels"))
             else:
                 for i, lv in enumerate(raw_levels):
-                    if not c.fields(lv, raw_levels.at(i), "a level", ("when", "severity"), ("weight", "advice")):
+                    if not c.fields(
+                        lv, raw_levels.at(i), "a level", required_fields("level"), optional_fields("level")
+                    ):
                         continue
                     cond = c.condition(lv, "when", types)
                     sev = severity_of(lv)
@@ -461,23 +487,35 @@ def _rule(
             weight = c.number(r, "weight", default) if kind == "good-sign" else 0.0
             if cond is not None:
                 levels.append(Level(cond, None, weight if weight is not None else default))
-    level_sev = {lv.severity for lv in levels if lv.severity}
-    examples = _examples(c, r, stub, level_sev)
+    # the severities the rule names, not only those of levels that compiled: a typo in one
+    # level's condition must not also make every example that expects that level an error
+    examples = _examples(c, r, stub, named)
     if rid is None or title is None or why is None or advice is None or not levels:
         return None
     return Rule(rid, kind, title, why, advice, str(source), tuple(levels), examples, r.mark)
 
 
 def load_rules(
-    path: Path, questions: dict[str, Question], sections: list[Section], c: _Checker, digest: Any
+    path: Path,
+    questions: dict[str, Question],
+    sections: list[Section],
+    c: _Checker,
+    digest: Any,
+    disabled: dict[str, Mark] | None = None,
 ) -> tuple[list[Rule], Policy | None, dict[str, Text], str]:
     display = _display(path)
     tree, data = _load_yaml(path, display, c)
     digest.update(b"rules\0" + data)
+    ctx = extends.RulesContext(_display, bundled_rules(), digest, disabled or {})
+    tree = extends.merge_rules(tree, path, c, ctx)
+    if tree is not None:
+        c.trees.append(("rules", tree))
     if tree is None:
         return [], None, {}, display
     top = Mark(display, 1, 1)
-    if not c.fields(tree, top, "a rules file", ("version", "policy", "rules"), ("sources",)):
+    if isinstance(tree, YMap):
+        extends.drop_rules_using(tree.get("rules"), ctx.disabled_questions, c)
+    if not c.fields(tree, top, "a rules file", required_fields("rules_file"), optional_fields("rules_file")):
         if not isinstance(tree, YMap):
             return [], None, {}, display
     if "version" in tree and tree["version"] != 1:
@@ -515,15 +553,52 @@ def load_rules(
     return rules, policy, sources, display
 
 
-def load_catalog(rules_path: Path | None = None, questions_dir: Path | None = None) -> Catalog:
-    """Load and validate; raises ConfigError listing every problem found."""
+@dataclass(frozen=True)
+class VerdictExample(Example):
+    """An example that may also name the verdict the whole catalog must give."""
+
+    verdict: str | None = None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one load found: the catalog if there was no problem, and every problem otherwise."""
+
+    catalog: Catalog | None
+    problems: tuple[ClientcheckError, ...]
+    files: tuple[str, ...]
+    trees: tuple[tuple[str, Any], ...] = ()  # ("rules" | "questions", YAML tree as validated)
+
+
+def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> Loaded:
+    """Load and validate without raising: for lint, which reports problems next to its own warnings."""
     rules_path = rules_path or bundled_rules()
     questions_dir = questions_dir or bundled_questions()
     c = _Checker()
     digest = hashlib.sha256()
-    questions, sections, qfiles = load_questions(questions_dir, c, digest)
-    rules, policy, sources, rfile = load_rules(rules_path, questions, sections, c, digest)
-    if c.problems:
-        raise ConfigError(c.problems)
-    assert policy is not None
-    return Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), (rfile, *qfiles))
+    disabled: dict[str, Mark] = {}
+    with node_budget(MAX_LOAD_NODES):
+        questions, sections, qfiles = load_questions(questions_dir, c, digest, disabled)
+        if questions or not c.problems:
+            rules, policy, sources, rfile = load_rules(rules_path, questions, sections, c, digest, disabled)
+        else:
+            # No question could be read: every condition would be an "unknown question". Report
+            # only what is wrong with the rules file as a file, and the questions' own problems.
+            scratch = _Checker()
+            rules, policy, sources, rfile = load_rules(rules_path, questions, sections, scratch, digest, disabled)
+            c.problems.extend(p for p in scratch.problems if p.mark is None or isinstance(p, YamlError))
+            c.trees.extend(scratch.trees)
+            policy = None
+    files = (rfile, *qfiles)
+    if c.problems or policy is None:
+        return Loaded(None, tuple(c.problems), files, tuple(c.trees))
+    catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files)
+    return Loaded(catalog, (), files, tuple(c.trees))
+
+
+def load_catalog(rules_path: Path | None = None, questions_dir: Path | None = None) -> Catalog:
+    """Load and validate; raises ConfigError listing every problem found."""
+    loaded = load(rules_path, questions_dir)
+    if loaded.catalog is None:
+        raise ConfigError(list(loaded.problems))
+    return loaded.catalog

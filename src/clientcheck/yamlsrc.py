@@ -10,6 +10,9 @@ the file:line:col where it was written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,21 @@ from clientcheck.errors import ClientcheckError, Mark
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
+# Each value costs a few hundred bytes once it carries its marks: a 1 MB file of `[0,0,0,...]`
+# would take a quarter of a gigabyte. The bundled rules.yaml holds under 2,000 values.
+MAX_NODES = 25_000
+_budget: ContextVar[list[int] | None] = ContextVar("yaml_node_budget", default=None)
+
+
+@contextmanager
+def node_budget(total: int) -> Iterator[None]:
+    """Cap the values of every file parsed inside the block together (a folder of many files)."""
+    token = _budget.set([total])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
 
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = Resolver()
@@ -100,6 +118,8 @@ def parse_text(text: str, name: str) -> Any:
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
+    nodes = 0
+    shared = _budget.get()
     try:
         for event in yaml.parse(text, Loader=_Parser):
             if isinstance(event, yaml.DocumentStartEvent):
@@ -113,6 +133,13 @@ def parse_text(text: str, name: str) -> Any:
             if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if event.anchor is not None:
                     raise YamlError(f"anchors (&{event.anchor}) are not allowed", mark)
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise YamlError(f"file holds more than {MAX_NODES} values; refused to protect memory", mark)
+                if shared is not None:
+                    shared[0] -= 1
+                    if shared[0] < 0:
+                        raise YamlError("the rules and questions files hold too many values together", mark)
             value: Any
             if isinstance(event, yaml.ScalarEvent):
                 value = _scalar(event, mark)

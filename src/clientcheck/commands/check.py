@@ -1,16 +1,23 @@
-"""`clientcheck check`: answers file -> verdict."""
+"""`clientcheck check`: answers -> verdict, for one client or for many (a batch).
+
+One answers file (YAML or JSON, or - for standard input) is one client, shown in full. Several
+files, a folder, a JSON Lines or a CSV file make a batch: a result per client, streamed in input
+order (batch.py). Only what a path needs is imported, so `check --format json` stays quick to
+start and never loads Rich.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clientcheck.cli import (
     EXIT_CODES_HELP,
     FailOn,
-    Format,
     LangOpt,
     QuestionsOpt,
     RulesOpt,
@@ -18,29 +25,250 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.commands.history import ClientOpt, DbOpt, NoSaveOpt
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from clientcheck.batch import Sink
+    from clientcheck.model import Catalog, Rule, Verdict
+    from clientcheck.readers import Source
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class InputFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ColorMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ONE_CLIENT = ("yaml", "json", "answers")  # input formats that hold one client per file
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 def check(
-    answers: Annotated[
-        str, typer.Argument(help="Answers file (YAML or JSON), or - for standard input.", metavar="ANSWERS")
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Answers to check: an answers file (YAML or JSON), several, a folder of them, a JSON Lines "
+            "file (.jsonl, a client per line) or a CSV file with a header row of question ids; - for "
+            "standard input.",
+            metavar="ANSWERS...",
+        ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    lang: LangOpt = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="Output format: table, json, jsonl (a line per client), csv, markdown."),
+    ] = OutputFormat.table,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(
+            "--input-format",
+            help="How to read the inputs named (default: from the extension; standard input: one YAML or JSON "
+            "answers document).",
+        ),
+    ] = None,
+    select: Annotated[
+        str | None, typer.Option("--select", metavar="IDS", help="Check only these rules (comma-separated rule ids).")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", metavar="IDS", help="Leave out these rules (comma-separated rule ids).")
+    ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1 (for a batch: any client).")
     ] = FailOn.decline,
+    color: Annotated[
+        ColorMode,
+        typer.Option("--color", help="Colour in the table: auto (on a terminal, unless NO_COLOR is set), always, never."),
+    ] = ColorMode.auto,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but the results (no progress, no closing note).")
+    ] = False,
+    client: ClientOpt = None,
+    no_save: NoSaveOpt = False,
+    db: DbOpt = None,
+    lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Check an answers file against the rules and print the verdict."""
+    """Check answers against the rules and print the verdict: for one client, or for many at once."""
+    from clientcheck.readers import resolve
+
+    language = language_for(lang)
+    catalog = load_catalog_for(rules, questions)
+    chosen = choose_rules(catalog, select, ignore, language)
+    sources = resolve(inputs, input_format.value if input_format else None)
+    one = len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
+    try:
+        if one and sources[0].format in ONE_CLIENT:
+            return check_one(
+                sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save
+            )
+        if client is not None:  # a batch names its clients in its records
+            from clientcheck.errors import UsageError
+
+            raise UsageError("--client names one client: give it a single answers file")
+        return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet)
+    except BrokenPipeError:
+        return reader_gone()
+
+
+def reader_gone() -> int:
+    """The output's reader went away (`| head`): it has all it wanted, so stop, quietly, with 0.
+
+    Typer's own main catches EPIPE before cli.run_guarded sees it and exits 1, which here means
+    "a client at or above --fail-on"; so the command settles it. stdout is pointed at devnull so
+    that the interpreter's last flush has nowhere to fail either.
+    """
+    import os
+
+    from clientcheck.errors import EXIT_OK
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real file descriptor (tests): nothing buffered can fail at exit
+    return EXIT_OK
+
+
+def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang: str) -> Sequence[Rule] | None:
+    """The rules --select / --ignore leave, in catalog order; None when neither is given."""
+    if select is None and ignore is None:
+        return None
+    from clientcheck.conditions import suggest
+    from clientcheck.errors import UsageError
+    from clientcheck.i18n import t
+
+    known = [r.id for r in catalog.rules]
+
+    def ids(option: str, value: str | None) -> set[str]:
+        out: set[str] = set()
+        for item in (value or "").split(","):
+            rule_id = item.strip()
+            if not rule_id:
+                continue
+            if rule_id not in known:
+                raise UsageError(t(lang, "batch.unknown_rule", option=option, id=rule_id) + suggest(rule_id, known))
+            out.add(rule_id)
+        return out
+
+    selected = ids("--select", select) if select is not None else set(known)
+    ignored = ids("--ignore", ignore)
+    chosen = [r for r in catalog.rules if r.id in selected and r.id not in ignored]
+    if not chosen:
+        raise UsageError(t(lang, "batch.no_rules"))
+    return chosen
+
+
+def check_one(
+    source: Source,
+    catalog: Catalog,
+    chosen: Sequence[Rule] | None,
+    fmt: str,
+    lang: str,
+    fail_on: str,
+    color: str,
+    client: str | None = None,
+    db: Path | None = None,
+    no_save: bool = False,
+) -> int:
+    """One client, as before there were batches: read, evaluate, show in full."""
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate
+
+    given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None)
+    facts = None
+    if client is not None:  # a named client: history fills in what it knows (docs/history.md)
+        from clientcheck.history import refuse_partial, with_history
+
+        refuse_partial(chosen, no_save)
+        given, facts = with_history(catalog, given, client, db, lang)
+    verdict = evaluate(catalog, given, chosen)
+    # the answers and the verdict both exist here, before anything is shown
+    show_one(verdict, catalog, chosen, fmt, lang, color)
+    if facts is not None and not no_save:
+        from clientcheck.history import remember
+
+        remember(verdict, catalog, lang, facts.client, db, facts)
+    return verdict.exit_code(fail_on)
+
+
+def show_one(verdict: Verdict, catalog: Catalog, chosen: Sequence[Rule] | None, fmt: str, lang: str, color: str) -> None:
     from clientcheck.render import get as get_renderer
 
-    catalog = load_catalog_for(rules, questions)
-    given = read_answers(answers, catalog)
-    verdict = evaluate(catalog, given)
-    get_renderer(fmt.value)(verdict, catalog, language_for(lang), sys.stdout)
+    if fmt == "table":
+        from clientcheck.terminal import rich_color, use_color
+
+        with rich_color(use_color(color, sys.stdout)):
+            get_renderer(fmt)(verdict, catalog, lang, sys.stdout)
+    elif fmt == "csv":
+        from clientcheck.render import csv_out
+
+        csv_out.render(verdict, catalog, lang, sys.stdout, chosen)
+    else:
+        get_renderer(fmt)(verdict, catalog, lang, sys.stdout)
     sys.stdout.flush()
-    return verdict.exit_code(fail_on.value)
+
+
+def check_many(
+    sources: list[Source],
+    catalog: Catalog,
+    chosen: Sequence[Rule] | None,
+    fmt: str,
+    lang: str,
+    fail_on: str,
+    color: str,
+    quiet: bool,
+) -> int:
+    """Many clients: a result per client in input order; bad records reported and skipped."""
+    from clientcheck.batch import Reporter, Runner, exit_code
+
+    rule_list = list(catalog.rules if chosen is None else chosen)
+    sink = make_sink(fmt, catalog, rule_list, lang, color)
+    sizes = [s.size for s in sources]
+    total = sum(s for s in sizes if s is not None) if all(s.format == "jsonl" for s in sources) else None
+    if total is not None and any(s is None for s in sizes):
+        total = None
+    runner = Runner(catalog, rule_list, sink, Reporter(sys.stderr, lang, quiet, total))
+    runner.run(sources)
+    return exit_code(runner.stats, fail_on)
+
+
+def make_sink(fmt: str, catalog: Catalog, rules: list[Rule], lang: str, color: str) -> Sink:
+    if fmt == "jsonl":
+        from clientcheck.batch import stdout_bytes
+        from clientcheck.render.jsonl import JsonlSink
+
+        sys.stdout.flush()
+        return JsonlSink(catalog, stdout_bytes())
+    if fmt == "csv":
+        from clientcheck.render.csv_out import CsvSink
+
+        return CsvSink(rules, sys.stdout)
+    if fmt == "json":
+        from clientcheck.render.json_batch import JsonSink
+
+        return JsonSink(catalog, lang, sys.stdout)
+    if fmt == "markdown":
+        from clientcheck.render.markdown import MarkdownSink
+
+        return MarkdownSink(lang, sys.stdout)
+    from clientcheck.render.batch_table import TableSink
+    from clientcheck.terminal import use_color
+
+    return TableSink(lang, sys.stdout, use_color(color, sys.stdout))

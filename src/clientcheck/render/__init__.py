@@ -15,7 +15,13 @@ class Renderer(Protocol):
     def __call__(self, verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None: ...
 
 
-FORMATS = {"table": "clientcheck.render.table", "json": "clientcheck.render.json_out"}
+FORMATS = {
+    "table": "clientcheck.render.table",
+    "json": "clientcheck.render.json_out",
+    "jsonl": "clientcheck.render.jsonl",
+    "csv": "clientcheck.render.csv_out",
+    "markdown": "clientcheck.render.markdown",
+}
 
 
 def get(name: str) -> Renderer:

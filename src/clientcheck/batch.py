@@ -1,0 +1,296 @@
+"""Scoring many clients: the batch run behind `clientcheck check` with several inputs.
+
+Records are read, scored and written one at a time, in input order, so memory stays flat for
+any number of clients. A record that cannot be read or is not a valid set of answers is
+reported on stderr as FILE:LINE: message and skipped; the run goes on, and its exit code says
+so (EXIT_BAD_INPUT). Each record takes the compiled fast path when it can (compiled.Engine) and
+the ordinary path (answers.validate + evaluate) otherwise, which also gives the messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
+
+import orjson
+
+from clientcheck.answers import read_answers, validate
+from clientcheck.compiled import Engine, Result
+from clientcheck.errors import EXIT_FAIL, EXIT_OK, ClientcheckError, Mark, Problems
+from clientcheck.evaluate import evaluate
+from clientcheck.i18n import t
+from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
+from clientcheck.readers import CsvReader, Source, chunks, decode_line, open_binary
+from clientcheck.terminal import Progress
+
+EXIT_BAD_INPUT = 4  # some records were bad and skipped; every other one was scored and written
+TICK = 1024  # records between looks at the clock for the progress line
+
+
+class Stats:
+    """What the summary and the exit code need, in constant memory."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.verdicts: Counter[str] = Counter()
+        self.flags: Counter[str] = Counter()
+        self.rules = rules
+        self.bad = 0
+
+    @property
+    def scored(self) -> int:
+        return sum(self.verdicts.values())
+
+    def worst(self) -> str | None:
+        return next((v for v in reversed(VERDICTS) if self.verdicts[v]), None)
+
+    def top_flags(self, n: int = 5) -> list[tuple[str, int]]:
+        order = {r.id: i for i, r in enumerate(self.rules)}
+        return sorted(self.flags.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))[:n]
+
+
+class Sink:
+    """Where results go: one per output format."""
+
+    needs_verdict = False  # True: give it the full Verdict of every client (slower)
+    counts_flags = False  # True: keep flag counts for its summary
+
+    def begin(self, source: Source) -> None:
+        """A new input starts."""
+
+    def add(self, r: Result, line: int) -> None:
+        raise NotImplementedError
+
+    def add_verdict(self, verdict: Verdict, r: Result, line: int) -> None:
+        self.add(r, line)
+
+    def flush(self) -> None:
+        """Push out what is buffered: called when input pauses, so output keeps up with a stream."""
+
+    def finish(self, stats: Stats) -> None:
+        """After the last record: summaries, closing brackets."""
+
+
+class Reporter:
+    """stderr: bad records as FILE:LINE: message, the progress line, the closing note."""
+
+    def __init__(self, stream: IO[str] | None, lang: str, quiet: bool, total: int | None) -> None:
+        self.stream = stream
+        self.lang = lang
+        self.quiet = quiet
+        self.progress = Progress(None if quiet else stream, t(lang, "batch.progress"), total)
+
+    def bad(self, error: ClientcheckError) -> None:
+        self.progress.clear()
+        self.say(str(error))
+
+    def say(self, text: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass  # stderr closed: nowhere left to say it
+
+    def finish(self, stats: Stats) -> None:
+        self.progress.clear()
+        if stats.bad and not self.quiet:
+            self.say(t(self.lang, "batch.skipped", bad=stats.bad, total=stats.bad + stats.scored))
+
+
+class Runner:
+    def __init__(
+        self,
+        catalog: Catalog,
+        rules: Sequence[Rule],
+        sink: Sink,
+        reporter: Reporter,
+    ) -> None:
+        self.catalog = catalog
+        self.rules = tuple(rules)
+        self.sink = sink
+        self.reporter = reporter
+        self.engine = Engine(catalog, self.rules)
+        self.stats = Stats(self.rules)
+        self.done = 0  # bytes of input read, for the progress line
+
+    # -- one record, the ordinary way
+
+    def _careful(self, data: Any, name: str, line: int) -> None:
+        """Validate and evaluate with the ordinary code: exact results and exact messages."""
+        if data is None or not isinstance(data, dict):
+            raise ClientcheckError(t(self.reporter.lang, "batch.not_object"), Mark(name, line))
+        mark = Mark(name, line)
+        answers = validate(data, self.catalog, name, lambda key: mark)
+        self._verdict(evaluate(self.catalog, answers, self.rules), line)
+
+    def _verdict(self, verdict: Verdict, line: int) -> None:
+        r = self.engine.from_verdict(verdict)
+        self.stats.verdicts[r.verdict] += 1
+        if self.sink.counts_flags:
+            self.stats.flags.update(f.id for f in r.red)
+        self.sink.add_verdict(verdict, r, line)
+
+    def _result(self, r: Result, line: int) -> None:
+        self.stats.verdicts[r.verdict] += 1
+        if self.sink.counts_flags:
+            self.stats.flags.update(f.id for f in r.red)
+        self.sink.add(r, line)
+
+    def _bad(self, error: ClientcheckError) -> None:
+        self.stats.bad += 1
+        self.reporter.bad(error)
+
+    # -- inputs
+
+    def run(self, sources: Iterable[Source]) -> int:
+        try:
+            for source in sources:
+                self.sink.begin(source)
+                if source.format == "jsonl":
+                    self._jsonl(source)
+                elif source.format == "csv":
+                    self._csv(source)
+                else:
+                    self._answers_file(source)
+                self.sink.flush()
+            self.sink.finish(self.stats)
+        finally:
+            self.reporter.finish(self.stats)
+        return self.stats.bad
+
+    def _answers_file(self, source: Source) -> None:
+        fmt = source.format if source.format in ("yaml", "json") else None
+        try:
+            answers = read_answers(source.path, self.catalog, fmt)
+        except ClientcheckError as exc:
+            self._bad(exc)
+            return
+        self._verdict(evaluate(self.catalog, answers, self.rules), 1)
+        self.reporter.progress.tick(self.stats.scored, self.stats.bad)
+
+    def _csv(self, source: Source) -> None:
+        stream = open_binary(source)
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        try:
+            self._csv_rows(source, CsvReader(text, source, self.catalog))
+        except Problems as exc:  # the header
+            self._bad(exc)
+        except UnicodeDecodeError:
+            self._bad(ClientcheckError(t(self.reporter.lang, "batch.not_utf8"), Mark(source.name, 0)))
+        except csv.Error as exc:
+            self._bad(ClientcheckError(f"CSV: {exc}", Mark(source.name, 0)))
+        except BrokenPipeError:
+            raise  # our reader went away (| head): the boundary in cli ends the run quietly
+        except OSError as exc:
+            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
+        finally:
+            text.detach()  # the wrapper must not close standard input
+            if source.path != "-":
+                stream.close()
+
+    def _csv_rows(self, source: Source, reader: CsvReader) -> None:
+        score = None if self.sink.needs_verdict else self.engine.score
+        tick = self.reporter.progress.tick
+        count = 0
+        for line, record in reader.rows():
+            if isinstance(record, ClientcheckError):
+                self._bad(record)
+                continue
+            r = score(record) if score is not None else None
+            if r is not None:
+                self._result(r, line)
+            else:
+                try:
+                    self._careful(record, source.name, line)
+                except ClientcheckError as exc:
+                    self._bad(exc)
+            count += 1
+            if count % TICK == 0:
+                tick(self.stats.scored, self.stats.bad)
+                self.sink.flush()
+
+    def _jsonl(self, source: Source) -> None:
+        stream = open_binary(source)
+        try:
+            self._jsonl_stream(source, chunks(stream))
+        except BrokenPipeError:
+            raise  # our reader went away (| head): the boundary in cli ends the run quietly
+        except OSError as exc:
+            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
+        finally:
+            if source.path != "-":
+                stream.close()
+
+    def _jsonl_stream(self, source: Source, pieces: Iterator[bytes]) -> None:
+        name = source.name
+        loads = orjson.loads
+        decode_error = orjson.JSONDecodeError
+        fast = None if self.sink.needs_verdict else self.engine.score
+        add = self._result
+        careful = self._careful
+        tick = self.reporter.progress.tick
+        stats = self.stats
+        line = 0
+        rest = b""
+        first = True
+        for piece in pieces:
+            if first:
+                piece = piece.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+                first = False
+            self.done += len(piece)
+            lines = (rest + piece).split(b"\n") if rest else piece.split(b"\n")
+            rest = lines.pop()
+            for raw in lines:
+                line += 1
+                try:
+                    data = loads(raw)
+                except decode_error:
+                    data = raw  # not for orjson: blank, broken, or something it refuses
+                # a key can only repeat if the line has more colons than keys (orjson keeps the
+                # last of repeated keys; the ordinary path refuses them, as for a .json file)
+                if fast is not None and data.__class__ is dict and raw.count(b":") == len(data):
+                    r = fast(data)
+                    if r is not None:
+                        add(r, line)
+                        continue
+                try:
+                    if data is raw:
+                        if not raw.strip():
+                            continue  # an empty line is not a record
+                        data = decode_line(raw, name, line)
+                    elif data.__class__ is dict and raw.count(b":") != len(data):
+                        data = decode_line(raw, name, line)  # to hear about repeated keys
+                    careful(data, name, line)
+                except ClientcheckError as exc:
+                    self._bad(exc)
+            tick(stats.scored, stats.bad, self.done)
+            self.sink.flush()
+        if rest.strip():
+            line += 1
+            try:
+                data = decode_line(rest, name, line)
+                careful(data, name, line)
+            except ClientcheckError as exc:
+                self._bad(exc)
+
+
+def exit_code(stats: Stats, fail_on: str) -> int:
+    """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
+    if stats.bad:
+        return EXIT_BAD_INPUT
+    worst = stats.worst()
+    if worst is None or fail_on == "never":
+        return EXIT_OK
+    return EXIT_FAIL if VERDICTS.index(worst) >= VERDICTS.index(fail_on) else EXIT_OK
+
+
+def stdout_bytes() -> IO[bytes]:
+    buffer: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        raise ClientcheckError("standard output takes no bytes")  # pragma: no cover
+    return buffer

@@ -1,0 +1,653 @@
+"""The client history commands: history, show, diff, paid, rescore and import.
+
+clientcheck.history (and with it sqlite3) and Rich are imported inside the commands, so
+`--help` and `check` without a client pay for neither. The shared options (--db, --client,
+--no-save) live here for `check` and `interview` to use.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clientcheck.cli import Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.errors import UsageError
+from clientcheck.i18n import t
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from clientcheck.history import Assessment, Fired, History, Rescored
+    from clientcheck.model import Catalog
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="History database file (default: $CLIENTCHECK_DB, else history.sqlite3 in the user data folder).",
+        dir_okay=False,
+    ),
+]
+ClientOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client",
+        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
+    ),
+]
+NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+def _text(text: str, style: str = "") -> Any:
+    from clientcheck.render.table import plain_text
+
+    return plain_text(text, style)
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _verdict_word(lang: str, verdict: str) -> str:
+    return t(lang, f"verdict.{verdict}")
+
+
+def _verdict_cell(lang: str, verdict: str) -> Any:
+    from clientcheck.render.table import COLOURS
+
+    return _text(f" {_verdict_word(lang, verdict)} ", COLOURS.get(verdict, ""))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _flags(fired: tuple[Fired, ...]) -> str:
+    return ", ".join(f"{f.id} ({f.severity})" if f.severity else f.id for f in fired)
+
+
+def _json_out(data: Any) -> None:
+    import json
+
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _say(message: str) -> None:
+    """Notes go to stderr, so stdout stays pure data in every format."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def _open(db: Path | None) -> History | None:
+    from clientcheck.history import History
+
+    return History.open(db, create=False)
+
+
+def _need(db: Path | None) -> History:
+    """The database for a command that reads stored assessments; a clear error if there is none."""
+    from clientcheck.history import History, HistoryError, resolve_path
+
+    found = History.open(db, create=False)
+    if found is None:
+        from clientcheck.errors import Mark
+
+        raise HistoryError(
+            "no history database here yet; name a client to save one: clientcheck check ANSWERS --client NAME",
+            Mark(str(resolve_path(db)), 0),
+        )
+    return found
+
+
+def _find(history: History, rid: int) -> Assessment:
+    from clientcheck.errors import Mark
+    from clientcheck.history import HistoryError
+
+    found = history.assessment(rid)
+    if found is None:
+        raise HistoryError(f"no assessment #{rid} (list them with 'clientcheck history')", Mark(str(history.path), 0))
+    return found
+
+
+# ---------------------------------------------------------------- history
+
+
+@app.command("history")
+def history_cmd(
+    client: Annotated[
+        str | None, typer.Argument(help="Only this client (case and spacing do not matter).", metavar="CLIENT")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, csv, or json (everything, for 'clientcheck import').")
+    ] = ListFormat.table,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+) -> int:
+    """List saved assessments (and a client's payments); --format json exports everything."""
+    from clientcheck.history import EXPORT_SCHEMA, resolve_path
+
+    language = language_for(lang)
+    path = resolve_path(db)
+    history = _open(db)
+    if history is None:
+        if fmt is ListFormat.json:
+            _json_out({"schema": EXPORT_SCHEMA, "assessments": [], "payments": []})
+        elif fmt is ListFormat.csv:
+            _csv([], language)
+        else:
+            _say(t(language, "history.no_db", path=path))
+        return 0
+    with history:
+        if fmt is ListFormat.json:
+            _json_out(history.export(client))
+            return 0
+        assessments = history.assessments(client)
+        if fmt is ListFormat.csv:
+            _csv(assessments, language)
+            return 0
+        payments = history.payments(client) if client else []
+    _history_table(assessments, payments, client, str(path), language)
+    return 0
+
+
+def _csv(assessments: list[Assessment], lang: str) -> None:
+    import csv
+
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(
+        ["id", "created_at", "client", "language", "verdict", "score", "red_flags", "good_signs", "rules_sha256"]
+    )
+    for a in assessments:
+        out.writerow(
+            [
+                a.id,
+                a.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                a.client,
+                a.language,
+                a.verdict,
+                _num(a.score),
+                " ".join(f"{f.id}:{f.severity}" for f in a.red_flags),
+                " ".join(f.id for f in a.fired if f.kind == "good-sign"),
+                a.rules_digest,
+            ]
+        )
+    sys.stdout.flush()
+
+
+def _history_table(
+    assessments: list[Assessment], payments: list[Any], client: str | None, path: str, lang: str
+) -> None:
+    from rich.table import Table
+
+    from clientcheck.history import LATE_WINDOW_DAYS, tally
+
+    console = _console()
+    if assessments:
+        table = Table(title=t(lang, "history.title"), title_justify="left", expand=True)
+        table.add_column(t(lang, "history.col.id"), no_wrap=True, justify="right")
+        table.add_column(t(lang, "history.col.when"), no_wrap=True)
+        table.add_column(t(lang, "history.col.client"), ratio=2)
+        table.add_column(t(lang, "history.col.verdict"), no_wrap=True)
+        table.add_column(t(lang, "history.col.score"), justify="right", no_wrap=True)
+        table.add_column(t(lang, "history.col.flags"), ratio=3)
+        table.add_column(t(lang, "history.col.rules"), no_wrap=True, style="dim")
+        for a in assessments:
+            table.add_row(
+                str(a.id),
+                _when(a.created_at),
+                _text(a.client),
+                _verdict_cell(lang, a.verdict),
+                _num(a.score),
+                _text(_flags(a.red_flags)),
+                a.rules_digest[:8],
+            )
+        console.print(table)
+    elif client:
+        console.print(_text(t(lang, "history.none.client", client=client, path=path)))
+        console.print(_text(t(lang, "history.none.hint"), "dim"))
+    else:
+        console.print(_text(t(lang, "history.none", path=path)))
+        console.print(_text(t(lang, "history.none.hint"), "dim"))
+    if client and payments:
+        table = Table(title=t(lang, "history.payments"), title_justify="left")
+        table.add_column(t(lang, "history.col.paid_on"), no_wrap=True)
+        table.add_column(t(lang, "history.col.payment"))
+        for p in payments:
+            table.add_row(p.paid_on.isoformat(), _payment_status(p.late, p.days_late, lang))
+        console.print(table)
+        late, on_time, total, since = tally(payments, date.today())
+        console.print(
+            _text(
+                t(
+                    lang,
+                    "history.tally",
+                    client=payments[-1].client,
+                    window=LATE_WINDOW_DAYS,
+                    since=since.isoformat(),
+                    late=late,
+                    on_time=on_time,
+                    payments=total,
+                )
+            )
+        )
+
+
+def _payment_status(late: bool, days: int | None, lang: str) -> Any:
+    if not late:
+        return _text(t(lang, "history.on_time"), "green")
+    return _text(t(lang, "history.late.days", days=days) if days else t(lang, "history.late"), "red")
+
+
+# ---------------------------------------------------------------- show
+
+
+@app.command()
+def show(
+    assessment_id: Annotated[
+        int, typer.Argument(help="The assessment's number, as 'clientcheck history' lists it.", metavar="ID")
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Print one saved assessment with the verdict renderer."""
+    from clientcheck.history import reevaluate
+    from clientcheck.render import get as get_renderer
+
+    with _need(db) as history:
+        a = _find(history, assessment_id)
+    language = language_for(lang) if lang else a.language
+    if fmt is Format.json:
+        # the verdict exactly as it was when saved, whatever the rules say today
+        _json_out(a.stored_verdict(language))
+        return 0
+    catalog = load_catalog_for(rules, questions)
+    verdict, dropped = reevaluate(a, catalog)
+    from clientcheck.render.data import verdict_to_dict
+
+    faithful = a.rules_digest == catalog.digest and verdict_to_dict(verdict, catalog, language) == a.stored_verdict(
+        language
+    )
+    console = _console()
+    head = t(language, "history.show.head", id=a.id, client=a.client, when=_when(a.created_at))
+    console.print(_text(f"{head} · {t(language, 'history.col.rules').lower()} {a.rules_digest[:12]}", "bold"))
+    if a.from_history:
+        console.print(_text(t(language, "history.show.from", keys=", ".join(a.from_history)), "dim"))
+    if not faithful:
+        console.print(
+            _text(
+                t(
+                    language,
+                    "history.show.changed",
+                    id=a.id,
+                    then=a.rules_digest[:12],
+                    now=catalog.digest[:12],
+                    was_verdict=_verdict_word(language, a.verdict),
+                    now_verdict=_verdict_word(language, verdict.verdict),
+                ),
+                "yellow",
+            )
+        )
+        if dropped:
+            console.print(_text(t(language, "history.dropped", ids=", ".join(dropped)), "yellow"))
+    sys.stdout.flush()
+    get_renderer("table")(verdict, catalog, language, sys.stdout)
+    sys.stdout.flush()
+    return 0
+
+
+# ---------------------------------------------------------------- diff
+
+
+@app.command()
+def diff(
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            help="A client (its latest two assessments), or two assessment numbers.", metavar="CLIENT | ID ID"
+        ),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Show what changed between two assessments: answers, flags gained and lost, verdict."""
+    from clientcheck.history import diff_assessments
+
+    language = language_for(lang)
+    with _need(db) as history:
+        if len(refs) == 1:
+            found = history.assessments(refs[0])
+            if len(found) < 2:
+                raise UsageError(
+                    f"{refs[0]!r} has {len(found)} saved assessment{'s' if len(found) != 1 else ''}; "
+                    "diff needs two (or give two assessment numbers)"
+                )
+            before, after = found[-2], found[-1]
+        elif len(refs) == 2 and all(r.isdigit() for r in refs):
+            before, after = (_find(history, int(r)) for r in refs)
+        else:
+            raise UsageError("diff takes a client's name, or two assessment numbers such as: clientcheck diff 3 7")
+    d = diff_assessments(before, after)
+    if fmt is Format.json:
+        _json_out(d.to_dict())
+        return 0
+    _diff_table(d, load_catalog_for(rules, questions), language)
+    return 0
+
+
+def _title(a: Assessment, rule_id: str, lang: str) -> str:
+    data = a.stored_verdict(lang)
+    for key in ("findings", "good_signs", "notes"):
+        for f in data.get(key, []):
+            if f.get("id") == rule_id and f.get("title"):
+                return f"{f['title']} ({rule_id})"
+    return rule_id
+
+
+def _severity(catalog: Catalog, name: str | None, lang: str) -> str:
+    if name is None:
+        return ""
+    sev = catalog.policy.severities.get(name)
+    return sev.label.get(lang) if sev else name
+
+
+def _shown(catalog: Catalog, qid: str, stored: dict[str, Any], lang: str) -> str:
+    from clientcheck.answers import coerce
+    from clientcheck.render.table import show_answer
+
+    if qid not in stored:
+        return t(lang, "history.not_answered")
+    q = catalog.questions.get(qid)
+    value = stored[qid]
+    if q is not None:
+        try:
+            value = coerce(q, value)
+        except ValueError:
+            return str(value)
+    return show_answer(catalog, qid, value, lang)
+
+
+def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
+    from rich.table import Table
+
+    from clientcheck.render.table import COLOURS
+
+    a, b = d.before, d.after
+    console = _console()
+    console.print(
+        _text(
+            t(
+                lang,
+                "history.diff.head",
+                client=b.client,
+                a=a.id,
+                a_when=_when(a.created_at),
+                b=b.id,
+                b_when=_when(b.created_at),
+            ),
+            "bold",
+        )
+    )
+    line = _text("")
+    if a.verdict != b.verdict:
+        line.append(t(lang, "history.diff.verdict") + ": ")
+        line.append(f" {_verdict_word(lang, a.verdict)} ", COLOURS[a.verdict])
+        line.append(" → ")
+        line.append(f" {_verdict_word(lang, b.verdict)} ", COLOURS[b.verdict])
+    else:
+        line.append(t(lang, "history.diff.same_verdict") + ": ")
+        line.append(f" {_verdict_word(lang, b.verdict)} ", COLOURS[b.verdict])
+    line.append(f"  ({t(lang, 'history.col.score').lower()} {_num(a.score)} → {_num(b.score)})")
+    console.print(line)
+    if a.rules_digest != b.rules_digest:
+        console.print(
+            _text(
+                t(lang, "history.diff.rules_changed", before=a.rules_digest[:12], after=b.rules_digest[:12]), "yellow"
+            )
+        )
+    if d.answers:
+        table = Table(title=t(lang, "history.diff.answers"), title_justify="left", expand=True)
+        table.add_column(t(lang, "col.question"), ratio=2)
+        table.add_column(t(lang, "history.col.was"), ratio=2)
+        table.add_column(t(lang, "history.col.now"), ratio=2)
+        mark = f" ({t(lang, 'history.from_history_mark')})"
+        for qid in d.answers:
+            q = catalog.questions.get(qid)
+            question = _text(q.text.get(lang) + "\n" if q else "")
+            question.append(qid, style="dim")
+            table.add_row(
+                question,
+                _text(_shown(catalog, qid, dict(a.answers), lang) + (mark if qid in a.from_history else "")),
+                _text(_shown(catalog, qid, dict(b.answers), lang) + (mark if qid in b.from_history else "")),
+            )
+        console.print(table)
+    else:
+        console.print(_text(t(lang, "history.diff.no_answers"), "dim"))
+    rows: list[tuple[str, str, str]] = []
+    for f in d.flags.gained:
+        rows.append((t(lang, "history.diff.gained"), _title(b, f.id, lang), _severity(catalog, f.severity, lang)))
+    for old, new in d.flags.moved:
+        sev = f"{_severity(catalog, old.severity, lang)} → {_severity(catalog, new.severity, lang)}"
+        rows.append((t(lang, "history.diff.moved"), _title(b, new.id, lang), sev))
+    for f in d.flags.lost:
+        rows.append((t(lang, "history.diff.lost"), _title(a, f.id, lang), _severity(catalog, f.severity, lang)))
+    for f in d.good.gained:
+        rows.append((t(lang, "history.diff.good_gained"), _title(b, f.id, lang), ""))
+    for f in d.good.lost:
+        rows.append((t(lang, "history.diff.good_lost"), _title(a, f.id, lang), ""))
+    if rows:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_column(style="dim")
+        for kind, title, sev in rows:
+            table.add_row(_text(kind), _text(title), _text(sev))
+        console.print(table)
+    else:
+        console.print(_text(t(lang, "history.diff.no_flags"), "dim"))
+
+
+# ---------------------------------------------------------------- paid
+
+
+def _parse_date(text: str | None) -> date:
+    today = date.today()
+    if text is None:
+        return today
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--date: expected a date such as {today.isoformat()}, got {text!r}") from None
+    if day > today:
+        raise UsageError(f"--date: {day.isoformat()} is in the future")
+    return day
+
+
+@app.command()
+def paid(
+    client: Annotated[str, typer.Argument(help="The client's name.", metavar="CLIENT")],
+    on_time: Annotated[
+        bool | None, typer.Option("--on-time/--late", help="Whether the invoice was paid on time (say one).")
+    ] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, help="With --late: how many days late.")] = None,
+    when: Annotated[str | None, typer.Option("--date", help="When it was paid, YYYY-MM-DD (default: today).")] = None,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+) -> int:
+    """Record a payment: the late-payments count for `check --client` comes from these."""
+    from clientcheck.history import LATE_WINDOW_DAYS, History, check_client_name, tally
+
+    if on_time is None:
+        raise UsageError("say how the invoice was paid: --on-time or --late")
+    if days is not None and on_time:
+        raise UsageError("--days is how late a payment was; it goes with --late")
+    name = check_client_name(client)
+    day = _parse_date(when)
+    language = language_for(lang)
+    history = History.open(db)
+    assert history is not None
+    with history:
+        payment = history.record_payment(name, day, late=not on_time, days_late=days)
+        payments = history.payments(name)
+    status = t(language, "history.on_time") if on_time else t(language, "history.late")
+    if days:
+        status = t(language, "history.late.days", days=days)
+    print(t(language, "history.paid.saved", client=payment.client, status=status, date=day.isoformat()))
+    late, on_time_n, total, since = tally(payments, date.today())
+    print(
+        t(
+            language,
+            "history.tally",
+            client=payment.client,
+            window=LATE_WINDOW_DAYS,
+            since=since.isoformat(),
+            late=late,
+            on_time=on_time_n,
+            payments=total,
+        )
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- rescore
+
+
+@app.command()
+def rescore(
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+) -> int:
+    """Re-evaluate every saved assessment with the current (or given) rules; list the verdicts that would change."""
+    from clientcheck.history import rescore as rescore_all
+    from clientcheck.history import resolve_path
+
+    language = language_for(lang)
+    catalog = load_catalog_for(rules, questions)
+    history = _open(db)
+    total = 0
+    changed: list[Rescored] = []
+    if history is not None:
+        with history:
+            total, changed = rescore_all(history, catalog)
+    if fmt is Format.json:
+        _json_out(
+            {
+                "rules_sha256": catalog.digest,
+                "assessments": total,
+                "changed": [
+                    {
+                        "id": r.assessment.id,
+                        "client": r.assessment.client,
+                        "created_at": r.assessment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "verdict": {"was": r.assessment.verdict, "now": r.verdict.verdict},
+                        "score": {"was": r.assessment.score, "now": r.verdict.score},
+                        "flags_gained": [{"id": f.id, "severity": f.severity} for f in r.change.gained],
+                        "flags_lost": [{"id": f.id, "severity": f.severity} for f in r.change.lost],
+                        "flags_moved": [
+                            {"id": new.id, "was": old.severity, "now": new.severity} for old, new in r.change.moved
+                        ],
+                        "answers_dropped": list(r.dropped),
+                    }
+                    for r in changed
+                ],
+            }
+        )
+        return 0
+    console = _console()
+    digest = catalog.digest[:12]
+    if total == 0:
+        console.print(_text(t(language, "history.none", path=str(resolve_path(db)))))
+        return 0
+    if not changed:
+        console.print(_text(t(language, "history.rescore.none", total=total, digest=digest)))
+        return 0
+    console.print(_text(t(language, "history.rescore.some", changed=len(changed), total=total, digest=digest), "bold"))
+    from rich.table import Table
+
+    table = Table(expand=True)
+    table.add_column(t(language, "history.col.id"), justify="right", no_wrap=True)
+    table.add_column(t(language, "history.col.when"), no_wrap=True)
+    table.add_column(t(language, "history.col.client"), ratio=2)
+    table.add_column(t(language, "history.col.was"), no_wrap=True)
+    table.add_column(t(language, "history.col.now"), no_wrap=True)
+    table.add_column(t(language, "history.col.why"), ratio=4)
+    for r in changed:
+        why: list[str] = []
+        why += [f"+ {f.id} ({_severity(catalog, f.severity, language)})" for f in r.change.gained]
+        why += [
+            f"~ {new.id} ({_severity(catalog, old.severity, language)} → {_severity(catalog, new.severity, language)})"
+            for old, new in r.change.moved
+        ]
+        why += [f"- {f.id}" for f in r.change.lost]
+        if r.dropped:
+            why.append(t(language, "history.dropped", ids=", ".join(r.dropped)))
+        table.add_row(
+            str(r.assessment.id),
+            _when(r.assessment.created_at),
+            _text(r.assessment.client),
+            _verdict_cell(language, r.assessment.verdict),
+            _verdict_cell(language, r.verdict.verdict),
+            _text("\n".join(why)),
+        )
+    console.print(table)
+    return 0
+
+
+# ---------------------------------------------------------------- import
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[
+        str,
+        typer.Argument(help="A file written by 'clientcheck history --format json', or - for stdin.", metavar="FILE"),
+    ],
+    db: DbOpt = None,
+    lang: LangOpt = None,
+) -> int:
+    """Take back a history export (moving machines); records already present are skipped."""
+    from clientcheck.history import History, read_export, validate_export
+
+    records = validate_export(*read_export(file))  # before the database is created or touched
+    history = History.open(db)
+    assert history is not None
+    with history:
+        result = history.import_records(records)
+    print(
+        t(
+            language_for(lang),
+            "history.import.done",
+            path=str(history.path),
+            assessments=result.assessments,
+            payments=result.payments,
+            skipped=result.skipped,
+        )
+    )
+    return 0

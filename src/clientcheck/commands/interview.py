@@ -1,0 +1,281 @@
+"""`clientcheck interview`: the live interview for a sales call.
+
+Nothing at module level imports questionary or prompt_toolkit: this module is imported for
+every command (it registers `interview` on the app), and `--help` and `check` must stay fast.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from clientcheck.cli import (
+    EXIT_CODES_HELP,
+    FailOn,
+    Format,
+    Lang,
+    LangOpt,
+    QuestionsOpt,
+    RulesOpt,
+    app,
+    language_for,
+    load_catalog_for,
+)
+from clientcheck.commands.history import DbOpt, NoSaveOpt
+from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
+from clientcheck.i18n import t
+
+if TYPE_CHECKING:
+    from clientcheck.model import Answers, Catalog
+    from clientcheck.recovery import RecoveryFile
+    from clientcheck.session import Session
+
+
+def _stdin_is_terminal() -> bool:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    # A host program (or a test) that already gave prompt_toolkit an input of its own: keys come
+    # from there, never from our stdin. Without prompt_toolkit loaded there can be no such host,
+    # and we refuse before paying for the import.
+    if "prompt_toolkit.application.current" in sys.modules:
+        from clientcheck.interview import has_host_input
+
+        return has_host_input()
+    return False
+
+
+def initial_answers(
+    catalog: Catalog,
+    lang: str,
+    answers: Path | None,
+    resume: bool,
+    resume_file: Path | None,
+    client: str | None,
+) -> tuple[Answers, RecoveryFile | None, str | None]:
+    """The answers the interview starts from, the recovery file to continue, and a line to show.
+
+    The one place where the starting answers are built (from --answers or --resume) before the
+    session starts; other sources of known answers belong here too. --client always wins over a
+    name found in a file.
+    """
+    from clientcheck import recovery
+    from clientcheck.answers import read_answers
+    from clientcheck.model import Answers
+
+    rec: RecoveryFile | None = None
+    note: str | None = None
+    if resume:
+        path = resume_file or recovery.latest()
+        if path is None:
+            raise UsageError(t(lang, "interview.resume.none", dir=recovery.recovery_dir()))
+        given = read_answers(str(path), catalog)
+        rec = recovery.RecoveryFile.resume(path.absolute())
+        note = t(lang, "interview.resumed", path=path, count=len(given.values))
+    elif answers is not None:
+        given = read_answers(str(answers), catalog)
+        note = t(lang, "interview.prefilled", path=answers, count=len(given.values))
+    else:
+        given = Answers({}, None, "<interview>")
+    if client is not None:
+        given = replace(given, client=client)
+    return given, rec, note
+
+
+def _resume_command(
+    path: Path,
+    lang: Lang | None,
+    fmt: Format,
+    fail_on: FailOn,
+    save: Path | None,
+    rules: Path | None,
+    questions: Path | None,
+) -> str:
+    """The exact command that continues this interview with the same options, from any folder."""
+    parts = ["clientcheck", "interview", "--resume", str(path)]
+    if lang is not None:
+        parts += ["--lang", lang.value]
+    if fmt is not Format.table:
+        parts += ["--format", fmt.value]
+    if fail_on is not FailOn.decline:
+        parts += ["--fail-on", fail_on.value]
+    for option, value in (("--save", save), ("--rules", rules), ("--questions", questions)):
+        if value is not None:
+            parts += [option, str(value.absolute())]
+    return shlex.join(parts)
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def interview(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FILE", help="With --resume: the recovery file to continue (default: the latest).", dir_okay=False
+        ),
+    ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="The client's name, kept with the answers; their history fills in what it knows, "
+            "and the assessment is saved (see docs/history.md).",
+        ),
+    ] = None,
+    db: DbOpt = None,
+    no_save: NoSaveOpt = False,
+    lang: LangOpt = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="Prefill from this answers file; only what is missing is asked.", dir_okay=False
+        ),
+    ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Also write the answers to this file (YAML; JSON if it ends in .json) for `clientcheck check`.",
+            dir_okay=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted interview: the latest one, or the FILE given."),
+    ] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+    ] = FailOn.decline,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Interview a client on a call: questions one by one, then the verdict.
+
+    Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
+    --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.
+    """
+    code = language_for(lang)
+    if not _stdin_is_terminal():
+        raise InteractiveSessionError(t(code, "interview.not_a_terminal"))
+    if file is not None and not resume:
+        raise UsageError(t(code, "interview.resume.file_without_flag", file=shlex.quote(str(file))))
+    if resume and answers is not None:
+        raise UsageError(t(code, "interview.resume.with_answers"))
+    if save is not None and not save.absolute().parent.is_dir():
+        raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
+
+    from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
+    from clientcheck.session import Session
+
+    catalog = load_catalog_for(rules, questions)
+    given, rec, note = initial_answers(catalog, code, answers, resume, file, client)
+    facts = None
+    if given.client is not None:  # a named client: the payment log fills in what it knows
+        from clientcheck.history import prefill
+
+        given, facts = prefill(catalog, given.client, db, given)
+    try:
+        rec = rec or RecoveryFile.new(given.client)
+    except OSError as exc:
+        raise InteractiveSessionError(
+            t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
+        ) from None
+    session = Session(catalog, given.values, given.client)
+    header = t(
+        code, "interview.recovery.header", command=_resume_command(rec.path, lang, fmt, fail_on, save, rules, questions)
+    )
+    warned = [False]
+
+    def autosave(s: Session) -> None:
+        try:
+            rec.save(s.to_mapping(), header)
+        except OSError as exc:
+            if not warned[0]:
+                warned[0] = True
+                _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
+
+    # the first write proves the folder is writable before anyone types an answer
+    try:
+        rec.save(session.to_mapping(), header)
+    except OSError as exc:
+        raise InteractiveSessionError(
+            t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
+        ) from None
+
+    from clientcheck.interview import Prompter, prompt_stream, terminal
+
+    stream = prompt_stream()
+    prompter = Prompter(catalog, code, stream)
+    if note:
+        prompter.write(note)
+    if facts is not None and facts.describe(code):
+        prompter.write(str(facts.describe(code)))
+    try:
+        with terminal(stream):
+            prompter.run(session, autosave)
+    except (KeyboardInterrupt, EOFError):
+        return _interrupted(session, rec, code, lang, fmt, fail_on, save, rules, questions, autosave)
+
+    if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
+        from clientcheck.evaluate import evaluate
+        from clientcheck.history import remember
+
+        remember(evaluate(catalog, session.answers()), catalog, code, facts.client, db, facts)
+    if save is not None:
+        try:
+            write_answers(save, session.to_mapping())
+        except OSError as exc:
+            raise UsageError(
+                t(code, "interview.save.failed", path=save, reason=exc.strerror or exc, recovery=rec.path)
+            ) from None
+        _say(t(code, "interview.saved", path=shlex.quote(str(save))))
+    try:
+        kept = rec.finish(keep=save is None)
+    except OSError:
+        kept = rec.path  # could not rename or remove it: the answers simply stay where they are
+    if kept is not None and save is None:
+        _say(t(code, "interview.kept", path=kept))
+    return _verdict(catalog, session.answers(), code, fmt, fail_on)
+
+
+def _interrupted(
+    session: Session,
+    rec: RecoveryFile,
+    code: str,
+    lang: Lang | None,
+    fmt: Format,
+    fail_on: FailOn,
+    save: Path | None,
+    rules: Path | None,
+    questions: Path | None,
+    autosave: Callable[[Session], None],
+) -> int:
+    if session.answered() == 0 and rec.owned:
+        rec.finish(keep=False)
+        _say(f"clientcheck: {t(code, 'interview.interrupted.empty')}")
+        return EXIT_INTERRUPTED
+    autosave(session)  # Ctrl-C may land between an answer and its autosave
+    command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions)
+    _say(f"clientcheck: {t(code, 'interview.interrupted', count=session.answered(), path=rec.path, command=command)}")
+    return EXIT_INTERRUPTED
+
+
+def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn) -> int:
+    """The verdict exactly as `check` prints it."""
+    from clientcheck.evaluate import evaluate
+    from clientcheck.render import get as get_renderer
+
+    verdict = evaluate(catalog, given)
+    get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    sys.stdout.flush()
+    return verdict.exit_code(fail_on.value)

@@ -1,0 +1,603 @@
+"""A catalog's questions and rules compiled into one Python function, to score many clients fast.
+
+evaluate() walks dataclasses and calls a closure per condition node; that is clear and quick
+for one client, but a million clients need a tighter loop. Here the *checked* condition trees
+(never the rule text) are turned into Python source for one function that validates a decoded
+answers mapping, drops the answers whose question does not apply, and evaluates every rule with
+the same three-valued logic, all on local variables. Question ids and literals reach the source
+only as repr() of str/int/bool/finite float, or as named constants; local names are generated
+(v0, v1, ...), never taken from the files.
+
+The function bails out (returns None) on anything it does not handle itself: a wrong or unusual
+answer, an unknown key, a float for an integer question. The caller then takes the ordinary
+path (answers.validate + evaluate), which gives the exact error messages, so the fast path only
+ever has to be right about valid answers. tests/test_batch.py checks on random answers that both
+paths give the same results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from operator import attrgetter, itemgetter
+from typing import Any
+
+from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.evaluate import ask_for, rank_questions
+from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog, Finding, Level, Question, Rule, Verdict
+
+MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
+
+Evidence = tuple[tuple[str, Any], ...]  # (question id, answer) pairs, answers as in conditions
+
+
+class FindingInfo:
+    """What is fixed about a finding: its rule and level. Shared by every client it fires for."""
+
+    __slots__ = ("all_known", "fixed", "id", "kind", "names", "rank", "rule_index", "severity", "weight")
+
+    def __init__(
+        self,
+        rule: Rule,
+        rule_index: int,
+        severity: str | None,
+        weight: float,
+        names: tuple[tuple[str, int], ...] = (),
+        all_known: bool = True,
+        rank: int = 0,
+        fixed: Evidence | None = None,
+    ) -> None:
+        self.id = rule.id
+        self.kind = rule.kind
+        self.rule_index = rule_index
+        self.severity = severity
+        self.weight = weight
+        self.names = names  # (question id, index in the answers tuple) of the level's condition
+        self.all_known = all_known  # the condition cannot be true with any of them unknown
+        self.rank = rank  # red flags: the place among all levels, heaviest first, ties in rule order
+        self.fixed = fixed  # the evidence, for a finding that came from evaluate()
+
+    def evidence(self, values: Sequence[Any]) -> Evidence:
+        """The known answers the condition read, as evaluate() lists them."""
+        if self.fixed is not None:
+            return self.fixed
+        if self.all_known:
+            return tuple([(n, values[i]) for n, i in self.names])
+        return tuple([(n, values[i]) for n, i in self.names if values[i] is not None])
+
+
+class OpenRule:
+    """An undecided rule: the heaviest level still open, and the questions that would decide it.
+
+    The compiled path shares one object per shape of undecided rule among all clients, so the
+    formats can prepare its output once (and key caches on it: it hashes by identity).
+    """
+
+    __slots__ = ("ask", "id", "kind", "max_severity", "max_weight", "rule_index", "sort_key")
+
+    def __init__(
+        self, rule: Rule, rule_index: int, max_severity: str | None, max_weight: float, ask: tuple[str, ...]
+    ) -> None:
+        self.id = rule.id
+        self.kind = rule.kind
+        self.rule_index = rule_index
+        self.max_severity = max_severity
+        self.max_weight = max_weight
+        self.ask = ask
+        self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
+
+
+_by_rank = attrgetter("rank")
+_by_weight = attrgetter("sort_key")
+
+
+class Result(tuple):  # type: ignore[type-arg]
+    """One client's verdict in the compact form the batch formats need (no prose, no dataclasses).
+
+    A tuple, because the compiled function builds one per client and nothing is cheaper:
+    (client, verdict, score, red, good, notes, open rules in rule order, ignored, answer values,
+    question order, ask_next or None). Read it through the properties: red flags heaviest first;
+    good signs and notes in rule order; undecided heaviest first; ask_next (question id, rule ids),
+    most at stake first; ignored: answered questions that do not apply.
+    """
+
+    __slots__ = ()
+
+    client: str | None = property(itemgetter(0))  # type: ignore[assignment]
+    verdict: str = property(itemgetter(1))  # type: ignore[assignment]
+    score: float = property(itemgetter(2))  # type: ignore[assignment]
+    red: list[FindingInfo] = property(itemgetter(3))  # type: ignore[assignment]
+    good: list[FindingInfo] = property(itemgetter(4))  # type: ignore[assignment]
+    notes: list[FindingInfo] = property(itemgetter(5))  # type: ignore[assignment]
+    ignored: Sequence[str] = property(itemgetter(7))  # type: ignore[assignment]
+    values: Sequence[Any] = property(itemgetter(8))  # type: ignore[assignment]
+
+    def evidence(self, finding: FindingInfo) -> Evidence:
+        return finding.evidence(self[8])
+
+    @property
+    def undecided(self) -> list[OpenRule]:
+        open_rules: list[OpenRule] = self[6]
+        return sorted(open_rules, key=_by_weight) if len(open_rules) > 1 else open_rules
+
+    @property
+    def ask_next(self) -> list[tuple[str, tuple[str, ...]]]:
+        if self[10] is not None:
+            given: list[tuple[str, tuple[str, ...]]] = self[10]
+            return given
+        return rank_questions([(u.ask, u.id, u.max_weight) for u in self[6]], self[9])
+
+    def as_data(self) -> dict[str, Any]:
+        """Everything in plain values, for comparing two results in tests."""
+
+        def findings(items: list[FindingInfo]) -> list[Any]:
+            return [(f.id, f.severity, f.weight, self.evidence(f)) for f in items]
+
+        return {
+            "client": self.client,
+            "verdict": self.verdict,
+            "score": self.score,
+            "red": findings(self.red),
+            "good": findings(self.good),
+            "notes": findings(self.notes),
+            "undecided": [(u.id, u.kind, u.max_severity, u.max_weight, u.ask) for u in self.undecided],
+            "ask_next": self.ask_next,
+            "ignored": list(self.ignored),
+        }
+
+
+# ---------------------------------------------------------------- code generation
+
+
+class _Source:
+    """Python source being written, with its constants."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.consts: dict[str, Any] = {}
+        self.temps = 0
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def const(self, value: Any) -> str:
+        name = f"K{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def literal(self, value: Any) -> str:
+        if isinstance(value, (bool, str, int)):
+            return repr(value)
+        if isinstance(value, float) and math.isfinite(value):
+            return repr(value)  # round-trips exactly
+        return self.const(value)
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
+
+
+def _simple(src: str) -> bool:
+    """A local name or a literal: cheap and safe to repeat in an expression."""
+    return src.isidentifier() or src.lstrip("-").replace(".", "", 1).isdigit() or src[:1] in "'\""
+
+
+class _Expr:
+    """Compiles a checked condition tree to a Python expression over local variables.
+
+    Mirrors conditions.compile_node exactly: None is unknown; a comparison or arithmetic with an
+    unknown side is unknown; division by zero is unknown; and/or are Kleene's. Every node is pure,
+    so evaluating a side the closures would skip cannot change a result, only cost time.
+    """
+
+    def __init__(self, src: _Source, names: Mapping[str, str]) -> None:
+        self.src = src
+        self.names = names
+
+    def bind(self, code: str) -> tuple[str, str]:
+        """(first use, later uses) of a value: a walrus into a temporary unless it is simple."""
+        if _simple(code):
+            return code, code
+        t = self.src.temp()
+        return f"({t} := {code})", t
+
+    def __call__(self, node: Node) -> tuple[str, bool]:
+        """(source, may be None)."""
+        if isinstance(node, Lit):
+            return self.src.literal(node.value), False
+        if isinstance(node, Name):
+            local = self.names.get(node.name)
+            return (local, True) if local is not None else ("None", True)
+        if isinstance(node, ListLit):
+            return self.src.const(frozenset(i.value for i in node.items)), False
+        if isinstance(node, (Not, Neg)):
+            code, maybe = self(node.operand)
+            op = "not " if isinstance(node, Not) else "-"
+            if not maybe:
+                return f"({op}{code})", False
+            first, later = self.bind(code)
+            return f"(None if {first} is None else {op}{later})", True
+        if isinstance(node, BoolOp):
+            return self.boolop(node)
+        if isinstance(node, (Compare, Arith)):
+            return self.binary(node)
+        raise AssertionError(node)  # pragma: no cover
+
+    def truth(self, node: Node, want: bool) -> str:
+        """A plain Python test that is true exactly when `node` evaluates to `want` (True or False).
+
+        Kleene logic splits cleanly this way: `a and b` is True when both are True and False when
+        either is False; `not a` is True when `a` is False. Comparisons need their names known.
+        Two such tests replace one three-valued expression, and each short-circuits like plain
+        Python, which is what makes the compiled rules fast.
+        """
+        if isinstance(node, Lit):
+            return "True" if node.value is want else "False"
+        if isinstance(node, Name):
+            code, _ = self(node)
+            return f"{code} is {want}"
+        if isinstance(node, Not):
+            return self.truth(node.operand, not want)
+        if isinstance(node, BoolOp):
+            joiner = " and " if (node.op == "and") == want else " or "
+            return "(" + joiner.join(self.truth(o, want) for o in node.operands) + ")"
+        if isinstance(node, Compare) and not _has_arith(node):
+            left, _ = self(node.left)
+            right, _ = self(node.right)
+            core = {"in": f"{left} in {right}", "notin": f"{left} not in {right}"}.get(
+                node.op, f"{left} {node.op} {right}"
+            )
+            names = [code for side, code in ((node.left, left), (node.right, right)) if isinstance(side, Name)]
+            if want and len(names) == 1 and node.op in ("==", "in") and not isinstance(node.right, Name):
+                # None == "x" and None in {"x"} are simply false: an unknown answer needs no test
+                return f"({core})"
+            known = [f"{code} is not None" for code in dict.fromkeys(names)]
+            return "(" + " and ".join([*known, core if want else f"not ({core})"]) + ")"
+        code, _ = self(node)
+        return f"({code} is {want})"
+
+    def boolop(self, node: BoolOp) -> tuple[str, bool]:
+        parts = [self(o) for o in node.operands]
+        if not any(maybe for _, maybe in parts):
+            joiner = " and " if node.op == "and" else " or "
+            return "(" + joiner.join(code for code, _ in parts) + ")", False
+        # and: the first False decides; else unknown if any is unknown; else True. or: mirrored.
+        stop, done = ("False", "True") if node.op == "and" else ("True", "False")
+        checks: list[str] = []
+        unknowns: list[str] = []
+        for code, maybe in parts:
+            first, later = self.bind(code)
+            checks.append(first)
+            if maybe:
+                unknowns.append(later)
+        tail = f"(None if {' or '.join(f'{u} is None' for u in unknowns)} else {done})"
+        for first in reversed(checks):
+            tail = f"({stop} if {first} is {stop} else {tail})"
+        return tail, True
+
+    def binary(self, node: Compare | Arith) -> tuple[str, bool]:
+        left, lmaybe = self(node.left)
+        right, rmaybe = self(node.right)
+        lfirst, llater = self.bind(left) if lmaybe else (left, left)
+        divide = isinstance(node, Arith) and node.op == "/"
+        rfirst, rlater = self.bind(right) if (rmaybe or divide) else (right, right)
+        if isinstance(node, Arith):
+            if divide:
+                op = f"(None if {rlater} == 0 else {llater} / {rlater})"
+            else:
+                op = f"({llater} {node.op} {rlater})"
+        elif node.op == "in":
+            op = f"({llater} in {rlater})"
+        elif node.op == "notin":
+            op = f"({llater} not in {rlater})"
+        else:
+            op = f"({llater} {node.op} {rlater})"
+        code = op
+        if rmaybe:
+            code = f"(None if {rfirst} is None else {code})"
+        elif rfirst != rlater:  # a bound right side that cannot be unknown (a divisor): bind it first
+            code = f"({rfirst}, {code})[1]"
+        if lmaybe:
+            code = f"(None if {lfirst} is None else {code})"
+        return code, lmaybe or rmaybe or divide
+
+
+def _has_arith(node: Node) -> bool:
+    if isinstance(node, (Arith, Neg)):
+        return True
+    if isinstance(node, Compare):
+        return _has_arith(node.left) or _has_arith(node.right)
+    return False
+
+
+def _known_when(node: Node, value: bool) -> bool:
+    """Does `node` evaluating to `value` (True or False) prove every name in it is known?"""
+    if isinstance(node, Not):
+        return _known_when(node.operand, not value)
+    if isinstance(node, BoolOp):
+        # and is True (or is False) only when every operand is: all of them are known then
+        if (node.op == "and") == value:
+            return all(_known_when(o, value) for o in node.operands)
+        return False
+    return True  # any other node is unknown as soon as a name in it is
+
+
+class _Compiler:
+    def __init__(self, catalog: Catalog, rules: Sequence[Rule]) -> None:
+        self.catalog = catalog
+        self.rules = rules
+        self.src = _Source()
+        self.index = {qid: i for i, qid in enumerate(catalog.questions)}
+        self.local = {qid: f"v{i}" for qid, i in self.index.items()}
+        self.memos: list[dict[int, OpenRule]] = [{} for _ in rules]
+        self.finding_infos: list[FindingInfo] = []
+        self.rank: dict[int, int] = {}
+
+    # -- questions
+
+    def question(self, q: Question, depth: int) -> None:
+        """Read, check and canonicalise one answer into its local; bail out on anything unusual."""
+        e = self.src.emit
+        v = self.local[q.id]
+        e(depth, f"{v} = get({q.id!r})")
+        if q.type == "yesno":
+            e(depth, f"if {v} is not None and {v} is not True and {v} is not False: return None")
+        elif q.type == "choice":
+            e(depth, f"if {v} is not None and {v} not in {self.src.const(frozenset(q.choice_ids))}: return None")
+        elif q.type == "multi":
+            ids = self.src.const(frozenset(q.choice_ids))
+            e(depth, f"if {v} is not None:")
+            e(depth + 1, f"if {v}.__class__ is list:")
+            e(depth + 2, f"{v} = frozenset({v})")
+            e(depth + 2, f"if not {v} <= {ids}: return None")
+            e(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
+            e(depth + 1, "else: return None")
+        elif q.type in ("integer", "number"):
+            bounds = []
+            if q.min is not None:
+                bounds.append(f"{self.src.literal(q.min)} <= {v}")
+            if q.max is not None:
+                bounds.append(f"{v} <= {self.src.literal(q.max)}")
+            in_range = " and ".join(bounds)
+            e(depth, f"if {v} is not None:")
+            e(depth + 1, f"if {v}.__class__ is int:")
+            e(depth + 2, f"if not ({in_range}): return None" if bounds else "pass")
+            e(depth + 1, f"elif {v}.__class__ is float:")
+            if q.type == "integer":
+                e(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
+                e(depth + 2, f"{v} = int({v})")
+                if bounds:
+                    e(depth + 2, f"if not ({in_range}): return None")
+            else:
+                inf = self.src.const(math.inf)
+                e(depth + 2, f"if not ({' and '.join([f'-{inf} < {v} < {inf}', *bounds])}): return None")
+            e(depth + 1, "else: return None")
+        else:  # text: numbers are turned into text by the ordinary path
+            e(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
+        if q.when is not None:
+            # a `when` sees only the earlier answers that count, as in evaluate.effective
+            earlier = list(self.catalog.questions)[: self.index[q.id]]
+            gate_false = _Expr(self.src, {qid: self.local[qid] for qid in earlier}).truth(q.when.tree, False)
+            e(depth, f"if {q.id!r} in d and {gate_false}:")
+            e(depth + 1, f"ign = (*ign, {q.id!r})")
+            e(depth + 1, f"{v} = None")
+
+    # -- rules
+
+    def fire(self, rule: Rule, index: int, level: Level, depth: int) -> None:
+        e = self.src.emit
+        names = tuple((n, self.index[n]) for n in level.when.names)
+        info = FindingInfo(
+            rule,
+            index,
+            level.severity,
+            level.weight,
+            names,
+            _known_when(level.when.tree, True),
+            self.rank.get(id(level), 0),
+        )
+        self.finding_infos.append(info)
+        name = self.src.const(info)
+        w = self.src.literal(level.weight)
+        policy = self.catalog.policy
+        if rule.kind == "red-flag":
+            e(depth, f"red.append({name})")
+            e(depth, f"sr = sr + {w}")
+            if level.severity in policy.decline_if.any_severity:
+                e(depth, "dh = True")
+            if level.severity in policy.caution_if.any_severity:
+                e(depth, "ch = True")
+        elif rule.kind == "good-sign":
+            e(depth, f"good.append({name})")
+            e(depth, f"sg = sg + {w}")
+        else:
+            e(depth, f"notes.append({name})")
+
+    def ask_key(self, rule: Rule, ex: _Expr) -> str:
+        """An int that, with the open levels, decides which questions to ask about the rule.
+
+        The questions depend only on which names of the rule are unknown and, for a name whose
+        question has a `when`, on that gate's value, recursively (evaluate._askable). Those are the
+        bits; the answer for each key is worked out once by evaluate's own code and remembered.
+        """
+        closure: dict[str, None] = {}
+        todo = list(rule.names)
+        while todo:
+            name = todo.pop(0)
+            if name in closure:
+                continue
+            closure[name] = None
+            when = self.catalog.questions[name].when
+            if when is not None:
+                todo.extend(when.names)
+        bits: list[str] = []
+        for name in closure:
+            bits.append(f"({self.local[name]} is None)")
+            when = self.catalog.questions[name].when
+            if when is not None:
+                bits.append(f"({ex.truth(when.tree, True)})")
+                bits.append(f"({ex.truth(when.tree, False)})")
+        shift = len(rule.levels)
+        return " | ".join(["op", *(f"{bit} << {shift + i}" for i, bit in enumerate(bits))])
+
+    def rule(self, rule: Rule, index: int) -> None:
+        e = self.src.emit
+        ex = _Expr(self.src, self.local)
+        for i, level in enumerate(rule.levels):
+            e(1, f"{'if' if i == 0 else 'elif'} {ex.truth(level.when.tree, True)}:")
+            self.fire(rule, index, level, 2)
+        # no level is true: the rule is undecided if some level is not false either
+        if len(rule.levels) == 1:
+            level = rule.levels[0]
+            e(1, f"elif not {ex.truth(level.when.tree, False)}:")
+            names = level.when.names
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None:
+                # the one name must be the unknown one: nothing to work out
+                info = OpenRule(rule, index, level.severity, level.weight, names)
+                e(2, f"und.append({self.src.const(info)})")
+                return
+            e(2, "op = 1")
+            depth = 2
+        else:
+            e(1, "else:")
+            mask = " | ".join(f"((not {ex.truth(lv.when.tree, False)}) << {bit})" for bit, lv in enumerate(rule.levels))
+            e(2, f"op = {mask}")
+            e(2, "if op:")
+            depth = 3
+        memo = self.src.const(self.memos[index])
+        values = ", ".join(self.local.values())
+        e(depth, f"k = {self.ask_key(rule, ex)}")
+        e(depth, f"x = {memo}.get(k)")
+        e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
+        e(depth, "und.append(x)")
+
+    def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> OpenRule:
+        """An undecided rule not seen in this shape before: evaluate's own code decides."""
+        rule = self.rules[index]
+        open_levels = [lv for bit, lv in enumerate(rule.levels) if mask & (1 << bit)]
+        env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None}
+        top = max(open_levels, key=lambda lv: lv.weight)
+        found = OpenRule(rule, index, top.severity, top.weight, ask_for(open_levels, env, self.catalog))
+        memo = self.memos[index]
+        if len(memo) < MEMO_LIMIT:
+            memo[key] = found
+        return found
+
+    def build(self) -> Callable[[Mapping[str, Any]], Any]:
+        e = self.src.emit
+        # red flags are listed heaviest first, ties in rule order: a level's rank says where
+        red_levels = [lv for r in self.rules if r.kind == "red-flag" for lv in r.levels]
+        positions = {id(lv): i for i, lv in enumerate(red_levels)}
+        ordered = sorted(red_levels, key=lambda lv: (-lv.weight, positions[id(lv)]))
+        self.rank = {id(lv): i for i, lv in enumerate(ordered)}
+
+        known = self.src.const(frozenset((*self.catalog.questions, CLIENT_KEY)))
+        order = self.src.const(self.index)
+        e(0, "def score(d):")
+        e(1, f"if not {known}.issuperset(d): return None")
+        e(1, "get = d.get")
+        e(1, f"cl = get({CLIENT_KEY!r})")
+        e(1, "if cl is not None and cl.__class__ is not str: return None")
+        e(1, "ign = ()")
+        for q in self.catalog.questions.values():
+            self.question(q, 1)
+        e(1, "red = []; good = []; notes = []; und = []")
+        e(1, "sr = 0; sg = 0; dh = False; ch = False")
+        for index, rule in enumerate(self.rules):
+            self.rule(rule, index)
+        policy = self.catalog.policy
+        e(1, "s = sr - sg")
+        for verdict, threshold, hit in (("decline", policy.decline_if, "dh"), ("caution", policy.caution_if, "ch")):
+            test = [hit]
+            if threshold.min_score is not None:
+                test.append(f"s >= {self.src.literal(threshold.min_score)}")
+            e(1, f"{'if' if verdict == 'decline' else 'elif'} {' or '.join(test)}: vd = {verdict!r}")
+        e(1, "else: vd = 'go'")
+        e(1, "if len(red) > 1: red.sort(key=_rank)")
+        values = ", ".join(self.local.values())
+        e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None))")
+        namespace: dict[str, Any] = dict(self.src.consts)
+        namespace.update(_miss=self.miss, _rank=_by_rank, _result=partial(tuple.__new__, Result))
+        self.source = "\n".join(self.src.lines) + "\n"
+        exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
+        fn: Callable[[Mapping[str, Any]], Any] = namespace["score"]
+        return fn
+
+
+class Engine:
+    """The compiled rules of one catalog (or a selection of its rules)."""
+
+    def __init__(self, catalog: Catalog, rules: Sequence[Rule] | None = None) -> None:
+        self.catalog = catalog
+        self.rules = tuple(catalog.rules if rules is None else rules)
+        compiler = _Compiler(catalog, self.rules)
+        self._score = compiler.build()
+        self.source = compiler.source
+        self.order = compiler.index
+        self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
+
+    def score(self, data: Mapping[str, Any]) -> Result | None:
+        """The result for decoded answers, or None when they need the ordinary path."""
+        try:
+            return self._score(data)
+        except TypeError:  # an unhashable answer (a list for a choice): the ordinary path says why
+            return None
+
+    def from_verdict(self, verdict: Verdict) -> Result:
+        """The compact form of a verdict that evaluate() gave (the ordinary path)."""
+        return result_from_verdict(verdict, self.catalog, self._rule_index, self.order)
+
+
+def result_from_verdict(
+    verdict: Verdict,
+    catalog: Catalog,
+    rule_index: Mapping[str, int] | None = None,
+    order: Mapping[str, int] | None = None,
+) -> Result:
+    """A Verdict from evaluate() in the compact form the batch formats take."""
+    if rule_index is None:
+        rule_index = {rule.id: i for i, rule in enumerate(catalog.rules)}
+    if order is None:
+        order = {qid: i for i, qid in enumerate(catalog.questions)}
+
+    def findings(items: Sequence[Finding]) -> list[FindingInfo]:
+        return [
+            FindingInfo(
+                f.rule,
+                rule_index.get(f.rule.id, -1),
+                f.severity,
+                f.weight,
+                fixed=tuple((e.question, e.value) for e in f.evidence),
+            )
+            for f in items
+        ]
+
+    open_rules = [
+        OpenRule(u.rule, rule_index.get(u.rule.id, -1), u.max_severity, u.max_weight, u.ask) for u in verdict.undecided
+    ]
+    answers = verdict.answers
+    return Result(
+        (
+            answers.client,
+            verdict.verdict,
+            verdict.score,
+            findings(verdict.red_flags),
+            findings(verdict.good_signs),
+            findings(verdict.notes),
+            open_rules,
+            verdict.ignored,
+            (),
+            order,
+            [(a.question, a.rules) for a in verdict.ask_next],
+        )
+    )
+
+
+def plain(value: Any) -> Any:
+    """An answer as JSON data (as render.data.plain): sets become sorted lists."""
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value

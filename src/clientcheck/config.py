@@ -1,0 +1,103 @@
+"""Which rules file and questions folder are in effect, and why.
+
+Highest first: the --rules / --questions options, the CLIENTCHECK_RULES / CLIENTCHECK_QUESTIONS
+environment variables, ./rules.yaml and ./questions/ in the current directory, the same names
+in the user config folder (platformdirs), and the bundled defaults. The rules file and the
+questions folder are looked up independently of each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from clientcheck.errors import UsageError
+
+Origin = Literal["option", "env", "cwd", "user", "bundled"]
+ORIGINS: tuple[Origin, ...] = ("option", "env", "cwd", "user", "bundled")
+RULES_FILE = "rules.yaml"
+QUESTIONS_DIR = "questions"
+ENV = {"rules": "CLIENTCHECK_RULES", "questions": "CLIENTCHECK_QUESTIONS"}
+OPTION = {"rules": "--rules", "questions": "--questions"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place looked at: where, and whether something usable is there."""
+
+    origin: Origin
+    path: Path | None  # None: the option was not given / the variable is not set
+    found: bool
+
+
+@dataclass(frozen=True)
+class Choice:
+    what: Literal["rules", "questions"]
+    path: Path
+    origin: Origin
+    candidates: tuple[Candidate, ...]  # every place, highest first
+
+
+@dataclass(frozen=True)
+class Sources:
+    rules: Choice
+    questions: Choice
+
+
+def user_dir() -> Path:
+    """The user config folder: ~/.config/clientcheck on Linux (XDG_CONFIG_HOME is honoured)."""
+    import platformdirs  # only when the first three places did not decide: it costs start-up time
+
+    return platformdirs.user_config_path("clientcheck", appauthor=False)
+
+
+def _exists(path: Path, what: str) -> bool:
+    return path.is_file() if what == "rules" else path.is_dir()
+
+
+def _choose(
+    what: Literal["rules", "questions"], given: Path | None, environ: Mapping[str, str], cwd: Path, full: bool
+) -> Choice:
+    from clientcheck.loader import bundled_questions, bundled_rules
+
+    name = RULES_FILE if what == "rules" else QUESTIONS_DIR
+    env_value = environ.get(ENV[what], "")
+    candidates: list[Candidate] = [
+        Candidate("option", given, given is not None),
+        # an explicit choice counts even when the path is wrong: falling through to another
+        # file would silently check answers against rules the user did not pick
+        Candidate("env", Path(env_value).expanduser() if env_value else None, bool(env_value)),
+        Candidate("cwd", cwd / name, _exists(cwd / name, what)),
+    ]
+    if full or not any(c.found for c in candidates):
+        user = user_dir() / name
+        candidates.append(Candidate("user", user, _exists(user, what)))
+    bundled = bundled_rules() if what == "rules" else bundled_questions()
+    candidates.append(Candidate("bundled", bundled, True))
+    chosen = next(c for c in candidates if c.found)
+    assert chosen.path is not None
+    return Choice(what, chosen.path, chosen.origin, tuple(candidates))
+
+
+def resolve(
+    rules: Path | None = None,
+    questions: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    full: bool = False,
+) -> Sources:
+    """The files in effect. full=True also looks at the places below the one chosen (for `config`)."""
+    env = os.environ if environ is None else environ
+    here = Path.cwd() if cwd is None else cwd
+    return Sources(_choose("rules", rules, env, here, full), _choose("questions", questions, env, here, full))
+
+
+def check_env(sources: Sources) -> None:
+    """A variable naming a missing file is a mistake to report, not a reason to use another file."""
+    for choice in (sources.rules, sources.questions):
+        if choice.origin == "env" and not _exists(choice.path, choice.what):
+            kind = "file" if choice.what == "rules" else "folder"
+            raise UsageError(f"{ENV[choice.what]}={choice.path}: no such {kind}")

@@ -1,0 +1,242 @@
+"""`clientcheck explain`: why each rule fired, did not fire, or is undecided.
+
+For every rule, every level's condition is taken apart into its tests (comparisons and
+yes/no questions), each test is evaluated on the answers that count, and for a numeric
+test that went the wrong way we say how far the answer was from making it go the right way.
+Pure: returns data; commands/rules.py prints it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.evaluate import effective, evaluate
+from clientcheck.model import UNKNOWN, Answers, Catalog, Rule
+
+Status = Literal["fired", "not-fired", "undecided"]
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _precedence(node: Node) -> int:
+    if isinstance(node, BoolOp):
+        return 1 if node.op == "or" else 2
+    if isinstance(node, Not):
+        return 3
+    if isinstance(node, Compare):
+        return 4
+    if isinstance(node, Arith):
+        return 5 if node.op in "+-" else 6
+    if isinstance(node, Neg):
+        return 7
+    return 8
+
+
+def _side(node: Node, least: int) -> str:
+    text = unparse(node)
+    return f"({text})" if _precedence(node) < least else text
+
+
+def unparse(node: Node) -> str:
+    """A condition tree back as text, with only the brackets its meaning needs."""
+    if isinstance(node, Lit):
+        if isinstance(node.value, bool):
+            return "true" if node.value else "false"
+        return json.dumps(node.value, ensure_ascii=False) if isinstance(node.value, str) else f"{node.value:g}"
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, ListLit):
+        return "[" + ", ".join(unparse(i) for i in node.items) + "]"
+    if isinstance(node, Not):
+        return f"not {_side(node.operand, 3)}"
+    if isinstance(node, Neg):
+        return f"-{_side(node.operand, 7)}"
+    if isinstance(node, BoolOp):
+        own = _precedence(node)
+        return f" {node.op} ".join(_side(o, own + 1) for o in node.operands)
+    if isinstance(node, Compare):
+        op = {"notin": "not in"}.get(node.op, node.op)
+        return f"{_side(node.left, 5)} {op} {_side(node.right, 5)}"
+    if isinstance(node, Arith):
+        own = _precedence(node)
+        return f"{_side(node.left, own)} {node.op} {_side(node.right, own + 1)}"
+    raise AssertionError(node)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Distance:
+    """How far a numeric test was from going the way the rule needs."""
+
+    subject: str  # what would have to change: a question id, or an expression
+    value: float  # what it is now
+    target: str  # the comparison it would need, e.g. ">= 3"
+    amount: float  # how much it would have to move
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "value": self.value, "needs": self.target, "away": self.amount}
+
+
+@dataclass(frozen=True)
+class Test:
+    text: str
+    result: bool | None
+    wanted: bool  # the result that helps the rule fire (False under a `not`)
+    answers: tuple[tuple[str, Any], ...]  # (question id, answer or None when unknown)
+    distance: Distance | None = None
+
+
+@dataclass(frozen=True)
+class LevelReport:
+    index: int
+    condition: str
+    severity: str | None
+    weight: float
+    result: bool | None
+    tests: tuple[Test, ...]
+
+
+@dataclass(frozen=True)
+class RuleReport:
+    rule: Rule
+    status: Status
+    fired_level: int | None  # 0-based
+    levels: tuple[LevelReport, ...]
+    ask: tuple[str, ...]
+
+
+def _names(node: Node) -> list[str]:
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Name):
+            out.append(n.name)
+        elif isinstance(n, (Not, Neg)):
+            stack.append(n.operand)
+        elif isinstance(n, BoolOp):
+            stack.extend(reversed(n.operands))
+        elif isinstance(n, (Compare, Arith)):
+            stack.extend((n.right, n.left))
+    return list(dict.fromkeys(out))
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _distance(node: Compare, env: dict[str, Any], integer: bool, wanted: bool) -> Distance | None:
+    if node.op not in ("<", "<=", ">", ">="):
+        return None
+    left, right, op = node.left, node.right, node.op
+    if not isinstance(left, Name) and isinstance(right, Name):
+        left, right, op = right, left, _MIRROR[op]  # say it from the question's side: `3 <= x` is `x >= 3`
+    a, b = compile_node(left)(env), compile_node(right)(env)
+    if not (_number(a) and _number(b)):
+        return None
+    if not wanted:  # under a `not`: the rule needs the comparison to fail
+        op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
+    step = 1 if integer else 0
+    if op == ">=":
+        amount = b - a
+    elif op == ">":
+        amount = b - a + step
+    elif op == "<=":
+        amount = a - b
+    else:
+        amount = a - b + step
+    if amount <= 0:
+        return None
+    return Distance(unparse(left), a, f"{op} {unparse(right) if not isinstance(right, Lit) else _num(b)}", amount)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _tests(node: Node, env: dict[str, Any], catalog: Catalog, wanted: bool, out: list[Test]) -> None:
+    if isinstance(node, BoolOp):
+        for operand in node.operands:
+            _tests(operand, env, catalog, wanted, out)
+        return
+    if isinstance(node, Not) and not isinstance(node.operand, Name):
+        _tests(node.operand, env, catalog, not wanted, out)
+        return
+    result = compile_node(node)(env)
+    names = _names(node)
+    answers = tuple((n, env.get(n)) for n in names)
+    distance = None
+    if isinstance(node, Compare) and result is not None and result != wanted:
+        integer = all(catalog.questions[n].type == "integer" for n in names)
+        distance = _distance(node, env, integer, wanted)
+    out.append(Test(unparse(node), result, wanted, answers, distance))
+
+
+def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...], tuple[str, ...]]:
+    """Every rule's report, and the answered questions that do not count (their `when` is false)."""
+    env, ignored = effective(catalog, answers)
+    verdict = evaluate(catalog, answers)
+    undecided = {u.rule.id: u.ask for u in verdict.undecided}
+    reports: list[RuleReport] = []
+    for rule in catalog.rules:
+        levels: list[LevelReport] = []
+        fired: int | None = None
+        for i, level in enumerate(rule.levels):
+            result = level.when(env)
+            tests: list[Test] = []
+            _tests(level.when.tree, env, catalog, True, tests)
+            levels.append(LevelReport(i, level.when.source, level.severity, level.weight, result, tuple(tests)))
+            if result is True and fired is None:
+                fired = i
+        # undecided with nothing left to ask (what it needs does not apply) cannot fire on more answers
+        status: Status = "fired" if fired is not None else "undecided" if undecided.get(rule.id) else "not-fired"
+        reports.append(RuleReport(rule, status, fired, tuple(levels), undecided.get(rule.id, ())))
+    return tuple(reports), ignored
+
+
+def plain(value: Any) -> Any:
+    if value is None or value is UNKNOWN:
+        return None
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str) -> dict[str, Any]:
+    return {
+        "schema": "clientcheck.explain/1",
+        "ignored_answers": list(ignored),
+        "rules": [
+            {
+                "id": r.rule.id,
+                "kind": r.rule.kind,
+                "title": r.rule.title.get(lang),
+                "status": r.status,
+                "level": None if r.fired_level is None else r.fired_level + 1,
+                "severity": None if r.fired_level is None else r.levels[r.fired_level].severity,
+                "ask": list(r.ask),
+                "levels": [
+                    {
+                        "level": lv.index + 1,
+                        "when": lv.condition,
+                        "severity": lv.severity,
+                        "weight": lv.weight,
+                        "result": lv.result,
+                        "tests": [
+                            {
+                                "test": tst.text,
+                                "result": tst.result,
+                                "needed": tst.wanted,
+                                "answers": {n: plain(v) for n, v in tst.answers},
+                                "distance": tst.distance.as_dict() if tst.distance else None,
+                            }
+                            for tst in lv.tests
+                        ],
+                    }
+                    for lv in r.levels
+                ],
+            }
+            for r in reports
+        ],
+    }

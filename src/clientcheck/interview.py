@@ -1,0 +1,357 @@
+"""The interview on a terminal: the only module that imports questionary and prompt_toolkit.
+
+questionary draws each prompt; around it we add what a salesperson on a call needs and
+questionary does not give (its issue #81 on going back is still open):
+
+* Ctrl-B exits the prompt with the BACK sentinel (a key binding on the prompt's Application),
+  so the caller can step back; Ctrl-C and Ctrl-D raise KeyboardInterrupt / EOFError out of
+  ``unsafe_ask()`` instead of turning into a None answer as ``ask()`` would;
+* a progress line above the prompt, a key legend and a help panel (? or F1) below it;
+* a visible "don't know" in every prompt: a choice, or an empty line for typed answers;
+* erase_when_done, and one line of our own per answer, so what stays on screen reads the same
+  in every language (questionary's own checkbox summary says "done" in English).
+
+Everything about which question comes next lives in session.Session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Final, TextIO
+
+import questionary
+from prompt_toolkit.application.current import create_app_session, get_app, get_app_session
+from prompt_toolkit.filters import Condition, is_done
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.layout import ConditionalContainer, Dimension, HSplit, Layout, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
+from prompt_toolkit.styles import Style
+from questionary.prompts.common import InquirerControl
+
+from clientcheck.i18n import t
+from clientcheck.model import UNKNOWN, Catalog, Question
+from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Final[_Back] = _Back()
+# choice ids match [a-z][a-z0-9_]*, so these values never collide with a real choice
+_DONT_KNOW: Final = "__dont_know__"
+_YES: Final = "__yes__"
+_NO: Final = "__no__"
+
+# the same filter as render.table.clean, which we do not import before the first prompt: it loads Rich
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Drop terminal escape sequences and control characters from text we print ourselves."""
+    return _CONTROL.sub("", text)
+
+
+STYLE = Style.from_dict(
+    {
+        "progress": "bold",
+        "legend": "fg:ansibrightblack",
+        "help": "fg:ansicyan",
+    }
+)
+
+
+def has_host_input() -> bool:
+    """Did the program around us (an embedding host, a test) already give prompt_toolkit an input?"""
+    # prompt_toolkit's own create_app_session looks at _input the same way: reading .input would
+    # create a default input from stdin as a side effect
+    return get_app_session()._input is not None
+
+
+def prompt_stream() -> TextIO:
+    """Where prompts draw: stderr, so stdout stays clean for the verdict (`> out.json`)."""
+    if sys.stderr is not None and sys.stderr.isatty():
+        return sys.stderr
+    if sys.stdout is not None and sys.stdout.isatty():
+        return sys.stdout  # stderr is redirected but stdout is the screen: nothing to keep clean
+    return sys.stderr
+
+
+@contextmanager
+def terminal(stream: TextIO) -> Iterator[None]:
+    """Prompts read keys from the terminal on stdin and draw on stream, unless a host set them up."""
+    if has_host_input():
+        yield
+        return
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    with create_app_session(input=create_input(sys.stdin), output=create_output(stdout=stream)):
+        yield
+
+
+def _decorate(
+    prompt: questionary.Question,
+    header: str,
+    legend: str,
+    help_text: str | None,
+    help_keys: tuple[str, ...],
+) -> None:
+    """Add the progress line, the key legend, the help panel and our keys to a questionary prompt."""
+    app = prompt.application
+    help_shown = [False]
+    keys = KeyBindings()
+
+    @keys.add("c-b", eager=True)
+    def _back(event: KeyPressEvent) -> None:
+        event.app.exit(result=BACK)
+
+    @keys.add("c-d", eager=True)
+    def _eof(event: KeyPressEvent) -> None:
+        # questionary's select and checkbox swallow Ctrl-D; on a call it means "stop", like Ctrl-C
+        event.app.exit(exception=EOFError)
+
+    def _toggle_help(event: KeyPressEvent) -> None:
+        help_shown[0] = not help_shown[0]
+
+    for key in help_keys:
+        keys.add(key, eager=True)(_toggle_help)
+
+    # later bindings win: ours over the prompt's own (Ctrl-B is "cursor left" in a text prompt)
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+
+    def line(style: str, text: str) -> Window:
+        return Window(FormattedTextControl([(style, text)]), wrap_lines=True, dont_extend_height=True)
+
+    prompt_body = app.layout.container
+
+    def body_height() -> Dimension:
+        # Without a fixed height the prompt's list window soaks up every free row below the
+        # cursor (prompt_toolkit offers a non-full-screen app all of them) and the legend
+        # would sink to the bottom of the terminal.
+        size = get_app().output.get_size()
+        return Dimension.exact(prompt_body.preferred_height(size.columns, size.rows).preferred)
+
+    parts = [
+        ConditionalContainer(line("class:progress", header), filter=~is_done),
+        HSplit([prompt_body], height=body_height),
+    ]
+    if help_text is not None:
+        parts.append(
+            ConditionalContainer(line("class:help", help_text), filter=Condition(lambda: help_shown[0]) & ~is_done)
+        )
+    parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
+    app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
+
+
+class Prompter:
+    """Asks one question at a time on the terminal and runs an interview to its end."""
+
+    def __init__(self, catalog: Catalog, lang: str, out: TextIO) -> None:
+        self.catalog = catalog
+        self.lang = lang
+        self.out = out
+        self.color = out.isatty() and "NO_COLOR" not in os.environ
+
+    # ---- our own lines --------------------------------------------------------------------
+
+    def write(self, text: str, sgr: str = "") -> None:
+        text = clean(text)
+        if self.color and sgr:
+            text = f"\x1b[{sgr}m{text}\x1b[0m"
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def echo(self, q: Question, value: Any) -> None:
+        from clientcheck.render.table import show_answer
+
+        answer = show_answer(self.catalog, q.id, value, self.lang)
+        mark = "\x1b[32m✔\x1b[0m" if self.color else "✔"
+        shown = f"\x1b[36m{clean(answer)}\x1b[0m" if self.color else clean(answer)
+        self.out.write(f"{mark} {clean(q.text.get(self.lang))} {shown}\n")
+        self.out.flush()
+
+    # ---- one question ---------------------------------------------------------------------
+
+    def ask(self, step: Step, current: Any) -> Any:
+        """The answer to step's question (canonical, or UNKNOWN), or BACK.
+
+        current is the earlier answer (None if there is none). Raises KeyboardInterrupt on
+        Ctrl-C and EOFError on Ctrl-D or end of input.
+        """
+        q = step.question
+        lang = self.lang
+        message = clean(q.text.get(lang))
+        help_text = clean(q.help.get(lang)) if q.help else t(lang, "interview.help.none")
+        common: dict[str, Any] = {"style": STYLE, "erase_when_done": True}
+        if q.type in ("yesno", "choice"):
+            prompt, legend, help_keys = self._select(q, message, current, common)
+        elif q.type == "multi":
+            prompt, legend, help_keys = self._checkbox(q, message, current, common)
+        else:
+            prompt, legend, help_keys = self._typed(q, message, current, common)
+        _decorate(prompt, step.progress(lang), legend, help_text, help_keys)
+        result = prompt.unsafe_ask()
+        if result is BACK:
+            return BACK
+        if q.type == "yesno":
+            return {_YES: True, _NO: False}.get(result, UNKNOWN)
+        if q.type == "choice":
+            return UNKNOWN if result == _DONT_KNOW else result
+        if q.type == "multi":
+            return UNKNOWN if _DONT_KNOW in result else frozenset(result)
+        return parse_typed(q, result, lang)
+
+    def _select(
+        self, q: Question, message: str, current: Any, common: dict[str, Any]
+    ) -> tuple[questionary.Question, str, tuple[str, ...]]:
+        lang = self.lang
+        if q.type == "yesno":
+            options = [(_YES, t(lang, "interview.yes")), (_NO, t(lang, "interview.no"))]
+            to_value: dict[Any, str] = {True: _YES, False: _NO}
+        else:
+            options = [(c.id, clean(c.text.get(lang))) for c in q.choices]
+            to_value = {c.id: c.id for c in q.choices}
+        options.append((_DONT_KNOW, t(lang, "interview.dont_know")))
+        chosen = current if current is not None else q.default
+        default = _DONT_KNOW if chosen is UNKNOWN else to_value.get(chosen)
+        # shortcuts are 1-9, 0, then letters; j and k stay free because jk moving is off
+        shortcuts = len(options) <= len(InquirerControl.SHORTCUT_KEYS)
+        last = InquirerControl.SHORTCUT_KEYS[len(options) - 1] if shortcuts else str(len(options))
+        prompt = questionary.select(
+            message,
+            choices=[questionary.Choice(title, value=value) for value, title in options],
+            default=default,
+            use_shortcuts=shortcuts,
+            use_jk_keys=False,
+            instruction=t(lang, "interview.hint.choice", n=last),
+            **common,
+        )
+        return prompt, t(lang, "interview.keys.choice", n=last), ("?", "f1")
+
+    def _checkbox(
+        self, q: Question, message: str, current: Any, common: dict[str, Any]
+    ) -> tuple[questionary.Question, str, tuple[str, ...]]:
+        lang = self.lang
+        chosen = current if current is not None else q.default
+        ticked = set(chosen) if isinstance(chosen, (frozenset, list, tuple)) else set()
+        choices = [questionary.Choice(clean(c.text.get(lang)), value=c.id, checked=c.id in ticked) for c in q.choices]
+        choices.append(questionary.Choice(t(lang, "interview.dont_know"), value=_DONT_KNOW, checked=chosen is UNKNOWN))
+        alone = t(lang, "interview.multi.alone")
+
+        def validate(selected: list[str]) -> bool | str:
+            return True if _DONT_KNOW not in selected or len(selected) == 1 else alone
+
+        prompt = questionary.checkbox(
+            message,
+            choices=choices,
+            validate=validate,
+            use_jk_keys=False,
+            instruction=t(lang, "interview.hint.multi"),
+            **common,
+        )
+        return prompt, t(lang, "interview.keys.multi"), ("?", "f1")
+
+    def _typed(
+        self, q: Question, message: str, current: Any, common: dict[str, Any]
+    ) -> tuple[questionary.Question, str, tuple[str, ...]]:
+        lang = self.lang
+
+        def validate(text: str) -> bool | str:
+            try:
+                parse_typed(q, text, lang)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        help_keys: tuple[str, ...] = ("?", "f1")
+        if q.type == "text":
+            hint, legend, help_keys = t(lang, "interview.hint.text"), t(lang, "interview.keys.text"), ("f1",)
+        else:
+            hint = t(lang, "interview.hint.number", allowed=allowed_text(q, lang))
+            legend = t(lang, "interview.keys.number")
+        prompt = questionary.text(
+            message, default=typed_default(q, current), validate=validate, instruction=hint, **common
+        )
+        return prompt, legend, help_keys
+
+    # ---- the review screen ----------------------------------------------------------------
+
+    def review(self, session: Session) -> str | _Back | None:
+        """Show every answer; the id of one to change, None to finish, or BACK."""
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        from clientcheck.render.table import show_answer
+
+        lang = self.lang
+        ids = session.review_ids()
+        table = Table(title=t(lang, "interview.review.title"), title_justify="left", expand=False)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column(t(lang, "interview.col.question"))
+        table.add_column(t(lang, "interview.col.answer"))
+        for n, qid in enumerate(ids, 1):
+            q = self.catalog.questions[qid]
+            answer = show_answer(self.catalog, qid, session.values.get(qid, UNKNOWN), lang)
+            table.add_row(str(n), Text(clean(q.text.get(lang))), Text(clean(answer)))
+        Console(file=self.out, highlight=False, force_terminal=self.color, no_color=not self.color).print(table)
+
+        bad = t(lang, "interview.review.bad", n=len(ids))
+
+        def pick(text: str) -> bool | str:
+            text = text.strip()
+            if not text:
+                return True
+            return True if text.isdigit() and 1 <= int(text) <= len(ids) else bad
+
+        prompt = questionary.text(t(lang, "interview.review.prompt"), validate=pick, style=STYLE, erase_when_done=True)
+        _decorate(prompt, t(lang, "interview.review.progress", n=len(ids)), t(lang, "interview.keys.review"), None, ())
+        result = prompt.unsafe_ask()
+        if isinstance(result, _Back):
+            return result
+        text = str(result).strip()
+        return ids[int(text) - 1] if text else None
+
+    # ---- the whole interview --------------------------------------------------------------
+
+    def run(self, session: Session, autosave: Callable[[Session], None]) -> None:
+        """Ask until every question in effect is answered and the review is done.
+
+        autosave is called after every answer. KeyboardInterrupt / EOFError pass through.
+        """
+        lang = self.lang
+        shown_section: str | None = None
+        while True:
+            step = session.step()
+            if step is None:
+                choice = self.review(session)
+                shown_section = None
+                if choice is None:
+                    return
+                if isinstance(choice, _Back):
+                    session.back()
+                else:
+                    session.edit(choice)
+                continue
+            if step.section.id != shown_section:
+                self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
+                shown_section = step.section.id
+            q = step.question
+            result = self.ask(step, session.values.get(q.id))
+            if result is BACK:
+                if not session.back():
+                    self.write(t(lang, "interview.first_question"), "33")
+                continue
+            change = session.answer(q.id, result)
+            self.echo(q, result)
+            autosave(session)
+            for finding in change.new_flags:
+                severity = self.catalog.policy.severities.get(finding.severity or "")
+                label = severity.label.get(lang) if severity else (finding.severity or "")
+                self.write(t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label), "1;31")

@@ -1,0 +1,382 @@
+"""`clientcheck lint`: every problem of the files in effect, and the warnings on top of them.
+
+Errors are the loader's own (the same messages a `check` would refuse with). Warnings are
+things that load but probably do not do what the author meant: a question no rule uses, a
+text missing in a language the other texts have, a YAML 1.1 reading such as `no` -> false,
+a rule or a level that can never fire, a question that is never asked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import pairwise, product
+from pathlib import Path
+from typing import Any, Literal
+
+from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.errors import Mark
+from clientcheck.i18n import t
+from clientcheck.model import Catalog, Question, Rule
+from clientcheck.schema import OBJECTS
+from clientcheck.yamlsrc import YList, YMap
+
+Level = Literal["error", "warning"]
+MAX_COMBINATIONS = 20_000  # per rule: beyond this the search is skipped, never guessed
+_ABSENT = object()
+
+_YAML11_BOOL = {"y", "yes", "n", "no", "on", "off"}
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: Level
+    message: str
+    mark: Mark | None
+
+    def __str__(self) -> str:
+        where = f"{self.mark}: " if self.mark else ""
+        return f"{where}{self.level}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        m = self.mark
+        return {
+            "file": m.file if m else None,
+            "line": m.line if m and m.line else None,
+            "col": m.col if m and m.col else None,
+            "level": self.level,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(d.level == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.level == "warning" for d in self.diagnostics)
+
+
+def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") -> Report:
+    from clientcheck.loader import load
+
+    loaded = load(rules_path, questions_dir)
+    found: list[Diagnostic] = []
+    for p in loaded.problems:
+        if p.mark is None and ": " in p.message:
+            # "file: no such file": the file is the place
+            name, _, rest = p.message.partition(": ")
+            found.append(Diagnostic("error", rest, Mark(name, 0)))
+        else:
+            found.append(Diagnostic("error", p.message, p.mark))
+    warnings: list[Diagnostic] = []
+    warnings += _yaml11(loaded.trees, lang)
+    warnings += _languages(loaded.trees, lang)
+    if loaded.catalog is not None:
+        warnings += _unused(loaded.catalog, lang)
+        warnings += _unreachable(loaded.catalog, loaded.trees, lang)
+    taken = {(str(d.mark)) for d in found}
+    warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
+    return Report((*found, *_sorted(warnings)), loaded.files)
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    def key(d: Diagnostic) -> tuple[str, int, int]:
+        m = d.mark
+        return (m.file, m.line, m.col) if m else ("", 0, 0)
+
+    return sorted(dict.fromkeys(diagnostics), key=key)
+
+
+# ---------------------------------------------------------------- walking the trees
+
+
+def _walk(value: Any) -> Iterator[YMap | YList]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, YMap):
+            yield v
+            stack.extend(v.values())
+        elif isinstance(v, YList):
+            yield v
+            stack.extend(v)
+
+
+def _yaml11(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for fmt, tree in trees:
+        for node in _walk(tree):
+            items: list[tuple[Any, str, Mark]]
+            if isinstance(node, YMap):
+                items = [(node[k], raw, node.at(k)) for k, raw in node.raw.items() if k in node]
+            else:
+                items = [(node[i], raw, node.at(i)) for i, raw in node.raw.items() if i < len(node)]
+            for value, raw, mark in items:
+                if isinstance(value, bool) and raw.lower() in _YAML11_BOOL:
+                    word = "true" if value else "false"
+                    out.append(Diagnostic("warning", t(lang, "lint.yaml11_bool", raw=raw, value=word), mark))
+                elif (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw))
+                ):
+                    out.append(Diagnostic("warning", t(lang, "lint.yaml11_number", raw=raw, value=value), mark))
+        if fmt == "questions" and isinstance(tree, YMap) and isinstance(tree.get("questions"), YList):
+            for q in tree["questions"]:
+                choices = q.get("choices") if isinstance(q, YMap) else None
+                if not isinstance(choices, YList):
+                    continue
+                for ch in choices:
+                    cid = ch.get("id") if isinstance(ch, YMap) else None
+                    if isinstance(cid, str) and cid.lower() in _YAML11_BOOL:
+                        out.append(Diagnostic("warning", t(lang, "lint.yaml11_choice", id=cid), ch.at("id")))
+    return out
+
+
+def _texts(value: Any, schema: Mapping[str, Any], key: str, found: list[tuple[str, YMap]]) -> None:
+    """Every multilingual text in a tree, found through the field table (so no field is missed)."""
+    ref = schema.get("$ref", "")
+    name = ref.rsplit("/", 1)[-1]
+    if name == "text":
+        if isinstance(value, YMap):
+            found.append((key, value))
+        return
+    if name in OBJECTS:
+        if isinstance(value, YMap):
+            for f in OBJECTS[name]:
+                if f.name in value:
+                    _texts(value[f.name], f.schema, f.name, found)
+        return
+    if isinstance(value, YList) and "items" in schema:
+        for item in value:
+            _texts(item, schema["items"], key, found)
+    elif isinstance(value, YMap) and isinstance(schema.get("additionalProperties"), dict):
+        for k, v in value.items():
+            _texts(v, schema["additionalProperties"], f"{key}.{k}", found)
+
+
+def _languages(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
+    found: list[tuple[str, YMap]] = []
+    for fmt, tree in trees:
+        _texts(tree, {"$ref": f"#/$defs/{fmt}_file"}, "", found)
+    everywhere = {code for _, m in found for code in m}
+    out: list[Diagnostic] = []
+    for key, m in found:
+        missing = sorted(everywhere - set(m))
+        if missing:
+            codes = ", ".join(missing)
+            out.append(Diagnostic("warning", t(lang, "lint.missing_language", field=key, langs=codes), m.mark))
+    return out
+
+
+# ---------------------------------------------------------------- unused questions
+
+
+def _unused(catalog: Catalog, lang: str) -> list[Diagnostic]:
+    used: set[str] = {n for r in catalog.rules for n in r.names}
+    used |= {n for q in catalog.questions.values() if q.when is not None for n in q.when.names}
+    return [
+        Diagnostic("warning", t(lang, "lint.unused", id=q.id), q.mark)
+        for q in catalog.questions.values()
+        if q.id not in used and q.type != "text"  # text answers are for the record, not for rules
+    ]
+
+
+# ---------------------------------------------------------------- rules that can never fire
+
+
+def _simple(node: Node) -> bool:
+    """Conditions the search below decides exactly: every comparison is a question against literals."""
+    if isinstance(node, (Lit, Name)):
+        return True
+    if isinstance(node, Not):
+        return _simple(node.operand)
+    if isinstance(node, BoolOp):
+        return all(_simple(o) for o in node.operands)
+    if isinstance(node, Compare):
+        sides = (node.left, node.right)
+        names = [s for s in sides if isinstance(s, Name)]
+        literal = [s for s in sides if _literal(s) is not None or isinstance(s, ListLit)]
+        return len(names) + len(literal) == 2 and len(names) >= 1
+    return False
+
+
+def _literal(node: Node) -> float | str | bool | None:
+    if isinstance(node, Lit):
+        return node.value  # type: ignore[no-any-return]
+    if isinstance(node, Neg) and isinstance(node.operand, Lit) and isinstance(node.operand.value, (int, float)):
+        return -node.operand.value
+    return None
+
+
+def _literals(node: Node, out: dict[str, set[Any]]) -> None:
+    if isinstance(node, Not):
+        _literals(node.operand, out)
+    elif isinstance(node, BoolOp):
+        for o in node.operands:
+            _literals(o, out)
+    elif isinstance(node, Compare):
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(side, Name):
+                if isinstance(other, ListLit):
+                    out.setdefault(side.name, set()).update(i.value for i in other.items)
+                value = _literal(other)
+                if value is not None:
+                    out.setdefault(side.name, set()).add(value)
+
+
+def _numbers(q: Question, literals: set[Any]) -> list[float]:
+    points = {float(v) for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    bounds = {b for b in (q.min, q.max) if b is not None}
+    base = sorted(points | bounds) or [0.0]
+    cands: set[float]
+    if q.type == "integer":
+        cands = {c for v in base for c in (math.floor(v) - 1, math.floor(v), math.ceil(v), math.ceil(v) + 1)}
+    else:
+        cands = set(base) | {(a + b) / 2 for a, b in pairwise(base)} | {base[0] - 1, base[-1] + 1}
+    lo = q.min if q.min is not None else -math.inf
+    hi = q.max if q.max is not None else math.inf
+    return sorted(c for c in cands if lo <= c <= hi)
+
+
+def _domain(q: Question, literals: set[Any]) -> list[Any] | None:
+    if q.type == "yesno":
+        values: list[Any] = [True, False]
+    elif q.type == "choice":
+        values = list(q.choice_ids)
+    elif q.type == "multi":
+        mentioned = [c for c in q.choice_ids if c in literals]
+        if len(mentioned) > 8:
+            return None
+        values = [
+            frozenset(c for c, on in zip(mentioned, bits, strict=True) if on)
+            for bits in product((0, 1), repeat=len(mentioned))
+        ]
+    elif q.type in ("integer", "number"):
+        values = _numbers(q, literals)
+    else:
+        values = [*sorted(str(v) for v in literals if isinstance(v, str)), "\x00something else"]
+    return [_ABSENT, *values]
+
+
+@dataclass(frozen=True)
+class _Search:
+    order: tuple[str, ...]  # question ids, in interview order
+    domains: tuple[list[Any], ...]
+
+
+def _search_space(catalog: Catalog, conditions: list[Condition]) -> _Search | None:
+    names: set[str] = set()
+    todo = [n for c in conditions for n in c.names]
+    gates: list[Condition] = []
+    while todo:
+        n = todo.pop()
+        if n in names:
+            continue
+        names.add(n)
+        gate = catalog.questions[n].when
+        if gate is not None:
+            gates.append(gate)
+            todo.extend(gate.names)
+    every = [*conditions, *gates]
+    if not all(_simple(c.tree) for c in every):
+        return None
+    literals: dict[str, set[Any]] = {}
+    for c in every:
+        _literals(c.tree, literals)
+    order = tuple(q for q in catalog.questions if q in names)
+    domains: list[list[Any]] = []
+    size = 1
+    for qid in order:
+        d = _domain(catalog.questions[qid], literals.get(qid, set()))
+        if d is None:
+            return None
+        size *= len(d)
+        if size > MAX_COMBINATIONS:
+            return None
+        domains.append(d)
+    return _Search(order, tuple(domains))
+
+
+def _envs(catalog: Catalog, space: _Search, gated: bool) -> Iterator[dict[str, Any]]:
+    """Every distinct situation the answers can make, as the rules see it (evaluate.effective)."""
+    for combo in product(*space.domains):
+        env: dict[str, Any] = {}
+        for qid, value in zip(space.order, combo, strict=True):
+            if value is _ABSENT:
+                continue
+            gate = catalog.questions[qid].when
+            if gated and gate is not None and gate(env) is False:
+                continue
+            env[qid] = value
+        yield env
+
+
+def _level_marks(trees: tuple[tuple[str, Any], ...]) -> dict[str, list[Mark]]:
+    out: dict[str, list[Mark]] = {}
+    for fmt, tree in trees:
+        if fmt != "rules" or not isinstance(tree, YMap) or not isinstance(tree.get("rules"), YList):
+            continue
+        for r in tree["rules"]:
+            if isinstance(r, YMap) and isinstance(r.get("levels"), YList):
+                out.setdefault(str(r.get("id")), [r["levels"].at(i) for i in range(len(r["levels"]))])
+    return out
+
+
+def _unreachable(catalog: Catalog, trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    level_marks = _level_marks(trees)
+    for rule in catalog.rules:
+        out += _rule_reach(catalog, rule, level_marks.get(rule.id, []), lang)
+    for q in catalog.questions.values():
+        if q.when is None:
+            continue
+        space = _search_space(catalog, [q.when])
+        if space is not None and not any(q.when(env) is True for env in _envs(catalog, space, True)):
+            out.append(Diagnostic("warning", t(lang, "lint.never_asked", id=q.id, when=q.when.source), q.mark))
+    return out
+
+
+def _rule_reach(catalog: Catalog, rule: Rule, marks: list[Mark], lang: str) -> list[Diagnostic]:
+    conditions = [lv.when for lv in rule.levels]
+    space = _search_space(catalog, conditions)
+    if space is None:
+        return []
+    first: set[int] = set()  # levels that fire in some situation
+    alone: set[int] = set()  # levels whose condition is true in some situation
+    for env in _envs(catalog, space, True):
+        results = [c(env) for c in conditions]
+        hits = [i for i, r in enumerate(results) if r is True]
+        if hits:
+            first.add(hits[0])
+            alone.update(hits)
+    if not first:
+        ungated = any(any(c(env) is True for c in conditions) for env in _envs(catalog, space, False))
+        if ungated:
+            gated = [n for n in rule.names if catalog.questions[n].when is not None]
+            needs = "; ".join(
+                t(lang, "lint.asked_only_when", id=n, when=catalog.questions[n].when.source)  # type: ignore[union-attr]
+                for n in gated
+            )
+            return [Diagnostic("warning", t(lang, "lint.never_fires_gated", id=rule.id, needs=needs), rule.mark)]
+        return [Diagnostic("warning", t(lang, "lint.never_fires", id=rule.id), rule.mark)]
+    out: list[Diagnostic] = []
+    if len(conditions) > 1:
+        for i in range(len(conditions)):
+            if i in first:
+                continue
+            mark = marks[i] if i < len(marks) else rule.mark
+            key = "lint.level_shadowed" if i in alone else "lint.level_never_true"
+            out.append(Diagnostic("warning", t(lang, key, n=i + 1, id=rule.id), mark))
+    return out

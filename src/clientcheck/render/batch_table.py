@@ -1,0 +1,90 @@
+"""--format table for many clients: a row per client as it is scored, then a summary.
+
+Rows are written as they come, so the widths are fixed up front rather than measured (Rich
+would hold every row to measure them): on a terminal the red flags are cut to its width, in
+a pipe nothing is cut. Colour follows --color / NO_COLOR / FORCE_COLOR (terminal.use_color).
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import IO
+
+from clientcheck.batch import Sink, Stats
+from clientcheck.compiled import Result
+from clientcheck.i18n import t
+from clientcheck.model import VERDICTS
+from clientcheck.readers import Source
+from clientcheck.terminal import clean, fit, is_tty, width
+
+CLIENT_WIDTH = 28
+SCORE_WIDTH = 6
+_RESET = "\x1b[0m"
+_VERDICT_STYLE = {"go": "\x1b[1;37;42m", "caution": "\x1b[1;30;43m", "decline": "\x1b[1;37;41m"}
+_DIM = "\x1b[2m"
+_BOLD = "\x1b[1m"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+class TableSink(Sink):
+    counts_flags = True
+
+    def __init__(self, lang: str, stream: IO[str], color: bool) -> None:
+        self.lang = lang
+        self.stream = stream
+        self.color = color
+        self.labels = {v: t(lang, f"verdict.{v}") for v in VERDICTS}
+        self.verdict_width = max(width(label) for label in self.labels.values())
+        self.columns = shutil.get_terminal_size().columns if is_tty(stream) else None
+        self.name = ""
+        self.pending = 0
+        self._header()
+
+    def _style(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.color else text
+
+    def _header(self) -> None:
+        cells = [
+            fit(t(self.lang, "client"), CLIENT_WIDTH),
+            fit(t(self.lang, "batch.col.verdict"), self.verdict_width),
+            t(self.lang, "batch.col.score").rjust(SCORE_WIDTH),
+            t(self.lang, "red_flags"),
+        ]
+        self.stream.write(self._style("  ".join(cells), _BOLD) + "\n")
+
+    def begin(self, source: Source) -> None:
+        self.name = source.name
+        self.whole_file = source.format not in ("jsonl", "csv")
+
+    def add(self, r: Result, line: int) -> None:
+        who = clean(r.client) if r.client else (self.name if self.whole_file else f"{self.name}:{line}")
+        flags = ", ".join(f.id for f in r.red) or "—"
+        used = CLIENT_WIDTH + self.verdict_width + SCORE_WIDTH + 6
+        if self.columns is not None:
+            flags = fit(flags, max(self.columns - used, 10)).rstrip()
+        label = self._style(fit(self.labels[r.verdict], self.verdict_width), _VERDICT_STYLE[r.verdict])
+        row = f"{fit(who, CLIENT_WIDTH)}  {label}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
+        self.stream.write(row + "\n")
+        self.pending += 1
+        if self.pending >= 64:
+            self.flush()
+
+    def flush(self) -> None:
+        self.pending = 0
+        self.stream.flush()
+
+    def finish(self, stats: Stats) -> None:
+        lang = self.lang
+        counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
+        lines = ["", self._style(t(lang, "batch.summary", clients=stats.scored), _BOLD) + " · " + counts]
+        if stats.bad:
+            lines.append(t(lang, "batch.bad", bad=stats.bad))
+        top = stats.top_flags()
+        if top:
+            listed = ", ".join(f"{rule_id} ({n})" for rule_id, n in top)
+            lines.append(f"{t(lang, 'batch.top_flags')}: {listed}")
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()

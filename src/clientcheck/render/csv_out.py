@@ -1,0 +1,79 @@
+"""--format csv: a row per client and a column per rule, for spreadsheets.
+
+Columns: input, line, client, verdict, score, then one per rule in rules order. A rule's cell
+is the severity of the red flag that fired (decline, high, caution, low, note), "good" for a
+good sign, "note" for a note, "?" when the rule is undecided, and empty when it did not fire.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from typing import IO
+
+from clientcheck.batch import Sink, Stats
+from clientcheck.compiled import Result, result_from_verdict
+from clientcheck.model import Catalog, Rule, Verdict
+from clientcheck.readers import Source
+
+FIXED = ("input", "line", "client", "verdict", "score")
+UNDECIDED = "?"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def header(rules: Sequence[Rule]) -> list[str]:
+    return [*FIXED, *(r.id for r in rules)]
+
+
+def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[str]:
+    state: dict[str, str] = {}
+    for u in r.undecided:
+        state[u.id] = UNDECIDED
+    for f in r.red:
+        state[f.id] = f.severity or ""
+    for f in r.good:
+        state[f.id] = "good"
+    for f in r.notes:
+        state[f.id] = "note"
+    fixed = [name, "" if line is None else str(line), r.client or "", r.verdict, _num(r.score)]
+    return fixed + [state.get(rule.id, "") for rule in rules]
+
+
+class CsvSink(Sink):
+    def __init__(self, rules: Sequence[Rule], stream: IO[str]) -> None:
+        self.rules = rules
+        self.stream = stream
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(header(rules))
+        self.name = ""
+        self.pending = 0
+
+    def begin(self, source: Source) -> None:
+        self.name = source.name
+        self.whole_file = source.format not in ("jsonl", "csv")
+
+    def add(self, r: Result, line: int) -> None:
+        self.writer.writerow(row(r, self.name, None if self.whole_file else line, self.rules))
+        self.pending += 1
+        if self.pending >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        self.pending = 0
+        self.stream.flush()
+
+    def finish(self, stats: Stats) -> None:
+        self.flush()
+
+
+def render(
+    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None
+) -> None:
+    """One client: the header and its row (a column per rule checked)."""
+    columns = catalog.rules if rules is None else rules
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header(columns))
+    writer.writerow(row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))

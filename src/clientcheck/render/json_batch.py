@@ -1,0 +1,68 @@
+"""--format json for many clients: one JSON document, written as the clients are scored.
+
+    {"schema": "clientcheck.batch/1", "results": [
+    {...one "clientcheck.verdict/1" object per client, plus "input" and "line"...},
+    ...
+    ], "summary": {...}}
+
+Each result is the full one-client layout (render/data.py), one per line inside the list, so
+the document streams in constant memory. For big runs, --format jsonl is far smaller and faster.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from clientcheck.batch import Sink, Stats
+from clientcheck.compiled import Result
+from clientcheck.model import VERDICTS, Catalog, Verdict
+from clientcheck.readers import Source
+from clientcheck.render.data import verdict_to_dict
+
+SCHEMA = "clientcheck.batch/1"
+
+
+def summary(stats: Stats) -> dict[str, Any]:
+    return {
+        "clients": stats.scored,
+        **{v: stats.verdicts[v] for v in VERDICTS},
+        "bad_records": stats.bad,
+        "top_red_flags": [{"id": rule_id, "clients": n} for rule_id, n in stats.top_flags()],
+    }
+
+
+class JsonSink(Sink):
+    needs_verdict = True
+    counts_flags = True
+
+    def __init__(self, catalog: Catalog, lang: str, stream: IO[str]) -> None:
+        self.catalog = catalog
+        self.lang = lang
+        self.stream = stream
+        self.name = ""
+        self.whole_file = False
+        self.first = True
+        stream.write(f'{{"schema": "{SCHEMA}", "results": [')
+
+    def begin(self, source: Source) -> None:
+        self.name = source.name
+        self.whole_file = source.format not in ("jsonl", "csv")
+
+    def add(self, r: Result, line: int) -> None:  # pragma: no cover - needs_verdict: never called
+        raise AssertionError("the JSON sink takes verdicts")
+
+    def add_verdict(self, verdict: Verdict, r: Result, line: int) -> None:
+        record = verdict_to_dict(verdict, self.catalog, self.lang)
+        record["input"] = self.name
+        record["line"] = None if self.whole_file else line
+        self.stream.write(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
+        self.first = False
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def finish(self, stats: Stats) -> None:
+        self.stream.write(("" if self.first else "\n") + '], "summary": ')
+        self.stream.write(json.dumps(summary(stats), ensure_ascii=False) + "}\n")
+        self.stream.flush()

@@ -1,0 +1,122 @@
+"""--format jsonl: one compact JSON object per client and line, schema "clientcheck.result/1".
+
+The layout is documented in docs/json.md. It keeps the key names and meanings of the one-client
+layout ("clientcheck.verdict/1") and leaves out what is the same for every client (rule titles,
+explanations, advice, question texts) or is derived (evidence, ask_next), so that a million
+clients make a file of ids and numbers. A record is built from bytes prepared once per rule level,
+which is what lets the batch keep ahead of `jq -c .` on its own input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO, Any
+
+import orjson
+
+from clientcheck.batch import Sink, Stats
+from clientcheck.compiled import FindingInfo, OpenRule, Result, result_from_verdict
+from clientcheck.model import Catalog, Verdict
+from clientcheck.readers import Source
+
+SCHEMA = "clientcheck.result/1"
+CACHE_LIMIT = 20_000  # prepared pieces kept; a shape seen after that is encoded each time
+
+_dumps = orjson.dumps
+
+
+def _finding(f: FindingInfo) -> bytes:
+    out: dict[str, Any] = {"id": f.id}
+    if f.kind == "red-flag":
+        out["severity"] = f.severity
+    if f.kind != "note":
+        out["weight"] = f.weight
+    return _dumps(out)
+
+
+def _open(u: OpenRule) -> bytes:
+    return _dumps({"id": u.id, "kind": u.kind, "max_severity": u.max_severity, "ask": list(u.ask)})
+
+
+class Encoder:
+    """Turns results into JSON Lines records; remembers the pieces every client shares.
+
+    The compiled path shares one FindingInfo per rule level and one OpenRule per shape of an
+    undecided rule, so their JSON is made once and looked up after that (they hash by identity;
+    a cache holds them alive, so an identity is never reused while it is a key).
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.tail = b',"rules_sha256":' + _dumps(catalog.digest) + b"}\n"
+        self._pieces: dict[object, bytes] = {}
+
+    def head(self, name: str) -> bytes:
+        """The start of every record from one input, up to the line number."""
+        return b'{"schema":"' + SCHEMA.encode() + b'","input":' + _dumps(name) + b',"line":'
+
+    def _piece(self, item: FindingInfo | OpenRule) -> bytes:
+        piece = _finding(item) if isinstance(item, FindingInfo) else _open(item)
+        shared = not isinstance(item, FindingInfo) or item.fixed is None  # from evaluate(): one of a kind
+        if shared and len(self._pieces) < CACHE_LIMIT:
+            self._pieces[item] = piece
+        return piece
+
+    def join(self, items: Sequence[FindingInfo | OpenRule]) -> bytes:
+        if not items:
+            return b""
+        pieces = self._pieces
+        try:
+            return b",".join([pieces[item] for item in items])
+        except KeyError:
+            return b",".join([pieces.get(item) or self._piece(item) for item in items])
+
+    def encode(self, r: Result, head: bytes, line: int | None) -> bytes:
+        join = self.join
+        return b"%s%s,\"client\":%s,\"verdict\":\"%s\",\"score\":%s,\"findings\":[%s],\"good_signs\":[%s],\"notes\":[%s],\"undecided\":[%s],\"ignored_answers\":%s%s" % (
+            head,
+            b"%d" % line if line is not None else b"null",
+            _dumps(r.client),
+            r.verdict.encode(),
+            _dumps(r.score),
+            join(r.red),
+            join(r.good),
+            join(r.notes),
+            join(r.undecided),
+            _dumps(list(r.ignored)) if r.ignored else b"[]",
+            self.tail,
+        )
+
+
+class JsonlSink(Sink):
+    def __init__(self, catalog: Catalog, stream: IO[bytes]) -> None:
+        self.encoder = Encoder(catalog)
+        self.stream = stream
+        self.buffer: list[bytes] = []
+        self.head = b""
+        self.whole_file = False
+
+    def begin(self, source: Source) -> None:
+        self.head = self.encoder.head(source.name)
+        self.whole_file = source.format not in ("jsonl", "csv")
+
+    def add(self, r: Result, line: int) -> None:
+        buffer = self.buffer
+        buffer.append(self.encoder.encode(r, self.head, None if self.whole_file else line))
+        if len(buffer) >= 512:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.stream.write(b"".join(self.buffer))
+            self.buffer.clear()
+        self.stream.flush()
+
+    def finish(self, stats: Stats) -> None:
+        self.flush()
+
+
+def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
+    """One client as one JSON Lines record; its input is the answers file, its line null."""
+    encoder = Encoder(catalog)
+    record = encoder.encode(result_from_verdict(verdict, catalog), encoder.head(verdict.answers.origin), None)
+    stream.write(record.decode("utf-8"))

@@ -1,0 +1,161 @@
+"""--format markdown: text to paste into a report, a wiki page or a ticket.
+
+One client: the verdict, its red flags with the advice, good signs, notes and what to ask
+next. Many clients: a table row per client, then a summary. Every text that comes from a file
+is escaped (|, \\, <, >, *, _, `, [ and ]) so it stays text in the table and cannot become
+markup or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import IO, Any
+
+from clientcheck.batch import Sink, Stats
+from clientcheck.compiled import Result
+from clientcheck.i18n import t
+from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
+from clientcheck.readers import Source
+from clientcheck.terminal import clean
+
+_SPECIAL = re.compile(r"([\\|*_`\[\]<>#])")
+
+
+def md(text: str) -> str:
+    """File text made safe inside Markdown (one line, no markup)."""
+    return _SPECIAL.sub(r"\\\1", clean(text))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def show(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
+    """An answer as a person reads it: choice texts, yes/no, numbers with their unit."""
+    q = catalog.questions.get(qid)
+    if value is UNKNOWN or value is None:
+        return t(lang, "dont_know")
+    if isinstance(value, bool):
+        return t(lang, "yes" if value else "no")
+    if q is None:
+        return str(value)
+    if isinstance(value, frozenset):
+        return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value) or t(lang, "nothing")
+    if q.type == "choice":
+        return q.choice_text(value, lang)
+    if isinstance(value, (int, float)):
+        unit = f" {q.unit.get(lang)}" if q.unit else ""
+        return f"{_num(value)}{unit}"
+    return str(value)
+
+
+def _because(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
+    return "<br>".join(f"`{e.question}`: {md(show(catalog, e.question, e.value, lang))}" for e in evidence)
+
+
+def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
+    out: list[str] = []
+    client = verdict.answers.client
+    title = t(lang, f"verdict.{verdict.verdict}")
+    out.append(f"## {md(client)} — {title}" if client else f"## {title}")
+    out.append("")
+    out.append(t(lang, f"verdict.{verdict.verdict}.line"))
+    out.append("")
+    out.append(
+        t(
+            lang,
+            "summary",
+            score=_num(verdict.score),
+            red=len(verdict.red_flags),
+            good=len(verdict.good_signs),
+            open=len(verdict.undecided),
+        )
+    )
+    out.append("")
+    if verdict.red_flags:
+        out += [f"### {t(lang, 'red_flags')}", ""]
+        cols = [t(lang, k) for k in ("col.flag", "col.severity", "col.because", "col.advice")]
+        out += ["| " + " | ".join(cols) + " |", "|---|---|---|---|"]
+        for f in verdict.red_flags:
+            sev = catalog.policy.severities.get(f.severity) if f.severity else None
+            label = md(sev.label.get(lang)) if sev else ""
+            flag = f"**{md(f.rule.title.get(lang))}** (`{f.rule.id}`)"
+            because = _because(catalog, f.evidence, lang)
+            out.append(f"| {flag} | {label} | {because} | {md(f.advice.get(lang))} |")
+        out.append("")
+    else:
+        out += [t(lang, "none_fired"), ""]
+    if verdict.good_signs:
+        out += [f"### {t(lang, 'good_signs')}", ""]
+        out += [f"| {t(lang, 'col.sign')} | {t(lang, 'col.because')} |", "|---|---|"]
+        for f in verdict.good_signs:
+            out.append(f"| {md(f.rule.title.get(lang))} | {_because(catalog, f.evidence, lang)} |")
+        out.append("")
+    if verdict.notes:
+        out += [f"### {t(lang, 'notes')}", ""]
+        out += [f"- {md(f.advice.get(lang))}" for f in verdict.notes]
+        out.append("")
+    if verdict.ask_next:
+        out += [f"### {t(lang, 'ask_next')}", ""]
+        for i, a in enumerate(verdict.ask_next, 1):
+            text = md(catalog.questions[a.question].text.get(lang))
+            out.append(f"{i}. {text} (`{a.question}`) — {t(lang, 'col.decides').lower()}: {', '.join(a.rules)}")
+        out.append("")
+    if verdict.ignored:
+        out += [t(lang, "ignored", ids=", ".join(verdict.ignored)), ""]
+    answered = sum(1 for v in verdict.answers.values.values() if v is not UNKNOWN)
+    footer = t(lang, "footer", digest=catalog.digest[:12], answered=answered, unknown=len(catalog.questions) - answered)
+    out.append(f"_{footer}_")
+    return "\n".join(out) + "\n"
+
+
+def render(
+    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None
+) -> None:
+    """One client, as a Markdown section."""
+    stream.write(report(verdict, catalog, lang))
+
+
+class MarkdownSink(Sink):
+    counts_flags = True
+
+    def __init__(self, lang: str, stream: IO[str]) -> None:
+        self.lang = lang
+        self.stream = stream
+        self.labels = {v: t(lang, f"verdict.{v}") for v in VERDICTS}
+        self.name = ""
+        self.whole_file = False
+        self.pending = 0
+        cols = [t(lang, k) for k in ("batch.col.input", "client", "batch.col.verdict", "batch.col.score", "red_flags")]
+        stream.write("| " + " | ".join(cols) + " |\n|---|---|---|--:|---|\n")
+
+    def begin(self, source: Source) -> None:
+        self.name = source.name
+        self.whole_file = source.format not in ("jsonl", "csv")
+
+    def add(self, r: Result, line: int) -> None:
+        where = md(self.name if self.whole_file else f"{self.name}:{line}")
+        flags = ", ".join(f"`{f.id}`" for f in r.red) or "—"
+        client = md(r.client) if r.client else ""
+        self.stream.write(f"| {where} | {client} | {self.labels[r.verdict]} | {_num(r.score)} | {flags} |\n")
+        self.pending += 1
+        if self.pending >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        self.pending = 0
+        self.stream.flush()
+
+    def finish(self, stats: Stats) -> None:
+        lang = self.lang
+        counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
+        lines = ["", f"**{t(lang, 'batch.summary', clients=stats.scored)}** · {counts}"]
+        if stats.bad:
+            lines += ["", t(lang, "batch.bad", bad=stats.bad)]
+        top = stats.top_flags()
+        if top:
+            listed = ", ".join(f"`{rule_id}` ({n})" for rule_id, n in top)
+            lines += ["", f"**{t(lang, 'batch.top_flags')}:** {listed}"]
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()

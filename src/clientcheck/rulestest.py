@@ -1,0 +1,116 @@
+"""`clientcheck rules test`: run every rule's examples, like `conftest verify`.
+
+An example is answers and what must happen: `fires: false` (the rule must not fire, and must
+not be left undecided either: an example is meant to decide), `fires: true` (it fires at any
+level), `fires: <severity>` (it fires at that level), and optionally `verdict:` (what the
+whole catalog says for these answers). A rule counts as covered when at least one example
+shows it firing: an example where it stays silent proves nothing about its condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clientcheck.errors import Mark
+from clientcheck.evaluate import evaluate
+from clientcheck.i18n import t
+from clientcheck.model import Answers, Catalog, Example, Finding, Rule, Verdict
+
+
+@dataclass(frozen=True)
+class Failure:
+    rule: str
+    mark: Mark | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.rule}: {self.message}" if self.mark else f"{self.rule}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Result:
+    rules: int
+    examples: int
+    failures: tuple[Failure, ...]
+    uncovered: tuple[str, ...]
+
+    @property
+    def covered(self) -> int:
+        return self.rules - len(self.uncovered)
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 if not self.rules else 100.0 * self.covered / self.rules
+
+
+def _finding(verdict: Verdict, rule: Rule) -> Finding | None:
+    for f in (*verdict.red_flags, *verdict.good_signs, *verdict.notes):
+        if f.rule.id == rule.id:
+            return f
+    return None
+
+
+def _because(finding: Finding) -> str:
+    return ", ".join(f"{e.question}: {_show(e.value)}" for e in finding.evidence)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
+    return str(value)
+
+
+def check_example(catalog: Catalog, rule: Rule, example: Example, lang: str = "en") -> str | None:
+    """Why the example fails, or None when it passes."""
+    answers = Answers(example.answers)
+    alone = evaluate(catalog, answers, rules=[rule])
+    finding = _finding(alone, rule)
+    open_ = next((u for u in alone.undecided if u.rule.id == rule.id), None)
+    expected = example.fires
+    if finding is not None:
+        got = (
+            t(lang, "rules.test.fired_at", severity=finding.severity)
+            if finding.severity
+            else t(lang, "rules.test.fired")
+        )
+        got += f" ({_because(finding)})" if finding.evidence else ""
+        if expected is False:
+            return t(lang, "rules.test.want_silent", got=got)
+        if isinstance(expected, str) and finding.severity != expected:
+            return t(lang, "rules.test.want_severity", want=expected, got=got)
+    else:
+        if open_ is not None:
+            got = t(lang, "rules.test.undecided", ask=", ".join(open_.ask))
+        else:
+            got = t(lang, "rules.test.silent")
+        if expected is True:
+            return t(lang, "rules.test.want_fire", got=got)
+        if isinstance(expected, str):
+            return t(lang, "rules.test.want_severity", want=expected, got=got)
+        if open_ is not None:
+            return t(lang, "rules.test.want_silent", got=got)
+    want_verdict = getattr(example, "verdict", None)
+    if want_verdict is not None:
+        whole = evaluate(catalog, answers)
+        if whole.verdict != want_verdict:
+            return t(lang, "rules.test.want_verdict", want=want_verdict, got=whole.verdict, score=f"{whole.score:g}")
+    return None
+
+
+def run(catalog: Catalog, lang: str = "en") -> Result:
+    failures: list[Failure] = []
+    uncovered: list[str] = []
+    examples = 0
+    for rule in catalog.rules:
+        fires = False
+        for example in rule.examples:
+            examples += 1
+            fires = fires or example.fires is not False
+            problem = check_example(catalog, rule, example, lang)
+            if problem is not None:
+                failures.append(Failure(rule.id, example.mark, problem))
+        if not fires:
+            uncovered.append(rule.id)
+    return Result(len(catalog.rules), examples, tuple(failures), tuple(uncovered))

@@ -1,0 +1,128 @@
+"""Colour and progress on the terminal: when to use them, and never in piped output."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import IO
+
+COLOR_MODES = ("auto", "always", "never")
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """One line of text from a file, safe for a terminal: no escape sequences or control characters."""
+    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+def width(text: str) -> int:
+    """Columns the text takes on a terminal (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """The text cut to `columns` (with an ellipsis when cut), padded to exactly that width."""
+    if width(text) <= columns:
+        return text + " " * (columns - width(text))
+    out = ""
+    for ch in text:
+        if width(out + ch) > columns - 1:
+            break
+        out += ch
+    return out + "…" + " " * (columns - 1 - width(out))
+
+
+def is_tty(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def use_color(mode: str, stream: IO[str] | None, environ: Mapping[str, str] | None = None) -> bool:
+    """--color wins; else NO_COLOR (any value) turns colour off and FORCE_COLOR (not 0) on; else a terminal."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR", ""):
+        return False
+    force = env.get("FORCE_COLOR")
+    if force is not None and force != "":
+        return force != "0"
+    return is_tty(stream) and env.get("TERM") != "dumb"
+
+
+@contextmanager
+def rich_color(on: bool) -> Iterator[None]:
+    """Make Rich (which reads the environment) follow the decision made by use_color."""
+    saved = {k: os.environ.get(k) for k in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    try:
+        if on:
+            os.environ.pop("NO_COLOR", None)
+            os.environ.pop("TTY_COMPATIBLE", None)
+            os.environ["FORCE_COLOR"] = "1"
+        else:
+            os.environ.pop("FORCE_COLOR", None)
+            os.environ["TTY_COMPATIBLE"] = "0"  # Rich then writes no escape codes at all
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class Progress:
+    """One line on stderr, rewritten in place, for runs long enough to wonder about.
+
+    Shown only when stderr is a terminal, first after `delay` seconds, at most every `every`
+    seconds; the caller ticks it often and cheaply.
+    """
+
+    def __init__(
+        self, stream: IO[str] | None, text: str, total: int | None = None, delay: float = 0.5, every: float = 0.1
+    ) -> None:
+        self.stream = stream
+        self.enabled = is_tty(stream)
+        self.text = text  # format string: {count} {bad} {rate} {percent}
+        self.total = total
+        self.start = time.monotonic()
+        self.next = self.start + delay
+        self.every = every
+        self.shown = False
+
+    def tick(self, count: int, bad: int, done: int | None = None) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + self.every
+        rate = count / max(now - self.start, 1e-9)
+        percent = f" · {min(done * 100 // self.total, 100)}%" if done is not None and self.total else ""
+        line = self.text.format(count=f"{count:,}", bad=f"{bad:,}", rate=f"{rate:,.0f}", percent=percent)
+        self._write(f"\r\x1b[K{line}")
+        self.shown = True
+
+    def clear(self) -> None:
+        """Take the line away (before an error message, and at the end)."""
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _write(self, text: str) -> None:
+        assert self.stream is not None
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.enabled = False

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clientcheck.lint import lint
+from clientcheck.loader import bundled_questions, bundled_rules
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLIENTCHECK_RULES", raising=False)
+    monkeypatch.delenv("CLIENTCHECK_QUESTIONS", raising=False)
+    return tmp_path
+
+
+def _lines(path_rules: str = "rules.yaml", questions: str = "questions") -> list[str]:
+    return [str(d) for d in lint(Path(path_rules), Path(questions)).diagnostics]
+
+
+RULE = """\
+  - id: {id}
+    kind: red-flag
+    title: {{en: T, ru: Т}}
+    source: marketer
+    why: {{en: W, ru: П}}
+    advice: {{en: A, ru: С}}
+"""
+
+
+def test_the_bundled_files_have_no_errors() -> None:
+    report = lint(bundled_rules(), bundled_questions())
+    assert report.errors == 0
+    assert [d.message for d in report.diagnostics] == []
+
+
+def test_a_clean_catalog_exits_0(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml("rules.yaml", SMALL_RULES)
+    assert invoke(cli, "lint", "--lang", "en") == (0, "No problems found (2 files checked).\n", "")
+
+
+def test_every_error_in_one_run_with_file_line_and_suggestions(
+    here: Path, write_yaml: WriteYaml, cli: CliRunner
+) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml(
+        "questions/20-more.yaml",
+        """\
+        section: more
+        title: {en: More, ru: Ещё}
+        questions:
+          - id: urgent
+            type: yesno
+            text: {en: Urgent?, ru: Срочно?}
+            text: {en: Twice, ru: Дважды}
+        """,
+    )
+    rules = SMALL_RULES.replace("    when: cost > revenue\n", "    when: cost > advance\n").replace(
+        '    when: advance == "none" and "free_sample" in asks\n',
+        '    when: advance == "nne" and "free_sample" in asks\n',
+    )
+    rules += RULE.format(id="late-payer") + "    when: late_paymnts >= 3\n    severity: hihg\n    colour: red\n"
+    write_yaml("rules.yaml", rules)
+    code, out, err = invoke(cli, "lint", "--lang", "en")
+    assert (code, err) == (2, "")
+    assert out.splitlines() == [
+        "questions/20-more.yaml:7:5: error: duplicate key 'text' (first at line 6)",
+        "rules.yaml:34:22: error: when: 'nne' is not a choice of 'advance' (choices: none, partial); did you mean 'none'?",
+        "rules.yaml:42:18: error: when: '>' compares numbers, but 'advance' is a single choice",
+        "rules.yaml:59:5: error: unknown field 'colour' in a rule",
+        "rules.yaml:57:11: error: when: unknown question 'late_paymnts'; did you mean 'late_payments'?",
+        "rules.yaml:58:15: error: severity: 'hihg' is not a severity (note, caution, high, decline); did you mean 'high'?",
+        "6 error(s), 0 warning(s)",
+    ]
+
+
+def test_warnings_alone_exit_0(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
+    questions = SMALL_QUESTIONS + (
+        "  - id: rush\n"  # 37
+        "    type: yesno\n"
+        "    text: {en: In a rush?}\n"  # 39: no Russian text, though every other text has one
+    )
+    write_yaml("questions/10-pay.yaml", questions)
+    write_yaml("rules.yaml", SMALL_RULES)
+    code, out, err = invoke(cli, "lint", "--lang", "en")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "questions/10-pay.yaml:37:5: warning: question 'rush' is not used by any rule, nor by the 'when' of another question",
+        "questions/10-pay.yaml:39:11: warning: text: no ru text, though other texts have one",
+        "0 error(s), 2 warning(s)",
+    ]
+
+
+def test_yaml_1_1_surprises(here: Path, write_yaml: WriteYaml) -> None:
+    questions = SMALL_QUESTIONS.replace("    max: 100\n", "    max: 1:40\n").replace(
+        "      - {id: partial,", '      - {id: "no", text: {en: No!, ru: Нет!}}\n      - {id: partial,'
+    )
+    write_yaml("questions/10-pay.yaml", questions)
+    rules = SMALL_RULES + (
+        "    examples:\n"  # 51
+        "      - answers: {worked_before: yes, late_payments: 0}\n"
+        "        fires: on\n"
+    )
+    write_yaml("rules.yaml", rules)
+    assert _lines() == [
+        'questions/10-pay.yaml:12:10: warning: YAML reads 1:40 as the number 100; write 100, or "1:40" in quotes for text',
+        "questions/10-pay.yaml:19:14: warning: choice id 'no' turns into true/false when an answers file writes it "
+        "without quotes; choose another id",
+        'rules.yaml:52:34: warning: YAML reads yes as true; write true if that is what you mean, or "yes" in quotes '
+        "for the word",
+        'rules.yaml:53:16: warning: YAML reads on as true; write true if that is what you mean, or "on" in quotes '
+        "for the word",
+    ]
+
+
+def test_an_error_and_a_warning_at_one_place_are_said_once(here: Path, write_yaml: WriteYaml) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS.replace("text: {en: Notes, ru: Заметки}", "text: no"))
+    write_yaml("rules.yaml", SMALL_RULES)
+    assert _lines() == ['questions/10-pay.yaml:36:11: error: text: YAML reads no as false; write "no" in quotes']
+
+
+REACH_QUESTIONS = """\
+section: s
+title: {en: S, ru: С}
+questions:
+  - id: remote
+    type: yesno
+    text: {en: Remote?, ru: Удалённо?}
+  - id: office_days
+    type: integer
+    text: {en: Office days?, ru: Дней в офисе?}
+    min: 0
+    max: 5
+    when: not remote
+  - id: tools
+    type: multi
+    text: {en: Tools?, ru: Инструменты?}
+    choices:
+      - {id: jira, text: {en: Jira, ru: Jira}}
+      - {id: slack, text: {en: Slack, ru: Slack}}
+  - id: stack
+    type: choice
+    text: {en: Stack?, ru: Стек?}
+    when: '"jira" in tools and "slack" in tools'
+    choices:
+      - {id: a, text: {en: A, ru: А}}
+  - id: budget
+    type: number
+    text: {en: Budget?, ru: Бюджет?}
+  - id: hours
+    type: number
+    text: {en: Hours?, ru: Часы?}
+  - id: never
+    type: yesno
+    text: {en: Never?, ru: Никогда?}
+    when: remote and not remote
+"""
+
+REACH_RULES = """\
+version: 1
+sources: {marketer: {en: M, ru: М}}
+policy:
+  severities:
+    low: {weight: 1, label: {en: low, ru: низкая}}
+    high: {weight: 3, label: {en: high, ru: высокая}}
+  decline_if: {any_severity: [high]}
+rules:
+"""
+
+
+def _reach(write_yaml: WriteYaml, rules: str) -> list[str]:
+    write_yaml("questions/10-s.yaml", REACH_QUESTIONS)
+    write_yaml("rules.yaml", REACH_RULES + rules)
+    return [line for line in _lines() if "is not used by any rule" not in line]
+
+
+def test_rules_and_levels_that_can_never_fire(here: Path, write_yaml: WriteYaml) -> None:
+    rules = (
+        RULE.format(id="office-while-remote")  # 9
+        + "    when: remote and office_days >= 3\n    severity: high\n"
+        + RULE.format(id="too-many-days")  # 17
+        + "    when: office_days > 5\n    severity: low\n"
+        + RULE.format(id="wrong-order")  # 25
+        + "    levels:\n"
+        + "      - {when: office_days >= 1, severity: low}\n"  # 32
+        + "      - {when: office_days >= 4, severity: high}\n"  # 33
+        + RULE.format(id="stack-needs-both")  # 34
+        + '    when: stack == "a" and not ("jira" in tools)\n    severity: low\n'
+        + RULE.format(id="fine")  # 42
+        + '    when: office_days >= 3 or "slack" in tools or never\n    severity: low\n'
+        + RULE.format(id="arithmetic")  # 50: not searched, so never claimed
+        + "    when: budget < hours * 0\n    severity: low\n"
+    )
+    assert _reach(write_yaml, rules) == [
+        "questions/10-s.yaml:31:5: warning: question 'never' is never asked: no answers make its 'when' true "
+        "(remote and not remote)",
+        "rules.yaml:9:5: warning: rule 'office-while-remote' can never fire: whenever its condition could be true, "
+        "a question it needs does not apply ('office_days' is asked only when not remote)",
+        "rules.yaml:17:5: warning: rule 'too-many-days' can never fire: no valid answers make its condition true",
+        "rules.yaml:33:9: warning: level 2 of rule 'wrong-order' can never fire: an earlier level fires first "
+        "whenever this one would (put the stricter level first)",
+        "rules.yaml:34:5: warning: rule 'stack-needs-both' can never fire: whenever its condition could be true, "
+        """a question it needs does not apply ('stack' is asked only when "jira" in tools and "slack" in tools)""",
+    ]
+
+
+def test_json_output(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml("rules.yaml", SMALL_RULES.replace("severity: high\n", "severity: hihg\n", 1))
+    code, out, _ = invoke(cli, "lint", "--format", "json")
+    data = json.loads(out)
+    assert code == 2
+    assert data["schema"] == "clientcheck.lint/1" and (data["errors"], data["warnings"]) == (1, 0)
+    assert data["files"] == ["rules.yaml", "questions/10-pay.yaml"]
+    assert data["problems"] == [
+        {
+            "file": "rules.yaml",
+            "line": 35,
+            "col": 15,
+            "level": "error",
+            "message": "severity: 'hihg' is not a severity (note, caution, high, decline); did you mean 'high'?",
+        }
+    ]
+
+
+def test_missing_files_are_errors_with_the_file_as_the_place(here: Path, cli: CliRunner) -> None:
+    code, out, _ = invoke(cli, "lint", "--rules", "nope.yaml", "--questions", "noqs", "--lang", "en")
+    assert (code, out.splitlines()) == (
+        2,
+        ["noqs: error: no such questions directory", "nope.yaml: error: no such file", "2 error(s), 0 warning(s)"],
+    )
+
+
+def test_russian_warnings(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS + "  - id: rush\n    type: yesno\n    text: {en: R, ru: С}\n")
+    write_yaml("rules.yaml", SMALL_RULES)
+    code, out, _ = invoke(cli, "lint", "--lang", "ru")
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "questions/10-pay.yaml:37:5: warning: вопрос «rush» не используется ни одним правилом и ни одним "
+            "условием when других вопросов",
+            "ошибок: 0, предупреждений: 1",
+        ],
+    )

@@ -1,0 +1,227 @@
+"""session.Session: question order under `when`, going back, dropping, progress, live flags, typed answers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clientcheck.loader import load_catalog
+from clientcheck.model import UNKNOWN, Catalog
+from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
+
+
+@pytest.fixture
+def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
+    rules, questions = small_catalog
+    return load_catalog(rules, questions)
+
+
+ALL_BUT_LATE = ["worked_before", "advance", "asks", "cost", "revenue", "notes"]
+
+
+def test_plan_skips_a_question_whose_when_is_false_or_undecided(catalog: Catalog) -> None:
+    s = Session(catalog)
+    assert s.plan() == ALL_BUT_LATE  # worked_before not answered yet: its follow-up waits
+    s.answer("worked_before", True)
+    assert s.plan() == ["worked_before", "late_payments", *ALL_BUT_LATE[1:]]
+    assert s.current == "late_payments"
+    s.back()
+    s.answer("worked_before", UNKNOWN)
+    assert s.plan() == ALL_BUT_LATE
+    assert s.current == "advance"
+
+
+def test_progress_names_the_section_and_counts_the_questions_in_effect(catalog: Catalog) -> None:
+    s = Session(catalog)
+    step = s.step()
+    assert step is not None
+    assert step.progress("en") == "Payment · question 1 of 6"
+    assert step.progress("ru") == "Оплата · вопрос 1 из 6"
+    s.answer("worked_before", True)
+    step = s.step()
+    assert step is not None and step.question.id == "late_payments"
+    assert step.progress("en") == "Payment · question 2 of 7"
+
+
+def test_answers_that_stop_applying_are_dropped(catalog: Catalog) -> None:
+    s = Session(catalog)
+    s.answer("worked_before", True)
+    s.answer("late_payments", 2)
+    s.edit("worked_before")
+    change = s.answer("worked_before", False)
+    assert change.dropped == ("late_payments",)
+    assert "late_payments" not in s.values
+    assert s.current == "advance"
+
+
+def test_undecided_gate_keeps_an_answer_given_in_a_file(catalog: Catalog) -> None:
+    s = Session(catalog, {"worked_before": UNKNOWN, "late_payments": 1})
+    assert s.values["late_payments"] == 1
+    assert "late_payments" not in s.plan()
+    assert s.review_ids() == ["worked_before", "late_payments", "advance", "asks", "cost", "revenue", "notes"]
+
+
+def test_initial_answers_with_a_false_gate_are_dropped(catalog: Catalog) -> None:
+    s = Session(catalog, {"worked_before": False, "late_payments": 4, "advance": "none"})
+    assert s.values == {"worked_before": False, "advance": "none"}
+    assert s.current == "asks"
+
+
+def test_back_goes_to_the_previous_question_and_answering_returns_to_the_first_open_one(catalog: Catalog) -> None:
+    s = Session(catalog)
+    assert s.back() is False  # nothing before the first question
+    assert s.current == "worked_before"
+    s.answer("worked_before", False)
+    s.answer("advance", "none")
+    assert s.current == "asks"
+    assert s.back() is True
+    assert s.current == "advance"
+    assert s.back() is True
+    assert s.current == "worked_before"
+    s.answer("worked_before", False)  # the same answer again
+    assert s.current == "asks"
+
+
+def test_back_from_the_review_goes_to_the_last_question(catalog: Catalog) -> None:
+    s = Session(catalog, {"worked_before": False, "advance": "none", "asks": frozenset(), "cost": 1, "revenue": 2})
+    s.answer("notes", "ok")
+    assert s.done
+    assert s.step() is None
+    assert s.back() is True
+    assert s.current == "notes"
+
+
+def test_live_flag_fires_once_when_a_decline_level_flag_first_fires(catalog: Catalog) -> None:
+    s = Session(catalog)
+    s.answer("worked_before", True)
+    change = s.answer("late_payments", 2)  # caution: not a decline level
+    assert change.new_flags == ()
+    s.back()
+    change = s.answer("late_payments", 3)
+    assert [(f.rule.id, f.severity) for f in change.new_flags] == [("late-payer", "decline")]
+    assert s.answer("advance", "none").new_flags == ()  # still firing: not news
+    s.edit("late_payments")
+    s.answer("late_payments", 1)
+    s.edit("late_payments")
+    again = s.answer("late_payments", 5)
+    assert [f.rule.id for f in again.new_flags] == ["late-payer"]
+
+
+def test_high_severity_is_not_a_live_flag(catalog: Catalog) -> None:
+    # pay-if-i-like is "high": it counts towards the score but alone does not decline
+    s = Session(catalog)
+    s.answer("worked_before", False)
+    s.answer("advance", "none")
+    assert s.answer("asks", frozenset({"free_sample"})).new_flags == ()
+
+
+def test_flags_raised_by_the_starting_answers_are_not_announced(catalog: Catalog) -> None:
+    s = Session(catalog, {"worked_before": True, "late_payments": 4})
+    assert s.answer("advance", "none").new_flags == ()
+
+
+def test_to_mapping_is_an_answers_file(catalog: Catalog) -> None:
+    s = Session(catalog, client="ACME")
+    s.answer("worked_before", True)
+    s.answer("late_payments", UNKNOWN)
+    s.answer("advance", "partial")
+    s.answer("asks", frozenset({"discount", "free_sample"}))
+    assert s.to_mapping() == {
+        "client": "ACME",
+        "worked_before": True,
+        "late_payments": None,
+        "advance": "partial",
+        "asks": ["free_sample", "discount"],
+    }
+    assert s.answers().client == "ACME"
+    assert list(s.answers().values) == ["worked_before", "late_payments", "advance", "asks"]
+
+
+def test_plain_value(catalog: Catalog) -> None:
+    asks = catalog.questions["asks"]
+    assert plain_value(asks, frozenset()) == []
+    assert plain_value(asks, UNKNOWN) is None
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "lang", "expected"),
+    [
+        ("late_payments", "3", "en", 3),
+        ("late_payments", " 2.0 ", "en", 2),
+        ("late_payments", "", "en", UNKNOWN),
+        ("cost", "1 000 000", "ru", 1000000),
+        ("cost", "1\u00a0000", "ru", 1000),
+        ("cost", "2,5", "ru", 2.5),
+        ("cost", "2,5", "en", 2.5),
+        ("cost", "1,000", "en", 1000),
+        ("cost", "1,250.5", "en", 1250.5),
+        ("cost", "-4", "en", -4),
+        ("notes", "  call back  ", "en", "call back"),
+        ("notes", "   ", "en", UNKNOWN),
+    ],
+)
+def test_parse_typed(catalog: Catalog, qid: str, text: str, lang: str, expected: object) -> None:
+    assert parse_typed(catalog.questions[qid], text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "message"),
+    [
+        (
+            "abc",
+            "en",
+            "“abc” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+        ),
+        (
+            "2.5",
+            "en",
+            "“2.5” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+        ),
+        (
+            "101",
+            "en",
+            "“101” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+        ),
+        (
+            "-1",
+            "ru",
+            "«-1» не подходит: введите целое число от 0 до 100 (раз) или оставьте поле пустым, если не знаете",
+        ),
+    ],
+)
+def test_parse_typed_says_what_is_allowed(catalog: Catalog, text: str, lang: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_typed(catalog.questions["late_payments"], text, lang)
+    assert str(info.value) == message
+
+
+def test_allowed_text_on_the_bundled_questions() -> None:
+    bundled = load_catalog()
+    assert allowed_text(bundled.questions["payment_term_days"], "en") == "a whole number from 0 to 365 (days)"
+    assert allowed_text(bundled.questions["min_price"], "en") == "a number from 0 to 1,000,000,000 (RUB)"
+    assert allowed_text(bundled.questions["min_price"], "ru") == "число от 0 до 1\u00a0000\u00a0000\u00a0000 (₽)"
+
+
+def test_allowed_text_without_bounds(catalog: Catalog) -> None:
+    assert allowed_text(catalog.questions["cost"], "en") == "a number (RUB)"
+    assert allowed_text(catalog.questions["notes"], "ru") == "любой текст"
+
+
+def test_typed_default_prefers_the_earlier_answer_then_the_default() -> None:
+    q = load_catalog().questions["payment_term_days"]  # default: 15
+    assert typed_default(q, None) == "15"
+    assert typed_default(q, 30) == "30"
+    assert typed_default(q, UNKNOWN) == ""
+    assert typed_default(q, 2.5) == "2.5"
+
+
+def test_importing_session_does_not_load_questionary() -> None:
+    code = (
+        "import sys, clientcheck.session, clientcheck.recovery;"
+        "print(sorted(m for m in sys.modules if m.startswith(('questionary', 'prompt_toolkit', 'rich'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout == "[]\n"
