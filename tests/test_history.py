@@ -212,6 +212,24 @@ def test_late_payments_count_within_the_window_and_on_time_ones_make_worked_befo
     assert (facts.late, facts.on_time, facts.payments, facts.since) == (2, 1, 5, date(2024, 6, 1))
 
 
+@pytest.mark.parametrize(("setting", "counted"), [("30", 1), ("1000", 4), ("null", 4)])
+def test_the_rules_set_the_late_payments_window(
+    db: Path, write_yaml: WriteYaml, small_catalog: tuple[Path, Path], setting: str, counted: int
+) -> None:
+    rules, questions = small_catalog
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            "version: 1\n", f"version: 1\nhistory:\n  late_payments_window_days: {setting}\n"
+        ),
+        encoding="utf-8",
+    )
+    windowed = load_catalog(rules, questions)
+    late(db, "ACME", 10, 365, 366, 900)
+    answers, facts = prefill(windowed, "ACME", db, today=TODAY)
+    assert answers.values["late_payments"] == counted
+    assert facts.since == (None if setting == "null" else TODAY - timedelta(days=int(setting)))
+
+
 def test_only_on_time_payments_give_the_pays_on_time_good_sign(db: Path, catalog: Catalog) -> None:
     with opened(db) as h:
         h.record_payment("ACME", TODAY, late=False)

@@ -266,6 +266,9 @@ def test_diff_of_two_numbers_as_json(cli: CliRunner, catalog: Catalog) -> None:
     assert data["answers"] == [{"question": "late_payments", "before": 2, "after": 3}]
     assert data["flags_moved"] == [{"id": "late-payer", "before": "caution", "after": "decline"}]
     assert (data["before"]["verdict"], data["after"]["verdict"]) == ("caution", "decline")
+    assert (data["before"]["client"], data["after"]["client"]) == ("ACME", "Other")
+    _, out, _ = invoke(cli, "diff", str(a), str(b))
+    assert lines(out)[0].startswith(f"ACME #{a} (") and f") → Other #{b} (" in lines(out)[0]
 
 
 def test_diff_needs_two(cli: CliRunner, catalog: Catalog) -> None:
@@ -392,9 +395,9 @@ def test_interview_without_a_client_or_with_no_save_stores_nothing(
     enter = "\r"
     keys = "2" + enter + "1" + enter + enter + enter + enter + enter + enter
     code, out, err = interview(cli, *small(small_catalog), "-f", "json", keys=keys)
-    assert json.loads(out)["verdict"] == "go" and "Saved as" not in err
+    assert (code, json.loads(out)["verdict"]) == (0, "go") and "Saved as" not in err
     code, out, err = interview(cli, "--client", "ACME", "--no-save", *small(small_catalog), "-f", "json", keys=keys)
-    assert json.loads(out)["client"] == "ACME" and "Saved as" not in err and "history" not in err
+    assert (code, json.loads(out)["client"]) == (0, "ACME") and "Saved as" not in err and "history" not in err
     assert not isolated.exists()
 
 

@@ -19,7 +19,9 @@ import pexpect
 import pytest
 import yaml
 
+from clientcheck.answers import validate
 from clientcheck.loader import load_catalog
+from clientcheck.session import Session
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml"
 TIMEOUT = 20  # seconds per expect; generous for a loaded CI machine
@@ -127,7 +129,9 @@ def test_back_dont_know_and_review_change_on_the_real_terminal(tmp_path: Path, e
     child.expect_exact(advance)
     child.send("4\r")  # не знаю
     child.expect_exact("Номер ответа, который нужно изменить, или Enter — показать вердикт:")
-    child.send("11\r")  # #11 in the review is "advance"
+    given = validate({**full, "contract": True, "advance": None}, load_catalog(), "given").values
+    row = Session(load_catalog(), given).review_ids().index("advance") + 1
+    child.send(f"{row}\r")  # the review row of "advance"
     child.expect_exact(advance)
     child.send("2\r")  # частичная
     child.expect_exact("Номер ответа, который нужно изменить, или Enter — показать вердикт:")

@@ -21,11 +21,11 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
 from clientcheck.evaluate import ask_for, rank_questions
-from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog, Finding, Level, Question, Rule, Verdict
+from clientcheck.model import CLIENT_KEY, UNKNOWN, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 
@@ -86,6 +86,24 @@ class OpenRule:
         self.max_weight = max_weight
         self.ask = ask
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
+
+
+class RecordFormat(Protocol):
+    """How a format writes one client as bytes, for the compiled path to fill in (render/jsonl.py).
+
+    template takes, in order: the head (bytes), the line (int), the client (str or None, through
+    dumps), the verdict (bytes), the score (through dumps), the red flags, good signs, notes and
+    undecided rules (each: pieces joined with commas), the ignored answers (dumps) and the tail.
+    """
+
+    template: bytes
+    tail: bytes
+
+    def finding(self, info: FindingInfo) -> bytes: ...
+
+    def open_rule(self, rule: OpenRule) -> bytes: ...
+
+    def dumps(self, value: Any) -> bytes: ...
 
 
 _by_rank = attrgetter("rank")
@@ -324,13 +342,18 @@ def _known_when(node: Node, value: bool) -> bool:
 
 
 class _Compiler:
-    def __init__(self, catalog: Catalog, rules: Sequence[Rule]) -> None:
+    """Writes the scoring function. Two flavours: by default it returns a Result; given a
+    RecordFormat, it returns (verdict index, the client's record as bytes), with the findings
+    as bytes prepared once per rule level: the JSON Lines path, where every microsecond shows."""
+
+    def __init__(self, catalog: Catalog, rules: Sequence[Rule], record: RecordFormat | None = None) -> None:
         self.catalog = catalog
         self.rules = rules
+        self.record = record
         self.src = _Source()
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
-        self.memos: list[dict[int, OpenRule]] = [{} for _ in rules]
+        self.memos: list[dict[int, Any]] = [{} for _ in rules]
         self.finding_infos: list[FindingInfo] = []
         self.rank: dict[int, int] = {}
 
@@ -398,7 +421,12 @@ class _Compiler:
             self.rank.get(id(level), 0),
         )
         self.finding_infos.append(info)
-        name = self.src.const(info)
+        if self.record is None:
+            name = self.src.const(info)
+        elif rule.kind == "red-flag":
+            name = self.src.const((info.rank, self.record.finding(info)))  # sorts by rank, in C
+        else:
+            name = self.src.const(self.record.finding(info))
         w = self.src.literal(level.weight)
         policy = self.catalog.policy
         if rule.kind == "red-flag":
@@ -455,7 +483,7 @@ class _Compiler:
             if len(names) == 1 and self.catalog.questions[names[0]].when is None:
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names)
-                e(2, f"und.append({self.src.const(info)})")
+                e(2, f"und.append({self.src.const(self.shown(info))})")
                 return
             e(2, "op = 1")
             depth = 2
@@ -472,13 +500,17 @@ class _Compiler:
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
         e(depth, "und.append(x)")
 
-    def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> OpenRule:
+    def shown(self, rule: OpenRule) -> Any:
+        """An undecided rule as the function's output holds it: itself, or (sort key, bytes)."""
+        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule))
+
+    def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
         rule = self.rules[index]
         open_levels = [lv for bit, lv in enumerate(rule.levels) if mask & (1 << bit)]
         env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None}
         top = max(open_levels, key=lambda lv: lv.weight)
-        found = OpenRule(rule, index, top.severity, top.weight, ask_for(open_levels, env, self.catalog))
+        found = self.shown(OpenRule(rule, index, top.severity, top.weight, ask_for(open_levels, env, self.catalog)))
         memo = self.memos[index]
         if len(memo) < MEMO_LIMIT:
             memo[key] = found
@@ -494,7 +526,7 @@ class _Compiler:
 
         known = self.src.const(frozenset((*self.catalog.questions, CLIENT_KEY)))
         order = self.src.const(self.index)
-        e(0, "def score(d):")
+        e(0, "def score(d, head=b'', line=0):")
         e(1, f"if not {known}.issuperset(d): return None")
         e(1, "get = d.get")
         e(1, f"cl = get({CLIENT_KEY!r})")
@@ -512,13 +544,29 @@ class _Compiler:
             test = [hit]
             if threshold.min_score is not None:
                 test.append(f"s >= {self.src.literal(threshold.min_score)}")
-            e(1, f"{'if' if verdict == 'decline' else 'elif'} {' or '.join(test)}: vd = {verdict!r}")
-        e(1, "else: vd = 'go'")
-        e(1, "if len(red) > 1: red.sort(key=_rank)")
-        values = ", ".join(self.local.values())
-        e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None))")
+            vi = VERDICTS.index(verdict)
+            e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
+        e(1, "else: vd = 'go'; vi = 0")
         namespace: dict[str, Any] = dict(self.src.consts)
-        namespace.update(_miss=self.miss, _rank=_by_rank, _result=partial(tuple.__new__, Result))
+        if self.record is None:
+            e(1, "if len(red) > 1: red.sort(key=_rank)")
+            values = ", ".join(self.local.values())
+            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None))")
+            namespace.update(_result=partial(tuple.__new__, Result), _rank=_by_rank)
+        else:
+            e(1, "if len(red) > 1: red.sort()")
+            e(1, "if len(und) > 1: und.sort()")
+            e(1, "return (vi, _template % (head, line, _dumps(cl), _vb[vi], _dumps(s),")
+            e(2, "b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, und)),")
+            e(2, "_dumps(ign) if ign else b'[]', _tail))")
+            namespace.update(
+                _template=self.record.template,
+                _tail=self.record.tail,
+                _dumps=self.record.dumps,
+                _second=itemgetter(1),
+                _vb=tuple(v.encode() for v in VERDICTS),
+            )
+        namespace.update(_miss=self.miss)
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[[Mapping[str, Any]], Any] = namespace["score"]
@@ -536,6 +584,16 @@ class Engine:
         self.source = compiler.source
         self.order = compiler.index
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
+        self._record_scorers: dict[tuple[type, bytes, bytes], Callable[[Mapping[str, Any], bytes, int], Any]] = {}
+
+    def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
+        """The fused function for a format: (answers, head, line) -> (verdict index, record bytes),
+        or None when the answers need the ordinary path. May raise TypeError (unhashable answer)."""
+        key = (type(record), record.template, record.tail)  # the same format: the same function
+        fn = self._record_scorers.get(key)
+        if fn is None:
+            fn = self._record_scorers[key] = _Compiler(self.catalog, self.rules, record).build()
+        return fn
 
     def score(self, data: Mapping[str, Any]) -> Result | None:
         """The result for decoded answers, or None when they need the ordinary path."""

@@ -210,6 +210,8 @@ def merge_rules(tree: Any, path: Path, c: Reporter, ctx: RulesContext, seen: tup
     drop_keys(merged, ["extends"])
     if "sources" in tree:
         _merge_mapping(merged, tree, "sources", c)
+    if "history" in tree:
+        _merge_mapping(merged, tree, "history", c)
     if "policy" in tree:
         _merge_policy(merged, tree, c)
     rules = merged.get("rules")

@@ -862,6 +862,7 @@ class Diff:
         def side(a: Assessment) -> dict[str, Any]:
             return {
                 "id": a.id,
+                "client": a.client,
                 "created_at": _stamp(a.created_at),
                 "verdict": a.verdict,
                 "score": a.score,
@@ -883,7 +884,6 @@ class Diff:
 
         return {
             "schema": "clientcheck.diff/1",
-            "client": self.after.client,
             "before": side(self.before),
             "after": side(self.after),
             "verdict_changed": self.before.verdict != self.after.verdict,
@@ -930,7 +930,7 @@ class Facts:
     late: int  # late payments within the window
     on_time: int  # on-time payments, all time
     payments: int  # all payments, all time
-    since: date  # the window's first day
+    since: date | None  # the window's first day; None when every late payment counts
     used: tuple[str, ...] = field(default=())  # the values that filled a missing or don't-know answer
 
     def describe(self, lang: str, keys: Sequence[str] | None = None) -> str | None:
@@ -945,7 +945,7 @@ class Facts:
                     lang,
                     "history.fact.late_payments",
                     late=self.late,
-                    since=self.since.isoformat(),
+                    since=self.since.isoformat() if self.since else t(lang, "history.fact.ever"),
                     on_time=self.on_time,
                 )
             )
@@ -954,17 +954,31 @@ class Facts:
         return t(lang, "history.from", client=self.client, facts="; ".join(parts))
 
 
-def tally(payments: Sequence[Payment], today: date) -> tuple[int, int, int, date]:
-    """(late payments within the window, on-time payments, all payments, the window's first day)."""
-    since = today - timedelta(days=LATE_WINDOW_DAYS)
-    late = sum(1 for p in payments if p.late and p.paid_on >= since)
+def tally(
+    payments: Sequence[Payment], today: date, window_days: int | None = LATE_WINDOW_DAYS
+) -> tuple[int, int, int, date | None]:
+    """(late payments within the window, on-time payments, all payments, the window's first day).
+
+    The window comes from rules.yaml (`history: {late_payments_window_days: N}`); None counts all.
+    """
+    since = None if window_days is None else today - timedelta(days=window_days)
+    late = sum(1 for p in payments if p.late and (since is None or p.paid_on >= since))
     on_time = sum(1 for p in payments if not p.late)
     return late, on_time, len(payments), since
 
 
+def describe_tally(client: str, payments: Sequence[Payment], window_days: int | None, lang: str) -> str:
+    """The one-line count `paid` and `history CLIENT` print, under the window in effect."""
+    late, on_time, total, since = tally(payments, date.today(), window_days)
+    fields: dict[str, Any] = {"client": client, "late": late, "on_time": on_time, "payments": total}
+    if since is None:
+        return t(lang, "history.tally.ever", **fields)
+    return t(lang, "history.tally", window=window_days, since=since.isoformat(), **fields)
+
+
 def _facts(history: History | None, catalog: Catalog, client: str, today: date) -> Facts:
     payments = history.payments(client) if history is not None else []
-    late, on_time, _, since = tally(payments, today)
+    late, on_time, _, since = tally(payments, today, catalog.late_window_days)
     values: dict[str, Any] = {}
     if payments:
         from clientcheck.answers import coerce

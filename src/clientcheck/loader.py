@@ -502,7 +502,7 @@ def load_rules(
     c: _Checker,
     digest: Any,
     disabled: dict[str, Mark] | None = None,
-) -> tuple[list[Rule], Policy | None, dict[str, Text], str]:
+) -> tuple[list[Rule], Policy | None, dict[str, Text], str, int | None]:
     display = _display(path)
     tree, data = _load_yaml(path, display, c)
     digest.update(b"rules\0" + data)
@@ -511,13 +511,13 @@ def load_rules(
     if tree is not None:
         c.trees.append(("rules", tree))
     if tree is None:
-        return [], None, {}, display
+        return [], None, {}, display, DEFAULT_LATE_WINDOW
     top = Mark(display, 1, 1)
     if isinstance(tree, YMap):
         extends.drop_rules_using(tree.get("rules"), ctx.disabled_questions, c)
     if not c.fields(tree, top, "a rules file", required_fields("rules_file"), optional_fields("rules_file")):
         if not isinstance(tree, YMap):
-            return [], None, {}, display
+            return [], None, {}, display, DEFAULT_LATE_WINDOW
     if "version" in tree and tree["version"] != 1:
         c.err(f"version: this clientcheck reads version 1, got {tree['version']!r}", tree.at("version"))
     sources: dict[str, Text] = {}
@@ -530,14 +530,15 @@ def load_rules(
                 t = c.text(raw_sources, sid, "sources")
                 if t is not None:
                     sources[sid] = t
+    window = _history_settings(c, tree)
     policy = _policy(c, tree["policy"], tree.at("policy")) if "policy" in tree else None
     rules: list[Rule] = []
     raw_rules = tree.get("rules")
     if policy is None:
-        return rules, None, sources, display
+        return rules, None, sources, display, window
     if not isinstance(raw_rules, YList):
         c.err("rules: expected a list of rules", tree.at("rules") if "rules" in tree else top)
-        return rules, policy, sources, display
+        return rules, policy, sources, display, window
     types = {qid: q.var_type() for qid, q in questions.items()}
     stub = Catalog(questions, tuple(sections), (), policy, sources, "")
     first_seen: dict[str, Mark] = {}
@@ -550,7 +551,29 @@ def load_rules(
             continue
         first_seen[rule.id] = raw.at("id")
         rules.append(rule)
-    return rules, policy, sources, display
+    return rules, policy, sources, display, window
+
+
+DEFAULT_LATE_WINDOW = 365
+
+
+def _history_settings(c: _Checker, tree: YMap) -> int | None:
+    """The late-payments window in days (None: count every late payment ever recorded)."""
+    spec = tree.get("history")
+    if spec is None or not c.fields(
+        spec, tree.at("history"), "history", required_fields("history"), optional_fields("history")
+    ):
+        return DEFAULT_LATE_WINDOW
+    key = "late_payments_window_days"
+    if key not in spec:
+        return DEFAULT_LATE_WINDOW
+    value = spec[key]
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    c.err(f"{key}: expected a whole number of days (1 or more), or null for no window; got {value!r}", spec.at(key))
+    return DEFAULT_LATE_WINDOW
 
 
 @dataclass(frozen=True)
@@ -580,19 +603,21 @@ def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> L
     with node_budget(MAX_LOAD_NODES):
         questions, sections, qfiles = load_questions(questions_dir, c, digest, disabled)
         if questions or not c.problems:
-            rules, policy, sources, rfile = load_rules(rules_path, questions, sections, c, digest, disabled)
+            rules, policy, sources, rfile, window = load_rules(rules_path, questions, sections, c, digest, disabled)
         else:
             # No question could be read: every condition would be an "unknown question". Report
             # only what is wrong with the rules file as a file, and the questions' own problems.
             scratch = _Checker()
-            rules, policy, sources, rfile = load_rules(rules_path, questions, sections, scratch, digest, disabled)
+            rules, policy, sources, rfile, window = load_rules(
+                rules_path, questions, sections, scratch, digest, disabled
+            )
             c.problems.extend(p for p in scratch.problems if p.mark is None or isinstance(p, YamlError))
             c.trees.extend(scratch.trees)
             policy = None
     files = (rfile, *qfiles)
     if c.problems or policy is None:
         return Loaded(None, tuple(c.problems), files, tuple(c.trees))
-    catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files)
+    catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files, window)
     return Loaded(catalog, (), files, tuple(c.trees))
 
 

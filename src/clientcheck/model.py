@@ -184,6 +184,7 @@ class Catalog:
     sources: Mapping[str, Text]
     digest: str  # sha256 of the rules and questions files, to tell verdicts of different rules apart
     files: tuple[str, ...] = ()
+    late_window_days: int | None = 365  # history: late payments counted over this many days (None: all)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

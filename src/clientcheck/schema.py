@@ -105,6 +105,15 @@ _POLICY = (
     Field("caution_if", _ref("threshold"), "When the verdict is caution (if not decline)."),
 )
 
+_HISTORY = (
+    Field(
+        "late_payments_window_days",
+        {"type": ["integer", "null"], "minimum": 1},
+        "For a named client, late payments recorded with `clientcheck paid` count over this many days "
+        "(null: all of them). Default 365.",
+    ),
+)
+
 _LEVEL_OVERRIDE = (
     Field("when", _COND, "A new condition for this level."),
     Field("severity", _IDENT, "A new severity for this level."),
@@ -171,6 +180,7 @@ _RULES_FILE = (
         "Where rules come from: source id -> title.",
     ),
     Field("policy", _ref("policy"), "Severities and the verdict thresholds.", required=True),
+    Field("history", _ref("history"), "How the client history (docs/history.md) turns into answers."),
     Field("rules", {"type": "array", "items": _ref("rule")}, "The rules.", required=True),
     Field(
         "disable", {"type": "array", "items": _RULE_ID}, "Rule ids of the extended file to leave out.", extension=True
@@ -208,6 +218,7 @@ _QUESTIONS_FILE = (
 OBJECTS: dict[str, tuple[Field, ...]] = {
     "rules_file": _RULES_FILE,
     "policy": _POLICY,
+    "history": _HISTORY,
     "severity": _SEVERITY,
     "threshold": _THRESHOLD,
     "rule": _RULE,
@@ -271,7 +282,17 @@ _SHARED: dict[str, Any] = {
 }
 
 _DEFS = {
-    "rules": ("rule", "level", "example", "policy", "severity", "threshold", "rule_override", "level_override"),
+    "rules": (
+        "rule",
+        "level",
+        "example",
+        "policy",
+        "history",
+        "severity",
+        "threshold",
+        "rule_override",
+        "level_override",
+    ),
     "questions": ("question", "choice", "question_override"),
 }
 

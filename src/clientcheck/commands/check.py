@@ -98,6 +98,15 @@ def check(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing but the results (no progress, no closing note).")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes for big JSON Lines inputs with --format jsonl or csv (0: one per CPU; 1: no extra).",
+        ),
+    ] = 0,
     client: ClientOpt = None,
     no_save: NoSaveOpt = False,
     db: DbOpt = None,
@@ -122,7 +131,7 @@ def check(
             from clientcheck.errors import UsageError
 
             raise UsageError("--client names one client: give it a single answers file")
-        return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet)
+        return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs)
     except BrokenPipeError:
         return reader_gone()
 
@@ -234,17 +243,26 @@ def check_many(
     fail_on: str,
     color: str,
     quiet: bool,
+    jobs: int = 1,
 ) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
-    from clientcheck.batch import Reporter, Runner, exit_code
+    from functools import partial
+
+    from clientcheck.batch import PARALLEL_FROM, Reporter, Runner, cpus, exit_code
 
     rule_list = list(catalog.rules if chosen is None else chosen)
     sink = make_sink(fmt, catalog, rule_list, lang, color)
     sizes = [s.size for s in sources]
-    total = sum(s for s in sizes if s is not None) if all(s.format == "jsonl" for s in sources) else None
-    if total is not None and any(s is None for s in sizes):
-        total = None
+    jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
+    total = jsonl_bytes if all(s.format == "jsonl" and s.size is not None for s in sources) else None
     runner = Runner(catalog, rule_list, sink, Reporter(sys.stderr, lang, quiet, total))
+    if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
+        jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
+    if jobs > 1 and fmt in ("jsonl", "csv"):
+        from clientcheck.render import csv_out, jsonl
+
+        body = partial(jsonl.body_sink, catalog) if fmt == "jsonl" else partial(csv_out.body_sink, rule_list)
+        runner.use_processes(jobs, body, lang)
     runner.run(sources)
     return exit_code(runner.stats, fail_on)
 

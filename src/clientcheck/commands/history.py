@@ -198,7 +198,7 @@ def _history_table(
 ) -> None:
     from rich.table import Table
 
-    from clientcheck.history import LATE_WINDOW_DAYS, tally
+    from clientcheck.history import describe_tally
 
     console = _console()
     if assessments:
@@ -234,21 +234,8 @@ def _history_table(
         for p in payments:
             table.add_row(p.paid_on.isoformat(), _payment_status(p.late, p.days_late, lang))
         console.print(table)
-        late, on_time, total, since = tally(payments, date.today())
-        console.print(
-            _text(
-                t(
-                    lang,
-                    "history.tally",
-                    client=payments[-1].client,
-                    window=LATE_WINDOW_DAYS,
-                    since=since.isoformat(),
-                    late=late,
-                    on_time=on_time,
-                    payments=total,
-                )
-            )
-        )
+        window = load_catalog_for(None, None).late_window_days
+        console.print(_text(describe_tally(payments[-1].client, payments, window, lang)))
 
 
 def _payment_status(late: bool, days: int | None, lang: str) -> Any:
@@ -398,20 +385,21 @@ def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
 
     a, b = d.before, d.after
     console = _console()
-    console.print(
-        _text(
-            t(
-                lang,
-                "history.diff.head",
-                client=b.client,
-                a=a.id,
-                a_when=_when(a.created_at),
-                b=b.id,
-                b_when=_when(b.created_at),
-            ),
-            "bold",
-        )
+    from clientcheck.history import client_key
+
+    same = client_key(a.client) == client_key(b.client)
+    head = t(
+        lang,
+        "history.diff.head" if same else "history.diff.head.two",
+        client=b.client,
+        a_client=a.client,
+        b_client=b.client,
+        a=a.id,
+        a_when=_when(a.created_at),
+        b=b.id,
+        b_when=_when(b.created_at),
     )
+    console.print(_text(head, "bold"))
     line = _text("")
     if a.verdict != b.verdict:
         line.append(t(lang, "history.diff.verdict") + ": ")
@@ -499,7 +487,7 @@ def paid(
     lang: LangOpt = None,
 ) -> int:
     """Record a payment: the late-payments count for `check --client` comes from these."""
-    from clientcheck.history import LATE_WINDOW_DAYS, History, check_client_name, tally
+    from clientcheck.history import History, check_client_name, describe_tally
 
     if on_time is None:
         raise UsageError("say how the invoice was paid: --on-time or --late")
@@ -517,19 +505,8 @@ def paid(
     if days:
         status = t(language, "history.late.days", days=days)
     print(t(language, "history.paid.saved", client=payment.client, status=status, date=day.isoformat()))
-    late, on_time_n, total, since = tally(payments, date.today())
-    print(
-        t(
-            language,
-            "history.tally",
-            client=payment.client,
-            window=LATE_WINDOW_DAYS,
-            since=since.isoformat(),
-            late=late,
-            on_time=on_time_n,
-            payments=total,
-        )
-    )
+    window = load_catalog_for(None, None).late_window_days
+    print(describe_tally(payment.client, payments, window, language))
     return 0
 
 

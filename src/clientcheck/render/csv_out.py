@@ -8,8 +8,9 @@ good sign, "note" for a note, "?" when the rule is undecided, and empty when it 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
@@ -43,11 +44,12 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
 
 
 class CsvSink(Sink):
-    def __init__(self, rules: Sequence[Rule], stream: IO[str]) -> None:
+    def __init__(self, rules: Sequence[Rule], stream: IO[str], with_header: bool = True) -> None:
         self.rules = rules
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(header(rules))
+        if with_header:
+            self.writer.writerow(header(rules))
         self.name = ""
         self.pending = 0
 
@@ -65,8 +67,17 @@ class CsvSink(Sink):
         self.pending = 0
         self.stream.flush()
 
+    def write(self, out: Any) -> None:
+        self.stream.write(out)
+
     def finish(self, stats: Stats) -> None:
         self.flush()
+
+
+def body_sink(rules: Sequence[Rule]) -> tuple[io.StringIO, CsvSink]:
+    """A sink writing rows (no header) to memory, for a worker process."""
+    out = io.StringIO()
+    return out, CsvSink(rules, out, with_header=False)
 
 
 def render(

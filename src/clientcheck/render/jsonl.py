@@ -9,6 +9,7 @@ which is what lets the batch keep ahead of `jq -c .` on its own input.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -38,17 +39,32 @@ def _open(u: OpenRule) -> bytes:
     return _dumps({"id": u.id, "kind": u.kind, "max_severity": u.max_severity, "ask": list(u.ask)})
 
 
+_TEMPLATE = (
+    b'%s%d,"client":%s,"verdict":"%s","score":%s,"findings":[%s],"good_signs":[%s],"notes":[%s],'
+    b'"undecided":[%s],"ignored_answers":%s%s'
+)
+_NO_LINE = _TEMPLATE.replace(b"%s%d,", b"%snull,", 1)  # a YAML or JSON file holds one client: no line
+
+
 class Encoder:
     """Turns results into JSON Lines records; remembers the pieces every client shares.
 
-    The compiled path shares one FindingInfo per rule level and one OpenRule per shape of an
-    undecided rule, so their JSON is made once and looked up after that (they hash by identity;
-    a cache holds them alive, so an identity is never reused while it is a key).
+    Also the RecordFormat the compiled path fills in directly (compiled.Engine.record_scorer),
+    so that both paths write byte-identical records. The compiled path shares one FindingInfo
+    per rule level and one OpenRule per shape of an undecided rule, so their JSON is made once
+    (they hash by identity; the cache holds them alive, so an identity is never reused while it
+    is a key).
     """
+
+    template = _TEMPLATE
 
     def __init__(self, catalog: Catalog) -> None:
         self.tail = b',"rules_sha256":' + _dumps(catalog.digest) + b"}\n"
         self._pieces: dict[object, bytes] = {}
+
+    dumps = staticmethod(_dumps)
+    finding = staticmethod(_finding)
+    open_rule = staticmethod(_open)
 
     def head(self, name: str) -> bytes:
         """The start of every record from one input, up to the line number."""
@@ -71,20 +87,21 @@ class Encoder:
             return b",".join([pieces.get(item) or self._piece(item) for item in items])
 
     def encode(self, r: Result, head: bytes, line: int | None) -> bytes:
-        join = self.join
-        return b"%s%s,\"client\":%s,\"verdict\":\"%s\",\"score\":%s,\"findings\":[%s],\"good_signs\":[%s],\"notes\":[%s],\"undecided\":[%s],\"ignored_answers\":%s%s" % (
-            head,
-            b"%d" % line if line is not None else b"null",
+        ignored = _dumps(tuple(r.ignored)) if r.ignored else b"[]"
+        parts = (
             _dumps(r.client),
             r.verdict.encode(),
             _dumps(r.score),
-            join(r.red),
-            join(r.good),
-            join(r.notes),
-            join(r.undecided),
-            _dumps(list(r.ignored)) if r.ignored else b"[]",
+            self.join(r.red),
+            self.join(r.good),
+            self.join(r.notes),
+            self.join(r.undecided),
+            ignored,
             self.tail,
         )
+        if line is None:
+            return _NO_LINE % (head, *parts)
+        return _TEMPLATE % (head, line, *parts)
 
 
 class JsonlSink(Sink):
@@ -94,6 +111,11 @@ class JsonlSink(Sink):
         self.buffer: list[bytes] = []
         self.head = b""
         self.whole_file = False
+
+    @property
+    def record_format(self) -> Encoder:
+        """For batch.Runner: the compiled path writes this sink's records itself, into .buffer."""
+        return self.encoder
 
     def begin(self, source: Source) -> None:
         self.head = self.encoder.head(source.name)
@@ -111,8 +133,18 @@ class JsonlSink(Sink):
             self.buffer.clear()
         self.stream.flush()
 
+    def write(self, out: Any) -> None:
+        self.flush()
+        self.stream.write(out)
+
     def finish(self, stats: Stats) -> None:
         self.flush()
+
+
+def body_sink(catalog: Catalog) -> tuple[io.BytesIO, JsonlSink]:
+    """A sink writing to memory, for a worker process (batch.Runner.use_processes)."""
+    out = io.BytesIO()
+    return out, JsonlSink(catalog, out)
 
 
 def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
