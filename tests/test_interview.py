@@ -412,6 +412,21 @@ def test_save_to_a_missing_folder_is_refused_before_the_first_question(
     assert (code, out) == (2, "")
 
 
+def test_the_resume_command_keeps_the_history_options(
+    cli: CliRunner, small: list[str], interviews: Path, small_catalog: tuple[Path, Path], tmp_path: Path
+) -> None:
+    rules, questions = small_catalog
+    db = tmp_path / "h.sqlite3"
+    args = ("interview", *small, "--client", "ACME", "--db", str(db), "--no-save")
+    code, _, err = run(cli, *args, keys="1" + ENTER + CTRL_C)
+    assert code == 130
+    [path] = interviews.iterdir()
+    command = (
+        f"clientcheck interview --resume {path} --lang en --rules {rules} --questions {questions} --db {db} --no-save"
+    )
+    assert err.splitlines()[-1] == f"clientcheck: interrupted: 1 answer is saved in {path}; to continue: {command}"
+
+
 def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
     cli: CliRunner, small: list[str], interviews: Path, small_catalog: tuple[Path, Path]
 ) -> None:
@@ -474,7 +489,7 @@ def test_resume_with_nothing_to_resume(cli: CliRunner, small: list[str], intervi
 def test_ctrl_d_stops_like_ctrl_c(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, _, err = run(cli, "interview", *small, keys="2" + ENTER + CTRL_D)
     [path] = interviews.iterdir()
-    assert err.splitlines()[-1].startswith(f"clientcheck: interrupted: 1 answers are saved in {path}; to continue: ")
+    assert err.splitlines()[-1].startswith(f"clientcheck: interrupted: 1 answer is saved in {path}; to continue: ")
     assert code == 130
 
 

@@ -132,6 +132,8 @@ class Runner:
         self.done = 0  # bytes of input read, for the progress line
         self.jobs = 1
         self._pool: Any = None
+        self._context: Any = None
+        self._seq = 0
 
     # -- one record, the ordinary way
 
@@ -256,30 +258,58 @@ class Runner:
         """Score JSON Lines inputs in `jobs` worker processes; body_sink makes a worker's sink."""
         if not parallel_ok(jobs):
             return
-        _WORKER.update(catalog=self.catalog, rules=self.rules, engine=self.engine, sink=body_sink, lang=lang)
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        stream = getattr(self.sink, "stream", None)
+        try:
+            fd: int | None = stream.fileno() if stream is not None else None
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            fd = None  # not a real file (tests): the workers hand their output back instead
+        if os.environ.get("CC_NODIRECT"):
+            fd = None
+        _WORKER.update(
+            catalog=self.catalog,
+            rules=self.rules,
+            engine=self.engine,
+            sink=body_sink,
+            lang=lang,
+            fd=fd,
+            turn=context.RawValue("q", 0),
+            cond=context.Condition(),
+            encoding=getattr(stream, "encoding", None) or "utf-8",
+            errors=getattr(stream, "errors", None) or "strict",
+        )
         self.jobs = jobs
+        self._context = context
+        self._seq = 0
 
     def _jsonl_parallel(self, source: Source, pieces: Iterator[bytes]) -> None:
-        import multiprocessing
         from collections import deque
         from concurrent.futures import Future, ProcessPoolExecutor
 
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
-            )
-        pending: deque[Future[Any]] = deque()
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=self._context, initializer=_init_worker)
+        self.sink.flush()  # what this process wrote comes first
+        pending: deque[Future[Done]] = deque()
         stats = self.stats
 
         def collect() -> None:
-            out, messages, verdicts, flags, bad = pending.popleft().result()
+            out, messages, verdicts, flags, bad, broken = pending.popleft().result()
             for message in messages:
                 self.reporter.bad(_Said(message))
             stats.verdicts.update(verdicts)
             stats.flags.update(flags)
             stats.bad += bad
-            self.sink.write(out)
+            if broken:
+                raise BrokenPipeError
+            if out is not None:
+                self.sink.write(out)
             self.reporter.progress.tick(stats.scored, stats.bad, self.done)
+
+        def submit(where: bytes | tuple[int, int], line: int) -> None:
+            pending.append(self._pool.submit(_work, (self._seq, source, where, line)))
+            self._seq += 1
 
         seekable = source.path != "-" and os.path.isfile(source.path)
         line = 0
@@ -298,14 +328,13 @@ class Runner:
             task = buf[:cut]
             rest = buf[cut:]
             # a file's workers read their piece themselves; a stream's piece goes to them
-            where: bytes | tuple[int, int] = (offset, cut) if seekable else task
-            pending.append(self._pool.submit(_work, (source, where, line)))
+            submit((offset, cut) if seekable else task, line)
             offset += cut
             line += task.count(b"\n")
             while len(pending) > 2 * self.jobs or (pending and pending[0].done()):
                 collect()
         if rest:
-            pending.append(self._pool.submit(_work, (source, rest + b"\n", line)))
+            submit(rest + b"\n", line)
         while pending:
             collect()
 
@@ -395,13 +424,17 @@ class Runner:
 
 # ---------------------------------------------------------------- several processes
 #
-# A JSON Lines input is cut into pieces at line ends; worker processes score the pieces with
-# their own copy of the compiled rules and give back the output, the messages and the counts;
-# the main process writes them in input order. At most two pieces per worker are out at a time,
-# so memory stays flat. Workers are forked, so they start with the catalog already loaded.
+# A JSON Lines input is cut into pieces at line ends. Worker processes score the pieces with
+# their own copy of the compiled rules (they are forked, so they start with it) and write their
+# output to standard output themselves, each waiting for its turn, so the output is in input
+# order without passing through the main process. They give back the messages and the counts,
+# which the main process reports in order. At most two pieces per worker are out at a time, so
+# memory stays flat. A worker that fails still passes the turn on, so none waits forever.
 
 PARALLEL_FROM = 4 << 20  # bytes of JSON Lines (~6,000 clients) before extra processes pay for themselves
 _WORKER: dict[str, Any] = {}  # what a forked worker needs; set in the parent just before forking
+
+Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, bool]
 
 
 class _Collector:
@@ -431,19 +464,43 @@ def _read_at(path: str, offset: int, size: int) -> bytes:
     return os.pread(fd, size, offset)
 
 
-def _work(
-    task: tuple[Source, bytes | tuple[int, int], int],
-) -> tuple[bytes | str, list[str], dict[str, int], dict[str, int], int]:
-    source, where, line = task
-    piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
-    out, sink = _WORKER["sink"]()
-    collector = _Collector(_WORKER["lang"])
-    runner = Runner(_WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"])  # type: ignore[arg-type]
-    sink.begin(source)
-    runner._jsonl_stream(source, iter((piece,)), line)
-    sink.flush()
-    stats = runner.stats
-    return out.getvalue(), collector.messages, dict(stats.verdicts), dict(stats.flags), stats.bad
+def _write_in_turn(seq: int, out: bytes | str) -> bool:
+    """Write a piece's output when every earlier piece's is written; True if the reader is gone."""
+    cond, turn, fd = _WORKER["cond"], _WORKER["turn"], _WORKER["fd"]
+    data = out if isinstance(out, bytes) else out.encode(_WORKER["encoding"], _WORKER["errors"])
+    with cond:
+        cond.wait_for(lambda: turn.value == seq)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            return False
+        except BrokenPipeError:
+            return True
+        finally:
+            turn.value = seq + 1
+            cond.notify_all()
+
+
+def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
+    seq, source, where, line = task
+    out: bytes | str = b""
+    direct = _WORKER["fd"] is not None
+    broken = False
+    try:
+        piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
+        buffer, sink = _WORKER["sink"]()
+        collector = _Collector(_WORKER["lang"])
+        runner = Runner(_WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"])  # type: ignore[arg-type]
+        sink.begin(source)
+        runner._jsonl_stream(source, iter((piece,)), line)
+        sink.flush()
+        out = buffer.getvalue()
+        stats = runner.stats
+    finally:
+        if direct:
+            broken = _write_in_turn(seq, out)
+    return (None if direct else out), collector.messages, dict(stats.verdicts), dict(stats.flags), stats.bad, broken
 
 
 def parallel_ok(jobs: int) -> bool:

@@ -68,12 +68,15 @@ _STRINGS: dict[str, dict[str, str]] = {
         "interview.col.question": "Question",
         "interview.col.answer": "Answer",
         "interview.interrupted": "interrupted: {count} answers are saved in {path}; to continue: {command}",
+        "interview.interrupted.one": "interrupted: {count} answer is saved in {path}; to continue: {command}",
         "interview.interrupted.empty": "interrupted before the first answer; there is nothing to resume",
         "interview.resume.none": "there is no interrupted interview to resume in {dir}; start one with: clientcheck interview",
         "interview.resume.file_without_flag": "a file argument is only taken with --resume: use --resume {file} to continue it, or --answers {file} to prefill from it",
         "interview.resume.with_answers": "--resume and --answers cannot be used together: a resumed interview already has its answers",
         "interview.resumed": "Continuing {path}: {count} answers so far.",
+        "interview.resumed.one": "Continuing {path}: {count} answer so far.",
         "interview.prefilled": "{count} answers taken from {path}; only the rest will be asked.",
+        "interview.prefilled.one": "{count} answer taken from {path}; only the rest will be asked.",
         "interview.saved": "Answers saved to {path}; to check them again: clientcheck check {path}",
         "interview.kept": "Answers kept in {path}",
         "interview.save.no_dir": "cannot save answers to {path}: the folder {dir} does not exist",
@@ -449,5 +452,10 @@ def detect_language(option: str | None, environ: Mapping[str, str] | None = None
 
 
 def t(lang: str, key: str, **fields: object) -> str:
-    text = _STRINGS.get(lang, _STRINGS["en"]).get(key) or _STRINGS["en"][key]
+    """The text of key in lang (English if missing). With count=1, a "<key>.one" text wins if the
+    language has one: English says "1 answer is"; the Russian texts are phrased to need no plural."""
+    table = _STRINGS.get(lang, _STRINGS["en"])
+    if fields.get("count") == 1 and f"{key}.one" in table:
+        key = f"{key}.one"
+    text = table.get(key) or _STRINGS["en"][key]
     return text.format(**fields) if fields else text

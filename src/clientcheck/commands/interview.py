@@ -95,6 +95,8 @@ def _resume_command(
     save: Path | None,
     rules: Path | None,
     questions: Path | None,
+    db: Path | None = None,
+    no_save: bool = False,
 ) -> str:
     """The exact command that continues this interview with the same options, from any folder."""
     parts = ["clientcheck", "interview", "--resume", str(path)]
@@ -104,9 +106,11 @@ def _resume_command(
         parts += ["--format", fmt.value]
     if fail_on is not FailOn.decline:
         parts += ["--fail-on", fail_on.value]
-    for option, value in (("--save", save), ("--rules", rules), ("--questions", questions)):
+    for option, value in (("--save", save), ("--rules", rules), ("--questions", questions), ("--db", db)):
         if value is not None:
             parts += [option, str(value.absolute())]
+    if no_save:
+        parts.append("--no-save")
     return shlex.join(parts)
 
 
@@ -191,9 +195,8 @@ def interview(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
     session = Session(catalog, given.values, given.client)
-    header = t(
-        code, "interview.recovery.header", command=_resume_command(rec.path, lang, fmt, fail_on, save, rules, questions)
-    )
+    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save)
+    header = t(code, "interview.recovery.header", command=resume_command)
     warned = [False]
 
     def autosave(s: Session) -> None:
@@ -224,7 +227,7 @@ def interview(
         with terminal(stream):
             prompter.run(session, autosave)
     except (KeyboardInterrupt, EOFError):
-        return _interrupted(session, rec, code, lang, fmt, fail_on, save, rules, questions, autosave)
+        return _interrupted(session, rec, code, resume_command, autosave)
 
     if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
         from clientcheck.evaluate import evaluate
@@ -252,12 +255,7 @@ def _interrupted(
     session: Session,
     rec: RecoveryFile,
     code: str,
-    lang: Lang | None,
-    fmt: Format,
-    fail_on: FailOn,
-    save: Path | None,
-    rules: Path | None,
-    questions: Path | None,
+    command: str,
     autosave: Callable[[Session], None],
 ) -> int:
     if session.answered() == 0 and rec.owned:
@@ -265,7 +263,6 @@ def _interrupted(
         _say(f"clientcheck: {t(code, 'interview.interrupted.empty')}")
         return EXIT_INTERRUPTED
     autosave(session)  # Ctrl-C may land between an answer and its autosave
-    command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions)
     _say(f"clientcheck: {t(code, 'interview.interrupted', count=session.answered(), path=rec.path, command=command)}")
     return EXIT_INTERRUPTED
 
