@@ -52,6 +52,8 @@
       ( if .pay_after_delivery == true and .roadmap_change == true then {id: "pay-later", severity: "decline"}
         elif .pay_after_delivery == true and ($share // -1) >= 30 and ($delay // -1) >= 30
           then {id: "pay-later", severity: "decline"}
+        elif .pay_after_delivery == true and $delay != null and .payment_term_days != null
+             and $delay <= .payment_term_days then {id: "pay-later", severity: "note"}
         elif .pay_after_delivery == true then {id: "pay-later", severity: "high"}
         else empty end ),
       ( if .self_estimates == true then {id: "self-estimator", severity: "caution"} else empty end ),

@@ -83,7 +83,7 @@ def test_missing_file_and_bad_option(cli: CliRunner) -> None:
     assert code == 2
     assert err == (
         "clientcheck: error: Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', "
-        "'json'. (see 'clientcheck check --help')\n"
+        "'json', 'jsonl', 'csv', 'markdown'. (see 'clientcheck check --help')\n"
     )
 
 

@@ -111,7 +111,7 @@ class Reporter:
     def finish(self, stats: Stats) -> None:
         self.progress.clear()
         if stats.bad and not self.quiet:
-            self.say(t(self.lang, "batch.skipped", bad=stats.bad, total=stats.bad + stats.scored))
+            self.say(t(self.lang, "batch.skipped", count=stats.bad, total=stats.bad + stats.scored))
 
 
 class Runner:
@@ -184,8 +184,13 @@ class Runner:
                     self._answers_file(source)
                 self.sink.flush()
             self.sink.finish(self.stats)
-        finally:
-            self.reporter.finish(self.stats)
+        except BrokenPipeError:
+            self.reporter.progress.clear()  # the reader stopped early: no closing note about a cut run
+            raise
+        except BaseException:
+            self.reporter.progress.clear()
+            raise
+        self.reporter.finish(self.stats)
         return self.stats.bad
 
     def _answers_file(self, source: Source) -> None:
@@ -266,8 +271,6 @@ class Runner:
             fd: int | None = stream.fileno() if stream is not None else None
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
             fd = None  # not a real file (tests): the workers hand their output back instead
-        if os.environ.get("CC_NODIRECT"):
-            fd = None
         _WORKER.update(
             catalog=self.catalog,
             rules=self.rules,
@@ -277,6 +280,7 @@ class Runner:
             fd=fd,
             turn=context.RawValue("q", 0),
             cond=context.Condition(),
+            parent=os.getpid(),
             encoding=getattr(stream, "encoding", None) or "utf-8",
             errors=getattr(stream, "errors", None) or "strict",
         )
@@ -469,7 +473,9 @@ def _write_in_turn(seq: int, out: bytes | str) -> bool:
     cond, turn, fd = _WORKER["cond"], _WORKER["turn"], _WORKER["fd"]
     data = out if isinstance(out, bytes) else out.encode(_WORKER["encoding"], _WORKER["errors"])
     with cond:
-        cond.wait_for(lambda: turn.value == seq)
+        while not cond.wait_for(lambda: turn.value == seq, timeout=1.0):
+            if os.getppid() != _WORKER["parent"]:  # the main process is gone: nobody will pass the turn
+                os._exit(1)
         try:
             view = memoryview(data)
             while view:

@@ -3,16 +3,20 @@
 evaluate() walks dataclasses and calls a closure per condition node; that is clear and quick
 for one client, but a million clients need a tighter loop. Here the *checked* condition trees
 (never the rule text) are turned into Python source for one function that validates a decoded
-answers mapping, drops the answers whose question does not apply, and evaluates every rule with
-the same three-valued logic, all on local variables. Question ids and literals reach the source
-only as repr() of str/int/bool/finite float, or as named constants; local names are generated
-(v0, v1, ...), never taken from the files.
+answers mapping, drops the answers whose question does not apply, and evaluates every rule on
+local variables. Question ids and literals reach the source only as repr() of str/int/bool/finite
+float, or as named constants; local names are generated (v0, v1, ...), never taken from the files.
+
+The three-valued logic is kept exactly, but cheaply: each level is tested with two plain Python
+tests, "is it true?" and, only when it is not, "is it false?" (_Expr.truth). What to ask about
+an undecided rule depends only on which of its answers are unknown (and the gates in front of
+them), so it is worked out once per such shape by evaluate's own code and remembered.
 
 The function bails out (returns None) on anything it does not handle itself: a wrong or unusual
-answer, an unknown key, a float for an integer question. The caller then takes the ordinary
-path (answers.validate + evaluate), which gives the exact error messages, so the fast path only
-ever has to be right about valid answers. tests/test_batch.py checks on random answers that both
-paths give the same results.
+answer, an unknown key, a number where text is expected. The caller then takes the ordinary path
+(answers.validate + evaluate), which gives the exact error messages, so the fast path only ever
+has to be right about valid answers. tests/test_batch.py checks on random answers that both
+paths give the same results, in both flavours (a Result, or a JSON Lines record as bytes).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any, Protocol
 
 from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
 from clientcheck.evaluate import ask_for, rank_questions
-from clientcheck.model import CLIENT_KEY, UNKNOWN, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
+from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 
@@ -300,11 +304,10 @@ class _Expr:
         lfirst, llater = self.bind(left) if lmaybe else (left, left)
         divide = isinstance(node, Arith) and node.op == "/"
         rfirst, rlater = self.bind(right) if (rmaybe or divide) else (right, right)
-        if isinstance(node, Arith):
-            if divide:
-                op = f"(None if {rlater} == 0 else {llater} / {rlater})"
-            else:
-                op = f"({llater} {node.op} {rlater})"
+        if divide:
+            op = f"(None if {rlater} == 0 else {llater} / {rlater})"
+        elif isinstance(node, Arith):
+            op = f"({llater} {node.op} {rlater})"
         elif node.op == "in":
             op = f"({llater} in {rlater})"
         elif node.op == "notin":
@@ -377,24 +380,24 @@ class _Compiler:
             e(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
             e(depth + 1, "else: return None")
         elif q.type in ("integer", "number"):
-            bounds = []
-            if q.min is not None:
-                bounds.append(f"{self.src.literal(q.min)} <= {v}")
-            if q.max is not None:
-                bounds.append(f"{v} <= {self.src.literal(q.max)}")
-            in_range = " and ".join(bounds)
+            lo = self.src.literal(q.min) if q.min is not None else None
+            hi = self.src.literal(q.max) if q.max is not None else None
+            in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
             e(depth, f"if {v} is not None:")
             e(depth + 1, f"if {v}.__class__ is int:")
-            e(depth + 2, f"if not ({in_range}): return None" if bounds else "pass")
+            e(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
             e(depth + 1, f"elif {v}.__class__ is float:")
             if q.type == "integer":
                 e(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
                 e(depth + 2, f"{v} = int({v})")
-                if bounds:
+                if in_range:
                     e(depth + 2, f"if not ({in_range}): return None")
+            elif lo and hi:
+                e(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
             else:
                 inf = self.src.const(math.inf)
-                e(depth + 2, f"if not ({' and '.join([f'-{inf} < {v} < {inf}', *bounds])}): return None")
+                finite = f"-{inf} < {v} < {inf}"
+                e(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
             e(depth + 1, "else: return None")
         else:  # text: numbers are turned into text by the ordinary path
             e(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
@@ -516,7 +519,7 @@ class _Compiler:
             memo[key] = found
         return found
 
-    def build(self) -> Callable[[Mapping[str, Any]], Any]:
+    def build(self) -> Callable[..., Any]:
         e = self.src.emit
         # red flags are listed heaviest first, ties in rule order: a level's rank says where
         red_levels = [lv for r in self.rules if r.kind == "red-flag" for lv in r.levels]
@@ -569,7 +572,7 @@ class _Compiler:
         namespace.update(_miss=self.miss)
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
-        fn: Callable[[Mapping[str, Any]], Any] = namespace["score"]
+        fn: Callable[..., Any] = namespace["score"]
         return fn
 
 
@@ -579,12 +582,19 @@ class Engine:
     def __init__(self, catalog: Catalog, rules: Sequence[Rule] | None = None) -> None:
         self.catalog = catalog
         self.rules = tuple(catalog.rules if rules is None else rules)
-        compiler = _Compiler(catalog, self.rules)
-        self._score = compiler.build()
-        self.source = compiler.source
-        self.order = compiler.index
+        self.order = {qid: i for i, qid in enumerate(catalog.questions)}
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
         self._record_scorers: dict[tuple[type, bytes, bytes], Callable[[Mapping[str, Any], bytes, int], Any]] = {}
+        self._scorer: Callable[[Mapping[str, Any]], Any] | None = None
+        self.source = ""
+
+    def _score(self, data: Mapping[str, Any]) -> Any:
+        # compiled on first use: a JSON Lines run only needs the record scorer
+        if self._scorer is None:
+            compiler = _Compiler(self.catalog, self.rules)
+            self._scorer = compiler.build()
+            self.source = compiler.source
+        return self._scorer(data)
 
     def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
         """The fused function for a format: (answers, head, line) -> (verdict index, record bytes),
@@ -598,9 +608,10 @@ class Engine:
     def score(self, data: Mapping[str, Any]) -> Result | None:
         """The result for decoded answers, or None when they need the ordinary path."""
         try:
-            return self._score(data)
+            result: Result | None = self._score(data)
         except TypeError:  # an unhashable answer (a list for a choice): the ordinary path says why
             return None
+        return result
 
     def from_verdict(self, verdict: Verdict) -> Result:
         """The compact form of a verdict that evaluate() gave (the ordinary path)."""
@@ -650,12 +661,3 @@ def result_from_verdict(
             [(a.question, a.rules) for a in verdict.ask_next],
         )
     )
-
-
-def plain(value: Any) -> Any:
-    """An answer as JSON data (as render.data.plain): sets become sorted lists."""
-    if value is UNKNOWN:
-        return None
-    if isinstance(value, frozenset):
-        return sorted(value)
-    return value

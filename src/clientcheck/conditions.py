@@ -604,6 +604,15 @@ class Condition:
         result: bool | None = self.run(env)
         return result
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the closures cannot be pickled; the checked tree can, and compiles again quickly
+        # (so a loaded catalog can be cached on disk and read back without parsing YAML)
+        return (_recompiled, (self.source, self.tree, self.names))
+
+
+def _recompiled(source: str, tree: Node, names: tuple[str, ...]) -> Condition:
+    return Condition(source, tree, names, compile_node(tree))
+
 
 def compile_condition(source: str, types: Mapping[str, VarType]) -> Condition:
     """Parse, type-check and compile; raises ConditionError with a 0-based offset."""

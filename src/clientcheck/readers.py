@@ -7,14 +7,11 @@ with its file and line and skipped, the others go on.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,13 +31,30 @@ _SUFFIXES = {
 CHUNK = 1 << 20  # bytes read at a time: big enough to be cheap, small enough to stream
 
 
-@dataclass(frozen=True)
 class Source:
-    """One input: a file (or standard input, path "-") and how to read it."""
+    """One input: a file (or standard input, path "-") and how to read it.
 
-    path: str
-    name: str  # as shown in messages and output
-    format: str  # yaml | json (one client per file), jsonl, csv, or answers: YAML or JSON, by the content
+    (A plain class: this module is imported by every `check`, and a dataclass costs a
+    millisecond to create.)
+    """
+
+    __slots__ = ("format", "name", "path")
+
+    def __init__(self, path: str, name: str, format: str) -> None:
+        self.path = path
+        self.name = name  # as shown in messages and output
+        self.format = format  # yaml | json (one client per file), jsonl, csv, or answers: YAML or JSON by content
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return (self.path, self.name, self.format) == (other.path, other.name, other.format)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.name, self.format))
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r}, {self.name!r}, {self.format!r})"
 
     @property
     def size(self) -> int | None:
@@ -94,7 +108,7 @@ def open_binary(source: Source) -> IO[bytes]:
             return io.BytesIO(sys.stdin.read().encode("utf-8"))
         return buffer
     try:
-        return open(source.path, "rb")  # noqa: SIM115 - closed by the caller, after streaming
+        return open(source.path, "rb")  # closed by the caller, after streaming
     except OSError as exc:
         raise ClientcheckError(f"{source.name}: cannot read: {exc.strerror}") from None
 
@@ -124,6 +138,8 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     The fast path (orjson) gives up on anything unusual and lands here, so the messages match
     those for a .json answers file, placed at the line (and column) of the file.
     """
+    import json
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -140,8 +156,9 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
 
 _TRUE = {"true", "yes", "y", "1", "да", "д"}
 _FALSE = {"false", "no", "n", "0", "нет", "н"}
-_SPACES = re.compile(r"[\s\u00a0\u202f_']")
-_AMBIGUOUS = re.compile(r"^-?\d{1,3},\d{3}$")  # 1,000: a thousand, or one and no thousandths?
+_SPACES = r"[\s\u00a0\u202f_']"
+_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,000: a thousand, or one and no thousandths?
+_SEPARATORS = r"[;,|]"
 DONT_KNOW = "?"
 
 
@@ -156,10 +173,10 @@ def cell_value(q: Question, cell: str) -> Any:
     if q.type == "multi":
         if cell == "[]":
             return []
-        return [item.strip() for item in re.split(r"[;,|]", cell) if item.strip()]
+        return [item.strip() for item in re.split(_SEPARATORS, cell) if item.strip()]
     if q.type in ("integer", "number"):
-        number = _SPACES.sub("", cell)
-        if _AMBIGUOUS.match(number):
+        number = re.sub(_SPACES, "", cell)  # re caches compiled patterns; none are compiled at import
+        if re.match(_AMBIGUOUS, number):
             return cell  # refused below rather than guessed
         if "," in number and "." not in number:
             number = number.replace(",", ".")  # a decimal comma, as spreadsheets in Russian write it
@@ -192,6 +209,8 @@ class CsvReader:
 
     def header(self, first: str) -> list[Question | None]:
         """The question of each column (None for `client`); every problem with the header at once."""
+        import csv
+
         delimiter = sniff_delimiter(first)
         names = next(csv.reader([first], delimiter=delimiter), [])
         self.delimiter = delimiter
@@ -223,6 +242,8 @@ class CsvReader:
         if not first:
             return
         columns = self.header(first.lstrip("\ufeff").rstrip("\r\n"))
+        import csv
+
         reader = csv.reader(stream, delimiter=self.delimiter)
         end = 1
         for cells in reader:
@@ -230,8 +251,11 @@ class CsvReader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # an empty line
             if len(cells) > len(columns):
-                yield line, ClientcheckError(
-                    f"this row has {len(cells)} cells, the header has {len(columns)}", Mark(self.source.name, line)
+                yield (
+                    line,
+                    ClientcheckError(
+                        f"this row has {len(cells)} cells, the header has {len(columns)}", Mark(self.source.name, line)
+                    ),
                 )
                 continue
             record: dict[str, Any] = {}

@@ -93,7 +93,9 @@ def check(
     ] = FailOn.decline,
     color: Annotated[
         ColorMode,
-        typer.Option("--color", help="Colour in the table: auto (on a terminal, unless NO_COLOR is set), always, never."),
+        typer.Option(
+            "--color", help="Colour in the table: auto (on a terminal, unless NO_COLOR is set), always, never."
+        ),
     ] = ColorMode.auto,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing but the results (no progress, no closing note).")
@@ -217,7 +219,9 @@ def check_one(
     return verdict.exit_code(fail_on)
 
 
-def show_one(verdict: Verdict, catalog: Catalog, chosen: Sequence[Rule] | None, fmt: str, lang: str, color: str) -> None:
+def show_one(
+    verdict: Verdict, catalog: Catalog, chosen: Sequence[Rule] | None, fmt: str, lang: str, color: str
+) -> None:
     from clientcheck.render import get as get_renderer
 
     if fmt == "table":

@@ -65,8 +65,11 @@ class TableSink(Sink):
         used = CLIENT_WIDTH + self.verdict_width + SCORE_WIDTH + 6
         if self.columns is not None:
             flags = fit(flags, max(self.columns - used, 10)).rstrip()
-        label = self._style(fit(self.labels[r.verdict], self.verdict_width), _VERDICT_STYLE[r.verdict])
-        row = f"{fit(who, CLIENT_WIDTH)}  {label}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
+        verdict = self.labels[r.verdict]
+        label = self._style(verdict, _VERDICT_STYLE[r.verdict]) + " " * (self.verdict_width - width(verdict))
+        # on a terminal the name is cut to its column; in a pipe it is kept whole
+        name = fit(who, CLIENT_WIDTH) if self.columns is not None else who.ljust(CLIENT_WIDTH)
+        row = f"{name}  {label}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
         self.stream.write(row + "\n")
         self.pending += 1
         if self.pending >= 64:
@@ -79,7 +82,7 @@ class TableSink(Sink):
     def finish(self, stats: Stats) -> None:
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
-        lines = ["", self._style(t(lang, "batch.summary", clients=stats.scored), _BOLD) + " · " + counts]
+        lines = ["", self._style(t(lang, "batch.summary", count=stats.scored), _BOLD) + " · " + counts]
         if stats.bad:
             lines.append(t(lang, "batch.bad", bad=stats.bad))
         top = stats.top_flags()

@@ -80,9 +80,7 @@ def body_sink(rules: Sequence[Rule]) -> tuple[io.StringIO, CsvSink]:
     return out, CsvSink(rules, out, with_header=False)
 
 
-def render(
-    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None
-) -> None:
+def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None) -> None:
     """One client: the header and its row (a column per rule checked)."""
     columns = catalog.rules if rules is None else rules
     writer = csv.writer(stream, lineterminator="\n")

@@ -110,9 +110,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(
-    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None
-) -> None:
+def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None) -> None:
     """One client, as a Markdown section."""
     stream.write(report(verdict, catalog, lang))
 
@@ -150,7 +148,7 @@ class MarkdownSink(Sink):
     def finish(self, stats: Stats) -> None:
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
-        lines = ["", f"**{t(lang, 'batch.summary', clients=stats.scored)}** · {counts}"]
+        lines = ["", f"**{t(lang, 'batch.summary', count=stats.scored)}** · {counts}"]
         if stats.bad:
             lines += ["", t(lang, "batch.bad", bad=stats.bad)]
         top = stats.top_flags()

@@ -1,0 +1,519 @@
+"""Batch scoring: the compiled fast path against evaluate(), and `check` with many clients."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+from typer.testing import CliRunner
+
+from clientcheck.answers import validate
+from clientcheck.batch import EXIT_BAD_INPUT
+from clientcheck.compiled import Engine, Result
+from clientcheck.errors import AnswersError
+from clientcheck.evaluate import evaluate
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog
+from clientcheck.render.jsonl import Encoder
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CLIENTCHECK = [sys.executable, "-m", "clientcheck"]
+
+# A catalog whose conditions use every part of the language: and/or/not, comparisons of two
+# answers, arithmetic (division by zero is unknown), lists, `in` / `not in` on multiple choice,
+# literals, text, and `when` gates two deep, so that asking what to ask next recurses.
+VARIED_QUESTIONS = """\
+section: all
+title: All
+questions:
+  - {id: a, type: yesno, text: A}
+  - {id: b, type: yesno, text: B}
+  - {id: n, type: integer, text: N, min: 0, max: 10, when: a}
+  - {id: x, type: number, text: X}
+  - {id: y, type: number, text: Y, min: -5, max: 5.5}
+  - id: c
+    type: choice
+    text: C
+    choices: [{id: p, text: P}, {id: q, text: Q}, {id: r, text: R}]
+  - id: m
+    type: multi
+    text: M
+    choices: [{id: u, text: U}, {id: v, text: V}, {id: w, text: W}]
+  - {id: t, type: text, text: T}
+  - {id: k, type: integer, text: K, when: 'c == "p"'}
+  - {id: g, type: yesno, text: G, when: b}
+  - {id: h, type: integer, text: H, min: 0, max: 9, when: g}
+  - {id: z, type: number, text: Z, when: '"w" in m'}
+"""
+
+_LEVELS = [
+    ("r1", "red-flag", ["a and n >= 3", "a and n >= 1", "not a or n == 0"], ["decline", "caution", "note"]),
+    ("r2", "red-flag", ["x / y > 2"], ["high"]),
+    ("r3", "red-flag", ['-x + y * 2 < 0 or c in ["p", "q"]'], ["caution"]),
+    ("r4", "red-flag", ['"u" in m and "v" not in m', '"w" in m or z > 1'], ["low", "high"]),
+    ("r5", "red-flag", ['c != "r" and not (t == "hello")'], ["low"]),
+    ("r6", "good-sign", ["b and (k > 5 or h < 2)"], [None]),
+    ("r7", "note", ["n in [1, 2, 3]"], [None]),
+    ("r8", "red-flag", ["x - y >= 0 and x * 1.5 <= 100", "x == y"], ["high", "decline"]),
+    ("r9", "red-flag", ["g and h >= 3", "g and (h >= 1 or not b)"], ["decline", "caution"]),
+    ("r10", "red-flag", ["true and a", "false or b"], ["caution", "low"]),
+    ("r11", "good-sign", ["not (a and b) and x >= 0.5"], [None]),
+    ("r12", "red-flag", ['c == "q" and -(y) < -1.5', "k / (n - 2) >= 1"], ["caution", "high"]),
+]
+
+
+def varied_rules() -> str:
+    out = [
+        "version: 1",
+        "sources: {s: S}",
+        "policy:",
+        "  severities:",
+        "    note: {weight: 0, label: note}",
+        "    low: {weight: 1, label: low}",
+        "    caution: {weight: 2, label: caution}",
+        "    high: {weight: 3.5, label: high}",
+        "    decline: {weight: 10, label: decline}",
+        "  good_sign_weight: 1.25",
+        "  decline_if: {any_severity: [decline], min_score: 9}",
+        "  caution_if: {any_severity: [caution], min_score: 2}",
+        "rules:",
+    ]
+    for rule_id, kind, conds, sevs in _LEVELS:
+        out += [
+            f"  - id: {rule_id}",
+            f"    kind: {kind}",
+            "    source: s",
+            "    title: T",
+            "    why: W",
+            "    advice: A",
+        ]
+        if len(conds) == 1:
+            out.append(f"    when: '{conds[0]}'")
+            if sevs[0]:
+                out.append(f"    severity: {sevs[0]}")
+        else:
+            out.append("    levels:")
+            for cond, sev in zip(conds, sevs, strict=True):
+                out += [f"      - when: '{cond}'", f"        severity: {sev}"]
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture
+def varied(write_yaml: WriteYaml) -> Catalog:
+    write_yaml("varied/questions/10.yaml", VARIED_QUESTIONS)
+    rules = write_yaml("varied/rules.yaml", varied_rules())
+    return load_catalog(rules, rules.parent / "questions")
+
+
+def _random_answer(q: Any, rnd: random.Random, wrong: float) -> Any:
+    roll = rnd.random()
+    if roll < 0.12:
+        return None
+    if roll < 0.12 + wrong:  # something wrong, or unusual, for the type
+        return rnd.choice(
+            [True, "yes", 1.5, 7, -1, 11, 3.0, 2.5, [], ["u", "zz"], ["u", 1], "u", "p", {}, [[1]], 1e400]
+        )
+    if q.type == "yesno":
+        return rnd.random() < 0.5
+    if q.type == "choice":
+        return rnd.choice(q.choice_ids)
+    if q.type == "multi":
+        picked = [c for c in q.choice_ids if rnd.random() < 0.4]
+        return picked[0] if len(picked) == 1 and rnd.random() < 0.3 else picked
+    if q.type == "integer":
+        lo, hi = int(q.min if q.min is not None else -3), int(q.max if q.max is not None else 12)
+        value = rnd.randint(lo, hi)
+        return float(value) if rnd.random() < 0.1 else value
+    if q.type == "number":
+        value = rnd.choice([0, 0.0, 1, 2, -1.5, 3.25, 5.5, 100, 66.7, rnd.uniform(-5, 5)])
+        if q.min is not None and q.max is not None and not q.min <= value <= q.max:
+            value = rnd.choice([q.min, q.max, rnd.uniform(q.min, q.max)])
+        return value
+    return rnd.choice(["hello", "", "x", 12])
+
+
+def random_answers(catalog: Catalog, rnd: random.Random, wrong: float = 0.08) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if rnd.random() < 0.5:
+        data["client"] = rnd.choice(["Acme", "Ромашка", 42, None, True, ""])
+    for q in catalog.questions.values():
+        if rnd.random() < 0.75:
+            data[q.id] = _random_answer(q, rnd, wrong)
+    if rnd.random() < 0.03:
+        data["nope"] = 1
+    return data
+
+
+def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder, fused: Any) -> str:
+    """Both paths on one answers mapping; returns which path the fast one took."""
+    try:
+        answers = validate(data, catalog, "x")
+    except AnswersError:
+        assert engine.score(data) is None, data
+        with contextlib.suppress(TypeError):  # the batch loop sends an unhashable answer the careful way
+            assert fused(data, b"", 1) is None, data
+        return "invalid"
+    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
+    fast = engine.score(data)
+    if fast is None:
+        return "ordinary"
+    assert isinstance(fast, Result)
+    assert fast.as_data() == expected.as_data(), data
+    record = fused(data, b"H", 7)
+    assert record is not None
+    assert record[1] == encoder.encode(expected, b"H", 7), data
+    assert record[0] == ("go", "caution", "decline").index(expected.verdict)
+    return "fast"
+
+
+def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
+    engine = Engine(varied)
+    encoder = Encoder(varied)
+    fused = engine.record_scorer(encoder)
+    rnd = random.Random(5)
+    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
+    for _ in range(4000):
+        taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
+    # the comparison is not vacuous: each path was taken many times
+    assert taken["fast"] > 600 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
+
+
+def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
+    varied: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clientcheck.compiled.MEMO_LIMIT", 0)  # work out every undecided rule afresh
+    chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
+    engine = Engine(varied, chosen)
+    encoder = Encoder(varied)
+    fused = engine.record_scorer(encoder)
+    rnd = random.Random(11)
+    for _ in range(1500):
+        _compare(varied, random_answers(varied, rnd), engine, encoder, fused)
+
+
+def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
+    catalog = load_catalog()
+    engine = Engine(catalog)
+    encoder = Encoder(catalog)
+    fused = engine.record_scorer(encoder)
+    rnd = random.Random(3)
+    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
+    for _ in range(1500):
+        taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
+    assert taken["fast"] > 600 and taken["invalid"] > 100, taken
+
+
+def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:
+    questions = SMALL_QUESTIONS.replace("Worked before?", "\"x'); import os; os.system('echo pwned') #\"")
+    write_yaml("q/10.yaml", questions)
+    rules = write_yaml("rules.yaml", SMALL_RULES)
+    catalog = load_catalog(rules, rules.parent / "q")
+    engine = Engine(catalog)
+    assert engine.score({"worked_before": True, "late_payments": 3}) is not None
+    assert "import" not in engine.source and "pwned" not in engine.source
+    # question ids are identifiers the loader checked; they appear only inside repr() strings
+    assert "'worked_before'" in engine.source
+
+
+# ---------------------------------------------------------------- the command
+
+
+def write_jsonl(path: Path, records: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+GOOD = {"client": "Good", "worked_before": True, "late_payments": 0, "rude": False, "long_term": True}
+DECLINE = {"client": "Bad", "worked_before": True, "late_payments": 5}
+CAUTION = {"client": "Meh", "follows_advice": "insists"}
+
+
+def test_jsonl_streams_a_record_per_client_in_input_order(cli: CliRunner, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, CAUTION])
+    code, out, err = invoke(cli, "check", str(path), "--format", "jsonl")
+    assert (code, err) == (1, "")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["client"], r["verdict"], r["line"]) for r in records] == [
+        ("Good", "go", 1),
+        ("Bad", "decline", 2),
+        ("Meh", "caution", 3),
+    ]
+    assert all(r["schema"] == "clientcheck.result/1" and r["input"] == str(path) for r in records)
+    assert records[1]["findings"][0] == {"id": "late-payer", "severity": "decline", "weight": 10}
+
+
+def test_three_corrupt_lines_are_reported_by_line_and_the_rest_scored(cli: CliRunner, tmp_path: Path) -> None:
+    lines = [json.dumps(GOOD)] * 20
+    lines[3] = '{"rude": tru'
+    lines[9] = '{"late_payments": "many"}'
+    lines[16] = '{"rude": true, "rude": false}'
+    path = tmp_path / "leads.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "-f", "jsonl", "--fail-on", "never")
+    assert code == EXIT_BAD_INPUT
+    assert err == (
+        f"{path}:4:10: JSON syntax error: Expecting value\n"
+        f'{path}:10: late_payments: expected a whole number from 0 to 1000, got "many"\n'
+        f"{path}:17: duplicate key 'rude'\n"
+        "3 of 20 records were bad and skipped (see above); the others were scored\n"
+    )
+    assert [json.loads(line)["line"] for line in out.splitlines()] == [n for n in range(1, 21) if n not in (4, 10, 17)]
+
+
+def test_quiet_keeps_the_errors_but_not_the_closing_note(cli: CliRunner, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, [1, 2]])
+    code, _, err = invoke(cli, "check", str(path), "-f", "csv", "--quiet")
+    assert code == EXIT_BAD_INPUT
+    assert err == f"{path}:2: a record must be a JSON object: the answers of one client\n"
+
+
+@pytest.mark.parametrize(
+    ("records", "fail_on", "code"),
+    [
+        ([GOOD, CAUTION], "decline", 0),
+        ([GOOD, CAUTION], "caution", 1),
+        ([GOOD, DECLINE], "decline", 1),
+        ([GOOD, DECLINE], "never", 0),
+        ([GOOD, DECLINE, "bad"], "never", EXIT_BAD_INPUT),
+        ([DECLINE, "bad"], "decline", EXIT_BAD_INPUT),
+    ],
+)
+def test_the_exit_code_is_the_worst_verdict_unless_some_input_was_bad(
+    cli: CliRunner, tmp_path: Path, records: list[Any], fail_on: str, code: int
+) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", records)
+    assert invoke(cli, "check", str(path), "-f", "jsonl", "--fail-on", fail_on)[0] == code
+
+
+def test_files_and_folders_are_read_in_order(cli: CliRunner, tmp_path: Path, write_yaml: WriteYaml) -> None:
+    write_yaml("dir/b.yaml", "client: B\nrude: true\n")
+    write_yaml("dir/a.json", '{"client": "A"}')
+    write_yaml("dir/notes.txt", "not an answers file")
+    one = write_jsonl(tmp_path / "one.jsonl", [CAUTION])
+    code, out, err = invoke(cli, "check", str(one), str(tmp_path / "dir"), "-f", "jsonl")
+    assert (code, err) == (1, "")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["client"], r["input"], r["line"]) for r in records] == [
+        ("Meh", str(one), 1),
+        ("A", str(tmp_path / "dir" / "a.json"), None),
+        ("B", str(tmp_path / "dir" / "b.yaml"), None),
+    ]
+
+
+def test_a_bad_answers_file_in_a_batch_is_skipped_with_its_own_place(
+    cli: CliRunner, tmp_path: Path, write_yaml: WriteYaml
+) -> None:
+    good = write_yaml("good.yaml", "client: G\n")
+    bad = write_yaml("bad.yaml", "rude: maybe\n")
+    code, out, err = invoke(cli, "check", str(good), str(bad), "-f", "csv")
+    assert code == EXIT_BAD_INPUT
+    assert err == (
+        f'{bad}:1:1: rude: expected true or false, got "maybe"\n'
+        "1 of 2 records was bad and skipped (see above); the others were scored\n"
+    )
+    assert out.splitlines()[1].startswith(f"{good},,G,go,")
+
+
+def test_stdin_is_one_answers_document_unless_the_input_format_says_otherwise(cli: CliRunner) -> None:
+    stream = json.dumps(GOOD) + "\n" + json.dumps(DECLINE) + "\n"
+    code, out, err = invoke(cli, "check", "-", "--input-format", "jsonl", "-f", "jsonl", input=stream)
+    assert (code, err) == (1, "")
+    assert [json.loads(line)["input"] for line in out.splitlines()] == ["<stdin>", "<stdin>"]
+    code, out, _ = invoke(cli, "check", "-", "-f", "json", input=json.dumps(GOOD))
+    assert code == 0 and json.loads(out)["schema"] == "clientcheck.verdict/1"
+
+
+def test_missing_inputs_stop_the_run_before_anything_is_scored(cli: CliRunner, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD])
+    assert invoke(cli, "check", str(path), "nope.csv") == (2, "", "clientcheck: error: nope.csv: no such file\n")
+    (tmp_path / "empty").mkdir()
+    code, out, err = invoke(cli, "check", str(tmp_path / "empty"))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"clientcheck: error: {tmp_path / 'empty'}: no answers files in this folder "
+        "(*.yaml, *.yml, *.json, *.jsonl, *.csv)\n"
+    )
+
+
+def test_select_and_ignore_limit_the_rules(cli: CliRunner, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", [DECLINE])
+    code, out, _ = invoke(cli, "check", str(path), "-f", "csv", "--select", " late-payer, rude,", "--ignore", "rude")
+    assert code == 1
+    assert out.splitlines() == ["input,line,client,verdict,score,late-payer", f"{path},1,Bad,decline,10,decline"]
+    code, out, _ = invoke(cli, "check", str(path), "-f", "jsonl", "--ignore", "late-payer")
+    assert code == 0 and json.loads(out)["verdict"] == "go"
+
+
+def test_unknown_rule_ids_are_named_with_a_suggestion(cli: CliRunner) -> None:
+    code, out, err = invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--select", "late-payr")
+    assert (code, out) == (2, "")
+    assert err == "clientcheck: error: --select: unknown rule 'late-payr'; did you mean 'late-payer'?\n"
+    code, _, err = invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--ignore", "rude,rudee", "--lang", "ru")
+    assert err == "clientcheck: error: --ignore: нет правила 'rudee'; did you mean 'rude'?\n"
+    code, _, err = invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--select", "rude", "--ignore", "rude")
+    assert (code, err) == (2, "clientcheck: error: --select and --ignore leave no rules to check\n")
+
+
+def test_one_client_with_a_selection_is_judged_on_those_rules_only(cli: CliRunner) -> None:
+    example = str(EXAMPLES / "late-payer.yaml")
+    code, out, _ = invoke(cli, "check", example, "-f", "json", "--select", "late-payer", "--fail-on", "caution")
+    data = json.loads(out)
+    assert code == 1 and [f["id"] for f in data["findings"]] == ["late-payer"] and data["good_signs"] == []
+    code, out, _ = invoke(cli, "check", example, "-f", "json", "--ignore", "late-payer", "--fail-on", "caution")
+    assert code == 0 and json.loads(out)["verdict"] == "go"
+
+
+def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
+    rnd = random.Random(2)
+    catalog = load_catalog()
+    records: list[Any] = [random_answers(catalog, rnd, wrong=0.002) for _ in range(3000)]
+    records[1234] = "corrupt"
+    expected = f"{tmp_path / 'many.jsonl'}:1235: a record must be a JSON object: the answers of one client"
+    path = write_jsonl(tmp_path / "many.jsonl", records)
+    runs = {}
+    for fmt in ("jsonl", "csv"):
+        for jobs in ("1", "2"):
+            proc = subprocess.run(
+                [*CLIENTCHECK, "check", str(path), "-f", fmt, "--jobs", jobs, "--fail-on", "never"],
+                capture_output=True,
+                timeout=120,
+                cwd=tmp_path,
+            )
+            runs[fmt, jobs] = (proc.returncode, proc.stdout, proc.stderr)
+    assert runs["jsonl", "1"] == runs["jsonl", "2"]
+    assert runs["csv", "1"] == runs["csv", "2"]
+    assert runs["csv", "2"][1].count(b"\n") == runs["jsonl", "2"][1].count(b"\n") + 1  # and a header
+    code, out, err = runs["jsonl", "2"]
+    assert code == EXIT_BAD_INPUT and out.count(b"\n") > 500
+    assert expected in err.decode().splitlines()
+
+
+def _pipe_to_head(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
+    """`clientcheck ARGS | head -3`, with real processes and a real pipe."""
+    producer = subprocess.Popen([*CLIENTCHECK, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    assert producer.stdout is not None and producer.stderr is not None
+    head = subprocess.run(["head", "-3"], stdin=producer.stdout, capture_output=True, timeout=120)
+    producer.stdout.close()
+    err = producer.stderr.read()
+    return producer.wait(timeout=120), head.stdout, err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
+    header = "client,worked_before,late_payments,rude\n"
+    (tmp_path / "leads.csv").write_text(header + "".join(f"c{i},yes,{i % 5},no\n" for i in range(60_000)))
+    code, out, err = _pipe_to_head(["check", "leads.csv", "--format", "csv"], tmp_path)
+    assert (code, err) == (0, b"")
+    assert out.decode().splitlines()[0].startswith("input,line,client,verdict,score,late-payer")
+    write_jsonl(tmp_path / "leads.jsonl", [DECLINE] * 40_000)
+    code, out, err = _pipe_to_head(["check", "leads.jsonl", "-f", "jsonl", "--jobs", jobs], tmp_path)
+    assert (code, err) == (0, b"")
+    assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 2, 3]
+
+
+def test_progress_shows_on_a_terminal_only_and_not_with_quiet(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "one.jsonl", [GOOD])
+    # two records a second apart: long enough for the progress line, which goes to the terminal
+    feed = f"(cat {path}; sleep 1.2; cat {path})"
+    for quiet in ("", "--quiet"):
+        command = f"{feed} | {sys.executable} -m clientcheck check - --input-format jsonl -f jsonl {quiet} > out.jsonl"
+        child = pexpect.spawn("bash", ["-c", command], cwd=str(tmp_path), timeout=60, encoding="utf-8")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        assert ("scoring: 2 clients" in (child.before or "")) is (quiet == "")
+        assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
+    # not a terminal: nothing but the records
+    proc = subprocess.run(
+        ["bash", "-c", f"{feed} | {sys.executable} -m clientcheck check - --input-format jsonl -f jsonl"],
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0 and proc.stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "coloured"),
+    [
+        ([], {}, False),
+        (["--color", "always"], {}, True),
+        (["--color", "always"], {"NO_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "0"}, False),
+    ],
+)
+def test_colour_follows_the_option_then_no_color_and_force_color(
+    cli: CliRunner, tmp_path: Path, option: list[str], env: dict[str, str], coloured: bool
+) -> None:
+    from clientcheck.cli import app
+
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE])
+    clean_env = {"NO_COLOR": None, "FORCE_COLOR": None, **env}
+    batch = cli.invoke(app, ["check", str(path), *option], env=clean_env)  # type: ignore[arg-type]
+    one = cli.invoke(app, ["check", str(EXAMPLES / "late-payer.yaml"), *option], env=clean_env)  # type: ignore[arg-type]
+    assert ("\x1b[" in batch.stdout) is coloured
+    assert ("\x1b[" in one.stdout) is coloured
+    assert batch.exit_code == 1 and "Bad" in batch.stdout
+    assert os.environ.get("TTY_COMPATIBLE") is None  # the single-client table left the environment as it was
+
+
+def test_the_batch_table_has_a_row_per_client_and_a_summary(cli: CliRunner, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, {"late_payments": 1}, "x"])
+    code, out, _ = invoke(cli, "check", str(path), "--lang", "en", "--fail-on", "never")
+    assert code == EXIT_BAD_INPUT
+    lines = out.splitlines()
+    assert lines[0].split() == ["Client", "Verdict", "Score", "Red", "flags"]
+    assert lines[1].split() == ["Good", "GO", "-2", "—"]
+    assert lines[2].split() == ["Bad", "DECLINE", "10", "late-payer"]
+    assert lines[3].split() == [f"{path}:3", "GO", "0", "—"]
+    assert lines[5:] == [
+        "3 clients scored · GO 2 · CAUTION 0 · DECLINE 1",
+        "Bad records skipped: 1",
+        "Most frequent red flags: late-payer (1)",
+    ]
+
+
+def test_worker_processes_hand_back_their_output_when_stdout_is_not_a_file(cli: CliRunner, tmp_path: Path) -> None:
+    records: list[Any] = [GOOD, DECLINE, CAUTION, "bad"] * 500
+    path = write_jsonl(tmp_path / "leads.jsonl", records)
+    one = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "1")
+    two = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "2")
+    assert one == two
+    assert one[0] == EXIT_BAD_INPUT and one[1].count("\n") == 1500
+
+
+def test_jsonl_from_a_pipe_answers_each_record_as_it_arrives(tmp_path: Path) -> None:
+    import selectors
+
+    proc = subprocess.Popen(
+        [*CLIENTCHECK, "check", "-", "--input-format", "jsonl", "-f", "jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    try:
+        for record in (GOOD, DECLINE):
+            proc.stdin.write((json.dumps(record) + "\n").encode())
+            proc.stdin.flush()
+            assert selector.select(timeout=30), "no answer while the input stays open"
+            assert json.loads(proc.stdout.readline())["client"] == record["client"]
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 1

@@ -1,0 +1,162 @@
+"""Inputs of a batch: which files, in what order, and how JSON Lines and CSV records are read."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clientcheck.errors import AnswersError, ClientcheckError, UsageError
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog
+from clientcheck.readers import CsvReader, Source, cell_value, chunks, decode_line, resolve, sniff_delimiter
+from tests.conftest import WriteYaml
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_formats_come_from_the_extension_unless_the_option_says(tmp_path: Path, write_yaml: WriteYaml) -> None:
+    paths = [write_yaml(name, "") for name in ("a.yaml", "b.YML", "c.json", "d.jsonl", "e.ndjson", "f.csv", "g.txt")]
+    got = [(Path(s.path).name, s.format) for s in resolve([str(p) for p in paths], None)]
+    assert got == [
+        ("a.yaml", "yaml"),
+        ("b.YML", "yaml"),
+        ("c.json", "json"),
+        ("d.jsonl", "jsonl"),
+        ("e.ndjson", "jsonl"),
+        ("f.csv", "csv"),
+        ("g.txt", "answers"),
+    ]
+    assert [s.format for s in resolve([str(paths[6]), "-"], "csv")] == ["csv", "csv"]
+    assert resolve(["-"], None) == [Source("-", "<stdin>", "answers")]
+
+
+def test_a_folder_gives_its_answers_files_by_name_without_subfolders(tmp_path: Path, write_yaml: WriteYaml) -> None:
+    for name in ("dir/b.json", "dir/a.yaml", "dir/c.csv", "dir/readme.md", "dir/sub/d.yaml"):
+        write_yaml(name, "")
+    assert [Path(s.path).name for s in resolve([str(tmp_path / "dir")], "jsonl")] == ["a.yaml", "b.json", "c.csv"]
+    assert [s.format for s in resolve([str(tmp_path / "dir")], "jsonl")] == ["yaml", "json", "csv"]
+
+
+def test_unusable_inputs_are_refused_up_front(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^nope\.jsonl: no such file$"):
+        resolve(["nope.jsonl"], None)
+    with pytest.raises(UsageError, match=r"^standard input \(-\) can be read only once$"):
+        resolve(["-", "-"], None)
+
+
+@pytest.mark.parametrize(
+    ("qid", "cell", "value"),
+    [
+        ("worked_before", "yes", True),
+        ("worked_before", "Да", True),
+        ("worked_before", "0", False),
+        ("worked_before", "НЕТ", False),
+        ("worked_before", "maybe", "maybe"),
+        ("worked_before", "?", None),
+        ("late_payments", "3", 3),
+        ("late_payments", "-3", -3),
+        ("late_payments", "1,000", "1,000"),
+        ("late_payments", "many", "many"),
+        ("budget_amount", "1 200 000,50", 1200000.5),
+        ("budget_amount", "1\u00a0200\u00a0000", 1200000),
+        ("budget_amount", "12.5", 12.5),
+        ("budget_amount", "12,5", 12.5),
+        ("budget_amount", "1_000", 1000),
+        ("budget_amount", "nan", "nan"),
+        ("budget_amount", "inf", "inf"),
+        (
+            "asks",
+            "free_sample; discount|free_work,pay_if_liked",
+            ["free_sample", "discount", "free_work", "pay_if_liked"],
+        ),
+        ("asks", "[]", []),
+        ("asks", "discount", ["discount"]),
+        ("advance", "partial", "partial"),
+        ("advance", "?", None),
+    ],
+)
+def test_csv_cells_become_answers(catalog: Catalog, qid: str, cell: str, value: Any) -> None:
+    assert cell_value(catalog.questions[qid], cell) == value
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("client,rude,advance", ","), ("client;rude;advance", ";"), ("client\trude", "\t"), ("client", ",")],
+)
+def test_the_separator_is_the_one_the_header_uses_most(header: str, delimiter: str) -> None:
+    assert sniff_delimiter(header) == delimiter
+
+
+def rows(catalog: Catalog, text: str) -> list[tuple[int, Any]]:
+    reader = CsvReader(io.StringIO(text, newline=""), Source("x.csv", "x.csv", "csv"), catalog)
+    return [(line, str(r) if isinstance(r, ClientcheckError) else r) for line, r in reader.rows()]
+
+
+def test_csv_rows_are_answers_with_the_line_they_start_on(catalog: Catalog) -> None:
+    text = '\ufeffclient;rude;asks\r\nAcme;нет;discount\r\n\r\n"Two\nlines";?;\r\nExtra;1;;;\r\nShort;yes\r\n'
+    assert rows(catalog, text) == [
+        (2, {"client": "Acme", "rude": False, "asks": ["discount"]}),
+        (4, {"client": "Two\nlines", "rude": None}),
+        (6, "x.csv:6: this row has 5 cells, the header has 3"),
+        (7, {"client": "Short", "rude": True}),
+    ]
+
+
+def test_a_bad_header_names_every_problem_at_once(catalog: Catalog) -> None:
+    with pytest.raises(AnswersError) as err:
+        rows(catalog, "client,rudee,advance,advance\nx,1,none,none\n")
+    assert str(err.value) == (
+        "x.csv:1: header: unknown question 'rudee'; did you mean 'rude'?\nx.csv:1: header: column 'advance' appears twice"
+    )
+
+
+def test_an_empty_csv_has_no_rows(catalog: Catalog) -> None:
+    assert rows(catalog, "") == []
+    assert rows(catalog, "client,rude\n") == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"rude": tru}', "f.jsonl:7:10: JSON syntax error: Expecting value"),
+        (b'{"rude": true', "f.jsonl:7:14: JSON syntax error: Expecting ',' delimiter"),
+        (b'{"rude": true, "rude": false}', "f.jsonl:7: duplicate key 'rude'"),
+        (b'{"client": "\xff"}', "f.jsonl:7: this line is not UTF-8 text"),
+    ],
+)
+def test_a_json_lines_record_that_cannot_be_read_says_where(raw: bytes, message: str) -> None:
+    with pytest.raises(ClientcheckError) as err:
+        decode_line(raw, "f.jsonl", 7)
+    assert str(err.value) == message
+
+
+def test_a_good_json_lines_record_is_decoded_with_big_numbers_kept() -> None:
+    assert decode_line(b'{"n": 123456789012345678901234567890, "s": "\xd1\x8f"}', "f", 1) == {
+        "n": 123456789012345678901234567890,
+        "s": "я",
+    }
+
+
+def test_a_stream_is_read_in_pieces_as_they_come() -> None:
+    class Pipe(io.RawIOBase):
+        """Gives at most 5 bytes a read, as a pipe gives what has arrived."""
+
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b: Any) -> int:
+            n = min(5, len(self.data), len(b))
+            b[:n], self.data = self.data[:n], self.data[n:]
+            return n
+
+    pieces = list(chunks(io.BufferedReader(Pipe(b"0123456789abc"), buffer_size=64)))
+    assert pieces == [b"01234", b"56789", b"abc"]

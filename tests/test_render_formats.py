@@ -1,0 +1,214 @@
+"""The output formats of `check`: JSON Lines, CSV, Markdown, the batch table and JSON, colour."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clientcheck.answers import validate
+from clientcheck.batch import Stats
+from clientcheck.compiled import Engine
+from clientcheck.evaluate import evaluate
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog
+from clientcheck.readers import Source
+from clientcheck.render.batch_table import TableSink
+from clientcheck.render.markdown import md
+from clientcheck.terminal import clean, fit, use_color, width
+from tests.conftest import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+LATE = str(ROOT / "examples" / "late-payer.yaml")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_jsonl_for_one_client_is_the_documented_compact_layout(cli: CliRunner, catalog: Catalog) -> None:
+    code, out, err = invoke(cli, "check", LATE, "--format", "jsonl")
+    assert (code, err) == (0, "")
+    assert out.count("\n") == 1
+    record = json.loads(out)
+    assert list(record) == [
+        "schema",
+        "input",
+        "line",
+        "client",
+        "verdict",
+        "score",
+        "findings",
+        "good_signs",
+        "notes",
+        "undecided",
+        "ignored_answers",
+        "rules_sha256",
+    ]
+    assert record["schema"] == "clientcheck.result/1"
+    assert (record["input"], record["line"]) == (LATE, None)
+    assert (record["client"], record["verdict"], record["score"]) == ("Цветочный магазин «Ромашка»", "caution", -2)
+    assert record["findings"] == [{"id": "late-payer", "severity": "caution", "weight": 2}]
+    assert record["good_signs"][0] == {"id": "budget-confirmed", "weight": 1}
+    assert record["rules_sha256"] == catalog.digest
+    assert "«Ромашка»" in out  # UTF-8 as is, not \u escapes
+
+
+def test_jsonl_keys_mean_what_they_mean_in_the_full_layout(cli: CliRunner, tmp_path: Path) -> None:
+    answers = {"client": "X", "worked_before": False, "late_payments": 4, "order_book": "empty", "contract": None}
+    (tmp_path / "a.jsonl").write_text(json.dumps(answers) + "\n")
+    _, line, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "jsonl")
+    _, full, _ = invoke(cli, "check", "-", "-f", "json", input=json.dumps(answers))
+    compact, verdict = json.loads(line), json.loads(full)
+    for key in ("client", "verdict", "score", "undecided", "ignored_answers", "rules_sha256"):
+        assert compact[key] == verdict[key], key
+    assert compact["ignored_answers"] == ["late_payments"]
+    assert compact["notes"] == [{"id": n["id"]} for n in verdict["notes"]] == [{"id": "empty-order-book"}]
+    for kind in ("findings", "good_signs"):
+        keep = ("id", "severity", "weight") if kind == "findings" else ("id", "weight")
+        assert compact[kind] == [{k: f[k] for k in keep} for f in verdict[kind]]
+
+
+def test_csv_for_one_client_has_a_column_per_rule(cli: CliRunner, catalog: Catalog) -> None:
+    code, out, _ = invoke(cli, "check", LATE, "-f", "csv", "--lang", "ru")
+    assert code == 0
+    header, row = out.splitlines()
+    assert header == ",".join(["input", "line", "client", "verdict", "score", *(r.id for r in catalog.rules)])
+    cells = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (cells["input"], cells["line"], cells["verdict"], cells["score"]) == (LATE, "", "caution", "-2")
+    assert (cells["late-payer"], cells["long-term"], cells["rude"]) == ("caution", "good", "")
+
+
+def test_csv_cells_say_undecided_and_notes(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"order_book": "empty", "rude": null}\n')
+    _, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "csv", "--select", "rude,empty-order-book")
+    assert out.splitlines() == [
+        "input,line,client,verdict,score,rude,empty-order-book",
+        f"{tmp_path / 'a.jsonl'},1,,go,0,?,note",
+    ]
+
+
+def test_markdown_for_one_client_is_a_report_section(cli: CliRunner) -> None:
+    code, out, _ = invoke(cli, "check", LATE, "-f", "markdown", "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "## Цветочный магазин «Ромашка» — CAUTION"
+    assert "### Red flags" in lines and "### Good signs" in lines
+    assert "| **Pays late** (`late-payer`) | caution | `worked_before`: yes<br>`late_payments`: 2 | " in out
+    assert lines[-1].startswith("_rules ") and lines[-1].endswith(" answered · 5 unknown_")
+
+
+def test_markdown_escapes_what_comes_from_files(cli: CliRunner, tmp_path: Path) -> None:
+    assert md("a|b <script> *x* [l](u) `c`\n\x1b[31mred") == r"a\|b \<script\> \*x\* \[l\](u) \`c\` red"
+    (tmp_path / "a.jsonl").write_text(json.dumps({"client": "A | B <b>"}) + "\n")
+    _, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "markdown", "--lang", "en")
+    assert out.splitlines()[2] == rf"| {md(str(tmp_path / 'a.jsonl'))}:1 | A \| B \<b\> | GO | 0 | — |"
+
+
+def test_markdown_for_many_clients_is_a_table_and_a_summary(cli: CliRunner, tmp_path: Path) -> None:
+    records = [{"client": "A", "rude": True}, {"client": "B", "rude": True, "follows_advice": "insists"}]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    code, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "markdown", "--lang", "en")
+    name = md(str(tmp_path / "a.jsonl"))
+    assert code == 1
+    assert out.splitlines() == [
+        "| Input | Client | Verdict | Score | Red flags |",
+        "|---|---|---|--:|---|",
+        rf"| {name}:1 | A | DECLINE | 10 | `rude` |",
+        rf"| {name}:2 | B | DECLINE | 12 | `rude`, `wont-listen` |",
+        "",
+        "**2 clients scored** · GO 0 · CAUTION 0 · DECLINE 2",
+        "",
+        "**Most frequent red flags:** `rude` (2), `wont-listen` (1)",
+    ]
+
+
+def test_json_for_many_clients_is_one_document_of_full_results(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"client": "A"}\n{"rude": true}\nnot json\n')
+    code, out, err = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "json")
+    assert code == 4 and err.startswith(f"{tmp_path / 'a.jsonl'}:3:1: JSON syntax error")
+    doc = json.loads(out)
+    assert doc["schema"] == "clientcheck.batch/1"
+    assert [(r["schema"], r["client"], r["line"], r["verdict"]) for r in doc["results"]] == [
+        ("clientcheck.verdict/1", "A", 1, "go"),
+        ("clientcheck.verdict/1", None, 2, "decline"),
+    ]
+    assert doc["results"][1]["findings"][0]["advice"]  # the full layout, prose and all
+    assert doc["summary"] == {
+        "clients": 2,
+        "go": 1,
+        "caution": 0,
+        "decline": 1,
+        "bad_records": 1,
+        "top_red_flags": [{"id": "rude", "clients": 1}],
+    }
+
+
+def test_json_for_no_clients_is_still_a_document(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text("\n")
+    code, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "json")
+    assert code == 0 and json.loads(out)["results"] == []
+
+
+def test_the_table_on_a_terminal_cuts_to_its_width_and_cleans_names(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("shutil.get_terminal_size", lambda: __import__("os").terminal_size((60, 20)))
+    stream = Tty()
+    sink = TableSink("en", stream, color=True)
+    engine = Engine(catalog)
+    sink.begin(Source("f.jsonl", "f.jsonl", "jsonl"))
+    data = {
+        "client": "\x1b]0;title\x07A very long client name that goes on and on",
+        "rude": True,
+        "petty_complaints": True,
+    }
+    result = engine.from_verdict(evaluate(catalog, validate(data, catalog, "f")))
+    sink.add(result, 1)
+    sink.finish(Stats(catalog.rules))
+    row = stream.getvalue().splitlines()[1]
+    assert "\x07" not in row and "]0;" not in row
+    assert row.startswith("A very long client name tha…  \x1b[1;37;41mDECLINE\x1b[0m")
+    assert width(clean(row.replace("\x1b[1;37;41m", "").replace("\x1b[0m", ""))) <= 60
+    assert row.endswith("  12  rude, petty-…")
+
+
+@pytest.mark.parametrize(
+    ("mode", "env", "tty", "on"),
+    [
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+        ("auto", {"NO_COLOR": "1"}, True, False),
+        ("auto", {"NO_COLOR": ""}, True, True),
+        ("auto", {"FORCE_COLOR": "1"}, False, True),
+        ("auto", {"FORCE_COLOR": "0"}, True, False),
+        ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
+        ("auto", {"TERM": "dumb"}, True, False),
+        ("always", {"NO_COLOR": "1"}, False, True),
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+    ],
+)
+def test_colour_is_decided_by_option_then_environment_then_terminal(
+    mode: str, env: dict[str, str], tty: bool, on: bool
+) -> None:
+    class Stream(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    assert use_color(mode, Stream(), env) is on
+
+
+def test_text_width_and_cutting_count_terminal_columns() -> None:
+    assert width("abc") == 3 and width("Ромашка") == 7 and width("日本") == 4
+    assert fit("Ромашка", 10) == "Ромашка   "
+    assert fit("日本語のテキスト", 7) == "日本語…"
+    assert fit("abcdefgh", 5) == "abcd…"
+    assert clean("a\x1b[2Jb\tc\nd\x9b") == "ab c d"
