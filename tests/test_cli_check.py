@@ -130,6 +130,7 @@ def test_markup_and_escape_sequences_from_files_are_shown_literally(cli: CliRunn
     assert "Loss [/b][x] red" in out
     assert "[bold]ACME[/bold]" in out
     assert "\x1b" not in out and "\x07" not in out
+    assert "pwned" not in out  # a terminal-title sequence goes with its text
 
 
 def test_an_internal_error_says_so_plainly(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,6 +66,9 @@ def test_answers_to_questions_that_do_not_apply_are_ignored(catalog: Catalog) ->
     v = verdict_for(catalog, {"worked_before": False, "late_payments": 5})
     assert v.ignored == ("late_payments",)
     assert v.red_flags == ()
+    # nothing could decide late-payer now: it does not fire, and nobody is told to ask for it
+    assert "late-payer" not in [u.rule.id for u in v.undecided]
+    assert "late_payments" not in [a.question for a in v.ask_next]
     # and with the gate unknown, the answer counts: the user told us
     v = verdict_for(catalog, {"late_payments": 5})
     assert [f.rule.id for f in v.red_flags] == ["late-payer"]

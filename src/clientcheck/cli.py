@@ -6,6 +6,7 @@ Commands return an int exit code. _Group.main wraps every invocation (the consol
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -71,11 +72,12 @@ def run_guarded(body: Callable[[], Any]) -> int:
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except BrokenPipeError:
-        # the reader went away (`| head`): stop quietly; point stdout at devnull so the
-        # interpreter's final flush does not complain either
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except (BrokenPipeError, _ReaderGone):
+        # the reader went away (`| head`): it has all it wanted, so stop quietly with 0; point
+        # stdout at devnull so that the interpreter's final flush has nowhere to fail either
+        # (in-process tests have no real file descriptor: nothing buffered can fail at exit there)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the last line of defence: a bug, said plainly
         if os.environ.get("CLIENTCHECK_DEBUG"):
@@ -87,13 +89,20 @@ def run_guarded(body: Callable[[], Any]) -> int:
         return EXIT_INTERNAL
 
 
+class _ReaderGone(Exception):
+    """stdout's reader closed the pipe. Not an OSError, so that Typer's own EPIPE handling
+    (exit 1, which for us means "a verdict at or above --fail-on") lets it through."""
+
+
 class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
-        # Typer turns these into a silent exit code of its own; we want to say what happened
+        # Typer turns these into exit codes of its own; the boundary decides what they mean
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
+        except BrokenPipeError:
+            raise _ReaderGone() from None
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False

@@ -501,7 +501,7 @@ class _Compiler:
         e(depth, f"k = {self.ask_key(rule, ex)}")
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
-        e(depth, "und.append(x)")
+        e(depth, "if x: und.append(x)")
 
     def shown(self, rule: OpenRule) -> Any:
         """An undecided rule as the function's output holds it: itself, or (sort key, bytes)."""
@@ -513,7 +513,9 @@ class _Compiler:
         open_levels = [lv for bit, lv in enumerate(rule.levels) if mask & (1 << bit)]
         env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None}
         top = max(open_levels, key=lambda lv: lv.weight)
-        found = self.shown(OpenRule(rule, index, top.severity, top.weight, ask_for(open_levels, env, self.catalog)))
+        ask = ask_for(open_levels, env, self.catalog)
+        # as in evaluate: a rule no question could decide does not fire, and is not listed
+        found = self.shown(OpenRule(rule, index, top.severity, top.weight, ask)) if ask else False
         memo = self.memos[index]
         if len(memo) < MEMO_LIMIT:
             memo[key] = found

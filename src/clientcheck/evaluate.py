@@ -89,8 +89,12 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
             finding = Finding(rule, fired.severity, fired.weight, evidence, fired.advice or rule.advice)
             {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(finding)
         elif open_levels:
-            top = max(open_levels, key=lambda lv: lv.weight)
-            undecided.append(Undecided(rule, ask_for(open_levels, env, catalog), top.severity, top.weight))
+            ask = ask_for(open_levels, env, catalog)
+            # no question could decide it (what it needs does not apply to this client): it does
+            # not fire, rather than wait for an answer that will never be asked
+            if ask:
+                top = max(open_levels, key=lambda lv: lv.weight)
+                undecided.append(Undecided(rule, ask, top.severity, top.weight))
     score = sum(f.weight for f in red) - sum(f.weight for f in good)
     verdict = policy.verdict({f.severity for f in red if f.severity}, score)
     return Verdict(

@@ -17,7 +17,6 @@ Everything about which question comes next lives in session.Session.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from questionary.prompts.common import InquirerControl
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Question
 from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
+from clientcheck.terminal import strip_controls as clean
 
 
 class _Back:
@@ -47,15 +47,6 @@ BACK: Final[_Back] = _Back()
 _DONT_KNOW: Final = "__dont_know__"
 _YES: Final = "__yes__"
 _NO: Final = "__no__"
-
-# the same filter as render.table.clean, which we do not import before the first prompt: it loads Rich
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Drop terminal escape sequences and control characters from text we print ourselves."""
-    return _CONTROL.sub("", text)
-
 
 STYLE = Style.from_dict(
     {

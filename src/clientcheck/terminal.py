@@ -12,12 +12,21 @@ from typing import IO
 
 COLOR_MODES = ("auto", "always", "never")
 # OSC (title, hyperlink: ESC ] ... BEL or ESC \) with its text; CSI; other escapes; control characters
-_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x1f\x7f-\x9f]")
+# except newline and tab (one_line() folds those)
+_CONTROL = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def strip_controls(text: str) -> str:
+    """Text from a file or an answer, safe for a terminal: escape sequences and control characters
+    go (an OSC title with its text), newlines and tabs stay. Everything shown to people passes here."""
+    return _CONTROL.sub("", text)
 
 
 def clean(text: str) -> str:
     """One line of text from a file, safe for a terminal: no escape sequences or control characters."""
-    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+    return strip_controls(text.replace("\n", " ").replace("\t", " "))
 
 
 def width(text: str) -> int:

@@ -124,37 +124,15 @@ def check(
     chosen = choose_rules(catalog, select, ignore, language)
     sources = resolve(inputs, input_format.value if input_format else None)
     one = len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
-    try:
-        if one and sources[0].format in ONE_CLIENT:
-            return check_one(
-                sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save
-            )
-        if client is not None:  # a batch names its clients in its records
-            from clientcheck.errors import UsageError
+    if one and sources[0].format in ONE_CLIENT:
+        return check_one(
+            sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save
+        )
+    if client is not None:  # a batch names its clients in its records
+        from clientcheck.errors import UsageError
 
-            raise UsageError("--client names one client: give it a single answers file")
-        return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs)
-    except BrokenPipeError:
-        return reader_gone()
-
-
-def reader_gone() -> int:
-    """The output's reader went away (`| head`): it has all it wanted, so stop, quietly, with 0.
-
-    Typer's own main catches EPIPE before cli.run_guarded sees it and exits 1, which here means
-    "a client at or above --fail-on"; so the command settles it. stdout is pointed at devnull so
-    that the interpreter's last flush has nowhere to fail either.
-    """
-    import os
-
-    from clientcheck.errors import EXIT_OK
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass  # no real file descriptor (tests): nothing buffered can fail at exit
-    return EXIT_OK
+        raise UsageError("--client names one client: give it a single answers file")
+    return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs)
 
 
 def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang: str) -> Sequence[Rule] | None:

@@ -310,7 +310,7 @@ def rules_show(
 ) -> int:
     """Show one rule: what it means, why it matters, its condition, advice, source and examples."""
     from clientcheck.conditions import suggest
-    from clientcheck.render.table import clean
+    from clientcheck.terminal import strip_controls as clean
 
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
@@ -452,7 +452,7 @@ def _test_line(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], tes
 
 
 def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], r: RuleReport, language: str) -> None:
-    from clientcheck.render.table import clean
+    from clientcheck.terminal import strip_controls as clean
 
     status = t(language, f"rules.explain.{r.status}")
     if r.status == "fired" and r.fired_level is not None and r.levels[r.fired_level].severity:

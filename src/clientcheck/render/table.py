@@ -7,7 +7,6 @@ an escape sequence in a file cannot drive the terminal.
 
 from __future__ import annotations
 
-import re
 from typing import IO, Any
 
 from rich.console import Console, Group
@@ -17,15 +16,10 @@ from rich.text import Text
 
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.terminal import strip_controls as clean
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 COLOURS = {"go": "bold white on green", "caution": "bold black on yellow", "decline": "bold white on red"}
 SEVERITY_STYLE = {"decline": "bold red", "high": "red", "caution": "yellow", "low": "cyan", "note": "dim"}
-
-
-def clean(text: str) -> str:
-    """Drop terminal escape sequences and control characters (newlines and tabs stay)."""
-    return _CONTROL.sub("", text)
 
 
 def plain_text(text: str, style: str = "") -> Text:
