@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from clientcheck.cli import app
+from clientcheck.cli import app, register
+
+register([])  # in-process tests run every command through the one `app`
 
 WriteYaml = Callable[[str, str], Path]
 
@@ -104,6 +107,12 @@ rules:
     advice: {en: Keep them., ru: Держитесь за них.}
     when: worked_before and late_payments == 0
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The catalog cache of the test run (and of the commands it starts) stays out of the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Any
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
+from clientcheck.files import YamlError, read_text
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
-from clientcheck.yamlsrc import YamlError, YMap, parse_text, read_text
 
 Locate = Callable[[str], Mark | None]
 
@@ -158,10 +158,12 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
             raise AnswersError([ClientcheckError(str(exc), Mark(origin, 1))]) from None
         return validate(data, catalog, origin, _json_locator(text, origin))
     try:
+        from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers
+
         data = parse_text(text, origin)
     except YamlError as exc:
         raise AnswersError([exc]) from None
-    locate: Locate = data.key_at if isinstance(data, YMap) else (lambda key: None)
+    locate: Locate = data.key_at if hasattr(data, "key_at") else (lambda key: None)
     return validate(data, catalog, origin, locate)
 
 

@@ -171,12 +171,12 @@ def load_catalog_for(rules: Path | None, questions: Path | None) -> Catalog:
     """The catalog in effect: the options, else CLIENTCHECK_RULES / CLIENTCHECK_QUESTIONS, else
     ./rules.yaml and ./questions/, else the user config folder, else the bundled files (config.py).
     Every command loads rules through here."""
+    from clientcheck import catalog_cache
     from clientcheck.config import check_env, resolve
-    from clientcheck.loader import load_catalog
 
     sources = resolve(rules, questions)
     check_env(sources)
-    return load_catalog(sources.rules.path, sources.questions.path)
+    return catalog_cache.load(sources.rules.path, sources.questions.path)
 
 
 def language_for(lang: Lang | None) -> str:
@@ -185,15 +185,29 @@ def language_for(lang: Lang | None) -> str:
     return detect_language(lang.value if lang else None)
 
 
-# Each module registers its commands on `app` when imported; one module per area, so that
-# work on one area does not touch the others.
-_COMMAND_MODULES = ("check", "history", "interview", "rules")
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"clientcheck.commands.{_name}")
+# Each module registers its commands on `app` when imported; one module per area. Typer builds
+# every registered command, options and all, on every run, so a run registers only the module
+# of the command it was given (all of them for the top-level help or an unknown name).
+COMMANDS = {  # in the order `--help` lists them: the main job first
+    "interview": "interview",
+    "check": "check",
+    **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
+}
+
+
+def register(argv: list[str] | None = None) -> None:
+    """Import the command modules a command line needs (argv without the program name)."""
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    names = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in names:
+        importlib.import_module(f"clientcheck.commands.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    register(argv)
     try:
         app(args=argv, prog_name="clientcheck")
     except SystemExit as exc:

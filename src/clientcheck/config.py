@@ -61,7 +61,7 @@ def _exists(path: Path, what: str) -> bool:
 def _choose(
     what: Literal["rules", "questions"], given: Path | None, environ: Mapping[str, str], cwd: Path, full: bool
 ) -> Choice:
-    from clientcheck.loader import bundled_questions, bundled_rules
+    from clientcheck.bundled import bundled_questions, bundled_rules
 
     name = RULES_FILE if what == "rules" else QUESTIONS_DIR
     env_value = environ.get(ENV[what], "")

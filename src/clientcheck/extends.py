@@ -21,8 +21,9 @@ from typing import Any, Protocol
 
 from clientcheck.conditions import ConditionError, suggest, tokenize
 from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.files import note, read_text
 from clientcheck.schema import OBJECTS, extension
-from clientcheck.yamlsrc import YList, YMap, parse_text, read_text
+from clientcheck.yamlsrc import YList, YMap, parse_text
 
 BUILTIN = "builtin"
 MAX_CHAIN = 4  # a file that extends a file that extends ... ; deeper chains are refused
@@ -407,6 +408,7 @@ class QuestionFile:
 
 
 def question_files(directory: Path) -> list[Path]:
+    note(directory)  # a file added to or removed from the folder changes the catalog
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 

@@ -15,8 +15,12 @@ from typing import Any
 
 from clientcheck import answers as answers_mod
 from clientcheck import extends
+from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part of the loader's API
+from clientcheck.bundled import bundled_questions as bundled_questions
+from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
 from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
+from clientcheck.files import YamlError, read_text
 from clientcheck.model import (
     CLIENT_KEY,
     LANGUAGES,
@@ -37,29 +41,12 @@ from clientcheck.model import (
 )
 from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
-from clientcheck.yamlsrc import YamlError, YList, YMap, node_budget, parse_text, read_text
+from clientcheck.yamlsrc import YList, YMap, node_budget, parse_text
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 LANG_CODE = re.compile(r"^[a-z]{2}$")
 MAX_LOAD_NODES = 60_000  # every rules and questions file of one load together (see yamlsrc.MAX_NODES)
-
-
-def bundled_dir() -> Path:
-    """Where the bundled rules.yaml and questions/ are: inside the wheel, or the checkout root."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data"
-    if (packaged / "rules.yaml").is_file():
-        return packaged
-    return here.parent.parent  # src/clientcheck -> the repository root (editable installs)
-
-
-def bundled_rules() -> Path:
-    return bundled_dir() / "rules.yaml"
-
-
-def bundled_questions() -> Path:
-    return bundled_dir() / "questions"
 
 
 class _Checker:
@@ -402,7 +389,7 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         except AnswersError as exc:
             c.problems.extend(exc.problems)
             continue
-        out.append(VerdictExample(answers.values, fires, raw.at(i), expected))
+        out.append(Example(answers.values, fires, raw.at(i), expected))
     return tuple(out)
 
 
@@ -574,13 +561,6 @@ def _history_settings(c: _Checker, tree: YMap) -> int | None:
         return value
     c.err(f"{key}: expected a whole number of days (1 or more), or null for no window; got {value!r}", spec.at(key))
     return DEFAULT_LATE_WINDOW
-
-
-@dataclass(frozen=True)
-class VerdictExample(Example):
-    """An example that may also name the verdict the whole catalog must give."""
-
-    verdict: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.errors import Mark
+from clientcheck.files import MAX_BYTES, YamlError, read_text
 
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
 # Each value costs a few hundred bytes once it carries its marks: a 1 MB file of `[0,0,0,...]`
 # would take a quarter of a gigabyte. The bundled rules.yaml holds under 2,000 values.
@@ -48,10 +48,6 @@ _constructor = SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
-
-
-class YamlError(ClientcheckError):
-    """A file that is not safe, well-formed YAML."""
 
 
 class YMap(dict[str, Any]):
@@ -216,26 +212,6 @@ def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: 
     if raw is not None:
         target.raw[key] = raw
     frame.pending_key, frame.pending_key_mark = None, None
-
-
-def read_text(path: Path, display: str | None = None) -> str:
-    name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ClientcheckError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ClientcheckError(f"{name}: is a directory, not a file") from None
-    except OSError as exc:
-        raise ClientcheckError(f"{name}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise YamlError("file is not UTF-8 text", Mark(name, line)) from None
 
 
 def load_file(path: Path, display: str | None = None) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shlex
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -83,7 +82,7 @@ def initial_answers(
     else:
         given = Answers({}, None, "<interview>")
     if client is not None:
-        given = replace(given, client=client)
+        given = given._replace(client=client)
     return given, rec, note
 
 

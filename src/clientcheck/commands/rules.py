@@ -73,8 +73,8 @@ def init(
     lang: LangOpt = None,
 ) -> int:
     """Write editable copies of the bundled rules and questions, with their JSON Schemas."""
+    from clientcheck.bundled import bundled_questions, bundled_rules
     from clientcheck.extends import question_files
-    from clientcheck.loader import bundled_questions, bundled_rules
     from clientcheck.schema import FORMATS, json_schema
 
     language = language_for(lang)
