@@ -136,7 +136,8 @@ def _json_locator(text: str, origin: str) -> Locate:
     return locate
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json's object_pairs_hook: a repeated key is an error, not a silent overwrite."""
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
@@ -149,7 +150,7 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
     """Decode and validate. fmt is "json" or "yaml"; JSON errors keep their line and column."""
     if fmt == "json":
         try:
-            data = json.loads(text, object_pairs_hook=_no_duplicates)
+            data = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except json.JSONDecodeError as exc:
             raise AnswersError(
                 [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]

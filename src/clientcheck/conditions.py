@@ -19,7 +19,7 @@ tree is then compiled into closures that evaluate with three-valued logic: ``Non
 
 from __future__ import annotations
 
-import difflib
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -52,16 +52,21 @@ class VarType(NamedTuple):
 
 # ---------------------------------------------------------------- tokens
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<ws>\s+)
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<string>"[^"\\\n]*"|'[^'\\\n]*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\*\*|==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,|\.|=|%|&&|\|\||!)
-    """,
-    re.VERBOSE,
-)
+    """
+
+
+@functools.cache
+def _token_re() -> re.Pattern[str]:
+    # compiled on first use: a run that reads its catalog from the cache parses no condition
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE)
+
+
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _FORBIDDEN_OPS = {
     "**": "exponentiation (**) is not allowed",
@@ -83,7 +88,7 @@ def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
     pos = 0
     while pos < len(source):
-        m = _TOKEN.match(source, pos)
+        m = _token_re().match(source, pos)
         if m is None:
             ch = source[pos]
             if ch in "\"'":
@@ -326,6 +331,8 @@ def parse(source: str) -> Node:
 
 def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
     """A did-you-mean suffix, or an empty string."""
+    import difflib  # only when there is a mistake to explain
+
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

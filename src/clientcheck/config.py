@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from clientcheck.errors import UsageError
 
@@ -24,8 +23,7 @@ ENV = {"rules": "CLIENTCHECK_RULES", "questions": "CLIENTCHECK_QUESTIONS"}
 OPTION = {"rules": "--rules", "questions": "--questions"}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One place looked at: where, and whether something usable is there."""
 
     origin: Origin
@@ -33,16 +31,14 @@ class Candidate:
     found: bool
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     what: Literal["rules", "questions"]
     path: Path
     origin: Origin
     candidates: tuple[Candidate, ...]  # every place, highest first
 
 
-@dataclass(frozen=True)
-class Sources:
+class Sources(NamedTuple):
     rules: Choice
     questions: Choice
 

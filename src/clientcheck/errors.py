@@ -13,7 +13,7 @@ Exit codes (also in README and ``--help``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -22,8 +22,7 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A place in a file, 1-based, as editors and compilers print it."""
 
     file: str

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from clientcheck.answers import no_duplicate_keys
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question
@@ -123,15 +124,6 @@ def chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield data
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise ValueError(f"duplicate key {k!r}")
-        out[k] = v
-    return out
-
-
 def decode_line(raw: bytes, name: str, line: int) -> Any:
     """One JSON Lines record with the standard library: the careful path, with exact messages.
 
@@ -145,7 +137,7 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except UnicodeDecodeError:
         raise ClientcheckError("this line is not UTF-8 text", Mark(name, line)) from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(name, line, exc.colno)) from None
     except ValueError as exc:  # a duplicate key
