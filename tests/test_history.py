@@ -149,7 +149,7 @@ def test_an_assessment_keeps_answers_verdict_findings_digest_and_the_rendered_ve
     assert a.fired == (Fired("pay-if-i-like", "red-flag", "high"), Fired("late-payer", "red-flag", "caution"))
     assert a.rules_digest == catalog.digest
     assert a.from_history == ("late_payments",)
-    named = Answers(answers.values, "ACME")
+    named = Answers(answers.values, "ACME", from_history=("late_payments",))
     for lang in ("en", "ru"):
         assert a.stored_verdict(lang) == verdict_to_dict(evaluate(catalog, named), catalog, lang)
     assert a.stored_verdict()["language"] == "ru"
@@ -242,7 +242,9 @@ def test_explicit_answers_win_and_dont_know_is_filled(db: Path, catalog: Catalog
     late(db, "ACME", 1, 2, 3)
     given = Answers({"late_payments": 1, "worked_before": UNKNOWN, "advance": "none"}, None, "a.yaml")
     answers, facts = prefill(catalog, "ACME", db, given, today=TODAY)
-    assert answers == Answers({"late_payments": 1, "worked_before": True, "advance": "none"}, "ACME", "a.yaml")
+    assert answers == Answers(
+        {"late_payments": 1, "worked_before": True, "advance": "none"}, "ACME", "a.yaml", ("worked_before",)
+    )
     assert facts.used == ("worked_before",)
     assert facts.describe("en") == "From ACME's history: worked with before (3 payments recorded)"
 

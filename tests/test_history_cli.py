@@ -413,6 +413,9 @@ def test_three_late_payments_then_check_declines_with_late_payer(cli: CliRunner,
     assert verdict["verdict"] == "decline" and verdict["client"] == "ACME"
     assert [(f["id"], f["severity"]) for f in verdict["findings"]] == [("late-payer", "decline")]
     assert verdict["answers"] == {"worked_before": True, "late_payments": 3}
+    assert verdict["from_history"] == ["late_payments", "worked_before"]
+    code, table, _ = invoke(cli, "check", "-", "--client", "ACME", "--no-save", input="{}")
+    assert "From the client's history (clientcheck paid): late_payments, worked_before" in table
     assert err.splitlines() == [
         f"From ACME's history: worked with before (3 payments recorded); late payments: 3 since {SINCE} (on time: 0)",
         "Saved as assessment #1 of ACME; to see it again: clientcheck show 1",

@@ -399,18 +399,8 @@ class History:
         from clientcheck.render.data import plain, verdict_to_dict
 
         client = check_client_name(client)
-        named = Answers(verdict.answers.values, client, verdict.answers.origin)
-        shown = Verdict(
-            verdict.verdict,
-            verdict.score,
-            verdict.red_flags,
-            verdict.good_signs,
-            verdict.notes,
-            verdict.undecided,
-            verdict.ask_next,
-            named,
-            verdict.ignored,
-        )
+        from_history = tuple(sorted(from_history))
+        shown = verdict._replace(answers=verdict.answers._replace(client=client, from_history=from_history))
         fired = [
             {"id": f.rule.id, "kind": f.rule.kind, "severity": f.severity}
             for f in (*verdict.red_flags, *verdict.good_signs, *verdict.notes)
@@ -421,7 +411,7 @@ class History:
             "created_at": _stamp(at or _now()),
             "language": lang,
             "answers": {k: plain(v) for k, v in verdict.answers.values.items()},
-            "from_history": sorted(from_history),
+            "from_history": list(from_history),
             "verdict": verdict.verdict,
             "score": verdict.score,
             "fired": fired,
@@ -1018,17 +1008,22 @@ def prefill(
             used.append(qid)
     origin = given.origin if given is not None else "<history>"
     facts = Facts(facts.client, facts.values, facts.late, facts.on_time, facts.payments, facts.since, tuple(used))
-    return Answers(values, client, origin), facts
+    return Answers(values, client, origin, tuple(sorted(used))), facts
+
+
+def still_from_history(answers: Answers, facts: Facts | None) -> tuple[str, ...]:
+    """The answers history filled in that still hold its value (the interview may have changed one)."""
+    if facts is None:
+        return ()
+    values = answers.values
+    return tuple(sorted(k for k in facts.used if k in values and values[k] == facts.values[k]))
 
 
 def save(
     verdict: Verdict, catalog: Catalog, lang: str, client: str, db: Path | None = None, facts: Facts | None = None
 ) -> Assessment:
     """Store an assessment. The answers still holding a history value are recorded as from history."""
-    from_history: list[str] = []
-    if facts is not None:
-        values = verdict.answers.values
-        from_history = [k for k in facts.used if k in values and values[k] == facts.values[k]]
+    from_history = still_from_history(verdict.answers, facts)
     history = History.open(db)
     assert history is not None
     with history:

@@ -188,6 +188,7 @@ class Answers(NamedTuple):
     values: Mapping[str, Any]
     client: str | None = None
     origin: str = "<answers>"
+    from_history: tuple[str, ...] = ()  # question ids whose answers the client's history supplied
 
     def env(self) -> dict[str, Any]:
         """The view conditions evaluate on: unknown answers are absent."""

@@ -228,11 +228,16 @@ def interview(
     except (KeyboardInterrupt, EOFError):
         return _interrupted(session, rec, code, resume_command, autosave)
 
+    final = session.answers()
+    if facts is not None:  # say which answers still hold what the client's history told us
+        from clientcheck.history import still_from_history
+
+        final = final._replace(from_history=still_from_history(final, facts))
     if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
         from clientcheck.evaluate import evaluate
         from clientcheck.history import remember
 
-        remember(evaluate(catalog, session.answers()), catalog, code, facts.client, db, facts)
+        remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)
     if save is not None:
         try:
             write_answers(save, session.to_mapping())
@@ -247,7 +252,7 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    return _verdict(catalog, session.answers(), code, fmt, fail_on)
+    return _verdict(catalog, final, code, fmt, fail_on)
 
 
 def _interrupted(

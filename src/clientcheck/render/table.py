@@ -123,6 +123,8 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
             table.add_row(str(i), text, plain_text(", ".join(a.rules)))
         parts.append(table)
 
+    if verdict.answers.from_history:
+        parts.append(Text(t(lang, "from_history", ids=", ".join(verdict.answers.from_history)), style="dim"))
     if verdict.ignored:
         parts.append(Text(t(lang, "ignored", ids=", ".join(verdict.ignored)), style="dim"))
     answered = sum(1 for v in verdict.answers.values.values() if v is not UNKNOWN)
