@@ -166,6 +166,23 @@ LangOpt = Annotated[
     Lang | None, typer.Option("--lang", help="Language of the output: en or ru (default: from LC_ALL / LANG, else en).")
 ]
 
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="History database file (default: $CLIENTCHECK_DB, else history.sqlite3 in the user data folder).",
+        dir_okay=False,
+    ),
+]
+ClientOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client",
+        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
+    ),
+]
+NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
+
 
 def load_catalog_for(rules: Path | None, questions: Path | None) -> Catalog:
     """The catalog in effect: the options, else CLIENTCHECK_RULES / CLIENTCHECK_QUESTIONS, else

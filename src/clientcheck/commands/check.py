@@ -17,15 +17,17 @@ import typer
 
 from clientcheck.cli import (
     EXIT_CODES_HELP,
+    ClientOpt,
+    DbOpt,
     FailOn,
     LangOpt,
+    NoSaveOpt,
     QuestionsOpt,
     RulesOpt,
     app,
     language_for,
     load_catalog_for,
 )
-from clientcheck.commands.history import ClientOpt, DbOpt, NoSaveOpt
 
 if TYPE_CHECKING:
     from pathlib import Path

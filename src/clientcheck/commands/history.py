@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clientcheck.cli import Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import (
+    DbOpt,
+    Format,
+    LangOpt,
+    QuestionsOpt,
+    RulesOpt,
+    app,
+    language_for,
+    load_catalog_for,
+)
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -24,23 +33,6 @@ if TYPE_CHECKING:
 
     from clientcheck.history import Assessment, Fired, History, Rescored
     from clientcheck.model import Catalog
-
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="History database file (default: $CLIENTCHECK_DB, else history.sqlite3 in the user data folder).",
-        dir_okay=False,
-    ),
-]
-ClientOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--client",
-        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
-    ),
-]
-NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
 
 
 class ListFormat(StrEnum):

@@ -16,17 +16,18 @@ import typer
 
 from clientcheck.cli import (
     EXIT_CODES_HELP,
+    DbOpt,
     FailOn,
     Format,
     Lang,
     LangOpt,
+    NoSaveOpt,
     QuestionsOpt,
     RulesOpt,
     app,
     language_for,
     load_catalog_for,
 )
-from clientcheck.commands.history import DbOpt, NoSaveOpt
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
