@@ -92,3 +92,14 @@ def test_a_cached_json_check_imports_neither_yaml_nor_the_loader(tmp_path: Path)
     second = subprocess.run(run, input="{}", capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
     assert second.stderr.strip() == "[]"
     assert second.stdout == first.stdout
+
+
+def test_the_cache_keeps_a_bounded_number_of_entries(
+    files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog_cache, "KEEP", 2)
+    for name in ("a", "b", "c"):  # the working folder is part of the key: three entries written
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        catalog_cache.load(*files)
+    assert len(entries(tmp_path)) == 2

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 Stamp = object  # what a path looked like: see _stamp
 FORMAT = 2  # the layout of an entry: (FORMAT, [(path, is_code, stamp)], catalog)
+KEEP = 32  # entries kept (one per working folder and choice of files, ~75 kB each); oldest go first
 
 
 def cache_dir() -> Path:
@@ -89,8 +90,16 @@ def _write(entry: Path, watched: list[str], catalog: Catalog) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        _prune(entry.parent)
     except (OSError, pickle.PicklingError):
         pass  # a read-only or full disk costs speed, never a result
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written entries."""
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 def load(rules: Path, questions: Path) -> Catalog:
