@@ -126,3 +126,17 @@ def test_every_user_facing_text_is_in_english_and_russian(catalog: Catalog) -> N
 
 def test_every_question_has_help(catalog: Catalog) -> None:
     assert [q.id for q in catalog.questions.values() if q.help is None] == []
+
+
+def test_a_level_waits_while_an_earlier_level_is_unknown(catalog: Catalog) -> None:
+    # investor-pending: own funds for the concept make it a caution, otherwise a decline
+    rule = catalog.rule("investor-pending")
+    assert rule is not None
+    base = {"budget_stated": True, "budget_from_investor": True}
+    verdict = evaluate(catalog, validate(base, catalog, "<test>"), rules=[rule])
+    assert verdict.red_flags == ()
+    assert [(u.rule.id, u.ask, u.max_severity) for u in verdict.undecided] == [
+        ("investor-pending", ("own_funds_for_concept",), "decline")
+    ]
+    assert outcome(catalog, rule, {**base, "own_funds_for_concept": False}) == "decline"
+    assert outcome(catalog, rule, {**base, "own_funds_for_concept": True}) == "caution"

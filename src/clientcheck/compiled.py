@@ -475,8 +475,11 @@ class _Compiler:
     def rule(self, rule: Rule, index: int) -> None:
         e = self.src.emit
         ex = _Expr(self.src, self.local)
+        trues = [ex.truth(lv.when.tree, True) for lv in rule.levels]
+        falses = [ex.truth(lv.when.tree, False) for lv in rule.levels]
         for i, level in enumerate(rule.levels):
-            e(1, f"{'if' if i == 0 else 'elif'} {ex.truth(level.when.tree, True)}:")
+            # as in evaluate: a level fires only when every level before it is known to be false
+            e(1, f"{'if' if i == 0 else 'elif'} {' and '.join([*falses[:i], trues[i]])}:")
             self.fire(rule, index, level, 2)
         # no level is true: the rule is undecided if some level is not false either
         if len(rule.levels) == 1:
@@ -492,7 +495,11 @@ class _Compiler:
             depth = 2
         else:
             e(1, "else:")
-            mask = " | ".join(f"((not {ex.truth(lv.when.tree, False)}) << {bit})" for bit, lv in enumerate(rule.levels))
+            # the levels still open: not known to be false, up to and including the first true one
+            mask = " | ".join(
+                f"((not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])}) << {bit})"
+                for bit in range(len(rule.levels))
+            )
             e(2, f"op = {mask}")
             e(2, "if op:")
             depth = 3

@@ -80,7 +80,12 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
         for level in rule.levels:
             result = level.when(env)
             if result is True:
-                fired = level
+                # the first true level fires, unless an earlier level is still unknown: it could
+                # turn out true and take precedence, so the rule waits for that answer
+                if open_levels:
+                    open_levels.append(level)
+                else:
+                    fired = level
                 break
             if result is None:
                 open_levels.append(level)
