@@ -80,7 +80,8 @@ def test_paid_records_a_payment_and_says_what_the_count_now_is(cli: CliRunner, i
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ACME"], "say how the invoice was paid: --on-time or --late"),
+        (["ACME"], "say how the invoice was paid: --on-time or --late (one of them)"),
+        (["ACME", "--late", "--on-time"], "say how the invoice was paid: --on-time or --late (one of them)"),
         (["ACME", "--on-time", "--days", "3"], "--days is how late a payment was; it goes with --late"),
         (["ACME", "--late", "--date", "31.01.2025"], f"--date: expected a date such as {TODAY}, got '31.01.2025'"),
         (["ACME", "--late", "--date", "2999-01-01"], "--date: 2999-01-01 is in the future"),
@@ -414,6 +415,8 @@ def test_three_late_payments_then_check_declines_with_late_payer(cli: CliRunner,
     assert [(f["id"], f["severity"]) for f in verdict["findings"]] == [("late-payer", "decline")]
     assert verdict["answers"] == {"worked_before": True, "late_payments": 3}
     assert verdict["from_history"] == ["late_payments", "worked_before"]
+    code, shown_table, _ = invoke(cli, "show", "1")
+    assert "ACME" in shown_table and "The rules have changed" not in shown_table
     code, table, _ = invoke(cli, "check", "-", "--client", "ACME", "--no-save", input="{}")
     assert "From the client's history (clientcheck paid): late_payments, worked_before" in table
     assert err.splitlines() == [

@@ -367,6 +367,17 @@ def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[st
     assert code == 0
 
 
+def test_a_client_key_in_the_answers_file_names_the_client_but_saves_nothing(
+    cli: CliRunner, small: list[str], write_yaml: WriteYaml, tmp_path: Path
+) -> None:
+    given = write_yaml("given.yaml", "client: ACME\n")
+    db = tmp_path / "h.sqlite3"
+    keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER
+    code, out, _ = run(cli, "interview", *small, "--answers", str(given), "--db", str(db), "-f", "json", keys=keys)
+    assert (code, json.loads(out)["client"]) == (0, "ACME")
+    assert not db.exists()  # as with `check`: only --client saves to the history
+
+
 def test_save_writes_an_answers_file_that_check_accepts_with_the_same_verdict(
     cli: CliRunner, small: list[str], tmp_path: Path, interviews: Path
 ) -> None:

@@ -176,3 +176,11 @@ def test_missing_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError) as info:
         load_catalog(Path("nope.yaml"), Path("noqs"))
     assert str(info.value).splitlines() == ["noqs: no such questions directory", "nope.yaml: no such file"]
+
+
+def test_empty_files_are_mistakes(load, write_yaml: WriteYaml) -> None:  # type: ignore[no-untyped-def]
+    assert load("") == ["rules.yaml:1: the file is empty (see docs/rules.md for what it holds)"]
+    rule = RULE + "    when: late_payments >= 3\n    severity: decline\n"
+    assert load(HEADER + rule, {"99-new.yml": ""}) == [
+        "questions/99-new.yml:1: the file is empty (see docs/rules.md for what it holds)"
+    ]

@@ -157,6 +157,8 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
             ) from None
         except ValueError as exc:
             raise AnswersError([ClientcheckError(str(exc), Mark(origin, 1))]) from None
+        except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
+            raise AnswersError([ClientcheckError("JSON is nested too deeply", Mark(origin, 1))]) from None
         return validate(data, catalog, origin, _json_locator(text, origin))
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers

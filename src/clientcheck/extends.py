@@ -23,7 +23,7 @@ from clientcheck.conditions import ConditionError, suggest, tokenize
 from clientcheck.errors import ClientcheckError, Mark
 from clientcheck.files import note, read_text
 from clientcheck.schema import OBJECTS, extension
-from clientcheck.yamlsrc import YList, YMap, parse_text
+from clientcheck.yamlsrc import YList, YMap, parse_document
 
 BUILTIN = "builtin"
 MAX_CHAIN = 4  # a file that extends a file that extends ... ; deeper chains are refused
@@ -157,7 +157,7 @@ def _unwrap_chain(path: Path, seen: tuple[Path, ...], mark: Mark, c: Reporter) -
 def _read(path: Path, display: str, c: Reporter, digest: Any) -> Any:
     try:
         text = read_text(path, display)
-        tree = parse_text(text, display)
+        tree = parse_document(text, display)
     except ClientcheckError as exc:
         c.problems.append(exc)
         return None
@@ -430,7 +430,7 @@ def read_question_folder(
         shown = display(path)
         try:
             text = read_text(path, shown)
-            parsed: Any = parse_text(text, shown)
+            parsed: Any = parse_document(text, shown)
         except ClientcheckError as exc:
             c.problems.append(exc)
             parsed, text = None, ""

@@ -788,7 +788,8 @@ def reevaluate(a: Assessment, catalog: Catalog) -> tuple[Verdict, tuple[str, ...
     from clientcheck.evaluate import evaluate
 
     values, dropped = restore_answers(a.answers, catalog)
-    return evaluate(catalog, Answers(values, a.client, f"assessment #{a.id}")), dropped
+    answers = Answers(values, a.client, f"assessment #{a.id}", tuple(sorted(a.from_history)))
+    return evaluate(catalog, answers), dropped
 
 
 def fired_of(verdict: Verdict) -> tuple[Fired, ...]:

@@ -41,7 +41,7 @@ from clientcheck.model import (
 )
 from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
-from clientcheck.yamlsrc import YList, YMap, node_budget, parse_text
+from clientcheck.yamlsrc import YList, YMap, node_budget, parse_document
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -155,7 +155,7 @@ class _Checker:
 def _load_yaml(path: Path, display: str, checker: _Checker) -> tuple[Any, bytes]:
     try:
         text = read_text(path, display)
-        return parse_text(text, display), text.encode("utf-8")
+        return parse_document(text, display), text.encode("utf-8")
     except ClientcheckError as exc:
         checker.problems.append(exc)
         return None, b""
@@ -595,6 +595,8 @@ def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> L
             c.trees.extend(scratch.trees)
             policy = None
     files = (rfile, *qfiles)
+    if policy is None and not c.problems:  # every way to get here reports why; this is a safety net
+        c.err("the rules file has no usable policy", Mark(rfile, 1))
     if c.problems or policy is None:
         return Loaded(None, tuple(c.problems), files, tuple(c.trees))
     catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files, window)

@@ -142,6 +142,8 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
         raise ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(name, line, exc.colno)) from None
     except ValueError as exc:  # a duplicate key
         raise ClientcheckError(str(exc), Mark(name, line)) from None
+    except RecursionError:
+        raise ClientcheckError("JSON is nested too deeply", Mark(name, line)) from None
 
 
 # ---------------------------------------------------------------- CSV
@@ -236,9 +238,18 @@ class CsvReader:
         columns = self.header(first.lstrip("\ufeff").rstrip("\r\n"))
         import csv
 
-        reader = csv.reader(stream, delimiter=self.delimiter)
+        # strict: a quote that is never closed is an error, not a cell holding the rest of the file
+        reader = csv.reader(stream, delimiter=self.delimiter, strict=True)
         end = 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                where = Mark(self.source.name, end + 1)
+                yield end + 1, ClientcheckError(f"CSV: {exc} (is a quote in this row left open?)", where)
+                return
             line, end = end + 1, reader.line_num + 1  # +1: the header was read before the reader
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # an empty line

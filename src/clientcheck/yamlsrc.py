@@ -214,5 +214,13 @@ def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: 
     frame.pending_key, frame.pending_key_mark = None, None
 
 
+def parse_document(text: str, name: str) -> Any:
+    """parse_text for a rules or questions file, where an empty document is a mistake."""
+    tree = parse_text(text, name)
+    if tree is None:
+        raise YamlError("the file is empty (see docs/rules.md for what it holds)", Mark(name, 1))
+    return tree
+
+
 def load_file(path: Path, display: str | None = None) -> Any:
     return parse_text(read_text(path, display), display or str(path))

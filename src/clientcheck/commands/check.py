@@ -108,7 +108,8 @@ def check(
             "--jobs",
             "-j",
             min=0,
-            help="Processes for big JSON Lines inputs with --format jsonl or csv (0: one per CPU; 1: no extra).",
+            help="Processes for big JSON Lines inputs with --format jsonl or csv (0: one per CPU; 1: no extra; "
+            "at most one per CPU).",
         ),
     ] = 0,
     client: ClientOpt = None,
@@ -242,6 +243,8 @@ def check_many(
     runner = Runner(catalog, rule_list, sink, Reporter(sys.stderr, lang, quiet, total))
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
+    # more processes than CPUs only compete with each other (and thousands would exhaust memory)
+    jobs = min(jobs, cpus())
     if jobs > 1 and fmt in ("jsonl", "csv"):
         from clientcheck.render import csv_out, jsonl
 

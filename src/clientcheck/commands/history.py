@@ -470,9 +470,8 @@ def _parse_date(text: str | None) -> date:
 @app.command()
 def paid(
     client: Annotated[str, typer.Argument(help="The client's name.", metavar="CLIENT")],
-    on_time: Annotated[
-        bool | None, typer.Option("--on-time/--late", help="Whether the invoice was paid on time (say one).")
-    ] = None,
+    on_time: Annotated[bool, typer.Option("--on-time", help="The invoice was paid on time.")] = False,
+    late: Annotated[bool, typer.Option("--late", help="The invoice was paid late.")] = False,
     days: Annotated[int | None, typer.Option("--days", min=1, help="With --late: how many days late.")] = None,
     when: Annotated[str | None, typer.Option("--date", help="When it was paid, YYYY-MM-DD (default: today).")] = None,
     db: DbOpt = None,
@@ -481,8 +480,8 @@ def paid(
     """Record a payment: the late-payments count for `check --client` comes from these."""
     from clientcheck.history import History, check_client_name, describe_tally
 
-    if on_time is None:
-        raise UsageError("say how the invoice was paid: --on-time or --late")
+    if on_time == late:  # neither, or both
+        raise UsageError("say how the invoice was paid: --on-time or --late (one of them)")
     if days is not None and on_time:
         raise UsageError("--days is how late a payment was; it goes with --late")
     name = check_client_name(client)

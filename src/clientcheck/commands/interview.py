@@ -184,10 +184,14 @@ def interview(
     catalog = load_catalog_for(rules, questions)
     given, rec, note = initial_answers(catalog, code, answers, resume, file, client)
     facts = None
-    if given.client is not None:  # a named client: the payment log fills in what it knows
+    # a client named with --client (or, when resuming, the name the interview was started with):
+    # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
+    # --answers file only names the client in the output, as it does for `check`.
+    named = client if client is not None else (given.client if resume else None)
+    if named is not None:
         from clientcheck.history import prefill
 
-        given, facts = prefill(catalog, given.client, db, given)
+        given, facts = prefill(catalog, named, db, given)
     try:
         rec = rec or RecoveryFile.new(given.client)
     except OSError as exc:

@@ -139,7 +139,7 @@ def config(
     lang: LangOpt = None,
 ) -> int:
     """Show which rules file and questions folder are in effect, and why."""
-    from clientcheck.config import resolve
+    from clientcheck.config import check_env, resolve
 
     language = language_for(lang)
     sources = resolve(rules, questions, full=True)
@@ -158,6 +158,7 @@ def config(
                 for c in choices
             }
         )
+        check_env(sources)
         return EXIT_OK
     for c in choices:
         _out(t(language, f"rules.config.{c.what}", path=str(c.path)))
@@ -176,6 +177,7 @@ def config(
             label = _origin(language, c.what, k.origin)
             where = "" if k.path is None else f": {k.path}"
             _out(f"  {i}. {label}{where} ({state})")
+    check_env(sources)  # after the listing: a variable naming a missing path is still a mistake
     return EXIT_OK
 
 
