@@ -131,6 +131,7 @@ def test_config_says_which_files_and_why(places: Path, write_yaml: WriteYaml, cl
 
 def test_config_json_and_russian(places: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLIENTCHECK_RULES", "team.yaml")
+    (places / "team.yaml").write_text(SMALL_RULES, encoding="utf-8")
     code, out, _ = invoke(cli, "config", "--format", "json")
     data = json.loads(out)
     assert code == 0
@@ -139,3 +140,12 @@ def test_config_json_and_russian(places: Path, cli: CliRunner, monkeypatch: pyte
     assert [c["origin"] for c in data["questions"]["looked_at"]] == ["option", "env", "cwd", "user", "bundled"]
     code, out, _ = invoke(cli, "config", "--lang", "ru")
     assert out.splitlines()[:2] == ["Правила: team.yaml", "  источник: переменная окружения CLIENTCHECK_RULES"]
+
+
+def test_config_lists_the_places_and_then_flags_a_variable_naming_nothing(
+    places: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIENTCHECK_QUESTIONS", "/nope")
+    code, out, err = invoke(cli, "config", "--lang", "en")
+    assert "/nope" in out
+    assert (code, err) == (2, "clientcheck: error: CLIENTCHECK_QUESTIONS=/nope: no such folder\n")
