@@ -73,6 +73,9 @@ def test_json_errors_keep_line_and_column(catalog: Catalog) -> None:
         "a.json:3:3: unknown question 'nope'; did you mean 'notes'?"
     ]
     assert problems(catalog, '{"cost": 1, "cost": 2}', "json", "a.json") == ["a.json:1: duplicate key 'cost'"]
+    assert problems(catalog, '{\n  "cost": 1,\n\n  "cost": 2\n}', "json", "a.json") == [
+        "a.json:4: duplicate key 'cost'"
+    ]
     assert problems(catalog, "[1, 2]", "json", "a.json") == [
         "a.json:1: answers must be a mapping of question id to answer"
     ]

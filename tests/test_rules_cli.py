@@ -92,7 +92,7 @@ def test_schema_command(cli: CliRunner) -> None:
     code, out, err = invoke(cli, "schema", "rulez")
     assert (code, out) == (2, "")
     assert err == (
-        "clientcheck: error: Invalid value for 'FORMAT': Value error, 'rulez' is not one of 'questions', 'rules'. "
+        "clientcheck: error: Invalid value for 'FORMAT': 'rulez' is not one of 'questions', 'rules'. "
         "(see 'clientcheck schema --help')\n"
     )
 

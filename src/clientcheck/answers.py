@@ -155,8 +155,11 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
             raise AnswersError(
                 [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]
             ) from None
-        except ValueError as exc:
-            raise AnswersError([ClientcheckError(str(exc), Mark(origin, 1))]) from None
+        except ValueError as exc:  # a duplicate key: point at its second appearance
+            key = str(exc).split("'", 1)[1].rsplit("'", 1)[0] if "'" in str(exc) else ""
+            found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)) if key else []
+            line = text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else 1
+            raise AnswersError([ClientcheckError(str(exc), Mark(origin, line))]) from None
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
             raise AnswersError([ClientcheckError("JSON is nested too deeply", Mark(origin, 1))]) from None
         return validate(data, catalog, origin, _json_locator(text, origin))

@@ -62,7 +62,7 @@ def run_guarded(body: Callable[[], Any]) -> int:
             _say(f"clientcheck: error: {line}")
         return exc.exit_code
     except ClickException as exc:
-        message = exc.format_message()
+        message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix, via Typer
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         _say(f"clientcheck: error: {message}{hint}")

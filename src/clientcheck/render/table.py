@@ -18,6 +18,7 @@ from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
 from clientcheck.terminal import strip_controls as clean
 
+MIN_WIDTH = 60
 COLOURS = {"go": "bold white on green", "caution": "bold black on yellow", "decline": "bold white on red"}
 SEVERITY_STYLE = {"decline": "bold red", "high": "red", "caution": "yellow", "low": "cyan", "note": "dim"}
 
@@ -135,4 +136,6 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
 
 def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=False)
+    if console.width < MIN_WIDTH:  # narrower, and Rich leaves whole columns empty: wrap instead
+        console = Console(file=stream, highlight=False, soft_wrap=False, width=MIN_WIDTH)
     console.print(build(verdict, catalog, lang))
