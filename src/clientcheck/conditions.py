@@ -29,7 +29,6 @@ MAX_LENGTH = 500
 MAX_DEPTH = 16
 
 Kind = Literal["bool", "number", "text", "choice", "multi", "list"]
-Value = Any  # bool | int | float | str | frozenset[str] | None (unknown)
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]
 

@@ -16,7 +16,6 @@ from typing import Literal, NamedTuple
 from clientcheck.errors import UsageError
 
 Origin = Literal["option", "env", "cwd", "user", "bundled"]
-ORIGINS: tuple[Origin, ...] = ("option", "env", "cwd", "user", "bundled")
 RULES_FILE = "rules.yaml"
 QUESTIONS_DIR = "questions"
 ENV = {"rules": "CLIENTCHECK_RULES", "questions": "CLIENTCHECK_QUESTIONS"}

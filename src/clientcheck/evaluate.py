@@ -118,23 +118,20 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
 def _ask_next(catalog: Catalog, undecided: list[Undecided]) -> tuple[AskNext, ...]:
     """Unknown questions ranked by how much weight their answers could still move."""
     order = {qid: i for i, qid in enumerate(catalog.questions)}
-    stakes: dict[str, float] = {}
-    ranked = rank_questions(((u.ask, u.rule.id, u.max_weight) for u in undecided), order, stakes)
-    return tuple(AskNext(qid, rules, stakes[qid]) for qid, rules in ranked)
+    ranked = rank_questions(((u.ask, u.rule.id, u.max_weight) for u in undecided), order)
+    return tuple(AskNext(qid, rules) for qid, rules in ranked)
 
 
 def rank_questions(
     items: Iterable[tuple[tuple[str, ...], str, float]],
     order: Mapping[str, int],
-    stakes: dict[str, float] | None = None,
 ) -> list[tuple[str, tuple[str, ...]]]:
     """(question, rule ids) ranked by how much weight the answer could still move, highest first.
 
     items: (questions to ask, rule id, the rule's heaviest open weight) per undecided rule, in
-    rule order. Shared with the compiled batch path, so both rank alike. `stakes`, if given,
-    receives each question's stake.
+    rule order. Shared with the compiled batch path, so both rank alike.
     """
-    stakes = {} if stakes is None else stakes
+    stakes: dict[str, float] = {}
     by_rule: dict[str, list[str]] = {}
     for ask, rule_id, weight in items:
         for qid in ask:

@@ -19,7 +19,6 @@ LANGUAGES = ("en", "ru")
 QUESTION_TYPES = ("yesno", "choice", "multi", "integer", "number", "text")
 RULE_KINDS = ("red-flag", "good-sign", "note")
 VERDICTS = ("go", "caution", "decline")
-FAIL_ON = ("caution", "decline", "never")
 CLIENT_KEY = "client"  # the one answers key that is not a question: the client's name
 
 
@@ -190,10 +189,6 @@ class Answers(NamedTuple):
     origin: str = "<answers>"
     from_history: tuple[str, ...] = ()  # question ids whose answers the client's history supplied
 
-    def env(self) -> dict[str, Any]:
-        """The view conditions evaluate on: unknown answers are absent."""
-        return {k: v for k, v in self.values.items() if v is not UNKNOWN}
-
 
 class Evidence(NamedTuple):
     question: str
@@ -220,7 +215,6 @@ class Undecided(NamedTuple):
 class AskNext(NamedTuple):
     question: str
     rules: tuple[str, ...]
-    stake: float  # the weight the answer could move
 
 
 class Verdict(NamedTuple):

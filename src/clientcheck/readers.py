@@ -20,7 +20,6 @@ from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question
 
-INPUT_FORMATS = ("yaml", "json", "jsonl", "csv")  # yaml/json: one client per file
 _SUFFIXES = {
     ".yaml": "yaml",
     ".yml": "yaml",

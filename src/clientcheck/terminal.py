@@ -10,7 +10,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO
 
-COLOR_MODES = ("auto", "always", "never")
 # OSC (title, hyperlink: ESC ] ... BEL or ESC \) with its text; CSI; other escapes; control characters
 # except newline and tab (one_line() folds those)
 _CONTROL = re.compile(
