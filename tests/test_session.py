@@ -200,9 +200,13 @@ def test_parse_typed_says_what_is_allowed(catalog: Catalog, text: str, lang: str
 
 def test_allowed_text_on_the_bundled_questions() -> None:
     bundled = load_catalog()
-    assert allowed_text(bundled.questions["payment_term_days"], "en") == "a whole number from 0 to 365 (days)"
-    assert allowed_text(bundled.questions["min_price"], "en") == "a number from 0 to 1,000,000,000 (RUB)"
-    assert allowed_text(bundled.questions["min_price"], "ru") == "число от 0 до 1\u00a0000\u00a0000\u00a0000 (₽)"
+    assert allowed_text(bundled.questions["late_payments"], "en") == "a whole number from 0 to 1000"
+    assert (
+        allowed_text(bundled.questions["payment_term_days"], "en")
+        == "a whole number from 0 to 365 (days); or with a unit: 4h, 3 days, 2 weeks, 3 months"
+    )
+    assert allowed_text(bundled.questions["min_price"], "en") == "a number from 0 to 1,000,000,000; or 150k, 1.5m"
+    assert allowed_text(bundled.questions["min_price"], "ru") == "число от 0 до 1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн"
 
 
 def test_allowed_text_without_bounds(catalog: Catalog) -> None:

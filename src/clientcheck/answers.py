@@ -12,7 +12,7 @@ from typing import Any
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import YamlError, read_text
-from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
 
@@ -72,6 +72,8 @@ def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
                     raise ValueError(f"{_show(item)} is not a choice; expected {allowed(q)}{extra}")
             return frozenset(items)
     elif q.type in ("integer", "number"):
+        if isinstance(value, str) and q.measure is not None:
+            value = _with_unit(q, value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError(f"{value} is not a usable number; expected {allowed(q)}")
@@ -90,6 +92,19 @@ def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
     raise ValueError(f"expected {allowed(q)}, got {_show(value)}{hint}")
 
 
+def _with_unit(q: Question, text: str) -> Any:
+    """`3 days`, `150k` and the like in a file, as the number the question stores (units.py)."""
+    from clientcheck import units
+
+    try:
+        value = units.parse(q.measure or "", text)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; expected {allowed(q)}") from None
+    if q.type == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
+        return units.whole_duration(value)
+    return value
+
+
 def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None) -> Answers:
     """Check a decoded answers mapping against the questions; every problem in one error."""
     locate = locate or (lambda key: None)
@@ -100,6 +115,7 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
     problems: list[ClientcheckError] = []
     values: dict[str, Any] = {}
     client: str | None = None
+    note: str | None = None
     raws: Mapping[str, str] = getattr(data, "raw", {})
     for key, value in data.items():
         mark = locate(key) or Mark(origin, 0)
@@ -112,6 +128,12 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
             elif value is not None:
                 client = str(value)
             continue
+        if key == NOTE_KEY and key not in catalog.questions:
+            if value is not None and not isinstance(value, str):
+                problems.append(ClientcheckError("note: expected your note about the client as text", mark))
+            elif value:
+                note = value
+            continue
         q = catalog.questions.get(key)
         if q is None:
             problems.append(ClientcheckError(f"unknown question {key!r}{suggest(key, list(catalog.questions))}", mark))
@@ -122,7 +144,7 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
             problems.append(ClientcheckError(f"{key}: {exc}", mark))
     if problems:
         raise AnswersError(problems)
-    return Answers(values, client, origin)
+    return Answers(values, client, origin, note=note)
 
 
 def _json_locator(text: str, origin: str) -> Locate:

@@ -225,6 +225,9 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary.one": "{count} client scored",
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
+        # issue 10: interview units, seller profile, quick mode, notes
+        "interview.units.duration": "; or with a unit: 4h, 3 days, 2 weeks, 3 months",
+        "interview.units.money": "; or 150k, 1.5m",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -438,6 +441,9 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary": "Оценено клиентов: {count}",
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
+        # issue 10: interview units, seller profile, quick mode, notes
+        "interview.units.duration": "; или с единицей: 4 ч, 3 дня, 2 недели, 3 мес",
+        "interview.units.money": "; или 150 тыс, 1,5 млн",
     },
 }
 

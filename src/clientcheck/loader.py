@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from clientcheck import answers as answers_mod
-from clientcheck import extends
+from clientcheck import extends, units
 from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part of the loader's API
 from clientcheck.bundled import bundled_questions as bundled_questions
 from clientcheck.bundled import bundled_rules as bundled_rules
@@ -192,13 +192,21 @@ def _question(
     text = c.text(q, "text", "a question")
     help_ = c.text(q, "help", "a question", required=False)
     numeric = qtype in ("integer", "number")
-    for key in ("unit", "min", "max"):
+    for key in ("unit", "min", "max", "measure"):
         if key in q and not numeric:
             c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
     unit = c.text(q, "unit", "a question", required=False) if numeric else None
     lo, hi = (c.number(q, "min"), c.number(q, "max")) if numeric else (None, None)
     if lo is not None and hi is not None and lo > hi:
         c.err(f"min ({lo}) is greater than max ({hi})", q.at("min"))
+    measure = q.get("measure") if numeric else None
+    if measure is not None and measure not in units.MEASURES:
+        c.err(f"measure: {measure!r} is not one of {', '.join(units.MEASURES)}", q.at("measure"))
+        measure = None
+    seller = q.get("seller", False)
+    if not isinstance(seller, bool):
+        c.err("seller: expected true or false", q.at("seller"))
+        seller = False
     choices: list[Choice] = []
     if qtype in ("choice", "multi"):
         raw_choices = q.get("choices")
@@ -226,14 +234,16 @@ def _question(
     when = c.condition(q, "when", types, later) if "when" in q else None
     if qid is None or text is None:
         return None
-    question = Question(qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark)
+    question = Question(
+        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller
+    )
     if "default" in q:
         try:
             default = answers_mod.coerce(question, q["default"], q.raw.get("default"))
         except ValueError as exc:
             c.err(f"default: {exc}", q.at("default"))
         else:
-            question = Question(qid, qtype, text, section, help_, unit, lo, hi, default, when, tuple(choices), q.mark)
+            question = question._replace(default=default)
     return question
 
 

@@ -19,7 +19,8 @@ LANGUAGES = ("en", "ru")
 QUESTION_TYPES = ("yesno", "choice", "multi", "integer", "number", "text")
 RULE_KINDS = ("red-flag", "good-sign", "note")
 VERDICTS = ("go", "caution", "decline")
-CLIENT_KEY = "client"  # the one answers key that is not a question: the client's name
+CLIENT_KEY = "client"  # an answers key that is not a question: the client's name
+NOTE_KEY = "note"  # an answers key that is not a question: the user's free-text note about the client
 
 
 class _Unknown:
@@ -76,6 +77,8 @@ class Question(NamedTuple):
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()
     mark: Mark | None = None
+    measure: str | None = None  # hours | days | money: typed answers may carry units (units.py)
+    seller: bool = False  # about the user's own business: answered once, in the seller profile
 
     @property
     def choice_ids(self) -> tuple[str, ...]:
@@ -188,6 +191,8 @@ class Answers(NamedTuple):
     client: str | None = None
     origin: str = "<answers>"
     from_history: tuple[str, ...] = ()  # question ids whose answers the client's history supplied
+    note: str | None = None  # the user's free-text note about this client (the interview asks for it)
+    profile: str | None = None  # the seller profile whose answers were used
 
 
 class Evidence(NamedTuple):

@@ -149,6 +149,12 @@ _QUESTION = (
     Field("unit", _TEXT, "integer/number only: hours, RUB, %, days ..."),
     Field("min", _NUMBER, "integer/number only: the least valid answer."),
     Field("max", _NUMBER, "integer/number only: the greatest valid answer."),
+    Field(
+        "measure",
+        {"enum": ["hours", "days", "money"]},
+        "integer/number only: what the number measures, so answers may carry units (3 days, 2 weeks, 150k).",
+    ),
+    Field("seller", {"type": "boolean"}, "A question about your own business, answered once in the seller profile."),
     Field("default", _ANSWER, "Offered first in the interview; must be a valid answer."),
     Field("when", _COND, "Asked only when this condition on earlier questions is true."),
     Field("choices", {"type": "array", "minItems": 1, "items": _ref("choice")}, "choice/multi only."),

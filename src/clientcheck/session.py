@@ -12,7 +12,6 @@ answer is dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -205,24 +204,11 @@ def allowed_text(q: Question, lang: str) -> str:
         text = t(lang, "interview.allowed.max", kind=kind, max=_bound(q.max, lang))
     else:
         text = kind
-    return f"{text} ({q.unit.get(lang)})" if q.unit else text
-
-
-_SPACES = re.compile(r"[\s_\u00a0\u202f\u2009']+")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _to_number(text: str, lang: str) -> float | int:
-    s = _SPACES.sub("", text)
-    if _THOUSANDS.match(s) and lang != "ru":
-        s = s.replace(",", "")
-    elif s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
-    if re.fullmatch(r"[+-]?\d+", s):
-        return int(s)
-    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
-        return float(s)
-    raise ValueError(text)
+    if q.unit:
+        text = f"{text} ({q.unit.get(lang)})"
+    if q.measure is not None:
+        text += t(lang, f"interview.units.{'money' if q.measure == 'money' else 'duration'}")
+    return text
 
 
 def parse_typed(q: Question, text: str, lang: str) -> Any:
@@ -235,8 +221,15 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
         return UNKNOWN
     if q.type == "text":
         return coerce(q, text)
+    from clientcheck import units
+
     try:
-        value = _to_number(text, lang)
+        if q.measure is not None and units.has_unit(text):
+            value = units.parse(q.measure, text, lang)
+            if q.type == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
+                value = units.whole_duration(value)
+        else:
+            value = units.to_number(text, lang)
         if q.type == "integer" and isinstance(value, float) and value.is_integer():
             value = int(value)
         return coerce(q, value)

@@ -1,0 +1,142 @@
+"""Numbers in the user's own words and units: `4h`, `3 days`, `2 недели`, `150k`, `1,5 млн`.
+
+A number question may declare what it measures (`measure:` in its questions file):
+
+* ``hours`` or ``days``: a duration, stored in that unit. `3 months` is 90 days or 2160 hours
+  (a month counts as 30 days, a year as 365, a week as 7).
+* ``money``: an amount, stored as a plain number; `k` / `тыс` multiply by a thousand, `m` /
+  `млн` by a million, `bn` / `млрд` by a billion. A currency sign or code around it is ignored
+  (the currency is the seller's, from the profile).
+
+A bare number is always taken as it is, in the question's own unit. Both languages' words are
+understood whatever the interface language, so an answers file reads the same for everyone.
+Pure functions, no imports that cost start-up time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+MEASURES: Final = ("hours", "days", "money")
+
+_HOURS_PER: Final[dict[str, float]] = {}
+
+
+def _words(factor: float, *words: str) -> dict[str, float]:
+    return dict.fromkeys(words, factor)
+
+
+# Duration words in hours. "m" alone is refused: months or minutes, nobody can tell.
+_HOURS_PER.update(
+    _words(1 / 60, "min", "mins", "minute", "minutes", "мин", "минута", "минуты", "минут", "минуту")
+    | _words(1, "h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов", "часы")
+    | _words(24, "d", "day", "days", "д", "дн", "день", "дня", "дней", "сут", "сутки", "суток")
+    | _words(24 * 7, "w", "wk", "wks", "week", "weeks", "нед", "неделя", "недели", "недель", "неделю")
+    | _words(24 * 30, "mo", "mon", "mos", "month", "months", "мес", "месяц", "месяца", "месяцев")
+    | _words(24 * 365, "y", "yr", "yrs", "year", "years", "г", "год", "года", "лет")
+)
+_HOURS_IN: Final = {"hours": 1.0, "days": 24.0}
+
+_MONEY_TIMES: Final[dict[str, float]] = (
+    _words(1e3, "k", "thousand", "thousands", "тыс", "т", "к", "тысяча", "тысячи", "тысяч", "тысячу")
+    | _words(1e6, "m", "mn", "mln", "million", "millions", "млн", "миллион", "миллиона", "миллионов")
+    | _words(1e9, "b", "bn", "billion", "billions", "млрд", "миллиард", "миллиарда", "миллиардов")
+)
+_CURRENCY: Final = frozenset(
+    {"$", "€", "£", "₽", "¥", "₸", "₴", "руб", "р", "rub", "rur", "usd", "eur", "gbp", "kzt", "uah", "cny", "byn"}
+)
+
+_SPACES: Final = re.compile(r"[\s_\u00a0\u202f\u2009']+")
+_SPLIT: Final = re.compile(r"^([+-]?(?:\d|[.,]\d)[\d\s\u00a0\u202f\u2009_.,']*)(.*)$", re.S)
+_THOUSANDS: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+
+
+class UnitError(ValueError):
+    """Text that is not a number in a unit we know. str() is the reason, in English."""
+
+
+def to_number(text: str, lang: str | None = None) -> int | float:
+    """A number as people type it: `1 000 000`, `1,000,000` (en), `2,5` (a decimal comma).
+
+    lang None (a file: no interface language) refuses `1,500`, which is 1.5 in Russian and
+    1500 in English, rather than guess. Raises ValueError.
+    """
+    s = _SPACES.sub("", text)
+    if lang is None and _AMBIGUOUS.match(s):
+        raise UnitError(f"{text.strip()!r} is ambiguous: write 1500 or 1.5")
+    if _THOUSANDS.match(s) and lang != "ru":
+        s = s.replace(",", "")
+    elif s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
+    if re.fullmatch(r"[+-]?\d+", s):
+        return int(s)
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
+        return float(s)
+    raise UnitError(f"{text.strip()!r} is not a number")
+
+
+def _split(text: str) -> tuple[str, str] | None:
+    s = text.strip()
+    # a currency sign written first ($150k, ₽ 150 000) changes nothing
+    while s and s[0] in "$€£₽¥₸₴":
+        s = s[1:].lstrip()
+    m = _SPLIT.match(s)
+    if m is None:
+        return None
+    number, unit = m.group(1).strip(), m.group(2).strip().lower()
+    # "150 тыс. руб.": dots that end abbreviations, and a currency after the multiplier
+    words = [w.strip(".") for w in re.split(r"[\s.]+", unit) if w.strip(".")]
+    return number, " ".join(words)
+
+
+def has_unit(text: str) -> bool:
+    """Does text carry a unit word or multiplier after its number (so a bare number parser won't do)?"""
+    parts = _split(text)
+    return parts is not None and parts[1] != ""
+
+
+def parse(measure: str, text: str, lang: str | None = None) -> int | float:
+    """text in the question's unit: hours or days for a duration, a plain amount for money.
+
+    A bare number is returned as it is. Raises UnitError with the reason in English; callers in
+    the interview say it in the user's language with the units this measure accepts.
+    """
+    parts = _split(text)
+    if parts is None:
+        raise UnitError(f"{text.strip()!r} is not a number")
+    number_text, unit = parts
+    number = to_number(number_text, lang)
+    if not unit:
+        return number
+    if measure in _HOURS_IN:
+        if unit not in _HOURS_PER:
+            key = unit.replace(" ", "")
+            if key not in _HOURS_PER:
+                raise UnitError(f"{unit!r} is not a unit of time (h, days, weeks, months, years)")
+            unit = key
+        value = number * _HOURS_PER[unit] / _HOURS_IN[measure]
+        return _tidy(value)
+    if measure == "money":
+        words = unit.split()
+        times = 1.0
+        rest = [w for w in words if w not in _CURRENCY]
+        if len(rest) > 1 or (rest and rest[0] not in _MONEY_TIMES):
+            raise UnitError(f"{unit!r} is not an amount (k, m, тыс, млн, or a currency)")
+        if rest:
+            times = _MONEY_TIMES[rest[0]]
+        return _tidy(number * times)
+    raise UnitError(f"{text.strip()!r} is not a number")
+
+
+def _tidy(value: float) -> int | float:
+    """Whole results as int; float noise (1.1 * 1000 = 1100.0000000000002) rounded away."""
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def whole_duration(value: int | float) -> int:
+    """A duration for a whole-number question: a part of a day or hour counts as a whole one."""
+    return int(math.ceil(value - 1e-9))

@@ -1,0 +1,122 @@
+"""Answers in the user's own units: durations and money, in the interview and in files and CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clientcheck import units
+from clientcheck.answers import coerce, read_answers
+from clientcheck.errors import AnswersError
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog
+from clientcheck.session import parse_typed
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("measure", "text", "lang", "value"),
+    [
+        ("hours", "4h", "en", 4),
+        ("hours", "4 h", "en", 4),
+        ("hours", "3 days", "en", 72),
+        ("hours", "2 weeks", "en", 336),
+        ("hours", "3 months", "en", 2160),
+        ("hours", "30 min", "en", 0.5),
+        ("hours", "1,5 дня", "ru", 36),
+        ("days", "3 дня", "ru", 3),
+        ("days", "2 недели", "ru", 14),
+        ("days", "3 мес", "ru", 90),
+        ("days", "3 мес.", "ru", 90),
+        ("days", "1 год", "ru", 365),
+        ("days", "36h", "en", 1.5),
+        ("days", "90", "en", 90),
+        ("money", "150k", "en", 150000),
+        ("money", "1.5m", "en", 1500000),
+        ("money", "150 тыс", "ru", 150000),
+        ("money", "150 тыс. руб.", "ru", 150000),
+        ("money", "1,5 млн", "ru", 1500000),
+        ("money", "$1.5m", "en", 1500000),
+        ("money", "150 000 ₽", "ru", 150000),
+        ("money", "1,000,000", "en", 1000000),
+        ("money", "1.1k", "en", 1100),
+    ],
+)
+def test_parse_understands_both_languages(measure: str, text: str, lang: str, value: float) -> None:
+    assert units.parse(measure, text, lang) == value
+
+
+@pytest.mark.parametrize(
+    ("measure", "text", "message"),
+    [
+        ("days", "3m", "'m' is not a unit of time (h, days, weeks, months, years)"),
+        ("days", "3 parsecs", "'parsecs' is not a unit of time (h, days, weeks, months, years)"),
+        ("money", "3 days", "'days' is not an amount (k, m, тыс, млн, or a currency)"),
+        ("money", "lots", "'lots' is not a number"),
+        ("money", "1,500k", "'1,500' is ambiguous: write 1500 or 1.5"),
+    ],
+)
+def test_parse_refuses_what_it_cannot_read(measure: str, text: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        units.parse(measure, text)
+    assert str(info.value) == message
+
+
+def test_the_interview_converts_to_the_questions_unit(bundled: Catalog) -> None:
+    assert parse_typed(bundled.questions["hours_to_deadline"], "3 months", "en") == 2160
+    assert parse_typed(bundled.questions["payment_delay_days"], "2 недели", "ru") == 14
+    # a part of a day counts as a whole day in a whole-days question
+    assert parse_typed(bundled.questions["payment_delay_days"], "36h", "en") == 2
+    assert parse_typed(bundled.questions["budget_amount"], "1,5 млн", "ru") == 1500000
+    assert parse_typed(bundled.questions["budget_amount"], "150k", "en") == 150000
+
+
+def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_typed(bundled.questions["payment_delay_days"], "3 parsecs", "en")
+    assert str(info.value) == (
+        "“3 parsecs” does not fit: enter a whole number from 0 to 730 (days); or with a unit: 4h, 3 days, "
+        "2 weeks, 3 months, or leave it empty for don't know"
+    )
+    with pytest.raises(ValueError) as info:
+        parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
+    assert str(info.value) == (
+        "«3 года» не подходит: введите целое число от 0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, "
+        "3 мес или оставьте поле пустым, если не знаете"
+    )
+
+
+def test_a_question_without_a_measure_takes_no_units(bundled: Catalog) -> None:
+    with pytest.raises(ValueError):
+        coerce(bundled.questions["late_payments"], "3 days")
+
+
+def test_answers_files_take_units(bundled: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "hours_to_deadline: 2 weeks\npayment_delay_days: 3 мес\nbudget_amount: 150 тыс\nexpected_revenue: 1.5m\n",
+        encoding="utf-8",
+    )
+    values = read_answers(str(path), bundled).values
+    assert values == {
+        "hours_to_deadline": 336,
+        "payment_delay_days": 90,
+        "budget_amount": 150000,
+        "expected_revenue": 1500000,
+    }
+
+
+def test_a_bad_unit_in_a_file_is_one_line_at_its_place(bundled: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("rude: false\nhours_to_deadline: 2 fortnights\n", encoding="utf-8")
+    with pytest.raises(AnswersError) as info:
+        read_answers(str(path), bundled)
+    assert str(info.value) == (
+        f"{path}:2:1: hours_to_deadline: 'fortnights' is not a unit of time (h, days, weeks, months, years); "
+        "expected a number from 0 to 100000"
+    )
