@@ -113,6 +113,9 @@ rules:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The catalog cache of the test run (and of the commands it starts) stays out of the user's."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    # nor does the user's own seller profile (profile.py) fill in answers behind a test's back
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    os.environ.pop("CLIENTCHECK_PROFILE", None)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ import questionary
 from prompt_toolkit.application.current import create_app_session, get_app, get_app_session
 from prompt_toolkit.filters import Condition, is_done
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, Dimension, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.styles import Style
@@ -140,6 +141,78 @@ def _decorate(
     app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
 
 
+def _replace_on_type(prompt: questionary.Question) -> None:
+    """A default or earlier answer in a text box is shown selected, and typing replaces it.
+
+    prompt_toolkit would put the cursor after the old text and append to it: typing 7 over a
+    default of 15 saved 157. Here the first key that types or deletes clears the old text; a
+    key that moves the cursor keeps it for editing; Enter keeps it as it is.
+    """
+    app = prompt.application
+    buffer = app.layout.current_buffer
+    if buffer is None or not buffer.text:
+        return
+    from prompt_toolkit.selection import SelectionState
+
+    pristine = [True]
+    buffer.cursor_position = len(buffer.text)
+    buffer.selection_state = SelectionState(original_cursor_position=0)
+
+    def moved(_: object) -> None:
+        # any cursor move (arrows, Home, Ctrl-A) means "edit the old text", not "replace it"
+        if pristine[0]:
+            pristine[0] = False
+            buffer.exit_selection()
+
+    buffer.on_cursor_position_changed += moved
+    keys = KeyBindings()
+    fresh = Condition(lambda: pristine[0])
+
+    @keys.add(Keys.Any, filter=fresh)
+    def _type(event: KeyPressEvent) -> None:
+        pristine[0] = False
+        buffer.exit_selection()
+        buffer.text = ""
+        if event.data and event.data.isprintable():
+            buffer.insert_text(event.data)
+
+    @keys.add("c-h", filter=fresh)
+    @keys.add("delete", filter=fresh)
+    @keys.add("c-u", filter=fresh)
+    @keys.add("c-w", filter=fresh)
+    def _clear(event: KeyPressEvent) -> None:
+        pristine[0] = False
+        buffer.exit_selection()
+        buffer.text = ""
+
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+
+
+def _number_keys(prompt: questionary.Question, count: int) -> None:
+    """1-9 tick or untick the choice with that number in a tick-all-that-apply question."""
+    app = prompt.application
+    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    bindings = app.key_bindings
+    if control is None or bindings is None:
+        return
+    toggles = bindings.get_bindings_for_keys((" ",))
+    if not toggles:
+        return
+    toggle = toggles[-1].handler
+    keys = KeyBindings()
+
+    def jump(index: int) -> Callable[[KeyPressEvent], None]:
+        def handler(event: KeyPressEvent) -> None:
+            control.pointed_at = index
+            toggle(event)  # questionary's own Space: ticks and re-validates
+
+        return handler
+
+    for index in range(min(count, 9)):
+        keys.add(str(index + 1), eager=True)(jump(index))
+    app.key_bindings = merge_key_bindings([bindings, keys])
+
+
 class Prompter:
     """Asks one question at a time on the terminal and runs an interview to its end."""
 
@@ -246,6 +319,7 @@ class Prompter:
             instruction=t(lang, "interview.hint.multi"),
             **common,
         )
+        _number_keys(prompt, len(choices))
         return prompt, t(lang, "interview.keys.multi"), ("?", "f1")
 
     def _typed(
@@ -269,6 +343,7 @@ class Prompter:
         prompt = questionary.text(
             message, default=typed_default(q, current), validate=validate, instruction=hint, **common
         )
+        _replace_on_type(prompt)
         return prompt, legend, help_keys
 
     # ---- the review screen ----------------------------------------------------------------
@@ -311,20 +386,81 @@ class Prompter:
 
     # ---- the whole interview --------------------------------------------------------------
 
-    def run(self, session: Session, autosave: Callable[[Session], None]) -> None:
-        """Ask until every question in effect is answered and the review is done.
+    def line(self, message: str, header: str, hint: str, default: str = "") -> str | _Back:
+        """One free line of text (the client's name, a note); empty means none."""
+        prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
+        _replace_on_type(prompt)
+        _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
+        result = prompt.unsafe_ask()
+        return result if isinstance(result, _Back) else clean(str(result)).strip()
+
+    def offer_finish(self, session: Session) -> bool | _Back:
+        """The verdict is settled: Enter finishes (True), the other choice goes on (False)."""
+        lang = self.lang
+        verdict = session.verdict().verdict
+        prompt = questionary.select(
+            t(lang, "interview.settled.ask"),
+            choices=[
+                questionary.Choice(t(lang, "interview.settled.finish"), value="finish"),
+                questionary.Choice(t(lang, "interview.settled.go_on"), value="go_on"),
+            ],
+            use_shortcuts=True,
+            use_jk_keys=False,
+            instruction=" ",
+            style=STYLE,
+            erase_when_done=True,
+        )
+        header = t(lang, "interview.settled", verdict=t(lang, f"verdict.{verdict}"))
+        _decorate(prompt, header, t(lang, "interview.keys.settled"), None, ())
+        result = prompt.unsafe_ask()
+        return result if isinstance(result, _Back) else result == "finish"
+
+    def settled_line(self, session: Session) -> None:
+        verdict = session.verdict().verdict
+        self.write(t(self.lang, "interview.settled", verdict=t(self.lang, f"verdict.{verdict}")), "1")
+
+    def ask_note(self, session: Session) -> None:
+        """The user's own note about the client, kept with the answers and the assessment."""
+        lang = self.lang
+        result = self.line(
+            t(lang, "interview.note.ask"), t(lang, "interview.note.header"), t(lang, "interview.note.hint"), session.note or ""
+        )
+        if isinstance(result, _Back):
+            return
+        session.note = result or None
+
+    # ---- the whole interview --------------------------------------------------------------
+
+    def run(
+        self, session: Session, autosave: Callable[[Session], None], quick: bool = False, note: bool = True
+    ) -> bool:
+        """Ask until every question in effect is answered and the review is done, or the verdict is
+        settled and the user finishes there (quick: finishes by itself). True when finished early.
 
         autosave is called after every answer. KeyboardInterrupt / EOFError pass through.
         """
+        finished_early = self._questions(session, autosave, quick)
+        if note:
+            self.ask_note(session)
+            autosave(session)
+        return finished_early
+
+    def _questions(self, session: Session, autosave: Callable[[Session], None], quick: bool) -> bool:
         lang = self.lang
         shown_section: str | None = None
+        # offer to finish only once: the range only narrows, so after "go on" it stays settled
+        offered = session.chooser is None or session.settled
+        if session.chooser is not None and session.current is not None and session.settled:
+            self.settled_line(session)
+            if quick:
+                return True
         while True:
             step = session.step()
             if step is None:
                 choice = self.review(session)
                 shown_section = None
                 if choice is None:
-                    return
+                    return False
                 if isinstance(choice, _Back):
                     session.back()
                 else:
@@ -346,3 +482,15 @@ class Prompter:
                 severity = self.catalog.policy.severities.get(finding.severity or "")
                 label = severity.label.get(lang) if severity else (finding.severity or "")
                 self.write(t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label), "1;31")
+            if offered or session.current is None or not session.settled:
+                continue
+            offered = True
+            if quick:
+                self.settled_line(session)
+                return True
+            finish = self.offer_finish(session)
+            if isinstance(finish, _Back):
+                offered = False
+                session.back()
+            elif finish:
+                return True

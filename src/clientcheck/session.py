@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clientcheck.answers import coerce
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
-from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Finding, Question, Section
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Finding, Question, Section, Verdict
+
+if TYPE_CHECKING:
+    from clientcheck.adaptive import Chooser
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,19 @@ class Session:
         initial: Mapping[str, Any] | None = None,
         client: str | None = None,
         origin: str = "<interview>",
+        chooser: Chooser | None = None,
+        note: str | None = None,
+        profile: str | None = None,
     ) -> None:
         self.catalog = catalog
         self.client = client
         self.origin = origin
+        # None: file order; else the question that most narrows the verdict range comes next
+        self.chooser = chooser
+        self.note = note
+        self.profile = profile
+        self.asked: list[str] = []  # the questions answered in this run, in the order they were asked
+        self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
         for qid, value in (initial or {}).items():
             if qid in catalog.questions:
@@ -82,7 +94,11 @@ class Session:
         return [qid for qid, gate in self._gates() if gate is True]
 
     def first_unanswered(self) -> str | None:
-        return next((qid for qid in self.plan() if qid not in self.values), None)
+        """The next question to ask: in file order, or the one the chooser says narrows the verdict most."""
+        todo = [qid for qid in self.plan() if qid not in self.values]
+        if self.chooser is None or len(todo) < 2:
+            return todo[0] if todo else None
+        return self.chooser.choose(self.answers(), todo)
 
     def review_ids(self) -> list[str]:
         """What the review screen lists: every question in effect, and any other answer that counts."""
@@ -104,7 +120,12 @@ class Session:
             return None
         plan = self.plan()
         q = self.catalog.questions[self.current]
-        number = plan.index(self.current) + 1 if self.current in plan else len(plan)
+        if self.chooser is not None:  # asked out of file order: count what has been asked
+            answered = sum(1 for qid in plan if qid in self.values)
+            number = self.asked.index(self.current) + 1 if self.current in self.asked else answered + 1
+            number = min(number, len(plan))
+        else:
+            number = plan.index(self.current) + 1 if self.current in plan else len(plan)
         return Step(q, self._section_of[self.current], number, len(plan))
 
     @property
@@ -114,7 +135,10 @@ class Session:
     def answer(self, qid: str, value: Any) -> Change:
         """Record an answer (already canonical: see answers.coerce), then move to the next open question."""
         self.values[qid] = value
+        if qid not in self.asked:
+            self.asked.append(qid)
         dropped = self._drop_irrelevant()
+        self.asked = [a for a in self.asked if a in self.values]
         findings = self._decline_findings()
         new = tuple(f for f in findings if (f.rule.id, f.severity) not in self._fired)
         self._fired = {(f.rule.id, f.severity) for f in findings}
@@ -123,6 +147,22 @@ class Session:
 
     def back(self) -> bool:
         """Go to the question before the current one (from the review: the last one). False at the start."""
+        if self.chooser is None:
+            return self._back_in_file_order()
+        # asked out of file order: back walks the order the questions were asked in
+        asked = [qid for qid in self.asked if qid in self.plan()]
+        if not asked:
+            return self._back_in_file_order()
+        if self.current in asked:
+            index = asked.index(self.current)
+            if index == 0:
+                return False
+            self.current = asked[index - 1]
+        else:
+            self.current = asked[-1]
+        return True
+
+    def _back_in_file_order(self) -> bool:
         plan = self.plan()
         if not plan:
             return False
@@ -148,13 +188,27 @@ class Session:
 
     def answers(self) -> Answers:
         ordered = {qid: self.values[qid] for qid in self.catalog.questions if qid in self.values}
-        return Answers(ordered, self.client, self.origin)
+        return Answers(ordered, self.client, self.origin, note=self.note, profile=self.profile)
+
+    def verdict(self) -> Verdict:
+        """The verdict on the answers so far (kept until an answer changes)."""
+        key = tuple((qid, self.values[qid]) for qid in self.values)
+        if self._verdict is None or self._verdict[0] != key:
+            self._verdict = (key, evaluate(self.catalog, self.answers()))
+        return self._verdict[1]
+
+    @property
+    def settled(self) -> bool:
+        """No answer still to come can change the verdict (the engine's best == worst)."""
+        return bool(self.verdict().settled)
 
     def to_mapping(self) -> dict[str, Any]:
         """The answers as an answers file holds them: `client` first, null for don't know, lists for multi."""
         out: dict[str, Any] = {}
         if self.client is not None:
             out[CLIENT_KEY] = self.client
+        if self.note:
+            out[NOTE_KEY] = self.note
         for qid, q in self.catalog.questions.items():
             if qid in self.values:
                 out[qid] = plain_value(q, self.values[qid])
@@ -163,7 +217,7 @@ class Session:
     def _decline_findings(self) -> list[Finding]:
         """Red flags firing now at a severity that alone declines (the policy's decline_if.any_severity)."""
         decline = set(self.catalog.policy.decline_if.any_severity)
-        return [f for f in evaluate(self.catalog, self.answers()).red_flags if f.severity in decline]
+        return [f for f in self.verdict().red_flags if f.severity in decline]
 
 
 def plain_value(q: Question, value: Any) -> Any:

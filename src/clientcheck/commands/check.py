@@ -118,6 +118,15 @@ def check(
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="The seller profile whose answers fill in what one client's answers file leaves out "
+            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`.",
+        ),
+    ] = None,
 ) -> int:
     """Check answers against the rules and print the verdict: for one client, or for many at once."""
     from clientcheck.readers import resolve
@@ -129,12 +138,16 @@ def check(
     one = len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
     if one and sources[0].format in ONE_CLIENT:
         return check_one(
-            sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save
+            sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save, profile
         )
     if client is not None:  # a batch names its clients in its records
         from clientcheck.errors import UsageError
 
         raise UsageError("--client names one client: give it a single answers file")
+    if profile is not None:
+        from clientcheck.errors import UsageError
+
+        raise UsageError("--profile fills in one client's answers: give it a single answers file")
     return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs)
 
 
@@ -178,18 +191,25 @@ def check_one(
     client: str | None = None,
     db: Path | None = None,
     no_save: bool = False,
+    profile: str | None = None,
 ) -> int:
     """One client, as before there were batches: read, evaluate, show in full."""
+    from clientcheck import profile as profiles
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate
 
+    seller = profiles.load_for(catalog, profile)
+    catalog = profiles.with_currency(catalog, seller)
     given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None)
+    given = profiles.apply(given, seller)
     facts = None
     if client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.history import refuse_partial, with_history
 
         refuse_partial(chosen, no_save)
+        kept = given
         given, facts = with_history(catalog, given, client, db, lang)
+        given = given._replace(note=kept.note, profile=kept.profile)
     verdict = evaluate(catalog, given, chosen)
     # the answers and the verdict both exist here, before anything is shown
     show_one(verdict, catalog, chosen, fmt, lang, color)

@@ -28,11 +28,13 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
-from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
+from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
+    from clientcheck.interview import Prompter
     from clientcheck.model import Answers, Catalog
+    from clientcheck.profile import Profile
     from clientcheck.recovery import RecoveryFile
     from clientcheck.session import Session
 
@@ -57,6 +59,7 @@ def initial_answers(
     resume: bool,
     resume_file: Path | None,
     client: str | None,
+    profile: Profile | None = None,
 ) -> tuple[Answers, RecoveryFile | None, str | None]:
     """The answers the interview starts from, the recovery file to continue, and a line to show.
 
@@ -84,7 +87,9 @@ def initial_answers(
         given = Answers({}, None, "<interview>")
     if client is not None:
         given = given._replace(client=client)
-    return given, rec, note
+    from clientcheck.profile import apply
+
+    return apply(given, profile), rec, note
 
 
 def _resume_command(
@@ -97,9 +102,18 @@ def _resume_command(
     questions: Path | None,
     db: Path | None = None,
     no_save: bool = False,
+    profile: str | None = None,
+    quick: bool = False,
+    in_order: bool = False,
 ) -> str:
     """The exact command that continues this interview with the same options, from any folder."""
     parts = ["clientcheck", "interview", "--resume", str(path)]
+    if profile is not None:
+        parts += ["--profile", profile]
+    if quick:
+        parts.append("--quick")
+    if in_order:
+        parts.append("--in-order")
     if lang is not None:
         parts += ["--lang", lang.value]
     if fmt is not Format.table:
@@ -162,12 +176,30 @@ def interview(
     ] = FailOn.decline,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="The seller profile to use (default: $CLIENTCHECK_PROFILE, else 'default'); see `clientcheck profile`.",
+        ),
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Finish by itself as soon as no answer to come can change the verdict.")
+    ] = False,
+    in_order: Annotated[
+        bool,
+        typer.Option("--in-order", help="Ask in the questions files' order, not the order that settles the verdict soonest."),
+    ] = False,
 ) -> int:
     """Interview a client on a call: questions one by one, then the verdict.
 
     Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
     --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.
     """
+    if resume and (lang is None or save is None or profile is None):
+        # a bare --resume continues with the options the interview was started with
+        lang, save, profile, quick, in_order = _started_with(file, lang, save, profile, quick, in_order)
     code = language_for(lang)
     if not _stdin_is_terminal():
         raise InteractiveSessionError(t(code, "interview.not_a_terminal"))
@@ -178,11 +210,23 @@ def interview(
     if save is not None and not save.absolute().parent.is_dir():
         raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
 
+    from clientcheck import profile as profiles
     from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
     from clientcheck.session import Session
 
     catalog = load_catalog_for(rules, questions)
-    given, rec, note = initial_answers(catalog, code, answers, resume, file, client)
+    seller = profiles.load_for(catalog, profile)
+    catalog = profiles.with_currency(catalog, seller)
+    given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
+
+    from clientcheck.interview import Prompter, prompt_stream, terminal
+
+    stream = prompt_stream()
+    prompter = Prompter(catalog, code, stream)
+    if client is None and given.client is None and not resume:
+        client = _ask_client(prompter, stream, code)
+        if client is not None:
+            given = given._replace(client=client)
     facts = None
     # a client named with --client (or, when resuming, the name the interview was started with):
     # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
@@ -191,16 +235,25 @@ def interview(
     if named is not None:
         from clientcheck.history import prefill
 
+        kept = given
         given, facts = prefill(catalog, named, db, given)
+        given = given._replace(note=kept.note, profile=kept.profile)
     try:
         rec = rec or RecoveryFile.new(given.client)
     except OSError as exc:
         raise InteractiveSessionError(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
-    session = Session(catalog, given.values, given.client)
-    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save)
-    header = t(code, "interview.recovery.header", command=resume_command)
+    from clientcheck.adaptive import Chooser
+
+    chooser = None if in_order else Chooser(catalog)
+    session = Session(catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile)
+    resume_command = _resume_command(
+        rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order
+    )
+    header = t(code, "interview.recovery.header", command=resume_command) + "\n" + _options_line(
+        code, save, given.profile, quick, in_order
+    )
     warned = [False]
 
     def autosave(s: Session) -> None:
@@ -219,17 +272,17 @@ def interview(
             t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
         ) from None
 
-    from clientcheck.interview import Prompter, prompt_stream, terminal
-
-    stream = prompt_stream()
-    prompter = Prompter(catalog, code, stream)
     if note:
         prompter.write(note)
     if facts is not None and facts.describe(code):
         prompter.write(str(facts.describe(code)))
+    if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
+        prompter.write(t(code, "profile.none.hint"), "2")
+    if facts is not None:  # the payment log alone may already mean decline: say so before the first question
+        _history_flags(prompter, session, facts.used, code)
     try:
         with terminal(stream):
-            prompter.run(session, autosave)
+            prompter.run(session, autosave, quick=quick)
     except (KeyboardInterrupt, EOFError):
         return _interrupted(session, rec, code, resume_command, autosave)
 
@@ -258,6 +311,79 @@ def interview(
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
     return _verdict(catalog, final, code, fmt, fail_on)
+
+
+def _ask_client(prompter: Prompter, stream: object, code: str) -> str | None:
+    """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
+    from clientcheck.interview import terminal
+
+    with terminal(prompter.out):
+        name = prompter.line(
+            t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
+        )
+    if not isinstance(name, str) or not name:
+        return None
+    from clientcheck.history import check_client_name
+
+    try:
+        return check_client_name(name)
+    except ClientcheckError as exc:
+        prompter.write(t(code, "interview.client.bad", reason=exc.message), "33")
+        return None
+
+
+def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str, ...], code: str) -> None:
+    """Decline-level red flags that the client's payment history alone raises, before any question."""
+    decline = set(session.catalog.policy.decline_if.any_severity)
+    for finding in session.verdict().red_flags:
+        if finding.severity in decline and any(e.question in from_history for e in finding.evidence):
+            severity = session.catalog.policy.severities.get(finding.severity or "")
+            label = severity.label.get(code) if severity else (finding.severity or "")
+            prompter.write(t(code, "interview.live_flag", title=finding.rule.title.get(code), severity=label), "1;31")
+
+
+_OPTIONS = "clientcheck-options: "
+
+
+def _options_line(code: str, save: Path | None, profile: str | None, quick: bool, in_order: bool) -> str:
+    """A machine-readable header line, so that a bare --resume continues with the same options."""
+    import json
+
+    data = {"lang": code, "save": str(save.absolute()) if save else None, "profile": profile}
+    data.update(quick=quick, in_order=in_order)
+    return _OPTIONS + json.dumps(data, ensure_ascii=False)
+
+
+def _started_with(
+    file: Path | None, lang: Lang | None, save: Path | None, profile: str | None, quick: bool, in_order: bool
+) -> tuple[Lang | None, Path | None, str | None, bool, bool]:
+    """The options on the command line, completed by those the resumed interview was started with."""
+    import json
+
+    from clientcheck import recovery
+
+    path = file or recovery.latest()
+    if path is None:
+        return lang, save, profile, quick, in_order
+    data: dict[str, object] = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for text in f:
+                if not text.startswith("#"):
+                    break
+                body = text[1:].strip()
+                if body.startswith(_OPTIONS):
+                    loaded = json.loads(body[len(_OPTIONS) :])
+                    data = loaded if isinstance(loaded, dict) else {}
+    except (OSError, UnicodeDecodeError, ValueError):
+        return lang, save, profile, quick, in_order  # reading the answers will say what is wrong with it
+    if lang is None and data.get("lang") in {x.value for x in Lang}:
+        lang = Lang(str(data["lang"]))
+    if save is None and isinstance(data.get("save"), str):
+        save = Path(str(data["save"]))
+    if profile is None and isinstance(data.get("profile"), str):
+        profile = str(data["profile"])
+    return lang, save, profile, quick or data.get("quick") is True, in_order or data.get("in_order") is True
 
 
 def _interrupted(

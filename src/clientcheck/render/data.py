@@ -58,4 +58,6 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "answers": {k: plain(v) for k, v in answers.values.items()},
         "from_history": list(answers.from_history),
         "ignored_answers": list(verdict.ignored),
+        "note": answers.note,
+        "profile": answers.profile,
     }

@@ -104,7 +104,9 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
         table.add_column(t(lang, "col.sign"), ratio=3, style="green")
         table.add_column(t(lang, "col.because"), ratio=3, overflow="fold")
         for f in verdict.good_signs:
-            table.add_row(plain_text(f.rule.title.get(lang)), _because(catalog, f.evidence, lang))
+            sign = plain_text(f.rule.title.get(lang))
+            sign.append(f"\n{clean(f.rule.id)}", style="dim")
+            table.add_row(sign, _because(catalog, f.evidence, lang))
         parts.append(table)
 
     for f in verdict.notes:
@@ -124,6 +126,10 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
             table.add_row(str(i), text, plain_text(", ".join(a.rules)))
         parts.append(table)
 
+    if verdict.answers.note:
+        parts.append(plain_text(t(lang, "verdict.note", note=verdict.answers.note), "bold"))
+    if verdict.answers.profile:
+        parts.append(Text(t(lang, "verdict.profile", name=clean(verdict.answers.profile)), style="dim"))
     if verdict.answers.from_history:
         parts.append(Text(t(lang, "from_history", ids=", ".join(verdict.answers.from_history)), style="dim"))
     if verdict.ignored:
@@ -139,3 +145,30 @@ def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> No
     if console.width < MIN_WIDTH:  # narrower, and Rich leaves whole columns empty: wrap instead
         console = Console(file=stream, highlight=False, soft_wrap=False, width=MIN_WIDTH)
     console.print(build(verdict, catalog, lang))
+
+
+def settle_block(verdict: Verdict, catalog: Catalog, lang: str, settle: list[str]) -> Group:
+    """After an interview: the verdict range, and for an unsettled verdict the questions that would settle it."""
+    parts: list[Any] = []
+    if verdict.settled:
+        parts.append(Text(t(lang, "verdict.settled"), style="bold green"))
+        return Group(*parts)
+    best, worst = (t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst))
+    parts.append(Text(t(lang, "verdict.range", best=best, worst=worst, count=len(verdict.ask_next)), style="bold"))
+    if settle:
+        table = Table(title=t(lang, "verdict.to_settle"), title_justify="left", expand=True)
+        table.add_column("#", no_wrap=True, style="dim")
+        table.add_column(t(lang, "col.question"))
+        for i, qid in enumerate(settle, 1):
+            text = plain_text(catalog.questions[qid].text.get(lang))
+            text.append(f"\n{clean(qid)}", style="dim")
+            table.add_row(str(i), text)
+        parts.append(table)
+    return Group(*parts)
+
+
+def render_settle(verdict: Verdict, catalog: Catalog, lang: str, settle: list[str], stream: IO[str]) -> None:
+    console = Console(file=stream, highlight=False, soft_wrap=False)
+    if console.width < MIN_WIDTH:
+        console = Console(file=stream, highlight=False, soft_wrap=False, width=MIN_WIDTH)
+    console.print(settle_block(verdict, catalog, lang, settle))

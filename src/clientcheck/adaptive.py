@@ -1,0 +1,113 @@
+"""Which question to ask next, so that an interview settles its verdict in as few as it can.
+
+The engine gives every verdict a range: the best and the worst verdict still reachable when the
+unknown answers become known (Verdict.best / Verdict.worst; settled when they are equal). For
+each question that may be asked now (its `when` true, not yet answered), we try each answer it
+can take and see how far the range would narrow; the question whose answers narrow it most on
+average is asked next. Ties go to the engine's own ask-next ranking, then to file order.
+
+A number question's possible answers are found in the rules: the numbers it is compared with
+(and one either side), its bounds, and the known answers it is compared against. A text question
+narrows nothing and is asked last. Pure: no terminal, no printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from clientcheck.evaluate import evaluate
+from clientcheck.model import UNKNOWN, VERDICTS, Answers, Catalog, Question, Verdict
+
+
+def width(verdict: Verdict) -> int:
+    """How many verdict steps apart the best and worst reachable verdicts are (0: settled)."""
+    return VERDICTS.index(verdict.worst) - VERDICTS.index(verdict.best)
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    """Every node of a condition tree, whatever its kind (new kinds included)."""
+    yield node
+    if isinstance(node, tuple):
+        for part in node:
+            if isinstance(part, tuple):
+                yield from _nodes(part)
+
+
+def _compared(catalog: Catalog) -> dict[str, set[Any]]:
+    """Per number question: the literals and other question names it is compared with."""
+    out: dict[str, set[Any]] = {}
+    conditions = [lv.when for r in catalog.rules for lv in r.levels]
+    conditions += [q.when for q in catalog.questions.values() if q.when is not None]
+    for cond in conditions:
+        for node in _nodes(cond.tree):
+            if type(node).__name__ != "Compare":
+                continue
+            left, right = node.left, node.right
+            for a, b in ((left, right), (right, left)):
+                if type(a).__name__ == "Name":
+                    other = b.value if type(b).__name__ == "Lit" else b.name if type(b).__name__ == "Name" else None
+                    if other is not None and not isinstance(other, bool):
+                        out.setdefault(a.name, set()).add(other)
+    return out
+
+
+class Chooser:
+    """Picks the next question for one catalog; built once per interview."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.compared = _compared(catalog)
+        self.order = {qid: i for i, qid in enumerate(catalog.questions)}
+
+    def possible_answers(self, q: Question, known: Mapping[str, Any]) -> list[Any]:
+        if q.type == "yesno":
+            return [True, False]
+        if q.type == "choice":
+            return list(q.choice_ids)
+        if q.type == "multi":
+            return [frozenset(), *(frozenset({c}) for c in q.choice_ids)]
+        if q.type == "text":
+            return []
+        points: set[float] = set()
+        for other in self.compared.get(q.id, ()):
+            value = known.get(other) if isinstance(other, str) else other
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                points.update((value - 1, value, value + 1))
+        for bound in (q.min, q.max):
+            if bound is not None:
+                points.add(bound)
+        lo = q.min if q.min is not None else float("-inf")
+        hi = q.max if q.max is not None else float("inf")
+        fit = sorted(p for p in points if lo <= p <= hi)
+        if q.type == "integer":
+            fit = sorted({int(p) for p in fit if float(p).is_integer()})
+        return list(fit)
+
+    def scores(self, answers: Answers, candidates: Iterable[str]) -> list[tuple[str, float]]:
+        """(question, how much its answer narrows the verdict range on average), best first."""
+        base = evaluate(self.catalog, answers)
+        now = width(base)
+        known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
+        engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
+        scored: list[tuple[str, float, int, int]] = []
+        for qid in candidates:
+            q = self.catalog.questions[qid]
+            outcomes = self.possible_answers(q, known)
+            gain = 0.0
+            if outcomes and now > 0:
+                total = 0
+                for value in outcomes:
+                    after = evaluate(self.catalog, answers._replace(values={**answers.values, qid: value}))
+                    total += now - width(after)
+                gain = total / len(outcomes)
+            scored.append((qid, gain, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0)))
+        scored.sort(key=lambda s: (-s[1], s[2], s[3]))
+        return [(qid, gain) for qid, gain, _, _ in scored]
+
+    def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        return self.scores(answers, candidates)[0][0]

@@ -1,0 +1,269 @@
+"""`clientcheck profile`: the answers about your own business, given once (profile.py).
+
+    clientcheck profile                  ask the seller questions (the current answers are offered)
+    clientcheck profile set Q=A ...      set answers without asking (units allowed: min_price=150k)
+    clientcheck profile show             print the profile
+    clientcheck profile edit             open the profile file in $VISUAL / $EDITOR, then check it
+    clientcheck profile list             the profiles there are
+
+Every subcommand takes --profile NAME (default: $CLIENTCHECK_PROFILE, else "default").
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clientcheck.cli import EXIT_CODES_HELP, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
+from clientcheck.i18n import t
+
+if TYPE_CHECKING:
+    from clientcheck.model import Catalog
+
+profile_app = typer.Typer(
+    name="profile",
+    help="Your seller profile: the answers about your own business, given once and used for every client.",
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(profile_app, name="profile")
+
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", help="Which profile (default: $CLIENTCHECK_PROFILE, else 'default')."
+    ),
+]
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    yaml = "yaml"
+    json = "json"
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _seller_catalog(catalog: Catalog) -> Catalog:
+    """Only the seller questions and their sections: what a profile interview asks."""
+    from clientcheck.profile import seller_questions
+
+    ids = [q.id for q in seller_questions(catalog)]
+    sections = tuple(
+        s._replace(questions=tuple(qid for qid in s.questions if qid in ids))
+        for s in catalog.sections
+        if any(qid in ids for qid in s.questions)
+    )
+    questions = {qid: catalog.questions[qid] for qid in ids}
+    return catalog._replace(questions=questions, sections=sections, rules=())
+
+
+@profile_app.callback(epilog=EXIT_CODES_HELP)
+def _profile(
+    ctx: typer.Context,
+    profile: ProfileOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int | None:
+    """Without a subcommand: answer the questions about your business (the current answers are offered)."""
+    if ctx.invoked_subcommand is not None:
+        return None
+    return ask(profile, lang, rules, questions)
+
+
+@profile_app.command("set", epilog=EXIT_CODES_HELP)
+def set_(
+    assignments: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[QUESTION=ANSWER]...", help="Answers to set, e.g. min_price=150k currency=EUR."),
+    ] = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Set answers: those given as QUESTION=ANSWER, or, with none, ask every question on the terminal."""
+    if not assignments:
+        return ask(profile, lang, rules, questions)
+    from clientcheck import profile as profiles
+    from clientcheck.conditions import suggest
+    from clientcheck.session import parse_typed
+
+    code = language_for(lang)
+    catalog = load_catalog_for(rules, questions)
+    name, _ = profiles.chosen_name(profile)
+    current = profiles.read(catalog, name)
+    values: dict[str, Any] = dict(current.values) if current else {}
+    seller = {q.id: q for q in profiles.seller_questions(catalog)}
+    for item in assignments:
+        qid, sep, text = item.partition("=")
+        qid = qid.strip()
+        if not sep:
+            raise UsageError(f"{item!r}: expected QUESTION=ANSWER, e.g. min_price=150k")
+        q = seller.get(qid)
+        if q is None:
+            raise UsageError(f"{qid!r} is not a question about your business; one of: {', '.join(seller)}{suggest(qid, list(seller))}")
+        values[qid] = _parse_answer(q, text, code)
+    path = profiles.write(catalog, name, values)
+    _say(t(code, "profile.saved", name=name, path=path))
+    return 0
+
+
+def _parse_answer(q: Any, text: str, lang: str) -> Any:
+    """An answer typed on the command line: yes/no, a choice id, a number with units, text."""
+    from clientcheck.answers import coerce
+    from clientcheck.session import parse_typed
+
+    text = text.strip()
+    try:
+        if q.type == "yesno":
+            low = text.lower()
+            yes, no = {"yes", "y", "true", "да"}, {"no", "n", "false", "нет"}
+            if low not in yes | no and low:
+                raise ValueError(f"expected yes or no, got {text!r}")
+            return coerce(q, None if not low else low in yes)
+        if q.type == "choice":
+            return coerce(q, text or None)
+        if q.type == "multi":
+            return coerce(q, [x.strip() for x in text.split(",") if x.strip()])
+        return parse_typed(q, text, lang)
+    except ValueError as exc:
+        raise UsageError(f"{q.id}: {exc}") from None
+
+
+def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
+    """Ask the seller questions on the terminal and save the profile after every answer."""
+    from clientcheck import profile as profiles
+    from clientcheck.commands.interview import _stdin_is_terminal
+    from clientcheck.session import Session
+
+    code = language_for(lang)
+    if not _stdin_is_terminal():
+        raise InteractiveSessionError(t(code, "profile.not_a_terminal"))
+    catalog = load_catalog_for(rules, questions)
+    name, _ = profiles.chosen_name(profile)
+    current = profiles.read(catalog, name)
+    seller = _seller_catalog(catalog)
+    session = Session(seller, current.values if current else {})
+
+    def autosave(s: Session) -> None:
+        profiles.write(catalog, name, s.values)
+
+    from clientcheck.interview import Prompter, prompt_stream, terminal
+
+    stream = prompt_stream()
+    prompter = Prompter(seller, code, stream)
+    try:
+        with terminal(stream):
+            prompter.run(session, autosave, note=False)
+    except (KeyboardInterrupt, EOFError):
+        if session.values:
+            autosave(session)
+            _say(f"clientcheck: {t(code, 'profile.saved', name=name, path=profiles.path_for(name))}")
+        return EXIT_INTERRUPTED
+    path = profiles.write(catalog, name, session.values)
+    _say(t(code, "profile.saved", name=name, path=path))
+    return 0
+
+
+@profile_app.command("show", epilog=EXIT_CODES_HELP)
+def show(
+    profile: ProfileOpt = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table, yaml or json.")] = ShowFormat.table,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Print the profile's answers."""
+    from clientcheck import profile as profiles
+
+    code = language_for(lang)
+    catalog = load_catalog_for(rules, questions)
+    name, _ = profiles.chosen_name(profile)
+    current = profiles.read(catalog, name)
+    if current is None:
+        raise UsageError(t(code, "profile.empty", name=name, path=profiles.path_for(name)))
+    catalog = profiles.with_currency(catalog, current)
+    mapping = profiles.to_mapping(catalog, current.values)
+    if fmt is ShowFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(mapping, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if fmt is ShowFormat.yaml:
+        from clientcheck.recovery import dump_answers
+
+        sys.stdout.write(dump_answers(mapping, current.path))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from clientcheck.model import UNKNOWN
+    from clientcheck.render.table import show_answer
+
+    table = Table(title=t(code, "profile.title", name=name, path=current.path), title_justify="left")
+    table.add_column(t(code, "interview.col.question"))
+    table.add_column(t(code, "interview.col.answer"))
+    table.add_column("id", style="dim")
+    for q in profiles.seller_questions(catalog):
+        value = current.values.get(q.id, UNKNOWN) if q.id in current.values else None
+        shown = show_answer(catalog, q.id, value, code) if q.id in current.values else "—"
+        table.add_row(Text(q.text.get(code)), Text(shown), q.id)
+    Console(highlight=False).print(table)
+    return 0
+
+
+@profile_app.command("edit", epilog=EXIT_CODES_HELP)
+def edit(
+    profile: ProfileOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Open the profile file in $VISUAL or $EDITOR, then check what was saved."""
+    from clientcheck import profile as profiles
+
+    code = language_for(lang)
+    catalog = load_catalog_for(rules, questions)
+    name, _ = profiles.chosen_name(profile)
+    path = profiles.path_for(name)
+    if not path.exists():
+        current = profiles.read(catalog, name)
+        profiles.write(catalog, name, dict(current.values) if current else {})
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        raise UsageError(f"cannot start the editor {editor!r} ($VISUAL / $EDITOR): {exc.strerror or exc}") from None
+    profiles.read(catalog, name)  # a mistake is reported with its file:line; the file keeps what was typed
+    _say(t(code, "profile.saved", name=name, path=path))
+    return 0
+
+
+@profile_app.command("list", epilog=EXIT_CODES_HELP)
+def list_(lang: LangOpt = None) -> int:
+    """The profiles there are, one name a line."""
+    from clientcheck import profile as profiles
+
+    code = language_for(lang)
+    folder = profiles.profiles_dir()
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    if not names:
+        _say(t(code, "profile.none", dir=folder))
+        return 0
+    for n in names:
+        sys.stdout.write(n + "\n")
+    return 0
