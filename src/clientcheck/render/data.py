@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Finding, Verdict
 
-SCHEMA = "clientcheck.verdict/1"
+SCHEMA = "clientcheck.verdict/2"
 
 
 def plain(value: Any) -> Any:
@@ -15,6 +16,8 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     return value
 
 
@@ -29,6 +32,13 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
     if f.rule.kind != "note":
         out["weight"] = f.weight
     out["evidence"] = _evidence(f.evidence)
+    out["level"] = f.level + 1
+    out["also"] = [
+        {"severity": lv.severity, "weight": lv.weight, "evidence": _evidence(ev)}
+        if f.rule.kind == "red-flag"
+        else {"evidence": _evidence(ev)}
+        for lv, ev in f.also
+    ]
     out["why"] = f.rule.why.get(lang)
     out["advice"] = f.advice.get(lang)
     out["source"] = f.rule.source
@@ -41,6 +51,8 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "schema": SCHEMA,
         "client": answers.client,
         "verdict": verdict.verdict,
+        "range": {"best": verdict.best, "worst": verdict.worst},
+        "settled": verdict.settled,
         "score": verdict.score,
         "language": lang,
         "rules_sha256": catalog.digest,
@@ -48,7 +60,13 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "good_signs": [_finding(f, lang) for f in verdict.good_signs],
         "notes": [_finding(f, lang) for f in verdict.notes],
         "undecided": [
-            {"id": u.rule.id, "kind": u.rule.kind, "max_severity": u.max_severity, "ask": list(u.ask)}
+            {
+                "id": u.rule.id,
+                "kind": u.rule.kind,
+                "max_severity": u.max_severity,
+                "severities": list(u.severities),
+                "ask": list(u.ask),
+            }
             for u in verdict.undecided
         ],
         "ask_next": [
