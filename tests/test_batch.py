@@ -211,7 +211,9 @@ def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
     taken = {"fast": 0, "ordinary": 0, "invalid": 0}
     for _ in range(1500):
         taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
-    assert taken["fast"] > 150 and taken["invalid"] > 100, taken
+    # every path must be taken often enough to be compared (the seller questions added text answers,
+    # which the fast path leaves to the ordinary one when they are not text)
+    assert taken["fast"] > 100 and taken["invalid"] > 100, taken
 
 
 def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:

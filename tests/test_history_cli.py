@@ -364,8 +364,9 @@ def test_interview_for_a_named_client_prefills_from_history_says_so_and_saves(
         invoke(cli, "paid", "ACME", "--late")
     enter = "\r"
     # worked_before and late_payments are known: asked are advance (none), asks, cost, revenue, notes; then the review
-    keys = "1" + enter + enter + enter + enter + enter + enter
-    code, out, err = interview(cli, "--client", "ACME", *small(small_catalog), "-f", "json", keys=keys)
+    keys = "1" + enter + enter + enter + enter + enter + enter + enter  # the last one skips the note
+    args = ("--client", "ACME", *small(small_catalog), "--in-order")  # the full walk, in file order
+    code, out, err = interview(cli, *args, "-f", "json", keys=keys)
     verdict = json.loads(out)
     assert code == 1
     assert verdict["answers"] == {
@@ -394,12 +395,30 @@ def test_interview_without_a_client_or_with_no_save_stores_nothing(
     cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
 ) -> None:
     enter = "\r"
-    keys = "2" + enter + "1" + enter + enter + enter + enter + enter + enter
-    code, out, err = interview(cli, *small(small_catalog), "-f", "json", keys=keys)
+    keys = "2" + enter + "1" + enter + enter + enter + enter + enter + enter + enter  # then Enter skips the note
+    options = (*small(small_catalog), "--in-order", "-f", "json")
+    code, out, err = interview(cli, *options, keys=enter + keys)  # Enter: no name for the client
     assert (code, json.loads(out)["verdict"]) == (0, "go") and "Saved as" not in err
-    code, out, err = interview(cli, "--client", "ACME", "--no-save", *small(small_catalog), "-f", "json", keys=keys)
+    code, out, err = interview(cli, "--client", "ACME", "--no-save", *options, keys=keys)
     assert (code, json.loads(out)["client"]) == (0, "ACME") and "Saved as" not in err and "history" not in err
     assert not isolated.exists()
+
+
+def test_history_alone_settling_a_decline_is_said_before_the_first_question(
+    cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
+) -> None:
+    for _ in range(3):
+        invoke(cli, "paid", "ACME", "--late")
+    enter = "\r"
+    code, out, err = interview(cli, "--client", "ACME", *small(small_catalog), "--quick", "-f", "json", keys=enter)
+    verdict = json.loads(out)
+    assert (code, verdict["verdict"], verdict["range"]) == (1, "decline", {"best": "decline", "worst": "decline"})
+    lines = err.splitlines()
+    flag = "⚑ Red flag: Pays late (decline). This alone means decline; you may end the call. The interview goes on."
+    settled = "The verdict is settled: DECLINE. No answer still to come can change it."
+    assert lines.index(flag) < lines.index(settled)
+    assert not any(line.startswith("✔ ") for line in lines)  # --quick: not one question asked
+    assert verdict["answers"] == {"worked_before": True, "late_payments": 3}
 
 
 # ---------------------------------------------------------------- check --client

@@ -34,6 +34,8 @@ CTRL_D = "\x04"
 CTRL_U = "\x15"  # clear the line
 DOWN = "\x1b[B"
 F1 = "\x1bOP"
+NAME = ENTER  # no --client: the interview first asks for the client's name; Enter skips it
+NOTE = ENTER  # and at the end for a note about the client; Enter skips it
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def interviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def small(small_catalog: tuple[Path, Path], interviews: Path) -> list[str]:
     """Options selecting the small catalog, English."""
     rules, questions = small_catalog
-    return ["--rules", str(rules), "--questions", str(questions), "--lang", "en"]
+    # the key sequences below follow the questions files' order
+    return ["--rules", str(rules), "--questions", str(questions), "--lang", "en", "--in-order"]
 
 
 def run(cli: CliRunner, *args: str, keys: str, screen: io.StringIO | None = None) -> tuple[int, str, str]:
@@ -112,7 +115,7 @@ def ticks(stderr: str) -> list[str]:
 
 
 # a full interview of the small catalog, each type once; late_payments is skipped (worked_before: no)
-FULL = "2" + ENTER + "1" + ENTER + " " + ENTER + "100" + ENTER + "50" + ENTER + "call back Monday" + ENTER + ENTER
+FULL = "2" + ENTER + "1" + ENTER + " " + ENTER + "100" + ENTER + "50" + ENTER + "call back Monday" + ENTER + ENTER + NOTE
 FULL_ANSWERS = {
     "worked_before": False,
     "advance": "none",
@@ -124,7 +127,7 @@ FULL_ANSWERS = {
 
 
 def test_every_question_type_and_a_when_skipped_question(cli: CliRunner, small: list[str]) -> None:
-    code, out, err = run(cli, "interview", *small, "-f", "json", keys=FULL)
+    code, out, err = run(cli, "interview", *small, "-f", "json", keys=NAME + FULL)
     verdict = json.loads(out)
     assert verdict["answers"] == FULL_ANSWERS
     assert verdict["verdict"] == "decline"  # two high flags: score 6
@@ -142,7 +145,7 @@ def test_every_question_type_and_a_when_skipped_question(cli: CliRunner, small: 
 
 
 def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
-    keys = "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER
+    keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=keys)
     verdict = json.loads(out)
     assert verdict["answers"] == {q: None for q in ("worked_before", "advance", "asks", "cost", "revenue", "notes")}
@@ -160,11 +163,11 @@ def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
 
 def test_dont_know_cannot_be_ticked_with_other_choices(small: list[str]) -> None:
     term = Terminal("interview", *small, "-f", "json")
-    term.send("2" + ENTER + "1" + ENTER)
+    term.send(NAME + "2" + ENTER + "1" + ENTER)
     term.expect("Asks for")
     term.send(" " + DOWN + DOWN + " " + ENTER)  # free sample and don't know together
     term.expect("“Don't know” cannot be ticked together with other choices")
-    term.send(" " + ENTER + "1" + ENTER + "1" + ENTER + ENTER + ENTER)  # untick don't know
+    term.send(" " + ENTER + "1" + ENTER + "1" + ENTER + ENTER + ENTER + NOTE)  # untick don't know
     code, out, _ = term.finish()
     assert json.loads(out)["answers"]["asks"] == ["free_sample"]
     assert code == 0
@@ -172,7 +175,8 @@ def test_dont_know_cannot_be_ticked_with_other_choices(small: list[str]) -> None
 
 def test_back_returns_to_the_previous_question_with_its_answer_prefilled(cli: CliRunner, small: list[str]) -> None:
     # yes, 2 late payments, then Ctrl-B at "Advance?": Enter keeps the prefilled 2
-    keys = "1" + ENTER + "2" + ENTER + BACK + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER + ENTER
+    keys = NAME + "1" + ENTER + "2" + ENTER + BACK + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
+    keys += ENTER + NOTE
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=keys)
     answers = json.loads(out)["answers"]
     assert answers["late_payments"] == 2
@@ -182,14 +186,14 @@ def test_back_returns_to_the_previous_question_with_its_answer_prefilled(cli: Cl
 
 
 def test_back_on_the_first_question_says_so(cli: CliRunner, small: list[str]) -> None:
-    code, _, err = run(cli, "interview", *small, keys=BACK + CTRL_C)
+    code, _, err = run(cli, "interview", *small, keys=NAME + BACK + CTRL_C)
     assert "This is the first question; there is nothing to go back to." in err.splitlines()
     assert code == 130
 
 
 def test_review_lists_every_answer_and_changes_one(cli: CliRunner, small: list[str]) -> None:
-    keys = "1" + ENTER + "3" + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
-    keys += "1" + ENTER + "2" + ENTER + ENTER  # review: change #1 (worked before) to no, then finish
+    keys = NAME + "1" + ENTER + "3" + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
+    keys += "1" + ENTER + "2" + ENTER + ENTER + NOTE  # review: change #1 (worked before) to no, then finish
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=keys)
     verdict = json.loads(out)
     assert "late_payments" not in verdict["answers"]  # dropped: it no longer applies
@@ -215,18 +219,18 @@ def test_review_lists_every_answer_and_changes_one(cli: CliRunner, small: list[s
 
 def test_review_refuses_a_number_out_of_range(small: list[str]) -> None:
     term = Terminal("interview", *small)
-    term.send("2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER)
+    term.send(NAME + "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER)
     term.expect("Number of an answer to change, or Enter for the verdict:")
     term.send("9" + ENTER)
     term.expect("Enter a number from 1 to 6, or nothing to see the verdict")
-    term.send(CTRL_U + ENTER)
+    term.send(CTRL_U + ENTER + NOTE)
     code, out, _ = term.finish()
     assert "GO" in out
     assert code == 0
 
 
 def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: list[str]) -> None:
-    keys = "1" + ENTER + "3" + ENTER + CTRL_C
+    keys = NAME + "1" + ENTER + "3" + ENTER + CTRL_C
     code, _, err = run(cli, "interview", *small, keys=keys)
     lines = err.splitlines()
     assert lines[:4] == [
@@ -240,10 +244,9 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
 
 def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path) -> None:
     rules, questions = small_catalog
-    keys = "1" + ENTER + "3" + ENTER + CTRL_C
-    code, _, err = run(
-        cli, "interview", "--rules", str(rules), "--questions", str(questions), "--lang", "ru", keys=keys
-    )
+    keys = NAME + "1" + ENTER + "3" + ENTER + CTRL_C
+    args = ("--rules", str(rules), "--questions", str(questions), "--lang", "ru", "--in-order")
+    code, _, err = run(cli, "interview", *args, keys=keys)
     path = next(interviews.iterdir())
     assert err.splitlines() == [
         "── Оплата ──",
@@ -252,13 +255,15 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
         "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
         "заканчивать. Интервью продолжается.",
         f"clientcheck: прервано; ответы (2) сохранены в {path}; чтобы продолжить: clientcheck interview "
-        f"--resume {path} --lang ru --rules {rules} --questions {questions}",
+        f"--resume {path} --in-order --lang ru --rules {rules} --questions {questions}",
     ]
     assert code == 130
 
 
 def test_prompt_shows_progress_hint_legend_and_help(small: list[str]) -> None:
     term = Terminal("interview", *small)
+    term.expect("Who is the client?")
+    term.send(NAME)
     term.expect("Payment · question 1 of 6")
     term.expect("? Worked before? (1–3 or ↑↓, then Enter)")
     term.expect("3) Don't know / skip")
@@ -310,7 +315,9 @@ rules:
 def test_typed_prompts_help_validation_and_default(write_yaml: WriteYaml, interviews: Path, lang: str) -> None:
     questions = write_yaml("h/questions/10-a.yaml", HELP_QUESTIONS).parent
     rules = write_yaml("h/rules.yaml", HELP_RULES)
-    term = Terminal("interview", "--rules", str(rules), "--questions", str(questions), "--lang", lang, "-f", "json")
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", lang, "--in-order")
+    term = Terminal("interview", *options, "-f", "json")
+    term.send(NAME)
     if lang == "en":
         prompt = "? Payment term?  [a whole number from 0 to 365 (days); empty = don't know] 15"
         refusal = "“500” does not fit: enter a whole number from 0 to 365 (days), or leave"  # the screen is 80 wide
@@ -342,7 +349,7 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(
     cli: CliRunner, small: list[str], write_yaml: WriteYaml
 ) -> None:
     given = write_yaml("given.yaml", "client: ACME\nworked_before: false\nadvance: none\n")
-    keys = ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER
+    keys = ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE  # the file names the client: no name asked
     code, out, err = run(cli, "interview", *small, "--answers", str(given), "-f", "json", keys=keys)
     verdict = json.loads(out)
     assert verdict["client"] == "ACME"
@@ -361,7 +368,7 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(
 
 def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[str], write_yaml: WriteYaml) -> None:
     given = write_yaml("given.yaml", "client: ACME\n")
-    keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER
+    keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE
     code, out, _ = run(cli, "interview", *small, "--answers", str(given), "--client", "Globex", "-f", "json", keys=keys)
     assert json.loads(out)["client"] == "Globex"
     assert code == 0
@@ -372,7 +379,7 @@ def test_a_client_key_in_the_answers_file_names_the_client_but_saves_nothing(
 ) -> None:
     given = write_yaml("given.yaml", "client: ACME\n")
     db = tmp_path / "h.sqlite3"
-    keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER
+    keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE
     code, out, _ = run(cli, "interview", *small, "--answers", str(given), "--db", str(db), "-f", "json", keys=keys)
     assert (code, json.loads(out)["client"]) == (0, "ACME")
     assert not db.exists()  # as with `check`: only --client saves to the history
@@ -397,19 +404,19 @@ def test_save_writes_an_answers_file_that_check_accepts_with_the_same_verdict(
     )
     assert err.splitlines()[-1] == f"Answers saved to {saved}; to check them again: clientcheck check {saved}"
     assert list(interviews.iterdir()) == []  # saved elsewhere: the autosave file is retired
-    check_code, check_out, _ = invoke(cli, "check", str(saved), *small, "-f", "json")
+    check_code, check_out, _ = invoke(cli, "check", str(saved), *small[:-1], "-f", "json")  # check takes no --in-order
     assert json.loads(check_out) == json.loads(out)
     assert check_code == code
 
 
 def test_save_as_json_and_dont_know_as_null(cli: CliRunner, small: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "a.json"
-    keys = "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER
+    keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, _ = run(cli, "interview", *small, "--save", str(saved), "-f", "json", keys=keys)
     assert json.loads(saved.read_text(encoding="utf-8")) == {
         q: None for q in ("worked_before", "advance", "asks", "cost", "revenue", "notes")
     }
-    _, check_out, _ = invoke(cli, "check", str(saved), *small, "-f", "json")
+    _, check_out, _ = invoke(cli, "check", str(saved), *small[:-1], "-f", "json")  # check takes no --in-order
     assert json.loads(check_out) == json.loads(out)
     assert code == 0
 
@@ -433,7 +440,8 @@ def test_the_resume_command_keeps_the_history_options(
     assert code == 130
     [path] = interviews.iterdir()
     command = (
-        f"clientcheck interview --resume {path} --lang en --rules {rules} --questions {questions} --db {db} --no-save"
+        f"clientcheck interview --resume {path} --in-order --lang en --rules {rules} --questions {questions} "
+        f"--db {db} --no-save"
     )
     assert err.splitlines()[-1] == f"clientcheck: interrupted: 1 answer is saved in {path}; to continue: {command}"
 
@@ -442,20 +450,24 @@ def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
     cli: CliRunner, small: list[str], interviews: Path, small_catalog: tuple[Path, Path]
 ) -> None:
     rules, questions = small_catalog
-    code, out, err = run(cli, "interview", *small, "-f", "json", keys="1" + ENTER + "3" + ENTER + CTRL_C)
+    code, out, err = run(cli, "interview", *small, "-f", "json", keys=NAME + "1" + ENTER + "3" + ENTER + CTRL_C)
     assert (code, out) == (130, "")
     [path] = interviews.iterdir()
-    command = f"clientcheck interview --resume {path} --lang en --format json --rules {rules} --questions {questions}"
+    command = (
+        f"clientcheck interview --resume {path} --in-order --lang en --format json --rules {rules} "
+        f"--questions {questions}"
+    )
     assert err.splitlines()[-1] == f"clientcheck: interrupted: 2 answers are saved in {path}; to continue: {command}"
     assert path.read_text(encoding="utf-8") == (
         "# clientcheck interview answers, saved after every answer.\n"
         f"# To continue: {command}\n"
+        '# clientcheck-options: {"lang": "en", "save": null, "profile": null, "quick": false, "in_order": true}\n'
         "worked_before: true\n"
         "late_payments: 3\n"
     )
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
-    rest = "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER + ENTER
+    rest = "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER + ENTER + NOTE
     code, resumed, err = run(cli, "interview", "--resume", *small, "-f", "json", keys=rest)
     assert err.splitlines()[0] == f"Continuing {path}: 2 answers so far."
     assert json.loads(resumed)["answers"] == {
@@ -473,14 +485,14 @@ def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
     assert list(interviews.iterdir()) == [done]
 
     # the same answers in one go give the same verdict
-    straight = "1" + ENTER + "3" + ENTER + rest
+    straight = NAME + "1" + ENTER + "3" + ENTER + rest
     _, direct, _ = run(cli, "interview", *small, "-f", "json", keys=straight)
     assert json.loads(direct) == json.loads(resumed)
 
 
 def test_resume_a_given_file(cli: CliRunner, small: list[str], write_yaml: WriteYaml, interviews: Path) -> None:
     given = write_yaml("mine.yaml", "worked_before: false\nadvance: partial\nasks: []\ncost: 5\nrevenue: 9\n")
-    code, out, err = run(cli, "interview", "--resume", str(given), *small, "-f", "json", keys="x" + ENTER + ENTER)
+    code, out, err = run(cli, "interview", "--resume", str(given), *small, "-f", "json", keys="x" + ENTER + ENTER + NOTE)
     assert json.loads(out)["answers"]["notes"] == "x"
     assert err.splitlines()[0] == f"Continuing {given}: 5 answers so far."
     # a file the user named is kept up to date, never renamed or removed
@@ -498,24 +510,31 @@ def test_resume_with_nothing_to_resume(cli: CliRunner, small: list[str], intervi
 
 
 def test_ctrl_d_stops_like_ctrl_c(cli: CliRunner, small: list[str], interviews: Path) -> None:
-    code, _, err = run(cli, "interview", *small, keys="2" + ENTER + CTRL_D)
+    code, _, err = run(cli, "interview", *small, keys=NAME + "2" + ENTER + CTRL_D)
     [path] = interviews.iterdir()
     assert err.splitlines()[-1].startswith(f"clientcheck: interrupted: 1 answer is saved in {path}; to continue: ")
     assert code == 130
 
 
 def test_end_of_input_mid_interview_keeps_the_answers(cli: CliRunner, small: list[str], interviews: Path) -> None:
-    code, _, _ = run(cli, "interview", *small, keys="2" + ENTER + "1" + ENTER)  # then the keys run out
+    code, _, _ = run(cli, "interview", *small, keys=NAME + "2" + ENTER + "1" + ENTER)  # then the keys run out
     [path] = interviews.iterdir()
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == {"worked_before": False, "advance": "none"}
     assert code == 130
 
 
 def test_ctrl_c_before_any_answer_leaves_nothing_behind(cli: CliRunner, small: list[str], interviews: Path) -> None:
-    code, out, err = run(cli, "interview", *small, keys=CTRL_C)
+    code, out, err = run(cli, "interview", *small, keys=NAME + CTRL_C)
     assert err == "── Payment ──\nclientcheck: interrupted before the first answer; there is nothing to resume\n"
     assert (code, out) == (130, "")
     assert list(interviews.iterdir()) == []
+
+
+def test_ctrl_c_at_the_client_name_leaves_nothing_behind(cli: CliRunner, small: list[str], interviews: Path) -> None:
+    code, out, err = run(cli, "interview", *small, keys="Acme" + CTRL_C)
+    assert err == "clientcheck: interrupted before the first answer; there is nothing to resume\n"
+    assert (code, out) == (130, "")
+    assert not interviews.exists() or list(interviews.iterdir()) == []
 
 
 def test_stdin_not_a_terminal_is_refused(cli: CliRunner, small: list[str]) -> None:

@@ -74,7 +74,7 @@ def test_ctrl_c_in_the_middle_then_resume_gives_the_same_verdict(tmp_path: Path,
     partial = tmp_path / "partial.yaml"
     partial.write_text(yaml.safe_dump({k: v for k, v in full.items() if k not in asked}, allow_unicode=True))
 
-    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en -f json", env, tmp_path)
+    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en -f json --in-order", env, tmp_path)
     child.expect_exact("Will the client sign a contract?")
     child.send("1\r")  # yes
     child.expect_exact("What advance will the client pay?")
@@ -84,7 +84,9 @@ def test_ctrl_c_in_the_middle_then_resume_gives_the_same_verdict(tmp_path: Path,
     rest, status = finish(child)
     assert status == 130
     [recovery] = (tmp_path / "data" / "clientcheck" / "interviews").iterdir()
-    command = shlex.join(["clientcheck", "interview", "--resume", str(recovery), "--lang", "en", "--format", "json"])
+    command = shlex.join(
+        ["clientcheck", "interview", "--resume", str(recovery), "--in-order", "--lang", "en", "--format", "json"]
+    )
     answered = len(full) - 1 - len(asked) + 2  # the example's answers but the client's name, plus two
     assert f"clientcheck: interrupted: {answered} answers are saved in {recovery}; to continue: {command}" in rest
     kept = yaml.safe_load(recovery.read_text(encoding="utf-8"))
@@ -99,6 +101,8 @@ def test_ctrl_c_in_the_middle_then_resume_gives_the_same_verdict(tmp_path: Path,
     child.expect_exact("Has the client treated you or your team rudely?")
     child.send("2\r")  # no
     child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    child.expect_exact("Your note about this client")
     child.send("\r")
     _, status = finish(child)
     resumed = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
@@ -116,7 +120,9 @@ def test_back_dont_know_and_review_change_on_the_real_terminal(tmp_path: Path, e
     questions = load_catalog().questions
     contract, advance = questions["contract"].text.get("ru"), questions["advance"].text.get("ru")
     child = spawn(
-        f"{CLIENTCHECK} interview --answers partial.yaml --lang ru --save saved.yaml -f json > out.json", env, tmp_path
+        f"{CLIENTCHECK} interview --answers partial.yaml --lang ru --save saved.yaml -f json --in-order > out.json",
+        env,
+        tmp_path,
     )
     child.expect_exact(contract)
     child.expect_exact("Ctrl-B: назад")
@@ -136,9 +142,11 @@ def test_back_dont_know_and_review_change_on_the_real_terminal(tmp_path: Path, e
     child.send("2\r")  # частичная
     child.expect_exact("Номер ответа, который нужно изменить, или Enter — показать вердикт:")
     child.send("\r")
+    child.expect_exact("Ваша заметка о клиенте")
+    child.send("новый клиент от партнёров\r")
     _, status = finish(child)
     saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
-    assert (saved["contract"], saved["advance"]) == (True, "partial")
+    assert (saved["contract"], saved["advance"], saved["note"]) == (True, "partial", "новый клиент от партнёров")
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["language"] == "ru"
     assert status == 0
 
@@ -164,6 +172,8 @@ def test_format_json_to_a_file_shows_prompts_and_writes_valid_json(tmp_path: Pat
     child = spawn(f"{CLIENTCHECK} interview --answers {EXAMPLE} --lang en --format json > out.json", env, tmp_path)
     child.expect_exact("Your answers")  # every question answered: straight to the review, drawn on the terminal
     child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    child.expect_exact("Your note about this client")
     child.send("\r")
     _, status = finish(child)
     written = (tmp_path / "out.json").read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ from prompt_toolkit.styles import Style
 from questionary.prompts.common import InquirerControl
 
 from clientcheck.i18n import t
-from clientcheck.model import UNKNOWN, Catalog, Question
+from clientcheck.model import NOTE_KEY, UNKNOWN, Catalog, Question
 from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
 from clientcheck.terminal import strip_controls as clean
 
@@ -440,7 +440,7 @@ class Prompter:
         autosave is called after every answer. KeyboardInterrupt / EOFError pass through.
         """
         finished_early = self._questions(session, autosave, quick)
-        if note:
+        if note and NOTE_KEY not in self.catalog.questions:  # a catalog with its own `note` question keeps it
             self.ask_note(session)
             autosave(session)
         return finished_early
@@ -449,10 +449,15 @@ class Prompter:
         lang = self.lang
         shown_section: str | None = None
         # offer to finish only once: the range only narrows, so after "go on" it stays settled
-        offered = session.chooser is None or session.settled
-        if session.chooser is not None and session.current is not None and session.settled:
+        offered = session.chooser is None
+        if not offered and session.current is not None and session.settled:
+            # settled before any question (the client's history, an answers file): say so first
+            offered = True
             self.settled_line(session)
             if quick:
+                return True
+            finish = self.offer_finish(session)
+            if finish is True:
                 return True
         while True:
             step = session.step()

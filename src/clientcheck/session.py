@@ -207,7 +207,7 @@ class Session:
         out: dict[str, Any] = {}
         if self.client is not None:
             out[CLIENT_KEY] = self.client
-        if self.note:
+        if self.note and NOTE_KEY not in self.catalog.questions:
             out[NOTE_KEY] = self.note
         for qid, q in self.catalog.questions.items():
             if qid in self.values:

@@ -28,7 +28,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
-from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, UsageError
+from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
@@ -317,10 +317,13 @@ def _ask_client(prompter: Prompter, stream: object, code: str) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
     from clientcheck.interview import terminal
 
-    with terminal(prompter.out):
-        name = prompter.line(
-            t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
-        )
+    try:
+        with terminal(prompter.out):
+            name = prompter.line(
+                t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
+            )
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(t(code, "interview.interrupted.empty")) from None
     if not isinstance(name, str) or not name:
         return None
     from clientcheck.history import check_client_name
