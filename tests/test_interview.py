@@ -115,7 +115,9 @@ def ticks(stderr: str) -> list[str]:
 
 
 # a full interview of the small catalog, each type once; late_payments is skipped (worked_before: no)
-FULL = "2" + ENTER + "1" + ENTER + " " + ENTER + "100" + ENTER + "50" + ENTER + "call back Monday" + ENTER + ENTER + NOTE
+FULL = (
+    "2" + ENTER + "1" + ENTER + " " + ENTER + "100" + ENTER + "50" + ENTER + "call back Monday" + ENTER + ENTER + NOTE
+)
 FULL_ANSWERS = {
     "worked_before": False,
     "advance": "none",
@@ -492,7 +494,9 @@ def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
 
 def test_resume_a_given_file(cli: CliRunner, small: list[str], write_yaml: WriteYaml, interviews: Path) -> None:
     given = write_yaml("mine.yaml", "worked_before: false\nadvance: partial\nasks: []\ncost: 5\nrevenue: 9\n")
-    code, out, err = run(cli, "interview", "--resume", str(given), *small, "-f", "json", keys="x" + ENTER + ENTER + NOTE)
+    code, out, err = run(
+        cli, "interview", "--resume", str(given), *small, "-f", "json", keys="x" + ENTER + ENTER + NOTE
+    )
     assert json.loads(out)["answers"]["notes"] == "x"
     assert err.splitlines()[0] == f"Continuing {given}: 5 answers so far."
     # a file the user named is kept up to date, never renamed or removed

@@ -206,7 +206,10 @@ def test_allowed_text_on_the_bundled_questions() -> None:
         == "a whole number from 0 to 365 (days); or with a unit: 4h, 3 days, 2 weeks, 3 months"
     )
     assert allowed_text(bundled.questions["min_price"], "en") == "a number from 0 to 1,000,000,000; or 150k, 1.5m"
-    assert allowed_text(bundled.questions["min_price"], "ru") == "число от 0 до 1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн"
+    assert (
+        allowed_text(bundled.questions["min_price"], "ru")
+        == "число от 0 до 1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн"
+    )
 
 
 def test_allowed_text_without_bounds(catalog: Catalog) -> None:

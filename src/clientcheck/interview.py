@@ -423,7 +423,10 @@ class Prompter:
         """The user's own note about the client, kept with the answers and the assessment."""
         lang = self.lang
         result = self.line(
-            t(lang, "interview.note.ask"), t(lang, "interview.note.header"), t(lang, "interview.note.hint"), session.note or ""
+            t(lang, "interview.note.ask"),
+            t(lang, "interview.note.header"),
+            t(lang, "interview.note.hint"),
+            session.note or "",
         )
         if isinstance(result, _Back):
             return

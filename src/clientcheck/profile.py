@@ -51,9 +51,7 @@ def chosen_name(option: str | None) -> tuple[str, bool]:
 
 def check_name(name: str) -> str:
     if not _NAME.fullmatch(name) or name.endswith((".", "-")):
-        raise UsageError(
-            f"--profile: {name!r} is not a profile name; use letters, digits, '.', '_' or '-' (up to 64)"
-        )
+        raise UsageError(f"--profile: {name!r} is not a profile name; use letters, digits, '.', '_' or '-' (up to 64)")
     return name
 
 
@@ -115,9 +113,7 @@ def with_currency(catalog: Catalog, profile: Profile | None) -> Catalog:
     if not isinstance(currency, str) or not currency.strip() or currency is UNKNOWN:
         return catalog
     unit = Text({lang: currency.strip() for lang in ("en", "ru")})
-    questions = {
-        qid: q._replace(unit=unit) if q.measure == "money" else q for qid, q in catalog.questions.items()
-    }
+    questions = {qid: q._replace(unit=unit) if q.measure == "money" else q for qid, q in catalog.questions.items()}
     return catalog._replace(questions=questions)
 
 
@@ -125,9 +121,7 @@ def to_mapping(catalog: Catalog, values: Mapping[str, Any]) -> dict[str, Any]:
     """A profile as its file holds it: seller questions in catalog order, null for don't know."""
     from clientcheck.session import plain_value
 
-    return {
-        qid: plain_value(q, values[qid]) for qid, q in catalog.questions.items() if q.seller and qid in values
-    }
+    return {qid: plain_value(q, values[qid]) for qid, q in catalog.questions.items() if q.seller and qid in values}
 
 
 def write(catalog: Catalog, name: str, values: Mapping[str, Any]) -> Path:

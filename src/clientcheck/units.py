@@ -139,4 +139,4 @@ def _tidy(value: float) -> int | float:
 
 def whole_duration(value: int | float) -> int:
     """A duration for a whole-number question: a part of a day or hour counts as a whole one."""
-    return int(math.ceil(value - 1e-9))
+    return math.ceil(value - 1e-9)

@@ -189,7 +189,9 @@ def interview(
     ] = False,
     in_order: Annotated[
         bool,
-        typer.Option("--in-order", help="Ask in the questions files' order, not the order that settles the verdict soonest."),
+        typer.Option(
+            "--in-order", help="Ask in the questions files' order, not the order that settles the verdict soonest."
+        ),
     ] = False,
 ) -> int:
     """Interview a client on a call: questions one by one, then the verdict.
@@ -235,9 +237,9 @@ def interview(
     if named is not None:
         from clientcheck.history import prefill
 
-        kept = given
+        before = given
         given, facts = prefill(catalog, named, db, given)
-        given = given._replace(note=kept.note, profile=kept.profile)
+        given = given._replace(note=before.note, profile=before.profile)
     try:
         rec = rec or RecoveryFile.new(given.client)
     except OSError as exc:
@@ -251,8 +253,10 @@ def interview(
     resume_command = _resume_command(
         rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order
     )
-    header = t(code, "interview.recovery.header", command=resume_command) + "\n" + _options_line(
-        code, save, given.profile, quick, in_order
+    header = (
+        t(code, "interview.recovery.header", command=resume_command)
+        + "\n"
+        + _options_line(code, save, given.profile, quick, in_order)
     )
     warned = [False]
 
@@ -352,7 +356,7 @@ def _options_line(code: str, save: Path | None, profile: str | None, quick: bool
     """A machine-readable header line, so that a bare --resume continues with the same options."""
     import json
 
-    data = {"lang": code, "save": str(save.absolute()) if save else None, "profile": profile}
+    data: dict[str, object] = {"lang": code, "save": str(save.absolute()) if save else None, "profile": profile}
     data.update(quick=quick, in_order=in_order)
     return _OPTIONS + json.dumps(data, ensure_ascii=False)
 

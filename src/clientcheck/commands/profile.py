@@ -38,9 +38,7 @@ app.add_typer(profile_app, name="profile")
 
 ProfileOpt = Annotated[
     str | None,
-    typer.Option(
-        "--profile", metavar="NAME", help="Which profile (default: $CLIENTCHECK_PROFILE, else 'default')."
-    ),
+    typer.Option("--profile", metavar="NAME", help="Which profile (default: $CLIENTCHECK_PROFILE, else 'default')."),
 ]
 
 
@@ -99,7 +97,6 @@ def set_(
         return ask(profile, lang, rules, questions)
     from clientcheck import profile as profiles
     from clientcheck.conditions import suggest
-    from clientcheck.session import parse_typed
 
     code = language_for(lang)
     catalog = load_catalog_for(rules, questions)
@@ -114,7 +111,9 @@ def set_(
             raise UsageError(f"{item!r}: expected QUESTION=ANSWER, e.g. min_price=150k")
         q = seller.get(qid)
         if q is None:
-            raise UsageError(f"{qid!r} is not a question about your business; one of: {', '.join(seller)}{suggest(qid, list(seller))}")
+            raise UsageError(
+                f"{qid!r} is not a question about your business; one of: {', '.join(seller)}{suggest(qid, list(seller))}"
+            )
         values[qid] = _parse_answer(q, text, code)
     path = profiles.write(catalog, name, values)
     _say(t(code, "profile.saved", name=name, path=path))
