@@ -85,12 +85,26 @@ class Chooser:
         return list(fit)
 
     def scores(self, answers: Answers, candidates: Iterable[str]) -> list[tuple[str, float]]:
-        """(question, how much its answer narrows the verdict range on average), best first."""
+        """(question, what its answer is worth in narrowing the verdict range), best first.
+
+        Two parts. What one answer narrows now: the range's width, less its width after each
+        possible answer, on average. And what the rules it opens could narrow once their
+        follow-ups are answered: a yes to "worked with them before?" narrows nothing by itself,
+        but it opens a rule that alone means decline. The deal-breakers are asked first, and a
+        decline is found in a handful of questions.
+        """
         base = evaluate(self.catalog, answers)
         now = width(base)
+        best = VERDICTS.index(base.best)
+        policy = self.catalog.policy
+        reach: dict[str, int] = {}
+        for u in base.undecided:
+            alone = VERDICTS.index(policy.verdict({u.max_severity: 1} if u.max_severity else {}, u.max_weight))
+            for qid in u.ask:
+                reach[qid] = max(reach.get(qid, 0), alone - best)
         known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
-        scored: list[tuple[str, float, int, int]] = []
+        scored: list[tuple[str, float, float, int, int]] = []
         for qid in candidates:
             q = self.catalog.questions[qid]
             outcomes = self.possible_answers(q, known)
@@ -101,9 +115,10 @@ class Chooser:
                     after = evaluate(self.catalog, answers._replace(values={**answers.values, qid: value}))
                     total += now - width(after)
                 gain = total / len(outcomes)
-            scored.append((qid, gain, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0)))
-        scored.sort(key=lambda s: (-s[1], s[2], s[3]))
-        return [(qid, gain) for qid, gain, _, _ in scored]
+            worth = gain + max(reach.get(qid, 0), 0) if now > 0 else 0.0
+            scored.append((qid, worth, gain, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0)))
+        scored.sort(key=lambda s: (-s[1], -s[2], s[3], s[4]))
+        return [(qid, worth) for qid, worth, _, _, _ in scored]
 
     def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
         if not candidates:

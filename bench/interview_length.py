@@ -1,0 +1,98 @@
+"""How many questions an interview needs before its verdict is settled, over scripted client personas.
+
+    python bench/interview_length.py [--personas bench/personas.yaml] [--rules FILE] [--questions DIR]
+
+Each persona in the personas file is an answer oracle: how a salesperson would answer every
+question after a first call with that client (null: don't know). The seller's own answers come
+from the file's `profile`, as `clientcheck profile` would give them, so they are never asked.
+For every persona the real interview logic (session.Session, with the adaptive chooser of
+adaptive.py, as `clientcheck interview --quick` runs it) asks until the verdict is settled or
+nothing is left to ask; then the full walk in file order (`--in-order`) asks every question.
+Prints, per persona: questions in quick mode, questions in the full walk, both verdicts and
+whether they match; then the median and the time the chooser took per question.
+
+Targets (issue 10): median questions in quick mode <= 10, and every quick verdict equal to the
+full walk's. Exits 1 if a verdict differs (the range must never lie); the median is reported
+against its target either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clientcheck.adaptive import Chooser
+from clientcheck.answers import validate
+from clientcheck.loader import load_catalog
+from clientcheck.model import UNKNOWN, Catalog
+from clientcheck.session import Session
+
+TARGET_MEDIAN = 10
+HERE = Path(__file__).resolve().parent
+
+
+def walk(catalog: Catalog, start: dict[str, Any], oracle: dict[str, Any], chooser: Chooser | None) -> tuple[int, str]:
+    """Questions asked and the final verdict: quick (chooser, stop when settled) or the full walk."""
+    session = Session(catalog, start, chooser=chooser)
+    asked = 0
+    while session.current is not None and not (chooser is not None and session.settled):
+        qid = session.current
+        session.answer(qid, oracle.get(qid, UNKNOWN))
+        asked += 1
+    return asked, session.verdict().verdict
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--personas", type=Path, default=HERE / "personas.yaml")
+    parser.add_argument("--rules", type=Path, default=None)
+    parser.add_argument("--questions", type=Path, default=None)
+    args = parser.parse_args()
+    catalog = load_catalog(args.rules, args.questions)
+    data = yaml.safe_load(args.personas.read_text(encoding="utf-8"))
+    profile = dict(validate(data["profile"], catalog, f"{args.personas}: profile").values)
+    chooser = Chooser(catalog)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'persona':40} {'quick':>5} {'full':>5}  {'quick verdict':13} {'full verdict':13} match")
+    quick_counts: list[int] = []
+    by_verdict: dict[str, list[int]] = {}
+    mismatches = 0
+    spent = 0.0
+    for name, delta in data["personas"].items():
+        oracle = dict(validate({**data["base"], **(delta or {})}, catalog, f"{args.personas}: {name}").values)
+        began = time.perf_counter()
+        quick, quick_verdict = walk(catalog, profile, oracle, chooser)
+        spent += time.perf_counter() - began
+        full, full_verdict = walk(catalog, profile, oracle, None)
+        match = quick_verdict == full_verdict
+        mismatches += not match
+        quick_counts.append(quick)
+        by_verdict.setdefault(full_verdict, []).append(quick)
+        print(f"{name:40} {quick:5} {full:5}  {quick_verdict:13} {full_verdict:13} {'yes' if match else 'NO'}")
+    median = statistics.median(quick_counts)
+    total = sum(quick_counts)
+    print(
+        f"{len(quick_counts)} personas: median {median:g} questions in quick mode (target <= {TARGET_MEDIAN}: "
+        f"{'met' if median <= TARGET_MEDIAN else 'missed'}); verdicts equal to the full walk's: "
+        f"{len(quick_counts) - mismatches} of {len(quick_counts)}; the chooser took "
+        f"{spent / max(total, 1) * 1000:.0f} ms per question"
+    )
+    # a go needs every rule that could still move it ruled out, one answer each at the least; a
+    # decline needs one deal-breaker found: the medians per verdict say which the mix is made of
+    for verdict in ("go", "caution", "decline"):
+        counts = by_verdict.get(verdict, [])
+        if counts:
+            print(f"  {verdict:8} {len(counts):2} personas: median {statistics.median(counts):g}, {min(counts)}-{max(counts)}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
