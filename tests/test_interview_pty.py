@@ -180,3 +180,143 @@ def test_format_json_to_a_file_shows_prompts_and_writes_valid_json(tmp_path: Pat
     assert json.loads(written) == check_json(EXAMPLE, env)
     assert "\x1b" not in written
     assert status == 0
+
+
+def _without(tmp_path: Path, *ids: str) -> Path:
+    """The example's answers less some, in a file: the interview asks just those."""
+    full = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(yaml.safe_dump({k: v for k, v in full.items() if k not in ids}, allow_unicode=True))
+    return partial
+
+
+def test_typing_replaces_a_default_and_an_earlier_answer(tmp_path: Path, env: dict[str, str]) -> None:
+    _without(tmp_path, "payment_term_days")
+    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml -f json", env, tmp_path)
+    child.expect_exact("What payment term do your invoices give?")
+    child.expect_exact("15")  # the default, shown selected
+    child.expect_exact("Ctrl-B back")
+    child.send("7\r")  # typing replaces the default: 7, not 157
+    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    row = Session(
+        load_catalog(), validate(yaml.safe_load((tmp_path / "partial.yaml").read_text()), load_catalog(), "x").values
+    )
+    number = row.review_ids().index("payment_term_days") + 1
+    child.send(f"{number}\r")
+    child.expect_exact("What payment term do your invoices give?")
+    child.expect_exact("Ctrl-B back")
+    child.send("30\r")  # the earlier answer (7) is replaced too: 30, not 730
+    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    child.expect_exact("Your note about this client")
+    child.send("\r")
+    _, status = finish(child)
+    saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
+    assert saved["payment_term_days"] == 30
+    assert status == 0
+
+
+def test_typing_seven_over_a_default_of_fifteen_saves_seven(tmp_path: Path, env: dict[str, str]) -> None:
+    _without(tmp_path, "payment_term_days")
+    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path)
+    child.expect_exact("What payment term do your invoices give?")
+    child.expect_exact("Ctrl-B back")
+    child.send("7\r")
+    child.expect(r"What payment term do your invoices give\? (\x1b\[36m)?7 days")  # the record of the answer
+    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    child.expect_exact("Your note about this client")
+    child.send("\r")
+    _, status = finish(child)
+    assert yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))["payment_term_days"] == 7
+    assert status == 0
+
+
+def test_number_keys_tick_choices_and_units_are_understood(tmp_path: Path, env: dict[str, str]) -> None:
+    _without(tmp_path, "asks", "hours_to_deadline")
+    child = spawn(
+        f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path
+    )
+    child.expect_exact("What has the client asked you for?")
+    child.expect_exact("Ctrl-B back")
+    child.send("1")  # a free test piece
+    child.send("3")  # a discount
+    child.send("3")  # ... no: untick it again
+    child.send("3\r")  # and tick it once more
+    child.expect_exact("How big a discount do they want?")  # asked because "discount" is ticked
+    child.expect_exact("Ctrl-B back")
+    child.send("10\r")
+    child.expect_exact("How many hours from first contact to the deadline?")
+    child.expect_exact("Ctrl-B back")
+    child.send("2 weeks\r")
+    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    child.expect_exact("Your note about this client")
+    child.send("call again on Friday\r")
+    _, status = finish(child)
+    saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
+    assert (saved["asks"], saved["discount_pct"], saved["hours_to_deadline"]) == (["free_sample", "discount"], 10, 336)
+    assert saved["note"] == "call again on Friday"
+    assert status in (0, 1)
+
+
+SELLER_KEYS = {  # what a new user answers in `clientcheck profile`
+    "How established is your business?": "2\r",
+    "How full is your order book right now?": "2\r",
+    "What do you sell, and to whom?": "Websites for small manufacturers\r",
+    "In what currency do you quote your prices?": "EUR\r",
+    "What is your minimum price for a one-off project?": "15k\r",
+    "What is your minimum price for a month of ongoing work?": "3k\r",
+    "What payment term do your invoices give?": "2 weeks\r",
+}
+INVESTOR_CLIENT = {  # a founder whose budget depends on an investor, and no money of their own for a concept
+    "Has the client treated you or your team rudely?": "2\r",
+    "Is the client in your target audience?": "1\r",
+    "Has the client named a budget?": "1\r",
+    "Have you worked with this client before?": "2\r",
+    "Is this a one-off project or ongoing monthly work?": "1\r",
+    "What budget did they name?": "300k\r",
+    "Is the budget tied to money they haven't received yet?": "1\r",
+    "Will they pay for a small concept from their own money now?": "2\r",
+    "Do you have a written brief?": "2\r",
+    "Has the client set measurable goals?": "2\r",
+    "Do they pay only after the work is delivered?": "2\r",
+    "Does the client need something you can't deliver today?": "2\r",
+}
+
+
+def test_a_new_user_profile_once_then_a_quick_interview(tmp_path: Path, env: dict[str, str]) -> None:
+    env = dict(env, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    child = spawn(f"{CLIENTCHECK} profile --lang en", env, tmp_path)
+    for text, keys in SELLER_KEYS.items():
+        child.expect_exact(text)
+        child.expect_exact("Ctrl-B back")
+        child.send(keys)
+    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.send("\r")
+    _, status = finish(child)
+    assert status == 0
+    profile = yaml.safe_load((tmp_path / "config" / "clientcheck" / "profiles" / "default.yaml").read_text())
+    assert (profile["min_price"], profile["min_monthly_price"], profile["payment_term_days"]) == (15000, 3000, 14)
+
+    child = spawn(f"{CLIENTCHECK} interview --quick --lang en > verdict.txt", env, tmp_path)
+    child.expect_exact("Who is the client?")
+    child.send("Startup Foodies\r")
+    asked = []
+    while True:
+        found = child.expect_exact([*INVESTOR_CLIENT, *SELLER_KEYS, "The verdict is settled"])
+        if found >= len(INVESTOR_CLIENT):
+            break
+        text = list(INVESTOR_CLIENT)[found]
+        child.expect_exact("Ctrl-B back")
+        child.send(INVESTOR_CLIENT[text])
+        child.expect_exact(text)  # the line that records the answer repeats the question
+        asked.append(text)
+    assert found == len(INVESTOR_CLIENT) + len(SELLER_KEYS), "a question about the seller was asked"
+    child.expect_exact("Your note about this client")
+    child.send("\r")
+    _, status = finish(child)
+    verdict = (tmp_path / "verdict.txt").read_text(encoding="utf-8")
+    assert status == 1
+    assert "DECLINE" in verdict and "investor-pending" in verdict and "Seller profile: default" in verdict
+    assert len(asked) <= 10, asked

@@ -253,6 +253,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.to_settle": "To settle it, ask",
         "verdict.note": "Note: {note}",
         "verdict.profile": "Seller profile: {name}",
+        "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -494,6 +495,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.to_settle": "Чтобы вердикт стал окончательным, спросите",
         "verdict.note": "Заметка: {note}",
         "verdict.profile": "Профиль продавца: {name}",
+        "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
     },
 }
 

@@ -58,6 +58,7 @@ class Session:
         chooser: Chooser | None = None,
         note: str | None = None,
         profile: str | None = None,
+        never: frozenset[str] = frozenset(),
     ) -> None:
         self.catalog = catalog
         self.client = client
@@ -66,6 +67,7 @@ class Session:
         self.chooser = chooser
         self.note = note
         self.profile = profile
+        self.never = never  # questions not to ask at all (the seller's, when a profile answers them)
         self.asked: list[str] = []  # the questions answered in this run, in the order they were asked
         self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
@@ -91,7 +93,7 @@ class Session:
 
     def plan(self) -> list[str]:
         """The questions to ask, in order, given the answers so far."""
-        return [qid for qid, gate in self._gates() if gate is True]
+        return [qid for qid, gate in self._gates() if gate is True and qid not in self.never]
 
     def first_unanswered(self) -> str | None:
         """The next question to ask: in file order, or the one the chooser says narrows the verdict most."""
@@ -102,7 +104,11 @@ class Session:
 
     def review_ids(self) -> list[str]:
         """What the review screen lists: every question in effect, and any other answer that counts."""
-        return [qid for qid, gate in self._gates() if gate is True or (gate is None and qid in self.values)]
+        return [
+            qid
+            for qid, gate in self._gates()
+            if (gate is True and qid not in self.never) or (gate is not False and qid in self.values)
+        ]
 
     def _drop_irrelevant(self) -> tuple[str, ...]:
         dropped: list[str] = []
@@ -120,10 +126,10 @@ class Session:
             return None
         plan = self.plan()
         q = self.catalog.questions[self.current]
-        if self.chooser is not None:  # asked out of file order: count what has been asked
-            answered = sum(1 for qid in plan if qid in self.values)
-            number = self.asked.index(self.current) + 1 if self.current in self.asked else answered + 1
-            number = min(number, len(plan))
+        if self.chooser is not None:  # asked out of file order: count what this run asks
+            todo = [qid for qid in plan if qid not in self.values or qid in self.asked]
+            number = self.asked.index(self.current) + 1 if self.current in self.asked else len(self.asked) + 1
+            return Step(q, self._section_of[self.current], min(number, len(todo)), len(todo))
         else:
             number = plan.index(self.current) + 1 if self.current in plan else len(plan)
         return Step(q, self._section_of[self.current], number, len(plan))

@@ -225,70 +225,79 @@ def interview(
 
     stream = prompt_stream()
     prompter = Prompter(catalog, code, stream)
-    if client is None and given.client is None and not resume:
-        client = _ask_client(prompter, stream, code)
-        if client is not None:
-            given = given._replace(client=client)
-    facts = None
-    # a client named with --client (or, when resuming, the name the interview was started with):
-    # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
-    # --answers file only names the client in the output, as it does for `check`.
-    named = client if client is not None else (given.client if resume else None)
-    if named is not None:
-        from clientcheck.history import prefill
+    # one terminal session for every prompt: the name, the questions, the note
+    with terminal(stream):
+        if client is None and given.client is None and not resume:
+            client = _ask_client(prompter, code)
+            if client is not None:
+                given = given._replace(client=client)
+        facts = None
+        # a client named with --client (or, when resuming, the name the interview was started with):
+        # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
+        # --answers file only names the client in the output, as it does for `check`.
+        named = client if client is not None else (given.client if resume else None)
+        if named is not None:
+            from clientcheck.history import prefill
 
-        before = given
-        given, facts = prefill(catalog, named, db, given)
-        given = given._replace(note=before.note, profile=before.profile)
-    try:
-        rec = rec or RecoveryFile.new(given.client)
-    except OSError as exc:
-        raise InteractiveSessionError(
-            t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
-        ) from None
-    from clientcheck.adaptive import Chooser
-
-    chooser = None if in_order else Chooser(catalog)
-    session = Session(catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile)
-    resume_command = _resume_command(
-        rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order
-    )
-    header = (
-        t(code, "interview.recovery.header", command=resume_command)
-        + "\n"
-        + _options_line(code, save, given.profile, quick, in_order)
-    )
-    warned = [False]
-
-    def autosave(s: Session) -> None:
+            before = given
+            given, facts = prefill(catalog, named, db, given)
+            given = given._replace(note=before.note, profile=before.profile)
         try:
-            rec.save(s.to_mapping(), header)
+            rec = rec or RecoveryFile.new(given.client)
         except OSError as exc:
-            if not warned[0]:
-                warned[0] = True
-                _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
+            raise InteractiveSessionError(
+                t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
+            ) from None
+        from clientcheck.adaptive import Chooser
 
-    # the first write proves the folder is writable before anyone types an answer
-    try:
-        rec.save(session.to_mapping(), header)
-    except OSError as exc:
-        raise InteractiveSessionError(
-            t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
-        ) from None
+        chooser = None if in_order else Chooser(catalog)
+        # with a profile, questions about the seller are never asked: what it leaves out stays unknown
+        never = frozenset(q.id for q in catalog.questions.values() if q.seller) if seller is not None else frozenset()
+        session = Session(
+            catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile, never=never
+        )
+        resume_command = _resume_command(
+            rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order
+        )
+        header = (
+            t(code, "interview.recovery.header", command=resume_command)
+            + "\n"
+            + _options_line(code, save, given.profile, quick, in_order)
+        )
+        warned = [False]
 
-    if note:
-        prompter.write(note)
-    if facts is not None and facts.describe(code):
-        prompter.write(str(facts.describe(code)))
-    if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
-        prompter.write(t(code, "profile.none.hint"), "2")
-    if facts is not None:  # the payment log alone may already mean decline: say so before the first question
-        _history_flags(prompter, session, facts.used, code)
-    try:
-        with terminal(stream):
+        def autosave(s: Session) -> None:
+            try:
+                rec.save(s.to_mapping(), header)
+            except OSError as exc:
+                if not warned[0]:
+                    warned[0] = True
+                    _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
+
+        # the first write proves the folder is writable before anyone types an answer
+        try:
+            rec.save(session.to_mapping(), header)
+        except OSError as exc:
+            raise InteractiveSessionError(
+                t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
+            ) from None
+
+        if note:
+            prompter.write(note)
+        if facts is not None and facts.describe(code):
+            prompter.write(str(facts.describe(code)))
+        if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
+            prompter.write(t(code, "profile.none.hint"), "2")
+        elif seller is not None:
+            missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
+            if missing:
+                prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
+        if facts is not None:  # the payment log alone may already mean decline: say so before the first question
+            _history_flags(prompter, session, facts.used, code)
+        try:
             prompter.run(session, autosave, quick=quick)
-    except (KeyboardInterrupt, EOFError):
-        return _interrupted(session, rec, code, resume_command, autosave)
+        except (KeyboardInterrupt, EOFError):
+            return _interrupted(session, rec, code, resume_command, autosave)
 
     final = session.answers()
     if facts is not None:  # say which answers still hold what the client's history told us
@@ -314,18 +323,15 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    return _verdict(catalog, final, code, fmt, fail_on)
+    return _verdict(catalog, final, code, fmt, fail_on, session)
 
 
-def _ask_client(prompter: Prompter, stream: object, code: str) -> str | None:
+def _ask_client(prompter: Prompter, code: str) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
-    from clientcheck.interview import terminal
-
     try:
-        with terminal(prompter.out):
-            name = prompter.line(
-                t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
-            )
+        name = prompter.line(
+            t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
+        )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(t(code, "interview.interrupted.empty")) from None
     if not isinstance(name, str) or not name:
@@ -409,12 +415,34 @@ def _interrupted(
     return EXIT_INTERRUPTED
 
 
-def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn) -> int:
-    """The verdict exactly as `check` prints it."""
+def _verdict(
+    catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn, session: Session | None = None
+) -> int:
+    """The verdict exactly as `check` prints it; in a table, then its range and what would settle it."""
     from clientcheck.evaluate import evaluate
     from clientcheck.render import get as get_renderer
 
     verdict = evaluate(catalog, given)
     get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    if fmt is Format.table and session is not None:
+        from clientcheck.render.table import render_settle
+
+        render_settle(verdict, catalog, lang, _to_settle(session, given), sys.stdout)
     sys.stdout.flush()
     return verdict.exit_code(fail_on.value)
+
+
+SETTLE_SHOWN = 3  # a live call has room for a few more questions, not a list
+
+
+def _to_settle(session: Session, given: Answers) -> list[str]:
+    """The few questions still open (unasked or "don't know") whose answers narrow the range most."""
+    from clientcheck.adaptive import Chooser
+    from clientcheck.model import UNKNOWN
+
+    if session.verdict().settled:
+        return []
+    open_ids = [qid for qid in session.plan() if given.values.get(qid, UNKNOWN) is UNKNOWN]
+    chooser = session.chooser or Chooser(session.catalog)
+    ranked = chooser.scores(given, open_ids)
+    return [qid for qid, worth in ranked if worth > 0][:SETTLE_SHOWN]
