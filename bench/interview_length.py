@@ -89,7 +89,9 @@ def main() -> int:
     for verdict in ("go", "caution", "decline"):
         counts = by_verdict.get(verdict, [])
         if counts:
-            print(f"  {verdict:8} {len(counts):2} personas: median {statistics.median(counts):g}, {min(counts)}-{max(counts)}")
+            print(
+                f"  {verdict:8} {len(counts):2} personas: median {statistics.median(counts):g}, {min(counts)}-{max(counts)}"
+            )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 1 if mismatches else 0
 

@@ -192,7 +192,9 @@ def _without(tmp_path: Path, *ids: str) -> Path:
 
 def test_typing_replaces_a_default_and_an_earlier_answer(tmp_path: Path, env: dict[str, str]) -> None:
     _without(tmp_path, "payment_term_days")
-    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml -f json", env, tmp_path)
+    child = spawn(
+        f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml -f json", env, tmp_path
+    )
     child.expect_exact("What payment term do your invoices give?")
     child.expect_exact("15")  # the default, shown selected
     child.expect_exact("Ctrl-B back")
@@ -218,7 +220,9 @@ def test_typing_replaces_a_default_and_an_earlier_answer(tmp_path: Path, env: di
 
 def test_typing_seven_over_a_default_of_fifteen_saves_seven(tmp_path: Path, env: dict[str, str]) -> None:
     _without(tmp_path, "payment_term_days")
-    child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path)
+    child = spawn(
+        f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path
+    )
     child.expect_exact("What payment term do your invoices give?")
     child.expect_exact("Ctrl-B back")
     child.send("7\r")
