@@ -1,12 +1,16 @@
-"""How long from pressing Enter on `clientcheck interview` until the first question is on screen.
+"""How long from pressing Enter on `clientcheck interview` until the first prompt is on screen,
+next to a bare questionary select prompt started the same way.
 
     python bench/first_prompt.py [--runs N] [--lang en|ru] [--command PATH]
 
 Spawns the real console script in a pseudo-terminal (pexpect) N times, measures from just
 before the spawn until the first prompt's key legend has been drawn, then stops the interview
-with Ctrl-C. Prints each run and the median / min / max in milliseconds. The target is 300 ms.
-Autosave files go to a temporary data dir, so your own recovery files are untouched.
-Measure on an idle machine: the figure is mostly Python start-up and imports.
+with Ctrl-C. Interleaved with those runs, the same for `python -c` running a bare
+questionary.select (the floor any questionary prompt pays: Python, questionary and
+prompt_toolkit imports, one Application drawn). Prints each run, the medians and their ratio
+(target: at most 1.3x the bare prompt), and the load average before and after. Also the time
+from Ctrl-C to the process's end. Autosave files go to a temporary data dir, so your own
+recovery files are untouched.
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from pathlib import Path
 
 import pexpect
 
-TARGET_MS = 300.0
+TARGET_RATIO = 1.3
+BARE = (
+    "import questionary\n"
+    "questionary.select('Ready?', choices=['one', 'two', 'three'], instruction='Ctrl-B').unsafe_ask()\n"
+)
 
 
 def _default_command() -> str:
@@ -30,22 +38,27 @@ def _default_command() -> str:
     return str(beside) if beside.exists() else (shutil.which("clientcheck") or "clientcheck")
 
 
-def one_run(command: str, lang: str, data_dir: str) -> float:
-    env = dict(os.environ, XDG_DATA_HOME=data_dir, LANG="C.UTF-8", TERM="xterm-256color")
+def one_run(argv: list[str], data_dir: str) -> tuple[float, float]:
+    """(ms until the legend is drawn, ms from Ctrl-C until the process has ended)."""
+    env = dict(os.environ, XDG_DATA_HOME=data_dir, XDG_CONFIG_HOME=data_dir, LANG="C.UTF-8", TERM="xterm-256color")
     env.pop("LC_ALL", None)
     start = time.perf_counter()
-    child = pexpect.spawn(
-        command, ["interview", "--lang", lang], env=env, encoding="utf-8", dimensions=(40, 120), timeout=10
-    )
+    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", dimensions=(40, 120), timeout=10)
     try:
         # the legend is drawn in the same frame as the question, below it
         child.expect("Ctrl-B")
         elapsed = (time.perf_counter() - start) * 1000
+        stop = time.perf_counter()
         child.sendcontrol("c")
         child.expect(pexpect.EOF)
+        ended = (time.perf_counter() - stop) * 1000
     finally:
         child.close(force=True)
-    return elapsed
+    return elapsed, ended
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
@@ -54,18 +67,35 @@ def main() -> int:
     parser.add_argument("--lang", choices=("en", "ru"), default="en")
     parser.add_argument("--command", default=_default_command(), help="the clientcheck executable")
     args = parser.parse_args()
+    ours_argv = [args.command, "interview", "--lang", args.lang]
+    bare_argv = [sys.executable, "-c", BARE]
+    print(f"load average before: {_load()}")
+    ours: list[float] = []
+    bare: list[float] = []
+    exits: list[float] = []
+    bare_exits: list[float] = []
     with tempfile.TemporaryDirectory() as data_dir:
-        one_run(args.command, args.lang, data_dir)  # warm the OS file cache; not counted
-        times = []
+        one_run(ours_argv, data_dir)  # warm the OS file cache; not counted
+        one_run(bare_argv, data_dir)
         for i in range(1, args.runs + 1):
-            ms = one_run(args.command, args.lang, data_dir)
-            times.append(ms)
-            print(f"run {i:2}: {ms:6.1f} ms")
-    median = statistics.median(times)
+            ms, ended = one_run(ours_argv, data_dir)
+            base, base_ended = one_run(bare_argv, data_dir)
+            ours.append(ms)
+            exits.append(ended)
+            bare_exits.append(base_ended)
+            bare.append(base)
+            print(f"run {i:2}: clientcheck {ms:6.1f} ms   bare questionary {base:6.1f} ms   ratio {ms / base:4.2f}")
+    mine, floor = statistics.median(ours), statistics.median(bare)
     print(
-        f"first prompt ({args.lang}, {args.runs} runs): median {median:.1f} ms, "
-        f"min {min(times):.1f} ms, max {max(times):.1f} ms (target {TARGET_MS:.0f} ms)"
+        f"first prompt ({args.lang}, {args.runs} runs, medians): clientcheck interview {mine:.1f} ms "
+        f"(min {min(ours):.1f}, max {max(ours):.1f}); bare questionary select {floor:.1f} ms "
+        f"(min {min(bare):.1f}, max {max(bare):.1f}); ratio {mine / floor:.2f} (target {TARGET_RATIO})"
     )
+    print(
+        f"Ctrl-C to the end of the process (medians): clientcheck {statistics.median(exits):.1f} ms, "
+        f"bare questionary {statistics.median(bare_exits):.1f} ms"
+    )
+    print(f"load average after: {_load()}")
     return 0
 
 

@@ -339,10 +339,12 @@ def _ask_client(prompter: Prompter, code: str) -> str | None:
     from clientcheck.history import check_client_name
 
     try:
-        return check_client_name(name)
+        name = check_client_name(name)
     except ClientcheckError as exc:
         prompter.write(t(code, "interview.client.bad", reason=exc.message), "33")
         return None
+    prompter.write(f"✔ {t(code, 'client')}: {name}")
+    return name
 
 
 def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str, ...], code: str) -> None:
