@@ -107,10 +107,13 @@ def apply(given: Answers, profile: Profile | None) -> Answers:
     return given._replace(values={**given.values, **merged}, profile=profile.name)
 
 
-def with_currency(catalog: Catalog, profile: Profile | None) -> Catalog:
-    """The catalog with money amounts shown in the profile's currency (EUR, ₽, $ ...)."""
-    currency = profile.values.get(CURRENCY) if profile is not None else None
-    if not isinstance(currency, str) or not currency.strip() or currency is UNKNOWN:
+def with_currency(catalog: Catalog, values: Mapping[str, Any]) -> Catalog:
+    """The catalog with money amounts shown in the seller's currency (EUR, ₽, $ ...).
+
+    values: the answers in effect (the profile's, or an answers file's, which wins).
+    """
+    currency = values.get(CURRENCY)
+    if not isinstance(currency, str) or not currency.strip():
         return catalog
     unit = Text({lang: currency.strip() for lang in ("en", "ru")})
     questions = {qid: q._replace(unit=unit) if q.measure == "money" else q for qid, q in catalog.questions.items()}

@@ -199,9 +199,9 @@ def check_one(
     from clientcheck.evaluate import evaluate
 
     seller = profiles.load_for(catalog, profile)
-    catalog = profiles.with_currency(catalog, seller)
     given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None)
     given = profiles.apply(given, seller)
+    catalog = profiles.with_currency(catalog, given.values)
     facts = None
     if client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.history import refuse_partial, with_history

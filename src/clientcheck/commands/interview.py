@@ -218,8 +218,8 @@ def interview(
 
     catalog = load_catalog_for(rules, questions)
     seller = profiles.load_for(catalog, profile)
-    catalog = profiles.with_currency(catalog, seller)
     given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
+    catalog = profiles.with_currency(catalog, given.values)
 
     from clientcheck.interview import Prompter, prompt_stream, terminal
 

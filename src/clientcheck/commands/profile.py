@@ -194,7 +194,7 @@ def show(
     current = profiles.read(catalog, name)
     if current is None:
         raise UsageError(t(code, "profile.empty", name=name, path=profiles.path_for(name)))
-    catalog = profiles.with_currency(catalog, current)
+    catalog = profiles.with_currency(catalog, current.values)
     mapping = profiles.to_mapping(catalog, current.values)
     if fmt is ShowFormat.json:
         import json
