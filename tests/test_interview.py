@@ -662,3 +662,78 @@ def test_dump_answers_round_trips_awkward_values(tmp_path: Path) -> None:
     text = recovery.dump_answers(mapping, tmp_path / "a.yaml", "line one\nline two")
     assert text.startswith("# line one\n# line two\nclient: 'yes'\n")
     assert yaml.safe_load(text) == mapping
+
+
+# ---- issue 10: adaptive order, early finish, notes, resume options ---------------------
+
+
+def test_quick_asks_the_deal_breaker_first_and_finishes_when_settled(
+    cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path
+) -> None:
+    rules, questions = small_catalog
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", "en")
+    keys = NAME + "1" + ENTER + "3" + ENTER + NOTE
+    code, out, err = run(cli, "interview", *options, "--quick", keys=keys)
+    assert ticks(err) == ["✔ Worked before? yes", "✔ Late payments? 3 times"]
+    assert "The verdict is settled: DECLINE. No answer still to come can change it." in err.splitlines()
+    assert "DECLINE" in out
+    assert "Settled: no answer still unknown can change this verdict." in out
+    assert code == 1
+
+
+def test_a_settled_verdict_offers_to_finish_and_can_go_on(
+    cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path
+) -> None:
+    rules, questions = small_catalog
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", "en", "-f", "json")
+    settled = NAME + "1" + ENTER + "3" + ENTER
+    code, out, err = run(cli, "interview", *options, keys=settled + ENTER + NOTE)  # Enter finishes
+    assert (code, len(ticks(err)), json.loads(out)["range"]) == (1, 2, {"best": "decline", "worst": "decline"})
+    rest = "1" + ENTER + " " + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE  # advance, asks, cost...
+    code, out, err = run(cli, "interview", *options, keys=settled + "2" + ENTER + rest)  # 2, Enter: go on
+    assert len(ticks(err)) == 7 and code == 1
+    assert json.loads(out)["answers"]["notes"] is None
+
+
+def test_an_unsettled_verdict_shows_its_range_and_what_would_settle_it(cli: CliRunner, small: list[str]) -> None:
+    keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
+    code, out, _ = run(cli, "interview", *small, keys=keys)
+    assert "Verdict range: GO to DECLINE" in out
+    assert "To settle it, ask" in out
+    assert "worked_before" in out.split("To settle it, ask")[1]
+    assert code == 0
+
+
+def test_the_note_goes_with_the_answers_the_verdict_and_the_history(
+    cli: CliRunner, small: list[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    saved = tmp_path / "a.yaml"
+    keys = FULL[: -len(NOTE)] + "met at the fair; call back in May" + ENTER
+    args = ("interview", *small, "--client", "ACME", "--db", str(db), "--save", str(saved), "-f", "json")
+    code, out, _ = run(cli, *args, keys=keys)
+    assert json.loads(out)["note"] == "met at the fair; call back in May"
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["note"] == "met at the fair; call back in May"
+    _, shown, _ = invoke(cli, "show", "1", "--db", str(db), "-f", "json")
+    assert json.loads(shown)["note"] == "met at the fair; call back in May"
+    _, table, _ = invoke(cli, "show", "1", "--db", str(db))
+    assert "Note: met at the fair; call back in May" in table
+    assert code == 1
+
+
+def test_a_bare_resume_keeps_the_language_and_save(
+    cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path
+) -> None:
+    rules, questions = small_catalog
+    saved = tmp_path / "kept.yaml"
+    catalog = ("--rules", str(rules), "--questions", str(questions))
+    code, _, _ = run(
+        cli, "interview", *catalog, "--lang", "ru", "--in-order", "--save", str(saved), keys=NAME + "2" + ENTER + CTRL_C
+    )
+    assert code == 130
+    rest = "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE
+    code, out, err = run(cli, "interview", "--resume", *catalog, "-f", "json", keys=rest)
+    assert json.loads(out)["language"] == "ru"
+    assert err.splitlines()[-1] == f"Ответы сохранены в {saved}; проверить их снова: clientcheck check {saved}"
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["worked_before"] is False
+    assert code == 0

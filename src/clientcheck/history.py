@@ -788,7 +788,16 @@ def reevaluate(a: Assessment, catalog: Catalog) -> tuple[Verdict, tuple[str, ...
     from clientcheck.evaluate import evaluate
 
     values, dropped = restore_answers(a.answers, catalog)
-    answers = Answers(values, a.client, f"assessment #{a.id}", tuple(sorted(a.from_history)))
+    stored = a.verdict_data.get(a.language) or {}  # the note and the profile live in the stored verdict
+    note, profile = stored.get("note"), stored.get("profile")
+    answers = Answers(
+        values,
+        a.client,
+        f"assessment #{a.id}",
+        tuple(sorted(a.from_history)),
+        note if isinstance(note, str) else None,
+        profile if isinstance(profile, str) else None,
+    )
     return evaluate(catalog, answers), dropped
 
 

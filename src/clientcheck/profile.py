@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clientcheck.errors import UsageError
-from clientcheck.model import UNKNOWN, Answers, Catalog, Question, Text
+from clientcheck.model import Answers, Catalog, Question, Text
 
 DEFAULT = "default"
 ENV = "CLIENTCHECK_PROFILE"

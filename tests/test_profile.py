@@ -1,0 +1,207 @@
+"""The seller profile: `clientcheck profile`, and how interview and check use it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from prompt_toolkit.application.current import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from typer.testing import CliRunner
+
+from clientcheck import profile as profiles
+from clientcheck.loader import load_catalog
+from tests.conftest import invoke
+
+ENTER = "\r"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config folder (where profiles live), a data folder and a history of the test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("CLIENTCHECK_DB", str(tmp_path / "history.sqlite3"))
+    monkeypatch.setenv("COLUMNS", "200")
+    for var in ("CLIENTCHECK_PROFILE", "CLIENTCHECK_RULES", "CLIENTCHECK_QUESTIONS", "LC_ALL", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "config" / "clientcheck" / "profiles"
+
+
+def typed(cli: CliRunner, *args: str, keys: str) -> tuple[int, str, str]:
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+        inp.send_text(keys)
+        inp.close()
+        return invoke(cli, *args)
+
+
+def test_set_writes_only_seller_answers_with_units(cli: CliRunner, isolated: Path) -> None:
+    code, _, err = invoke(
+        cli, "profile", "set", "min_price=150k", "currency=EUR", "payment_term_days=2 weeks", "business_stage=new"
+    )
+    assert code == 0
+    path = isolated / "default.yaml"
+    assert err == f"Profile 'default' saved in {path}\n"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data == {"business_stage": "new", "currency": "EUR", "min_price": 150000, "payment_term_days": 14}
+    code, _, _ = invoke(cli, "profile", "set", "min_price=1,5 млн", "--lang", "ru")
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["min_price"] == 1500000
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            "rude=yes",
+            "'rude' is not a question about your business; one of: business_stage, order_book, offer, currency, "
+            "min_price, min_monthly_price, payment_term_days",
+        ),
+        ("min_price", "'min_price': expected QUESTION=ANSWER, e.g. min_price=150k"),
+        (
+            "min_price=3 days",
+            "min_price: “3 days” does not fit: enter a number from 0 to 1,000,000,000; or 150k, 1.5m, "
+            "or leave it empty for don't know",
+        ),
+        ("business_stage=huge", 'business_stage: "huge" is not a choice; expected one of: new, established'),
+    ],
+)
+def test_set_refuses_what_is_not_a_seller_answer(cli: CliRunner, isolated: Path, item: str, message: str) -> None:
+    code, out, err = invoke(cli, "profile", "set", item, "--lang", "en")
+    assert err == f"clientcheck: error: {message}\n"
+    assert (code, out) == (2, "")
+    assert not (isolated / "default.yaml").exists()
+
+
+def test_show_list_and_profiles_by_name(cli: CliRunner, isolated: Path) -> None:
+    code, _, err = invoke(cli, "profile", "show")
+    assert code == 2
+    assert err == (
+        f"clientcheck: error: Profile 'default' has no answers yet ({isolated / 'default.yaml'}); "
+        "create it with: clientcheck profile --profile default\n"
+    )
+    invoke(cli, "profile", "set", "min_price=150k", "--profile", "studio")
+    code, out, _ = invoke(cli, "profile", "show", "--profile", "studio", "--format", "json")
+    assert (code, json.loads(out)) == (0, {"min_price": 150000})
+    code, out, _ = invoke(cli, "profile", "list")
+    assert (code, out) == (0, "studio\n")
+    code, out, _ = invoke(cli, "profile", "show", "--profile", "studio")
+    assert "150,000" in out and "min_price" in out
+
+
+def test_a_bad_profile_name_is_refused(cli: CliRunner) -> None:
+    code, _, err = invoke(cli, "profile", "set", "min_price=1", "--profile", "../etc")
+    assert err == (
+        "clientcheck: error: --profile: '../etc' is not a profile name; "
+        "use letters, digits, '.', '_' or '-' (up to 64)\n"
+    )
+    assert code == 2
+
+
+def test_the_profile_asked_on_a_terminal(cli: CliRunner, isolated: Path) -> None:
+    keys = "2" + ENTER + "2" + ENTER + "Shops" + ENTER + "EUR" + ENTER + "15k" + ENTER + "3k" + ENTER
+    keys += "2 weeks" + ENTER + ENTER  # then Enter at the review
+    code, _, _ = typed(cli, "profile", "--lang", "en", keys=keys)
+    assert code == 0
+    assert yaml.safe_load((isolated / "default.yaml").read_text(encoding="utf-8")) == {
+        "business_stage": "established",
+        "order_book": "some",
+        "offer": "Shops",
+        "currency": "EUR",
+        "min_price": 15000,
+        "min_monthly_price": 3000,
+        "payment_term_days": 14,
+    }
+
+
+def test_profile_needs_a_terminal_to_ask(cli: CliRunner) -> None:
+    code, _, err = invoke(cli, "profile", input="")
+    assert err == (
+        "clientcheck: error: answering the profile's questions needs a terminal; "
+        "set answers with: clientcheck profile set QUESTION=ANSWER ...\n"
+    )
+    assert code == 2
+
+
+def test_edit_checks_the_file_and_says_where_it_is_wrong(
+    cli: CliRunner, isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "min_price: 20k\\nrude: true\\n" > "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    code, _, err = invoke(cli, "profile", "edit")
+    path = isolated / "default.yaml"
+    assert err == (
+        f"clientcheck: error: {path}: rude: a question about the client, not about your business; "
+        "it belongs in answers files\n"
+    )
+    assert code == 2
+    assert path.read_text(encoding="utf-8") == "min_price: 20k\nrude: true\n"  # what was typed is kept
+    editor.write_text('#!/bin/sh\nprintf "min_price: 20k\\n" > "$1"\n', encoding="utf-8")
+    code, _, err = invoke(cli, "profile", "edit")
+    assert (code, err) == (0, f"Profile 'default' saved in {path}\n")
+
+
+def test_check_fills_in_from_the_profile_and_the_file_wins(cli: CliRunner, tmp_path: Path) -> None:
+    invoke(cli, "profile", "set", "min_price=150k", "currency=EUR", "business_stage=new")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("budget_stated: true\nbilling: project\nbudget_amount: 100k\nbusiness_stage: established\n")
+    code, out, _ = invoke(cli, "check", str(answers), "-f", "json")
+    assert code == 1
+    verdict = json.loads(out)
+    assert verdict["profile"] == "default"
+    assert verdict["answers"]["min_price"] == 150000
+    assert verdict["answers"]["business_stage"] == "established"  # the answers file wins
+    assert [f["id"] for f in verdict["findings"]] == ["cannot-afford"]
+    _, out, _ = invoke(cli, "check", str(answers))
+    assert "150,000 EUR" in out and "Seller profile: default" in out
+
+
+def test_a_named_profile_must_exist(cli: CliRunner, tmp_path: Path, isolated: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("rude: false\n")
+    code, _, err = invoke(cli, "check", str(answers), "--profile", "studio")
+    assert err == (
+        f"clientcheck: error: no profile 'studio' (looked for {isolated / 'studio.yaml'}); "
+        "create it with: clientcheck profile --profile studio\n"
+    )
+    assert code == 2
+
+
+def test_a_monthly_retainer_is_judged_per_month(tmp_path: Path) -> None:
+    from clientcheck.answers import read_answers
+    from clientcheck.evaluate import evaluate
+
+    catalog = load_catalog()
+    path = tmp_path / "retainer.yaml"
+    path.write_text(
+        "min_price: 150k\nmin_monthly_price: 60k\nbudget_stated: true\nbilling: monthly\nbudget_amount: 100k\n"
+        "budget_from_investor: false\nexpected_revenue: 100k\nexpected_cost: 70k\n"
+    )
+    verdict = evaluate(catalog, read_answers(str(path), catalog))
+    assert "cannot-afford" not in [f.rule.id for f in verdict.red_flags]
+    assert "budget-confirmed" in [f.rule.id for f in verdict.good_signs]
+
+
+def test_interview_never_asks_seller_questions_with_a_profile(cli: CliRunner) -> None:
+    invoke(cli, "profile", "set", "min_price=100k", "currency=EUR")
+    example = EXAMPLES / "late-payer.yaml"
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    seller = [q.id for q in profiles.seller_questions(load_catalog())]
+    given = {k: v for k, v in data.items() if k not in seller}
+    path = Path(os.environ["XDG_DATA_HOME"]) / "given.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(given, allow_unicode=True))
+    code, out, err = typed(cli, "interview", "--answers", str(path), "--lang", "en", "-f", "json", keys=ENTER + ENTER)
+    verdict = json.loads(out)
+    assert verdict["profile"] == "default"
+    assert (verdict["answers"]["min_price"], verdict["answers"]["currency"]) == (100000, "EUR")
+    assert "order_book" not in verdict["answers"]  # the profile leaves it out: unknown, never asked
+    assert "Your profile 'default' does not answer business_stage, order_book, offer, min_monthly_price, " in err
+    assert not any(line.startswith("✔ ") for line in err.splitlines())
+    assert (code, verdict["verdict"]) == (0, "caution"), verdict["findings"]
