@@ -744,7 +744,10 @@ class _Compiler:
         else:
             e(1, "if len(red) > 1: red.sort()")
             e(1, "if len(und) > 1: und.sort()")
-            e(1, "return (3 * vi + _vi[ws], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],")
+            e(
+                1,
+                "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],",
+            )
             e(2, "_settled[bs == ws], _dumps(s),")
             e(2, "b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, und)),")
             e(2, "_dumps(ign) if ign else b'[]', _tail))")
@@ -802,8 +805,8 @@ class Engine:
         return self._scorer(data)
 
     def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
-        """The fused function for a format: (answers, head, line) -> (3 * verdict index + worst reachable
-        verdict's index, record bytes),
+        """The fused function for a format: (answers, head, line) -> (9 * verdict index + 3 * worst
+        reachable verdict's index + best one's, record bytes),
         or None when the answers need the ordinary path. May raise TypeError (unhashable answer)."""
         key = (type(record), record.template, record.tail)  # the same format: the same function
         fn = self._record_scorers.get(key)
