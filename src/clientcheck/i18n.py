@@ -226,6 +226,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
         # issue 9: verdict range
+        "interview.allowed.date": "a date as YYYY-MM-DD, e.g. 2026-11-30",
         "verdict.unsettled": "{verdict} so far — could still become {others}: {n} undecided",
         "verdict.unsettled.or": " or ",
         "verdict.unsettled.rules": "{count} rules undecided",
@@ -447,6 +448,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
         # issue 9: verdict range
+        "interview.allowed.date": "дата в виде ГГГГ-ММ-ДД, например 2026-11-30",
         "verdict.unsettled": "Пока {verdict} — ещё может стать {others}: {n}",
         "verdict.unsettled.or": " или ",
         "verdict.unsettled.rules": "не решено правил: {count}",

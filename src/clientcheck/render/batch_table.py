@@ -43,7 +43,9 @@ class TableSink(Sink):
         self.columns = shutil.get_terminal_size().columns if is_tty(stream) else None
         fixed = self.verdict_width + self.reach_width + SCORE_WIDTH + 8
         # on a narrow terminal the client's name gives way first, keeping ten columns for the flags
-        self.client_width = CLIENT_WIDTH if self.columns is None else max(8, min(CLIENT_WIDTH, self.columns - fixed - 10))
+        self.client_width = (
+            CLIENT_WIDTH if self.columns is None else max(8, min(CLIENT_WIDTH, self.columns - fixed - 10))
+        )
         self.name = ""
         self.pending = 0
         self._header()
