@@ -229,6 +229,7 @@ def test_explain_agrees_with_check_where_it_used_to_say_fired(cli: CliRunner) ->
     verdict = evaluate(catalog, answers)
     assert "pay-if-i-like" in [u.rule.id for u in verdict.undecided]
     code, out, _ = invoke(cli, "explain", "-", "--format", "json", input='{"asks": ["free_sample"]}')
+    assert code == 0
     rule = next(r for r in json.loads(out)["rules"] if r["id"] == "pay-if-i-like")
     assert rule["status"] == "undecided"
 
