@@ -120,3 +120,23 @@ def test_a_bad_unit_in_a_file_is_one_line_at_its_place(bundled: Catalog, tmp_pat
         f"{path}:2:1: hours_to_deadline: 'fortnights' is not a unit of time (h, days, weeks, months, years); "
         "expected a number from 0 to 100000"
     )
+
+
+def test_csv_cells_take_units(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        'client,hours_to_deadline,payment_delay_days,budget_amount\na,3 days,2 weeks,150k\nb,4h,3 мес,"1,5 млн"\n',
+        encoding="utf-8",
+    )
+    code, out, err = invoke(CliRunner(), "check", str(path), "-f", "json")
+    answers = [r["answers"] for r in json.loads(out)["results"]]
+    assert [a["hours_to_deadline"] for a in answers] == [72, 4]
+    assert [a["payment_delay_days"] for a in answers] == [14, 90]
+    assert [a["budget_amount"] for a in answers] == [150000, 1500000]
+    assert (code, err) == (0, "")

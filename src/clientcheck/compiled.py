@@ -28,7 +28,7 @@ from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
-from clientcheck import functions
+from clientcheck import functions, qtypes
 from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
 from clientcheck.evaluate import OpenItem, ask_for, pivots, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
@@ -262,8 +262,13 @@ class _Expr:
         """
         fn = self.src.const(compile_node(node))
         names = _names_in(node)
-        pairs = ", ".join(f"{n!r}: {self.names.get(n, 'None')}" for n in names)
-        return f"{fn}({{{pairs}{', ' if pairs else ''}{functions.TODAY!r}: today}})"
+        for n in _walk(node):
+            if isinstance(n, Call) and n.name == "known":
+                self.uses_known.add(n.args[0].name)  # type: ignore[union-attr]
+        keys = self.src.const(tuple(names))
+        values = "".join(f"{self.names.get(n, 'None')}, " for n in names)
+        # the closures read an unknown answer as a missing key (known() tells the two apart)
+        return f"{fn}(_env({keys}, ({values}), today))"
 
     def bind(self, code: str) -> tuple[str, str]:
         """(first use, later uses) of a value: a walrus into a temporary unless it is simple."""
@@ -385,6 +390,22 @@ class _Expr:
         return code, lmaybe or rmaybe or divide
 
 
+def _undecided_means_unknown(level: Level) -> bool:
+    """Is this level undecided only when an answer it reads is unknown?
+
+    Not when it divides (division by zero is undecided with every answer known) or calls a
+    function (fired() waits for another rule; count() and known() decide with unknowns).
+    """
+    return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree))
+
+
+def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
+    """The environment a condition's closure reads, from the compiled function's locals."""
+    env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+    env[functions.TODAY] = today
+    return env
+
+
 def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
 
@@ -468,8 +489,20 @@ def _known_when(node: Node, value: bool) -> bool:
         if (node.op == "and") == value:
             return all(_known_when(o, value) for o in node.operands)
         return False
-    # known() is decided with its question unknown, and count() with some of its tests unknown
-    return not any(isinstance(n, Call) for n in _walk(node))
+    return _strict(node)
+
+
+def _strict(node: Node) -> bool:
+    """Is this node's value unknown as soon as any name in it is unknown?
+
+    Arithmetic and comparisons are; `a or b` is not (true with b unknown), nor known() (decided
+    with its question unknown) or count() (decided with some of its tests unknown).
+    """
+    if isinstance(node, (Not, Neg)):
+        return _strict(node.operand)
+    if isinstance(node, (Compare, Arith)):
+        return _strict(node.left) and _strict(node.right)
+    return not isinstance(node, (BoolOp, Call))
 
 
 def _walk(node: Node) -> list[Node]:
@@ -499,6 +532,7 @@ class _Compiler:
         self.rank: dict[int, int] = {}
         self.rank_severity: list[str | None] = []
         self.counters: dict[str, str] = {}
+        self.source = ""
 
     # -- questions
 
@@ -507,44 +541,7 @@ class _Compiler:
         e = self.src.emit
         v = self.local[q.id]
         e(depth, f"{v} = get({q.id!r})")
-        if q.type == "yesno":
-            e(depth, f"if {v} is not None and {v} is not True and {v} is not False: return None")
-        elif q.type == "choice":
-            e(depth, f"if {v} is not None and {v} not in {self.src.const(frozenset(q.choice_ids))}: return None")
-        elif q.type == "multi":
-            ids = self.src.const(frozenset(q.choice_ids))
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is list:")
-            e(depth + 2, f"{v} = frozenset({v})")
-            e(depth + 2, f"if not {v} <= {ids}: return None")
-            e(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
-            e(depth + 1, "else: return None")
-        elif q.type in ("integer", "number"):
-            lo = self.src.literal(q.min) if q.min is not None else None
-            hi = self.src.literal(q.max) if q.max is not None else None
-            in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is int:")
-            e(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
-            e(depth + 1, f"elif {v}.__class__ is float:")
-            if q.type == "integer":
-                e(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
-                e(depth + 2, f"{v} = int({v})")
-                if in_range:
-                    e(depth + 2, f"if not ({in_range}): return None")
-            elif lo and hi:
-                e(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
-            else:
-                inf = self.src.const(math.inf)
-                finite = f"-{inf} < {v} < {inf}"
-                e(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
-            e(depth + 1, "else: return None")
-        elif q.type == "date":
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"{v} = _date({v})")
-            e(depth + 1, f"if {v} is None: return None")
-        else:  # text: numbers are turned into text by the ordinary path
-            e(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
+        qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         if q.when is not None:
             # a `when` sees only the earlier answers that count, as in evaluate.effective
             earlier = list(self.catalog.questions)[: self.index[q.id]]
@@ -637,7 +634,7 @@ class _Compiler:
             level = rule.levels[0]
             e(1, f"elif not {ex.truth(level.when.tree, False)}:")
             names = level.when.names
-            if len(names) == 1 and self.catalog.questions[names[0]].when is None and not level.when.refs:
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
                 e(2, f"und.append({self.src.const(self.shown(info))})")
@@ -744,7 +741,10 @@ class _Compiler:
         else:
             e(1, "if len(red) > 1: red.sort()")
             e(1, "if len(und) > 1: und.sort()")
-            e(1, "return (3 * vi + _vi[ws], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],")
+            e(
+                1,
+                "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],",
+            )
             e(2, "_settled[bs == ws], _dumps(s),")
             e(2, "b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, und)),")
             e(2, "_dumps(ign) if ign else b'[]', _tail))")
@@ -766,6 +766,7 @@ class _Compiler:
             _count=functions.count_values,
             _range=self.range,
             _today=functions.today(),
+            _env=_env,
         )
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
@@ -802,8 +803,8 @@ class Engine:
         return self._scorer(data)
 
     def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
-        """The fused function for a format: (answers, head, line) -> (3 * verdict index + worst reachable
-        verdict's index, record bytes),
+        """The fused function for a format: (answers, head, line) -> (9 * verdict index + 3 * worst
+        reachable verdict's index + best one's, record bytes),
         or None when the answers need the ordinary path. May raise TypeError (unhashable answer)."""
         key = (type(record), record.template, record.tail)  # the same format: the same function
         fn = self._record_scorers.get(key)

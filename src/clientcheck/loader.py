@@ -39,6 +39,7 @@ from clientcheck.model import (
     Text,
     Threshold,
 )
+from clientcheck.qtypes import TYPES
 from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
 from clientcheck.yamlsrc import YList, YMap, node_budget, parse_document
@@ -198,7 +199,7 @@ def _question(
         return None
     text = c.text(q, "text", "a question")
     help_ = c.text(q, "help", "a question", required=False)
-    numeric = qtype in ("integer", "number")
+    numeric = TYPES[qtype].numeric
     for key in ("unit", "min", "max", "measure"):
         if key in q and not numeric:
             c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
@@ -215,7 +216,7 @@ def _question(
         c.err("seller: expected true or false", q.at("seller"))
         seller = False
     choices: list[Choice] = []
-    if qtype in ("choice", "multi"):
+    if TYPES[qtype].has_choices:
         raw_choices = q.get("choices")
         if not isinstance(raw_choices, YList) or not raw_choices:
             c.err(

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clientcheck import qtypes
 from clientcheck.answers import coerce
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
@@ -230,9 +231,7 @@ def plain_value(q: Question, value: Any) -> Any:
     """An answer as file data: null for don't know, multi answers as lists in the questions' order."""
     if value is UNKNOWN:
         return None
-    if isinstance(value, frozenset):
-        return [c for c in q.choice_ids if c in value]
-    return value
+    return qtypes.of(q).plain(q, value)
 
 
 # ---- typed answers (integer, number, text) ---------------------------------------------
@@ -253,7 +252,9 @@ def _bound(x: float, lang: str) -> str:
 
 def allowed_text(q: Question, lang: str) -> str:
     """What a typed question accepts, in words, with its unit: "a whole number from 0 to 365 (days)"."""
-    if q.type not in ("integer", "number"):
+    if q.type == "date":
+        return t(lang, "interview.allowed.date")
+    if not qtypes.of(q).numeric:
         return t(lang, "interview.allowed.text")
     kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
     if q.min is not None and q.max is not None:
@@ -279,20 +280,11 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
     text = text.strip()
     if not text:
         return UNKNOWN
-    if q.type == "text":
+    kind = qtypes.of(q)
+    if kind.name == "text":
         return coerce(q, text)
-    from clientcheck import units
-
     try:
-        if q.measure is not None and units.has_unit(text):
-            value = units.parse(q.measure, text, lang)
-            if q.type == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
-                value = units.whole_duration(value)
-        else:
-            value = units.to_number(text, lang)
-        if q.type == "integer" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return coerce(q, value)
+        return coerce(q, kind.from_typed(q, text, lang))
     except ValueError:
         raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
 
@@ -307,6 +299,4 @@ def typed_default(q: Question, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return ""
-    if isinstance(value, (int, float)):
-        return _num(value)
-    return str(value)
+    return qtypes.of(q).typed_text(q, value)

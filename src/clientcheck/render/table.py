@@ -16,6 +16,7 @@ from rich.text import Text
 
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.render.data import headline
 from clientcheck.terminal import strip_controls as clean
 
 MIN_WIDTH = 60
@@ -62,7 +63,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     head = Text()
     head.append(f" {t(lang, f'verdict.{verdict.verdict}')} ", style=COLOURS[verdict.verdict])
     head.append("  ")
-    head.append(t(lang, f"verdict.{verdict.verdict}.line"), style="bold")
+    head.append(headline(verdict, lang), style="bold")
     head.append("\n")
     head.append(
         t(
@@ -148,13 +149,12 @@ def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> No
 
 
 def settle_block(verdict: Verdict, catalog: Catalog, lang: str, settle: list[str]) -> Group:
-    """After an interview: the verdict range, and for an unsettled verdict the questions that would settle it."""
+    """After an interview: that the verdict is settled, or the few questions that would settle it."""
     parts: list[Any] = []
     if verdict.settled:
         parts.append(Text(t(lang, "verdict.settled"), style="bold green"))
         return Group(*parts)
-    best, worst = (t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst))
-    parts.append(Text(t(lang, "verdict.range", best=best, worst=worst, count=len(verdict.ask_next)), style="bold"))
+    # the headline already gives the range; what a live call needs is the next few questions
     if settle:
         table = Table(title=t(lang, "verdict.to_settle"), title_justify="left", expand=True)
         table.add_column("#", no_wrap=True, style="dim")
