@@ -96,6 +96,21 @@ class _ReaderGone(Exception):
 
 
 class _Group(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from clientcheck.plainparams import install
+
+        install(self, ctx)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            from clientcheck.plainparams import install
+
+            install(command, ctx)  # its options are checked without importing pydantic
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         # Typer turns these into exit codes of its own; the boundary decides what they mean
         try:

@@ -1,0 +1,64 @@
+"""Option values are checked without importing pydantic (plainparams.py), with Typer's own messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml"
+
+
+def run(*argv: str) -> tuple[int, str, bool]:
+    """(exit code, stderr, whether pydantic was imported) of `clientcheck ARGV` in a fresh interpreter."""
+    code = (
+        "import sys\n"
+        "from clientcheck.cli import main\n"
+        f"rc = main({list(argv)!r})\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write('pydantic=' + str('pydantic' in sys.modules))\n"
+        "sys.exit(rc)\n"
+    )
+    env = dict(os.environ, CLIENTCHECK_DEBUG="")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env
+    )
+    *lines, last = done.stderr.splitlines()
+    return done.returncode, "\n".join(lines), last == "pydantic=True"
+
+
+def test_ordinary_options_never_import_pydantic() -> None:
+    assert run("check", str(EXAMPLE), "--format", "json", "--lang", "ru", "-j", "1")[::2] == (0, False)
+    assert run("interview", "--lang", "en", "--in-order")[::2] == (2, False)  # refused: not a terminal
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["check", str(EXAMPLE), "-f", "xml"],
+            "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', 'markdown'. "
+            "(see 'clientcheck check --help')",
+        ),
+        (
+            ["interview", "--lang", "xx"],
+            "Invalid value for '--lang': 'xx' is not one of 'en', 'ru'. (see 'clientcheck interview --help')",
+        ),
+        (
+            ["check", str(EXAMPLE), "--db", "/"],
+            "Invalid value for '--db': file '/' is a directory. (see 'clientcheck check --help')",
+        ),
+        (
+            ["check", str(EXAMPLE), "-j", "-1"],
+            "Invalid value for '--jobs' / '-j': Input should be greater than or equal to 0 "
+            "(see 'clientcheck check --help')",
+        ),
+    ],
+)
+def test_mistakes_are_reported_in_typers_words(argv: list[str], message: str) -> None:
+    code, err, _ = run(*argv)
+    assert err == f"clientcheck: error: {message}"
+    assert code == 2
