@@ -75,7 +75,7 @@ if RuntimeParam is not None:
                 try:
                     return coerce_cli_choice(
                         value,
-                        choices=list(self.annotation),  # type: ignore[arg-type]
+                        choices=list(self.annotation),
                         case_sensitive=self.parameter_info.case_sensitive,
                         ctx=ctx,
                     )
