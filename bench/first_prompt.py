@@ -46,6 +46,10 @@ def one_run(argv: list[str], data_dir: str, then_enter: bool = False) -> tuple[f
     """
     env = dict(os.environ, XDG_DATA_HOME=data_dir, XDG_CONFIG_HOME=data_dir, LANG="C.UTF-8", TERM="xterm-256color")
     env.pop("LC_ALL", None)
+    if then_enter:
+        # pexpect is no terminal and never answers prompt_toolkit's cursor-position request; a
+        # second prompt would wait for that answer, which a real terminal gives at once
+        env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     start = time.perf_counter()
     child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", dimensions=(40, 120), timeout=10)
     try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from clientcheck.evaluate import evaluate
+from clientcheck.evaluate import evaluate, possibilities, range_of
 from clientcheck.model import UNKNOWN, VERDICTS, Answers, Catalog, Question, Verdict
 
 
@@ -112,8 +112,10 @@ class Chooser:
             if outcomes and now > 0:
                 total = 0
                 for value in outcomes:
-                    after = evaluate(self.catalog, answers._replace(values={**answers.values, qid: value}))
-                    total += now - width(after)
+                    # only the range is needed here: the engine's own range, without the rest of a verdict
+                    after = answers._replace(values={**answers.values, qid: value})
+                    best_after, worst_after = range_of(self.catalog, possibilities(self.catalog, after))
+                    total += now - (VERDICTS.index(worst_after) - VERDICTS.index(best_after))
                 gain = total / len(outcomes)
             worth = gain + max(reach.get(qid, 0), 0) if now > 0 else 0.0
             scored.append((qid, worth, gain, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0)))
