@@ -677,7 +677,7 @@ def test_quick_asks_the_deal_breaker_first_and_finishes_when_settled(
     assert ticks(err) == ["✔ Worked before? yes", "✔ Late payments? 3 times"]
     assert "The verdict is settled: DECLINE. No answer still to come can change it." in err.splitlines()
     assert "DECLINE" in out
-    assert "Settled: no answer still unknown can change this verdict." in out
+    assert "Settled: no answer still to come can change it." in out
     assert code == 1
 
 

@@ -152,7 +152,7 @@ def settle_block(verdict: Verdict, catalog: Catalog, lang: str, settle: list[str
     """After an interview: that the verdict is settled, or the few questions that would settle it."""
     parts: list[Any] = []
     if verdict.settled:
-        parts.append(Text(t(lang, "verdict.settled"), style="bold green"))
+        parts.append(Text(t(lang, "verdict.settled_by"), style="bold green"))
         return Group(*parts)
     # the headline already gives the range; what a live call needs is the next few questions
     if settle:
