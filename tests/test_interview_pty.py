@@ -296,7 +296,7 @@ def test_a_new_user_profile_once_then_a_quick_interview(tmp_path: Path, env: dic
         child.expect_exact(text)
         child.expect_exact("Ctrl-B back")
         child.send(keys)
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
+    child.expect_exact("Number of an answer to change, or Enter to save the profile:")
     child.send("\r")
     _, status = finish(child)
     assert status == 0

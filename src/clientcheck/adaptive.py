@@ -87,24 +87,27 @@ class Chooser:
     def scores(self, answers: Answers, candidates: Iterable[str]) -> list[tuple[str, float]]:
         """(question, what its answer is worth in narrowing the verdict range), best first.
 
-        Two parts. What one answer narrows now: the range's width, less its width after each
-        possible answer, on average. And what the rules it opens could narrow once their
-        follow-ups are answered: a yes to "worked with them before?" narrows nothing by itself,
-        but it opens a rule that alone means decline. The deal-breakers are asked first, and a
-        decline is found in a handful of questions.
+        First, how far the rules a question opens could move the best verdict: a yes to "worked
+        with them before?" narrows nothing by itself, but it opens a rule that alone means
+        decline, so the deal-breakers are asked before the lesser flags. Among those, what one
+        answer narrows now (the range's width less its width after each possible answer, on
+        average) plus how short the rule's path is (one over its questions still unknown): the
+        decline that takes one or two answers to confirm is asked before the one that takes four.
+        Ties go to the engine's ask-next ranking, then to file order.
         """
         base = evaluate(self.catalog, answers)
         now = width(base)
         best = VERDICTS.index(base.best)
         policy = self.catalog.policy
-        reach: dict[str, int] = {}
+        known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
+        reach: dict[str, tuple[int, float]] = {}  # question -> (verdict steps its rules could add, 1 / path)
         for u in base.undecided:
             alone = VERDICTS.index(policy.verdict({u.max_severity: 1} if u.max_severity else {}, u.max_weight))
+            path = len({n for lv in u.rule.levels for n in lv.when.names if n not in known}) or 1
             for qid in u.ask:
-                reach[qid] = max(reach.get(qid, 0), alone - best)
-        known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
+                reach[qid] = max(reach.get(qid, (0, 0.0)), (max(alone - best, 0), 1 / path))
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
-        scored: list[tuple[str, float, float, int, int]] = []
+        scored: list[tuple[str, int, float, int, int]] = []
         for qid in candidates:
             q = self.catalog.questions[qid]
             outcomes = self.possible_answers(q, known)
@@ -117,10 +120,12 @@ class Chooser:
                     best_after, worst_after = range_of(self.catalog, possibilities(self.catalog, after))
                     total += now - (VERDICTS.index(worst_after) - VERDICTS.index(best_after))
                 gain = total / len(outcomes)
-            worth = gain + max(reach.get(qid, 0), 0) if now > 0 else 0.0
-            scored.append((qid, worth, gain, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0)))
+            steps, shortness = reach.get(qid, (0, 0.0)) if now > 0 else (0, 0.0)
+            scored.append(
+                (qid, steps, gain + shortness, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0))
+            )
         scored.sort(key=lambda s: (-s[1], -s[2], s[3], s[4]))
-        return [(qid, worth) for qid, worth, _, _, _ in scored]
+        return [(qid, steps + worth) for qid, steps, worth, _, _ in scored]
 
     def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
         if not candidates:

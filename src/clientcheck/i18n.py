@@ -261,6 +261,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.note": "Note: {note}",
         "verdict.profile": "Seller profile: {name}",
         "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
+        "profile.review.prompt": "Number of an answer to change, or Enter to save the profile:",
+        "profile.keys.review": "number + Enter: change it · Enter alone: save · Ctrl-B back · Ctrl-C stop",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -509,6 +511,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.note": "Заметка: {note}",
         "verdict.profile": "Профиль продавца: {name}",
         "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
+        "profile.review.prompt": "Номер ответа, который нужно изменить, или Enter — сохранить профиль:",
+        "profile.keys.review": "номер и Enter: изменить · просто Enter: сохранить · Ctrl-B: назад · Ctrl-C: выход",
     },
 }
 

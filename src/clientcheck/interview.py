@@ -222,6 +222,8 @@ class Prompter:
         self.lang = lang
         self.out = out
         self.color = out.isatty() and "NO_COLOR" not in os.environ
+        # what Enter at the review does, in words: show the verdict (the profile: save)
+        self.review_texts = ("interview.review.prompt", "interview.keys.review")
 
     # ---- our own lines --------------------------------------------------------------------
 
@@ -378,8 +380,9 @@ class Prompter:
                 return True
             return True if text.isdigit() and 1 <= int(text) <= len(ids) else bad
 
-        prompt = questionary.text(t(lang, "interview.review.prompt"), validate=pick, style=STYLE, erase_when_done=True)
-        _decorate(prompt, t(lang, "interview.review.progress", n=len(ids)), t(lang, "interview.keys.review"), None, ())
+        ask, legend = self.review_texts
+        prompt = questionary.text(t(lang, ask), validate=pick, style=STYLE, erase_when_done=True)
+        _decorate(prompt, t(lang, "interview.review.progress", n=len(ids)), t(lang, legend), None, ())
         result = prompt.unsafe_ask()
         if isinstance(result, _Back):
             return result

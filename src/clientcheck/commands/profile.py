@@ -157,13 +157,16 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
     seller = _seller_catalog(catalog)
     session = Session(seller, current.values if current else {})
 
-    def autosave(s: Session) -> None:
-        profiles.write(catalog, name, s.values)
-
     from clientcheck.interview import Prompter, prompt_stream, terminal
 
     stream = prompt_stream()
-    prompter = Prompter(seller, code, stream)
+    prompter = Prompter(profiles.with_currency(seller, session.values), code, stream)
+    prompter.review_texts = ("profile.review.prompt", "profile.keys.review")
+
+    def autosave(s: Session) -> None:
+        profiles.write(catalog, name, s.values)
+        prompter.catalog = profiles.with_currency(seller, s.values)  # amounts in the currency just given
+
     try:
         with terminal(stream):
             prompter.run(session, autosave, note=False)
