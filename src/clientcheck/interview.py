@@ -457,7 +457,8 @@ class Prompter:
         lang = self.lang
         shown_section: str | None = None
         # offer to finish only once: the range only narrows, so after "go on" it stays settled
-        offered = session.chooser is None
+        # --in-order alone is the full walk; with --quick it too finishes once the verdict is settled
+        offered = session.chooser is None and not quick
         if not offered and session.current is not None and session.settled:
             # settled before any question (the client's history, an answers file): say so first
             offered = True
