@@ -240,3 +240,20 @@ def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str
             for r in reports
         ],
     }
+
+
+def kept_from_firing(when: Node, env: dict[str, Any], catalog: Catalog) -> tuple[tuple[str, Any], ...]:
+    """The answers of a condition's tests that went against it: what kept a false level false.
+
+    Only tests with a value count: an unknown test did not decide anything. Each question once,
+    in the order the condition reads them.
+    """
+    tests: list[Test] = []
+    _tests(when, env, catalog, True, tests)
+    out: dict[str, Any] = {}
+    for tst in tests:
+        if tst.result is not None and tst.result != tst.wanted:
+            for name, value in tst.answers:
+                if value is not None:
+                    out.setdefault(name, value)
+    return tuple(out.items())

@@ -225,6 +225,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary.one": "{count} client scored",
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
+        # issue 16: evidence and replies
+        "reasons.ruled_out": "stricter level ruled out by",
+        "reasons.also": "also true",
+        "reasons.to_client": "To the client",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -438,6 +442,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary": "Оценено клиентов: {count}",
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
+        # issue 16: evidence and replies
+        "reasons.ruled_out": "уровень строже исключён",
+        "reasons.also": "также верно",
+        "reasons.to_client": "Клиенту",
     },
 }
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientcheck.model import UNKNOWN, Catalog, Evidence, Finding, Verdict
+from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.reasons import Reasons, all_reasons
 
 SCHEMA = "clientcheck.verdict/1"
 
@@ -22,21 +23,33 @@ def _evidence(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
     return [{"question": e.question, "answer": plain(e.value)} for e in evidence]
 
 
-def _finding(f: Finding, lang: str) -> dict[str, Any]:
+def _finding(r: Reasons, lang: str) -> dict[str, Any]:
+    f = r.finding
     out: dict[str, Any] = {"id": f.rule.id, "title": f.rule.title.get(lang)}
     if f.rule.kind == "red-flag":
         out["severity"] = f.severity
+        out["level"] = r.level + 1
     if f.rule.kind != "note":
         out["weight"] = f.weight
     out["evidence"] = _evidence(f.evidence)
-    out["why"] = f.rule.why.get(lang)
-    out["advice"] = f.advice.get(lang)
+    if f.rule.kind == "red-flag":
+        # issue 16: what kept the stricter levels above from firing, and the later levels also true
+        out["ruled_out"] = _evidence(r.ruled_out)
+        out["also"] = [
+            {"level": a.level + 1, "severity": a.severity, "evidence": _evidence(a.evidence)} for a in r.also
+        ]
+    out["why"] = r.why
+    out["advice"] = r.advice
+    if f.rule.kind != "note":
+        out["client_reason"] = r.client_reason
+        out["client_offer"] = r.client_offer
     out["source"] = f.rule.source
     return out
 
 
 def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, Any]:
     answers = verdict.answers
+    why = all_reasons(verdict, catalog, lang)
     return {
         "schema": SCHEMA,
         "client": answers.client,
@@ -44,9 +57,9 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "score": verdict.score,
         "language": lang,
         "rules_sha256": catalog.digest,
-        "findings": [_finding(f, lang) for f in verdict.red_flags],
-        "good_signs": [_finding(f, lang) for f in verdict.good_signs],
-        "notes": [_finding(f, lang) for f in verdict.notes],
+        "findings": [_finding(why[id(f)], lang) for f in verdict.red_flags],
+        "good_signs": [_finding(why[id(f)], lang) for f in verdict.good_signs],
+        "notes": [_finding(why[id(f)], lang) for f in verdict.notes],
         "undecided": [
             {"id": u.rule.id, "kind": u.rule.kind, "max_severity": u.max_severity, "ask": list(u.ask)}
             for u in verdict.undecided
