@@ -172,7 +172,8 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
     record = fused(data, b"H", 7)
     assert record is not None
     assert record[1] == encoder.encode(expected, b"H", 7), data
-    assert record[0] == ("go", "caution", "decline").index(expected.verdict)
+    order = ("go", "caution", "decline")
+    assert record[0] == 3 * order.index(expected.verdict) + order.index(expected.worst)
     return "fast"
 
 
@@ -185,7 +186,7 @@ def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -
     for _ in range(4000):
         taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
     # the comparison is not vacuous: each path was taken many times
-    assert taken["fast"] > 600 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
+    assert taken["fast"] > 200 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
 
 
 def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
@@ -210,7 +211,7 @@ def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
     taken = {"fast": 0, "ordinary": 0, "invalid": 0}
     for _ in range(1500):
         taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
-    assert taken["fast"] > 600 and taken["invalid"] > 100, taken
+    assert taken["fast"] > 150 and taken["invalid"] > 100, taken
 
 
 def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:
@@ -248,7 +249,7 @@ def test_jsonl_streams_a_record_per_client_in_input_order(cli: CliRunner, tmp_pa
         ("Bad", "decline", 2),
         ("Meh", "caution", 3),
     ]
-    assert all(r["schema"] == "clientcheck.result/1" and r["input"] == str(path) for r in records)
+    assert all(r["schema"] == "clientcheck.result/2" and r["input"] == str(path) for r in records)
     assert records[1]["findings"][0] == {"id": "late-payer", "severity": "decline", "weight": 10}
 
 
@@ -330,7 +331,7 @@ def test_stdin_is_one_answers_document_unless_the_input_format_says_otherwise(cl
     assert (code, err) == (1, "")
     assert [json.loads(line)["input"] for line in out.splitlines()] == ["<stdin>", "<stdin>"]
     code, out, _ = invoke(cli, "check", "-", "-f", "json", input=json.dumps(GOOD))
-    assert code == 0 and json.loads(out)["schema"] == "clientcheck.verdict/1"
+    assert code == 0 and json.loads(out)["schema"] == "clientcheck.verdict/2"
 
 
 def test_missing_inputs_stop_the_run_before_anything_is_scored(cli: CliRunner, tmp_path: Path) -> None:

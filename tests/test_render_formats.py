@@ -41,6 +41,8 @@ def test_jsonl_for_one_client_is_the_documented_compact_layout(cli: CliRunner, c
         "line",
         "client",
         "verdict",
+        "range",
+        "settled",
         "score",
         "findings",
         "good_signs",
@@ -49,7 +51,7 @@ def test_jsonl_for_one_client_is_the_documented_compact_layout(cli: CliRunner, c
         "ignored_answers",
         "rules_sha256",
     ]
-    assert record["schema"] == "clientcheck.result/1"
+    assert record["schema"] == "clientcheck.result/2"
     assert (record["input"], record["line"]) == (LATE, None)
     assert (record["client"], record["verdict"], record["score"]) == ("Цветочный магазин «Ромашка»", "caution", -2)
     assert record["findings"] == [{"id": "late-payer", "severity": "caution", "weight": 2}]
@@ -98,7 +100,12 @@ def test_markdown_for_one_client_is_a_report_section(cli: CliRunner) -> None:
     lines = out.splitlines()
     assert lines[0] == "## Цветочный магазин «Ромашка» — CAUTION"
     assert "### Red flags" in lines and "### Good signs" in lines
-    assert "| **Pays late** (`late-payer`) | caution | `worked_before`: yes<br>`late_payments`: 2 | " in out
+    assert (
+        "| **Pays late** (`late-payer`) | caution | `worked_before`: yes<br>`late_payments`: 2<br>"
+        "_also true (note):_ `worked_before`: yes, `late_payments`: 2 | Ask plainly for payment on time and say what "
+        "happens next: 'This is the second late invoice. From now on we start each stage once the previous one is "
+        "paid.'<br>**To the client:** So far 2 invoices have been paid after the agreed term. |"
+    ) in out
     assert lines[-1].startswith("_rules ") and lines[-1].endswith(" answered · 5 unknown_")
 
 
@@ -134,8 +141,8 @@ def test_json_for_many_clients_is_one_document_of_full_results(cli: CliRunner, t
     doc = json.loads(out)
     assert doc["schema"] == "clientcheck.batch/1"
     assert [(r["schema"], r["client"], r["line"], r["verdict"]) for r in doc["results"]] == [
-        ("clientcheck.verdict/1", "A", 1, "go"),
-        ("clientcheck.verdict/1", None, 2, "decline"),
+        ("clientcheck.verdict/2", "A", 1, "go"),
+        ("clientcheck.verdict/2", None, 2, "decline"),
     ]
     assert doc["results"][1]["findings"][0]["advice"]  # the full layout, prose and all
     assert doc["summary"] == {

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not
 from clientcheck.errors import Mark
+from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
 from clientcheck.model import Catalog, Question, Rule
 from clientcheck.schema import OBJECTS
@@ -372,11 +373,11 @@ def _rule_reach(catalog: Catalog, rule: Rule, marks: list[Mark], lang: str) -> l
     first: set[int] = set()  # levels that fire in some situation
     alone: set[int] = set()  # levels whose condition is true in some situation
     for env in _envs(catalog, space, True):
-        results = [c(env) for c in conditions]
-        hits = [i for i, r in enumerate(results) if r is True]
-        if hits:
-            first.add(hits[0])
-            alone.update(hits)
+        # which level fires is the engine's to say (a level waits for earlier undecided ones)
+        outcome = rule_outcome(catalog, rule, env)
+        if outcome.status == "fired" and outcome.level is not None:
+            first.add(outcome.level)
+        alone.update(i for i, c in enumerate(conditions) if c(env) is True)
     if not first:
         ungated = any(any(c(env) is True for c in conditions) for env in _envs(catalog, space, False))
         if ungated:

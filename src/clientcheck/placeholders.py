@@ -347,11 +347,11 @@ def show_value(q: Question, value: Any, lang: str, forms: Sequence[str] = ()) ->
     if isinstance(value, (int, float)):
         number = format_number(value, lang)
         if forms:
-            return f"{number}\u00a0{plural(value, forms, lang)}"
+            return f"{number} {plural(value, forms, lang)}"
         unit = q.unit.get(lang) if q.unit else ""
         if not unit:
             return number
-        return f"{number}{unit}" if unit == "%" else f"{number}\u00a0{unit}"
+        return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
     if isinstance(value, frozenset):
         return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value)
     if q.type == "choice":

@@ -10,7 +10,6 @@ their reasons from here, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from clientcheck.model import Catalog, Evidence, Finding, Level, Rule, Verdict
@@ -20,6 +19,7 @@ from clientcheck.placeholders import fill
 class AlsoTrue(NamedTuple):
     level: int  # 0-based index in the rule's levels
     severity: str | None
+    weight: float
     evidence: tuple[Evidence, ...]
 
 
@@ -33,7 +33,7 @@ class Reasons(NamedTuple):
     advice: str
     client_reason: str | None
     client_offer: str | None
-    also_reasons: tuple[str, ...]  # client-facing reasons that belong to the also-true levels
+    also_reasons: tuple[str, ...]  # client-facing reasons of also-true levels that weigh as much
 
 
 def answers_that_count(catalog: Catalog, verdict: Verdict) -> dict[str, Any]:
@@ -43,18 +43,11 @@ def answers_that_count(catalog: Catalog, verdict: Verdict) -> dict[str, Any]:
 
 
 def _index(rule: Rule, level: Level) -> int:
+    """Where an also-true level stands in its rule (the engine hands the Level itself)."""
     for i, lv in enumerate(rule.levels):
         if lv is level:
             return i
     return rule.levels.index(level)
-
-
-def firing_level(rule: Rule, env: Mapping[str, Any]) -> int:
-    """The level that fired: the first true one (a fired rule has no unknown level above it)."""
-    for i, level in enumerate(rule.levels):
-        if level.when(env) is True:
-            return i
-    return 0  # pragma: no cover - only asked about rules that fired
 
 
 def client_text(rule: Rule, level: int, field: str) -> Any:
@@ -67,14 +60,14 @@ def reasons(finding: Finding, catalog: Catalog, env: dict[str, Any], lang: str, 
     from clientcheck.explain import kept_from_firing
 
     rule = finding.rule
-    level = firing_level(rule, env)
+    level = finding.level
     ruled: dict[str, Any] = {}
     for earlier in rule.levels[:level]:
         for name, value in kept_from_firing(earlier.when.tree, env, catalog):
             ruled.setdefault(name, value)
     shown = {e.question for e in finding.evidence}
     ruled_out = tuple(Evidence(n, v) for n, v in ruled.items() if n not in shown)
-    also = tuple(AlsoTrue(_index(rule, lv), lv.severity, ev) for lv, ev in finding.also)
+    also = tuple(AlsoTrue(_index(rule, lv), lv.severity, lv.weight, ev) for lv, ev in finding.also)
     questions = catalog.questions
 
     def text(t: Any) -> str | None:
@@ -83,7 +76,12 @@ def reasons(finding: Finding, catalog: Catalog, env: dict[str, Any], lang: str, 
     reason = client_text(rule, level, "client_reason")
     also_reasons: list[str] = []
     for a in also:
-        own = rule.levels[a.level].client_reason  # an also-true level adds only a reason of its own
+        # a later level that is also true is a reason of its own for the client only when it weighs
+        # as much as the level that fired (it would decide the outcome alone), and only with a text
+        # of its own: a lighter level's text speaks of a lighter case ("one invoice was late")
+        if a.weight < finding.weight:
+            continue
+        own = rule.levels[a.level].client_reason
         if own is not None and own is not reason:
             filled = text(own)
             if filled and filled not in also_reasons:

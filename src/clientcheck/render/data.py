@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 
-SCHEMA = "clientcheck.verdict/1"
+SCHEMA = "clientcheck.verdict/2"
 
 
 def plain(value: Any) -> Any:
@@ -16,6 +17,8 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     return value
 
 
@@ -28,16 +31,19 @@ def _finding(r: Reasons, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": f.rule.id, "title": f.rule.title.get(lang)}
     if f.rule.kind == "red-flag":
         out["severity"] = f.severity
-        out["level"] = r.level + 1
     if f.rule.kind != "note":
         out["weight"] = f.weight
     out["evidence"] = _evidence(f.evidence)
+    out["level"] = f.level + 1
     if f.rule.kind == "red-flag":
-        # issue 16: what kept the stricter levels above from firing, and the later levels also true
+        # issue 16: what kept the stricter levels above from firing
         out["ruled_out"] = _evidence(r.ruled_out)
-        out["also"] = [
-            {"level": a.level + 1, "severity": a.severity, "evidence": _evidence(a.evidence)} for a in r.also
-        ]
+    out["also"] = [
+        {"level": a.level + 1, "severity": a.severity, "weight": a.weight, "evidence": _evidence(a.evidence)}
+        if f.rule.kind == "red-flag"
+        else {"level": a.level + 1, "evidence": _evidence(a.evidence)}
+        for a in r.also
+    ]
     out["why"] = r.why
     out["advice"] = r.advice
     if f.rule.kind != "note":
@@ -54,6 +60,8 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "schema": SCHEMA,
         "client": answers.client,
         "verdict": verdict.verdict,
+        "range": {"best": verdict.best, "worst": verdict.worst},
+        "settled": verdict.settled,
         "score": verdict.score,
         "language": lang,
         "rules_sha256": catalog.digest,
@@ -61,7 +69,13 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "good_signs": [_finding(why[id(f)], lang) for f in verdict.good_signs],
         "notes": [_finding(why[id(f)], lang) for f in verdict.notes],
         "undecided": [
-            {"id": u.rule.id, "kind": u.rule.kind, "max_severity": u.max_severity, "ask": list(u.ask)}
+            {
+                "id": u.rule.id,
+                "kind": u.rule.kind,
+                "max_severity": u.max_severity,
+                "severities": list(u.severities),
+                "ask": list(u.ask),
+            }
             for u in verdict.undecided
         ],
         "ask_next": [
