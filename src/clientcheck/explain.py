@@ -110,6 +110,8 @@ class RuleReport:
     fired_level: int | None  # 0-based
     levels: tuple[LevelReport, ...]
     ask: tuple[str, ...]
+    # issue 16: the answers that kept it from firing (for a fired rule: the levels above the one that fired)
+    kept: tuple[tuple[str, Any], ...] = ()
 
 
 def _names(node: Node) -> list[str]:
@@ -199,7 +201,12 @@ def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...],
             levels.append(LevelReport(i, level.when.source, level.severity, level.weight, result, tuple(tests)))
         o = found[rule.id]
         status: Status = "fired" if o.status == "fired" else "undecided" if o.status == "undecided" else "not-fired"
-        reports.append(RuleReport(rule, status, o.level, tuple(levels), o.ask))
+        checked = rule.levels if status == "not-fired" else rule.levels[: o.level] if o.level is not None else ()
+        kept: dict[str, Any] = {}
+        for level in checked:
+            for name, value in kept_from_firing(level.when.tree, env, catalog):
+                kept.setdefault(name, value)
+        reports.append(RuleReport(rule, status, o.level, tuple(levels), o.ask, tuple(kept.items())))
     return tuple(reports), ignored
 
 
@@ -224,6 +231,7 @@ def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str
                 "level": None if r.fired_level is None else r.fired_level + 1,
                 "severity": None if r.fired_level is None else r.levels[r.fired_level].severity,
                 "ask": list(r.ask),
+                "kept_from_firing": [{"question": q, "answer": plain(v)} for q, v in r.kept],
                 "levels": [
                     {
                         "level": lv.index + 1,

@@ -462,6 +462,10 @@ def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], 
     _out(clean(f"{r.rule.id} · {_kind(language, r.rule.kind)} · {status}"))
     if r.status == "undecided" and r.ask:
         _out("  " + t(language, "rules.explain.ask", ids=", ".join(r.ask)))
+    if r.kept:
+        given = ", ".join(f"{q} = {_value(catalog, answers, ignored, q, v, language)}" for q, v in r.kept)
+        key = "rules.explain.kept" if r.status == "not-fired" else "rules.explain.kept_above"
+        _out(clean("  " + t(language, key, answers=given)))
     many = len(r.levels) > 1
     for lv in r.levels:
         head = "  " + (t(language, "rules.explain.level", n=lv.index + 1) + " " if many else "")
