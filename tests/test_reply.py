@@ -445,3 +445,14 @@ def test_explain_names_the_answers_that_kept_a_rule_from_firing(cli: CliRunner) 
         "pay-later · red flag · FIRED at decline",
         "  the stricter levels above were ruled out by: roadmap_change = no",
     ]
+
+
+def test_the_letters_in_the_docs_are_what_reply_prints(cli: CliRunner) -> None:
+    root = Path(__file__).parent.parent
+    docs = (root / "docs" / "rules.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for lang in LANGS:
+        _, out, _ = invoke(cli, "reply", BIG_CORP, "--lang", lang)
+        assert f"```\n{out}```" in docs, lang
+    _, out, _ = invoke(cli, "reply", BIG_CORP, "--lang", "ru")
+    assert f"$ clientcheck reply examples/big-corp-pay-later.yaml --lang ru\n{out}```" in readme

@@ -64,10 +64,12 @@ def _red_because(catalog: Catalog, r: Reasons, lang: str) -> str:
     lines = [_because(catalog, r.evidence, lang)] if r.evidence else []
     if r.ruled_out:
         lines.append(f"_{t(lang, 'reasons.ruled_out')}:_ {_answers(catalog, r.ruled_out, lang)}")
+    shown = {e.question for e in r.evidence}
     for a in r.also:
         sev = catalog.policy.severities.get(a.severity) if a.severity else None
         label = f" ({md(sev.label.get(lang))})" if sev else ""
-        lines.append(f"_{t(lang, 'reasons.also')}{label}:_ {_answers(catalog, a.evidence, lang)}")
+        new = [e for e in a.evidence if e.question not in shown]  # answers listed above are not repeated
+        lines.append(f"_{t(lang, 'reasons.also')}{label}" + (f":_ {_answers(catalog, new, lang)}" if new else "_"))
     return "<br>".join(lines)
 
 

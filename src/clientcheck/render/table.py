@@ -68,11 +68,13 @@ def _red_because(catalog: Catalog, r: Reasons, lang: str) -> Text:
     if r.ruled_out:
         text.append("\n" + t(lang, "reasons.ruled_out") + ": ", style="dim")
         text.append(clean(_answers(catalog, r.ruled_out, lang)))
+    shown = {e.question for e in r.evidence}
     for a in r.also:
         sev = catalog.policy.severities.get(a.severity) if a.severity else None
         label = f" ({sev.label.get(lang)})" if sev else ""
-        text.append("\n" + t(lang, "reasons.also") + label + ": ", style="dim")
-        text.append(clean(_answers(catalog, a.evidence, lang)))
+        new = tuple(e for e in a.evidence if e.question not in shown)  # answers listed above are not repeated
+        text.append("\n" + t(lang, "reasons.also") + label + (": " if new else ""), style="dim")
+        text.append(clean(_answers(catalog, new, lang)))
     return text
 
 
