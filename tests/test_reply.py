@@ -379,8 +379,8 @@ def test_reply_reads_standard_input_and_says_what_it_leaves_out(
     assert out.startswith("Hello,\n\nThank you for the project: we'd be glad to take it on.\n\nNext steps:")
     assert err.splitlines() == [
         "clientcheck: left out of the letter (no client_reason or client_offer in the rules): pay-if-i-like",
-        "clientcheck: 3 rules are still undecided: the letter says only what is known; clientcheck check shows what "
-        "to ask",
+        "clientcheck: the verdict is not settled (unknown answers could still make it anything from CAUTION to "
+        "DECLINE): the letter says only what is known; clientcheck check shows what to ask",
     ]
 
 

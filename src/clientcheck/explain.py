@@ -258,18 +258,43 @@ def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str
     }
 
 
+_FLAT: dict[int, tuple[Node, tuple[tuple[Any, tuple[str, ...], bool], ...]]] = {}
+
+
+def _flat(node: Node) -> tuple[tuple[Any, tuple[str, ...], bool], ...]:
+    """A condition's tests as _tests splits them (compiled test, names, wanted), made once per tree."""
+    entry = _FLAT.get(id(node))
+    if entry is not None and entry[0] is node:
+        return entry[1]
+    out: list[tuple[Any, tuple[str, ...], bool]] = []
+
+    def walk(n: Node, wanted: bool) -> None:
+        if isinstance(n, BoolOp):
+            for operand in n.operands:
+                walk(operand, wanted)
+        elif isinstance(n, Not) and not isinstance(n.operand, Name):
+            walk(n.operand, not wanted)
+        else:
+            out.append((compile_node(n), tuple(_names(n)), wanted))
+
+    walk(node, True)
+    flat = tuple(out)
+    _FLAT[id(node)] = (node, flat)  # the node is kept alive with it, so its id is never reused
+    return flat
+
+
 def kept_from_firing(when: Node, env: dict[str, Any], catalog: Catalog) -> tuple[tuple[str, Any], ...]:
     """The answers of a condition's tests that went against it: what kept a false level false.
 
-    Only tests with a value count: an unknown test did not decide anything. Each question once,
-    in the order the condition reads them.
+    The tests are those `explain` shows (_tests). Only tests with a value count: an unknown test
+    did not decide anything. Each question once, in the order the condition reads them.
     """
-    tests: list[Test] = []
-    _tests(when, env, catalog, True, tests)
     out: dict[str, Any] = {}
-    for tst in tests:
-        if tst.result is not None and tst.result != tst.wanted:
-            for name, value in tst.answers:
+    for fn, names, wanted in _flat(when):
+        result = fn(env)
+        if result is not None and result != wanted:
+            for name in names:
+                value = env.get(name)
                 if value is not None:
                     out.setdefault(name, value)
     return tuple(out.items())

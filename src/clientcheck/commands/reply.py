@@ -85,8 +85,9 @@ def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None
     notes = []
     if letter.left_out:
         notes.append(t(lang, "reply.left_out", ids=", ".join(letter.left_out)))
-    if verdict.undecided:
-        notes.append(t(lang, "reply.unsettled", count=len(verdict.undecided)))
+    if not verdict.settled:  # rules undecided that could still change the verdict
+        words = {v: t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst)}
+        notes.append(t(lang, "reply.unsettled", best=words[verdict.best], worst=words[verdict.worst]))
     for note in notes:
         sys.stderr.write(f"clientcheck: {note}\n")
     sys.stderr.flush()
