@@ -173,7 +173,7 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
     assert record is not None
     assert record[1] == encoder.encode(expected, b"H", 7), data
     order = ("go", "caution", "decline")
-    assert record[0] == 3 * order.index(expected.verdict) + order.index(expected.worst)
+    assert record[0] == 9 * order.index(expected.verdict) + 3 * order.index(expected.worst) + order.index(expected.best)
     return "fast"
 
 
@@ -350,7 +350,10 @@ def test_select_and_ignore_limit_the_rules(cli: CliRunner, tmp_path: Path) -> No
     path = write_jsonl(tmp_path / "leads.jsonl", [DECLINE])
     code, out, _ = invoke(cli, "check", str(path), "-f", "csv", "--select", " late-payer, rude,", "--ignore", "rude")
     assert code == 1
-    assert out.splitlines() == ["input,line,client,verdict,score,late-payer", f"{path},1,Bad,decline,10,decline"]
+    assert out.splitlines() == [
+        "input,line,client,verdict,best,worst,settled,score,late-payer",
+        f"{path},1,Bad,decline,decline,decline,true,10,decline",
+    ]
     code, out, _ = invoke(cli, "check", str(path), "-f", "jsonl", "--ignore", "late-payer")
     assert code == 0 and json.loads(out)["verdict"] == "go"
 
@@ -415,7 +418,7 @@ def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
     (tmp_path / "leads.csv").write_text(header + "".join(f"c{i},yes,{i % 5},no\n" for i in range(60_000)))
     code, out, err = _pipe_to_head(["check", "leads.csv", "--format", "csv"], tmp_path)
     assert (code, err) == (0, b"")
-    assert out.decode().splitlines()[0].startswith("input,line,client,verdict,score,late-payer")
+    assert out.decode().splitlines()[0].startswith("input,line,client,verdict,best,worst,settled,score,late-payer")
     write_jsonl(tmp_path / "leads.jsonl", [DECLINE] * 40_000)
     code, out, err = _pipe_to_head(["check", "leads.jsonl", "-f", "jsonl", "--jobs", jobs], tmp_path)
     assert (code, err) == (0, b"")
@@ -476,12 +479,13 @@ def test_the_batch_table_has_a_row_per_client_and_a_summary(cli: CliRunner, tmp_
     code, out, _ = invoke(cli, "check", str(path), "--lang", "en", "--fail-on", "never")
     assert code == EXIT_BAD_INPUT
     lines = out.splitlines()
-    assert lines[0].split() == ["Client", "Verdict", "Score", "Red", "flags"]
-    assert lines[1].split() == ["Good", "GO", "-2", "—"]
-    assert lines[2].split() == ["Bad", "DECLINE", "10", "late-payer"]
-    assert lines[3].split() == [f"{path}:3", "GO", "0", "—"]
+    assert lines[0].split() == ["Client", "Verdict", "Could", "become", "Score", "Red", "flags"]
+    assert lines[1].split() == ["Good", "GO", "DECLINE", "-2", "—"]
+    assert lines[2].split() == ["Bad", "DECLINE", "—", "10", "late-payer"]
+    assert lines[3].split() == [f"{path}:3", "GO", "DECLINE", "0", "—"]
     assert lines[5:] == [
         "3 clients scored · GO 2 · CAUTION 0 · DECLINE 1",
+        "not settled: 2 (see the 'Could become' column)",
         "Bad records skipped: 1",
         "Most frequent red flags: late-payer (1)",
     ]

@@ -38,6 +38,7 @@ class Stats:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.verdicts: Counter[str] = Counter()
         self.reach: Counter[str] = Counter()  # the worst verdict each client could still reach
+        self.unsettled = 0  # clients whose verdict could still change
         self.flags: Counter[str] = Counter()
         self.rules = rules
         self.bad = 0
@@ -152,6 +153,7 @@ class Runner:
         r = self.engine.from_verdict(verdict)
         self.stats.verdicts[r.verdict] += 1
         self.stats.reach[r.worst] += 1
+        self.stats.unsettled += r.best != r.worst
         if self.sink.counts_flags:
             self.stats.flags.update(f.id for f in r.red)
         self.sink.add_verdict(verdict, r, line)
@@ -159,6 +161,7 @@ class Runner:
     def _result(self, r: Result, line: int) -> None:
         self.stats.verdicts[r.verdict] += 1
         self.stats.reach[r.worst] += 1
+        self.stats.unsettled += r.best != r.worst
         if self.sink.counts_flags:
             self.stats.flags.update(f.id for f in r.red)
         self.sink.add(r, line)
@@ -304,11 +307,12 @@ class Runner:
         stats = self.stats
 
         def collect() -> None:
-            out, messages, verdicts, reach, flags, bad, broken = pending.popleft().result()
+            out, messages, verdicts, reach, unsettled, flags, bad, broken = pending.popleft().result()
             for message in messages:
                 self.reporter.bad(_Said(message))
             stats.verdicts.update(verdicts)
             stats.reach.update(reach)
+            stats.unsettled += unsettled
             stats.flags.update(flags)
             stats.bad += bad
             if broken:
@@ -366,7 +370,7 @@ class Runner:
         fused = None if record_format is None else self._fused(record_format)
         head = sink.head if fused is not None else b""  # type: ignore[attr-defined]
         out: list[bytes] = sink.buffer if fused is not None else []  # type: ignore[attr-defined]
-        verdicts = [0] * 9  # by VERDICTS index of (verdict, worst reachable) as 3 * v + w, from the fused path
+        verdicts = [0] * 27  # from the fused path: 9 * verdict + 3 * worst + best, by VERDICTS index
         add = self._result
         careful = self._careful
         tick = self.reporter.progress.tick
@@ -425,8 +429,10 @@ class Runner:
     def _count(self, verdicts: list[int]) -> None:
         for i, n in enumerate(verdicts):
             if n:
-                self.stats.verdicts[VERDICTS[i // 3]] += n
-                self.stats.reach[VERDICTS[i % 3]] += n
+                self.stats.verdicts[VERDICTS[i // 9]] += n
+                self.stats.reach[VERDICTS[i // 3 % 3]] += n
+                if i // 3 % 3 != i % 3:
+                    self.stats.unsettled += n
                 verdicts[i] = 0
 
     def _fused(self, record_format: Any) -> Any:
@@ -445,7 +451,7 @@ class Runner:
 PARALLEL_FROM = 4 << 20  # bytes of JSON Lines (~6,000 clients) before extra processes pay for themselves
 _WORKER: dict[str, Any] = {}  # what a forked worker needs; set in the parent just before forking
 
-Done = tuple[Any, list[str], dict[str, int], dict[str, int], dict[str, int], int, bool]
+Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, dict[str, int], int, bool]
 
 
 class _Collector:
@@ -518,6 +524,7 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
         collector.messages,
         dict(stats.verdicts),
         dict(stats.reach),
+        stats.unsettled,
         dict(stats.flags),
         stats.bad,
         broken,

@@ -28,7 +28,7 @@ from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
-from clientcheck import functions
+from clientcheck import functions, qtypes
 from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
 from clientcheck.evaluate import OpenItem, ask_for, pivots, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
@@ -507,44 +507,7 @@ class _Compiler:
         e = self.src.emit
         v = self.local[q.id]
         e(depth, f"{v} = get({q.id!r})")
-        if q.type == "yesno":
-            e(depth, f"if {v} is not None and {v} is not True and {v} is not False: return None")
-        elif q.type == "choice":
-            e(depth, f"if {v} is not None and {v} not in {self.src.const(frozenset(q.choice_ids))}: return None")
-        elif q.type == "multi":
-            ids = self.src.const(frozenset(q.choice_ids))
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is list:")
-            e(depth + 2, f"{v} = frozenset({v})")
-            e(depth + 2, f"if not {v} <= {ids}: return None")
-            e(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
-            e(depth + 1, "else: return None")
-        elif q.type in ("integer", "number"):
-            lo = self.src.literal(q.min) if q.min is not None else None
-            hi = self.src.literal(q.max) if q.max is not None else None
-            in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is int:")
-            e(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
-            e(depth + 1, f"elif {v}.__class__ is float:")
-            if q.type == "integer":
-                e(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
-                e(depth + 2, f"{v} = int({v})")
-                if in_range:
-                    e(depth + 2, f"if not ({in_range}): return None")
-            elif lo and hi:
-                e(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
-            else:
-                inf = self.src.const(math.inf)
-                finite = f"-{inf} < {v} < {inf}"
-                e(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
-            e(depth + 1, "else: return None")
-        elif q.type == "date":
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"{v} = _date({v})")
-            e(depth + 1, f"if {v} is None: return None")
-        else:  # text: numbers are turned into text by the ordinary path
-            e(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
+        qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         if q.when is not None:
             # a `when` sees only the earlier answers that count, as in evaluate.effective
             earlier = list(self.catalog.questions)[: self.index[q.id]]
@@ -744,7 +707,10 @@ class _Compiler:
         else:
             e(1, "if len(red) > 1: red.sort()")
             e(1, "if len(und) > 1: und.sort()")
-            e(1, "return (3 * vi + _vi[ws], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],")
+            e(
+                1,
+                "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],",
+            )
             e(2, "_settled[bs == ws], _dumps(s),")
             e(2, "b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, und)),")
             e(2, "_dumps(ign) if ign else b'[]', _tail))")
@@ -802,8 +768,8 @@ class Engine:
         return self._scorer(data)
 
     def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
-        """The fused function for a format: (answers, head, line) -> (3 * verdict index + worst reachable
-        verdict's index, record bytes),
+        """The fused function for a format: (answers, head, line) -> (9 * verdict index + 3 * worst
+        reachable verdict's index + best one's, record bytes),
         or None when the answers need the ordinary path. May raise TypeError (unhashable answer)."""
         key = (type(record), record.template, record.tail)  # the same format: the same function
         fn = self._record_scorers.get(key)

@@ -253,6 +253,15 @@ _STRINGS: dict[str, dict[str, str]] = {
         "lint.no_reply": "rule '{id}' has no client_reason or client_offer: clientcheck reply leaves it out of letters",
         "lint.no_reply_levels": "level(s) {levels} of rule '{id}' have no client_reason or client_offer, nor does the rule: clientcheck reply leaves them out of letters",
         "reply.interview_format": "--reply prints the letter after the verdict table; with --format json, use: clientcheck reply on the saved answers",
+        # issue 9: verdict range
+        "interview.allowed.date": "a date as YYYY-MM-DD, e.g. 2026-11-30",
+        "verdict.unsettled": "{verdict} so far — could still become {others}: {n} undecided",
+        "verdict.unsettled.or": " or ",
+        "verdict.unsettled.rules": "{count} rules undecided",
+        "verdict.unsettled.rules.one": "{count} rule undecided",
+        "verdict.settled_by": "Settled: no answer still to come can change it.",
+        "batch.col.reach": "Could become",
+        "batch.unsettled": "not settled: {n} (see the 'Could become' column)",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -494,6 +503,14 @@ _STRINGS: dict[str, dict[str, str]] = {
         "lint.no_reply": "у правила «{id}» нет client_reason и client_offer: clientcheck reply не включит его в письмо",
         "lint.no_reply_levels": "у уровней {levels} правила «{id}» (и у самого правила) нет client_reason и client_offer: clientcheck reply не включит их в письмо",
         "reply.interview_format": "--reply печатает письмо после таблицы вердикта; для --format json используйте clientcheck reply с сохранёнными ответами",
+        # issue 9: verdict range
+        "interview.allowed.date": "дата в виде ГГГГ-ММ-ДД, например 2026-11-30",
+        "verdict.unsettled": "Пока {verdict} — ещё может стать {others}: {n}",
+        "verdict.unsettled.or": " или ",
+        "verdict.unsettled.rules": "не решено правил: {count}",
+        "verdict.settled_by": "Вердикт окончательный: ответы на оставшиеся вопросы его не изменят.",
+        "batch.col.reach": "Может стать",
+        "batch.unsettled": "не окончательных вердиктов: {n} (см. столбец «Может стать»)",
     },
 }
 

@@ -39,6 +39,7 @@ from clientcheck.model import (
     Text,
     Threshold,
 )
+from clientcheck.qtypes import TYPES
 from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
 from clientcheck.yamlsrc import YList, YMap, node_budget, parse_document
@@ -198,7 +199,7 @@ def _question(
         return None
     text = c.text(q, "text", "a question")
     help_ = c.text(q, "help", "a question", required=False)
-    numeric = qtype in ("integer", "number")
+    numeric = TYPES[qtype].numeric
     for key in ("unit", "min", "max"):
         if key in q and not numeric:
             c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
@@ -207,7 +208,7 @@ def _question(
     if lo is not None and hi is not None and lo > hi:
         c.err(f"min ({lo}) is greater than max ({hi})", q.at("min"))
     choices: list[Choice] = []
-    if qtype in ("choice", "multi"):
+    if TYPES[qtype].has_choices:
         raw_choices = q.get("choices")
         if not isinstance(raw_choices, YList) or not raw_choices:
             c.err(

@@ -14,9 +14,10 @@ from typing import Any, Literal, NamedTuple
 
 from clientcheck.conditions import Condition, VarType
 from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
+from clientcheck.qtypes import TYPES
 
 LANGUAGES = ("en", "ru")
-QUESTION_TYPES = ("yesno", "choice", "multi", "integer", "number", "text", "date")
+QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
 RULE_KINDS = ("red-flag", "good-sign", "note")
 VERDICTS = ("go", "caution", "decline")
 CLIENT_KEY = "client"  # the one answers key that is not a question: the client's name
@@ -82,10 +83,7 @@ class Question(NamedTuple):
         return tuple(c.id for c in self.choices)
 
     def var_type(self) -> VarType:
-        kind = {"yesno": "bool", "integer": "number", "number": "number", "text": "text", "date": "date"}.get(
-            self.type, self.type
-        )
-        return VarType(kind, self.choice_ids)  # type: ignore[arg-type]
+        return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for c in self.choices:

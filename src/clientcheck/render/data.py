@@ -1,11 +1,13 @@
-"""The verdict as plain data: the one layout behind JSON output (documented in docs/json.md)."""
+"""The verdict as plain data: the one layout behind JSON output (documented in docs/json.md),
+and the words every format uses for its headline."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.i18n import t
+from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 
 SCHEMA = "clientcheck.verdict/2"
@@ -86,3 +88,30 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "from_history": list(answers.from_history),
         "ignored_answers": list(verdict.ignored),
     }
+
+
+def headline(verdict: Verdict, lang: str) -> str:
+    """The verdict's line: what it means, or, while it is not settled, what it could still become.
+
+    A verdict on too little knowledge never reads as a plain go: "GO so far — could still become
+    CAUTION or DECLINE: 24 rules undecided".
+    """
+    if verdict.settled:
+        return t(lang, f"verdict.{verdict.verdict}.line")
+    others = [
+        v for v in VERDICTS[VERDICTS.index(verdict.best) : VERDICTS.index(verdict.worst) + 1] if v != verdict.verdict
+    ]
+    return t(
+        lang,
+        "verdict.unsettled",
+        verdict=t(lang, f"verdict.{verdict.verdict}"),
+        others=t(lang, "verdict.unsettled.or").join(t(lang, f"verdict.{v}") for v in others),
+        n=t(lang, "verdict.unsettled.rules", count=len(verdict.undecided)),
+    )
+
+
+def reachable(verdict: str, best: str, worst: str, labels: dict[str, str]) -> str:
+    """Where a client's verdict could still go, for a batch row: the best and the worst verdict
+    still reachable, those that differ from the verdict ("—" when it is settled)."""
+    ends = [v for v in dict.fromkeys((best, worst)) if v != verdict]
+    return "/".join(labels[v] for v in ends) or "—"
