@@ -476,7 +476,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
         # issue 16: evidence and replies
-        "reasons.ruled_out": "уровень строже исключён",
+        "reasons.ruled_out": "уровень выше не сработал из-за",
         "reasons.also": "также верно",
         "reasons.to_client": "Клиенту",
         "reply.greeting": "Здравствуйте!",
