@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -456,3 +457,22 @@ def test_the_letters_in_the_docs_are_what_reply_prints(cli: CliRunner) -> None:
         assert f"```\n{out}```" in docs, lang
     _, out, _ = invoke(cli, "reply", BIG_CORP, "--lang", "ru")
     assert f"$ clientcheck reply examples/big-corp-pay-later.yaml --lang ru\n{out}```" in readme
+
+
+def test_reply_for_a_named_client_takes_the_payment_record(cli: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite3")
+    for _ in range(3):
+        code, _, _ = invoke(cli, "paid", "Ромашка", "--late", "--db", db)
+        assert code == 0
+    # history fills in what the answers leave out (here: worked_before and late_payments)
+    code, out, err = invoke(cli, "reply", "-", "--client", "Ромашка", "--db", db, "--lang", "en", input="rude: false\n")
+    assert code == 0
+    assert "So far 3 invoices have been paid after the agreed term, and we can't keep financing" in out
+    assert err == "From Ромашка's history: worked with before (3 payments recorded); late payments: 3 since " + (
+        f"{(date.today() - timedelta(days=365)).isoformat()} (on time: 0)\n"
+    )
+    code, _, err = invoke(cli, "reply", "1", "--client", "Ромашка", "--db", db, "--lang", "en")
+    assert (code, err) == (
+        2,
+        "clientcheck: error: --client goes with an answers file; a saved assessment already names its client\n",
+    )

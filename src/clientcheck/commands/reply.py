@@ -37,6 +37,14 @@ def reply(
         ReplyFormat,
         typer.Option("--format", "-f", help="text (plain, to paste into an email) or markdown."),
     ] = ReplyFormat.text,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="With an answers file: the client's name; their payment record fills in answers, as for "
+            "'clientcheck check --client' (nothing is saved).",
+        ),
+    ] = None,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -51,6 +59,11 @@ def reply(
     catalog = load_catalog_for(rules, questions)
     found = _ASSESSMENT.match(source)
     if source != "-" and found and not Path(source).exists():
+        if client is not None:
+            from clientcheck.errors import UsageError
+            from clientcheck.i18n import t
+
+            raise UsageError(t(language_for(lang), "reply.client_with_id"))
         verdict, saved_lang = _saved(int(found.group(1)), catalog, db)
         language = language_for(lang) if lang else saved_lang
     else:
@@ -58,7 +71,12 @@ def reply(
         from clientcheck.evaluate import evaluate
 
         language = language_for(lang)
-        verdict = evaluate(catalog, read_answers(source, catalog))
+        given = read_answers(source, catalog)
+        if client is not None:  # the payment log fills in what it knows (docs/history.md)
+            from clientcheck.history import with_history
+
+            given, _facts = with_history(catalog, given, client, db, language)
+        verdict = evaluate(catalog, given)
     write_reply(verdict, catalog, language, fmt.value)
     return 0
 
