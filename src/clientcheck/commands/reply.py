@@ -50,10 +50,10 @@ def reply(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Write a letter to the client that says the verdict in the client's terms: for a decline the
-    real reasons and a way forward, for caution the conditions, for go the next steps.
+    """Write a ready-to-send letter to the client.
 
-    Copy-ready: no tables, no rule ids. Rules without client-facing texts are left out (named on
+    The verdict in the client's terms: for a decline the real reasons and a way forward, for
+    caution the conditions to go ahead, for go the next steps. Copy-ready: no tables, no rule ids. Rules without client-facing texts are left out (named on
     stderr). Exit 0 when the letter is written, whatever the verdict; 2 on bad input.
     """
     catalog = load_catalog_for(rules, questions)
