@@ -262,8 +262,13 @@ class _Expr:
         """
         fn = self.src.const(compile_node(node))
         names = _names_in(node)
-        pairs = ", ".join(f"{n!r}: {self.names.get(n, 'None')}" for n in names)
-        return f"{fn}({{{pairs}{', ' if pairs else ''}{functions.TODAY!r}: today}})"
+        for n in _walk(node):
+            if isinstance(n, Call) and n.name == "known":
+                self.uses_known.add(n.args[0].name)  # type: ignore[union-attr]
+        keys = self.src.const(tuple(names))
+        values = "".join(f"{self.names.get(n, 'None')}, " for n in names)
+        # the closures read an unknown answer as a missing key (known() tells the two apart)
+        return f"{fn}(_env({keys}, ({values}), today))"
 
     def bind(self, code: str) -> tuple[str, str]:
         """(first use, later uses) of a value: a walrus into a temporary unless it is simple."""
@@ -385,6 +390,13 @@ class _Expr:
         return code, lmaybe or rmaybe or divide
 
 
+def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
+    """The environment a condition's closure reads, from the compiled function's locals."""
+    env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+    env[functions.TODAY] = today
+    return env
+
+
 def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
 
@@ -468,8 +480,20 @@ def _known_when(node: Node, value: bool) -> bool:
         if (node.op == "and") == value:
             return all(_known_when(o, value) for o in node.operands)
         return False
-    # known() is decided with its question unknown, and count() with some of its tests unknown
-    return not any(isinstance(n, Call) for n in _walk(node))
+    return _strict(node)
+
+
+def _strict(node: Node) -> bool:
+    """Is this node's value unknown as soon as any name in it is unknown?
+
+    Arithmetic and comparisons are; `a or b` is not (true with b unknown), nor known() (decided
+    with its question unknown) or count() (decided with some of its tests unknown).
+    """
+    if isinstance(node, (Not, Neg)):
+        return _strict(node.operand)
+    if isinstance(node, (Compare, Arith)):
+        return _strict(node.left) and _strict(node.right)
+    return not isinstance(node, (BoolOp, Call))
 
 
 def _walk(node: Node) -> list[Node]:
@@ -499,6 +523,7 @@ class _Compiler:
         self.rank: dict[int, int] = {}
         self.rank_severity: list[str | None] = []
         self.counters: dict[str, str] = {}
+        self.source = ""
 
     # -- questions
 
@@ -732,6 +757,7 @@ class _Compiler:
             _count=functions.count_values,
             _range=self.range,
             _today=functions.today(),
+            _env=_env,
         )
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees

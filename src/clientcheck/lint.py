@@ -278,11 +278,21 @@ def _search_space(catalog: Catalog, conditions: list[Condition]) -> _Search | No
             gates.append(gate)
             todo.extend(gate.names)
     every = [*conditions, *gates]
-    if not all(_simple(c.tree) for c in every):
+    if any(c.refs for c in every):
+        return None  # another rule's outcome: not a search over this rule's answers
+    # Two kinds of condition are searched exactly: questions compared with literals (the
+    # literals say which answers differ), or anything at all over questions whose answers are
+    # few (yes/no, choices): every answer is tried.
+    finite = all(catalog.questions[n].type in ("yesno", "choice", "multi") for n in names)
+    if not finite and not all(_simple(c.tree) for c in every):
         return None
     literals: dict[str, set[Any]] = {}
     for c in every:
         _literals(c.tree, literals)
+    if finite and not all(_simple(c.tree) for c in every):
+        # count(multi) and friends see every choice, not only those named in the conditions
+        for n in names:
+            literals.setdefault(n, set()).update(catalog.questions[n].choice_ids)
     order = tuple(q for q in catalog.questions if q in names)
     domains: list[list[Any]] = []
     size = 1
