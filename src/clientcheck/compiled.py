@@ -390,6 +390,17 @@ class _Expr:
         return code, lmaybe or rmaybe or divide
 
 
+def _undecided_means_unknown(level: Level) -> bool:
+    """Is this level undecided only when an answer it reads is unknown?
+
+    Not when it divides (division by zero is undecided with every answer known) or calls a
+    function (fired() waits for another rule; count() and known() decide with unknowns).
+    """
+    return not any(
+        isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree)
+    )
+
+
 def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
     """The environment a condition's closure reads, from the compiled function's locals."""
     env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
@@ -625,7 +636,7 @@ class _Compiler:
             level = rule.levels[0]
             e(1, f"elif not {ex.truth(level.when.tree, False)}:")
             names = level.when.names
-            if len(names) == 1 and self.catalog.questions[names[0]].when is None and not level.when.refs:
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
                 e(2, f"und.append({self.src.const(self.shown(info))})")
