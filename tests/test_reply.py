@@ -359,10 +359,10 @@ def test_a_caution_reply_gives_conditions_then_next_steps_in_markdown(cli: CliRu
     assert code == 0
     assert out.split("\n\n")[1:4] == [
         "Thank you for the project: we'd be glad to take it on.",
-        "So that the work goes well for both sides, here is what we propose:\n"
+        "**So that the work goes well for both sides, here is what we propose:**\n"
         "- So far 2 invoices have been paid after the agreed term. From now on we'll start each stage once the "
         "previous one is paid.",
-        "Next steps:\n"
+        "**Next steps:**\n"
         "- We'll send you a proposal within your budget of 120,000 RUB.\n"
         "- We'll send the contract and the invoice for the advance, and start work once the advance is in.\n"
         "- At each stage we'll send our recommendations with the reasons behind them.\n"

@@ -113,7 +113,8 @@ def as_markdown(letter: Letter) -> str:
 
     out: list[str] = []
     for b in letter.blocks:
-        lines = [md(b.text)] if b.text else []
+        lead = f"**{md(b.text)}**" if b.items else md(b.text)  # a list's lead-in reads as its heading
+        lines = [lead] if b.text else []
         lines += [f"- {md(item)}" for item in b.items]
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
