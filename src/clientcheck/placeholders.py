@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from clientcheck.conditions import Arith, BoolOp, Compare, Name, Neg, Node, Not, suggest
 from clientcheck.errors import Mark
-from clientcheck.model import CLIENT_KEY, UNKNOWN, Level, Question, Rule, Text
+from clientcheck.model import CLIENT_KEY, UNKNOWN, Level, Question, Rule
 
 CLIENT_TEXT_FIELDS = ("client_reason", "client_offer")
 TEXT_FIELDS = ("why", "advice", *CLIENT_TEXT_FIELDS)  # the rule texts that may hold placeholders
@@ -107,14 +107,6 @@ def parse(text: str) -> tuple[Piece, ...]:
     if literal:
         out.append("".join(literal))
     return tuple(out)
-
-
-def names(text: str) -> tuple[str, ...]:
-    """The names a text's placeholders use (empty for a malformed text)."""
-    try:
-        return tuple(dict.fromkeys(p.name for p in parse(text) if isinstance(p, Slot)))
-    except PlaceholderError:
-        return ()
 
 
 # ---------------------------------------------------------------- what is known when a text shows
@@ -403,9 +395,3 @@ def _unknown(lang: str) -> str:
     from clientcheck.i18n import t
 
     return t(lang, "dont_know")
-
-
-def filled(
-    t: Text | None, lang: str, values: Mapping[str, Any], questions: Mapping[str, Question], client: str | None
-) -> str | None:
-    return None if t is None else fill(t.get(lang), values, questions, lang, client)
