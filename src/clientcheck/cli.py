@@ -209,6 +209,7 @@ def language_for(lang: Lang | None) -> str:
 COMMANDS = {  # in the order `--help` lists them: the main job first
     "interview": "interview",
     "check": "check",
+    "reply": "reply",  # issue 16
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
 }
