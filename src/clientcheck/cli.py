@@ -209,6 +209,8 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "interview": "interview",
     "check": "check",
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    "outcome": "outcome",  # issue 15
+    "report": "report",
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
 }
 

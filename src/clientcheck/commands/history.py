@@ -142,7 +142,7 @@ def history_cmd(
     history = _open(db)
     if history is None:
         if fmt is ListFormat.json:
-            _json_out({"schema": EXPORT_SCHEMA, "assessments": [], "payments": []})
+            _json_out({"schema": EXPORT_SCHEMA, "assessments": [], "payments": [], "outcomes": []})
         elif fmt is ListFormat.csv:
             _csv([], language)
         else:
@@ -611,10 +611,11 @@ def import_cmd(
     print(
         t(
             language_for(lang),
-            "history.import.done",
+            "history.import.done.outcomes",
             path=str(history.path),
             assessments=result.assessments,
             payments=result.payments,
+            outcomes=result.outcomes,
             skipped=result.skipped,
         )
     )

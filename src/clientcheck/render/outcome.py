@@ -1,0 +1,57 @@
+"""The lines `clientcheck outcome` shows: what the outcome belongs to, and what was recorded."""
+
+from __future__ import annotations
+
+from clientcheck.history import Assessment
+from clientcheck.i18n import t
+from clientcheck.outcomes import FACTS, Outcome, OutcomeFacts
+
+
+def _assessed(a: Assessment, lang: str) -> str:
+    return t(
+        lang,
+        "outcome.of",
+        client=a.client,
+        id=a.id,
+        date=a.created_at.astimezone().date().isoformat(),
+        verdict=t(lang, f"verdict.{a.verdict}"),
+    )
+
+
+def facts_text(facts: OutcomeFacts, lang: str) -> str:
+    """taken; paid late; not profitable; dispute: don't know; ..."""
+    parts: list[str] = []
+    for key in FACTS:
+        value = getattr(facts, key)
+        if key == "note":
+            if value:
+                parts.append(t(lang, "outcome.fact.note", note=value))
+            continue
+        if key != "taken" and facts.taken is False:
+            continue  # nothing to say about work that was not done
+        if value is None:
+            parts.append(t(lang, f"outcome.fact.{key}.unknown"))
+        elif key == "payment":
+            parts.append(t(lang, f"outcome.fact.payment.{value}"))
+        else:
+            parts.append(t(lang, f"outcome.fact.{key}.{'yes' if value else 'no'}"))
+    return "; ".join(parts)
+
+
+def intro(a: Assessment, earlier: OutcomeFacts | None, lang: str) -> list[str]:
+    lines = [_assessed(a, lang)]
+    if earlier is not None:
+        lines.append(t(lang, "outcome.earlier", facts=facts_text(earlier, lang)))
+    return lines
+
+
+def summary(o: Outcome, a: Assessment, lang: str) -> list[str]:
+    trouble = o.trouble
+    key = "outcome.trouble.unknown" if trouble is None else f"outcome.trouble.{'yes' if trouble else 'no'}"
+    if o.facts.taken is False:
+        key = "outcome.trouble.not_taken"
+    return [
+        t(lang, "outcome.saved", assessed=_assessed(a, lang), date=o.on.isoformat()),
+        "  " + facts_text(o.facts, lang),
+        t(lang, key),
+    ]
