@@ -87,9 +87,9 @@ def test_an_outcome_belongs_to_the_latest_assessment_before_its_date(catalog: Ca
     old = datetime(2025, 1, 10, 12, tzinfo=UTC)
     first = assess(isolated, catalog, "ACME", at=old, worked_before=False)
     second = assess(isolated, catalog, "acme", at=old + timedelta(days=100), worked_before=True, late_payments=3)
-    code, out, err = invoke(CliRunner(), "outcome", "Acme", "--taken", "--paid", "late", "--date", "2025-03-01")
+    code, _, err = invoke(CliRunner(), "outcome", "Acme", "--taken", "--paid", "late", "--date", "2025-03-01")
     assert (code, err) == (0, "")
-    code, out, err = invoke(CliRunner(), "outcome", " ACME ", "--taken", "--paid", "on-time", "--profitable")
+    code, _, err = invoke(CliRunner(), "outcome", " ACME ", "--taken", "--paid", "on-time", "--profitable")
     assert code == 0
     with opened(isolated) as h:
         found = outcomes(h, "acme")
