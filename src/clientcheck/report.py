@@ -296,13 +296,13 @@ def suggest(catalog: Catalog, stats: Sequence[RuleStats], overruled: Sequence[Ov
 
 
 def _overruled(stored: Sequence[tuple[Assessment, Outcome]]) -> list[Overruled]:
-    """Decline or caution taken anyway; go not taken."""
+    """Decline taken anyway; go not taken. Caution leaves the choice to the user, so both ways follow it."""
     groups: dict[tuple[str, bool], list[tuple[Assessment, Outcome]]] = {}
     for a, o in stored:
         taken = o.facts.taken
         if taken is None:
             continue
-        if (a.verdict in ("decline", "caution") and taken) or (a.verdict == "go" and not taken):
+        if (a.verdict == "decline" and taken) or (a.verdict == "go" and not taken):
             groups.setdefault((a.verdict, taken), []).append((a, o))
     out: list[Overruled] = []
     for (verdict, taken), items in sorted(groups.items(), key=lambda kv: (-VERDICTS.index(kv[0][0]), kv[0][1])):

@@ -68,7 +68,8 @@ def chart_svg(report: Report, lang: str) -> str:
         if overall is not None:
             ax.axvline(100 * overall, color="#888888", linestyle="--", linewidth=1)
         ax.set_yticks([y for y, _ in labels], [label for _, label in labels])
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-2, 102)  # a rate of 0% or 100% keeps its whole marker
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
         ax.set_xlabel(t(lang, "report.html.x_label"))
         ax.set_title(t(lang, "report.html.chart_title"), loc="left")
@@ -76,7 +77,7 @@ def chart_svg(report: Report, lang: str) -> str:
         ax.plot([], [], "o", color=FIRED_COLOUR, label=t(lang, "report.chart.fired"))
         ax.plot([], [], "o", color=NOT_FIRED_COLOUR, label=t(lang, "report.chart.not_fired"))
         ax.plot([], [], "--", color="#888888", label=t(lang, "report.html.overall"))
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never over a bar
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()

@@ -98,12 +98,13 @@ def render(report: Report, catalog: Catalog, lang: str, stream: IO[str]) -> None
     if report.skipped:
         console.print(plain_text(t(lang, "history.dropped", ids=", ".join(report.skipped)), "yellow"))
 
-    line = plain_text(t(lang, "report.by_verdict") + " ")
+    console.print(plain_text(t(lang, "report.by_verdict")))
+    width = max(len(t(lang, f"verdict.{v}")) for v in VERDICTS)
     for v in VERDICTS:
-        r = report.by_verdict[v]
-        line.append(f" {t(lang, f'verdict.{v}')} ", COLOURS[v])
-        line.append(f" {rate_text(r, lang)}   ")
-    console.print(line)
+        line = plain_text("  ")
+        line.append(f" {t(lang, f'verdict.{v}'):<{width}} ", COLOURS[v])
+        line.append(f" {rate_text(report.by_verdict[v], lang)}")
+        console.print(line)
 
     table = Table(title=t(lang, "report.rules.title"), title_justify="left", expand=True)
     table.add_column(t(lang, "report.col.rule"), ratio=3)
