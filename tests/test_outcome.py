@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -398,3 +399,94 @@ def test_a_second_outcome_starts_from_the_first_and_ctrl_c_records_nothing(
     )
     with opened(isolated) as h:
         assert len(outcomes(h)) == 2
+
+
+def test_the_payment_log_is_shown_and_puts_the_cursor(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
+    assess(isolated, catalog, "ACME", worked_before=False)
+    with opened(isolated) as h:
+        h.record_payment("ACME", TODAY, late=False)
+        h.record_payment("ACME", TODAY, late=True, days_late=5)
+    # taken: yes; payment: Enter takes where the cursor stands (late, from the log); the rest don't know
+    keys = "1" + ENTER + ENTER + "3" + ENTER + "3" + ENTER + "3" + ENTER + "3" + ENTER + ENTER + ENTER
+    code, out, err = keyed(cli, "outcome", "ACME", "--lang", "en", keys=keys)
+    assert code == 0, err
+    assert "The payment log since that assessment: 2 payments, 1 late." in err
+    assert out.splitlines()[1].startswith("  taken; paid late; profit: don't know;")
+
+
+def test_history_of_a_client_lists_its_outcomes(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
+    assess(isolated, catalog, "ACME", worked_before=False)
+    assert invoke(cli, "outcome", "ACME", "--taken", "--paid", "on-time", "--profitable", "--no-dispute")[0] == 0
+    code, out, _ = invoke(cli, "history", "ACME", "--lang", "en")
+    assert code == 0
+    tail = out[out.index("Outcomes") :]
+    row = next(line for line in tail.splitlines() if "#1" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
+        TODAY.isoformat(),
+        "#1",
+        "taken; paid on time; profitable; no dispute; referral: don't know; still going: don't know",
+        "no trouble",
+    ]
+
+
+@pytest.mark.pty
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_outcome_in_a_real_terminal(catalog: Catalog, isolated: Path, tmp_path: Path) -> None:
+    """Keys through a pseudo-terminal (pexpect): answer, Ctrl-B back, ? for help, then Ctrl-C stops cleanly."""
+    import os
+
+    import pexpect
+
+    assess(isolated, catalog, "ACME", worked_before=False)
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", LANG="C.UTF-8", COLUMNS="120", LINES="40")
+    env.pop("LC_ALL", None)
+    command = f"{sys.executable} -m clientcheck outcome ACME --lang en"
+
+    def spawn() -> pexpect.spawn:
+        return pexpect.spawn(
+            "/bin/sh", ["-c", command], env=env, cwd=os.getcwd(), encoding="utf-8", timeout=20, dimensions=(40, 120)
+        )
+
+    child = spawn()
+    try:
+        child.expect_exact("Did you take the client on?")
+        child.send("1\r")
+        child.expect_exact("How did they pay?")
+        child.send("?")
+        child.expect_exact("Late: at least one invoice paid after its term.")
+        child.send(BACK)
+        child.expect_exact("Did you take the client on?")
+        child.send("\r")  # the cursor stays on the earlier answer: yes
+        child.expect_exact("How did they pay?")
+        child.send(CTRL_C)
+        child.expect(pexpect.EOF)
+        assert "interrupted; nothing was recorded" in (child.before or "")
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+    with opened(isolated) as h:
+        assert outcomes(h) == []
+
+    child = spawn()
+    try:
+        for prompt, key in (
+            ("Did you take the client on?", "1\r"),
+            ("How did they pay?", "3\r"),  # not at all
+            ("Did the work pay off", "2\r"),
+            ("Was there a dispute?", "1\r"),
+            ("Did they refer anyone to you?", "2\r"),
+            ("Is the relationship still going?", "2\r"),
+            ("Anything else worth remembering?", "court in May\r"),
+        ):
+            child.expect_exact(prompt)
+            child.send(key)
+        child.expect_exact("Enter")  # the review screen
+        child.send("\r")
+        child.expect_exact("Counted as trouble in 'clientcheck report'.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    with opened(isolated) as h:
+        [o] = outcomes(h)
+    assert o.facts == OutcomeFacts(True, "unpaid", False, True, False, False, "court in May")

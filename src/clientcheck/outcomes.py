@@ -373,11 +373,20 @@ def import_rows(db: sqlite3.Connection, rows: Sequence[Mapping[str, Any]], origi
     return sum(1 for r in rows if insert(db, r))
 
 
+def payment_log(history: History, assessment: Assessment) -> tuple[int, int]:
+    """(payments, late ones) the client's payment log holds from the assessment's day on."""
+    since = assessment.created_at.astimezone().date()
+    found = [p for p in history.payments(assessment.client) if p.paid_on >= since]
+    return len(found), sum(1 for p in found if p.late)
+
+
 # ---------------------------------------------------------------- the questions, for the terminal
 
 
-def questions() -> Catalog:
-    """The outcome questions as a Catalog without rules, so the interview's prompts can ask them."""
+def questions(payment_default: str | None = None) -> Catalog:
+    """The outcome questions as a Catalog without rules, so the interview's prompts can ask them.
+
+    payment_default puts the cursor of "How did they pay?" on what the payment log suggests."""
     from clientcheck.conditions import VarType, compile_condition
     from clientcheck.model import Catalog, Choice, Policy, Question, Section, Text, Threshold
 
@@ -393,6 +402,7 @@ def questions() -> Catalog:
             text("outcome.q.payment"),
             "outcome",
             help=text("outcome.q.payment.help"),
+            default=payment_default,
             when=taken,
             choices=tuple(Choice(p, text(f"outcome.payment.{p}")) for p in PAYMENTS),
         ),

@@ -70,7 +70,14 @@ def outcome(
     """
     from clientcheck.commands.history import _need, _parse_date
     from clientcheck.history import check_client_name
-    from clientcheck.outcomes import OutcomeFacts, assessment_for, check_facts, latest_by_assessment, record
+    from clientcheck.outcomes import (
+        OutcomeFacts,
+        assessment_for,
+        check_facts,
+        latest_by_assessment,
+        payment_log,
+        record,
+    )
     from clientcheck.render.outcome import summary
 
     code = language_for(lang)
@@ -103,8 +110,9 @@ def outcome(
     with _need(db) as history:
         assessment = assessment_for(history, name, day, assessment_id, code)
         earlier = latest_by_assessment(history).get(assessment.uid)
+        log = payment_log(history, assessment)
     if not scripted:
-        asked = _ask(assessment, earlier.facts if earlier else None, code)
+        asked = _ask(assessment, earlier.facts if earlier else None, log, code)
         if asked is None:
             sys.stderr.write(f"clientcheck: {t(code, 'outcome.interrupted')}\n")
             return EXIT_INTERRUPTED
@@ -124,19 +132,20 @@ def _terminal() -> bool:
     return _stdin_is_terminal()
 
 
-def _ask(assessment: Assessment, earlier: OutcomeFacts | None, lang: str) -> OutcomeFacts | None:
+def _ask(assessment: Assessment, earlier: OutcomeFacts | None, log: tuple[int, int], lang: str) -> OutcomeFacts | None:
     """The outcome asked on the terminal; None when the user stopped (Ctrl-C, Ctrl-D)."""
     from clientcheck.interview import Prompter, prompt_stream, terminal
     from clientcheck.outcomes import answers_from_facts, facts_from_answers, questions
     from clientcheck.render.outcome import intro
     from clientcheck.session import Session
 
-    catalog = questions()
+    payments, late = log
+    catalog = questions(("late" if late else "on_time") if payments else None)
     start = answers_from_facts(earlier) if earlier is not None else {}
     session = Session(catalog, start, None, "<outcome>")
     stream = prompt_stream()
     prompter = Prompter(catalog, lang, stream)
-    for line in intro(assessment, earlier, lang):
+    for line in intro(assessment, earlier, log, lang):
         prompter.write(line)
     try:
         with terminal(stream):

@@ -38,8 +38,11 @@ def facts_text(facts: OutcomeFacts, lang: str) -> str:
     return "; ".join(parts)
 
 
-def intro(a: Assessment, earlier: OutcomeFacts | None, lang: str) -> list[str]:
+def intro(a: Assessment, earlier: OutcomeFacts | None, log: tuple[int, int], lang: str) -> list[str]:
     lines = [_assessed(a, lang)]
+    payments, late = log
+    if payments:
+        lines.append(t(lang, "outcome.payment_log", count=payments, late=late))
     if earlier is not None:
         lines.append(t(lang, "outcome.earlier", facts=facts_text(earlier, lang)))
     return lines
@@ -55,3 +58,17 @@ def summary(o: Outcome, a: Assessment, lang: str) -> list[str]:
         "  " + facts_text(o.facts, lang),
         t(lang, key),
     ]
+
+
+def table(found: list[Outcome], lang: str) -> list[tuple[str, str, str, str]]:
+    """Rows for `history CLIENT`: (as of, assessment, what happened, how the report counts it)."""
+    rows = []
+    for o in found:
+        trouble = o.trouble
+        counted = (
+            t(lang, "report.not_counted")
+            if trouble is None
+            else t(lang, "report.trouble" if trouble else "report.fine")
+        )
+        rows.append((o.on.isoformat(), f"#{o.assessment_id}", facts_text(o.facts, lang), counted))
+    return rows
