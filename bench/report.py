@@ -73,6 +73,18 @@ def best(fn: Callable[[], object], runs: int = 3) -> float:
     return min(times)
 
 
+def measure(db: Path, catalog: Catalog) -> tuple[float, float, float, float]:
+    with History.open(db) as h:  # type: ignore[union-attr]
+        made = build(h, catalog)
+        t_build = best(lambda: build(h, catalog))
+    return (
+        t_build,
+        best(lambda: render_table(made, catalog, "en", io.StringIO())),
+        best(lambda: json.dumps(report_to_dict(made, catalog, "en"))),
+        best(lambda: render_html(made, catalog, "en")),
+    )
+
+
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [500, 2000]
     catalog = load_catalog(ROOT / "rules.yaml", ROOT / "questions")
@@ -82,12 +94,7 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "h.sqlite3"
             make(db, catalog, n, random.Random(n))
-            with History.open(db) as h:  # type: ignore[union-attr]
-                made = build(h, catalog)
-                t_build = best(lambda h=h: build(h, catalog))  # type: ignore[misc]
-            t_table = best(lambda: render_table(made, catalog, "en", io.StringIO()))
-            t_json = best(lambda: json.dumps(report_to_dict(made, catalog, "en")))
-            t_html = best(lambda: render_html(made, catalog, "en"))
+            t_build, t_table, t_json, t_html = measure(db, catalog)
         print(f"{n:>11} {t_build:>8.3f} {t_table:>8.3f} {t_json:>8.3f} {t_html:>8.3f} {1000 * t_build / n:>11.3f}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
