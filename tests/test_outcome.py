@@ -490,3 +490,13 @@ def test_outcome_in_a_real_terminal(catalog: Catalog, isolated: Path, tmp_path: 
     with opened(isolated) as h:
         [o] = outcomes(h)
     assert o.facts == OutcomeFacts(True, "unpaid", False, True, False, False, "court in May")
+
+
+def test_a_note_cannot_drive_the_terminal(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
+    assess(isolated, catalog, "ACME", worked_before=False)
+    code, out, _ = invoke(cli, "outcome", "ACME", "--taken", "--note", "paid\x1b]0;owned\x07 at last\nin May")
+    assert code == 0
+    assert out.splitlines()[1].endswith("note: paid at last in May")
+    with opened(isolated) as h:
+        [o] = outcomes(h)
+    assert o.facts.note == "paid\x1b]0;owned\x07 at last\nin May"  # stored as given

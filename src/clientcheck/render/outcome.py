@@ -5,6 +5,7 @@ from __future__ import annotations
 from clientcheck.history import Assessment
 from clientcheck.i18n import t
 from clientcheck.outcomes import FACTS, Outcome, OutcomeFacts
+from clientcheck.terminal import clean
 
 
 def _assessed(a: Assessment, lang: str) -> str:
@@ -25,7 +26,8 @@ def facts_text(facts: OutcomeFacts, lang: str) -> str:
         value = getattr(facts, key)
         if key == "note":
             if value:
-                parts.append(t(lang, "outcome.fact.note", note=value))
+                # a note may come from an imported file: nothing in it may drive the terminal
+                parts.append(t(lang, "outcome.fact.note", note=clean(value)))
             continue
         if key != "taken" and facts.taken is False:
             continue  # nothing to say about work that was not done
