@@ -253,6 +253,11 @@ def test_what_if_with_other_rules(
     assert "Trouble declined: 21 → 42 of 69 clients with trouble." in out
     assert "Declined without trouble: 9 → 18 of 171 clients without trouble." in out
     assert "30 verdicts change" in out
+    page = isolated.parent / "whatif.html"
+    assert invoke(cli, "report", "--rules", str(stricter), "--html", str(page), "--lang", "en")[0] == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>30 verdicts change</h2>" in html
+    assert "Trouble declined: 21 → 42 of 69 clients with trouble." in html
 
 
 def test_overruled_verdicts(cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path]) -> None:
@@ -311,6 +316,13 @@ def test_html_embeds_a_chart(
         assert label in chart
     assert chart.count("<path") > 10
     assert "consider raising it from high to decline" in html
+    # in Russian: the page's language, its words, the chart's labels
+    ru = tmp_path / "ru.html"
+    assert invoke(cli, "report", *small(small_catalog), "--html", str(ru), "--lang", "ru")[0] == 0
+    text = ru.read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html lang="ru">')
+    assert "<h1>clientcheck: насколько правила предсказывали проблемы</h1>" in text
+    assert "клиенты с проблемами, %" in text[text.index("<svg") : text.index("</svg>")]
     # the same report gives the same file
     invoke(cli, "report", *small(small_catalog), "--html", str(tmp_path / "again.html"), "--lang", "en")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == html

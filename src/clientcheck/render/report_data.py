@@ -10,7 +10,7 @@ from typing import Any
 
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog
-from clientcheck.report import Interval, Rate, Report, RuleStats, Suggestion
+from clientcheck.report import Interval, Overruled, Rate, Report, RuleStats, Suggestion
 
 SCHEMA = "clientcheck.report/1"
 
@@ -78,6 +78,16 @@ def kind_text(catalog: Catalog, s: RuleStats, lang: str) -> str:
     if s.kind == "red-flag":
         return severity_label(catalog, s.severity, lang) or t(lang, "report.kind.red-flag")
     return t(lang, f"report.kind.{s.kind}")
+
+
+def clients_text(o: Overruled, lang: str, limit: int = 12) -> str:
+    """ACME (#3, trouble), Beta (#9, no trouble) and 4 more."""
+    shown = ", ".join(
+        f"{client} (#{rid}{'' if tr is None else ', ' + t(lang, 'report.trouble' if tr else 'report.fine')})"
+        for rid, client, tr in o.clients[:limit]
+    )
+    more = len(o.clients) - limit
+    return shown + (" " + t(lang, "report.more", count=more) if more > 0 else "")
 
 
 def compared(report: Report) -> list[RuleStats]:

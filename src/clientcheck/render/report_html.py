@@ -16,6 +16,7 @@ from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog
 from clientcheck.render.report_data import (
+    clients_text,
     compared,
     kind_text,
     rate_text,
@@ -167,7 +168,7 @@ def render(report: Report, catalog: Catalog, lang: str) -> str:
         line = t(lang, key, verdict=t(lang, f"verdict.{o.verdict}"), count=o.count)
         if o.taken:
             line += " " + t(lang, "report.overruled.how", trouble=rate_text(o.trouble, lang))
-        parts.append(f"<li>{escape(line)}</li>")
+        parts.append(f"<li>{escape(line)}<br><span class='dim'>{escape(clients_text(o, lang, 50))}</span></li>")
     if not report.overruled:
         parts.append(f"<li class='dim'>{escape(t(lang, 'report.overruled.none'))}</li>")
     parts.append(f"</ul><h2>{escape(t(lang, 'report.suggestions.title'))}</h2><ol>")
@@ -201,6 +202,31 @@ def render(report: Report, catalog: Catalog, lang: str) -> str:
         parts.append(
             f"{escape(t(lang, 'report.what_if.false', before=bf, after=of, total=len(report.cases) - total))}</p>"
         )
+        if w.changed:
+            parts.append(f"<h2>{escape(t(lang, 'report.what_if.changed', count=len(w.changed)))}</h2>")
+            parts.append(
+                _table(
+                    [
+                        t(lang, "history.col.id"),
+                        t(lang, "history.col.client"),
+                        t(lang, "report.col.outcome"),
+                        t(lang, "history.col.was"),
+                        t(lang, "history.col.now"),
+                    ],
+                    [
+                        [
+                            str(c.assessment.id),
+                            escape(c.assessment.client),
+                            escape(t(lang, "report.trouble" if c.trouble else "report.fine")),
+                            verdict(before),
+                            verdict(after),
+                        ]
+                        for c, before, after in w.changed
+                    ],
+                )
+            )
+        else:
+            parts.append(f'<p class="dim">{escape(t(lang, "report.what_if.same"))}</p>')
     parts.append(f'<p class="dim">rules_sha256 {escape(report.digest)}</p>')
     parts.append("</body></html>\n")
     return "".join(parts)

@@ -16,6 +16,7 @@ from rich.text import Text
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog
 from clientcheck.render.report_data import (
+    clients_text,
     compared,
     kind_text,
     pct,
@@ -143,14 +144,7 @@ def render(report: Report, catalog: Catalog, lang: str, stream: IO[str]) -> None
         if o.taken:
             head += " " + t(lang, "report.overruled.how", trouble=rate_text(o.trouble, lang))
         console.print(plain_text("• " + head))
-        shown = ", ".join(
-            f"{client} (#{rid}{'' if tr is None else ', ' + t(lang, 'report.trouble' if tr else 'report.fine')})"
-            for rid, client, tr in o.clients[:12]
-        )
-        more = len(o.clients) - 12
-        if more > 0:
-            shown += " " + t(lang, "report.more", count=more)
-        console.print(plain_text("  " + shown, "dim"))
+        console.print(plain_text("  " + clients_text(o, lang), "dim"))
 
     console.print(plain_text(t(lang, "report.suggestions.title"), "bold"))
     if not report.suggestions:
