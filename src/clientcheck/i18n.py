@@ -135,7 +135,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.from_history_mark": "from history",
         "history.rescore.none": "None of the {total} saved verdicts would change under rules {digest}.",
         "history.rescore.some": "{changed} of {total} saved verdicts would change under rules {digest}:",
-        "history.import.done": "Imported into {path}: {assessments} assessments, {payments} payments; {skipped} already there.",
+        "history.import.done": "Imported into {path}: {assessments} assessments, {payments} payments, {outcomes} outcomes; {skipped} already there.",
         "lint.summary": "{errors} error(s), {warnings} warning(s)",
         "lint.clean": "No problems found ({n} files checked).",
         "lint.yaml11_bool": 'YAML reads {raw} as {value}; write {value} if that is what you mean, or "{raw}" in quotes for the word',
@@ -226,7 +226,6 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
         # issue 15: outcomes and the report
-        "history.import.done.outcomes": "Imported into {path}: {assessments} assessments, {payments} payments, {outcomes} outcomes; {skipped} already there.",
         "outcome.section": "How it went",
         "outcome.q.taken": "Did you take the client on?",
         "outcome.q.taken.help": "Answer no if you declined, or the client went elsewhere. The other questions are about work that was done.",
@@ -479,7 +478,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.from_history_mark": "из истории",
         "history.rescore.none": "Ни один из сохранённых вердиктов ({total}) не изменится по правилам {digest}.",
         "history.rescore.some": "Изменятся вердикты по правилам {digest}: {changed} из {total}.",
-        "history.import.done": "Загружено в {path}: оценок — {assessments}, оплат — {payments}; уже были — {skipped}.",
+        "history.import.done": "Загружено в {path}: оценок — {assessments}, оплат — {payments}, итогов — {outcomes}; уже были — {skipped}.",
         "lint.summary": "ошибок: {errors}, предупреждений: {warnings}",
         "lint.clean": "Проблем не найдено (проверено файлов: {n}).",
         "lint.yaml11_bool": 'YAML читает {raw} как {value}; напишите {value}, если так и задумано, или "{raw}" в кавычках, если нужно само слово',
@@ -568,7 +567,6 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
         # issue 15: outcomes and the report
-        "history.import.done.outcomes": "Загружено в {path}: оценок — {assessments}, оплат — {payments}, итогов — {outcomes}; уже были — {skipped}.",
         "outcome.section": "Чем закончилось",
         "outcome.q.taken": "Вы взяли этого клиента?",
         "outcome.q.taken.help": "Ответьте «нет», если отказали вы или клиент ушёл к другим. Остальные вопросы — о сделанной работе.",

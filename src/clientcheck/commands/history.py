@@ -629,7 +629,7 @@ def import_cmd(
     print(
         t(
             language_for(lang),
-            "history.import.done.outcomes",
+            "history.import.done",
             path=str(history.path),
             assessments=result.assessments,
             payments=result.payments,
