@@ -18,13 +18,17 @@ from clientcheck.history import History
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.outcomes import OutcomeFacts, record
+from clientcheck.render.report_data import suggestion_text
 from clientcheck.report import (
     NO_LINK,
     PREDICTS,
     TOO_FEW,
+    Overruled,
     Rate,
+    RuleStats,
     build,
     newcombe,
+    suggest,
     wilson,
 )
 from tests.conftest import SMALL_RULES, WriteYaml, invoke
@@ -442,3 +446,51 @@ def _colour_share(png: bytes) -> tuple[float, float]:
                 green += 1
         prev = line
     return red / (width * height), green / (width * height)
+
+
+# ---------------------------------------------------------------- each kind of suggestion, and when none is made
+
+
+def stats(rule: str, kind: str, fired: tuple[int, int], not_fired: tuple[int, int], severity: str | None) -> RuleStats:
+    return RuleStats(
+        rule, kind, {"en": rule}, Rate(*fired), Rate(*not_fired), 0, {severity: fired[1]} if severity else {}
+    )
+
+
+def test_each_kind_of_suggestion(catalog: Catalog) -> None:
+    cases = [
+        stats("strong", "red-flag", (9, 12), (2, 30), "caution"),  # 75% vs 7%: raise caution -> high
+        stats("at-top", "red-flag", (12, 12), (2, 30), "decline"),  # already the heaviest: nothing to raise
+        stats("harmless", "red-flag", (10, 100), (12, 100), "high"),  # 10% vs 12%, tight: lower high -> caution
+        stats("lightest", "red-flag", (10, 100), (12, 100), "caution"),  # nothing lighter than caution here
+        stats("few", "red-flag", (3, 3), (2, 30), "caution"),  # 3 cases: no suggestion, however striking
+        stats("bad-sign", "good-sign", (8, 12), (2, 30), None),  # a good sign with more trouble
+        stats("kind-sign", "good-sign", (0, 12), (12, 30), None),  # works as meant: nothing to say
+        stats("noted", "note", (9, 12), (2, 30), None),  # a note that predicts trouble
+    ]
+    overruled = [
+        Overruled("decline", True, 12, Rate(1, 12), ()),  # declined, taken, mostly fine
+        Overruled("decline", True, 5, Rate(0, 5), ()),  # too few to say
+    ]
+    found = [(s.rule, s.action, dict(s.fields)) for s in suggest(catalog, cases, overruled)]
+    counts = {"fired": 12, "trouble": 9, "without": 30, "without_trouble": 2}
+    assert found == [
+        ("strong", "raise", {**counts, "now": "caution", "to": "high"}),
+        (
+            "harmless",
+            "lower",
+            {"fired": 100, "trouble": 10, "without": 100, "without_trouble": 12, "now": "high", "to": "caution"},
+        ),
+        ("bad-sign", "review-good-sign", {**counts, "trouble": 8}),
+        ("noted", "make-red-flag", counts),
+        ("", "decline-too-strict", {"count": 12, "trouble": 1}),
+    ]
+    texts = [suggestion_text(s, catalog, "en") for s in suggest(catalog, cases, overruled)]
+    assert texts[1] == (
+        "'harmless' fired on 100 clients, 10 had trouble vs 12 of 100 without it: it hardly adds to the risk; "
+        "consider lowering it from high to caution."
+    )
+    assert texts[4] == (
+        "12 declined clients were taken anyway and 1 of them had trouble: the line for decline "
+        "(policy.decline_if in rules.yaml) may be too strict."
+    )

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 
 Z95 = 1.959963984540054  # the standard normal's 97.5% point: two-sided 95%
 MIN_CASES = 10  # a rule must have fired on this many clients (with outcomes) before it gets a suggestion
-RAISE_IF_TROUBLE_AT_LEAST = 0.5  # ... and the lower end of its trouble rate must reach this to suggest raising it
+# To suggest raising a flag the interval must show it predicts trouble (significance), and at least
+# this share of the clients it fired on must have had trouble (size): a flag that doubles a 5% risk
+# to 10% predicts trouble but is no reason to turn clients away.
+RAISE_IF_TROUBLE_AT_LEAST = 0.5
 LOWER_IF_EXCESS_BELOW = 0.10  # ... or the upper end of the excess trouble must stay below this to suggest lowering
 
 
@@ -268,8 +271,8 @@ def suggest(catalog: Catalog, stats: Sequence[RuleStats], overruled: Sequence[Ov
     ladder = _ladder(catalog)
     out: list[Suggestion] = []
     for s in stats:
-        d, fired, rate_iv = s.difference, s.fired, s.fired.interval
-        if d is None or rate_iv is None or fired.n < MIN_CASES:
+        d, fired, rate = s.difference, s.fired, s.fired.rate
+        if d is None or rate is None or fired.n < MIN_CASES:
             continue
         counts = {
             "fired": fired.n,
@@ -279,13 +282,13 @@ def suggest(catalog: Catalog, stats: Sequence[RuleStats], overruled: Sequence[Ov
         }
         if s.kind == "red-flag" and s.severity in ladder:
             step = ladder.index(s.severity)
-            if d.low > 0 and rate_iv.low >= RAISE_IF_TROUBLE_AT_LEAST and step + 1 < len(ladder):
+            if d.low > 0 and rate >= RAISE_IF_TROUBLE_AT_LEAST and step + 1 < len(ladder):
                 out.append(Suggestion(s.id, "raise", {**counts, "now": s.severity, "to": ladder[step + 1]}))
             elif d.high < LOWER_IF_EXCESS_BELOW and step > 0:
                 out.append(Suggestion(s.id, "lower", {**counts, "now": s.severity, "to": ladder[step - 1]}))
         elif s.kind == "good-sign" and d.low > 0:
             out.append(Suggestion(s.id, "review-good-sign", counts))
-        elif s.kind == "note" and d.low > 0 and rate_iv.low >= RAISE_IF_TROUBLE_AT_LEAST:
+        elif s.kind == "note" and d.low > 0 and rate >= RAISE_IF_TROUBLE_AT_LEAST:
             out.append(Suggestion(s.id, "make-red-flag", counts))
     for o in overruled:
         iv = o.trouble.interval
