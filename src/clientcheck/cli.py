@@ -211,6 +211,8 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "check": "check",
     "reply": "reply",  # issue 16
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    "outcome": "outcome",  # issue 15
+    "report": "report",
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
 }
 
