@@ -196,7 +196,11 @@ def test_lint_never_fires_agrees_with_an_exhaustive_search(tmp_path: Path) -> No
         rules, questions = engine_gen.write_catalog(folder, rnd)
         catalog = load_catalog(rules, questions)
         report = lint(rules, questions)
-        warned = {d.message.split("'")[1] for d in report.diagnostics if d.message.startswith("rule '")}
+        warned = {
+            d.message.split("'")[1]
+            for d in report.diagnostics
+            if d.message.startswith("rule '") and "can never fire" in d.message  # not issue 16's reply warning
+        }
         small = ("b0", "b1", "b2", "g0", "c0")
         for rule in catalog.rules:
             if any(n not in small for n in (*rule.names, *(q for r in rule.refs for q in r))) or rule.refs:

@@ -225,7 +225,10 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "interview": "interview",
     "check": "check",
     "profile": "profile",
+    "reply": "reply",  # issue 16
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    "outcome": "outcome",  # issue 15
+    "report": "report",
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
 }
 

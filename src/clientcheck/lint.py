@@ -85,6 +85,7 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     warnings += _languages(loaded.trees, lang)
     if loaded.catalog is not None:
         warnings += _unused(loaded.catalog, lang)
+        warnings += _no_reply(loaded.catalog, lang)
         warnings += _unreachable(loaded.catalog, loaded.trees, lang)
     taken = {(str(d.mark)) for d in found}
     warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
@@ -192,6 +193,21 @@ def _unused(catalog: Catalog, lang: str) -> list[Diagnostic]:
         for q in catalog.questions.values()
         if q.id not in used and q.type != "text"  # text answers are for the record, not for rules
     ]
+
+
+def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
+    """Red flags and good signs that `clientcheck reply` would leave out: no client-facing text."""
+    out: list[Diagnostic] = []
+    for rule in catalog.rules:
+        if rule.kind == "note" or rule.client_reason is not None or rule.client_offer is not None:
+            continue
+        bare = [i + 1 for i, lv in enumerate(rule.levels) if lv.client_reason is None and lv.client_offer is None]
+        if len(bare) == len(rule.levels):
+            out.append(Diagnostic("warning", t(lang, "lint.no_reply", id=rule.id), rule.mark))
+        elif bare:
+            levels = ", ".join(str(n) for n in bare)
+            out.append(Diagnostic("warning", t(lang, "lint.no_reply_levels", id=rule.id, levels=levels), rule.mark))
+    return out
 
 
 # ---------------------------------------------------------------- rules that can never fire

@@ -105,6 +105,7 @@ def _resume_command(
     profile: str | None = None,
     quick: bool = False,
     in_order: bool = False,
+    reply: bool = False,
 ) -> str:
     """The exact command that continues this interview with the same options, from any folder."""
     parts = ["clientcheck", "interview", "--resume", str(path)]
@@ -125,6 +126,8 @@ def _resume_command(
             parts += [option, str(value.absolute())]
     if no_save:
         parts.append("--no-save")
+    if reply:
+        parts.append("--reply")
     return shlex.join(parts)
 
 
@@ -174,6 +177,10 @@ def interview(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
     ] = FailOn.decline,
+    reply: Annotated[
+        bool,
+        typer.Option("--reply", help="After the verdict, also print a letter to the client (as 'clientcheck reply')."),
+    ] = False,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     profile: Annotated[
@@ -209,6 +216,8 @@ def interview(
         raise UsageError(t(code, "interview.resume.file_without_flag", file=shlex.quote(str(file))))
     if resume and answers is not None:
         raise UsageError(t(code, "interview.resume.with_answers"))
+    if reply and fmt is not Format.table:
+        raise UsageError(t(code, "reply.interview_format"))
     if save is not None and not save.absolute().parent.is_dir():
         raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
 
@@ -257,7 +266,7 @@ def interview(
             catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile, never=never
         )
         resume_command = _resume_command(
-            rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order
+            rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order, reply
         )
         header = (
             t(code, "interview.recovery.header", command=resume_command)
@@ -323,7 +332,14 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    return _verdict(catalog, final, code, fmt, fail_on, session)
+    exit_code = _verdict(catalog, final, code, fmt, fail_on, session)
+    if reply:  # issue 16: the letter, after the verdict it speaks for
+        from clientcheck.commands.reply import write_reply
+        from clientcheck.evaluate import evaluate
+
+        sys.stdout.write("\n")
+        write_reply(evaluate(catalog, final), catalog, code, "text")
+    return exit_code
 
 
 def _ask_client(prompter: Prompter, code: str) -> str | None:
