@@ -15,6 +15,7 @@ from clientcheck.evaluate import effective, evaluate
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog, Finding, Verdict
 from clientcheck.placeholders import fill, format_number, known_at, known_if, parse, plural
+from clientcheck.profile import with_currency
 from clientcheck.render.data import verdict_to_dict
 from clientcheck.render.markdown import report
 from clientcheck.reply import as_text, compose
@@ -173,7 +174,10 @@ def test_fill_uses_the_answer_its_unit_its_word_forms_or_the_fallback(bundled: C
     q = bundled.questions
     text = "{payment_delay_days:day/days}, {budget_amount}, {revenue_share_pct}, {advance}, {{x}} {client|you}"
     values = {"payment_delay_days": 1, "budget_amount": 4500000, "revenue_share_pct": 40, "advance": "none"}
-    assert fill(text, values, q, "en", "ACME") == "1 day, 4,500,000 RUB, 40%, No advance, {x} ACME"
+    assert fill(text, values, q, "en", "ACME") == "1 day, 4,500,000, 40%, No advance, {x} ACME"
+    # amounts are in the seller's currency (issue 10: the profile's `currency`), when there is one
+    in_rubles = with_currency(bundled, {"currency": "RUB"}).questions
+    assert fill(text, values, in_rubles, "en", "ACME") == "1 day, 4,500,000 RUB, 40%, No advance, {x} ACME"
     assert fill("{late_payments:раз/раза/раз|ни разу}", {"late_payments": 3}, q, "ru") == "3 раза"
     assert fill("{late_payments:раз/раза/раз|ни разу} {client|вы}", {}, q, "ru") == "ни разу вы"
 
@@ -409,7 +413,8 @@ def test_interview_reply_prints_the_letter_after_the_verdict(
     small = ["--rules", str(rules), "--questions", str(rules.parent / "questions"), "--lang", "en"]
     # worked before: yes; 3 late payments; a partial advance; nothing asked; cost 10, revenue 20; no notes
     keys = "1" + ENTER + "3" + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER + ENTER
-    code, out, _ = run(cli, "interview", *small, "--reply", keys=keys)
+    keys = ENTER + keys + ENTER  # Enter skips the client's name first and the note last (issue 10)
+    code, out, _ = run(cli, "interview", *small, "--in-order", "--reply", keys=keys)
     assert code == 1
     table, _, letter = out.partition("\nHello,\n\n")
     assert "DECLINE" in table
@@ -436,8 +441,10 @@ def test_explain_names_the_answers_that_kept_a_rule_from_firing(cli: CliRunner) 
     code, out, _ = invoke(cli, "explain", BIG_CORP, "--rule", "cannot-afford", "--format", "json")
     assert code == 0
     data = json.loads(out)["rules"][0]
-    assert data["kept_from_firing"] == [
+    assert data["kept_from_firing"] == [  # a project, so its budget is compared with the project minimum
+        {"question": "billing", "answer": "project"},
         {"question": "budget_amount", "answer": 4500000},
+        {"question": "min_monthly_price", "answer": 1000000},
         {"question": "min_price", "answer": 3000000},
     ]
     code, out, _ = invoke(cli, "explain", BIG_CORP, "--rule", "pay-later", "--lang", "en")

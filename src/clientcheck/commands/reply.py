@@ -70,14 +70,19 @@ def reply(
         from clientcheck.answers import read_answers
         from clientcheck.evaluate import evaluate
 
+        from clientcheck import profile as profiles
+
         language = language_for(lang)
-        given = read_answers(source, catalog)
+        # the seller profile fills in what the answers leave out, as for `check` (issue 10)
+        given = profiles.apply(read_answers(source, catalog), profiles.load_for(catalog, None))
         if client is not None:  # the payment log fills in what it knows (docs/history.md)
             from clientcheck.history import with_history
 
             given, _facts = with_history(catalog, given, client, db, language)
         verdict = evaluate(catalog, given)
-    write_reply(verdict, catalog, language, fmt.value)
+    from clientcheck.profile import with_currency
+
+    write_reply(verdict, with_currency(catalog, verdict.answers.values), language, fmt.value)
     return 0
 
 
