@@ -67,10 +67,9 @@ def reply(
         verdict, saved_lang = _saved(int(found.group(1)), catalog, db)
         language = language_for(lang) if lang else saved_lang
     else:
+        from clientcheck import profile as profiles
         from clientcheck.answers import read_answers
         from clientcheck.evaluate import evaluate
-
-        from clientcheck import profile as profiles
 
         language = language_for(lang)
         # the seller profile fills in what the answers leave out, as for `check` (issue 10)
