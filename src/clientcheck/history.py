@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clientcheck import fmt
 from clientcheck.errors import ClientcheckError, Mark, Problems
 from clientcheck.i18n import t
 from clientcheck.model import LANGUAGES, UNKNOWN, VERDICTS, Answers, Catalog, Verdict
@@ -936,7 +937,7 @@ class Facts:
                     lang,
                     "history.fact.late_payments",
                     late=self.late,
-                    since=self.since.isoformat() if self.since else t(lang, "history.fact.ever"),
+                    since=fmt.day(self.since, lang) if self.since else t(lang, "history.fact.ever"),
                     on_time=self.on_time,
                 )
             )
@@ -964,7 +965,7 @@ def describe_tally(client: str, payments: Sequence[Payment], window_days: int | 
     fields: dict[str, Any] = {"client": client, "late": late, "on_time": on_time, "payments": total}
     if since is None:
         return t(lang, "history.tally.ever", **fields)
-    return t(lang, "history.tally", window=window_days, since=since.isoformat(), **fields)
+    return t(lang, "history.tally", window=window_days, since=fmt.day(since, lang), **fields)
 
 
 def _facts(history: History | None, catalog: Catalog, client: str, today: date) -> Facts:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
     DbOpt,
     FailOn,
     Format,
@@ -119,7 +118,7 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def interview(
     file: Annotated[
         Path | None,
@@ -163,7 +162,7 @@ def interview(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Interview a client on a call: questions one by one, then the verdict.
+    """Interview a client on a call, then show the verdict.
 
     Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
     --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import IO
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result
 from clientcheck.i18n import t
@@ -23,10 +24,6 @@ _RESET = "\x1b[0m"
 _VERDICT_STYLE = {"go": "\x1b[1;37;42m", "caution": "\x1b[1;30;43m", "decline": "\x1b[1;37;41m"}
 _DIM = "\x1b[2m"
 _BOLD = "\x1b[1m"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 class TableSink(Sink):
@@ -69,7 +66,7 @@ class TableSink(Sink):
         label = self._style(verdict, _VERDICT_STYLE[r.verdict]) + " " * (self.verdict_width - width(verdict))
         # on a terminal the name is cut to its column; in a pipe it is kept whole
         name = fit(who, CLIENT_WIDTH) if self.columns is not None else who.ljust(CLIENT_WIDTH)
-        row = f"{name}  {label}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
+        row = f"{name}  {label}  {fmt.short(r.score).rjust(SCORE_WIDTH)}  {flags}"
         self.stream.write(row + "\n")
         self.pending += 1
         if self.pending >= 64:

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
@@ -19,10 +20,6 @@ from clientcheck.readers import Source
 
 FIXED = ("input", "line", "client", "verdict", "score")
 UNDECIDED = "?"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
 
 
 def header(rules: Sequence[Rule]) -> list[str]:
@@ -39,7 +36,7 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
         state[f.id] = "good"
     for f in r.notes:
         state[f.id] = "note"
-    fixed = [name, "" if line is None else str(line), r.client or "", r.verdict, _num(r.score)]
+    fixed = [name, "" if line is None else str(line), r.client or "", r.verdict, fmt.plain(r.score)]
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
