@@ -251,7 +251,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
         "✔ Просрочки? 3 раз",
         "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
         "заканчивать. Интервью продолжается.",
-        f"clientcheck: прервано; ответы (2) сохранены в {path}; чтобы продолжить: clientcheck interview "
+        f"clientcheck: прервано; 2 ответа сохранены в {path}; чтобы продолжить: clientcheck interview "
         f"--resume {path} --lang ru --rules {rules} --questions {questions}",
     ]
     assert code == 130
@@ -530,7 +530,7 @@ def test_stdin_not_a_terminal_is_refused(cli: CliRunner, small: list[str]) -> No
 def test_stdin_not_a_terminal_is_refused_in_russian(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "interview", "--lang", "ru", input="")
     assert err == (
-        "clientcheck: error: для интервью нужен терминал, а стандартный ввод им не является; "
+        "clientcheck: ошибка: для интервью нужен терминал, а стандартный ввод им не является; "
         "чтобы проверить ответы из файла или канала, запустите: clientcheck check ФАЙЛ\n"
     )
     assert code == 2

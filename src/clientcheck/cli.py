@@ -58,7 +58,12 @@ def run_guarded(body: Callable[[], Any]) -> int:
         rv = body()
         return EXIT_OK if rv is None else int(rv)
     except Interrupted as exc:
-        _say(f"clientcheck: {exc}")
+        from clientcheck.i18n import detect_language, t
+
+        message = str(exc)
+        if message == "interrupted":  # the default text: in the language of the run
+            message = t(detect_language(None), "interrupted")
+        _say(f"clientcheck: {message}")
         return exc.exit_code
     except ClientcheckError as exc:
         from clientcheck.i18n import detect_language, t

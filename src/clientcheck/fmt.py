@@ -73,5 +73,5 @@ def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
         return q.choice_text(value, lang)
     if isinstance(value, (int, float)):
         unit = q.unit.get(lang) if q.unit else ""
-        return f"{number(value, lang)}{'' if unit in ('', '%') else NBSP}{unit}"
+        return f"{number(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
     return str(value)

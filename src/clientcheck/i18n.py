@@ -509,7 +509,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками пропущены (см. выше); остальные оценены",
         "batch.not_object": "запись должна быть объектом JSON: ответами одного клиента",
         "batch.not_utf8": "файл не в кодировке UTF-8",
-        "batch.unknown_rule": "{option}: нет правила {id!r}",
+        "batch.unknown_rule": "{option}: нет правила «{id}»",
         "batch.no_rules": "после --select и --ignore не остаётся правил для проверки",
         "batch.col.input": "Источник",
         "batch.col.verdict": "Вердикт",

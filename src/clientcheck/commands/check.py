@@ -180,7 +180,9 @@ def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang:
             if not rule_id:
                 continue
             if rule_id not in known:
-                raise UsageError(t(lang, "batch.unknown_rule", option=option, id=rule_id) + suggest(rule_id, known))
+                raise UsageError(
+                    t(lang, "batch.unknown_rule", option=option, id=rule_id) + suggest(rule_id, known, lang)
+                )
             out.add(rule_id)
         return out
 

@@ -192,7 +192,7 @@ def questions_show(
     q = catalog.questions.get(question_id)
     if q is None:
         raise UsageError(
-            t(language, "questions.unknown", id=question_id) + suggest(question_id, list(catalog.questions))
+            t(language, "questions.unknown", id=question_id) + suggest(question_id, list(catalog.questions), language)
         )
     if fmt is Format.json:
         json.dump(question_to_dict(catalog, q, language, full=True), sys.stdout, ensure_ascii=False, indent=2)

@@ -367,7 +367,7 @@ def rules_show(
     rule = catalog.rule(rule_id)
     if rule is None:
         ids = [r.id for r in catalog.rules]
-        raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, ids))
+        raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, ids, language))
     source = catalog.sources.get(rule.source)
     if fmt is Format.json:
         _dump(
@@ -564,7 +564,7 @@ def explain(
         wanted.append(only)
     for rule_id in wanted:
         if rule_id not in known:
-            raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known))
+            raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known, language))
     given = read_answers(answers, catalog)
     reports, ignored = run_explain(catalog, given)
     if wanted:
