@@ -39,7 +39,7 @@ _clientcheck_completion() {
         case $kind in
             file) compopt -o filenames 2>/dev/null; COMPREPLY+=( $(compgen -f -- "$cur") ) ;;
             dir) compopt -o filenames 2>/dev/null; COMPREPLY+=( $(compgen -d -- "$cur") ) ;;
-            plain) COMPREPLY+=( "$value" ) ;;
+            plain) COMPREPLY+=( "$(printf '%q' "$value")" ) ;;  # a name with spaces stays one word
         esac
     done < <(_CLIENTCHECK_COMPLETE=bash _CLIENTCHECK_COMPLETE_LINE="${COMP_LINE:0:COMP_POINT}" \
              "${COMP_WORDS[0]}" 2>/dev/null)

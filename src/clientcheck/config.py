@@ -146,7 +146,9 @@ def resolve(
 
 def check_env(sources: Sources) -> None:
     """A variable naming a missing file is a mistake to report, not a reason to use another file."""
+    from clientcheck.i18n import detect_language, t
+
     for choice in (sources.rules, sources.questions):
         if choice.origin == "env" and not _exists(choice.path, choice.what):
-            kind = "file" if choice.what == "rules" else "folder"
-            raise UsageError(f"{ENV[choice.what]}={choice.path}: no such {kind}")
+            key = "config.env.no_file" if choice.what == "rules" else "config.env.no_folder"
+            raise UsageError(t(detect_language(None), key, name=ENV[choice.what], path=choice.path))

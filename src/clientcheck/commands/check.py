@@ -210,7 +210,7 @@ def check_one(
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate
 
-    given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None)
+    given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None, lang)
     facts = None
     if client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.history import refuse_partial, with_history

@@ -73,11 +73,11 @@ def initial_answers(
         path = resume_file or recovery.latest()
         if path is None:
             raise UsageError(t(lang, "interview.resume.none", dir=recovery.recovery_dir()))
-        given = read_answers(str(path), catalog)
+        given = read_answers(str(path), catalog, lang=lang)
         rec = recovery.RecoveryFile.resume(path.absolute())
         note = t(lang, "interview.resumed", path=path, count=len(given.values))
     elif answers is not None:
-        given = read_answers(str(answers), catalog)
+        given = read_answers(str(answers), catalog, lang=lang)
         note = t(lang, "interview.prefilled", path=answers, count=len(given.values))
     else:
         given = Answers({}, None, "<interview>")

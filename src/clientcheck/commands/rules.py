@@ -565,7 +565,7 @@ def explain(
     for rule_id in wanted:
         if rule_id not in known:
             raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known, language))
-    given = read_answers(answers, catalog)
+    given = read_answers(answers, catalog, lang=language)
     reports, ignored = run_explain(catalog, given)
     if wanted:
         reports = tuple(r for r in reports if r.rule.id in wanted)
