@@ -80,7 +80,7 @@ RU: dict[str, str] = {
     "Every problem is one line, FILE:LINE:COL: message.": "Каждая проблема — одна строка: ФАЙЛ:СТРОКА:СТОЛБЕЦ: сообщение.",
     "Output format (table: a line per problem).": "Формат вывода (table — строка на проблему).",
     "Print the JSON Schema of the rules or questions format.": "Вывести JSON-схему формата правил или вопросов.",
-    "JSON Schema draft 2020-12, for editors that check YAML as you type.": "JSON Schema draft 2020-12 — для редакторов, которые проверяют YAML по ходу набора.",
+    "JSON Schema draft 2020-12, for editors that check YAML as you type.": "Схема по стандарту JSON Schema версии 2020-12 — для редакторов, которые проверяют YAML по ходу набора.",
     "Which file format: questions or rules.": "Какой формат: questions (вопросы) или rules (правила).",
     "Explain why each rule fired, did not fire, or is undecided.": "Объяснить, почему каждое правило сработало, не сработало или не решено.",
     "Answers file (YAML or JSON), or - for standard input.": "Файл ответов (YAML или JSON) или «-» для стандартного ввода.",

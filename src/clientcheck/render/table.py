@@ -140,17 +140,16 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     client = verdict.answers.client
     parts.append(Panel(head, title=plain_text(client) if client else None, title_align="left", expand=False))
 
-    if verdict.red_flags and narrow:
+    widths = None if narrow else _flag_widths(verdict, catalog, lang, width)
+    if verdict.red_flags and widths is None:
         parts.append(_stacked_flags(verdict, catalog, lang))
-    elif verdict.red_flags:
+    elif verdict.red_flags and widths is not None:
         table = Table(title=t(lang, "red_flags"), title_justify="left", show_lines=True, expand=True)
-        # a column is never narrower than the ids it holds: an id split across lines cannot be copied
-        ids = _longest(f.rule.id for f in verdict.red_flags)
-        keys = _longest(f"{e.question}:" for f in verdict.red_flags for e in f.evidence)
-        table.add_column(t(lang, "col.flag"), ratio=3, min_width=ids)
-        table.add_column(t(lang, "col.severity"), no_wrap=True)
-        table.add_column(t(lang, "col.because"), ratio=3, min_width=keys)
-        table.add_column(t(lang, "col.advice"), ratio=5)
+        flag_w, sev_w, because_w, advice_w = widths
+        table.add_column(t(lang, "col.flag"), width=flag_w)
+        table.add_column(t(lang, "col.severity"), width=sev_w, no_wrap=True)
+        table.add_column(t(lang, "col.because"), width=because_w)
+        table.add_column(t(lang, "col.advice"), width=advice_w)
         for f in verdict.red_flags:
             sev = catalog.policy.severities[f.severity] if f.severity else None
             flag = plain_text(f.rule.title.get(lang), "bold")
@@ -170,9 +169,9 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
         parts.append(_stacked_signs(verdict, catalog, lang))
     elif verdict.good_signs:
         table = Table(title=t(lang, "good_signs"), title_justify="left", expand=True)
-        table.add_column(t(lang, "col.sign"), ratio=3, style="green")
+        table.add_column(t(lang, "col.sign"), ratio=1, style="green")
         keys = _longest(f"{e.question}:" for f in verdict.good_signs for e in f.evidence)
-        table.add_column(t(lang, "col.because"), ratio=3, min_width=keys)
+        table.add_column(t(lang, "col.because"), ratio=1, min_width=keys)
         for f in verdict.good_signs:
             table.add_row(plain_text(f.rule.title.get(lang)), _because(catalog, f.evidence, lang))
         parts.append(table)
@@ -206,6 +205,24 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     unknown = len(catalog.questions) - answered
     parts.append(Text(t(lang, "footer", digest=catalog.digest[:12], answered=answered, unknown=unknown), style="dim"))
     return Group(*parts)
+
+
+def _flag_widths(verdict: Verdict, catalog: Catalog, lang: str, width: int) -> tuple[int, int, int, int] | None:
+    """Column widths of the red flags table, or None when it cannot fit: then blocks are shown.
+
+    Widths are set here rather than by ratios: a column is never narrower than the ids it holds
+    (Rich would cut "pay_after_delivery" to "pay_after_deliv…"), and the advice, the longest
+    text, takes what is left.
+    """
+    available = width - 13  # five borders and a space either side of four cells
+    labels = [catalog.policy.severities[f.severity].label.get(lang) for f in verdict.red_flags if f.severity]
+    sev_w = max(len(t(lang, "col.severity")), _longest(labels))
+    ids = _longest(f.rule.id for f in verdict.red_flags)
+    keys = _longest(f"{e.question}:" for f in verdict.red_flags for e in f.evidence)
+    flag_w = max(ids, min(24, available // 4))
+    because_w = max(keys, min(30, available // 3))
+    advice_w = available - sev_w - flag_w - because_w
+    return (flag_w, sev_w, because_w, advice_w) if advice_w >= 20 else None
 
 
 def _heading(text: str) -> Text:
