@@ -125,7 +125,13 @@ class _Group(TyperGroup):
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args", args[0] if args else None)
         _prefer_language(sys.argv[1:] if argv is None else list(argv))
-        sys.exit(run_guarded(lambda: super(_Group, self).main(*args, **kwargs)))
+        try:
+            code = run_guarded(lambda: super(_Group, self).main(*args, **kwargs))
+        finally:
+            from clientcheck.i18n import prefer
+
+            prefer(None)  # the run is over: a host program (or the next test) starts from its environment
+        sys.exit(code)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from clientcheck.helptext import page

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clientcheck.cli import (
+    ColorMode,
+    ColorOpt,
     DbOpt,
     FailOn,
     Format,
@@ -157,8 +159,9 @@ def interview(
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.", metavar="VERDICT")
     ] = FailOn.decline,
+    color: ColorOpt = ColorMode.auto,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
@@ -256,7 +259,7 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    return _verdict(catalog, final, code, fmt, fail_on)
+    return _verdict(catalog, final, code, fmt, fail_on, color.value)
 
 
 def _interrupted(
@@ -275,12 +278,18 @@ def _interrupted(
     return EXIT_INTERRUPTED
 
 
-def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn) -> int:
+def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn, color: str = "auto") -> int:
     """The verdict exactly as `check` prints it."""
     from clientcheck.evaluate import evaluate
     from clientcheck.render import get as get_renderer
 
     verdict = evaluate(catalog, given)
-    get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    if fmt is Format.table:
+        from clientcheck.terminal import rich_color, use_color
+
+        with rich_color(use_color(color, sys.stdout)):
+            get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    else:
+        get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
     sys.stdout.flush()
     return verdict.exit_code(fail_on.value)

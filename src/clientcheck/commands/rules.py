@@ -13,6 +13,8 @@ import typer
 from clientcheck import fmt as fmt_
 from clientcheck.cli import (
     App,
+    ColorMode,
+    ColorOpt,
     Format,
     LangOpt,
     QuestionsOpt,
@@ -299,6 +301,7 @@ def rules_list(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    color: ColorOpt = ColorMode.auto,
     lang: LangOpt = None,
 ) -> int:
     """List the rules in effect: id, kind, severity and title."""
@@ -319,7 +322,6 @@ def rules_list(
             ]
         )
         return EXIT_OK
-    from rich.console import Console
     from rich.table import Table
 
     from clientcheck.render.table import plain_text
@@ -334,7 +336,11 @@ def rules_list(
             plain_text(_severity(catalog, r, language)),
             plain_text(r.title.get(language)),
         )
-    Console(file=sys.stdout, soft_wrap=False).print(table)
+    from clientcheck.render.table import print_to
+    from clientcheck.terminal import rich_color, use_color
+
+    with rich_color(use_color(color.value, sys.stdout)):
+        print_to(sys.stdout, table)
     return EXIT_OK
 
 
