@@ -208,7 +208,7 @@ def complete(words: list[str], incomplete: str) -> list[Item]:
 
     from clientcheck.cli import app, register
 
-    register([])
+    register(words)  # the command's own module only, once its name is typed: each TAB starts a process
     command = typer.main.get_command(app)
     ctx = _resolve_context(command, {}, "clientcheck", list(words))
     obj, typed = _resolve_incomplete(ctx, list(words), incomplete)
