@@ -558,12 +558,30 @@ def test_verdicts_fit_the_width_and_never_break_an_id(
 
 
 def test_other_tables_fit_forty_columns(cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("COLUMNS", "40")
     monkeypatch.chdir(tmp_path)
-    for args in (["questions", "list"], ["questions", "show", "advance"], ["--lang", "ru", "questions", "list"]):
-        out = invoke(cli, *args)[1]
+    invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME Ltd")
+    invoke(cli, "check", str(EXAMPLES / "startup-with-investor.yaml"), "--client", "ACME Ltd")
+    invoke(cli, "paid", "ACME Ltd", "--late", "--days", "4")
+    rules = tmp_path / "stricter.yaml"
+    rules.write_text("extends: builtin\nversion: 1\ndisable: [late-payer]\n", encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "40")
+    for args in (
+        ["questions", "list"],
+        ["questions", "show", "advance"],
+        ["--lang", "ru", "questions", "list"],
+        ["history", "ACME Ltd"],
+        ["--lang", "ru", "history"],
+        ["diff", "ACME Ltd"],
+        ["rules", "list"],
+        ["rescore", "--rules", str(rules)],
+    ):
+        code, out, err = invoke(cli, *args)
+        assert (code, err) == (0, ""), args
         assert max(len(line) for line in out.splitlines()) <= 40, args
         assert all(line == line.rstrip() for line in out.splitlines())
+        joined = re.sub(r"\n *[│┃]? *", "", out)  # lines glued back: a split id shows up whole here
+        for rule_id in ("late-payer", "investor-pending", "pay-if-i-like", "all-talk", "worked_before"):
+            assert rule_id in out or rule_id not in joined, (args, rule_id)
 
 
 # ---------------------------------------------------------------- one vocabulary

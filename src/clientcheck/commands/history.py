@@ -45,6 +45,9 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
+NARROW = 72  # below this, tables of many columns are shown as blocks (render.table.NARROW)
+
+
 def _console() -> Console:
     from clientcheck.render.table import console
 
@@ -244,7 +247,9 @@ def _history_table(
     from clientcheck.history import describe_tally
 
     console = _console()
-    if assessments:
+    if assessments and console.width < NARROW:
+        console.print(_stacked_assessments(assessments, lang))
+    elif assessments:
         labels = _severity_labels(lang)
         table = Table(title=t(lang, "history.title"), title_justify="left", expand=True)
         table.add_column(t(lang, "history.col.id"), no_wrap=True, justify="right")
@@ -280,6 +285,28 @@ def _history_table(
         console.print(table)
         window = load_catalog_for(None, None).late_window_days
         console.print(_text(describe_tally(payments[-1].client, payments, window, lang)))
+
+
+def _stacked_assessments(assessments: list[Assessment], lang: str) -> Any:
+    """The assessments as blocks, for a narrow terminal: a table of seven columns would break every
+    id and name across lines there."""
+    from rich.console import Group
+
+    from clientcheck.render.table import hang
+
+    labels = _severity_labels(lang)
+    parts: list[Any] = [_text(t(lang, "history.title"), "bold")]
+    for a in assessments:
+        head = _text(a.client, "bold")
+        head.append(f" · {_when(a.created_at, lang)}", style="dim")
+        line = _verdict_cell(lang, a.verdict)
+        line.append(f" {t(lang, 'history.col.score').lower()} {_num(a.score)}")
+        line.append(f" · {t(lang, 'history.col.rules').lower()} {a.rules_digest[:8]}", style="dim")
+        rows = [head, line]
+        if a.red_flags:
+            rows.append(_text(_flags(a.red_flags, labels)))
+        parts.append(hang(f"#{a.id}", *rows))
+    return Group(*parts)
 
 
 def _payment_status(late: bool, days: int | None, lang: str) -> Any:
@@ -486,12 +513,25 @@ def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
                 t(lang, "history.diff.rules_changed", before=a.rules_digest[:12], after=b.rules_digest[:12]), "yellow"
             )
         )
-    if d.answers:
+    mark = f" ({t(lang, 'history.from_history_mark')})"
+    if d.answers and console.width < NARROW:  # blocks: question, its id, then was → now
+        from rich.console import Group
+
+        from clientcheck.render.table import hang
+
+        blocks: list[Any] = [_text(t(lang, "history.diff.answers"), "bold")]
+        for qid in d.answers:
+            q = catalog.questions.get(qid)
+            change = _text(_shown(catalog, qid, dict(a.answers), lang) + (mark if qid in a.from_history else ""))
+            change.append(" → ")
+            change.append(_shown(catalog, qid, dict(b.answers), lang) + (mark if qid in b.from_history else ""))
+            blocks.append(hang("•", _text(q.text.get(lang) if q else qid), _text(qid, "dim"), change))
+        console.print(Group(*blocks))
+    elif d.answers:
         table = Table(title=t(lang, "history.diff.answers"), title_justify="left", expand=True)
         table.add_column(t(lang, "col.question"), ratio=2)
         table.add_column(t(lang, "history.col.was"), ratio=2)
         table.add_column(t(lang, "history.col.now"), ratio=2)
-        mark = f" ({t(lang, 'history.from_history_mark')})"
         for qid in d.answers:
             q = catalog.questions.get(qid)
             question = _text(q.text.get(lang) + "\n" if q else "")
@@ -516,7 +556,19 @@ def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
         rows.append((t(lang, "history.diff.good_gained"), _title(b, f.id, lang), ""))
     for f in d.good.lost:
         rows.append((t(lang, "history.diff.good_lost"), _title(a, f.id, lang), ""))
-    if rows:
+    if rows and console.width < NARROW:
+        from rich.console import Group
+
+        from clientcheck.render.table import hang
+
+        items = []
+        for kind, title, sev in rows:
+            line = _text(title)
+            if sev:
+                line.append(f" · {sev}", style="dim")
+            items.append(hang("•", _text(kind, "bold"), line))
+        console.print(Group(*items))
+    elif rows:
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
@@ -663,6 +715,21 @@ def rescore(
         )
         from rich.table import Table
 
+        if console.width < NARROW:
+            from rich.console import Group
+
+            from clientcheck.render.table import hang
+
+            blocks = []
+            for r in changed:
+                head = _text(r.assessment.client, "bold")
+                head.append(f" · {_when(r.assessment.created_at, language)}", style="dim")
+                move = _verdict_cell(language, r.assessment.verdict)
+                move.append(" → ")
+                move.append_text(_verdict_cell(language, r.verdict.verdict))
+                blocks.append(hang(f"#{r.assessment.id}", head, move, _text("\n".join(_why(r, catalog, language)))))
+            console.print(Group(*blocks))
+            return 0
         table = Table(expand=True)
         table.add_column(t(language, "history.col.id"), justify="right", no_wrap=True)
         table.add_column(t(language, "history.col.when"), no_wrap=True)
@@ -671,15 +738,7 @@ def rescore(
         table.add_column(t(language, "history.col.would_be"), no_wrap=True)
         table.add_column(t(language, "history.col.why"), ratio=4)
         for r in changed:
-            why: list[str] = []
-            why += [f"+ {f.id} ({_severity(catalog, f.severity, language)})" for f in r.change.gained]
-            why += [
-                f"~ {new.id} ({_severity(catalog, old.severity, language)} → {_severity(catalog, new.severity, language)})"
-                for old, new in r.change.moved
-            ]
-            why += [f"- {f.id}" for f in r.change.lost]
-            if r.dropped:
-                why.append(t(language, "history.dropped", ids=", ".join(r.dropped)))
+            why = _why(r, catalog, language)
             table.add_row(
                 str(r.assessment.id),
                 _when(r.assessment.created_at, language),
@@ -690,6 +749,20 @@ def rescore(
             )
         console.print(table)
         return 0
+
+
+def _why(r: Rescored, catalog: Catalog, language: str) -> list[str]:
+    """What would change in one rescored assessment, a line each."""
+    why: list[str] = []
+    why += [f"+ {f.id} ({_severity(catalog, f.severity, language)})" for f in r.change.gained]
+    why += [
+        f"~ {new.id} ({_severity(catalog, old.severity, language)} → {_severity(catalog, new.severity, language)})"
+        for old, new in r.change.moved
+    ]
+    why += [f"- {f.id}" for f in r.change.lost]
+    if r.dropped:
+        why.append(t(language, "history.dropped", ids=", ".join(r.dropped)))
+    return why
 
 
 # ---------------------------------------------------------------- import

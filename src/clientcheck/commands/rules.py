@@ -322,25 +322,37 @@ def rules_list(
             ]
         )
         return EXIT_OK
+    from rich.console import Group
     from rich.table import Table
 
-    from clientcheck.render.table import plain_text
+    from clientcheck.render.table import NARROW, hang, layout_width, plain_text
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for key in ("rules.col.id", "rules.col.kind", "rules.col.severity", "rules.col.title"):
-        table.add_column(t(language, key))
-    for r in catalog.rules:
-        table.add_row(
-            plain_text(r.id),
-            _kind(language, r.kind),
-            plain_text(_severity(catalog, r, language)),
-            plain_text(r.title.get(language)),
-        )
+    shown: Any
+    if layout_width(sys.stdout) < NARROW:  # blocks: id, then kind and severity, then the title
+        blocks = []
+        for r in catalog.rules:
+            line = plain_text(f"{_kind(language, r.kind)} · {_severity(catalog, r, language)}", "dim")
+            blocks.append(hang("•", plain_text(r.id, "bold"), line, plain_text(r.title.get(language))))
+        shown = Group(*blocks)
+    else:
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        ids = max((len(r.id) for r in catalog.rules), default=0)
+        table.add_column(t(language, "rules.col.id"), no_wrap=True, min_width=ids)
+        for key in ("rules.col.kind", "rules.col.severity", "rules.col.title"):
+            table.add_column(t(language, key))
+        for r in catalog.rules:
+            table.add_row(
+                plain_text(r.id),
+                _kind(language, r.kind),
+                plain_text(_severity(catalog, r, language)),
+                plain_text(r.title.get(language)),
+            )
+        shown = table
     from clientcheck.render.table import print_to
     from clientcheck.terminal import rich_color, use_color
 
     with rich_color(use_color(color.value, sys.stdout)):
-        print_to(sys.stdout, table)
+        print_to(sys.stdout, shown)
     return EXIT_OK
 
 

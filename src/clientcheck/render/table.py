@@ -229,7 +229,7 @@ def _heading(text: str) -> Text:
     return Text(text, style="bold")
 
 
-def _hang(marker: str, *lines: RenderableType) -> Table:
+def hang(marker: str, *lines: RenderableType) -> Table:
     """`marker` and, beside it, lines that wrap under themselves rather than under the marker."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
@@ -250,7 +250,7 @@ def _stacked_flags(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableT
         advice = Text(f"{t(lang, 'col.advice')}: ", style="italic")
         advice.append(clean(f.advice.get(lang)), style="")
         title = plain_text(f.rule.title.get(lang), "bold")
-        blocks.append(_hang("•", title, line, _because(catalog, f.evidence, lang), advice))
+        blocks.append(hang("•", title, line, _because(catalog, f.evidence, lang), advice))
     return Group(*blocks)
 
 
@@ -258,7 +258,7 @@ def _stacked_signs(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableT
     blocks: list[RenderableType] = [_heading(t(lang, "good_signs"))]
     for f in verdict.good_signs:
         title = plain_text(f.rule.title.get(lang), "green")
-        blocks.append(_hang("•", title, _because(catalog, f.evidence, lang)))
+        blocks.append(hang("•", title, _because(catalog, f.evidence, lang)))
     return Group(*blocks)
 
 
@@ -268,7 +268,7 @@ def _stacked_questions(verdict: Verdict, catalog: Catalog, lang: str) -> Rendera
         q = catalog.questions[a.question]
         detail = Text(clean(a.question), style="dim")
         detail.append(f" · {t(lang, 'col.decides').lower()}: {clean(', '.join(a.rules))}", style="dim")
-        blocks.append(_hang(f"{i}.", plain_text(q.text.get(lang)), detail))
+        blocks.append(hang(f"{i}.", plain_text(q.text.get(lang)), detail))
     return Group(*blocks)
 
 
