@@ -589,7 +589,7 @@ def test_other_tables_fit_forty_columns(cli: CliRunner, monkeypatch: pytest.Monk
 
 def test_one_json_shape_on_request(cli: CliRunner) -> None:
     one = str(EXAMPLES / "good-client.yaml")
-    assert json.loads(invoke(cli, "check", one, "-f", "json")[1])["schema"] == "clientcheck.verdict/1"
+    assert json.loads(invoke(cli, "check", one, "-f", "json")[1])["schema"] == "clientcheck.verdict/2"
     batch = json.loads(invoke(cli, "check", one, "--batch", "-f", "json")[1])
     assert batch["schema"] == "clientcheck.batch/1" and len(batch["results"]) == 1
     two = json.loads(invoke(cli, "check", one, str(EXAMPLES / "late-payer.yaml"), "--batch", "-f", "json")[1])

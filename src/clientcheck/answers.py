@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import YamlError, read_text
@@ -20,12 +21,10 @@ Locate = Callable[[str], Mark | None]
 _YAML11 = {"y", "yes", "n", "no", "on", "off"}
 
 
-def _fmt_num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
 def allowed(q: Question, lang: str = "en") -> str:
     """What a question accepts, in words, for error messages and prompts."""
+    if lang == "en" or q.type not in _TRANSLATED:
+        return qtypes.of(q).allowed(q)
     if q.type == "yesno":
         return t(lang, "answers.allowed.yesno")
     if q.type in ("choice", "multi"):
@@ -34,63 +33,57 @@ def allowed(q: Question, lang: str = "en") -> str:
     if q.type in ("integer", "number"):
         kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
         if q.min is not None and q.max is not None:
-            return t(lang, "interview.allowed.range", kind=kind, min=_fmt_num(q.min), max=_fmt_num(q.max))
+            return t(lang, "interview.allowed.range", kind=kind, min=qtypes.fmt_num(q.min), max=qtypes.fmt_num(q.max))
         if q.min is not None:
-            return t(lang, "interview.allowed.min", kind=kind, min=_fmt_num(q.min))
+            return t(lang, "interview.allowed.min", kind=kind, min=qtypes.fmt_num(q.min))
         if q.max is not None:
-            return t(lang, "interview.allowed.max", kind=kind, max=_fmt_num(q.max))
+            return t(lang, "interview.allowed.max", kind=kind, max=qtypes.fmt_num(q.max))
         return kind
+    if q.type == "date":
+        return t(lang, "answers.allowed.date")
     return t(lang, "answers.allowed.text")
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+_TRANSLATED = ("yesno", "choice", "multi", "integer", "number", "text", "date")
+# qtypes says why a value is refused in English; in another language the reason is said again
+_REASONS = (
+    (
+        re.compile(r"^(?P<value>.*) is not a choice; expected .*?(?:; did you mean '(?P<close>.*)'\?)?$", re.S),
+        "answers.not_a_choice",
+    ),
+    (re.compile(r"^(?P<value>.*) is not a usable number; expected .*$", re.S), "answers.unusable_number"),
+    (re.compile(r"^(?P<value>.*) is out of range; expected .*$", re.S), "answers.out_of_range"),
+    (re.compile(r"^(?P<value>.*) is not whole; expected .*$", re.S), "answers.not_whole"),
+    (re.compile(r"^(?P<value>.*) is not a date; expected .*$", re.S), "answers.not_a_date"),
+)
+
+
+def _reason(q: Question, message: str, lang: str) -> str:
+    """qtypes' English reason for refusing a value, in lang (unchanged when it is not one we know)."""
+    if lang == "en":
+        return message
+    for pattern, key in _REASONS:
+        m = pattern.match(message)
+        if m is not None:
+            close = m.groupdict().get("close")
+            hint = suggest(close, [close], lang) if close else ""
+            return t(lang, key, value=m.group("value"), expected=allowed(q, lang)) + hint
+    return message
 
 
 def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") -> Any:
     """Validate one answer; return its canonical value or raise ValueError with the reason (in lang)."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
+    try:
+        return qtypes.of(q).coerce(q, value)
+    except ValueError as exc:
+        if exc.args:
+            raise ValueError(_reason(q, str(exc), lang)) from None
     hint = ""
     if isinstance(value, bool) and raw is not None and raw.lower() in _YAML11:
-        hint = t(lang, "answers.yaml11", raw=raw, value=_show(value))
-    expected = allowed(q, lang)
-    if q.type == "yesno":
-        if isinstance(value, bool):
-            return value
-    elif q.type == "choice":
-        if isinstance(value, str) and value in q.choice_ids:
-            return value
-        if isinstance(value, str):
-            extra = suggest(value, q.choice_ids, lang)
-            raise ValueError(t(lang, "answers.not_a_choice", value=_show(value), expected=expected) + extra)
-    elif q.type == "multi":
-        items = [value] if isinstance(value, str) else value
-        if isinstance(items, list):
-            for item in items:
-                if not isinstance(item, str) or item not in q.choice_ids:
-                    extra = suggest(item, q.choice_ids, lang) if isinstance(item, str) else ""
-                    raise ValueError(t(lang, "answers.not_a_choice", value=_show(item), expected=expected) + extra)
-            return frozenset(items)
-    elif q.type in ("integer", "number"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(t(lang, "answers.unusable_number", value=value, expected=expected))
-            if q.type == "integer":
-                if isinstance(value, float) and not value.is_integer():
-                    raise ValueError(t(lang, "answers.not_whole", value=_show(value), expected=expected))
-                value = int(value)
-            if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
-                raise ValueError(t(lang, "answers.out_of_range", value=_show(value), expected=expected))
-            return value
-    elif q.type == "text":
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-    raise ValueError(t(lang, "answers.expected", expected=expected, value=_show(value)) + hint)
+        hint = t(lang, "answers.yaml11", raw=raw, value=qtypes.show_json(value))
+    raise ValueError(t(lang, "answers.expected", expected=allowed(q, lang), value=qtypes.show_json(value)) + hint)
 
 
 def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None, lang: str = "en") -> Answers:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 # Help pages list each command's own exit codes (helptext.EXIT_CODES); this line stays for
 # commands that still pass it as an epilog, which the help pages do not show.
 EXIT_CODES_HELP = (
-    "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on "
+    "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on (with --fail-on-reachable: "
+    "the worst verdict it could still reach) "
     "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
     "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
     "the others were scored; outranks 1); 130 = interrupted."

@@ -335,6 +335,15 @@ _STRINGS: dict[str, dict[str, str]] = {
         "readers.line_not_utf8": "this line is not UTF-8 text",
         "readers.column_twice": "header: column '{name}' appears twice",
         "readers.unknown_column": "header: unknown question '{name}'",
+        # issue 9: verdict range
+        "interview.allowed.date": "a date as YYYY-MM-DD, e.g. 2026-11-30",
+        "verdict.unsettled": "{verdict} so far — could still become {others}: {n} undecided",
+        "verdict.unsettled.or": " or ",
+        "verdict.unsettled.rules": "{count} rules undecided",
+        "verdict.unsettled.rules.one": "{count} rule undecided",
+        "verdict.settled_by": "Settled: no answer still to come can change it.",
+        "batch.col.reach": "Could become",
+        "batch.unsettled": "not settled: {n} (see the 'Could become' column)",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -656,6 +665,14 @@ _STRINGS: dict[str, dict[str, str]] = {
         "readers.line_not_utf8": "эта строка не в кодировке UTF-8",
         "readers.column_twice": "заголовок: столбец «{name}» встречается дважды",
         "readers.unknown_column": "заголовок: неизвестный вопрос «{name}»",
+        # issue 9: verdict range
+        "interview.allowed.date": "дата в виде ГГГГ-ММ-ДД, например 2026-11-30",
+        "verdict.unsettled": "Пока {verdict} — ещё может стать {others}: {n}",
+        "verdict.unsettled.or": " или ",
+        "verdict.unsettled.rules": "не решено правил: {count}",
+        "verdict.settled_by": "Вердикт окончательный: ответы на оставшиеся вопросы его не изменят.",
+        "batch.col.reach": "Может стать",
+        "batch.unsettled": "не окончательных вердиктов: {n} (см. столбец «Может стать»)",
     },
 }
 

@@ -25,6 +25,7 @@ from rich.text import Text
 from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.render.data import headline
 from clientcheck.terminal import is_tty
 from clientcheck.terminal import strip_controls as clean
 
@@ -124,7 +125,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     head = Text()
     head.append(f" {t(lang, f'verdict.{verdict.verdict}')} ", style=COLOURS[verdict.verdict])
     head.append("  ")
-    head.append(t(lang, f"verdict.{verdict.verdict}.line"), style="bold")
+    head.append(headline(verdict, lang), style="bold")
     head.append("\n")
     head.append(
         t(
