@@ -403,6 +403,10 @@ def test_english_plurals_and_formatted_counts() -> None:
     assert t("en", "lint.summary", errors=1, warnings=2) == "1 error, 2 warnings"
     assert t("ru", "lint.summary", errors=21, warnings=3) == "21 ошибка, 3 предупреждения"
     assert t("ru", "lint.clean", n=1) == "Проблем не найдено (проверен 1 файл)."
+    assert t("ru", "summary", score=fmt.number(-2, "ru"), red=1, good=4, open=0) == (
+        "-2 балла · 1 красный флаг · 4 хороших признака · 0 правил не решено"
+    )
+    assert t("ru", "summary", score=fmt.number(1.5, "ru"), red=21, good=11, open=2).startswith("1,5 балла · 21 красный")
     assert t("ru", "history.tally", client="A", window=21, since="01.01.2026", late=1, on_time=0, payments=1) == (
         "A: просрочек за последний 21 день (с 01.01.2026): 1; вовремя: 0; всего оплат: 1."
     )

@@ -40,7 +40,7 @@ def allowed(q: Question, lang: str = "en") -> str:
             return t(lang, "interview.allowed.max", kind=kind, max=qtypes.fmt_num(q.max))
         return kind
     if q.type == "date":
-        return t(lang, "answers.allowed.date")
+        return t(lang, "interview.allowed.date")
     return t(lang, "answers.allowed.text")
 
 
