@@ -514,6 +514,10 @@ def test_init_makes_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
 # ---------------------------------------------------------------- questions
 
 
+def out_en(cli: CliRunner) -> str:
+    return invoke(cli, "questions", "show", "advance")[1]
+
+
 def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(cli, "questions", "list")
@@ -530,6 +534,8 @@ def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: py
     assert "pay-if-i-like" in shown["used_by_rules"]
     code, out, _ = invoke(cli, "--lang", "ru", "questions", "show", "late_payments")
     assert "Ответ: целое число от 0 до 1\u00a0000" in out
+    assert invoke(cli, "questions", "list", "--quiet")[1].splitlines()[-1].startswith("long_term ")
+    assert "null (or ~)" in out_en(cli) and "null (or ~)" not in invoke(cli, "questions", "show", "advance", "-q")[1]
     assert invoke(cli, "questions", "show", "late_paymnts")[2] == (
         "clientcheck: error: no question 'late_paymnts'; did you mean 'late_payments'?\n"
     )

@@ -179,6 +179,7 @@ def history_cmd(
     ] = ListFormat.table,
     client_opt: ClientOnly = None,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -211,7 +212,7 @@ def history_cmd(
             return 0
         payments = history.payments(client) if client else []
     with rich_color(use_color(color.value, sys.stdout)):
-        _history_table(assessments, payments, client, str(path), language)
+        _history_table(assessments, payments, client, str(path), language, quiet)
     return 0
 
 
@@ -240,7 +241,7 @@ def _csv(assessments: list[Assessment], lang: str) -> None:
 
 
 def _history_table(
-    assessments: list[Assessment], payments: list[Any], client: str | None, path: str, lang: str
+    assessments: list[Assessment], payments: list[Any], client: str | None, path: str, lang: str, quiet: bool = False
 ) -> None:
     from rich.table import Table
 
@@ -272,10 +273,12 @@ def _history_table(
         console.print(table)
     elif client:
         console.print(_text(t(lang, "history.none.client", client=client, path=path)))
-        console.print(_text(t(lang, "history.none.hint"), "dim"))
+        if not quiet:
+            console.print(_text(t(lang, "history.none.hint"), "dim"))
     else:
         console.print(_text(t(lang, "history.none", path=path)))
-        console.print(_text(t(lang, "history.none.hint"), "dim"))
+        if not quiet:
+            console.print(_text(t(lang, "history.none.hint"), "dim"))
     if client and payments:
         table = Table(title=t(lang, "history.payments"), title_justify="left")
         table.add_column(t(lang, "history.col.paid_on"), no_wrap=True)
@@ -325,6 +328,7 @@ def show(
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -351,19 +355,25 @@ def show(
     from clientcheck.terminal import rich_color, use_color
 
     with rich_color(use_color(color.value, sys.stdout)):
-        _show_table(a, verdict, dropped, faithful, catalog, language)
+        _show_table(a, verdict, dropped, faithful or quiet, catalog, language, quiet)
     return 0
 
 
 def _show_table(
-    a: Assessment, verdict: Any, dropped: tuple[str, ...], faithful: bool, catalog: Catalog, language: str
+    a: Assessment,
+    verdict: Any,
+    dropped: tuple[str, ...],
+    faithful: bool,
+    catalog: Catalog,
+    language: str,
+    quiet: bool = False,
 ) -> None:
     from clientcheck.render import get as get_renderer
 
     console = _console()
     head = t(language, "history.show.head", id=a.id, client=a.client, when=_when(a.created_at, language))
     console.print(_text(f"{head} · {t(language, 'history.col.rules').lower()} {a.rules_digest[:12]}", "bold"))
-    if a.from_history:
+    if a.from_history and not quiet:
         console.print(_text(t(language, "history.show.from", keys=", ".join(a.from_history)), "dim"))
     if not faithful:
         console.print(

@@ -15,6 +15,7 @@ from clientcheck.cli import (
     Format,
     LangOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
     language_for,
@@ -118,6 +119,7 @@ def _example(q: Question) -> str:
 def questions_list(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -161,7 +163,10 @@ def questions_list(
             else:
                 grid.add_row(plain_text(qid), kind, plain_text(q.text.get(language)))
         parts += [grid, Text("")]
-    parts.append(Text(t(language, "questions.list.hint"), style="dim"))
+    if quiet:
+        parts.pop()  # the blank line after the last section led to the hint
+    else:
+        parts.append(Text(t(language, "questions.list.hint"), style="dim"))
     with rich_color(use_color(color.value, sys.stdout)):
         print_to(sys.stdout, Group(*parts), width=width)
     return EXIT_OK
@@ -177,6 +182,7 @@ def questions_show(
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -237,7 +243,8 @@ def questions_show(
     if after:
         parts.append(field(t(language, "questions.show.gates"), plain_text(", ".join(after))))
     parts.append(field(t(language, "questions.show.example"), plain_text(_example(q))))
-    parts.append(plain_text(t(language, "questions.show.unknown"), "dim"))
+    if not quiet:
+        parts.append(plain_text(t(language, "questions.show.unknown"), "dim"))
     with rich_color(use_color(color.value, sys.stdout)):
         print_to(sys.stdout, Group(*parts))
     return EXIT_OK
