@@ -238,12 +238,14 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
     assert code == 130
 
 
-def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path) -> None:
+@pytest.mark.parametrize("before", [False, True], ids=["lang-after", "lang-before"])
+def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, before: bool) -> None:
     rules, questions = small_catalog
     keys = "1" + ENTER + "3" + ENTER + CTRL_C
-    code, _, err = run(
-        cli, "interview", "--rules", str(rules), "--questions", str(questions), "--lang", "ru", keys=keys
-    )
+    args = ["interview", "--rules", str(rules), "--questions", str(questions)]
+    # --lang before the command is the same --lang: the resume line keeps it as well
+    args = ["--lang", "ru", *args] if before else [*args, "--lang", "ru"]
+    code, _, err = run(cli, *args, keys=keys)
     path = next(interviews.iterdir())
     assert err.splitlines() == [
         "── Оплата ──",

@@ -688,6 +688,11 @@ def prefer(code: str | None) -> None:
     _preferred = code if code in LANGUAGES else None
 
 
+def preferred() -> str | None:
+    """The --lang of this command line, wherever it was given (None: none)."""
+    return _preferred
+
+
 def detect_language(option: str | None, environ: Mapping[str, str] | None = None) -> str:
     """--lang, else the environment as gettext reads it, else English.
 

@@ -30,7 +30,7 @@ from clientcheck.cli import (
     load_catalog_for,
 )
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
-from clientcheck.i18n import t
+from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
     from clientcheck.model import Answers, Catalog
@@ -201,7 +201,10 @@ def interview(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
     session = Session(catalog, given.values, given.client)
-    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save)
+    # --lang before the command reaches here only through the preference: the resume line keeps it too
+    chosen = preferred()
+    asked = lang if lang is not None else (Lang(chosen) if chosen else None)
+    resume_command = _resume_command(rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save)
     header = t(code, "interview.recovery.header", command=resume_command)
     warned = [False]
 
