@@ -304,6 +304,8 @@ def test_every_help_text_has_its_translation() -> None:
         ["paid", "ACME"],
         ["paid", "ACME", "--on-time", "--date", "yesterday"],
         ["paid", "ACME", "--on-time", "--days", "3"],
+        ["paid", " ", "--on-time"],
+        ["check", "-", "--client", "ACME", "--select", "rude"],
         ["show", "7"],
         ["diff", "ACME"],
         ["rules", "show", "late-payr"],
