@@ -51,7 +51,11 @@ OK = (0, "Success.")
 USAGE = (2, "Bad usage or input (options, files, answers): one line on stderr says what and where.")
 INTERRUPTED = (130, "Interrupted (Ctrl-C).")
 VERDICT_OK = (0, "The verdict is below --fail-on (go or caution by default).")
-VERDICT_FAIL = (1, "The verdict is at or above --fail-on (decline by default; for many clients: any of them).")
+VERDICT_FAIL = (
+    1,
+    "The verdict is at or above --fail-on (decline by default; with --fail-on-reachable, the worst verdict "
+    "still reachable; for many clients: any of them).",
+)
 
 EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "": (
@@ -71,7 +75,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     ),
     "interview": (
         VERDICT_OK,
-        VERDICT_FAIL,
+        (1, "The verdict is at or above --fail-on (decline by default)."),
         USAGE,
         (130, "Interrupted; the answers are kept and --resume continues."),
     ),
