@@ -652,3 +652,41 @@ def test_license_and_one_version() -> None:
         [str(BIN / "clientcheck"), "--version"], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout == f"clientcheck {__version__}\n"
+
+
+@pytest.mark.pty
+@pytest.mark.slow
+@pytest.mark.parametrize("columns", [40, 100])
+def test_a_batch_on_a_narrow_terminal_keeps_ids_whole(tmp_path: Path, columns: int) -> None:
+    records = [
+        {
+            "client": "ACME Ltd",
+            "late_payments": 3,
+            "worked_before": True,
+            "advance": "none",
+            "asks": ["free_sample"],
+            "contract": False,
+        },
+        {"client": "Globex Corporation International Holdings", "rude": True},
+        {},
+    ]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    env = {**os.environ, "COLUMNS": str(columns), "CLIENTCHECK_DB": str(tmp_path / "h.sqlite3")}
+    child = pexpect.spawn(
+        str(BIN / "clientcheck"),
+        ["check", "c.jsonl", "--color", "never"],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, columns),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = (child.before or "").replace("\r", "").splitlines()
+    assert child.exitstatus == 1  # a decline
+    assert max(len(line) for line in lines) <= columns
+    text = "\n".join(lines)
+    for rule_id in ("late-payer", "pay-if-i-like", "rude"):
+        assert re.search(rf"(?<![\w-]){re.escape(rule_id)}(?![\w-])", text), rule_id
+    assert "…" not in text.split("Globex")[0]  # only a long name is cut, never a flag
