@@ -186,7 +186,7 @@ def test_the_table_on_a_terminal_cuts_to_its_width_and_cleans_names(
     assert row.endswith("  12  rude,")
     following = stream.getvalue().splitlines()[2]
     assert following.strip() == "petty-complainer" and len(following) <= 60
-    assert following.index("petty-complainer") == row.index("rude,")
+    assert following.rstrip().endswith("petty-complainer")  # too long for the column: moved left, whole
 
 
 @pytest.mark.parametrize(

@@ -104,15 +104,19 @@ class TableSink(Sink):
             # escape codes count as width here: a coloured line wraps a little early, never late
             heads = textwrap.wrap(head, self.columns - 2, break_long_words=False, break_on_hyphens=False)
             lines = [fit(who, self.columns).rstrip(), *("  " + h for h in heads)]
-            lines += ["  " + line for line in pack(ids, self.columns - 2)]
+            lines += ["  " + more for more in pack(ids, self.columns - 2)]
             row = "\n".join(lines)
         else:
             # on a terminal the name is cut to its column, and flags go on to further lines rather
             # than being cut: an id is never split ("late-pa…")
             name = fit(who, self.client_width)
-            packed = pack(ids, max(self.columns - used, 10))
-            row = f"{name}  {label}  {reach}  {score}  {packed[0]}"
-            row += "".join("\n" + " " * used + line for line in packed[1:])
+            room = max(self.columns - used, 10)
+            packed = pack(ids, room)
+            first, rest = (packed[0], packed[1:]) if width(packed[0]) <= room else ("", packed)
+            row = f"{name}  {label}  {reach}  {score}  {first}".rstrip()
+            for more in rest:  # under the flags column; further left for an id too long for it
+                indent = used if used + width(more) <= self.columns else max(0, self.columns - width(more))
+                row += "\n" + " " * indent + more
         self.stream.write(row + "\n")
         self.pending += 1
         if self.pending >= 64:
