@@ -428,7 +428,9 @@ def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
 def test_progress_shows_on_a_terminal_only_and_not_with_quiet(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "one.jsonl", [GOOD])
     # two records a second apart: long enough for the progress line, which goes to the terminal
-    feed = f"(cat {path}; sleep 1.2; cat {path})"
+    # the second record must come more than the progress delay (0.5 s) after clientcheck has
+    # started; on a loaded machine start-up alone can take a second, so the gap is generous
+    feed = f"(cat {path}; sleep 2.5; cat {path})"
     for quiet in ("", "--quiet"):
         command = f"{feed} | {sys.executable} -m clientcheck check - --input-format jsonl -f jsonl {quiet} > out.jsonl"
         child = pexpect.spawn("bash", ["-c", command], cwd=str(tmp_path), timeout=60, encoding="utf-8")
