@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
+    ColorMode,
+    ColorOpt,
     DbOpt,
     FailOn,
     Format,
@@ -29,7 +30,7 @@ from clientcheck.cli import (
     load_catalog_for,
 )
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
-from clientcheck.i18n import t
+from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
     from clientcheck.model import Answers, Catalog
@@ -74,11 +75,11 @@ def initial_answers(
         path = resume_file or recovery.latest()
         if path is None:
             raise UsageError(t(lang, "interview.resume.none", dir=recovery.recovery_dir()))
-        given = read_answers(str(path), catalog)
+        given = read_answers(str(path), catalog, lang=lang)
         rec = recovery.RecoveryFile.resume(path.absolute())
         note = t(lang, "interview.resumed", path=path, count=len(given.values))
     elif answers is not None:
-        given = read_answers(str(answers), catalog)
+        given = read_answers(str(answers), catalog, lang=lang)
         note = t(lang, "interview.prefilled", path=answers, count=len(given.values))
     else:
         given = Answers({}, None, "<interview>")
@@ -122,7 +123,7 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def interview(
     file: Annotated[
         Path | None,
@@ -161,16 +162,17 @@ def interview(
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.", metavar="VERDICT")
     ] = FailOn.decline,
     reply: Annotated[
         bool,
         typer.Option("--reply", help="After the verdict, also print a letter to the client (as 'clientcheck reply')."),
     ] = False,
+    color: ColorOpt = ColorMode.auto,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Interview a client on a call: questions one by one, then the verdict.
+    """Interview a client on a call, then show the verdict.
 
     Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
     --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.
@@ -208,7 +210,10 @@ def interview(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
     session = Session(catalog, given.values, given.client)
-    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, reply)
+    # --lang before the command reaches here only through the preference: the resume line keeps it too
+    chosen = preferred()
+    asked = lang if lang is not None else (Lang(chosen) if chosen else None)
+    resume_command = _resume_command(rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save, reply)
     header = t(code, "interview.recovery.header", command=resume_command)
     warned = [False]
 
@@ -266,7 +271,7 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    exit_code = _verdict(catalog, final, code, fmt, fail_on)
+    exit_code = _verdict(catalog, final, code, fmt, fail_on, color.value)
     if reply:  # issue 16: the letter, after the verdict it speaks for
         from clientcheck.commands.reply import write_reply
         from clientcheck.evaluate import evaluate
@@ -292,12 +297,18 @@ def _interrupted(
     return EXIT_INTERRUPTED
 
 
-def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn) -> int:
+def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn, color: str = "auto") -> int:
     """The verdict exactly as `check` prints it."""
     from clientcheck.evaluate import evaluate
     from clientcheck.render import get as get_renderer
 
     verdict = evaluate(catalog, given)
-    get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    if fmt is Format.table:
+        from clientcheck.terminal import rich_color, use_color
+
+        with rich_color(use_color(color, sys.stdout)):
+            get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    else:
+        get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
     sys.stdout.flush()
     return verdict.exit_code(fail_on.value)
