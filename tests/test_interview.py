@@ -244,11 +244,14 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
     assert code == 130
 
 
-def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path) -> None:
+@pytest.mark.parametrize("before", [False, True], ids=["lang-after", "lang-before"])
+def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, before: bool) -> None:
     rules, questions = small_catalog
     keys = NAME + "1" + ENTER + "3" + ENTER + CTRL_C
-    args = ("--rules", str(rules), "--questions", str(questions), "--lang", "ru", "--in-order")
-    code, _, err = run(cli, "interview", *args, keys=keys)
+    args = ["interview", "--rules", str(rules), "--questions", str(questions), "--in-order"]
+    # --lang before the command is the same --lang: the resume line keeps it as well
+    args = ["--lang", "ru", *args] if before else [*args, "--lang", "ru"]
+    code, _, err = run(cli, *args, keys=keys)
     path = next(interviews.iterdir())
     assert err.splitlines() == [
         "── Оплата ──",
@@ -256,7 +259,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
         "✔ Просрочки? 3 раз",
         "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
         "заканчивать. Интервью продолжается.",
-        f"clientcheck: прервано; ответы (2) сохранены в {path}; чтобы продолжить: clientcheck interview "
+        f"clientcheck: прервано; 2 ответа сохранены в {path}; чтобы продолжить: clientcheck interview "
         f"--resume {path} --in-order --lang ru --rules {rules} --questions {questions}",
     ]
     assert code == 130
@@ -553,7 +556,7 @@ def test_stdin_not_a_terminal_is_refused(cli: CliRunner, small: list[str]) -> No
 def test_stdin_not_a_terminal_is_refused_in_russian(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "interview", "--lang", "ru", input="")
     assert err == (
-        "clientcheck: error: для интервью нужен терминал, а стандартный ввод им не является; "
+        "clientcheck: ошибка: для интервью нужен терминал, а стандартный ввод им не является; "
         "чтобы проверить ответы из файла или канала, запустите: clientcheck check ФАЙЛ\n"
     )
     assert code == 2

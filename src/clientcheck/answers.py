@@ -13,6 +13,7 @@ from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import YamlError, read_text
+from clientcheck.i18n import t
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
@@ -22,31 +23,76 @@ _YAML11 = {"y", "yes", "n", "no", "on", "off"}
 
 def allowed(q: Question, lang: str = "en") -> str:
     """What a question accepts, in words, for error messages and prompts."""
-    return qtypes.of(q).allowed(q)
+    if lang == "en" or q.type not in _TRANSLATED:
+        return qtypes.of(q).allowed(q)
+    if q.type == "yesno":
+        return t(lang, "answers.allowed.yesno")
+    if q.type in ("choice", "multi"):
+        ids = ", ".join(q.choice_ids)
+        return t(lang, "answers.allowed.choice" if q.type == "choice" else "answers.allowed.multi", ids=ids)
+    if q.type in ("integer", "number"):
+        kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
+        if q.min is not None and q.max is not None:
+            return t(lang, "interview.allowed.range", kind=kind, min=qtypes.fmt_num(q.min), max=qtypes.fmt_num(q.max))
+        if q.min is not None:
+            return t(lang, "interview.allowed.min", kind=kind, min=qtypes.fmt_num(q.min))
+        if q.max is not None:
+            return t(lang, "interview.allowed.max", kind=kind, max=qtypes.fmt_num(q.max))
+        return kind
+    if q.type == "date":
+        return t(lang, "interview.allowed.date")
+    return t(lang, "answers.allowed.text")
 
 
-def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
-    """Validate one answer; return its canonical value or raise ValueError with the reason."""
+_TRANSLATED = ("yesno", "choice", "multi", "integer", "number", "text", "date")
+# qtypes says why a value is refused in English; in another language the reason is said again
+_REASONS = (
+    (
+        re.compile(r"^(?P<value>.*) is not a choice; expected .*?(?:; did you mean '(?P<close>.*)'\?)?$", re.S),
+        "answers.not_a_choice",
+    ),
+    (re.compile(r"^(?P<value>.*) is not a usable number; expected .*$", re.S), "answers.unusable_number"),
+    (re.compile(r"^(?P<value>.*) is out of range; expected .*$", re.S), "answers.out_of_range"),
+    (re.compile(r"^(?P<value>.*) is not whole; expected .*$", re.S), "answers.not_whole"),
+    (re.compile(r"^(?P<value>.*) is not a date; expected .*$", re.S), "answers.not_a_date"),
+)
+
+
+def _reason(q: Question, message: str, lang: str) -> str:
+    """qtypes' English reason for refusing a value, in lang (unchanged when it is not one we know)."""
+    if lang == "en":
+        return message
+    for pattern, key in _REASONS:
+        m = pattern.match(message)
+        if m is not None:
+            close = m.groupdict().get("close")
+            hint = suggest(close, [close], lang) if close else ""
+            return t(lang, key, value=m.group("value"), expected=allowed(q, lang)) + hint
+    return message
+
+
+def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") -> Any:
+    """Validate one answer; return its canonical value or raise ValueError with the reason (in lang)."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
     try:
         return qtypes.of(q).coerce(q, value)
     except ValueError as exc:
         if exc.args:
-            raise
+            raise ValueError(_reason(q, str(exc), lang)) from None
     hint = ""
     if isinstance(value, bool) and raw is not None and raw.lower() in _YAML11:
-        hint = f' (YAML reads {raw} as {qtypes.show_json(value)}; write "{raw}" in quotes)'
-    raise ValueError(f"expected {allowed(q)}, got {qtypes.show_json(value)}{hint}")
+        hint = t(lang, "answers.yaml11", raw=raw, value=qtypes.show_json(value))
+    raise ValueError(t(lang, "answers.expected", expected=allowed(q, lang), value=qtypes.show_json(value)) + hint)
 
 
-def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None) -> Answers:
-    """Check a decoded answers mapping against the questions; every problem in one error."""
+def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None, lang: str = "en") -> Answers:
+    """Check a decoded answers mapping against the questions; every problem in one error (in lang)."""
     locate = locate or (lambda key: None)
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise AnswersError([ClientcheckError("answers must be a mapping of question id to answer", Mark(origin, 1))])
+        raise AnswersError([ClientcheckError(t(lang, "answers.not_a_mapping"), Mark(origin, 1))])
     problems: list[ClientcheckError] = []
     values: dict[str, Any] = {}
     client: str | None = None
@@ -55,11 +101,11 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
     for key, value in data.items():
         mark = locate(key) or Mark(origin, 0)
         if not isinstance(key, str):
-            problems.append(ClientcheckError(f"key {key!r} is not a question id", mark))
+            problems.append(ClientcheckError(t(lang, "answers.bad_key", name=repr(key)), mark))
             continue
         if key == CLIENT_KEY:
             if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
-                problems.append(ClientcheckError("client: expected the client's name as text", mark))
+                problems.append(ClientcheckError(t(lang, "answers.bad_client"), mark))
             elif value is not None:
                 client = str(value)
             continue
@@ -71,10 +117,11 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
             continue
         q = catalog.questions.get(key)
         if q is None:
-            problems.append(ClientcheckError(f"unknown question {key!r}{suggest(key, list(catalog.questions))}", mark))
+            hint = suggest(key, list(catalog.questions), lang)
+            problems.append(ClientcheckError(t(lang, "answers.unknown_question", name=key) + hint, mark))
             continue
         try:
-            values[key] = coerce(q, value, raws.get(key))
+            values[key] = coerce(q, value, raws.get(key), lang)
         except ValueError as exc:
             problems.append(ClientcheckError(f"{key}: {exc}", mark))
     if problems:
@@ -103,23 +150,26 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> Answers:
+def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang: str = "en") -> Answers:
     """Decode and validate. fmt is "json" or "yaml"; JSON errors keep their line and column."""
     if fmt == "json":
         try:
             data = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except json.JSONDecodeError as exc:
-            raise AnswersError(
-                [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]
-            ) from None
+            # json's own wording is English only: in another language the place says where to look
+            problem = (
+                t(lang, "answers.json_syntax", problem=exc.msg) if lang == "en" else t(lang, "answers.json_syntax")
+            )
+            raise AnswersError([ClientcheckError(problem, Mark(origin, exc.lineno, exc.colno))]) from None
         except ValueError as exc:  # a duplicate key: point at its second appearance
             key = str(exc).split("'", 1)[1].rsplit("'", 1)[0] if "'" in str(exc) else ""
             found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)) if key else []
             line = text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else 1
-            raise AnswersError([ClientcheckError(str(exc), Mark(origin, line))]) from None
+            message = t(lang, "answers.duplicate_key", name=key) if key else str(exc)
+            raise AnswersError([ClientcheckError(message, Mark(origin, line))]) from None
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
-            raise AnswersError([ClientcheckError("JSON is nested too deeply", Mark(origin, 1))]) from None
-        return validate(data, catalog, origin, _json_locator(text, origin))
+            raise AnswersError([ClientcheckError(t(lang, "answers.too_deep"), Mark(origin, 1))]) from None
+        return validate(data, catalog, origin, _json_locator(text, origin), lang)
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers
 
@@ -127,7 +177,7 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
     except YamlError as exc:
         raise AnswersError([exc]) from None
     locate: Locate = data.key_at if hasattr(data, "key_at") else (lambda key: None)
-    return validate(data, catalog, origin, locate)
+    return validate(data, catalog, origin, locate, lang)
 
 
 def guess_format(name: str, text: str) -> str:
@@ -139,15 +189,15 @@ def guess_format(name: str, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "yaml"
 
 
-def read_answers(path: str, catalog: Catalog, fmt: str | None = None) -> Answers:
-    """Read one answers file, or stdin for "-"."""
+def read_answers(path: str, catalog: Catalog, fmt: str | None = None, lang: str = "en") -> Answers:
+    """Read one answers file, or stdin for "-"; problems are reported in lang."""
     if path == "-":
         if sys.stdin is None:
-            raise UsageError("no standard input to read answers from")
+            raise UsageError(t(lang, "answers.no_stdin"))
         try:
             text = sys.stdin.read()
         except UnicodeDecodeError:
-            raise AnswersError([ClientcheckError("standard input is not UTF-8 text", Mark("<stdin>", 1))]) from None
+            raise AnswersError([ClientcheckError(t(lang, "answers.stdin_not_utf8"), Mark("<stdin>", 1))]) from None
         origin = "<stdin>"
     else:
         try:
@@ -155,4 +205,4 @@ def read_answers(path: str, catalog: Catalog, fmt: str | None = None) -> Answers
         except YamlError as exc:
             raise AnswersError([exc]) from None
         origin = path
-    return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog)
+    return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog, lang)

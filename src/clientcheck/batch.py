@@ -146,7 +146,7 @@ class Runner:
         if data is None or not isinstance(data, dict):
             raise ClientcheckError(t(self.reporter.lang, "batch.not_object"), Mark(name, line))
         mark = Mark(name, line)
-        answers = validate(data, self.catalog, name, lambda key: mark)
+        answers = validate(data, self.catalog, name, lambda key: mark, self.reporter.lang)
         self._verdict(evaluate(self.catalog, answers, self.rules), line)
 
     def _verdict(self, verdict: Verdict, line: int) -> None:
@@ -204,7 +204,7 @@ class Runner:
     def _answers_file(self, source: Source) -> None:
         fmt = source.format if source.format in ("yaml", "json") else None
         try:
-            answers = read_answers(source.path, self.catalog, fmt)
+            answers = read_answers(source.path, self.catalog, fmt, self.reporter.lang)
         except ClientcheckError as exc:
             self._bad(exc)
             return

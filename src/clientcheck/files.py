@@ -40,21 +40,24 @@ def note(path: Path) -> None:
 
 
 def read_text(path: Path, display: str | None = None) -> str:
+    from clientcheck.i18n import detect_language, t
+
+    lang = detect_language(None)  # the language of the run: these reach the user as they are
     name = display or str(path)
     note(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
+            raise YamlError(t(lang, "files.too_big", kb=MAX_BYTES // 1000), Mark(name, 1, 1))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ClientcheckError(f"{name}: no such file") from None
+        raise ClientcheckError(t(lang, "files.missing", path=name)) from None
     except IsADirectoryError:
-        raise ClientcheckError(f"{name}: is a directory, not a file") from None
+        raise ClientcheckError(t(lang, "files.is_dir", path=name)) from None
     except OSError as exc:
-        raise ClientcheckError(f"{name}: cannot read: {exc.strerror}") from None
+        raise ClientcheckError(t(lang, "files.cannot_read", path=name, reason=exc.strerror)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise YamlError("file is not UTF-8 text", Mark(name, line)) from None
+        raise YamlError(t(lang, "files.not_utf8"), Mark(name, line)) from None

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clientcheck import fmt
 from clientcheck.errors import ClientcheckError, Mark, Problems
 from clientcheck.i18n import t
 from clientcheck.model import LANGUAGES, UNKNOWN, VERDICTS, Answers, Catalog, Verdict
@@ -83,14 +84,16 @@ def client_key(name: str) -> str:
 def check_client_name(name: str) -> str:
     """The name as it will be stored; a UsageError for a name that cannot be one."""
     from clientcheck.errors import UsageError
+    from clientcheck.i18n import detect_language
 
+    lang = detect_language(None)  # the language of the run: the message reaches the user as it is
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("--client: the client's name is empty")
+        raise UsageError(t(lang, "history.client.empty"))
     if len(clean) > MAX_CLIENT_CHARS:
-        raise UsageError(f"--client: the client's name is longer than {MAX_CLIENT_CHARS} characters")
+        raise UsageError(t(lang, "history.client.long", max=MAX_CLIENT_CHARS))
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in clean):
-        raise UsageError("--client: the client's name contains control characters")
+        raise UsageError(t(lang, "history.client.controls"))
     return clean
 
 
@@ -964,7 +967,7 @@ class Facts:
                     lang,
                     "history.fact.late_payments",
                     late=self.late,
-                    since=self.since.isoformat() if self.since else t(lang, "history.fact.ever"),
+                    since=fmt.day(self.since, lang) if self.since else t(lang, "history.fact.ever"),
                     on_time=self.on_time,
                 )
             )
@@ -992,7 +995,7 @@ def describe_tally(client: str, payments: Sequence[Payment], window_days: int | 
     fields: dict[str, Any] = {"client": client, "late": late, "on_time": on_time, "payments": total}
     if since is None:
         return t(lang, "history.tally.ever", **fields)
-    return t(lang, "history.tally", window=window_days, since=since.isoformat(), **fields)
+    return t(lang, "history.tally", window=window_days, since=fmt.day(since, lang), **fields)
 
 
 def _facts(history: History | None, catalog: Catalog, client: str, today: date) -> Facts:
@@ -1092,5 +1095,6 @@ def refuse_partial(chosen: Sequence[object] | None, no_save: bool) -> None:
     """A verdict on some of the rules (--select / --ignore) is not an assessment to keep."""
     if chosen is not None and not no_save:
         from clientcheck.errors import UsageError
+        from clientcheck.i18n import detect_language
 
-        raise UsageError("--select and --ignore give a partial verdict, which is not saved: add --no-save")
+        raise UsageError(t(detect_language(None), "history.partial"))

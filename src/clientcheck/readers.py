@@ -66,6 +66,27 @@ class Source:
             return None
 
 
+def _t(key: str, **fields: object) -> str:
+    """A message in the language of the run (these reach the user as they are)."""
+    from clientcheck.i18n import detect_language, t
+
+    return t(detect_language(None), key, **fields)
+
+
+def _lang() -> str:
+    from clientcheck.i18n import detect_language
+
+    return detect_language(None)
+
+
+def _json_syntax(problem: str) -> str:
+    from clientcheck.i18n import detect_language, t
+
+    lang = detect_language(None)
+    # json's own wording is English only: elsewhere the place (FILE:LINE:COL) says where to look
+    return t(lang, "answers.json_syntax", problem=problem) if lang == "en" else t(lang, "answers.json_syntax")
+
+
 def format_of(path: str) -> str | None:
     return _SUFFIXES.get(Path(path).suffix.lower())
 
@@ -78,7 +99,7 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
     """
     sources: list[Source] = []
     if paths.count("-") > 1:
-        raise UsageError("standard input (-) can be read only once")
+        raise UsageError(_t("readers.stdin_twice"))
     for path in paths:
         if path == "-":
             sources.append(Source("-", "<stdin>", input_format or "answers"))
@@ -87,11 +108,11 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
         if p.is_dir():
             found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
             if not found:
-                raise UsageError(f"{path}: no answers files in this folder (*.yaml, *.yml, *.json, *.jsonl, *.csv)")
+                raise UsageError(_t("readers.empty_folder", path=path))
             sources.extend(Source(str(c), str(c), format_of(c.name) or "answers") for c in found)
             continue
         if not p.exists():
-            raise UsageError(f"{path}: no such file")
+            raise UsageError(_t("files.missing", path=path))
         sources.append(Source(path, path, input_format or format_of(path) or "answers"))
     return sources
 
@@ -102,7 +123,7 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
 def open_binary(source: Source) -> IO[bytes]:
     if source.path == "-":
         if sys.stdin is None:
-            raise UsageError("no standard input to read answers from")
+            raise UsageError(_t("answers.no_stdin"))
         buffer: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
         if buffer is None:  # a text stream without bytes underneath (tests): encode what it gives
             return io.BytesIO(sys.stdin.read().encode("utf-8"))
@@ -110,7 +131,7 @@ def open_binary(source: Source) -> IO[bytes]:
     try:
         return open(source.path, "rb")  # closed by the caller, after streaming
     except OSError as exc:
-        raise ClientcheckError(f"{source.name}: cannot read: {exc.strerror}") from None
+        raise ClientcheckError(_t("files.cannot_read", path=source.name, reason=exc.strerror)) from None
 
 
 def chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -134,15 +155,15 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ClientcheckError("this line is not UTF-8 text", Mark(name, line)) from None
+        raise ClientcheckError(_t("readers.line_not_utf8"), Mark(name, line)) from None
     try:
         return json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as exc:
-        raise ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(name, line, exc.colno)) from None
+        raise ClientcheckError(_json_syntax(exc.msg), Mark(name, line, exc.colno)) from None
     except ValueError as exc:  # a duplicate key
         raise ClientcheckError(str(exc), Mark(name, line)) from None
     except RecursionError:
-        raise ClientcheckError("JSON is nested too deeply", Mark(name, line)) from None
+        raise ClientcheckError(_t("answers.too_deep"), Mark(name, line)) from None
 
 
 # ---------------------------------------------------------------- CSV
@@ -187,15 +208,15 @@ class CsvReader:
         for raw in names:
             name = raw.strip()
             if name in seen:
-                problems.append(ClientcheckError(f"header: column {name!r} appears twice", mark))
+                problems.append(ClientcheckError(_t("readers.column_twice", name=name), mark))
             seen.add(name)
             if name == CLIENT_KEY:
                 columns.append(None)
                 continue
             q = self.catalog.questions.get(name)
             if q is None:
-                hint = suggest(name, list(self.catalog.questions))
-                problems.append(ClientcheckError(f"header: unknown question {name!r}{hint}", mark))
+                hint = suggest(name, list(self.catalog.questions), _lang())
+                problems.append(ClientcheckError(_t("readers.unknown_column", name=name) + hint, mark))
             columns.append(q)
         if problems:
             raise AnswersError(problems)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
+    ColorMode,
+    ColorOpt,
     DbOpt,
     FailOn,
     Format,
@@ -29,7 +30,7 @@ from clientcheck.cli import (
     load_catalog_for,
 )
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
-from clientcheck.i18n import t
+from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
     from clientcheck.interview import Prompter
@@ -77,11 +78,11 @@ def initial_answers(
         path = resume_file or recovery.latest()
         if path is None:
             raise UsageError(t(lang, "interview.resume.none", dir=recovery.recovery_dir()))
-        given = read_answers(str(path), catalog)
+        given = read_answers(str(path), catalog, lang=lang)
         rec = recovery.RecoveryFile.resume(path.absolute())
         note = t(lang, "interview.resumed", path=path, count=len(given.values))
     elif answers is not None:
-        given = read_answers(str(answers), catalog)
+        given = read_answers(str(answers), catalog, lang=lang)
         note = t(lang, "interview.prefilled", path=answers, count=len(given.values))
     else:
         given = Answers({}, None, "<interview>")
@@ -136,7 +137,7 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def interview(
     file: Annotated[
         Path | None,
@@ -175,12 +176,13 @@ def interview(
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.", metavar="VERDICT")
     ] = FailOn.decline,
     reply: Annotated[
         bool,
         typer.Option("--reply", help="After the verdict, also print a letter to the client (as 'clientcheck reply')."),
     ] = False,
+    color: ColorOpt = ColorMode.auto,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     profile: Annotated[
@@ -201,7 +203,7 @@ def interview(
         ),
     ] = False,
 ) -> int:
-    """Interview a client on a call: questions one by one, then the verdict.
+    """Interview a client on a call, then show the verdict.
 
     Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
     --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.
@@ -265,8 +267,11 @@ def interview(
         session = Session(
             catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile, never=never
         )
+        # --lang before the command reaches here only through the preference: the resume line keeps it too
+        chosen = preferred()
+        asked = lang if lang is not None else (Lang(chosen) if chosen else None)
         resume_command = _resume_command(
-            rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order, reply
+            rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order, reply
         )
         header = (
             t(code, "interview.recovery.header", command=resume_command)
@@ -332,7 +337,7 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    exit_code = _verdict(catalog, final, code, fmt, fail_on, session)
+    exit_code = _verdict(catalog, final, code, fmt, fail_on, color.value, session)
     if reply:  # issue 16: the letter, after the verdict it speaks for
         from clientcheck.commands.reply import write_reply
         from clientcheck.evaluate import evaluate
@@ -434,18 +439,30 @@ def _interrupted(
 
 
 def _verdict(
-    catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn, session: Session | None = None
+    catalog: Catalog,
+    given: Answers,
+    lang: str,
+    fmt: Format,
+    fail_on: FailOn,
+    color: str = "auto",
+    session: Session | None = None,
 ) -> int:
-    """The verdict exactly as `check` prints it; in a table, then its range and what would settle it."""
+    """The verdict exactly as `check` prints it; in a table, then what would settle it."""
     from clientcheck.evaluate import evaluate
     from clientcheck.render import get as get_renderer
 
     verdict = evaluate(catalog, given)
-    get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
-    if fmt is Format.table and session is not None:
-        from clientcheck.render.table import render_settle
+    if fmt is Format.table:
+        from clientcheck.terminal import rich_color, use_color
 
-        render_settle(verdict, catalog, lang, _to_settle(session, given), sys.stdout)
+        with rich_color(use_color(color, sys.stdout)):
+            get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+            if session is not None:
+                from clientcheck.render.table import render_settle
+
+                render_settle(verdict, catalog, lang, _to_settle(session, given), sys.stdout)
+    else:
+        get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
     sys.stdout.flush()
     return verdict.exit_code(fail_on.value)
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
@@ -19,10 +20,6 @@ from clientcheck.readers import Source
 
 FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
 UNDECIDED = "?"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
 
 
 def header(rules: Sequence[Rule]) -> list[str]:
@@ -48,7 +45,7 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
         r.best,
         r.worst,
         settled,
-        _num(r.score),
+        fmt.plain(r.score),
     ]
     return fixed + [state.get(rule.id, "") for rule in rules]
 
