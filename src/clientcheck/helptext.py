@@ -79,6 +79,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         USAGE,
         (130, "Interrupted; the answers are kept and --resume continues."),
     ),
+    "profile": (OK, USAGE, (130, "Interrupted; the answers given so far are saved.")),
+    "profile set": (OK, USAGE, (130, "Interrupted; the answers given so far are saved.")),
     "lint": ((0, "No errors (warnings are allowed)."), (2, "Errors found, or the files cannot be read.")),
     "rules test": (
         (0, "Every example passes (and the coverage is enough)."),
@@ -104,9 +106,25 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     ),
     "interview": (
         Example("clientcheck interview --client 'ACME Ltd'", "Ask the questions one by one, then show the verdict."),
+        Example("clientcheck interview --quick", "Stop by itself as soon as the verdict is settled."),
         Example("clientcheck interview --answers draft.yaml --save acme.yaml", "Ask only what the draft lacks."),
         Example("clientcheck interview --resume", "Continue the interview that was interrupted last."),
     ),
+    # issue 10: the seller profile
+    "profile": (
+        Example("clientcheck profile", "Answer the questions about your own business, once."),
+        Example("clientcheck profile --profile studio", "A second business line, with its own answers."),
+    ),
+    "profile set": (
+        Example("clientcheck profile set min_price=150k currency=EUR", "Set answers without being asked."),
+        Example("clientcheck profile set payment_term_days='2 weeks'", "Units are understood."),
+    ),
+    "profile show": (
+        Example("clientcheck profile show", "The profile's answers."),
+        Example("clientcheck profile show -f yaml", "The profile as its file holds it."),
+    ),
+    "profile edit": (Example("clientcheck profile edit", "Edit the file in your editor; it is checked afterwards."),),
+    "profile list": (Example("clientcheck profile list", "The names of your profiles."),),
     "explain": (
         Example("clientcheck explain answers.yaml", "Why each rule fired, did not fire, or is undecided."),
         Example("clientcheck explain answers.yaml --rule late-payer", "Only one rule."),
@@ -188,7 +206,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
 
 # Command groups of the top-level page, in order; a command not listed goes under "Other commands".
 GROUPS = (
-    ("Assess a client", ("interview", "check", "explain")),
+    ("Assess a client", ("interview", "check", "explain", "profile")),
     ("Client history", ("history", "show", "diff", "paid", "rescore", "import")),
     ("Rules and questions", ("rules", "questions", "lint", "init", "config", "schema")),
     ("Shell", ("completion",)),
@@ -430,7 +448,8 @@ def page(command: Any, ctx: Any) -> str:
     if not path:
         out += ["", f"{t(lang, 'help.environment')}:"]
         out += _definitions([(name, tr(what, lang)) for name, what in ENVIRONMENT], w)
-    if not hasattr(command, "commands") or not path:
+    # a group that also runs by itself (`clientcheck profile`) has exit codes of its own
+    if not hasattr(command, "commands") or not path or getattr(command, "invoke_without_command", False):
         codes = EXIT_CODES.get(path, DEFAULT_EXIT_CODES)
         out += ["", f"{t(lang, 'help.exit_codes')}:"]
         out += _definitions([(str(code), tr(what, lang)) for code, what in codes], w)

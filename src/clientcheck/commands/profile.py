@@ -20,19 +20,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clientcheck.cli import EXIT_CODES_HELP, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import App, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog
 
-profile_app = typer.Typer(
+profile_app = App(
     name="profile",
     help="Your seller profile: the answers about your own business, given once and used for every client.",
     invoke_without_command=True,
-    add_completion=False,
-    rich_markup_mode=None,
+    no_args_is_help=False,
 )
 app.add_typer(profile_app, name="profile")
 
@@ -67,7 +66,7 @@ def _seller_catalog(catalog: Catalog) -> Catalog:
     return catalog._replace(questions=questions, sections=sections, rules=())
 
 
-@profile_app.callback(epilog=EXIT_CODES_HELP)
+@profile_app.callback()
 def _profile(
     ctx: typer.Context,
     profile: ProfileOpt = None,
@@ -81,7 +80,7 @@ def _profile(
     return ask(profile, lang, rules, questions)
 
 
-@profile_app.command("set", epilog=EXIT_CODES_HELP)
+@profile_app.command("set")
 def set_(
     assignments: Annotated[
         list[str] | None,
@@ -180,7 +179,7 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
     return 0
 
 
-@profile_app.command("show", epilog=EXIT_CODES_HELP)
+@profile_app.command("show")
 def show(
     profile: ProfileOpt = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table, yaml or json.")] = ShowFormat.table,
@@ -228,7 +227,7 @@ def show(
     return 0
 
 
-@profile_app.command("edit", epilog=EXIT_CODES_HELP)
+@profile_app.command("edit")
 def edit(
     profile: ProfileOpt = None,
     lang: LangOpt = None,
@@ -255,7 +254,7 @@ def edit(
     return 0
 
 
-@profile_app.command("list", epilog=EXIT_CODES_HELP)
+@profile_app.command("list")
 def list_(lang: LangOpt = None) -> int:
     """The profiles there are, one name a line."""
     from clientcheck import profile as profiles
