@@ -125,6 +125,21 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     ),
     "profile edit": (Example("clientcheck profile edit", "Edit the file in your editor; it is checked afterwards."),),
     "profile list": (Example("clientcheck profile list", "The names of your profiles."),),
+    # the help pages of issues 15 and 16's commands, which main had without examples
+    "reply": (
+        Example("clientcheck reply answers.yaml", "The letter for this client, ready to send."),
+        Example("clientcheck reply 12 --lang ru -f markdown", "For saved assessment 12, in Russian, as Markdown."),
+    ),
+    "outcome": (
+        Example("clientcheck outcome 'ACME Ltd'", "Answer a few questions about how it went."),
+        Example("clientcheck outcome 'ACME Ltd' --taken --paid late --no-dispute", "The same without questions."),
+    ),
+    "report": (
+        Example("clientcheck report", "How well each rule predicted trouble."),
+        Example(
+            "clientcheck report --rules new-rules.yaml --html report.html", "Try other rules; a page with a chart."
+        ),
+    ),
     "explain": (
         Example("clientcheck explain answers.yaml", "Why each rule fired, did not fire, or is undecided."),
         Example("clientcheck explain answers.yaml --rule late-payer", "Only one rule."),
