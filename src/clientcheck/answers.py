@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -11,7 +12,7 @@ from typing import Any
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
-from clientcheck.files import YamlError, read_text
+from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
@@ -182,20 +183,37 @@ def guess_format(name: str, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "yaml"
 
 
+def _stdin_bytes() -> bytes:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return read_capped(buffer.read, MAX_BYTES)
+    text: str = sys.stdin.read(MAX_BYTES + 1)  # a text stream without bytes underneath (tests)
+    return text.encode("utf-8", "surrogateescape")
+
+
 def read_answers(path: str, catalog: Catalog, fmt: str | None = None) -> Answers:
-    """Read one answers file, or stdin for "-"."""
-    if path == "-":
-        if sys.stdin is None:
-            raise UsageError("no standard input to read answers from")
+    """Read one answers file, or stdin for "-"; never more than MAX_BYTES of either."""
+    try:
+        if path == "-":
+            if sys.stdin is None:
+                raise UsageError("no standard input to read answers from")
+            origin = "<stdin>"
+            try:
+                data = _stdin_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read standard input: {exc.strerror}") from None
+            if len(data) > MAX_BYTES:
+                raise YamlError(f"input is larger than {MAX_BYTES // 1000} kB", Mark(origin, 1, 1))
+        else:
+            origin = path
+            # a pipe (`<(...)`) or a device is fine here: the read is bounded either way
+            data = read_bytes(Path(path), origin, regular_only=False)
+            if not data and not os.path.isfile(path):
+                raise YamlError("nothing to read: the pipe or device gave no data", Mark(origin, 1))
         try:
-            text = sys.stdin.read()
+            text = data.decode("utf-8-sig") if path == "-" else decode(data, origin)
         except UnicodeDecodeError:
-            raise AnswersError([ClientcheckError("standard input is not UTF-8 text", Mark("<stdin>", 1))]) from None
-        origin = "<stdin>"
-    else:
-        try:
-            text = read_text(Path(path))
-        except YamlError as exc:
-            raise AnswersError([exc]) from None
-        origin = path
+            raise YamlError("standard input is not UTF-8 text", Mark(origin, 1)) from None
+    except YamlError as exc:
+        raise AnswersError([exc]) from None
     return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog)
