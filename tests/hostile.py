@@ -196,6 +196,24 @@ def export(**fields: object) -> bytes:
     return text.replace('"__NaN__"', "NaN").encode()
 
 
+def base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return "k" + out
+
+
+def new_history(here: Path) -> None:
+    from clientcheck.history import History
+
+    history = History.open(here / "history.sqlite3")
+    assert history is not None
+    history.close()
+
+
 CHECK = ["check", "--format", "json"]
 BIG = "9" * 5000
 
@@ -265,7 +283,8 @@ CASES: dict[str, Case] = {
     "paid --days 10**20": Case(
         ["paid", "ACME", "--late", "--days", "99999999999999999999"], 2, None,
     ),
-    "show 10**20": Case(["show", "99999999999999999999"], 2, None),
+    "show 10**20": Case(["show", "99999999999999999999"], 2, None, setup=lambda here: new_history(here)),
+    "diff 10**20": Case(["diff", "1", "99999999999999999999"], 2, None, setup=lambda here: new_history(here)),
     "import: year 1 with an offset": Case(
         ["import", "-"], 2, None, stdin=export(created_at="0001-01-01T00:00:00+01:00"),
     ),
@@ -278,7 +297,7 @@ CASES: dict[str, Case] = {
     ),
     # special files
     "answers file is a FIFO": Case([*CHECK, "a.yaml"], 2, None, setup=fifo("a.yaml")),
-    "JSONL file is a FIFO": Case([*CHECK, "a.jsonl"], 2, None, setup=fifo("a.jsonl")),
+    "JSONL file is a FIFO": Case([*CHECK, "a.jsonl"], 0, "", setup=fifo("a.jsonl")),
     "extends target is a FIFO": Case(
         ["lint"], 2, None, setup=both(write("rules.yaml", "extends: base.yaml\n"), fifo("base.yaml")),
     ),
@@ -307,7 +326,7 @@ CASES: dict[str, Case] = {
     # many problems at once
     "JSON answers: 100,000 unknown keys": Case(
         [*CHECK, "a.json"], 2, None,
-        setup=write("a.json", "{" + ",".join(f'"k{i}": 1' for i in range(100_000)) + "}"),
+        setup=write("a.json", "{" + ",".join(f'"{base36(i)}":1' for i in range(100_000)) + "}"),
     ),
     # YAML 1.1 surprises
     "answers: 1:30 sexagesimal": Case([*CHECK, "a.yaml"], 2, None, setup=write("a.yaml", "cost: 1:30\n")),

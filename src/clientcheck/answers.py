@@ -11,13 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from clientcheck.conditions import suggest
-from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
+from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
 
 _YAML11 = {"y", "yes", "n", "no", "on", "off"}
+# YAML 1.1 reads these as numbers nobody meant: 1:30 is 90 (base 60), 010 is 8 (octal)
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
+MAX_NUMBER = 10**15  # beyond this an answer is a typo, and not every output format holds it exactly
 
 
 def _fmt_num(x: float) -> str:
@@ -46,7 +50,10 @@ def allowed(q: Question, lang: str = "en") -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
@@ -74,8 +81,15 @@ def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
             return frozenset(items)
     elif q.type in ("integer", "number"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if raw is not None and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw)):
+                base = "base 60" if ":" in raw else "octal"
+                raise ValueError(
+                    f'YAML 1.1 reads {raw} as {_show(value)} ({base}); write the number you mean, or "{raw}" in quotes'
+                )
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError(f"{value} is not a usable number; expected {allowed(q)}")
+            if abs(value) > MAX_NUMBER:
+                raise ValueError(f"{_show(value)} is too large; expected {allowed(q)}")
             if q.type == "integer":
                 if isinstance(value, float) and not value.is_integer():
                     raise ValueError(f"{_show(value)} is not whole; expected {allowed(q)}")
@@ -99,10 +113,15 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
     if not isinstance(data, Mapping):
         raise AnswersError([ClientcheckError("answers must be a mapping of question id to answer", Mark(origin, 1))])
     problems: list[ClientcheckError] = []
+    more = 0  # problems past MAX_SHOWN: counted, not described (a file of 100,000 typos stays quick)
     values: dict[str, Any] = {}
     client: str | None = None
     raws: Mapping[str, str] = getattr(data, "raw", {})
     for key, value in data.items():
+        if len(problems) >= MAX_SHOWN:
+            if key != CLIENT_KEY and (key not in catalog.questions or _fails(catalog.questions[key], value, raws)):
+                more += 1
+            continue
         mark = locate(key) or Mark(origin, 0)
         if not isinstance(key, str):
             problems.append(ClientcheckError(f"key {key!r} is not a question id", mark))
@@ -122,19 +141,77 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
         except ValueError as exc:
             problems.append(ClientcheckError(f"{key}: {exc}", mark))
     if problems:
-        raise AnswersError(problems)
+        raise AnswersError(problems, more)
     return Answers(values, client, origin)
 
 
+def _fails(q: Question, value: Any, raws: Mapping[str, str]) -> bool:
+    try:
+        coerce(q, value, raws.get(q.id))
+    except ValueError:
+        return True
+    return False
+
+
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+
+
 def _json_locator(text: str, origin: str) -> Locate:
+    """Where each key of a JSON text first stands: one pass over the text, built on first use."""
+    import bisect
+
+    index: dict[str, int] = {}
+    lines: list[int] = []
+
+    def build() -> None:
+        lines.extend(m.start() for m in re.finditer("\n", text))
+        for m in _JSON_KEY.finditer(text):
+            key = m.group(1)
+            if "\\" in key:
+                try:
+                    key = json.loads(f'"{key}"')
+                except ValueError:
+                    continue
+            index.setdefault(key, m.start())
+
     def locate(key: str) -> Mark | None:
-        m = re.search(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)
-        if m is None:
+        if not lines and not index:
+            build()
+        pos = index.get(key)
+        if pos is None:
             return None
-        line = text.count("\n", 0, m.start()) + 1
-        return Mark(origin, line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
+        before = bisect.bisect_left(lines, pos)
+        start = lines[before - 1] + 1 if before else 0
+        return Mark(origin, before + 1, pos - start + 1)
 
     return locate
+
+
+def lone_surrogate(data: Any) -> bool:
+    """Does decoded JSON hold a lone surrogate (`"\\ud800"`)? json accepts one, but it is not a
+    character: no output could write it."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+SURROGATE = "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character"
+TOO_MANY_DIGITS = "a number in it has too many digits"
+
+
+class DuplicateKey(ValueError):
+    """A key given twice in one JSON object."""
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -142,7 +219,7 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ValueError(f"duplicate key {k!r}")
+            raise DuplicateKey(f"duplicate key {k!r}")
         out[k] = v
     return out
 
@@ -156,13 +233,17 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
             raise AnswersError(
                 [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]
             ) from None
-        except ValueError as exc:  # a duplicate key: point at its second appearance
+        except DuplicateKey as exc:  # point at its second appearance
             key = str(exc).split("'", 1)[1].rsplit("'", 1)[0] if "'" in str(exc) else ""
             found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)) if key else []
             line = text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else 1
             raise AnswersError([ClientcheckError(str(exc), Mark(origin, line))]) from None
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
             raise AnswersError([ClientcheckError("JSON is nested too deeply", Mark(origin, 1))]) from None
+        except ValueError:  # an integer past Python's digit limit
+            raise AnswersError([ClientcheckError(TOO_MANY_DIGITS, Mark(origin, 1))]) from None
+        if "\\u" in text and lone_surrogate(data):
+            raise AnswersError([ClientcheckError(SURROGATE, Mark(origin, 1))])
         return validate(data, catalog, origin, _json_locator(text, origin))
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from clientcheck.answers import no_duplicate_keys
+from clientcheck.answers import SURROGATE, TOO_MANY_DIGITS, DuplicateKey, lone_surrogate, no_duplicate_keys
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question
@@ -189,13 +189,18 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except UnicodeDecodeError:
         raise ClientcheckError("this line is not UTF-8 text", Mark(name, line)) from None
     try:
-        return json.loads(text, object_pairs_hook=no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(name, line, exc.colno)) from None
-    except ValueError as exc:  # a duplicate key
+    except DuplicateKey as exc:
         raise ClientcheckError(str(exc), Mark(name, line)) from None
+    except ValueError:  # an integer past Python's digit limit
+        raise ClientcheckError(TOO_MANY_DIGITS, Mark(name, line)) from None
     except RecursionError:
         raise ClientcheckError("JSON is nested too deeply", Mark(name, line)) from None
+    if "\\u" in text and lone_surrogate(data):
+        raise ClientcheckError(SURROGATE, Mark(name, line))
+    return data
 
 
 # ---------------------------------------------------------------- CSV
@@ -203,7 +208,7 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
 _TRUE = {"true", "yes", "y", "1", "да", "д"}
 _FALSE = {"false", "no", "n", "0", "нет", "н"}
 _SPACES = r"[\s\u00a0\u202f_']"
-_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,000: a thousand, or one and no thousandths?
+_AMBIGUOUS = r"-?\d{1,3},\d{3}\Z"  # 1,000: a thousand, or one and no thousandths?
 _SEPARATORS = r"[;,|]"
 DONT_KNOW = "?"
 

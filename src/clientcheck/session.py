@@ -209,7 +209,7 @@ def allowed_text(q: Question, lang: str) -> str:
 
 
 _SPACES = re.compile(r"[\s_\u00a0\u202f\u2009']+")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?\Z")
 
 
 def _to_number(text: str, lang: str) -> float | int:

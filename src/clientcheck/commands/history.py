@@ -92,14 +92,14 @@ def _say(message: str) -> None:
 def _open(db: Path | None) -> History | None:
     from clientcheck.history import History
 
-    return History.open(db, create=False)
+    return History.open(db, create=False, readonly=True)
 
 
 def _need(db: Path | None) -> History:
     """The database for a command that reads stored assessments; a clear error if there is none."""
     from clientcheck.history import History, HistoryError, resolve_path
 
-    found = History.open(db, create=False)
+    found = History.open(db, create=False, readonly=True)
     if found is None:
         from clientcheck.errors import Mark
 
@@ -472,7 +472,7 @@ def paid(
     client: Annotated[str, typer.Argument(help="The client's name.", metavar="CLIENT")],
     on_time: Annotated[bool, typer.Option("--on-time", help="The invoice was paid on time.")] = False,
     late: Annotated[bool, typer.Option("--late", help="The invoice was paid late.")] = False,
-    days: Annotated[int | None, typer.Option("--days", min=1, help="With --late: how many days late.")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=36_500, help="With --late: how many days late.")] = None,
     when: Annotated[str | None, typer.Option("--date", help="When it was paid, YYYY-MM-DD (default: today).")] = None,
     db: DbOpt = None,
     lang: LangOpt = None,
