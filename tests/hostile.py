@@ -31,7 +31,7 @@ def _peak():
     except OSError:
         pass
 atexit.register(_peak)
-from clientcheck.cli import main
+from clientcheck.launch import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -100,7 +100,11 @@ class Reporter:
 
     def bad(self, error: ClientcheckError) -> None:
         self.progress.clear()
-        self.say(str(error))
+        from clientcheck.terminal import strip_controls
+
+        # file names and record text can hold escape sequences: none reaches the terminal
+        for line in str(error).splitlines():
+            self.say(strip_controls(line))
 
     def say(self, text: str) -> None:
         if self.stream is None:

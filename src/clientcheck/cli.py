@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -23,9 +24,11 @@ from clientcheck.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OUTPUT,
     EXIT_USAGE,
     ClientcheckError,
     Interrupted,
+    OutputError,
 )
 
 if TYPE_CHECKING:
@@ -35,16 +38,51 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on "
     "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
     "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
-    "the others were scored; outranks 1); 130 = interrupted."
+    "the others were scored; outranks 1); 5 = the output could not be written (disk full, stdout closed); "
+    "130 = interrupted."
 )
 
 
 def _say(message: str) -> None:
+    from clientcheck.terminal import strip_controls
+
+    # one line, and nothing in it (a file name, a value) may move the cursor or reorder the text
+    message = strip_controls(message.replace("\n", " "))
     try:
-        sys.stderr.write(message + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        stream = sys.stderr
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(message.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError, LookupError):
         pass  # stderr closed: nowhere left to say it
+
+
+def _output_failed(exc: OSError) -> int:
+    """Standard output could not be written (disk full, closed): say so, exit 5, and point
+    stdout at devnull so that the interpreter's final flush cannot fail a second time."""
+    _say(f"clientcheck: error: cannot write the output: {exc.strerror or exc}")
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OUTPUT
+
+
+def _prepare_streams() -> int | None:
+    """Standard streams fit to write to, or the exit code when stdout is not there at all."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if stream is not None and not encoding.startswith("utf"):
+            # PYTHONIOENCODING=ascii and the like: what the encoding lacks is written as \u escapes
+            with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        # hold file descriptor 1 so that no file this run opens can become "standard output"
+        with contextlib.suppress(OSError):
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 1:
+                os.close(fd)
+        _say("clientcheck: error: cannot write the output: standard output is closed")
+        return EXIT_OUTPUT
+    return None
 
 
 def run_guarded(body: Callable[[], Any]) -> int:
@@ -53,6 +91,8 @@ def run_guarded(body: Callable[[], Any]) -> int:
 
     try:
         rv = body()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # inside the boundary: a full disk is reported, not lost at exit
         return EXIT_OK if rv is None else int(rv)
     except Interrupted as exc:
         _say(f"clientcheck: {exc}")
@@ -72,6 +112,11 @@ def run_guarded(body: Callable[[], Any]) -> int:
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
+    except OutputError as exc:
+        _say(f"clientcheck: error: {exc}")
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exc.exit_code
     except (BrokenPipeError, _ReaderGone):
         # the reader went away (`| head`): it has all it wanted, so stop quietly with 0; point
         # stdout at devnull so that the interpreter's final flush has nowhere to fail either
@@ -79,6 +124,13 @@ def run_guarded(body: Callable[[], Any]) -> int:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # Every input is read through code that turns its failures into ClientcheckErrors, so an
+        # OSError that gets here is standard output failing (a full disk, a closed descriptor).
+        if exc.filename is None:
+            return _output_failed(exc)
+        _say(f"clientcheck: error: {exc.filename}: {exc.strerror or exc}")
+        return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly
         if os.environ.get("CLIENTCHECK_DEBUG"):
             raise
@@ -95,6 +147,13 @@ class _ReaderGone(Exception):
 
 
 class _Group(TyperGroup):
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Typer would turn a Ctrl-C here into a silent exit code returned as the command's own
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
     def invoke(self, ctx: Any) -> Any:
         # Typer turns these into exit codes of its own; the boundary decides what they mean
         try:
@@ -223,7 +282,10 @@ def register(argv: list[str] | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point."""
+    """Console-script entry point (through clientcheck.launch, which catches an early Ctrl-C)."""
+    failed = _prepare_streams()
+    if failed is not None:
+        return failed
     register(argv)
     try:
         app(args=argv, prog_name="clientcheck")

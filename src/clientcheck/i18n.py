@@ -225,6 +225,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary.one": "{count} client scored",
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
+        # issue 12: hard to break
+        "rules.init.symlink": "{path} is a symbolic link (to {target}); init writes no file through a link, even with --force; remove the link or choose another folder",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -438,6 +440,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary": "Оценено клиентов: {count}",
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
+        # issue 12: hard to break
+        "rules.init.symlink": "{path} — символическая ссылка (на {target}); init не пишет файлы через ссылки, даже с --force; удалите ссылку или выберите другую папку",
     },
 }
 

@@ -3,12 +3,16 @@
 Columns: input, line, client, verdict, score, then one per rule in rules order. A rule's cell
 is the severity of the red flag that fired (decline, high, caution, low, note), "good" for a
 good sign, "note" for a note, "?" when the rule is undecided, and empty when it did not fire.
+
+Cells from the input (file and client names) are neutralised for spreadsheets: a leading =, +,
+-, @, tab or CR gets a ' before it, bidi controls go, and a cell with CR or LF is always quoted.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -16,13 +20,37 @@ from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
 from clientcheck.readers import Source
+from clientcheck.terminal import BIDI
+
+_BIDI = re.compile(f"[{BIDI}]")
 
 FIXED = ("input", "line", "client", "verdict", "score")
 UNDECIDED = "?"
 
 
+def writerow(writer: Any, stream: IO[str], cells: list[str]) -> None:
+    """csv.writer quotes a cell holding a line feed but not one holding a bare carriage return,
+    which spreadsheets take as a line end: such a row is quoted as if lines ended in CR LF."""
+    if any("\r" in cell for cell in cells):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(cells)
+        stream.write(out.getvalue()[:-2] + "\n")
+    else:
+        writer.writerow(cells)
+
+
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(text: str) -> str:
+    """A cell from the input (a file or client name), safe in a spreadsheet: no bidi controls, and
+    a cell a spreadsheet would run as a formula starts with ' (OWASP's CSV injection advice)."""
+    text = _BIDI.sub("", text)
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def header(rules: Sequence[Rule]) -> list[str]:
@@ -39,7 +67,7 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
         state[f.id] = "good"
     for f in r.notes:
         state[f.id] = "note"
-    fixed = [name, "" if line is None else str(line), r.client or "", r.verdict, _num(r.score)]
+    fixed = [safe(name), "" if line is None else str(line), safe(r.client or ""), r.verdict, _num(r.score)]
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
@@ -58,7 +86,7 @@ class CsvSink(Sink):
         self.whole_file = source.format not in ("jsonl", "csv")
 
     def add(self, r: Result, line: int) -> None:
-        self.writer.writerow(row(r, self.name, None if self.whole_file else line, self.rules))
+        writerow(self.writer, self.stream, row(r, self.name, None if self.whole_file else line, self.rules))
         self.pending += 1
         if self.pending >= 256:
             self.flush()
@@ -85,4 +113,4 @@ def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules
     columns = catalog.rules if rules is None else rules
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header(columns))
-    writer.writerow(row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))
+    writerow(writer, stream, row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))
