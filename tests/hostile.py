@@ -220,26 +220,39 @@ BIG = "9" * 5000
 CASES: dict[str, Case] = {
     # explicit YAML tags with a bad value
     "answers: !!bool maybe": Case(
-        [*CHECK, "a.yaml"], 2, "clientcheck: error: a.yaml:1:16: bad bool value 'maybe'\n",
+        [*CHECK, "a.yaml"],
+        2,
+        "clientcheck: error: a.yaml:1:16: bad bool value 'maybe'\n",
         setup=write("a.yaml", "worked_before: !!bool maybe\n"),
     ),
     "rules: !!int 1.5": Case(
-        ["lint"], 2, None, setup=rules_with("weight: 0,", "weight: !!int 1.5,"),
+        ["lint"],
+        2,
+        None,
+        setup=rules_with("weight: 0,", "weight: !!int 1.5,"),
     ),
     "recovery file: !!float x": Case(
-        ["check", "--format", "json", "r.yaml"], 2, None, setup=write("r.yaml", "cost: !!float x\n"),
+        ["check", "--format", "json", "r.yaml"],
+        2,
+        None,
+        setup=write("r.yaml", "cost: !!float x\n"),
     ),
     # integers beyond Python's digit limit
     "YAML answers: 5,000 digits": Case([*CHECK, "a.yaml"], 2, None, setup=write("a.yaml", f"cost: {BIG}\n")),
     "JSON answers: 5,000 digits": Case([*CHECK, "a.json"], 2, None, setup=write("a.json", f'{{"cost": {BIG}}}')),
     "JSONL: 5,000 digits": Case(
-        [*CHECK, "a.jsonl"], 4, None, setup=write("a.jsonl", f'{{"cost": {BIG}}}\n{{"cost": 1}}\n'),
+        [*CHECK, "a.jsonl"],
+        4,
+        None,
+        setup=write("a.jsonl", f'{{"cost": {BIG}}}\n{{"cost": 1}}\n'),
     ),
     "rules: 5,000-digit weight": Case(["lint"], 2, None, setup=rules_with("weight: 0,", f"weight: {BIG},")),
     # a mapping or list where a name belongs
     "rules: severity is a mapping": Case(["lint"], 2, None, setup=rules_with("severity: high\n", "severity: {a: 1}\n")),
     "rules: fires is a list": Case(
-        ["lint"], 2, None,
+        ["lint"],
+        2,
+        None,
         setup=rules_with(
             "    severity: high\n  - id: pays-on-time",
             "    severity: high\n    examples: [{answers: {cost: 2, revenue: 1}, fires: [decline]}]\n  - id: pays-on-time",
@@ -250,22 +263,37 @@ CASES: dict[str, Case] = {
     ),
     "rules: source is a mapping": Case(["lint"], 2, None, setup=rules_with("source: marketer\n", "source: {a: 1}\n")),
     "rules: disable holds a list": Case(
-        ["lint"], 2, None, setup=write("rules.yaml", "extends: builtin\ndisable: [[x]]\n"),
+        ["lint"],
+        2,
+        None,
+        setup=write("rules.yaml", "extends: builtin\ndisable: [[x]]\n"),
     ),
     "questions: type is a list": Case(["lint"], 2, None, setup=questions_with("type: yesno", "type: [yesno]")),
     # text that is not text
     "JSON answers: lone surrogate": Case(
-        [*CHECK, "a.json"], 2, None, setup=write("a.json", '{"notes": "\\ud800"}'),
+        [*CHECK, "a.json"],
+        2,
+        None,
+        setup=write("a.json", '{"notes": "\\ud800"}'),
     ),
     "JSONL: lone surrogate": Case(
-        [*CHECK, "a.jsonl"], 4, None, setup=write("a.jsonl", '{"notes": "\\ud800"}\n{"cost": 1}\n'),
+        [*CHECK, "a.jsonl"],
+        4,
+        None,
+        setup=write("a.jsonl", '{"notes": "\\ud800"}\n{"cost": 1}\n'),
     ),
     "stdin: not UTF-8": Case([*CHECK, "-"], 2, None, stdin=b"notes: \xff\xfe\n"),
     "client name: not UTF-8": Case(
-        [*CHECK, "a.yaml", "--client", os.fsdecode(b"AC\xffME"), "--no-save"], 2, None, setup=write("a.yaml", "{}\n"),
+        [*CHECK, "a.yaml", "--client", os.fsdecode(b"AC\xffME"), "--no-save"],
+        2,
+        None,
+        setup=write("a.yaml", "{}\n"),
     ),
     "PYTHONIOENCODING=ascii": Case(
-        ["check", "a.yaml", "--lang", "ru"], 0, "", setup=write("a.yaml", "notes: Привет\n"),
+        ["check", "a.yaml", "--lang", "ru"],
+        0,
+        "",
+        setup=write("a.yaml", "notes: Привет\n"),
         env={"PYTHONIOENCODING": "ascii"},
     ),
     # out-of-range numbers
@@ -274,19 +302,26 @@ CASES: dict[str, Case] = {
     "questions: max .inf": Case(["lint"], 2, None, setup=questions_with("max: 100", "max: .inf")),
     "rules: weight .nan": Case(["lint"], 2, None, setup=rules_with("weight: 0,", "weight: .nan,")),
     "rules: history window of 800,000 days": Case(
-        [*CHECK, "a.yaml", "--client", "ACME", "--no-save"], 2, None,
+        [*CHECK, "a.yaml", "--client", "ACME", "--no-save"],
+        2,
+        None,
         setup=both(
             write("a.yaml", "{}\n"),
             rules_with("rules:\n", "history: {late_payments_window_days: 800000}\nrules:\n"),
         ),
     ),
     "paid --days 10**20": Case(
-        ["paid", "ACME", "--late", "--days", "99999999999999999999"], 2, None,
+        ["paid", "ACME", "--late", "--days", "99999999999999999999"],
+        2,
+        None,
     ),
     "show 10**20": Case(["show", "99999999999999999999"], 2, None, setup=lambda here: new_history(here)),
     "diff 10**20": Case(["diff", "1", "99999999999999999999"], 2, None, setup=lambda here: new_history(here)),
     "import: year 1 with an offset": Case(
-        ["import", "-"], 2, None, stdin=export(created_at="0001-01-01T00:00:00+01:00"),
+        ["import", "-"],
+        2,
+        None,
+        stdin=export(created_at="0001-01-01T00:00:00+01:00"),
     ),
     "import: score NaN": Case(["import", "-"], 2, None, stdin=export(score="__NaN__")),
     # output failures
@@ -299,33 +334,53 @@ CASES: dict[str, Case] = {
     "answers file is a FIFO": Case([*CHECK, "a.yaml"], 2, None, setup=fifo("a.yaml")),
     "JSONL file is a FIFO": Case([*CHECK, "a.jsonl"], 0, "", setup=fifo("a.jsonl")),
     "extends target is a FIFO": Case(
-        ["lint"], 2, None, setup=both(write("rules.yaml", "extends: base.yaml\n"), fifo("base.yaml")),
+        ["lint"],
+        2,
+        None,
+        setup=both(write("rules.yaml", "extends: base.yaml\n"), fifo("base.yaml")),
     ),
     "question file is a FIFO": Case(["lint"], 2, None, setup=fifo("questions/20-y.yaml")),
     "interviews folder holds a FIFO": Case(
-        ["interview", "--resume"], 2, None, stdin=None, setup=fifo(".data/clientcheck/interviews/x.yaml"),
+        ["interview", "--resume"],
+        2,
+        None,
+        stdin=None,
+        setup=fifo(".data/clientcheck/interviews/x.yaml"),
     ),
     "symlink loop as answers": Case(
         [*CHECK, "a.yaml"], 2, None, setup=both(symlink("a.yaml", "b.yaml"), symlink("b.yaml", "a.yaml"))
     ),
     "extends a symlink loop": Case(
-        ["lint"], 2, None,
-        setup=both(write("rules.yaml", "extends: base.yaml\n"), symlink("base.yaml", "loop.yaml"),
-                   symlink("loop.yaml", "base.yaml")),
+        ["lint"],
+        2,
+        None,
+        setup=both(
+            write("rules.yaml", "extends: base.yaml\n"),
+            symlink("base.yaml", "loop.yaml"),
+            symlink("loop.yaml", "base.yaml"),
+        ),
     ),
     "unreadable answers folder": Case(
-        [*CHECK, "d"], 2, None, setup=both(write("d/a.yaml", "{}\n"), lambda here: os.chmod(here / "d", 0)),
+        [*CHECK, "d"],
+        2,
+        None,
+        setup=both(write("d/a.yaml", "{}\n"), lambda here: os.chmod(here / "d", 0)),
     ),
     "answers from /dev/zero": Case([*CHECK, "/dev/zero"], 2, None),
     "endless stdin": Case([*CHECK, "-"], 2, None, stdin=b"# " + b"x" * 3_000_000 + b"\n"),
     "JSONL line of 3 MB": Case(
-        [*CHECK, "a.jsonl"], 4, None, setup=write("a.jsonl", '{"notes": "' + "x" * 3_000_000 + '"}\n{"cost": 1}\n'),
+        [*CHECK, "a.jsonl"],
+        4,
+        None,
+        setup=write("a.jsonl", '{"notes": "' + "x" * 3_000_000 + '"}\n{"cost": 1}\n'),
     ),
     # Ctrl-C as soon as it starts
     "Ctrl-C at 30 ms": Case([*CHECK, "-"], 130, None, stdin=None, interrupt_after=0.03),
     # many problems at once
     "JSON answers: 100,000 unknown keys": Case(
-        [*CHECK, "a.json"], 2, None,
+        [*CHECK, "a.json"],
+        2,
+        None,
         setup=write("a.json", "{" + ",".join(f'"{base36(i)}":1' for i in range(100_000)) + "}"),
     ),
     # YAML 1.1 surprises

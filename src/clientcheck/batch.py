@@ -27,6 +27,7 @@ from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
 from clientcheck.readers import MAX_ROW_BYTES, CsvReader, ReadError, Source, chunks, decode_line, open_binary
 from clientcheck.terminal import Progress
 
+
 def _too_long() -> str:
     return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
 

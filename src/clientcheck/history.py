@@ -18,6 +18,7 @@ payment log into answers, ``Facts.describe`` says which, ``save`` stores the ass
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -102,10 +103,8 @@ def check_client_name(name: str) -> str:
 def _create_private(path: Path) -> None:
     """Create the database file owner-only (0600) before SQLite opens it: it holds notes about
     clients. SQLite gives its -wal and -shm files the same permissions."""
-    try:
+    with contextlib.suppress(FileExistsError):  # another clientcheck created it first
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass  # another clientcheck created it first
 
 
 def _now() -> datetime:
@@ -291,9 +290,7 @@ class History:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _create_private(path)
             except OSError as exc:
-                raise HistoryError(
-                    f"cannot create the history database: {exc.strerror}", Mark(str(path), 0)
-                ) from None
+                raise HistoryError(f"cannot create the history database: {exc.strerror}", Mark(str(path), 0)) from None
         if readonly:
             found = cls._open_readonly(path)
             if found is not None:
@@ -321,7 +318,7 @@ class History:
         # nobody may write to, no writer can exist either (it would need that folder for its WAL),
         # so reading it as immutable is safe there.
         immutable = not os.access(path.parent, os.W_OK)
-        for attempt in ((uri + "&immutable=1",) if immutable else (uri, uri + "&immutable=1")):
+        for attempt in (uri + "&immutable=1",) if immutable else (uri, uri + "&immutable=1"):
             try:
                 conn = sqlite3.connect(attempt, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
                 history = cls(path, conn)

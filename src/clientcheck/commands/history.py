@@ -472,7 +472,9 @@ def paid(
     client: Annotated[str, typer.Argument(help="The client's name.", metavar="CLIENT")],
     on_time: Annotated[bool, typer.Option("--on-time", help="The invoice was paid on time.")] = False,
     late: Annotated[bool, typer.Option("--late", help="The invoice was paid late.")] = False,
-    days: Annotated[int | None, typer.Option("--days", min=1, max=36_500, help="With --late: how many days late.")] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, max=36_500, help="With --late: how many days late.")
+    ] = None,
     when: Annotated[str | None, typer.Option("--date", help="When it was paid, YYYY-MM-DD (default: today).")] = None,
     db: DbOpt = None,
     lang: LangOpt = None,

@@ -18,8 +18,8 @@ from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result
 from clientcheck.model import VERDICTS, Catalog, Verdict
 from clientcheck.readers import Source
-from clientcheck.terminal import escape_bidi
 from clientcheck.render.data import verdict_to_dict
+from clientcheck.terminal import escape_bidi
 
 SCHEMA = "clientcheck.batch/1"
 
