@@ -50,7 +50,7 @@ def allowed(q: Question, lang: str = "en") -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+    if isinstance(value, int) and abs(value) > 10**40:
         return f"a number of {len(str(abs(value)))} digits"
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
     return text if len(text) <= 80 else text[:79] + "…"

@@ -227,6 +227,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.top_flags": "Most frequent red flags",
         # issue 12: hard to break
         "rules.init.symlink": "{path} is a symbolic link (to {target}); init writes no file through a link, even with --force; remove the link or choose another folder",
+        "interview.resume.bad_client": "the client's name in this interview cannot be used for the history ({reason}); it goes on without the history",
+        "interview.history_failed": "the verdict above was not saved in the history; the answers are kept in {path}; to save it later: {command}",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -442,6 +444,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.top_flags": "Чаще всего срабатывали",
         # issue 12: hard to break
         "rules.init.symlink": "{path} — символическая ссылка (на {target}); init не пишет файлы через ссылки, даже с --force; удалите ссылку или выберите другую папку",
+        "interview.resume.bad_client": "имя клиента в этом интервью не подходит для истории ({reason}); интервью продолжится без истории",
+        "interview.history_failed": "вердикт выше не сохранён в истории; ответы остались в {path}; сохранить позже: {command}",
     },
 }
 

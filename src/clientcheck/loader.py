@@ -334,8 +334,8 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
             continue
         weight = c.number(spec, "weight")
         label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
-        if weight is not None:
-            severities[name] = Severity(name, weight, label)
+        # a bad weight is reported once; the severity still exists, so rules naming it are not errors too
+        severities[name] = Severity(name, weight if weight is not None else 0.0, label)
     thresholds: dict[str, Threshold] = {}
     for key in ("decline_if", "caution_if"):
         spec = p.get(key)

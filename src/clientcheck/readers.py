@@ -414,6 +414,8 @@ class CsvReader:
                 problem = None if len(rows) == 1 else "a quote in this row is left open"
             except csv.Error as exc:
                 rows, problem = [], f"CSV: {exc}"
+                if "field larger than field limit" in str(exc):
+                    problem = f"a cell of this row is longer than {MAX_CELL} characters"
             if problem is None:
                 return rows[0]
             open_quote = record.count(b'"') % 2 == 1
