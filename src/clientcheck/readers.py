@@ -268,6 +268,7 @@ class CsvReader:
         self.source = source
         self.catalog = catalog
         self.delimiter = ","
+        self.columns: list[Question | None] = []
 
     def header(self, first: str) -> list[Question | None]:
         """The question of each column (None for `client`); every problem with the header at once."""
@@ -330,7 +331,7 @@ class CsvReader:
             head = first.decode("utf-8")
         except UnicodeDecodeError:
             raise AnswersError([ClientcheckError("header: not UTF-8 text", Mark(self.source.name, 1))]) from None
-        columns = self.header(head.rstrip("\r\n"))
+        columns = self.columns = self.header(head.rstrip("\r\n"))
         delimiter = self.delimiter
         pending: deque[tuple[int, bytes | None]] = deque()  # lines read ahead for a quoted cell, to read again
         number = 1
@@ -385,6 +386,17 @@ class CsvReader:
                     record[q.id] = cell_value(q, cell)
             yield line, record
 
+    def _spills(self, cells: list[str]) -> bool:
+        """Does a cell that runs over several lines sit in a column that cannot hold lines?
+
+        Only text (a text answer, the client's name) can; a quote left open before a number or a
+        choice, closed by another one lines later, must not swallow the rows in between.
+        """
+        for column, cell in zip(self.columns, cells, strict=False):
+            if ("\n" in cell or "\r" in cell) and column is not None and column.type != "text":
+                return True
+        return False
+
     def _quoted(
         self,
         line: int,
@@ -416,6 +428,8 @@ class CsvReader:
                 rows, problem = [], f"CSV: {exc}"
                 if "field larger than field limit" in str(exc):
                     problem = f"a cell of this row is longer than {MAX_CELL} characters"
+            if problem is None and taken and self._spills(rows[0]):
+                problem = "a quote in this row is left open"  # and a later one closed it: not one row
             if problem is None:
                 return rows[0]
             open_quote = record.count(b'"') % 2 == 1
