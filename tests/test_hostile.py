@@ -80,6 +80,20 @@ def test_a_quoted_cell_over_several_lines_is_still_one_row(catalog: Catalog) -> 
     ]
 
 
+def test_what_is_left_of_a_broken_row_is_not_taken_for_a_client(catalog: Catalog) -> None:
+    # found by tests/test_fuzz.py: the end of a broken row, `0"`, was scored as a client
+    data = b'client,cost,notes\nA,"12,"\n0"\nB,1,"x, ""y"""\nC,"2\n"\nD,"1"x\nE,1,a"b"c\n'
+    assert csv_rows(catalog, data) == [
+        (2, {"client": "A", "cost": 12.0}),  # "12," with a decimal comma
+        (3, "x.csv:3: a quote in this row is left open"),
+        (4, {"client": "B", "cost": 1, "notes": 'x, "y"'}),
+        (5, "x.csv:5: a quote in this row is left open"),
+        (6, "x.csv:6: a quote in this row is left open"),
+        (7, 'x.csv:7: text after the quote that closes a cell (write the cell in quotes, each " doubled)'),
+        (8, 'x.csv:8: a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'),
+    ]
+
+
 def test_a_line_longer_than_the_cap_is_reported_and_skipped(catalog: Catalog) -> None:
     data = b"client,cost\n" + b"A," + b"9" * 1_100_000 + b"\nB,2\n"
     assert csv_rows(catalog, data) == [(2, "x.csv:2: this row is longer than 1000 kB"), (3, {"client": "B", "cost": 2})]

@@ -255,6 +255,30 @@ MAX_CELL = 131_072  # characters in one cell, as Python's csv module allows in a
 MAX_ROW_LINES = 100  # lines a quoted cell may run over before its quote counts as left open
 
 
+def _bare_quote(text: str, delimiter: str) -> bool:
+    """Does a quote stand inside a cell that does not start with one (`12"`)? Python's csv keeps it
+    as text even when strict, but it is what is left of a broken row more often than not."""
+    quoted = False
+    start = True  # at the start of a cell
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 2
+                    continue
+                quoted = False
+        elif c == '"':
+            if not start:
+                return True
+            quoted, start = True, False
+        else:
+            start = c == delimiter or c in "\r\n"
+        i += 1
+    return False
+
+
 class CsvReader:
     """Rows of a CSV file with a header row of question ids (and optionally `client`).
 
@@ -428,8 +452,15 @@ class CsvReader:
                 rows, problem = [], f"CSV: {exc}"
                 if "field larger than field limit" in str(exc):
                     problem = f"a cell of this row is longer than {MAX_CELL} characters"
+                elif "unexpected end of data" in str(exc):
+                    problem = "a quote in this row is left open"
+                elif "expected after" in str(exc):
+                    problem = 'text after the quote that closes a cell (write the cell in quotes, each " doubled)'
+
             if problem is None and taken and self._spills(rows[0]):
                 problem = "a quote in this row is left open"  # and a later one closed it: not one row
+            if problem is None and _bare_quote(text, self.delimiter):
+                problem = 'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'
             if problem is None:
                 return rows[0]
             open_quote = record.count(b'"') % 2 == 1
