@@ -122,9 +122,13 @@ def render_everything(answers: Any, catalog: Catalog = CATALOG) -> None:
     from clientcheck.render import csv_out, get
 
     verdict = evaluate(catalog, answers)
-    for fmt in ("table", "json", "markdown", "jsonl"):
-        get(fmt)(verdict, catalog, "en", io.StringIO())
-    csv_out.render(verdict, catalog, "en", io.StringIO())
+    for fmt in ("table", "json", "markdown", "jsonl", "csv"):
+        out = io.StringIO()
+        if fmt == "csv":
+            csv_out.render(verdict, catalog, "en", out)
+        else:
+            get(fmt)(verdict, catalog, "en", out)
+        out.getvalue().encode("utf-8")  # what a UTF-8 terminal or file takes: no lone surrogate
 
 
 # ---------------------------------------------------------------- one answers file
@@ -288,10 +292,13 @@ def test_csv_a_bad_row_costs_that_row_only(records: list[tuple[dict[str, Any], i
             bad_spans.append(range(start, line + 1))
         rows.append(raw)
     scored, bad, said = run_batch(b"\n".join(rows) + b"\n", "csv")
-    # every good row is scored; every bad one is named; nothing but a bad row's lines is named
-    assert scored == expected_good, said
+    # Every good row is scored; every bad one is named; nothing but a bad row's lines is named.
+    # What is left of a broken row can look like a row of its own (`0` on the line after a quote
+    # went wrong): CSV cannot tell, so such a line may be scored, but only a bad row's line.
+    in_bad = {n for span in bad_spans for n in span}
+    assert [n for n in scored if n not in in_bad] == expected_good, said
     named = {int(m.split(":")[1]) for m in said.splitlines()}
-    assert named <= {n for span in bad_spans for n in span}, said
+    assert named <= in_bad, said
     assert all(named.intersection(span) for span in bad_spans), said
     assert bad >= len(expected_bad)
 

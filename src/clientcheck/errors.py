@@ -52,7 +52,9 @@ class ClientcheckError(Exception):
         self.mark = mark
 
     def __str__(self) -> str:
-        return f"{self.mark}: {self.message}" if self.mark else self.message
+        # one problem, one line: a message that quotes a parser's two-line text stays one line
+        message = " ".join(self.message.split("\n"))
+        return f"{self.mark}: {message}" if self.mark else message
 
 
 MAX_SHOWN = 20  # problems shown one a line; the rest are counted, so 100,000 of them stay one screen

@@ -460,7 +460,9 @@ class CsvReader:
             if problem is None and taken and self._spills(rows[0]):
                 problem = "a quote in this row is left open"  # and a later one closed it: not one row
             if problem is None and _bare_quote(text, self.delimiter):
-                problem = 'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'
+                problem = (
+                    'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'
+                )
             if problem is None:
                 return rows[0]
             open_quote = record.count(b'"') % 2 == 1
