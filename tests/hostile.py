@@ -339,6 +339,15 @@ CASES: dict[str, Case] = {
         None,
         setup=write("a.yaml", "{}\n"),
     ),
+    "history NAME: not UTF-8": Case(
+        ["history", os.fsdecode(b"AC\xffME")],
+        2,
+        "clientcheck: error: the client's name is not UTF-8 text\n",
+        setup=lambda here: new_history(here),
+    ),
+    "file name: not UTF-8": Case(
+        [*CHECK, os.fsdecode(b"caf\xe9.yaml")], 2, "clientcheck: error: caf\\udce9.yaml: no such file\n"
+    ),
     "PYTHONIOENCODING=ascii": Case(
         ["check", "a.yaml", "--lang", "ru"],
         0,

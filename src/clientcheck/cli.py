@@ -69,9 +69,9 @@ def _output_failed(exc: OSError) -> int:
 def _prepare_streams() -> int | None:
     """Standard streams fit to write to, or the exit code when stdout is not there at all."""
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-        if stream is not None and not encoding.startswith("utf"):
-            # PYTHONIOENCODING=ascii and the like: what the encoding lacks is written as \u escapes
+        if stream is not None:
+            # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
+            # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
                 stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     if sys.stdout is None:  # started with stdout closed (`>&-`)

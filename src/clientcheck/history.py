@@ -81,6 +81,10 @@ def resolve_path(option: Path | None = None) -> Path:
 
 def client_key(name: str) -> str:
     """How clients are matched: "ACME", "acme" and " ACME " are one client."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):  # bytes that were not UTF-8, as Python keeps them
+        from clientcheck.errors import UsageError
+
+        raise UsageError("the client's name is not UTF-8 text")
     return " ".join(name.split()).casefold()
 
 
