@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from clientcheck import catalog_cache, recovery
 from clientcheck.answers import parse_answers_text, validate
@@ -316,20 +317,67 @@ def test_a_read_only_open_changes_nothing(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_database_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
+    import datetime
+    import subprocess
+
+    folder = tmp_path / "rw"
     folder.mkdir()
     with History.open(folder / "h.sqlite3") as history:
-        history.record_payment("ACME", __import__("datetime").date(2025, 1, 2), late=False)
-    os.chmod(folder, 0o555)
+        history.record_payment("ACME", datetime.date(2025, 1, 2), late=False)
+    seen = tmp_path / "ro"  # the same folder, read-only even for root (a read-only bind mount)
+    seen.mkdir()
+    if os.geteuid() == 0:
+        mounted = subprocess.run(["mount", "--bind", str(folder), str(seen)], capture_output=True).returncode == 0
+        if mounted and subprocess.run(["mount", "-o", "remount,bind,ro", str(seen)], capture_output=True).returncode:
+            subprocess.run(["umount", str(seen)], capture_output=True)
+            mounted = False
+        if not mounted:
+            pytest.skip("root, and no read-only bind mount here")
+    else:
+        seen.rmdir()
+        seen = folder
+        os.chmod(folder, 0o555)
     try:
-        found = History.open(folder / "h.sqlite3", create=False, readonly=True)
+        assert not os.access(seen, os.W_OK)
+        found = History.open(seen / "h.sqlite3", create=False, readonly=True)
         assert found is not None
         with found as history:
-            assert len(history.payments()) == 1
+            assert [p.client for p in history.payments()] == ["ACME"]
+        code, _, err = invoke(CliRunner(), "history", "ACME", "--db", str(seen / "h.sqlite3"), "--format", "json")
+        assert (code, err) == (0, "")
     finally:
+        if seen != folder:
+            subprocess.run(["umount", str(seen)], capture_output=True)
         os.chmod(folder, 0o755)
+
+
+def test_a_reader_that_goes_away_ends_every_command_quietly(tmp_path: Path) -> None:
+    import datetime
+    import subprocess
+    import sys
+
+    db = tmp_path / "h.sqlite3"
+    with History.open(db) as history, history.write() as conn:  # more than a pipe holds (64 kB)
+        for i in range(3_000):
+            day = datetime.date(2020, 1, 1) + datetime.timedelta(days=i)
+            record = {"uid": f"p{i}", "client": "ACME", "paid_on": day.isoformat(), "late": True}
+            history._insert_payment(conn, {**record, "days_late": 3, "recorded_at": "2025-01-01T00:00:00Z"})
+    for command in ("history ACME", "history ACME --format csv", "history --format json"):
+        run = subprocess.run(
+            ["bash", "-c", f"{sys.executable} -m clientcheck {command} --db {db} | head -1"],
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
+        assert run.stderr == b"", command
+        # the exit code of clientcheck itself, not of head
+        status = subprocess.run(
+            ["bash", "-c", f"{sys.executable} -m clientcheck {command} --db {db} | head -1; exit ${{PIPESTATUS[0]}}"],
+            capture_output=True,
+            timeout=60,
+        )
+        assert status.returncode == 0, command
 
 
 def test_import_refuses_what_it_cannot_store_and_says_which(tmp_path: Path) -> None:

@@ -162,6 +162,12 @@ class _Group(TyperGroup):
             raise Interrupted() from None
         except BrokenPipeError:
             raise _ReaderGone() from None
+        except SystemExit as exc:
+            # Rich answers a broken pipe with exit 1, which for us means "decline": the reader
+            # simply went away (`history | head`), so it ends quietly, like every other command
+            if isinstance(exc.__context__, BrokenPipeError):
+                raise _ReaderGone() from None
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False

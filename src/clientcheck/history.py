@@ -318,32 +318,33 @@ class History:
         from urllib.parse import quote
 
         uri = f"file:{quote(str(path.absolute()))}?mode=ro"
-        # A WAL database needs its -shm file, which a reader creates in the folder. In a folder
-        # nobody may write to, no writer can exist either (it would need that folder for its WAL),
-        # so reading it as immutable is safe there.
-        immutable = not os.access(path.parent, os.W_OK)
-        for attempt in (uri + "&immutable=1",) if immutable else (uri, uri + "&immutable=1"):
+        # A WAL database needs its -shm file, which a reader creates in the folder. Where that
+        # folder is read-only to us, the file is read as immutable (no locks, no -shm): a writer
+        # would need that folder too, for its WAL. (One with more rights than us could still be
+        # writing; then a read may fail as a damaged file does: one line, exit 2.)
+        for attempt in (uri, uri + "&immutable=1"):
+            conn: sqlite3.Connection | None = None
             try:
                 conn = sqlite3.connect(attempt, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
                 history = cls(path, conn)
-                with history.guard():
-                    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-                    conn.execute("BEGIN")
-                    try:
-                        history._check_ours()
-                        version = conn.execute("PRAGMA user_version").fetchone()[0]
-                    finally:
-                        conn.execute("COMMIT")
+                conn.execute("BEGIN")
+                try:
+                    history._check_ours()
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                finally:
+                    conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
                 name = getattr(exc, "sqlite_errorname", "")
-                conn.close()
-                if attempt.endswith("immutable=1") or not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
-                    raise _problem(path, exc) from None
-                if os.access(path.parent, os.W_OK):
+                cannot = name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+                if attempt.endswith("immutable=1") or not cannot or os.access(path.parent, os.W_OK):
                     raise _problem(path, exc) from None
                 continue
             except BaseException:
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 raise
             if version == SCHEMA_VERSION:
                 return history
