@@ -389,6 +389,13 @@ CASES: dict[str, Case] = {
     "batch to /dev/full": Case(
         ["check", "--format", "csv", "a.jsonl"], 5, None, setup=write("a.jsonl", '{"cost": 1}\n' * 3), stdout="full"
     ),
+    "parallel batch to /dev/full": Case(
+        ["check", "--format", "jsonl", "--jobs", "2", "a.jsonl"],
+        5,
+        "clientcheck: error: cannot write the output: No space left on device\n",
+        setup=write("a.jsonl", '{"cost": 1}\n' * 3000),
+        stdout="full",
+    ),
     # special files
     "answers file is a FIFO": Case([*CHECK, "a.yaml"], 2, None, setup=fifo("a.yaml")),
     "JSONL file is a FIFO": Case([*CHECK, "a.jsonl"], 0, "", setup=fifo("a.jsonl")),

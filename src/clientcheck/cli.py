@@ -24,7 +24,6 @@ from clientcheck.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_OUTPUT,
     EXIT_USAGE,
     ClientcheckError,
     Interrupted,
@@ -57,13 +56,14 @@ def _say(message: str) -> None:
         pass  # stderr closed: nowhere left to say it
 
 
-def _output_failed(exc: OSError) -> int:
+def _output_failed(reason: str) -> int:
     """Standard output could not be written (disk full, closed): say so, exit 5, and point
     stdout at devnull so that the interpreter's final flush cannot fail a second time."""
-    _say(f"clientcheck: error: cannot write the output: {exc.strerror or exc}")
+    error = OutputError(f"cannot write the output: {reason}")
+    _say(f"clientcheck: error: {error}")
     with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OUTPUT
+    return error.exit_code
 
 
 def _prepare_streams() -> int | None:
@@ -80,8 +80,7 @@ def _prepare_streams() -> int | None:
             fd = os.open(os.devnull, os.O_WRONLY)
             if fd != 1:
                 os.close(fd)
-        _say("clientcheck: error: cannot write the output: standard output is closed")
-        return EXIT_OUTPUT
+        return _output_failed("standard output is closed")
     return None
 
 
@@ -112,11 +111,6 @@ def run_guarded(body: Callable[[], Any]) -> int:
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except OutputError as exc:
-        _say(f"clientcheck: error: {exc}")
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return exc.exit_code
     except (BrokenPipeError, _ReaderGone):
         # the reader went away (`| head`): it has all it wanted, so stop quietly with 0; point
         # stdout at devnull so that the interpreter's final flush has nowhere to fail either
@@ -128,7 +122,7 @@ def run_guarded(body: Callable[[], Any]) -> int:
         # Every input is read through code that turns its failures into ClientcheckErrors, so an
         # OSError that gets here is standard output failing (a full disk, a closed descriptor).
         if exc.filename is None:
-            return _output_failed(exc)
+            return _output_failed(exc.strerror or str(exc))
         _say(f"clientcheck: error: {exc.filename}: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly

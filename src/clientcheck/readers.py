@@ -13,7 +13,8 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -343,8 +344,6 @@ class CsvReader:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any] | ClientcheckError]]:
         """(line where the row starts, answers) per row, or the problem with the row."""
-        from collections import deque
-
         source = self._lines()
         first = next(source, None)
         if first is None:
@@ -364,11 +363,10 @@ class CsvReader:
             nonlocal number
             if pending:
                 return pending.popleft()
-            raw = next(source, False)
-            if raw is False:
-                return None
-            number += 1
-            return number, raw  # type: ignore[return-value]
+            for raw in source:  # the next line, if there is one
+                number += 1
+                return number, raw
+            return None
 
         while True:
             got = take()
@@ -425,8 +423,8 @@ class CsvReader:
         self,
         line: int,
         raw: bytes,
-        take: Any,
-        pending: Any,
+        take: Callable[[], tuple[int, bytes | None] | None],
+        pending: deque[tuple[int, bytes | None]],
     ) -> list[str] | tuple[int, ClientcheckError]:
         """The cells of a row with quotes, which may run over several lines; or its problem.
 
