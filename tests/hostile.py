@@ -469,7 +469,7 @@ EXPECTED: dict[str, str] = {
     "rules: fires is a list": "clientcheck: error: rules.yaml:44:56: fires: expected one of true, false, high, got ['decline']\n",
     "rules: any_severity holds a list": "clientcheck: error: rules.yaml:11:31: any_severity: unknown severity ['decline']; did you mean 'decline'?\n",
     "rules: source is a mapping": "clientcheck: error: rules.yaml:17:13: source: unknown source {'a': 1} (sources: marketer)\n",
-    "questions: type is a list": "clientcheck: error: questions/10-x.yaml:35:11: type: ['text'] is not a question type (yesno, choice, multi, integer, number, text); did you mean 'text'?\n",
+    "questions: type is a list": "clientcheck: error: questions/10-x.yaml:35:11: type: ['text'] is not a question type (yesno, choice, multi, integer, number, text, date); did you mean 'text'?\n",
     "JSON answers: lone surrogate": "clientcheck: error: a.json:1: JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character\n",
     "JSONL: lone surrogate": "a.jsonl:1: JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character\n1 of 2 records was bad and skipped (see above); the others were scored\n",
     "stdin: not UTF-8": "clientcheck: error: <stdin>:1: standard input is not UTF-8 text\n",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientcheck.conditions import MAX_LENGTH as CONDITION_MAX_LENGTH
+from clientcheck.functions import FUNCTIONS
 from clientcheck.model import LANGUAGES, QUESTION_TYPES, RULE_KINDS, VERDICTS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -91,6 +92,11 @@ _SEVERITY = (
 _THRESHOLD = (
     Field("any_severity", {"type": "array", "items": _IDENT}, "Met when a red flag of one of these severities fires."),
     Field("min_score", _NUMBER, "Met when the score is at least this."),
+    Field(
+        "count",
+        {"type": "object", "propertyNames": _IDENT, "additionalProperties": {"type": "integer", "minimum": 1}},
+        "Met when at least this many red flags of a severity fire, e.g. {high: 2}.",
+    ),
 )
 
 _POLICY = (
@@ -274,7 +280,8 @@ _SHARED: dict[str, Any] = {
         ],
     },
     "condition": {
-        "description": "A condition in clientcheck's condition language (docs/rules.md), e.g. late_payments >= 3.",
+        "description": "A condition in clientcheck's condition language (docs/rules.md), e.g. late_payments >= 3. "
+        "Functions: " + "; ".join(f"{f.signature}: {f.summary}" for f in FUNCTIONS.values()) + ".",
         "type": "string",
         "minLength": 1,
         "maxLength": CONDITION_MAX_LENGTH,
