@@ -396,9 +396,7 @@ def _undecided_means_unknown(level: Level) -> bool:
     Not when it divides (division by zero is undecided with every answer known) or calls a
     function (fired() waits for another rule; count() and known() decide with unknowns).
     """
-    return not any(
-        isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree)
-    )
+    return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree))
 
 
 def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
