@@ -514,3 +514,21 @@ def test_json_keeps_bidi_controls_as_escapes(catalog: Catalog) -> None:
         assert "\u202e" not in text and "\u2066" not in text
         assert "x\\u2066y" in text
         assert json.loads(text)["client"] == "x\u2066y"  # the data is all there
+
+
+def test_an_ascii_terminal_gets_escapes_that_json_reads_back(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.yaml").write_text("{}\n", encoding="utf-8")
+    name = "Ромашка·é😀"
+    run = subprocess.run(
+        [sys.executable, "-m", "clientcheck", "check", "a.yaml", "-f", "json", "--client", name, "--no-save"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "CLIENTCHECK_DB": str(tmp_path / "h.sqlite3")},
+    )
+    assert (run.returncode, run.stderr) == (0, b"")
+    assert run.stdout.isascii()
+    assert json.loads(run.stdout)["client"] == name

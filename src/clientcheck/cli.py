@@ -67,14 +67,33 @@ def _output_failed(reason: str) -> int:
     return error.exit_code
 
 
+def _u_escape(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: what the encoding cannot take becomes \\uXXXX (a surrogate pair
+    above U+FFFF), which reads the same in a table and is a valid escape inside JSON strings."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
 def _prepare_streams() -> int | None:
     """Standard streams fit to write to, or the exit code when stdout is not there at all."""
+    import codecs
+
+    codecs.register_error("clientcheck-escape", _u_escape)
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
             # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+                stream.reconfigure(errors="clientcheck-escape")  # type: ignore[union-attr]
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         # hold file descriptor 1 so that no file this run opens can become "standard output"
         with contextlib.suppress(OSError):
