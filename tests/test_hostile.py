@@ -532,3 +532,29 @@ def test_an_ascii_terminal_gets_escapes_that_json_reads_back(tmp_path: Path) -> 
     assert (run.returncode, run.stderr) == (0, b"")
     assert run.stdout.isascii()
     assert json.loads(run.stdout)["client"] == name
+
+
+def test_history_names_cannot_reorder_text_and_stay_text_in_a_spreadsheet(tmp_path: Path) -> None:
+    import datetime
+
+    from clientcheck.history import check_client_name
+
+    with pytest.raises(ClientcheckError) as err:
+        check_client_name("ACME\u202eemca")
+    assert str(err.value) == "--client: the client's name contains control characters"
+    db = tmp_path / "h.sqlite3"
+    with History.open(db) as history:
+        history.record_payment("=HYPERLINK(1)", datetime.date(2025, 1, 2), late=False)
+    catalog_dir = tmp_path / "c"
+    (catalog_dir / "questions").mkdir(parents=True)
+    (catalog_dir / "questions" / "10-x.yaml").write_text(SMALL_QUESTIONS, encoding="utf-8")
+    (catalog_dir / "rules.yaml").write_text(SMALL_RULES, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("{}\n", encoding="utf-8")
+    options = ["--rules", str(catalog_dir / "rules.yaml"), "--questions", str(catalog_dir / "questions")]
+    code, _, err_text = invoke(
+        CliRunner(), "check", str(tmp_path / "a.yaml"), "--client", "=HYPERLINK(1)", "--db", str(db), *options
+    )
+    assert code == 0, err_text
+    code, out, _ = invoke(CliRunner(), "history", "--format", "csv", "--db", str(db))
+    assert code == 0
+    assert out.splitlines()[1].split(",")[2] == "'=HYPERLINK(1)"

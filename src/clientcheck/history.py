@@ -97,7 +97,7 @@ def check_client_name(name: str) -> str:
         raise UsageError("--client: the client's name is empty")
     if len(clean) > MAX_CLIENT_CHARS:
         raise UsageError(f"--client: the client's name is longer than {MAX_CLIENT_CHARS} characters")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in clean):
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in _BIDI_CONTROLS for c in clean):
         raise UsageError("--client: the client's name contains control characters")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in clean):  # bytes that were not UTF-8, as Python keeps them
         raise UsageError("--client: the client's name is not UTF-8 text")
@@ -109,6 +109,10 @@ def _create_private(path: Path) -> None:
     clients. SQLite gives its -wal and -shm files the same permissions."""
     with contextlib.suppress(FileExistsError):  # another clientcheck created it first
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+# the bidirectional controls (terminal.BIDI): a name that reads in another order than it is written
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def _now() -> datetime:

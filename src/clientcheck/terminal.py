@@ -35,6 +35,16 @@ def escape_bidi_bytes(data: bytes) -> bytes:
     return escape_bidi(data.decode("utf-8")).encode("utf-8")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Text from the input as a CSV cell a spreadsheet shows as text: no bidi controls, and a
+    cell it would run as a formula starts with ' (OWASP's advice against CSV injection)."""
+    text = _BIDI.sub("", text)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def strip_controls(text: str) -> str:
     """Text from a file or an answer, safe for a terminal: escape sequences and control characters
     go (an OSC title with its text), newlines and tabs stay. Everything shown to people passes here."""

@@ -164,6 +164,8 @@ def history_cmd(
 def _csv(assessments: list[Assessment], lang: str) -> None:
     import csv
 
+    from clientcheck.terminal import spreadsheet_cell
+
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(
         ["id", "created_at", "client", "language", "verdict", "score", "red_flags", "good_signs", "rules_sha256"]
@@ -173,7 +175,7 @@ def _csv(assessments: list[Assessment], lang: str) -> None:
             [
                 a.id,
                 a.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                a.client,
+                spreadsheet_cell(a.client),  # a name like "=cmd|..." stays text in a spreadsheet
                 a.language,
                 a.verdict,
                 _num(a.score),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -20,9 +19,7 @@ from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
 from clientcheck.readers import Source
-from clientcheck.terminal import BIDI
-
-_BIDI = re.compile(f"[{BIDI}]")
+from clientcheck.terminal import spreadsheet_cell as safe
 
 FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
 UNDECIDED = "?"
@@ -41,16 +38,6 @@ def writerow(writer: Any, stream: IO[str], cells: list[str]) -> None:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(text: str) -> str:
-    """A cell from the input (a file or client name), safe in a spreadsheet: no bidi controls, and
-    a cell a spreadsheet would run as a formula starts with ' (OWASP's CSV injection advice)."""
-    text = _BIDI.sub("", text)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def header(rules: Sequence[Rule]) -> list[str]:
