@@ -558,3 +558,18 @@ def test_history_names_cannot_reorder_text_and_stay_text_in_a_spreadsheet(tmp_pa
     code, out, _ = invoke(CliRunner(), "history", "--format", "csv", "--db", str(db))
     assert code == 0
     assert out.splitlines()[1].split(",")[2] == "'=HYPERLINK(1)"
+
+
+def test_csv_with_lines_ending_in_cr_alone(catalog: Catalog) -> None:
+    data = b'client,cost,notes\rA,1,x\rB,"2",\xff\rC,3,"two\rlines"\r'
+    assert csv_rows(catalog, data) == [
+        (2, {"client": "A", "cost": 1, "notes": "x"}),
+        (3, "x.csv:3: this row is not UTF-8 text"),
+        (4, {"client": "C", "cost": 3, "notes": "two\rlines"}),
+    ]
+
+
+def test_a_header_longer_than_the_cap_is_one_error(catalog: Catalog) -> None:
+    with pytest.raises(AnswersError) as err:
+        csv_rows(catalog, b"client," + b"x" * 1_100_000 + b"\nA\n")
+    assert str(err.value) == "x.csv:1: header: longer than 1000 kB"

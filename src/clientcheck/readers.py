@@ -299,18 +299,47 @@ class CsvReader:
     def _lines(self) -> Iterator[bytes | None]:
         """The file's lines with their endings; None for a line too long to hold (skipped to its end)."""
         readline = self.stream.readline
-        while True:
-            line = readline(MAX_ROW_BYTES + 1)
-            if not line:
-                return
+        line = readline(MAX_ROW_BYTES + 1)
+        if b"\r" in line.rstrip(b"\r\n"):  # lines that end in CR alone (old Mac spreadsheets)
+            yield from self._cr_lines(line)
+            return
+        while line:
             if len(line) > MAX_ROW_BYTES and not line.endswith(b"\n"):
                 while True:
                     more = readline(CHUNK)
                     if not more or more.endswith(b"\n"):
                         break
                 yield None
+            else:
+                yield line
+            line = readline(MAX_ROW_BYTES + 1)
+
+    def _cr_lines(self, start: bytes) -> Iterator[bytes | None]:
+        """_lines for a file whose lines end in CR (or CR LF), read in chunks."""
+        read = getattr(self.stream, "read1", self.stream.read)
+        buffer, skipping = start, False
+        while True:
+            end = buffer.find(b"\r")
+            if end < 0 or end == len(buffer) - 1:  # no line end yet, or a CR that an LF may follow
+                more = read(CHUNK)
+                if not more:
+                    if buffer and not skipping:
+                        yield buffer
+                    return
+                buffer += more
+                if len(buffer) > MAX_ROW_BYTES and b"\r" not in buffer:
+                    if not skipping:
+                        yield None
+                    buffer, skipping = b"", True
                 continue
-            yield line
+            end += 2 if buffer[end + 1 : end + 2] == b"\n" else 1
+            if skipping:
+                skipping = False
+            elif end > MAX_ROW_BYTES:
+                yield None
+            else:
+                yield buffer[:end]
+            buffer = buffer[end:]
 
     def _bad(self, line: int, message: str) -> tuple[int, ClientcheckError]:
         return line, ClientcheckError(message, Mark(self.source.name, line))
@@ -318,9 +347,12 @@ class CsvReader:
     def rows(self) -> Iterator[tuple[int, dict[str, Any] | ClientcheckError]]:
         """(line where the row starts, answers) per row, or the problem with the row."""
         source = self._lines()
-        first = next(source, None)
-        if first is None:
-            return
+        empty = object()
+        first = next(source, empty)
+        if first is empty:
+            return  # an empty file: no rows
+        if not isinstance(first, bytes):  # None: the header line is over the cap
+            raise AnswersError([ClientcheckError("header: longer than 1000 kB", Mark(self.source.name, 1))])
         if first.startswith(b"\xef\xbb\xbf"):
             first = first[3:]
         try:
