@@ -573,3 +573,11 @@ def test_a_header_longer_than_the_cap_is_one_error(catalog: Catalog) -> None:
     with pytest.raises(AnswersError) as err:
         csv_rows(catalog, b"client," + b"x" * 1_100_000 + b"\nA\n")
     assert str(err.value) == "x.csv:1: header: longer than 1000 kB"
+
+
+def test_yaml_errors_are_one_line(catalog: Catalog) -> None:
+    # PyYAML's reader error spans two lines ("... in <unicode string>, position 8")
+    with pytest.raises(AnswersError) as err:
+        parse_answers_text("notes: x\x00y\n", "a.yaml", "yaml", catalog)
+    assert str(err.value) == "a.yaml:1: YAML error: character '\\x00' is not allowed"
+    assert str(ClientcheckError("first\nsecond", Mark("f", 2))) == "f:2: first second"
