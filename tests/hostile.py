@@ -421,6 +421,9 @@ CASES: dict[str, Case] = {
         ),
     ),
     "answers from /dev/zero": Case([*CHECK, "/dev/zero"], 2, None),
+    "import from /dev/zero": Case(
+        ["import", "/dev/zero"], 2, "clientcheck: error: /dev/zero: larger than 32 MB; not a history export\n"
+    ),
     "endless stdin": Case([*CHECK, "-"], 2, None, stdin=b"# " + b"x" * 3_000_000 + b"\n"),
     "JSONL line of 3 MB": Case(
         [*CHECK, "a.jsonl"],

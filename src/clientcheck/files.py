@@ -78,16 +78,15 @@ def open_input(path: str | Path, display: str | None = None, regular_only: bool 
 
 def read_capped(read: Callable[[int], bytes], limit: int) -> bytes:
     """At most limit + 1 bytes from `read`: enough to tell that a source is over the limit
-    without ever holding more (an endless stdin or /dev/zero stops here)."""
-    parts: list[bytes] = []
-    size = 0
-    while size <= limit:
-        data = read(limit + 1 - size)
+    without ever holding more (an endless stdin or /dev/zero stops here). Over the limit, what
+    was read comes back as it is, without a second copy."""
+    buffer = bytearray()
+    while len(buffer) <= limit:
+        data = read(min(1 << 20, limit + 1 - len(buffer)))
         if not data:
             break
-        parts.append(data)
-        size += len(data)
-    return b"".join(parts)
+        buffer += data
+    return bytes(buffer) if len(buffer) <= limit else buffer  # type: ignore[return-value]
 
 
 def read_bytes(path: Path, display: str | None = None, limit: int = MAX_BYTES, regular_only: bool = True) -> bytes:

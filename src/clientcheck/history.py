@@ -824,7 +824,9 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
     return out_a, out_p
 
 
-MAX_IMPORT_BYTES = 64_000_000  # an export of tens of thousands of assessments; more is not an export
+# an export of about ten thousand assessments; more is refused (read without holding more than
+# this, so an endless input stays within 100 MB)
+MAX_IMPORT_BYTES = 32_000_000
 
 
 def _refuse_constant(name: str) -> Any:
