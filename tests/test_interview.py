@@ -639,7 +639,7 @@ def test_latest_is_the_newest_unfinished_file(interviews: Path) -> None:
     interviews.mkdir(parents=True)
     old, new, done = interviews / "1-old.yaml", interviews / "2-new.yaml", interviews / "3-x.done.yaml"
     for i, p in enumerate((old, new, done)):
-        p.write_text("{}\n", encoding="utf-8")
+        p.write_text("worked_before: true\n", encoding="utf-8")
         os.utime(p, (1000 + i, 1000 + i))
     assert recovery.latest() == new
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from clientcheck.errors import (
     EXIT_USAGE,
     ClientcheckError,
     Interrupted,
+    OutputError,
 )
 
 if TYPE_CHECKING:
@@ -39,16 +41,70 @@ EXIT_CODES_HELP = (
     "the worst verdict it could still reach) "
     "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
     "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
-    "the others were scored; outranks 1); 130 = interrupted."
+    "the others were scored; outranks 1); 5 = the output could not be written (disk full, stdout closed); "
+    "130 = interrupted."
 )
 
 
 def _say(message: str) -> None:
+    from clientcheck.terminal import strip_controls
+
+    # one line, and nothing in it (a file name, a value) may move the cursor or reorder the text
+    message = strip_controls(message.replace("\n", " "))
     try:
-        sys.stderr.write(message + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        stream = sys.stderr
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(message.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError, LookupError):
         pass  # stderr closed: nowhere left to say it
+
+
+def _output_failed(reason: str) -> int:
+    """Standard output could not be written (disk full, closed): say so, exit 5, and point
+    stdout at devnull so that the interpreter's final flush cannot fail a second time."""
+    error = OutputError(f"cannot write the output: {reason}")
+    _say(f"clientcheck: error: {error}")
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return error.exit_code
+
+
+def _u_escape(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: what the encoding cannot take becomes \\uXXXX (a surrogate pair
+    above U+FFFF), which reads the same in a table and is a valid escape inside JSON strings."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def _prepare_streams() -> int | None:
+    """Standard streams fit to write to, or the exit code when stdout is not there at all."""
+    import codecs
+
+    codecs.register_error("clientcheck-escape", _u_escape)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
+            # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
+            with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="clientcheck-escape")  # type: ignore[union-attr]
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        # hold file descriptor 1 so that no file this run opens can become "standard output"
+        with contextlib.suppress(OSError):
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 1:
+                os.close(fd)
+        return _output_failed("standard output is closed")
+    return None
 
 
 def run_guarded(body: Callable[[], Any]) -> int:
@@ -57,6 +113,8 @@ def run_guarded(body: Callable[[], Any]) -> int:
 
     try:
         rv = body()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # inside the boundary: a full disk is reported, not lost at exit
         return EXIT_OK if rv is None else int(rv)
     except Interrupted as exc:
         from clientcheck.i18n import detect_language, t
@@ -98,6 +156,13 @@ def run_guarded(body: Callable[[], Any]) -> int:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # Every input is read through code that turns its failures into ClientcheckErrors, so an
+        # OSError that gets here is standard output failing (a full disk, a closed descriptor).
+        if exc.filename is None:
+            return _output_failed(exc.strerror or str(exc))
+        _say(f"clientcheck: error: {exc.filename}: {exc.strerror or exc}")
+        return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly
         if os.environ.get("CLIENTCHECK_DEBUG"):
             raise
@@ -128,6 +193,13 @@ class _Group(TyperGroup):
             install(command, ctx)  # its options are checked without importing pydantic
         return command
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Typer would turn a Ctrl-C here into a silent exit code returned as the command's own
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
     def invoke(self, ctx: Any) -> Any:
         # Typer turns these into exit codes of its own; the boundary decides what they mean
         try:
@@ -136,6 +208,12 @@ class _Group(TyperGroup):
             raise Interrupted() from None
         except BrokenPipeError:
             raise _ReaderGone() from None
+        except SystemExit as exc:
+            # Rich answers a broken pipe with exit 1, which for us means "decline": the reader
+            # simply went away (`history | head`), so it ends quietly, like every other command
+            if isinstance(exc.__context__, BrokenPipeError):
+                raise _ReaderGone() from None
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
@@ -381,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         from clientcheck.completion import respond
 
         return respond(shell, os.environ.get("_CLIENTCHECK_COMPLETE_LINE", ""))
+    failed = _prepare_streams()
+    if failed is not None:
+        return failed
     register(argv)
     code = EXIT_OK
     try:

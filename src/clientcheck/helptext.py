@@ -82,6 +82,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "profile": (OK, USAGE, (130, "Interrupted; the answers given so far are saved.")),
     "profile set": (OK, USAGE, (130, "Interrupted; the answers given so far are saved.")),
     "lint": ((0, "No errors (warnings are allowed)."), (2, "Errors found, or the files cannot be read.")),
+    "outcome": (OK, USAGE, (130, "Interrupted: nothing was recorded.")),
     "rules test": (
         (0, "Every example passes (and the coverage is enough)."),
         (1, "An example failed, or the coverage is below --min-coverage."),
@@ -125,21 +126,6 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     ),
     "profile edit": (Example("clientcheck profile edit", "Edit the file in your editor; it is checked afterwards."),),
     "profile list": (Example("clientcheck profile list", "The names of your profiles."),),
-    # the help pages of issues 15 and 16's commands, which main had without examples
-    "reply": (
-        Example("clientcheck reply answers.yaml", "The letter for this client, ready to send."),
-        Example("clientcheck reply 12 --lang ru -f markdown", "For saved assessment 12, in Russian, as Markdown."),
-    ),
-    "outcome": (
-        Example("clientcheck outcome 'ACME Ltd'", "Answer a few questions about how it went."),
-        Example("clientcheck outcome 'ACME Ltd' --taken --paid late --no-dispute", "The same without questions."),
-    ),
-    "report": (
-        Example("clientcheck report", "How well each rule predicted trouble."),
-        Example(
-            "clientcheck report --rules new-rules.yaml --html report.html", "Try other rules; a page with a chart."
-        ),
-    ),
     "explain": (
         Example("clientcheck explain answers.yaml", "Why each rule fired, did not fire, or is undecided."),
         Example("clientcheck explain answers.yaml --rule late-payer", "Only one rule."),
@@ -212,6 +198,25 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         Example("clientcheck questions show advance", "The question, its choices and the rules that use it."),
         Example("clientcheck questions show advance -f json", "The same, for scripts."),
     ),
+    "reply": (
+        Example("clientcheck reply answers.yaml", "A letter to the client for these answers, in plain text."),
+        Example("clientcheck reply 12 --lang ru -f markdown", "For saved assessment 12, in Russian, as Markdown."),
+        Example("clientcheck interview --reply", "The letter right after an interview."),
+    ),
+    "outcome": (
+        Example("clientcheck outcome 'ACME Ltd'", "Answer a few questions about how it went."),
+        Example(
+            "clientcheck outcome 'ACME Ltd' --taken --paid late --unprofitable", "Record it in one line, for scripts."
+        ),
+        Example("clientcheck outcome 'ACME Ltd' --not-taken --date 2026-10-01", "A client you did not take."),
+    ),
+    "report": (
+        Example("clientcheck report", "How well each rule predicted trouble, as a table with bars."),
+        Example(
+            "clientcheck report --html report.html", "The same as a page with a chart (needs clientcheck[charts])."
+        ),
+        Example("clientcheck report --rules stricter.yaml", "What the past would have looked like under other rules."),
+    ),
     "completion": (
         Example('eval "$(clientcheck completion bash)"', "Turn completion on in this bash (add it to ~/.bashrc)."),
         Example("clientcheck completion zsh >> ~/.zshrc", "For zsh (after compinit)."),
@@ -221,8 +226,8 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
 
 # Command groups of the top-level page, in order; a command not listed goes under "Other commands".
 GROUPS = (
-    ("Assess a client", ("interview", "check", "explain", "profile")),
-    ("Client history", ("history", "show", "diff", "paid", "rescore", "import")),
+    ("Assess a client", ("interview", "check", "explain", "reply", "profile")),
+    ("Client history", ("history", "show", "diff", "paid", "outcome", "report", "rescore", "import")),
     ("Rules and questions", ("rules", "questions", "lint", "init", "config", "schema")),
     ("Shell", ("completion",)),
 )

@@ -112,14 +112,15 @@ def _say(message: str) -> None:
 def _open(db: Path | None) -> History | None:
     from clientcheck.history import History
 
-    return History.open(db, create=False)
+    return History.open(db, create=False, readonly=True)
 
 
-def _need(db: Path | None, lang: str = "en") -> History:
-    """The database for a command that reads stored assessments; a clear error if there is none."""
+def _need(db: Path | None, lang: str = "en", readonly: bool = True) -> History:
+    """The database for a command that reads stored assessments (or, not readonly, adds to what
+    they say); a clear error if there is none."""
     from clientcheck.history import History, HistoryError, resolve_path
 
-    found = History.open(db, create=False)
+    found = History.open(db, create=False, readonly=readonly)
     if found is None:
         from clientcheck.errors import Mark
 
@@ -224,6 +225,8 @@ def history_cmd(
 def _csv(assessments: list[Assessment], lang: str) -> None:
     import csv
 
+    from clientcheck.terminal import spreadsheet_cell
+
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(
         ["id", "created_at", "client", "language", "verdict", "score", "red_flags", "good_signs", "rules_sha256"]
@@ -233,7 +236,7 @@ def _csv(assessments: list[Assessment], lang: str) -> None:
             [
                 a.id,
                 fmt_.stamp(a.created_at),
-                a.client,
+                spreadsheet_cell(a.client),  # a name like "=cmd|..." stays text in a spreadsheet
                 a.language,
                 a.verdict,
                 _num(a.score),
@@ -633,7 +636,7 @@ def paid(
     on_time: Annotated[bool, typer.Option("--on-time", help="The invoice was paid on time.")] = False,
     late: Annotated[bool, typer.Option("--late", help="The invoice was paid late.")] = False,
     days: Annotated[
-        int | None, typer.Option("--days", min=1, help="With --late: how many days late.", metavar="N")
+        int | None, typer.Option("--days", min=1, max=36_500, help="With --late: how many days late.", metavar="N")
     ] = None,
     when: Annotated[
         str | None, typer.Option("--date", help="When it was paid, YYYY-MM-DD (default: today).", metavar="DATE")

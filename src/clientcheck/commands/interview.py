@@ -243,10 +243,23 @@ def interview(
             if client is not None:
                 given = given._replace(client=client)
         facts = None
-        # a client named with --client (or, when resuming, the name the interview was started with):
-        # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
-        # --answers file only names the client in the output, as it does for `check`.
+        # a client named with --client or at the first prompt (or, when resuming, the name the
+        # interview was started with): the payment log fills in what it knows and the assessment
+        # is saved. A `client:` key in an --answers file only names the client in the output, as
+        # it does for `check`.
         named = client if client is not None else (given.client if resume else None)
+        if named is not None and client is None:
+            # a name read back from a recovery file: one the history cannot take must not make the
+            # interview impossible to resume; it goes on without the history, and says why
+            from clientcheck.history import check_client_name
+
+            try:
+                check_client_name(named)
+            except UsageError as exc:
+                _say(
+                    f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.message.removeprefix('--client: '))}"
+                )
+                named = None
         if named is not None:
             from clientcheck.history import prefill
 
@@ -288,27 +301,28 @@ def interview(
                     warned[0] = True
                     _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
 
-        # the first write proves the folder is writable before anyone types an answer
+        # from the first write on, a Ctrl-C ends in _interrupted, which removes a file without answers:
+        # an empty file left behind would be the newest, and a bare --resume would pick it
         try:
-            rec.save(session.to_mapping(), header)
-        except OSError as exc:
-            raise InteractiveSessionError(
-                t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
-            ) from None
-
-        if note:
-            prompter.write(note)
-        if facts is not None and facts.describe(code):
-            prompter.write(str(facts.describe(code)))
-        if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
-            prompter.write(t(code, "profile.none.hint"), "2")
-        elif seller is not None:
-            missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
-            if missing:
-                prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
-        if facts is not None:  # the payment log alone may already mean decline: say so before the first question
-            _history_flags(prompter, session, facts.used, code)
-        try:
+            # the first write proves the folder is writable before anyone types an answer
+            try:
+                rec.save(session.to_mapping(), header)
+            except OSError as exc:
+                raise InteractiveSessionError(
+                    t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
+                ) from None
+            if note:
+                prompter.write(note)
+            if facts is not None and facts.describe(code):
+                prompter.write(str(facts.describe(code)))
+            if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
+                prompter.write(t(code, "profile.none.hint"), "2")
+            elif seller is not None:
+                missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
+                if missing:
+                    prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
+            if facts is not None:  # the payment log alone may already mean decline: say so before the first question
+                _history_flags(prompter, session, facts.used, code)
             prompter.run(session, autosave, quick=quick)
         except (KeyboardInterrupt, EOFError):
             return _interrupted(session, rec, code, resume_command, autosave)
@@ -319,10 +333,19 @@ def interview(
 
         final = final._replace(from_history=still_from_history(final, facts))
     if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
+        from clientcheck.errors import ClientcheckError
         from clientcheck.evaluate import evaluate
         from clientcheck.history import remember
 
-        remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)
+        try:
+            remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)
+        except ClientcheckError as exc:
+            # the verdict is still shown, and the answers stay in the recovery file, which is named
+            _verdict(catalog, final, code, fmt, fail_on, color.value, session)
+            _say(f"clientcheck: error: {exc}")
+            again = shlex.join(["clientcheck", "check", str(rec.path), "--client", facts.client])
+            _say(f"clientcheck: {t(code, 'interview.history_failed', path=rec.path, command=again)}")
+            return exc.exit_code
     if save is not None:
         try:
             write_answers(save, session.to_mapping())

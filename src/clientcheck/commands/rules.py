@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -102,13 +103,20 @@ def init(
         plan[directory / SCHEMA_DIR / f"{fmt}.schema.json"] = (
             json.dumps(json_schema(fmt), ensure_ascii=False, indent=2) + "\n"
         )
+    for path in plan:  # a link (the file's, or its folder's) could send a write anywhere
+        for link in (path, path.parent):
+            if link.is_symlink():
+                raise UsageError(t(language, "rules.init.symlink", path=str(link), target=os.readlink(link)))
     existing = [p for p in plan if p.exists()]
     if existing and not force:
         raise UsageError(t(language, "rules.init.exists", path=str(existing[0]), more=len(existing) - 1))
     try:
         for path, text in plan.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            # O_NOFOLLOW: a link put in place since the check above is refused, not followed
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
+            with open(fd, "w", encoding="utf-8") as f:
+                f.write(text)
     except OSError as exc:
         raise UsageError(t(language, "rules.init.cannot_write", path=str(exc.filename), reason=exc.strerror)) from None
     questions = sum(1 for p in plan if p.parent.name == "questions")

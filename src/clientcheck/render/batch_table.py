@@ -80,7 +80,7 @@ class TableSink(Sink):
         self.stream.write(self._style("  ".join(cells), _BOLD) + "\n")
 
     def begin(self, source: Source) -> None:
-        self.name = source.name
+        self.name = clean(source.name)  # a file name can hold escape sequences too
         self.whole_file = source.format not in ("jsonl", "csv")
 
     def add(self, r: Result, line: int) -> None:

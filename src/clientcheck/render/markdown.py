@@ -2,8 +2,8 @@
 
 One client: the verdict, its red flags with the advice, good signs, notes and what to ask
 next. Many clients: a table row per client, then a summary. Every text that comes from a file
-is escaped (|, \\, <, >, *, _, `, [ and ]) so it stays text in the table and cannot become
-markup or HTML.
+is escaped (|, \\, <, >, *, _, `, [, ], #, ~, & and @, and the : of a URL and the . of www.) so it
+stays text in the table and cannot become markup, an entity, a link or HTML.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, reachable
 from clientcheck.terminal import clean
 
-_SPECIAL = re.compile(r"([\\|*_`\[\]<>#])")
+_SPECIAL = re.compile(r"([\\|*_`\[\]<>#~&@])")  # ~ strike-through, & entities, @ e-mail autolinks
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)")  # http://, www.
 
 
 def md(text: str) -> str:
-    """File text made safe inside Markdown (one line, no markup)."""
-    return _SPECIAL.sub(r"\\\1", clean(text))
+    """File text made safe inside Markdown (one line, no markup, no link made of a bare URL)."""
+    return _AUTOLINK.sub(r"\\\1\2", _SPECIAL.sub(r"\\\1", clean(text)))
 
 
 def show(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
