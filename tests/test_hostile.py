@@ -275,7 +275,8 @@ def test_a_failed_history_save_still_shows_the_verdict_and_says_where_the_answer
 
     monkeypatch.setattr(history_mod, "save", fails)
     args = ["interview", "--rules", str(rules), "--questions", str(questions), "--lang", "en", "-f", "json"]
-    keys = "2\r" + "2\r" + "\r" + "1\r" + "2\r" + "\r" + "\r"
+    args.append("--in-order")  # the keys follow the questions files' order (issue 10)
+    keys = "2\r" + "2\r" + "\r" + "1\r" + "2\r" + "\r" + "\r" + "\r"  # the last Enter skips the note
     with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
         inp.send_text(keys)
         inp.close()
