@@ -379,7 +379,15 @@ def test_reply_reads_standard_input_and_says_what_it_leaves_out(
 ) -> None:
     rules, questions = small_catalog
     small = ["--rules", str(rules), "--questions", str(questions)]
-    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input="advance: none\nasks: [free_sample]\n")
+    given = "advance: none\nasks: [free_sample]\n"
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input=given)
+    assert (code, out) == (2, "")  # not settled: no letter that the missing answers could take back
+    assert err == (
+        "clientcheck: error: the verdict is not settled: CAUTION on what is known, but it could still become "
+        "DECLINE, and a letter now could promise what the missing answers take back; ask first: "
+        "worked_before, cost, revenue ('clientcheck check' lists them all), or add --anyway\n"
+    )
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", "--anyway", input=given)
     assert code == 0
     assert out.startswith("Hello,\n\nThank you for the project: we'd be glad to take it on.\n\nNext steps:")
     assert err.splitlines() == [

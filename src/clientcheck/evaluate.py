@@ -59,13 +59,13 @@ class Outcome(NamedTuple):
 NOT_FIRED = Outcome("not")
 
 
-def effective(catalog: Catalog, answers: Answers) -> tuple[dict[str, Any], tuple[str, ...]]:
+def effective(catalog: Catalog, answers: Answers, now: Any = None) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The known answers that count, and the answered questions that do not apply.
 
     Questions are walked in interview order, so a `when` sees exactly the earlier answers the
     interview would have seen; an answer to a question whose `when` is false is dropped.
     """
-    env: dict[str, Any] = {TODAY: today()}
+    env: dict[str, Any] = {TODAY: now or today()}
     ignored: list[str] = []
     values = answers.values
     for qid, q in catalog.questions.items():
@@ -278,9 +278,13 @@ def _evidence(level: Level, env: Mapping[str, Any]) -> tuple[Evidence, ...]:
     return tuple(Evidence(n, env[n]) for n in level.when.names if n in env)
 
 
-def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None) -> Verdict:
-    """The verdict; rules (a selection of the catalog's) limits what is reported and counted."""
-    env, ignored = effective(catalog, answers)
+def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None, now: Any = None) -> Verdict:
+    """The verdict; rules (a selection of the catalog's) limits what is reported and counted.
+
+    now: the date `today` means in conditions (default: functions.today()); a saved assessment
+    is judged again as of the day it was made, so that time alone does not change it.
+    """
+    env, ignored = effective(catalog, answers, now)
     found = outcomes(catalog, env)
     possible = possibilities(catalog, answers, env[TODAY])
     chosen = catalog.rules if rules is None else rules

@@ -939,7 +939,8 @@ def reevaluate(a: Assessment, catalog: Catalog) -> tuple[Verdict, tuple[str, ...
         note if isinstance(note, str) else None,
         profile if isinstance(profile, str) else None,
     )
-    return evaluate(catalog, answers), dropped
+    # as of the day it was made: `today` in a condition is that day, not this one
+    return evaluate(catalog, answers, now=a.created_at.astimezone().date()), dropped
 
 
 def fired_of(verdict: Verdict) -> tuple[Fired, ...]:
