@@ -86,8 +86,8 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
     assert str(info.value) == (
-        "«3 года» не подходит: введите целое число от 0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, "
-        "3 мес или оставьте поле пустым, если не знаете"
+        "«3 года» не подходит (нужно: целое число от 0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, "
+        "3 мес); если не знаете, оставьте поле пустым"
     )
 
 

@@ -929,7 +929,8 @@ def reevaluate(a: Assessment, catalog: Catalog) -> tuple[Verdict, tuple[str, ...
     from clientcheck.evaluate import evaluate
 
     values, dropped = restore_answers(a.answers, catalog)
-    stored = a.verdict_data.get(a.language) or {}  # the note and the profile live in the stored verdict
+    # the note and the profile live in the stored verdict (an assessment from before them has none)
+    stored = (getattr(a, "verdict_data", None) or {}).get(getattr(a, "language", "")) or {}
     note, profile = stored.get("note"), stored.get("profile")
     answers = Answers(
         values,
