@@ -491,3 +491,19 @@ def test_reply_for_a_named_client_takes_the_payment_record(cli: CliRunner, tmp_p
         2,
         "clientcheck: error: --client goes with an answers file; a saved assessment already names its client\n",
     )
+
+
+def test_a_refusal_without_client_texts_promises_no_reasons(cli: CliRunner, small_catalog: tuple[Path, Path]) -> None:
+    rules, questions = small_catalog
+    small = ["--rules", str(rules), "--questions", str(questions)]
+    given = "worked_before: true\nlate_payments: 3\n"
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input=given)
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "Hello,",
+        "",
+        "Thank you for thinking of us for this project. We have looked at it carefully and, as things stand, "
+        "we can't take it on.",
+    ]
+    assert "Here is why" not in out
+    assert err == "clientcheck: left out of the letter (no client_reason or client_offer in the rules): late-payer\n"
