@@ -749,6 +749,10 @@ class _Compiler:
 
         if any(r.refs for r in self.catalog.rules):
             raise Unsupported("fired()")
+        # every weight at least 0: then the score only grows with red flags and falls with good signs
+        self.monotone = all(lv.weight >= 0 for r in self.catalog.rules for lv in r.levels) and all(
+            sev.weight >= 0 for sev in self.catalog.policy.severities.values()
+        )
         policy = self.catalog.policy
         counted = {s for th in (policy.decline_if, policy.caution_if) for s, _ in th.counts}
         self.counters = {sev: f"n{i}" for i, sev in enumerate(sorted(counted))}
@@ -786,12 +790,8 @@ class _Compiler:
             vi = VERDICTS.index(verdict)
             e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
         e(1, "else: vd = 'go'; vi = 0")
-        e(1, "if unst:")
-        e(2, f"pr = _possible({values}, today)")
-        e(2, "bs = pr[11]; ws = pr[12]")
-        # the range depends on the policy's tests of what fired and on which open shapes remain:
-        # remembered by those, it is worked out once per shape, not per client
-        e(1, "elif und:")
+        # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
+        e(1, "if und:")
         if self.counters:
             e(2, "bs, ws = _range(red, sr, sg, und)")
         else:
@@ -801,6 +801,13 @@ class _Compiler:
             e(3, "wr += x[4]; wg += x[5]; wd = wd or x[6]; wc = wc or x[7]")
             e(2, "bs = _verdict(dh, ch, s - wg); ws = _verdict(wd, wc, s + wr)")
         e(1, "else: bs = ws = vd")
+        # an answer whose question may not apply: the range is the second pass's (possible_env).
+        # Knowing less never narrows a range, so with weights that are not negative a range that
+        # is already go..decline stays so, and a record needs no second pass then.
+        skip = self.record is not None and self.monotone
+        e(1, "if unst and (bs != 'go' or ws != 'decline'):" if skip else "if unst:")
+        e(2, f"pr = _possible({values}, today)")
+        e(2, "bs = pr[11]; ws = pr[12]")
         namespace: dict[str, Any] = dict(self.src.consts)
         if self.record is None:
             e(1, "if len(red) > 1: red.sort(key=_rank)")
