@@ -1,0 +1,8 @@
+"""The rules as SQL: a backend of the one engine that scores a table where the data lives.
+
+gen.py turns the checked condition trees into a sqlglot syntax tree (never rule text into SQL
+strings), which prints for DuckDB, PostgreSQL, Spark, BigQuery or Snowflake; duck.py runs it in
+an embedded DuckDB for `clientcheck check` on Parquet (and on JSON Lines or CSV with
+`--engine duckdb`). Both need the `sql` extra (sqlglot, duckdb, pyarrow) and are imported only
+by the commands that use them.
+"""
