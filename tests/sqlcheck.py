@@ -4,10 +4,12 @@ a typed Arrow table of their answers for DuckDB or Spark to score."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from clientcheck.answers import validate
 from clientcheck.evaluate import effective, evaluate
+from clientcheck.loader import load_catalog
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog, Question, Rule
 
 
@@ -100,3 +102,14 @@ def arrow_table(catalog: Catalog, clients: list[dict[str, Any]], drop: tuple[str
                 values = [None if v is None else float(v) for v in values]
             columns[qid] = pa.array(values, getattr(pa, ARROW_TYPES[q.type])())
     return pa.table(columns)
+
+
+def varied_catalog(folder: Path) -> Catalog:
+    """The catalog of tests/test_batch.py whose conditions use every part of the language:
+    arithmetic with division by zero, lists, `not in`, text, float weights, gates two deep."""
+    from tests.test_batch import VARIED_QUESTIONS, varied_rules
+
+    (folder / "questions").mkdir(parents=True, exist_ok=True)
+    (folder / "questions" / "10.yaml").write_text(VARIED_QUESTIONS, encoding="utf-8")
+    (folder / "rules.yaml").write_text(varied_rules(), encoding="utf-8")
+    return load_catalog(folder / "rules.yaml", folder / "questions")

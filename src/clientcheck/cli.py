@@ -210,6 +210,7 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "check": "check",
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
+    "sql": "sql",  # issue 14
 }
 
 

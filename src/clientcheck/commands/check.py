@@ -52,6 +52,11 @@ class InputFormat(StrEnum):
     csv = "csv"
 
 
+class Engine(StrEnum):
+    python = "python"
+    duckdb = "duckdb"
+
+
 class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
@@ -68,7 +73,7 @@ def check(
         typer.Argument(
             help="Answers to check: an answers file (YAML or JSON), several, a folder of them, a JSON Lines "
             "file (.jsonl, a client per line) or a CSV file with a header row of question ids; - for "
-            "standard input.",
+            "standard input; a Parquet file (.parquet, a column per question id, scored in DuckDB).",
             metavar="ANSWERS...",
         ),
     ],
@@ -112,6 +117,14 @@ def check(
             "at most one per CPU).",
         ),
     ] = 0,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="What scores many clients: python, or duckdb (embedded DuckDB on every core; needs the sql "
+            "extra). Parquet files always go through DuckDB.",
+        ),
+    ] = Engine.python,
     client: ClientOpt = None,
     no_save: NoSaveOpt = False,
     db: DbOpt = None,
@@ -135,7 +148,9 @@ def check(
         from clientcheck.errors import UsageError
 
         raise UsageError("--client names one client: give it a single answers file")
-    return check_many(sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs)
+    return check_many(
+        sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs, engine.value
+    )
 
 
 def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang: str) -> Sequence[Rule] | None:
@@ -229,6 +244,7 @@ def check_many(
     color: str,
     quiet: bool,
     jobs: int = 1,
+    engine: str = "python",
 ) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
     from functools import partial
@@ -240,7 +256,15 @@ def check_many(
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
     total = jsonl_bytes if all(s.format == "jsonl" and s.size is not None for s in sources) else None
-    runner = Runner(catalog, rule_list, sink, Reporter(sys.stderr, lang, quiet, total))
+    reporter = Reporter(sys.stderr, lang, quiet, total)
+    if engine == "duckdb" or any(s.format == "parquet" for s in sources):
+        from clientcheck.sql import require
+
+        require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
+        from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
+
+        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on)
+    runner = Runner(catalog, rule_list, sink, reporter)
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
     # more processes than CPUs only compete with each other (and thousands would exhaust memory)

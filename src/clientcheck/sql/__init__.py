@@ -6,3 +6,18 @@ an embedded DuckDB for `clientcheck check` on Parquet (and on JSON Lines or CSV 
 `--engine duckdb`). Both need the `sql` extra (sqlglot, duckdb, pyarrow) and are imported only
 by the commands that use them.
 """
+
+from __future__ import annotations
+
+import importlib.util
+
+from clientcheck.errors import UsageError
+
+EXTRA = "pip install 'clientcheck[sql]'"
+
+
+def require(*modules: str, what: str) -> None:
+    """Refuse, with the command to install them, when the optional packages are missing."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"{what} needs {', '.join(missing)}: install the sql extra ({EXTRA})")

@@ -38,6 +38,7 @@ from typing import NamedTuple
 from sqlglot import exp
 
 from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.errors import UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question, Rule
 
 DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
@@ -209,7 +210,7 @@ class Plan:
         source: exp.Expression | None = None,
     ) -> None:
         """table: the table's name (or a sqlglot table expression); columns: the question columns it
-        has (None: all); keep: more of its columns to carry through; answered: per question, a test
+        has, and `client` if it has the clients' names (None: all of them); keep: more of its columns to carry through; answered: per question, a test
         that it was answered at all (default: IS NOT NULL), for the ignored answers; source: a
         query to read instead of the table, whose columns are already named and typed."""
         self.catalog = catalog
@@ -223,7 +224,7 @@ class Plan:
         self.prefix = prefix
         self.keep = tuple(k for k in keep if k not in self.questions and k != CLIENT_KEY)
         self.ctes: list[tuple[str, exp.Select]] = []
-        present = set(self.questions if columns is None else columns)
+        present = set([*self.questions, CLIENT_KEY] if columns is None else columns)
         answered = answered or {}
 
         # -- in: the question columns, typed; missing ones are unknown
@@ -489,3 +490,46 @@ class Plan:
 
 def to_sql(query: exp.Expression, dialect: str, pretty: bool = True) -> str:
     return query.sql(dialect=dialect, pretty=pretty, identify=True)
+
+
+def table_name(name: str) -> exp.Table:
+    """A table name, dotted into catalog.schema.table, each part a quoted identifier."""
+    parts = name.split(".")
+    if not name.strip() or len(parts) > 3 or any(not p for p in parts):
+        raise UsageError(f"--table: {name!r} is not a table name (NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME)")
+    parts = [""] * (3 - len(parts)) + parts
+    return exp.Table(
+        this=ident(parts[2]),
+        db=ident(parts[1]) if parts[1] else None,
+        catalog=ident(parts[0]) if parts[0] else None,
+    )
+
+
+def build(
+    catalog: Catalog,
+    rules: Sequence[Rule] | None = None,
+    dialect: str = "duckdb",
+    table: str = "clients",
+    columns: Sequence[str] | None = None,
+    keep: Sequence[str] = (),
+    ask: int = ASK_TOP,
+    view: str | None = None,
+    pretty: bool = True,
+) -> str:
+    """The text of `clientcheck sql`: the public query for a dialect, or a view of it."""
+    from clientcheck.conditions import suggest
+
+    if dialect not in DIALECTS:
+        raise UsageError(f"--dialect: {dialect!r} is not one of {', '.join(DIALECTS)}")
+    known = [*catalog.questions, CLIENT_KEY]
+    for name in columns or ():
+        if name not in known:
+            raise UsageError(f"--columns: {name!r} is not a question id{suggest(name, known)}")
+    for name in keep:
+        if name in known:
+            raise UsageError(f"--keep: {name!r} is a question id or client, which the result has anyway")
+    plan = Plan(catalog, rules, table=table_name(table), columns=columns, keep=keep)
+    query: exp.Expression = plan.public(ask)
+    if view is not None:
+        query = exp.Create(this=table_name(view), kind="VIEW", replace=True, expression=query)
+    return to_sql(query, dialect, pretty)
