@@ -252,15 +252,17 @@ def check_many(
     from clientcheck.batch import PARALLEL_FROM, Reporter, Runner, cpus, exit_code
 
     rule_list = list(catalog.rules if chosen is None else chosen)
+    duck = engine == "duckdb" or any(s.format == "parquet" for s in sources)
+    if duck:  # before anything is written
+        from clientcheck.sql import require
+
+        require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
     sink = make_sink(fmt, catalog, rule_list, lang, color)
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
     total = jsonl_bytes if all(s.format == "jsonl" and s.size is not None for s in sources) else None
     reporter = Reporter(sys.stderr, lang, quiet, total)
-    if engine == "duckdb" or any(s.format == "parquet" for s in sources):
-        from clientcheck.sql import require
-
-        require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
+    if duck:
         from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
 
         return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on)

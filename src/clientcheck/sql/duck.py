@@ -31,7 +31,18 @@ from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.conditions import suggest
 from clientcheck.errors import ClientcheckError, Mark
-from clientcheck.model import CLIENT_KEY, Catalog, Question, Rule
+from clientcheck.model import (
+    CLIENT_KEY,
+    Answers,
+    AskNext,
+    Catalog,
+    Evidence,
+    Finding,
+    Question,
+    Rule,
+    Undecided,
+    Verdict,
+)
 from clientcheck.readers import CHUNK, Source, chunks, open_binary
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan, and_, case, col, ident, is_null, lit, not_, or_, paren
@@ -123,7 +134,7 @@ def json_source(catalog: Catalog) -> exp.Select:
                 ),
             )
         elif q.type == "yesno":
-            value = case([(exp.EQ(this=t, expression=s("BOOLEAN")), exp.cast(v, "BOOLEAN"))])
+            value = case([(exp.EQ(this=t, expression=s("BOOLEAN")), exp.TryCast(this=v, to=exp.DataType.build("BOOLEAN")))])
             ok = or_(null, exp.EQ(this=t, expression=s("BOOLEAN")))
         elif q.type in ("choice", "text"):
             value = case([(exp.EQ(this=t, expression=s("VARCHAR")), text)])
@@ -151,7 +162,7 @@ def json_source(catalog: Catalog) -> exp.Select:
                 value = case([(numeric, as_double)])
                 ok = or_(null, and_(numeric, fn("isfinite", as_double), *_range(q, as_double)))
         else:  # multi: a list of choice ids, or one choice id
-            items = exp.cast(v, "JSON[]")
+            items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
             bad_item = or_(
                 exp.NEQ(this=fn("json_type", X), expression=s("VARCHAR")),
                 not_(_in(fn("json_extract_string", X, s("$")), q.choice_ids)),
@@ -246,7 +257,8 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
 class Layout:
     """The queries for one catalog and selection of rules, and the pieces of their records."""
 
-    def __init__(self, catalog: Catalog, rules: Sequence[Rule]) -> None:
+    def __init__(self, catalog: Catalog, rules: Sequence[Rule], all_raw: bool = False) -> None:
+        self.all_raw = all_raw
         self.catalog = catalog
         self.rules = tuple(rules)
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
@@ -260,6 +272,7 @@ class Layout:
                 self.infos[(r, i)] = FindingInfo(
                     rule, r, level.severity, level.weight, names, _known_when(level.when.tree, True), self.rank.get((r, i), 0)
                 )
+        self.level_of = {id(info): i for (_, i), info in self.infos.items()}
         self.open_rules: dict[tuple[int, int, tuple[str, ...]], OpenRule] = {}
 
     def plan(self, source: exp.Select, columns: Sequence[str], answered: bool, raw: Sequence[str] = ()) -> Plan:
@@ -384,7 +397,9 @@ class Layout:
         for qid in self.catalog.questions:
             outs.append(plan.value(qid))
         for name in raw:
-            outs.append(case([(not_(col("ok")), col("cc_raw_" + name))]))
+            # the answers as read: for the rows that take the ordinary way, or all (--format json)
+            value = col("cc_raw_" + name)
+            outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
         return plan.query(outs).sql(dialect="duckdb")
 
     def result(self, row: Sequence[Any]) -> Result:
@@ -421,6 +436,31 @@ class Layout:
             score = int(score)
         return Result((client, verdict, score, red, good, notes, open_rules, ignored, values, order, None))
 
+    def verdict(self, r: Result, answers: Answers) -> Verdict:
+        """The full verdict of a result, for the formats that show everything (--format json)."""
+
+        def finding(info: FindingInfo) -> Finding:
+            rule = self.rules[info.rule_index]
+            level = rule.levels[self.level_of[id(info)]]
+            # the answers as read: a whole number stays whole where SQL computed in DOUBLE
+            evidence = tuple(Evidence(n, answers.values[n]) for n, _ in r.evidence(info))
+            return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice)
+
+        undecided = tuple(
+            Undecided(self.rules[u.rule_index], u.ask, u.max_severity, u.max_weight) for u in r.undecided
+        )
+        return Verdict(
+            r.verdict,  # type: ignore[arg-type]
+            r.score,
+            tuple(finding(f) for f in r.red),
+            tuple(finding(f) for f in r.good),
+            tuple(finding(f) for f in r.notes),
+            undecided,
+            tuple(AskNext(q, rules) for q, rules in r.ask_next),
+            answers,
+            tuple(r.ignored),
+        )
+
 
 # ---------------------------------------------------------------- the runner
 
@@ -432,7 +472,7 @@ class DuckRunner(Runner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.con = duckdb.connect(config={"preserve_insertion_order": True})
-        self.layout = Layout(self.catalog, self.rules)
+        self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict)
         self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
 
@@ -636,7 +676,41 @@ class DuckRunner(Runner):
             if not columns[1][n]:
                 self._ordinary(source, line, raws, batch, n, raw_columns, width)
                 continue
-            self._result(self.layout.result([c[n] for c in columns[:width]]), line)
+            r = self.layout.result([c[n] for c in columns[:width]])
+            if self.sink.needs_verdict:
+                self._full(source, r, line, raws, batch, n, raw_columns, width)
+            else:
+                self._result(r, line)
+
+    def _full(
+        self,
+        source: Source,
+        r: Result,
+        line: int,
+        raws: dict[int, bytes] | None,
+        batch: Any,
+        n: int,
+        raw_columns: Sequence[str],
+        at: int,
+    ) -> None:
+        """A scored row with its answers as read, for a format that shows them."""
+        from clientcheck.answers import validate
+
+        data = orjson.loads(raws[line]) if raws is not None else self._row(batch, n, raw_columns, at)
+        answers = validate(data, self.catalog, source.name)  # the SQL check passed them: they are valid
+        verdict = self.layout.verdict(r, answers)
+        self.stats.verdicts[r.verdict] += 1
+        self.stats.flags.update(f.id for f in r.red)
+        self.sink.add_verdict(verdict, r, line)
+
+    @staticmethod
+    def _row(batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for k, name in enumerate(raw_columns):
+            value = batch.column(at + k)[n].as_py()
+            if value is not None:
+                data[name] = float(value) if type(value).__name__ == "Decimal" else value
+        return data
 
     def _ordinary(
         self, source: Source, line: int, raws: dict[int, bytes] | None, batch: Any, n: int, raw_columns: Sequence[str], at: int
@@ -651,11 +725,7 @@ class DuckRunner(Runner):
                     return  # an empty line is not a record
                 data = decode_line(raw, source.name, line)
             else:
-                data = {}
-                for k, name in enumerate(raw_columns):
-                    value = batch.column(at + k)[n].as_py()
-                    if value is not None:
-                        data[name] = float(value) if type(value).__name__ == "Decimal" else value
+                data = self._row(batch, n, raw_columns, at)
             self._careful(data, source.name, line)
         except ClientcheckError as exc:
             self._bad(exc)
