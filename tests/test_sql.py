@@ -151,17 +151,25 @@ def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pas
 def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, "sql", "--columns", "client,rude,late_payments", "--ask", "0")
     assert code == 0
-    assert "CAST(NULL AS BOOLEAN) AS \"worked_before\"" in out and '"ask_1"' not in out
+    assert 'CAST(NULL AS BOOLEAN) AS "worked_before"' in out and '"ask_1"' not in out
     code, _, err = invoke(cli, "sql", "--columns", "rude,late_paymnts")
-    assert (code, err) == (2, "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?\n")
+    assert (code, err) == (
+        2,
+        "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?\n",
+    )
     code, _, err = invoke(cli, "sql", "--keep", "rude")
-    assert (code, err) == (2, "clientcheck: error: --keep: 'rude' is a question id or client, which the result has anyway\n")
+    assert (code, err) == (
+        2,
+        "clientcheck: error: --keep: 'rude' is a question id or client, which the result has anyway\n",
+    )
     code, _, err = invoke(cli, "sql", "--table", "a..b")
     assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
 
 
 def test_build_refuses_an_unknown_dialect() -> None:
-    with pytest.raises(Exception, match="--dialect: 'oracle' is not one of duckdb, postgres, spark, bigquery, snowflake"):
+    with pytest.raises(
+        Exception, match="--dialect: 'oracle' is not one of duckdb, postgres, spark, bigquery, snowflake"
+    ):
         build(load_catalog(), dialect="oracle")
 
 
@@ -200,9 +208,7 @@ def _messy_jsonl(catalog: Catalog, path: Path, n: int, seed: int) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "table", "markdown"])
-def test_engine_duckdb_writes_what_the_python_engine_writes_bad_records_included(
-    tmp_path: Path, fmt: str
-) -> None:
+def test_engine_duckdb_writes_what_the_python_engine_writes_bad_records_included(tmp_path: Path, fmt: str) -> None:
     catalog = varied_catalog(tmp_path)
     rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
     path = _messy_jsonl(catalog, tmp_path / "leads.jsonl", 1500, seed=7)
@@ -281,8 +287,8 @@ def test_bad_rows_of_a_parquet_file_are_reported_by_row_and_the_rest_scored(tmp_
     assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 4]
     assert err == (
         f"{path}:2: late_payments: 5000 is out of range; expected a whole number from 0 to 1000\n"
-        f"{path}:2: advance: \"half\" is not a choice; expected one of: none, partial, full\n"
-        f"{path}:3: asks: \"free_lunch\" is not a choice; expected a list of: free_sample, free_work, discount, "
+        f'{path}:2: advance: "half" is not a choice; expected one of: none, partial, full\n'
+        f'{path}:3: asks: "free_lunch" is not a choice; expected a list of: free_sample, free_work, discount, '
         "pay_if_liked\n"
         "2 of 4 records were bad and skipped (see above); the others were scored\n"
     )

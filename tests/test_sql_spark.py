@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from clientcheck.loader import load_catalog
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog
 from tests.conftest import invoke
-from tests.conftest import invoke
 from tests.sqlcheck import expected, random_clients, varied_catalog
 
 pytestmark = pytest.mark.slow

@@ -88,7 +88,9 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
         if p.is_dir():
             found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
             if not found:
-                raise UsageError(f"{path}: no answers files in this folder (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)")
+                raise UsageError(
+                    f"{path}: no answers files in this folder (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)"
+                )
             sources.extend(Source(str(c), str(c), format_of(c.name) or "answers") for c in found)
             continue
         if not p.exists():

@@ -35,9 +35,7 @@ def sql_command(
     ] = Dialect.duckdb,
     table: Annotated[
         str,
-        typer.Option(
-            "--table", "-t", metavar="NAME", help="The table (or view) of answers: a column per question id."
-        ),
+        typer.Option("--table", "-t", metavar="NAME", help="The table (or view) of answers: a column per question id."),
     ] = "clients",
     view: Annotated[
         str | None, typer.Option("--view", metavar="NAME", help="Print CREATE OR REPLACE VIEW NAME AS the query.")

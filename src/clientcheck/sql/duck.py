@@ -45,7 +45,7 @@ from clientcheck.model import (
 )
 from clientcheck.readers import CHUNK, Source, chunks, open_binary
 from clientcheck.render.jsonl import _finding
-from clientcheck.sql.gen import Plan, and_, case, col, ident, is_null, lit, not_, or_, paren
+from clientcheck.sql.gen import Plan, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
 BATCH = 1 << 16  # JSON Lines / CSV records per query
 
@@ -114,9 +114,7 @@ def json_source(catalog: Catalog) -> exp.Select:
             this=fn("len", fn("list_filter", fn("json_keys", j), lambda_(not_(_in(X, known))))),
             expression=lit(0),
         ),
-        exp.EQ(
-            this=fn("len", fn("json_keys", j)), expression=fn("len", fn("list_distinct", fn("json_keys", j)))
-        ),
+        exp.EQ(this=fn("len", fn("json_keys", j)), expression=fn("len", fn("list_distinct", fn("json_keys", j)))),
     ]
     for name in known:
         v = fn("json_extract", j, s(f'$."{name}"'))
@@ -134,7 +132,9 @@ def json_source(catalog: Catalog) -> exp.Select:
                 ),
             )
         elif q.type == "yesno":
-            value = case([(exp.EQ(this=t, expression=s("BOOLEAN")), exp.TryCast(this=v, to=exp.DataType.build("BOOLEAN")))])
+            value = case(
+                [(exp.EQ(this=t, expression=s("BOOLEAN")), exp.TryCast(this=v, to=exp.DataType.build("BOOLEAN")))]
+            )
             ok = or_(null, exp.EQ(this=t, expression=s("BOOLEAN")))
         elif q.type in ("choice", "text"):
             value = case([(exp.EQ(this=t, expression=s("VARCHAR")), text)])
@@ -184,13 +184,13 @@ def json_source(catalog: Catalog) -> exp.Select:
                 ),
                 and_(exp.EQ(this=t, expression=s("VARCHAR")), _in(text, q.choice_ids)),
             )
-        outs.append(exp.alias_(value, ident(name)))
-        outs.append(exp.alias_(not_(is_null(v)), ident("cc_answered_" + name)))
+        outs.append(alias(value, ident(name)))
+        outs.append(alias(not_(is_null(v)), ident("cc_answered_" + name)))
         oks.append(ok)
-    outs.append(exp.alias_(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
+    outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     parsed = exp.select(
         exp.column("line"),
-        exp.alias_(exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON")), "j"),
+        alias(exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON")), "j"),
     ).from_("batch")
     return exp.select(*outs).from_(parsed.subquery("parsed"))
 
@@ -201,9 +201,7 @@ _FLOATS = ("FLOAT", "DOUBLE")
 
 def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Select:
     """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source."""
-    outs: list[exp.Expression] = [
-        exp.alias_(exp.Add(this=exp.column("file_row_number"), expression=lit(1)), "line")
-    ]
+    outs: list[exp.Expression] = [alias(exp.Add(this=exp.column("file_row_number"), expression=lit(1)), "line")]
     oks: list[exp.Expression] = []
     for name in (CLIENT_KEY, *catalog.questions):
         kind = types.get(name)
@@ -219,10 +217,8 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
         elif q.type == "yesno":
             ok = exp.true() if base == "BOOLEAN" else null
         elif q.type in ("choice", "text"):
-            if base != "VARCHAR":
-                ok = null
-            else:
-                ok = or_(null, _in(v, q.choice_ids)) if q.type == "choice" else exp.true()
+            fits = or_(null, _in(v, q.choice_ids)) if q.type == "choice" else exp.true()
+            ok = fits if base == "VARCHAR" else null
         elif q.type in ("integer", "number"):
             if base in _INTS or base in _FLOATS or base == "DECIMAL":
                 d = exp.cast(v, "DOUBLE")
@@ -244,9 +240,9 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
                 value = case([(not_(null), exp.Array(expressions=[v]))])
             else:
                 ok = null
-        outs.append(exp.alias_(value, ident(name)))
+        outs.append(alias(value, ident(name)))
         oks.append(ok)
-    outs.append(exp.alias_(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
+    outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     scan = fn("read_parquet", s(path), exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
     return exp.select(*outs).from_(exp.Table(this=scan))
 
@@ -262,7 +258,9 @@ class Layout:
         self.catalog = catalog
         self.rules = tuple(rules)
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
-        red_levels = [(r, i) for r, rule in enumerate(self.rules) if rule.kind == "red-flag" for i in range(len(rule.levels))]
+        red_levels = [
+            (r, i) for r, rule in enumerate(self.rules) if rule.kind == "red-flag" for i in range(len(rule.levels))
+        ]
         ranked = sorted(red_levels, key=lambda ri: (-self.rules[ri[0]].levels[ri[1]].weight, red_levels.index(ri)))
         self.rank = {ri: n for n, ri in enumerate(ranked)}
         self.infos: dict[tuple[int, int], FindingInfo] = {}
@@ -270,7 +268,13 @@ class Layout:
             for i, level in enumerate(rule.levels):
                 names = tuple((n, self.index[n]) for n in level.when.names)
                 self.infos[(r, i)] = FindingInfo(
-                    rule, r, level.severity, level.weight, names, _known_when(level.when.tree, True), self.rank.get((r, i), 0)
+                    rule,
+                    r,
+                    level.severity,
+                    level.weight,
+                    names,
+                    _known_when(level.when.tree, True),
+                    self.rank.get((r, i), 0),
                 )
         self.level_of = {id(info): i for (_, i), info in self.infos.items()}
         self.open_rules: dict[tuple[int, int, tuple[str, ...]], OpenRule] = {}
@@ -339,10 +343,16 @@ class Layout:
         ]
         client = col(CLIENT_KEY)
         score = col(plan.name("score"))
-        score_text = exp.cast(score, "TEXT")
+        score_text: exp.Expression = exp.cast(score, "TEXT")
         if not plan.integral():
             # a score with float weights in it is written as a float, like Python's: 2.0, not 2
-            floats = [fired(r, i) for r, rule in enumerate(self.rules) if rule.kind != "note" for i, lv in enumerate(rule.levels) if not isinstance(lv.weight, int)]
+            floats = [
+                fired(r, i)
+                for r, rule in enumerate(self.rules)
+                if rule.kind != "note"
+                for i, lv in enumerate(rule.levels)
+                if not isinstance(lv.weight, int)
+            ]
             score_text = case([(or_(*floats), exp.cast(score, "TEXT"))], exp.cast(exp.cast(score, "BIGINT"), "TEXT"))
         return concat(
             s(head.decode()),
@@ -371,27 +381,35 @@ class Layout:
         """line, the record (NULL for a row to take the ordinary way), and for such rows the
         answers as read (Parquet; `raw` names the columns)."""
         ok = col("ok")
-        fast = ok
+        fast: exp.Expression = ok
         if not plan.integral():
             # a fractional score is written by Python: DuckDB would round its digits
             score = col(plan.name("score"))
             fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
-        outs: list[exp.Expression] = [col("line"), exp.alias_(case([(fast, self.record(plan, head, tail))]), "record")]
+        outs: list[exp.Expression] = [col("line"), alias(case([(fast, self.record(plan, head, tail))]), "record")]
         for name in raw:
-            outs.append(exp.alias_(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
+            outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
         return plan.query(outs).sql(dialect="duckdb")
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
     def outcomes_query(self, plan: Plan, raw: Sequence[str] = ()) -> str:
-        outs: list[exp.Expression] = [col("line"), col("ok"), col(CLIENT_KEY), col(plan.name("verdict")), col(plan.name("score"))]
+        outs: list[exp.Expression] = [
+            col("line"),
+            col("ok"),
+            col(CLIENT_KEY),
+            col(plan.name("verdict")),
+            col(plan.name("score")),
+        ]
         for r in range(len(self.rules)):
             outs.append(col(plan.name("o", r)))
             outs.append(col(plan.name("t", r)))
             undecided = is_null(col(plan.name("o", r)))
             outs.append(case([(undecided, self.ask_list(plan, r))]))
         ignored = [
-            case([(col(plan.name("i", qid)), s(qid))]) for qid, q in self.catalog.questions.items() if q.when is not None
+            case([(col(plan.name("i", qid)), s(qid))])
+            for qid, q in self.catalog.questions.items()
+            if q.when is not None
         ]
         outs.append(concat_ws(ignored))
         for qid in self.catalog.questions:
@@ -425,13 +443,13 @@ class Layout:
                 {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(info)
         ignored = tuple(row[at].split(",")) if row[at] else ()
         at += 1
-        values = tuple(
-            frozenset(v) if isinstance(v, list) else v for v in row[at : at + len(self.catalog.questions)]
-        )
+        values = tuple(frozenset(v) if isinstance(v, list) else v for v in row[at : at + len(self.catalog.questions)])
         red.sort(key=lambda f: f.rank)
         order = self.index
-        if not isinstance(score, int) and float(score).is_integer() and not any(
-            not isinstance(f.weight, int) for f in (*red, *good)
+        if (
+            not isinstance(score, int)
+            and float(score).is_integer()
+            and not any(not isinstance(f.weight, int) for f in (*red, *good))
         ):
             score = int(score)
         return Result((client, verdict, score, red, good, notes, open_rules, ignored, values, order, None))
@@ -446,9 +464,7 @@ class Layout:
             evidence = tuple(Evidence(n, answers.values[n]) for n, _ in r.evidence(info))
             return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice)
 
-        undecided = tuple(
-            Undecided(self.rules[u.rule_index], u.ask, u.max_severity, u.max_weight) for u in r.undecided
-        )
+        undecided = tuple(Undecided(self.rules[u.rule_index], u.ask, u.max_severity, u.max_weight) for u in r.undecided)
         return Verdict(
             r.verdict,  # type: ignore[arg-type]
             r.score,
@@ -605,7 +621,7 @@ class DuckRunner(Runner):
         def make() -> exp.Select:
             src = parquet_source(self.catalog, path, types)
             # the answers as read, for the rows that take the ordinary way
-            return src.select(*(exp.alias_(col(c), ident("cc_raw_" + c)) for c in columns))
+            return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns))
 
         query = self._query("parquet", source, columns, make)
         cursor = self.con.cursor()
@@ -628,7 +644,9 @@ class DuckRunner(Runner):
                 self._emit_results(source, batch, raws, raw_columns)
             tick(stats.scored, stats.bad, self.done or None)
 
-    def _emit_records(self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]) -> None:
+    def _emit_records(
+        self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]
+    ) -> None:
         records = batch.column(1)
         out: list[bytes] = self.sink.buffer  # type: ignore[attr-defined]
         if records.null_count == 0:
@@ -643,14 +661,14 @@ class DuckRunner(Runner):
                 continue
             if n > start:
                 chunk = texts[start:n]
-                out.append("".join(chunk).encode("utf-8"))  # type: ignore[arg-type]
+                out.append("".join(chunk).encode("utf-8"))
                 self._count_texts(chunk)
             self.sink.flush()
             self._ordinary(source, lines[n], raws, batch, n, raw_columns, 2)
             start = n + 1
         if start < len(texts):
             chunk = texts[start:]
-            out.append("".join(chunk).encode("utf-8"))  # type: ignore[arg-type]
+            out.append("".join(chunk).encode("utf-8"))
             self._count_texts(chunk)
 
     def _count_verdicts(self, records: Any) -> None:
@@ -668,7 +686,9 @@ class DuckRunner(Runner):
             if hits:
                 self.stats.verdicts[verdict] += hits
 
-    def _emit_results(self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]) -> None:
+    def _emit_results(
+        self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]
+    ) -> None:
         columns = [c.to_pylist() for c in batch.columns]
         width = len(columns) - len(raw_columns)
         for n in range(batch.num_rows):
@@ -713,7 +733,14 @@ class DuckRunner(Runner):
         return data
 
     def _ordinary(
-        self, source: Source, line: int, raws: dict[int, bytes] | None, batch: Any, n: int, raw_columns: Sequence[str], at: int
+        self,
+        source: Source,
+        line: int,
+        raws: dict[int, bytes] | None,
+        batch: Any,
+        n: int,
+        raw_columns: Sequence[str],
+        at: int,
     ) -> None:
         """One row the ordinary way: validate and evaluate in Python, or report why it is bad."""
         from clientcheck.readers import decode_line

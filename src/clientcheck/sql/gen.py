@@ -33,7 +33,7 @@ The query is a chain of CTEs, each `SELECT *, new columns FROM the previous one`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlglot import exp
 
@@ -55,6 +55,10 @@ SQL_TYPES = {
 }
 
 Ref = Callable[[str], exp.Expression]
+
+
+def alias(e: exp.Expression, name: str | exp.Identifier) -> exp.Expression:
+    return cast(exp.Expression, exp.alias_(e, name))
 
 
 def ident(name: str) -> exp.Identifier:
@@ -207,7 +211,7 @@ class Plan:
         columns: Sequence[str] | None = None,
         keep: Sequence[str] = (),
         answered: Mapping[str, exp.Expression] | None = None,
-        source: exp.Expression | None = None,
+        source: exp.Select | None = None,
     ) -> None:
         """table: the table's name (or a sqlglot table expression); columns: the question columns it
         has, and `client` if it has the clients' names (None: all of them); keep: more of its columns to carry through; answered: per question, a test
@@ -229,22 +233,22 @@ class Plan:
 
         # -- in: the question columns, typed; missing ones are unknown
         if source is not None:
-            base: exp.Expression = source.subquery(self.name("src"))
+            base: exp.Expression = source.subquery(ident(self.name("src")))
         elif isinstance(table, str):
             base = exp.to_table(table, quoted=True) if "." not in table else exp.to_table(table)
         else:
             base = table
         outs: list[exp.Expression] = [col(k) for k in self.keep]
-        outs.append(col(CLIENT_KEY) if CLIENT_KEY in present else exp.alias_(exp.cast(exp.Null(), "TEXT"), CLIENT_KEY))
+        outs.append(col(CLIENT_KEY) if CLIENT_KEY in present else alias(exp.cast(exp.Null(), "TEXT"), CLIENT_KEY))
         for qid, q in self.questions.items():
             if qid in present:
                 outs.append(col(qid))
             else:
-                outs.append(exp.alias_(exp.cast(exp.Null(), SQL_TYPES[q.type]), ident(qid)))
+                outs.append(alias(exp.cast(exp.Null(), SQL_TYPES[q.type]), ident(qid)))
         for qid, q in self.questions.items():
             if q.when is not None:
                 test = answered.get(qid, exp.Not(this=is_null(col(qid))))
-                outs.append(exp.alias_(test, self.name("a", qid)))
+                outs.append(alias(test, self.name("a", qid)))
         self.add_layer("in", exp.select(*outs).from_(base), star=False)
 
         # -- e1..: effective answers, a layer per depth of gates
@@ -267,29 +271,29 @@ class Plan:
                     return self.value(name) if name in visible else exp.Null()
 
                 gate_false = is_false(condition(q.when.tree, before))
-                new.append(exp.alias_(case([(gate_false, exp.Null())], col(qid)), self.name("e", qid)))
-                new.append(exp.alias_(and_(col(self.name("a", qid)), gate_false), self.name("i", qid)))
+                new.append(alias(case([(gate_false, exp.Null())], col(qid)), self.name("e", qid)))
+                new.append(alias(and_(col(self.name("a", qid)), gate_false), self.name("i", qid)))
             self.add_layer(f"e{level}", new)
 
         # -- lv: the levels
         new = []
         for r, rule in enumerate(self.rules):
             for i, lv in enumerate(rule.levels):
-                new.append(exp.alias_(condition(lv.when.tree, self.value), self.name("l", r, i)))
+                new.append(alias(condition(lv.when.tree, self.value), self.name("l", r, i)))
         self.add_layer("lv", new)
 
         # -- op: fired level and open levels
         new = []
         for r, rule in enumerate(self.rules):
-            levels = [col(self.name("l", r, i)) for i in range(len(rule.levels))]
+            values: list[exp.Expression] = [col(self.name("l", r, i)) for i in range(len(rule.levels))]
             fired = []
-            for i, lv in enumerate(levels):
-                fired.append((and_(*(is_false(e) for e in levels[:i]), is_true(lv)), exp.Literal.number(i + 1)))
-            new.append(exp.alias_(case(fired, exp.Literal.number(0)), self.name("f", r)))
-            for i, lv in enumerate(levels):
+            for i, v in enumerate(values):
+                fired.append((and_(*(is_false(e) for e in values[:i]), is_true(v)), exp.Literal.number(i + 1)))
+            new.append(alias(case(fired, exp.Literal.number(0)), self.name("f", r)))
+            for i, v in enumerate(values):
                 # open: not known false, and no earlier level true (the first true level ends the walk)
-                opened = and_(exp.Coalesce(this=lv, expressions=[exp.true()]), *(not_(is_true(e)) for e in levels[:i]))
-                new.append(exp.alias_(opened, self.name("p", r, i)))
+                opened = and_(exp.Coalesce(this=v, expressions=[exp.true()]), *(not_(is_true(e)) for e in values[:i]))
+                new.append(alias(opened, self.name("p", r, i)))
         self.add_layer("op", new)
 
         # -- ak: the heaviest open level; which questions would decide the rule
@@ -299,7 +303,7 @@ class Plan:
         for r, rule in enumerate(self.rules):
             heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
             top = case([(col(self.name("p", r, i)), exp.Literal.number(i + 1)) for i in heaviest])
-            new.append(exp.alias_(top, self.name("t", r)))
+            new.append(alias(top, self.name("t", r)))
             entries: list[AskEntry] = []
             for i, lv in enumerate(rule.levels):
                 for name in lv.when.names:
@@ -310,7 +314,7 @@ class Plan:
             for qid in dict.fromkeys(e.question for e in entries):
                 self.candidates[qid] = None
                 new.append(
-                    exp.alias_(or_(*(e.cond for e in entries if e.question == qid)), self.name("k", r, self.order[qid]))
+                    alias(or_(*(e.cond for e in entries if e.question == qid)), self.name("k", r, self.order[qid]))
                 )
         self.candidates = dict.fromkeys(sorted(self.candidates, key=self.order.__getitem__))
         self.add_layer("ak", new)
@@ -319,15 +323,19 @@ class Plan:
         new = []
         for r, _rule in enumerate(self.rules):
             f = col(self.name("f", r))
-            asks = or_(*(col(self.name("k", r, self.order[q])) for q in dict.fromkeys(e.question for e in self.entries[r])))
-            outcome = case([(exp.GT(this=f, expression=exp.Literal.number(0)), f), (asks, exp.Null())], exp.Literal.number(0))
-            new.append(exp.alias_(outcome, self.name("o", r)))
+            asks = or_(
+                *(col(self.name("k", r, self.order[q])) for q in dict.fromkeys(e.question for e in self.entries[r]))
+            )
+            outcome = case(
+                [(exp.GT(this=f, expression=exp.Literal.number(0)), f), (asks, exp.Null())], exp.Literal.number(0)
+            )
+            new.append(alias(outcome, self.name("o", r)))
         self.add_layer("oc", new)
 
         # -- sc: score and verdict, the stakes of each question to ask
-        new = [exp.alias_(self.score(), self.name("score"))]
+        new = [alias(self.score(), self.name("score"))]
         self.add_layer("sc", new)
-        new = [exp.alias_(self.verdict(col(self.name("score"))), self.name("verdict"))]
+        new = [alias(self.verdict(col(self.name("score"))), self.name("verdict"))]
         for qid in self.candidates:
             terms = []
             for r, rule in enumerate(self.rules):
@@ -344,7 +352,7 @@ class Plan:
                 )
                 undecided = and_(is_null(col(self.name("o", r))), col(self.name("k", r, self.order[qid])))
                 terms.append(case([(undecided, stake)], lit(0.0)))
-            new.append(exp.alias_(add(terms, lit(0.0)), self.name("s", self.order[qid])))
+            new.append(alias(add(terms, lit(0.0)), self.name("s", self.order[qid])))
         self.add_layer("vd", new)
 
     # -- names and values
@@ -392,22 +400,24 @@ class Plan:
 
     def integral(self) -> bool:
         """Are the weights that make the score all whole (the score then is a whole number)?"""
-        return all(
-            isinstance(lv.weight, int) for rule in self.rules if rule.kind != "note" for lv in rule.levels
-        )
+        return all(isinstance(lv.weight, int) for rule in self.rules if rule.kind != "note" for lv in rule.levels)
 
     def weight(self, w: float) -> exp.Expression:
         return exp.Literal.number(w) if self.integral() else lit(float(w))
 
     def score(self) -> exp.Expression:
         zero = self.weight(0)
-        red, good = [], []
+        red: list[exp.Expression] = []
+        good: list[exp.Expression] = []
         for r, rule in enumerate(self.rules):
             if rule.kind == "note":
                 continue
             o = col(self.name("o", r))
             term = case(
-                [(exp.EQ(this=o, expression=exp.Literal.number(i + 1)), self.weight(lv.weight)) for i, lv in enumerate(rule.levels)],
+                [
+                    (exp.EQ(this=o, expression=exp.Literal.number(i + 1)), self.weight(lv.weight))
+                    for i, lv in enumerate(rule.levels)
+                ],
                 zero,
             )
             (red if rule.kind == "red-flag" else good).append(term)
@@ -453,7 +463,7 @@ class Plan:
                 if self.order[other] < self.order[qid]:
                     ahead = or_(ahead, exp.EQ(this=t, expression=s))
                 beaten.append(case([(ahead, exp.Literal.number(1))], exp.Literal.number(0)))
-            new.append(exp.alias_(add(beaten, exp.Literal.number(0)), self.name("r", self.order[qid])))
+            new.append(alias(add(beaten, exp.Literal.number(0)), self.name("r", self.order[qid])))
         self.add_layer("rk", new)
         return label
 
@@ -479,12 +489,12 @@ class Plan:
         frm = self.rank_layer() if ask_top else self.last
         outs: list[exp.Expression] = [col(k) for k in self.keep]
         outs.append(col(CLIENT_KEY))
-        outs.append(exp.alias_(col(self.name("verdict")), "verdict"))
-        outs.append(exp.alias_(col(self.name("score")), "score"))
+        outs.append(alias(col(self.name("verdict")), "verdict"))
+        outs.append(alias(col(self.name("score")), "score"))
         for r, rule in enumerate(self.rules):
-            outs.append(exp.alias_(col(self.name("o", r)), ident(rule.id)))
+            outs.append(alias(col(self.name("o", r)), ident(rule.id)))
         for k in range(1, ask_top + 1):
-            outs.append(exp.alias_(self.ask(k), f"ask_{k}"))
+            outs.append(alias(self.ask(k), f"ask_{k}"))
         return self.query(outs, frm)
 
 
