@@ -172,7 +172,8 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
     record = fused(data, b"H", 7)
     assert record is not None
     assert record[1] == encoder.encode(expected, b"H", 7), data
-    assert record[0] == ("go", "caution", "decline").index(expected.verdict)
+    order = ("go", "caution", "decline")
+    assert record[0] == 9 * order.index(expected.verdict) + 3 * order.index(expected.worst) + order.index(expected.best)
     return "fast"
 
 
@@ -185,7 +186,7 @@ def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -
     for _ in range(4000):
         taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
     # the comparison is not vacuous: each path was taken many times
-    assert taken["fast"] > 600 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
+    assert taken["fast"] > 200 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
 
 
 def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
@@ -210,7 +211,7 @@ def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
     taken = {"fast": 0, "ordinary": 0, "invalid": 0}
     for _ in range(1500):
         taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
-    assert taken["fast"] > 600 and taken["invalid"] > 100, taken
+    assert taken["fast"] > 150 and taken["invalid"] > 100, taken
 
 
 def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:
@@ -248,7 +249,7 @@ def test_jsonl_streams_a_record_per_client_in_input_order(cli: CliRunner, tmp_pa
         ("Bad", "decline", 2),
         ("Meh", "caution", 3),
     ]
-    assert all(r["schema"] == "clientcheck.result/1" and r["input"] == str(path) for r in records)
+    assert all(r["schema"] == "clientcheck.result/2" and r["input"] == str(path) for r in records)
     assert records[1]["findings"][0] == {"id": "late-payer", "severity": "decline", "weight": 10}
 
 
@@ -330,7 +331,7 @@ def test_stdin_is_one_answers_document_unless_the_input_format_says_otherwise(cl
     assert (code, err) == (1, "")
     assert [json.loads(line)["input"] for line in out.splitlines()] == ["<stdin>", "<stdin>"]
     code, out, _ = invoke(cli, "check", "-", "-f", "json", input=json.dumps(GOOD))
-    assert code == 0 and json.loads(out)["schema"] == "clientcheck.verdict/1"
+    assert code == 0 and json.loads(out)["schema"] == "clientcheck.verdict/2"
 
 
 def test_missing_inputs_stop_the_run_before_anything_is_scored(cli: CliRunner, tmp_path: Path) -> None:
@@ -349,7 +350,10 @@ def test_select_and_ignore_limit_the_rules(cli: CliRunner, tmp_path: Path) -> No
     path = write_jsonl(tmp_path / "leads.jsonl", [DECLINE])
     code, out, _ = invoke(cli, "check", str(path), "-f", "csv", "--select", " late-payer, rude,", "--ignore", "rude")
     assert code == 1
-    assert out.splitlines() == ["input,line,client,verdict,score,late-payer", f"{path},1,Bad,decline,10,decline"]
+    assert out.splitlines() == [
+        "input,line,client,verdict,best,worst,settled,score,late-payer",
+        f"{path},1,Bad,decline,decline,decline,true,10,decline",
+    ]
     code, out, _ = invoke(cli, "check", str(path), "-f", "jsonl", "--ignore", "late-payer")
     assert code == 0 and json.loads(out)["verdict"] == "go"
 
@@ -414,7 +418,7 @@ def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
     (tmp_path / "leads.csv").write_text(header + "".join(f"c{i},yes,{i % 5},no\n" for i in range(60_000)))
     code, out, err = _pipe_to_head(["check", "leads.csv", "--format", "csv"], tmp_path)
     assert (code, err) == (0, b"")
-    assert out.decode().splitlines()[0].startswith("input,line,client,verdict,score,late-payer")
+    assert out.decode().splitlines()[0].startswith("input,line,client,verdict,best,worst,settled,score,late-payer")
     write_jsonl(tmp_path / "leads.jsonl", [DECLINE] * 40_000)
     code, out, err = _pipe_to_head(["check", "leads.jsonl", "-f", "jsonl", "--jobs", jobs], tmp_path)
     assert (code, err) == (0, b"")
@@ -475,12 +479,13 @@ def test_the_batch_table_has_a_row_per_client_and_a_summary(cli: CliRunner, tmp_
     code, out, _ = invoke(cli, "check", str(path), "--lang", "en", "--fail-on", "never")
     assert code == EXIT_BAD_INPUT
     lines = out.splitlines()
-    assert lines[0].split() == ["Client", "Verdict", "Score", "Red", "flags"]
-    assert lines[1].split() == ["Good", "GO", "-2", "—"]
-    assert lines[2].split() == ["Bad", "DECLINE", "10", "late-payer"]
-    assert lines[3].split() == [f"{path}:3", "GO", "0", "—"]
+    assert lines[0].split() == ["Client", "Verdict", "Could", "become", "Score", "Red", "flags"]
+    assert lines[1].split() == ["Good", "GO", "DECLINE", "-2", "—"]
+    assert lines[2].split() == ["Bad", "DECLINE", "—", "10", "late-payer"]
+    assert lines[3].split() == [f"{path}:3", "GO", "DECLINE", "0", "—"]
     assert lines[5:] == [
         "3 clients scored · GO 2 · CAUTION 0 · DECLINE 1",
+        "not settled: 2 (see the 'Could become' column)",
         "Bad records skipped: 1",
         "Most frequent red flags: late-payer (1)",
     ]

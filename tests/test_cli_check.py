@@ -24,7 +24,7 @@ def test_json_for_empty_answers_lists_questions_to_ask(cli: CliRunner) -> None:
     code, out, err = invoke(cli, "check", "-", "--format", "json", input="{}")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert data["schema"] == "clientcheck.verdict/1"
+    assert data["schema"] == "clientcheck.verdict/2"
     assert data["verdict"] == "go"
     assert data["findings"] == [] and data["language"] == "en"
     assert len(data["rules_sha256"]) == 64

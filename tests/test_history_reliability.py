@@ -348,7 +348,7 @@ CREATE INDEX payments_by_client ON payments (client, paid_on);
 def build_v1(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.executescript(V1)
-    verdict = '{"en": {"schema": "clientcheck.verdict/1", "verdict": "caution", "language": "en"}}'
+    verdict = '{"en": {"schema": "clientcheck.verdict/2", "verdict": "caution", "language": "en"}}'
     conn.execute(
         "INSERT INTO assessments (client, created_at, language, answers, verdict, score, findings, rules_digest, "
         "verdict_data) VALUES ('ACME', '2024-05-01T10:00:00Z', 'en', '{\"worked_before\": true, \"late_payments\": 2}',"

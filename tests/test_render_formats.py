@@ -41,6 +41,8 @@ def test_jsonl_for_one_client_is_the_documented_compact_layout(cli: CliRunner, c
         "line",
         "client",
         "verdict",
+        "range",
+        "settled",
         "score",
         "findings",
         "good_signs",
@@ -49,7 +51,7 @@ def test_jsonl_for_one_client_is_the_documented_compact_layout(cli: CliRunner, c
         "ignored_answers",
         "rules_sha256",
     ]
-    assert record["schema"] == "clientcheck.result/1"
+    assert record["schema"] == "clientcheck.result/2"
     assert (record["input"], record["line"]) == (LATE, None)
     assert (record["client"], record["verdict"], record["score"]) == ("Цветочный магазин «Ромашка»", "caution", -2)
     assert record["findings"] == [{"id": "late-payer", "severity": "caution", "weight": 2}]
@@ -77,7 +79,8 @@ def test_csv_for_one_client_has_a_column_per_rule(cli: CliRunner, catalog: Catal
     code, out, _ = invoke(cli, "check", LATE, "-f", "csv", "--lang", "ru")
     assert code == 0
     header, row = out.splitlines()
-    assert header == ",".join(["input", "line", "client", "verdict", "score", *(r.id for r in catalog.rules)])
+    fixed = ["input", "line", "client", "verdict", "best", "worst", "settled", "score"]
+    assert header == ",".join([*fixed, *(r.id for r in catalog.rules)])
     cells = dict(zip(header.split(","), row.split(","), strict=True))
     assert (cells["input"], cells["line"], cells["verdict"], cells["score"]) == (LATE, "", "caution", "-2")
     assert (cells["late-payer"], cells["long-term"], cells["rude"]) == ("caution", "good", "")
@@ -87,8 +90,8 @@ def test_csv_cells_say_undecided_and_notes(cli: CliRunner, tmp_path: Path) -> No
     (tmp_path / "a.jsonl").write_text('{"order_book": "empty", "rude": null}\n')
     _, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "csv", "--select", "rude,empty-order-book")
     assert out.splitlines() == [
-        "input,line,client,verdict,score,rude,empty-order-book",
-        f"{tmp_path / 'a.jsonl'},1,,go,0,?,note",
+        "input,line,client,verdict,best,worst,settled,score,rude,empty-order-book",
+        f"{tmp_path / 'a.jsonl'},1,,go,go,decline,false,0,?,note",
     ]
 
 
@@ -106,7 +109,7 @@ def test_markdown_escapes_what_comes_from_files(cli: CliRunner, tmp_path: Path) 
     assert md("a|b <script> *x* [l](u) `c`\n\x1b[31mred") == r"a\|b \<script\> \*x\* \[l\](u) \`c\` red"
     (tmp_path / "a.jsonl").write_text(json.dumps({"client": "A | B <b>"}) + "\n")
     _, out, _ = invoke(cli, "check", str(tmp_path / "a.jsonl"), "-f", "markdown", "--lang", "en")
-    assert out.splitlines()[2] == rf"| {md(str(tmp_path / 'a.jsonl'))}:1 | A \| B \<b\> | GO | 0 | — |"
+    assert out.splitlines()[2] == rf"| {md(str(tmp_path / 'a.jsonl'))}:1 | A \| B \<b\> | GO | DECLINE | 0 | — |"
 
 
 def test_markdown_for_many_clients_is_a_table_and_a_summary(cli: CliRunner, tmp_path: Path) -> None:
@@ -116,10 +119,10 @@ def test_markdown_for_many_clients_is_a_table_and_a_summary(cli: CliRunner, tmp_
     name = md(str(tmp_path / "a.jsonl"))
     assert code == 1
     assert out.splitlines() == [
-        "| Input | Client | Verdict | Score | Red flags |",
-        "|---|---|---|--:|---|",
-        rf"| {name}:1 | A | DECLINE | 10 | `rude` |",
-        rf"| {name}:2 | B | DECLINE | 12 | `rude`, `wont-listen` |",
+        "| Input | Client | Verdict | Could become | Score | Red flags |",
+        "|---|---|---|---|--:|---|",
+        rf"| {name}:1 | A | DECLINE | — | 10 | `rude` |",
+        rf"| {name}:2 | B | DECLINE | — | 12 | `rude`, `wont-listen` |",
         "",
         "**2 clients scored** · GO 0 · CAUTION 0 · DECLINE 2",
         "",
@@ -134,8 +137,8 @@ def test_json_for_many_clients_is_one_document_of_full_results(cli: CliRunner, t
     doc = json.loads(out)
     assert doc["schema"] == "clientcheck.batch/1"
     assert [(r["schema"], r["client"], r["line"], r["verdict"]) for r in doc["results"]] == [
-        ("clientcheck.verdict/1", "A", 1, "go"),
-        ("clientcheck.verdict/1", None, 2, "decline"),
+        ("clientcheck.verdict/2", "A", 1, "go"),
+        ("clientcheck.verdict/2", None, 2, "decline"),
     ]
     assert doc["results"][1]["findings"][0]["advice"]  # the full layout, prose and all
     assert doc["summary"] == {
@@ -176,9 +179,10 @@ def test_the_table_on_a_terminal_cuts_to_its_width_and_cleans_names(
     sink.finish(Stats(catalog.rules))
     row = stream.getvalue().splitlines()[1]
     assert "\x07" not in row and "]0;" not in row
-    assert row.startswith("A very long client name tha…  \x1b[1;37;41mDECLINE\x1b[0m")
+    # the name gives way first on a narrow terminal; the verdict, its range and the score stay whole
+    assert row.startswith("A very long clie…  \x1b[1;37;41mDECLINE\x1b[0m  —  ")
     assert width(clean(row.replace("\x1b[1;37;41m", "").replace("\x1b[0m", ""))) <= 60
-    assert row.endswith("  12  rude, petty-…")
+    assert row.endswith("  12  rude, pet…")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import YamlError, read_text
@@ -19,75 +20,24 @@ Locate = Callable[[str], Mark | None]
 _YAML11 = {"y", "yes", "n", "no", "on", "off"}
 
 
-def _fmt_num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
 def allowed(q: Question, lang: str = "en") -> str:
     """What a question accepts, in words, for error messages and prompts."""
-    if q.type == "yesno":
-        return "true or false"
-    if q.type in ("choice", "multi"):
-        ids = ", ".join(q.choice_ids)
-        return f"one of: {ids}" if q.type == "choice" else f"a list of: {ids}"
-    if q.type in ("integer", "number"):
-        kind = "a whole number" if q.type == "integer" else "a number"
-        if q.min is not None and q.max is not None:
-            return f"{kind} from {_fmt_num(q.min)} to {_fmt_num(q.max)}"
-        if q.min is not None:
-            return f"{kind} of at least {_fmt_num(q.min)}"
-        if q.max is not None:
-            return f"{kind} of at most {_fmt_num(q.max)}"
-        return kind
-    return "text"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+    return qtypes.of(q).allowed(q)
 
 
 def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
     """Validate one answer; return its canonical value or raise ValueError with the reason."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
+    try:
+        return qtypes.of(q).coerce(q, value)
+    except ValueError as exc:
+        if exc.args:
+            raise
     hint = ""
     if isinstance(value, bool) and raw is not None and raw.lower() in _YAML11:
-        hint = f' (YAML reads {raw} as {_show(value)}; write "{raw}" in quotes)'
-    if q.type == "yesno":
-        if isinstance(value, bool):
-            return value
-    elif q.type == "choice":
-        if isinstance(value, str) and value in q.choice_ids:
-            return value
-        if isinstance(value, str):
-            raise ValueError(f"{_show(value)} is not a choice; expected {allowed(q)}{suggest(value, q.choice_ids)}")
-    elif q.type == "multi":
-        items = [value] if isinstance(value, str) else value
-        if isinstance(items, list):
-            for item in items:
-                if not isinstance(item, str) or item not in q.choice_ids:
-                    extra = suggest(item, q.choice_ids) if isinstance(item, str) else ""
-                    raise ValueError(f"{_show(item)} is not a choice; expected {allowed(q)}{extra}")
-            return frozenset(items)
-    elif q.type in ("integer", "number"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(f"{value} is not a usable number; expected {allowed(q)}")
-            if q.type == "integer":
-                if isinstance(value, float) and not value.is_integer():
-                    raise ValueError(f"{_show(value)} is not whole; expected {allowed(q)}")
-                value = int(value)
-            if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
-                raise ValueError(f"{_show(value)} is out of range; expected {allowed(q)}")
-            return value
-    elif q.type == "text":
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-    raise ValueError(f"expected {allowed(q)}, got {_show(value)}{hint}")
+        hint = f' (YAML reads {raw} as {qtypes.show_json(value)}; write "{raw}" in quotes)'
+    raise ValueError(f"expected {allowed(q)}, got {qtypes.show_json(value)}{hint}")
 
 
 def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None) -> Answers:

@@ -37,6 +37,8 @@ class Stats:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.verdicts: Counter[str] = Counter()
+        self.reach: Counter[str] = Counter()  # the worst verdict each client could still reach
+        self.unsettled = 0  # clients whose verdict could still change
         self.flags: Counter[str] = Counter()
         self.rules = rules
         self.bad = 0
@@ -45,8 +47,10 @@ class Stats:
     def scored(self) -> int:
         return sum(self.verdicts.values())
 
-    def worst(self) -> str | None:
-        return next((v for v in reversed(VERDICTS) if self.verdicts[v]), None)
+    def worst(self, reachable: bool = False) -> str | None:
+        """The worst verdict of any client (reachable: the worst any client could still come to)."""
+        counts = self.reach if reachable else self.verdicts
+        return next((v for v in reversed(VERDICTS) if counts[v]), None)
 
     def top_flags(self, n: int = 5) -> list[tuple[str, int]]:
         order = {r.id: i for i, r in enumerate(self.rules)}
@@ -148,12 +152,16 @@ class Runner:
     def _verdict(self, verdict: Verdict, line: int) -> None:
         r = self.engine.from_verdict(verdict)
         self.stats.verdicts[r.verdict] += 1
+        self.stats.reach[r.worst] += 1
+        self.stats.unsettled += r.best != r.worst
         if self.sink.counts_flags:
             self.stats.flags.update(f.id for f in r.red)
         self.sink.add_verdict(verdict, r, line)
 
     def _result(self, r: Result, line: int) -> None:
         self.stats.verdicts[r.verdict] += 1
+        self.stats.reach[r.worst] += 1
+        self.stats.unsettled += r.best != r.worst
         if self.sink.counts_flags:
             self.stats.flags.update(f.id for f in r.red)
         self.sink.add(r, line)
@@ -299,10 +307,12 @@ class Runner:
         stats = self.stats
 
         def collect() -> None:
-            out, messages, verdicts, flags, bad, broken = pending.popleft().result()
+            out, messages, verdicts, reach, unsettled, flags, bad, broken = pending.popleft().result()
             for message in messages:
                 self.reporter.bad(_Said(message))
             stats.verdicts.update(verdicts)
+            stats.reach.update(reach)
+            stats.unsettled += unsettled
             stats.flags.update(flags)
             stats.bad += bad
             if broken:
@@ -360,7 +370,7 @@ class Runner:
         fused = None if record_format is None else self._fused(record_format)
         head = sink.head if fused is not None else b""  # type: ignore[attr-defined]
         out: list[bytes] = sink.buffer if fused is not None else []  # type: ignore[attr-defined]
-        verdicts = [0, 0, 0]  # by VERDICTS index, from the fused path
+        verdicts = [0] * 27  # from the fused path: 9 * verdict + 3 * worst + best, by VERDICTS index
         add = self._result
         careful = self._careful
         tick = self.reporter.progress.tick
@@ -419,7 +429,10 @@ class Runner:
     def _count(self, verdicts: list[int]) -> None:
         for i, n in enumerate(verdicts):
             if n:
-                self.stats.verdicts[VERDICTS[i]] += n
+                self.stats.verdicts[VERDICTS[i // 9]] += n
+                self.stats.reach[VERDICTS[i // 3 % 3]] += n
+                if i // 3 % 3 != i % 3:
+                    self.stats.unsettled += n
                 verdicts[i] = 0
 
     def _fused(self, record_format: Any) -> Any:
@@ -438,7 +451,7 @@ class Runner:
 PARALLEL_FROM = 4 << 20  # bytes of JSON Lines (~6,000 clients) before extra processes pay for themselves
 _WORKER: dict[str, Any] = {}  # what a forked worker needs; set in the parent just before forking
 
-Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, bool]
+Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, dict[str, int], int, bool]
 
 
 class _Collector:
@@ -506,7 +519,16 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
     finally:
         if direct:
             broken = _write_in_turn(seq, out)
-    return (None if direct else out), collector.messages, dict(stats.verdicts), dict(stats.flags), stats.bad, broken
+    return (
+        (None if direct else out),
+        collector.messages,
+        dict(stats.verdicts),
+        dict(stats.reach),
+        stats.unsettled,
+        dict(stats.flags),
+        stats.bad,
+        broken,
+    )
 
 
 def parallel_ok(jobs: int) -> bool:
@@ -524,11 +546,11 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def exit_code(stats: Stats, fail_on: str) -> int:
+def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
     """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
     if stats.bad:
         return EXIT_BAD_INPUT
-    worst = stats.worst()
+    worst = stats.worst(fail_on_worst)
     if worst is None or fail_on == "never":
         return EXIT_OK
     return EXIT_FAIL if VERDICTS.index(worst) >= VERDICTS.index(fail_on) else EXIT_OK

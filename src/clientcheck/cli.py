@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from clientcheck.model import Catalog
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on "
+    "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on (with --fail-on-reachable: "
+    "the worst verdict it could still reach) "
     "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
     "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
     "the others were scored; outranks 1); 130 = interrupted."

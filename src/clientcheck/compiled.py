@@ -22,16 +22,24 @@ paths give the same results, in both flavours (a Result, or a JSON Lines record 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
-from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
-from clientcheck.evaluate import ask_for, rank_questions
+from clientcheck import functions, qtypes
+from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.evaluate import OpenItem, ask_for, pivots, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
+INLINE_LIMIT = 40  # condition nodes written inline; a larger expression calls the condition's own closure
+
+
+class Unsupported(Exception):
+    """A catalog this compiler does not take: its clients are scored by evaluate() directly."""
+
 
 Evidence = tuple[tuple[str, Any], ...]  # (question id, answer) pairs, answers as in conditions
 
@@ -78,10 +86,16 @@ class OpenRule:
     formats can prepare its output once (and key caches on it: it hashes by identity).
     """
 
-    __slots__ = ("ask", "id", "kind", "max_severity", "max_weight", "rule_index", "sort_key")
+    __slots__ = ("ask", "id", "item", "kind", "max_severity", "max_weight", "rule_index", "severities", "sort_key")
 
     def __init__(
-        self, rule: Rule, rule_index: int, max_severity: str | None, max_weight: float, ask: tuple[str, ...]
+        self,
+        rule: Rule,
+        rule_index: int,
+        max_severity: str | None,
+        max_weight: float,
+        ask: tuple[str, ...],
+        severities: tuple[str, ...] = (),
     ) -> None:
         self.id = rule.id
         self.kind = rule.kind
@@ -89,6 +103,8 @@ class OpenRule:
         self.max_severity = max_severity
         self.max_weight = max_weight
         self.ask = ask
+        self.severities = severities
+        self.item = OpenItem(rule.kind, severities, max_weight, 0.0)  # as evaluate._open_item makes it
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
 
 
@@ -96,7 +112,7 @@ class RecordFormat(Protocol):
     """How a format writes one client as bytes, for the compiled path to fill in (render/jsonl.py).
 
     template takes, in order: the head (bytes), the line (int), the client (str or None, through
-    dumps), the verdict (bytes), the score (through dumps), the red flags, good signs, notes and
+    dumps), the verdict, the best and the worst verdict (bytes), "true" or "false" for settled, the score (through dumps), the red flags, good signs, notes and
     undecided rules (each: pieces joined with commas), the ignored answers (dumps) and the tail.
     """
 
@@ -119,7 +135,7 @@ class Result(tuple):  # type: ignore[type-arg]
 
     A tuple, because the compiled function builds one per client and nothing is cheaper:
     (client, verdict, score, red, good, notes, open rules in rule order, ignored, answer values,
-    question order, ask_next or None). Read it through the properties: red flags heaviest first;
+    (question order, policy), ask_next or None, best, worst). Read it through the properties: red flags heaviest first;
     good signs and notes in rule order; undecided heaviest first; ask_next (question id, rule ids),
     most at stake first; ignored: answered questions that do not apply.
     """
@@ -134,6 +150,12 @@ class Result(tuple):  # type: ignore[type-arg]
     notes: list[FindingInfo] = property(itemgetter(5))  # type: ignore[assignment]
     ignored: Sequence[str] = property(itemgetter(7))  # type: ignore[assignment]
     values: Sequence[Any] = property(itemgetter(8))  # type: ignore[assignment]
+    best: str = property(itemgetter(11))  # type: ignore[assignment]
+    worst: str = property(itemgetter(12))  # type: ignore[assignment]
+
+    @property
+    def settled(self) -> bool:
+        return bool(self[11] == self[12])
 
     def evidence(self, finding: FindingInfo) -> Evidence:
         return finding.evidence(self[8])
@@ -148,7 +170,16 @@ class Result(tuple):  # type: ignore[type-arg]
         if self[10] is not None:
             given: list[tuple[str, tuple[str, ...]]] = self[10]
             return given
-        return rank_questions([(u.ask, u.id, u.max_weight) for u in self[6]], self[9])
+        order, policy = self[9]
+        open_rules: list[OpenRule] = self[6]
+        counts: dict[str, int] = {}
+        for f in self[3]:
+            if f.severity:
+                counts[f.severity] = counts.get(f.severity, 0) + 1
+        red = sum(f.weight for f in self[3])
+        good = sum(f.weight for f in self[4])
+        worth = pivots(policy, counts, red, good, [u.item for u in open_rules])
+        return rank_questions([(u.ask, u.id, u.max_weight, p) for u, p in zip(open_rules, worth, strict=True)], order)
 
     def as_data(self) -> dict[str, Any]:
         """Everything in plain values, for comparing two results in tests."""
@@ -166,6 +197,8 @@ class Result(tuple):  # type: ignore[type-arg]
             "undecided": [(u.id, u.kind, u.max_severity, u.max_weight, u.ask) for u in self.undecided],
             "ask_next": self.ask_next,
             "ignored": list(self.ignored),
+            "best": self.best,
+            "worst": self.worst,
         }
 
 
@@ -216,6 +249,21 @@ class _Expr:
     def __init__(self, src: _Source, names: Mapping[str, str]) -> None:
         self.src = src
         self.names = names
+        self.uses_known: set[str] = set()  # questions known() reads: the client is bailed out when unknown
+
+    def rule_state(self, rule_id: str) -> str:
+        raise Unsupported("fired()")  # catalogs with rule references are scored by evaluate()
+
+    def delegate(self, node: Node) -> str:
+        """A call of the condition's own closure, for expressions too large to write inline.
+
+        Python's parser refuses deeply nested expressions (a long arithmetic chain becomes one);
+        the closures evaluate the same tree with the same meaning, at a little more cost.
+        """
+        fn = self.src.const(compile_node(node))
+        names = _names_in(node)
+        pairs = ", ".join(f"{n!r}: {self.names.get(n, 'None')}" for n in names)
+        return f"{fn}({{{pairs}{', ' if pairs else ''}{functions.TODAY!r}: today}})"
 
     def bind(self, code: str) -> tuple[str, str]:
         """(first use, later uses) of a value: a walrus into a temporary unless it is simple."""
@@ -226,6 +274,10 @@ class _Expr:
 
     def __call__(self, node: Node) -> tuple[str, bool]:
         """(source, may be None)."""
+        if _size(node) > INLINE_LIMIT:
+            return self.delegate(node), True
+        if isinstance(node, Call):
+            return functions.FUNCTIONS[node.name].python(self, node)
         if isinstance(node, Lit):
             return self.src.literal(node.value), False
         if isinstance(node, Name):
@@ -236,6 +288,8 @@ class _Expr:
         if isinstance(node, (Not, Neg)):
             code, maybe = self(node.operand)
             op = "not " if isinstance(node, Not) else "-"
+            if isinstance(node, Neg) and _spans(node.operand):
+                return f"_neg({code})", True
             if not maybe:
                 return f"({op}{code})", False
             first, later = self.bind(code)
@@ -254,6 +308,8 @@ class _Expr:
         Two such tests replace one three-valued expression, and each short-circuits like plain
         Python, which is what makes the compiled rules fast.
         """
+        if _size(node) > INLINE_LIMIT:
+            return f"({self.delegate(node)} is {want})"
         if isinstance(node, Lit):
             return "True" if node.value is want else "False"
         if isinstance(node, Name):
@@ -264,7 +320,7 @@ class _Expr:
         if isinstance(node, BoolOp):
             joiner = " and " if (node.op == "and") == want else " or "
             return "(" + joiner.join(self.truth(o, want) for o in node.operands) + ")"
-        if isinstance(node, Compare) and not _has_arith(node):
+        if isinstance(node, Compare) and _plain_sides(node):
             left, _ = self(node.left)
             right, _ = self(node.right)
             core = {"in": f"{left} in {right}", "notin": f"{left} not in {right}"}.get(
@@ -301,6 +357,11 @@ class _Expr:
     def binary(self, node: Compare | Arith) -> tuple[str, bool]:
         left, lmaybe = self(node.left)
         right, rmaybe = self(node.right)
+        if _spans(node):
+            # a count() with unknowns is a Span: the span-aware helpers of functions.py decide
+            if isinstance(node, Arith):
+                return f"_ar({node.op!r}, {left}, {right})", True
+            return f"_cmp({self.src.const(_COMPARE[node.op])}, {left}, {right})", True
         lfirst, llater = self.bind(left) if lmaybe else (left, left)
         divide = isinstance(node, Arith) and node.op == "/"
         rfirst, rlater = self.bind(right) if (rmaybe or divide) else (right, right)
@@ -324,12 +385,78 @@ class _Expr:
         return code, lmaybe or rmaybe or divide
 
 
-def _has_arith(node: Node) -> bool:
-    if isinstance(node, (Arith, Neg)):
-        return True
-    if isinstance(node, Compare):
-        return _has_arith(node.left) or _has_arith(node.right)
+def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
+
+
+def _plain_sides(node: Compare) -> bool:
+    """Both sides a question, a literal or a list: the comparison can be written as a plain test."""
+    return all(isinstance(side, (Name, Lit, ListLit)) for side in (node.left, node.right))
+
+
+def _spans(node: Node) -> bool:
+    """Can this node's value, or a side of it, be a Span (a count() with unknowns)?"""
+    if isinstance(node, Call):
+        return node.name == "count"
+    if isinstance(node, (Arith, Compare)):
+        return _spans(node.left) or _spans(node.right)
+    if isinstance(node, Neg):
+        return _spans(node.operand)
     return False
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (Not, Neg)):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, (Compare, Arith)):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def _size(node: Node) -> int:
+    total = 0
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        total += 1
+        stack.extend(_children(n))
+    return total
+
+
+def _names_in(node: Node) -> list[str]:
+    out: dict[str, None] = {}
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Name):
+            out[n.name] = None
+        stack.extend(_children(n))
+    return list(out)
+
+
+def _in(a: Any, b: Any) -> bool:
+    return a in b
+
+
+def _notin(a: Any, b: Any) -> bool:
+    return a not in b
+
+
+# functions.compare tells the comparisons apart by these functions' names
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": _in,
+    "notin": _notin,
+}
 
 
 def _known_when(node: Node, value: bool) -> bool:
@@ -341,7 +468,18 @@ def _known_when(node: Node, value: bool) -> bool:
         if (node.op == "and") == value:
             return all(_known_when(o, value) for o in node.operands)
         return False
-    return True  # any other node is unknown as soon as a name in it is
+    # known() is decided with its question unknown, and count() with some of its tests unknown
+    return not any(isinstance(n, Call) for n in _walk(node))
+
+
+def _walk(node: Node) -> list[Node]:
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(_children(n))
+    return out
 
 
 class _Compiler:
@@ -359,6 +497,8 @@ class _Compiler:
         self.memos: list[dict[int, Any]] = [{} for _ in rules]
         self.finding_infos: list[FindingInfo] = []
         self.rank: dict[int, int] = {}
+        self.rank_severity: list[str | None] = []
+        self.counters: dict[str, str] = {}
 
     # -- questions
 
@@ -367,47 +507,19 @@ class _Compiler:
         e = self.src.emit
         v = self.local[q.id]
         e(depth, f"{v} = get({q.id!r})")
-        if q.type == "yesno":
-            e(depth, f"if {v} is not None and {v} is not True and {v} is not False: return None")
-        elif q.type == "choice":
-            e(depth, f"if {v} is not None and {v} not in {self.src.const(frozenset(q.choice_ids))}: return None")
-        elif q.type == "multi":
-            ids = self.src.const(frozenset(q.choice_ids))
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is list:")
-            e(depth + 2, f"{v} = frozenset({v})")
-            e(depth + 2, f"if not {v} <= {ids}: return None")
-            e(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
-            e(depth + 1, "else: return None")
-        elif q.type in ("integer", "number"):
-            lo = self.src.literal(q.min) if q.min is not None else None
-            hi = self.src.literal(q.max) if q.max is not None else None
-            in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
-            e(depth, f"if {v} is not None:")
-            e(depth + 1, f"if {v}.__class__ is int:")
-            e(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
-            e(depth + 1, f"elif {v}.__class__ is float:")
-            if q.type == "integer":
-                e(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
-                e(depth + 2, f"{v} = int({v})")
-                if in_range:
-                    e(depth + 2, f"if not ({in_range}): return None")
-            elif lo and hi:
-                e(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
-            else:
-                inf = self.src.const(math.inf)
-                finite = f"-{inf} < {v} < {inf}"
-                e(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
-            e(depth + 1, "else: return None")
-        else:  # text: numbers are turned into text by the ordinary path
-            e(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
+        qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         if q.when is not None:
             # a `when` sees only the earlier answers that count, as in evaluate.effective
             earlier = list(self.catalog.questions)[: self.index[q.id]]
-            gate_false = _Expr(self.src, {qid: self.local[qid] for qid in earlier}).truth(q.when.tree, False)
+            gate = _Expr(self.src, {qid: self.local[qid] for qid in earlier})
+            gate_false = gate.truth(q.when.tree, False)
+            gate_true = gate.truth(q.when.tree, True)
             e(depth, f"if {q.id!r} in d and {gate_false}:")
             e(depth + 1, f"ign = (*ign, {q.id!r})")
             e(depth + 1, f"{v} = None")
+            # an answer whose question may yet turn out not to apply makes the verdict range a
+            # matter for evaluate()'s second pass: such clients take the ordinary path
+            e(depth, f"elif {v} is not None and not {gate_true}: return None")
 
     # -- rules
 
@@ -435,6 +547,9 @@ class _Compiler:
         if rule.kind == "red-flag":
             e(depth, f"red.append({name})")
             e(depth, f"sr = sr + {w}")
+            if level.severity in self.counters:
+                counter = self.counters[level.severity]
+                e(depth, f"{counter} = {counter} + 1")
             if level.severity in policy.decline_if.any_severity:
                 e(depth, "dh = True")
             if level.severity in policy.caution_if.any_severity:
@@ -472,9 +587,8 @@ class _Compiler:
         shift = len(rule.levels)
         return " | ".join(["op", *(f"{bit} << {shift + i}" for i, bit in enumerate(bits))])
 
-    def rule(self, rule: Rule, index: int) -> None:
+    def rule(self, rule: Rule, index: int, ex: _Expr) -> None:
         e = self.src.emit
-        ex = _Expr(self.src, self.local)
         trues = [ex.truth(lv.when.tree, True) for lv in rule.levels]
         falses = [ex.truth(lv.when.tree, False) for lv in rule.levels]
         for i, level in enumerate(rule.levels):
@@ -486,9 +600,9 @@ class _Compiler:
             level = rule.levels[0]
             e(1, f"elif not {ex.truth(level.when.tree, False)}:")
             names = level.when.names
-            if len(names) == 1 and self.catalog.questions[names[0]].when is None:
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None and not level.when.refs:
                 # the one name must be the unknown one: nothing to work out
-                info = OpenRule(rule, index, level.severity, level.weight, names)
+                info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
                 e(2, f"und.append({self.src.const(self.shown(info))})")
                 return
             e(2, "op = 1")
@@ -510,9 +624,19 @@ class _Compiler:
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
         e(depth, "if x: und.append(x)")
 
+    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
+        """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
+        counts: dict[str, int] = {}
+        for f in red:
+            severity = self.rank_severity[f[0]] if f.__class__ is tuple else f.severity
+            if severity:
+                counts[severity] = counts.get(severity, 0) + 1
+        items = [(u[2] if u.__class__ is tuple else u).item for u in und]
+        return verdict_range(self.catalog.policy, counts, red_score, good_score, items)
+
     def shown(self, rule: OpenRule) -> Any:
-        """An undecided rule as the function's output holds it: itself, or (sort key, bytes)."""
-        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule))
+        """An undecided rule as the function's output holds it: itself, or (sort key, bytes, itself)."""
+        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule), rule)
 
     def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
@@ -522,7 +646,9 @@ class _Compiler:
         top = max(open_levels, key=lambda lv: lv.weight)
         ask = ask_for(open_levels, env, self.catalog)
         # as in evaluate: a rule no question could decide does not fire, and is not listed
-        found = self.shown(OpenRule(rule, index, top.severity, top.weight, ask)) if ask else False
+        found = (
+            self.shown(OpenRule(rule, index, top.severity, top.weight, ask, _severities(open_levels))) if ask else False
+        )
         memo = self.memos[index]
         if len(memo) < MEMO_LIMIT:
             memo[key] = found
@@ -535,10 +661,16 @@ class _Compiler:
         positions = {id(lv): i for i, lv in enumerate(red_levels)}
         ordered = sorted(red_levels, key=lambda lv: (-lv.weight, positions[id(lv)]))
         self.rank = {id(lv): i for i, lv in enumerate(ordered)}
+        self.rank_severity = [lv.severity for lv in ordered]
 
+        if any(r.refs for r in self.catalog.rules):
+            raise Unsupported("fired()")
+        policy = self.catalog.policy
+        counted = {s for th in (policy.decline_if, policy.caution_if) for s, _ in th.counts}
+        self.counters = {sev: f"n{i}" for i, sev in enumerate(sorted(counted))}
         known = self.src.const(frozenset((*self.catalog.questions, CLIENT_KEY)))
-        order = self.src.const(self.index)
-        e(0, "def score(d, head=b'', line=0):")
+        order = self.src.const((self.index, policy))
+        e(0, "def score(d, head=b'', line=0, today=_today):")
         e(1, f"if not {known}.issuperset(d): return None")
         e(1, "get = d.get")
         e(1, f"cl = get({CLIENT_KEY!r})")
@@ -548,27 +680,38 @@ class _Compiler:
             self.question(q, 1)
         e(1, "red = []; good = []; notes = []; und = []")
         e(1, "sr = 0; sg = 0; dh = False; ch = False")
+        for counter in self.counters.values():
+            e(1, f"{counter} = 0")
+        ex = _Expr(self.src, self.local)
         for index, rule in enumerate(self.rules):
-            self.rule(rule, index)
-        policy = self.catalog.policy
+            self.rule(rule, index, ex)
+        for qid in sorted(ex.uses_known):
+            # known() of an unanswered question may still change: the range is evaluate()'s to find
+            e(1, f"if {self.local[qid]} is None: return None")
         e(1, "s = sr - sg")
         for verdict, threshold, hit in (("decline", policy.decline_if, "dh"), ("caution", policy.caution_if, "ch")):
-            test = [hit]
+            test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts)]
             if threshold.min_score is not None:
                 test.append(f"s >= {self.src.literal(threshold.min_score)}")
             vi = VERDICTS.index(verdict)
             e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
         e(1, "else: vd = 'go'; vi = 0")
+        e(1, "if und: bs, ws = _range(red, sr, sg, und)")
+        e(1, "else: bs = ws = vd")
         namespace: dict[str, Any] = dict(self.src.consts)
         if self.record is None:
             e(1, "if len(red) > 1: red.sort(key=_rank)")
             values = ", ".join(self.local.values())
-            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None))")
+            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None, bs, ws))")
             namespace.update(_result=partial(tuple.__new__, Result), _rank=_by_rank)
         else:
             e(1, "if len(red) > 1: red.sort()")
             e(1, "if len(und) > 1: und.sort()")
-            e(1, "return (vi, _template % (head, line, _dumps(cl), _vb[vi], _dumps(s),")
+            e(
+                1,
+                "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]],",
+            )
+            e(2, "_settled[bs == ws], _dumps(s),")
             e(2, "b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, und)),")
             e(2, "_dumps(ign) if ign else b'[]', _tail))")
             namespace.update(
@@ -577,12 +720,28 @@ class _Compiler:
                 _dumps=self.record.dumps,
                 _second=itemgetter(1),
                 _vb=tuple(v.encode() for v in VERDICTS),
+                _vi={v: i for i, v in enumerate(VERDICTS)},
+                _settled=(b"false", b"true"),
             )
         namespace.update(_miss=self.miss)
+        namespace.update(
+            _date=functions.parse_date,
+            _cmp=functions.compare,
+            _ar=functions.arith,
+            _neg=functions.negate,
+            _count=functions.count_values,
+            _range=self.range,
+            _today=functions.today(),
+        )
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[..., Any] = namespace["score"]
         return fn
+
+
+def _ordinary(data: Mapping[str, Any], head: bytes = b"", line: int = 0) -> None:
+    """The scorer of a catalog the compiler does not take: every client goes to evaluate()."""
+    return None
 
 
 class Engine:
@@ -601,17 +760,25 @@ class Engine:
         # compiled on first use: a JSON Lines run only needs the record scorer
         if self._scorer is None:
             compiler = _Compiler(self.catalog, self.rules)
-            self._scorer = compiler.build()
+            try:
+                self._scorer = compiler.build()
+            except Unsupported:
+                self._scorer = _ordinary
             self.source = compiler.source
         return self._scorer(data)
 
     def record_scorer(self, record: RecordFormat) -> Callable[[Mapping[str, Any], bytes, int], Any]:
-        """The fused function for a format: (answers, head, line) -> (verdict index, record bytes),
+        """The fused function for a format: (answers, head, line) -> (9 * verdict index + 3 * worst
+        reachable verdict's index + best one's, record bytes),
         or None when the answers need the ordinary path. May raise TypeError (unhashable answer)."""
         key = (type(record), record.template, record.tail)  # the same format: the same function
         fn = self._record_scorers.get(key)
         if fn is None:
-            fn = self._record_scorers[key] = _Compiler(self.catalog, self.rules, record).build()
+            try:
+                fn = _Compiler(self.catalog, self.rules, record).build()
+            except Unsupported:
+                fn = _ordinary
+            self._record_scorers[key] = fn
         return fn
 
     def score(self, data: Mapping[str, Any]) -> Result | None:
@@ -652,7 +819,8 @@ def result_from_verdict(
         ]
 
     open_rules = [
-        OpenRule(u.rule, rule_index.get(u.rule.id, -1), u.max_severity, u.max_weight, u.ask) for u in verdict.undecided
+        OpenRule(u.rule, rule_index.get(u.rule.id, -1), u.max_severity, u.max_weight, u.ask, u.severities)
+        for u in verdict.undecided
     ]
     answers = verdict.answers
     return Result(
@@ -666,7 +834,9 @@ def result_from_verdict(
             open_rules,
             verdict.ignored,
             (),
-            order,
+            (order, catalog.policy),
             [(a.question, a.rules) for a in verdict.ask_next],
+            verdict.best,
+            verdict.worst,
         )
     )

@@ -14,7 +14,11 @@ tree is then compiled into closures that evaluate with three-valued logic: ``Non
     sum       := product (("+" | "-") product)*
     product   := unary (("*" | "/") unary)*
     unary     := "-" unary | atom
-    atom      := NUMBER | STRING | "true" | "false" | NAME | "(" or_expr ")" | "[" items "]"
+    atom      := NUMBER | STRING | "true" | "false" | NAME | call | "(" or_expr ")" | "[" items "]"
+    call      := FUNCTION "(" [or_expr ("," or_expr)*] ")" | "today"
+
+FUNCTION is a name from the registry in functions.py (known, count, days_since, days_until,
+fired, today); nothing else can be called.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Literal, NamedTuple
+
+from clientcheck.functions import Span, arith, compare, negate
 
 MAX_LENGTH = 500
 MAX_DEPTH = 16
 
-Kind = Literal["bool", "number", "text", "choice", "multi", "list"]
+Kind = Literal["bool", "number", "text", "choice", "multi", "list", "date"]
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]
 
@@ -162,7 +168,14 @@ class Arith(NamedTuple):
     right: Node
 
 
-Node = Lit | Name | ListLit | Not | Neg | BoolOp | Compare | Arith
+class Call(NamedTuple):
+    pos: int
+    name: str  # a function of the registry (functions.FUNCTIONS)
+    args: tuple[Node, ...]
+    multi: int = 0  # count() of a multiple-choice question: its number of choices (set by the checker)
+
+
+Node = Lit | Name | ListLit | Not | Neg | BoolOp | Compare | Arith | Call
 
 
 class _Parser:
@@ -204,8 +217,6 @@ class _Parser:
         node = self.or_expr()
         if self.tok.kind != "end":
             t = self.tok
-            if t.kind == "op" and t.text == "(":
-                raise ConditionError("function calls are not allowed", t.pos)
             raise ConditionError(f"unexpected {self._describe(t)}; expected 'and', 'or' or the end", t.pos)
         return node
 
@@ -281,6 +292,10 @@ class _Parser:
             node = Lit(t.pos, t.text[1:-1])
         elif t.kind == "keyword" and t.text in ("true", "false"):
             node = Lit(t.pos, t.text == "true")
+        elif t.kind == "name" and self.at("op", "(") and t.text in _functions():
+            node = self.call(t)
+        elif t.kind == "name" and t.text in _bare():
+            node = Call(t.pos, t.text, ())
         elif t.kind == "name":
             node = Name(t.pos, t.text)
         elif t.kind == "op" and t.text == "(":
@@ -296,10 +311,27 @@ class _Parser:
         if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
             raise ConditionError("attribute access (.) is not allowed", nxt.pos)
         if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
-            raise ConditionError("function calls are not allowed", nxt.pos)
+            known = ", ".join(sorted(_functions()))
+            raise ConditionError(
+                f"unknown function {node.name!r} (functions: {known}){suggest(node.name, list(_functions()))}", node.pos
+            )
         if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
             raise ConditionError("indexing ([...] after a value) is not allowed", nxt.pos)
         return node
+
+    def call(self, name: Token) -> Call:
+        self.take()  # (
+        self.deeper(name.pos)
+        args: list[Node] = []
+        while not self.at("op", ")"):
+            args.append(self.or_expr())
+            if self.at("op", ","):
+                self.take()
+            elif not self.at("op", ")"):
+                raise ConditionError(f"expected ',' or ')', found {self._describe(self.tok)}", self.tok.pos)
+        self.take()
+        self.depth -= 1
+        return Call(name.pos, name.text, tuple(args))
 
     def list_items(self, open_tok: Token) -> ListLit:
         items: list[Lit] = []
@@ -317,6 +349,18 @@ class _Parser:
         if not items:
             raise ConditionError("empty list", open_tok.pos)
         return ListLit(open_tok.pos, tuple(items))
+
+
+def _functions() -> dict[str, Any]:
+    from clientcheck.functions import FUNCTIONS
+
+    return FUNCTIONS
+
+
+def _bare() -> frozenset[str]:
+    from clientcheck.functions import BARE
+
+    return BARE
 
 
 def parse(source: str) -> Node:
@@ -351,17 +395,30 @@ _KIND_WORD = {
     "choice": "a single choice",
     "multi": "a multiple choice",
     "list": "a list",
+    "date": "a date",
 }
 
 
-class _Checker:
-    def __init__(self, types: Mapping[str, VarType]) -> None:
+class _TypeChecker:
+    def __init__(self, types: Mapping[str, VarType], rules: Collection[str] | None = None) -> None:
         self.types = types
+        self.rules = rules  # rule ids fired() may name; None: not checked here
         self.names: list[str] = []
+        self.refs: list[str] = []  # rule ids named by fired()
+        self.multi_counts: dict[int, int] = {}  # position of count(multi) -> its number of choices
 
     def kind(self, node: Node) -> VarType:
         if isinstance(node, Lit):
             return VarType(_lit_kind(node.value))
+        if isinstance(node, Call):
+            from clientcheck.functions import FUNCTIONS
+
+            result: VarType = FUNCTIONS[node.name].check(self, node)
+            if node.name == "count" and len(node.args) == 1 and isinstance(node.args[0], Name):
+                arg = self.types.get(node.args[0].name)
+                if arg is not None and arg.kind == "multi":
+                    self.multi_counts[node.pos] = len(arg.choices)
+            return result
         if isinstance(node, Name):
             vt = self.types.get(node.name)
             if vt is None:
@@ -458,6 +515,8 @@ class _Checker:
                 f"'{word}' needs a multiple-choice question or a [list] on the right, but {self.describe(right, rt)}",
                 right.pos,
             )
+        if op in ("<", "<=", ">", ">=") and lt.kind == "date" and rt.kind == "date":
+            return
         if op in ("<", "<=", ">", ">="):
             for side, vt in ((left, lt), (right, rt)):
                 if vt.kind != "number":
@@ -539,6 +598,10 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def compile_node(node: Node) -> Fn:
+    if isinstance(node, Call):
+        from clientcheck.functions import FUNCTIONS
+
+        return FUNCTIONS[node.name].build(node, compile_node)
     if isinstance(node, Lit):
         value = node.value
         return lambda env: value
@@ -561,6 +624,8 @@ def compile_node(node: Node) -> Fn:
 
         def neg(env: Env) -> Any:
             v = inner(env)
+            if v.__class__ is Span:
+                return negate(v)
             return None if v is None else -v
 
         return neg
@@ -569,6 +634,7 @@ def compile_node(node: Node) -> Fn:
         return _kleene_and(fns) if node.op == "and" else _kleene_or(fns)
     if isinstance(node, (Compare, Arith)):
         left, right = compile_node(node.left), compile_node(node.right)
+        is_arith = isinstance(node, Arith)
         if isinstance(node, Arith):
             op = _ARITH[node.op]
         elif node.op == "in":
@@ -583,6 +649,9 @@ def compile_node(node: Node) -> Fn:
         else:
             op = _CMP[node.op]
 
+        spans = _has_spans(node)
+        symbol = node.op
+
         def binary(env: Env) -> Any:
             a = left(env)
             if a is None:
@@ -590,10 +659,37 @@ def compile_node(node: Node) -> Fn:
             b = right(env)
             if b is None:
                 return None
+            if spans and (a.__class__ is Span or b.__class__ is Span):
+                return arith(symbol, a, b) if is_arith else compare(op, a, b)
             return op(a, b)
 
         return binary
     raise AssertionError(node)  # pragma: no cover
+
+
+def _has_spans(node: Node) -> bool:
+    """Can this node's value, or a side of it, be a Span (a count with unknowns)?"""
+    if isinstance(node, Call):
+        return node.name == "count"
+    if isinstance(node, (Arith, Compare)):
+        return _has_spans(node.left) or _has_spans(node.right)
+    if isinstance(node, Neg):
+        return _has_spans(node.operand)
+    return False
+
+
+def _with_multi_counts(node: Node, counts: Mapping[int, int]) -> Node:
+    """The tree with each count(multi_question) told its number of choices."""
+    if isinstance(node, Call):
+        args = tuple(_with_multi_counts(a, counts) for a in node.args)
+        return Call(node.pos, node.name, args, counts.get(node.pos, 0) if node.name == "count" else 0)
+    if isinstance(node, (Not, Neg)):
+        return node._replace(operand=_with_multi_counts(node.operand, counts))
+    if isinstance(node, BoolOp):
+        return node._replace(operands=tuple(_with_multi_counts(o, counts) for o in node.operands))
+    if isinstance(node, (Compare, Arith)):
+        return node._replace(left=_with_multi_counts(node.left, counts), right=_with_multi_counts(node.right, counts))
+    return node
 
 
 class Condition(NamedTuple):
@@ -603,6 +699,7 @@ class Condition(NamedTuple):
     tree: Node
     names: tuple[str, ...]  # question ids it reads, in order of first use
     run: Fn
+    refs: tuple[str, ...] = ()  # rule ids it reads through fired()
 
     def __call__(self, env: Env) -> bool | None:
         result: bool | None = self.run(env)
@@ -611,16 +708,22 @@ class Condition(NamedTuple):
     def __reduce__(self) -> tuple[Any, ...]:
         # the closures cannot be pickled; the checked tree can, and compiles again quickly
         # (so a loaded catalog can be cached on disk and read back without parsing YAML)
-        return (_recompiled, (self.source, self.tree, self.names))
+        return (_recompiled, (self.source, self.tree, self.names, self.refs))
 
 
-def _recompiled(source: str, tree: Node, names: tuple[str, ...]) -> Condition:
-    return Condition(source, tree, names, compile_node(tree))
+def _recompiled(source: str, tree: Node, names: tuple[str, ...], refs: tuple[str, ...] = ()) -> Condition:
+    return Condition(source, tree, names, compile_node(tree), refs)
 
 
-def compile_condition(source: str, types: Mapping[str, VarType]) -> Condition:
-    """Parse, type-check and compile; raises ConditionError with a 0-based offset."""
+def compile_condition(source: str, types: Mapping[str, VarType], rules: Collection[str] | None = None) -> Condition:
+    """Parse, type-check and compile; raises ConditionError with a 0-based offset.
+
+    rules: the rule ids a fired() may name (None: fired() is not allowed here, e.g. in `when`).
+    """
     tree = parse(source)
-    checker = _Checker(types)
+    checker = _TypeChecker(types, rules if rules is not None else ())
     checker.want_bool(tree, "a condition")
-    return Condition(source, tree, tuple(checker.names), compile_node(tree))
+    if checker.multi_counts:
+        tree = _with_multi_counts(tree, checker.multi_counts)
+    refs = tuple(dict.fromkeys(checker.refs))
+    return Condition(source, tree, tuple(checker.names), compile_node(tree), refs)

@@ -1,23 +1,62 @@
-"""(catalog, answers) -> Verdict. Pure: no printing, no I/O."""
+"""The engine: (catalog, answers) -> Verdict. Pure: no printing, no I/O.
+
+This module is the one definition of what a rule means for a set of answers (`rule_outcome`):
+fired at which level, not fired, or undecided and which questions would decide it. `check`,
+`explain`, `lint`'s reachability search, `rules test`, the interview, `rescore` and the history
+take outcomes from here. The compiled batch scorer (compiled.py) is generated from the same
+checked condition trees, hands every client it cannot settle the same way back to this module,
+and computes the verdict range with this module's `verdict_range`; a differential property test
+(tests/test_engine_properties.py) holds the two together on every construct of the language.
+
+Two passes over the rules:
+- what is known: the verdict on the answers as they are;
+- what could still happen (`@range` in the environment): don't-know and missing answers, and
+  answers whose question may yet turn out not to apply, are all "not known yet"; `known(q)` is
+  undecided for a question that can still be asked. Every condition is monotone in this pass
+  (Kleene logic: more answers only turn undecided into true or false), so a rule decided here stays
+  decided, and the rules still open bound the verdict: `verdict_range`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
+from clientcheck.functions import FIRED, NEVER, RANGE, TODAY, today
 from clientcheck.model import (
     UNKNOWN,
+    VERDICTS,
     Answers,
     AskNext,
     Catalog,
     Evidence,
     Finding,
     Level,
+    Policy,
     Question,
     Rule,
     Undecided,
     Verdict,
 )
+
+Status = Literal["fired", "not", "undecided"]
+
+
+class Outcome(NamedTuple):
+    """A rule's outcome on one environment of answers."""
+
+    status: Status
+    level: int | None = None  # the level that fired (0-based)
+    open: tuple[int, ...] = ()  # undecided: the levels that could still fire
+    ask: tuple[str, ...] = ()  # undecided: the unknown questions that would decide it
+
+    @property
+    def truth(self) -> bool | None:
+        """As fired() reads it."""
+        return True if self.status == "fired" else False if self.status == "not" else None
+
+
+NOT_FIRED = Outcome("not")
 
 
 def effective(catalog: Catalog, answers: Answers) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -26,7 +65,7 @@ def effective(catalog: Catalog, answers: Answers) -> tuple[dict[str, Any], tuple
     Questions are walked in interview order, so a `when` sees exactly the earlier answers the
     interview would have seen; an answer to a question whose `when` is false is dropped.
     """
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {TODAY: today()}
     ignored: list[str] = []
     values = answers.values
     for qid, q in catalog.questions.items():
@@ -41,7 +80,24 @@ def effective(catalog: Catalog, answers: Answers) -> tuple[dict[str, Any], tuple
     return env, tuple(ignored)
 
 
-def _askable(q: Question, env: dict[str, Any], catalog: Catalog, depth: int = 0) -> list[str]:
+def possible_env(catalog: Catalog, answers: Answers, now: Any = None) -> dict[str, Any]:
+    """The environment of the "what could still happen" pass (see the module's docstring)."""
+    never: set[str] = set()
+    env: dict[str, Any] = {TODAY: now or today(), RANGE: True, NEVER: never}
+    values = answers.values
+    for qid, q in catalog.questions.items():
+        gate = None if q.when is None else q.when(env)
+        if gate is False:
+            never.add(qid)  # cannot be asked, whatever else is answered
+        elif gate is True or q.when is None:
+            value = values.get(qid, UNKNOWN)
+            if value is not UNKNOWN:
+                env[qid] = value
+        # an undecided gate: the answer may yet be dropped, so it is not known to count
+    return env
+
+
+def _askable(q: Question, env: Mapping[str, Any], catalog: Catalog, depth: int = 0) -> list[str]:
     """Which questions to ask to learn q: q itself, or first what decides whether q applies."""
     if q.when is None or depth > 8:
         return [q.id]
@@ -57,51 +113,203 @@ def _askable(q: Question, env: dict[str, Any], catalog: Catalog, depth: int = 0)
     return out or [q.id]
 
 
-def ask_for(open_levels: Sequence[Level], env: dict[str, Any], catalog: Catalog) -> tuple[str, ...]:
-    """The unknown questions that would decide these open levels of a rule, in order, once each."""
+def ask_for(
+    open_levels: Sequence[Level],
+    env: Mapping[str, Any],
+    catalog: Catalog,
+    pending: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[str, ...]:
+    """The unknown questions that would decide these open levels of a rule, in order, once each.
+
+    pending: the questions that would decide each undecided rule, for levels that read fired().
+    """
     ask: dict[str, None] = {}
     for level in open_levels:
         for name in level.when.names:
             if name not in env:
                 ask.update(dict.fromkeys(_askable(catalog.questions[name], env, catalog)))
+        if pending:
+            for ref in level.when.refs:
+                ask.update(dict.fromkeys(pending.get(ref, ())))
     return tuple(ask)
 
 
+def rule_outcome(
+    catalog: Catalog, rule: Rule, env: Mapping[str, Any], pending: Mapping[str, tuple[str, ...]] | None = None
+) -> Outcome:
+    """The one definition of a rule's outcome.
+
+    The first true level fires, unless an earlier level is still undecided: it could turn out
+    true and take precedence, so the rule waits for that answer. A rule that no question could
+    decide any more (what it needs does not apply to this client) does not fire.
+    """
+    open_levels: list[int] = []
+    for i, level in enumerate(rule.levels):
+        result = level.when(env)
+        if result is True:
+            if not open_levels:
+                return Outcome("fired", i)
+            open_levels.append(i)
+            break
+        if result is None:
+            open_levels.append(i)
+    if not open_levels:
+        return NOT_FIRED
+    ask = ask_for([rule.levels[i] for i in open_levels], env, catalog, pending)
+    return Outcome("undecided", None, tuple(open_levels), ask) if ask else NOT_FIRED
+
+
+def evaluation_order(rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """Rules in file order, except that a rule comes after the rules its fired() reads.
+
+    The loader refuses cycles, so this always exists; rules without references keep file order.
+    """
+    if not any(r.refs for r in rules):
+        return tuple(rules)
+    by_id = {r.id: r for r in rules}
+    done: dict[str, Rule] = {}
+
+    def visit(rule: Rule, depth: int = 0) -> None:
+        if rule.id in done or depth > len(rules):
+            return
+        for ref in rule.refs:
+            if ref in by_id:
+                visit(by_id[ref], depth + 1)
+        done[rule.id] = rule
+
+    for rule in rules:
+        visit(rule)
+    return tuple(done.values())
+
+
+def outcomes(catalog: Catalog, env: dict[str, Any]) -> dict[str, Outcome]:
+    """Every rule's outcome on env, in rule order (fired() sees the rules it names)."""
+    fired: dict[str, bool | None] = {}
+    pending: dict[str, tuple[str, ...]] = {}
+    env[FIRED] = fired
+    out: dict[str, Outcome] = {}
+    for rule in evaluation_order(catalog.rules):
+        o = rule_outcome(catalog, rule, env, pending)
+        out[rule.id] = o
+        fired[rule.id] = o.truth
+        if o.ask:
+            pending[rule.id] = o.ask
+    return {r.id: out[r.id] for r in catalog.rules}
+
+
+# ---------------------------------------------------------------- the verdict range
+
+
+class OpenItem(NamedTuple):
+    """A rule that could still end more than one way, as the range needs it."""
+
+    kind: str
+    severities: tuple[str, ...]  # red flags: every severity it could still fire at
+    max_weight: float
+    min_weight: float  # 0 when it may end not firing
+
+
+def verdict_range(
+    policy: Policy, counts: Mapping[str, int], red_score: float, good_score: float, items: Iterable[OpenItem]
+) -> tuple[str, str]:
+    """(best, worst) verdict over every way the open rules could still end.
+
+    counts, red_score and good_score are those of the rules already settled. A safe bound: the
+    worst case lets every open red flag fire at each severity it could still reach and no open
+    good sign fire; the best, the reverse. It is exact when the open rules do not share questions
+    and each can end in one way or not at all; it can be wider when they do (docs/rules.md).
+    """
+    worst_counts = dict(counts)
+    best_counts = dict(counts)
+    worst = best = red_score - good_score
+    for item in items:
+        if item.kind == "red-flag":
+            for s in item.severities:
+                worst_counts[s] = worst_counts.get(s, 0) + 1
+            if item.min_weight and len(item.severities) == 1:
+                best_counts[item.severities[0]] = best_counts.get(item.severities[0], 0) + 1
+            worst += item.max_weight
+            best += item.min_weight
+        elif item.kind == "good-sign":
+            worst -= item.min_weight
+            best -= item.max_weight
+    return policy.verdict(best_counts, best), policy.verdict(worst_counts, worst)
+
+
+def _open_item(rule: Rule, outcome: Outcome) -> OpenItem:
+    levels = [rule.levels[i] for i in outcome.open]
+    severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
+    # every open outcome has an undecided level, which may stay undecided: it may end not firing
+    return OpenItem(rule.kind, severities, max(lv.weight for lv in levels), 0.0)
+
+
+def _settled_totals(catalog: Catalog, settled: Iterable[tuple[Rule, Outcome]]) -> tuple[dict[str, int], float, float]:
+    counts: dict[str, int] = {}
+    red = good = 0.0
+    for rule, o in settled:
+        if o.status != "fired" or o.level is None:
+            continue
+        level = rule.levels[o.level]
+        if rule.kind == "red-flag":
+            red += level.weight
+            if level.severity:
+                counts[level.severity] = counts.get(level.severity, 0) + 1
+        elif rule.kind == "good-sign":
+            good += level.weight
+    return counts, red, good
+
+
+def possibilities(catalog: Catalog, answers: Answers, now: Any = None) -> dict[str, Outcome]:
+    """Every rule's outcome in the "what could still happen" pass."""
+    return outcomes(catalog, possible_env(catalog, answers, now))
+
+
+def range_of(catalog: Catalog, possible: Mapping[str, Outcome]) -> tuple[str, str]:
+    rules = {r.id: r for r in catalog.rules}
+    counts, red, good = _settled_totals(catalog, ((rules[rid], o) for rid, o in possible.items()))
+    items = [_open_item(rules[rid], o) for rid, o in possible.items() if o.status == "undecided"]
+    return verdict_range(catalog.policy, counts, red, good, items)
+
+
+# ---------------------------------------------------------------- the verdict
+
+
+def _evidence(level: Level, env: Mapping[str, Any]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(n, env[n]) for n in level.when.names if n in env)
+
+
 def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None) -> Verdict:
+    """The verdict; rules (a selection of the catalog's) limits what is reported and counted."""
     env, ignored = effective(catalog, answers)
-    policy = catalog.policy
+    found = outcomes(catalog, env)
+    possible = possibilities(catalog, answers, env[TODAY])
+    chosen = catalog.rules if rules is None else rules
     red: list[Finding] = []
     good: list[Finding] = []
     notes: list[Finding] = []
     undecided: list[Undecided] = []
-    for rule in catalog.rules if rules is None else rules:
-        fired: Level | None = None
-        open_levels: list[Level] = []
-        for level in rule.levels:
-            result = level.when(env)
-            if result is True:
-                # the first true level fires, unless an earlier level is still unknown: it could
-                # turn out true and take precedence, so the rule waits for that answer
-                if open_levels:
-                    open_levels.append(level)
-                else:
-                    fired = level
-                break
-            if result is None:
-                open_levels.append(level)
-        if fired is not None:
-            evidence = tuple(Evidence(n, env[n]) for n in fired.when.names if n in env)
-            finding = Finding(rule, fired.severity, fired.weight, evidence, fired.advice or rule.advice)
+    for rule in chosen:
+        o = found[rule.id]
+        if o.status == "fired" and o.level is not None:
+            level = rule.levels[o.level]
+            also = tuple((lv, _evidence(lv, env)) for lv in rule.levels[o.level + 1 :] if lv.when(env) is True)
+            finding = Finding(
+                rule, level.severity, level.weight, _evidence(level, env), level.advice or rule.advice, o.level, also
+            )
             {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(finding)
-        elif open_levels:
-            ask = ask_for(open_levels, env, catalog)
-            # no question could decide it (what it needs does not apply to this client): it does
-            # not fire, rather than wait for an answer that will never be asked
-            if ask:
-                top = max(open_levels, key=lambda lv: lv.weight)
-                undecided.append(Undecided(rule, ask, top.severity, top.weight))
+        elif o.status == "undecided":
+            levels = [rule.levels[i] for i in o.open]
+            top = max(levels, key=lambda lv: lv.weight)
+            severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
+            undecided.append(Undecided(rule, o.ask, top.severity, top.weight, severities))
     score = sum(f.weight for f in red) - sum(f.weight for f in good)
-    verdict = policy.verdict({f.severity for f in red if f.severity}, score)
+    counts: dict[str, int] = {}
+    for f in red:
+        if f.severity:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    verdict = catalog.policy.verdict(counts, score)
+    ids = {r.id for r in chosen}
+    best, worst = range_of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
     return Verdict(
         verdict,  # type: ignore[arg-type]
         score,
@@ -109,34 +317,84 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
         tuple(good),
         tuple(notes),
         tuple(sorted(undecided, key=lambda u: -u.max_weight)),
-        _ask_next(catalog, undecided),
+        _ask_next(catalog, undecided, possible, ids),
         answers,
         ignored,
+        best,
+        worst,
     )
 
 
-def _ask_next(catalog: Catalog, undecided: list[Undecided]) -> tuple[AskNext, ...]:
-    """Unknown questions ranked by how much weight their answers could still move."""
+# ---------------------------------------------------------------- what to ask next
+
+
+def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, items: Sequence[OpenItem]) -> list[int]:
+    """For each open item: by how many verdict steps settling it could narrow the range.
+
+    Settling an item one way (it does not fire) can lower the worst verdict; the other way (it
+    fires at its heaviest) can raise the best. The sum of both is what its answers are worth.
+    """
+    best, worst = verdict_range(policy, counts, red, good, items)
+    b, w = VERDICTS.index(best), VERDICTS.index(worst)
+    out: list[int] = []
+    for i, item in enumerate(items):
+        rest = [*items[:i], *items[i + 1 :]]
+        _, worst_without = verdict_range(policy, counts, red, good, rest)
+        if item.kind == "red-flag" and item.severities:
+            heavy = dict(counts)
+            for s in item.severities:
+                heavy[s] = heavy.get(s, 0) + 1
+            best_with, _ = verdict_range(policy, heavy, red + item.max_weight, good, rest)
+        elif item.kind == "good-sign":
+            best_with, _ = verdict_range(policy, counts, red, good + item.min_weight, rest)
+        else:
+            best_with = best
+        out.append((w - VERDICTS.index(worst_without)) + (VERDICTS.index(best_with) - b))
+    return out
+
+
+def _ask_next(
+    catalog: Catalog, undecided: list[Undecided], possible: Mapping[str, Outcome], ids: set[str]
+) -> tuple[AskNext, ...]:
     order = {qid: i for i, qid in enumerate(catalog.questions)}
-    ranked = rank_questions(((u.ask, u.rule.id, u.max_weight) for u in undecided), order)
-    return tuple(AskNext(qid, rules) for qid, rules in ranked)
+    rules = {r.id: r for r in catalog.rules}
+    chosen = {rid: o for rid, o in possible.items() if rid in ids}
+    counts, red, good = _settled_totals(catalog, ((rules[rid], o) for rid, o in chosen.items()))
+    open_ids = [rid for rid, o in chosen.items() if o.status == "undecided"]
+    items = [_open_item(rules[rid], chosen[rid]) for rid in open_ids]
+    worth = dict(zip(open_ids, pivots(catalog.policy, counts, red, good, items), strict=True))
+    # rules undecided on what is known come first, in the order the verdict lists them; a rule
+    # that only the range still holds open (an answer that may not count) asks what it needs too
+    entries = [(u.ask, u.rule.id, u.max_weight, worth.get(u.rule.id, 0)) for u in undecided]
+    listed = {u.rule.id for u in undecided}
+    for rid in open_ids:
+        if rid not in listed:
+            o = chosen[rid]
+            entries.append((o.ask, rid, max(rules[rid].levels[i].weight for i in o.open), worth[rid]))
+    ranked = rank_questions(entries, order)
+    return tuple(AskNext(qid, rs) for qid, rs in ranked)
 
 
 def rank_questions(
-    items: Iterable[tuple[tuple[str, ...], str, float]],
+    items: Iterable[tuple[tuple[str, ...], str, float, int]],
     order: Mapping[str, int],
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """(question, rule ids) ranked by how much weight the answer could still move, highest first.
+    """(question, rule ids) ranked by how much its answer can narrow the verdict range.
 
-    items: (questions to ask, rule id, the rule's heaviest open weight) per undecided rule, in
-    rule order. Shared with the compiled batch path, so both rank alike.
+    items: (questions to ask, rule id, the rule's heaviest open weight, its pivot — see pivots())
+    per open rule. A question that can move the range outranks any number that cannot; among
+    equals, the weight the answer could still move decides, then interview order. Shared with the
+    compiled batch path, so both rank alike.
     """
-    stakes: dict[str, float] = {}
+    stakes: dict[str, tuple[int, float]] = {}
     by_rule: dict[str, list[str]] = {}
-    for ask, rule_id, weight in items:
+    for ask, rule_id, weight, pivot in items:
         for qid in ask:
+            p, w = stakes.get(qid, (0, 0.0))
             # a decline-level rule outranks any number of small ones: weight it by its own size
-            stakes[qid] = stakes.get(qid, 0.0) + max(weight, 0.5)
-            by_rule.setdefault(qid, []).append(rule_id)
-    ranked = sorted(stakes, key=lambda qid: (-stakes[qid], order.get(qid, 0)))
+            stakes[qid] = (p + pivot, w + max(weight, 0.5))
+            rules = by_rule.setdefault(qid, [])
+            if rule_id not in rules:
+                rules.append(rule_id)
+    ranked = sorted(stakes, key=lambda qid: (-stakes[qid][0], -stakes[qid][1], order.get(qid, 0)))
     return [(qid, tuple(by_rule[qid])) for qid in ranked]

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
-from clientcheck.evaluate import effective, evaluate
+from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.evaluate import effective, outcomes
 from clientcheck.model import UNKNOWN, Answers, Catalog, Rule
 
 Status = Literal["fired", "not-fired", "undecided"]
@@ -47,6 +47,12 @@ def unparse(node: Node) -> str:
         return json.dumps(node.value, ensure_ascii=False) if isinstance(node.value, str) else f"{node.value:g}"
     if isinstance(node, Name):
         return node.name
+    if isinstance(node, Call):
+        from clientcheck.functions import BARE
+
+        if node.name in BARE and not node.args:
+            return node.name
+        return f"{node.name}({', '.join(unparse(a) for a in node.args)})"
     if isinstance(node, ListLit):
         return "[" + ", ".join(unparse(i) for i in node.items) + "]"
     if isinstance(node, Not):
@@ -119,6 +125,8 @@ def _names(node: Node) -> list[str]:
             stack.extend(reversed(n.operands))
         elif isinstance(n, (Compare, Arith)):
             stack.extend((n.right, n.left))
+        elif isinstance(n, Call):
+            stack.extend(reversed(n.args))
     return list(dict.fromkeys(out))
 
 
@@ -174,24 +182,24 @@ def _tests(node: Node, env: dict[str, Any], catalog: Catalog, wanted: bool, out:
 
 
 def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...], tuple[str, ...]]:
-    """Every rule's report, and the answered questions that do not count (their `when` is false)."""
+    """Every rule's report, and the answered questions that do not count (their `when` is false).
+
+    The status of each rule is the engine's (evaluate.outcomes), never worked out here: explain
+    only takes each level apart to say why.
+    """
     env, ignored = effective(catalog, answers)
-    verdict = evaluate(catalog, answers)
-    undecided = {u.rule.id: u.ask for u in verdict.undecided}
+    found = outcomes(catalog, env)  # also puts the rules' outcomes in env, for fired()
     reports: list[RuleReport] = []
     for rule in catalog.rules:
         levels: list[LevelReport] = []
-        fired: int | None = None
         for i, level in enumerate(rule.levels):
             result = level.when(env)
             tests: list[Test] = []
             _tests(level.when.tree, env, catalog, True, tests)
             levels.append(LevelReport(i, level.when.source, level.severity, level.weight, result, tuple(tests)))
-            if result is True and fired is None:
-                fired = i
-        # undecided with nothing left to ask (what it needs does not apply) cannot fire on more answers
-        status: Status = "fired" if fired is not None else "undecided" if undecided.get(rule.id) else "not-fired"
-        reports.append(RuleReport(rule, status, fired, tuple(levels), undecided.get(rule.id, ())))
+        o = found[rule.id]
+        status: Status = "fired" if o.status == "fired" else "undecided" if o.status == "undecided" else "not-fired"
+        reports.append(RuleReport(rule, status, o.level, tuple(levels), o.ask))
     return tuple(reports), ignored
 
 

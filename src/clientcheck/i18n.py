@@ -225,6 +225,15 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary.one": "{count} client scored",
         "batch.bad": "Bad records skipped: {bad}",
         "batch.top_flags": "Most frequent red flags",
+        # issue 9: verdict range
+        "interview.allowed.date": "a date as YYYY-MM-DD, e.g. 2026-11-30",
+        "verdict.unsettled": "{verdict} so far — could still become {others}: {n} undecided",
+        "verdict.unsettled.or": " or ",
+        "verdict.unsettled.rules": "{count} rules undecided",
+        "verdict.unsettled.rules.one": "{count} rule undecided",
+        "verdict.settled_by": "Settled: no answer still to come can change it.",
+        "batch.col.reach": "Could become",
+        "batch.unsettled": "not settled: {n} (see the 'Could become' column)",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -438,6 +447,14 @@ _STRINGS: dict[str, dict[str, str]] = {
         "batch.summary": "Оценено клиентов: {count}",
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
+        # issue 9: verdict range
+        "interview.allowed.date": "дата в виде ГГГГ-ММ-ДД, например 2026-11-30",
+        "verdict.unsettled": "Пока {verdict} — ещё может стать {others}: {n}",
+        "verdict.unsettled.or": " или ",
+        "verdict.unsettled.rules": "не решено правил: {count}",
+        "verdict.settled_by": "Вердикт окончательный: ответы на оставшиеся вопросы его не изменят.",
+        "batch.col.reach": "Может стать",
+        "batch.unsettled": "не окончательных вердиктов: {n} (см. столбец «Может стать»)",
     },
 }
 

@@ -31,6 +31,7 @@ from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.styles import Style
 from questionary.prompts.common import InquirerControl
 
+from clientcheck import qtypes
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Question
 from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
@@ -180,9 +181,10 @@ class Prompter:
         message = clean(q.text.get(lang))
         help_text = clean(q.help.get(lang)) if q.help else t(lang, "interview.help.none")
         common: dict[str, Any] = {"style": STYLE, "erase_when_done": True}
-        if q.type in ("yesno", "choice"):
+        widget = qtypes.of(q).widget
+        if widget == "select":
             prompt, legend, help_keys = self._select(q, message, current, common)
-        elif q.type == "multi":
+        elif widget == "checkbox":
             prompt, legend, help_keys = self._checkbox(q, message, current, common)
         else:
             prompt, legend, help_keys = self._typed(q, message, current, common)

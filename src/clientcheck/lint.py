@@ -8,16 +8,17 @@ a rule or a level that can never fire, a question that is never asked.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import pairwise, product
+from itertools import product
 from pathlib import Path
 from typing import Any, Literal
 
+from clientcheck import qtypes
 from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not
 from clientcheck.errors import Mark
+from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
 from clientcheck.model import Catalog, Question, Rule
 from clientcheck.schema import OBJECTS
@@ -236,38 +237,9 @@ def _literals(node: Node, out: dict[str, set[Any]]) -> None:
                     out.setdefault(side.name, set()).add(value)
 
 
-def _numbers(q: Question, literals: set[Any]) -> list[float]:
-    points = {float(v) for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    bounds = {b for b in (q.min, q.max) if b is not None}
-    base = sorted(points | bounds) or [0.0]
-    cands: set[float]
-    if q.type == "integer":
-        cands = {c for v in base for c in (math.floor(v) - 1, math.floor(v), math.ceil(v), math.ceil(v) + 1)}
-    else:
-        cands = set(base) | {(a + b) / 2 for a, b in pairwise(base)} | {base[0] - 1, base[-1] + 1}
-    lo = q.min if q.min is not None else -math.inf
-    hi = q.max if q.max is not None else math.inf
-    return sorted(c for c in cands if lo <= c <= hi)
-
-
 def _domain(q: Question, literals: set[Any]) -> list[Any] | None:
-    if q.type == "yesno":
-        values: list[Any] = [True, False]
-    elif q.type == "choice":
-        values = list(q.choice_ids)
-    elif q.type == "multi":
-        mentioned = [c for c in q.choice_ids if c in literals]
-        if len(mentioned) > 8:
-            return None
-        values = [
-            frozenset(c for c, on in zip(mentioned, bits, strict=True) if on)
-            for bits in product((0, 1), repeat=len(mentioned))
-        ]
-    elif q.type in ("integer", "number"):
-        values = _numbers(q, literals)
-    else:
-        values = [*sorted(str(v) for v in literals if isinstance(v, str)), "\x00something else"]
-    return [_ABSENT, *values]
+    values = qtypes.of(q).domain(q, literals)
+    return None if values is None else [_ABSENT, *values]
 
 
 @dataclass(frozen=True)
@@ -356,11 +328,11 @@ def _rule_reach(catalog: Catalog, rule: Rule, marks: list[Mark], lang: str) -> l
     first: set[int] = set()  # levels that fire in some situation
     alone: set[int] = set()  # levels whose condition is true in some situation
     for env in _envs(catalog, space, True):
-        results = [c(env) for c in conditions]
-        hits = [i for i, r in enumerate(results) if r is True]
-        if hits:
-            first.add(hits[0])
-            alone.update(hits)
+        # which level fires is the engine's to say (a level waits for earlier undecided ones)
+        outcome = rule_outcome(catalog, rule, env)
+        if outcome.status == "fired" and outcome.level is not None:
+            first.add(outcome.level)
+        alone.update(i for i, c in enumerate(conditions) if c(env) is True)
     if not first:
         ungated = any(any(c(env) is True for c in conditions) for env in _envs(catalog, space, False))
         if ungated:

@@ -39,6 +39,7 @@ from clientcheck.model import (
     Text,
     Threshold,
 )
+from clientcheck.qtypes import TYPES
 from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
 from clientcheck.yamlsrc import YList, YMap, node_budget, parse_document
@@ -129,7 +130,14 @@ class _Checker:
         self.err(f"{key}: expected a number, got {value!r}", m.at(key))
         return default
 
-    def condition(self, m: YMap, key: str, types: dict[str, VarType], later: Iterable[str] = ()) -> Condition | None:
+    def condition(
+        self,
+        m: YMap,
+        key: str,
+        types: dict[str, VarType],
+        later: Iterable[str] = (),
+        rules: Iterable[str] | None = None,
+    ) -> Condition | None:
         source = m.get(key)
         mark = m.at(key)
         if isinstance(source, bool):
@@ -139,7 +147,7 @@ class _Checker:
             self.err(f"{key}: expected a condition, got {source!r}", mark)
             return None
         try:
-            return compile_condition(source, types)
+            return compile_condition(source, types, None if rules is None else tuple(rules))
         except ConditionError as exc:
             message = exc.message
             if message.startswith("unknown question"):
@@ -191,7 +199,7 @@ def _question(
         return None
     text = c.text(q, "text", "a question")
     help_ = c.text(q, "help", "a question", required=False)
-    numeric = qtype in ("integer", "number")
+    numeric = TYPES[qtype].numeric
     for key in ("unit", "min", "max"):
         if key in q and not numeric:
             c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
@@ -200,7 +208,7 @@ def _question(
     if lo is not None and hi is not None and lo > hi:
         c.err(f"min ({lo}) is greater than max ({hi})", q.at("min"))
     choices: list[Choice] = []
-    if qtype in ("choice", "multi"):
+    if TYPES[qtype].has_choices:
         raw_choices = q.get("choices")
         if not isinstance(raw_choices, YList) or not raw_choices:
             c.err(
@@ -348,7 +356,27 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
         for i, n in enumerate(names):
             if n not in severities:
                 c.err(f"any_severity: unknown severity {n!r}{suggest(str(n), list(severities))}", names.at(i))
-        thresholds[key] = Threshold(tuple(str(n) for n in names), c.number(spec, "min_score"))
+        counts: list[tuple[str, int]] = []
+        raw_counts = spec.get("count")
+        if raw_counts is not None and not isinstance(raw_counts, YMap):
+            c.err(
+                "count: expected a mapping of severity name to a number of red flags, e.g. {high: 2}", spec.at("count")
+            )
+        elif raw_counts is not None:
+            for sev_name, n in raw_counts.items():
+                if sev_name not in severities:
+                    c.err(
+                        f"count: unknown severity {sev_name!r}{suggest(str(sev_name), list(severities))}",
+                        raw_counts.key_at(sev_name),
+                    )
+                elif not isinstance(n, int) or isinstance(n, bool) or n < 1:
+                    c.err(
+                        f"count.{sev_name}: expected a whole number of red flags (1 or more), got {n!r}",
+                        raw_counts.at(sev_name),
+                    )
+                else:
+                    counts.append((sev_name, n))
+        thresholds[key] = Threshold(tuple(str(n) for n in names), c.number(spec, "min_score"), tuple(counts))
     return Policy(
         severities,
         c.number(p, "good_sign_weight", 1.0) or 0.0,
@@ -394,7 +422,14 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
 
 
 def _rule(
-    c: _Checker, r: Any, where: Mark, types: dict[str, VarType], policy: Policy, sources: dict[str, Text], stub: Catalog
+    c: _Checker,
+    r: Any,
+    where: Mark,
+    types: dict[str, VarType],
+    policy: Policy,
+    sources: dict[str, Text],
+    stub: Catalog,
+    rule_ids: tuple[str, ...] = (),
 ) -> Rule | None:
     if not c.fields(r, where, "a rule", required_fields("rule"), optional_fields("rule")):
         if not isinstance(r, YMap) or "id" not in r:
@@ -445,7 +480,7 @@ def _rule(
                         lv, raw_levels.at(i), "a level", required_fields("level"), optional_fields("level")
                     ):
                         continue
-                    cond = c.condition(lv, "when", types)
+                    cond = c.condition(lv, "when", types, rules=rule_ids)
                     sev = severity_of(lv)
                     if cond is not None and sev is not None:
                         weight = c.number(lv, "weight", policy.severities[sev].weight)
@@ -456,7 +491,7 @@ def _rule(
                 if key not in r:
                     c.err(f"a red flag needs {key!r} (or 'levels')", r.mark)
             if "when" in r and "severity" in r:
-                cond = c.condition(r, "when", types)
+                cond = c.condition(r, "when", types, rules=rule_ids)
                 sev = severity_of(r)
                 if cond is not None and sev is not None:
                     weight = c.number(r, "weight", policy.severities[sev].weight)
@@ -469,7 +504,7 @@ def _rule(
         if "when" not in r:
             c.err(f"a {kind} needs 'when'", r.mark)
         else:
-            cond = c.condition(r, "when", types)
+            cond = c.condition(r, "when", types, rules=rule_ids)
             default = policy.good_sign_weight if kind == "good-sign" else 0.0
             weight = c.number(r, "weight", default) if kind == "good-sign" else 0.0
             if cond is not None:
@@ -529,8 +564,10 @@ def load_rules(
     types = {qid: q.var_type() for qid, q in questions.items()}
     stub = Catalog(questions, tuple(sections), (), policy, sources, "")
     first_seen: dict[str, Mark] = {}
+    # every rule id in the file, so that fired() can name a rule that comes later
+    rule_ids = tuple(str(r["id"]) for r in raw_rules if isinstance(r, YMap) and isinstance(r.get("id"), str))
     for i, raw in enumerate(raw_rules):
-        rule = _rule(c, raw, raw_rules.at(i), types, policy, sources, stub)
+        rule = _rule(c, raw, raw_rules.at(i), types, policy, sources, stub, rule_ids)
         if rule is None:
             continue
         if rule.id in first_seen:
@@ -538,7 +575,31 @@ def load_rules(
             continue
         first_seen[rule.id] = raw.at("id")
         rules.append(rule)
+    _check_cycles(c, rules)
     return rules, policy, sources, display, window
+
+
+def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
+    """fired() references must not loop: a rule cannot wait for itself."""
+    by_id = {r.id: r for r in rules}
+    reported: set[frozenset[str]] = set()
+    for start in rules:
+        # depth-first search for a path from start back to start
+        stack: list[tuple[str, tuple[str, ...]]] = [(ref, (start.id,)) for ref in start.refs]
+        seen: set[str] = set()
+        while stack:
+            rid, path = stack.pop()
+            if rid == start.id:
+                loop = frozenset(path)
+                if loop not in reported:
+                    reported.add(loop)
+                    chain = " -> ".join((*path, start.id))
+                    c.err(f"rules read each other through fired() in a loop: {chain}", start.mark)
+                break
+            if rid in seen or rid not in by_id:
+                continue
+            seen.add(rid)
+            stack.extend((ref, (*path, rid)) for ref in by_id[rid].refs)
 
 
 DEFAULT_LATE_WINDOW = 365

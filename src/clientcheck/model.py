@@ -14,9 +14,10 @@ from typing import Any, Literal, NamedTuple
 
 from clientcheck.conditions import Condition, VarType
 from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
+from clientcheck.qtypes import TYPES
 
 LANGUAGES = ("en", "ru")
-QUESTION_TYPES = ("yesno", "choice", "multi", "integer", "number", "text")
+QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
 RULE_KINDS = ("red-flag", "good-sign", "note")
 VERDICTS = ("go", "caution", "decline")
 CLIENT_KEY = "client"  # the one answers key that is not a question: the client's name
@@ -82,8 +83,7 @@ class Question(NamedTuple):
         return tuple(c.id for c in self.choices)
 
     def var_type(self) -> VarType:
-        kind = {"yesno": "bool", "integer": "number", "number": "number", "text": "text"}.get(self.type, self.type)
-        return VarType(kind, self.choice_ids)  # type: ignore[arg-type]
+        return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for c in self.choices:
@@ -105,11 +105,20 @@ class Severity(NamedTuple):
 
 
 class Threshold(NamedTuple):
+    """When a verdict applies: any red flag of these severities, a score, or enough flags of a severity.
+
+    Every test only grows with more flags and a higher score, which is what lets the engine bound
+    the verdict a client could still reach (evaluate.verdict_range).
+    """
+
     any_severity: tuple[str, ...] = ()
     min_score: float | None = None
+    counts: tuple[tuple[str, int], ...] = ()  # (severity, how many red flags of it) e.g. (("high", 2),)
 
-    def met(self, severities: set[str], score: float) -> bool:
-        if any(s in severities for s in self.any_severity):
+    def met(self, counts: Mapping[str, int], score: float) -> bool:
+        if any(counts.get(s, 0) > 0 for s in self.any_severity):
+            return True
+        if any(counts.get(s, 0) >= n for s, n in self.counts):
             return True
         return self.min_score is not None and score >= self.min_score
 
@@ -120,10 +129,11 @@ class Policy(NamedTuple):
     decline_if: Threshold
     caution_if: Threshold
 
-    def verdict(self, severities: set[str], score: float) -> str:
-        if self.decline_if.met(severities, score):
+    def verdict(self, counts: Mapping[str, int], score: float) -> str:
+        """counts: how many red flags fired at each severity."""
+        if self.decline_if.met(counts, score):
             return "decline"
-        if self.caution_if.met(severities, score):
+        if self.caution_if.met(counts, score):
             return "caution"
         return "go"
 
@@ -164,6 +174,14 @@ class Rule(NamedTuple):
     def max_weight(self) -> float:
         return max(level.weight for level in self.levels)
 
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """The rules this rule's conditions read through fired()."""
+        seen: dict[str, None] = {}
+        for level in self.levels:
+            seen.update(dict.fromkeys(level.when.refs))
+        return tuple(seen)
+
 
 class Catalog(NamedTuple):
     """Everything loaded: questions (in interview order), rules, policy and their origin."""
@@ -203,6 +221,8 @@ class Finding(NamedTuple):
     weight: float
     evidence: tuple[Evidence, ...]
     advice: Text
+    level: int = 0  # which level fired (0-based)
+    also: tuple[tuple[Level, tuple[Evidence, ...]], ...] = ()  # later levels that are true as well
 
 
 class Undecided(NamedTuple):
@@ -210,6 +230,7 @@ class Undecided(NamedTuple):
     ask: tuple[str, ...]  # the unknown questions that would decide it
     max_severity: str | None
     max_weight: float
+    severities: tuple[str, ...] = ()  # every severity it could still fire at
 
 
 class AskNext(NamedTuple):
@@ -227,8 +248,17 @@ class Verdict(NamedTuple):
     ask_next: tuple[AskNext, ...]
     answers: Answers
     ignored: tuple[str, ...] = ()  # answered questions whose `when` is false
+    best: str = "go"  # the best verdict still reachable when the unknown answers become known
+    worst: str = "decline"  # the worst one (the verdict itself always lies between the two)
 
-    def exit_code(self, fail_on: str = "decline") -> int:
+    @property
+    def settled(self) -> bool:
+        """No answer still to come can change the verdict."""
+        return self.best == self.worst
+
+    def exit_code(self, fail_on: str = "decline", fail_on_worst: bool = False) -> int:
+        """EXIT_FAIL when the verdict (or, with fail_on_worst, the worst reachable one) reaches fail_on."""
         if fail_on == "never":
             return EXIT_OK
-        return EXIT_FAIL if VERDICTS.index(self.verdict) >= VERDICTS.index(fail_on) else EXIT_OK
+        judged = self.worst if fail_on_worst else self.verdict
+        return EXIT_FAIL if VERDICTS.index(judged) >= VERDICTS.index(fail_on) else EXIT_OK

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from clientcheck import qtypes
 from clientcheck.answers import no_duplicate_keys
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
@@ -150,11 +150,6 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
 
 # ---------------------------------------------------------------- CSV
 
-_TRUE = {"true", "yes", "y", "1", "да", "д"}
-_FALSE = {"false", "no", "n", "0", "нет", "н"}
-_SPACES = r"[\s\u00a0\u202f_']"
-_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,000: a thousand, or one and no thousandths?
-_SEPARATORS = r"[;,|]"
 DONT_KNOW = "?"
 
 
@@ -163,29 +158,7 @@ def cell_value(q: Question, cell: str) -> Any:
     answers check says what is wrong with it, in its usual words."""
     if cell == DONT_KNOW:
         return None
-    if q.type == "yesno":
-        low = cell.lower()
-        return True if low in _TRUE else False if low in _FALSE else cell
-    if q.type == "multi":
-        if cell == "[]":
-            return []
-        return [item.strip() for item in re.split(_SEPARATORS, cell) if item.strip()]
-    if q.type in ("integer", "number"):
-        number = re.sub(_SPACES, "", cell)  # re caches compiled patterns; none are compiled at import
-        if re.match(_AMBIGUOUS, number):
-            return cell  # refused below rather than guessed
-        if "," in number and "." not in number:
-            number = number.replace(",", ".")  # a decimal comma, as spreadsheets in Russian write it
-        try:
-            return int(number)
-        except ValueError:
-            pass
-        try:
-            value = float(number)
-        except ValueError:
-            return cell
-        return value if value == value and value not in (float("inf"), float("-inf")) else cell
-    return cell
+    return qtypes.of(q).from_cell(q, cell)
 
 
 def sniff_delimiter(header: str) -> str:

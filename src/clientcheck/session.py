@@ -12,11 +12,11 @@ answer is dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clientcheck import qtypes
 from clientcheck.answers import coerce
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
@@ -171,9 +171,7 @@ def plain_value(q: Question, value: Any) -> Any:
     """An answer as file data: null for don't know, multi answers as lists in the questions' order."""
     if value is UNKNOWN:
         return None
-    if isinstance(value, frozenset):
-        return [c for c in q.choice_ids if c in value]
-    return value
+    return qtypes.of(q).plain(q, value)
 
 
 # ---- typed answers (integer, number, text) ---------------------------------------------
@@ -194,7 +192,9 @@ def _bound(x: float, lang: str) -> str:
 
 def allowed_text(q: Question, lang: str) -> str:
     """What a typed question accepts, in words, with its unit: "a whole number from 0 to 365 (days)"."""
-    if q.type not in ("integer", "number"):
+    if q.type == "date":
+        return t(lang, "interview.allowed.date")
+    if not qtypes.of(q).numeric:
         return t(lang, "interview.allowed.text")
     kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
     if q.min is not None and q.max is not None:
@@ -208,23 +208,6 @@ def allowed_text(q: Question, lang: str) -> str:
     return f"{text} ({q.unit.get(lang)})" if q.unit else text
 
 
-_SPACES = re.compile(r"[\s_\u00a0\u202f\u2009']+")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _to_number(text: str, lang: str) -> float | int:
-    s = _SPACES.sub("", text)
-    if _THOUSANDS.match(s) and lang != "ru":
-        s = s.replace(",", "")
-    elif s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
-    if re.fullmatch(r"[+-]?\d+", s):
-        return int(s)
-    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
-        return float(s)
-    raise ValueError(text)
-
-
 def parse_typed(q: Question, text: str, lang: str) -> Any:
     """What the user typed, as a canonical answer; empty means don't know.
 
@@ -233,13 +216,11 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
     text = text.strip()
     if not text:
         return UNKNOWN
-    if q.type == "text":
+    kind = qtypes.of(q)
+    if kind.name == "text":
         return coerce(q, text)
     try:
-        value = _to_number(text, lang)
-        if q.type == "integer" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return coerce(q, value)
+        return coerce(q, kind.from_typed(q, text, lang))
     except ValueError:
         raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
 
@@ -254,6 +235,4 @@ def typed_default(q: Question, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return ""
-    if isinstance(value, (int, float)):
-        return _num(value)
-    return str(value)
+    return qtypes.of(q).typed_text(q, value)

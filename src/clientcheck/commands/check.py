@@ -98,6 +98,14 @@ def check(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1 (for a batch: any client).")
     ] = FailOn.decline,
+    fail_on_reachable: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-reachable",
+            help="Judge --fail-on by the worst verdict each client could still reach while answers are "
+            "missing: an unsettled GO that could become DECLINE fails too.",
+        ),
+    ] = False,
     color: Annotated[
         ColorMode,
         typer.Option(
@@ -142,14 +150,34 @@ def check(
     one = len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
     if one and sources[0].format in ONE_CLIENT:
         return check_one(
-            sources[0], catalog, chosen, fmt.value, language, fail_on.value, color.value, client, db, no_save
+            sources[0],
+            catalog,
+            chosen,
+            fmt.value,
+            language,
+            fail_on.value,
+            color.value,
+            client,
+            db,
+            no_save,
+            fail_on_reachable=fail_on_reachable,
         )
     if client is not None:  # a batch names its clients in its records
         from clientcheck.errors import UsageError
 
         raise UsageError("--client names one client: give it a single answers file")
     return check_many(
-        sources, catalog, chosen, fmt.value, language, fail_on.value, color.value, quiet, jobs, engine.value
+        sources,
+        catalog,
+        chosen,
+        fmt.value,
+        language,
+        fail_on.value,
+        color.value,
+        quiet,
+        jobs,
+        fail_on_reachable=fail_on_reachable,
+        engine=engine.value,
     )
 
 
@@ -193,6 +221,8 @@ def check_one(
     client: str | None = None,
     db: Path | None = None,
     no_save: bool = False,
+    *,
+    fail_on_reachable: bool = False,
 ) -> int:
     """One client, as before there were batches: read, evaluate, show in full."""
     from clientcheck.answers import read_answers
@@ -212,7 +242,7 @@ def check_one(
         from clientcheck.history import remember
 
         remember(verdict, catalog, lang, facts.client, db, facts)
-    return verdict.exit_code(fail_on)
+    return verdict.exit_code(fail_on, fail_on_reachable)
 
 
 def show_one(
@@ -244,6 +274,8 @@ def check_many(
     color: str,
     quiet: bool,
     jobs: int = 1,
+    *,
+    fail_on_reachable: bool = False,
     engine: str = "python",
 ) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
@@ -265,7 +297,7 @@ def check_many(
     if duck:
         from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
 
-        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on)
+        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on, fail_on_reachable)
     runner = Runner(catalog, rule_list, sink, reporter)
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
@@ -277,7 +309,7 @@ def check_many(
         body = partial(jsonl.body_sink, catalog) if fmt == "jsonl" else partial(csv_out.body_sink, rule_list)
         runner.use_processes(jobs, body, lang)
     runner.run(sources)
-    return exit_code(runner.stats, fail_on)
+    return exit_code(runner.stats, fail_on, fail_on_reachable)
 
 
 def make_sink(fmt: str, catalog: Catalog, rules: list[Rule], lang: str, color: str) -> Sink:

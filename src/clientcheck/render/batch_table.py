@@ -15,6 +15,7 @@ from clientcheck.compiled import Result
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS
 from clientcheck.readers import Source
+from clientcheck.render.data import reachable
 from clientcheck.terminal import clean, fit, is_tty, width
 
 CLIENT_WIDTH = 28
@@ -38,7 +39,13 @@ class TableSink(Sink):
         self.color = color
         self.labels = {v: t(lang, f"verdict.{v}") for v in VERDICTS}
         self.verdict_width = max(width(label) for label in self.labels.values())
+        self.reach_width = max(width(t(lang, "batch.col.reach")), self.verdict_width)
         self.columns = shutil.get_terminal_size().columns if is_tty(stream) else None
+        fixed = self.verdict_width + self.reach_width + SCORE_WIDTH + 8
+        # on a narrow terminal the client's name gives way first, keeping ten columns for the flags
+        self.client_width = (
+            CLIENT_WIDTH if self.columns is None else max(8, min(CLIENT_WIDTH, self.columns - fixed - 10))
+        )
         self.name = ""
         self.pending = 0
         self._header()
@@ -48,8 +55,9 @@ class TableSink(Sink):
 
     def _header(self) -> None:
         cells = [
-            fit(t(self.lang, "client"), CLIENT_WIDTH),
+            fit(t(self.lang, "client"), self.client_width),
             fit(t(self.lang, "batch.col.verdict"), self.verdict_width),
+            fit(t(self.lang, "batch.col.reach"), self.reach_width),
             t(self.lang, "batch.col.score").rjust(SCORE_WIDTH),
             t(self.lang, "red_flags"),
         ]
@@ -62,14 +70,15 @@ class TableSink(Sink):
     def add(self, r: Result, line: int) -> None:
         who = clean(r.client) if r.client else (self.name if self.whole_file else f"{self.name}:{line}")
         flags = ", ".join(f.id for f in r.red) or "—"
-        used = CLIENT_WIDTH + self.verdict_width + SCORE_WIDTH + 6
+        used = self.client_width + self.verdict_width + self.reach_width + SCORE_WIDTH + 8
         if self.columns is not None:
             flags = fit(flags, max(self.columns - used, 10)).rstrip()
         verdict = self.labels[r.verdict]
         label = self._style(verdict, _VERDICT_STYLE[r.verdict]) + " " * (self.verdict_width - width(verdict))
         # on a terminal the name is cut to its column; in a pipe it is kept whole
-        name = fit(who, CLIENT_WIDTH) if self.columns is not None else who.ljust(CLIENT_WIDTH)
-        row = f"{name}  {label}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
+        name = fit(who, self.client_width) if self.columns is not None else who.ljust(CLIENT_WIDTH)
+        reach = fit(reachable(r.verdict, r.best, r.worst, self.labels), self.reach_width)
+        row = f"{name}  {label}  {reach}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
         self.stream.write(row + "\n")
         self.pending += 1
         if self.pending >= 64:
@@ -83,6 +92,8 @@ class TableSink(Sink):
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
         lines = ["", self._style(t(lang, "batch.summary", count=stats.scored), _BOLD) + " · " + counts]
+        if stats.unsettled:
+            lines.append(t(lang, "batch.unsettled", n=stats.unsettled))
         if stats.bad:
             lines.append(t(lang, "batch.bad", bad=stats.bad))
         top = stats.top_flags()

@@ -1,6 +1,6 @@
 """--format csv: a row per client and a column per rule, for spreadsheets.
 
-Columns: input, line, client, verdict, score, then one per rule in rules order. A rule's cell
+Columns: input, line, client, verdict, best, worst, settled (the verdict range), score, then one per rule in rules order. A rule's cell
 is the severity of the red flag that fired (decline, high, caution, low, note), "good" for a
 good sign, "note" for a note, "?" when the rule is undecided, and empty when it did not fire.
 """
@@ -17,7 +17,7 @@ from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
 from clientcheck.readers import Source
 
-FIXED = ("input", "line", "client", "verdict", "score")
+FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
 UNDECIDED = "?"
 
 
@@ -39,7 +39,17 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
         state[f.id] = "good"
     for f in r.notes:
         state[f.id] = "note"
-    fixed = [name, "" if line is None else str(line), r.client or "", r.verdict, _num(r.score)]
+    settled = "true" if r.best == r.worst else "false"
+    fixed = [
+        name,
+        "" if line is None else str(line),
+        r.client or "",
+        r.verdict,
+        r.best,
+        r.worst,
+        settled,
+        _num(r.score),
+    ]
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 

@@ -1,12 +1,15 @@
-"""The verdict as plain data: the one layout behind JSON output (documented in docs/json.md)."""
+"""The verdict as plain data: the one layout behind JSON output (documented in docs/json.md),
+and the words every format uses for its headline."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
-from clientcheck.model import UNKNOWN, Catalog, Evidence, Finding, Verdict
+from clientcheck.i18n import t
+from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Finding, Verdict
 
-SCHEMA = "clientcheck.verdict/1"
+SCHEMA = "clientcheck.verdict/2"
 
 
 def plain(value: Any) -> Any:
@@ -15,6 +18,8 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     return value
 
 
@@ -29,6 +34,13 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
     if f.rule.kind != "note":
         out["weight"] = f.weight
     out["evidence"] = _evidence(f.evidence)
+    out["level"] = f.level + 1
+    out["also"] = [
+        {"severity": lv.severity, "weight": lv.weight, "evidence": _evidence(ev)}
+        if f.rule.kind == "red-flag"
+        else {"evidence": _evidence(ev)}
+        for lv, ev in f.also
+    ]
     out["why"] = f.rule.why.get(lang)
     out["advice"] = f.advice.get(lang)
     out["source"] = f.rule.source
@@ -41,6 +53,8 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "schema": SCHEMA,
         "client": answers.client,
         "verdict": verdict.verdict,
+        "range": {"best": verdict.best, "worst": verdict.worst},
+        "settled": verdict.settled,
         "score": verdict.score,
         "language": lang,
         "rules_sha256": catalog.digest,
@@ -48,7 +62,13 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "good_signs": [_finding(f, lang) for f in verdict.good_signs],
         "notes": [_finding(f, lang) for f in verdict.notes],
         "undecided": [
-            {"id": u.rule.id, "kind": u.rule.kind, "max_severity": u.max_severity, "ask": list(u.ask)}
+            {
+                "id": u.rule.id,
+                "kind": u.rule.kind,
+                "max_severity": u.max_severity,
+                "severities": list(u.severities),
+                "ask": list(u.ask),
+            }
             for u in verdict.undecided
         ],
         "ask_next": [
@@ -59,3 +79,30 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "from_history": list(answers.from_history),
         "ignored_answers": list(verdict.ignored),
     }
+
+
+def headline(verdict: Verdict, lang: str) -> str:
+    """The verdict's line: what it means, or, while it is not settled, what it could still become.
+
+    A verdict on too little knowledge never reads as a plain go: "GO so far — could still become
+    CAUTION or DECLINE: 24 rules undecided".
+    """
+    if verdict.settled:
+        return t(lang, f"verdict.{verdict.verdict}.line")
+    others = [
+        v for v in VERDICTS[VERDICTS.index(verdict.best) : VERDICTS.index(verdict.worst) + 1] if v != verdict.verdict
+    ]
+    return t(
+        lang,
+        "verdict.unsettled",
+        verdict=t(lang, f"verdict.{verdict.verdict}"),
+        others=t(lang, "verdict.unsettled.or").join(t(lang, f"verdict.{v}") for v in others),
+        n=t(lang, "verdict.unsettled.rules", count=len(verdict.undecided)),
+    )
+
+
+def reachable(verdict: str, best: str, worst: str, labels: dict[str, str]) -> str:
+    """Where a client's verdict could still go, for a batch row: the best and the worst verdict
+    still reachable, those that differ from the verdict ("—" when it is settled)."""
+    ends = [v for v in dict.fromkeys((best, worst)) if v != verdict]
+    return "/".join(labels[v] for v in ends) or "—"

@@ -1,7 +1,7 @@
 """--format jsonl: one compact JSON object per client and line, schema "clientcheck.result/1".
 
 The layout is documented in docs/json.md. It keeps the key names and meanings of the one-client
-layout ("clientcheck.verdict/1") and leaves out what is the same for every client (rule titles,
+layout ("clientcheck.verdict/2") and leaves out what is the same for every client (rule titles,
 explanations, advice, question texts) or is derived (evidence, ask_next), so that a million
 clients make a file of ids and numbers. A record is built from bytes prepared once per rule level,
 which is what lets the batch keep ahead of `jq -c .` on its own input.
@@ -20,7 +20,7 @@ from clientcheck.compiled import FindingInfo, OpenRule, Result, result_from_verd
 from clientcheck.model import Catalog, Verdict
 from clientcheck.readers import Source
 
-SCHEMA = "clientcheck.result/1"
+SCHEMA = "clientcheck.result/2"
 CACHE_LIMIT = 20_000  # prepared pieces kept; a shape seen after that is encoded each time
 
 _dumps = orjson.dumps
@@ -36,11 +36,20 @@ def _finding(f: FindingInfo) -> bytes:
 
 
 def _open(u: OpenRule) -> bytes:
-    return _dumps({"id": u.id, "kind": u.kind, "max_severity": u.max_severity, "ask": list(u.ask)})
+    return _dumps(
+        {
+            "id": u.id,
+            "kind": u.kind,
+            "max_severity": u.max_severity,
+            "severities": list(u.severities),
+            "ask": list(u.ask),
+        }
+    )
 
 
 _TEMPLATE = (
-    b'%s%d,"client":%s,"verdict":"%s","score":%s,"findings":[%s],"good_signs":[%s],"notes":[%s],'
+    b'%s%d,"client":%s,"verdict":"%s","range":{"best":"%s","worst":"%s"},"settled":%s,"score":%s,'
+    b'"findings":[%s],"good_signs":[%s],"notes":[%s],'
     b'"undecided":[%s],"ignored_answers":%s%s'
 )
 _NO_LINE = _TEMPLATE.replace(b"%s%d,", b"%snull,", 1)  # a YAML or JSON file holds one client: no line
@@ -91,6 +100,9 @@ class Encoder:
         parts = (
             _dumps(r.client),
             r.verdict.encode(),
+            r.best.encode(),
+            r.worst.encode(),
+            b"true" if r.best == r.worst else b"false",
             _dumps(r.score),
             self.join(r.red),
             self.join(r.good),

@@ -17,6 +17,7 @@ from clientcheck.compiled import Result
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
 from clientcheck.readers import Source
+from clientcheck.render.data import headline, reachable
 from clientcheck.terminal import clean
 
 _SPECIAL = re.compile(r"([\\|*_`\[\]<>#])")
@@ -60,7 +61,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
     title = t(lang, f"verdict.{verdict.verdict}")
     out.append(f"## {md(client)} — {title}" if client else f"## {title}")
     out.append("")
-    out.append(t(lang, f"verdict.{verdict.verdict}.line"))
+    out.append(md(headline(verdict, lang)))
     out.append("")
     out.append(
         t(
@@ -125,8 +126,9 @@ class MarkdownSink(Sink):
         self.name = ""
         self.whole_file = False
         self.pending = 0
-        cols = [t(lang, k) for k in ("batch.col.input", "client", "batch.col.verdict", "batch.col.score", "red_flags")]
-        stream.write("| " + " | ".join(cols) + " |\n|---|---|---|--:|---|\n")
+        keys = ("batch.col.input", "client", "batch.col.verdict", "batch.col.reach", "batch.col.score", "red_flags")
+        cols = [t(lang, k) for k in keys]
+        stream.write("| " + " | ".join(cols) + " |\n|---|---|---|---|--:|---|\n")
 
     def begin(self, source: Source) -> None:
         self.name = source.name
@@ -136,7 +138,8 @@ class MarkdownSink(Sink):
         where = md(self.name if self.whole_file else f"{self.name}:{line}")
         flags = ", ".join(f"`{f.id}`" for f in r.red) or "—"
         client = md(r.client) if r.client else ""
-        self.stream.write(f"| {where} | {client} | {self.labels[r.verdict]} | {_num(r.score)} | {flags} |\n")
+        reach = reachable(r.verdict, r.best, r.worst, self.labels)
+        self.stream.write(f"| {where} | {client} | {self.labels[r.verdict]} | {reach} | {_num(r.score)} | {flags} |\n")
         self.pending += 1
         if self.pending >= 256:
             self.flush()
@@ -149,6 +152,9 @@ class MarkdownSink(Sink):
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
         lines = ["", f"**{t(lang, 'batch.summary', count=stats.scored)}** · {counts}"]
+        unsettled = stats.unsettled
+        if unsettled:
+            lines += ["", t(lang, "batch.unsettled", n=unsettled)]
         if stats.bad:
             lines += ["", t(lang, "batch.bad", bad=stats.bad)]
         top = stats.top_flags()

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.render.data import headline
 from clientcheck.terminal import strip_controls as clean
 
 MIN_WIDTH = 60
@@ -62,7 +63,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     head = Text()
     head.append(f" {t(lang, f'verdict.{verdict.verdict}')} ", style=COLOURS[verdict.verdict])
     head.append("  ")
-    head.append(t(lang, f"verdict.{verdict.verdict}.line"), style="bold")
+    head.append(headline(verdict, lang), style="bold")
     head.append("\n")
     head.append(
         t(

@@ -1,0 +1,381 @@
+"""The built-in functions of the condition language: one typed registry.
+
+Each entry says everything about one function: how the type checker checks its arguments, what
+it means on an environment of answers (three-valued, as every condition), how the compiled batch
+scorer writes it in Python, and the text the docs and the JSON Schema show. The parser, the type
+checker, the evaluator (conditions.py), the compiled scorer (compiled.py), `explain`'s rendering
+and the JSON Schema all read this table, so a new function is one entry here.
+
+Values a function may see or return besides the answers: ``None`` (unknown), a ``datetime.date``
+and a ``Span`` — a whole number known only to lie between two bounds (``count`` of yes/no tests
+some of which are unknown). Comparisons and arithmetic on a Span are decided when every number
+in the span gives the same result, and are unknown otherwise.
+
+The environment carries a few reserved entries, never question ids (those start with a letter):
+``@today`` (the date conditions take as today), ``@fired`` (other rules' outcomes: True, False or
+None while undecided), and in the engine's "what could still happen" pass ``@range`` with
+``@never`` (questions that can no longer be asked).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from clientcheck.conditions import Call, Env, Fn, Node, VarType
+
+TODAY = "@today"
+FIRED = "@fired"
+RANGE = "@range"
+NEVER = "@never"
+
+
+class Span(NamedTuple):
+    """A whole number known to lie in [lo, hi] (lo < hi)."""
+
+    lo: int
+    hi: int
+
+
+def today() -> _dt.date:
+    """The date conditions take as today: CLIENTCHECK_TODAY (YYYY-MM-DD) when set, else the clock.
+
+    The variable makes verdicts that use dates reproducible (tests, re-running an old batch).
+    """
+    fixed = os.environ.get("CLIENTCHECK_TODAY")
+    if fixed:
+        try:
+            return _dt.date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return _dt.date.today()
+
+
+def parse_date(value: Any) -> _dt.date | None:
+    """A date answer from text (YYYY-MM-DD) or a date; None when it is not one."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- three-valued helpers on spans
+
+
+def _bounds(v: Any) -> tuple[Any, Any]:
+    return (v.lo, v.hi) if isinstance(v, Span) else (v, v)
+
+
+def _span(lo: Any, hi: Any) -> Any:
+    return lo if lo == hi else Span(lo, hi)
+
+
+def compare(op: Callable[[Any, Any], bool], a: Any, b: Any) -> bool | None:
+    """A comparison where either side may be unknown (None) or a Span."""
+    if a is None or b is None:
+        return None
+    if not isinstance(a, Span) and not isinstance(b, Span):
+        return op(a, b)
+    (a1, a2), (b1, b2) = _bounds(a), _bounds(b)
+    if op.__name__ not in ("eq", "ne", "lt", "le", "gt", "ge"):
+        return None  # membership of a span in a list: unknown, never wrong
+    if op.__name__ in ("eq", "ne"):
+        overlap = not (a2 < b1 or b2 < a1)
+        if not overlap:
+            return op.__name__ == "ne"
+        return None  # one side spans several numbers that overlap the other
+    results = {op(x, y) for x in (a1, a2) for y in (b1, b2)}
+    return results.pop() if len(results) == 1 else None
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    """+ - * / where either side may be unknown or a Span; division by zero is unknown."""
+    if a is None or b is None:
+        return None
+    (a1, a2), (b1, b2) = _bounds(a), _bounds(b)
+    if op == "+":
+        return _span(a1 + b1, a2 + b2)
+    if op == "-":
+        return _span(a1 - b2, a2 - b1)
+    if op == "*":
+        products = [x * y for x in (a1, a2) for y in (b1, b2)]
+        return _span(min(products), max(products))
+    if isinstance(a, Span) or isinstance(b, Span):
+        return None  # a quotient of spans is rarely a whole-number span: say unknown, never wrong
+    return None if b == 0 else a / b
+
+
+def negate(a: Any) -> Any:
+    if a is None:
+        return None
+    if isinstance(a, Span):
+        return Span(-a.hi, -a.lo)
+    return -a
+
+
+# ---------------------------------------------------------------- the registry
+
+
+class Function(NamedTuple):
+    name: str
+    signature: str  # as the docs and the schema show it
+    summary: str  # one line: what it returns
+    check: Callable[[Any, Call], VarType]  # (the type checker, the call) -> the result's type
+    build: Callable[[Call, Callable[[Node], Fn]], Fn]  # (the call, compile_node) -> closure
+    python: Callable[[Any, Call], tuple[str, bool]]  # (compiled._Expr, the call) -> (source, may be None)
+    spans: bool = False  # may return a Span (compiled code then uses the span-aware helpers)
+
+
+def _vt(kind: str, choices: tuple[str, ...] = ()) -> VarType:
+    from clientcheck.conditions import VarType
+
+    return VarType(kind, choices)  # type: ignore[arg-type]
+
+
+def _arity(checker: Any, call: Call, n: int) -> None:
+    from clientcheck.conditions import ConditionError
+
+    if len(call.args) != n:
+        what = "no arguments" if n == 0 else "one argument" if n == 1 else f"{n} arguments"
+        raise ConditionError(f"{call.name}() takes {what}, got {len(call.args)}", call.pos)
+
+
+def _question_arg(checker: Any, call: Call, what: str) -> VarType:
+    from clientcheck.conditions import ConditionError, Name
+
+    _arity(checker, call, 1)
+    arg = call.args[0]
+    if not isinstance(arg, Name):
+        raise ConditionError(f"{call.name}() takes {what}, such as {call.name}(budget_amount)", arg.pos)
+    vt: VarType = checker.kind(arg)
+    return vt
+
+
+# known(q)
+
+
+def _check_known(checker: Any, call: Call) -> VarType:
+    _question_arg(checker, call, "a question id")
+    return _vt("bool")
+
+
+def _build_known(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
+    name = call.args[0].name  # type: ignore[union-attr]
+
+    def known(env: Env) -> Any:
+        if name in env:
+            return True
+        if RANGE in env and name not in env[NEVER]:
+            return None  # not answered yet, and it still can be
+        return False
+
+    return known
+
+
+def _py_known(ex: Any, call: Call) -> tuple[str, bool]:
+    code, _ = ex(call.args[0])
+    ex.uses_known.add(call.args[0].name)  # type: ignore[union-attr]
+    return f"({code} is not None)", False
+
+
+# count(a, b, ...) and count(multi)
+
+
+def _check_count(checker: Any, call: Call) -> VarType:
+    from clientcheck.conditions import ConditionError, Name
+
+    if not call.args:
+        raise ConditionError("count() needs yes/no tests, or one multiple-choice question", call.pos)
+    if len(call.args) == 1 and isinstance(call.args[0], Name):
+        vt = checker.kind(call.args[0])
+        if vt.kind == "multi":
+            return _vt("number")
+    for arg in call.args:
+        checker.want_bool(arg, "count()")
+    return _vt("number")
+
+
+def _build_count(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
+    if call.multi:
+        inner = compile_node(call.args[0])
+
+        unknown = Span(0, call.multi)  # not answered yet: anywhere from none to every choice
+
+        def ticked(env: Env) -> Any:
+            v = inner(env)
+            return unknown if v is None else len(v)
+
+        return ticked
+    fns = tuple(compile_node(a) for a in call.args)
+
+    def count(env: Env) -> Any:
+        yes = unknown = 0
+        for fn in fns:
+            v = fn(env)
+            if v is True:
+                yes += 1
+            elif v is None:
+                unknown += 1
+        return Span(yes, yes + unknown) if unknown else yes
+
+    return count
+
+
+def _py_count(ex: Any, call: Call) -> tuple[str, bool]:
+    if call.multi:
+        code, _ = ex(call.args[0])
+        first, later = ex.bind(code)
+        return f"({ex.src.const(Span(0, call.multi))} if {first} is None else len({later}))", False
+    parts = [ex(a)[0] for a in call.args]
+    return f"_count(({', '.join(parts)},))", False
+
+
+def count_values(values: tuple[Any, ...]) -> Any:
+    """count() over already evaluated yes/no values, for the compiled scorer."""
+    yes = sum(1 for v in values if v is True)
+    unknown = sum(1 for v in values if v is None)
+    return Span(yes, yes + unknown) if unknown else yes
+
+
+# today, days_since(q), days_until(q)
+
+
+def _check_today(checker: Any, call: Call) -> VarType:
+    _arity(checker, call, 0)
+    return _vt("date")
+
+
+def _build_today(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
+    return lambda env: env.get(TODAY) or today()
+
+
+def _py_today(ex: Any, call: Call) -> tuple[str, bool]:
+    return "today", False
+
+
+def _check_days(checker: Any, call: Call) -> VarType:
+    from clientcheck.conditions import ConditionError
+
+    _arity(checker, call, 1)
+    vt = checker.kind(call.args[0])
+    if vt.kind != "date":
+        raise ConditionError(f"{call.name}() needs a date, but {checker.describe(call.args[0], vt)}", call.args[0].pos)
+    return _vt("number")
+
+
+def _build_days(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
+    inner = compile_node(call.args[0])
+    since = call.name == "days_since"
+
+    def days(env: Env) -> Any:
+        v = inner(env)
+        if v is None:
+            return None
+        now = env.get(TODAY) or today()
+        return (now - v).days if since else (v - now).days
+
+    return days
+
+
+def _py_days(ex: Any, call: Call) -> tuple[str, bool]:
+    code, maybe = ex(call.args[0])
+    first, later = ex.bind(code) if maybe else (code, code)
+    diff = f"(today - {later}).days" if call.name == "days_since" else f"({later} - today).days"
+    return (f"(None if {first} is None else {diff})", True) if maybe else (diff, False)
+
+
+# fired("rule-id")
+
+
+def _check_fired(checker: Any, call: Call) -> VarType:
+    from clientcheck.conditions import ConditionError, Lit, suggest
+
+    _arity(checker, call, 1)
+    arg = call.args[0]
+    if not isinstance(arg, Lit) or not isinstance(arg.value, str):
+        raise ConditionError('fired() takes a rule id in quotes, such as fired("late-payer")', arg.pos)
+    rules = checker.rules
+    if rules is not None and arg.value not in rules:
+        raise ConditionError(f"unknown rule {arg.value!r}{suggest(arg.value, rules)}", arg.pos)
+    checker.refs.append(arg.value)
+    return _vt("bool")
+
+
+def _build_fired(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
+    rule_id = call.args[0].value  # type: ignore[union-attr]
+
+    def fired(env: Env) -> Any:
+        outcomes = env.get(FIRED)
+        return None if outcomes is None else outcomes.get(rule_id)
+
+    return fired
+
+
+def _py_fired(ex: Any, call: Call) -> tuple[str, bool]:
+    return ex.rule_state(call.args[0].value), True  # type: ignore[union-attr]
+
+
+FUNCTIONS: dict[str, Function] = {
+    f.name: f
+    for f in (
+        Function(
+            "known",
+            "known(question)",
+            "true when the question is answered; false when it is 'don't know' or not asked (never undecided)",
+            _check_known,
+            _build_known,
+            _py_known,
+        ),
+        Function(
+            "count",
+            "count(test, test, ...) or count(multi_question)",
+            "how many of the yes/no tests are true, or how many choices are ticked",
+            _check_count,
+            _build_count,
+            _py_count,
+            spans=True,
+        ),
+        Function(
+            "today",
+            "today",
+            "today's date (CLIENTCHECK_TODAY=YYYY-MM-DD fixes it)",
+            _check_today,
+            _build_today,
+            _py_today,
+        ),
+        Function(
+            "days_since",
+            "days_since(date)",
+            "whole days from the date to today (negative for a future date)",
+            _check_days,
+            _build_days,
+            _py_days,
+        ),
+        Function(
+            "days_until",
+            "days_until(date)",
+            "whole days from today to the date (negative for a past date)",
+            _check_days,
+            _build_days,
+            _py_days,
+        ),
+        Function(
+            "fired",
+            'fired("rule-id")',
+            "another rule's outcome: true when it fired, false when it did not, undecided while it is",
+            _check_fired,
+            _build_fired,
+            _py_fired,
+        ),
+    )
+}
+BARE = frozenset({"today"})  # functions written without brackets

@@ -1,0 +1,367 @@
+"""Question types: one class per type, everything about that type in one place.
+
+A type says how its answers look to conditions (`kind`), how an answer from a file is checked and
+made canonical (`coerce`), how a CSV cell or typed interview input becomes one (`from_text`), how
+it is shown to a person and written as JSON data, which interview widget asks it, what the
+compiled batch scorer checks, and which answers lint's exhaustive search tries. Adding a type is
+one class here and one line in TYPES; answers.py, readers.py, session.py, the renderers,
+compiled.py and lint.py all ask this registry.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+from collections.abc import Callable
+from itertools import pairwise, product
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from clientcheck.model import Question
+
+Emit = Callable[[int, str], None]
+Const = Callable[[Any], str]
+
+_TRUE = {"true", "yes", "y", "1", "да", "д"}
+_FALSE = {"false", "no", "n", "0", "нет", "н"}
+_CELL_SPACES = re.compile(r"[\s\u00a0\u202f_']")
+_AMBIGUOUS = re.compile(r"^-?\d{1,3},\d{3}$")  # 1,000: a thousand, or one and no thousandths?
+_SEPARATORS = re.compile(r"[;,|]")
+_TYPED_SPACES = re.compile(r"[\s_\u00a0\u202f\u2009']+")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def show_json(value: Any) -> str:
+    """A value as an error message quotes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
+
+
+def fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+class QuestionType:
+    """The behaviour every type shares; subclasses override what differs."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]  # what conditions see: bool, number, text, choice, multi, date
+    widget: ClassVar[str] = "typed"  # select | checkbox | typed
+    numeric: ClassVar[bool] = False  # takes unit, min and max
+    has_choices: ClassVar[bool] = False
+
+    def allowed(self, q: Question) -> str:
+        """What it accepts, in words, for error messages."""
+        return "text"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        """The canonical answer for a decoded value, or ValueError saying why not.
+
+        Never called with None (don't know); a value of the wrong kind raises ValueError with no
+        message, and the caller says "expected ..., got ..." in the usual words.
+        """
+        raise ValueError
+
+    def from_cell(self, q: Question, cell: str) -> Any:
+        """A CSV cell as the value it stands for; left as text when it cannot be, so that coerce
+        says what is wrong with it in its usual words."""
+        return cell
+
+    def from_typed(self, q: Question, text: str, lang: str) -> Any:
+        """Typed interview input (not empty) as a value for coerce; ValueError when it is none."""
+        return text
+
+    def plain(self, q: Question, value: Any) -> Any:
+        """The canonical answer as JSON data."""
+        return value
+
+    def typed_text(self, q: Question, value: Any) -> str:
+        """The text a typed prompt starts with for an earlier answer or a default."""
+        return str(value)
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        """The answers lint's exhaustive search tries (None: too many to try)."""
+        return [*sorted(str(v) for v in literals if isinstance(v, str)), "\x00something else"]
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        """Lines of the compiled scorer that check and canonicalise local v (not None), or return None."""
+        emit(depth, f"if {v} is not None and {v}.__class__ is not str: return None")
+
+
+class YesNo(QuestionType):
+    name = "yesno"
+    kind = "bool"
+    widget = "select"
+
+    def allowed(self, q: Question) -> str:
+        return "true or false"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        raise ValueError
+
+    def from_cell(self, q: Question, cell: str) -> Any:
+        low = cell.lower()
+        return True if low in _TRUE else False if low in _FALSE else cell
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        return [True, False]
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        emit(depth, f"if {v} is not None and {v} is not True and {v} is not False: return None")
+
+
+class SingleChoice(QuestionType):
+    name = "choice"
+    kind = "choice"
+    widget = "select"
+    has_choices = True
+
+    def allowed(self, q: Question) -> str:
+        return f"one of: {', '.join(q.choice_ids)}"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        from clientcheck.conditions import suggest
+
+        if isinstance(value, str) and value in q.choice_ids:
+            return value
+        if isinstance(value, str):
+            raise ValueError(
+                f"{show_json(value)} is not a choice; expected {self.allowed(q)}{suggest(value, q.choice_ids)}"
+            )
+        raise ValueError
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        return list(q.choice_ids)
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        emit(depth, f"if {v} is not None and {v} not in {const(frozenset(q.choice_ids))}: return None")
+
+
+class MultiChoice(QuestionType):
+    name = "multi"
+    kind = "multi"
+    widget = "checkbox"
+    has_choices = True
+
+    def allowed(self, q: Question) -> str:
+        return f"a list of: {', '.join(q.choice_ids)}"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        from clientcheck.conditions import suggest
+
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            raise ValueError
+        for item in items:
+            if not isinstance(item, str) or item not in q.choice_ids:
+                extra = suggest(item, q.choice_ids) if isinstance(item, str) else ""
+                raise ValueError(f"{show_json(item)} is not a choice; expected {self.allowed(q)}{extra}")
+        return frozenset(items)
+
+    def from_cell(self, q: Question, cell: str) -> Any:
+        if cell == "[]":
+            return []
+        return [item.strip() for item in _SEPARATORS.split(cell) if item.strip()]
+
+    def plain(self, q: Question, value: Any) -> Any:
+        return [c for c in q.choice_ids if c in value]  # in the questions' order
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        mentioned = [c for c in q.choice_ids if c in literals]
+        if len(mentioned) > 8:
+            return None
+        return [
+            frozenset(c for c, on in zip(mentioned, bits, strict=True) if on)
+            for bits in product((0, 1), repeat=len(mentioned))
+        ]
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        ids = const(frozenset(q.choice_ids))
+        emit(depth, f"if {v} is not None:")
+        emit(depth + 1, f"if {v}.__class__ is list:")
+        emit(depth + 2, f"{v} = frozenset({v})")
+        emit(depth + 2, f"if not {v} <= {ids}: return None")
+        emit(depth + 1, f"elif {v}.__class__ is str and {v} in {ids}: {v} = frozenset(({v},))")
+        emit(depth + 1, "else: return None")
+
+
+class Number(QuestionType):
+    name = "number"
+    kind = "number"
+    numeric = True
+    word = "a number"
+
+    def allowed(self, q: Question) -> str:
+        if q.min is not None and q.max is not None:
+            return f"{self.word} from {fmt_num(q.min)} to {fmt_num(q.max)}"
+        if q.min is not None:
+            return f"{self.word} of at least {fmt_num(q.min)}"
+        if q.max is not None:
+            return f"{self.word} of at most {fmt_num(q.max)}"
+        return self.word
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError
+        if value != value or value in (math.inf, -math.inf):
+            raise ValueError(f"{value} is not a usable number; expected {self.allowed(q)}")
+        value = self.whole(q, value)
+        if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
+            raise ValueError(f"{show_json(value)} is out of range; expected {self.allowed(q)}")
+        return value
+
+    def whole(self, q: Question, value: int | float) -> int | float:
+        return value
+
+    def from_cell(self, q: Question, cell: str) -> Any:
+        number = _CELL_SPACES.sub("", cell)
+        if _AMBIGUOUS.match(number):
+            return cell  # refused by coerce rather than guessed
+        if "," in number and "." not in number:
+            number = number.replace(",", ".")  # a decimal comma, as spreadsheets in Russian write it
+        try:
+            return int(number)
+        except ValueError:
+            pass
+        try:
+            value = float(number)
+        except ValueError:
+            return cell
+        return value if value == value and value not in (math.inf, -math.inf) else cell
+
+    def from_typed(self, q: Question, text: str, lang: str) -> Any:
+        s = _TYPED_SPACES.sub("", text)
+        if _THOUSANDS.match(s) and lang != "ru":
+            s = s.replace(",", "")
+        elif s.count(",") == 1 and "." not in s:
+            s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
+        if re.fullmatch(r"[+-]?\d+", s):
+            return int(s)
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
+            value = float(s)
+            return int(value) if self.name == "integer" and value.is_integer() else value
+        raise ValueError(text)
+
+    def typed_text(self, q: Question, value: Any) -> str:
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        points = {float(v) for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        bounds = {b for b in (q.min, q.max) if b is not None}
+        base = sorted(points | bounds) or [0.0]
+        cands: set[float]
+        if self.name == "integer":
+            cands = {c for v in base for c in (math.floor(v) - 1, math.floor(v), math.ceil(v), math.ceil(v) + 1)}
+        else:
+            cands = set(base) | {(a + b) / 2 for a, b in pairwise(base)} | {base[0] - 1, base[-1] + 1}
+        lo = q.min if q.min is not None else -math.inf
+        hi = q.max if q.max is not None else math.inf
+        return sorted(c for c in cands if lo <= c <= hi)
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        def literal(x: float) -> str:
+            return repr(x) if math.isfinite(x) else const(x)
+
+        lo = literal(q.min) if q.min is not None else None
+        hi = literal(q.max) if q.max is not None else None
+        in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
+        emit(depth, f"if {v} is not None:")
+        emit(depth + 1, f"if {v}.__class__ is int:")
+        emit(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
+        emit(depth + 1, f"elif {v}.__class__ is float:")
+        if self.name == "integer":
+            emit(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
+            emit(depth + 2, f"{v} = int({v})")
+            if in_range:
+                emit(depth + 2, f"if not ({in_range}): return None")
+        elif lo and hi:
+            emit(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
+        else:
+            inf = const(math.inf)
+            finite = f"-{inf} < {v} < {inf}"
+            emit(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
+        emit(depth + 1, "else: return None")
+
+
+class Integer(Number):
+    name = "integer"
+    word = "a whole number"
+
+    def whole(self, q: Question, value: int | float) -> int | float:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(f"{show_json(value)} is not whole; expected {self.allowed(q)}")
+        return int(value)
+
+
+class Text(QuestionType):
+    name = "text"
+    kind = "text"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError
+
+
+class Date(QuestionType):
+    """A calendar date, written YYYY-MM-DD everywhere (files, CSV, the interview, JSON)."""
+
+    name = "date"
+    kind = "date"
+
+    def allowed(self, q: Question) -> str:
+        return "a date as YYYY-MM-DD"
+
+    def coerce(self, q: Question, value: Any) -> Any:
+        if isinstance(value, _dt.datetime):
+            return value.date()
+        if isinstance(value, _dt.date):
+            return value
+        if isinstance(value, str):
+            from clientcheck.functions import parse_date
+
+            parsed = parse_date(value)
+            if parsed is None:
+                raise ValueError(f"{show_json(value)} is not a date; expected {self.allowed(q)}")
+            return parsed
+        raise ValueError
+
+    def from_typed(self, q: Question, text: str, lang: str) -> Any:
+        from clientcheck.functions import parse_date
+
+        parsed = parse_date(text)
+        if parsed is None:
+            raise ValueError(text)
+        return parsed
+
+    def plain(self, q: Question, value: Any) -> Any:
+        return value.isoformat()
+
+    def typed_text(self, q: Question, value: Any) -> str:
+        return value.isoformat() if isinstance(value, _dt.date) else str(value)
+
+    def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
+        return None  # dates are compared through today: not a search lint can do exhaustively
+
+    def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        from clientcheck.functions import parse_date
+
+        emit(depth, f"if {v} is not None:")
+        emit(depth + 1, f"{v} = {const(parse_date)}({v})")
+        emit(depth + 1, f"if {v} is None: return None")
+
+
+TYPES: dict[str, QuestionType] = {
+    t.name: t for t in (YesNo(), SingleChoice(), MultiChoice(), Integer(), Number(), Text(), Date())
+}
+
+
+def of(q: Question) -> QuestionType:
+    return TYPES[q.type]
