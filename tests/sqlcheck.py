@@ -3,6 +3,7 @@ a typed Arrow table of their answers for DuckDB or Spark to score."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import random
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ def awkward_answer(q: Question, rnd: random.Random) -> Any:
         if not lo <= pick <= hi:
             pick = lo
         return round(pick) if q.type == "integer" else pick
+    if q.type == "date":
+        return _dt.date(2026, 12, 1) + _dt.timedelta(days=rnd.choice([-400, -31, -30, -29, -1, 0, 1, 9, 10, 11, 90]))
     return rnd.choice(["hello", "", "x", "Ромашка"])
 
 
@@ -50,30 +53,22 @@ def random_clients(catalog: Catalog, n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def oracle_level(catalog: Catalog, rule: Rule, env: dict[str, Any]) -> int:
-    """The level of a rule that fired (1-based), by the definition: the first true level, every
-    level before it false."""
-    for i, level in enumerate(rule.levels):
-        value = level.when(env)
-        if value is True:
-            return i + 1
-        assert value is False, (rule.id, env)
-    raise AssertionError(rule.id)
-
-
 def expected(catalog: Catalog, data: dict[str, Any], rules: list[Rule] | None = None) -> dict[str, Any]:
     """The Python engine's result in the shape of the SQL query's columns."""
     answers = validate(data, catalog, "x")
     verdict = evaluate(catalog, answers, rules)
-    env, ignored = effective(catalog, answers)
+    _, ignored = effective(catalog, answers)
     outcome: dict[str, int | None] = {r.id: 0 for r in (rules or catalog.rules)}
     for finding in (*verdict.red_flags, *verdict.good_signs, *verdict.notes):
-        outcome[finding.rule.id] = oracle_level(catalog, finding.rule, env)
+        assert finding.level is not None
+        outcome[finding.rule.id] = finding.level + 1
     for u in verdict.undecided:
         outcome[u.rule.id] = None
     return {
         "client": answers.client,
         "verdict": verdict.verdict,
+        "best": verdict.best,
+        "worst": verdict.worst,
         "score": verdict.score,
         "outcome": outcome,
         "ask": [a.question for a in verdict.ask_next],
@@ -82,7 +77,7 @@ def expected(catalog: Catalog, data: dict[str, Any], rules: list[Rule] | None = 
     }
 
 
-ARROW_TYPES = {"yesno": "bool_", "choice": "string", "text": "string", "integer": "int64", "number": "float64"}
+ARROW_TYPES = {"date": "date32", "yesno": "bool_", "choice": "string", "text": "string", "integer": "int64", "number": "float64"}
 
 
 def arrow_table(catalog: Catalog, clients: list[dict[str, Any]], drop: tuple[str, ...] = ()) -> Any:
@@ -112,4 +107,62 @@ def varied_catalog(folder: Path) -> Catalog:
     (folder / "questions").mkdir(parents=True, exist_ok=True)
     (folder / "questions" / "10.yaml").write_text(VARIED_QUESTIONS, encoding="utf-8")
     (folder / "rules.yaml").write_text(varied_rules(), encoding="utf-8")
+    return load_catalog(folder / "rules.yaml", folder / "questions")
+
+
+# Every function of the condition language, a count policy, fired() between rules, a date
+# question: what issue 9 added, on top of the varied catalog's arithmetic and gates.
+FUNCTIONS_QUESTIONS = """\
+section: all
+title: All
+questions:
+  - {id: a, type: yesno, text: A}
+  - {id: b, type: yesno, text: B}
+  - {id: c, type: yesno, text: C, when: a}
+  - {id: n, type: integer, text: N, min: 0, max: 9}
+  - id: m
+    type: multi
+    text: M
+    choices: [{id: u, text: U}, {id: v, text: V}, {id: w, text: W}]
+  - {id: d, type: date, text: D}
+  - {id: e, type: date, text: E, when: b}
+"""
+
+FUNCTIONS_RULES = """\
+version: 1
+sources: {s: S}
+policy:
+  severities:
+    note: {weight: 0, label: note}
+    low: {weight: 1, label: low}
+    caution: {weight: 2, label: caution}
+    high: {weight: 3, label: high}
+    decline: {weight: 10, label: decline}
+  good_sign_weight: 1
+  decline_if: {any_severity: [decline], count: {high: 2}}
+  caution_if: {any_severity: [caution], count: {low: 2}, min_score: 4}
+rules:
+  - {id: f1, kind: red-flag, source: s, title: T, why: W, advice: A, severity: high, when: 'count(a, b, c) >= 2'}
+  - {id: f2, kind: red-flag, source: s, title: T, why: W, advice: A, severity: high, when: 'count(m) + n > 4'}
+  - id: f3
+    kind: red-flag
+    source: s
+    title: T
+    why: W
+    advice: A
+    levels:
+      - {when: 'days_since(d) > 30', severity: caution}
+      - {when: 'days_until(e) < 10 and e > today', severity: low}
+  - {id: f4, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: 'not known(c) and fired("f1")'}
+  - {id: f5, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: 'known(n) and count(a, not b) == 1'}
+  - {id: f6, kind: red-flag, source: s, title: T, why: W, advice: A, severity: decline, when: 'fired("f2") and fired("f3")'}
+  - {id: g1, kind: good-sign, source: s, title: T, why: W, advice: A, when: 'count(m) * 2 - n < 0 or d == today'}
+  - {id: g2, kind: good-sign, source: s, title: T, why: W, advice: A, when: 'count(a, b) in [0, 2] and not fired("f5")'}
+"""
+
+
+def functions_catalog(folder: Path) -> Catalog:
+    (folder / "questions").mkdir(parents=True, exist_ok=True)
+    (folder / "questions" / "10.yaml").write_text(FUNCTIONS_QUESTIONS, encoding="utf-8")
+    (folder / "rules.yaml").write_text(FUNCTIONS_RULES, encoding="utf-8")
     return load_catalog(folder / "rules.yaml", folder / "questions")

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from clientcheck.loader import load_catalog
-from clientcheck.model import Catalog
+from clientcheck.model import Catalog, Rule
 from tests.conftest import invoke
-from tests.sqlcheck import arrow_table, expected, random_clients, varied_catalog
+from tests.sqlcheck import arrow_table, expected, functions_catalog, random_clients, varied_catalog
 from tests.test_batch import random_answers
 
 duckdb = pytest.importorskip("duckdb", reason="the sql extra is not installed")
@@ -28,23 +28,37 @@ from clientcheck.sql.gen import DIALECTS, Plan, build, to_sql  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _score(catalog: Catalog, table: Any, columns: list[str] | None = None) -> list[dict[str, Any]]:
+TODAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENTCHECK_TODAY", TODAY)  # the Python engine's today; the SQL gets it as a literal
+
+
+def _score(
+    catalog: Catalog, table: Any, columns: list[str] | None = None, rules: list[Rule] | None = None
+) -> list[dict[str, Any]]:
     con = duckdb.connect()
     con.register("clients", table)
-    cursor = con.execute(to_sql(Plan(catalog, columns=columns).public(), "duckdb"))
+    cursor = con.execute(to_sql(Plan(catalog, rules, columns=columns, today=TODAY).public(), "duckdb"))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _agree(catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, int]:
+def _agree(
+    catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]], rules: list[Rule] | None = None
+) -> dict[str, int]:
     """Every client: verdict, score, each rule's outcome, the first questions to ask. Returns how
     often each kind of outcome was seen, so a test can show it was not vacuous."""
-    seen = {"fired": 0, "not": 0, "undecided": 0, "later-level": 0}
+    seen = {"fired": 0, "not": 0, "undecided": 0, "later-level": 0, "unsettled": 0}
     assert len(rows) == len(clients)
     for data, got in zip(clients, rows, strict=True):
-        want = expected(catalog, data)
+        want = expected(catalog, data, rules)
         assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
-        assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
+        assert (got["best"], got["worst"], got["settled"]) == (want["best"], want["worst"], want["best"] == want["worst"])
+        assert {r.id: got[r.id] for r in (rules or catalog.rules)} == want["outcome"], data
+        seen["unsettled"] += not got["settled"]
         assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
         for value in want["outcome"].values():
             seen["undecided" if value is None else "not" if value == 0 else "fired"] += 1
@@ -102,19 +116,22 @@ def test_awkward_cases_one_by_one(tmp_path: Path) -> None:
 
 
 def test_a_selection_of_rules_scores_with_those_rules_only(tmp_path: Path) -> None:
-    catalog = varied_catalog(tmp_path)
-    chosen = [r for r in catalog.rules if r.id in ("r1", "r9", "r12")]
-    clients = random_clients(catalog, 1500, seed=3)
-    con = duckdb.connect()
-    con.register("clients", arrow_table(catalog, clients))
-    cursor = con.execute(to_sql(Plan(catalog, chosen).public(), "duckdb"))
-    names = [d[0] for d in cursor.description]
-    assert names == ["client", "verdict", "score", "r1", "r9", "r12", "ask_1", "ask_2", "ask_3"]
-    for data, row in zip(clients, cursor.fetchall(), strict=True):
-        want = expected(catalog, data, chosen)
-        got = dict(zip(names, row, strict=True))
-        assert (got["verdict"], got["score"]) == (want["verdict"], want["score"])
-        assert {r.id: got[r.id] for r in chosen} == want["outcome"]
+    catalog = functions_catalog(tmp_path)
+    # f6 reads f2 and f3 through fired(): they are worked out, but neither reported nor counted
+    chosen = [r for r in catalog.rules if r.id in ("f1", "f6", "g2")]
+    clients = random_clients(catalog, 3000, seed=3)
+    rows = _score(catalog, arrow_table(catalog, clients), rules=chosen)
+    assert list(rows[0]) == [
+        "client", "verdict", "best", "worst", "settled", "score", "f1", "f6", "g2", "ask_1", "ask_2", "ask_3"
+    ]  # fmt: skip
+    _agree(catalog, clients, rows, chosen)
+
+
+def test_the_functions_count_known_dates_fired_and_a_count_policy(tmp_path: Path) -> None:
+    catalog = functions_catalog(tmp_path)
+    clients = random_clients(catalog, 20_000, seed=6)
+    seen = _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients)))
+    assert min(seen.values()) > 500, seen
 
 
 # ---------------------------------------------------------------- clientcheck sql

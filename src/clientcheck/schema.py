@@ -91,6 +91,11 @@ _SEVERITY = (
 _THRESHOLD = (
     Field("any_severity", {"type": "array", "items": _IDENT}, "Met when a red flag of one of these severities fires."),
     Field("min_score", _NUMBER, "Met when the score is at least this."),
+    Field(
+        "count",
+        {"type": "object", "propertyNames": _IDENT, "additionalProperties": {"type": "integer", "minimum": 1}},
+        "Met when at least this many red flags of a severity fire, e.g. {high: 2}.",
+    ),
 )
 
 _POLICY = (

@@ -32,12 +32,12 @@ The query is a chain of CTEs, each `SELECT *, new columns FROM the previous one`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple, cast
 
 from sqlglot import exp
 
-from clientcheck.conditions import Arith, BoolOp, Compare, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
 from clientcheck.errors import UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question, Rule
 
@@ -52,9 +52,9 @@ SQL_TYPES = {
     "integer": "BIGINT",
     "number": "DOUBLE",
     "multi": "ARRAY<TEXT>",
+    "date": "DATE",
 }
 
-Ref = Callable[[str], exp.Expression]
 
 
 def alias(e: exp.Expression, name: str | exp.Identifier) -> exp.Expression:
@@ -154,41 +154,167 @@ _CMP: dict[str, type[exp.Expression]] = {
 _ARITH: dict[str, type[exp.Expression]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 
 
-def condition(node: Node, ref: Ref) -> exp.Expression:
-    """A checked condition tree as a three-valued SQL expression; ref gives a question's value."""
+class Context:
+    """What a condition reads besides literals: answers, known(), fired(), today."""
+
+    def value(self, name: str) -> exp.Expression:
+        raise NotImplementedError
+
+    def known(self, name: str) -> exp.Expression:
+        raise NotImplementedError
+
+    def fired(self, rule_id: str) -> exp.Expression:
+        return exp.Null()  # in a `when`: fired() is refused there by the loader
+
+    today: exp.Expression = exp.CurrentDate()
+
+
+def _num(a: exp.Expression) -> exp.Expression:
+    return paren(a)
+
+
+def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
+    """A number that count() may make a span: its (low, high) bounds, both NULL when unknown."""
+    if isinstance(node, Call) and node.name == "count":
+        if node.multi:
+            v = condition(node.args[0], ctx)
+            size = exp.ArraySize(this=v)
+            return (
+                case([(is_null(v), lit(0))], size),
+                case([(is_null(v), lit(node.multi))], size.copy()),
+            )
+        parts = [condition(a, ctx) for a in node.args]
+        yes = add([case([(is_true(p), lit(1))], lit(0)) for p in parts], lit(0))
+        unknown = add([case([(is_null(p.copy()), lit(1))], lit(0)) for p in parts], lit(0))
+        return yes, exp.Add(this=paren(yes.copy()), expression=paren(unknown))
+    if isinstance(node, Neg):
+        lo, hi = span(node.operand, ctx)
+        return exp.Neg(this=paren(hi)), exp.Neg(this=paren(lo))
+    if isinstance(node, Arith) and _has_spans(node):
+        a1, a2 = span(node.left, ctx)
+        b1, b2 = span(node.right, ctx)
+        if node.op == "+":
+            return exp.Add(this=paren(a1), expression=paren(b1)), exp.Add(this=paren(a2), expression=paren(b2))
+        if node.op == "-":
+            return exp.Sub(this=paren(a1), expression=paren(b2)), exp.Sub(this=paren(a2), expression=paren(b1))
+        if node.op == "*":
+            products = [exp.Mul(this=paren(x.copy()), expression=paren(y.copy())) for x in (a1, a2) for y in (b1, b2)]
+            unknown = or_(is_null(a1.copy()), is_null(b1.copy()))
+            low = case([(unknown, exp.Null())], exp.Least(this=products[0], expressions=products[1:]))
+            high = case([(unknown.copy(), exp.Null())], exp.Greatest(this=products[0].copy(), expressions=[p.copy() for p in products[1:]]))
+            return low, high
+        # a quotient with a span in it is unknown (functions.arith); of two plain numbers, as usual
+        plain = and_(exp.EQ(this=a1.copy(), expression=a2), exp.EQ(this=b1.copy(), expression=b2))
+        quotient = exp.Div(
+            this=exp.cast(paren(a1), "DOUBLE"), expression=exp.Nullif(this=paren(b1), expression=lit(0))
+        )
+        value = case([(plain, quotient)])
+        return value, value.copy()
+    v = condition(node, ctx)
+    return v, v.copy()
+
+
+def _has_spans(node: Node) -> bool:
+    if isinstance(node, Call):
+        return node.name == "count"
+    if isinstance(node, (Arith, Compare)):
+        return _has_spans(node.left) or _has_spans(node.right)
+    if isinstance(node, Neg):
+        return _has_spans(node.operand)
+    return False
+
+
+def _span_compare(node: Compare, ctx: Context) -> exp.Expression:
+    """functions.compare: decided when every number in the spans gives the same answer."""
+    a1, a2 = span(node.left, ctx)
+    if node.op in ("in", "notin"):
+        # membership of a span is unknown; of a plain number (equal bounds), as usual
+        assert isinstance(node.right, ListLit)  # the checker allows only a list of numbers here
+        test: exp.Expression = exp.In(this=paren(a1.copy()), expressions=[lit(i.value) for i in node.right.items])
+        if node.op == "notin":
+            test = not_(test)
+        return case([(exp.EQ(this=a1, expression=a2), test)])
+    b1, b2 = span(node.right, ctx)
+    unknown = or_(is_null(a1.copy()), is_null(b1.copy()))
+    op = _CMP[node.op]
+    if node.op in ("==", "!="):
+        plain = and_(exp.EQ(this=a1.copy(), expression=a2.copy()), exp.EQ(this=b1.copy(), expression=b2.copy()))
+        apart = or_(exp.LT(this=a2.copy(), expression=b1.copy()), exp.LT(this=b2.copy(), expression=a1.copy()))
+        return case(
+            [
+                (unknown, exp.Null()),
+                (plain, op(this=paren(a1.copy()), expression=paren(b1.copy()))),
+                (apart, exp.Boolean(this=node.op == "!=")),
+            ],
+            exp.Null(),
+        )
+    pairs = [op(this=paren(x.copy()), expression=paren(y.copy())) for x in (a1, a2) for y in (b1, b2)]
+    return case(
+        [
+            (unknown, exp.Null()),
+            (and_(*pairs), exp.true()),
+            (and_(*(not_(p.copy()) for p in pairs)), exp.false()),
+        ],
+        exp.Null(),
+    )
+
+
+def condition(node: Node, ctx: Context) -> exp.Expression:
+    """A checked condition tree as a three-valued SQL expression."""
     if isinstance(node, Lit):
         return lit(node.value)
     if isinstance(node, Name):
-        return ref(node.name)
+        return ctx.value(node.name)
+    if isinstance(node, Call):
+        if node.name == "known":
+            return ctx.known(node.args[0].name)  # type: ignore[union-attr]
+        if node.name == "fired":
+            return ctx.fired(node.args[0].value)  # type: ignore[union-attr]
+        if node.name == "today":
+            return ctx.today.copy()
+        if node.name in ("days_since", "days_until"):
+            v = condition(node.args[0], ctx)
+            later, earlier = (ctx.today.copy(), v) if node.name == "days_since" else (v, ctx.today.copy())
+            return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
+        lo, hi = span(node, ctx)  # count() on its own: only its value when it is plain
+        return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
     if isinstance(node, Not):
-        return not_(condition(node.operand, ref))
+        return not_(condition(node.operand, ctx))
     if isinstance(node, Neg):
-        return exp.Neg(this=paren(condition(node.operand, ref)))
+        if _has_spans(node):
+            lo, hi = span(node, ctx)
+            return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
+        return exp.Neg(this=paren(condition(node.operand, ctx)))
     if isinstance(node, BoolOp):
-        parts = [condition(o, ref) for o in node.operands]
+        parts = [condition(o, ctx) for o in node.operands]
         out = paren(parts[0])
         kind = exp.And if node.op == "and" else exp.Or
         for p in parts[1:]:
             out = kind(this=out, expression=paren(p))
         return out
     if isinstance(node, Arith):
-        left, right = paren(condition(node.left, ref)), paren(condition(node.right, ref))
+        if _has_spans(node):
+            lo, hi = span(node, ctx)
+            return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
+        left, right = paren(condition(node.left, ctx)), paren(condition(node.right, ctx))
         if node.op == "/":
             return exp.Div(
                 this=exp.cast(left, "DOUBLE"), expression=exp.Nullif(this=right, expression=exp.Literal.number(0))
             )
         return _ARITH[node.op](this=left, expression=right)
     if isinstance(node, Compare):
-        left = condition(node.left, ref)
+        if _has_spans(node):
+            return _span_compare(node, ctx)
+        left = condition(node.left, ctx)
         if node.op in ("in", "notin"):
             if isinstance(node.right, ListLit):
                 test: exp.Expression = exp.In(this=paren(left), expressions=[lit(i.value) for i in node.right.items])
             else:
-                multi = condition(node.right, ref)
+                multi = condition(node.right, ctx)
                 contains = exp.ArrayContains(this=multi, expression=left)
-                test = case([(is_null(multi), exp.Null())], contains)
+                test = case([(is_null(multi.copy()), exp.Null())], contains)
             return not_(test) if node.op == "notin" else test
-        right = condition(node.right, ref)
+        right = condition(node.right, ctx)
         return _CMP[node.op](this=paren(left), expression=paren(right))
     raise AssertionError(node)  # pragma: no cover
 
@@ -198,6 +324,39 @@ class AskEntry(NamedTuple):
 
     question: str
     cond: exp.Expression
+
+
+class _Pass(Context):
+    """The answers one of evaluate's two passes sees: "k", what is known (effective answers), or
+    "x", what could still happen (possible_env: an answer counts once its question surely
+    applies; a question whose `when` is false can never be asked)."""
+
+    def __init__(self, plan: Plan, tag: str, visible: set[str] | None = None) -> None:
+        self.plan = plan
+        self.tag = tag
+        self.visible = visible  # in a `when`: the earlier questions; None: all
+        self.today = plan.today
+
+    def value(self, name: str) -> exp.Expression:
+        if self.visible is not None and name not in self.visible:
+            return exp.Null()
+        return self.plan.value(name, self.tag)
+
+    def known(self, name: str) -> exp.Expression:
+        answered = not_(is_null(self.value(name)))
+        if self.tag == "k":
+            return answered  # never undecided on what is known
+        if self.visible is not None and name not in self.visible:
+            return exp.Null()
+        q = self.plan.questions[name]
+        if q.when is None:
+            return case([(answered, exp.true())], exp.Null())
+        # not answered yet: undecided while it can still be asked, false once it never can
+        return case([(answered, exp.true()), (col(self.plan.name("xn", name)), exp.false())], exp.Null())
+
+    def fired(self, rule_id: str) -> exp.Expression:
+        o = col(self.plan.name(self.tag + "o", self.plan.rule_index[rule_id]))
+        return exp.GT(this=o, expression=lit(0))  # NULL while undecided: Kleene's unknown
 
 
 class Plan:
@@ -212,13 +371,33 @@ class Plan:
         keep: Sequence[str] = (),
         answered: Mapping[str, exp.Expression] | None = None,
         source: exp.Select | None = None,
+        today: str | None = None,
     ) -> None:
         """table: the table's name (or a sqlglot table expression); columns: the question columns it
-        has, and `client` if it has the clients' names (None: all of them); keep: more of its columns to carry through; answered: per question, a test
-        that it was answered at all (default: IS NOT NULL), for the ignored answers; source: a
-        query to read instead of the table, whose columns are already named and typed."""
+        has, and `client` if it has the clients' names (None: all of them); keep: more of its
+        columns to carry through; answered: per question, a test that it was answered at all
+        (default: IS NOT NULL), for the ignored answers; source: a query to read instead of the
+        table, whose columns are already named and typed; today: the date conditions take as
+        today (YYYY-MM-DD; default: the database's CURRENT_DATE)."""
+        from clientcheck.evaluate import evaluation_order
+
         self.catalog = catalog
-        self.rules = tuple(catalog.rules if rules is None else rules)
+        self.chosen = tuple(catalog.rules if rules is None else rules)
+        # fired() may read rules outside a selection: they are worked out, not reported
+        by_id = {r.id: r for r in catalog.rules}
+        needed: dict[str, None] = {}
+        todo = [r.id for r in self.chosen]
+        while todo:
+            rid = todo.pop()
+            if rid not in needed:
+                needed[rid] = None
+                todo.extend(by_id[rid].refs)
+        self.rules = tuple(r for r in catalog.rules if r.id in needed)
+        self.rule_index = {r.id: i for i, r in enumerate(self.rules)}
+        self.chosen_index = [self.rule_index[r.id] for r in self.chosen]
+        self.today: exp.Expression = (
+            exp.cast(exp.Literal.string(today), "DATE") if today is not None else exp.CurrentDate()
+        )
         self.questions: dict[str, Question] = dict(catalog.questions)
         self.order = {qid: i for i, qid in enumerate(self.questions)}
         taken = {q.lower() for q in (*self.questions, *(r.id for r in self.rules), CLIENT_KEY, *keep)}
@@ -249,9 +428,9 @@ class Plan:
             if q.when is not None:
                 test = answered.get(qid, exp.Not(this=is_null(col(qid))))
                 outs.append(alias(test, self.name("a", qid)))
-        self.add_layer("in", exp.select(*outs).from_(base), star=False)
+        self.add_layer("in", exp.select(*outs).from_(base))
 
-        # -- e1..: effective answers, a layer per depth of gates
+        # -- e1..: the answers each pass counts, a layer per depth of gates
         depth: dict[str, int] = {}
         for qid, q in self.questions.items():
             if q.when is None:
@@ -265,94 +444,32 @@ class Plan:
                 if depth[qid] != level or q.when is None:
                     continue
                 visible = {n for n in self.questions if self.order[n] < self.order[qid]}
-
-                def before(name: str, visible: set[str] = visible) -> exp.Expression:
-                    # a `when` sees only the earlier answers, as in the interview
-                    return self.value(name) if name in visible else exp.Null()
-
-                gate_false = is_false(condition(q.when.tree, before))
-                new.append(alias(case([(gate_false, exp.Null())], col(qid)), self.name("e", qid)))
-                new.append(alias(and_(col(self.name("a", qid)), gate_false), self.name("i", qid)))
+                # what is known (evaluate.effective): an answer behind a false `when` is dropped
+                gate_false = is_false(condition(q.when.tree, _Pass(self, "k", visible)))
+                new.append(alias(case([(gate_false, exp.Null())], col(qid)), self.name("ke", qid)))
+                new.append(alias(and_(col(self.name("a", qid)), gate_false.copy()), self.name("i", qid)))
+                # what could still happen (evaluate.possible_env): it counts once the `when` is true
+                gate = condition(q.when.tree, _Pass(self, "x", visible))
+                new.append(alias(case([(is_true(gate), col(qid))], exp.Null()), self.name("xe", qid)))
+                new.append(alias(is_false(gate.copy()), self.name("xn", qid)))
             self.add_layer(f"e{level}", new)
 
-        # -- lv: the levels
-        new = []
-        for r, rule in enumerate(self.rules):
-            for i, lv in enumerate(rule.levels):
-                new.append(alias(condition(lv.when.tree, self.value), self.name("l", r, i)))
-        self.add_layer("lv", new)
+        # -- the rules, a group of layers per depth of fired() references, for both passes
+        rank: dict[str, int] = {}
+        for rule in evaluation_order(self.rules):
+            rank[rule.id] = 1 + max((rank[ref] for ref in rule.refs if ref in rank), default=0)
+        self.entries: dict[str, list[list[AskEntry]]] = {"k": [], "x": []}
+        for tag in ("k", "x"):
+            self.entries[tag] = [[] for _ in self.rules]
+        for group in sorted(set(rank.values())):
+            members = [r for r, rule in enumerate(self.rules) if rank[rule.id] == group]
+            self.rule_layers(group, members)
 
-        # -- op: fired level and open levels
-        new = []
-        for r, rule in enumerate(self.rules):
-            values: list[exp.Expression] = [col(self.name("l", r, i)) for i in range(len(rule.levels))]
-            fired = []
-            for i, v in enumerate(values):
-                fired.append((and_(*(is_false(e) for e in values[:i]), is_true(v)), exp.Literal.number(i + 1)))
-            new.append(alias(case(fired, exp.Literal.number(0)), self.name("f", r)))
-            for i, v in enumerate(values):
-                # open: not known false, and no earlier level true (the first true level ends the walk)
-                opened = and_(exp.Coalesce(this=v, expressions=[exp.true()]), *(not_(is_true(e)) for e in values[:i]))
-                new.append(alias(opened, self.name("p", r, i)))
-        self.add_layer("op", new)
-
-        # -- ak: the heaviest open level; which questions would decide the rule
-        self.entries: list[list[AskEntry]] = []
+        # -- sc, xr, vd: score, verdict and range (evaluate.verdict_range) of the chosen rules
         self.candidates: dict[str, None] = {}
-        new = []
-        for r, rule in enumerate(self.rules):
-            heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
-            top = case([(col(self.name("p", r, i)), exp.Literal.number(i + 1)) for i in heaviest])
-            new.append(alias(top, self.name("t", r)))
-            entries: list[AskEntry] = []
-            for i, lv in enumerate(rule.levels):
-                for name in lv.when.names:
-                    unknown = is_null(self.value(name))
-                    for qid, cond in self.askable(name, 0):
-                        entries.append(AskEntry(qid, and_(col(self.name("p", r, i)), unknown, cond)))
-            self.entries.append(entries)
-            for qid in dict.fromkeys(e.question for e in entries):
-                self.candidates[qid] = None
-                new.append(
-                    alias(or_(*(e.cond for e in entries if e.question == qid)), self.name("k", r, self.order[qid]))
-                )
-        self.candidates = dict.fromkeys(sorted(self.candidates, key=self.order.__getitem__))
-        self.add_layer("ak", new)
-
-        # -- oc: the outcome of each rule
-        new = []
-        for r, _rule in enumerate(self.rules):
-            f = col(self.name("f", r))
-            asks = or_(
-                *(col(self.name("k", r, self.order[q])) for q in dict.fromkeys(e.question for e in self.entries[r]))
-            )
-            outcome = case(
-                [(exp.GT(this=f, expression=exp.Literal.number(0)), f), (asks, exp.Null())], exp.Literal.number(0)
-            )
-            new.append(alias(outcome, self.name("o", r)))
-        self.add_layer("oc", new)
-
-        # -- sc: score and verdict, the stakes of each question to ask
-        new = [alias(self.score(), self.name("score"))]
-        self.add_layer("sc", new)
-        new = [alias(self.verdict(col(self.name("score"))), self.name("verdict"))]
-        for qid in self.candidates:
-            terms = []
-            for r, rule in enumerate(self.rules):
-                if not any(e.question == qid for e in self.entries[r]):
-                    continue
-                stake = case(
-                    [
-                        (
-                            exp.EQ(this=col(self.name("t", r)), expression=exp.Literal.number(i + 1)),
-                            lit(float(max(lv.weight, 0.5))),
-                        )
-                        for i, lv in enumerate(rule.levels)
-                    ]
-                )
-                undecided = and_(is_null(col(self.name("o", r))), col(self.name("k", r, self.order[qid])))
-                terms.append(case([(undecided, stake)], lit(0.0)))
-            new.append(alias(add(terms, lit(0.0)), self.name("s", self.order[qid])))
+        self.add_layer("sc", [alias(self.score(), self.name("score")), *self.range_columns()])
+        new = [alias(self.verdict(self.counts("k"), col(self.name("score"))), self.name("verdict"))]
+        new += [alias(self.best(), self.name("best")), alias(self.worst(), self.name("worst"))]
         self.add_layer("vd", new)
 
     # -- names and values
@@ -360,110 +477,299 @@ class Plan:
     def name(self, *parts: object) -> str:
         return self.prefix + "_".join(str(p) for p in parts)
 
-    def value(self, qid: str) -> exp.Expression:
-        """A question's effective answer (NULL: unknown, or its question does not apply)."""
+    def value(self, qid: str, tag: str = "k") -> exp.Expression:
+        """A question's answer as a pass counts it (NULL: unknown, or it does not apply)."""
         q = self.questions[qid]
-        return col(self.name("e", qid)) if q.when is not None else col(qid)
+        return col(self.name(tag + "e", qid)) if q.when is not None else col(qid)
 
-    def add_layer(self, label: str, new: Sequence[exp.Expression] | exp.Select, star: bool = True) -> None:
+    def add_layer(self, label: str, new: Sequence[exp.Expression] | exp.Select) -> None:
         cte = self.name(label)
         if isinstance(new, exp.Select):
-            select = new
-        else:
+            self.ctes.append((cte, new))
+        elif new:
             prev = self.ctes[-1][0]
-            select = exp.select(exp.Star(), *new).from_(exp.to_table(prev, quoted=True)) if new else None  # type: ignore[assignment]
-            if select is None:
-                return
-        self.ctes.append((cte, select))
+            self.ctes.append((cte, exp.select(exp.Star(), *new).from_(exp.to_table(prev, quoted=True))))
 
     @property
     def last(self) -> str:
         return self.ctes[-1][0]
 
-    def askable(self, qid: str, depth: int) -> list[tuple[str, exp.Expression]]:
+    def rule_layers(self, group: int, members: list[int]) -> None:
+        """lv, op, ak, oc for these rules in both passes (evaluate.rule_outcome)."""
+        lv: list[exp.Expression] = []
+        op: list[exp.Expression] = []
+        ak: list[exp.Expression] = []
+        oc: list[exp.Expression] = []
+        for tag in ("k", "x"):
+            ctx = _Pass(self, tag)
+            for r in members:
+                rule = self.rules[r]
+                for i, level in enumerate(rule.levels):
+                    lv.append(alias(condition(level.when.tree, ctx), self.name(tag + "l", r, i)))
+                values: list[exp.Expression] = [col(self.name(tag + "l", r, i)) for i in range(len(rule.levels))]
+                fired = []
+                for i, v in enumerate(values):
+                    fired.append((and_(*(is_false(e) for e in values[:i]), is_true(v)), lit(i + 1)))
+                op.append(alias(case(fired, lit(0)), self.name(tag + "f", r)))
+                for i, v in enumerate(values):
+                    # open: not known false, and no earlier level true (the first true one ends the walk)
+                    opened = and_(exp.Coalesce(this=v, expressions=[exp.true()]), *(not_(is_true(e)) for e in values[:i]))
+                    op.append(alias(opened, self.name(tag + "p", r, i)))
+                heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
+                top = case([(col(self.name(tag + "p", r, i)), lit(i + 1)) for i in heaviest])
+                ak.append(alias(top, self.name(tag + "t", r)))
+                entries: list[AskEntry] = []
+                for i, level in enumerate(rule.levels):
+                    opened_i = col(self.name(tag + "p", r, i))
+                    for name in level.when.names:
+                        unknown = is_null(self.value(name, tag))
+                        for qid, cond in self.askable(name, 0, tag):
+                            entries.append(AskEntry(qid, and_(opened_i.copy(), unknown.copy(), cond)))
+                    for ref in level.when.refs:
+                        # what would decide the rule it reads (evaluate.ask_for's pending)
+                        pending = is_null(col(self.name(tag + "o", self.rule_index[ref])))
+                        for e in self.entries[tag][self.rule_index[ref]]:
+                            entries.append(AskEntry(e.question, and_(opened_i.copy(), pending.copy(), e.cond.copy())))
+                self.entries[tag][r] = entries
+                for qid in dict.fromkeys(e.question for e in entries):
+                    ak.append(alias(or_(*(e.cond for e in entries if e.question == qid)), self.name(tag + "k", r, self.order[qid])))
+                f = col(self.name(tag + "f", r))
+                asks = or_(*(col(self.name(tag + "k", r, self.order[q])) for q in dict.fromkeys(e.question for e in entries)))
+                outcome = case([(exp.GT(this=f, expression=lit(0)), f.copy()), (asks, exp.Null())], lit(0))
+                oc.append(alias(outcome, self.name(tag + "o", r)))
+        for label, new in (("lv", lv), ("op", op), ("ak", ak), ("oc", oc)):
+            self.add_layer(f"{label}{group}", new)
+
+    def askable(self, qid: str, depth: int, tag: str) -> list[tuple[str, exp.Expression]]:
         """evaluate._askable unrolled: (question, when it is the one to ask) in the order it gives."""
         q = self.questions[qid]
         if q.when is None or depth > ASK_DEPTH:
             return [(qid, exp.true())]
-        gate = condition(q.when.tree, self.value)
+        gate = condition(q.when.tree, _Pass(self, tag))
         unknown_gate = is_null(gate)
-        out: list[tuple[str, exp.Expression]] = [(qid, is_true(gate))]
+        out: list[tuple[str, exp.Expression]] = [(qid, is_true(gate.copy()))]
         inner: list[tuple[str, exp.Expression]] = []
         for name in q.when.names:
-            unknown = is_null(self.value(name))
-            for x, cond in self.askable(name, depth + 1):
-                inner.append((x, and_(unknown_gate, unknown, cond)))
+            unknown = is_null(self.value(name, tag))
+            for x, cond in self.askable(name, depth + 1, tag):
+                inner.append((x, and_(unknown_gate.copy(), unknown.copy(), cond)))
         out.extend(inner)
         # a gate that is unknown with nothing to ask about it: ask the question itself
-        out.append((qid, and_(unknown_gate, not_(or_(*(c for _, c in inner))))))
+        out.append((qid, and_(unknown_gate.copy(), not_(or_(*(c.copy() for _, c in inner))))))
         return out
+
+    # -- score, verdict, range
 
     def integral(self) -> bool:
         """Are the weights that make the score all whole (the score then is a whole number)?"""
-        return all(isinstance(lv.weight, int) for rule in self.rules if rule.kind != "note" for lv in rule.levels)
+        return all(isinstance(lv.weight, int) for rule in self.chosen if rule.kind != "note" for lv in rule.levels)
 
     def weight(self, w: float) -> exp.Expression:
         return exp.Literal.number(w) if self.integral() else lit(float(w))
+
+    def level_is(self, tag: str, r: int, levels: Sequence[int]) -> exp.Expression:
+        """Did rule r fire at one of these levels (1-based)? Never NULL."""
+        o = col(self.name(tag + "o", r))
+        return is_true(exp.In(this=o, expressions=[lit(i) for i in levels]))
 
     def score(self) -> exp.Expression:
         zero = self.weight(0)
         red: list[exp.Expression] = []
         good: list[exp.Expression] = []
-        for r, rule in enumerate(self.rules):
+        for r in self.chosen_index:
+            rule = self.rules[r]
             if rule.kind == "note":
                 continue
-            o = col(self.name("o", r))
+            o = col(self.name("ko", r))
             term = case(
-                [
-                    (exp.EQ(this=o, expression=exp.Literal.number(i + 1)), self.weight(lv.weight))
-                    for i, lv in enumerate(rule.levels)
-                ],
-                zero,
+                [(exp.EQ(this=o.copy(), expression=lit(i + 1)), self.weight(lv.weight)) for i, lv in enumerate(rule.levels)],
+                zero.copy(),
             )
             (red if rule.kind == "red-flag" else good).append(term)
-        return exp.Sub(this=paren(add(red, zero)), expression=paren(add(good, zero)))
+        return exp.Sub(this=paren(add(red, zero)), expression=paren(add(good, zero.copy())))
 
-    def hit(self, severities: Sequence[str]) -> exp.Expression:
-        """Did a red flag of one of these severities fire?"""
-        tests = []
-        for r, rule in enumerate(self.rules):
-            if rule.kind != "red-flag":
-                continue
-            levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.severity in severities]
-            if levels:
-                o = col(self.name("o", r))
-                tests.append(is_true(exp.In(this=o, expressions=[exp.Literal.number(i) for i in levels])))
-        return or_(*tests)
+    def severities(self) -> list[str]:
+        return list(self.catalog.policy.severities)
 
-    def verdict(self, score: exp.Expression) -> exp.Expression:
+    def counts(self, tag: str) -> dict[str, exp.Expression]:
+        """How many chosen red flags fired at each severity, in a pass."""
+        out: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            terms = []
+            for r in self.chosen_index:
+                rule = self.rules[r]
+                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.severity == sev]
+                if rule.kind == "red-flag" and levels:
+                    terms.append(case([(self.level_is(tag, r, levels), lit(1))], lit(0)))
+            out[sev] = add(terms, lit(0))
+        return out
+
+    def verdict(self, counts: Mapping[str, exp.Expression], score: exp.Expression) -> exp.Expression:
+        """Policy.verdict in SQL."""
         policy = self.catalog.policy
         whens = []
         for word, threshold in (("decline", policy.decline_if), ("caution", policy.caution_if)):
-            tests = [self.hit(threshold.any_severity)]
+            tests: list[exp.Expression] = []
+            for sev in threshold.any_severity:
+                if sev in counts:
+                    tests.append(exp.GT(this=paren(counts[sev].copy()), expression=lit(0)))
+            for sev, n in threshold.counts:
+                if sev in counts:
+                    tests.append(exp.GTE(this=paren(counts[sev].copy()), expression=lit(n)))
             if threshold.min_score is not None:
-                tests.append(exp.GTE(this=score, expression=self.weight(threshold.min_score)))
+                tests.append(exp.GTE(this=paren(score.copy()), expression=self.weight(threshold.min_score)))
             whens.append((or_(*tests), exp.Literal.string(word)))
         return case(whens, exp.Literal.string("go"))
+
+    def range_columns(self) -> list[exp.Expression]:
+        """What evaluate.verdict_range starts from, in the "could still happen" pass: the settled
+        counts and weights, and per open rule what it could still add."""
+        out: list[exp.Expression] = []
+        for sev, count in self.counts("x").items():
+            out.append(alias(count, self.name("xc", sev)))
+        red: list[exp.Expression] = []
+        good: list[exp.Expression] = []
+        for r in self.chosen_index:
+            rule = self.rules[r]
+            if rule.kind == "note":
+                continue
+            o = col(self.name("xo", r))
+            fired = case(
+                [(exp.EQ(this=o.copy(), expression=lit(i + 1)), lit(float(lv.weight))) for i, lv in enumerate(rule.levels)],
+                lit(0.0),
+            )
+            (red if rule.kind == "red-flag" else good).append(fired)
+            heaviest = case(
+                [
+                    (exp.EQ(this=col(self.name("xt", r)), expression=lit(i + 1)), lit(float(lv.weight)))
+                    for i, lv in enumerate(rule.levels)
+                ],
+                lit(0.0),
+            )
+            out.append(alias(case([(is_null(o.copy()), heaviest)], lit(0.0)), self.name("xm", r)))
+            if rule.kind == "red-flag":
+                for sev in self.severities():
+                    levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
+                    if levels:
+                        could = or_(*(col(self.name("xp", r, i)) for i in levels))
+                        out.append(alias(case([(and_(is_null(o.copy()), could), lit(1))], lit(0)), self.name("xw", r, sev)))
+        out.append(alias(add(red, lit(0.0)), self.name("xred")))
+        out.append(alias(add(good, lit(0.0)), self.name("xgood")))
+        return out
+
+    def _kinds(self, kind: str) -> list[int]:
+        return [r for r in self.chosen_index if self.rules[r].kind == kind]
+
+    def worst(self, without: int | None = None) -> exp.Expression:
+        """The worst verdict of verdict_range, leaving out one open rule (pivots) or none."""
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            terms = [
+                col(self.name("xw", r, sev))
+                for r in self._kinds("red-flag")
+                if r != without and any(lv.severity == sev for lv in self.rules[r].levels)
+            ]
+            counts[sev] = add(terms, col(self.name("xc", sev)))
+        base = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
+        score = add([col(self.name("xm", r)) for r in self._kinds("red-flag") if r != without], base)
+        return self.verdict(counts, score)
+
+    def best(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
+        """The best verdict of verdict_range; heavy: a red flag counted as fired at its heaviest."""
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            count: exp.Expression = col(self.name("xc", sev))
+            if heavy is not None and any(lv.severity == sev for lv in self.rules[heavy].levels):
+                count = exp.Add(this=count, expression=col(self.name("xw", heavy, sev)))
+            counts[sev] = count
+        red: exp.Expression = col(self.name("xred"))
+        if heavy is not None:
+            red = exp.Add(this=red, expression=col(self.name("xm", heavy)))
+        score: exp.Expression = exp.Sub(this=paren(red), expression=col(self.name("xgood")))
+        for r in self._kinds("good-sign"):
+            if r != without:
+                score = exp.Sub(this=score, expression=col(self.name("xm", r)))
+        return self.verdict(counts, score)
+
+    @staticmethod
+    def step(verdict: exp.Expression) -> exp.Expression:
+        return case([(exp.EQ(this=verdict, expression=exp.Literal.string("go")), lit(0)), (exp.EQ(this=verdict.copy(), expression=exp.Literal.string("caution")), lit(1))], lit(2))
+
+    def stakes(self) -> list[exp.Expression]:
+        """evaluate._ask_next: each question's pivot and weight sums (rank_questions' stakes)."""
+        b, w = self.step(col(self.name("best"))), self.step(col(self.name("worst")))
+        pivot: dict[int, exp.Expression] = {}
+        for r in self.chosen_index:
+            kind = self.rules[r].kind
+            if kind == "red-flag":
+                narrow = exp.Add(
+                    this=paren(exp.Sub(this=w.copy(), expression=self.step(self.worst(without=r)))),
+                    expression=paren(exp.Sub(this=self.step(self.best(heavy=r)), expression=b.copy())),
+                )
+            elif kind == "good-sign":
+                narrow = exp.Sub(this=self.step(self.best(without=r)), expression=b.copy())
+            else:
+                continue
+            pivot[r] = case([(is_null(col(self.name("xo", r))), narrow)], lit(0))
+        self.candidates = dict.fromkeys(
+            sorted(
+                {e.question for tag in ("k", "x") for r in self.chosen_index for e in self.entries[tag][r]},
+                key=self.order.__getitem__,
+            )
+        )
+        out: list[exp.Expression] = []
+        for qid in self.candidates:
+            pivots: list[exp.Expression] = []
+            weights: list[exp.Expression] = []
+            asked: list[exp.Expression] = []
+            groups = (
+                ("k", lambda r: is_null(col(self.name("ko", r)))),
+                ("x", lambda r: and_(is_null(col(self.name("xo", r))), not_(is_null(col(self.name("ko", r)))))),
+            )
+            for tag, listed in groups:
+                for r in self.chosen_index:
+                    if not any(e.question == qid for e in self.entries[tag][r]):
+                        continue
+                    rule = self.rules[r]
+                    hit = and_(listed(r), col(self.name(tag + "k", r, self.order[qid])))
+                    stake = case(
+                        [
+                            (exp.EQ(this=col(self.name(tag + "t", r)), expression=lit(i + 1)), lit(float(max(lv.weight, 0.5))))
+                            for i, lv in enumerate(rule.levels)
+                        ],
+                        lit(0.0),
+                    )
+                    weights.append(case([(hit, stake)], lit(0.0)))
+                    if r in pivot:
+                        pivots.append(case([(hit.copy(), pivot[r].copy())], lit(0)))
+                    asked.append(hit.copy())
+            out.append(alias(add(pivots, lit(0)), self.name("sp", self.order[qid])))
+            out.append(alias(add(weights, lit(0.0)), self.name("sw", self.order[qid])))
+            out.append(alias(or_(*asked), self.name("sa", self.order[qid])))
+        return out
 
     # -- queries
 
     def rank_layer(self) -> str:
-        """Add the ranks of the questions to ask (once); returns the CTE to select from."""
+        """Add the stakes and ranks of the questions to ask (once); returns the CTE to select from."""
         label = self.name("rk")
         if self.last == label:
             return label
+        self.add_layer("st", self.stakes())
         new = []
-        stakes = {qid: col(self.name("s", self.order[qid])) for qid in self.candidates}
-        for qid, s in stakes.items():
+        stakes = {qid: (col(self.name("sp", self.order[qid])), col(self.name("sw", self.order[qid]))) for qid in self.candidates}
+        for qid, (p, w) in stakes.items():
             beaten = []
-            for other, t in stakes.items():
+            for other, (op_, ow) in stakes.items():
                 if other == qid:
                     continue
-                ahead: exp.Expression = exp.GT(this=t, expression=s)
+                ahead: exp.Expression = or_(
+                    exp.GT(this=op_, expression=p), and_(exp.EQ(this=op_.copy(), expression=p.copy()), exp.GT(this=ow, expression=w))
+                )
                 if self.order[other] < self.order[qid]:
-                    ahead = or_(ahead, exp.EQ(this=t, expression=s))
-                beaten.append(case([(ahead, exp.Literal.number(1))], exp.Literal.number(0)))
-            new.append(alias(add(beaten, exp.Literal.number(0)), self.name("r", self.order[qid])))
+                    ahead = or_(ahead, and_(exp.EQ(this=op_.copy(), expression=p.copy()), exp.EQ(this=ow.copy(), expression=w.copy())))
+                beaten.append(case([(ahead, lit(1))], lit(0)))
+            new.append(alias(add(beaten, lit(0)), self.name("r", self.order[qid])))
         self.add_layer("rk", new)
         return label
 
@@ -471,9 +777,8 @@ class Plan:
         """The k-th question to ask (1-based), as evaluate's ask_next ranks them; NULL if none."""
         whens = []
         for qid in self.candidates:
-            s, rank = col(self.name("s", self.order[qid])), col(self.name("r", self.order[qid]))
-            test = and_(exp.GT(this=s, expression=lit(0.0)), exp.EQ(this=rank, expression=exp.Literal.number(k - 1)))
-            whens.append((test, exp.Literal.string(qid)))
+            asked, rank = col(self.name("sa", self.order[qid])), col(self.name("r", self.order[qid]))
+            whens.append((and_(asked, exp.EQ(this=rank, expression=lit(k - 1))), exp.Literal.string(qid)))
         return case(whens, exp.cast(exp.Null(), "TEXT"))
 
     def query(self, outputs: Sequence[exp.Expression], frm: str | None = None) -> exp.Select:
@@ -483,16 +788,19 @@ class Plan:
         return select
 
     def public(self, ask_top: int = ASK_TOP) -> exp.Select:
-        """The query of `clientcheck sql`: per client, the kept columns, client, verdict, score, a
-        column per rule (the level that fired, 0 for not fired, NULL for undecided) and the first
-        questions to ask."""
+        """The query of `clientcheck sql`: per client, the kept columns, client, verdict, the range
+        (best, worst, settled), score, a column per rule (the level that fired, 0 for not fired,
+        NULL for undecided) and the first questions to ask."""
         frm = self.rank_layer() if ask_top else self.last
         outs: list[exp.Expression] = [col(k) for k in self.keep]
         outs.append(col(CLIENT_KEY))
         outs.append(alias(col(self.name("verdict")), "verdict"))
+        outs.append(alias(col(self.name("best")), "best"))
+        outs.append(alias(col(self.name("worst")), "worst"))
+        outs.append(alias(exp.EQ(this=col(self.name("best")), expression=col(self.name("worst"))), "settled"))
         outs.append(alias(col(self.name("score")), "score"))
-        for r, rule in enumerate(self.rules):
-            outs.append(alias(col(self.name("o", r)), ident(rule.id)))
+        for r in self.chosen_index:
+            outs.append(alias(col(self.name("ko", r)), ident(self.rules[r].id)))
         for k in range(1, ask_top + 1):
             outs.append(alias(self.ask(k), f"ask_{k}"))
         return self.query(outs, frm)
