@@ -161,7 +161,7 @@ def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pas
     cursor = con.execute("SELECT * FROM scored")
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    assert names[:4] == ["lead_id", "client", "verdict", "score"] and {r["lead_id"] for r in rows} == {7}
+    assert names[:7] == ["lead_id", "client", "verdict", "best", "worst", "settled", "score"] and {r["lead_id"] for r in rows} == {7}
     _agree(catalog, clients, rows)
 
 

@@ -56,7 +56,6 @@ SQL_TYPES = {
 }
 
 
-
 def alias(e: exp.Expression, name: str | exp.Identifier) -> exp.Expression:
     return cast(exp.Expression, exp.alias_(e, name))
 
@@ -201,13 +200,14 @@ def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
             products = [exp.Mul(this=paren(x.copy()), expression=paren(y.copy())) for x in (a1, a2) for y in (b1, b2)]
             unknown = or_(is_null(a1.copy()), is_null(b1.copy()))
             low = case([(unknown, exp.Null())], exp.Least(this=products[0], expressions=products[1:]))
-            high = case([(unknown.copy(), exp.Null())], exp.Greatest(this=products[0].copy(), expressions=[p.copy() for p in products[1:]]))
+            high = case(
+                [(unknown.copy(), exp.Null())],
+                exp.Greatest(this=products[0].copy(), expressions=[p.copy() for p in products[1:]]),
+            )
             return low, high
         # a quotient with a span in it is unknown (functions.arith); of two plain numbers, as usual
         plain = and_(exp.EQ(this=a1.copy(), expression=a2), exp.EQ(this=b1.copy(), expression=b2))
-        quotient = exp.Div(
-            this=exp.cast(paren(a1), "DOUBLE"), expression=exp.Nullif(this=paren(b1), expression=lit(0))
-        )
+        quotient = exp.Div(this=exp.cast(paren(a1), "DOUBLE"), expression=exp.Nullif(this=paren(b1), expression=lit(0)))
         value = case([(plain, quotient)])
         return value, value.copy()
     v = condition(node, ctx)
@@ -469,8 +469,10 @@ class Plan:
         self.candidates: dict[str, None] = {}
         self.add_layer("sc", [alias(self.score(), self.name("score")), *self.range_columns()])
         new = [alias(self.verdict(self.counts("k"), col(self.name("score"))), self.name("verdict"))]
-        new += [alias(self.best(), self.name("best")), alias(self.worst(), self.name("worst"))]
+        new += [alias(c, self.name("wc", sev)) for sev, c in self.worst_counts().items()]
+        new += [alias(self.worst_score(), self.name("ws")), alias(self.best_score(), self.name("bs"))]
         self.add_layer("vd", new)
+        self.add_layer("rg", [alias(self.best(), self.name("best")), alias(self.worst(), self.name("worst"))])
 
     # -- names and values
 
@@ -513,7 +515,9 @@ class Plan:
                 op.append(alias(case(fired, lit(0)), self.name(tag + "f", r)))
                 for i, v in enumerate(values):
                     # open: not known false, and no earlier level true (the first true one ends the walk)
-                    opened = and_(exp.Coalesce(this=v, expressions=[exp.true()]), *(not_(is_true(e)) for e in values[:i]))
+                    opened = and_(
+                        exp.Coalesce(this=v, expressions=[exp.true()]), *(not_(is_true(e)) for e in values[:i])
+                    )
                     op.append(alias(opened, self.name(tag + "p", r, i)))
                 heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
                 top = case([(col(self.name(tag + "p", r, i)), lit(i + 1)) for i in heaviest])
@@ -531,14 +535,40 @@ class Plan:
                         for e in self.entries[tag][self.rule_index[ref]]:
                             entries.append(AskEntry(e.question, and_(opened_i.copy(), pending.copy(), e.cond.copy())))
                 self.entries[tag][r] = entries
-                for qid in dict.fromkeys(e.question for e in entries):
-                    ak.append(alias(or_(*(e.cond for e in entries if e.question == qid)), self.name(tag + "k", r, self.order[qid])))
+                # some question would decide it (ask_for is not empty): an open level reads an
+                # unknown answer whose question may still apply, or a rule still undecided
+                could_ask = []
+                for i, level in enumerate(rule.levels):
+                    reasons: list[exp.Expression] = []
+                    for name in level.when.names:
+                        unknown = is_null(self.value(name, tag))
+                        when = self.questions[name].when
+                        if when is None:
+                            reasons.append(unknown)
+                        else:
+                            gate = condition(when.tree, ctx)
+                            reasons.append(and_(unknown, exp.Coalesce(this=gate, expressions=[exp.true()])))
+                    for ref in level.when.refs:
+                        reasons.append(is_null(col(self.name(tag + "o", self.rule_index[ref]))))
+                    if reasons:
+                        could_ask.append(and_(col(self.name(tag + "p", r, i)), or_(*reasons)))
                 f = col(self.name(tag + "f", r))
-                asks = or_(*(col(self.name(tag + "k", r, self.order[q])) for q in dict.fromkeys(e.question for e in entries)))
+                asks = or_(*could_ask)
                 outcome = case([(exp.GT(this=f, expression=lit(0)), f.copy()), (asks, exp.Null())], lit(0))
                 oc.append(alias(outcome, self.name(tag + "o", r)))
         for label, new in (("lv", lv), ("op", op), ("ak", ak), ("oc", oc)):
             self.add_layer(f"{label}{group}", new)
+
+    def ask_flags(self) -> list[exp.Expression]:
+        """Per chosen rule and pass, whether each question is one that would decide it."""
+        out: list[exp.Expression] = []
+        for tag in ("k", "x"):
+            for r in self.chosen_index:
+                entries = self.entries[tag][r]
+                for qid in dict.fromkeys(e.question for e in entries):
+                    flag = or_(*(e.cond.copy() for e in entries if e.question == qid))
+                    out.append(alias(flag, self.name(tag + "k", r, self.order[qid])))
+        return out
 
     def askable(self, qid: str, depth: int, tag: str) -> list[tuple[str, exp.Expression]]:
         """evaluate._askable unrolled: (question, when it is the one to ask) in the order it gives."""
@@ -582,7 +612,10 @@ class Plan:
                 continue
             o = col(self.name("ko", r))
             term = case(
-                [(exp.EQ(this=o.copy(), expression=lit(i + 1)), self.weight(lv.weight)) for i, lv in enumerate(rule.levels)],
+                [
+                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), self.weight(lv.weight))
+                    for i, lv in enumerate(rule.levels)
+                ],
                 zero.copy(),
             )
             (red if rule.kind == "red-flag" else good).append(term)
@@ -635,7 +668,10 @@ class Plan:
                 continue
             o = col(self.name("xo", r))
             fired = case(
-                [(exp.EQ(this=o.copy(), expression=lit(i + 1)), lit(float(lv.weight))) for i, lv in enumerate(rule.levels)],
+                [
+                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), lit(float(lv.weight)))
+                    for i, lv in enumerate(rule.levels)
+                ],
                 lit(0.0),
             )
             (red if rule.kind == "red-flag" else good).append(fired)
@@ -652,7 +688,9 @@ class Plan:
                     levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
                     if levels:
                         could = or_(*(col(self.name("xp", r, i)) for i in levels))
-                        out.append(alias(case([(and_(is_null(o.copy()), could), lit(1))], lit(0)), self.name("xw", r, sev)))
+                        out.append(
+                            alias(case([(and_(is_null(o.copy()), could), lit(1))], lit(0)), self.name("xw", r, sev))
+                        )
         out.append(alias(add(red, lit(0.0)), self.name("xred")))
         out.append(alias(add(good, lit(0.0)), self.name("xgood")))
         return out
@@ -660,8 +698,13 @@ class Plan:
     def _kinds(self, kind: str) -> list[int]:
         return [r for r in self.chosen_index if self.rules[r].kind == kind]
 
-    def worst(self, without: int | None = None) -> exp.Expression:
-        """The worst verdict of verdict_range, leaving out one open rule (pivots) or none."""
+    def exact(self) -> bool:
+        """Are the weights such that every sum of them is exact in floating point? Then a total
+        less one term equals the sum without it, as evaluate.pivots computes it."""
+        weights = [lv.weight for r in self.chosen_index for lv in self.rules[r].levels]
+        return all(float(w * 1024).is_integer() and abs(w) < 2**30 for w in weights)
+
+    def worst_counts(self, without: int | None = None) -> dict[str, exp.Expression]:
         counts: dict[str, exp.Expression] = {}
         for sev in self.severities():
             terms = [
@@ -670,18 +713,13 @@ class Plan:
                 if r != without and any(lv.severity == sev for lv in self.rules[r].levels)
             ]
             counts[sev] = add(terms, col(self.name("xc", sev)))
-        base = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
-        score = add([col(self.name("xm", r)) for r in self._kinds("red-flag") if r != without], base)
-        return self.verdict(counts, score)
+        return counts
 
-    def best(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
-        """The best verdict of verdict_range; heavy: a red flag counted as fired at its heaviest."""
-        counts: dict[str, exp.Expression] = {}
-        for sev in self.severities():
-            count: exp.Expression = col(self.name("xc", sev))
-            if heavy is not None and any(lv.severity == sev for lv in self.rules[heavy].levels):
-                count = exp.Add(this=count, expression=col(self.name("xw", heavy, sev)))
-            counts[sev] = count
+    def worst_score(self, without: int | None = None) -> exp.Expression:
+        base = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
+        return add([col(self.name("xm", r)) for r in self._kinds("red-flag") if r != without], base)
+
+    def best_score(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
         red: exp.Expression = col(self.name("xred"))
         if heavy is not None:
             red = exp.Add(this=red, expression=col(self.name("xm", heavy)))
@@ -689,18 +727,64 @@ class Plan:
         for r in self._kinds("good-sign"):
             if r != without:
                 score = exp.Sub(this=score, expression=col(self.name("xm", r)))
-        return self.verdict(counts, score)
+        return score
+
+    def worst(self, without: int | None = None) -> exp.Expression:
+        """The worst verdict of verdict_range, leaving out one open rule (pivots) or none."""
+        if without is None:
+            totals: dict[str, exp.Expression] = {sev: col(self.name("wc", sev)) for sev in self.severities()}
+            return self.verdict(totals, col(self.name("ws")))
+        if not self.exact():
+            return self.verdict(self.worst_counts(without), self.worst_score(without))
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            count: exp.Expression = col(self.name("wc", sev))
+            if any(lv.severity == sev for lv in self.rules[without].levels):
+                count = exp.Sub(this=count, expression=col(self.name("xw", without, sev)))
+            counts[sev] = count
+        return self.verdict(counts, exp.Sub(this=col(self.name("ws")), expression=col(self.name("xm", without))))
+
+    def best(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
+        """The best verdict of verdict_range; heavy: a red flag counted as fired at its heaviest;
+        without: a good sign left out."""
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            count: exp.Expression = col(self.name("xc", sev))
+            if heavy is not None and any(lv.severity == sev for lv in self.rules[heavy].levels):
+                count = exp.Add(this=count, expression=col(self.name("xw", heavy, sev)))
+            counts[sev] = count
+        if heavy is None and without is None:
+            return self.verdict(counts, col(self.name("bs")))
+        if not self.exact():
+            return self.verdict(counts, self.best_score(heavy, without))
+        moved = heavy if heavy is not None else without
+        assert moved is not None
+        return self.verdict(counts, exp.Add(this=col(self.name("bs")), expression=col(self.name("xm", moved))))
 
     @staticmethod
     def step(verdict: exp.Expression) -> exp.Expression:
-        return case([(exp.EQ(this=verdict, expression=exp.Literal.string("go")), lit(0)), (exp.EQ(this=verdict.copy(), expression=exp.Literal.string("caution")), lit(1))], lit(2))
+        return case(
+            [
+                (exp.EQ(this=verdict, expression=exp.Literal.string("go")), lit(0)),
+                (exp.EQ(this=verdict.copy(), expression=exp.Literal.string("caution")), lit(1)),
+            ],
+            lit(2),
+        )
 
-    def stakes(self) -> list[exp.Expression]:
+    def listed(self, tag: str, r: int) -> exp.Expression:
+        """evaluate._ask_next's entries: the rules undecided on what is known ("k"), then those only
+        the range still holds open ("x")."""
+        known_open = is_null(col(self.name("ko", r)))
+        return known_open if tag == "k" else and_(is_null(col(self.name("xo", r))), not_(known_open))
+
+    def stakes(self) -> tuple[list[exp.Expression], list[exp.Expression]]:
         """evaluate._ask_next: each question's pivot and weight sums (rank_questions' stakes)."""
         b, w = self.step(col(self.name("best"))), self.step(col(self.name("worst")))
         pivot: dict[int, exp.Expression] = {}
+        columns: list[exp.Expression] = []
         for r in self.chosen_index:
             kind = self.rules[r].kind
+            narrow: exp.Expression
             if kind == "red-flag":
                 narrow = exp.Add(
                     this=paren(exp.Sub(this=w.copy(), expression=self.step(self.worst(without=r)))),
@@ -710,7 +794,8 @@ class Plan:
                 narrow = exp.Sub(this=self.step(self.best(without=r)), expression=b.copy())
             else:
                 continue
-            pivot[r] = case([(is_null(col(self.name("xo", r))), narrow)], lit(0))
+            pivot[r] = col(self.name("pv", r))
+            columns.append(alias(case([(is_null(col(self.name("xo", r))), narrow)], lit(0)), self.name("pv", r)))
         self.candidates = dict.fromkeys(
             sorted(
                 {e.question for tag in ("k", "x") for r in self.chosen_index for e in self.entries[tag][r]},
@@ -722,31 +807,30 @@ class Plan:
             pivots: list[exp.Expression] = []
             weights: list[exp.Expression] = []
             asked: list[exp.Expression] = []
-            groups = (
-                ("k", lambda r: is_null(col(self.name("ko", r)))),
-                ("x", lambda r: and_(is_null(col(self.name("xo", r))), not_(is_null(col(self.name("ko", r)))))),
-            )
-            for tag, listed in groups:
+            for tag in ("k", "x"):
                 for r in self.chosen_index:
                     if not any(e.question == qid for e in self.entries[tag][r]):
                         continue
                     rule = self.rules[r]
-                    hit = and_(listed(r), col(self.name(tag + "k", r, self.order[qid])))
+                    hit = and_(self.listed(tag, r), col(self.name(tag + "k", r, self.order[qid])))
                     stake = case(
                         [
-                            (exp.EQ(this=col(self.name(tag + "t", r)), expression=lit(i + 1)), lit(float(max(lv.weight, 0.5))))
+                            (
+                                exp.EQ(this=col(self.name(tag + "t", r)), expression=lit(i + 1)),
+                                lit(float(max(lv.weight, 0.5))),
+                            )
                             for i, lv in enumerate(rule.levels)
                         ],
                         lit(0.0),
                     )
                     weights.append(case([(hit, stake)], lit(0.0)))
                     if r in pivot:
-                        pivots.append(case([(hit.copy(), pivot[r].copy())], lit(0)))
+                        pivots.append(case([(hit.copy(), pivot[r])], lit(0)))
                     asked.append(hit.copy())
             out.append(alias(add(pivots, lit(0)), self.name("sp", self.order[qid])))
             out.append(alias(add(weights, lit(0.0)), self.name("sw", self.order[qid])))
             out.append(alias(or_(*asked), self.name("sa", self.order[qid])))
-        return out
+        return columns, out
 
     # -- queries
 
@@ -755,21 +839,47 @@ class Plan:
         label = self.name("rk")
         if self.last == label:
             return label
-        self.add_layer("st", self.stakes())
+        self.add_layer("af", self.ask_flags())
+        pivots, stakes_ = self.stakes()
+        self.add_layer("pv", pivots)
+        self.add_layer("st", stakes_)
+        exact = self.exact()
+        if exact:
+            # one number per question orders like (pivots, weights): the weights' sum is exact and
+            # below 2**31, so pivots * 2**31 + weights is exact too; not asked: -1, below all
+            keys = []
+            for qid in self.candidates:
+                n = self.order[qid]
+                key = exp.Add(
+                    this=exp.Mul(this=exp.cast(col(self.name("sp", n)), "DOUBLE"), expression=lit(float(2**31))),
+                    expression=col(self.name("sw", n)),
+                )
+                keys.append(alias(case([(col(self.name("sa", n)), key)], lit(-1.0)), self.name("sk", n)))
+            self.add_layer("sk", keys)
         new = []
-        stakes = {qid: (col(self.name("sp", self.order[qid])), col(self.name("sw", self.order[qid]))) for qid in self.candidates}
-        for qid, (p, w) in stakes.items():
+        for qid in self.candidates:
+            n = self.order[qid]
             beaten = []
-            for other, (op_, ow) in stakes.items():
+            for other in self.candidates:
                 if other == qid:
                     continue
-                ahead: exp.Expression = or_(
-                    exp.GT(this=op_, expression=p), and_(exp.EQ(this=op_.copy(), expression=p.copy()), exp.GT(this=ow, expression=w))
-                )
-                if self.order[other] < self.order[qid]:
-                    ahead = or_(ahead, and_(exp.EQ(this=op_.copy(), expression=p.copy()), exp.EQ(this=ow.copy(), expression=w.copy())))
+                m = self.order[other]
+                earlier = m < n  # a tie goes to the question asked first in the interview
+                if exact:
+                    cmp = exp.GTE if earlier else exp.GT
+                    ahead: exp.Expression = cmp(this=col(self.name("sk", m)), expression=col(self.name("sk", n)))
+                else:
+                    p, w = col(self.name("sp", n)), col(self.name("sw", n))
+                    op_, ow = col(self.name("sp", m)), col(self.name("sw", m))
+                    ahead = or_(
+                        exp.GT(this=op_, expression=p),
+                        and_(
+                            exp.EQ(this=op_.copy(), expression=p.copy()),
+                            (exp.GTE if earlier else exp.GT)(this=ow, expression=w),
+                        ),
+                    )
                 beaten.append(case([(ahead, lit(1))], lit(0)))
-            new.append(alias(add(beaten, lit(0)), self.name("r", self.order[qid])))
+            new.append(alias(add(beaten, lit(0)), self.name("r", n)))
         self.add_layer("rk", new)
         return label
 
@@ -846,7 +956,11 @@ def build(
     for name in keep:
         if name in known:
             raise UsageError(f"--keep: {name!r} is a question id or client, which the result has anyway")
-    plan = Plan(catalog, rules, table=table_name(table), columns=columns, keep=keep)
+    import os
+
+    # CLIENTCHECK_TODAY fixes today for the Python engine; the query then takes the same date
+    today = os.environ.get("CLIENTCHECK_TODAY") or None
+    plan = Plan(catalog, rules, table=table_name(table), columns=columns, keep=keep, today=today)
     query: exp.Expression = plan.public(ask)
     if view is not None:
         query = exp.Create(this=table_name(view), kind="VIEW", replace=True, expression=query)
