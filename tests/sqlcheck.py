@@ -77,7 +77,14 @@ def expected(catalog: Catalog, data: dict[str, Any], rules: list[Rule] | None = 
     }
 
 
-ARROW_TYPES = {"date": "date32", "yesno": "bool_", "choice": "string", "text": "string", "integer": "int64", "number": "float64"}
+ARROW_TYPES = {
+    "date": "date32",
+    "yesno": "bool_",
+    "choice": "string",
+    "text": "string",
+    "integer": "int64",
+    "number": "float64",
+}
 
 
 def arrow_table(catalog: Catalog, clients: list[dict[str, Any]], drop: tuple[str, ...] = ()) -> Any:

@@ -56,7 +56,11 @@ def _agree(
     for data, got in zip(clients, rows, strict=True):
         want = expected(catalog, data, rules)
         assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
-        assert (got["best"], got["worst"], got["settled"]) == (want["best"], want["worst"], want["best"] == want["worst"])
+        assert (got["best"], got["worst"], got["settled"]) == (
+            want["best"],
+            want["worst"],
+            want["best"] == want["worst"],
+        )
         assert {r.id: got[r.id] for r in (rules or catalog.rules)} == want["outcome"], data
         seen["unsettled"] += not got["settled"]
         assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
@@ -161,7 +165,9 @@ def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pas
     cursor = con.execute("SELECT * FROM scored")
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    assert names[:7] == ["lead_id", "client", "verdict", "best", "worst", "settled", "score"] and {r["lead_id"] for r in rows} == {7}
+    assert names[:7] == ["lead_id", "client", "verdict", "best", "worst", "settled", "score"] and {
+        r["lead_id"] for r in rows
+    } == {7}
     _agree(catalog, clients, rows)
 
 

@@ -59,10 +59,8 @@ def s(text: str) -> exp.Expression:
 
 
 def concat(*parts: exp.Expression) -> exp.Expression:
-    out = parts[0]
-    for p in parts[1:]:
-        out = exp.DPipe(this=out, expression=p, safe=True)
-    return out
+    """One variadic concat(): a chain of || would copy the growing text once per piece."""
+    return fn("concat", *parts)
 
 
 def concat_ws(items: Sequence[exp.Expression]) -> exp.Expression:
@@ -333,40 +331,45 @@ class Layout:
             if rule.kind == "note"
             for i in range(len(rule.levels))
         ]
+        # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
+        # per weight its open levels may have
+        texts: list[exp.Expression] = []
+        for r, rule in enumerate(self.rules):
+            start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
+            severity = case(
+                [
+                    (exp.EQ(this=t[r].copy(), expression=lit(i + 1)), s(json_text(lv.severity)))
+                    for i, lv in enumerate(rule.levels)
+                ]
+            )
+            # every severity it could still fire at: of the open levels, in level order, once each
+            could = []
+            for i, lv in enumerate(rule.levels):
+                if lv.severity is None:
+                    continue
+                same = [p[r][j].copy() for j in range(i) if rule.levels[j].severity == lv.severity]
+                opened = and_(p[r][i].copy(), not_(or_(*same))) if same else p[r][i].copy()
+                could.append(case([(opened, s(json_text(lv.severity)))]))
+            item = concat(
+                s(start),
+                severity,
+                s(',"severities":['),
+                concat_ws(could),
+                s('],"ask":['),
+                self.ask_list(plan, at[r]),
+                s("]}"),
+            )
+            texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
+        plan.add_layer("ud", texts)
         # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
         undecided = []
         weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
         for w in weights:
             for r, rule in enumerate(self.rules):
                 levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
-                if not levels:
-                    continue
-                start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
-                severity = case(
-                    [
-                        (exp.EQ(this=t[r].copy(), expression=lit(i)), s(json_text(rule.levels[i - 1].severity)))
-                        for i in levels
-                    ]
-                )
-                # every severity it could still fire at: of the open levels, in level order, once each
-                could = []
-                for i, lv in enumerate(rule.levels):
-                    if lv.severity is None:
-                        continue
-                    same = [p[r][j].copy() for j in range(i) if rule.levels[j].severity == lv.severity]
-                    opened = and_(p[r][i].copy(), not_(or_(*same))) if same else p[r][i].copy()
-                    could.append(case([(opened, s(json_text(lv.severity)))]))
-                item = concat(
-                    s(start),
-                    severity,
-                    s(',"severities":['),
-                    concat_ws(could),
-                    s('],"ask":['),
-                    self.ask_list(plan, at[r]),
-                    s("]}"),
-                )
-                test = and_(is_null(o[r].copy()), exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels]))
-                undecided.append(case([(test, item)]))
+                if levels:
+                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
+                    undecided.append(case([(test, col(plan.name("ud", r)))]))
         ignored = [
             case([(col(plan.name("i", qid)), s(json_text(qid)))])
             for qid, q in self.catalog.questions.items()

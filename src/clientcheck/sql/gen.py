@@ -454,6 +454,14 @@ class Plan:
                 new.append(alias(is_false(gate.copy()), self.name("xn", qid)))
             self.add_layer(f"e{level}", new)
 
+        # -- gt: each `when` on all the answers (what to ask reads them, evaluate._askable), once
+        gates: list[exp.Expression] = []
+        for tag in ("k", "x"):
+            for qid, q in self.questions.items():
+                if q.when is not None:
+                    gates.append(alias(condition(q.when.tree, _Pass(self, tag)), self.name(tag + "g", qid)))
+        self.add_layer("gt", gates)
+
         # -- the rules, a group of layers per depth of fired() references, for both passes
         rank: dict[str, int] = {}
         for rule in evaluation_order(self.rules):
@@ -546,7 +554,7 @@ class Plan:
                         if when is None:
                             reasons.append(unknown)
                         else:
-                            gate = condition(when.tree, ctx)
+                            gate = col(self.name(tag + "g", name))
                             reasons.append(and_(unknown, exp.Coalesce(this=gate, expressions=[exp.true()])))
                     for ref in level.when.refs:
                         reasons.append(is_null(col(self.name(tag + "o", self.rule_index[ref]))))
@@ -575,7 +583,7 @@ class Plan:
         q = self.questions[qid]
         if q.when is None or depth > ASK_DEPTH:
             return [(qid, exp.true())]
-        gate = condition(q.when.tree, _Pass(self, tag))
+        gate = col(self.name(tag + "g", qid))
         unknown_gate = is_null(gate)
         out: list[tuple[str, exp.Expression]] = [(qid, is_true(gate.copy()))]
         inner: list[tuple[str, exp.Expression]] = []
