@@ -362,3 +362,24 @@ def test_without_the_extra_the_duckdb_engine_says_what_to_install(
         "clientcheck: error: --engine duckdb (and Parquet input) needs duckdb: install the sql extra "
         "(pip install 'clientcheck[sql]')\n"
     )
+
+
+def test_engine_duckdb_on_dates_functions_and_repeated_choices(tmp_path: Path) -> None:
+    catalog = functions_catalog(tmp_path)
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
+    clients = random_clients(catalog, 3000, seed=12)
+    for n, c in enumerate(clients):
+        if n % 7 == 0 and c.get("m"):
+            c["m"] = [*c["m"], c["m"][0]]  # a repeated choice: a set has it once
+        if n % 11 == 0 and c.get("d"):
+            c["d"] = f" {c['d']} "  # spaces around a date: the ordinary way reads it
+    lines = "".join(json.dumps(c, default=str) + "\n" for c in clients)
+    path = tmp_path / "leads.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    ours = _run("check", str(path), "-f", "jsonl", "--engine", "duckdb", *rules)
+    assert ours == _run("check", str(path), "-f", "jsonl", *rules)
+    assert ours[0] in (0, 1) and ours[1].count(b"\n") == 3000
+    for fmt in ("csv", "json"):
+        assert _run("check", str(path), "-f", fmt, "--engine", "duckdb", *rules) == _run(
+            "check", str(path), "-f", fmt, *rules
+        )

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from clientcheck.loader import load_catalog
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog
 from tests.conftest import invoke
-from tests.sqlcheck import expected, random_clients, varied_catalog
+from tests.sqlcheck import expected, functions_catalog, random_clients, varied_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +50,7 @@ def _frame(spark: Any, catalog: Catalog, clients: list[dict[str, Any]]) -> Any:
         "integer": T.LongType(),
         "number": T.DoubleType(),
         "multi": T.ArrayType(T.StringType()),
+        "date": T.DateType(),
     }
     fields = [T.StructField(CLIENT_KEY, T.StringType())]
     fields += [T.StructField(qid, kinds[q.type]) for qid, q in catalog.questions.items()]
@@ -73,6 +74,11 @@ def _compare(catalog: Catalog, clients: list[dict[str, Any]], rows: list[Any]) -
         assert got["client"] == want["client"]
         assert got["verdict"] == want["verdict"], data
         assert got["score"] == want["score"], data
+        assert (got["best"], got["worst"], got["settled"]) == (
+            want["best"],
+            want["worst"],
+            want["best"] == want["worst"],
+        )
         assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
         assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
         undecided += sum(v is None for v in want["outcome"].values())
@@ -90,6 +96,19 @@ def test_the_spark_sql_that_clientcheck_prints_runs_unchanged_and_agrees_on_1000
     rows = spark.sql(out).collect()
     undecided = _compare(catalog, clients, rows)
     assert undecided > 10_000  # the unknowns are there: many rules wait for answers
+
+
+def test_spark_on_the_functions_dates_and_a_count_policy(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcheck.sql.gen import build
+
+    monkeypatch.setenv("CLIENTCHECK_TODAY", "2026-12-01")  # the engine's today, and the query's
+    catalog = functions_catalog(tmp_path)
+    clients = random_clients(catalog, 3000, seed=10)
+    _frame(spark, catalog, clients).createOrReplaceTempView("functions")
+    rows = spark.sql(build(catalog, dialect="spark", table="functions")).collect()
+    _compare(catalog, clients, rows)
 
 
 def test_spark_on_varied_rules_division_by_zero_and_gates_two_deep(spark: Any, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 The rules run as the query of gen.Plan, in DuckDB, on every core. In front of it a layer reads
 and checks the answers (for JSON Lines: parses each line with DuckDB's JSON functions; for
 Parquet: the typed columns); behind it, for `--format jsonl`, a layer writes each client's
-`clientcheck.result/1` record from pieces prepared once per rule level by render/jsonl.py, so
+`clientcheck.result/2` record from pieces prepared once per rule level by render/jsonl.py, so
 the records are byte for byte those of the Python path. Other formats get the rule outcomes and
 build the batch's compact results (compiled.Result) from them.
 
@@ -18,7 +18,6 @@ CSV conventions and messages are the usual ones) and handed to DuckDB as Arrow b
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -43,7 +42,7 @@ from clientcheck.model import (
     Undecided,
     Verdict,
 )
-from clientcheck.readers import CHUNK, Source, chunks, open_binary
+from clientcheck.readers import Source, chunks, open_binary
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
@@ -159,7 +158,16 @@ def json_source(catalog: Catalog) -> exp.Select:
             else:
                 value = case([(numeric, as_double)])
                 ok = or_(null, and_(numeric, fn("isfinite", as_double), *_range(q, as_double)))
-        else:  # multi: a list of choice ids, or one choice id
+        elif q.type == "date":
+            # YYYY-MM-DD exactly; anything looser (spaces around it) the ordinary way decides
+            iso = and_(
+                exp.EQ(this=t, expression=s("VARCHAR")),
+                fn("regexp_full_match", text, s("[0-9]{4}-[0-9]{2}-[0-9]{2}")),
+            )
+            day = exp.TryCast(this=text.copy(), to=exp.DataType.build("DATE"))
+            value = case([(iso, day)])
+            ok = or_(null, and_(iso.copy(), not_(is_null(day.copy()))))
+        else:  # multi: a list of choice ids (no repeats: it is a set), or one choice id
             items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
             bad_item = or_(
                 exp.NEQ(this=fn("json_type", X), expression=s("VARCHAR")),
@@ -179,6 +187,7 @@ def json_source(catalog: Catalog) -> exp.Select:
                 and_(
                     exp.EQ(this=t, expression=s("ARRAY")),
                     exp.EQ(this=fn("len", fn("list_filter", items, lambda_(bad_item))), expression=lit(0)),
+                    exp.EQ(this=fn("len", items.copy()), expression=fn("len", fn("list_distinct", items.copy()))),
                 ),
                 and_(exp.EQ(this=t, expression=s("VARCHAR")), _in(text, q.choice_ids)),
             )
@@ -229,10 +238,13 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
                     value = exp.TryCast(this=v, to=exp.DataType.build("BIGINT"))
             else:
                 ok = null
+        elif q.type == "date":
+            ok = exp.true() if base == "DATE" else null
         else:  # multi
             if kind == "VARCHAR[]":
                 bad = fn("list_filter", v, lambda_(or_(is_null(X), not_(_in(X, q.choice_ids)))))
-                ok = or_(null, exp.EQ(this=fn("len", bad), expression=lit(0)))
+                once = exp.EQ(this=fn("len", v.copy()), expression=fn("len", fn("list_distinct", v.copy())))
+                ok = or_(null, and_(exp.EQ(this=fn("len", bad), expression=lit(0)), once))
             elif base == "VARCHAR":
                 ok = or_(null, _in(v, q.choice_ids))
                 value = case([(not_(null), exp.Array(expressions=[v]))])
@@ -306,7 +318,7 @@ class Layout:
         return concat_ws(items)
 
     def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
-        """The clientcheck.result/1 record of a row, as render/jsonl.Encoder writes it."""
+        """The clientcheck.result/2 record of a row, as render/jsonl.Encoder writes it."""
         at = plan.chosen_index  # this layout's rule r is the plan's rule at[r]
         o = [col(plan.name("ko", at[r])) for r in range(len(self.rules))]
         t = [col(plan.name("kt", at[r])) for r in range(len(self.rules))]
@@ -591,6 +603,17 @@ class Layout:
 # ---------------------------------------------------------------- the runner
 
 
+def _joined(records: Any) -> bytes:
+    """A batch of records (each ends with a line break) as one piece of output: for a plain
+    Arrow string array the records already lie end to end in its data buffer."""
+    if type(records).__name__ == "StringArray" and len(records):
+        _, offsets_buffer, data = records.buffers()
+        offsets = memoryview(offsets_buffer).cast("i")  # int32 offsets into the data buffer
+        start, end = offsets[records.offset], offsets[records.offset + len(records)]
+        return bytes(memoryview(data)[start:end])
+    return "".join(records.to_pylist()).encode("utf-8")
+
+
 class DuckRunner(Runner):
     """batch.Runner with JSON Lines, CSV and Parquet scored in DuckDB; YAML and JSON answers
     files (one client each) the usual way."""
@@ -760,7 +783,7 @@ class DuckRunner(Runner):
         records = batch.column(1)
         out: list[bytes] = self.sink.buffer  # type: ignore[attr-defined]
         if records.null_count == 0:
-            out.append("".join(records.to_pylist()).encode("utf-8"))
+            out.append(_joined(records))
             self._count_verdicts(records)
             return
         lines = batch.column(0).to_pylist()
@@ -880,4 +903,4 @@ def run_check(
     return runner
 
 
-__all__ = ["CHUNK", "DuckRunner", "io", "run_check"]
+__all__ = ["DuckRunner", "Layout", "run_check"]
