@@ -107,6 +107,7 @@ def test_explain_command_text(catalog: Catalog, cli: CliRunner, write_yaml: Writ
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "late-payer · red flag · FIRED at note",
+        "  the stricter levels above were ruled out by: late_payments = 1 times",
         "  level 1: when late_payments >= 3 (decline)",
         "      late_payments >= 3 → false   [late_payments = 1 times]   (late_payments is 1; it needs >= 3: 2 away)",
         "  level 2: when late_payments >= 2 (caution)",

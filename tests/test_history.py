@@ -76,7 +76,7 @@ def test_first_use_creates_a_versioned_wal_database_marked_as_ours(db: Path) -> 
     opened(db).close()
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"assessments", "payments"} <= tables
@@ -364,7 +364,7 @@ def test_an_export_of_one_client_holds_only_that_client(db: Path, catalog: Catal
     late(db, "Other", 1)
     with opened(db) as h:
         data = h.export("acme")
-    assert data["schema"] == "clientcheck.history/1"
+    assert data["schema"] == "clientcheck.history/2"
     assert [p["client"] for p in data["payments"]] == ["ACME"]
 
 
@@ -402,7 +402,7 @@ def test_an_import_that_is_not_an_export_is_refused_whole(db: Path) -> None:
     ]
     assert (
         str(other.value)
-        == 'e.json: schema: not a clientcheck history export (expected "schema": "clientcheck.history/1")'
+        == 'e.json: schema: not a clientcheck history export (expected "schema": "clientcheck.history/2")'
     )
 
 

@@ -102,7 +102,7 @@ def test_history_before_anything_is_saved_creates_nothing(cli: CliRunner, isolat
         "clientcheck check ANSWERS --client NAME\n"
     )
     code, out, _ = invoke(cli, "history", "--format", "json")
-    assert json.loads(out) == {"schema": "clientcheck.history/1", "assessments": [], "payments": []}
+    assert json.loads(out) == {"schema": "clientcheck.history/2", "assessments": [], "payments": [], "outcomes": []}
     code, out, _ = invoke(cli, "history", "--format", "csv")
     assert out == "id,created_at,client,language,verdict,score,red_flags,good_signs,rules_sha256\n"
     assert not isolated.exists()
@@ -138,9 +138,9 @@ def test_export_and_import_move_the_history_to_another_file(cli: CliRunner, cata
     other = tmp_path / "laptop.sqlite3"
     code, out, err = invoke(cli, "import", str(export), "--db", str(other))
     assert (code, err) == (0, "")
-    assert out == f"Imported into {other}: 1 assessments, 1 payments; 0 already there.\n"
+    assert out == f"Imported into {other}: 1 assessments, 1 payments, 0 outcomes; 0 already there.\n"
     code, out, _ = invoke(cli, "import", "-", "--db", str(other), "--lang", "ru", input=exported)
-    assert out == f"Загружено в {other}: оценок — 0, оплат — 0; уже были — 2.\n"
+    assert out == f"Загружено в {other}: оценок — 0, оплат — 0, итогов — 0; уже были — 2.\n"
     code, again, _ = invoke(cli, "history", "--format", "json", "--db", str(other))
     strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
     assert strip(again) == strip(exported)
@@ -159,7 +159,7 @@ def test_import_errors_are_one_line_each(cli: CliRunner, tmp_path: Path, isolate
     code, _, err = invoke(cli, "import", "-", input='{"payments": []}')
     assert (code, err) == (
         2,
-        'clientcheck: error: <stdin>: schema: not a clientcheck history export (expected "schema": "clientcheck.history/1")\n',
+        'clientcheck: error: <stdin>: schema: not a clientcheck history export (expected "schema": "clientcheck.history/2")\n',
     )
     assert not isolated.exists()
 

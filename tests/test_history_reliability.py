@@ -291,12 +291,12 @@ def test_damaged_pages_are_one_line_and_exit_2(cli: CliRunner, cli_db: Path) -> 
 def test_a_newer_schema_is_refused(cli: CliRunner, cli_db: Path) -> None:
     invoke(cli, "paid", "ACME", "--late")
     conn = sqlite3.connect(cli_db)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.close()
     code, _, err = invoke(cli, "history")
     assert (code, err) == (
         2,
-        f"clientcheck: error: {cli_db}: written by a newer clientcheck (history schema 3; this one reads up to 2); "
+        f"clientcheck: error: {cli_db}: written by a newer clientcheck (history schema 4; this one reads up to 3); "
         "upgrade clientcheck to use it\n",
     )
 
@@ -383,7 +383,7 @@ def test_a_version_1_database_is_migrated_with_its_data(
     old = tmp_path / "old.sqlite3"
     build_v1(old)
     with opened(old) as h:
-        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == 3
         [a] = h.assessments("acme")  # v2 matches names regardless of case and spacing
         assert (a.id, a.client, a.verdict, a.from_history, dict(a.answers)) == (
             1,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CLIENTCHECK_RULES", raising=False)
     monkeypatch.delenv("CLIENTCHECK_QUESTIONS", raising=False)
     return tmp_path
+
+
+def replied(rules: str) -> str:
+    """Rules with a client-facing text on every rule, so that lint has no reply warning to give."""
+    return re.sub(r"(?m)^    advice: ", "    client_reason: {en: R, ru: Р}\n    advice: ", rules)
 
 
 def _lines(path_rules: str = "rules.yaml", questions: str = "questions") -> list[str]:
@@ -41,7 +47,7 @@ def test_the_bundled_files_have_no_errors() -> None:
 
 def test_a_clean_catalog_exits_0(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
     write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
-    write_yaml("rules.yaml", SMALL_RULES)
+    write_yaml("rules.yaml", replied(SMALL_RULES))
     assert invoke(cli, "lint", "--lang", "en") == (0, "No problems found (2 files checked).\n", "")
 
 
@@ -87,7 +93,7 @@ def test_warnings_alone_exit_0(here: Path, write_yaml: WriteYaml, cli: CliRunner
         "    text: {en: In a rush?}\n"  # 39: no Russian text, though every other text has one
     )
     write_yaml("questions/10-pay.yaml", questions)
-    write_yaml("rules.yaml", SMALL_RULES)
+    write_yaml("rules.yaml", replied(SMALL_RULES))
     code, out, err = invoke(cli, "lint", "--lang", "en")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
@@ -102,8 +108,8 @@ def test_yaml_1_1_surprises(here: Path, write_yaml: WriteYaml) -> None:
         "      - {id: partial,", '      - {id: "no", text: {en: No!, ru: Нет!}}\n      - {id: partial,'
     )
     write_yaml("questions/10-pay.yaml", questions)
-    rules = SMALL_RULES + (
-        "    examples:\n"  # 51
+    rules = replied(SMALL_RULES) + (
+        "    examples:\n"  # 55
         "      - answers: {worked_before: yes, late_payments: 0}\n"
         "        fires: on\n"
     )
@@ -112,9 +118,9 @@ def test_yaml_1_1_surprises(here: Path, write_yaml: WriteYaml) -> None:
         'questions/10-pay.yaml:12:10: warning: YAML reads 1:40 as the number 100; write 100, or "1:40" in quotes for text',
         "questions/10-pay.yaml:19:14: warning: choice id 'no' turns into true/false when an answers file writes it "
         "without quotes; choose another id",
-        'rules.yaml:52:34: warning: YAML reads yes as true; write true if that is what you mean, or "yes" in quotes '
+        'rules.yaml:56:34: warning: YAML reads yes as true; write true if that is what you mean, or "yes" in quotes '
         "for the word",
-        'rules.yaml:53:16: warning: YAML reads on as true; write true if that is what you mean, or "on" in quotes '
+        'rules.yaml:57:16: warning: YAML reads on as true; write true if that is what you mean, or "on" in quotes '
         "for the word",
     ]
 
@@ -177,7 +183,8 @@ rules:
 def _reach(write_yaml: WriteYaml, rules: str) -> list[str]:
     write_yaml("questions/10-s.yaml", REACH_QUESTIONS)
     write_yaml("rules.yaml", REACH_RULES + rules)
-    return [line for line in _lines() if "is not used by any rule" not in line]
+    unrelated = ("is not used by any rule", "clientcheck reply leaves")
+    return [line for line in _lines() if not any(u in line for u in unrelated)]
 
 
 def test_rules_and_levels_that_can_never_fire(here: Path, write_yaml: WriteYaml) -> None:
@@ -239,7 +246,7 @@ def test_missing_files_are_errors_with_the_file_as_the_place(here: Path, cli: Cl
 
 def test_russian_warnings(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
     write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS + "  - id: rush\n    type: yesno\n    text: {en: R, ru: С}\n")
-    write_yaml("rules.yaml", SMALL_RULES)
+    write_yaml("rules.yaml", replied(SMALL_RULES))
     code, out, _ = invoke(cli, "lint", "--lang", "ru")
     assert (code, out.splitlines()) == (
         0,
@@ -249,3 +256,24 @@ def test_russian_warnings(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> 
             "ошибок: 0, предупреждений: 1",
         ],
     )
+
+
+def test_rules_without_client_facing_texts_are_left_out_of_replies(here: Path, write_yaml: WriteYaml) -> None:
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    rules = SMALL_RULES.replace(
+        "        advice: {en: Stop working with them., ru: Прекратите работу.}\n",
+        "        advice: {en: Stop working with them., ru: Прекратите работу.}\n"
+        "        client_reason: {en: Three late payments., ru: Три просрочки.}\n",
+    ).replace(
+        "    advice: {en: Keep them., ru: Держитесь за них.}\n",
+        "    advice: {en: K, ru: Д}\n    client_offer: {en: O, ru: О}\n",
+    )
+    write_yaml("rules.yaml", rules)
+    assert _lines() == [
+        "rules.yaml:14:5: warning: level(s) 2, 3 of rule 'late-payer' have no client_reason or client_offer, nor "
+        "does the rule: clientcheck reply leaves them out of letters",
+        "rules.yaml:29:5: warning: rule 'pay-if-i-like' has no client_reason or client_offer: clientcheck reply "
+        "leaves it out of letters",
+        "rules.yaml:37:5: warning: rule 'unprofitable' has no client_reason or client_offer: clientcheck reply "
+        "leaves it out of letters",
+    ]

@@ -101,7 +101,12 @@ def test_markdown_for_one_client_is_a_report_section(cli: CliRunner) -> None:
     lines = out.splitlines()
     assert lines[0] == "## Цветочный магазин «Ромашка» — CAUTION"
     assert "### Red flags" in lines and "### Good signs" in lines
-    assert "| **Pays late** (`late-payer`) | caution | `worked_before`: yes<br>`late_payments`: 2 | " in out
+    assert (
+        "| **Pays late** (`late-payer`) | caution | `worked_before`: yes<br>`late_payments`: 2<br>"
+        "_also true (note)_ | Ask plainly for payment on time and say what "
+        "happens next: 'This is the second late invoice. From now on we start each stage once the previous one is "
+        "paid.'<br>**To the client:** So far 2 invoices have been paid after the agreed term. |"
+    ) in out
     assert lines[-1].startswith("_rules ") and lines[-1].endswith(" answered · 5 unknown_")
 
 

@@ -209,7 +209,10 @@ def language_for(lang: Lang | None) -> str:
 COMMANDS = {  # in the order `--help` lists them: the main job first
     "interview": "interview",
     "check": "check",
+    "reply": "reply",  # issue 16
     **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    "outcome": "outcome",  # issue 15
+    "report": "report",
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
     "sql": "sql",  # issue 14
 }

@@ -86,7 +86,18 @@ class OpenRule:
     formats can prepare its output once (and key caches on it: it hashes by identity).
     """
 
-    __slots__ = ("ask", "id", "item", "kind", "max_severity", "max_weight", "rule_index", "severities", "sort_key")
+    __slots__ = (
+        "ask",
+        "fast",
+        "id",
+        "item",
+        "kind",
+        "max_severity",
+        "max_weight",
+        "rule_index",
+        "severities",
+        "sort_key",
+    )
 
     def __init__(
         self,
@@ -105,6 +116,7 @@ class OpenRule:
         self.ask = ask
         self.severities = severities
         self.item = OpenItem(rule.kind, severities, max_weight, 0.0)  # as evaluate._open_item makes it
+        self.fast: tuple[Any, ...] = ()  # compiled._Compiler.fast_item, for the compiled range
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
 
 
@@ -128,6 +140,18 @@ class RecordFormat(Protocol):
 
 _by_rank = attrgetter("rank")
 _by_weight = attrgetter("sort_key")
+
+
+def _pivots(r: Result) -> list[int]:
+    """evaluate.pivots for the open rules of a result whose pass had nothing else open."""
+    _, policy = r[9]
+    counts: dict[str, int] = {}
+    for f in r[3]:
+        if f.severity:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    red = sum(f.weight for f in r[3])
+    good = sum(f.weight for f in r[4])
+    return pivots(policy, counts, red, good, [u.item for u in r[6]])
 
 
 class Result(tuple):  # type: ignore[type-arg]
@@ -170,15 +194,9 @@ class Result(tuple):  # type: ignore[type-arg]
         if self[10] is not None:
             given: list[tuple[str, tuple[str, ...]]] = self[10]
             return given
-        order, policy = self[9]
+        order, _ = self[9]
         open_rules: list[OpenRule] = self[6]
-        counts: dict[str, int] = {}
-        for f in self[3]:
-            if f.severity:
-                counts[f.severity] = counts.get(f.severity, 0) + 1
-        red = sum(f.weight for f in self[3])
-        good = sum(f.weight for f in self[4])
-        worth = pivots(policy, counts, red, good, [u.item for u in open_rules])
+        worth = _pivots(self)
         return rank_questions([(u.ask, u.id, u.max_weight, p) for u, p in zip(open_rules, worth, strict=True)], order)
 
     def as_data(self) -> dict[str, Any]:
@@ -262,8 +280,13 @@ class _Expr:
         """
         fn = self.src.const(compile_node(node))
         names = _names_in(node)
-        pairs = ", ".join(f"{n!r}: {self.names.get(n, 'None')}" for n in names)
-        return f"{fn}({{{pairs}{', ' if pairs else ''}{functions.TODAY!r}: today}})"
+        for n in _walk(node):
+            if isinstance(n, Call) and n.name == "known":
+                self.uses_known.add(n.args[0].name)  # type: ignore[union-attr]
+        keys = self.src.const(tuple(names))
+        values = "".join(f"{self.names.get(n, 'None')}, " for n in names)
+        # the closures read an unknown answer as a missing key (known() tells the two apart)
+        return f"{fn}(_env({keys}, ({values}), today))"
 
     def bind(self, code: str) -> tuple[str, str]:
         """(first use, later uses) of a value: a walrus into a temporary unless it is simple."""
@@ -385,6 +408,22 @@ class _Expr:
         return code, lmaybe or rmaybe or divide
 
 
+def _undecided_means_unknown(level: Level) -> bool:
+    """Is this level undecided only when an answer it reads is unknown?
+
+    Not when it divides (division by zero is undecided with every answer known) or calls a
+    function (fired() waits for another rule; count() and known() decide with unknowns).
+    """
+    return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree))
+
+
+def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
+    """The environment a condition's closure reads, from the compiled function's locals."""
+    env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+    env[functions.TODAY] = today
+    return env
+
+
 def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
 
@@ -468,8 +507,20 @@ def _known_when(node: Node, value: bool) -> bool:
         if (node.op == "and") == value:
             return all(_known_when(o, value) for o in node.operands)
         return False
-    # known() is decided with its question unknown, and count() with some of its tests unknown
-    return not any(isinstance(n, Call) for n in _walk(node))
+    return _strict(node)
+
+
+def _strict(node: Node) -> bool:
+    """Is this node's value unknown as soon as any name in it is unknown?
+
+    Arithmetic and comparisons are; `a or b` is not (true with b unknown), nor known() (decided
+    with its question unknown) or count() (decided with some of its tests unknown).
+    """
+    if isinstance(node, (Not, Neg)):
+        return _strict(node.operand)
+    if isinstance(node, (Compare, Arith)):
+        return _strict(node.left) and _strict(node.right)
+    return not isinstance(node, (BoolOp, Call))
 
 
 def _walk(node: Node) -> list[Node]:
@@ -487,10 +538,13 @@ class _Compiler:
     RecordFormat, it returns (verdict index, the client's record as bytes), with the findings
     as bytes prepared once per rule level: the JSON Lines path, where every microsecond shows."""
 
-    def __init__(self, catalog: Catalog, rules: Sequence[Rule], record: RecordFormat | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, rules: Sequence[Rule], record: RecordFormat | None = None, possible: bool = False
+    ) -> None:
         self.catalog = catalog
         self.rules = rules
         self.record = record
+        self.possible = possible  # the range's second pass (evaluate.possible_env): always a Result
         self.src = _Source()
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
@@ -499,6 +553,7 @@ class _Compiler:
         self.rank: dict[int, int] = {}
         self.rank_severity: list[str | None] = []
         self.counters: dict[str, str] = {}
+        self.source = ""
 
     # -- questions
 
@@ -506,20 +561,25 @@ class _Compiler:
         """Read, check and canonicalise one answer into its local; bail out on anything unusual."""
         e = self.src.emit
         v = self.local[q.id]
-        e(depth, f"{v} = get({q.id!r})")
-        qtypes.of(q).python_check(q, v, depth, e, self.src.const)
+        if not self.possible:
+            e(depth, f"{v} = get({q.id!r})")
+            qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         if q.when is not None:
             # a `when` sees only the earlier answers that count, as in evaluate.effective
             earlier = list(self.catalog.questions)[: self.index[q.id]]
             gate = _Expr(self.src, {qid: self.local[qid] for qid in earlier})
             gate_false = gate.truth(q.when.tree, False)
             gate_true = gate.truth(q.when.tree, True)
+            if self.possible:
+                # evaluate.possible_env: an answer counts only where its question surely applies
+                e(depth, f"if {v} is not None and not {gate_true}: {v} = None")
+                return
             e(depth, f"if {q.id!r} in d and {gate_false}:")
             e(depth + 1, f"ign = (*ign, {q.id!r})")
             e(depth + 1, f"{v} = None")
-            # an answer whose question may yet turn out not to apply makes the verdict range a
-            # matter for evaluate()'s second pass: such clients take the ordinary path
-            e(depth, f"elif {v} is not None and not {gate_true}: return None")
+            # an answer whose question may yet turn out not to apply counts now, but the verdict
+            # range is worked out without it (evaluate.possible_env): a second pass does that
+            e(depth, f"elif {v} is not None and not {gate_true}: unst = True")
 
     # -- rules
 
@@ -600,7 +660,7 @@ class _Compiler:
             level = rule.levels[0]
             e(1, f"elif not {ex.truth(level.when.tree, False)}:")
             names = level.when.names
-            if len(names) == 1 and self.catalog.questions[names[0]].when is None and not level.when.refs:
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
                 e(2, f"und.append({self.src.const(self.shown(info))})")
@@ -624,6 +684,29 @@ class _Compiler:
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
         e(depth, "if x: und.append(x)")
 
+    def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
+        """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
+        max weight, min weight, its weight in the worst case, in the best case (good signs), and
+        whether one of its severities alone meets decline_if / caution_if)."""
+        policy = self.catalog.policy
+        red = rule.kind == "red-flag"
+        return (
+            *rule.item,
+            rule.max_weight if red else 0,
+            rule.max_weight if rule.kind == "good-sign" else 0,
+            red and any(s in policy.decline_if.any_severity for s in rule.severities),
+            red and any(s in policy.caution_if.any_severity for s in rule.severities),
+        )
+
+    def verdict_of(self, declined: bool, cautioned: bool, score: float) -> str:
+        """Policy.verdict, given whether its severity tests are met (no counting thresholds)."""
+        policy = self.catalog.policy
+        if declined or (policy.decline_if.min_score is not None and score >= policy.decline_if.min_score):
+            return "decline"
+        if cautioned or (policy.caution_if.min_score is not None and score >= policy.caution_if.min_score):
+            return "caution"
+        return "go"
+
     def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
         """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
         counts: dict[str, int] = {}
@@ -636,7 +719,8 @@ class _Compiler:
 
     def shown(self, rule: OpenRule) -> Any:
         """An undecided rule as the function's output holds it: itself, or (sort key, bytes, itself)."""
-        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule), rule)
+        rule.fast = self.fast_item(rule)
+        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule), rule, rule.fast)
 
     def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
@@ -670,12 +754,18 @@ class _Compiler:
         self.counters = {sev: f"n{i}" for i, sev in enumerate(sorted(counted))}
         known = self.src.const(frozenset((*self.catalog.questions, CLIENT_KEY)))
         order = self.src.const((self.index, policy))
-        e(0, "def score(d, head=b'', line=0, today=_today):")
-        e(1, f"if not {known}.issuperset(d): return None")
-        e(1, "get = d.get")
-        e(1, f"cl = get({CLIENT_KEY!r})")
-        e(1, "if cl is not None and cl.__class__ is not str: return None")
-        e(1, "ign = ()")
+        values = ", ".join(self.local.values())
+        if self.possible:
+            # the range's second pass takes the answers already checked, as the first left them
+            e(0, f"def score({values}, today):")
+            e(1, "cl = None; ign = (); unst = False")
+        else:
+            e(0, "def score(d, head=b'', line=0, today=_today):")
+            e(1, f"if not {known}.issuperset(d): return None")
+            e(1, "get = d.get")
+            e(1, f"cl = get({CLIENT_KEY!r})")
+            e(1, "if cl is not None and cl.__class__ is not str: return None")
+            e(1, "ign = (); unst = False")
         for q in self.catalog.questions.values():
             self.question(q, 1)
         e(1, "red = []; good = []; notes = []; und = []")
@@ -696,13 +786,27 @@ class _Compiler:
             vi = VERDICTS.index(verdict)
             e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
         e(1, "else: vd = 'go'; vi = 0")
-        e(1, "if und: bs, ws = _range(red, sr, sg, und)")
+        e(1, "if unst:")
+        e(2, f"pr = _possible({values}, today)")
+        e(2, "bs = pr[11]; ws = pr[12]")
+        # the range depends on the policy's tests of what fired and on which open shapes remain:
+        # remembered by those, it is worked out once per shape, not per client
+        e(1, "elif und:")
+        if self.counters:
+            e(2, "bs, ws = _range(red, sr, sg, und)")
+        else:
+            # without counting thresholds, the range needs only sums and flags over the open rules
+            e(2, "wr = 0; wg = 0; wd = dh; wc = ch")
+            e(2, "for x in map(_item, und):")
+            e(3, "wr += x[4]; wg += x[5]; wd = wd or x[6]; wc = wc or x[7]")
+            e(2, "bs = _verdict(dh, ch, s - wg); ws = _verdict(wd, wc, s + wr)")
         e(1, "else: bs = ws = vd")
         namespace: dict[str, Any] = dict(self.src.consts)
         if self.record is None:
             e(1, "if len(red) > 1: red.sort(key=_rank)")
             values = ", ".join(self.local.values())
-            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order}, None, bs, ws))")
+            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order},")
+            e(2, "_asknext(und, pr) if unst else None, bs, ws))")
             namespace.update(_result=partial(tuple.__new__, Result), _rank=_by_rank)
         else:
             e(1, "if len(red) > 1: red.sort()")
@@ -731,12 +835,28 @@ class _Compiler:
             _neg=functions.negate,
             _count=functions.count_values,
             _range=self.range,
+            _item=attrgetter("fast") if self.record is None else itemgetter(3),
+            _verdict=self.verdict_of,
+            _asknext=self.ask_next,
             _today=functions.today(),
+            _env=_env,
         )
         self.source = "\n".join(self.src.lines) + "\n"
+        if not self.possible:
+            namespace["_possible"] = _Compiler(self.catalog, self.rules, possible=True).build()
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[..., Any] = namespace["score"]
         return fn
+
+    def ask_next(self, current: list[OpenRule], possible: Result) -> list[tuple[str, tuple[str, ...]]]:
+        """What to ask, ranked as evaluate._ask_next ranks it, for a client whose range took a
+        second pass: rules open now first, then those only the range still holds open."""
+        open_rules: list[OpenRule] = possible[6]
+        worth = dict(zip((u.id for u in open_rules), _pivots(possible), strict=True))
+        entries = [(u.ask, u.id, u.max_weight, worth.get(u.id, 0)) for u in current]
+        listed = {u.id for u in current}
+        entries += [(u.ask, u.id, u.max_weight, worth[u.id]) for u in open_rules if u.id not in listed]
+        return rank_questions(entries, self.index)
 
 
 def _ordinary(data: Mapping[str, Any], head: bytes = b"", line: int = 0) -> None:

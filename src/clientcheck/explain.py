@@ -110,6 +110,8 @@ class RuleReport:
     fired_level: int | None  # 0-based
     levels: tuple[LevelReport, ...]
     ask: tuple[str, ...]
+    # issue 16: the answers that kept it from firing (for a fired rule: the levels above the one that fired)
+    kept: tuple[tuple[str, Any], ...] = ()
 
 
 def _names(node: Node) -> list[str]:
@@ -199,7 +201,12 @@ def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...],
             levels.append(LevelReport(i, level.when.source, level.severity, level.weight, result, tuple(tests)))
         o = found[rule.id]
         status: Status = "fired" if o.status == "fired" else "undecided" if o.status == "undecided" else "not-fired"
-        reports.append(RuleReport(rule, status, o.level, tuple(levels), o.ask))
+        checked = rule.levels if status == "not-fired" else rule.levels[: o.level] if o.level is not None else ()
+        kept: dict[str, Any] = {}
+        for level in checked:
+            for name, value in kept_from_firing(level.when.tree, env, catalog):
+                kept.setdefault(name, value)
+        reports.append(RuleReport(rule, status, o.level, tuple(levels), o.ask, tuple(kept.items())))
     return tuple(reports), ignored
 
 
@@ -224,6 +231,7 @@ def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str
                 "level": None if r.fired_level is None else r.fired_level + 1,
                 "severity": None if r.fired_level is None else r.levels[r.fired_level].severity,
                 "ask": list(r.ask),
+                "kept_from_firing": [{"question": q, "answer": plain(v)} for q, v in r.kept],
                 "levels": [
                     {
                         "level": lv.index + 1,
@@ -248,3 +256,45 @@ def to_dict(reports: tuple[RuleReport, ...], ignored: tuple[str, ...], lang: str
             for r in reports
         ],
     }
+
+
+_FLAT: dict[int, tuple[Node, tuple[tuple[Any, tuple[str, ...], bool], ...]]] = {}
+
+
+def _flat(node: Node) -> tuple[tuple[Any, tuple[str, ...], bool], ...]:
+    """A condition's tests as _tests splits them (compiled test, names, wanted), made once per tree."""
+    entry = _FLAT.get(id(node))
+    if entry is not None and entry[0] is node:
+        return entry[1]
+    out: list[tuple[Any, tuple[str, ...], bool]] = []
+
+    def walk(n: Node, wanted: bool) -> None:
+        if isinstance(n, BoolOp):
+            for operand in n.operands:
+                walk(operand, wanted)
+        elif isinstance(n, Not) and not isinstance(n.operand, Name):
+            walk(n.operand, not wanted)
+        else:
+            out.append((compile_node(n), tuple(_names(n)), wanted))
+
+    walk(node, True)
+    flat = tuple(out)
+    _FLAT[id(node)] = (node, flat)  # the node is kept alive with it, so its id is never reused
+    return flat
+
+
+def kept_from_firing(when: Node, env: dict[str, Any], catalog: Catalog) -> tuple[tuple[str, Any], ...]:
+    """The answers of a condition's tests that went against it: what kept a false level false.
+
+    The tests are those `explain` shows (_tests). Only tests with a value count: an unknown test
+    did not decide anything. Each question once, in the order the condition reads them.
+    """
+    out: dict[str, Any] = {}
+    for fn, names, wanted in _flat(when):
+        result = fn(env)
+        if result is not None and result != wanted:
+            for name in names:
+                value = env.get(name)
+                if value is not None:
+                    out.setdefault(name, value)
+    return tuple(out.items())

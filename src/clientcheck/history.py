@@ -37,12 +37,13 @@ from clientcheck.model import LANGUAGES, UNKNOWN, VERDICTS, Answers, Catalog, Ve
 DB_ENV = "CLIENTCHECK_DB"
 DB_FILE = "history.sqlite3"
 APPLICATION_ID = 0x63636831  # "cch1": marks a SQLite file as a clientcheck history
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 30.0
 # How far back late payments count. rules.yaml has no key for it yet (the loader refuses
 # unknown top-level keys), so this is the documented default; see docs/history.md.
 LATE_WINDOW_DAYS = 365
-EXPORT_SCHEMA = "clientcheck.history/1"
+EXPORT_SCHEMA = "clientcheck.history/2"  # /2 adds outcomes
+EXPORT_SCHEMAS = ("clientcheck.history/1", EXPORT_SCHEMA)  # what import takes
 MAX_CLIENT_CHARS = 200
 
 WORKED_BEFORE = "worked_before"
@@ -166,6 +167,7 @@ class ImportResult:
     assessments: int
     payments: int
     skipped: int  # already present (same uid)
+    outcomes: int = 0
 
 
 # ---------------------------------------------------------------- schema and migrations
@@ -220,8 +222,15 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX payments_by_client ON payments (client_key, paid_on)")
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """How client relationships went (clientcheck.outcomes)."""
+    from clientcheck.outcomes import migrate_v3
+
+    migrate_v3(db)
+
+
 # MIGRATIONS[n] takes a database from schema version n to n + 1.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -522,12 +531,15 @@ class History:
 
     def export(self, client: str | None = None) -> dict[str, Any]:
         """Everything (or one client's everything) as JSON data that import_data takes back."""
+        from clientcheck.outcomes import export_rows
+
         return {
             "schema": EXPORT_SCHEMA,
             "exported_at": _stamp(_now()),
             # in the order they were stored, so an import into an empty file keeps the numbers
             "assessments": [assessment_to_dict(a) for a in sorted(self.assessments(client), key=lambda a: a.id)],
             "payments": [payment_to_dict(p) for p in sorted(self.payments(client), key=lambda p: p.id)],
+            "outcomes": export_rows(self, client),
         }
 
     def import_data(self, data: Any, origin: str) -> ImportResult:
@@ -535,15 +547,18 @@ class History:
         return self.import_records(validate_export(data, origin))
 
     def import_records(self, records: ExportRecords) -> ImportResult:
-        assessments, payments = records
+        from clientcheck.outcomes import import_rows
+
+        assessments, payments, outcomes, origin = records
         added_a = added_p = 0
         with self.guard(), self.write() as db:
             for record in assessments:
                 added_a += 1 if self._insert_assessment(db, record) else 0
             for record in payments:
                 added_p += 1 if self._insert_payment(db, record) else 0
-        skipped = len(assessments) + len(payments) - added_a - added_p
-        return ImportResult(added_a, added_p, skipped)
+            added_o = import_rows(db, outcomes, origin)
+        skipped = len(assessments) + len(payments) + len(outcomes) - added_a - added_p - added_o
+        return ImportResult(added_a, added_p, skipped, added_o)
 
 
 _ASSESSMENT_COLUMNS = (
@@ -664,13 +679,14 @@ def _is_fired(v: Any) -> bool:
     )
 
 
-ExportRecords = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # (assessments, payments), checked
+# (assessments, payments, outcomes, where they came from), checked
+ExportRecords = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]
 
 
 def validate_export(data: Any, origin: str) -> ExportRecords:
     """Check a decoded export; every problem in one HistoryImportError."""
     c = _Checker(origin)
-    if not isinstance(data, dict) or data.get("schema") != EXPORT_SCHEMA:
+    if not isinstance(data, dict) or data.get("schema") not in EXPORT_SCHEMAS:
         c.err("schema", f'not a clientcheck history export (expected "schema": "{EXPORT_SCHEMA}")')
         raise HistoryImportError(c.problems)
     out_a: list[dict[str, Any]] = []
@@ -733,9 +749,12 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
                 else:
                     record["recorded_at"] = _stamp(parse_stamp(r["recorded_at"]))
                 out.append(record)
+    from clientcheck.outcomes import check_records
+
+    out_o = check_records(data.get("outcomes", []), c.problems, origin)
     if c.problems:
         raise HistoryImportError(c.problems)
-    return out_a, out_p
+    return out_a, out_p, out_o, origin
 
 
 def read_export(path: str) -> tuple[Any, str]:

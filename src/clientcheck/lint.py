@@ -85,6 +85,7 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     warnings += _languages(loaded.trees, lang)
     if loaded.catalog is not None:
         warnings += _unused(loaded.catalog, lang)
+        warnings += _no_reply(loaded.catalog, lang)
         warnings += _unreachable(loaded.catalog, loaded.trees, lang)
     taken = {(str(d.mark)) for d in found}
     warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
@@ -194,6 +195,21 @@ def _unused(catalog: Catalog, lang: str) -> list[Diagnostic]:
     ]
 
 
+def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
+    """Red flags and good signs that `clientcheck reply` would leave out: no client-facing text."""
+    out: list[Diagnostic] = []
+    for rule in catalog.rules:
+        if rule.kind == "note" or rule.client_reason is not None or rule.client_offer is not None:
+            continue
+        bare = [i + 1 for i, lv in enumerate(rule.levels) if lv.client_reason is None and lv.client_offer is None]
+        if len(bare) == len(rule.levels):
+            out.append(Diagnostic("warning", t(lang, "lint.no_reply", id=rule.id), rule.mark))
+        elif bare:
+            levels = ", ".join(str(n) for n in bare)
+            out.append(Diagnostic("warning", t(lang, "lint.no_reply_levels", id=rule.id, levels=levels), rule.mark))
+    return out
+
+
 # ---------------------------------------------------------------- rules that can never fire
 
 
@@ -262,11 +278,21 @@ def _search_space(catalog: Catalog, conditions: list[Condition]) -> _Search | No
             gates.append(gate)
             todo.extend(gate.names)
     every = [*conditions, *gates]
-    if not all(_simple(c.tree) for c in every):
+    if any(c.refs for c in every):
+        return None  # another rule's outcome: not a search over this rule's answers
+    # Two kinds of condition are searched exactly: questions compared with literals (the
+    # literals say which answers differ), or anything at all over questions whose answers are
+    # few (yes/no, choices): every answer is tried.
+    finite = all(catalog.questions[n].type in ("yesno", "choice", "multi") for n in names)
+    if not finite and not all(_simple(c.tree) for c in every):
         return None
     literals: dict[str, set[Any]] = {}
     for c in every:
         _literals(c.tree, literals)
+    if finite and not all(_simple(c.tree) for c in every):
+        # count(multi) and friends see every choice, not only those named in the conditions
+        for n in names:
+            literals.setdefault(n, set()).update(catalog.questions[n].choice_ids)
     order = tuple(q for q in catalog.questions if q in names)
     domains: list[list[Any]] = []
     size = 1

@@ -655,6 +655,10 @@ def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> L
             c.problems.extend(p for p in scratch.problems if p.mark is None or isinstance(p, YamlError))
             c.trees.extend(scratch.trees)
             policy = None
+    if policy is not None:  # issue 16: client-facing texts, and every placeholder checked
+        from clientcheck.placeholders import attach
+
+        rules = attach(c, rules, questions, next((tree for kind, tree in c.trees if kind == "rules"), None))
     files = (rfile, *qfiles)
     if policy is None and not c.problems:  # every way to get here reports why; this is a safety net
         c.err("the rules file has no usable policy", Mark(rfile, 1))

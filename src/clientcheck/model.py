@@ -143,6 +143,9 @@ class Level(NamedTuple):
     severity: str | None  # None for good signs and notes
     weight: float
     advice: Text | None = None
+    # issue 16: what to tell the client when this level fires, instead of the rule's
+    client_reason: Text | None = None
+    client_offer: Text | None = None
 
 
 class Example(NamedTuple):
@@ -162,6 +165,10 @@ class Rule(NamedTuple):
     levels: tuple[Level, ...]
     examples: tuple[Example, ...] = ()
     mark: Mark | None = None
+    # issue 16: the reason in the client's terms, and what you offer them (a way forward, a
+    # condition, a next step); a rule without client_reason is left out of `clientcheck reply`
+    client_reason: Text | None = None
+    client_offer: Text | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientcheck.conditions import MAX_LENGTH as CONDITION_MAX_LENGTH
+from clientcheck.functions import FUNCTIONS
 from clientcheck.model import LANGUAGES, QUESTION_TYPES, RULE_KINDS, VERDICTS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -67,6 +68,8 @@ _LEVEL = (
     Field("severity", _IDENT, "A severity named in policy.severities.", required=True),
     Field("weight", _NUMBER, "Overrides the severity's weight for this level."),
     Field("advice", _TEXT, "Advice for this level instead of the rule's."),
+    Field("client_reason", _TEXT, "What to tell the client when this level fires, instead of the rule's."),
+    Field("client_offer", _TEXT, "What to offer the client when this level fires, instead of the rule's."),
 )
 
 _RULE = (
@@ -75,6 +78,16 @@ _RULE = (
     Field("title", _TEXT, "A short name.", required=True),
     Field("why", _TEXT, "Why it matters.", required=True),
     Field("advice", _TEXT, "What to do or say.", required=True),
+    Field(
+        "client_reason",
+        _TEXT,
+        "The reason in the client's own terms, for `clientcheck reply`; without it the rule is left out of replies.",
+    ),
+    Field(
+        "client_offer",
+        _TEXT,
+        "What to offer the client: a way forward (decline), a condition (caution), a next step (good sign).",
+    ),
     Field("source", {"type": "string"}, "Where the rule comes from: a key of `sources`.", required=True),
     Field("when", _COND, "The condition (single-level rules, good signs, notes)."),
     Field("severity", _IDENT, "A severity named in policy.severities (single-level red flags)."),
@@ -124,12 +137,16 @@ _LEVEL_OVERRIDE = (
     Field("severity", _IDENT, "A new severity for this level."),
     Field("weight", _NUMBER, "A new weight for this level."),
     Field("advice", _TEXT, "New advice for this level."),
+    Field("client_reason", _TEXT, "A new client-facing reason for this level."),
+    Field("client_offer", _TEXT, "A new client-facing offer for this level."),
 )
 
 _RULE_OVERRIDE = (
     Field("title", _TEXT, "A new title."),
     Field("why", _TEXT, "A new explanation."),
     Field("advice", _TEXT, "New advice."),
+    Field("client_reason", _TEXT, "A new client-facing reason."),
+    Field("client_offer", _TEXT, "A new client-facing offer."),
     Field("when", _COND, "A new condition (single-level rules)."),
     Field("severity", _IDENT, "A new severity (single-level red flags)."),
     Field("weight", _NUMBER, "A new weight."),
@@ -279,7 +296,8 @@ _SHARED: dict[str, Any] = {
         ],
     },
     "condition": {
-        "description": "A condition in clientcheck's condition language (docs/rules.md), e.g. late_payments >= 3.",
+        "description": "A condition in clientcheck's condition language (docs/rules.md), e.g. late_payments >= 3. "
+        "Functions: " + "; ".join(f"{f.signature}: {f.summary}" for f in FUNCTIONS.values()) + ".",
         "type": "string",
         "minLength": 1,
         "maxLength": CONDITION_MAX_LENGTH,

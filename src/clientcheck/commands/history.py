@@ -142,7 +142,7 @@ def history_cmd(
     history = _open(db)
     if history is None:
         if fmt is ListFormat.json:
-            _json_out({"schema": EXPORT_SCHEMA, "assessments": [], "payments": []})
+            _json_out({"schema": EXPORT_SCHEMA, "assessments": [], "payments": [], "outcomes": []})
         elif fmt is ListFormat.csv:
             _csv([], language)
         else:
@@ -157,7 +157,12 @@ def history_cmd(
             _csv(assessments, language)
             return 0
         payments = history.payments(client) if client else []
+        from clientcheck.outcomes import outcomes
+
+        found = outcomes(history, client) if client else []  # issue 15: how it went
     _history_table(assessments, payments, client, str(path), language)
+    if found:
+        _outcomes_table(found, language)
     return 0
 
 
@@ -228,6 +233,19 @@ def _history_table(
         console.print(table)
         window = load_catalog_for(None, None).late_window_days
         console.print(_text(describe_tally(payments[-1].client, payments, window, lang)))
+
+
+def _outcomes_table(found: list[Any], lang: str) -> None:
+    from rich.table import Table
+
+    from clientcheck.render.outcome import table as rows
+
+    table = Table(title=t(lang, "history.outcomes"), title_justify="left")
+    for key in ("history.col.on", "history.col.assessment", "history.col.outcome", "history.col.counted"):
+        table.add_column(t(lang, key))
+    for on, assessment, facts, counted in rows(found, lang):
+        table.add_row(on, assessment, _text(facts), counted)
+    _console().print(table)
 
 
 def _payment_status(late: bool, days: int | None, lang: str) -> Any:
@@ -615,6 +633,7 @@ def import_cmd(
             path=str(history.path),
             assessments=result.assessments,
             payments=result.payments,
+            outcomes=result.outcomes,
             skipped=result.skipped,
         )
     )

@@ -97,6 +97,7 @@ def _resume_command(
     questions: Path | None,
     db: Path | None = None,
     no_save: bool = False,
+    reply: bool = False,
 ) -> str:
     """The exact command that continues this interview with the same options, from any folder."""
     parts = ["clientcheck", "interview", "--resume", str(path)]
@@ -111,6 +112,8 @@ def _resume_command(
             parts += [option, str(value.absolute())]
     if no_save:
         parts.append("--no-save")
+    if reply:
+        parts.append("--reply")
     return shlex.join(parts)
 
 
@@ -160,6 +163,10 @@ def interview(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
     ] = FailOn.decline,
+    reply: Annotated[
+        bool,
+        typer.Option("--reply", help="After the verdict, also print a letter to the client (as 'clientcheck reply')."),
+    ] = False,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
@@ -175,6 +182,8 @@ def interview(
         raise UsageError(t(code, "interview.resume.file_without_flag", file=shlex.quote(str(file))))
     if resume and answers is not None:
         raise UsageError(t(code, "interview.resume.with_answers"))
+    if reply and fmt is not Format.table:
+        raise UsageError(t(code, "reply.interview_format"))
     if save is not None and not save.absolute().parent.is_dir():
         raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
 
@@ -199,7 +208,7 @@ def interview(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
     session = Session(catalog, given.values, given.client)
-    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save)
+    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, reply)
     header = t(code, "interview.recovery.header", command=resume_command)
     warned = [False]
 
@@ -257,7 +266,14 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    return _verdict(catalog, final, code, fmt, fail_on)
+    exit_code = _verdict(catalog, final, code, fmt, fail_on)
+    if reply:  # issue 16: the letter, after the verdict it speaks for
+        from clientcheck.commands.reply import write_reply
+        from clientcheck.evaluate import evaluate
+
+        sys.stdout.write("\n")
+        write_reply(evaluate(catalog, final), catalog, code, "text")
+    return exit_code
 
 
 def _interrupted(

@@ -329,6 +329,8 @@ def rules_show(
                 "title": rule.title.get(language),
                 "why": rule.why.get(language),
                 "advice": rule.advice.get(language),
+                "client_reason": rule.client_reason.get(language) if rule.client_reason else None,
+                "client_offer": rule.client_offer.get(language) if rule.client_offer else None,
                 "source": {"id": rule.source, "title": source.get(language) if source else None},
                 "levels": [
                     {
@@ -336,6 +338,8 @@ def rules_show(
                         "severity": lv.severity,
                         "weight": lv.weight,
                         "advice": lv.advice.get(language) if lv.advice else None,
+                        "client_reason": lv.client_reason.get(language) if lv.client_reason else None,
+                        "client_offer": lv.client_offer.get(language) if lv.client_offer else None,
                     }
                     for lv in rule.levels
                 ],
@@ -364,8 +368,15 @@ def rules_show(
         _out(clean(f"{prefix}{lv.when.source}{sev if rule.kind != 'note' else ''}"))
         if lv.advice:
             _out(clean("       " + lv.advice.get(language)))
+        for said in (lv.client_reason, lv.client_offer):  # the texts as written, placeholders and all
+            if said:
+                _out(clean("       " + t(language, "reasons.to_client") + ": " + said.get(language)))
     _out(t(language, "rules.show.advice"))
     _out("  " + clean(rule.advice.get(language)))
+    said_all = [x.get(language) for x in (rule.client_reason, rule.client_offer) if x]
+    if said_all:
+        _out(t(language, "rules.show.to_client"))
+        _out("  " + clean(" ".join(said_all)))
     _out(t(language, "rules.show.source"))
     _out("  " + clean(source.get(language) if source else rule.source))
     _out(t(language, "rules.show.examples", n=len(rule.examples)))
@@ -462,6 +473,10 @@ def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], 
     _out(clean(f"{r.rule.id} · {_kind(language, r.rule.kind)} · {status}"))
     if r.status == "undecided" and r.ask:
         _out("  " + t(language, "rules.explain.ask", ids=", ".join(r.ask)))
+    if r.kept:
+        given = ", ".join(f"{q} = {_value(catalog, answers, ignored, q, v, language)}" for q, v in r.kept)
+        key = "rules.explain.kept" if r.status == "not-fired" else "rules.explain.kept_above"
+        _out(clean("  " + t(language, key, answers=given)))
     many = len(r.levels) > 1
     for lv in r.levels:
         head = "  " + (t(language, "rules.explain.level", n=lv.index + 1) + " " if many else "")

@@ -7,7 +7,8 @@ import datetime as _dt
 from typing import Any
 
 from clientcheck.i18n import t
-from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Finding, Verdict
+from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Verdict
+from clientcheck.reasons import Reasons, all_reasons
 
 SCHEMA = "clientcheck.verdict/2"
 
@@ -27,7 +28,8 @@ def _evidence(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
     return [{"question": e.question, "answer": plain(e.value)} for e in evidence]
 
 
-def _finding(f: Finding, lang: str) -> dict[str, Any]:
+def _finding(r: Reasons, lang: str) -> dict[str, Any]:
+    f = r.finding
     out: dict[str, Any] = {"id": f.rule.id, "title": f.rule.title.get(lang)}
     if f.rule.kind == "red-flag":
         out["severity"] = f.severity
@@ -35,20 +37,27 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         out["weight"] = f.weight
     out["evidence"] = _evidence(f.evidence)
     out["level"] = f.level + 1
+    if f.rule.kind == "red-flag":
+        # issue 16: what kept the stricter levels above from firing
+        out["ruled_out"] = _evidence(r.ruled_out)
     out["also"] = [
-        {"severity": lv.severity, "weight": lv.weight, "evidence": _evidence(ev)}
+        {"level": a.level + 1, "severity": a.severity, "weight": a.weight, "evidence": _evidence(a.evidence)}
         if f.rule.kind == "red-flag"
-        else {"evidence": _evidence(ev)}
-        for lv, ev in f.also
+        else {"level": a.level + 1, "evidence": _evidence(a.evidence)}
+        for a in r.also
     ]
-    out["why"] = f.rule.why.get(lang)
-    out["advice"] = f.advice.get(lang)
+    out["why"] = r.why
+    out["advice"] = r.advice
+    if f.rule.kind != "note":
+        out["client_reason"] = r.client_reason
+        out["client_offer"] = r.client_offer
     out["source"] = f.rule.source
     return out
 
 
 def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, Any]:
     answers = verdict.answers
+    why = all_reasons(verdict, catalog, lang)
     return {
         "schema": SCHEMA,
         "client": answers.client,
@@ -58,9 +67,9 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
         "score": verdict.score,
         "language": lang,
         "rules_sha256": catalog.digest,
-        "findings": [_finding(f, lang) for f in verdict.red_flags],
-        "good_signs": [_finding(f, lang) for f in verdict.good_signs],
-        "notes": [_finding(f, lang) for f in verdict.notes],
+        "findings": [_finding(why[id(f)], lang) for f in verdict.red_flags],
+        "good_signs": [_finding(why[id(f)], lang) for f in verdict.good_signs],
+        "notes": [_finding(why[id(f)], lang) for f in verdict.notes],
         "undecided": [
             {
                 "id": u.rule.id,

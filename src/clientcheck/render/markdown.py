@@ -17,6 +17,7 @@ from clientcheck.compiled import Result
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
 from clientcheck.readers import Source
+from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, reachable
 from clientcheck.terminal import clean
 
@@ -55,8 +56,33 @@ def _because(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
     return "<br>".join(f"`{e.question}`: {md(show(catalog, e.question, e.value, lang))}" for e in evidence)
 
 
+def _answers(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
+    return ", ".join(f"`{e.question}`: {md(show(catalog, e.question, e.value, lang))}" for e in evidence)
+
+
+def _red_because(catalog: Catalog, r: Reasons, lang: str) -> str:
+    """The firing level's answers, what ruled out the levels above, the levels also true."""
+    lines = [_because(catalog, r.evidence, lang)] if r.evidence else []
+    if r.ruled_out:
+        lines.append(f"_{t(lang, 'reasons.ruled_out')}:_ {_answers(catalog, r.ruled_out, lang)}")
+    shown = {e.question for e in r.evidence}
+    for a in r.also:
+        sev = catalog.policy.severities.get(a.severity) if a.severity else None
+        label = f" ({md(sev.label.get(lang))})" if sev else ""
+        new = [e for e in a.evidence if e.question not in shown]  # answers listed above are not repeated
+        lines.append(f"_{t(lang, 'reasons.also')}{label}" + (f":_ {_answers(catalog, new, lang)}" if new else "_"))
+    return "<br>".join(lines)
+
+
+def _advice(r: Reasons, lang: str) -> str:
+    said = " ".join(s for s in (r.client_reason, *r.also_reasons) if s)
+    text = md(r.advice)
+    return f"{text}<br>**{t(lang, 'reasons.to_client')}:** {md(said)}" if said else text
+
+
 def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
     out: list[str] = []
+    why = all_reasons(verdict, catalog, lang)
     client = verdict.answers.client
     title = t(lang, f"verdict.{verdict.verdict}")
     out.append(f"## {md(client)} — {title}" if client else f"## {title}")
@@ -82,8 +108,8 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
             sev = catalog.policy.severities.get(f.severity) if f.severity else None
             label = md(sev.label.get(lang)) if sev else ""
             flag = f"**{md(f.rule.title.get(lang))}** (`{f.rule.id}`)"
-            because = _because(catalog, f.evidence, lang)
-            out.append(f"| {flag} | {label} | {because} | {md(f.advice.get(lang))} |")
+            because = _red_because(catalog, why[id(f)], lang)
+            out.append(f"| {flag} | {label} | {because} | {_advice(why[id(f)], lang)} |")
         out.append("")
     else:
         out += [t(lang, "none_fired"), ""]
@@ -95,7 +121,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
         out.append("")
     if verdict.notes:
         out += [f"### {t(lang, 'notes')}", ""]
-        out += [f"- {md(f.advice.get(lang))}" for f in verdict.notes]
+        out += [f"- {md(why[id(f)].advice)}" for f in verdict.notes]
         out.append("")
     if verdict.ask_next:
         out += [f"### {t(lang, 'ask_next')}", ""]

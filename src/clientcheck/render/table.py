@@ -16,6 +16,7 @@ from rich.text import Text
 
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline
 from clientcheck.terminal import strip_controls as clean
 
@@ -58,8 +59,39 @@ def _because(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> Tex
     return plain_text("\n".join(lines))
 
 
+def _answers(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> str:
+    return ", ".join(f"{e.question}: {show_answer(catalog, e.question, e.value, lang)}" for e in evidence)
+
+
+def _red_because(catalog: Catalog, r: Reasons, lang: str) -> Text:
+    """The firing level's answers, then what ruled out the levels above, then the levels also true."""
+    text = _because(catalog, r.evidence, lang)
+    if r.ruled_out:
+        text.append("\n" + t(lang, "reasons.ruled_out") + ": ", style="dim")
+        text.append(clean(_answers(catalog, r.ruled_out, lang)))
+    shown = {e.question for e in r.evidence}
+    for a in r.also:
+        sev = catalog.policy.severities.get(a.severity) if a.severity else None
+        label = f" ({sev.label.get(lang)})" if sev else ""
+        new = tuple(e for e in a.evidence if e.question not in shown)  # answers listed above are not repeated
+        text.append("\n" + t(lang, "reasons.also") + label + (": " if new else ""), style="dim")
+        text.append(clean(_answers(catalog, new, lang)))
+    return text
+
+
+def _advice(r: Reasons, lang: str) -> Text:
+    """The advice, and next to it what to tell the client."""
+    text = plain_text(r.advice)
+    said = " ".join(s for s in (r.client_reason, *r.also_reasons) if s)
+    if said:
+        text.append("\n" + t(lang, "reasons.to_client") + ": ", style="bold")
+        text.append(clean(said), style="italic")
+    return text
+
+
 def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     parts: list[Any] = []
+    why = all_reasons(verdict, catalog, lang)
     head = Text()
     head.append(f" {t(lang, f'verdict.{verdict.verdict}')} ", style=COLOURS[verdict.verdict])
     head.append("  ")
@@ -93,8 +125,8 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
             table.add_row(
                 flag,
                 plain_text(sev.label.get(lang) if sev else "", SEVERITY_STYLE.get(f.severity or "", "")),
-                _because(catalog, f.evidence, lang),
-                plain_text(f.advice.get(lang)),
+                _red_because(catalog, why[id(f)], lang),
+                _advice(why[id(f)], lang),
             )
         parts.append(table)
     else:
@@ -110,7 +142,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
 
     for f in verdict.notes:
         note = Text(f"{t(lang, 'notes')}: ", style="bold")
-        note.append(clean(f.advice.get(lang)))
+        note.append(clean(why[id(f)].advice))
         parts.append(note)
 
     if verdict.ask_next:

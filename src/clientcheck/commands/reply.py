@@ -1,0 +1,111 @@
+"""`clientcheck reply`: a letter to the client, ready to send (reply.py composes it)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+
+if TYPE_CHECKING:
+    from clientcheck.model import Catalog, Verdict
+
+_ASSESSMENT = re.compile(r"^#?([0-9]{1,18})$")
+
+
+class ReplyFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def reply(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="ANSWERS|ID",
+            help="An answers file (YAML or JSON; - for standard input), or the number of a saved "
+            "assessment as 'clientcheck history' lists it.",
+        ),
+    ],
+    fmt: Annotated[
+        ReplyFormat,
+        typer.Option("--format", "-f", help="text (plain, to paste into an email) or markdown."),
+    ] = ReplyFormat.text,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="With an answers file: the client's name; their payment record fills in answers, as for "
+            "'clientcheck check --client' (nothing is saved).",
+        ),
+    ] = None,
+    db: DbOpt = None,
+    lang: LangOpt = None,
+    rules: RulesOpt = None,
+    questions: QuestionsOpt = None,
+) -> int:
+    """Write a ready-to-send letter to the client.
+
+    The verdict in the client's terms: for a decline the real reasons and a way forward, for
+    caution the conditions to go ahead, for go the next steps. Copy-ready: no tables, no rule ids. Rules without client-facing texts are left out (named on
+    stderr). Exit 0 when the letter is written, whatever the verdict; 2 on bad input.
+    """
+    catalog = load_catalog_for(rules, questions)
+    found = _ASSESSMENT.match(source)
+    if source != "-" and found and not Path(source).exists():
+        if client is not None:
+            from clientcheck.errors import UsageError
+            from clientcheck.i18n import t
+
+            raise UsageError(t(language_for(lang), "reply.client_with_id"))
+        verdict, saved_lang = _saved(int(found.group(1)), catalog, db)
+        language = language_for(lang) if lang else saved_lang
+    else:
+        from clientcheck.answers import read_answers
+        from clientcheck.evaluate import evaluate
+
+        language = language_for(lang)
+        given = read_answers(source, catalog)
+        if client is not None:  # the payment log fills in what it knows (docs/history.md)
+            from clientcheck.history import with_history
+
+            given, _facts = with_history(catalog, given, client, db, language)
+        verdict = evaluate(catalog, given)
+    write_reply(verdict, catalog, language, fmt.value)
+    return 0
+
+
+def _saved(rid: int, catalog: Catalog, db: Path | None) -> tuple[Verdict, str]:
+    """A saved assessment's answers, judged by the rules in effect, and the language it was made in."""
+    from clientcheck.commands.history import _find, _need
+    from clientcheck.history import reevaluate
+
+    with _need(db) as history:
+        a = _find(history, rid)
+    verdict, _dropped = reevaluate(a, catalog)
+    return verdict, a.language
+
+
+def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None:
+    """The letter on stdout; what it leaves out, and an unsettled verdict, said on stderr."""
+    from clientcheck.i18n import t
+    from clientcheck.reply import compose, render
+
+    letter = compose(verdict, catalog, lang)
+    sys.stdout.write(render(letter, fmt, lang))
+    sys.stdout.flush()
+    notes = []
+    if letter.left_out:
+        notes.append(t(lang, "reply.left_out", ids=", ".join(letter.left_out)))
+    if not verdict.settled:  # rules undecided that could still change the verdict
+        words = {v: t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst)}
+        notes.append(t(lang, "reply.unsettled", best=words[verdict.best], worst=words[verdict.worst]))
+    for note in notes:
+        sys.stderr.write(f"clientcheck: {note}\n")
+    sys.stderr.flush()
