@@ -46,7 +46,7 @@ from clientcheck.readers import Source, chunks, open_binary
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
-BATCH = 1 << 16  # JSON Lines / CSV records per query
+BATCH = 1 << 15  # JSON Lines / CSV records per query
 
 
 def fn(name: str, *args: exp.Expression) -> exp.Expression:
@@ -113,8 +113,8 @@ def json_source(catalog: Catalog) -> exp.Select:
         ),
         exp.EQ(this=fn("len", fn("json_keys", j)), expression=fn("len", fn("list_distinct", fn("json_keys", j)))),
     ]
-    for name in known:
-        v = fn("json_extract", j, s(f'$."{name}"'))
+    for at, name in enumerate(known, 1):
+        v = fn("list_extract", exp.column("vs"), lit(at))  # each line is parsed once, below
         t = fn("json_type", v)
         text = fn("json_extract_string", v, s("$"))
         q = catalog.questions.get(name)
@@ -195,9 +195,10 @@ def json_source(catalog: Catalog) -> exp.Select:
         outs.append(alias(not_(is_null(v)), ident("cc_answered_" + name)))
         oks.append(ok)
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
+    parsed_json = exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON"))
+    paths = exp.Array(expressions=[s(f'$."{name}"') for name in known])
     parsed = exp.select(
-        exp.column("line"),
-        alias(exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON")), "j"),
+        exp.column("line"), alias(parsed_json, "j"), alias(fn("json_extract", parsed_json.copy(), paths), "vs")
     ).from_("batch")
     return exp.select(*outs).from_(parsed.subquery("parsed"))
 
@@ -620,7 +621,8 @@ class DuckRunner(Runner):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.con = duckdb.connect(config={"preserve_insertion_order": True})
+        # results in input order; a bounded memory (it spills to disk rather than grow past it)
+        self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "400MB"})
         self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict)
         self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
