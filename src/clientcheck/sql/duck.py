@@ -47,6 +47,7 @@ from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
 BATCH = 1 << 15  # JSON Lines / CSV records per query
+FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
 
 
 def fn(name: str, *args: exp.Expression) -> exp.Expression:
@@ -622,7 +623,7 @@ class DuckRunner(Runner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # results in input order; a bounded memory (it spills to disk rather than grow past it)
-        self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "400MB"})
+        self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "256MB"})
         self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict)
         self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
@@ -768,7 +769,7 @@ class DuckRunner(Runner):
 
     def _emit(self, source: Source, cursor: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]) -> None:
         """Write the results in input order; rows the SQL did not pass go the ordinary way."""
-        reader = cursor.to_arrow_reader(BATCH)
+        reader = cursor.to_arrow_reader(FETCH)
         stats = self.stats
         tick = self.reporter.progress.tick
         fused = self.fused
@@ -778,6 +779,7 @@ class DuckRunner(Runner):
             else:
                 self._emit_results(source, batch, raws, raw_columns)
             tick(stats.scored, stats.bad, self.done or None)
+            self.sink.flush()  # a batch at a time: memory stays flat for any number of rows
 
     def _emit_records(
         self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]
