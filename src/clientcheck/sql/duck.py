@@ -46,7 +46,7 @@ from clientcheck.readers import Source, chunks, open_binary
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
-BATCH = 1 << 15  # JSON Lines / CSV records per query
+BATCH = 1 << 13  # JSON Lines / CSV records per query (a few megabytes of text)
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
 
 
