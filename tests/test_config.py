@@ -11,6 +11,8 @@ from clientcheck.errors import UsageError
 from clientcheck.loader import bundled_questions, bundled_rules
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
 
+MARKED_RULES = "clientcheck: rules\n" + SMALL_RULES  # the marker makes the folder a clientcheck project
+
 
 @pytest.fixture
 def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_yaml: WriteYaml) -> Path:
@@ -25,7 +27,7 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_yaml: WriteYam
 
 
 def _catalog(write_yaml: WriteYaml, where: str) -> tuple[Path, Path]:
-    rules = write_yaml(f"{where}/rules.yaml", SMALL_RULES)
+    rules = write_yaml(f"{where}/rules.yaml", MARKED_RULES)
     write_yaml(f"{where}/questions/10-pay.yaml", SMALL_QUESTIONS)
     return rules, rules.parent / "questions"
 
@@ -58,13 +60,13 @@ def test_each_place_wins_over_the_ones_below_it(places: Path, write_yaml: WriteY
 
 
 def test_rules_and_questions_are_looked_up_independently(places: Path, write_yaml: WriteYaml) -> None:
-    write_yaml("work/rules.yaml", SMALL_RULES)
+    write_yaml("work/rules.yaml", MARKED_RULES)
     sources = resolve()
     assert (sources.rules.origin, sources.questions.origin) == ("cwd", "bundled")
 
 
 def test_full_lists_every_place_highest_first(places: Path, write_yaml: WriteYaml) -> None:
-    write_yaml("work/rules.yaml", SMALL_RULES)
+    write_yaml("work/rules.yaml", MARKED_RULES)
     rules = resolve(full=True).rules
     assert [(c.origin, c.found) for c in rules.candidates] == [
         ("option", False),
@@ -103,11 +105,12 @@ def test_check_reports_a_wrong_environment_variable(
 
 
 def test_config_says_which_files_and_why(places: Path, write_yaml: WriteYaml, cli: CliRunner, tmp_path: Path) -> None:
-    write_yaml("work/rules.yaml", SMALL_RULES)
+    write_yaml("work/rules.yaml", MARKED_RULES)
     code, out, err = invoke(cli, "config", "--lang", "en")
     assert (code, err) == (0, "")
     work, xdg = tmp_path / "work", tmp_path / "xdg" / "clientcheck"
     assert out.splitlines() == [
+        "This folder is a clientcheck project: its rules.yaml starts with the `clientcheck: rules` marker.",
         f"Rules:     {work / 'rules.yaml'}",
         "  because: the current folder",
         f"Questions: {bundled_questions()}",

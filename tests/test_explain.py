@@ -26,6 +26,7 @@ FEW_LATE = """\
 @pytest.fixture
 def catalog(write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "clientcheck.yaml").write_text("", encoding="utf-8")  # a project: its files are used
     write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
     write_yaml("rules.yaml", SMALL_RULES + FEW_LATE)
     return load_catalog(Path("rules.yaml"), Path("questions"))

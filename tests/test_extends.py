@@ -38,6 +38,7 @@ questions:
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "clientcheck.yaml").write_text("", encoding="utf-8")  # a project: its files are used
     return tmp_path
 
 

@@ -198,7 +198,7 @@ def test_three_late_payments_make_late_payer_fire_at_decline(db: Path, catalog: 
         "From acme's history: worked with before (3 payments recorded); late payments: 3 since 2024-06-01 (on time: 0)"
     )
     assert facts.describe("ru") == (
-        "Из истории клиента acme: вы уже работали с ним (записано оплат: 3); просрочек с 2024-06-01: 3 (вовремя: 0)"
+        "Из истории клиента acme: вы уже работали с ним (записано оплат: 3); просрочек с 01.06.2024: 3 (вовремя: 0)"
     )
 
 
@@ -424,7 +424,7 @@ def test_the_command_helpers_say_what_came_from_history_and_where_it_was_saved(
     answers, facts = hist.with_history(catalog, Answers({"advance": "none"}), "ACME", db, "ru")
     assert answers.values == {"advance": "none", "worked_before": True, "late_payments": 3}
     saved = hist.remember(evaluate(catalog, answers), catalog, "ru", "ACME", db, facts)
-    since = (date.today() - timedelta(days=365)).isoformat()
+    since = (date.today() - timedelta(days=365)).strftime("%d.%m.%Y")  # a date the Russian way
     assert capsys.readouterr() == (
         "",
         f"Из истории клиента ACME: вы уже работали с ним (записано оплат: 3); просрочек с {since}: 3 (вовремя: 0)\n"

@@ -22,6 +22,7 @@ from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
 
 TODAY = date.today()
 SINCE = (TODAY - timedelta(days=365)).isoformat()
+SINCE_RU = (TODAY - timedelta(days=365)).strftime("%d.%m.%Y")
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +72,8 @@ def test_paid_records_a_payment_and_says_what_the_count_now_is(cli: CliRunner, i
     code, out, err = invoke(cli, "paid", "acme", "--on-time", "--date", "2020-02-03", "--lang", "ru")
     assert (code, err) == (0, "")
     assert lines(out) == [
-        "Записано: оплата от клиента acme 2020-02-03, вовремя.",
-        f"acme: просрочек за последние 365 дн. (с {SINCE}): 1; вовремя: 1; всего оплат: 2.",
+        "Записано: оплата от клиента acme 03.02.2020, вовремя.",
+        f"acme: просрочек за последние 365 дней (с {SINCE_RU}): 1; вовремя: 1; всего оплат: 2.",
     ]
     assert isolated.exists()
 
@@ -117,8 +118,8 @@ def test_history_lists_assessments_and_a_clients_payments(cli: CliRunner, catalo
     assert "Assessments" in out and "ACME" in out and "Other" in out and "late-payer (caution)" in out
     assert "Payments" not in out
     code, out, _ = invoke(cli, "history", "acme", "--lang", "ru")
-    assert "ОСТОРОЖНО" in out and "Other" not in out and "Оплаты" in out and "с опозданием на 4 дн." in out
-    assert f"ACME: просрочек за последние 365 дн. (с {SINCE}): 1; вовремя: 0; всего оплат: 1." in lines(out)
+    assert "ОСТОРОЖНО" in out and "Other" not in out and "Оплаты" in out and "с опозданием на 4 дня" in out
+    assert f"ACME: просрочек за последние 365 дней (с {SINCE_RU}): 1; вовремя: 0; всего оплат: 1." in lines(out)
     code, out, _ = invoke(cli, "history", "--format", "csv")
     rows = out.splitlines()
     assert rows[1].startswith(f"{first},") and rows[1].endswith(
@@ -138,9 +139,9 @@ def test_export_and_import_move_the_history_to_another_file(cli: CliRunner, cata
     other = tmp_path / "laptop.sqlite3"
     code, out, err = invoke(cli, "import", str(export), "--db", str(other))
     assert (code, err) == (0, "")
-    assert out == f"Imported into {other}: 1 assessments, 1 payments, 0 outcomes; 0 already there.\n"
+    assert out == f"Imported into {other}: 1 assessment, 1 payment, 0 outcomes; 0 already there.\n"
     code, out, _ = invoke(cli, "import", "-", "--db", str(other), "--lang", "ru", input=exported)
-    assert out == f"Загружено в {other}: оценок — 0, оплат — 0, итогов — 0; уже были — 2.\n"
+    assert out == f"Загружено в {other}: 0 оценок, 0 оплат, 0 итогов; уже были там: 2.\n"
     code, again, _ = invoke(cli, "history", "--format", "json", "--db", str(other))
     strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
     assert strip(again) == strip(exported)
@@ -169,7 +170,8 @@ def test_import_errors_are_one_line_each(cli: CliRunner, tmp_path: Path, isolate
 
 def test_show_json_is_the_verdict_exactly_as_it_was_saved(cli: CliRunner, catalog: Catalog) -> None:
     rid = saved(catalog, "ACME", "ru", worked_before=True, late_payments=3)
-    code, out, err = invoke(cli, "show", str(rid), "--format", "json")
+    # the language of the run, as everywhere (not the language it was saved in)
+    code, out, err = invoke(cli, "show", str(rid), "--format", "json", "--lang", "ru")
     assert (code, err) == (0, "")
     stored = json.loads(out)
     verdict = evaluate(catalog, Answers({"worked_before": True, "late_payments": 3}, "ACME"))

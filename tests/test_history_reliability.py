@@ -307,8 +307,7 @@ def test_a_folder_given_as_the_database_is_refused(
     code, _, err = invoke(cli, "history", "--db", str(tmp_path))
     assert (code, err) == (
         2,
-        f"clientcheck: error: Invalid value for '--db': file '{tmp_path}' is a directory. "
-        "(see 'clientcheck history --help')\n",
+        f"clientcheck: error: --db: {tmp_path} is a folder; a file is expected (see 'clientcheck history --help')\n",
     )
     monkeypatch.setenv("CLIENTCHECK_DB", str(tmp_path))
     code, _, err = invoke(cli, "paid", "ACME", "--late")

@@ -238,12 +238,14 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
     assert code == 130
 
 
-def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path) -> None:
+@pytest.mark.parametrize("before", [False, True], ids=["lang-after", "lang-before"])
+def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, before: bool) -> None:
     rules, questions = small_catalog
     keys = "1" + ENTER + "3" + ENTER + CTRL_C
-    code, _, err = run(
-        cli, "interview", "--rules", str(rules), "--questions", str(questions), "--lang", "ru", keys=keys
-    )
+    args = ["interview", "--rules", str(rules), "--questions", str(questions)]
+    # --lang before the command is the same --lang: the resume line keeps it as well
+    args = ["--lang", "ru", *args] if before else [*args, "--lang", "ru"]
+    code, _, err = run(cli, *args, keys=keys)
     path = next(interviews.iterdir())
     assert err.splitlines() == [
         "── Оплата ──",
@@ -251,7 +253,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
         "✔ Просрочки? 3 раз",
         "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
         "заканчивать. Интервью продолжается.",
-        f"clientcheck: прервано; ответы (2) сохранены в {path}; чтобы продолжить: clientcheck interview "
+        f"clientcheck: прервано; 2 ответа сохранены в {path}; чтобы продолжить: clientcheck interview "
         f"--resume {path} --lang ru --rules {rules} --questions {questions}",
     ]
     assert code == 130
@@ -530,7 +532,7 @@ def test_stdin_not_a_terminal_is_refused(cli: CliRunner, small: list[str]) -> No
 def test_stdin_not_a_terminal_is_refused_in_russian(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "interview", "--lang", "ru", input="")
     assert err == (
-        "clientcheck: error: для интервью нужен терминал, а стандартный ввод им не является; "
+        "clientcheck: ошибка: для интервью нужен терминал, а стандартный ввод им не является; "
         "чтобы проверить ответы из файла или канала, запустите: clientcheck check ФАЙЛ\n"
     )
     assert code == 2
@@ -613,7 +615,7 @@ def test_latest_is_the_newest_unfinished_file(interviews: Path) -> None:
     interviews.mkdir(parents=True)
     old, new, done = interviews / "1-old.yaml", interviews / "2-new.yaml", interviews / "3-x.done.yaml"
     for i, p in enumerate((old, new, done)):
-        p.write_text("{}\n", encoding="utf-8")
+        p.write_text("worked_before: true\n", encoding="utf-8")
         os.utime(p, (1000 + i, 1000 + i))
     assert recovery.latest() == new
 

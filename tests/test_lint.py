@@ -15,6 +15,7 @@ from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "clientcheck.yaml").write_text("", encoding="utf-8")  # a project: its files are used
     monkeypatch.delenv("CLIENTCHECK_RULES", raising=False)
     monkeypatch.delenv("CLIENTCHECK_QUESTIONS", raising=False)
     return tmp_path
@@ -82,7 +83,7 @@ def test_every_error_in_one_run_with_file_line_and_suggestions(
         "rules.yaml:59:5: error: unknown field 'colour' in a rule",
         "rules.yaml:57:11: error: when: unknown question 'late_paymnts'; did you mean 'late_payments'?",
         "rules.yaml:58:15: error: severity: 'hihg' is not a severity (note, caution, high, decline); did you mean 'high'?",
-        "6 error(s), 0 warning(s)",
+        "6 errors, 0 warnings",
     ]
 
 
@@ -99,7 +100,7 @@ def test_warnings_alone_exit_0(here: Path, write_yaml: WriteYaml, cli: CliRunner
     assert out.splitlines() == [
         "questions/10-pay.yaml:37:5: warning: question 'rush' is not used by any rule, nor by the 'when' of another question",
         "questions/10-pay.yaml:39:11: warning: text: no ru text, though other texts have one",
-        "0 error(s), 2 warning(s)",
+        "0 errors, 2 warnings",
     ]
 
 
@@ -240,7 +241,7 @@ def test_missing_files_are_errors_with_the_file_as_the_place(here: Path, cli: Cl
     code, out, _ = invoke(cli, "lint", "--rules", "nope.yaml", "--questions", "noqs", "--lang", "en")
     assert (code, out.splitlines()) == (
         2,
-        ["noqs: error: no such questions directory", "nope.yaml: error: no such file", "2 error(s), 0 warning(s)"],
+        ["noqs: error: no such questions directory", "nope.yaml: error: no such file", "2 errors, 0 warnings"],
     )
 
 
@@ -253,7 +254,7 @@ def test_russian_warnings(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> 
         [
             "questions/10-pay.yaml:37:5: warning: вопрос «rush» не используется ни одним правилом и ни одним "
             "условием when других вопросов",
-            "ошибок: 0, предупреждений: 1",
+            "0 ошибок, 1 предупреждение",
         ],
     )
 

@@ -94,7 +94,7 @@ def test_the_separator_is_the_one_the_header_uses_most(header: str, delimiter: s
 
 
 def rows(catalog: Catalog, text: str) -> list[tuple[int, Any]]:
-    reader = CsvReader(io.StringIO(text, newline=""), Source("x.csv", "x.csv", "csv"), catalog)
+    reader = CsvReader(io.BytesIO(text.encode("utf-8")), Source("x.csv", "x.csv", "csv"), catalog)
     return [(line, str(r) if isinstance(r, ClientcheckError) else r) for line, r in reader.rows()]
 
 

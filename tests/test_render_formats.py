@@ -187,7 +187,11 @@ def test_the_table_on_a_terminal_cuts_to_its_width_and_cleans_names(
     # the name gives way first on a narrow terminal; the verdict, its range and the score stay whole
     assert row.startswith("A very long clie…  \x1b[1;37;41mDECLINE\x1b[0m  —  ")
     assert width(clean(row.replace("\x1b[1;37;41m", "").replace("\x1b[0m", ""))) <= 60
-    assert row.endswith("  12  rude, pet…")
+    # the flags go on to the next line, under their column, rather than being cut ("pet…")
+    assert row.endswith("  12  rude,")
+    following = stream.getvalue().splitlines()[2]
+    assert following.strip() == "petty-complainer" and len(following) <= 60
+    assert following.rstrip().endswith("petty-complainer")  # too long for the column: moved left, whole
 
 
 @pytest.mark.parametrize(

@@ -235,7 +235,7 @@ def test_placeholders_are_checked_at_load_with_file_line_col(
         "fallback, e.g. {late_payments|...}",
         "rules.yaml:7:66: error: client_offer: '{' is not closed: write '{{' for a brace in the text",
         "rules.yaml:9:29: error: why: {expected_revenue}: en takes 2 word forms separated by '/', e.g. day/days; got 3",
-        "8 error(s), 0 warning(s)",
+        "8 errors, 0 warnings",
     ]
     code, _, err = invoke(cli, "check", BIG_CORP, "--rules", "rules.yaml")
     assert code == 2 and err.splitlines()[0] == (

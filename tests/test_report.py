@@ -60,6 +60,7 @@ def small(small_catalog: tuple[Path, Path]) -> list[str]:
 @pytest.fixture(autouse=True)
 def small_in_effect(small_catalog: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the small catalog's folder: its rules.yaml and questions/ are the ones in effect."""
+    (small_catalog[0].parent / "clientcheck.yaml").write_text("", encoding="utf-8")  # a clientcheck project folder
     monkeypatch.chdir(small_catalog[0].parent)
 
 

@@ -28,6 +28,7 @@ NEXT = [
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "clientcheck.yaml").write_text("", encoding="utf-8")  # a project: its files are used
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("CLIENTCHECK_RULES", raising=False)
     monkeypatch.delenv("CLIENTCHECK_QUESTIONS", raising=False)
@@ -92,8 +93,7 @@ def test_schema_command(cli: CliRunner) -> None:
     code, out, err = invoke(cli, "schema", "rulez")
     assert (code, out) == (2, "")
     assert err == (
-        "clientcheck: error: Invalid value for 'FORMAT': 'rulez' is not one of 'questions', 'rules'. "
-        "(see 'clientcheck schema --help')\n"
+        "clientcheck: error: FORMAT: 'rulez' is not one of: questions, rules (see 'clientcheck schema --help')\n"
     )
 
 
@@ -186,8 +186,7 @@ def test_rules_test_reports_failures_coverage_and_exit_codes(small: Path, cli: C
     assert invoke(cli, "rules", "test", "--min-coverage", "120") == (
         2,
         "",
-        "clientcheck: error: Invalid value for '--min-coverage': Input should be less than or equal to 100 "
-        "(see 'clientcheck rules test --help')\n",
+        "clientcheck: error: --min-coverage: must be at most 100 (see 'clientcheck rules test --help')\n",
     )
 
 

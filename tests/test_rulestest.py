@@ -40,6 +40,7 @@ EXAMPLES = {
 @pytest.fixture
 def catalog_with_examples(write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "clientcheck.yaml").write_text("", encoding="utf-8")  # a project: its files are used
     rules = SMALL_RULES
     for rid, block in EXAMPLES.items():
         # each rule's examples go right before the next rule (or at the end)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from clientcheck.cli import main
+from clientcheck.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

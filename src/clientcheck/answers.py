@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -11,79 +13,210 @@ from typing import Any
 
 from clientcheck import qtypes
 from clientcheck.conditions import suggest
-from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
-from clientcheck.files import YamlError, read_text
+from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, UsageError
+from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
+from clientcheck.i18n import t
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
 
 _YAML11 = {"y", "yes", "n", "no", "on", "off"}
+# YAML 1.1 reads these as numbers nobody meant: 1:30 is 90 (base 60), 010 is 8 (octal)
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
+MAX_NUMBER = 10**15  # beyond this an answer is a typo, and not every output format holds it exactly
 
 
 def allowed(q: Question, lang: str = "en") -> str:
     """What a question accepts, in words, for error messages and prompts."""
-    return qtypes.of(q).allowed(q)
+    if lang == "en" or q.type not in _TRANSLATED:
+        return qtypes.of(q).allowed(q)
+    if q.type == "yesno":
+        return t(lang, "answers.allowed.yesno")
+    if q.type in ("choice", "multi"):
+        ids = ", ".join(q.choice_ids)
+        return t(lang, "answers.allowed.choice" if q.type == "choice" else "answers.allowed.multi", ids=ids)
+    if q.type in ("integer", "number"):
+        kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
+        if q.min is not None and q.max is not None:
+            return t(lang, "interview.allowed.range", kind=kind, min=qtypes.fmt_num(q.min), max=qtypes.fmt_num(q.max))
+        if q.min is not None:
+            return t(lang, "interview.allowed.min", kind=kind, min=qtypes.fmt_num(q.min))
+        if q.max is not None:
+            return t(lang, "interview.allowed.max", kind=kind, max=qtypes.fmt_num(q.max))
+        return kind
+    if q.type == "date":
+        return t(lang, "interview.allowed.date")
+    return t(lang, "answers.allowed.text")
 
 
-def coerce(q: Question, value: Any, raw: str | None = None) -> Any:
-    """Validate one answer; return its canonical value or raise ValueError with the reason."""
+def _show(value: Any) -> str:
+    """A value as an error message quotes it: a number of thousands of digits by its size, a long
+    text cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = qtypes.show_json(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+_TRANSLATED = ("yesno", "choice", "multi", "integer", "number", "text", "date")
+# qtypes says why a value is refused in English; in another language the reason is said again
+_REASONS = (
+    (
+        re.compile(r"^(?P<value>.*) is not a choice; expected .*?(?:; did you mean '(?P<close>.*)'\?)?$", re.S),
+        "answers.not_a_choice",
+    ),
+    (re.compile(r"^(?P<value>.*) is not a usable number; expected .*$", re.S), "answers.unusable_number"),
+    (re.compile(r"^(?P<value>.*) is out of range; expected .*$", re.S), "answers.out_of_range"),
+    (re.compile(r"^(?P<value>.*) is not whole; expected .*$", re.S), "answers.not_whole"),
+    (re.compile(r"^(?P<value>.*) is not a date; expected .*$", re.S), "answers.not_a_date"),
+)
+
+
+def _reason(q: Question, message: str, lang: str) -> str:
+    """qtypes' English reason for refusing a value, in lang (unchanged when it is not one we know)."""
+    if lang == "en":
+        return message
+    for pattern, key in _REASONS:
+        m = pattern.match(message)
+        if m is not None:
+            close = m.groupdict().get("close")
+            hint = suggest(close, [close], lang) if close else ""
+            return t(lang, key, value=m.group("value"), expected=allowed(q, lang)) + hint
+    return message
+
+
+def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") -> Any:
+    """Validate one answer; return its canonical value or raise ValueError with the reason (in lang)."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
+    if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if raw is not None and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw)):
+            base = "base 60" if ":" in raw else "octal"
+            raise ValueError(
+                f'YAML 1.1 reads {raw} as {_show(value)} ({base}); write the number you mean, or "{raw}" in quotes'
+            )
+        if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
+            raise ValueError(f"{_show(value)} is too large; expected {allowed(q)}")
     try:
         return qtypes.of(q).coerce(q, value)
     except ValueError as exc:
         if exc.args:
-            raise
+            raise ValueError(_reason(q, str(exc), lang)) from None
     hint = ""
     if isinstance(value, bool) and raw is not None and raw.lower() in _YAML11:
-        hint = f' (YAML reads {raw} as {qtypes.show_json(value)}; write "{raw}" in quotes)'
-    raise ValueError(f"expected {allowed(q)}, got {qtypes.show_json(value)}{hint}")
+        hint = t(lang, "answers.yaml11", raw=raw, value=_show(value))
+    raise ValueError(t(lang, "answers.expected", expected=allowed(q, lang), value=_show(value)) + hint)
 
 
-def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None) -> Answers:
-    """Check a decoded answers mapping against the questions; every problem in one error."""
+def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = None, lang: str = "en") -> Answers:
+    """Check a decoded answers mapping against the questions; every problem in one error (in lang)."""
     locate = locate or (lambda key: None)
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise AnswersError([ClientcheckError("answers must be a mapping of question id to answer", Mark(origin, 1))])
+        raise AnswersError([ClientcheckError(t(lang, "answers.not_a_mapping"), Mark(origin, 1))])
     problems: list[ClientcheckError] = []
+    more = 0  # problems past MAX_SHOWN: counted, not described (a file of 100,000 typos stays quick)
     values: dict[str, Any] = {}
     client: str | None = None
     raws: Mapping[str, str] = getattr(data, "raw", {})
     for key, value in data.items():
+        if len(problems) >= MAX_SHOWN:
+            if key != CLIENT_KEY and (key not in catalog.questions or _fails(catalog.questions[key], value, raws)):
+                more += 1
+            continue
         mark = locate(key) or Mark(origin, 0)
         if not isinstance(key, str):
-            problems.append(ClientcheckError(f"key {key!r} is not a question id", mark))
+            problems.append(ClientcheckError(t(lang, "answers.bad_key", name=repr(key)), mark))
             continue
         if key == CLIENT_KEY:
             if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
-                problems.append(ClientcheckError("client: expected the client's name as text", mark))
+                problems.append(ClientcheckError(t(lang, "answers.bad_client"), mark))
             elif value is not None:
                 client = str(value)
             continue
         q = catalog.questions.get(key)
         if q is None:
-            problems.append(ClientcheckError(f"unknown question {key!r}{suggest(key, list(catalog.questions))}", mark))
+            hint = suggest(key, list(catalog.questions), lang)
+            problems.append(ClientcheckError(t(lang, "answers.unknown_question", name=key) + hint, mark))
             continue
         try:
-            values[key] = coerce(q, value, raws.get(key))
+            values[key] = coerce(q, value, raws.get(key), lang)
         except ValueError as exc:
             problems.append(ClientcheckError(f"{key}: {exc}", mark))
     if problems:
-        raise AnswersError(problems)
+        raise AnswersError(problems, more)
     return Answers(values, client, origin)
 
 
+def _fails(q: Question, value: Any, raws: Mapping[str, str]) -> bool:
+    try:
+        coerce(q, value, raws.get(q.id))
+    except ValueError:
+        return True
+    return False
+
+
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+
+
 def _json_locator(text: str, origin: str) -> Locate:
+    """Where each key of a JSON text first stands: one pass over the text, built on first use."""
+    import bisect
+
+    index: dict[str, int] = {}
+    lines: list[int] = []
+
+    def build() -> None:
+        lines.extend(m.start() for m in re.finditer("\n", text))
+        for m in _JSON_KEY.finditer(text):
+            key = m.group(1)
+            if "\\" in key:
+                try:
+                    key = json.loads(f'"{key}"')
+                except ValueError:
+                    continue
+            index.setdefault(key, m.start())
+
     def locate(key: str) -> Mark | None:
-        m = re.search(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)
-        if m is None:
+        if not lines and not index:
+            build()
+        pos = index.get(key)
+        if pos is None:
             return None
-        line = text.count("\n", 0, m.start()) + 1
-        return Mark(origin, line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1)
+        before = bisect.bisect_left(lines, pos)
+        start = lines[before - 1] + 1 if before else 0
+        return Mark(origin, before + 1, pos - start + 1)
 
     return locate
+
+
+def lone_surrogate(data: Any) -> bool:
+    """Does decoded JSON hold a lone surrogate (`"\\ud800"`)? json accepts one, but it is not a
+    character: no output could write it."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+SURROGATE = "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character"
+TOO_MANY_DIGITS = "a number in it has too many digits"
+
+
+class DuplicateKey(ValueError):
+    """A key given twice in one JSON object."""
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -91,28 +224,35 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ValueError(f"duplicate key {k!r}")
+            raise DuplicateKey(f"duplicate key {k!r}")
         out[k] = v
     return out
 
 
-def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> Answers:
+def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang: str = "en") -> Answers:
     """Decode and validate. fmt is "json" or "yaml"; JSON errors keep their line and column."""
     if fmt == "json":
         try:
             data = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except json.JSONDecodeError as exc:
-            raise AnswersError(
-                [ClientcheckError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno))]
-            ) from None
-        except ValueError as exc:  # a duplicate key: point at its second appearance
+            # json's own wording is English only: in another language the place says where to look
+            problem = (
+                t(lang, "answers.json_syntax", problem=exc.msg) if lang == "en" else t(lang, "answers.json_syntax")
+            )
+            raise AnswersError([ClientcheckError(problem, Mark(origin, exc.lineno, exc.colno))]) from None
+        except DuplicateKey as exc:  # point at its second appearance
             key = str(exc).split("'", 1)[1].rsplit("'", 1)[0] if "'" in str(exc) else ""
             found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)) if key else []
             line = text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else 1
-            raise AnswersError([ClientcheckError(str(exc), Mark(origin, line))]) from None
+            message = t(lang, "answers.duplicate_key", name=key) if key else str(exc)
+            raise AnswersError([ClientcheckError(message, Mark(origin, line))]) from None
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
-            raise AnswersError([ClientcheckError("JSON is nested too deeply", Mark(origin, 1))]) from None
-        return validate(data, catalog, origin, _json_locator(text, origin))
+            raise AnswersError([ClientcheckError(t(lang, "answers.too_deep"), Mark(origin, 1))]) from None
+        except ValueError:  # an integer past Python's digit limit
+            raise AnswersError([ClientcheckError(TOO_MANY_DIGITS, Mark(origin, 1))]) from None
+        if "\\u" in text and lone_surrogate(data):
+            raise AnswersError([ClientcheckError(SURROGATE, Mark(origin, 1))])
+        return validate(data, catalog, origin, _json_locator(text, origin), lang)
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers
 
@@ -120,7 +260,7 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog) -> An
     except YamlError as exc:
         raise AnswersError([exc]) from None
     locate: Locate = data.key_at if hasattr(data, "key_at") else (lambda key: None)
-    return validate(data, catalog, origin, locate)
+    return validate(data, catalog, origin, locate, lang)
 
 
 def guess_format(name: str, text: str) -> str:
@@ -132,20 +272,38 @@ def guess_format(name: str, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "yaml"
 
 
-def read_answers(path: str, catalog: Catalog, fmt: str | None = None) -> Answers:
-    """Read one answers file, or stdin for "-"."""
-    if path == "-":
-        if sys.stdin is None:
-            raise UsageError("no standard input to read answers from")
+def _stdin_bytes() -> bytes:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return read_capped(buffer.read, MAX_BYTES)
+    text: str = sys.stdin.read(MAX_BYTES + 1)  # a text stream without bytes underneath (tests)
+    return text.encode("utf-8", "surrogateescape")
+
+
+def read_answers(path: str, catalog: Catalog, fmt: str | None = None, lang: str = "en") -> Answers:
+    """Read one answers file, or stdin for "-", never more than MAX_BYTES of either; problems are
+    reported in lang."""
+    try:
+        if path == "-":
+            if sys.stdin is None:
+                raise UsageError(t(lang, "answers.no_stdin"))
+            origin = "<stdin>"
+            try:
+                data = _stdin_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read standard input: {exc.strerror}") from None
+            if len(data) > MAX_BYTES:
+                raise YamlError(f"input is larger than {MAX_BYTES // 1000} kB", Mark(origin, 1, 1))
+        else:
+            origin = path
+            # a pipe (`<(...)`) or a device is fine here: the read is bounded either way
+            data = read_bytes(Path(path), origin, regular_only=False)
+            if not data and not os.path.isfile(path):
+                raise YamlError("nothing to read: the pipe or device gave no data", Mark(origin, 1))
         try:
-            text = sys.stdin.read()
+            text = data.decode("utf-8-sig") if path == "-" else decode(data, origin)
         except UnicodeDecodeError:
-            raise AnswersError([ClientcheckError("standard input is not UTF-8 text", Mark("<stdin>", 1))]) from None
-        origin = "<stdin>"
-    else:
-        try:
-            text = read_text(Path(path))
-        except YamlError as exc:
-            raise AnswersError([exc]) from None
-        origin = path
-    return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog)
+            raise YamlError(t(lang, "answers.stdin_not_utf8"), Mark(origin, 1)) from None
+    except YamlError as exc:
+        raise AnswersError([exc]) from None
+    return parse_answers_text(text, origin, fmt or guess_format(origin, text), catalog, lang)

@@ -9,7 +9,6 @@ the ordinary path (answers.validate + evaluate) otherwise, which also gives the 
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import sys
@@ -25,8 +24,13 @@ from clientcheck.errors import EXIT_FAIL, EXIT_OK, ClientcheckError, Mark, Probl
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
-from clientcheck.readers import CsvReader, Source, chunks, decode_line, open_binary
+from clientcheck.readers import MAX_ROW_BYTES, CsvReader, ReadError, Source, chunks, decode_line, open_binary
 from clientcheck.terminal import Progress
+
+
+def _too_long() -> str:
+    return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
+
 
 EXIT_BAD_INPUT = 4  # some records were bad and skipped; every other one was scored and written
 TICK = 1024  # records between looks at the clock for the progress line
@@ -101,7 +105,11 @@ class Reporter:
 
     def bad(self, error: ClientcheckError) -> None:
         self.progress.clear()
-        self.say(str(error))
+        from clientcheck.terminal import strip_controls
+
+        # file names and record text can hold escape sequences: none reaches the terminal
+        for line in str(error).splitlines():
+            self.say(strip_controls(line))
 
     def say(self, text: str) -> None:
         if self.stream is None:
@@ -146,7 +154,7 @@ class Runner:
         if data is None or not isinstance(data, dict):
             raise ClientcheckError(t(self.reporter.lang, "batch.not_object"), Mark(name, line))
         mark = Mark(name, line)
-        answers = validate(data, self.catalog, name, lambda key: mark)
+        answers = validate(data, self.catalog, name, lambda key: mark, self.reporter.lang)
         self._verdict(evaluate(self.catalog, answers, self.rules), line)
 
     def _verdict(self, verdict: Verdict, line: int) -> None:
@@ -204,7 +212,7 @@ class Runner:
     def _answers_file(self, source: Source) -> None:
         fmt = source.format if source.format in ("yaml", "json") else None
         try:
-            answers = read_answers(source.path, self.catalog, fmt)
+            answers = read_answers(source.path, self.catalog, fmt, self.reporter.lang)
         except ClientcheckError as exc:
             self._bad(exc)
             return
@@ -212,22 +220,18 @@ class Runner:
         self.reporter.progress.tick(self.stats.scored, self.stats.bad)
 
     def _csv(self, source: Source) -> None:
-        stream = open_binary(source)
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
-            self._csv_rows(source, CsvReader(text, source, self.catalog))
+            stream = open_binary(source)
+        except ClientcheckError as exc:
+            self._bad(exc)
+            return
+        try:
+            self._csv_rows(source, CsvReader(stream, source, self.catalog))
         except Problems as exc:  # the header
             self._bad(exc)
-        except UnicodeDecodeError:
-            self._bad(ClientcheckError(t(self.reporter.lang, "batch.not_utf8"), Mark(source.name, 0)))
-        except csv.Error as exc:
-            self._bad(ClientcheckError(f"CSV: {exc}", Mark(source.name, 0)))
-        except BrokenPipeError:
-            raise  # our reader went away (| head): the boundary in cli ends the run quietly
-        except OSError as exc:
-            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
+        except ReadError as exc:  # the input failed; an OSError here is about the output
+            self._bad(exc)
         finally:
-            text.detach()  # the wrapper must not close standard input
             if source.path != "-":
                 stream.close()
 
@@ -253,16 +257,18 @@ class Runner:
                 self.sink.flush()
 
     def _jsonl(self, source: Source) -> None:
-        stream = open_binary(source)
+        try:
+            stream = open_binary(source)
+        except ClientcheckError as exc:
+            self._bad(exc)
+            return
         try:
             if self.jobs > 1:
                 self._jsonl_parallel(source, chunks(stream))
             else:
                 self._jsonl_stream(source, chunks(stream))
-        except BrokenPipeError:
-            raise  # our reader went away (| head): the boundary in cli ends the run quietly
-        except OSError as exc:
-            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
+        except ReadError as exc:  # the input failed; an OSError here is about the output
+            self._bad(exc)
         finally:
             if source.path != "-":
                 stream.close()
@@ -329,15 +335,30 @@ class Runner:
         line = 0
         offset = 0  # where in the file `rest` starts
         rest = b""
+        skipping = False
         for piece in pieces:
             if offset == 0 and not rest and piece.startswith(b"\xef\xbb\xbf"):
                 piece = piece[3:]  # a UTF-8 byte order mark
                 offset = 3
             self.done += len(piece)
+            if skipping:  # inside a line too long to hold, reported already: drop it up to its end
+                end = piece.find(b"\n")
+                if end < 0:
+                    offset += len(piece)
+                    continue
+                offset += end + 1
+                piece, skipping = piece[end + 1 :], False
+                line += 1
             buf = rest + piece if rest else piece
             cut = buf.rfind(b"\n") + 1
             if cut == 0:  # not one whole line yet
                 rest = buf
+                if len(rest) > MAX_ROW_BYTES:
+                    while pending:  # what came before it is reported before it
+                        collect()
+                    self._bad(ClientcheckError(_too_long(), Mark(source.name, line + 1)))
+                    offset += len(rest)
+                    rest, skipping = b"", True
                 continue
             task = buf[:cut]
             rest = buf[cut:]
@@ -377,13 +398,23 @@ class Runner:
         stats = self.stats
         rest = b""
         first = line == 0
+        skipping = False  # inside a line too long to hold, reported already: drop it up to its end
         for piece in pieces:
             if first:
                 piece = piece.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
                 first = False
             self.done += len(piece)
+            if skipping:
+                end = piece.find(b"\n")
+                if end < 0:
+                    continue
+                piece, skipping = piece[end + 1 :], False
+                line += 1  # the long line, now over
             lines = (rest + piece).split(b"\n") if rest else piece.split(b"\n")
             rest = lines.pop()
+            if len(rest) > MAX_ROW_BYTES:
+                rest, skipping = b"", True
+                self._bad(ClientcheckError(_too_long(), Mark(name, line + len(lines) + 1)))
             for raw in lines:
                 line += 1
                 try:

@@ -8,8 +8,9 @@ same names in it, and the clientcheck code that builds catalogs is unchanged; an
 missing, stale or unreadable is simply rebuilt. The cache lives in the user
 cache folder (XDG_CACHE_HOME on Linux); CLIENTCHECK_NO_CACHE=1 turns it off.
 
-Entries are pickles in the user's own cache folder: as trusted as the user's own files, and
-only ever written by this module.
+Entries are pickles, and unpickling can run code: an entry is read only when it and its folder
+belong to the user running clientcheck and nobody else may write to them (the folder is made
+0700, entries 0600); anything else is ignored and rebuilt, never unpickled.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -48,10 +50,19 @@ def _stamp(path: str, code: bool = False) -> Stamp:
         if code:
             st = os.stat(path)
             return st.st_mtime_ns, st.st_size
-        with open(path, "rb") as f:
+        # never blocks: a path that has become a FIFO is simply not the file that was loaded
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None
+
+
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user, and nobody else may write to it."""
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
 def _code_files() -> list[str]:
@@ -68,9 +79,18 @@ def _entry(rules: Path, questions: Path) -> Path:
 
 def _read(entry: Path) -> Catalog | None:
     try:
-        with open(entry, "rb") as f:
+        if not _private(os.stat(entry.parent)):
+            return None  # a folder someone else could have put an entry in: not trusted
+        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or not _private(st):
+                return None
             fmt, stamps, catalog = pickle.load(f)
-    except Exception:  # missing, half-written by a crashed run, or from other code: rebuild
+    except Exception:  # half-written by a crashed run, or from other code: rebuild
         return None
     if fmt != FORMAT or any(_stamp(path, code) != stamp for path, code, stamp in stamps):
         return None
@@ -81,7 +101,9 @@ def _write(entry: Path, watched: list[str], catalog: Catalog) -> None:
     stamps = [(path, False, _stamp(path)) for path in dict.fromkeys(watched)]
     stamps += [(path, True, _stamp(path, code=True)) for path in _code_files()]
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.stat(entry.parent)):
+            return  # not ours alone: a cache nobody may trust is not worth writing
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from clientcheck import __version__
 from clientcheck.errors import (
@@ -26,26 +28,83 @@ from clientcheck.errors import (
     EXIT_USAGE,
     ClientcheckError,
     Interrupted,
+    OutputError,
 )
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog
 
+# Help pages list each command's own exit codes (helptext.EXIT_CODES); this line stays for
+# commands that still pass it as an epilog, which the help pages do not show.
 EXIT_CODES_HELP = (
     "Exit codes: 0 = go or caution (below --fail-on); 1 = verdict at or above --fail-on (with --fail-on-reachable: "
     "the worst verdict it could still reach) "
     "(decline by default; for many clients: any of them); 2 = usage or input error; 3 = internal error; "
     "4 = some records of a batch were bad and skipped (each reported on stderr as FILE:LINE: message; "
-    "the others were scored; outranks 1); 130 = interrupted."
+    "the others were scored; outranks 1); 5 = the output could not be written (disk full, stdout closed); "
+    "130 = interrupted."
 )
 
 
 def _say(message: str) -> None:
+    from clientcheck.terminal import strip_controls
+
+    # one line, and nothing in it (a file name, a value) may move the cursor or reorder the text
+    message = strip_controls(message.replace("\n", " "))
     try:
-        sys.stderr.write(message + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        stream = sys.stderr
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(message.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError, LookupError):
         pass  # stderr closed: nowhere left to say it
+
+
+def _output_failed(reason: str) -> int:
+    """Standard output could not be written (disk full, closed): say so, exit 5, and point
+    stdout at devnull so that the interpreter's final flush cannot fail a second time."""
+    error = OutputError(f"cannot write the output: {reason}")
+    _say(f"clientcheck: error: {error}")
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return error.exit_code
+
+
+def _u_escape(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: what the encoding cannot take becomes \\uXXXX (a surrogate pair
+    above U+FFFF), which reads the same in a table and is a valid escape inside JSON strings."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def _prepare_streams() -> int | None:
+    """Standard streams fit to write to, or the exit code when stdout is not there at all."""
+    import codecs
+
+    codecs.register_error("clientcheck-escape", _u_escape)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
+            # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
+            with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="clientcheck-escape")  # type: ignore[union-attr]
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        # hold file descriptor 1 so that no file this run opens can become "standard output"
+        with contextlib.suppress(OSError):
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 1:
+                os.close(fd)
+        return _output_failed("standard output is closed")
+    return None
 
 
 def run_guarded(body: Callable[[], Any]) -> int:
@@ -54,22 +113,39 @@ def run_guarded(body: Callable[[], Any]) -> int:
 
     try:
         rv = body()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # inside the boundary: a full disk is reported, not lost at exit
         return EXIT_OK if rv is None else int(rv)
     except Interrupted as exc:
-        _say(f"clientcheck: {exc}")
+        from clientcheck.i18n import detect_language, t
+
+        message = str(exc)
+        if message == "interrupted":  # the default text: in the language of the run
+            message = t(detect_language(None), "interrupted")
+        _say(f"clientcheck: {message}")
         return exc.exit_code
     except ClientcheckError as exc:
+        from clientcheck.i18n import detect_language, t
+
+        prefix = t(detect_language(None), "error")
         for line in str(exc).splitlines():
-            _say(f"clientcheck: error: {line}")
+            _say(f"clientcheck: {prefix}: {line}")
         return exc.exit_code
     except ClickException as exc:
-        message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix, via Typer
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        _say(f"clientcheck: error: {message}{hint}")
+        from typer._click.exceptions import NoArgsIsHelpError
+
+        if isinstance(exc, NoArgsIsHelpError):  # a bare group: its help page, not an error line
+            sys.stdout.write(exc.format_message().rstrip("\n") + "\n")
+            sys.stdout.flush()
+            return EXIT_USAGE
+        from clientcheck.clickmsg import describe
+
+        _say(describe(exc))
         return EXIT_USAGE
     except (KeyboardInterrupt, typer.Abort):
-        _say("clientcheck: interrupted")
+        from clientcheck.i18n import detect_language, t
+
+        _say(f"clientcheck: {t(detect_language(None), 'interrupted')}")
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
@@ -80,13 +156,19 @@ def run_guarded(body: Callable[[], Any]) -> int:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # Every input is read through code that turns its failures into ClientcheckErrors, so an
+        # OSError that gets here is standard output failing (a full disk, a closed descriptor).
+        if exc.filename is None:
+            return _output_failed(exc.strerror or str(exc))
+        _say(f"clientcheck: error: {exc.filename}: {exc.strerror or exc}")
+        return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly
         if os.environ.get("CLIENTCHECK_DEBUG"):
             raise
-        _say(
-            f"clientcheck: internal error: {type(exc).__name__}: {exc}. This is a bug in clientcheck; "
-            "please report it with the command you ran (CLIENTCHECK_DEBUG=1 shows the traceback)."
-        )
+        from clientcheck.i18n import detect_language, t
+
+        _say(f"clientcheck: {t(detect_language(None), 'internal_error', error=f'{type(exc).__name__}: {exc}')}")
         return EXIT_INTERNAL
 
 
@@ -96,6 +178,13 @@ class _ReaderGone(Exception):
 
 
 class _Group(TyperGroup):
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Typer would turn a Ctrl-C here into a silent exit code returned as the command's own
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
     def invoke(self, ctx: Any) -> Any:
         # Typer turns these into exit codes of its own; the boundary decides what they mean
         try:
@@ -104,21 +193,92 @@ class _Group(TyperGroup):
             raise Interrupted() from None
         except BrokenPipeError:
             raise _ReaderGone() from None
+        except SystemExit as exc:
+            # Rich answers a broken pipe with exit 1, which for us means "decline": the reader
+            # simply went away (`history | head`), so it ends quietly, like every other command
+            if isinstance(exc.__context__, BrokenPipeError):
+                raise _ReaderGone() from None
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
-        sys.exit(run_guarded(lambda: super(_Group, self).main(*args, **kwargs)))
+        argv = kwargs.get("args", args[0] if args else None)
+        _prefer_language(sys.argv[1:] if argv is None else list(argv))
+        try:
+            code = run_guarded(lambda: super(_Group, self).main(*args, **kwargs))
+        finally:
+            from clientcheck.i18n import prefer
+
+            prefer(None)  # the run is over: a host program (or the next test) starts from its environment
+        sys.exit(code)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from clientcheck.helptext import page
+
+        formatter.write(page(self, ctx))
 
 
-app = typer.Typer(
+class _SubGroup(TyperGroup):
+    """A group below the top level (`rules`, `questions`): our help page."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from clientcheck.helptext import page
+
+        formatter.write(page(self, ctx))
+
+
+class _Command(TyperCommand):
+    """Every command: our help page (helptext.py) instead of Typer's."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from clientcheck.helptext import page
+
+        formatter.write(page(self, ctx))
+
+
+def _prefer_language(argv: list[str]) -> None:
+    """--lang may come before the command or after it; errors that Click raises while it parses
+    (before any command runs) must already speak that language. The last --lang given wins."""
+    from clientcheck.i18n import prefer
+    from clientcheck.model import LANGUAGES
+
+    chosen: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:  # a wrong value is Click's to report, in the language asked for before
+            chosen = value
+    prefer(chosen)
+
+
+class App(typer.Typer):
+    """typer.Typer with our defaults: our help pages, -h, no Rich, no Typer completion options
+    (completion.py does it for three shells, with ids and names)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", _SubGroup)
+        kwargs.setdefault("no_args_is_help", True)
+        super().__init__(
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            context_settings={"help_option_names": ["-h", "--help"]},
+            rich_markup_mode=None,
+            **kwargs,
+        )
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or _Command, **kwargs)
+
+
+app = App(
     cls=_Group,
     name="clientcheck",
-    help="Decide whether to take on a client: answers are checked against red-flag rules. " + EXIT_CODES_HELP,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
+    help="Decide whether to take on a client: answers are checked against red-flag rules.",
 )
 
 
@@ -138,10 +298,35 @@ class FailOn(StrEnum):
     never = "never"
 
 
+class ColorMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"clientcheck {__version__}")
         raise typer.Exit(0)
+
+
+def _show_completion(value: str | None) -> None:
+    if value:
+        from clientcheck.completion import SHELLS, script
+
+        if value not in SHELLS:
+            from clientcheck.errors import UsageError
+            from clientcheck.i18n import t
+
+            raise UsageError(t(language_for(None), "completion.unknown_shell", shell=value))
+        sys.stdout.write(script(value))
+        raise typer.Exit(0)
+
+
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="Language of the output (default: from the environment, else en).", metavar="LANG"),
+]
 
 
 @app.callback()
@@ -149,6 +334,17 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    lang: LangOpt = None,  # read by _prefer_language before parsing; here so that it may precede the command
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            callback=_show_completion,
+            is_eager=True,
+            metavar="SHELL",
+            help="Print the completion script for bash, zsh or fish (the same as 'clientcheck completion SHELL').",
+        ),
+    ] = None,
 ) -> None:
     """Decide whether to take on a client."""
 
@@ -156,30 +352,42 @@ def _root(
 RulesOpt = Annotated[
     Path | None,
     typer.Option(
-        "--rules", help="Rules file to use instead of the ones in effect (see docs/rules.md).", dir_okay=False
+        "--rules", help="Rules file to use instead of the one in effect (see 'clientcheck config').", dir_okay=False
     ),
 ]
 QuestionsOpt = Annotated[
     Path | None,
     typer.Option("--questions", help="Questions folder to use instead of the one in effect.", file_okay=False),
 ]
-LangOpt = Annotated[
-    Lang | None, typer.Option("--lang", help="Language of the output: en or ru (default: from LC_ALL / LANG, else en).")
+ColorOpt = Annotated[
+    ColorMode,
+    typer.Option("--color", help="When to use colour (auto: on a terminal).", metavar="WHEN"),
 ]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print the results only: no notes or hints.")]
 
 DbOpt = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="History database file (default: $CLIENTCHECK_DB, else history.sqlite3 in the user data folder).",
+        help="History database file (default: history.sqlite3 in your data folder).",
         dir_okay=False,
     ),
 ]
+
+
+def _client_names(ctx: Any, incomplete: str) -> list[Any]:
+    from clientcheck.completion import CLIENT
+
+    return CLIENT(ctx, incomplete)
+
+
 ClientOpt = Annotated[
     str | None,
     typer.Option(
         "--client",
         help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
+        metavar="NAME",
+        autocompletion=_client_names,
     ),
 ]
 NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
@@ -214,6 +422,8 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "outcome": "outcome",  # issue 15
     "report": "report",
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
+    "questions": "questions",
+    "completion": "completion",
     "sql": "sql",  # issue 14
 }
 
@@ -229,6 +439,14 @@ def register(argv: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    shell = os.environ.get("_CLIENTCHECK_COMPLETE")
+    if shell:  # a completion script asking for candidates (completion.py)
+        from clientcheck.completion import respond
+
+        return respond(shell, os.environ.get("_CLIENTCHECK_COMPLETE_LINE", ""))
+    failed = _prepare_streams()
+    if failed is not None:
+        return failed
     register(argv)
     try:
         app(args=argv, prog_name="clientcheck")

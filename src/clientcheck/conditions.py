@@ -372,12 +372,16 @@ def parse(source: str) -> Node:
 # ---------------------------------------------------------------- type check
 
 
-def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
+def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str], lang: str = "en") -> str:
     """A did-you-mean suffix, or an empty string."""
     import difflib  # only when there is a mistake to explain
 
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    if not close:
+        return ""
+    if lang == "ru":
+        return f"; может быть, «{close[0]}»?"
+    return f"; did you mean {close[0]!r}?"
 
 
 def _lit_kind(value: Any) -> Kind:

@@ -8,6 +8,8 @@ Exit codes (also in README and ``--help``):
     1  verdict at or above the --fail-on line (decline by default)
     2  usage or input error: bad options, answers, rules or questions files
     3  internal error (a bug in clientcheck)
+    4  some records of a batch were bad and skipped (each named on stderr)
+    5  output error: the results could not be written (stdout closed, disk full)
     130  interrupted (Ctrl-C, or end of input during an interview)
 """
 
@@ -19,6 +21,7 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_OUTPUT = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -49,18 +52,32 @@ class ClientcheckError(Exception):
         self.mark = mark
 
     def __str__(self) -> str:
-        return f"{self.mark}: {self.message}" if self.mark else self.message
+        # one problem, one line: a message that quotes a parser's two-line text stays one line
+        message = " ".join(self.message.split("\n"))
+        return f"{self.mark}: {message}" if self.mark else message
+
+
+MAX_SHOWN = 20  # problems shown one a line; the rest are counted, so 100,000 of them stay one screen
 
 
 class Problems(ClientcheckError):
-    """Several problems found in one pass, so a user fixes them all in one go; one line each."""
+    """Several problems found in one pass, so a user fixes them all in one go; one line each.
 
-    def __init__(self, problems: list[ClientcheckError]) -> None:
+    At most MAX_SHOWN are shown; `more` counts those not even put into words (a finder may stop
+    describing them once it has MAX_SHOWN, to stay fast).
+    """
+
+    def __init__(self, problems: list[ClientcheckError], more: int = 0) -> None:
         self.problems = problems
+        self.more = more
         super().__init__(problems[0].message, problems[0].mark)
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        lines = [str(p) for p in self.problems[:MAX_SHOWN]]
+        rest = len(self.problems) - len(lines) + self.more
+        if rest:
+            lines.append(f"… and {rest} more problem{'s' if rest != 1 else ''} like these")
+        return "\n".join(lines)
 
 
 class ConfigError(Problems):
@@ -73,6 +90,12 @@ class AnswersError(Problems):
 
 class UsageError(ClientcheckError):
     """Options that do not fit together, or a file that cannot be read."""
+
+
+class OutputError(ClientcheckError):
+    """Standard output could not be written: the results did not reach their reader."""
+
+    exit_code = EXIT_OUTPUT
 
 
 class Interrupted(ClientcheckError):

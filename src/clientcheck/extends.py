@@ -13,6 +13,7 @@ someone else must not be able to make clientcheck read files elsewhere on the ma
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -132,14 +133,28 @@ def resolve_base(value: Any, mark: Mark, home: Path, builtin: Path, what: str, c
         )
         return None
     normal = os.path.normpath(value)
+    outside = (
+        f"extends: {value!r} leads outside {home_display}; extends takes 'builtin' or a path inside that "
+        f"folder (copy the {what} there)"
+    )
     if os.path.isabs(value) or value.startswith("~") or normal == ".." or normal.startswith(".." + os.sep):
-        c.err(
-            f"extends: {value!r} leads outside {home_display}; extends takes 'builtin' or a path inside that "
-            f"folder (copy the {what} there)",
-            mark,
-        )
+        c.err(outside, mark)
         return None
-    return home / normal
+    target = home / normal
+    try:
+        os.stat(target)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            c.err(f"extends: {value!r} is a loop of symbolic links", mark)
+            return None
+        return target  # missing: reading it says so
+    # A symbolic link may point anywhere: where it really leads must be inside the folder too,
+    # checked before the file is read, so nothing of an outside file reaches a message.
+    real, real_home = os.path.realpath(target), os.path.realpath(home)
+    if os.path.commonpath([real, real_home]) != real_home:
+        c.err(outside + " (through a symbolic link)", mark)
+        return None
+    return target
 
 
 def _unwrap_chain(path: Path, seen: tuple[Path, ...], mark: Mark, c: Reporter) -> bool:

@@ -6,7 +6,8 @@ import PyYAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +21,13 @@ class YamlError(ClientcheckError):
 
 
 _watched: list[Path] | None = None
+
+
+def _t(key: str, **fields: object) -> str:
+    """A message in the language of the run: these reach the user as they are."""
+    from clientcheck.i18n import detect_language, t
+
+    return t(detect_language(None), key, **fields)
 
 
 @contextmanager
@@ -39,22 +47,79 @@ def note(path: Path) -> None:
         _watched.append(path.absolute())
 
 
-def read_text(path: Path, display: str | None = None) -> str:
+def open_input(path: str | Path, display: str | None = None, regular_only: bool = False) -> int:
+    """A file descriptor to read `path` from, opened without ever blocking.
+
+    A FIFO with no writer would block open() for ever, so the file is opened non-blocking and
+    switched back to blocking reads once open (a FIFO with no writer then reads as empty).
+    Rules, questions and the files they extend must be regular files (regular_only); answers
+    may also come from a pipe (`<(...)`) or a device, whose reads the caller bounds.
+    """
+    import errno
+    import fcntl
+    import stat
+
     name = display or str(path)
-    note(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ClientcheckError(f"{name}: no such file") from None
+        raise ClientcheckError(_t("files.missing", path=name)) from None
     except IsADirectoryError:
-        raise ClientcheckError(f"{name}: is a directory, not a file") from None
+        raise ClientcheckError(_t("files.is_dir", path=name)) from None
     except OSError as exc:
-        raise ClientcheckError(f"{name}: cannot read: {exc.strerror}") from None
+        if exc.errno == errno.ELOOP:
+            raise ClientcheckError(_t("files.cannot_read", path=name, reason=_t("files.link_loop"))) from None
+        raise ClientcheckError(_t("files.cannot_read", path=name, reason=exc.strerror)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ClientcheckError(_t("files.is_dir", path=name))
+        if regular_only and not stat.S_ISREG(mode):
+            raise ClientcheckError(_t("files.not_regular", path=name))
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_capped(read: Callable[[int], bytes], limit: int) -> bytes:
+    """At most limit + 1 bytes from `read`: enough to tell that a source is over the limit
+    without ever holding more (an endless stdin or /dev/zero stops here). Over the limit, what
+    was read comes back as it is, without a second copy."""
+    buffer = bytearray()
+    while len(buffer) <= limit:
+        data = read(min(1 << 20, limit + 1 - len(buffer)))
+        if not data:
+            break
+        buffer += data
+    return bytes(buffer) if len(buffer) <= limit else buffer  # type: ignore[return-value]
+
+
+def read_bytes(path: Path, display: str | None = None, limit: int = MAX_BYTES, regular_only: bool = True) -> bytes:
+    """A file's bytes, refused at once when it holds more than `limit` (a file:1:1 YamlError)."""
+    name = display or str(path)
+    fd = open_input(path, name, regular_only)
+    try:
+        data = read_capped(lambda n: os.read(fd, n), limit)
+    except OSError as exc:
+        raise ClientcheckError(_t("files.cannot_read", path=name, reason=exc.strerror)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise YamlError(_t("files.too_big", kb=limit // 1000), Mark(name, 1, 1))
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise YamlError("file is not UTF-8 text", Mark(name, line)) from None
+        raise YamlError(_t("files.not_utf8"), Mark(name, line)) from None
+
+
+def read_text(path: Path, display: str | None = None, regular_only: bool = True) -> str:
+    name = display or str(path)
+    note(path)
+    return decode(read_bytes(path, name, regular_only=regular_only), name)

@@ -18,7 +18,9 @@ payment log into answers, ``Facts.describe`` says which, ``save`` stores the ass
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import sqlite3
 import time
@@ -30,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clientcheck import fmt
 from clientcheck.errors import ClientcheckError, Mark, Problems
 from clientcheck.i18n import t
 from clientcheck.model import LANGUAGES, UNKNOWN, VERDICTS, Answers, Catalog, Verdict
@@ -45,6 +48,9 @@ LATE_WINDOW_DAYS = 365
 EXPORT_SCHEMA = "clientcheck.history/2"  # /2 adds outcomes
 EXPORT_SCHEMAS = ("clientcheck.history/1", EXPORT_SCHEMA)  # what import takes
 MAX_CLIENT_CHARS = 200
+MAX_DAYS_LATE = 36_500  # a hundred years: more is a typo (and would not fit SQLite's integers)
+MAX_SCORE = 1e15
+MAX_ID = 2**63 - 1  # SQLite's largest row id
 
 WORKED_BEFORE = "worked_before"
 LATE_PAYMENTS = "late_payments"
@@ -77,21 +83,40 @@ def resolve_path(option: Path | None = None) -> Path:
 
 def client_key(name: str) -> str:
     """How clients are matched: "ACME", "acme" and " ACME " are one client."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):  # bytes that were not UTF-8, as Python keeps them
+        from clientcheck.errors import UsageError
+
+        raise UsageError("the client's name is not UTF-8 text")
     return " ".join(name.split()).casefold()
 
 
 def check_client_name(name: str) -> str:
     """The name as it will be stored; a UsageError for a name that cannot be one."""
     from clientcheck.errors import UsageError
+    from clientcheck.i18n import detect_language
 
+    lang = detect_language(None)  # the language of the run: the message reaches the user as it is
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("--client: the client's name is empty")
+        raise UsageError(t(lang, "history.client.empty"))
     if len(clean) > MAX_CLIENT_CHARS:
-        raise UsageError(f"--client: the client's name is longer than {MAX_CLIENT_CHARS} characters")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in clean):
-        raise UsageError("--client: the client's name contains control characters")
+        raise UsageError(t(lang, "history.client.long", max=MAX_CLIENT_CHARS))
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in _BIDI_CONTROLS for c in clean):
+        raise UsageError(t(lang, "history.client.controls"))
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in clean):  # bytes that were not UTF-8, as Python keeps them
+        raise UsageError(t(lang, "history.client.not_utf8"))
     return clean
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file owner-only (0600) before SQLite opens it: it holds notes about
+    clients. SQLite gives its -wal and -shm files the same permissions."""
+    with contextlib.suppress(FileExistsError):  # another clientcheck created it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+# the bidirectional controls (terminal.BIDI): a name that reads in another order than it is written
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def _now() -> datetime:
@@ -107,8 +132,9 @@ def parse_stamp(text: str) -> datetime:
 
 
 def _dumps(value: Any) -> str:
-    # key order is kept: the stored verdict must read exactly as it was printed
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # key order is kept: the stored verdict must read exactly as it was printed; NaN and
+    # infinities are refused (they are not JSON), never written as `NaN`
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 # ---------------------------------------------------------------- records
@@ -268,8 +294,12 @@ class History:
     # -- opening
 
     @classmethod
-    def open(cls, path: Path | None = None, *, create: bool = True) -> History | None:
-        """Open (and migrate) the database; None if it does not exist and create is False."""
+    def open(cls, path: Path | None = None, *, create: bool = True, readonly: bool = False) -> History | None:
+        """Open (and migrate) the database; None if it does not exist and create is False.
+
+        readonly: for commands that only read. The file is opened read-only and never changed
+        (no journal switch, no migration), so a database in a read-only folder can still be read.
+        """
         path = resolve_path(path)
         if path.is_dir():
             raise HistoryError("is a directory, not a history database file", Mark(str(path), 0))
@@ -278,10 +308,13 @@ class History:
                 return None
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                _create_private(path)
             except OSError as exc:
-                raise HistoryError(
-                    f"cannot create the folder for the history database: {exc.strerror}", Mark(str(path), 0)
-                ) from None
+                raise HistoryError(f"cannot create the history database: {exc.strerror}", Mark(str(path), 0)) from None
+        if readonly:
+            found = cls._open_readonly(path)
+            if found is not None:
+                return found
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
@@ -294,6 +327,46 @@ class History:
             conn.close()
             raise
         return history
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> History | None:
+        """The database opened read-only; None when it needs a migration first (a write)."""
+        from urllib.parse import quote
+
+        uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+        # A WAL database needs its -shm file, which a reader creates in the folder. Where that
+        # folder is read-only to us, the file is read as immutable (no locks, no -shm): a writer
+        # would need that folder too, for its WAL. (One with more rights than us could still be
+        # writing; then a read may fail as a damaged file does: one line, exit 2.)
+        for attempt in (uri, uri + "&immutable=1"):
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = sqlite3.connect(attempt, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                history = cls(path, conn)
+                conn.execute("BEGIN")
+                try:
+                    history._check_ours()
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                name = getattr(exc, "sqlite_errorname", "")
+                cannot = name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+                if attempt.endswith("immutable=1") or not cannot or os.access(path.parent, os.W_OK):
+                    raise _problem(path, exc) from None
+                continue
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+            if version == SCHEMA_VERSION:
+                return history
+            conn.close()
+            return None  # an older schema: open it the ordinary way, which migrates it
+        return None
 
     def _prepare(self) -> None:
         db = self.conn
@@ -435,9 +508,9 @@ class History:
 
     def _insert_assessment(self, db: sqlite3.Connection, r: Mapping[str, Any]) -> int:
         cur = db.execute(
-            """INSERT OR IGNORE INTO assessments (uid, client, client_key, created_at, language, answers,
+            """INSERT INTO assessments (uid, client, client_key, created_at, language, answers,
                    from_history, verdict, score, findings, rules_digest, verdict_data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING""",
             (
                 r["uid"],
                 r["client"],
@@ -474,8 +547,8 @@ class History:
 
     def _insert_payment(self, db: sqlite3.Connection, r: Mapping[str, Any]) -> int:
         cur = db.execute(
-            """INSERT OR IGNORE INTO payments (uid, client, client_key, paid_on, late, days_late, recorded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO payments (uid, client, client_key, paid_on, late, days_late, recorded_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING""",
             (
                 r["uid"],
                 r["client"],
@@ -502,6 +575,8 @@ class History:
         return [self._assessment(row) for row in rows]
 
     def assessment(self, rid: int) -> Assessment | None:
+        if not 0 < rid <= MAX_ID:  # beyond SQLite's integers: no such row, not an overflow
+            return None
         with self.guard():
             row = self.conn.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?", (rid,)).fetchone()
         return None if row is None else self._assessment(row)
@@ -552,10 +627,22 @@ class History:
         assessments, payments, outcomes, origin = records
         added_a = added_p = 0
         with self.guard(), self.write() as db:
-            for record in assessments:
-                added_a += 1 if self._insert_assessment(db, record) else 0
-            for record in payments:
-                added_p += 1 if self._insert_payment(db, record) else 0
+            # only a uid already here is skipped; any other refusal stops the import, named
+            for key, records_of, insert in (
+                ("assessments", assessments, self._insert_assessment),
+                ("payments", payments, self._insert_payment),
+            ):
+                for i, record in enumerate(records_of):
+                    try:
+                        added = insert(db, record)
+                    except (sqlite3.IntegrityError, ValueError, OverflowError) as exc:
+                        raise HistoryImportError(
+                            [ClientcheckError(f"{key}[{i}]: refused by the database ({exc}); nothing was imported")]
+                        ) from None
+                    if key == "assessments":
+                        added_a += 1 if added else 0
+                    else:
+                        added_p += 1 if added else 0
             added_o = import_rows(db, outcomes, origin)
         skipped = len(assessments) + len(payments) + len(outcomes) - added_a - added_p - added_o
         return ImportResult(added_a, added_p, skipped, added_o)
@@ -648,9 +735,13 @@ def _is_text(v: Any) -> bool:
 def _is_stamp(v: Any) -> bool:
     try:
         parse_stamp(v)
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, OverflowError):  # year 1 with an offset overflows
         return False
     return True
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= MAX_SCORE
 
 
 def _is_date(v: Any) -> bool:
@@ -708,9 +799,7 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
                 c.field(r, where, "created_at", _is_stamp, "a time like 2025-06-01T09:12:03Z")
                 c.field(r, where, "language", lambda v: isinstance(v, str), "a language code")
                 c.field(r, where, "verdict", lambda v: v in VERDICTS, f"one of {', '.join(VERDICTS)}")
-                c.field(
-                    r, where, "score", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"
-                )
+                c.field(r, where, "score", _is_number, "a finite number")
                 c.field(r, where, "rules_sha256", lambda v: isinstance(v, str), "the rules' digest")
                 c.field(r, where, "answers", lambda v: isinstance(v, dict), "an object of answers")
                 c.field(r, where, "fired", _is_fired, "a list of {id, kind, severity}")
@@ -737,7 +826,7 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
                     r,
                     where,
                     "days_late",
-                    lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+                    lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_DAYS_LATE),
                     "a whole number of days or null",
                 )
                 c.field(r, where, "recorded_at", _is_stamp, "a time like 2025-06-01T09:12:03Z")
@@ -757,28 +846,61 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
     return out_a, out_p, out_o, origin
 
 
+# an export of about ten thousand assessments; more is refused (read without holding more than
+# this, so an endless input stays within 100 MB)
+MAX_IMPORT_BYTES = 32_000_000
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def read_export(path: str) -> tuple[Any, str]:
     """Decode an export file (or - for stdin); JSON errors keep their line and column."""
     import sys
 
-    if path == "-":
-        origin, text = "<stdin>", sys.stdin.read()
-    else:
-        origin = path
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise HistoryError("no such file", Mark(path, 0)) from None
-        except IsADirectoryError:
-            raise HistoryError("is a directory, not a file", Mark(path, 0)) from None
-        except UnicodeDecodeError:
-            raise HistoryError("not UTF-8 text", Mark(path, 0)) from None
-        except OSError as exc:
-            raise HistoryError(f"cannot read: {exc.strerror}", Mark(path, 0)) from None
+    from clientcheck.files import open_input, read_capped
+
+    origin = "<stdin>" if path == "-" else path
     try:
-        return json.loads(text), origin
+        if path == "-":
+            if sys.stdin is None:
+                raise HistoryError("no standard input to read", Mark(origin, 0))
+            buffer = getattr(sys.stdin, "buffer", None)
+            data = (
+                read_capped(buffer.read, MAX_IMPORT_BYTES)
+                if buffer is not None
+                else sys.stdin.read(MAX_IMPORT_BYTES + 1).encode("utf-8", "surrogateescape")
+            )
+        else:
+            try:
+                fd = open_input(path, path)
+            except ClientcheckError as exc:
+                raise HistoryError(exc.message.removeprefix(f"{path}: "), Mark(path, 0)) from None
+            with open(fd, "rb") as f:
+                data = read_capped(f.read, MAX_IMPORT_BYTES)
+    except OSError as exc:
+        raise HistoryError(f"cannot read: {exc.strerror}", Mark(origin, 0)) from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HistoryError(f"larger than {MAX_IMPORT_BYTES // 1_000_000} MB; not a history export", Mark(origin, 0))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HistoryError("not UTF-8 text", Mark(origin, 0)) from None
+    try:
+        decoded = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise HistoryError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno)) from None
+    except ValueError as exc:  # NaN / Infinity, or an integer past Python's digit limit
+        reason = str(exc) if "JSON allows" in str(exc) else "a number in it has too many digits"
+        raise HistoryError(reason, Mark(origin, 0)) from None
+    except RecursionError:
+        raise HistoryError("JSON is nested too deeply", Mark(origin, 0)) from None
+    from clientcheck.answers import SURROGATE, lone_surrogate
+
+    if "\\u" in text and lone_surrogate(decoded):
+        raise HistoryError(SURROGATE, Mark(origin, 0))
+    return decoded, origin
 
 
 # ---------------------------------------------------------------- answers, then and now
@@ -955,7 +1077,7 @@ class Facts:
                     lang,
                     "history.fact.late_payments",
                     late=self.late,
-                    since=self.since.isoformat() if self.since else t(lang, "history.fact.ever"),
+                    since=fmt.day(self.since, lang) if self.since else t(lang, "history.fact.ever"),
                     on_time=self.on_time,
                 )
             )
@@ -983,7 +1105,7 @@ def describe_tally(client: str, payments: Sequence[Payment], window_days: int | 
     fields: dict[str, Any] = {"client": client, "late": late, "on_time": on_time, "payments": total}
     if since is None:
         return t(lang, "history.tally.ever", **fields)
-    return t(lang, "history.tally", window=window_days, since=since.isoformat(), **fields)
+    return t(lang, "history.tally", window=window_days, since=fmt.day(since, lang), **fields)
 
 
 def _facts(history: History | None, catalog: Catalog, client: str, today: date) -> Facts:
@@ -1014,7 +1136,7 @@ def prefill(
     "don't know". Reading never creates the database.
     """
     client = check_client_name(client)
-    history = History.open(db, create=False)
+    history = History.open(db, create=False, readonly=True)
     try:
         facts = _facts(history, catalog, client, today or date.today())
     finally:
@@ -1083,5 +1205,6 @@ def refuse_partial(chosen: Sequence[object] | None, no_save: bool) -> None:
     """A verdict on some of the rules (--select / --ignore) is not an assessment to keep."""
     if chosen is not None and not no_save:
         from clientcheck.errors import UsageError
+        from clientcheck.i18n import detect_language
 
-        raise UsageError("--select and --ignore give a partial verdict, which is not saved: add --no-save")
+        raise UsageError(t(detect_language(None), "history.partial"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
+from typing import Any
 
 from clientcheck.model import LANGUAGES
 
@@ -105,8 +107,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.none.hint": "An assessment is saved when you name the client: clientcheck check ANSWERS --client NAME",
         "history.on_time": "on time",
         "history.late": "late",
-        "history.late.days": "{days} days late",
-        "history.tally": "{client}: late payments in the last {window} days (since {since}): {late}; on time: {on_time}; all payments: {payments}.",
+        "history.late.days": "{days} {days:day|days} late",
+        "history.tally": "{client}: late payments in the last {window} {window:day|days} (since {since}): {late}; on time: {on_time}; all payments: {payments}.",
         "history.tally.ever": "{client}: late payments: {late}; on time: {on_time}; all payments: {payments}.",
         "history.paid.saved": "Recorded: {client} paid {status} on {date}.",
         "history.saved": "Saved as assessment #{id} of {client}; to see it again: clientcheck show {id}",
@@ -133,11 +135,11 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.diff.no_flags": "No flags gained or lost.",
         "history.not_answered": "not answered",
         "history.from_history_mark": "from history",
-        "history.rescore.none": "None of the {total} saved verdicts would change under rules {digest}.",
-        "history.rescore.some": "{changed} of {total} saved verdicts would change under rules {digest}:",
-        "history.import.done": "Imported into {path}: {assessments} assessments, {payments} payments, {outcomes} outcomes; {skipped} already there.",
-        "lint.summary": "{errors} error(s), {warnings} warning(s)",
-        "lint.clean": "No problems found ({n} files checked).",
+        "history.rescore.none": "{total:The one saved verdict would not|None of the {total} saved verdicts would} change under rules {digest}.",
+        "history.rescore.some": "{changed} of {total} saved {total:verdict|verdicts} would change under rules {digest}:",
+        "history.import.done": "Imported into {path}: {assessments} {assessments:assessment|assessments}, {payments} {payments:payment|payments}, {outcomes} {outcomes:outcome|outcomes}; {skipped} already there.",
+        "lint.summary": "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
+        "lint.clean": "No problems found ({n} {n:file|files} checked).",
         "lint.yaml11_bool": 'YAML reads {raw} as {value}; write {value} if that is what you mean, or "{raw}" in quotes for the word',
         "lint.yaml11_number": 'YAML reads {raw} as the number {value}; write {value}, or "{raw}" in quotes for text',
         "lint.yaml11_choice": "choice id '{id}' turns into true/false when an answers file writes it without quotes; choose another id",
@@ -197,7 +199,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "rules.test.want_severity": "expected it to fire at '{want}', but {got}",
         "rules.test.want_verdict": "expected the verdict {want}, got {got} (score {score})",
         "rules.test.fail": "FAIL {failure}",
-        "rules.test.summary": "{examples} examples of {rules} rules: {passed} passed, {failed} failed",
+        "rules.test.summary": "{examples} {examples:example|examples} of {rules} {rules:rule|rules}: {passed} passed, {failed} failed",
         "rules.test.coverage": "coverage: {pct}% of the rules ({covered} of {rules}) have an example where they fire",
         "rules.test.uncovered": "not covered: {ids}",
         "rules.test.below": "coverage {pct}% is below --min-coverage {min}%",
@@ -253,6 +255,122 @@ _STRINGS: dict[str, dict[str, str]] = {
         "lint.no_reply_levels": "level(s) {levels} of rule '{id}' have no client_reason or client_offer, nor does the rule: clientcheck reply leaves them out of letters",
         "reply.client_with_id": "--client goes with an answers file; a saved assessment already names its client",
         "reply.interview_format": "--reply prints the letter after the verdict table; with --format json, use: clientcheck reply on the saved answers",
+        # issue 11: a command line that feels native
+        "config.project.file": "This folder is a clientcheck project: it holds {file}.",
+        "config.project.marker": "This folder is a clientcheck project: its rules.yaml starts with the `clientcheck: rules` marker.",
+        "config.project.none": "This folder is not a clientcheck project (it has no clientcheck.yaml and no rules.yaml marked `clientcheck: rules`), so its files are not used.",
+        "config.project.unmarked": "The rules.yaml here is not a clientcheck file (its top level has no `clientcheck: rules`), so it is ignored; to use it, add that line or create an empty clientcheck.yaml.",
+        "rules.config.foreign": "there, but ignored: this folder is not a clientcheck project",
+        "completion.no_shell": "cannot tell which shell this is; name it: clientcheck completion bash (or zsh, fish)",
+        "completion.unknown_shell": "--show-completion: no script for '{shell}'; choose bash, zsh or fish",
+        "error": "error",
+        "interrupted": "interrupted",
+        "internal_error": "internal error: {error}. This is a bug in clientcheck; please report it with the command you ran (CLIENTCHECK_DEBUG=1 shows the traceback).",
+        "click.no_such_option": "no such option: {option}",
+        "click.did_you_mean": "; did you mean {name}?",
+        "click.missing_argument": "missing argument {name}",
+        "click.missing_option": "missing option {name}",
+        "click.bad_parameter": "{name}: {problem}",
+        "click.not_a_choice": "'{value}' is not one of: {choices}",
+        "click.not_an_integer": "expected a whole number",
+        "click.not_a_number": "expected a number",
+        "click.at_least": "must be at least {min}",
+        "click.at_most": "must be at most {max}",
+        "click.is_a_directory": "{path} is a folder; a file is expected",
+        "click.is_a_file": "{path} is a file; a folder is expected",
+        "click.does_not_exist": "{path} does not exist",
+        "click.bad_value": "bad value: {value}",
+        "click.no_such_command": "no such command: '{name}'",
+        "click.needs_value": "{option} needs a value",
+        "click.takes_no_value": "{option} takes no value",
+        "click.extra_arguments": "unexpected extra arguments: {args}",
+        "click.missing_command": "a command is missing",
+        "click.other": "{message}",
+        "click.see_help": " (see '{command} --help')",
+        "help.usage": "Usage",
+        "help.options_metavar": "[OPTIONS]",
+        "help.command_metavar": "COMMAND [ARGS]...",
+        "help.arguments": "Arguments",
+        "help.options": "Options",
+        "help.commands": "Commands",
+        "help.other_commands": "Other commands",
+        "help.examples": "Examples",
+        "help.exit_codes": "Exit codes",
+        "help.environment": "Environment",
+        "help.one_of": "one of: {values}",
+        "help.default": "default: {value}",
+        "help.env": "env: {names}",
+        "help.more": "Run 'clientcheck COMMAND --help' for a command's options, examples and exit codes.",
+        "questions.unknown": "no question '{id}'",
+        "questions.list.hint": "An answers file maps these ids to answers; null means don't know. Details: clientcheck questions show ID",
+        "questions.type.yesno": "yes/no",
+        "questions.type.choice": "one choice",
+        "questions.type.multi": "several choices",
+        "questions.type.integer": "whole number",
+        "questions.type.number": "number",
+        "questions.type.text": "text",
+        "questions.accepts.yesno": "true or false",
+        "questions.accepts.choice": "one of the choice ids below",
+        "questions.accepts.multi": "a list of the choice ids below ([] when none apply)",
+        "questions.accepts.text": "any text",
+        "questions.show.accepts": "Accepts:",
+        "questions.show.choices": "Choices:",
+        "questions.show.when": "Asked when:",
+        "questions.show.used_by": "Used by rules:",
+        "questions.show.gates": "Decides whether these are asked:",
+        "questions.show.example": "In an answers file:",
+        "questions.show.unknown": "null (or ~) means don't know; leave the question out if it was not asked.",
+        "history.col.would_be": "Would be",
+        "history.err.no_db": "no history database here yet; name a client to save one: clientcheck check ANSWERS --client NAME",
+        "history.err.no_assessment": "no assessment #{id} (list them with 'clientcheck history')",
+        "history.err.two_clients": "two different clients given: '{argument}' and --client '{option}'",
+        "history.err.diff_both": "give the client either as an argument or with --client, not both",
+        "history.err.diff_count": "'{client}' has {count} saved {count:assessment|assessments}; diff needs two (or give two assessment numbers)",
+        "history.err.diff_usage": "diff takes a client's name, or two assessment numbers such as: clientcheck diff 3 7",
+        "history.err.bad_date": "--date: expected a date such as {example}, got '{value}'",
+        "history.err.future_date": "--date: {date} is in the future",
+        "history.err.paid_who": "name the client who paid: clientcheck paid NAME --on-time (or --late)",
+        "history.err.paid_how": "say how the invoice was paid: --on-time or --late (one of them)",
+        "history.err.days_on_time": "--days is how late a payment was; it goes with --late",
+        "answers.allowed.yesno": "true or false",
+        "answers.allowed.choice": "one of: {ids}",
+        "answers.allowed.multi": "a list of: {ids}",
+        "answers.allowed.text": "text",
+        "answers.yaml11": ' (YAML reads {raw} as {value}; write "{raw}" in quotes)',
+        "answers.not_a_choice": "{value} is not a choice; expected {expected}",
+        "answers.unusable_number": "{value} is not a usable number; expected {expected}",
+        "answers.not_whole": "{value} is not whole; expected {expected}",
+        "answers.out_of_range": "{value} is out of range; expected {expected}",
+        "answers.expected": "expected {expected}, got {value}",
+        "answers.not_a_mapping": "answers must be a mapping of question id to answer",
+        "answers.bad_key": "key {name} is not a question id",
+        "answers.bad_client": "client: expected the client's name as text",
+        "answers.unknown_question": "unknown question '{name}'",
+        "answers.json_syntax": "JSON syntax error: {problem}",
+        "answers.duplicate_key": "duplicate key '{name}'",
+        "answers.too_deep": "JSON is nested too deeply",
+        "answers.no_stdin": "no standard input to read answers from",
+        "answers.stdin_not_utf8": "standard input is not UTF-8 text",
+        "answers.not_a_date": "{value} is not a date; expected {expected}",
+        "history.client.empty": "--client: the client's name is empty",
+        "history.client.long": "--client: the client's name is longer than {max} characters",
+        "history.client.controls": "--client: the client's name contains control characters",
+        "history.client.not_utf8": "--client: the client's name is not UTF-8 text",
+        "history.partial": "--select and --ignore give a partial verdict, which is not saved: add --no-save",
+        "files.too_big": "file is larger than {kb} kB",
+        "files.missing": "{path}: no such file",
+        "files.is_dir": "{path}: is a directory, not a file",
+        "files.cannot_read": "{path}: cannot read: {reason}",
+        "files.not_utf8": "file is not UTF-8 text",
+        "files.link_loop": "a loop of symbolic links",
+        "files.not_regular": "{path}: not a regular file (a pipe, socket or device is not read here)",
+        "config.env.no_file": "{name}={path}: no such file",
+        "config.env.no_folder": "{name}={path}: no such folder",
+        "readers.stdin_twice": "standard input (-) can be read only once",
+        "readers.empty_folder": "{path}: no answers files in this folder (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)",
+        "readers.line_not_utf8": "this line is not UTF-8 text",
+        "readers.column_twice": "header: column '{name}' appears twice",
+        "readers.unknown_column": "header: unknown question '{name}'",
         # issue 9: verdict range
         "interview.allowed.date": "a date as YYYY-MM-DD, e.g. 2026-11-30",
         "verdict.unsettled": "{verdict} so far — could still become {others}: {n} undecided",
@@ -390,6 +508,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "report.html.no_dir": "--html: no folder {dir} for {path}",
         "report.html.failed": "--html: cannot write {path}: {reason}",
         "report.html.written": "Wrote the report with its chart to {path}",
+        # issue 12: hard to break
+        "rules.init.symlink": "{path} is a symbolic link (to {target}); init writes no file through a link, even with --force; remove the link or choose another folder",
+        "interview.resume.bad_client": "the client's name in this interview cannot be used for the history ({reason}); it goes on without the history",
+        "interview.history_failed": "the verdict above was not saved in the history; the answers are kept in {path}; to save it later: {command}",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -398,7 +520,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "verdict.go.line": "Ничто не мешает взять этого клиента.",
         "verdict.caution.line": "Клиента можно взять, но с открытыми глазами и с учётом советов ниже.",
         "verdict.decline.line": "На таких условиях этого клиента брать не стоит.",
-        "summary": "баллы {score} · красных флагов: {red} · хороших признаков: {good} · не решено правил: {open}",
+        "summary": "{score} {score:балл|балла|баллов} · {red} {red:красный флаг|красных флага|красных флагов} · {good} {good:хороший признак|хороших признака|хороших признаков} · {open} {open:правило не решено|правила не решены|правил не решено}",
         "red_flags": "Красные флаги",
         "good_signs": "Хорошие признаки",
         "notes": "Стоит учесть",
@@ -409,13 +531,13 @@ _STRINGS: dict[str, dict[str, str]] = {
         "col.advice": "Что сделать или сказать",
         "col.sign": "Признак",
         "col.question": "Вопрос",
-        "col.decides": "Решит правила",
+        "col.decides": "Нужен правилам",
         "none_fired": "Красных флагов нет.",
         "dont_know": "не знаю",
         "yes": "да",
         "no": "нет",
         "nothing": "ничего",
-        "footer": "правила {digest} · ответов: {answered} · неизвестно: {unknown}",
+        "footer": "правила {digest} · {answered} {answered:ответ|ответа|ответов} · {unknown} {unknown:вопрос|вопроса|вопросов} без ответа",
         "ignored": "Не учтены (вопрос не относится к делу): {ids}",
         "from_history": "Из истории клиента (clientcheck paid): {ids}",
         "client": "Клиент",
@@ -446,18 +568,18 @@ _STRINGS: dict[str, dict[str, str]] = {
         "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать. Интервью продолжается.",
         "interview.first_question": "Это первый вопрос, возвращаться некуда.",
         "interview.review.title": "Ваши ответы",
-        "interview.review.progress": "Проверка · ответов: {n}",
+        "interview.review.progress": "Проверка · {n} {n:ответ|ответа|ответов}",
         "interview.review.prompt": "Номер ответа, который нужно изменить, или Enter — показать вердикт:",
         "interview.review.bad": "Введите номер от 1 до {n} или ничего, чтобы увидеть вердикт",
         "interview.col.question": "Вопрос",
         "interview.col.answer": "Ответ",
-        "interview.interrupted": "прервано; ответы ({count}) сохранены в {path}; чтобы продолжить: {command}",
+        "interview.interrupted": "прервано; {count} {count:ответ сохранён|ответа сохранены|ответов сохранено} в {path}; чтобы продолжить: {command}",
         "interview.interrupted.empty": "прервано до первого ответа, продолжать нечего",
         "interview.resume.none": "прерванного интервью в {dir} нет; начните новое: clientcheck interview",
         "interview.resume.file_without_flag": "файл указывается только вместе с --resume: --resume {file} продолжит его, а --answers {file} возьмёт из него ответы",
         "interview.resume.with_answers": "--resume и --answers вместе не указываются: у продолженного интервью ответы уже есть",
-        "interview.resumed": "Продолжаем {path}: ответов уже {count}.",
-        "interview.prefilled": "Ответов взято из {path}: {count}; спросим только остальные.",
+        "interview.resumed": "Продолжаем {path}: уже {count} {count:ответ|ответа|ответов}.",
+        "interview.prefilled": "Из {path} {count:взят|взяты|взято} {count} {count:ответ|ответа|ответов}; спросим только остальные.",
         "interview.saved": "Ответы сохранены в {path}; проверить их снова: clientcheck check {path}",
         "interview.kept": "Ответы сохранены в {path}",
         "interview.save.no_dir": "нельзя сохранить ответы в {path}: папки {dir} нет",
@@ -477,7 +599,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.col.paid_on": "Дата оплаты",
         "history.col.payment": "Оплата",
         "history.col.was": "Было",
-        "history.col.now": "Станет",
+        "history.col.now": "Стало",
         "history.col.why": "Что меняется",
         "history.no_db": "Истории пока нет: файла {path} не существует. Он появится, когда вы укажете клиента: clientcheck check ОТВЕТЫ --client ИМЯ",
         "history.none": "В {path} нет сохранённых оценок.",
@@ -485,8 +607,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.none.hint": "Оценка сохраняется, когда вы указываете клиента: clientcheck check ОТВЕТЫ --client ИМЯ",
         "history.on_time": "вовремя",
         "history.late": "с опозданием",
-        "history.late.days": "с опозданием на {days} дн.",
-        "history.tally": "{client}: просрочек за последние {window} дн. (с {since}): {late}; вовремя: {on_time}; всего оплат: {payments}.",
+        "history.late.days": "с опозданием на {days} {days:день|дня|дней}",
+        "history.tally": "{client}: просрочек за {window:последний|последние|последние} {window} {window:день|дня|дней} (с {since}): {late}; вовремя: {on_time}; всего оплат: {payments}.",
         "history.tally.ever": "{client}: просрочек: {late}; вовремя: {on_time}; всего оплат: {payments}.",
         "history.paid.saved": "Записано: оплата от клиента {client} {date}, {status}.",
         "history.saved": "Сохранено как оценка №{id} клиента {client}; посмотреть её снова: clientcheck show {id}",
@@ -513,11 +635,11 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.diff.no_flags": "Флаги не изменились.",
         "history.not_answered": "нет ответа",
         "history.from_history_mark": "из истории",
-        "history.rescore.none": "Ни один из сохранённых вердиктов ({total}) не изменится по правилам {digest}.",
+        "history.rescore.none": "По правилам {digest} не изменится ни один сохранённый вердикт (всего их {total}).",
         "history.rescore.some": "Изменятся вердикты по правилам {digest}: {changed} из {total}.",
-        "history.import.done": "Загружено в {path}: оценок — {assessments}, оплат — {payments}, итогов — {outcomes}; уже были — {skipped}.",
-        "lint.summary": "ошибок: {errors}, предупреждений: {warnings}",
-        "lint.clean": "Проблем не найдено (проверено файлов: {n}).",
+        "history.import.done": "Загружено в {path}: {assessments} {assessments:оценка|оценки|оценок}, {payments} {payments:оплата|оплаты|оплат}, {outcomes} {outcomes:итог|итога|итогов}; уже были там: {skipped}.",
+        "lint.summary": "{errors} {errors:ошибка|ошибки|ошибок}, {warnings} {warnings:предупреждение|предупреждения|предупреждений}",
+        "lint.clean": "Проблем не найдено ({n:проверен|проверено|проверено} {n} {n:файл|файла|файлов}).",
         "lint.yaml11_bool": 'YAML читает {raw} как {value}; напишите {value}, если так и задумано, или "{raw}" в кавычках, если нужно само слово',
         "lint.yaml11_number": 'YAML читает {raw} как число {value}; напишите {value} или "{raw}" в кавычках, если это текст',
         "lint.yaml11_choice": "вариант «{id}» превратится в true/false, если в файле ответов написать его без кавычек; выберите другой идентификатор",
@@ -577,7 +699,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "rules.test.want_severity": "ожидалось срабатывание на уровне «{want}», но {got}",
         "rules.test.want_verdict": "ожидался вердикт {want}, получен {got} (баллы {score})",
         "rules.test.fail": "ОШИБКА {failure}",
-        "rules.test.summary": "примеров: {examples}, правил: {rules}; прошли: {passed}, не прошли: {failed}",
+        "rules.test.summary": "{examples} {examples:пример|примера|примеров} к {rules} {rules:правилу|правилам|правилам}: прошли — {passed}, не прошли — {failed}",
         "rules.test.coverage": "покрытие: {pct}% правил ({covered} из {rules}) имеют пример, где они срабатывают",
         "rules.test.uncovered": "без примеров срабатывания: {ids}",
         "rules.test.below": "покрытие {pct}% ниже порога --min-coverage {min}%",
@@ -590,17 +712,17 @@ _STRINGS: dict[str, dict[str, str]] = {
         "rules.explain.when": "когда",
         "rules.explain.does_not_apply": "не относится к делу",
         "rules.explain.not_answered": "нет ответа",
-        "rules.explain.away": "({subject} = {value}; нужно {target}: не хватает {amount})",
+        "rules.explain.away": "({subject} = {value}; нужно {target}: разница {amount})",
         "batch.progress": "оценка: клиентов {count} · с ошибками {bad} · {rate} в секунду{percent}",
-        "batch.skipped": "записей с ошибками: {count} из {total}, они пропущены (см. выше); остальные оценены",
+        "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками пропущены (см. выше); остальные оценены",
         "batch.not_object": "запись должна быть объектом JSON: ответами одного клиента",
         "batch.not_utf8": "файл не в кодировке UTF-8",
-        "batch.unknown_rule": "{option}: нет правила {id!r}",
+        "batch.unknown_rule": "{option}: нет правила «{id}»",
         "batch.no_rules": "после --select и --ignore не остаётся правил для проверки",
         "batch.col.input": "Источник",
         "batch.col.verdict": "Вердикт",
         "batch.col.score": "Баллы",
-        "batch.summary": "Оценено клиентов: {count}",
+        "batch.summary": "{count:Оценён|Оценены|Оценено} {count} {count:клиент|клиента|клиентов}",
         "batch.bad": "Пропущено записей с ошибками: {bad}",
         "batch.top_flags": "Чаще всего срабатывали",
         # issue 16: evidence and replies
@@ -631,14 +753,129 @@ _STRINGS: dict[str, dict[str, str]] = {
         "lint.no_reply_levels": "у уровней {levels} правила «{id}» (и у самого правила) нет client_reason и client_offer: clientcheck reply не включит их в письмо",
         "reply.client_with_id": "--client указывают вместе с файлом ответов; в сохранённой оценке клиент уже назван",
         "reply.interview_format": "--reply печатает письмо после таблицы вердикта; для --format json используйте clientcheck reply с сохранёнными ответами",
+        # issue 11: a command line that feels native
+        "config.project.file": "Эта папка — проект clientcheck: в ней есть {file}.",
+        "config.project.marker": "Эта папка — проект clientcheck: её rules.yaml начинается с отметки `clientcheck: rules`.",
+        "config.project.none": "Эта папка не проект clientcheck (в ней нет ни clientcheck.yaml, ни rules.yaml с отметкой `clientcheck: rules`), поэтому её файлы не используются.",
+        "config.project.unmarked": "Здешний rules.yaml не файл clientcheck (в нём нет строки `clientcheck: rules`), поэтому он не используется; чтобы использовать его, добавьте эту строку или создайте пустой clientcheck.yaml.",
+        "rules.config.foreign": "есть, но не используется: эта папка не проект clientcheck",
+        "completion.no_shell": "не удалось определить оболочку; укажите её: clientcheck completion bash (или zsh, fish)",
+        "completion.unknown_shell": "--show-completion: для «{shell}» сценария нет; выберите bash, zsh или fish",
+        "error": "ошибка",
+        "interrupted": "прервано",
+        "internal_error": "внутренняя ошибка: {error}. Это ошибка в самом clientcheck; сообщите о ней и приложите команду, которую вы запускали (с CLIENTCHECK_DEBUG=1 видна трассировка).",
+        "click.no_such_option": "нет такого параметра: {option}",
+        "click.did_you_mean": "; может быть, {name}?",
+        "click.missing_argument": "не указан аргумент {name}",
+        "click.missing_option": "не указан параметр {name}",
+        "click.bad_parameter": "{name}: {problem}",
+        "click.not_a_choice": "«{value}» — недопустимое значение; возможны: {choices}",
+        "click.not_an_integer": "нужно целое число",
+        "click.not_a_number": "нужно число",
+        "click.at_least": "значение должно быть не меньше {min}",
+        "click.at_most": "значение должно быть не больше {max}",
+        "click.is_a_directory": "{path} — папка, а нужен файл",
+        "click.is_a_file": "{path} — файл, а нужна папка",
+        "click.does_not_exist": "{path} не существует",
+        "click.bad_value": "недопустимое значение: {value}",
+        "click.no_such_command": "нет такой команды: «{name}»",
+        "click.needs_value": "у параметра {option} должно быть значение",
+        "click.takes_no_value": "параметр {option} указывается без значения",
+        "click.extra_arguments": "лишние аргументы: {args}",
+        "click.missing_command": "не указана команда",
+        "click.other": "недопустимая командная строка: {message}",
+        "click.see_help": " (см. «{command} --help»)",
+        "help.usage": "Запуск",
+        "help.options_metavar": "[ПАРАМЕТРЫ]",
+        "help.command_metavar": "КОМАНДА [АРГУМЕНТЫ]...",
+        "help.arguments": "Аргументы",
+        "help.options": "Параметры",
+        "help.commands": "Команды",
+        "help.other_commands": "Другие команды",
+        "help.examples": "Примеры",
+        "help.exit_codes": "Коды выхода",
+        "help.environment": "Переменные окружения",
+        "help.one_of": "варианты: {values}",
+        "help.default": "по умолчанию: {value}",
+        "help.env": "переменные: {names}",
+        "help.more": "Параметры, примеры и коды выхода команды: clientcheck КОМАНДА --help",
+        "questions.unknown": "вопроса «{id}» нет",
+        "questions.list.hint": "В файле ответов каждому из этих кодов сопоставляется ответ; null значит «не знаю». Подробнее: clientcheck questions show КОД",
+        "questions.type.yesno": "да/нет",
+        "questions.type.choice": "один вариант",
+        "questions.type.multi": "несколько вариантов",
+        "questions.type.integer": "целое число",
+        "questions.type.number": "число",
+        "questions.type.text": "текст",
+        "questions.accepts.yesno": "true (да) или false (нет)",
+        "questions.accepts.choice": "один из кодов вариантов ниже",
+        "questions.accepts.multi": "список кодов вариантов ниже ([], если не подходит ни один)",
+        "questions.accepts.text": "любой текст",
+        "questions.show.accepts": "Ответ:",
+        "questions.show.choices": "Варианты:",
+        "questions.show.when": "Задаётся, если:",
+        "questions.show.used_by": "Нужен правилам:",
+        "questions.show.gates": "От него зависит, задавать ли:",
+        "questions.show.example": "В файле ответов:",
+        "questions.show.unknown": "null (или ~) значит «не знаю»; если вопрос не задавали, просто не указывайте его.",
+        "history.col.would_be": "Станет",
+        "history.err.no_db": "базы истории здесь пока нет; она появится, когда вы укажете клиента: clientcheck check ОТВЕТЫ --client ИМЯ",
+        "history.err.no_assessment": "оценки №{id} нет (список: clientcheck history)",
+        "history.err.two_clients": "указаны два разных клиента: «{argument}» и --client «{option}»",
+        "history.err.diff_both": "укажите клиента либо аргументом, либо через --client, но не так и так сразу",
+        "history.err.diff_count": "у клиента «{client}» {count} {count:сохранённая оценка|сохранённые оценки|сохранённых оценок}, а для сравнения нужны две (или укажите номера двух оценок)",
+        "history.err.diff_usage": "diff сравнивает две последние оценки клиента или две оценки по номерам, например: clientcheck diff 3 7",
+        "history.err.bad_date": "--date: нужна дата вида {example}, а указано «{value}»",
+        "history.err.future_date": "--date: {date} — это дата в будущем",
+        "history.err.paid_who": "укажите клиента, который заплатил: clientcheck paid ИМЯ --on-time (или --late)",
+        "history.err.paid_how": "укажите, как оплачен счёт: --on-time (вовремя) или --late (с опозданием), что-то одно",
+        "history.err.days_on_time": "--days — это на сколько дней опоздала оплата; указывается вместе с --late",
+        "answers.allowed.yesno": "true (да) или false (нет)",
+        "answers.allowed.choice": "один из вариантов: {ids}",
+        "answers.allowed.multi": "список из вариантов: {ids}",
+        "answers.allowed.text": "текст",
+        "answers.yaml11": ' (YAML читает {raw} как {value}; напишите "{raw}" в кавычках)',
+        "answers.not_a_choice": "{value} — такого варианта нет; нужен {expected}",
+        "answers.unusable_number": "{value} — не число, с которым можно работать; нужно {expected}",
+        "answers.not_whole": "{value} — не целое число; нужно {expected}",
+        "answers.out_of_range": "{value} — вне допустимого диапазона; нужно {expected}",
+        "answers.expected": "нужно {expected}, а указано {value}",
+        "answers.not_a_mapping": "ответы должны быть словарём «код вопроса: ответ»",
+        "answers.bad_key": "ключ {name} — не код вопроса",
+        "answers.bad_client": "client: имя клиента должно быть текстом",
+        "answers.unknown_question": "неизвестный вопрос «{name}»",
+        "answers.json_syntax": "ошибка синтаксиса JSON",
+        "answers.duplicate_key": "ключ «{name}» повторяется",
+        "answers.too_deep": "слишком глубокая вложенность JSON",
+        "answers.no_stdin": "нет стандартного ввода, из которого можно прочитать ответы",
+        "answers.stdin_not_utf8": "стандартный ввод не в кодировке UTF-8",
+        "answers.not_a_date": "{value} — не дата; нужна {expected}",
+        "history.client.empty": "--client: имя клиента пустое",
+        "history.client.long": "--client: имя клиента длиннее {max} {max:символа|символов|символов}",
+        "history.client.controls": "--client: в имени клиента есть управляющие символы",
+        "history.client.not_utf8": "--client: имя клиента не в кодировке UTF-8",
+        "history.partial": "с --select и --ignore вердикт неполный и не сохраняется: добавьте --no-save",
+        "files.too_big": "файл больше {kb} КБ",
+        "files.missing": "{path}: такого файла нет",
+        "files.is_dir": "{path}: это папка, а не файл",
+        "files.cannot_read": "{path}: не удаётся прочитать: {reason}",
+        "files.not_utf8": "файл не в кодировке UTF-8",
+        "files.link_loop": "символические ссылки ведут по кругу",
+        "files.not_regular": "{path}: это не обычный файл (канал, сокет или устройство здесь не читаются)",
+        "config.env.no_file": "{name}={path}: такого файла нет",
+        "config.env.no_folder": "{name}={path}: такой папки нет",
+        "readers.stdin_twice": "стандартный ввод (-) можно прочитать только один раз",
+        "readers.empty_folder": "{path}: в этой папке нет файлов ответов (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)",
+        "readers.line_not_utf8": "эта строка не в кодировке UTF-8",
+        "readers.column_twice": "заголовок: столбец «{name}» встречается дважды",
+        "readers.unknown_column": "заголовок: неизвестный вопрос «{name}»",
         # issue 9: verdict range
         "interview.allowed.date": "дата в виде ГГГГ-ММ-ДД, например 2026-11-30",
         "verdict.unsettled": "Пока {verdict} — ещё может стать {others}: {n}",
         "verdict.unsettled.or": " или ",
-        "verdict.unsettled.rules": "не решено правил: {count}",
+        "verdict.unsettled.rules": "{count} {count:правило не решено|правила не решены|правил не решено}",
         "verdict.settled_by": "Вердикт окончательный: ответы на оставшиеся вопросы его не изменят.",
         "batch.col.reach": "Может стать",
-        "batch.unsettled": "не окончательных вердиктов: {n} (см. столбец «Может стать»)",
         # issue 15: outcomes and the report
         "outcome.section": "Чем закончилось",
         "outcome.q.taken": "Вы взяли этого клиента?",
@@ -762,28 +999,128 @@ _STRINGS: dict[str, dict[str, str]] = {
         "report.html.no_dir": "--html: нет папки {dir} для {path}",
         "report.html.failed": "--html: не удалось записать {path}: {reason}",
         "report.html.written": "Отчёт с графиком записан в {path}",
+        "batch.unsettled": "неокончательных вердиктов: {n} (см. столбец «Может стать»)",
+        # issue 12: hard to break
+        "rules.init.symlink": "{path} — символическая ссылка (на {target}); init не пишет файлы через ссылки, даже с --force; удалите ссылку или выберите другую папку",
+        "interview.resume.bad_client": "имя клиента в этом интервью не подходит для истории ({reason}); интервью продолжится без истории",
+        "interview.history_failed": "вердикт выше не сохранён в истории; ответы остались в {path}; сохранить позже: {command}",
     },
 }
 
 
+_preferred: str | None = None  # --lang as found on the command line (cli._prefer_language)
+
+
+def prefer(code: str | None) -> None:
+    """The language the command line asked for, before its options are parsed (None: none)."""
+    global _preferred
+    _preferred = code if code in LANGUAGES else None
+
+
+def preferred() -> str | None:
+    """The --lang of this command line, wherever it was given (None: none)."""
+    return _preferred
+
+
 def detect_language(option: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """--lang, else the locale (LC_ALL, LC_MESSAGES, LANG in POSIX order), else English."""
+    """--lang, else the environment as gettext reads it, else English.
+
+    LANGUAGE is a list of languages in order of preference (ru:en) and wins over the locale, except
+    when the locale is C or POSIX, which asks for untranslated messages. Then LC_ALL, LC_MESSAGES
+    and LANG, the first one set deciding (POSIX order).
+    """
     if option:
         return option
+    if _preferred is not None and environ is None:
+        return _preferred
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "")
-        if value:
-            code = value.split("_")[0].split(".")[0].lower()
-            return code if code in LANGUAGES else "en"
-    return "en"
+    locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
+    if locale in ("C", "POSIX") or locale.startswith(("C.", "POSIX.")):
+        return "en"
+    for item in env.get("LANGUAGE", "").split(":"):
+        code = _code(item)
+        if code in LANGUAGES:
+            return code
+    code = _code(locale)
+    return code if code in LANGUAGES else "en"
+
+
+def _code(value: str) -> str:
+    """ru_RU.UTF-8@euro -> ru"""
+    return value.split("@")[0].split(".")[0].split("_")[0].split("-")[0].lower()
+
+
+def plural(lang: str, n: float) -> str:
+    """The CLDR plural category of n in lang: one, few, many or other.
+
+    English: one for exactly 1, other for everything else. Russian (CLDR, integers): one when the
+    last digit is 1 but not the last two 11 (1, 21, 101); few when the last digit is 2-4 but the
+    last two are not 12-14 (2, 23, 104); many for the rest (0, 5-20, 25, 111); other for
+    fractions (1,5 дня takes the same form as few).
+    """
+    whole = float(n).is_integer()
+    if lang == "ru":
+        if not whole:
+            return "other"
+        i = abs(int(n))
+        if i % 10 == 1 and i % 100 != 11:
+            return "one"
+        if 2 <= i % 10 <= 4 and not 12 <= i % 100 <= 14:
+            return "few"
+        return "many"
+    return "one" if whole and abs(n) == 1 else "other"
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus plural forms: "{count} {count:ответ|ответа|ответов}" picks the form by
+    plural(); English gives two forms (one|other), Russian three (one|few|many; fractions take
+    few) or four (one|few|many|other)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        forms = format_spec.split("|")
+        n = _as_number(value, self.lang)
+        category = plural(self.lang, n)
+        if self.lang == "ru":
+            order = {"one": 0, "few": 1, "many": 2, "other": 3 if len(forms) > 3 else 1}
+        else:
+            order = {"one": 0, "other": 1}
+        return forms[min(order.get(category, len(forms) - 1), len(forms) - 1)]
+
+
+def _as_number(value: Any, lang: str) -> float:
+    """A count, also when it comes already formatted for people (fmt.number): 1,000.5 or 1 000,5."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value).replace("\u00a0", "").replace(" ", "")
+    text = text.replace(",", ".") if lang == "ru" else text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return 0
+
+
+_FORMATTERS = {code: _Formatter(code) for code in LANGUAGES}
 
 
 def t(lang: str, key: str, **fields: object) -> str:
-    """The text of key in lang (English if missing). With count=1, a "<key>.one" text wins if the
-    language has one: English says "1 answer is"; the Russian texts are phrased to need no plural."""
+    """The text of key in lang (English if missing). Counts take their plural form inside the text
+    ("{n} {n:file|files}"); a "<key>.one" text, where a language has one, still wins for count=1."""
     table = _STRINGS.get(lang, _STRINGS["en"])
     if fields.get("count") == 1 and f"{key}.one" in table:
         key = f"{key}.one"
     text = table.get(key) or _STRINGS["en"][key]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    if "|" not in text:  # no plural forms: the plain (and faster) str.format
+        return text.format(**fields)
+    return _FORMATTERS.get(lang, _FORMATTERS["en"]).format(text, **fields)
+
+
+def keys(lang: str) -> set[str]:
+    """The message keys a language has (the tests compare them across languages)."""
+    return set(_STRINGS[lang])

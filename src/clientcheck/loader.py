@@ -44,9 +44,12 @@ from clientcheck.schema import optional as optional_fields
 from clientcheck.schema import required as required_fields
 from clientcheck.yamlsrc import YList, YMap, node_budget, parse_document
 
-IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
-RULE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-LANG_CODE = re.compile(r"^[a-z]{2}$")
+# \Z, not $: "$" also matches before a final newline, and "late\n" is not an id
+IDENT = re.compile(r"[a-z][a-z0-9_]*\Z")
+RULE_ID = re.compile(r"[a-z][a-z0-9-]*\Z")
+LANG_CODE = re.compile(r"[a-z]{2}\Z")
+MAX_NUMBER = 10**15  # bounds, weights and scores: finite, and exact in every output format
+MAX_WINDOW_DAYS = 36_500  # a hundred years of payments
 MAX_LOAD_NODES = 60_000  # every rules and questions file of one load together (see yamlsrc.MAX_NODES)
 
 
@@ -126,6 +129,10 @@ class _Checker:
             return default
         value = m[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value != value or abs(value) > MAX_NUMBER:  # NaN, ±inf, or digits by the hundred
+                shown = repr(value) if isinstance(value, float) else f"a number of {len(str(abs(value)))} digits"
+                self.err(f"{key}: expected a number from -{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}, got {shown}", m.at(key))
+                return default
             return value
         self.err(f"{key}: expected a number, got {value!r}", m.at(key))
         return default
@@ -335,8 +342,8 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
             continue
         weight = c.number(spec, "weight")
         label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
-        if weight is not None:
-            severities[name] = Severity(name, weight, label)
+        # a bad weight is reported once; the severity still exists, so rules naming it are not errors too
+        severities[name] = Severity(name, weight if weight is not None else 0.0, label)
     thresholds: dict[str, Threshold] = {}
     for key in ("decline_if", "caution_if"):
         spec = p.get(key)
@@ -618,9 +625,12 @@ def _history_settings(c: _Checker, tree: YMap) -> int | None:
     value = spec[key]
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WINDOW_DAYS:
         return value
-    c.err(f"{key}: expected a whole number of days (1 or more), or null for no window; got {value!r}", spec.at(key))
+    c.err(
+        f"{key}: expected a whole number of days from 1 to {MAX_WINDOW_DAYS:,}, or null for no window; got {value!r}",
+        spec.at(key),
+    )
     return DEFAULT_LATE_WINDOW
 
 

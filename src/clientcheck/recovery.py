@@ -133,13 +133,39 @@ class RecoveryFile:
         return done
 
 
+def _has_answers(path: Path) -> bool:
+    """A regular file with at least one answer in it (a recovery file is comments, then YAML)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False  # a FIFO or a device is nobody's interview, and reading one could hang
+        head = f.read(64_000)
+    body = [line.strip() for line in head.splitlines() if line.strip() and not line.lstrip().startswith(b"#")]
+    return bool(body) and body != [b"{}"]
+
+
 def latest(directory: Path | None = None) -> Path | None:
-    """The newest unfinished recovery file, or None."""
+    """The newest unfinished recovery file that holds an answer, or None.
+
+    A file with no answer (an interview stopped before its first) is passed over: it would
+    otherwise hide the interview that was really paused.
+    """
     directory = directory or recovery_dir()
     try:
         candidates = [p for p in directory.iterdir() if p.name.endswith(SUFFIX) and not p.name.endswith(DONE_SUFFIX)]
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # missing, not a folder, unreadable
         return None
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    stamped: list[tuple[int, str, Path]] = []
+    for p in candidates:
+        try:
+            st = p.lstat()
+        except OSError:
+            continue
+        if _has_answers(p):
+            stamped.append((st.st_mtime_ns, p.name, p))
+    return max(stamped)[2] if stamped else None

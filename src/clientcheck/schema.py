@@ -194,6 +194,12 @@ _EXTENDS = Field(
 )
 
 _RULES_FILE = (
+    Field(
+        "clientcheck",
+        {"const": "rules"},
+        "Marks the file as clientcheck rules: a rules.yaml with `clientcheck: rules` makes its folder a "
+        "clientcheck project (docs/rules.md).",
+    ),
     Field("version", {"const": 1}, "The format version: 1.", required=True),
     _EXTENDS,
     Field(

@@ -12,10 +12,38 @@ from contextlib import contextmanager
 from typing import IO
 
 # OSC (title, hyperlink: ESC ] ... BEL or ESC \) with its text; CSI; other escapes; control characters
-# except newline and tab (one_line() folds those)
+# except newline and tab (one_line() folds those); and the bidirectional controls (U+202A-202E,
+# U+2066-2069, U+200E/F, U+061C), which make text read in another order than it is written
+BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 _CONTROL = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI + "]"
 )
+
+
+_BIDI = re.compile(f"[{BIDI}]")
+
+
+def escape_bidi(text: str) -> str:
+    """JSON text with the bidirectional controls written as \\u escapes: the data keeps them,
+    but nothing that shows the JSON is reordered by them. (In JSON they can only stand inside
+    strings, where an escape means the same character.)"""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _BIDI.search(text) else text
+
+
+def escape_bidi_bytes(data: bytes) -> bytes:
+    if b"\xe2\x80" not in data and b"\xe2\x81" not in data and b"\xd8\x9c" not in data:
+        return data
+    return escape_bidi(data.decode("utf-8")).encode("utf-8")
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Text from the input as a CSV cell a spreadsheet shows as text: no bidi controls, and a
+    cell it would run as a formula starts with ' (OWASP's advice against CSV injection)."""
+    text = _BIDI.sub("", text)
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def strip_controls(text: str) -> str:

@@ -58,6 +58,11 @@ class YMap(dict[str, Any]):
     value_marks: dict[str, Mark]
     raw: dict[str, str]  # the source text of plain scalar values, to explain YAML 1.1 surprises
 
+    # Hashable by identity: a mapping written where a name belongs (`severity: {a: 1}`) is then
+    # simply not found by every `name in known` check, and reported as a wrong value, instead of
+    # raising "unhashable type" wherever a name is looked up.
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
     def at(self, key: str) -> Mark:
         return self.value_marks.get(key, self.mark)
 
@@ -71,6 +76,8 @@ class YList(list[Any]):
     mark: Mark
     item_marks: list[Mark]
     raw: dict[int, str]
+
+    __hash__ = object.__hash__  # type: ignore[assignment]  # see YMap
 
     def at(self, index: int) -> Mark:
         return self.item_marks[index] if index < len(self.item_marks) else self.mark
@@ -101,10 +108,16 @@ def _scalar(event: Any, mark: Mark) -> Any:
     if tag == f"{_TAG}timestamp":
         return event.value  # dates stay text: we have no date answers, and str is what the user wrote
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    kind = tag.rsplit(":", 1)[-1]
     try:
         return _constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise YamlError(f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {exc}", mark) from None
+    except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError) as exc:
+        # an explicit tag on a value that is not one (`!!bool maybe`, `!!int 1.5`), or a number
+        # past Python's digit limit: PyYAML lets these escape as KeyError or ValueError
+        value = event.value if len(event.value) <= 40 else event.value[:40] + "…"
+        if "digits" in str(exc):
+            raise YamlError(f"number {value!r} has too many digits", mark) from None
+        raise YamlError(f"bad {kind} value {value!r}", mark) from None
 
 
 def parse_text(text: str, name: str) -> Any:
@@ -173,8 +186,12 @@ def parse_text(text: str, name: str) -> Any:
         where = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"YAML syntax error: {problem}", _mark(name, where) if where else Mark(name, 1)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
+        raise YamlError(f"YAML error: character {chr(exc.character)!r} is not allowed", Mark(name, line)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", Mark(name, 1)) from None
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise YamlError(f"YAML error: {first}", Mark(name, 1)) from None
     except RecursionError:
         raise YamlError("nesting is too deep", Mark(name, 1)) from None
     return root

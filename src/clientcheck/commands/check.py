@@ -11,18 +11,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
     ClientOpt,
+    ColorMode,
+    ColorOpt,
     DbOpt,
     FailOn,
     LangOpt,
     NoSaveOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
     language_for,
@@ -57,16 +59,16 @@ class Engine(StrEnum):
     duckdb = "duckdb"
 
 
-class ColorMode(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
+ONE_CLIENT = ("yaml", "json", "answers")
 
 
-ONE_CLIENT = ("yaml", "json", "answers")  # input formats that hold one client per file
+def _rule_ids(ctx: Any, incomplete: str) -> list[Any]:
+    from clientcheck.completion import RULE_IDS
+
+    return RULE_IDS(ctx, incomplete)  # input formats that hold one client per file
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def check(
     inputs: Annotated[
         list[str],
@@ -79,24 +81,40 @@ def check(
     ],
     fmt: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="Output format: table, json, jsonl (a line per client), csv, markdown."),
+        typer.Option("--format", "-f", help="Output format (jsonl: a line per client).", metavar="FORMAT"),
     ] = OutputFormat.table,
     input_format: Annotated[
         InputFormat | None,
         typer.Option(
             "--input-format",
-            help="How to read the inputs named (default: from the extension; standard input: one YAML or JSON "
-            "answers document).",
+            help="How to read the inputs (default: from the extension; standard input: one YAML or JSON answers "
+            "document).",
+            metavar="FORMAT",
         ),
     ] = None,
     select: Annotated[
-        str | None, typer.Option("--select", metavar="IDS", help="Check only these rules (comma-separated rule ids).")
+        str | None,
+        typer.Option(
+            "--select",
+            metavar="IDS",
+            help="Check only these rules (comma-separated rule ids).",
+            autocompletion=_rule_ids,
+        ),
     ] = None,
     ignore: Annotated[
-        str | None, typer.Option("--ignore", metavar="IDS", help="Leave out these rules (comma-separated rule ids).")
+        str | None,
+        typer.Option(
+            "--ignore",
+            metavar="IDS",
+            help="Leave out these rules (comma-separated rule ids).",
+            autocompletion=_rule_ids,
+        ),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1 (for a batch: any client).")
+        FailOn,
+        typer.Option(
+            "--fail-on", help="Lowest verdict that makes the exit code 1 (for a batch: any client).", metavar="VERDICT"
+        ),
     ] = FailOn.decline,
     fail_on_reachable: Annotated[
         bool,
@@ -106,15 +124,16 @@ def check(
             "missing: an unsettled GO that could become DECLINE fails too.",
         ),
     ] = False,
-    color: Annotated[
-        ColorMode,
+    batch: Annotated[
+        bool,
         typer.Option(
-            "--color", help="Colour in the table: auto (on a terminal, unless NO_COLOR is set), always, never."
+            "--batch",
+            help="Use the many-clients layout even for one answers file: the same output shape whatever a glob "
+            "matches (docs/json.md).",
         ),
-    ] = ColorMode.auto,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing but the results (no progress, no closing note).")
     ] = False,
+    color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     jobs: Annotated[
         int,
         typer.Option(
@@ -140,14 +159,20 @@ def check(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Check answers against the rules and print the verdict: for one client, or for many at once."""
+    """Check answers against the rules and show the verdict.
+
+    One answers file is one client, shown in full; several files, a folder, a JSON Lines or a CSV
+    file make a batch: a result per client as it is scored, then a summary.
+    """
     from clientcheck.readers import resolve
 
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
     chosen = choose_rules(catalog, select, ignore, language)
     sources = resolve(inputs, input_format.value if input_format else None)
-    one = len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
+    # one answers file named on its own is one client, shown in full; --batch asks for the layout of
+    # many whatever the count, so that a script's parser never meets two shapes
+    one = not batch and len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
     if one and sources[0].format in ONE_CLIENT:
         return check_one(
             sources[0],
@@ -198,7 +223,9 @@ def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang:
             if not rule_id:
                 continue
             if rule_id not in known:
-                raise UsageError(t(lang, "batch.unknown_rule", option=option, id=rule_id) + suggest(rule_id, known))
+                raise UsageError(
+                    t(lang, "batch.unknown_rule", option=option, id=rule_id) + suggest(rule_id, known, lang)
+                )
             out.add(rule_id)
         return out
 
@@ -228,7 +255,7 @@ def check_one(
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate
 
-    given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None)
+    given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None, lang)
     facts = None
     if client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.history import refuse_partial, with_history

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
+    ColorMode,
+    ColorOpt,
     DbOpt,
     FailOn,
     Format,
@@ -29,7 +30,7 @@ from clientcheck.cli import (
     load_catalog_for,
 )
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
-from clientcheck.i18n import t
+from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
     from clientcheck.model import Answers, Catalog
@@ -74,11 +75,11 @@ def initial_answers(
         path = resume_file or recovery.latest()
         if path is None:
             raise UsageError(t(lang, "interview.resume.none", dir=recovery.recovery_dir()))
-        given = read_answers(str(path), catalog)
+        given = read_answers(str(path), catalog, lang=lang)
         rec = recovery.RecoveryFile.resume(path.absolute())
         note = t(lang, "interview.resumed", path=path, count=len(given.values))
     elif answers is not None:
-        given = read_answers(str(answers), catalog)
+        given = read_answers(str(answers), catalog, lang=lang)
         note = t(lang, "interview.prefilled", path=answers, count=len(given.values))
     else:
         given = Answers({}, None, "<interview>")
@@ -122,7 +123,7 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def interview(
     file: Annotated[
         Path | None,
@@ -161,16 +162,17 @@ def interview(
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.")
+        FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.", metavar="VERDICT")
     ] = FailOn.decline,
     reply: Annotated[
         bool,
         typer.Option("--reply", help="After the verdict, also print a letter to the client (as 'clientcheck reply')."),
     ] = False,
+    color: ColorOpt = ColorMode.auto,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> int:
-    """Interview a client on a call: questions one by one, then the verdict.
+    """Interview a client on a call, then show the verdict.
 
     Keys: Ctrl-B goes back, ? or F1 shows help, Ctrl-C stops (answers are kept; resume with
     --resume). Prompts draw on the terminal (stderr); the verdict goes to stdout.
@@ -197,6 +199,18 @@ def interview(
     # the payment log fills in what it knows and the assessment is saved. A `client:` key in an
     # --answers file only names the client in the output, as it does for `check`.
     named = client if client is not None else (given.client if resume else None)
+    if named is not None and client is None:
+        # a name read back from a recovery file: one the history cannot take must not make the
+        # interview impossible to resume; it goes on without the history, and says why
+        from clientcheck.history import check_client_name
+
+        try:
+            check_client_name(named)
+        except UsageError as exc:
+            _say(
+                f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.message.removeprefix('--client: '))}"
+            )
+            named = None
     if named is not None:
         from clientcheck.history import prefill
 
@@ -208,7 +222,10 @@ def interview(
             t(code, "interview.autosave.failed", dir=recovery_dir(), reason=exc.strerror or exc)
         ) from None
     session = Session(catalog, given.values, given.client)
-    resume_command = _resume_command(rec.path, lang, fmt, fail_on, save, rules, questions, db, no_save, reply)
+    # --lang before the command reaches here only through the preference: the resume line keeps it too
+    chosen = preferred()
+    asked = lang if lang is not None else (Lang(chosen) if chosen else None)
+    resume_command = _resume_command(rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save, reply)
     header = t(code, "interview.recovery.header", command=resume_command)
     warned = [False]
 
@@ -220,23 +237,25 @@ def interview(
                 warned[0] = True
                 _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
 
-    # the first write proves the folder is writable before anyone types an answer
+    # from the first write on, a Ctrl-C ends in _interrupted, which removes a file without answers:
+    # an empty file left behind would be the newest, and a bare --resume would pick it
     try:
-        rec.save(session.to_mapping(), header)
-    except OSError as exc:
-        raise InteractiveSessionError(
-            t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
-        ) from None
+        # the first write proves the folder is writable before anyone types an answer
+        try:
+            rec.save(session.to_mapping(), header)
+        except OSError as exc:
+            raise InteractiveSessionError(
+                t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
+            ) from None
 
-    from clientcheck.interview import Prompter, prompt_stream, terminal
+        from clientcheck.interview import Prompter, prompt_stream, terminal
 
-    stream = prompt_stream()
-    prompter = Prompter(catalog, code, stream)
-    if note:
-        prompter.write(note)
-    if facts is not None and facts.describe(code):
-        prompter.write(str(facts.describe(code)))
-    try:
+        stream = prompt_stream()
+        prompter = Prompter(catalog, code, stream)
+        if note:
+            prompter.write(note)
+        if facts is not None and facts.describe(code):
+            prompter.write(str(facts.describe(code)))
         with terminal(stream):
             prompter.run(session, autosave)
     except (KeyboardInterrupt, EOFError):
@@ -248,10 +267,19 @@ def interview(
 
         final = final._replace(from_history=still_from_history(final, facts))
     if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
+        from clientcheck.errors import ClientcheckError
         from clientcheck.evaluate import evaluate
         from clientcheck.history import remember
 
-        remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)
+        try:
+            remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)
+        except ClientcheckError as exc:
+            # the verdict is still shown, and the answers stay in the recovery file, which is named
+            _verdict(catalog, final, code, fmt, fail_on)
+            _say(f"clientcheck: error: {exc}")
+            again = shlex.join(["clientcheck", "check", str(rec.path), "--client", facts.client])
+            _say(f"clientcheck: {t(code, 'interview.history_failed', path=rec.path, command=again)}")
+            return exc.exit_code
     if save is not None:
         try:
             write_answers(save, session.to_mapping())
@@ -266,7 +294,7 @@ def interview(
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
         _say(t(code, "interview.kept", path=kept))
-    exit_code = _verdict(catalog, final, code, fmt, fail_on)
+    exit_code = _verdict(catalog, final, code, fmt, fail_on, color.value)
     if reply:  # issue 16: the letter, after the verdict it speaks for
         from clientcheck.commands.reply import write_reply
         from clientcheck.evaluate import evaluate
@@ -292,12 +320,18 @@ def _interrupted(
     return EXIT_INTERRUPTED
 
 
-def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn) -> int:
+def _verdict(catalog: Catalog, given: Answers, lang: str, fmt: Format, fail_on: FailOn, color: str = "auto") -> int:
     """The verdict exactly as `check` prints it."""
     from clientcheck.evaluate import evaluate
     from clientcheck.render import get as get_renderer
 
     verdict = evaluate(catalog, given)
-    get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    if fmt is Format.table:
+        from clientcheck.terminal import rich_color, use_color
+
+        with rich_color(use_color(color, sys.stdout)):
+            get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
+    else:
+        get_renderer(fmt.value)(verdict, catalog, lang, sys.stdout)
     sys.stdout.flush()
     return verdict.exit_code(fail_on.value)

@@ -119,7 +119,7 @@ def outcome(
         facts = asked
     if not facts.known():
         raise UsageError(t(code, "outcome.nothing_known"))
-    with _need(db) as history:
+    with _need(db, code, readonly=False) as history:
         saved = record(history, assessment, facts, day, name, lang=code)
     for line in summary(saved, assessment, code):
         print(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,8 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from clientcheck import fmt as fmt_
 from clientcheck.cli import (
-    EXIT_CODES_HELP,
+    App,
+    ColorMode,
+    ColorOpt,
     Format,
     LangOpt,
     QuestionsOpt,
@@ -30,14 +34,20 @@ if TYPE_CHECKING:
 SCHEMA_DIR = "schema"
 MODELINE = "# yaml-language-server: $schema="
 
-rules_app = typer.Typer(
-    name="rules",
-    help="List, show and test the rules in effect.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+rules_app = App(name="rules", help="List, show and test the rules in effect.")
 app.add_typer(rules_app, name="rules")
+
+
+def _rule_ids(ctx: Any, incomplete: str) -> list[Any]:
+    from clientcheck.completion import RULE_IDS
+
+    return RULE_IDS(ctx, incomplete)
+
+
+def _rule_id(ctx: Any, incomplete: str) -> list[Any]:
+    from clientcheck.completion import RULE_ID
+
+    return RULE_ID(ctx, incomplete)
 
 
 class SchemaFormat(StrEnum):
@@ -64,7 +74,7 @@ def _with_modeline(text: str, schema: str) -> str:
     return f"{MODELINE}{schema}\n" + "".join(lines)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write rules.yaml, questions/ and schema/ (default: here).", file_okay=False)
@@ -72,7 +82,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
     lang: LangOpt = None,
 ) -> int:
-    """Write editable copies of the bundled rules and questions, with their JSON Schemas."""
+    """Copy the bundled rules and questions into a folder, to edit.
+
+    Also writes their JSON Schemas, for editors. The folder becomes a clientcheck project.
+    """
     from clientcheck.bundled import bundled_questions, bundled_rules
     from clientcheck.extends import question_files
     from clientcheck.schema import FORMATS, json_schema
@@ -90,13 +103,20 @@ def init(
         plan[directory / SCHEMA_DIR / f"{fmt}.schema.json"] = (
             json.dumps(json_schema(fmt), ensure_ascii=False, indent=2) + "\n"
         )
+    for path in plan:  # a link (the file's, or its folder's) could send a write anywhere
+        for link in (path, path.parent):
+            if link.is_symlink():
+                raise UsageError(t(language, "rules.init.symlink", path=str(link), target=os.readlink(link)))
     existing = [p for p in plan if p.exists()]
     if existing and not force:
         raise UsageError(t(language, "rules.init.exists", path=str(existing[0]), more=len(existing) - 1))
     try:
         for path, text in plan.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            # O_NOFOLLOW: a link put in place since the check above is refused, not followed
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
+            with open(fd, "w", encoding="utf-8") as f:
+                f.write(text)
     except OSError as exc:
         raise UsageError(t(language, "rules.init.cannot_write", path=str(exc.filename), reason=exc.strerror)) from None
     questions = sum(1 for p in plan if p.parent.name == "questions")
@@ -131,35 +151,56 @@ def _origin(language: str, what: str, origin: str) -> str:
     return t(language, f"rules.config.origin.{origin}", name=names.get(origin, ""))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def config(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     lang: LangOpt = None,
 ) -> int:
-    """Show which rules file and questions folder are in effect, and why."""
-    from clientcheck.config import check_env, resolve
+    """Show which rules and questions are in effect, and why."""
+    from clientcheck.config import PROJECT_FILE, check_env, resolve
 
     language = language_for(lang)
     sources = resolve(rules, questions, full=True)
     choices = (sources.rules, sources.questions)
+    here = sources.project
     if fmt is Format.json:
         _dump(
             {
-                c.what: {
-                    "path": str(c.path),
-                    "origin": c.origin,
-                    "looked_at": [
-                        {"origin": k.origin, "path": None if k.path is None else str(k.path), "found": k.found}
-                        for k in c.candidates
-                    ],
-                }
-                for c in choices
+                **{
+                    c.what: {
+                        "path": str(c.path),
+                        "origin": c.origin,
+                        "looked_at": [
+                            {
+                                "origin": k.origin,
+                                "path": None if k.path is None else str(k.path),
+                                "found": k.found,
+                                **({"ignored": True} if k.foreign else {}),
+                            }
+                            for k in c.candidates
+                        ],
+                    }
+                    for c in choices
+                },
+                "project": {"folder": str(Path.cwd()), "is_project": here.is_project, "because": here.because},
             }
         )
         check_env(sources)
         return EXIT_OK
+    if here.is_project:
+        _out(
+            t(
+                language,
+                "config.project.file" if here.because == "project-file" else "config.project.marker",
+                file=PROJECT_FILE,
+            )
+        )
+    elif here.rules_unmarked:
+        _out(t(language, "config.project.unmarked"))
+    elif any(k.foreign for c in choices for k in c.candidates):
+        _out(t(language, "config.project.none"))
     for c in choices:
         _out(t(language, f"rules.config.{c.what}", path=str(c.path)))
         _out("  " + t(language, "rules.config.because", why=_origin(language, c.what, c.origin)))
@@ -172,6 +213,8 @@ def config(
                 state = t(language, "rules.config.unset")
             elif k.origin == c.origin:
                 state = t(language, "rules.config.in_effect")
+            elif k.foreign:
+                state = t(language, "rules.config.foreign")
             else:
                 state = t(language, "rules.config.found" if k.found else "rules.config.missing")
             label = _origin(language, c.what, k.origin)
@@ -184,19 +227,19 @@ def config(
 # ---------------------------------------------------------------- lint
 
 
-class LintFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def lint(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format (table: a line per problem).")
+    ] = Format.table,
     lang: LangOpt = None,
 ) -> int:
-    """Check the rules and questions in effect; every problem as file:line:col. Exit 2 on any error."""
+    """Find mistakes in the rules and questions in effect.
+
+    Every problem is one line, FILE:LINE:COL: message.
+    """
     from clientcheck.config import check_env, resolve
     from clientcheck.lint import lint as run_lint
 
@@ -204,7 +247,7 @@ def lint(
     sources = resolve(rules, questions)
     check_env(sources)
     report = run_lint(sources.rules.path, sources.questions.path, language)
-    if fmt is LintFormat.json:
+    if fmt is Format.json:
         _dump(
             {
                 "schema": "clientcheck.lint/1",
@@ -227,11 +270,14 @@ def lint(
 # ---------------------------------------------------------------- schema
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def schema(
     fmt: Annotated[SchemaFormat, typer.Argument(help="Which file format: questions or rules.", metavar="FORMAT")],
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of the questions or the rules format, for editors."""
+    """Print the JSON Schema of the rules or questions format.
+
+    JSON Schema draft 2020-12, for editors that check YAML as you type.
+    """
     from clientcheck.schema import json_schema
 
     _dump(json_schema(fmt.value))
@@ -245,6 +291,12 @@ def _kind(language: str, kind: str) -> str:
     return t(language, f"rules.kind.{kind}")
 
 
+def _severity_label(catalog: Catalog, name: str, language: str) -> str:
+    """A severity as the rules file names it for people ("осторожно"), not its id ("caution")."""
+    sev = catalog.policy.severities.get(name)
+    return sev.label.get(language) if sev else name
+
+
 def _severity(catalog: Catalog, rule: Rule, language: str) -> str:
     names = [lv.severity for lv in rule.levels if lv.severity]
     if not names:
@@ -252,14 +304,15 @@ def _severity(catalog: Catalog, rule: Rule, language: str) -> str:
     return " / ".join(catalog.policy.severities[n].label.get(language) for n in dict.fromkeys(names))
 
 
-@rules_app.command("list", epilog=EXIT_CODES_HELP)
+@rules_app.command("list")
 def rules_list(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    color: ColorOpt = ColorMode.auto,
     lang: LangOpt = None,
 ) -> int:
-    """List the rules in effect: id, kind, severity, title."""
+    """List the rules in effect: id, kind, severity and title."""
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
     if fmt is Format.json:
@@ -277,22 +330,37 @@ def rules_list(
             ]
         )
         return EXIT_OK
-    from rich.console import Console
+    from rich.console import Group
     from rich.table import Table
 
-    from clientcheck.render.table import plain_text
+    from clientcheck.render.table import NARROW, hang, layout_width, plain_text
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for key in ("rules.col.id", "rules.col.kind", "rules.col.severity", "rules.col.title"):
-        table.add_column(t(language, key))
-    for r in catalog.rules:
-        table.add_row(
-            plain_text(r.id),
-            _kind(language, r.kind),
-            plain_text(_severity(catalog, r, language)),
-            plain_text(r.title.get(language)),
-        )
-    Console(file=sys.stdout, soft_wrap=False).print(table)
+    shown: Any
+    if layout_width(sys.stdout) < NARROW:  # blocks: id, then kind and severity, then the title
+        blocks = []
+        for r in catalog.rules:
+            line = plain_text(f"{_kind(language, r.kind)} · {_severity(catalog, r, language)}", "dim")
+            blocks.append(hang("•", plain_text(r.id, "bold"), line, plain_text(r.title.get(language))))
+        shown = Group(*blocks)
+    else:
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        ids = max((len(r.id) for r in catalog.rules), default=0)
+        table.add_column(t(language, "rules.col.id"), no_wrap=True, min_width=ids)
+        for key in ("rules.col.kind", "rules.col.severity", "rules.col.title"):
+            table.add_column(t(language, key))
+        for r in catalog.rules:
+            table.add_row(
+                plain_text(r.id),
+                _kind(language, r.kind),
+                plain_text(_severity(catalog, r, language)),
+                plain_text(r.title.get(language)),
+            )
+        shown = table
+    from clientcheck.render.table import print_to
+    from clientcheck.terminal import rich_color, use_color
+
+    with rich_color(use_color(color.value, sys.stdout)):
+        print_to(sys.stdout, shown)
     return EXIT_OK
 
 
@@ -302,15 +370,21 @@ def _answers_line(answers: Any) -> str:
     return json.dumps({k: plain(v) for k, v in answers.items()}, ensure_ascii=False)
 
 
-@rules_app.command("show", epilog=EXIT_CODES_HELP)
+@rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(help="The rule's id (see `clientcheck rules list`).", metavar="ID")],
+    rule_id: Annotated[
+        str,
+        typer.Argument(help="The rule's id (see 'clientcheck rules list').", metavar="ID", autocompletion=_rule_id),
+    ],
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     lang: LangOpt = None,
 ) -> int:
-    """Show one rule: what it means, why it matters, its condition, advice, source and examples."""
+    """Show one rule in full.
+
+    What it means, why it matters, when it fires, what to do or say, its source and examples.
+    """
     from clientcheck.conditions import suggest
     from clientcheck.terminal import strip_controls as clean
 
@@ -319,7 +393,7 @@ def rules_show(
     rule = catalog.rule(rule_id)
     if rule is None:
         ids = [r.id for r in catalog.rules]
-        raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, ids))
+        raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, ids, language))
     source = catalog.sources.get(rule.source)
     if fmt is Format.json:
         _dump(
@@ -360,9 +434,9 @@ def rules_show(
     _out(t(language, "rules.show.when"))
     for i, lv in enumerate(rule.levels, 1):
         sev = (
-            f" → {lv.severity} ({lv.weight:g})"
+            f" → {_severity_label(catalog, lv.severity, language)} ({fmt_.number(lv.weight, language)})"
             if lv.severity
-            else f" ({t(language, 'rules.show.weight')} {lv.weight:g})"
+            else f" ({t(language, 'rules.show.weight')} {fmt_.number(lv.weight, language)})"
         )
         prefix = f"  {i}. " if len(rule.levels) > 1 else "  "
         _out(clean(f"{prefix}{lv.when.source}{sev if rule.kind != 'note' else ''}"))
@@ -386,11 +460,7 @@ def rules_show(
     return EXIT_OK
 
 
-@rules_app.command(
-    "test",
-    epilog="Exit codes: 0 = every example passes (and coverage is enough); 1 = a failure or "
-    "coverage below --min-coverage; 2 = the files have errors.",
-)
+@rules_app.command("test")
 def rules_test(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -406,7 +476,10 @@ def rules_test(
     ] = None,
     lang: LangOpt = None,
 ) -> int:
-    """Run every rule's examples; report failures with file:line, and the coverage."""
+    """Run every rule's examples and report the coverage.
+
+    A failing example is reported with its FILE:LINE.
+    """
     from clientcheck.rulestest import run
 
     language = language_for(lang)
@@ -425,7 +498,15 @@ def rules_test(
             rules=result.rules,
         )
     )
-    _out(t(language, "rules.test.coverage", pct=f"{result.coverage:.0f}", covered=result.covered, rules=result.rules))
+    _out(
+        t(
+            language,
+            "rules.test.coverage",
+            pct=fmt_.number(round(result.coverage), language),
+            covered=result.covered,
+            rules=result.rules,
+        )
+    )
     if result.uncovered:
         _out(t(language, "rules.test.uncovered", ids=", ".join(result.uncovered)))
     code = EXIT_FAIL if result.failures else EXIT_OK
@@ -456,8 +537,7 @@ def _test_line(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], tes
     line = f"{test.text} → {result}" + (f"   [{given}]" if given else "")
     d = test.distance
     if d is not None:
-        amount = str(int(d.amount)) if float(d.amount).is_integer() else f"{d.amount:g}"
-        value = str(int(d.value)) if float(d.value).is_integer() else f"{d.value:g}"
+        amount, value = fmt_.number(d.amount, language), fmt_.number(d.value, language)
         line += "   " + t(
             language, "rules.explain.away", subject=d.subject, value=value, target=d.target, amount=amount
         )
@@ -468,8 +548,10 @@ def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], 
     from clientcheck.terminal import strip_controls as clean
 
     status = t(language, f"rules.explain.{r.status}")
-    if r.status == "fired" and r.fired_level is not None and r.levels[r.fired_level].severity:
-        status += " " + t(language, "rules.explain.at", severity=r.levels[r.fired_level].severity)
+    fired_severity = r.levels[r.fired_level].severity if r.fired_level is not None else None
+    if r.status == "fired" and fired_severity:
+        label = _severity_label(catalog, fired_severity, language)
+        status += " " + t(language, "rules.explain.at", severity=label)
     _out(clean(f"{r.rule.id} · {_kind(language, r.rule.kind)} · {status}"))
     if r.status == "undecided" and r.ask:
         _out("  " + t(language, "rules.explain.ask", ids=", ".join(r.ask)))
@@ -480,7 +562,7 @@ def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], 
     many = len(r.levels) > 1
     for lv in r.levels:
         head = "  " + (t(language, "rules.explain.level", n=lv.index + 1) + " " if many else "")
-        sev = f" ({lv.severity})" if lv.severity and many else ""
+        sev = f" ({_severity_label(catalog, lv.severity, language)})" if lv.severity is not None and many else ""
         mark = "  ←" if r.fired_level == lv.index else ""
         _out(clean(f"{head}{t(language, 'rules.explain.when')} {lv.condition}{sev}{mark}"))
         if r.fired_level is not None and lv.index > r.fired_level:
@@ -489,18 +571,27 @@ def _explain_rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], 
             _out(clean("      " + _test_line(catalog, answers, ignored, test, language)))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command()
 def explain(
     answers: Annotated[
         str, typer.Argument(help="Answers file (YAML or JSON), or - for standard input.", metavar="ANSWERS")
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    only: Annotated[str | None, typer.Option("--rule", help="Explain only this rule.", metavar="ID")] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            metavar="IDS",
+            help="Explain only these rules (comma-separated rule ids).",
+            autocompletion=_rule_ids,
+        ),
+    ] = None,
+    only: Annotated[str | None, typer.Option("--rule", hidden=True, autocompletion=_rule_id)] = None,  # before --select
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     lang: LangOpt = None,
 ) -> int:
-    """Explain every rule for these answers: fired, not fired or undecided, and why."""
+    """Explain why each rule fired, did not fire, or is undecided."""
     from clientcheck.answers import read_answers
     from clientcheck.conditions import suggest
     from clientcheck.explain import explain as run_explain
@@ -508,12 +599,17 @@ def explain(
 
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
-    if only is not None and catalog.rule(only) is None:
-        raise UsageError(t(language, "rules.show.unknown", id=only) + suggest(only, [r.id for r in catalog.rules]))
-    given = read_answers(answers, catalog)
-    reports, ignored = run_explain(catalog, given)
+    known = [r.id for r in catalog.rules]
+    wanted: list[str] = [i.strip() for i in (select or "").split(",") if i.strip()]
     if only is not None:
-        reports = tuple(r for r in reports if r.rule.id == only)
+        wanted.append(only)
+    for rule_id in wanted:
+        if rule_id not in known:
+            raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known, language))
+    given = read_answers(answers, catalog, lang=language)
+    reports, ignored = run_explain(catalog, given)
+    if wanted:
+        reports = tuple(r for r in reports if r.rule.id in wanted)
     if fmt is Format.json:
         _dump(to_dict(reports, ignored, language))
         return EXIT_OK

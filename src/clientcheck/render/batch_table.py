@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import IO
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result
 from clientcheck.i18n import t
@@ -20,14 +21,27 @@ from clientcheck.terminal import clean, fit, is_tty, width
 
 CLIENT_WIDTH = 28
 SCORE_WIDTH = 6
+NARROW = 60  # below this a client takes two lines or more: name, then verdict, score and flags
 _RESET = "\x1b[0m"
 _VERDICT_STYLE = {"go": "\x1b[1;37;42m", "caution": "\x1b[1;30;43m", "decline": "\x1b[1;37;41m"}
 _DIM = "\x1b[2m"
 _BOLD = "\x1b[1m"
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+def pack(ids: list[str], columns: int) -> list[str]:
+    """Ids joined with ", " into lines of at most `columns`; an id is never split (a longer one
+    has a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for i, rule_id in enumerate(ids):
+        piece = rule_id + ("," if i < len(ids) - 1 else "")
+        candidate = f"{line} {piece}" if line else piece
+        if line and width(candidate) > columns:
+            lines.append(line)
+            candidate = piece
+        line = candidate
+    lines.append(line)
+    return lines
 
 
 class TableSink(Sink):
@@ -54,6 +68,8 @@ class TableSink(Sink):
         return f"{style}{text}{_RESET}" if self.color else text
 
     def _header(self) -> None:
+        if self.columns is not None and self.columns < NARROW:
+            return  # blocks, not columns: each line says what it is
         cells = [
             fit(t(self.lang, "client"), self.client_width),
             fit(t(self.lang, "batch.col.verdict"), self.verdict_width),
@@ -64,21 +80,43 @@ class TableSink(Sink):
         self.stream.write(self._style("  ".join(cells), _BOLD) + "\n")
 
     def begin(self, source: Source) -> None:
-        self.name = source.name
+        self.name = clean(source.name)  # a file name can hold escape sequences too
         self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
         who = clean(r.client) if r.client else (self.name if self.whole_file else f"{self.name}:{line}")
-        flags = ", ".join(f.id for f in r.red) or "—"
+        ids = [f.id for f in r.red] or ["—"]
         used = self.client_width + self.verdict_width + self.reach_width + SCORE_WIDTH + 8
-        if self.columns is not None:
-            flags = fit(flags, max(self.columns - used, 10)).rstrip()
         verdict = self.labels[r.verdict]
         label = self._style(verdict, _VERDICT_STYLE[r.verdict]) + " " * (self.verdict_width - width(verdict))
-        # on a terminal the name is cut to its column; in a pipe it is kept whole
-        name = fit(who, self.client_width) if self.columns is not None else who.ljust(CLIENT_WIDTH)
         reach = fit(reachable(r.verdict, r.best, r.worst, self.labels), self.reach_width)
-        row = f"{name}  {label}  {reach}  {_num(r.score).rjust(SCORE_WIDTH)}  {flags}"
+        score = fmt.short(r.score).rjust(SCORE_WIDTH)
+        if self.columns is None:  # a pipe: one line per client, the name whole
+            row = f"{who.ljust(CLIENT_WIDTH)}  {label}  {reach}  {score}  {', '.join(ids)}"
+        elif self.columns < NARROW:
+            # a small pane: the name on a line of its own, then the verdict, then the flags
+            head = f"{label}  {t(self.lang, 'batch.col.score').lower()} {fmt.short(r.score)}"
+            if r.best != r.worst:
+                could = reachable(r.verdict, r.best, r.worst, self.labels)
+                head += f" · {t(self.lang, 'batch.col.reach').lower()}: {could}"
+            import textwrap
+
+            # escape codes count as width here: a coloured line wraps a little early, never late
+            heads = textwrap.wrap(head, self.columns - 2, break_long_words=False, break_on_hyphens=False)
+            lines = [fit(who, self.columns).rstrip(), *("  " + h for h in heads)]
+            lines += ["  " + more for more in pack(ids, self.columns - 2)]
+            row = "\n".join(lines)
+        else:
+            # on a terminal the name is cut to its column, and flags go on to further lines rather
+            # than being cut: an id is never split ("late-pa…")
+            name = fit(who, self.client_width)
+            room = max(self.columns - used, 10)
+            packed = pack(ids, room)
+            first, rest = (packed[0], packed[1:]) if width(packed[0]) <= room else ("", packed)
+            row = f"{name}  {label}  {reach}  {score}  {first}".rstrip()
+            for more in rest:  # under the flags column; further left for an id too long for it
+                indent = used if used + width(more) <= self.columns else max(0, self.columns - width(more))
+                row += "\n" + " " * indent + more
         self.stream.write(row + "\n")
         self.pending += 1
         if self.pending >= 64:
@@ -100,5 +138,15 @@ class TableSink(Sink):
         if top:
             listed = ", ".join(f"{rule_id} ({n})" for rule_id, n in top)
             lines.append(f"{t(lang, 'batch.top_flags')}: {listed}")
+        if self.columns is not None:  # a terminal: wrapped between words, never inside an id
+            import textwrap
+
+            lines = [
+                wrapped
+                for line in lines
+                for wrapped in (
+                    textwrap.wrap(line, self.columns, break_long_words=False, break_on_hyphens=False) or [""]
+                )
+            ]
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()

@@ -3,6 +3,9 @@
 Columns: input, line, client, verdict, best, worst, settled (the verdict range), score, then one per rule in rules order. A rule's cell
 is the severity of the red flag that fired (decline, high, caution, low, note), "good" for a
 good sign, "note" for a note, "?" when the rule is undecided, and empty when it did not fire.
+
+Cells from the input (file and client names) are neutralised for spreadsheets: a leading =, +,
+-, @, tab or CR gets a ' before it, bidi controls go, and a cell with CR or LF is always quoted.
 """
 
 from __future__ import annotations
@@ -12,13 +15,26 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result, result_from_verdict
 from clientcheck.model import Catalog, Rule, Verdict
 from clientcheck.readers import Source
+from clientcheck.terminal import spreadsheet_cell as safe
 
 FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
 UNDECIDED = "?"
+
+
+def writerow(writer: Any, stream: IO[str], cells: list[str]) -> None:
+    """csv.writer quotes a cell holding a line feed but not one holding a bare carriage return,
+    which spreadsheets take as a line end: such a row is quoted as if lines ended in CR LF."""
+    if any("\r" in cell for cell in cells):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(cells)
+        stream.write(out.getvalue()[:-2] + "\n")
+    else:
+        writer.writerow(cells)
 
 
 def _num(x: float) -> str:
@@ -41,14 +57,14 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
         state[f.id] = "note"
     settled = "true" if r.best == r.worst else "false"
     fixed = [
-        name,
+        safe(name),
         "" if line is None else str(line),
-        r.client or "",
+        safe(r.client or ""),
         r.verdict,
         r.best,
         r.worst,
         settled,
-        _num(r.score),
+        fmt.plain(r.score),
     ]
     return fixed + [state.get(rule.id, "") for rule in rules]
 
@@ -68,7 +84,7 @@ class CsvSink(Sink):
         self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
-        self.writer.writerow(row(r, self.name, None if self.whole_file else line, self.rules))
+        writerow(self.writer, self.stream, row(r, self.name, None if self.whole_file else line, self.rules))
         self.pending += 1
         if self.pending >= 256:
             self.flush()
@@ -95,4 +111,4 @@ def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules
     columns = catalog.rules if rules is None else rules
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header(columns))
-    writer.writerow(row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))
+    writerow(writer, stream, row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))

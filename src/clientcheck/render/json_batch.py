@@ -19,6 +19,7 @@ from clientcheck.compiled import Result
 from clientcheck.model import VERDICTS, Catalog, Verdict
 from clientcheck.readers import Source
 from clientcheck.render.data import verdict_to_dict
+from clientcheck.terminal import escape_bidi
 
 SCHEMA = "clientcheck.batch/1"
 
@@ -56,7 +57,7 @@ class JsonSink(Sink):
         record = verdict_to_dict(verdict, self.catalog, self.lang)
         record["input"] = self.name
         record["line"] = None if self.whole_file else line
-        self.stream.write(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
+        self.stream.write(("\n" if self.first else ",\n") + escape_bidi(json.dumps(record, ensure_ascii=False)))
         self.first = False
 
     def flush(self) -> None:

@@ -10,5 +10,7 @@ from clientcheck.render.data import verdict_to_dict
 
 
 def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
-    json.dump(verdict_to_dict(verdict, catalog, lang), stream, ensure_ascii=False, indent=2)
+    from clientcheck.terminal import escape_bidi
+
+    stream.write(escape_bidi(json.dumps(verdict_to_dict(verdict, catalog, lang), ensure_ascii=False, indent=2)))
     stream.write("\n")

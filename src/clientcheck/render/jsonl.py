@@ -19,11 +19,17 @@ from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import FindingInfo, OpenRule, Result, result_from_verdict
 from clientcheck.model import Catalog, Verdict
 from clientcheck.readers import Source
+from clientcheck.terminal import escape_bidi_bytes
 
 SCHEMA = "clientcheck.result/2"
 CACHE_LIMIT = 20_000  # prepared pieces kept; a shape seen after that is encoded each time
 
 _dumps = orjson.dumps
+
+
+def _dumps_text(value: Any) -> bytes:
+    """A value from the input (a client's name, a file name) as JSON, bidi controls escaped."""
+    return escape_bidi_bytes(_dumps(value))
 
 
 def _finding(f: FindingInfo) -> bytes:
@@ -71,13 +77,13 @@ class Encoder:
         self.tail = b',"rules_sha256":' + _dumps(catalog.digest) + b"}\n"
         self._pieces: dict[object, bytes] = {}
 
-    dumps = staticmethod(_dumps)
+    dumps = staticmethod(_dumps_text)
     finding = staticmethod(_finding)
     open_rule = staticmethod(_open)
 
     def head(self, name: str) -> bytes:
         """The start of every record from one input, up to the line number."""
-        return b'{"schema":"' + SCHEMA.encode() + b'","input":' + _dumps(name) + b',"line":'
+        return b'{"schema":"' + SCHEMA.encode() + b'","input":' + _dumps_text(name) + b',"line":'
 
     def _piece(self, item: FindingInfo | OpenRule) -> bytes:
         piece = _finding(item) if isinstance(item, FindingInfo) else _open(item)
@@ -98,7 +104,7 @@ class Encoder:
     def encode(self, r: Result, head: bytes, line: int | None) -> bytes:
         ignored = _dumps(tuple(r.ignored)) if r.ignored else b"[]"
         parts = (
-            _dumps(r.client),
+            _dumps_text(r.client),
             r.verdict.encode(),
             r.best.encode(),
             r.worst.encode(),

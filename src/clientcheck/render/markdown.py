@@ -2,8 +2,8 @@
 
 One client: the verdict, its red flags with the advice, good signs, notes and what to ask
 next. Many clients: a table row per client, then a summary. Every text that comes from a file
-is escaped (|, \\, <, >, *, _, `, [ and ]) so it stays text in the table and cannot become
-markup or HTML.
+is escaped (|, \\, <, >, *, _, `, [, ], #, ~, & and @, and the : of a URL and the . of www.) so it
+stays text in the table and cannot become markup, an entity, a link or HTML.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import IO, Any
 
+from clientcheck import fmt
 from clientcheck.batch import Sink, Stats
 from clientcheck.compiled import Result
 from clientcheck.i18n import t
@@ -21,35 +22,18 @@ from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, reachable
 from clientcheck.terminal import clean
 
-_SPECIAL = re.compile(r"([\\|*_`\[\]<>#])")
+_SPECIAL = re.compile(r"([\\|*_`\[\]<>#~&@])")  # ~ strike-through, & entities, @ e-mail autolinks
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)")  # http://, www.
 
 
 def md(text: str) -> str:
-    """File text made safe inside Markdown (one line, no markup)."""
-    return _SPECIAL.sub(r"\\\1", clean(text))
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    """File text made safe inside Markdown (one line, no markup, no link made of a bare URL)."""
+    return _AUTOLINK.sub(r"\\\1\2", _SPECIAL.sub(r"\\\1", clean(text)))
 
 
 def show(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
-    """An answer as a person reads it: choice texts, yes/no, numbers with their unit."""
-    q = catalog.questions.get(qid)
-    if value is UNKNOWN or value is None:
-        return t(lang, "dont_know")
-    if isinstance(value, bool):
-        return t(lang, "yes" if value else "no")
-    if q is None:
-        return str(value)
-    if isinstance(value, frozenset):
-        return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value) or t(lang, "nothing")
-    if q.type == "choice":
-        return q.choice_text(value, lang)
-    if isinstance(value, (int, float)):
-        unit = f" {q.unit.get(lang)}" if q.unit else ""
-        return f"{_num(value)}{unit}"
-    return str(value)
+    """An answer as a person reads it (fmt.answer: the same words as every other renderer)."""
+    return fmt.answer(catalog, qid, value, lang)
 
 
 def _because(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
@@ -93,7 +77,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
         t(
             lang,
             "summary",
-            score=_num(verdict.score),
+            score=fmt.number(verdict.score, lang),
             red=len(verdict.red_flags),
             good=len(verdict.good_signs),
             open=len(verdict.undecided),
@@ -165,7 +149,9 @@ class MarkdownSink(Sink):
         flags = ", ".join(f"`{f.id}`" for f in r.red) or "—"
         client = md(r.client) if r.client else ""
         reach = reachable(r.verdict, r.best, r.worst, self.labels)
-        self.stream.write(f"| {where} | {client} | {self.labels[r.verdict]} | {reach} | {_num(r.score)} | {flags} |\n")
+        self.stream.write(
+            f"| {where} | {client} | {self.labels[r.verdict]} | {reach} | {fmt.short(r.score)} | {flags} |\n"
+        )
         self.pending += 1
         if self.pending >= 256:
             self.flush()

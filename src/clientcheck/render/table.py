@@ -3,24 +3,36 @@
 Every text that comes from a rules, questions or answers file goes in as a rich.text.Text
 (never as markup) after control characters are stripped, so `[/b]` shows as written and
 an escape sequence in a file cannot drive the terminal.
+
+Layout: as wide as the terminal (or $COLUMNS), down to 40 columns. Below NARROW the tables
+become stacked blocks, since four columns in a small pane leave a word per line; in every layout
+an id is one unbreakable word (a column is never narrower than its longest id). Lines are
+written without trailing padding, so piped output diffs and greps cleanly.
 """
 
 from __future__ import annotations
 
-from typing import IO, Any
+import io
+import os
+import shutil
+from typing import IO, Any, cast
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline
+from clientcheck.terminal import is_tty
 from clientcheck.terminal import strip_controls as clean
 
-MIN_WIDTH = 60
+MIN_WIDTH = 40  # narrower than this, a terminal wraps our lines rather than we wrap them
+NARROW = 72  # below this, the verdict's tables are shown as stacked blocks
+DEFAULT_WIDTH = 80  # piped output, when $COLUMNS does not say
 COLOURS = {"go": "bold white on green", "caution": "bold black on yellow", "decline": "bold white on red"}
 SEVERITY_STYLE = {"decline": "bold red", "high": "red", "caution": "yellow", "low": "cyan", "note": "dim"}
 
@@ -29,29 +41,78 @@ def plain_text(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def _num(x: float, lang: str = "en") -> str:
-    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
-    # Russian groups thousands with a (no-break) space and uses a decimal comma
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+def layout_width(stream: IO[str] | None = None) -> int:
+    """Columns to lay out for: $COLUMNS, else the terminal's width, else 80; never below 40."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        columns = DEFAULT_WIDTH
+        if is_tty(stream):
+            try:
+                columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[union-attr]
+            except (OSError, ValueError, AttributeError):
+                columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return max(columns, MIN_WIDTH)
+
+
+class TrimmedLines(io.TextIOBase):
+    """A text stream that passes whole lines on without their trailing spaces.
+
+    Rich pads every line of a table to the full width; on a terminal that is invisible, in a file
+    or a pipe it is noise that breaks diffs. Colour decisions still see the real stream (isatty).
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.stream.write(self.pending)
+            self.pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return is_tty(self.stream)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+
+def console(stream: IO[str], width: int | None = None) -> Console:
+    """A Console that lays out for `stream` and writes to it without trailing padding."""
+    return Console(
+        file=cast(IO[str], TrimmedLines(stream)), width=width or layout_width(stream), highlight=False, soft_wrap=False
+    )
+
+
+def print_to(stream: IO[str], *renderables: Any, width: int | None = None) -> None:
+    """Render for `stream`, lines without their trailing padding."""
+    c = console(stream, width)
+    c.print(*renderables)
+    c.file.flush()
 
 
 def show_answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
     """An answer as a person reads it: choice texts, yes/no, numbers with their unit."""
-    q = catalog.questions.get(qid)
-    if value is UNKNOWN or value is None:
-        return t(lang, "dont_know")
-    if q is None:
-        return str(value)
-    if isinstance(value, bool):
-        return t(lang, "yes" if value else "no")
-    if isinstance(value, frozenset):
-        return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value) or t(lang, "nothing")
-    if q.type == "choice":
-        return q.choice_text(value, lang)
-    if isinstance(value, (int, float)):
-        unit = q.unit.get(lang) if q.unit else ""
-        return f"{_num(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
-    return str(value)
+    return fmt.answer(catalog, qid, value, lang)
+
+
+def _longest(words: Any) -> int:
+    return max((len(w) for w in words), default=0)
 
 
 def _because(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> Text:
@@ -89,8 +150,9 @@ def _advice(r: Reasons, lang: str) -> Text:
     return text
 
 
-def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
+def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WIDTH) -> Group:
     parts: list[Any] = []
+    narrow = width < NARROW
     why = all_reasons(verdict, catalog, lang)
     head = Text()
     head.append(f" {t(lang, f'verdict.{verdict.verdict}')} ", style=COLOURS[verdict.verdict])
@@ -101,7 +163,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
         t(
             lang,
             "summary",
-            score=_num(verdict.score),
+            score=fmt.number(verdict.score, lang),
             red=len(verdict.red_flags),
             good=len(verdict.good_signs),
             open=len(verdict.undecided),
@@ -111,12 +173,16 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     client = verdict.answers.client
     parts.append(Panel(head, title=plain_text(client) if client else None, title_align="left", expand=False))
 
-    if verdict.red_flags:
+    widths = None if narrow else _flag_widths(verdict, catalog, lang, width)
+    if verdict.red_flags and widths is None:
+        parts.append(_stacked_flags(verdict, catalog, lang, why))
+    elif verdict.red_flags and widths is not None:
         table = Table(title=t(lang, "red_flags"), title_justify="left", show_lines=True, expand=True)
-        table.add_column(t(lang, "col.flag"), ratio=3, overflow="fold")
-        table.add_column(t(lang, "col.severity"), no_wrap=True)
-        table.add_column(t(lang, "col.because"), ratio=3, overflow="fold")
-        table.add_column(t(lang, "col.advice"), ratio=5)
+        flag_w, sev_w, because_w, advice_w = widths
+        table.add_column(t(lang, "col.flag"), width=flag_w)
+        table.add_column(t(lang, "col.severity"), width=sev_w, no_wrap=True)
+        table.add_column(t(lang, "col.because"), width=because_w)
+        table.add_column(t(lang, "col.advice"), width=advice_w)
         for f in verdict.red_flags:
             sev = catalog.policy.severities[f.severity] if f.severity else None
             flag = plain_text(f.rule.title.get(lang), "bold")
@@ -132,10 +198,13 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     else:
         parts.append(Text(t(lang, "none_fired"), style="green"))
 
-    if verdict.good_signs:
+    if verdict.good_signs and narrow:
+        parts.append(_stacked_signs(verdict, catalog, lang))
+    elif verdict.good_signs:
         table = Table(title=t(lang, "good_signs"), title_justify="left", expand=True)
-        table.add_column(t(lang, "col.sign"), ratio=3, style="green")
-        table.add_column(t(lang, "col.because"), ratio=3, overflow="fold")
+        table.add_column(t(lang, "col.sign"), ratio=1, style="green")
+        keys = _longest(f"{e.question}:" for f in verdict.good_signs for e in f.evidence)
+        table.add_column(t(lang, "col.because"), ratio=1, min_width=keys)
         for f in verdict.good_signs:
             table.add_row(plain_text(f.rule.title.get(lang)), _because(catalog, f.evidence, lang))
         parts.append(table)
@@ -145,11 +214,15 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
         note.append(clean(why[id(f)].advice))
         parts.append(note)
 
-    if verdict.ask_next:
+    if verdict.ask_next and narrow:
+        parts.append(_stacked_questions(verdict, catalog, lang))
+    elif verdict.ask_next:
         table = Table(title=t(lang, "ask_next"), title_justify="left", expand=True)
         table.add_column("#", no_wrap=True, style="dim")
-        table.add_column(t(lang, "col.question"), ratio=4)
-        table.add_column(t(lang, "col.decides"), ratio=2)
+        table.add_column(t(lang, "col.question"), ratio=4, min_width=_longest(a.question for a in verdict.ask_next))
+        table.add_column(
+            t(lang, "col.decides"), ratio=2, min_width=_longest(r for a in verdict.ask_next for r in a.rules)
+        )
         for i, a in enumerate(verdict.ask_next, 1):
             q = catalog.questions[a.question]
             text = plain_text(q.text.get(lang))
@@ -167,8 +240,71 @@ def build(verdict: Verdict, catalog: Catalog, lang: str) -> Group:
     return Group(*parts)
 
 
+def _flag_widths(verdict: Verdict, catalog: Catalog, lang: str, width: int) -> tuple[int, int, int, int] | None:
+    """Column widths of the red flags table, or None when it cannot fit: then blocks are shown.
+
+    Widths are set here rather than by ratios: a column is never narrower than the ids it holds
+    (Rich would cut "pay_after_delivery" to "pay_after_deliv…"), and the advice, the longest
+    text, takes what is left.
+    """
+    available = width - 13  # five borders and a space either side of four cells
+    labels = [catalog.policy.severities[f.severity].label.get(lang) for f in verdict.red_flags if f.severity]
+    sev_w = max(len(t(lang, "col.severity")), _longest(labels))
+    ids = _longest(f.rule.id for f in verdict.red_flags)
+    keys = _longest(f"{e.question}:" for f in verdict.red_flags for e in f.evidence)
+    flag_w = max(ids, min(24, available // 4))
+    because_w = max(keys, min(30, available // 3))
+    advice_w = available - sev_w - flag_w - because_w
+    return (flag_w, sev_w, because_w, advice_w) if advice_w >= 20 else None
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def hang(marker: str, *lines: RenderableType) -> Table:
+    """`marker` and, beside it, lines that wrap under themselves rather than under the marker."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, Group(*lines))
+    return grid
+
+
+def _stacked_flags(verdict: Verdict, catalog: Catalog, lang: str, why: dict[int, Reasons]) -> RenderableType:
+    """The red flags as blocks: title, then id and severity, evidence and advice."""
+    blocks: list[RenderableType] = [_heading(t(lang, "red_flags"))]
+    for f in verdict.red_flags:
+        sev = catalog.policy.severities[f.severity] if f.severity else None
+        line = Text(clean(f.rule.id), style="dim")
+        if sev is not None:
+            line.append(" · ")
+            line.append(clean(sev.label.get(lang)), style=SEVERITY_STYLE.get(f.severity or "", ""))
+        advice = Text(f"{t(lang, 'col.advice')}: ", style="italic")
+        advice.append_text(_advice(why[id(f)], lang))
+        title = plain_text(f.rule.title.get(lang), "bold")
+        blocks.append(hang("•", title, line, _red_because(catalog, why[id(f)], lang), advice))
+    return Group(*blocks)
+
+
+def _stacked_signs(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableType:
+    blocks: list[RenderableType] = [_heading(t(lang, "good_signs"))]
+    for f in verdict.good_signs:
+        title = plain_text(f.rule.title.get(lang), "green")
+        blocks.append(hang("•", title, _because(catalog, f.evidence, lang)))
+    return Group(*blocks)
+
+
+def _stacked_questions(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableType:
+    blocks: list[RenderableType] = [_heading(t(lang, "ask_next"))]
+    for i, a in enumerate(verdict.ask_next, 1):
+        q = catalog.questions[a.question]
+        detail = Text(clean(a.question), style="dim")
+        detail.append(f" · {t(lang, 'col.decides').lower()}: {clean(', '.join(a.rules))}", style="dim")
+        blocks.append(hang(f"{i}.", plain_text(q.text.get(lang)), detail))
+    return Group(*blocks)
+
+
 def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=False)
-    if console.width < MIN_WIDTH:  # narrower, and Rich leaves whole columns empty: wrap instead
-        console = Console(file=stream, highlight=False, soft_wrap=False, width=MIN_WIDTH)
-    console.print(build(verdict, catalog, lang))
+    width = layout_width(stream)
+    print_to(stream, build(verdict, catalog, lang, width), width=width)

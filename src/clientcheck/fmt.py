@@ -1,0 +1,77 @@
+"""Numbers, dates and times as every renderer shows them: one vocabulary, in each language.
+
+For people (tables, Markdown, messages): `number` groups thousands and uses the language's
+decimal mark (English 120,000.5; Russian 120 000,5 with a no-break space, so a number never
+breaks across lines); `day` and `moment` write dates the way the language does (English
+2026-12-01, Russian 01.12.2026) in local time. For machines (CSV, JSON, JSON Lines): `plain`
+writes a number Python and spreadsheets read back exactly, and `stamp` an ISO 8601 UTC time.
+Nothing here imports anything costly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clientcheck.model import Catalog
+
+NBSP = "\u00a0"
+
+
+def number(x: float, lang: str = "en") -> str:
+    """A number for people: thousands grouped, at most two decimals, no trailing zeros."""
+    if isinstance(x, bool):  # True is an int to Python, never a number to a person
+        return str(x)
+    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+    if lang == "ru":  # Russian groups thousands with a space and uses a decimal comma
+        return text.replace(",", NBSP).replace(".", ",")
+    return text
+
+
+def short(x: float) -> str:
+    """A score or weight in a table cell: as short as it can be written, no grouping (-2, 3.5)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def plain(x: float) -> str:
+    """A number for machines: integers without a point, other numbers exactly (repr round-trips)."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def day(d: date, lang: str = "en") -> str:
+    """A calendar date for people."""
+    return d.strftime("%d.%m.%Y") if lang == "ru" else d.isoformat()
+
+
+def moment(t: datetime, lang: str = "en") -> str:
+    """A point in time for people, in local time, to the minute."""
+    local = t.astimezone()
+    return f"{day(local.date(), lang)} {local:%H:%M}"
+
+
+def stamp(t: datetime) -> str:
+    """A point in time for machines: ISO 8601 in UTC, to the second (2026-12-01T09:30:00Z)."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
+    """An answer as a person reads it: choice texts, yes/no, numbers with their unit."""
+    from clientcheck.i18n import t
+    from clientcheck.model import UNKNOWN
+
+    q = catalog.questions.get(qid)
+    if value is UNKNOWN or value is None:
+        return t(lang, "dont_know")
+    if isinstance(value, bool):
+        return t(lang, "yes" if value else "no")
+    if q is None:
+        return str(value)
+    if isinstance(value, frozenset):
+        return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value) or t(lang, "nothing")
+    if q.type == "choice":
+        return q.choice_text(value, lang)
+    if isinstance(value, (int, float)):
+        unit = q.unit.get(lang) if q.unit else ""
+        return f"{number(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
+    return str(value)

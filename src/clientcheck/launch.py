@@ -1,0 +1,30 @@
+"""The console script's entry point: the command line, with Ctrl-C handled from the first moment.
+
+Importing the command line (Typer, Click, Rich's pieces) takes tens of milliseconds; a Ctrl-C
+in that time arrives before cli's error boundary exists. Caught here, it ends the run as any
+other interruption does: one line, exit 130, no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+EXIT_INTERRUPTED = 130  # errors.EXIT_INTERRUPTED, without importing anything first
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        from clientcheck.cli import main as cli_main
+
+        return cli_main(argv)
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write("clientcheck: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
