@@ -75,7 +75,7 @@ def check(
         typer.Argument(
             help="Answers to check: an answers file (YAML or JSON), several, a folder of them, a JSON Lines "
             "file (.jsonl, a client per line) or a CSV file with a header row of question ids; - for "
-            "standard input; a Parquet file (.parquet, a column per question id, scored in DuckDB).",
+            "standard input.",
             metavar="ANSWERS...",
         ),
     ],
