@@ -12,7 +12,8 @@ ratio to a normal `check` of a valid file measured between the cases. Targets: n
 hang, no traceback, every case under 1 s and 100 MB. The machine is shared: the load average
 is printed first; quote it with the figures, and the ratios when it is high.
 
-(`lint` of 1,000 rules against `check` of the same rules is measured with the new lint of issue 9.)
+`lint` of 1,000 generated rules is timed against `check` of the same rules, interleaved, median of
+3 each (target: lint within 3x of check).
 """
 
 from __future__ import annotations
@@ -59,6 +60,56 @@ def hostile_case(case: Case) -> tuple[int, str, float, float, bool, bytes]:
     if case.stdout_lines is not None:
         ok = ok and len(ran.stdout.splitlines()) == case.stdout_lines
     return ran.code, ran.stderr, ran.seconds, ran.peak_kb / 1024, ok, ran.stdout
+
+
+def generated_rules(n: int) -> str:
+    """n red flags over the bundled questions, extending the bundled rules: a big team's rules.yaml."""
+    import random
+
+    rnd = random.Random(1)
+    shapes = (
+        "late_payments >= {n}",
+        "rude",
+        'not contract and advance == "none"',
+        '"free_sample" in asks and not contract',
+        "unpaid_meetings > {n} and not written_brief",
+        "expected_cost > expected_revenue",
+        "hours_to_deadline < {n}",
+        "budget_amount < min_price",
+        'follows_advice == "insists"',
+        "petty_complaints or rude",
+        "in_segment == false and needs_missing_features",
+    )
+    out = ["clientcheck: rules", "version: 1", "extends: builtin", "rules:"]
+    for i in range(n):
+        when = rnd.choice(shapes).format(n=rnd.randint(1, 20))
+        severity = rnd.choice(["caution", "high", "decline"])
+        out += [f"  - id: gen-{i}", "    kind: red-flag", "    title: T", "    why: W", "    advice: A"]
+        out += ["    source: marketer", f"    when: '{when}'", f"    severity: {severity}"]
+    return "\n".join(out) + "\n"
+
+
+def lint_against_check(n: int) -> tuple[float, float]:
+    """Median seconds of `lint` and of `check` on {} with n generated rules, interleaved."""
+    import statistics
+    import subprocess
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        here = Path(tmp)
+        (here / "rules.yaml").write_text(generated_rules(n), encoding="utf-8")
+        env = {**os.environ, "CLIENTCHECK_NO_CACHE": "1"}
+        runs: dict[str, list[float]] = {"lint": [], "check": []}
+        commands = {
+            "lint": [sys.executable, "-m", "clientcheck", "lint", "--rules", "rules.yaml"],
+            "check": [sys.executable, "-m", "clientcheck", "check", "-", "--rules", "rules.yaml", "-f", "json"],
+        }
+        for _ in range(3):
+            for name, cmd in commands.items():
+                start = time.perf_counter()
+                subprocess.run(cmd, cwd=here, env=env, input=b"{}", capture_output=True, timeout=120, check=False)
+                runs[name].append(time.perf_counter() - start)
+    return statistics.median(runs["lint"]), statistics.median(runs["check"])
 
 
 def main(argv: list[str]) -> int:
@@ -111,6 +162,14 @@ def main(argv: list[str]) -> int:
             print(f"    {line}")
         failures += not (ok and scored == 99_997)
         worst_s, worst_mb = max(worst_s, seconds), max(worst_mb, mb)
+    if wanted("lint 1,000 rules"):
+        lint_s, check_s = lint_against_check(1000)
+        print()
+        print(
+            f"lint of 1,000 generated rules: {lint_s:.2f} s; check of the same rules: {check_s:.2f} s; "
+            f"ratio {lint_s / check_s:.2f} (target <= 3)"
+        )
+        failures += lint_s > 3 * check_s
     print()
     print(f"worst: {worst_s:.2f} s, {worst_mb:.1f} MB; cases not as they must be (or over target): {failures}")
     return 1 if failures else 0

@@ -377,6 +377,7 @@ def test_one_client_with_a_selection_is_judged_on_those_rules_only(cli: CliRunne
     assert code == 0 and json.loads(out)["verdict"] == "go"
 
 
+@pytest.mark.slow
 def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
     rnd = random.Random(2)
     catalog = load_catalog()
@@ -413,6 +414,7 @@ def _pipe_to_head(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.slow
 def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
     header = "client,worked_before,late_payments,rude\n"
     (tmp_path / "leads.csv").write_text(header + "".join(f"c{i},yes,{i % 5},no\n" for i in range(60_000)))
@@ -425,6 +427,7 @@ def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
     assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_progress_shows_on_a_terminal_only_and_not_with_quiet(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "one.jsonl", [GOOD])
     # two records; the progress line is told to show at once (not after half a second), so what
@@ -495,6 +498,7 @@ def test_the_batch_table_has_a_row_per_client_and_a_summary(cli: CliRunner, tmp_
     ]
 
 
+@pytest.mark.slow
 def test_worker_processes_hand_back_their_output_when_stdout_is_not_a_file(cli: CliRunner, tmp_path: Path) -> None:
     records: list[Any] = [GOOD, DECLINE, CAUTION, "bad"] * 500
     path = write_jsonl(tmp_path / "leads.jsonl", records)

@@ -201,7 +201,11 @@ def test_nothing_known_is_not_a_plain_go(cli: CliRunner) -> None:
         False,
     )
     code, out, _ = invoke(cli, "check", "-", "--lang", "en", input="{}")
-    assert "GO so far — could still become CAUTION or DECLINE: 24 rules undecided" in out
+    assert "GO so far — could still become CAUTION or DECLINE: 24 rules undecided\n" in out.replace(" │", "").replace(
+        "  \n", "\n"
+    )
+    code, out, _ = invoke(cli, "check", "-", "--lang", "ru", "-f", "markdown", input="{}")
+    assert "Пока вердикт «БРАТЬ», но он ещё может смениться на «ОСТОРОЖНО» или «ОТКАЗАТЬ» (24 правила не решены)" in out
     assert "Nothing here stops you" not in out
 
 
@@ -250,3 +254,49 @@ def test_a_99_operator_chain_runs_on_every_path(catalog_of) -> None:  # type: ig
     result = engine.score({"cost": 1})
     assert result is not None and [f.id for f in result.red] == ["long"]
     assert [f.rule.id for f in evaluate(catalog, validate({"cost": 1}, catalog, "x")).red_flags] == ["long"]
+
+
+def test_a_saved_assessment_is_judged_again_as_of_its_own_day(
+    catalog_of, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Time alone must not change a saved verdict: `today` is the day the assessment was made."""
+    from clientcheck.history import reevaluate
+
+    catalog = catalog_of(HEADER + _red("long-silence", "days_since(last_paid) > 60"))
+    monkeypatch.setenv("CLIENTCHECK_TODAY", "2027-03-01")  # long after the assessment below
+    saved = type("A", (), {})()
+    saved.answers = {"last_paid": "2026-11-25"}
+    saved.client, saved.id, saved.from_history = "X", 1, ()
+    saved.created_at = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+    verdict, _ = reevaluate(saved, catalog)  # type: ignore[arg-type]
+    assert verdict.red_flags == ()
+    now = evaluate(catalog, validate({"last_paid": "2026-11-25"}, catalog, "x"))
+    assert [f.rule.id for f in now.red_flags] == ["long-silence"]
+
+
+def test_dates_in_csv_cells_and_explain(catalog_of, tmp_path: Path, cli: CliRunner) -> None:  # type: ignore[no-untyped-def]
+    catalog_of(HEADER + _red("long-silence", "days_since(last_paid) > 60"))
+    Path("clientcheck.yaml").write_text("", encoding="utf-8")
+    Path("leads.csv").write_text("client;last_paid\nA;01.08.2026\nB;2026-11-20\nC;31.02.2026\n", encoding="utf-8")
+    code, out, err = invoke(cli, "check", "leads.csv", "-f", "csv", "--fail-on", "never")
+    assert code == 4 and err.splitlines()[0] == (
+        'leads.csv:4: last_paid: "31.02.2026" is not a date; expected a date as YYYY-MM-DD'
+    )
+    rows = [line.split(",")[2:4] for line in out.splitlines()[1:]]
+    assert rows == [["A", "decline"], ["B", "go"]]
+    code, out, _ = invoke(cli, "explain", "-", "--format", "json", input='{"last_paid": "2026-09-01"}')
+    rule = next(r for r in json.loads(out)["rules"] if r["id"] == "long-silence")
+    assert (code, rule["status"], rule["levels"][0]["tests"][0]["answers"]) == (0, "fired", {"last_paid": "2026-09-01"})
+
+
+def test_a_huge_number_in_a_condition_is_one_line(catalog_of) -> None:  # type: ignore[no-untyped-def]
+    from clientcheck.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        catalog_of(HEADER + _red("huge", "cost * 10000000000000000 > 1"))
+    assert str(info.value).splitlines() == [
+        "rules.yaml:15:19: when: number is too large (at most 15 digits before the point)"
+    ]
+    catalog = catalog_of(HEADER + _red("big", " * ".join(["cost"] * 22) + " * 1.5 > 1"))
+    verdict = evaluate(catalog, validate({"cost": 10**15}, catalog, "x"))  # past what a float holds
+    assert verdict.red_flags == () and [u.rule.id for u in verdict.undecided] == []

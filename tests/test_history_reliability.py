@@ -94,6 +94,7 @@ def reaped(*procs: subprocess.Popen[str]) -> Iterator[None]:
 # ---------------------------------------------------------------- concurrency
 
 
+@pytest.mark.slow
 def test_two_processes_saving_at_once_both_succeed(tmp_path: Path) -> None:
     db = tmp_path / "new" / "history.sqlite3"  # neither process finds the file: both race to create it
     count = 40
@@ -211,6 +212,7 @@ def test_sigkill_mid_save_loses_nothing_committed_and_leaves_a_usable_database(t
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_sigkill_at_arbitrary_moments_never_loses_a_committed_save(tmp_path: Path) -> None:
     db = tmp_path / "history.sqlite3"
     everything: list[int] = []
@@ -271,6 +273,7 @@ def test_another_programs_sqlite_file_is_refused_and_left_alone(cli: CliRunner, 
     assert not cli_db.with_name(cli_db.name + "-wal").exists()  # its journal mode was not touched
 
 
+@pytest.mark.slow
 def test_damaged_pages_are_one_line_and_exit_2(cli: CliRunner, cli_db: Path) -> None:
     for _ in range(30):
         invoke(cli, "paid", "ACME", "--late")

@@ -352,6 +352,7 @@ def test_a_database_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
         os.chmod(folder, 0o755)
 
 
+@pytest.mark.slow
 def test_a_reader_that_goes_away_ends_every_command_quietly(tmp_path: Path) -> None:
     import datetime
     import subprocess

@@ -323,7 +323,7 @@ def test_typed_prompts_help_validation_and_default(write_yaml: WriteYaml, interv
         )
     else:
         prompt = "? Срок оплаты?  [целое число от 0 до 365 (дн.); пусто — не знаю] 15"
-        refusal = "«500» не подходит: введите целое число от 0 до 365 (дн.) или оставьте"
+        refusal = "«500» не подходит (нужно: целое число от 0 до 365 (дн.))"
         help_days, legend, help_note = "Дней после счёта.", "Enter: ответ · пусто: не знаю · F1: подсказка", "Всё"
     term.expect(prompt)  # the default is prefilled
     term.send("?")

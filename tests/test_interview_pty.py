@@ -27,7 +27,11 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml
 TIMEOUT = 20  # seconds per expect; generous for a loaded CI machine
 CLIENTCHECK = f"{sys.executable} -m clientcheck"
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
+    pytest.mark.pty,
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture

@@ -431,6 +431,7 @@ def test_history_of_a_client_lists_its_outcomes(cli: CliRunner, catalog: Catalog
 
 @pytest.mark.pty
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.slow
 def test_outcome_in_a_real_terminal(catalog: Catalog, isolated: Path, tmp_path: Path) -> None:
     """Keys through a pseudo-terminal (pexpect): answer, Ctrl-B back, ? for help, then Ctrl-C stops cleanly."""
     import os

@@ -375,7 +375,15 @@ def test_reply_reads_standard_input_and_says_what_it_leaves_out(
 ) -> None:
     rules, questions = small_catalog
     small = ["--rules", str(rules), "--questions", str(questions)]
-    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input="advance: none\nasks: [free_sample]\n")
+    given = "advance: none\nasks: [free_sample]\n"
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input=given)
+    assert (code, out) == (2, "")  # not settled: no letter that the missing answers could take back
+    assert err == (
+        "clientcheck: error: the verdict is not settled: CAUTION on what is known, but it could still become "
+        "DECLINE, and a letter now could promise what the missing answers take back; ask first: "
+        "worked_before, cost, revenue ('clientcheck check' lists them all), or add --anyway\n"
+    )
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", "--anyway", input=given)
     assert code == 0
     assert out.startswith("Hello,\n\nThank you for the project: we'd be glad to take it on.\n\nNext steps:")
     assert err.splitlines() == [
@@ -476,3 +484,19 @@ def test_reply_for_a_named_client_takes_the_payment_record(cli: CliRunner, tmp_p
         2,
         "clientcheck: error: --client goes with an answers file; a saved assessment already names its client\n",
     )
+
+
+def test_a_refusal_without_client_texts_promises_no_reasons(cli: CliRunner, small_catalog: tuple[Path, Path]) -> None:
+    rules, questions = small_catalog
+    small = ["--rules", str(rules), "--questions", str(questions)]
+    given = "worked_before: true\nlate_payments: 3\n"
+    code, out, err = invoke(cli, "reply", "-", *small, "--lang", "en", input=given)
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "Hello,",
+        "",
+        "Thank you for thinking of us for this project. We have looked at it carefully and, as things stand, "
+        "we can't take it on.",
+    ]
+    assert "Here is why" not in out
+    assert err == "clientcheck: left out of the letter (no client_reason or client_offer in the rules): late-payer\n"

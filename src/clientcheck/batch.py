@@ -425,7 +425,7 @@ class Runner:
                     if fused is not None:
                         try:
                             done = fused(data, head, line)
-                        except TypeError:  # an unhashable answer: the careful path says why
+                        except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
                             done = None
                         if done is not None:
                             verdicts[done[0]] += 1

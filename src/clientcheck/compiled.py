@@ -905,7 +905,7 @@ class Engine:
         """The result for decoded answers, or None when they need the ordinary path."""
         try:
             result: Result | None = self._score(data)
-        except TypeError:  # an unhashable answer (a list for a choice): the ordinary path says why
+        except (TypeError, OverflowError):  # an unhashable answer, a number past a float: the ordinary path
             return None
         return result
 

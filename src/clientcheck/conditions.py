@@ -33,6 +33,7 @@ from clientcheck.functions import Span, arith, compare, negate
 
 MAX_LENGTH = 500
 MAX_DEPTH = 16
+MAX_DIGITS = 15  # as answers: a number past this is a typo, and arithmetic on it can overflow a float
 
 Kind = Literal["bool", "number", "text", "choice", "multi", "list", "date"]
 Env = Mapping[str, Any]
@@ -287,6 +288,8 @@ class _Parser:
         t = self.take()
         node: Node
         if t.kind == "number":
+            if len(t.text.split(".")[0]) > MAX_DIGITS:
+                raise ConditionError(f"number is too large (at most {MAX_DIGITS} digits before the point)", t.pos)
             node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
         elif t.kind == "string":
             node = Lit(t.pos, t.text[1:-1])
@@ -665,6 +668,11 @@ def compile_node(node: Node) -> Fn:
                 return None
             if spans and (a.__class__ is Span or b.__class__ is Span):
                 return arith(symbol, a, b) if is_arith else compare(op, a, b)
+            if is_arith:
+                try:
+                    return op(a, b)
+                except OverflowError:  # beyond what a float holds: unknown, never a crash
+                    return None
             return op(a, b)
 
         return binary

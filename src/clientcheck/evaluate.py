@@ -59,13 +59,13 @@ class Outcome(NamedTuple):
 NOT_FIRED = Outcome("not")
 
 
-def effective(catalog: Catalog, answers: Answers) -> tuple[dict[str, Any], tuple[str, ...]]:
+def effective(catalog: Catalog, answers: Answers, now: Any = None) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The known answers that count, and the answered questions that do not apply.
 
     Questions are walked in interview order, so a `when` sees exactly the earlier answers the
     interview would have seen; an answer to a question whose `when` is false is dropped.
     """
-    env: dict[str, Any] = {TODAY: today()}
+    env: dict[str, Any] = {TODAY: now or today()}
     ignored: list[str] = []
     values = answers.values
     for qid, q in catalog.questions.items():
@@ -278,9 +278,13 @@ def _evidence(level: Level, env: Mapping[str, Any]) -> tuple[Evidence, ...]:
     return tuple(Evidence(n, env[n]) for n in level.when.names if n in env)
 
 
-def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None) -> Verdict:
-    """The verdict; rules (a selection of the catalog's) limits what is reported and counted."""
-    env, ignored = effective(catalog, answers)
+def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = None, now: Any = None) -> Verdict:
+    """The verdict; rules (a selection of the catalog's) limits what is reported and counted.
+
+    now: the date `today` means in conditions (default: functions.today()); a saved assessment
+    is judged again as of the day it was made, so that time alone does not change it.
+    """
+    env, ignored = effective(catalog, answers, now)
     found = outcomes(catalog, env)
     possible = possibilities(catalog, answers, env[TODAY])
     chosen = catalog.rules if rules is None else rules
@@ -333,23 +337,44 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
 
     Settling an item one way (it does not fire) can lower the worst verdict; the other way (it
     fires at its heaviest) can raise the best. The sum of both is what its answers are worth.
+    Worked out from the totals of verdict_range with each item's part taken out, so a thousand
+    open rules cost a thousand small steps, not a million.
     """
-    best, worst = verdict_range(policy, counts, red, good, items)
-    b, w = VERDICTS.index(best), VERDICTS.index(worst)
+    wc: dict[str, int] = dict(counts)  # worst-case counts and score, as verdict_range sums them
+    bc: dict[str, int] = dict(counts)
+    w = b = red - good
+    for it in items:
+        if it.kind == "red-flag":
+            for sev in it.severities:
+                wc[sev] = wc.get(sev, 0) + 1
+            if it.min_weight and len(it.severities) == 1:
+                bc[it.severities[0]] = bc.get(it.severities[0], 0) + 1
+            w += it.max_weight
+            b += it.min_weight
+        elif it.kind == "good-sign":
+            w -= it.min_weight
+            b -= it.max_weight
+    best_i, worst_i = VERDICTS.index(policy.verdict(bc, b)), VERDICTS.index(policy.verdict(wc, w))
     out: list[int] = []
-    for i, item in enumerate(items):
-        rest = [*items[:i], *items[i + 1 :]]
-        _, worst_without = verdict_range(policy, counts, red, good, rest)
-        if item.kind == "red-flag" and item.severities:
-            heavy = dict(counts)
-            for s in item.severities:
-                heavy[s] = heavy.get(s, 0) + 1
-            best_with, _ = verdict_range(policy, heavy, red + item.max_weight, good, rest)
-        elif item.kind == "good-sign":
-            best_with, _ = verdict_range(policy, counts, red, good + item.min_weight, rest)
+    for it in items:
+        if it.kind == "red-flag":
+            without = dict(wc)
+            for sev in it.severities:
+                without[sev] -= 1
+            worst_without = policy.verdict(without, w - it.max_weight)
+            heavy = dict(bc)
+            if it.min_weight and len(it.severities) == 1:
+                heavy[it.severities[0]] -= 1  # its own part of the best case, before it fires at its heaviest
+            for sev in it.severities:
+                heavy[sev] = heavy.get(sev, 0) + 1
+            best_with = policy.verdict(heavy, b - it.min_weight + it.max_weight)
+        elif it.kind == "good-sign":
+            worst_without = policy.verdict(wc, w + it.min_weight)
+            best_with = policy.verdict(bc, b + it.max_weight - it.min_weight)
         else:
-            best_with = best
-        out.append((w - VERDICTS.index(worst_without)) + (VERDICTS.index(best_with) - b))
+            worst_without = VERDICTS[worst_i]
+            best_with = VERDICTS[best_i]
+        out.append((worst_i - VERDICTS.index(worst_without)) + (VERDICTS.index(best_with) - best_i))
     return out
 
 

@@ -8,6 +8,7 @@ Pure: returns data; commands/rules.py prints it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -215,6 +216,8 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
     return value
 
 

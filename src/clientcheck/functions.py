@@ -50,7 +50,10 @@ def today() -> _dt.date:
         try:
             return _dt.date.fromisoformat(fixed)
         except ValueError:
-            pass
+            from clientcheck.errors import UsageError
+            from clientcheck.i18n import detect_language, t
+
+            raise UsageError(t(detect_language(None), "env.bad_today", value=fixed)) from None
     return _dt.date.today()
 
 
@@ -111,7 +114,10 @@ def arith(op: str, a: Any, b: Any) -> Any:
         return _span(min(products), max(products))
     if isinstance(a, Span) or isinstance(b, Span):
         return None  # a quotient of spans is rarely a whole-number span: say unknown, never wrong
-    return None if b == 0 else a / b
+    try:
+        return None if b == 0 else a / b
+    except OverflowError:
+        return None
 
 
 def negate(a: Any) -> Any:

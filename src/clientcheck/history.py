@@ -930,7 +930,8 @@ def reevaluate(a: Assessment, catalog: Catalog) -> tuple[Verdict, tuple[str, ...
 
     values, dropped = restore_answers(a.answers, catalog)
     answers = Answers(values, a.client, f"assessment #{a.id}", tuple(sorted(a.from_history)))
-    return evaluate(catalog, answers), dropped
+    # as of the day it was made: `today` in a condition is that day, not this one
+    return evaluate(catalog, answers, now=a.created_at.astimezone().date()), dropped
 
 
 def fired_of(verdict: Verdict) -> tuple[Fired, ...]:

@@ -19,6 +19,7 @@ show a `{` or a made-up fact.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -352,6 +353,10 @@ def show_value(q: Question, value: Any, lang: str, forms: Sequence[str] = ()) ->
         return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value)
     if q.type == "choice":
         return q.choice_text(str(value), lang)
+    if isinstance(value, _dt.date):
+        from clientcheck.fmt import day
+
+        return day(value, lang)  # 01.09.2026 in Russian, 2026-09-01 in English
     return str(value)
 
 

@@ -333,10 +333,13 @@ class Date(QuestionType):
             return parsed
         raise ValueError
 
+    def from_cell(self, q: Question, cell: str) -> Any:
+        return _day_first(cell) or cell
+
     def from_typed(self, q: Question, text: str, lang: str) -> Any:
         from clientcheck.functions import parse_date
 
-        parsed = parse_date(text)
+        parsed = parse_date(text) or _day_first(text)
         if parsed is None:
             raise ValueError(text)
         return parsed
@@ -356,6 +359,20 @@ class Date(QuestionType):
         emit(depth, f"if {v} is not None:")
         emit(depth + 1, f"{v} = {const(parse_date)}({v})")
         emit(depth + 1, f"if {v} is None: return None")
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _day_first(text: str) -> _dt.date | None:
+    """DD.MM.YYYY, as Russian (and most European) spreadsheets and people write a date."""
+    m = _DAY_FIRST.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
 
 
 TYPES: dict[str, QuestionType] = {

@@ -42,7 +42,14 @@ def _deciding(verdict: Verdict, catalog: Catalog) -> list[Finding]:
     red = list(verdict.red_flags)
     if verdict.verdict != "decline":
         return red
-    named = [f for f in red if f.severity in catalog.policy.decline_if.any_severity]
+    threshold = catalog.policy.decline_if
+    fired: dict[str, int] = {}
+    for f in red:
+        if f.severity:
+            fired[f.severity] = fired.get(f.severity, 0) + 1
+    # the severities that met the decline test: any_severity, and a count (two high flags) reached
+    declining = set(threshold.any_severity) | {sev for sev, n in threshold.counts if fired.get(sev, 0) >= n}
+    named = [f for f in red if f.severity in declining]
     return named or [f for f in red if f.weight > 0] or red
 
 
@@ -82,9 +89,14 @@ def compose(verdict: Verdict, catalog: Catalog, lang: str) -> Letter:
                 cited.append(f.rule.id)
             else:
                 left_out.append(f.rule.id)
-    blocks = [Block(t(lang, "reply.greeting")), Block(t(lang, f"reply.{kind}.opening"))]
+    reasons = _dedup([" ".join(s for s in (r.client_reason, *r.also_reasons) if s) for r in said])
+    # a refusal promises its reasons only when it has some to give
+    opening = "reply.decline.opening" if kind != "decline" or reasons else "reply.decline.opening.plain"
+    blocks = [
+        Block(t(lang, "reply.greeting")),
+        Block(t(lang, opening if kind == "decline" else f"reply.{kind}.opening")),
+    ]
     if kind == "decline":
-        reasons = _dedup([" ".join(s for s in (r.client_reason, *r.also_reasons) if s) for r in said])
         offers = _dedup([r.client_offer or "" for r in said])
         blocks += _listed(t(lang, "reply.decline.why"), reasons)
         blocks += _listed(t(lang, "reply.decline.offer"), offers)

@@ -118,6 +118,7 @@ NO_LINK = "no-clear-link"  # contains 0, and narrow enough to say that any link 
 TOO_FEW = "too-few-cases"  # contains 0 and is wide: anything from helpful to harmful fits the data
 NEVER = "never-fired"  # no interval: the rule never fired (or always did)
 NO_LINK_MAX_WIDTH = 0.5
+MIN_READING = 5  # a rule seen fewer times is "too few cases", whatever its interval says
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class RuleStats:
         d = self.difference
         if d is None:
             return NEVER
+        if self.fired.n < MIN_READING or self.not_fired.n < MIN_READING:
+            return TOO_FEW  # one unlucky client must not read as "predicts trouble"
         if d.low > 0:
             return PREDICTS
         if d.high < 0:
@@ -230,8 +233,9 @@ class Report:
 def _rank_key(s: RuleStats) -> tuple[int, float, float, str]:
     d = s.difference
     if d is None:
-        return (1, 0.0, 0.0, s.id)
-    return (0, -d.low, -d.high, s.id)
+        return (2, 0.0, 0.0, s.id)
+    # a rule seen a few times ranks after every rule seen often enough to read, whatever its interval
+    return (1 if s.reading == TOO_FEW else 0, -d.low, -d.high, s.id)
 
 
 def rule_stats(catalog: Catalog, cases: Sequence[Case]) -> list[RuleStats]:

@@ -45,6 +45,13 @@ def reply(
             "'clientcheck check --client' (nothing is saved).",
         ),
     ] = None,
+    anyway: Annotated[
+        bool,
+        typer.Option(
+            "--anyway",
+            help="Write the letter even when the verdict is not settled (answers still unknown could change it).",
+        ),
+    ] = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -54,7 +61,9 @@ def reply(
 
     The verdict in the client's terms: for a decline the real reasons and a way forward, for
     caution the conditions to go ahead, for go the next steps. Copy-ready: no tables, no rule ids. Rules without client-facing texts are left out (named on
-    stderr). Exit 0 when the letter is written, whatever the verdict; 2 on bad input.
+    stderr). A verdict that is not settled yet gets no letter unless --anyway: a letter on half the
+    facts could promise what the missing answers would take back. Exit 0 when the letter is
+    written, whatever the verdict; 2 on bad input or an unsettled verdict.
     """
     catalog = load_catalog_for(rules, questions)
     found = _ASSESSMENT.match(source)
@@ -77,6 +86,16 @@ def reply(
 
             given, _facts = with_history(catalog, given, client, db, language)
         verdict = evaluate(catalog, given)
+    if not verdict.settled and not anyway:
+        from clientcheck.errors import UsageError
+        from clientcheck.i18n import t
+
+        words = {v: t(language, f"verdict.{v}") for v in (verdict.verdict, verdict.best, verdict.worst)}
+        other = verdict.worst if verdict.worst != verdict.verdict else verdict.best
+        asks = ", ".join(a.question for a in verdict.ask_next[:3])
+        raise UsageError(
+            t(language, "reply.not_settled", verdict=words[verdict.verdict], other=words[other], asks=asks)
+        )
     write_reply(verdict, catalog, language, fmt.value)
     return 0
 

@@ -53,7 +53,9 @@ class TableSink(Sink):
         self.color = color
         self.labels = {v: t(lang, f"verdict.{v}") for v in VERDICTS}
         self.verdict_width = max(width(label) for label in self.labels.values())
-        self.reach_width = max(width(t(lang, "batch.col.reach")), self.verdict_width)
+        # the widest cell: a caution that could still become either go or decline
+        both = width(self.labels["go"]) + 1 + width(self.labels["decline"])
+        self.reach_width = max(width(t(lang, "batch.col.reach")), self.verdict_width, both)
         self.columns = shutil.get_terminal_size().columns if is_tty(stream) else None
         fixed = self.verdict_width + self.reach_width + SCORE_WIDTH + 8
         # on a narrow terminal the client's name gives way first, keeping ten columns for the flags

@@ -105,7 +105,9 @@ def headline(verdict: Verdict, lang: str) -> str:
         lang,
         "verdict.unsettled",
         verdict=t(lang, f"verdict.{verdict.verdict}"),
-        others=t(lang, "verdict.unsettled.or").join(t(lang, f"verdict.{v}") for v in others),
+        others=t(lang, "verdict.unsettled.or").join(
+            t(lang, "verdict.quoted", v=t(lang, f"verdict.{v}")) for v in others
+        ),
         n=t(lang, "verdict.unsettled.rules", count=len(verdict.undecided)),
     )
 
