@@ -12,6 +12,11 @@ output to /dev/null for every contender:
   memory       peak memory of clientcheck on --big clients (all its processes together, PSS,
                sampled from /proc), and the largest single process (VmHWM)
   bad lines    --big clients with 3 corrupt lines: exactly those 3 reported, the rest scored
+  DuckDB       (issue 14; needs the sql extra) on --big clients: `clientcheck check F.parquet`,
+               `clientcheck check F.jsonl --engine duckdb`, the 17 red flags written by hand in
+               DuckDB (bench/redflags.sql, checked to agree first), `jq -c .`, interleaved, best of
+               --repeat; the Python batch path on --python-sample clients for its rate; peak
+               memory (--duckdb-only runs just this part)
   start-up     `clientcheck check - --format json` (answers as JSON on stdin) and
                `clientcheck check examples/late-payer.yaml --format json`, against the one-command
                Typer app bench/hello_typer.py, interleaved, median of 21 runs each
@@ -179,6 +184,86 @@ def report_startup(failed: list[str]) -> None:
         failed.append("start-up")
 
 
+def same_flags_sql(parquet: Path) -> int:
+    """bench/redflags.sql and clientcheck on the same Parquet file: the same red flags, client by client."""
+    ours = subprocess.run([*CLIENTCHECK, "check", str(parquet), "-f", "jsonl"], capture_output=True, cwd=ROOT, env=ENV)
+    theirs = subprocess.run([PYTHON, str(HERE / "redflags_duckdb.py"), str(parquet)], capture_output=True, cwd=ROOT)
+    a, b = ours.stdout.splitlines(), theirs.stdout.splitlines()
+    if len(a) != len(b) or not a:
+        raise SystemExit(f"clientcheck wrote {len(a)} records, the SQL {len(b)}: {theirs.stderr.decode()[:300]}")
+    for n, (x, y) in enumerate(zip(a, b, strict=True), 1):
+        got = sorted((f["id"], f["severity"]) for f in json.loads(x)["findings"])
+        want = sorted((f["id"], f["severity"]) for f in json.loads(y)["red_flags"])
+        if got != want:
+            raise SystemExit(f"client {n}: clientcheck {got} but bench/redflags.sql {want}")
+    return len(a)
+
+
+def to_parquet(jsonl: Path) -> Path:
+    path = jsonl.with_suffix(".parquet")
+    if not path.exists():
+        import duckdb
+
+        duckdb.connect().read_json(str(jsonl)).write_parquet(str(path))
+    return path
+
+
+def report_duckdb(args: argparse.Namespace, work: Path, failed: list[str]) -> None:
+    """clientcheck through DuckDB on --big clients, against the Python batch path, jq and the hand-written query."""
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        print("\nDuckDB: not installed (pip install -e '.[sql]'); skipped")
+        return
+    big = make(args.big, work / f"clients-{args.big}.jsonl")
+    sample = head(big, args.python_sample, work / f"clients-{args.python_sample}.jsonl")
+    parquet = to_parquet(big)
+    check = to_parquet(head(big, min(args.big, 100_000), work / "check-100000.jsonl"))
+    print(f"\nDuckDB on {args.big:,} clients ({big.stat().st_size / 1e6:.0f} MB JSON Lines, "
+          f"{parquet.stat().st_size / 1e6:.0f} MB Parquet)")  # fmt: skip
+    print(f"  same red flags as bench/redflags.sql: {same_flags_sql(check):,} clients checked, all agree")
+    n = args.big
+    rows = {
+        "check clients.parquet": [*CLIENTCHECK, "check", str(parquet), "-f", "jsonl"],
+        "check clients.jsonl --engine duckdb": [*CLIENTCHECK, "check", str(big), "-f", "jsonl", "--engine", "duckdb"],
+        "bench/redflags.sql (hand-written)": [PYTHON, str(HERE / "redflags_duckdb.py"), str(parquet)],
+        "jq -c .": ["jq", "-c", ".", str(big)],
+    }
+    best = dict.fromkeys(rows, float("inf"))
+    python = float("inf")
+    python_cmd = [*CLIENTCHECK, "check", str(sample), "-f", "jsonl"]
+    for _ in range(args.repeat):  # interleaved: a burst of load hits every contender alike
+        for label, cmd in rows.items():
+            best[label] = min(best[label], timed(cmd, 1))
+        python = min(python, timed(python_cmd, 1))
+    python_rate = args.python_sample / python
+    print(f"  (best of {args.repeat}, interleaved, output to /dev/null)")
+    for label, seconds in best.items():
+        print(f"  {label:38} {seconds:7.2f} s  {n / seconds:>10,.0f} clients/s")
+    print(f"  {'Python batch path (check F.jsonl)':38} {python:7.2f} s  {python_rate:>10,.0f} clients/s "
+          f"(on {args.python_sample:,} clients)")  # fmt: skip
+    parquet_rate = n / best["check clients.parquet"]
+    jsonl_rate = n / best["check clients.jsonl --engine duckdb"]
+    jq_rate = n / best["jq -c ."]
+    versus_hand = best["check clients.parquet"] / best["bench/redflags.sql (hand-written)"]
+    print(f"  Parquet vs the Python batch path: {parquet_rate / python_rate:.1f}x (target >= 5); "
+          f"JSON Lines --engine duckdb: {jsonl_rate / python_rate:.1f}x")  # fmt: skip
+    print(f"  Parquet vs jq -c .: {parquet_rate / jq_rate:.2f}x; JSON Lines --engine duckdb vs jq -c .: "
+          f"{jsonl_rate / jq_rate:.2f}x")  # fmt: skip
+    print(f"  Parquet time / the hand-written query's: {versus_hand:.2f} (target <= 2)")
+    if parquet_rate / python_rate < 5:
+        failed.append("DuckDB 5x the Python batch path")
+    if versus_hand > 2:
+        failed.append("DuckDB within 2x of the hand-written query")
+    for label in ("check clients.parquet", "check clients.jsonl --engine duckdb"):
+        seconds, total, single, _ = peak_memory(rows[label])
+        print(
+            f"  memory, {label}: {seconds:6.1f} s, peak {total / 1024:6.1f} MB all processes (PSS; target < 500 MB), {single / 1024:6.1f} MB largest (VmHWM)"
+        )
+        if total / 1024 >= 500:
+            failed.append(f"memory ({label})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200_000)
@@ -186,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", help="folder for the generated files (kept; default: a temporary one)")
     parser.add_argument("--startup-only", action="store_true", help="measure only the start-up")
+    parser.add_argument("--duckdb-only", action="store_true", help="measure only the DuckDB path")
+    parser.add_argument("--python-sample", type=int, default=50_000, help="clients for the Python path's rate")
     args = parser.parse_args(argv)
     if args.startup_only:
         missed: list[str] = []
@@ -198,6 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="clientcheck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
+    if args.duckdb_only:
+        print(f"before: {load()}")
+        report_duckdb(args, work, failed)
+        print(f"after: {load()}")
+        print("targets missed: " + ", ".join(failed) if failed else "all targets met")
+        return 1 if failed else 0
     print(f"before: {load()}")
     print(
         f"clientcheck: {PYTHON} -m clientcheck; jq: {subprocess.run(['jq', '--version'], capture_output=True, text=True).stdout.strip()}"
@@ -274,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     if reported != wanted or written != args.big - 3 or proc.returncode != 4:
         failed.append("3 corrupt lines")
 
+    report_duckdb(args, work, failed)
     report_startup(failed)
 
     print(f"\nafter: {load()}")

@@ -344,7 +344,7 @@ def test_missing_inputs_stop_the_run_before_anything_is_scored(cli: CliRunner, t
     assert (code, out) == (2, "")
     assert err == (
         f"clientcheck: error: {tmp_path / 'empty'}: no answers files in this folder "
-        "(*.yaml, *.yml, *.json, *.jsonl, *.csv)\n"
+        "(*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)\n"
     )
 
 

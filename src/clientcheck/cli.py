@@ -440,6 +440,7 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
     "questions": "questions",
     "completion": "completion",
+    "sql": "sql",  # issue 14
 }
 
 

@@ -222,11 +222,22 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         Example("clientcheck completion zsh >> ~/.zshrc", "For zsh (after compinit)."),
         Example("clientcheck completion fish > ~/.config/fish/completions/clientcheck.fish", "For fish."),
     ),
+    # issue 14
+    "sql": (
+        Example(
+            "clientcheck sql --table leads --view scored > scored.sql", "A DuckDB view that scores the table leads."
+        ),
+        Example(
+            "clientcheck sql -d postgres -t crm.leads --keep lead_id | psql -f -",
+            "The same query for PostgreSQL, with the CRM's id in each row.",
+        ),
+        Example("clientcheck sql -d spark --table leads", "For spark.sql(): the query as it is, no semicolon."),
+    ),
 }
 
 # Command groups of the top-level page, in order; a command not listed goes under "Other commands".
 GROUPS = (
-    ("Assess a client", ("interview", "check", "explain", "reply", "profile")),
+    ("Assess a client", ("interview", "check", "explain", "reply", "profile", "sql")),
     ("Client history", ("history", "show", "diff", "paid", "outcome", "report", "rescore", "import")),
     ("Rules and questions", ("rules", "questions", "lint", "init", "config", "schema")),
     ("Shell", ("completion",)),

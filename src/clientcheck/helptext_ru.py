@@ -235,4 +235,18 @@ RU: dict[str, str] = {
     "Edit the file in your editor; it is checked afterwards.": "Править файл в редакторе; после этого он проверяется.",
     "The names of your profiles.": "Имена ваших профилей.",
     "Interrupted; the answers given so far are saved.": "Прервано; данные к этому моменту ответы сохранены.",
+    # issue 14: clientcheck sql, check --engine
+    "What scores many clients: python, or duckdb (embedded DuckDB on every core; needs the sql extra). Parquet files always go through DuckDB.": "Чем оценивать много клиентов: python или duckdb (встроенная DuckDB на всех ядрах; нужно дополнение sql). Файлы Parquet всегда оцениваются через DuckDB.",
+    "Print the rules as one SQL query that scores a table of answers (a row per client).": "Вывести правила одним SQL-запросом, который оценивает таблицу ответов (строка на клиента).",
+    "SQL dialect: duckdb, postgres, spark, bigquery, snowflake.": "Диалект SQL: duckdb, postgres, spark, bigquery, snowflake.",
+    "The table (or view) of answers: a column per question id.": "Таблица (или представление) с ответами: по столбцу на код вопроса.",
+    "Print CREATE OR REPLACE VIEW NAME AS the query.": "Вывести CREATE OR REPLACE VIEW ИМЯ AS и сам запрос.",
+    "The columns the table has among the question ids and client (comma-separated; default: all). A question without a column is unknown for every client.": "Какие из кодов вопросов и client есть в таблице столбцами (через запятую; по умолчанию все). Вопрос без столбца считается неизвестным для всех клиентов.",
+    "More columns of the table to carry into the result (e.g. an id).": "Какие ещё столбцы таблицы перенести в результат (например, идентификатор).",
+    "How many questions to ask next (columns ask_1 .. ask_N).": "Сколько вопросов предложить задать дальше (столбцы ask_1 .. ask_N).",
+    "Only these rules (comma-separated rule ids).": "Только эти правила (коды правил через запятую).",
+    "The query on one line.": "Запрос одной строкой.",
+    "A DuckDB view that scores the table leads.": "Представление DuckDB, которое оценивает таблицу leads.",
+    "The same query for PostgreSQL, with the CRM's id in each row.": "Тот же запрос для PostgreSQL, с идентификатором из CRM в каждой строке.",
+    "For spark.sql(): the query as it is, no semicolon.": "Для spark.sql(): запрос как есть, без точки с запятой.",
 }

@@ -30,6 +30,7 @@ _SUFFIXES = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".parquet": "parquet",  # scored in DuckDB (the sql extra): clientcheck.sql.duck
 }
 CHUNK = 1 << 20  # bytes read at a time: big enough to be cheap, small enough to stream
 

@@ -54,6 +54,11 @@ class InputFormat(StrEnum):
     csv = "csv"
 
 
+class Engine(StrEnum):
+    python = "python"
+    duckdb = "duckdb"
+
+
 ONE_CLIENT = ("yaml", "json", "answers")
 
 
@@ -139,6 +144,14 @@ def check(
             "at most one per CPU).",
         ),
     ] = 0,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="What scores many clients: python, or duckdb (embedded DuckDB on every core; needs the sql "
+            "extra). Parquet files always go through DuckDB.",
+        ),
+    ] = Engine.python,
     client: ClientOpt = None,
     no_save: NoSaveOpt = False,
     db: DbOpt = None,
@@ -203,6 +216,7 @@ def check(
         quiet,
         jobs,
         fail_on_reachable=fail_on_reachable,
+        engine=engine.value,
     )
 
 
@@ -310,6 +324,7 @@ def check_many(
     jobs: int = 1,
     *,
     fail_on_reachable: bool = False,
+    engine: str = "python",
 ) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
     from functools import partial
@@ -317,11 +332,21 @@ def check_many(
     from clientcheck.batch import PARALLEL_FROM, Reporter, Runner, cpus, exit_code
 
     rule_list = list(catalog.rules if chosen is None else chosen)
+    duck = engine == "duckdb" or any(s.format == "parquet" for s in sources)
+    if duck:  # before anything is written
+        from clientcheck.sql import require
+
+        require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
     sink = make_sink(fmt, catalog, rule_list, lang, color)
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
     total = jsonl_bytes if all(s.format == "jsonl" and s.size is not None for s in sources) else None
-    runner = Runner(catalog, rule_list, sink, Reporter(sys.stderr, lang, quiet, total))
+    reporter = Reporter(sys.stderr, lang, quiet, total)
+    if duck:
+        from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
+
+        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on, fail_on_reachable)
+    runner = Runner(catalog, rule_list, sink, reporter)
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
     # more processes than CPUs only compete with each other (and thousands would exhaust memory)

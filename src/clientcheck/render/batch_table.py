@@ -83,7 +83,7 @@ class TableSink(Sink):
 
     def begin(self, source: Source) -> None:
         self.name = clean(source.name)  # a file name can hold escape sequences too
-        self.whole_file = source.format not in ("jsonl", "csv")
+        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
         who = clean(r.client) if r.client else (self.name if self.whole_file else f"{self.name}:{line}")

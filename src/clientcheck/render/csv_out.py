@@ -81,7 +81,7 @@ class CsvSink(Sink):
 
     def begin(self, source: Source) -> None:
         self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv")
+        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
         writerow(self.writer, self.stream, row(r, self.name, None if self.whole_file else line, self.rules))

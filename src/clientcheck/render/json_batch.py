@@ -48,7 +48,7 @@ class JsonSink(Sink):
 
     def begin(self, source: Source) -> None:
         self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv")
+        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:  # pragma: no cover - needs_verdict: never called
         raise AssertionError("the JSON sink takes verdicts")

@@ -137,7 +137,7 @@ class JsonlSink(Sink):
 
     def begin(self, source: Source) -> None:
         self.head = self.encoder.head(source.name)
-        self.whole_file = source.format not in ("jsonl", "csv")
+        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
         buffer = self.buffer

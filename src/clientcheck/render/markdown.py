@@ -142,7 +142,7 @@ class MarkdownSink(Sink):
 
     def begin(self, source: Source) -> None:
         self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv")
+        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
 
     def add(self, r: Result, line: int) -> None:
         where = md(self.name if self.whole_file else f"{self.name}:{line}")

@@ -1,0 +1,385 @@
+"""The SQL backend: the generated query on DuckDB against the Python engine, `clientcheck sql`,
+and `clientcheck check` through embedded DuckDB (Parquet, --engine duckdb)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog, Rule
+from tests.conftest import invoke
+from tests.sqlcheck import arrow_table, expected, functions_catalog, random_clients, varied_catalog
+from tests.test_batch import random_answers
+
+duckdb = pytest.importorskip("duckdb", reason="the sql extra is not installed")
+pytest.importorskip("sqlglot")
+pytest.importorskip("pyarrow")
+
+from clientcheck.sql.gen import DIALECTS, Plan, build, to_sql  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+TODAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENTCHECK_TODAY", TODAY)  # the Python engine's today; the SQL gets it as a literal
+
+
+def _score(
+    catalog: Catalog, table: Any, columns: list[str] | None = None, rules: list[Rule] | None = None
+) -> list[dict[str, Any]]:
+    con = duckdb.connect()
+    con.register("clients", table)
+    cursor = con.execute(to_sql(Plan(catalog, rules, columns=columns, today=TODAY).public(), "duckdb"))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _agree(
+    catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]], rules: list[Rule] | None = None
+) -> dict[str, int]:
+    """Every client: verdict, score, each rule's outcome, the first questions to ask. Returns how
+    often each kind of outcome was seen, so a test can show it was not vacuous."""
+    seen = {"fired": 0, "not": 0, "undecided": 0, "later-level": 0, "unsettled": 0}
+    assert len(rows) == len(clients)
+    for data, got in zip(clients, rows, strict=True):
+        want = expected(catalog, data, rules)
+        assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
+        assert (got["best"], got["worst"], got["settled"]) == (
+            want["best"],
+            want["worst"],
+            want["best"] == want["worst"],
+        )
+        assert {r.id: got[r.id] for r in (rules or catalog.rules)} == want["outcome"], data
+        seen["unsettled"] += not got["settled"]
+        assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
+        for value in want["outcome"].values():
+            seen["undecided" if value is None else "not" if value == 0 else "fired"] += 1
+            seen["later-level"] += bool(value and value > 1)
+    return seen
+
+
+@pytest.mark.slow
+def test_duckdb_agrees_with_the_python_engine_on_100000_random_clients() -> None:
+    catalog = load_catalog()
+    clients = random_clients(catalog, 100_000, seed=1)
+    seen = _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients)))
+    assert min(seen.values()) > 10_000, seen
+
+
+def test_division_by_zero_gates_two_deep_float_weights_and_missing_columns(tmp_path: Path) -> None:
+    catalog = varied_catalog(tmp_path)
+    clients = random_clients(catalog, 6000, seed=2)
+    seen = _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients)))
+    assert min(seen.values()) > 300, seen
+    # a question without a column is unknown for every client, as if nobody had answered it
+    drop = ("y", "m", "h")
+    clients = [{k: v for k, v in c.items() if k not in drop} for c in clients[:2000]]
+    columns = ["client", *(q for q in catalog.questions if q not in drop)]
+    _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients, drop), columns))
+
+
+def test_awkward_cases_one_by_one(tmp_path: Path) -> None:
+    """The cases the three-valued translation could get wrong, each with the answer it must give."""
+    catalog = varied_catalog(tmp_path)
+    cases: list[tuple[dict[str, Any], str, int | None]] = [
+        ({"a": True, "n": None}, "r1", None),  # unknown: the first level waits for it
+        ({"a": False}, "r1", 3),  # answered false: the later level fires
+        ({"a": True, "n": 0}, "r1", 3),
+        ({"x": 1.0, "y": 0}, "r2", 0),  # division by zero is unknown, and nothing would decide it
+        ({"x": 5.0, "y": 2}, "r2", 1),
+        ({"m": []}, "r4", 0),  # an empty list: "u" in [] is false, not unknown, and z does not apply
+        ({"m": [], "z": 5}, "r4", 0),  # (an answer to z is ignored)
+        ({"m": ["w"]}, "r4", 2),
+        ({"m": ["w", "u"], "z": 0.5}, "r4", 1),
+        ({"m": ["u"]}, "r4", 1),
+        ({"b": False, "g": True, "h": 5}, "r9", 0),  # answers behind a false gate do not count
+        ({"b": True, "g": True, "h": 5}, "r9", 1),
+        ({"b": True}, "r9", None),  # asks g first: h's gate is unknown
+        ({"c": "q", "y": 2.0}, "r12", 1),
+        ({"c": "p", "a": True, "n": 2, "k": 3}, "r12", 0),  # k / (n - 2) divides by zero: unknown, for good
+        ({"c": "p", "a": True, "n": 4, "k": 3}, "r12", 2),
+        ({"a": True, "n": 4, "k": 3}, "r12", None),  # k is gated by c, unknown: ask c
+    ]
+    clients = [data for data, _, _ in cases]
+    rows = _score(catalog, arrow_table(catalog, clients))
+    _agree(catalog, clients, rows)
+    for (data, rule, outcome), row in zip(cases, rows, strict=True):
+        assert row[rule] == outcome, (data, rule)
+
+
+def test_a_selection_of_rules_scores_with_those_rules_only(tmp_path: Path) -> None:
+    catalog = functions_catalog(tmp_path)
+    # f6 reads f2 and f3 through fired(): they are worked out, but neither reported nor counted
+    chosen = [r for r in catalog.rules if r.id in ("f1", "f6", "g2")]
+    clients = random_clients(catalog, 3000, seed=3)
+    rows = _score(catalog, arrow_table(catalog, clients), rules=chosen)
+    assert list(rows[0]) == [
+        "client", "verdict", "best", "worst", "settled", "score", "f1", "f6", "g2", "ask_1", "ask_2", "ask_3"
+    ]  # fmt: skip
+    _agree(catalog, clients, rows, chosen)
+
+
+def test_the_functions_count_known_dates_fired_and_a_count_policy(tmp_path: Path) -> None:
+    catalog = functions_catalog(tmp_path)
+    clients = random_clients(catalog, 20_000, seed=6)
+    seen = _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients)))
+    assert min(seen.values()) > 500, seen
+
+
+# ---------------------------------------------------------------- clientcheck sql
+
+
+def test_sql_prints_a_query_for_every_dialect(cli: CliRunner) -> None:
+    for dialect in DIALECTS:
+        code, out, err = invoke(cli, "sql", "--dialect", dialect, "--table", "crm.leads", "--keep", "lead_id")
+        assert code == 0, err
+        assert out.startswith("WITH ") and out.rstrip().endswith(("`crm`.`leads`", '"crm"."leads"', "cc_rk`", 'cc_rk"'))
+    code, out, _ = invoke(cli, "sql", "--view", "scored", "--compact")
+    assert code == 0 and out.startswith('CREATE OR REPLACE VIEW "scored" AS WITH ') and out.count("\n") == 1
+
+
+def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pasted(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    catalog = load_catalog()
+    clients = random_clients(catalog, 300, seed=4)
+    con = duckdb.connect()
+    table = 'leads"; DROP TABLE x; --'  # a name is an identifier, whatever it holds
+    con.register("t", arrow_table(catalog, clients))
+    con.execute(f'CREATE TABLE "{table.replace(chr(34), chr(34) * 2)}" AS SELECT *, 7 AS lead_id FROM t')
+    code, out, err = invoke(cli, "sql", "--table", table, "--view", "scored", "--keep", "lead_id")
+    assert code == 0, err
+    con.execute(out)
+    cursor = con.execute("SELECT * FROM scored")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert names[:7] == ["lead_id", "client", "verdict", "best", "worst", "settled", "score"] and {
+        r["lead_id"] for r in rows
+    } == {7}
+    _agree(catalog, clients, rows)
+
+
+def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: CliRunner) -> None:
+    code, out, _ = invoke(cli, "sql", "--columns", "client,rude,late_payments", "--ask", "0")
+    assert code == 0
+    assert 'CAST(NULL AS BOOLEAN) AS "worked_before"' in out and '"ask_1"' not in out
+    code, _, err = invoke(cli, "sql", "--columns", "rude,late_paymnts")
+    assert (code, err) == (
+        2,
+        "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?\n",
+    )
+    code, _, err = invoke(cli, "sql", "--keep", "rude")
+    assert (code, err) == (
+        2,
+        "clientcheck: error: --keep: 'rude' is a question id or client, which the result has anyway\n",
+    )
+    code, _, err = invoke(cli, "sql", "--table", "a..b")
+    assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
+
+
+def test_build_refuses_an_unknown_dialect() -> None:
+    with pytest.raises(
+        Exception, match="--dialect: 'oracle' is not one of duckdb, postgres, spark, bigquery, snowflake"
+    ):
+        build(load_catalog(), dialect="oracle")
+
+
+# ---------------------------------------------------------------- check through DuckDB
+
+
+def _run(*args: str, stdin: bytes | None = None) -> tuple[int, bytes, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "clientcheck", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+    )
+    return proc.returncode, proc.stdout, proc.stderr.decode()
+
+
+def _messy_jsonl(catalog: Catalog, path: Path, n: int, seed: int) -> Path:
+    """Random answers, one in three or so wrong, and lines no JSON reader likes."""
+    rnd = random.Random(seed)
+    lines = [json.dumps(random_answers(catalog, rnd, wrong=0.04), ensure_ascii=False).encode() for _ in range(n)]
+    odd = [
+        b"",
+        b"   ",
+        b'{"client": "x", "a": tru',
+        b"[1, 2]",
+        b'{"a": true, "a": false}',
+        b'{"client": "\\u0001bell"}',
+        b'{"x": NaN}',
+        b'{"client": "caf\xe9"}',
+        b"null",
+        b'{"client": 12}',
+        b'{"nope": 1}',
+        b"\r",
+    ]
+    for i, line in enumerate(odd):
+        lines.insert(7 * i + 3, line)
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "table", "markdown"])
+def test_engine_duckdb_writes_what_the_python_engine_writes_bad_records_included(tmp_path: Path, fmt: str) -> None:
+    catalog = varied_catalog(tmp_path)
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
+    path = _messy_jsonl(catalog, tmp_path / "leads.jsonl", 1500, seed=7)
+    ours = _run("check", str(path), "-f", fmt, "--engine", "duckdb", "--color", "never", *rules)
+    theirs = _run("check", str(path), "-f", fmt, "--jobs", "1", "--color", "never", *rules)
+    assert ours == theirs
+    assert ours[0] == 4 and ours[2].count("\n") > 100  # many bad records, each reported
+
+
+def test_engine_duckdb_on_the_bundled_rules_and_csv_input(tmp_path: Path) -> None:
+    catalog = load_catalog()
+    path = _messy_jsonl(catalog, tmp_path / "leads.jsonl", 3000, seed=8)
+    assert _run("check", str(path), "-f", "jsonl", "--engine", "duckdb") == _run("check", str(path), "-f", "jsonl")
+    csv = tmp_path / "leads.csv"
+    csv.write_text(
+        "client;worked_before;late_payments;asks;budget_amount\n"
+        "A;yes;3;free_sample,discount;\n"
+        "B;no;?;[];1 200\n"
+        "C;maybe;x;nope;\n"
+        "\n"
+        '"D;E";да;1;;12,5\n',
+        encoding="utf-8",
+    )
+    ours = _run("check", str(csv), "-f", "jsonl", "--engine", "duckdb")
+    assert ours == _run("check", str(csv), "-f", "jsonl")
+    assert ours[0] == 4 and ours[1].count(b"\n") == 3
+
+
+def _parquet(catalog: Catalog, clients: list[dict[str, Any]], path: Path, **extra: Any) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = arrow_table(catalog, clients)
+    for name, column in extra.items():
+        table = table.append_column(name, pa.array(column))
+    pq.write_table(table, path)
+    return path
+
+
+def test_check_a_parquet_file_gives_the_results_of_the_same_clients_as_json_lines(tmp_path: Path) -> None:
+    catalog = load_catalog()
+    clients = random_clients(catalog, 5000, seed=5)
+    # Parquet has no "don't know" beside "not answered": a NULL is not answered
+    clients = [{k: v for k, v in c.items() if v is not None} for c in clients]
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in clients), encoding="utf-8")
+    parquet = _parquet(catalog, clients, tmp_path / "leads.parquet")
+    for fmt in ("jsonl", "json", "csv"):
+        code, out, err = _run("check", str(parquet), "-f", fmt)
+        want = _run("check", str(jsonl), "-f", fmt)
+        assert (code, err) == want[::2]
+        out = out.replace(str(parquet).encode(), str(jsonl).encode())
+        if fmt == "json":  # the answers as read: 2.0 from a DOUBLE column, in the file's column order
+            assert json.loads(out) == json.loads(want[1])
+        else:
+            assert out == want[1], fmt
+
+
+def test_bad_rows_of_a_parquet_file_are_reported_by_row_and_the_rest_scored(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "client": ["A", "B", "C", "D"],
+            "late_payments": pa.array([1, 5000, None, 2], pa.int64()),
+            "worked_before": [True, True, None, True],
+            "advance": ["none", "half", None, "partial"],
+            "asks": pa.array([["free_sample"], [], ["free_lunch"], None], pa.list_(pa.string())),
+        }
+    )
+    path = tmp_path / "leads.parquet"
+    pq.write_table(table, path)
+    code, out, err = _run("check", str(path), "-f", "jsonl")
+    assert code == 4
+    assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 4]
+    assert err == (
+        f"{path}:2: late_payments: 5000 is out of range; expected a whole number from 0 to 1000\n"
+        f'{path}:2: advance: "half" is not a choice; expected one of: none, partial, full\n'
+        f'{path}:3: asks: "free_lunch" is not a choice; expected a list of: free_sample, free_work, discount, '
+        "pay_if_liked\n"
+        "2 of 4 records were bad and skipped (see above); the others were scored\n"
+    )
+
+
+def test_a_parquet_column_that_is_no_question_makes_the_file_bad(tmp_path: Path) -> None:
+    catalog = load_catalog()
+    path = _parquet(catalog, random_clients(catalog, 3, seed=1), tmp_path / "x.parquet", late_payment=[1, 2, 3])
+    code, out, err = _run("check", str(path), "-f", "jsonl")
+    assert (code, out) == (4, b"")
+    assert err.startswith(f"{path}: column 'late_payment' is not a question id; did you mean 'late_payments'?\n")
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    code, _, err = _run("check", str(broken), "-f", "jsonl", "-q")
+    assert code == 4 and err.startswith(f"{broken}: cannot read as Parquet: ")
+
+
+def test_the_default_check_imports_neither_duckdb_nor_sqlglot(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"rude": true}\n', encoding="utf-8")
+    probe = (
+        "import sys\nfrom clientcheck.cli import main\ncode = main(sys.argv[1:])\n"
+        "print(code, *sorted(m for m in ('duckdb', 'sqlglot', 'pyarrow') if m in sys.modules))\n"
+    )
+    for extra, modules in (([], ""), (["--engine", "duckdb"], " duckdb pyarrow sqlglot")):
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, "check", str(path), "-f", "jsonl", *extra],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert proc.stdout.splitlines()[-1] == "1" + modules, proc.stderr
+
+
+def test_without_the_extra_the_duckdb_engine_says_what_to_install(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"rude": true}\n', encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "--engine", "duckdb")
+    assert (code, out) == (2, "")
+    assert err == (
+        "clientcheck: error: --engine duckdb (and Parquet input) needs duckdb: install the sql extra "
+        "(pip install 'clientcheck[sql]')\n"
+    )
+
+
+def test_engine_duckdb_on_dates_functions_and_repeated_choices(tmp_path: Path) -> None:
+    catalog = functions_catalog(tmp_path)
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
+    clients = random_clients(catalog, 3000, seed=12)
+    for n, c in enumerate(clients):
+        if n % 7 == 0 and c.get("m"):
+            c["m"] = [*c["m"], c["m"][0]]  # a repeated choice: a set has it once
+        if n % 11 == 0 and c.get("d"):
+            c["d"] = f" {c['d']} "  # spaces around a date: the ordinary way reads it
+    lines = "".join(json.dumps(c, default=str) + "\n" for c in clients)
+    path = tmp_path / "leads.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    ours = _run("check", str(path), "-f", "jsonl", "--engine", "duckdb", *rules)
+    assert ours == _run("check", str(path), "-f", "jsonl", *rules)
+    assert ours[0] in (0, 1) and ours[1].count(b"\n") == 3000
+    for fmt in ("csv", "json"):
+        assert _run("check", str(path), "-f", fmt, "--engine", "duckdb", *rules) == _run(
+            "check", str(path), "-f", fmt, *rules
+        )
