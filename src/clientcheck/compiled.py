@@ -29,7 +29,20 @@ from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from clientcheck import functions, qtypes
-from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.conditions import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    ListLit,
+    Lit,
+    Name,
+    Neg,
+    Node,
+    Not,
+    compile_node,
+    has_spans,
+)
 from clientcheck.evaluate import OpenItem, ask_for, pivots, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Finding, Level, Question, Rule, Verdict
 
@@ -311,7 +324,7 @@ class _Expr:
         if isinstance(node, (Not, Neg)):
             code, maybe = self(node.operand)
             op = "not " if isinstance(node, Not) else "-"
-            if isinstance(node, Neg) and _spans(node.operand):
+            if isinstance(node, Neg) and has_spans(node.operand):
                 return f"_neg({code})", True
             if not maybe:
                 return f"({op}{code})", False
@@ -380,7 +393,7 @@ class _Expr:
     def binary(self, node: Compare | Arith) -> tuple[str, bool]:
         left, lmaybe = self(node.left)
         right, rmaybe = self(node.right)
-        if _spans(node):
+        if has_spans(node):
             # a count() with unknowns is a Span: the span-aware helpers of functions.py decide
             if isinstance(node, Arith):
                 return f"_ar({node.op!r}, {left}, {right})", True
@@ -431,17 +444,6 @@ def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
 def _plain_sides(node: Compare) -> bool:
     """Both sides a question, a literal or a list: the comparison can be written as a plain test."""
     return all(isinstance(side, (Name, Lit, ListLit)) for side in (node.left, node.right))
-
-
-def _spans(node: Node) -> bool:
-    """Can this node's value, or a side of it, be a Span (a count() with unknowns)?"""
-    if isinstance(node, Call):
-        return node.name == "count"
-    if isinstance(node, (Arith, Compare)):
-        return _spans(node.left) or _spans(node.right)
-    if isinstance(node, Neg):
-        return _spans(node.operand)
-    return False
 
 
 def _children(node: Node) -> tuple[Node, ...]:

@@ -656,7 +656,7 @@ def compile_node(node: Node) -> Fn:
         else:
             op = _CMP[node.op]
 
-        spans = _has_spans(node)
+        spans = has_spans(node)
         symbol = node.op
 
         def binary(env: Env) -> Any:
@@ -679,14 +679,14 @@ def compile_node(node: Node) -> Fn:
     raise AssertionError(node)  # pragma: no cover
 
 
-def _has_spans(node: Node) -> bool:
+def has_spans(node: Node) -> bool:
     """Can this node's value, or a side of it, be a Span (a count with unknowns)?"""
     if isinstance(node, Call):
         return node.name == "count"
     if isinstance(node, (Arith, Compare)):
-        return _has_spans(node.left) or _has_spans(node.right)
+        return has_spans(node.left) or has_spans(node.right)
     if isinstance(node, Neg):
-        return _has_spans(node.operand)
+        return has_spans(node.operand)
     return False
 
 

@@ -209,15 +209,13 @@ class OpenItem(NamedTuple):
     min_weight: float  # 0 when it may end not firing
 
 
-def verdict_range(
-    policy: Policy, counts: Mapping[str, int], red_score: float, good_score: float, items: Iterable[OpenItem]
-) -> tuple[str, str]:
-    """(best, worst) verdict over every way the open rules could still end.
+def _totals(
+    counts: Mapping[str, int], red_score: float, good_score: float, items: Iterable[OpenItem]
+) -> tuple[dict[str, int], float, dict[str, int], float]:
+    """(worst counts, worst score, best counts, best score) over the open items.
 
-    counts, red_score and good_score are those of the rules already settled. A safe bound: the
-    worst case lets every open red flag fire at each severity it could still reach and no open
-    good sign fire; the best, the reverse. It is exact when the open rules do not share questions
-    and each can end in one way or not at all; it can be wider when they do (docs/rules.md).
+    The worst case lets every open red flag fire at each severity it could still reach and no
+    open good sign fire; the best, the reverse.
     """
     worst_counts = dict(counts)
     best_counts = dict(counts)
@@ -233,6 +231,19 @@ def verdict_range(
         elif item.kind == "good-sign":
             worst -= item.min_weight
             best -= item.max_weight
+    return worst_counts, worst, best_counts, best
+
+
+def verdict_range(
+    policy: Policy, counts: Mapping[str, int], red_score: float, good_score: float, items: Iterable[OpenItem]
+) -> tuple[str, str]:
+    """(best, worst) verdict over every way the open rules could still end.
+
+    counts, red_score and good_score are those of the rules already settled. A safe bound (see
+    _totals): it is exact when the open rules do not share questions and each can end in one way
+    or not at all; it can be wider when they do (docs/rules.md).
+    """
+    worst_counts, worst, best_counts, best = _totals(counts, red_score, good_score, items)
     return policy.verdict(best_counts, best), policy.verdict(worst_counts, worst)
 
 
@@ -340,20 +351,7 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
     Worked out from the totals of verdict_range with each item's part taken out, so a thousand
     open rules cost a thousand small steps, not a million.
     """
-    wc: dict[str, int] = dict(counts)  # worst-case counts and score, as verdict_range sums them
-    bc: dict[str, int] = dict(counts)
-    w = b = red - good
-    for it in items:
-        if it.kind == "red-flag":
-            for sev in it.severities:
-                wc[sev] = wc.get(sev, 0) + 1
-            if it.min_weight and len(it.severities) == 1:
-                bc[it.severities[0]] = bc.get(it.severities[0], 0) + 1
-            w += it.max_weight
-            b += it.min_weight
-        elif it.kind == "good-sign":
-            w -= it.min_weight
-            b -= it.max_weight
+    wc, w, bc, b = _totals(counts, red, good, items)
     best_i, worst_i = VERDICTS.index(policy.verdict(bc, b)), VERDICTS.index(policy.verdict(wc, w))
     out: list[int] = []
     for it in items:

@@ -37,7 +37,7 @@ from typing import NamedTuple, cast
 
 from sqlglot import exp
 
-from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, has_spans
 from clientcheck.errors import UsageError
 from clientcheck.model import CLIENT_KEY, Catalog, Question, Rule
 
@@ -189,7 +189,7 @@ def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
     if isinstance(node, Neg):
         lo, hi = span(node.operand, ctx)
         return exp.Neg(this=paren(hi)), exp.Neg(this=paren(lo))
-    if isinstance(node, Arith) and _has_spans(node):
+    if isinstance(node, Arith) and has_spans(node):
         a1, a2 = span(node.left, ctx)
         b1, b2 = span(node.right, ctx)
         if node.op == "+":
@@ -212,16 +212,6 @@ def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
         return value, value.copy()
     v = condition(node, ctx)
     return v, v.copy()
-
-
-def _has_spans(node: Node) -> bool:
-    if isinstance(node, Call):
-        return node.name == "count"
-    if isinstance(node, (Arith, Compare)):
-        return _has_spans(node.left) or _has_spans(node.right)
-    if isinstance(node, Neg):
-        return _has_spans(node.operand)
-    return False
 
 
 def _span_compare(node: Compare, ctx: Context) -> exp.Expression:
@@ -281,7 +271,7 @@ def condition(node: Node, ctx: Context) -> exp.Expression:
     if isinstance(node, Not):
         return not_(condition(node.operand, ctx))
     if isinstance(node, Neg):
-        if _has_spans(node):
+        if has_spans(node):
             lo, hi = span(node, ctx)
             return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
         return exp.Neg(this=paren(condition(node.operand, ctx)))
@@ -293,7 +283,7 @@ def condition(node: Node, ctx: Context) -> exp.Expression:
             out = kind(this=out, expression=paren(p))
         return out
     if isinstance(node, Arith):
-        if _has_spans(node):
+        if has_spans(node):
             lo, hi = span(node, ctx)
             return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
         left, right = paren(condition(node.left, ctx)), paren(condition(node.right, ctx))
@@ -303,7 +293,7 @@ def condition(node: Node, ctx: Context) -> exp.Expression:
             )
         return _ARITH[node.op](this=left, expression=right)
     if isinstance(node, Compare):
-        if _has_spans(node):
+        if has_spans(node):
             return _span_compare(node, ctx)
         left = condition(node.left, ctx)
         if node.op in ("in", "notin"):
