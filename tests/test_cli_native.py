@@ -561,7 +561,8 @@ def test_verdicts_fit_the_width_and_never_break_an_id(
         assert all(line == line.rstrip() for line in lines)  # no padding at the ends of lines
         ids = [f["id"] for f in data["findings"]]  # good signs show their titles only
         ids += [e["question"] for key in ("findings", "good_signs") for f in data[key] for e in f["evidence"]]
-        ids += [a["question"] for a in data["ask_next"]]
+        if not data["settled"]:  # a settled verdict lists nothing to ask
+            ids += [a["question"] for a in data["ask_next"]]
         for rule_or_question in ids:
             assert re.search(rf"(?<![\w-]){re.escape(rule_or_question)}(?![\w-])", out), (
                 example.name,

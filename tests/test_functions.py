@@ -300,3 +300,10 @@ def test_a_huge_number_in_a_condition_is_one_line(catalog_of) -> None:  # type: 
     catalog = catalog_of(HEADER + _red("big", " * ".join(["cost"] * 22) + " * 1.5 > 1"))
     verdict = evaluate(catalog, validate({"cost": 10**15}, catalog, "x"))  # past what a float holds
     assert verdict.red_flags == () and [u.rule.id for u in verdict.undecided] == []
+
+
+def test_a_settled_verdict_lists_nothing_to_ask(cli: CliRunner) -> None:
+    code, out, _ = invoke(cli, "check", "-", "--lang", "en", input='{"rude": true}')
+    assert code == 1 and "Ask next" not in out
+    code, out, _ = invoke(cli, "check", "-", "--lang", "en", input="{}")
+    assert code == 0 and "Ask next" in out  # the control: an open verdict does

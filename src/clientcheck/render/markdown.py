@@ -107,7 +107,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
         out += [f"### {t(lang, 'notes')}", ""]
         out += [f"- {md(why[id(f)].advice)}" for f in verdict.notes]
         out.append("")
-    if verdict.ask_next:
+    if verdict.ask_next and not verdict.settled:  # settled: no answer to come can change it
         out += [f"### {t(lang, 'ask_next')}", ""]
         for i, a in enumerate(verdict.ask_next, 1):
             text = md(catalog.questions[a.question].text.get(lang))

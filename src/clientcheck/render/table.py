@@ -216,9 +216,11 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
         note.append(clean(why[id(f)].advice))
         parts.append(note)
 
-    if verdict.ask_next and narrow:
+    # a settled verdict: no answer to come can change it, so nothing is worth asking for it
+    asking = bool(verdict.ask_next) and not verdict.settled
+    if asking and narrow:
         parts.append(_stacked_questions(verdict, catalog, lang))
-    elif verdict.ask_next:
+    elif asking:
         table = Table(title=t(lang, "ask_next"), title_justify="left", expand=True)
         table.add_column("#", no_wrap=True, style="dim")
         table.add_column(t(lang, "col.question"), ratio=4, min_width=_longest(a.question for a in verdict.ask_next))
