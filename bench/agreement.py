@@ -16,28 +16,15 @@ import sys
 import time
 from typing import Any
 
+from make_clients import _value as answer  # bench/ is on the path when run as a script
+
 from clientcheck.answers import validate
 from clientcheck.evaluate import evaluate
 from clientcheck.explain import explain
 from clientcheck.explain import to_dict as explain_json
 from clientcheck.loader import load_catalog
-from clientcheck.model import Catalog, Question
+from clientcheck.model import Catalog
 from clientcheck.render.data import verdict_to_dict
-
-
-def _answer(q: Question, rnd: random.Random) -> Any:
-    if q.type == "yesno":
-        return rnd.random() < 0.5
-    if q.type == "choice":
-        return rnd.choice(q.choice_ids)
-    if q.type == "multi":
-        return [c for c in q.choice_ids if rnd.random() < 0.3]
-    if q.type in ("integer", "number"):
-        lo = q.min if q.min is not None else 0
-        hi = q.max if q.max is not None else 1_000_000
-        value = rnd.choice([lo, hi, rnd.uniform(lo, min(hi, lo + 200)), rnd.uniform(lo, hi)])
-        return round(value) if q.type == "integer" else value
-    return "text"
 
 
 def random_set(catalog: Catalog, rnd: random.Random) -> dict[str, Any]:
@@ -46,7 +33,7 @@ def random_set(catalog: Catalog, rnd: random.Random) -> dict[str, Any]:
     for q in catalog.questions.values():
         r = rnd.random()
         if r < share:
-            out[q.id] = _answer(q, rnd)
+            out[q.id] = answer(q, rnd)
         elif r < share + 0.1:
             out[q.id] = None
     return out

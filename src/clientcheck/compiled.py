@@ -128,7 +128,7 @@ class OpenRule:
         self.max_weight = max_weight
         self.ask = ask
         self.severities = severities
-        self.item = OpenItem(rule.kind, severities, max_weight, 0.0)  # as evaluate._open_item makes it
+        self.item = OpenItem(rule.kind, severities, max_weight)  # as evaluate._open_item makes it
         self.fast: tuple[Any, ...] = ()  # compiled._Compiler.fast_item, for the compiled range
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
 
@@ -688,7 +688,7 @@ class _Compiler:
 
     def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
         """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
-        max weight, min weight, its weight in the worst case, in the best case (good signs), and
+        max weight, its weight in the worst case (red flags), in the best case (good signs), and
         whether one of its severities alone meets decline_if / caution_if)."""
         policy = self.catalog.policy
         red = rule.kind == "red-flag"
@@ -800,7 +800,7 @@ class _Compiler:
             # without counting thresholds, the range needs only sums and flags over the open rules
             e(2, "wr = 0; wg = 0; wd = dh; wc = ch")
             e(2, "for x in map(_item, und):")
-            e(3, "wr += x[4]; wg += x[5]; wd = wd or x[6]; wc = wc or x[7]")
+            e(3, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
             e(2, "bs = _verdict(dh, ch, s - wg); ws = _verdict(wd, wc, s + wr)")
         e(1, "else: bs = ws = vd")
         # an answer whose question may not apply: the range is the second pass's (possible_env).

@@ -201,12 +201,15 @@ def outcomes(catalog: Catalog, env: dict[str, Any]) -> dict[str, Outcome]:
 
 
 class OpenItem(NamedTuple):
-    """A rule that could still end more than one way, as the range needs it."""
+    """A rule that could still end more than one way, as the range needs it.
+
+    Every open rule has an undecided level, which may stay undecided: it may always end without
+    firing, so its lightest outcome weighs nothing and only the heaviest is kept.
+    """
 
     kind: str
     severities: tuple[str, ...]  # red flags: every severity it could still fire at
     max_weight: float
-    min_weight: float  # 0 when it may end not firing
 
 
 def _totals(
@@ -215,23 +218,18 @@ def _totals(
     """(worst counts, worst score, best counts, best score) over the open items.
 
     The worst case lets every open red flag fire at each severity it could still reach and no
-    open good sign fire; the best, the reverse.
+    open good sign fire; the best, the reverse (an open item may always end without firing).
     """
     worst_counts = dict(counts)
-    best_counts = dict(counts)
     worst = best = red_score - good_score
     for item in items:
         if item.kind == "red-flag":
             for s in item.severities:
                 worst_counts[s] = worst_counts.get(s, 0) + 1
-            if item.min_weight and len(item.severities) == 1:
-                best_counts[item.severities[0]] = best_counts.get(item.severities[0], 0) + 1
             worst += item.max_weight
-            best += item.min_weight
         elif item.kind == "good-sign":
-            worst -= item.min_weight
             best -= item.max_weight
-    return worst_counts, worst, best_counts, best
+    return worst_counts, worst, dict(counts), best
 
 
 def verdict_range(
@@ -250,8 +248,7 @@ def verdict_range(
 def _open_item(rule: Rule, outcome: Outcome) -> OpenItem:
     levels = [rule.levels[i] for i in outcome.open]
     severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
-    # every open outcome has an undecided level, which may stay undecided: it may end not firing
-    return OpenItem(rule.kind, severities, max(lv.weight for lv in levels), 0.0)
+    return OpenItem(rule.kind, severities, max(lv.weight for lv in levels))
 
 
 def _settled_totals(catalog: Catalog, settled: Iterable[tuple[Rule, Outcome]]) -> tuple[dict[str, int], float, float]:
@@ -361,14 +358,12 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
                 without[sev] -= 1
             worst_without = policy.verdict(without, w - it.max_weight)
             heavy = dict(bc)
-            if it.min_weight and len(it.severities) == 1:
-                heavy[it.severities[0]] -= 1  # its own part of the best case, before it fires at its heaviest
             for sev in it.severities:
                 heavy[sev] = heavy.get(sev, 0) + 1
-            best_with = policy.verdict(heavy, b - it.min_weight + it.max_weight)
+            best_with = policy.verdict(heavy, b + it.max_weight)
         elif it.kind == "good-sign":
-            worst_without = policy.verdict(wc, w + it.min_weight)
-            best_with = policy.verdict(bc, b + it.max_weight - it.min_weight)
+            worst_without = VERDICTS[worst_i]  # a good sign not firing is already the worst case
+            best_with = policy.verdict(bc, b + it.max_weight)
         else:
             worst_without = VERDICTS[worst_i]
             best_with = VERDICTS[best_i]

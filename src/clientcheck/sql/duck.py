@@ -545,7 +545,7 @@ class Layout:
                 levels = [rule.levels[i] for i in opened if i is not None]
                 severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
                 weight = max(lv.weight for lv in levels)
-                items.append(OpenItem(rule.kind, severities, weight, 0.0))
+                items.append(OpenItem(rule.kind, severities, weight))
                 open_ids.append(rule.id)
                 x_ask[rule.id] = tuple(orjson.loads("[" + (ask or "") + "]"))
                 x_weight[rule.id] = weight
