@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from clientcheck.evaluate import evaluate  # noqa: E402
-from clientcheck.history import History  # noqa: E402
+from clientcheck.history import History, save_verdict  # noqa: E402
 from clientcheck.loader import load_catalog  # noqa: E402
 from clientcheck.model import Answers, Catalog, Question  # noqa: E402
 from clientcheck.outcomes import OutcomeFacts, record  # noqa: E402
@@ -58,7 +58,7 @@ def make(db: Path, catalog: Catalog, n: int, rng: random.Random) -> None:
         for i in range(n):
             values = {q.id: a for q in catalog.questions.values() if (a := answer(q, rng)) is not None}
             verdict = evaluate(catalog, Answers(values, f"C{i}"))
-            a = h.save_verdict(verdict, catalog, "en", f"C{i}", at=start + timedelta(minutes=i))
+            a = save_verdict(h, verdict, catalog, "en", f"C{i}", at=start + timedelta(minutes=i))
             trouble = rng.random() < min(0.9, 0.1 + 0.05 * max(verdict.score, 0))
             facts = OutcomeFacts(True, "late" if trouble else "on_time", not trouble, False)
             record(h, a, facts, date(2025, 12, 1))

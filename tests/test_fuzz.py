@@ -25,7 +25,7 @@ from clientcheck.batch import Reporter, Runner, Sink
 from clientcheck.compiled import Result
 from clientcheck.errors import ClientcheckError
 from clientcheck.evaluate import evaluate
-from clientcheck.history import History, validate_export
+from clientcheck.history import History, import_records, validate_export
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
 from clientcheck.readers import Source
@@ -389,7 +389,7 @@ def test_import_takes_every_valid_record_and_refuses_the_rest_with_a_line(
     if isinstance(checked, ClientcheckError):
         return
     with tempfile.TemporaryDirectory() as tmp, History.open(Path(tmp) / "h.sqlite3") as history:
-        result = only_our_errors(lambda: history.import_records(checked))
+        result = only_our_errors(lambda: import_records(history, checked))
         if isinstance(result, ClientcheckError):
             return
         uids = {r["uid"] for r in checked[0]}, {r["uid"] for r in checked[1]}

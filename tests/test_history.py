@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from clientcheck import history as hist
+from clientcheck.commands.client_history import remember, with_history
 from clientcheck.errors import UsageError
 from clientcheck.evaluate import evaluate
 from clientcheck.history import (
@@ -21,14 +22,18 @@ from clientcheck.history import (
     HistoryError,
     HistoryImportError,
     diff_assessments,
+    export,
+    import_data,
     prefill,
     rescore,
     restore_answers,
     save,
+    save_verdict,
 )
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Answers, Catalog
 from clientcheck.render.data import verdict_to_dict
+from clientcheck.render.history_text import describe_facts
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml
 
 TODAY = date(2025, 6, 1)
@@ -135,7 +140,7 @@ def test_an_assessment_keeps_answers_verdict_findings_digest_and_the_rendered_ve
     verdict = evaluate(catalog, answers)
     moment = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
     with opened(db) as h:
-        a = h.save_verdict(verdict, catalog, "ru", " ACME ", from_history=("late_payments",), at=moment)
+        a = save_verdict(h, verdict, catalog, "ru", " ACME ", from_history=("late_payments",), at=moment)
         again = h.assessment(a.id)
     assert again == a
     assert (a.client, a.created_at, a.language, a.verdict, a.score) == ("ACME", moment, "ru", "caution", 5.0)
@@ -158,9 +163,9 @@ def test_an_assessment_keeps_answers_verdict_findings_digest_and_the_rendered_ve
 def test_assessments_are_listed_oldest_first_and_by_client(db: Path, catalog: Catalog) -> None:
     verdict = evaluate(catalog, Answers({}))
     with opened(db) as h:
-        second = h.save_verdict(verdict, catalog, "en", "ACME", at=datetime(2025, 2, 1, tzinfo=UTC))
-        first = h.save_verdict(verdict, catalog, "en", "acme", at=datetime(2025, 1, 1, tzinfo=UTC))
-        other = h.save_verdict(verdict, catalog, "en", "Other", at=datetime(2025, 3, 1, tzinfo=UTC))
+        second = save_verdict(h, verdict, catalog, "en", "ACME", at=datetime(2025, 2, 1, tzinfo=UTC))
+        first = save_verdict(h, verdict, catalog, "en", "acme", at=datetime(2025, 1, 1, tzinfo=UTC))
+        other = save_verdict(h, verdict, catalog, "en", "Other", at=datetime(2025, 3, 1, tzinfo=UTC))
         assert [a.id for a in h.assessments("ACME")] == [first.id, second.id]
         assert [a.id for a in h.assessments()] == [first.id, second.id, other.id]
         assert h.assessment(999) is None
@@ -181,7 +186,7 @@ def test_no_database_means_no_facts_and_creates_no_file(db: Path, catalog: Catal
     answers, facts = prefill(catalog, "ACME", db, today=TODAY)
     assert answers == Answers({}, "ACME", "<history>")
     assert facts.values == {} and facts.used == ()
-    assert facts.describe("en") is None
+    assert describe_facts(facts, "en") is None
     assert not db.exists()
 
 
@@ -194,10 +199,10 @@ def test_three_late_payments_make_late_payer_fire_at_decline(db: Path, catalog: 
     verdict = evaluate(catalog, answers)
     assert verdict.verdict == "decline"
     assert [(f.rule.id, f.severity) for f in verdict.red_flags] == [("late-payer", "decline")]
-    assert facts.describe("en") == (
+    assert describe_facts(facts, "en") == (
         "From acme's history: worked with before (3 payments recorded); late payments: 3 since 2024-06-01 (on time: 0)"
     )
-    assert facts.describe("ru") == (
+    assert describe_facts(facts, "ru") == (
         "Из истории клиента acme: вы уже работали с ним (записано оплат: 3); просрочек с 01.06.2024: 3 (вовремя: 0)"
     )
 
@@ -246,7 +251,7 @@ def test_explicit_answers_win_and_dont_know_is_filled(db: Path, catalog: Catalog
         {"late_payments": 1, "worked_before": True, "advance": "none"}, "ACME", "a.yaml", ("worked_before",)
     )
     assert facts.used == ("worked_before",)
-    assert facts.describe("en") == "From ACME's history: worked with before (3 payments recorded)"
+    assert describe_facts(facts, "en") == "From ACME's history: worked with before (3 payments recorded)"
 
 
 def test_facts_the_questions_cannot_hold_are_left_out(db: Path, write_yaml: WriteYaml) -> None:
@@ -285,11 +290,12 @@ def test_rescore_lists_every_verdict_the_new_rules_would_change(
     db: Path, catalog: Catalog, write_yaml: WriteYaml
 ) -> None:
     with opened(db) as h:
-        two = h.save_verdict(
-            evaluate(catalog, Answers({"worked_before": True, "late_payments": 2})), catalog, "en", "A"
+        two = save_verdict(
+            h, evaluate(catalog, Answers({"worked_before": True, "late_payments": 2})), catalog, "en", "A"
         )
-        h.save_verdict(evaluate(catalog, Answers({"worked_before": True, "late_payments": 1})), catalog, "en", "B")
-        three = h.save_verdict(
+        save_verdict(h, evaluate(catalog, Answers({"worked_before": True, "late_payments": 1})), catalog, "en", "B")
+        three = save_verdict(
+            h,
             evaluate(catalog, Answers({"worked_before": True, "late_payments": 2, "cost": 2, "revenue": 1})),
             catalog,
             "en",
@@ -309,13 +315,15 @@ def test_rescore_lists_every_verdict_the_new_rules_would_change(
 
 def test_diff_shows_answers_flags_and_good_signs_that_changed(db: Path, catalog: Catalog) -> None:
     with opened(db) as h:
-        a = h.save_verdict(
+        a = save_verdict(
+            h,
             evaluate(catalog, Answers({"worked_before": True, "late_payments": 0, "cost": 1, "revenue": 2})),
             catalog,
             "en",
             "ACME",
         )
-        b = h.save_verdict(
+        b = save_verdict(
+            h,
             evaluate(catalog, Answers({"worked_before": True, "late_payments": 2, "advance": "none"})),
             catalog,
             "en",
@@ -349,12 +357,12 @@ def test_export_then_import_on_another_machine_gives_the_same_history(
     answers, facts = prefill(catalog, "ACME", db, today=TODAY)
     save(evaluate(catalog, answers), catalog, "ru", "ACME", db, facts)
     with opened(db) as h:
-        exported = json.loads(json.dumps(h.export()))
+        exported = json.loads(json.dumps(export(h)))
         original = (h.assessments(), h.payments())
     other = tmp_path / "other.sqlite3"
     with opened(other) as h:
-        assert h.import_data(exported, "export.json") == hist.ImportResult(1, 2, 0)
-        assert h.import_data(exported, "export.json") == hist.ImportResult(0, 0, 3)
+        assert import_data(h, exported, "export.json") == hist.ImportResult(1, 2, 0)
+        assert import_data(h, exported, "export.json") == hist.ImportResult(0, 0, 3)
         copied = (h.assessments(), h.payments())
     assert copied == original  # ids too: the new file numbers them in the same order
 
@@ -363,7 +371,7 @@ def test_an_export_of_one_client_holds_only_that_client(db: Path, catalog: Catal
     late(db, "ACME", 1)
     late(db, "Other", 1)
     with opened(db) as h:
-        data = h.export("acme")
+        data = export(h, "acme")
     assert data["schema"] == "clientcheck.history/2"
     assert [p["client"] for p in data["payments"]] == ["ACME"]
 
@@ -380,10 +388,10 @@ def test_an_import_that_is_not_an_export_is_refused_whole(db: Path) -> None:
     }  # fmt: skip
     with opened(db) as h:
         with pytest.raises(HistoryImportError) as info:
-            h.import_data(bad, "e.json")
+            import_data(h, bad, "e.json")
         assert h.payments() == []  # the good record is not imported either
         with pytest.raises(HistoryImportError) as other:
-            h.import_data([], "e.json")
+            import_data(h, [], "e.json")
     assert str(info.value).splitlines() == [
         "e.json: assessments[0]: missing 'created_at'",
         "e.json: assessments[0]: missing 'language'",
@@ -408,7 +416,7 @@ def test_an_import_that_is_not_an_export_is_refused_whole(db: Path) -> None:
 
 def test_a_damaged_record_is_one_clear_error(db: Path, catalog: Catalog) -> None:
     with opened(db) as h:
-        a = h.save_verdict(evaluate(catalog, Answers({})), catalog, "en", "ACME")
+        a = save_verdict(h, evaluate(catalog, Answers({})), catalog, "en", "ACME")
         h.conn.execute("UPDATE assessments SET answers = '{not json' WHERE id = ?", (a.id,))
         with pytest.raises(HistoryError) as info:
             h.assessment(a.id)
@@ -421,14 +429,14 @@ def test_the_command_helpers_say_what_came_from_history_and_where_it_was_saved(
     with opened(db) as h:
         for _ in range(3):
             h.record_payment("ACME", date.today(), late=True)
-    answers, facts = hist.with_history(catalog, Answers({"advance": "none"}), "ACME", db, "ru")
+    answers, facts = with_history(catalog, Answers({"advance": "none"}), "ACME", db, "ru")
     assert answers.values == {"advance": "none", "worked_before": True, "late_payments": 3}
-    saved = hist.remember(evaluate(catalog, answers), catalog, "ru", "ACME", db, facts)
+    saved = remember(evaluate(catalog, answers), catalog, "ru", "ACME", db, facts)
     since = (date.today() - timedelta(days=365)).strftime("%d.%m.%Y")  # a date the Russian way
     assert capsys.readouterr() == (
         "",
         f"Из истории клиента ACME: вы уже работали с ним (записано оплат: 3); просрочек с {since}: 3 (вовремя: 0)\n"
         f"Сохранено как оценка №{saved.id} клиента ACME; посмотреть её снова: clientcheck show {saved.id}\n",
     )
-    hist.with_history(catalog, Answers({}), "Nobody", db, "en")
+    with_history(catalog, Answers({}), "Nobody", db, "en")
     assert capsys.readouterr() == ("", "")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from clientcheck.history import APPLICATION_ID, History, prefill
+from clientcheck.history import APPLICATION_ID, History, prefill, save_verdict
 from clientcheck.loader import load_catalog
 from tests.conftest import invoke
 
@@ -34,7 +34,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from clientcheck.evaluate import evaluate
-    from clientcheck.history import History
+    from clientcheck.history import History, save_verdict
     from clientcheck.loader import load_catalog
     from clientcheck.model import Answers
     from datetime import date
@@ -52,7 +52,7 @@ WRITER = textwrap.dedent(
     for i in range(count):
         h = History.open(db)  # a fresh connection each time, as separate clientcheck runs would
         with h:
-            h.save_verdict(verdict, catalog, "en", name)
+            save_verdict(h, verdict, catalog, "en", name)
             h.record_payment(name, date(2025, 1, 1), late=i % 2 == 0)
     print("done", start, time.time(), flush=True)
     """
@@ -153,16 +153,16 @@ KILLED = textwrap.dedent(
     h = hist.History.open(db)
     h.conn.execute("PRAGMA cache_size = 1")  # spill uncommitted pages to the WAL before COMMIT
     if os.environ.get("MID"):
-        insert = hist.History._insert_assessment
+        insert = hist.History.insert_assessment
         def stall(self, db, record):
             rid = insert(self, db, record)
             if rid > 5:
                 print("mid", rid, flush=True)
                 time.sleep(600)
             return rid
-        hist.History._insert_assessment = stall
+        hist.History.insert_assessment = stall
     while True:
-        a = h.save_verdict(verdict, catalog, "en", "ACME")
+        a = hist.save_verdict(h, verdict, catalog, "en", "ACME")
         print("saved", a.id, flush=True)
     """
 )
@@ -207,7 +207,7 @@ def test_sigkill_mid_save_loses_nothing_committed_and_leaves_a_usable_database(t
         from clientcheck.evaluate import evaluate
         from clientcheck.model import Answers
 
-        after = h.save_verdict(evaluate(catalog, Answers({})), catalog, "en", "ACME")
+        after = save_verdict(h, evaluate(catalog, Answers({})), catalog, "en", "ACME")
         assert after.id == 6  # the killed save never existed, its number included
     assert integrity(db) == "ok"
 

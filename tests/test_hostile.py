@@ -22,7 +22,7 @@ from clientcheck import catalog_cache, recovery
 from clientcheck.answers import parse_answers_text, validate
 from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, Problems
 from clientcheck.files import read_text
-from clientcheck.history import History, HistoryImportError, validate_export
+from clientcheck.history import History, HistoryImportError, import_records, validate_export
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
 from clientcheck.readers import CsvReader, Source, resolve
@@ -364,7 +364,7 @@ def test_a_reader_that_goes_away_ends_every_command_quietly(tmp_path: Path) -> N
         for i in range(3_000):
             day = datetime.date(2020, 1, 1) + datetime.timedelta(days=i)
             record = {"uid": f"p{i}", "client": "ACME", "paid_on": day.isoformat(), "late": True}
-            history._insert_payment(conn, {**record, "days_late": 3, "recorded_at": "2025-01-01T00:00:00Z"})
+            history.insert_payment(conn, {**record, "days_late": 3, "recorded_at": "2025-01-01T00:00:00Z"})
     for command in ("history ACME", "history ACME --format csv", "history --format json"):
         run = subprocess.run(
             ["bash", "-c", f"{sys.executable} -m clientcheck {command} --db {db} | head -1"],
@@ -391,11 +391,11 @@ def test_import_refuses_what_it_cannot_store_and_says_which(tmp_path: Path) -> N
     with History.open(tmp_path / "h.sqlite3") as history:
         history.conn.execute("CREATE TRIGGER no BEFORE INSERT ON assessments BEGIN SELECT RAISE(ABORT, 'no'); END")
         with pytest.raises(HistoryImportError) as refused:
-            history.import_records(records)
+            import_records(history, records)
         assert str(refused.value) == "assessments[0]: refused by the database (no); nothing was imported"
         history.conn.execute("DROP TRIGGER no")
-        assert history.import_records(records).assessments == 1
-        assert history.import_records(records).skipped == 1  # the same uid: already there
+        assert import_records(history, records).assessments == 1
+        assert import_records(history, records).skipped == 1  # the same uid: already there
 
 
 # ---------------------------------------------------------------- links and the catalog cache

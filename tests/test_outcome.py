@@ -18,7 +18,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from clientcheck.evaluate import evaluate
-from clientcheck.history import APPLICATION_ID, History, HistoryImportError
+from clientcheck.history import APPLICATION_ID, History, HistoryImportError, export, import_data, save_verdict
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.outcomes import OutcomeFacts, latest_by_assessment, outcomes, record
@@ -57,7 +57,7 @@ def opened(path: Path) -> History:
 
 def assess(db: Path, catalog: Catalog, client: str, at: datetime | None = None, **answers: Any) -> int:
     with opened(db) as h:
-        return h.save_verdict(evaluate(catalog, Answers(answers, client)), catalog, "en", client, at=at).id
+        return save_verdict(h, evaluate(catalog, Answers(answers, client)), catalog, "en", client, at=at).id
 
 
 # ---------------------------------------------------------------- what counts as trouble
@@ -190,7 +190,7 @@ def test_export_and_import_carry_outcomes(catalog: Catalog, isolated: Path, tmp_
         a = h.assessment(rid)
         assert a is not None
         record(h, a, OutcomeFacts(True, "late", False, True, False, False, "lawyers"), date(2025, 6, 1))
-        data = h.export()
+        data = export(h)
     assert data["schema"] == "clientcheck.history/2"
     [o] = data["outcomes"]
     assert {k: v for k, v in o.items() if k not in ("uid", "recorded_at")} == {
@@ -208,11 +208,11 @@ def test_export_and_import_carry_outcomes(catalog: Catalog, isolated: Path, tmp_
     }
     other = tmp_path / "other.sqlite3"
     with opened(other) as h:
-        result = h.import_data(json.loads(json.dumps(data)), "all.json")
+        result = import_data(h, json.loads(json.dumps(data)), "all.json")
     assert (result.assessments, result.outcomes, result.skipped) == (1, 1, 0)
     with opened(other) as h:
         assert [x.facts.note for x in outcomes(h)] == ["lawyers"]
-        again = h.import_data(data, "all.json")
+        again = import_data(h, data, "all.json")
     assert (again.assessments, again.payments, again.outcomes, again.skipped) == (0, 0, 0, 2)
 
 
@@ -224,10 +224,10 @@ def test_an_import_counts_outcomes_and_refuses_one_without_its_assessment(
         a = h.assessment(rid)
         assert a is not None
         record(h, a, OutcomeFacts(False), date(2025, 6, 1))
-        data = h.export()
+        data = export(h)
     fresh = tmp_path / "fresh.sqlite3"
     with opened(fresh) as h:
-        result = h.import_data(data, "all.json")
+        result = import_data(h, data, "all.json")
     assert (result.assessments, result.payments, result.outcomes, result.skipped) == (1, 0, 1, 0)
 
     orphan = dict(data, assessments=[])
@@ -236,7 +236,7 @@ def test_an_import_counts_outcomes_and_refuses_one_without_its_assessment(
     empty = tmp_path / "empty.sqlite3"
     with opened(empty) as h:
         with pytest.raises(HistoryImportError) as info:
-            h.import_data(bad, "all.json")
+            import_data(h, bad, "all.json")
         assert str(info.value).splitlines() == [
             "all.json: outcomes[1]: missing 'assessment_uid'",
             "all.json: outcomes[1]: missing 'client'",
@@ -251,7 +251,7 @@ def test_an_import_counts_outcomes_and_refuses_one_without_its_assessment(
             "all.json: outcomes[1]: missing 'recorded_at'",
         ]
         with pytest.raises(HistoryImportError) as info:
-            h.import_data(orphan, "all.json")
+            import_data(h, orphan, "all.json")
         assert (
             str(info.value)
             == "all.json: outcomes[0].assessment_uid: no assessment 'nowhere' in the file or the database"
@@ -259,7 +259,7 @@ def test_an_import_counts_outcomes_and_refuses_one_without_its_assessment(
         assert h.assessments() == [] and outcomes(h) == []  # all or nothing
         # an export from before outcomes still imports
         v1 = {k: v for k, v in data.items() if k != "outcomes"} | {"schema": "clientcheck.history/1"}
-        assert h.import_data(v1, "old.json").assessments == 1
+        assert import_data(h, v1, "old.json").assessments == 1
 
 
 # ---------------------------------------------------------------- the command, with options

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clientcheck.evaluate import evaluate
-from clientcheck.history import History
+from clientcheck.history import History, save_verdict
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.outcomes import OutcomeFacts, record
@@ -134,7 +134,7 @@ def synthetic(db: Path, catalog: Catalog) -> dict[str, int]:
                 answers["late_payments"] = 2
             client = f"Client {i:03d}"
             verdict = evaluate(catalog, Answers(answers, client))
-            a = h.save_verdict(verdict, catalog, "en", client, at=START + timedelta(hours=i))
+            a = save_verdict(h, verdict, catalog, "en", client, at=START + timedelta(hours=i))
             facts = (
                 OutcomeFacts(True, "late", False, None, None, False)
                 if trouble
@@ -271,10 +271,10 @@ def test_overruled_verdicts(cli: CliRunner, catalog: Catalog, isolated: Path, sm
     with h:
         for i in range(3):  # declined (three late payments), taken anyway
             v = evaluate(catalog, Answers({"worked_before": True, "late_payments": 3}, f"D{i}"))
-            a = h.save_verdict(v, catalog, "en", f"D{i}")
+            a = save_verdict(h, v, catalog, "en", f"D{i}")
             record(h, a, OutcomeFacts(True, "late" if i == 0 else "on_time", True, False), date.today())
         v = evaluate(catalog, Answers({"worked_before": False}, "G"))
-        a = h.save_verdict(v, catalog, "en", "G")
+        a = save_verdict(h, v, catalog, "en", "G")
         record(h, a, OutcomeFacts(False), date.today())
     code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "en")
     assert code == 0
@@ -293,7 +293,7 @@ def test_no_outcomes_yet(cli: CliRunner, catalog: Catalog, isolated: Path, small
     h = History.open(isolated)
     assert h is not None
     with h:
-        h.save_verdict(evaluate(catalog, Answers({}, "A")), catalog, "en", "A")
+        save_verdict(h, evaluate(catalog, Answers({}, "A")), catalog, "en", "A")
     code, out, err = invoke(cli, "report", *small(small_catalog), "--lang", "en")
     assert code == 0
     assert err == "No outcomes recorded yet: record how it went with a client with 'clientcheck outcome CLIENT'.\n"

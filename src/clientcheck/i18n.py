@@ -545,6 +545,11 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
         "profile.review.prompt": "Number of an answer to change, or Enter to save the profile:",
         "profile.keys.review": "number + Enter: change it · Enter alone: save · Ctrl-B back · Ctrl-C stop",
+        # issue 13: history package (a client name's problem, without the option's name)
+        "history.client.reason.empty": "the client's name is empty",
+        "history.client.reason.long": "the client's name is longer than {max} characters",
+        "history.client.reason.controls": "the client's name contains control characters",
+        "history.client.reason.not_utf8": "the client's name is not UTF-8 text",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -1070,6 +1075,11 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
         "profile.review.prompt": "Номер ответа, который нужно изменить, или Enter — сохранить профиль:",
         "profile.keys.review": "номер и Enter: изменить · просто Enter: сохранить · Ctrl-B: назад · Ctrl-C: выход",
+        # issue 13: history package (a client name's problem, without the option's name)
+        "history.client.reason.empty": "имя клиента пустое",
+        "history.client.reason.long": "имя клиента длиннее {max} {max:символа|символов|символов}",
+        "history.client.reason.controls": "в имени клиента есть управляющие символы",
+        "history.client.reason.not_utf8": "имя клиента не в кодировке UTF-8",
     },
 }
 

@@ -24,6 +24,7 @@ from clientcheck.files import YamlError, read_text
 from clientcheck.model import (
     CLIENT_KEY,
     LANGUAGES,
+    LATE_WINDOW_DAYS,
     QUESTION_TYPES,
     RULE_KINDS,
     VERDICTS,
@@ -619,7 +620,7 @@ def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
             stack.extend((ref, (*path, rid)) for ref in by_id[rid].refs)
 
 
-DEFAULT_LATE_WINDOW = 365
+DEFAULT_LATE_WINDOW = LATE_WINDOW_DAYS
 
 
 def _history_settings(c: _Checker, tree: YMap) -> int | None:

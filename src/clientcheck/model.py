@@ -193,6 +193,10 @@ class Rule(NamedTuple):
         return tuple(seen)
 
 
+# How far back late payments count when rules.yaml does not say (`history: late_payments_window_days`)
+LATE_WINDOW_DAYS = 365
+
+
 class Catalog(NamedTuple):
     """Everything loaded: questions (in interview order), rules, policy and their origin."""
 
@@ -203,7 +207,7 @@ class Catalog(NamedTuple):
     sources: Mapping[str, Text]
     digest: str  # sha256 of the rules and questions files, to tell verdicts of different rules apart
     files: tuple[str, ...] = ()
-    late_window_days: int | None = 365  # history: late payments counted over this many days (None: all)
+    late_window_days: int | None = LATE_WINDOW_DAYS  # history: late payments counted over this many days (None: all)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

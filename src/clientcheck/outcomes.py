@@ -297,7 +297,8 @@ def _is_flag(v: Any) -> bool:
 
 def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> list[dict[str, Any]]:
     """Export records of outcomes, checked; one problem each into `problems` (import is all or nothing)."""
-    from clientcheck.history import _is_client, _is_date, _is_stamp, _is_text, check_client_name, parse_stamp
+    from clientcheck.history import check_client_name, parse_stamp
+    from clientcheck.history.transfer import is_client, is_date, is_stamp, is_text
 
     out: list[dict[str, Any]] = []
 
@@ -308,10 +309,10 @@ def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> 
         err("outcomes", "expected a list")
         return out
     checks: tuple[tuple[str, Any, str], ...] = (
-        ("uid", _is_text, "an id text"),
-        ("assessment_uid", _is_text, "the uid of an assessment"),
-        ("client", _is_client, "the client's name"),
-        ("on", _is_date, "a date like 2025-06-01"),
+        ("uid", is_text, "an id text"),
+        ("assessment_uid", is_text, "the uid of an assessment"),
+        ("client", is_client, "the client's name"),
+        ("on", is_date, "a date like 2025-06-01"),
         ("taken", _is_flag, "true, false or null"),
         ("payment", lambda v: v is None or v in PAYMENTS, f"one of {', '.join(PAYMENTS)} or null"),
         ("profitable", _is_flag, "true, false or null"),
@@ -319,7 +320,7 @@ def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> 
         ("referral", _is_flag, "true, false or null"),
         ("ongoing", _is_flag, "true, false or null"),
         ("note", lambda v: v is None or (isinstance(v, str) and len(v) <= MAX_NOTE_CHARS), "a text or null"),
-        ("recorded_at", _is_stamp, "a time like 2025-06-01T09:12:03Z"),
+        ("recorded_at", is_stamp, "a time like 2025-06-01T09:12:03Z"),
     )
     for i, r in enumerate(items):
         where = f"outcomes[{i}]"

@@ -277,7 +277,7 @@ def check_one(
     catalog = profiles.with_currency(catalog, given.values)
     facts = None
     if client is not None:  # a named client: history fills in what it knows (docs/history.md)
-        from clientcheck.history import refuse_partial, with_history
+        from clientcheck.commands.client_history import refuse_partial, with_history
 
         refuse_partial(chosen, no_save)
         kept = given
@@ -287,7 +287,7 @@ def check_one(
     # the answers and the verdict both exist here, before anything is shown
     show_one(verdict, catalog, chosen, fmt, lang, color)
     if facts is not None and not no_save:
-        from clientcheck.history import remember
+        from clientcheck.commands.client_history import remember
 
         remember(verdict, catalog, lang, facts.client, db, facts)
     return verdict.exit_code(fail_on, fail_on_reachable)

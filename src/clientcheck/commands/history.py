@@ -205,7 +205,9 @@ def history_cmd(
         return 0
     with history:
         if fmt is ListFormat.json:
-            _json_out(history.export(client))
+            from clientcheck.history import export
+
+            _json_out(export(history, client))
             return 0
         assessments = history.assessments(client)
         if fmt is ListFormat.csv:
@@ -253,7 +255,7 @@ def _history_table(
 ) -> None:
     from rich.table import Table
 
-    from clientcheck.history import describe_tally
+    from clientcheck.render.history_text import describe_tally
 
     console = _console()
     if assessments and console.width < NARROW:
@@ -650,7 +652,8 @@ def paid(
 
     The late payments answer of 'check --client' and 'interview --client' is counted from these.
     """
-    from clientcheck.history import History, check_client_name, describe_tally
+    from clientcheck.history import History, check_client_name
+    from clientcheck.render.history_text import describe_tally
 
     language = language_for(lang)
     client = _one_client(client_arg, client_opt, language)
@@ -812,14 +815,14 @@ def import_cmd(
 
     Records already present are skipped, so importing twice changes nothing.
     """
-    from clientcheck.history import History, read_export, validate_export
+    from clientcheck.history import History, import_records, read_export, validate_export
 
     records = validate_export(*read_export(file))  # before the database is created or touched
     load_catalog_for(None, None)  # no command writes before the rules and questions in effect load
     history = History.open(db)
     assert history is not None
     with history:
-        result = history.import_records(records)
+        result = import_records(history, records)
     print(
         t(
             language_for(lang),

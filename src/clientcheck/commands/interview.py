@@ -251,14 +251,12 @@ def interview(
         if named is not None and client is None:
             # a name read back from a recovery file: one the history cannot take must not make the
             # interview impossible to resume; it goes on without the history, and says why
-            from clientcheck.history import check_client_name
+            from clientcheck.history import ClientNameError, check_client_name
 
             try:
                 check_client_name(named)
-            except UsageError as exc:
-                _say(
-                    f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.message.removeprefix('--client: '))}"
-                )
+            except ClientNameError as exc:
+                _say(f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.reason)}")
                 named = None
         if named is not None:
             from clientcheck.history import prefill
@@ -313,8 +311,12 @@ def interview(
                 ) from None
             if note:
                 prompter.write(note)
-            if facts is not None and facts.describe(code):
-                prompter.write(str(facts.describe(code)))
+            if facts is not None:
+                from clientcheck.render.history_text import describe_facts
+
+                from_history = describe_facts(facts, code)
+                if from_history:
+                    prompter.write(from_history)
             if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
                 prompter.write(t(code, "profile.none.hint"), "2")
             elif seller is not None:
@@ -333,9 +335,9 @@ def interview(
 
         final = final._replace(from_history=still_from_history(final, facts))
     if facts is not None and not no_save:  # a named client: into the history, before the recovery file goes
+        from clientcheck.commands.client_history import remember
         from clientcheck.errors import ClientcheckError
         from clientcheck.evaluate import evaluate
-        from clientcheck.history import remember
 
         try:
             remember(evaluate(catalog, final), catalog, code, facts.client, db, facts)

@@ -84,7 +84,7 @@ def reply(
         # the seller profile fills in what the answers leave out, as for `check` (issue 10)
         given = profiles.apply(read_answers(source, catalog), profiles.load_for(catalog, None))
         if client is not None:  # the payment log fills in what it knows (docs/history.md)
-            from clientcheck.history import with_history
+            from clientcheck.commands.client_history import with_history
 
             given, _facts = with_history(catalog, given, client, db, language)
         verdict = evaluate(catalog, given)
