@@ -434,10 +434,20 @@ COMMANDS = {  # in the order `--help` lists them: the main job first
     "check": "check",
     "profile": "profile",
     "reply": "reply",  # issue 16
-    **dict.fromkeys(("history", "show", "diff", "paid", "rescore", "import"), "history"),
+    "history": "history",
+    "show": "show",
+    "diff": "diff",
+    "paid": "paid",
+    "rescore": "rescore",
+    "import": "history_import",
     "outcome": "outcome",  # issue 15
     "report": "report",
-    **dict.fromkeys(("init", "config", "lint", "schema", "rules", "explain"), "rules"),
+    "init": "init",
+    "config": "config",
+    "lint": "lint",
+    "schema": "schema",
+    "rules": "rules",  # the group: rules list, show, test
+    "explain": "explain",
     "questions": "questions",
     "completion": "completion",
     "sql": "sql",  # issue 14

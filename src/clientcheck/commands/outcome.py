@@ -68,7 +68,8 @@ def outcome(
     Without options the questions are asked on the terminal (Ctrl-B back, ? help, Ctrl-C stops
     and records nothing); with any of them nothing is asked. `clientcheck report` learns from these.
     """
-    from clientcheck.commands.history import _need, _parse_date
+    from clientcheck.commands.history_access import need as _need
+    from clientcheck.commands.history_access import parse_day as _parse_date
     from clientcheck.history import check_client_name
     from clientcheck.outcomes import (
         OutcomeFacts,

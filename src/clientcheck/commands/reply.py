@@ -106,7 +106,8 @@ def reply(
 
 def _saved(rid: int, catalog: Catalog, db: Path | None) -> tuple[Verdict, str]:
     """A saved assessment's answers, judged by the rules in effect, and the language it was made in."""
-    from clientcheck.commands.history import _find, _need
+    from clientcheck.commands.history_access import find as _find
+    from clientcheck.commands.history_access import need as _need
     from clientcheck.history import reevaluate
 
     with _need(db) as history:

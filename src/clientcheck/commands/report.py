@@ -39,7 +39,7 @@ def report(
     the trouble caught would have differed from the rules in effect. Suggestions are only shown,
     never applied.
     """
-    from clientcheck.commands.history import _need
+    from clientcheck.commands.history_access import need as _need
     from clientcheck.report import build
 
     code = language_for(lang)

@@ -87,6 +87,21 @@ class Rescored:
     change: FiredChange
     dropped: tuple[str, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of `rescore --format json`'s `changed`."""
+        a = self.assessment
+        return {
+            "id": a.id,
+            "client": a.client,
+            "created_at": stamp(a.created_at),
+            "verdict": {"was": a.verdict, "now": self.verdict.verdict},
+            "score": {"was": a.score, "now": self.verdict.score},
+            "flags_gained": [{"id": f.id, "severity": f.severity} for f in self.change.gained],
+            "flags_lost": [{"id": f.id, "severity": f.severity} for f in self.change.lost],
+            "flags_moved": [{"id": new.id, "was": old.severity, "now": new.severity} for old, new in self.change.moved],
+            "answers_dropped": list(self.dropped),
+        }
+
 
 def rescore(history: History, catalog: Catalog) -> tuple[int, list[Rescored]]:
     """Every stored assessment re-evaluated under catalog: (how many, those whose verdict changes)."""
