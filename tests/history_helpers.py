@@ -1,4 +1,4 @@
-"""Helpers the history tests share: a fixed day, an open history, late payments recorded."""
+"""What the history tests share: a fixed day, an open history, late payments recorded."""
 
 from __future__ import annotations
 

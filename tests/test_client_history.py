@@ -9,19 +9,10 @@ import pytest
 
 from clientcheck.commands.client_history import remember, with_history
 from clientcheck.evaluate import evaluate
-from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from tests.history_helpers import opened
 
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
-    return load_catalog(*small_catalog)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "history.sqlite3"
+pytest_plugins = ["tests.history_fixtures"]  # the fixtures catalog and db
 
 
 def test_the_command_helpers_say_what_came_from_history_and_where_it_was_saved(

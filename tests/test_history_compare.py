@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from clientcheck.evaluate import evaluate
 from clientcheck.history import (
     Fired,
@@ -20,15 +18,7 @@ from clientcheck.model import UNKNOWN, Answers, Catalog
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml
 from tests.history_helpers import opened
 
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
-    return load_catalog(*small_catalog)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "history.sqlite3"
+pytest_plugins = ["tests.history_fixtures"]  # the fixtures catalog and db
 
 
 def test_restoring_answers_drops_those_the_questions_no_longer_take(catalog: Catalog) -> None:

@@ -19,15 +19,7 @@ from clientcheck.render.history_text import describe_facts
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml
 from tests.history_helpers import TODAY, late, opened
 
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
-    return load_catalog(*small_catalog)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "history.sqlite3"
+pytest_plugins = ["tests.history_fixtures"]  # the fixtures catalog and db
 
 
 def test_no_database_means_no_facts_and_creates_no_file(db: Path, catalog: Catalog) -> None:

@@ -17,20 +17,11 @@ from clientcheck.history import (
     HistoryError,
     save_verdict,
 )
-from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Answers, Catalog
 from clientcheck.render.data import verdict_to_dict
 from tests.history_helpers import TODAY, opened
 
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
-    return load_catalog(*small_catalog)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "history.sqlite3"
+pytest_plugins = ["tests.history_fixtures"]  # the fixtures catalog and db
 
 
 def test_first_use_creates_a_versioned_wal_database_marked_as_ours(db: Path) -> None:

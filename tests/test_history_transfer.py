@@ -20,19 +20,10 @@ from clientcheck.history import (
     save,
     validate_export,
 )
-from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
 from tests.history_helpers import TODAY, late, opened
 
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path]) -> Catalog:
-    return load_catalog(*small_catalog)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "history.sqlite3"
+pytest_plugins = ["tests.history_fixtures"]  # the fixtures catalog and db
 
 
 def test_export_then_import_on_another_machine_gives_the_same_history(

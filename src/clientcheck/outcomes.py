@@ -164,15 +164,7 @@ def _row(row: tuple[Any, ...]) -> Outcome:
 
 def outcomes(history: History, client: str | None = None) -> list[Outcome]:
     """Every recorded outcome (or one client's), in the order things happened."""
-    from clientcheck.history import client_key
-
-    sql = f"SELECT {_COLUMNS} {_FROM}"
-    args: tuple[str, ...] = ()
-    if client is not None:
-        sql += " WHERE o.client_key = ?"
-        args = (client_key(client),)
-    with history.guard():
-        rows = history.conn.execute(sql + " ORDER BY o.outcome_on, o.id", args).fetchall()
+    rows = history.select(f"SELECT {_COLUMNS} {_FROM}", client, "o.outcome_on, o.id", key="o.client_key")
     return [_row(r) for r in rows]
 
 

@@ -322,13 +322,7 @@ class History:
 
     def assessments(self, client: str | None = None) -> list[Assessment]:
         """Oldest first."""
-        sql = f"SELECT {ASSESSMENT_COLUMNS} FROM assessments"
-        args: tuple[str, ...] = ()
-        if client is not None:
-            sql += " WHERE client_key = ?"
-            args = (client_key(client),)
-        with self.guard():
-            rows = self.conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
+        rows = self.select(f"SELECT {ASSESSMENT_COLUMNS} FROM assessments", client, "created_at, id")
         return [self._assessment(row) for row in rows]
 
     def assessment(self, rid: int) -> Assessment | None:
@@ -350,11 +344,16 @@ class History:
 
     def payments(self, client: str | None = None) -> list[Payment]:
         """Oldest first."""
-        sql = f"SELECT {PAYMENT_COLUMNS} FROM payments"
+        return [
+            payment_of(row) for row in self.select(f"SELECT {PAYMENT_COLUMNS} FROM payments", client, "paid_on, id")
+        ]
+
+    def select(self, sql: str, client: str | None, order: str, key: str = "client_key") -> list[tuple[Any, ...]]:
+        """The rows of `sql` (a SELECT without WHERE), of one client if named (matched on the
+        column `key`), in `order`."""
         args: tuple[str, ...] = ()
         if client is not None:
-            sql += " WHERE client_key = ?"
+            sql += f" WHERE {key} = ?"
             args = (client_key(client),)
         with self.guard():
-            rows = self.conn.execute(sql + " ORDER BY paid_on, id", args).fetchall()
-        return [payment_of(row) for row in rows]
+            return self.conn.execute(f"{sql} ORDER BY {order}", args).fetchall()

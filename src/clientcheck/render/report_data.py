@@ -10,6 +10,7 @@ from typing import Any
 
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog
+from clientcheck.render.names import severity_name
 from clientcheck.report import Interval, Overruled, Rate, Report, RuleStats, Suggestion
 
 SCHEMA = "clientcheck.report/1"
@@ -54,13 +55,6 @@ def reading_text(s: RuleStats, lang: str) -> str:
     return t(lang, f"report.reading.{s.reading}", n=s.fired.n)
 
 
-def severity_label(catalog: Catalog, name: str | None, lang: str) -> str:
-    if name is None:
-        return ""
-    sev = catalog.policy.severities.get(name)
-    return sev.label.get(lang) if sev else name
-
-
 def title(catalog: Catalog, rule_id: str, lang: str) -> str:
     rule = catalog.rule(rule_id)
     return rule.title.get(lang) if rule else rule_id
@@ -70,13 +64,13 @@ def suggestion_text(s: Suggestion, catalog: Catalog, lang: str) -> str:
     fields = dict(s.fields)
     for key in ("now", "to"):
         if key in fields:
-            fields[key] = severity_label(catalog, fields[key], lang)
+            fields[key] = severity_name(catalog, fields[key], lang)
     return t(lang, f"report.suggest.{s.action}", rule=s.rule, **fields)
 
 
 def kind_text(catalog: Catalog, s: RuleStats, lang: str) -> str:
     if s.kind == "red-flag":
-        return severity_label(catalog, s.severity, lang) or t(lang, "report.kind.red-flag")
+        return severity_name(catalog, s.severity, lang) or t(lang, "report.kind.red-flag")
     return t(lang, f"report.kind.{s.kind}")
 
 
