@@ -9,9 +9,11 @@
     payments    the payment log as answers for a named client (prefill, Facts, tally)
     recording   a verdict as an assessment record, and saving it
 
-Nothing here prints or words a message for a person: commands and render/ do (see
-commands/client_history.py for the notes `check` and `interview` print, render/history_*.py
-for the tables).
+Nothing here prints, and only recording.py takes a renderer (the verdict is stored as it was
+printed). Errors carry their exit code and fields: HistoryError the file's Mark, HistoryImportError
+each problem, ClientNameError the rule a name breaks (its class words it in the run's language).
+The commands print: commands/client_history.py the notes of `check` and `interview`,
+render/history_*.py the tables.
 """
 
 from __future__ import annotations
