@@ -14,7 +14,7 @@ from typing import Any
 
 from clientcheck.conditions import MAX_LENGTH as CONDITION_MAX_LENGTH
 from clientcheck.functions import FUNCTIONS
-from clientcheck.model import LANGUAGES, QUESTION_TYPES, RULE_KINDS, VERDICTS
+from clientcheck.model import LANGUAGES, LATE_WINDOW_DAYS, QUESTION_TYPES, RULE_KINDS, VERDICTS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 IDENT_PATTERN = "^[a-z][a-z0-9_]*$"
@@ -128,7 +128,7 @@ _HISTORY = (
         "late_payments_window_days",
         {"type": ["integer", "null"], "minimum": 1},
         "For a named client, late payments recorded with `clientcheck paid` count over this many days "
-        "(null: all of them). Default 365.",
+        f"(null: all of them). Default {LATE_WINDOW_DAYS}.",
     ),
 )
 
