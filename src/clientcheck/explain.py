@@ -13,7 +13,20 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.conditions import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    ListLit,
+    Lit,
+    Name,
+    Neg,
+    Node,
+    Not,
+    compile_node,
+    names_read,
+)
 from clientcheck.evaluate import effective, outcomes
 from clientcheck.model import UNKNOWN, Answers, Catalog, Rule
 
@@ -115,24 +128,6 @@ class RuleReport:
     kept: tuple[tuple[str, Any], ...] = ()
 
 
-def _names(node: Node) -> list[str]:
-    out: list[str] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Name):
-            out.append(n.name)
-        elif isinstance(n, (Not, Neg)):
-            stack.append(n.operand)
-        elif isinstance(n, BoolOp):
-            stack.extend(reversed(n.operands))
-        elif isinstance(n, (Compare, Arith)):
-            stack.extend((n.right, n.left))
-        elif isinstance(n, Call):
-            stack.extend(reversed(n.args))
-    return list(dict.fromkeys(out))
-
-
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -175,7 +170,7 @@ def _tests(node: Node, env: dict[str, Any], catalog: Catalog, wanted: bool, out:
         _tests(node.operand, env, catalog, not wanted, out)
         return
     result = compile_node(node)(env)
-    names = _names(node)
+    names = names_read(node)
     answers = tuple((n, env.get(n)) for n in names)
     distance = None
     if isinstance(node, Compare) and result is not None and result != wanted:
@@ -278,7 +273,7 @@ def _flat(node: Node) -> tuple[tuple[Any, tuple[str, ...], bool], ...]:
         elif isinstance(n, Not) and not isinstance(n.operand, Name):
             walk(n.operand, not wanted)
         else:
-            out.append((compile_node(n), tuple(_names(n)), wanted))
+            out.append((compile_node(n), names_read(n), wanted))
 
     walk(node, True)
     flat = tuple(out)

@@ -230,8 +230,8 @@ def _simple(node: Node) -> bool:
 
 
 def _literal(node: Node) -> float | str | bool | None:
-    if isinstance(node, Lit):
-        return node.value  # type: ignore[no-any-return]
+    if isinstance(node, Lit) and isinstance(node.value, (bool, int, float, str)):
+        return node.value
     if isinstance(node, Neg) and isinstance(node.operand, Lit) and isinstance(node.operand.value, (int, float)):
         return -node.operand.value
     return None
@@ -362,11 +362,8 @@ def _rule_reach(catalog: Catalog, rule: Rule, marks: list[Mark], lang: str) -> l
     if not first:
         ungated = any(any(c(env) is True for c in conditions) for env in _envs(catalog, space, False))
         if ungated:
-            gated = [n for n in rule.names if catalog.questions[n].when is not None]
-            needs = "; ".join(
-                t(lang, "lint.asked_only_when", id=n, when=catalog.questions[n].when.source)  # type: ignore[union-attr]
-                for n in gated
-            )
+            gates = {n: q.when for n in rule.names if (q := catalog.questions[n]).when is not None}
+            needs = "; ".join(t(lang, "lint.asked_only_when", id=n, when=w.source) for n, w in gates.items() if w)
             return [Diagnostic("warning", t(lang, "lint.never_fires_gated", id=rule.id, needs=needs), rule.mark)]
         return [Diagnostic("warning", t(lang, "lint.never_fires", id=rule.id), rule.mark)]
     out: list[Diagnostic] = []

@@ -132,7 +132,7 @@ class Policy(NamedTuple):
     decline_if: Threshold
     caution_if: Threshold
 
-    def verdict(self, counts: Mapping[str, int], score: float) -> str:
+    def verdict(self, counts: Mapping[str, int], score: float) -> Literal["go", "caution", "decline"]:
         """counts: how many red flags fired at each severity."""
         if self.decline_if.met(counts, score):
             return "decline"
