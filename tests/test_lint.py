@@ -278,3 +278,83 @@ def test_rules_without_client_facing_texts_are_left_out_of_replies(here: Path, w
         "rules.yaml:37:5: warning: rule 'unprofitable' has no client_reason or client_offer: clientcheck reply "
         "leaves it out of letters",
     ]
+
+
+# ---------------------------------------------------------------- placeholders: what a fired level has read
+
+PLACEHOLDER_QUESTIONS = """\
+section: s
+title: {en: S, ru: С}
+questions:
+  - id: budget
+    type: number
+    text: {en: Budget?, ru: Бюджет?}
+  - id: late
+    type: integer
+    text: {en: Late payments?, ru: Просрочки?}
+  - id: paid_on
+    type: date
+    text: {en: Last paid on?, ru: Последняя оплата?}
+  - id: tools
+    type: multi
+    text: {en: Tools?, ru: Инструменты?}
+    choices:
+      - {id: jira, text: {en: Jira, ru: Jira}}
+      - {id: slack, text: {en: Slack, ru: Slack}}
+  - id: rude
+    type: yesno
+    text: {en: Rude?, ru: Груб?}
+"""
+
+
+def _placeholder_rule(rid: str, when: str, why: str, ru: str = "") -> str:
+    texts = f"why: {{en: '{why}', ru: '{ru or why}'}}"
+    return RULE.format(id=rid).replace("why: {en: W, ru: П}", texts) + (f"    when: '{when}'\n    severity: low\n")
+
+
+def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_read_the_answer(
+    here: Path, write_yaml: WriteYaml
+) -> None:
+    write_yaml("questions/10-s.yaml", PLACEHOLDER_QUESTIONS)
+    known = (
+        _placeholder_rule("known-budget", "known(budget)", "{budget}")
+        + _placeholder_rule("paid-long-ago", "days_since(paid_on) > 30", "{paid_on}")
+        + _placeholder_rule("two-tools", "count(tools) >= 1", "{tools}")
+        + _placeholder_rule(
+            "both-signs",
+            "count(late > 2, budget < 1000) >= 2",
+            "{late:time/times}, {budget}",
+            "{late:раз/раза/раз}, {budget}",
+        )
+        + _placeholder_rule("no-sign", "count(late > 2, rude) == 0", "{late:time/times}", "{late:раз/раза/раз}")
+        + _placeholder_rule(
+            "compared",
+            "budget * 2 - late > 10 or late > budget",
+            "{budget} {late:time/times}",
+            "{budget} {late:раз/раза/раз}",
+        )
+        + RULE.format(id="unknown-then-small")
+        + "    levels:\n"
+        + "      - {when: not known(budget), severity: high}\n"
+        + "      - {when: budget < 100, severity: low, advice: {en: 'Only {budget}.', ru: 'Всего {budget}.'}}\n"
+    )
+    # where the answer may be missing when the text shows, a fallback is still required
+    unknown = (
+        _placeholder_rule("zero-or-more", "count(tools) >= 0", "{tools}")  # rules.yaml:71
+        + _placeholder_rule("no-budget", "not known(budget)", "{budget}")  # 79
+        + _placeholder_rule("one-of-two", "count(rude, budget > 5) >= 1", "{budget}")  # 87
+        + _placeholder_rule("either", "known(budget) or days_since(paid_on) > 30", "{budget}")  # 95
+    )
+    write_yaml("rules.yaml", REACH_RULES.replace("high]}", "high]}\n  caution_if: {min_score: 1}") + known + unknown)
+    problems = [d for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"]
+    need = "may be unknown when this text is shown; add a fallback, e.g."
+    assert [str(d) for d in problems] == [
+        f"rules.yaml:71:16: error: why.en: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:71:31: error: why.ru: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:79:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:79:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:87:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:87:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:95:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:95:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+    ]
