@@ -358,3 +358,32 @@ def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_r
         f"rules.yaml:95:16: error: why.en: {{budget}} {need} {{budget|...}}",
         f"rules.yaml:95:32: error: why.ru: {{budget}} {need} {{budget|...}}",
     ]
+
+
+# ---------------------------------------------------------------- one mistake, one line
+
+
+@pytest.mark.parametrize(
+    ("spec", "line"),
+    [
+        ("fatal: 5", "rules.yaml:7:12: error: severity 'fatal' must be a mapping"),
+        ("fatal: {label: {en: f, ru: ф}}", "rules.yaml:7:12: error: severity 'fatal' is missing the field 'weight'"),
+        ("fatal: {weight: lots}", "rules.yaml:7:21: error: weight: expected a number, got 'lots'"),
+        ("Fatal: {weight: 5}", "rules.yaml:7:5: error: severity 'Fatal' must be a lowercase identifier"),
+    ],
+)
+def test_a_broken_severity_weight_is_one_line_not_one_per_rule_that_names_it(
+    here: Path, write_yaml: WriteYaml, spec: str, line: str
+) -> None:
+    name = spec.split(":")[0]
+    write_yaml("questions/10-s.yaml", REACH_QUESTIONS)
+    policy = REACH_RULES.replace(
+        "  decline_if: {any_severity: [high]}",
+        f"    {spec}\n  decline_if: {{any_severity: [high, {name}], count: {{{name}: 2}}}}",
+    )
+    rule = RULE.format(id="tools-named") + (
+        f"    levels:\n      - {{when: '\"jira\" in tools', severity: {name}, weight: 2}}\n"
+        f"    examples:\n      - {{answers: {{tools: [jira]}}, fires: {name}}}\n"
+    )
+    write_yaml("rules.yaml", policy + rule)
+    assert [str(d) for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"] == [line]

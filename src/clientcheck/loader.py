@@ -345,10 +345,14 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
     for name, spec in sev.items():
         if not IDENT.match(name):
             c.err(f"severity {name!r} must be a lowercase identifier", sev.key_at(name))
+            severities[name] = Severity(name, 0.0, Text({"en": name}))  # reported once (see below)
             continue
         if not c.fields(
             spec, sev.at(name), f"severity {name!r}", required_fields("severity"), optional_fields("severity")
         ):
+            # reported once: the severity still exists, or every rule and threshold naming it
+            # would add an "unknown severity" line derived from this one mistake
+            severities[name] = Severity(name, 0.0, Text({"en": name}))
             continue
         weight = c.number(spec, "weight")
         label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
