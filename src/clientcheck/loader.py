@@ -596,11 +596,37 @@ def load_rules(
             continue
         first_seen[rule.id] = raw.at("id")
         rules.append(rule)
-    _check_cycles(c, rules)
+    _check_cycles(c, rules, _when_marks(raw_rules))
     return rules, policy, sources, display, window
 
 
-def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
+def _when_marks(raw_rules: YList) -> dict[str, list[Mark | None]]:
+    """Where each rule's conditions are written, one per level (after extends: an override's own)."""
+    out: dict[str, list[Mark | None]] = {}
+    for r in raw_rules:
+        if not isinstance(r, YMap) or not isinstance(r.get("id"), str) or r["id"] in out:
+            continue
+        levels = r.get("levels")
+        if isinstance(levels, YList):
+            out[r["id"]] = [lv.at("when") if isinstance(lv, YMap) and "when" in lv else None for lv in levels]
+        elif "when" in r:
+            out[r["id"]] = [r.at("when")]
+    return out
+
+
+def _cycle_mark(path: tuple[str, ...], by_id: dict[str, Rule], whens: dict[str, list[Mark | None]]) -> Mark | None:
+    """Where the loop is closed by an override: the `when` (in another file than its rule) that
+    names the next rule of the loop. None when every link is written with its rule."""
+    for i, rid in enumerate(path):
+        rule, nxt = by_id[rid], path[(i + 1) % len(path)]
+        marks = whens.get(rid, [])
+        for level, mark in zip(rule.levels, marks, strict=False):
+            if mark is not None and nxt in level.when.refs and rule.mark is not None and mark.file != rule.mark.file:
+                return mark
+    return None
+
+
+def _check_cycles(c: _Checker, rules: list[Rule], whens: dict[str, list[Mark | None]] | None = None) -> None:
     """fired() references must not loop: a rule cannot wait for itself."""
     by_id = {r.id: r for r in rules}
     reported: set[frozenset[str]] = set()
@@ -615,7 +641,8 @@ def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
                 if loop not in reported:
                     reported.add(loop)
                     chain = " -> ".join((*path, start.id))
-                    c.err(f"rules read each other through fired() in a loop: {chain}", start.mark)
+                    where = _cycle_mark(path, by_id, whens or {}) or start.mark
+                    c.err(f"rules read each other through fired() in a loop: {chain}", where)
                 break
             if rid in seen or rid not in by_id:
                 continue
