@@ -21,6 +21,7 @@ from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
 from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
 from clientcheck.files import YamlError, read_text
+from clientcheck.functions import parse_date
 from clientcheck.model import (
     CLIENT_KEY,
     LANGUAGES,
@@ -429,6 +430,10 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
             allowed = ", ".join(["true", "false", *sorted(severities)])
             c.err(f"fires: expected one of {allowed}, got {fires!r}", ex.at("fires"))
             continue
+        pinned = parse_date(ex.get("today")) if "today" in ex else None
+        if "today" in ex and pinned is None:
+            c.err(f"today: expected a date as YYYY-MM-DD, got {ex['today']!r}", ex.at("today"))
+            continue
         data = ex["answers"]
         where_answers = ex.at("answers")
         origin = where_answers.file
@@ -438,7 +443,7 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         except AnswersError as exc:
             c.problems.extend(exc.problems)
             continue
-        out.append(Example(answers.values, fires, raw.at(i), expected))
+        out.append(Example(answers.values, fires, raw.at(i), expected, pinned))
     return tuple(out)
 
 
