@@ -3,7 +3,7 @@
 Each entry says everything about one function: how the type checker checks its arguments, what
 it means on an environment of answers (three-valued, as every condition), how the compiled batch
 scorer writes it in Python, and the text the docs and the JSON Schema show. The parser, the type
-checker, the evaluator (conditions.py), the compiled scorer (compiled.py), `explain`'s rendering
+checker, the evaluator (the conditions package), the compiled scorer (compiled.py), `explain`'s rendering
 and the JSON Schema all read this table, so a new function is one entry here.
 
 Values a function may see or return besides the answers: ``None`` (unknown), a ``datetime.date``
@@ -155,7 +155,7 @@ def _vt(kind: Kind, choices: tuple[str, ...] = ()) -> VarType:
     return VarType(kind, choices)
 
 
-def _question_name(call: Call) -> str:
+def question_of(call: Call) -> str:
     """The question a known()/count(multi) call names (the type checker made sure it is one)."""
     from clientcheck.conditions import Name
 
@@ -164,7 +164,7 @@ def _question_name(call: Call) -> str:
     return arg.name
 
 
-def _rule_id(call: Call) -> str:
+def rule_of(call: Call) -> str:
     """The rule id a fired() call names (the type checker made sure it is a quoted string)."""
     value = getattr(call.args[0], "value", None)
     assert isinstance(value, str)
@@ -202,7 +202,7 @@ def _check_known(checker: TypeChecker, call: Call) -> VarType:
 
 
 def _build_known(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
-    name = _question_name(call)
+    name = question_of(call)
 
     def known(env: Env) -> Any:
         if name in env:
@@ -216,13 +216,13 @@ def _build_known(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
 
 def _py_known(ex: Any, call: Call) -> tuple[str, bool]:
     code, _ = ex(call.args[0])
-    ex.uses_known.add(_question_name(call))
+    ex.uses_known.add(question_of(call))
     return f"({code} is not None)", False
 
 
 def _needs_known(call: Call, want: bool | None, must_know: Needs) -> frozenset[str]:
     # true only when the question is answered; false and "has a value" need nothing
-    return frozenset((_question_name(call),)) if want is True else frozenset()
+    return frozenset((question_of(call),)) if want is True else frozenset()
 
 
 # count(a, b, ...) and count(multi)
@@ -375,7 +375,7 @@ def _check_fired(checker: TypeChecker, call: Call) -> VarType:
 
 
 def _build_fired(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
-    rule_id = _rule_id(call)
+    rule_id = rule_of(call)
 
     def fired(env: Env) -> Any:
         outcomes = env.get(FIRED)
@@ -385,7 +385,7 @@ def _build_fired(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
 
 
 def _py_fired(ex: Any, call: Call) -> tuple[str, bool]:
-    return ex.rule_state(_rule_id(call)), True
+    return ex.rule_state(rule_of(call)), True
 
 
 FUNCTIONS: dict[str, Function] = {
