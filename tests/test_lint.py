@@ -282,29 +282,14 @@ def test_rules_without_client_facing_texts_are_left_out_of_replies(here: Path, w
 
 # ---------------------------------------------------------------- placeholders: what a fired level has read
 
-PLACEHOLDER_QUESTIONS = """\
-section: s
-title: {en: S, ru: С}
-questions:
-  - id: budget
-    type: number
-    text: {en: Budget?, ru: Бюджет?}
-  - id: late
-    type: integer
-    text: {en: Late payments?, ru: Просрочки?}
-  - id: paid_on
-    type: date
-    text: {en: Last paid on?, ru: Последняя оплата?}
-  - id: tools
-    type: multi
-    text: {en: Tools?, ru: Инструменты?}
-    choices:
-      - {id: jira, text: {en: Jira, ru: Jira}}
-      - {id: slack, text: {en: Slack, ru: Slack}}
-  - id: rude
-    type: yesno
-    text: {en: Rude?, ru: Груб?}
+# REACH_QUESTIONS (budget, tools, remote, ...) and two more: a count and a date
+PLACEHOLDER_QUESTIONS = (
+    REACH_QUESTIONS
+    + """\
+  - {id: late, type: integer, text: {en: Late payments?, ru: Просрочки?}}
+  - {id: paid_on, type: date, text: {en: Last paid on?, ru: Последняя оплата?}}
 """
+)
 
 
 def _placeholder_rule(rid: str, when: str, why: str, ru: str = "") -> str:
@@ -326,7 +311,7 @@ def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_r
             "{late:time/times}, {budget}",
             "{late:раз/раза/раз}, {budget}",
         )
-        + _placeholder_rule("no-sign", "count(late > 2, rude) == 0", "{late:time/times}", "{late:раз/раза/раз}")
+        + _placeholder_rule("no-sign", "count(late > 2, remote) == 0", "{late:time/times}", "{late:раз/раза/раз}")
         + _placeholder_rule(
             "compared",
             "budget * 2 - late > 10 or late > budget",
@@ -342,7 +327,7 @@ def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_r
     unknown = (
         _placeholder_rule("zero-or-more", "count(tools) >= 0", "{tools}")  # rules.yaml:71
         + _placeholder_rule("no-budget", "not known(budget)", "{budget}")  # 79
-        + _placeholder_rule("one-of-two", "count(rude, budget > 5) >= 1", "{budget}")  # 87
+        + _placeholder_rule("one-of-two", "count(remote, budget > 5) >= 1", "{budget}")  # 87
         + _placeholder_rule("either", "known(budget) or days_since(paid_on) > 30", "{budget}")  # 95
     )
     write_yaml("rules.yaml", REACH_RULES.replace("high]}", "high]}\n  caution_if: {min_score: 1}") + known + unknown)

@@ -30,35 +30,24 @@ from clientcheck.conditions.walk import has_spans
 from clientcheck.functions import Span, arith, compare, negate
 
 
-def _kleene_and(fns: tuple[Fn, ...]) -> Fn:
+def _kleene(fns: tuple[Fn, ...], stop: bool) -> Fn:
+    """`and` (stop=False) or `or` (stop=True): one operand equal to stop decides; else unknown
+    if any operand is, else the other value."""
+
     def run(env: Env) -> Any:
         unknown = False
         for fn in fns:
             v = fn(env)
-            if v is False:
-                return False
+            if v is stop:
+                return stop
             if v is None:
                 unknown = True
-        return None if unknown else True
+        return None if unknown else not stop
 
     return run
 
 
-def _kleene_or(fns: tuple[Fn, ...]) -> Fn:
-    def run(env: Env) -> Any:
-        unknown = False
-        for fn in fns:
-            v = fn(env)
-            if v is True:
-                return True
-            if v is None:
-                unknown = True
-        return None if unknown else False
-
-    return run
-
-
-_CMP: dict[str, Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {  # functions.compare knows them by name
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -114,7 +103,7 @@ def compile_node(node: Node) -> Fn:
         return neg
     if isinstance(node, BoolOp):
         fns = tuple(compile_node(o) for o in node.operands)
-        return _kleene_and(fns) if node.op == "and" else _kleene_or(fns)
+        return _kleene(fns, node.op == "or")
     if isinstance(node, (Compare, Arith)):
         left, right = compile_node(node.left), compile_node(node.right)
         is_arith = isinstance(node, Arith)
@@ -130,7 +119,7 @@ def compile_node(node: Node) -> Fn:
 
             left, right = right, left
         else:
-            op = _CMP[node.op]
+            op = COMPARISONS[node.op]
 
         spans = has_spans(node)
         symbol = node.op

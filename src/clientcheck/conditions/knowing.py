@@ -15,23 +15,15 @@ reverse). tests/test_engine_properties.py checks it against the evaluator on ran
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
+from clientcheck.conditions.evaluation import COMPARISONS
 from clientcheck.conditions.syntax import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
 
 Want = bool | None  # True, False: the node comes out so; None: it has a value (known at all)
 
 _NONE: frozenset[str] = frozenset()
-_ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
@@ -72,8 +64,7 @@ def _counted(node: Compare, want: bool) -> frozenset[str]:
     """What a comparison of a span-valued function (count) with a number needs to come out `want`."""
     from clientcheck.functions import FUNCTIONS, compare
 
-    op = _ORDER.get(node.op)
-    if op is None:
+    if node.op not in _MIRROR:
         return _NONE
     for call, other, symbol in ((node.left, node.right, node.op), (node.right, node.left, _MIRROR[node.op])):
         if not isinstance(call, Call) or not isinstance(other, Lit):
@@ -81,7 +72,7 @@ def _counted(node: Compare, want: bool) -> frozenset[str]:
         hook = FUNCTIONS[call.name].needs_compared
         if hook is None or isinstance(other.value, (bool, str)):
             continue
-        cmp, bound = _ORDER[symbol], other.value
+        cmp, bound = COMPARISONS[symbol], other.value
 
         def test(value: Any, cmp: Callable[[Any, Any], bool] = cmp, bound: Any = bound) -> bool | None:
             return compare(cmp, value, bound)
