@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from clientcheck import qtypes
-from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
@@ -237,13 +237,11 @@ def _literal(node: Node) -> float | str | bool | None:
     return None
 
 
-def _literals(node: Node, out: dict[str, set[Any]]) -> None:
-    if isinstance(node, Not):
-        _literals(node.operand, out)
-    elif isinstance(node, BoolOp):
-        for o in node.operands:
-            _literals(o, out)
-    elif isinstance(node, Compare):
+def _literals(tree: Node, out: dict[str, set[Any]]) -> None:
+    """The literals each question is compared with, anywhere in the tree (inside count() too)."""
+    for node in walk(tree):
+        if not isinstance(node, Compare):
+            continue
         for side, other in ((node.left, node.right), (node.right, node.left)):
             if isinstance(side, Name):
                 if isinstance(other, ListLit):
