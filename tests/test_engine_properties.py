@@ -131,7 +131,7 @@ def test_a_settled_verdict_is_the_final_verdict(seed: int) -> None:
 
 
 @given(SEEDS)
-@FAST
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_what_a_condition_must_have_read_holds_on_every_node_and_every_fired_level(seed: int) -> None:
     """must_know (placeholders' "needs a fallback") against the evaluator itself: whenever a node
     comes out a way, every answer must_know names for that way is in the environment."""
