@@ -372,3 +372,35 @@ def test_a_broken_severity_weight_is_one_line_not_one_per_rule_that_names_it(
     )
     write_yaml("rules.yaml", policy + rule)
     assert [str(d) for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"] == [line]
+
+
+def test_an_example_of_a_dated_rule_without_its_own_day_is_a_warning(
+    here: Path, write_yaml: WriteYaml, cli: CliRunner
+) -> None:
+    write_yaml("questions/10-s.yaml", PLACEHOLDER_QUESTIONS)
+    rules = (
+        _placeholder_rule("quiet", "days_since(paid_on) > 60", "W")  # line 9
+        + "    examples:\n"
+        + "      - {answers: {paid_on: 2026-04-01}, today: 2026-06-01, fires: low}\n"  # 18: pinned
+        + "      - {answers: {paid_on: 2026-04-01}, fires: low}\n"  # 19: drifts
+        + _placeholder_rule("quiet-and-rude", 'fired("quiet") and remote', "W")  # 20: dated through fired()
+        + "    examples:\n"
+        + "      - {answers: {remote: false}, fires: false}\n"  # 29
+        + _placeholder_rule("just-rude", "remote", "W")  # 30: no dates, no warning
+        + "    examples:\n"
+        + "      - {answers: {remote: true}, fires: low}\n"
+    )
+    write_yaml("rules.yaml", REACH_RULES + rules)
+    lines = [line for line in _lines() if "today" in line]
+    tail = "but the rule depends on today's date: the example passes or fails depending on the day it runs; pin the day, e.g. today: 2026-06-01"
+    assert lines == [
+        f"rules.yaml:19:9: warning: this example of rule 'quiet' has no 'today:', {tail}",
+        f"rules.yaml:29:9: warning: this example of rule 'quiet-and-rude' has no 'today:', {tail}",
+    ]
+    code, out, _ = invoke(cli, "lint", "--lang", "ru")
+    assert code == 0
+    assert (
+        "rules.yaml:19:9: warning: у этого примера правила «quiet» нет «today:», а правило зависит от "
+        "сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, "
+        "например today: 2026-06-01"
+    ) in out.splitlines()

@@ -147,6 +147,7 @@ class Function(NamedTuple):
     # value, True/False, must_know) -> what the comparison needs from the call's arguments
     needs_compared: Callable[[Call, Callable[[Any], bool | None], bool, Needs], frozenset[str]] | None = None
     spans: bool = False  # may return a Span (compiled code then uses the span-aware helpers)
+    dated: bool = False  # its value depends on the day (`today`): rule examples should pin one
 
 
 def _vt(kind: Kind, choices: tuple[str, ...] = ()) -> VarType:
@@ -419,6 +420,7 @@ FUNCTIONS: dict[str, Function] = {
             _build_today,
             _py_today,
             _no_needs,
+            dated=True,
         ),
         Function(
             "days_since",
@@ -428,6 +430,7 @@ FUNCTIONS: dict[str, Function] = {
             _build_days,
             _py_days,
             _needs_days,
+            dated=True,
         ),
         Function(
             "days_until",
@@ -437,6 +440,7 @@ FUNCTIONS: dict[str, Function] = {
             _build_days,
             _py_days,
             _needs_days,
+            dated=True,
         ),
         Function(
             "fired",

@@ -545,6 +545,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
         "profile.review.prompt": "Number of an answer to change, or Enter to save the profile:",
         "profile.keys.review": "number + Enter: change it · Enter alone: save · Ctrl-B back · Ctrl-C stop",
+        # issue 9 (H): rule examples that depend on the day they run
+        "lint.example_drifts": "this example of rule '{id}' has no 'today:', but the rule depends on today's date: the example passes or fails depending on the day it runs; pin the day, e.g. today: 2026-06-01",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -1070,6 +1072,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
         "profile.review.prompt": "Номер ответа, который нужно изменить, или Enter — сохранить профиль:",
         "profile.keys.review": "номер и Enter: изменить · просто Enter: сохранить · Ctrl-B: назад · Ctrl-C: выход",
+        # issue 9 (H): примеры правил, которые зависят от дня запуска
+        "lint.example_drifts": "у этого примера правила «{id}» нет «today:», а правило зависит от сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, например today: 2026-06-01",
     },
 }
 

@@ -3,7 +3,8 @@
 Errors are the loader's own (the same messages a `check` would refuse with). Warnings are
 things that load but probably do not do what the author meant: a question no rule uses, a
 text missing in a language the other texts have, a YAML 1.1 reading such as `no` -> false,
-a rule or a level that can never fire, a question that is never asked.
+a rule or a level that can never fire, a question that is never asked, an example of a rule
+that depends on today's date without a `today:` of its own (it would pass one day and fail the next).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from clientcheck import qtypes
-from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
+from clientcheck.conditions import BoolOp, Call, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
@@ -86,6 +87,7 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     if loaded.catalog is not None:
         warnings += _unused(loaded.catalog, lang)
         warnings += _no_reply(loaded.catalog, lang)
+        warnings += _drifting_examples(loaded.catalog, lang)
         warnings += _unreachable(loaded.catalog, loaded.trees, lang)
     taken = {(str(d.mark)) for d in found}
     warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
@@ -208,6 +210,31 @@ def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
             levels = ", ".join(str(n) for n in bare)
             out.append(Diagnostic("warning", t(lang, "lint.no_reply_levels", id=rule.id, levels=levels), rule.mark))
     return out
+
+
+def _drifting_examples(catalog: Catalog, lang: str) -> list[Diagnostic]:
+    """Examples without `today:` of rules whose outcome depends on the day (also through fired())."""
+    from clientcheck.functions import FUNCTIONS
+
+    by_id = {r.id: r for r in catalog.rules}
+    dated: dict[str, bool] = {}
+
+    def depends(rule: Rule, seen: frozenset[str] = frozenset()) -> bool:
+        if rule.id not in dated:
+            own = any(isinstance(n, Call) and FUNCTIONS[n.name].dated for lv in rule.levels for n in walk(lv.when.tree))
+            # the loader refuses fired() loops; `seen` only keeps a broken catalog from recursing
+            dated[rule.id] = own or any(
+                depends(by_id[ref], seen | {rule.id}) for ref in rule.refs if ref in by_id and ref not in seen
+            )
+        return dated[rule.id]
+
+    return [
+        Diagnostic("warning", t(lang, "lint.example_drifts", id=rule.id), ex.mark)
+        for rule in catalog.rules
+        if rule.examples and depends(rule)
+        for ex in rule.examples
+        if ex.today is None
+    ]
 
 
 # ---------------------------------------------------------------- rules that can never fire
