@@ -30,7 +30,7 @@ from clientcheck.answers import validate
 from clientcheck.cli import app
 from clientcheck.compiled import Engine, Result
 from clientcheck.conditions import compile_node, must_know, walk
-from clientcheck.evaluate import effective, evaluate, outcomes, possible_env, read_when_fired
+from clientcheck.evaluate import effective, evaluate, outcomes, possible_env, read_when_also, read_when_fired
 from clientcheck.explain import explain
 from clientcheck.loader import load, load_catalog
 from clientcheck.model import VERDICTS, Answers, Catalog, Example, Verdict
@@ -150,6 +150,9 @@ def test_what_a_condition_must_have_read_holds_on_every_node_and_every_fired_lev
                 rule = catalog.rule(rule_id)
                 assert rule is not None
                 assert read_when_fired(rule, o.level) <= env.keys(), (rule_id, data)
+                for i in range(o.level + 1, len(rule.levels)):  # the levels listed as also true
+                    if rule.levels[i].when(env) is True:
+                        assert read_when_also(rule, i) <= env.keys(), (rule_id, i, data)
         for scope in (env, possible_env(catalog, answers)):
             for node, fn in nodes:
                 value = fn(scope)

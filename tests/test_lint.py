@@ -322,26 +322,35 @@ def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_r
         + "    levels:\n"
         + "      - {when: not known(budget), severity: high}\n"
         + "      - {when: budget < 100, severity: low, advice: {en: 'Only {budget}.', ru: 'Всего {budget}.'}}\n"
+        + RULE.format(id="unknown-or-remote")
+        + "    levels:\n"
+        + "      - {when: not known(budget), severity: high}\n"
+        # shown only when level 2 fires, so budget is known: advice needs no fallback
+        + "      - {when: remote, severity: high, advice: {en: '{budget}', ru: '{budget}'},\n"
+        # also told when level 1 fired and level 2 is true too (reasons' "also true"): it does
+        + "         client_reason: {en: 'Budget {budget}.', ru: 'Бюджет {budget}.'}}\n"
     )
     # where the answer may be missing when the text shows, a fallback is still required
     unknown = (
-        _placeholder_rule("zero-or-more", "count(tools) >= 0", "{tools}")  # rules.yaml:71
-        + _placeholder_rule("no-budget", "not known(budget)", "{budget}")  # 79
-        + _placeholder_rule("one-of-two", "count(remote, budget > 5) >= 1", "{budget}")  # 87
-        + _placeholder_rule("either", "known(budget) or days_since(paid_on) > 30", "{budget}")  # 95
+        _placeholder_rule("zero-or-more", "count(tools) >= 0", "{tools}")  # rules.yaml:81
+        + _placeholder_rule("no-budget", "not known(budget)", "{budget}")  # 89
+        + _placeholder_rule("one-of-two", "count(remote, budget > 5) >= 1", "{budget}")  # 97
+        + _placeholder_rule("either", "known(budget) or days_since(paid_on) > 30", "{budget}")  # 105
     )
     write_yaml("rules.yaml", REACH_RULES.replace("high]}", "high]}\n  caution_if: {min_score: 1}") + known + unknown)
     problems = [d for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"]
     need = "may be unknown when this text is shown; add a fallback, e.g."
     assert [str(d) for d in problems] == [
-        f"rules.yaml:71:16: error: why.en: {{tools}} {need} {{tools|...}}",
-        f"rules.yaml:71:31: error: why.ru: {{tools}} {need} {{tools|...}}",
-        f"rules.yaml:79:16: error: why.en: {{budget}} {need} {{budget|...}}",
-        f"rules.yaml:79:32: error: why.ru: {{budget}} {need} {{budget|...}}",
-        f"rules.yaml:87:16: error: why.en: {{budget}} {need} {{budget|...}}",
-        f"rules.yaml:87:32: error: why.ru: {{budget}} {need} {{budget|...}}",
-        f"rules.yaml:95:16: error: why.en: {{budget}} {need} {{budget|...}}",
-        f"rules.yaml:95:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:76:38: error: client_reason.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:76:62: error: client_reason.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:81:16: error: why.en: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:81:31: error: why.ru: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:89:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:89:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:97:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:97:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:105:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:105:32: error: why.ru: {{budget}} {need} {{budget|...}}",
     ]
 
 

@@ -173,6 +173,15 @@ def read_when_fired(rule: Rule, index: int) -> frozenset[str]:
     return out
 
 
+def read_when_also(rule: Rule, index: int) -> frozenset[str]:
+    """The questions always answered when level `index` is listed as also true (Finding.also):
+    its condition is true and an earlier level fired; nothing is said of the levels between."""
+    if index == 0:
+        return frozenset()  # never "also": no level comes before it
+    fired_before = frozenset.intersection(*(read_when_fired(rule, j) for j in range(index)))
+    return must_know(rule.levels[index].when.tree, True) | fired_before
+
+
 def evaluation_order(rules: Sequence[Rule]) -> tuple[Rule, ...]:
     """Rules in file order, except that a rule comes after the rules its fired() reads.
 

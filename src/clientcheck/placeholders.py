@@ -125,10 +125,14 @@ def known_for(rule: Rule, field: str, level: int | None = None) -> frozenset[str
     The engine says what a fired level has read (evaluate.read_when_fired): one meaning for
     "this answer is known when the text is shown", not a second reading of the conditions here.
     """
-    from clientcheck.evaluate import read_when_fired
+    from clientcheck.evaluate import read_when_also, read_when_fired
 
     if level is not None:
-        return read_when_fired(rule, level)
+        known = read_when_fired(rule, level)
+        if field == "client_reason" and level > 0:
+            # a level's own reason is also told when it is true after an earlier level fired (reasons.py)
+            known &= read_when_also(rule, level)
+        return known
     used = _levels_using(rule, field)
     if not used:
         return frozenset()
