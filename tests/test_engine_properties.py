@@ -29,7 +29,8 @@ from typer.testing import CliRunner
 from clientcheck.answers import validate
 from clientcheck.cli import app
 from clientcheck.compiled import Engine, Result
-from clientcheck.evaluate import evaluate
+from clientcheck.conditions import compile_node, must_know, walk
+from clientcheck.evaluate import effective, evaluate, outcomes, possible_env, read_when_also, read_when_fired
 from clientcheck.explain import explain
 from clientcheck.loader import load, load_catalog
 from clientcheck.model import VERDICTS, Answers, Catalog, Example, Verdict
@@ -127,6 +128,40 @@ def test_a_settled_verdict_is_the_final_verdict(seed: int) -> None:
             for _ in range(4):
                 final = evaluate(catalog, validate(engine_gen.completion(data, rnd), catalog, "x"))
                 assert final.verdict == verdict.best, data
+
+
+@given(SEEDS)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_what_a_condition_must_have_read_holds_on_every_node_and_every_fired_level(seed: int) -> None:
+    """must_know (placeholders' "needs a fallback") against the evaluator itself: whenever a node
+    comes out a way, every answer must_know names for that way is in the environment."""
+    rnd = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = _catalog(seed, Path(tmp))
+    trees = [lv.when.tree for r in catalog.rules for lv in r.levels]
+    nodes = [(n, compile_node(n)) for tree in trees for n in walk(tree)]
+    checked = 0
+    for _ in range(25):
+        data = engine_gen.answers(rnd)
+        answers = validate(data, catalog, "x")
+        env = effective(catalog, answers)[0]
+        for rule_id, o in outcomes(catalog, env).items():
+            if o.status == "fired" and o.level is not None:
+                rule = catalog.rule(rule_id)
+                assert rule is not None
+                assert read_when_fired(rule, o.level) <= env.keys(), (rule_id, data)
+                for i in range(o.level + 1, len(rule.levels)):  # the levels listed as also true
+                    if rule.levels[i].when(env) is True:
+                        assert read_when_also(rule, i) <= env.keys(), (rule_id, i, data)
+        for scope in (env, possible_env(catalog, answers)):
+            for node, fn in nodes:
+                value = fn(scope)
+                if value is not None:
+                    want = value if isinstance(value, bool) else None
+                    missing = must_know(node, want) - scope.keys()
+                    assert not missing, (node, want, missing, data)
+                    checked += 1
+    assert checked > 0
 
 
 @pytest.mark.slow

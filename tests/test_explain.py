@@ -94,11 +94,10 @@ def test_undecided_rules_say_what_to_ask_and_ignored_answers_are_listed(catalog:
 
 
 def test_a_literal_on_the_left_is_said_from_the_questions_side(catalog: Catalog) -> None:
-    from clientcheck.explain import _tests
+    from clientcheck.explain import _split, _test
 
     cond = compile_condition("3 <= late_payments", {"late_payments": catalog.questions["late_payments"].var_type()})
-    out: list = []  # type: ignore[type-arg]
-    _tests(cond.tree, {"late_payments": 1}, catalog, True, out)
+    out = [_test(node, {"late_payments": 1}, catalog, wanted) for node, wanted in _split(cond.tree)]
     assert out[0].distance == Distance("late_payments", 1, ">= 3", 2)
 
 

@@ -88,6 +88,19 @@ def test_rules_that_read_each_other_in_a_loop_are_refused(catalog_of) -> None:  
     ]
 
 
+def test_a_loop_closed_by_an_override_is_reported_where_the_override_says_it(catalog_of, write_yaml: WriteYaml) -> None:  # type: ignore[no-untyped-def]
+    from clientcheck.errors import ConfigError
+
+    write_yaml("team.yaml", HEADER + _red("first", "cost > 1") + _red("second", 'fired("first")'))
+    override = 'version: 1\nextends: team.yaml\noverride:\n  first:\n    when: fired("second") or cost > 1\n'
+    with pytest.raises(ConfigError) as info:
+        catalog_of(override)
+    # not at team.yaml's `- id: first`, which is fine as written: at the line that closes the loop
+    assert str(info.value).splitlines() == [
+        "rules.yaml:5:11: rules read each other through fired() in a loop: first -> second -> first"
+    ]
+
+
 def test_a_count_policy_names_known_severities(catalog_of) -> None:  # type: ignore[no-untyped-def]
     from clientcheck.errors import ConfigError
 

@@ -278,3 +278,138 @@ def test_rules_without_client_facing_texts_are_left_out_of_replies(here: Path, w
         "rules.yaml:37:5: warning: rule 'unprofitable' has no client_reason or client_offer: clientcheck reply "
         "leaves it out of letters",
     ]
+
+
+# ---------------------------------------------------------------- placeholders: what a fired level has read
+
+# REACH_QUESTIONS (budget, tools, remote, ...) and two more: a count and a date
+PLACEHOLDER_QUESTIONS = (
+    REACH_QUESTIONS
+    + """\
+  - {id: late, type: integer, text: {en: Late payments?, ru: Просрочки?}}
+  - {id: paid_on, type: date, text: {en: Last paid on?, ru: Последняя оплата?}}
+"""
+)
+
+
+def _placeholder_rule(rid: str, when: str, why: str, ru: str = "") -> str:
+    texts = f"why: {{en: '{why}', ru: '{ru or why}'}}"
+    return RULE.format(id=rid).replace("why: {en: W, ru: П}", texts) + (f"    when: '{when}'\n    severity: low\n")
+
+
+def test_placeholders_need_no_fallback_where_the_engine_says_a_fired_level_has_read_the_answer(
+    here: Path, write_yaml: WriteYaml
+) -> None:
+    write_yaml("questions/10-s.yaml", PLACEHOLDER_QUESTIONS)
+    known = (
+        _placeholder_rule("known-budget", "known(budget)", "{budget}")
+        + _placeholder_rule("paid-long-ago", "days_since(paid_on) > 30", "{paid_on}")
+        + _placeholder_rule("two-tools", "count(tools) >= 1", "{tools}")
+        + _placeholder_rule(
+            "both-signs",
+            "count(late > 2, budget < 1000) >= 2",
+            "{late:time/times}, {budget}",
+            "{late:раз/раза/раз}, {budget}",
+        )
+        + _placeholder_rule("no-sign", "count(late > 2, remote) == 0", "{late:time/times}", "{late:раз/раза/раз}")
+        + _placeholder_rule(
+            "compared",
+            "budget * 2 - late > 10 or late > budget",
+            "{budget} {late:time/times}",
+            "{budget} {late:раз/раза/раз}",
+        )
+        + RULE.format(id="unknown-then-small")
+        + "    levels:\n"
+        + "      - {when: not known(budget), severity: high}\n"
+        + "      - {when: budget < 100, severity: low, advice: {en: 'Only {budget}.', ru: 'Всего {budget}.'}}\n"
+        + RULE.format(id="unknown-or-remote")
+        + "    levels:\n"
+        + "      - {when: not known(budget), severity: high}\n"
+        # shown only when level 2 fires, so budget is known: advice needs no fallback
+        + "      - {when: remote, severity: high, advice: {en: '{budget}', ru: '{budget}'},\n"
+        # also told when level 1 fired and level 2 is true too (reasons' "also true"): it does
+        + "         client_reason: {en: 'Budget {budget}.', ru: 'Бюджет {budget}.'}}\n"
+    )
+    # where the answer may be missing when the text shows, a fallback is still required
+    unknown = (
+        _placeholder_rule("zero-or-more", "count(tools) >= 0", "{tools}")  # rules.yaml:81
+        + _placeholder_rule("no-budget", "not known(budget)", "{budget}")  # 89
+        + _placeholder_rule("one-of-two", "count(remote, budget > 5) >= 1", "{budget}")  # 97
+        + _placeholder_rule("either", "known(budget) or days_since(paid_on) > 30", "{budget}")  # 105
+    )
+    write_yaml("rules.yaml", REACH_RULES.replace("high]}", "high]}\n  caution_if: {min_score: 1}") + known + unknown)
+    problems = [d for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"]
+    need = "may be unknown when this text is shown; add a fallback, e.g."
+    assert [str(d) for d in problems] == [
+        f"rules.yaml:76:38: error: client_reason.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:76:62: error: client_reason.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:81:16: error: why.en: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:81:31: error: why.ru: {{tools}} {need} {{tools|...}}",
+        f"rules.yaml:89:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:89:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:97:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:97:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:105:16: error: why.en: {{budget}} {need} {{budget|...}}",
+        f"rules.yaml:105:32: error: why.ru: {{budget}} {need} {{budget|...}}",
+    ]
+
+
+# ---------------------------------------------------------------- one mistake, one line
+
+
+@pytest.mark.parametrize(
+    ("spec", "line"),
+    [
+        ("fatal: 5", "rules.yaml:7:12: error: severity 'fatal' must be a mapping"),
+        ("fatal: {label: {en: f, ru: ф}}", "rules.yaml:7:12: error: severity 'fatal' is missing the field 'weight'"),
+        ("fatal: {weight: lots}", "rules.yaml:7:21: error: weight: expected a number, got 'lots'"),
+        ("Fatal: {weight: 5}", "rules.yaml:7:5: error: severity 'Fatal' must be a lowercase identifier"),
+    ],
+)
+def test_a_broken_severity_weight_is_one_line_not_one_per_rule_that_names_it(
+    here: Path, write_yaml: WriteYaml, spec: str, line: str
+) -> None:
+    name = spec.split(":")[0]
+    write_yaml("questions/10-s.yaml", REACH_QUESTIONS)
+    policy = REACH_RULES.replace(
+        "  decline_if: {any_severity: [high]}",
+        f"    {spec}\n  decline_if: {{any_severity: [high, {name}], count: {{{name}: 2}}}}",
+    )
+    rule = RULE.format(id="tools-named") + (
+        f"    levels:\n      - {{when: '\"jira\" in tools', severity: {name}, weight: 2}}\n"
+        f"    examples:\n      - {{answers: {{tools: [jira]}}, fires: {name}}}\n"
+    )
+    write_yaml("rules.yaml", policy + rule)
+    assert [str(d) for d in lint(Path("rules.yaml"), Path("questions")).diagnostics if d.level == "error"] == [line]
+
+
+def test_an_example_of_a_dated_rule_without_its_own_day_is_a_warning(
+    here: Path, write_yaml: WriteYaml, cli: CliRunner
+) -> None:
+    write_yaml("questions/10-s.yaml", PLACEHOLDER_QUESTIONS)
+    rules = (
+        _placeholder_rule("quiet", "days_since(paid_on) > 60", "W")  # line 9
+        + "    examples:\n"
+        + "      - {answers: {paid_on: 2026-04-01}, today: 2026-06-01, fires: low}\n"  # 18: pinned
+        + "      - {answers: {paid_on: 2026-04-01}, fires: low}\n"  # 19: drifts
+        + _placeholder_rule("quiet-and-rude", 'fired("quiet") and remote', "W")  # 20: dated through fired()
+        + "    examples:\n"
+        + "      - {answers: {remote: false}, fires: false}\n"  # 29
+        + _placeholder_rule("just-rude", "remote", "W")  # 30: no dates, no warning
+        + "    examples:\n"
+        + "      - {answers: {remote: true}, fires: low}\n"
+    )
+    write_yaml("rules.yaml", REACH_RULES + rules)
+    lines = [line for line in _lines() if "today" in line]
+    tail = "but the rule depends on today's date: the example passes or fails depending on the day it runs; pin the day, e.g. today: 2026-06-01"
+    assert lines == [
+        f"rules.yaml:19:9: warning: this example of rule 'quiet' has no 'today:', {tail}",
+        f"rules.yaml:29:9: warning: this example of rule 'quiet-and-rude' has no 'today:', {tail}",
+    ]
+    code, out, _ = invoke(cli, "lint", "--lang", "ru")
+    assert code == 0
+    assert (
+        "rules.yaml:19:9: warning: у этого примера правила «quiet» нет «today:», а правило зависит от "
+        "сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, "
+        "например today: 2026-06-01"
+    ) in out.splitlines()

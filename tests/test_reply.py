@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from clientcheck.evaluate import effective, evaluate
+from clientcheck.conditions import must_know
+from clientcheck.evaluate import effective, evaluate, read_when_fired
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog, Finding, Verdict
-from clientcheck.placeholders import fill, format_number, known_at, known_if, parse, plural
+from clientcheck.placeholders import fill, format_number, parse, plural
 from clientcheck.profile import with_currency
 from clientcheck.render.data import verdict_to_dict
 from clientcheck.render.markdown import report
@@ -187,16 +188,16 @@ def test_what_a_level_knows_includes_what_made_the_levels_above_false(write_yaml
 
     types = {"a": _vt("bool"), "n": _vt("number"), "m": _vt("number")}
     tree = compile_condition("a and n > 1 or not (m < 2 or a)", types).tree
-    assert known_if(tree, True) == {"a"}  # true in the first branch, false in the second: known either way
-    assert known_if(tree, False) == set()  # `a` or `n` may decide the first branch, `m` or `a` the second
-    assert known_if(compile_condition("a and n > 1 and m < 2", types).tree, True) == {"a", "n", "m"}
-    assert known_if(compile_condition("not (n > 1 or m < 2)", types).tree, True) == {"n", "m"}
+    assert must_know(tree, True) == {"a"}  # true in the first branch, false in the second: known either way
+    assert must_know(tree, False) == set()  # `a` or `n` may decide the first branch, `m` or `a` the second
+    assert must_know(compile_condition("a and n > 1 and m < 2", types).tree, True) == {"a", "n", "m"}
+    assert must_know(compile_condition("not (n > 1 or m < 2)", types).tree, True) == {"n", "m"}
     rules = write_yaml("k/rules.yaml", SMALL_RULES)
     write_yaml("k/questions/10-pay.yaml", SMALL_QUESTIONS)
     catalog = load_catalog(rules, rules.parent / "questions")
     late = catalog.rule("late-payer")
     assert late is not None
-    assert [known_at(late, i) for i in range(3)] == [{"late_payments"}] * 3
+    assert [read_when_fired(late, i) for i in range(3)] == [{"late_payments"}] * 3
 
 
 def _vt(kind: str) -> Any:
@@ -287,7 +288,7 @@ def _deciding_numbers(verdict: Verdict, catalog: Catalog, cited: tuple[str, ...]
             continue
         levels = [f.rule.levels[f.level]] + [lv for lv, _ in f.also if lv.weight >= f.weight]
         for level in levels:
-            for name in sorted(known_if(level.when.tree, True)):
+            for name in sorted(must_know(level.when.tree, True)):
                 if catalog.questions[name].type in NUMBERS and name in env:
                     out.append(format_number(env[name], lang))
     return out

@@ -73,3 +73,58 @@ def test_russian_messages(catalog_with_examples: Path) -> None:
         "rules.yaml:30:9: late-payer: ожидалось срабатывание на уровне «decline», но оно сработало на уровне "
         "«caution» (late_payments: 2)"
     )
+
+
+DATED_QUESTIONS = """\
+section: dates
+title: {en: Dates, ru: Даты}
+questions:
+  - {id: last_paid, type: date, text: {en: Last payment, ru: Последняя оплата}}
+"""
+
+DATED_RULE = """\
+  - id: silent-payer
+    kind: red-flag
+    title: {en: Silent, ru: Молчит}
+    source: marketer
+    why: {en: W, ru: П}
+    advice: {en: A, ru: С}
+    when: days_since(last_paid) > 60
+    severity: caution
+    examples:
+      - {answers: {last_paid: 2026-04-01}, fires: caution, today: 2026-06-01}
+      - {answers: {last_paid: 2026-04-01}, fires: false, today: 2026-05-01}
+      - {answers: {last_paid: 2026-04-01}, fires: caution}
+"""
+
+
+def test_an_example_pins_its_own_date_so_it_does_not_drift(
+    write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml("questions/20-dates.yaml", DATED_QUESTIONS)
+    write_yaml("rules.yaml", SMALL_RULES + DATED_RULE)
+    start = SMALL_RULES.count("\n") + 1  # the line of `- id: silent-payer`
+    catalog = load_catalog(Path("rules.yaml"), Path("questions"))
+    for today in ("2026-04-02", "2031-01-01"):  # the day the examples run on does not matter to the pinned ones
+        monkeypatch.setenv("CLIENTCHECK_TODAY", today)
+        failures = [str(f) for f in run(catalog).failures if f.rule == "silent-payer"]
+        # only the unpinned example moves with the day it is run
+        unpinned = f"rules.yaml:{start + 11}:9: silent-payer: expected it to fire at 'caution', but it did not fire"
+        assert failures == ([unpinned] if today == "2026-04-02" else [])
+
+
+def test_a_bad_example_date_is_one_line(write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clientcheck.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml("questions/20-dates.yaml", DATED_QUESTIONS)
+    write_yaml("rules.yaml", SMALL_RULES + DATED_RULE.replace("today: 2026-05-01", "today: 2026-13-01"))
+    start = SMALL_RULES.count("\n") + 1
+    with pytest.raises(ConfigError) as info:
+        load_catalog(Path("rules.yaml"), Path("questions"))
+    assert str(info.value).splitlines() == [
+        f"rules.yaml:{start + 10}:65: today: expected a date as YYYY-MM-DD, got '2026-13-01'"
+    ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
+from clientcheck.conditions import must_know
 from clientcheck.functions import FIRED, NEVER, RANGE, TODAY, today
 from clientcheck.model import (
     UNKNOWN,
@@ -157,6 +158,28 @@ def rule_outcome(
         return NOT_FIRED
     ask = ask_for([rule.levels[i] for i in open_levels], env, catalog, pending)
     return Outcome("undecided", None, tuple(open_levels), ask) if ask else NOT_FIRED
+
+
+def read_when_fired(rule: Rule, index: int) -> frozenset[str]:
+    """The questions always answered when level `index` of the rule fires.
+
+    Read off the one definition above (rule_outcome): a level fires when its condition is true
+    and every earlier level's is false (an earlier undecided level makes the rule wait). So a
+    text shown for that level may name these answers without a fallback (placeholders.py).
+    """
+    out = must_know(rule.levels[index].when.tree, True)
+    for earlier in rule.levels[:index]:
+        out |= must_know(earlier.when.tree, False)
+    return out
+
+
+def read_when_also(rule: Rule, index: int) -> frozenset[str]:
+    """The questions always answered when level `index` is listed as also true (Finding.also):
+    its condition is true and an earlier level fired; nothing is said of the levels between."""
+    if index == 0:
+        return frozenset()  # never "also": no level comes before it
+    fired_before = frozenset.intersection(*(read_when_fired(rule, j) for j in range(index)))
+    return must_know(rule.levels[index].when.tree, True) | fired_before
 
 
 def evaluation_order(rules: Sequence[Rule]) -> tuple[Rule, ...]:
@@ -323,7 +346,7 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
     ids = {r.id for r in chosen}
     best, worst = range_of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
     return Verdict(
-        verdict,  # type: ignore[arg-type]
+        verdict,
         score,
         tuple(sorted(red, key=lambda f: -f.weight)),
         tuple(good),
@@ -351,6 +374,8 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
     wc, w, bc, b = _totals(counts, red, good, items)
     best_i, worst_i = VERDICTS.index(policy.verdict(bc, b)), VERDICTS.index(policy.verdict(wc, w))
     out: list[int] = []
+    worst_without: str
+    best_with: str
     for it in items:
         if it.kind == "red-flag":
             without = dict(wc)

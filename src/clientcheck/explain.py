@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, compile_node
+from clientcheck.conditions import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    ListLit,
+    Lit,
+    Name,
+    Neg,
+    Node,
+    Not,
+    compile_node,
+    names_read,
+)
 from clientcheck.evaluate import effective, outcomes
 from clientcheck.model import UNKNOWN, Answers, Catalog, Rule
 
@@ -115,24 +129,6 @@ class RuleReport:
     kept: tuple[tuple[str, Any], ...] = ()
 
 
-def _names(node: Node) -> list[str]:
-    out: list[str] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Name):
-            out.append(n.name)
-        elif isinstance(n, (Not, Neg)):
-            stack.append(n.operand)
-        elif isinstance(n, BoolOp):
-            stack.extend(reversed(n.operands))
-        elif isinstance(n, (Compare, Arith)):
-            stack.extend((n.right, n.left))
-        elif isinstance(n, Call):
-            stack.extend(reversed(n.args))
-    return list(dict.fromkeys(out))
-
-
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -166,22 +162,27 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _tests(node: Node, env: dict[str, Any], catalog: Catalog, wanted: bool, out: list[Test]) -> None:
+def _split(node: Node, wanted: bool = True) -> Iterator[tuple[Node, bool]]:
+    """A condition's tests (comparisons, yes/no questions, calls) and the result each needs for the
+    condition to be true: `and`/`or` are taken apart, a `not` flips what its operand needs."""
     if isinstance(node, BoolOp):
         for operand in node.operands:
-            _tests(operand, env, catalog, wanted, out)
-        return
-    if isinstance(node, Not) and not isinstance(node.operand, Name):
-        _tests(node.operand, env, catalog, not wanted, out)
-        return
+            yield from _split(operand, wanted)
+    elif isinstance(node, Not) and not isinstance(node.operand, Name):
+        yield from _split(node.operand, not wanted)
+    else:
+        yield node, wanted
+
+
+def _test(node: Node, env: dict[str, Any], catalog: Catalog, wanted: bool) -> Test:
     result = compile_node(node)(env)
-    names = _names(node)
+    names = names_read(node)
     answers = tuple((n, env.get(n)) for n in names)
     distance = None
     if isinstance(node, Compare) and result is not None and result != wanted:
         integer = all(catalog.questions[n].type == "integer" for n in names)
         distance = _distance(node, env, integer, wanted)
-    out.append(Test(unparse(node), result, wanted, answers, distance))
+    return Test(unparse(node), result, wanted, answers, distance)
 
 
 def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...], tuple[str, ...]]:
@@ -197,8 +198,7 @@ def explain(catalog: Catalog, answers: Answers) -> tuple[tuple[RuleReport, ...],
         levels: list[LevelReport] = []
         for i, level in enumerate(rule.levels):
             result = level.when(env)
-            tests: list[Test] = []
-            _tests(level.when.tree, env, catalog, True, tests)
+            tests = [_test(node, env, catalog, wanted) for node, wanted in _split(level.when.tree)]
             levels.append(LevelReport(i, level.when.source, level.severity, level.weight, result, tuple(tests)))
         o = found[rule.id]
         status: Status = "fired" if o.status == "fired" else "undecided" if o.status == "undecided" else "not-fired"
@@ -265,23 +265,11 @@ _FLAT: dict[int, tuple[Node, tuple[tuple[Any, tuple[str, ...], bool], ...]]] = {
 
 
 def _flat(node: Node) -> tuple[tuple[Any, tuple[str, ...], bool], ...]:
-    """A condition's tests as _tests splits them (compiled test, names, wanted), made once per tree."""
+    """A condition's tests as explain shows them (compiled test, names, wanted), made once per tree."""
     entry = _FLAT.get(id(node))
     if entry is not None and entry[0] is node:
         return entry[1]
-    out: list[tuple[Any, tuple[str, ...], bool]] = []
-
-    def walk(n: Node, wanted: bool) -> None:
-        if isinstance(n, BoolOp):
-            for operand in n.operands:
-                walk(operand, wanted)
-        elif isinstance(n, Not) and not isinstance(n.operand, Name):
-            walk(n.operand, not wanted)
-        else:
-            out.append((compile_node(n), tuple(_names(n)), wanted))
-
-    walk(node, True)
-    flat = tuple(out)
+    flat = tuple((compile_node(n), names_read(n), wanted) for n, wanted in _split(node))
     _FLAT[id(node)] = (node, flat)  # the node is kept alive with it, so its id is never reused
     return flat
 
@@ -289,7 +277,7 @@ def _flat(node: Node) -> tuple[tuple[Any, tuple[str, ...], bool], ...]:
 def kept_from_firing(when: Node, env: dict[str, Any], catalog: Catalog) -> tuple[tuple[str, Any], ...]:
     """The answers of a condition's tests that went against it: what kept a false level false.
 
-    The tests are those `explain` shows (_tests). Only tests with a value count: an unknown test
+    The tests are those `explain` shows (_split). Only tests with a value count: an unknown test
     did not decide anything. Each question once, in the order the condition reads them.
     """
     out: dict[str, Any] = {}

@@ -3,7 +3,7 @@
 Each entry says everything about one function: how the type checker checks its arguments, what
 it means on an environment of answers (three-valued, as every condition), how the compiled batch
 scorer writes it in Python, and the text the docs and the JSON Schema show. The parser, the type
-checker, the evaluator (conditions.py), the compiled scorer (compiled.py), `explain`'s rendering
+checker, the evaluator (the conditions package), the compiled scorer (compiled.py), `explain`'s rendering
 and the JSON Schema all read this table, so a new function is one entry here.
 
 Values a function may see or return besides the answers: ``None`` (unknown), a ``datetime.date``
@@ -25,7 +25,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from clientcheck.conditions import Call, Env, Fn, Node, VarType
+    from clientcheck.conditions import Call, Env, Fn, Kind, Node, TypeChecker, VarType
+
+    Needs = Callable[[Node, bool | None], frozenset[str]]  # conditions.knowing.must_know
 
 TODAY = "@today"
 FIRED = "@fired"
@@ -135,19 +137,46 @@ class Function(NamedTuple):
     name: str
     signature: str  # as the docs and the schema show it
     summary: str  # one line: what it returns
-    check: Callable[[Any, Call], VarType]  # (the type checker, the call) -> the result's type
+    check: Callable[[TypeChecker, Call], VarType]  # (the type checker, the call) -> the result's type
     build: Callable[[Call, Callable[[Node], Fn]], Fn]  # (the call, compile_node) -> closure
     python: Callable[[Any, Call], tuple[str, bool]]  # (compiled._Expr, the call) -> (source, may be None)
+    # (the call, True/False/None, must_know) -> the questions always answered when the call comes
+    # out so (None: has a value at all); see conditions/knowing.py
+    needs: Callable[[Call, bool | None, Needs], frozenset[str]]
+    # for a function that may return a Span: (the call, the comparison it is in as a test of its
+    # value, True/False, must_know) -> what the comparison needs from the call's arguments
+    needs_compared: Callable[[Call, Callable[[Any], bool | None], bool, Needs], frozenset[str]] | None = None
     spans: bool = False  # may return a Span (compiled code then uses the span-aware helpers)
+    dated: bool = False  # its value depends on the day (`today`): rule examples should pin one
 
 
-def _vt(kind: str, choices: tuple[str, ...] = ()) -> VarType:
+def _vt(kind: Kind, choices: tuple[str, ...] = ()) -> VarType:
     from clientcheck.conditions import VarType
 
-    return VarType(kind, choices)  # type: ignore[arg-type]
+    return VarType(kind, choices)
 
 
-def _arity(checker: Any, call: Call, n: int) -> None:
+def question_of(call: Call) -> str:
+    """The question a known()/count(multi) call names (the type checker made sure it is one)."""
+    from clientcheck.conditions import Name
+
+    arg = call.args[0]
+    assert isinstance(arg, Name)
+    return arg.name
+
+
+def rule_of(call: Call) -> str:
+    """The rule id a fired() call names (the type checker made sure it is a quoted string)."""
+    value = getattr(call.args[0], "value", None)
+    assert isinstance(value, str)
+    return value
+
+
+def _no_needs(call: Call, want: bool | None, must_know: Needs) -> frozenset[str]:
+    return frozenset()
+
+
+def _arity(checker: TypeChecker, call: Call, n: int) -> None:
     from clientcheck.conditions import ConditionError
 
     if len(call.args) != n:
@@ -155,27 +184,26 @@ def _arity(checker: Any, call: Call, n: int) -> None:
         raise ConditionError(f"{call.name}() takes {what}, got {len(call.args)}", call.pos)
 
 
-def _question_arg(checker: Any, call: Call, what: str) -> VarType:
+def _question_arg(checker: TypeChecker, call: Call, what: str) -> VarType:
     from clientcheck.conditions import ConditionError, Name
 
     _arity(checker, call, 1)
     arg = call.args[0]
     if not isinstance(arg, Name):
         raise ConditionError(f"{call.name}() takes {what}, such as {call.name}(budget_amount)", arg.pos)
-    vt: VarType = checker.kind(arg)
-    return vt
+    return checker.kind(arg)
 
 
 # known(q)
 
 
-def _check_known(checker: Any, call: Call) -> VarType:
+def _check_known(checker: TypeChecker, call: Call) -> VarType:
     _question_arg(checker, call, "a question id")
     return _vt("bool")
 
 
 def _build_known(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
-    name = call.args[0].name  # type: ignore[union-attr]
+    name = question_of(call)
 
     def known(env: Env) -> Any:
         if name in env:
@@ -189,14 +217,19 @@ def _build_known(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
 
 def _py_known(ex: Any, call: Call) -> tuple[str, bool]:
     code, _ = ex(call.args[0])
-    ex.uses_known.add(call.args[0].name)  # type: ignore[union-attr]
+    ex.uses_known.add(question_of(call))
     return f"({code} is not None)", False
+
+
+def _needs_known(call: Call, want: bool | None, must_know: Needs) -> frozenset[str]:
+    # true only when the question is answered; false and "has a value" need nothing
+    return frozenset((question_of(call),)) if want is True else frozenset()
 
 
 # count(a, b, ...) and count(multi)
 
 
-def _check_count(checker: Any, call: Call) -> VarType:
+def _check_count(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError, Name
 
     if not call.args:
@@ -245,6 +278,28 @@ def _py_count(ex: Any, call: Call) -> tuple[str, bool]:
     return f"_count(({', '.join(parts)},))", False
 
 
+def _needs_count_compared(
+    call: Call, test: Callable[[Any], bool | None], want: bool, must_know: Needs
+) -> frozenset[str]:
+    """Which of count's inputs a comparison `count(...) <op> number` needs to come out `want`.
+
+    With an input unknown, count is a Span (_build_count). If no such span can give `want`, every
+    input must be known; and if then only "all true" (or "all false") gives it, each input must
+    have come out that way.
+    """
+    if call.multi:
+        # the question unknown is the span 0..every choice, nothing narrower
+        return frozenset() if test(Span(0, call.multi)) is want else must_know(call.args[0], None)
+    n = len(call.args)
+    if any(test(Span(y, y + 1)) is want for y in range(n)):
+        return frozenset()  # one unknown input (some number of others true) can still give it
+    exact = [y for y in range(n + 1) if test(y) is want]
+    if exact == [n] or exact == [0]:
+        each = exact == [n]
+        return frozenset().union(*(must_know(a, each) for a in call.args))
+    return frozenset().union(*(must_know(a, True) & must_know(a, False) for a in call.args))
+
+
 def count_values(values: tuple[Any, ...]) -> Any:
     """count() over already evaluated yes/no values, for the compiled scorer."""
     yes = sum(1 for v in values if v is True)
@@ -255,7 +310,7 @@ def count_values(values: tuple[Any, ...]) -> Any:
 # today, days_since(q), days_until(q)
 
 
-def _check_today(checker: Any, call: Call) -> VarType:
+def _check_today(checker: TypeChecker, call: Call) -> VarType:
     _arity(checker, call, 0)
     return _vt("date")
 
@@ -268,7 +323,7 @@ def _py_today(ex: Any, call: Call) -> tuple[str, bool]:
     return "today", False
 
 
-def _check_days(checker: Any, call: Call) -> VarType:
+def _check_days(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError
 
     _arity(checker, call, 1)
@@ -299,10 +354,14 @@ def _py_days(ex: Any, call: Call) -> tuple[str, bool]:
     return (f"(None if {first} is None else {diff})", True) if maybe else (diff, False)
 
 
+def _needs_days(call: Call, want: bool | None, must_know: Needs) -> frozenset[str]:
+    return must_know(call.args[0], None)  # no date, no number of days
+
+
 # fired("rule-id")
 
 
-def _check_fired(checker: Any, call: Call) -> VarType:
+def _check_fired(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError, Lit, suggest
 
     _arity(checker, call, 1)
@@ -317,7 +376,7 @@ def _check_fired(checker: Any, call: Call) -> VarType:
 
 
 def _build_fired(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
-    rule_id = call.args[0].value  # type: ignore[union-attr]
+    rule_id = rule_of(call)
 
     def fired(env: Env) -> Any:
         outcomes = env.get(FIRED)
@@ -327,7 +386,7 @@ def _build_fired(call: Call, compile_node: Callable[[Node], Fn]) -> Fn:
 
 
 def _py_fired(ex: Any, call: Call) -> tuple[str, bool]:
-    return ex.rule_state(call.args[0].value), True  # type: ignore[union-attr]
+    return ex.rule_state(rule_of(call)), True
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -340,6 +399,7 @@ FUNCTIONS: dict[str, Function] = {
             _check_known,
             _build_known,
             _py_known,
+            _needs_known,
         ),
         Function(
             "count",
@@ -348,6 +408,8 @@ FUNCTIONS: dict[str, Function] = {
             _check_count,
             _build_count,
             _py_count,
+            _no_needs,  # never unknown: a count with unknown tests is a span
+            _needs_count_compared,
             spans=True,
         ),
         Function(
@@ -357,6 +419,8 @@ FUNCTIONS: dict[str, Function] = {
             _check_today,
             _build_today,
             _py_today,
+            _no_needs,
+            dated=True,
         ),
         Function(
             "days_since",
@@ -365,6 +429,8 @@ FUNCTIONS: dict[str, Function] = {
             _check_days,
             _build_days,
             _py_days,
+            _needs_days,
+            dated=True,
         ),
         Function(
             "days_until",
@@ -373,6 +439,8 @@ FUNCTIONS: dict[str, Function] = {
             _check_days,
             _build_days,
             _py_days,
+            _needs_days,
+            dated=True,
         ),
         Function(
             "fired",
@@ -381,6 +449,7 @@ FUNCTIONS: dict[str, Function] = {
             _check_fired,
             _build_fired,
             _py_fired,
+            _no_needs,  # another rule's answers: not this condition's to say
         ),
     )
 }

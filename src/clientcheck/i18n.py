@@ -550,6 +550,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.client.reason.long": "the client's name is longer than {max} characters",
         "history.client.reason.controls": "the client's name contains control characters",
         "history.client.reason.not_utf8": "the client's name is not UTF-8 text",
+        # issue 9 (H): rule examples that depend on the day they run
+        "lint.example_drifts": "this example of rule '{id}' has no 'today:', but the rule depends on today's date: the example passes or fails depending on the day it runs; pin the day, e.g. today: 2026-06-01",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -1080,6 +1082,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "history.client.reason.long": "имя клиента длиннее {max} {max:символа|символов|символов}",
         "history.client.reason.controls": "в имени клиента есть управляющие символы",
         "history.client.reason.not_utf8": "имя клиента не в кодировке UTF-8",
+        # issue 9 (H): примеры правил, которые зависят от дня запуска
+        "lint.example_drifts": "у этого примера правила «{id}» нет «today:», а правило зависит от сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, например today: 2026-06-01",
     },
 }
 

@@ -3,7 +3,8 @@
 Errors are the loader's own (the same messages a `check` would refuse with). Warnings are
 things that load but probably do not do what the author meant: a question no rule uses, a
 text missing in a language the other texts have, a YAML 1.1 reading such as `no` -> false,
-a rule or a level that can never fire, a question that is never asked.
+a rule or a level that can never fire, a question that is never asked, an example of a rule
+that depends on today's date without a `today:` of its own (it would pass one day and fail the next).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from clientcheck import qtypes
-from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not
+from clientcheck.conditions import BoolOp, Call, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
@@ -86,6 +87,7 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     if loaded.catalog is not None:
         warnings += _unused(loaded.catalog, lang)
         warnings += _no_reply(loaded.catalog, lang)
+        warnings += _drifting_examples(loaded.catalog, lang)
         warnings += _unreachable(loaded.catalog, loaded.trees, lang)
     taken = {(str(d.mark)) for d in found}
     warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
@@ -210,6 +212,31 @@ def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
     return out
 
 
+def _drifting_examples(catalog: Catalog, lang: str) -> list[Diagnostic]:
+    """Examples without `today:` of rules whose outcome depends on the day (also through fired())."""
+    from clientcheck.functions import FUNCTIONS
+
+    by_id = {r.id: r for r in catalog.rules}
+    dated: dict[str, bool] = {}
+
+    def depends(rule: Rule, seen: frozenset[str] = frozenset()) -> bool:
+        if rule.id not in dated:
+            own = any(isinstance(n, Call) and FUNCTIONS[n.name].dated for lv in rule.levels for n in walk(lv.when.tree))
+            # the loader refuses fired() loops; `seen` only keeps a broken catalog from recursing
+            dated[rule.id] = own or any(
+                depends(by_id[ref], seen | {rule.id}) for ref in rule.refs if ref in by_id and ref not in seen
+            )
+        return dated[rule.id]
+
+    return [
+        Diagnostic("warning", t(lang, "lint.example_drifts", id=rule.id), ex.mark)
+        for rule in catalog.rules
+        if rule.examples and depends(rule)
+        for ex in rule.examples
+        if ex.today is None
+    ]
+
+
 # ---------------------------------------------------------------- rules that can never fire
 
 
@@ -230,20 +257,18 @@ def _simple(node: Node) -> bool:
 
 
 def _literal(node: Node) -> float | str | bool | None:
-    if isinstance(node, Lit):
-        return node.value  # type: ignore[no-any-return]
+    if isinstance(node, Lit) and isinstance(node.value, (bool, int, float, str)):
+        return node.value
     if isinstance(node, Neg) and isinstance(node.operand, Lit) and isinstance(node.operand.value, (int, float)):
         return -node.operand.value
     return None
 
 
-def _literals(node: Node, out: dict[str, set[Any]]) -> None:
-    if isinstance(node, Not):
-        _literals(node.operand, out)
-    elif isinstance(node, BoolOp):
-        for o in node.operands:
-            _literals(o, out)
-    elif isinstance(node, Compare):
+def _literals(tree: Node, out: dict[str, set[Any]]) -> None:
+    """The literals each question is compared with, anywhere in the tree (inside count() too)."""
+    for node in walk(tree):
+        if not isinstance(node, Compare):
+            continue
         for side, other in ((node.left, node.right), (node.right, node.left)):
             if isinstance(side, Name):
                 if isinstance(other, ListLit):
@@ -362,11 +387,8 @@ def _rule_reach(catalog: Catalog, rule: Rule, marks: list[Mark], lang: str) -> l
     if not first:
         ungated = any(any(c(env) is True for c in conditions) for env in _envs(catalog, space, False))
         if ungated:
-            gated = [n for n in rule.names if catalog.questions[n].when is not None]
-            needs = "; ".join(
-                t(lang, "lint.asked_only_when", id=n, when=catalog.questions[n].when.source)  # type: ignore[union-attr]
-                for n in gated
-            )
+            gates = {n: q.when for n in rule.names if (q := catalog.questions[n]).when is not None}
+            needs = "; ".join(t(lang, "lint.asked_only_when", id=n, when=w.source) for n, w in gates.items() if w)
             return [Diagnostic("warning", t(lang, "lint.never_fires_gated", id=rule.id, needs=needs), rule.mark)]
         return [Diagnostic("warning", t(lang, "lint.never_fires", id=rule.id), rule.mark)]
     out: list[Diagnostic] = []

@@ -21,6 +21,7 @@ from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
 from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
 from clientcheck.files import YamlError, read_text
+from clientcheck.functions import parse_date
 from clientcheck.model import (
     CLIENT_KEY,
     LANGUAGES,
@@ -346,10 +347,14 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
     for name, spec in sev.items():
         if not IDENT.match(name):
             c.err(f"severity {name!r} must be a lowercase identifier", sev.key_at(name))
+            severities[name] = Severity(name, 0.0, Text({"en": name}))  # reported once (see below)
             continue
         if not c.fields(
             spec, sev.at(name), f"severity {name!r}", required_fields("severity"), optional_fields("severity")
         ):
+            # reported once: the severity still exists, or every rule and threshold naming it
+            # would add an "unknown severity" line derived from this one mistake
+            severities[name] = Severity(name, 0.0, Text({"en": name}))
             continue
         weight = c.number(spec, "weight")
         label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
@@ -426,6 +431,10 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
             allowed = ", ".join(["true", "false", *sorted(severities)])
             c.err(f"fires: expected one of {allowed}, got {fires!r}", ex.at("fires"))
             continue
+        pinned = parse_date(ex.get("today")) if "today" in ex else None
+        if "today" in ex and pinned is None:
+            c.err(f"today: expected a date as YYYY-MM-DD, got {ex['today']!r}", ex.at("today"))
+            continue
         data = ex["answers"]
         where_answers = ex.at("answers")
         origin = where_answers.file
@@ -435,7 +444,7 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         except AnswersError as exc:
             c.problems.extend(exc.problems)
             continue
-        out.append(Example(answers.values, fires, raw.at(i), expected))
+        out.append(Example(answers.values, fires, raw.at(i), expected, pinned))
     return tuple(out)
 
 
@@ -593,11 +602,37 @@ def load_rules(
             continue
         first_seen[rule.id] = raw.at("id")
         rules.append(rule)
-    _check_cycles(c, rules)
+    _check_cycles(c, rules, _when_marks(raw_rules))
     return rules, policy, sources, display, window
 
 
-def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
+def _when_marks(raw_rules: YList) -> dict[str, list[Mark | None]]:
+    """Where each rule's conditions are written, one per level (after extends: an override's own)."""
+    out: dict[str, list[Mark | None]] = {}
+    for r in raw_rules:
+        if not isinstance(r, YMap) or not isinstance(r.get("id"), str) or r["id"] in out:
+            continue
+        levels = r.get("levels")
+        if isinstance(levels, YList):
+            out[r["id"]] = [lv.at("when") if isinstance(lv, YMap) and "when" in lv else None for lv in levels]
+        elif "when" in r:
+            out[r["id"]] = [r.at("when")]
+    return out
+
+
+def _cycle_mark(path: tuple[str, ...], by_id: dict[str, Rule], whens: dict[str, list[Mark | None]]) -> Mark | None:
+    """Where the loop is closed by an override: the `when` (in another file than its rule) that
+    names the next rule of the loop. None when every link is written with its rule."""
+    for i, rid in enumerate(path):
+        rule, nxt = by_id[rid], path[(i + 1) % len(path)]
+        marks = whens.get(rid, [])
+        for level, mark in zip(rule.levels, marks, strict=False):
+            if mark is not None and nxt in level.when.refs and rule.mark is not None and mark.file != rule.mark.file:
+                return mark
+    return None
+
+
+def _check_cycles(c: _Checker, rules: list[Rule], whens: dict[str, list[Mark | None]] | None = None) -> None:
     """fired() references must not loop: a rule cannot wait for itself."""
     by_id = {r.id: r for r in rules}
     reported: set[frozenset[str]] = set()
@@ -612,7 +647,8 @@ def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
                 if loop not in reported:
                     reported.add(loop)
                     chain = " -> ".join((*path, start.id))
-                    c.err(f"rules read each other through fired() in a loop: {chain}", start.mark)
+                    where = _cycle_mark(path, by_id, whens or {}) or start.mark
+                    c.err(f"rules read each other through fired() in a loop: {chain}", where)
                 break
             if rid in seen or rid not in by_id:
                 continue

@@ -9,6 +9,7 @@ Verdict, render.py shows it. The Verdict owns its exit code.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -132,7 +133,7 @@ class Policy(NamedTuple):
     decline_if: Threshold
     caution_if: Threshold
 
-    def verdict(self, counts: Mapping[str, int], score: float) -> str:
+    def verdict(self, counts: Mapping[str, int], score: float) -> Literal["go", "caution", "decline"]:
         """counts: how many red flags fired at each severity."""
         if self.decline_if.met(counts, score):
             return "decline"
@@ -156,6 +157,7 @@ class Example(NamedTuple):
     fires: bool | str  # False, True, or the expected severity
     mark: Mark | None = None
     verdict: str | None = None  # the verdict the whole catalog must give, if the example says
+    today: _dt.date | None = None  # the date `today` means for it (None: the real date, or CLIENTCHECK_TODAY)
 
 
 class Rule(NamedTuple):

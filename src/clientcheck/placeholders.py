@@ -12,8 +12,8 @@ They are checked when the files are loaded and filled in when a verdict or a rep
     {{ and }}               literal braces
 
 A placeholder without a fallback is allowed only where its answer is always known when the text
-is shown: the text belongs to a rule level whose condition cannot be true (and the earlier
-levels false) without that answer. Everything else needs a fallback, so no filled text can ever
+is shown: the text belongs to a rule level that cannot fire without that answer (the engine's
+evaluate.read_when_fired says which answers a fired level has always read). Everything else needs a fallback, so no filled text can ever
 show a `{` or a made-up fact.
 """
 
@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from clientcheck.conditions import Arith, BoolOp, Compare, Name, Neg, Node, Not, suggest
+from clientcheck.conditions import suggest
 from clientcheck.errors import Mark
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Level, Question, Rule
 
@@ -113,61 +113,30 @@ def parse(text: str) -> tuple[Piece, ...]:
 # ---------------------------------------------------------------- what is known when a text shows
 
 
-def _operand_names(node: Node) -> set[str]:
-    """Names an operand of a comparison needs known for the comparison to have a value."""
-    if isinstance(node, Name):
-        return {node.name}
-    if isinstance(node, Arith):
-        return _operand_names(node.left) | _operand_names(node.right)
-    if isinstance(node, Neg):
-        return _operand_names(node.operand)
-    return set()  # literals; and anything else (a function) may have a value without its inputs
-
-
-def known_if(node: Node, value: bool) -> set[str]:
-    """Questions that must be answered for `node` to come out as `value` (three-valued logic).
-
-    A safe under-estimate: a node it does not know requires nothing.
-    """
-    if isinstance(node, Name):
-        return {node.name}
-    if isinstance(node, Compare):
-        return _operand_names(node.left) | _operand_names(node.right)
-    if isinstance(node, Not):
-        return known_if(node.operand, not value)
-    if isinstance(node, BoolOp):
-        parts = [known_if(o, value) for o in node.operands]
-        # `and` is true only if every operand is, false if any one is (and `or` the other way)
-        every = (node.op == "and") == value
-        if every:
-            return set().union(*parts)
-        return set.intersection(*parts) if parts else set()
-    return set()
-
-
-def known_at(rule: Rule, index: int) -> set[str]:
-    """Questions always answered when level `index` of the rule fires: its condition is true and
-    every earlier level's is false (a rule waits while an earlier level is unknown)."""
-    out = known_if(rule.levels[index].when.tree, True)
-    for earlier in rule.levels[:index]:
-        out |= known_if(earlier.when.tree, False)
-    return out
-
-
 def _levels_using(rule: Rule, field: str) -> list[int]:
     if field == "why":
         return list(range(len(rule.levels)))
     return [i for i, lv in enumerate(rule.levels) if getattr(lv, field) is None]
 
 
-def known_for(rule: Rule, field: str, level: int | None = None) -> set[str]:
-    """Questions always answered wherever a rule's text (level None) or a level's text shows."""
+def known_for(rule: Rule, field: str, level: int | None = None) -> frozenset[str]:
+    """Questions always answered wherever a rule's text (level None) or a level's text shows.
+
+    The engine says what a fired level has read (evaluate.read_when_fired): one meaning for
+    "this answer is known when the text is shown", not a second reading of the conditions here.
+    """
+    from clientcheck.evaluate import read_when_also, read_when_fired
+
     if level is not None:
-        return known_at(rule, level)
+        known = read_when_fired(rule, level)
+        if field == "client_reason" and level > 0:
+            # a level's own reason is also told when it is true after an earlier level fired (reasons.py)
+            known &= read_when_also(rule, level)
+        return known
     used = _levels_using(rule, field)
     if not used:
-        return set()
-    return set.intersection(*(known_at(rule, i) for i in used))
+        return frozenset()
+    return frozenset.intersection(*(read_when_fired(rule, i) for i in used))
 
 
 # ---------------------------------------------------------------- checking at load

@@ -3,7 +3,8 @@
 An example is answers and what must happen: `fires: false` (the rule must not fire, and must
 not be left undecided either: an example is meant to decide), `fires: true` (it fires at any
 level), `fires: <severity>` (it fires at that level), and optionally `verdict:` (what the
-whole catalog says for these answers). A rule counts as covered when at least one example
+whole catalog says for these answers) and `today:` (the date `today` means for the example, so
+that an example with `days_since` or `today` passes on any day it is run). A rule counts as covered when at least one example
 shows it firing: an example where it stays silent proves nothing about its condition.
 """
 
@@ -65,7 +66,7 @@ def _show(value: object) -> str:
 def check_example(catalog: Catalog, rule: Rule, example: Example, lang: str = "en") -> str | None:
     """Why the example fails, or None when it passes."""
     answers = Answers(example.answers)
-    alone = evaluate(catalog, answers, rules=[rule])
+    alone = evaluate(catalog, answers, rules=[rule], now=example.today)
     finding = _finding(alone, rule)
     open_ = next((u for u in alone.undecided if u.rule.id == rule.id), None)
     expected = example.fires
@@ -93,7 +94,7 @@ def check_example(catalog: Catalog, rule: Rule, example: Example, lang: str = "e
             return t(lang, "rules.test.want_silent", got=got)
     want_verdict = getattr(example, "verdict", None)
     if want_verdict is not None:
-        whole = evaluate(catalog, answers)
+        whole = evaluate(catalog, answers, now=example.today)
         if whole.verdict != want_verdict:
             return t(lang, "rules.test.want_verdict", want=want_verdict, got=whole.verdict, score=f"{whole.score:g}")
     return None

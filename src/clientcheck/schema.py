@@ -61,6 +61,11 @@ _EXAMPLE = (
         required=True,
     ),
     Field("verdict", {"enum": list(VERDICTS)}, "The verdict the whole catalog must give for these answers."),
+    Field(
+        "today",
+        {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        "The date `today` means for this example (YYYY-MM-DD), so that an example with dates does not drift.",
+    ),
 )
 
 _LEVEL = (

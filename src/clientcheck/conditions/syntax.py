@@ -1,0 +1,364 @@
+"""The condition language's syntax: tokens, the tree, the parser.
+
+A condition is parsed once, when its file is loaded, by a small recursive-descent parser that
+only knows the grammar in the package's docstring; rule text is never handed to eval/exec.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, NamedTuple
+
+MAX_LENGTH = 500
+MAX_DEPTH = 16
+MAX_DIGITS = 15  # as answers: a number past this is a typo, and arithmetic on it can overflow a float
+
+Kind = Literal["bool", "number", "text", "choice", "multi", "list", "date"]
+Env = Mapping[str, Any]
+Fn = Callable[[Env], Any]
+
+
+class ConditionError(Exception):
+    """A condition that cannot be parsed or does not type-check; ``offset`` is 0-based."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class VarType(NamedTuple):
+    """What a question's answer looks like to a condition."""
+
+    kind: Kind
+    choices: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN_PATTERN = r"""
+    (?P<ws>\s+)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<string>"[^"\\\n]*"|'[^'\\\n]*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>\*\*|==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,|\.|=|%|&&|\|\||!)
+    """
+
+
+@functools.cache
+def _token_re() -> re.Pattern[str]:
+    # compiled on first use: a run that reads its catalog from the cache parses no condition
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE)
+
+
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+_FORBIDDEN_OPS = {
+    "**": "exponentiation (**) is not allowed",
+    "=": "use == to compare",
+    "%": "% is not allowed",
+    "&&": "use 'and' instead of &&",
+    "||": "use 'or' instead of ||",
+    "!": "use 'not' instead of !",
+}
+
+
+class Token(NamedTuple):
+    kind: str  # number | string | name | keyword | op | end
+    text: str
+    pos: int
+
+
+def tokenize(source: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(source):
+        m = _token_re().match(source, pos)
+        if m is None:
+            ch = source[pos]
+            if ch in "\"'":
+                raise ConditionError("unterminated string (strings take no backslashes or line breaks)", pos)
+            raise ConditionError(f"unexpected character {ch!r}", pos)
+        kind = m.lastgroup or ""
+        text = m.group()
+        if kind == "op" and text in _FORBIDDEN_OPS:
+            raise ConditionError(_FORBIDDEN_OPS[text], pos)
+        if kind == "name" and text in _KEYWORDS:
+            kind = "keyword"
+        elif kind == "name" and text in ("True", "False", "None", "null", "AND", "OR", "NOT"):
+            hint = {"True": "true", "False": "false", "AND": "and", "OR": "or", "NOT": "not"}.get(text)
+            msg = f"write {hint!r}" if hint else "there is no null: an unknown answer makes the condition undecided"
+            raise ConditionError(f"{text!r} is not a keyword here; {msg}", pos)
+        if kind != "ws":
+            tokens.append(Token(kind, text, pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(source)))
+    return tokens
+
+
+# ---------------------------------------------------------------- syntax tree
+
+
+# Syntax tree nodes are NamedTuples: immutable like frozen dataclasses, and about five times
+# cheaper to define, which every run of the command line pays at import.
+
+
+class Lit(NamedTuple):
+    pos: int
+    value: Any  # bool | int | float | str
+
+
+class Name(NamedTuple):
+    pos: int
+    name: str
+
+
+class ListLit(NamedTuple):
+    pos: int
+    items: tuple[Lit, ...]
+
+
+class Not(NamedTuple):
+    pos: int
+    operand: Node
+
+
+class Neg(NamedTuple):
+    pos: int
+    operand: Node
+
+
+class BoolOp(NamedTuple):
+    pos: int
+    op: Literal["and", "or"]
+    operands: tuple[Node, ...]
+
+
+class Compare(NamedTuple):
+    pos: int
+    op: str  # == != < <= > >= in notin
+    left: Node
+    right: Node
+
+
+class Arith(NamedTuple):
+    pos: int
+    op: str  # + - * /
+    left: Node
+    right: Node
+
+
+class Call(NamedTuple):
+    pos: int
+    name: str  # a function of the registry (functions.FUNCTIONS)
+    args: tuple[Node, ...]
+    multi: int = 0  # count() of a multiple-choice question: its number of choices (set by the checker)
+
+
+Node = Lit | Name | ListLit | Not | Neg | BoolOp | Compare | Arith | Call
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = tokenize(source)
+        self.i = 0
+        self.depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        t = self.tok
+        return t.kind == kind and (text is None or t.text == text)
+
+    def expect_op(self, text: str, context: str) -> Token:
+        if not self.at("op", text):
+            raise ConditionError(f"expected {text!r} {context}, found {self._describe(self.tok)}", self.tok.pos)
+        return self.take()
+
+    @staticmethod
+    def _describe(t: Token) -> str:
+        return "the end of the condition" if t.kind == "end" else repr(t.text)
+
+    def deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"condition is nested deeper than {MAX_DEPTH} levels", pos)
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ConditionError("empty condition", 0)
+        node = self.or_expr()
+        if self.tok.kind != "end":
+            t = self.tok
+            raise ConditionError(f"unexpected {self._describe(t)}; expected 'and', 'or' or the end", t.pos)
+        return node
+
+    def or_expr(self) -> Node:
+        first = self.and_expr()
+        items = [first]
+        while self.at("keyword", "or"):
+            self.take()
+            items.append(self.and_expr())
+        return first if len(items) == 1 else BoolOp(first.pos, "or", tuple(items))
+
+    def and_expr(self) -> Node:
+        first = self.not_expr()
+        items = [first]
+        while self.at("keyword", "and"):
+            self.take()
+            items.append(self.not_expr())
+        return first if len(items) == 1 else BoolOp(first.pos, "and", tuple(items))
+
+    def not_expr(self) -> Node:
+        if self.at("keyword", "not"):
+            t = self.take()
+            self.deeper(t.pos)
+            node = Not(t.pos, self.not_expr())
+            self.depth -= 1
+            return node
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        left = self.sum()
+        t = self.tok
+        if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
+            self.take()
+            return Compare(t.pos, t.text, left, self.sum())
+        if t.kind == "keyword" and t.text == "in":
+            self.take()
+            return Compare(t.pos, "in", left, self.sum())
+        if t.kind == "keyword" and t.text == "not" and self.tokens[self.i + 1].text == "in":
+            self.take()
+            self.take()
+            return Compare(t.pos, "notin", left, self.sum())
+        return left
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            t = self.take()
+            node = Arith(t.pos, t.text, node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
+            t = self.take()
+            node = Arith(t.pos, t.text, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.at("op", "-"):
+            t = self.take()
+            self.deeper(t.pos)
+            node = Neg(t.pos, self.unary())
+            self.depth -= 1
+            return node
+        return self.atom()
+
+    def atom(self) -> Node:
+        t = self.take()
+        node: Node
+        if t.kind == "number":
+            if len(t.text.split(".")[0]) > MAX_DIGITS:
+                raise ConditionError(f"number is too large (at most {MAX_DIGITS} digits before the point)", t.pos)
+            node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
+        elif t.kind == "string":
+            node = Lit(t.pos, t.text[1:-1])
+        elif t.kind == "keyword" and t.text in ("true", "false"):
+            node = Lit(t.pos, t.text == "true")
+        elif t.kind == "name" and self.at("op", "(") and t.text in _functions():
+            node = self.call(t)
+        elif t.kind == "name" and t.text in _bare():
+            node = Call(t.pos, t.text, ())
+        elif t.kind == "name":
+            node = Name(t.pos, t.text)
+        elif t.kind == "op" and t.text == "(":
+            self.deeper(t.pos)
+            node = self.or_expr()
+            self.expect_op(")", "to close '('")
+            self.depth -= 1
+        elif t.kind == "op" and t.text == "[":
+            node = self.list_items(t)
+        else:
+            raise ConditionError(f"expected a value, found {self._describe(t)}", t.pos)
+        nxt = self.tok
+        if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
+            raise ConditionError("attribute access (.) is not allowed", nxt.pos)
+        if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
+            known = ", ".join(sorted(_functions()))
+            raise ConditionError(
+                f"unknown function {node.name!r} (functions: {known}){suggest(node.name, list(_functions()))}", node.pos
+            )
+        if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
+            raise ConditionError("indexing ([...] after a value) is not allowed", nxt.pos)
+        return node
+
+    def call(self, name: Token) -> Call:
+        self.take()  # (
+        self.deeper(name.pos)
+        args: list[Node] = []
+        while not self.at("op", ")"):
+            args.append(self.or_expr())
+            if self.at("op", ","):
+                self.take()
+            elif not self.at("op", ")"):
+                raise ConditionError(f"expected ',' or ')', found {self._describe(self.tok)}", self.tok.pos)
+        self.take()
+        self.depth -= 1
+        return Call(name.pos, name.text, tuple(args))
+
+    def list_items(self, open_tok: Token) -> ListLit:
+        items: list[Lit] = []
+        while not self.at("op", "]"):
+            t = self.tok
+            value = self.atom()
+            if not isinstance(value, Lit):
+                raise ConditionError("a list holds only literal strings or numbers", t.pos)
+            items.append(value)
+            if self.at("op", ","):
+                self.take()
+            elif not self.at("op", "]"):
+                raise ConditionError(f"expected ',' or ']', found {self._describe(self.tok)}", self.tok.pos)
+        self.take()
+        if not items:
+            raise ConditionError("empty list", open_tok.pos)
+        return ListLit(open_tok.pos, tuple(items))
+
+
+def _functions() -> dict[str, Any]:
+    from clientcheck.functions import FUNCTIONS
+
+    return FUNCTIONS
+
+
+def _bare() -> frozenset[str]:
+    from clientcheck.functions import BARE
+
+    return BARE
+
+
+def parse(source: str) -> Node:
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"condition is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    return _Parser(source).parse()
+
+
+def suggest(name: str, candidates: Iterable[str], lang: str = "en") -> str:
+    """A did-you-mean suffix, or an empty string."""
+    import difflib  # only when there is a mistake to explain
+
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    if lang == "ru":
+        return f"; может быть, «{close[0]}»?"
+    return f"; did you mean {close[0]!r}?"
