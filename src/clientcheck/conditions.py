@@ -43,10 +43,18 @@ Fn = Callable[[Env], Any]
 class ConditionError(Exception):
     """A condition that cannot be parsed or does not type-check; ``offset`` is 0-based."""
 
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, unknown: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.unknown = unknown  # the question id, when the problem is an unknown question
+
+
+def _say(key: str, /, **fields: object) -> str:
+    """A message in the language of the run (i18n only when there is a mistake to explain)."""
+    from clientcheck.i18n import say
+
+    return say(key, **fields)
 
 
 class VarType(NamedTuple):
@@ -74,13 +82,13 @@ def _token_re() -> re.Pattern[str]:
 
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
-_FORBIDDEN_OPS = {
-    "**": "exponentiation (**) is not allowed",
-    "=": "use == to compare",
-    "%": "% is not allowed",
-    "&&": "use 'and' instead of &&",
-    "||": "use 'or' instead of ||",
-    "!": "use 'not' instead of !",
+_FORBIDDEN_OPS = {  # the message key of each
+    "**": "cond.op.pow",
+    "=": "cond.op.assign",
+    "%": "cond.op.mod",
+    "&&": "cond.op.and",
+    "||": "cond.op.or",
+    "!": "cond.op.not",
 }
 
 
@@ -98,18 +106,18 @@ def tokenize(source: str) -> list[Token]:
         if m is None:
             ch = source[pos]
             if ch in "\"'":
-                raise ConditionError("unterminated string (strings take no backslashes or line breaks)", pos)
-            raise ConditionError(f"unexpected character {ch!r}", pos)
+                raise ConditionError(_say("cond.unterminated"), pos)
+            raise ConditionError(_say("cond.char", ch=ch), pos)
         kind = m.lastgroup or ""
         text = m.group()
         if kind == "op" and text in _FORBIDDEN_OPS:
-            raise ConditionError(_FORBIDDEN_OPS[text], pos)
+            raise ConditionError(_say(_FORBIDDEN_OPS[text]), pos)
         if kind == "name" and text in _KEYWORDS:
             kind = "keyword"
         elif kind == "name" and text in ("True", "False", "None", "null", "AND", "OR", "NOT"):
             hint = {"True": "true", "False": "false", "AND": "and", "OR": "or", "NOT": "not"}.get(text)
-            msg = f"write {hint!r}" if hint else "there is no null: an unknown answer makes the condition undecided"
-            raise ConditionError(f"{text!r} is not a keyword here; {msg}", pos)
+            msg = _say("cond.keyword.write", hint=hint) if hint else _say("cond.keyword.null")
+            raise ConditionError(_say("cond.keyword", text=text, hint=msg), pos)
         if kind != "ws":
             tokens.append(Token(kind, text, pos))
         pos = m.end()
@@ -198,27 +206,27 @@ class _Parser:
         t = self.tok
         return t.kind == kind and (text is None or t.text == text)
 
-    def expect_op(self, text: str, context: str) -> Token:
-        if not self.at("op", text):
-            raise ConditionError(f"expected {text!r} {context}, found {self._describe(self.tok)}", self.tok.pos)
+    def expect_close(self) -> Token:
+        if not self.at("op", ")"):
+            raise ConditionError(_say("cond.expected_close", found=self._describe(self.tok)), self.tok.pos)
         return self.take()
 
     @staticmethod
     def _describe(t: Token) -> str:
-        return "the end of the condition" if t.kind == "end" else repr(t.text)
+        return _say("cond.found_end") if t.kind == "end" else repr(t.text)
 
     def deeper(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(f"condition is nested deeper than {MAX_DEPTH} levels", pos)
+            raise ConditionError(_say("cond.depth", max=MAX_DEPTH), pos)
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise ConditionError("empty condition", 0)
+            raise ConditionError(_say("cond.empty"), 0)
         node = self.or_expr()
         if self.tok.kind != "end":
             t = self.tok
-            raise ConditionError(f"unexpected {self._describe(t)}; expected 'and', 'or' or the end", t.pos)
+            raise ConditionError(_say("cond.trailing", found=self._describe(t)), t.pos)
         return node
 
     def or_expr(self) -> Node:
@@ -289,7 +297,7 @@ class _Parser:
         node: Node
         if t.kind == "number":
             if len(t.text.split(".")[0]) > MAX_DIGITS:
-                raise ConditionError(f"number is too large (at most {MAX_DIGITS} digits before the point)", t.pos)
+                raise ConditionError(_say("cond.too_large", max=MAX_DIGITS), t.pos)
             node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
         elif t.kind == "string":
             node = Lit(t.pos, t.text[1:-1])
@@ -304,22 +312,21 @@ class _Parser:
         elif t.kind == "op" and t.text == "(":
             self.deeper(t.pos)
             node = self.or_expr()
-            self.expect_op(")", "to close '('")
+            self.expect_close()
             self.depth -= 1
         elif t.kind == "op" and t.text == "[":
             node = self.list_items(t)
         else:
-            raise ConditionError(f"expected a value, found {self._describe(t)}", t.pos)
+            raise ConditionError(_say("cond.expected_value", found=self._describe(t)), t.pos)
         nxt = self.tok
         if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
-            raise ConditionError("attribute access (.) is not allowed", nxt.pos)
+            raise ConditionError(_say("cond.attribute"), nxt.pos)
         if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
             known = ", ".join(sorted(_functions()))
-            raise ConditionError(
-                f"unknown function {node.name!r} (functions: {known}){suggest(node.name, list(_functions()))}", node.pos
-            )
+            hint = suggest(node.name, list(_functions()))
+            raise ConditionError(_say("cond.unknown_function", name=node.name, known=known, hint=hint), node.pos)
         if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
-            raise ConditionError("indexing ([...] after a value) is not allowed", nxt.pos)
+            raise ConditionError(_say("cond.indexing"), nxt.pos)
         return node
 
     def call(self, name: Token) -> Call:
@@ -331,7 +338,7 @@ class _Parser:
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", ")"):
-                raise ConditionError(f"expected ',' or ')', found {self._describe(self.tok)}", self.tok.pos)
+                raise ConditionError(_say("cond.expected_comma_paren", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         self.depth -= 1
         return Call(name.pos, name.text, tuple(args))
@@ -342,15 +349,15 @@ class _Parser:
             t = self.tok
             value = self.atom()
             if not isinstance(value, Lit):
-                raise ConditionError("a list holds only literal strings or numbers", t.pos)
+                raise ConditionError(_say("cond.list_literals"), t.pos)
             items.append(value)
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", "]"):
-                raise ConditionError(f"expected ',' or ']', found {self._describe(self.tok)}", self.tok.pos)
+                raise ConditionError(_say("cond.expected_comma_bracket", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         if not items:
-            raise ConditionError("empty list", open_tok.pos)
+            raise ConditionError(_say("cond.empty_list"), open_tok.pos)
         return ListLit(open_tok.pos, tuple(items))
 
 
@@ -368,23 +375,23 @@ def _bare() -> frozenset[str]:
 
 def parse(source: str) -> Node:
     if len(source) > MAX_LENGTH:
-        raise ConditionError(f"condition is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        raise ConditionError(_say("cond.too_long", max=MAX_LENGTH), MAX_LENGTH)
     return _Parser(source).parse()
 
 
 # ---------------------------------------------------------------- type check
 
 
-def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str], lang: str = "en") -> str:
-    """A did-you-mean suffix, or an empty string."""
+def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str], lang: str | None = None) -> str:
+    """A did-you-mean suffix, or an empty string; in lang, else in the language of the run."""
     import difflib  # only when there is a mistake to explain
 
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
-    if lang == "ru":
-        return f"; может быть, «{close[0]}»?"
-    return f"; did you mean {close[0]!r}?"
+    from clientcheck.i18n import say, t
+
+    return say("suggest", name=close[0]) if lang is None else t(lang, "suggest", name=close[0])
 
 
 def _lit_kind(value: Any) -> Kind:
@@ -393,17 +400,6 @@ def _lit_kind(value: Any) -> Kind:
     if isinstance(value, (int, float)):
         return "number"
     return "text"
-
-
-_KIND_WORD = {
-    "bool": "a yes/no value",
-    "number": "a number",
-    "text": "text",
-    "choice": "a single choice",
-    "multi": "a multiple choice",
-    "list": "a list",
-    "date": "a date",
-}
 
 
 class _TypeChecker:
@@ -429,14 +425,15 @@ class _TypeChecker:
         if isinstance(node, Name):
             vt = self.types.get(node.name)
             if vt is None:
-                raise ConditionError(f"unknown question {node.name!r}{suggest(node.name, list(self.types))}", node.pos)
+                hint = suggest(node.name, list(self.types))
+                raise ConditionError(_say("cond.unknown_question", name=node.name, hint=hint), node.pos, node.name)
             if node.name not in self.names:
                 self.names.append(node.name)
             return vt
         if isinstance(node, ListLit):
             kinds = {_lit_kind(i.value) for i in node.items}
             if len(kinds) > 1 or kinds == {"bool"}:
-                raise ConditionError("a list holds strings or numbers, all of one kind", node.pos)
+                raise ConditionError(_say("cond.list_kinds"), node.pos)
             return VarType("list", (kinds.pop(),))
         if isinstance(node, Not):
             self.want_bool(node.operand, "'not'")
@@ -458,11 +455,13 @@ class _TypeChecker:
         raise AssertionError(node)  # pragma: no cover
 
     def describe(self, node: Node, vt: VarType) -> str:
+        kind = _say(f"cond.kind.{vt.kind}")
         if isinstance(node, Name):
-            return f"{node.name!r} is {_KIND_WORD[vt.kind]}"
+            return _say("cond.is.name", name=node.name, kind=kind)
         if isinstance(node, Lit):
-            return f"{node.value!r} is {_KIND_WORD[vt.kind]}".replace("True", "true").replace("False", "false")
-        return f"this is {_KIND_WORD[vt.kind]}"
+            shown = repr(node.value).replace("True", "true").replace("False", "false")
+            return _say("cond.is.lit", value=shown, kind=kind)
+        return _say("cond.is.this", kind=kind)
 
     def want_bool(self, node: Node, where: str) -> None:
         vt = self.kind(node)
@@ -471,25 +470,28 @@ class _TypeChecker:
             if not isinstance(node, Name):
                 pass
             elif vt.kind == "number":
-                extra = " (compare it, e.g. '> 0')"
+                extra = _say("cond.want_bool.number")
             elif vt.kind == "choice":
-                extra = f" (compare it, e.g. == {vt.choices[0]!r})" if vt.choices else ""
-            raise ConditionError(f"{where} needs a yes/no value, but {self.describe(node, vt)}{extra}", node.pos)
+                extra = _say("cond.want_bool.choice", choice=vt.choices[0]) if vt.choices else ""
+            desc = self.describe(node, vt)
+            raise ConditionError(_say("cond.want_bool", where=where, desc=desc, extra=extra), node.pos)
 
     def want_number(self, node: Node, where: str) -> None:
         vt = self.kind(node)
         if vt.kind != "number":
-            raise ConditionError(f"{where} needs numbers, but {self.describe(node, vt)}", node.pos)
+            raise ConditionError(_say("cond.want_number", where=where, desc=self.describe(node, vt)), node.pos)
 
     def check_choice(self, lit: Lit, choice_node: Node, vt: VarType) -> None:
         if not isinstance(lit.value, str) or isinstance(lit.value, bool):
-            raise ConditionError(f"{self.describe(choice_node, vt)}; compare it with a quoted choice id", lit.pos)
+            raise ConditionError(_say("cond.choice_quoted", desc=self.describe(choice_node, vt)), lit.pos)
         if lit.value not in vt.choices:
-            owner = f"{choice_node.name!r}" if isinstance(choice_node, Name) else "this question"
-            allowed = ", ".join(vt.choices)
+            if isinstance(choice_node, Name):
+                owner = _say("cond.owner.name", name=choice_node.name)
+            else:
+                owner = _say("cond.owner.this")
+            allowed, hint = ", ".join(vt.choices), suggest(lit.value, vt.choices)
             raise ConditionError(
-                f"{lit.value!r} is not a choice of {owner} (choices: {allowed}){suggest(lit.value, vt.choices)}",
-                lit.pos,
+                _say("cond.not_a_choice", value=lit.value, owner=owner, allowed=allowed, hint=hint), lit.pos
             )
 
     def compare(self, node: Compare) -> None:
@@ -502,9 +504,7 @@ class _TypeChecker:
                 if isinstance(left, Lit):
                     self.check_choice(left, right, rt)
                     return
-                raise ConditionError(
-                    f"the left side of '{word}' a multiple choice must be a quoted choice id", left.pos
-                )
+                raise ConditionError(_say("cond.in_left_multi", word=word), left.pos)
             if rt.kind == "list":
                 assert isinstance(right, ListLit)
                 if lt.kind == "choice":
@@ -513,21 +513,14 @@ class _TypeChecker:
                     return
                 if lt.kind in ("number", "text") and lt.kind == rt.choices[0]:
                     return
-                raise ConditionError(
-                    f"'{word}' [...] needs a choice, text or number of the list's kind on the left, but "
-                    f"{self.describe(left, lt)}",
-                    left.pos,
-                )
-            raise ConditionError(
-                f"'{word}' needs a multiple-choice question or a [list] on the right, but {self.describe(right, rt)}",
-                right.pos,
-            )
+                raise ConditionError(_say("cond.in_list_left", word=word, desc=self.describe(left, lt)), left.pos)
+            raise ConditionError(_say("cond.in_right", word=word, desc=self.describe(right, rt)), right.pos)
         if op in ("<", "<=", ">", ">=") and lt.kind == "date" and rt.kind == "date":
             return
         if op in ("<", "<=", ">", ">="):
             for side, vt in ((left, lt), (right, rt)):
                 if vt.kind != "number":
-                    raise ConditionError(f"'{op}' compares numbers, but {self.describe(side, vt)}", side.pos)
+                    raise ConditionError(_say("cond.order", op=op, desc=self.describe(side, vt)), side.pos)
             return
         # == and !=
         if lt.kind == "choice" and isinstance(right, Lit):
@@ -538,17 +531,15 @@ class _TypeChecker:
             return
         if lt.kind == "multi" or rt.kind == "multi":
             side, vt = (left, lt) if lt.kind == "multi" else (right, rt)
-            raise ConditionError(
-                f"{self.describe(side, vt)}; test it with '\"choice_id\" in {getattr(side, 'name', '...')}'", side.pos
-            )
+            desc, name = self.describe(side, vt), getattr(side, "name", "...")
+            raise ConditionError(_say("cond.multi_eq", desc=desc, name=name), side.pos)
         if lt.kind == "choice" and rt.kind == "choice":
             if lt.choices != rt.choices:
-                raise ConditionError("these two questions have different choices and can never be equal", node.pos)
+                raise ConditionError(_say("cond.choices_differ"), node.pos)
             return
         if lt.kind != rt.kind or lt.kind == "list":
-            raise ConditionError(
-                f"cannot compare with '{op}': {self.describe(left, lt)} and {self.describe(right, rt)}", node.pos
-            )
+            described = {"left": self.describe(left, lt), "right": self.describe(right, rt)}
+            raise ConditionError(_say("cond.cannot_compare", op=op, **described), node.pos)
 
 
 # ---------------------------------------------------------------- evaluation

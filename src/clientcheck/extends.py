@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from clientcheck.conditions import ConditionError, suggest, tokenize
 from clientcheck.errors import ClientcheckError, Mark
 from clientcheck.files import note, read_text
+from clientcheck.i18n import say
 from clientcheck.schema import OBJECTS, extension
 from clientcheck.yamlsrc import YList, YMap, parse_document
 
@@ -123,36 +124,30 @@ def _ids(items: Any) -> dict[str, int]:
 
 def resolve_base(value: Any, mark: Mark, home: Path, builtin: Path, what: str, c: Reporter) -> Path | None:
     """The file or folder an `extends:` value names, or None (reported) if it may not be read."""
-    home_display = str(home) if str(home) not in ("", ".") else "this folder"
+    home_display = str(home) if str(home) not in ("", ".") else say("ext.this_folder")
     if value == BUILTIN:
         return builtin
+    what = say(what)
     if not isinstance(value, str) or not value.strip():
-        c.err(
-            f"extends: expected 'builtin' or a relative path to a {what}, got {value!r}{suggest(str(value), [BUILTIN])}",
-            mark,
-        )
+        c.err(say("ext.value", what=what, value=value, hint=suggest(str(value), [BUILTIN])), mark)
         return None
     normal = os.path.normpath(value)
-    outside = (
-        f"extends: {value!r} leads outside {home_display}; extends takes 'builtin' or a path inside that "
-        f"folder (copy the {what} there)"
-    )
     if os.path.isabs(value) or value.startswith("~") or normal == ".." or normal.startswith(".." + os.sep):
-        c.err(outside, mark)
+        c.err(say("ext.outside", value=value, home=home_display, what=what), mark)
         return None
     target = home / normal
     try:
         os.stat(target)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            c.err(f"extends: {value!r} is a loop of symbolic links", mark)
+            c.err(say("ext.link_loop", value=value), mark)
             return None
         return target  # missing: reading it says so
     # A symbolic link may point anywhere: where it really leads must be inside the folder too,
     # checked before the file is read, so nothing of an outside file reaches a message.
     real, real_home = os.path.realpath(target), os.path.realpath(home)
     if os.path.commonpath([real, real_home]) != real_home:
-        c.err(outside + " (through a symbolic link)", mark)
+        c.err(say("ext.outside_link", value=value, home=home_display, what=what), mark)
         return None
     return target
 
@@ -161,10 +156,10 @@ def _unwrap_chain(path: Path, seen: tuple[Path, ...], mark: Mark, c: Reporter) -
     """Refuse cycles and overlong chains; True when path may be read."""
     real = path.resolve()
     if real in seen:
-        c.err(f"extends: {path} is already being extended (a file cannot extend itself, directly or not)", mark)
+        c.err(say("ext.cycle", path=path), mark)
         return False
     if len(seen) > MAX_CHAIN:
-        c.err(f"extends: more than {MAX_CHAIN} files extend one another; extend the base file directly", mark)
+        c.err(say("ext.chain", max=MAX_CHAIN), mark)
         return False
     return True
 
@@ -198,26 +193,26 @@ def merge_rules(tree: Any, path: Path, c: Reporter, ctx: RulesContext, seen: tup
     if "extends" not in tree:
         present = [k for k in extension("rules_file") if k in tree]
         for key in present:
-            c.err(f"{key}: only a file that extends another can use {key!r}; add 'extends: builtin'", tree.key_at(key))
+            c.err(say("ext.needs_extends", key=key), tree.key_at(key))
         drop_keys(tree, present)
         return tree
     names = [f.name for f in OBJECTS["rules_file"]]
     c.fields(
         tree,
         tree.mark,
-        "a rules file that extends another",
+        say("cfg.what.rules_file_extending"),
         ("version", "extends"),
         [n for n in names if n not in ("version", "extends")],
     )
     seen = (*seen, path.resolve())
-    base_path = resolve_base(tree["extends"], tree.at("extends"), path.parent, ctx.builtin, "rules file", c)
+    base_path = resolve_base(tree["extends"], tree.at("extends"), path.parent, ctx.builtin, "ext.what.rules_file", c)
     if base_path is None or not _unwrap_chain(base_path, seen, tree.at("extends"), c):
         return None
     base = _read(base_path, ctx.display(base_path), c, ctx.digest)
     base = merge_rules(base, base_path, c, ctx, seen)
     if not isinstance(base, YMap):
         if base is not None:
-            c.err("a rules file must be a mapping", Mark(ctx.display(base_path), 1, 1))
+            c.err(say("ext.rules_mapping"), Mark(ctx.display(base_path), 1, 1))
         return None
     merged = copy_map(base)
     for key in ("version", "extends"):
@@ -235,7 +230,7 @@ def merge_rules(tree: Any, path: Path, c: Reporter, ctx: RulesContext, seen: tup
         rules = _apply_rule_changes(rules, tree, c, ctx)
         added = tree.get("rules")
         if added is not None and not isinstance(added, YList):
-            c.err("rules: expected a list of rules", tree.at("rules"))
+            c.err(say("cfg.rules_list"), tree.at("rules"))
         elif isinstance(added, YList):
             for i in range(len(added)):
                 append(rules, added, i)
@@ -246,7 +241,7 @@ def merge_rules(tree: Any, path: Path, c: Reporter, ctx: RulesContext, seen: tup
 def _merge_mapping(merged: YMap, tree: YMap, key: str, c: Reporter) -> None:
     mine, theirs = tree[key], merged.get(key)
     if not isinstance(mine, YMap):
-        c.err(f"{key}: expected a mapping", tree.at(key))
+        c.err(say("ext.mapping", key=key), tree.at(key))
         return
     if not isinstance(theirs, YMap):
         put(merged, key, tree)
@@ -259,7 +254,7 @@ def _merge_mapping(merged: YMap, tree: YMap, key: str, c: Reporter) -> None:
 
 def _merge_policy(merged: YMap, tree: YMap, c: Reporter) -> None:
     patch = tree["policy"]
-    if not c.fields(patch, tree.at("policy"), "policy", (), [f.name for f in OBJECTS["policy"]]):
+    if not c.fields(patch, tree.at("policy"), say("cfg.what.policy"), (), [f.name for f in OBJECTS["policy"]]):
         return
     base = merged.get("policy")
     if not isinstance(base, YMap):
@@ -281,11 +276,11 @@ def _apply_rule_changes(rules: YList, tree: YMap, c: Reporter, ctx: RulesContext
     disabled: set[int] = set()
     raw_disable = tree.get("disable")
     if raw_disable is not None and not isinstance(raw_disable, YList):
-        c.err("disable: expected a list of rule ids", tree.at("disable"))
+        c.err(say("ext.disable_rules"), tree.at("disable"))
     elif isinstance(raw_disable, YList):
         for i, rid in enumerate(raw_disable):
             if rid not in ids:
-                c.err(f"disable: no rule {rid!r} to disable{suggest(str(rid), list(ids))}", raw_disable.at(i))
+                c.err(say("ext.no_rule_disable", id=rid, hint=suggest(str(rid), list(ids))), raw_disable.at(i))
             else:
                 disabled.add(ids[rid])
     out = copy_list(rules)
@@ -295,17 +290,17 @@ def _apply_rule_changes(rules: YList, tree: YMap, c: Reporter, ctx: RulesContext
             out[i] = _strip_answers(rule, ctx.disabled_questions)
     overrides = tree.get("override")
     if overrides is not None and not isinstance(overrides, YMap):
-        c.err("override: expected a mapping of rule id to the fields to change", tree.at("override"))
+        c.err(say("ext.override_rules"), tree.at("override"))
     elif isinstance(overrides, YMap):
         allowed = [f.name for f in OBJECTS["rule_override"]]
         for rid, patch in overrides.items():
             if rid not in ids:
-                c.err(f"override: no rule {rid!r} to override{suggest(rid, list(ids))}", overrides.key_at(rid))
+                c.err(say("ext.no_rule_override", id=rid, hint=suggest(rid, list(ids))), overrides.key_at(rid))
                 continue
             if ids[rid] in disabled:
-                c.err(f"override: rule {rid!r} is also disabled; keep one of the two", overrides.key_at(rid))
+                c.err(say("ext.override_disabled", id=rid), overrides.key_at(rid))
                 continue
-            if not c.fields(patch, overrides.at(rid), f"the override of {rid!r}", (), allowed):
+            if not c.fields(patch, overrides.at(rid), say("cfg.what.override", id=rid), (), allowed):
                 continue
             out[ids[rid]] = _override_rule(out[ids[rid]], rid, patch, c)
     return copy_list(out, lambda i, v: i not in disabled)
@@ -343,21 +338,15 @@ def _override_rule(rule: YMap, rid: str, patch: YMap, c: Reporter) -> YMap:
             continue
         levels, changes = rule.get("levels"), patch["levels"]
         if not isinstance(levels, YList):
-            c.err(
-                f"levels: rule {rid!r} has no levels; override its 'when' and 'severity' instead",
-                patch.key_at("levels"),
-            )
+            c.err(say("ext.no_levels", id=rid), patch.key_at("levels"))
             continue
         if not isinstance(changes, YList) or len(changes) != len(levels):
-            c.err(
-                f"levels: rule {rid!r} has {len(levels)} levels; give one entry per level, in order ({{}} keeps a level)",
-                patch.at("levels"),
-            )
+            c.err(say("ext.levels_count", id=rid, n=len(levels)), patch.at("levels"))
             continue
         new_levels = copy_list(levels)
         allowed_level = [f.name for f in OBJECTS["level_override"]]
         for i, change in enumerate(changes):
-            if not c.fields(change, changes.at(i), "a level override", (), allowed_level):
+            if not c.fields(change, changes.at(i), say("cfg.what.level_override"), (), allowed_level):
                 continue
             if not isinstance(levels[i], YMap):
                 continue
@@ -382,7 +371,7 @@ def _override_rule(rule: YMap, rid: str, patch: YMap, c: Reporter) -> YMap:
             examples.item_marks.append(old.at(i))
     added = patch.get("examples")
     if added is not None and not isinstance(added, YList):
-        c.err("examples: expected a list of {answers, fires}", patch.at("examples"))
+        c.err(say("cfg.examples_list"), patch.at("examples"))
     elif isinstance(added, YList):
         for i in range(len(added)):
             append(examples, added, i)
@@ -399,11 +388,7 @@ def drop_rules_using(rules: Any, disabled: dict[str, Mark], c: Reporter) -> None
     for i, rule in enumerate(rules):
         used = _conditions_of(rule) & set(disabled) if isinstance(rule, YMap) else set()
         for qid in sorted(used):
-            c.err(
-                f"disable: question {qid!r} is disabled, but rule {rule.get('id')!r} ({rule.mark}) uses it; "
-                "disable or override that rule too",
-                disabled[qid],
-            )
+            c.err(say("ext.rule_uses_disabled", qid=qid, id=rule.get("id"), where=rule.mark), disabled[qid])
         if not used:
             keep.append(i)
     kept = copy_list(rules, lambda i, v: i in keep)
@@ -438,7 +423,7 @@ def read_question_folder(
     """The question files in effect, in interview order, and the question ids disabled (with where)."""
     paths = question_files(directory)
     if len(paths) > MAX_QUESTION_FILES:
-        c.err(f"more than {MAX_QUESTION_FILES} question files in this folder", Mark(display(directory), 0))
+        c.err(say("ext.too_many_files", max=MAX_QUESTION_FILES), Mark(display(directory), 0))
         paths = paths[:MAX_QUESTION_FILES]
     files: list[QuestionFile] = []
     for path in paths:
@@ -456,34 +441,27 @@ def read_question_folder(
         if isinstance(f.tree, YMap) and f not in extending:
             present = [k for k in extension("questions_file") if k in f.tree]
             for key in present:
-                c.err(
-                    f"{key}: only a file that extends another can use {key!r}; add 'extends: builtin'",
-                    f.tree.key_at(key),
-                )
+                c.err(say("ext.needs_extends", key=key), f.tree.key_at(key))
             drop_keys(f.tree, present)
     if not extending:
         return files, {}
     for extra in extending[1:]:
-        c.err(
-            f"extends: only one file of a questions folder may extend another (already in {extending[0].display})",
-            extra.tree.key_at("extends"),
-        )
+        c.err(say("ext.one_extends", file=extending[0].display), extra.tree.key_at("extends"))
     ext = extending[0]
     tree: YMap = ext.tree
     names = [f.name for f in OBJECTS["questions_file"] if f.name != "extends"]
-    c.fields(tree, tree.mark, "a questions file that extends another", ("extends",), names)
+    c.fields(tree, tree.mark, say("cfg.what.questions_file_extending"), ("extends",), names)
     for key in ("section", "title", "questions"):
         if key not in tree and any(k in tree for k in ("section", "title", "questions")):
-            c.err(
-                f"a questions file that adds a section needs 'section', 'title' and 'questions' (missing {key!r})",
-                tree.mark,
-            )
+            c.err(say("ext.section_needs", key=key), tree.mark)
     seen = (*seen, directory.resolve())
-    base_dir = resolve_base(tree["extends"], tree.at("extends"), directory.parent, builtin, "questions folder", c)
+    base_dir = resolve_base(
+        tree["extends"], tree.at("extends"), directory.parent, builtin, "ext.what.questions_folder", c
+    )
     if base_dir is None or not _unwrap_chain(base_dir, seen, tree.at("extends"), c):
         return [], {}
     if not base_dir.is_dir():
-        c.err(f"extends: {display(base_dir)} is not a questions folder", tree.at("extends"))
+        c.err(say("ext.not_questions_folder", path=display(base_dir)), tree.at("extends"))
         return [], {}
     base, base_disabled = read_question_folder(base_dir, c, display, builtin, digest, seen)
     disabled = _disable_questions(base, tree, c)
@@ -509,13 +487,13 @@ def _disable_questions(base: list[QuestionFile], tree: YMap, c: Reporter) -> dic
     if raw is None:
         return {}
     if not isinstance(raw, YList):
-        c.err("disable: expected a list of question ids", tree.at("disable"))
+        c.err(say("ext.disable_questions"), tree.at("disable"))
         return {}
     index = _question_index(base)
     disabled: dict[str, Mark] = {}
     for i, qid in enumerate(raw):
         if qid not in index:
-            c.err(f"disable: no question {qid!r} to disable{suggest(str(qid), list(index))}", raw.at(i))
+            c.err(say("ext.no_question_disable", id=qid, hint=suggest(str(qid), list(index))), raw.at(i))
             continue
         disabled[qid] = raw.at(i)
     for f in base:
@@ -534,15 +512,15 @@ def _override_questions(base: list[QuestionFile], tree: YMap, c: Reporter) -> No
     if raw is None:
         return
     if not isinstance(raw, YMap):
-        c.err("override: expected a mapping of question id to the fields to change", tree.at("override"))
+        c.err(say("ext.override_questions"), tree.at("override"))
         return
     allowed = [f.name for f in OBJECTS["question_override"]]
     for qid, patch in raw.items():
         index = _question_index(base)
         if qid not in index:
-            c.err(f"override: no question {qid!r} to override{suggest(qid, list(index))}", raw.key_at(qid))
+            c.err(say("ext.no_question_override", id=qid, hint=suggest(qid, list(index))), raw.key_at(qid))
             continue
-        if not c.fields(patch, raw.at(qid), f"the override of {qid!r}", (), allowed):
+        if not c.fields(patch, raw.at(qid), say("cfg.what.override", id=qid), (), allowed):
             continue
         f, i = index[qid]
         assert isinstance(f.tree, YMap)
@@ -566,11 +544,8 @@ def _drop_whens_using(base: list[QuestionFile], disabled: dict[str, Mark], c: Re
                 continue
             used = condition_names(q.get("when")) & set(disabled)
             for qid in sorted(used):
-                c.err(
-                    f"disable: question {qid!r} is disabled, but question {q.get('id')!r} ({q.mark}) is asked only "
-                    "depending on it; disable that question too, or override its 'when'",
-                    disabled[qid],
-                )
+                message = say("ext.question_uses_disabled", qid=qid, id=q.get("id"), where=q.mark)
+                c.err(message, disabled[qid])
             if used:
                 q = copy_map(q)
                 drop_keys(q, ["when"])

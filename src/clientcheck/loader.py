@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from clientcheck import answers as answers_mod
-from clientcheck import extends, units
+from clientcheck import extends, fmt, units
 from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part of the loader's API
 from clientcheck.bundled import bundled_questions as bundled_questions
 from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
 from clientcheck.errors import AnswersError, ClientcheckError, ConfigError, Mark
 from clientcheck.files import YamlError, read_text
+from clientcheck.i18n import detect_language, say
 from clientcheck.model import (
     CLIENT_KEY,
     LANGUAGES,
@@ -71,24 +72,24 @@ class _Checker:
         typo does not hide the object's other problems or make everything that uses it fail too.
         """
         if not isinstance(m, YMap):
-            self.err(f"{what} must be a mapping", where)
+            self.err(say("cfg.mapping", what=what), where)
             return False
         required = tuple(required)
         known = required + tuple(optional)
         ok = True
         for key in m:
             if key not in known:
-                self.err(f"unknown field {key!r} in {what}{suggest(key, known)}", m.key_at(key))
+                self.err(say("cfg.unknown_field", key=key, what=what, hint=suggest(key, known)), m.key_at(key))
         for key in required:
             if key not in m:
-                self.err(f"{what} is missing the field {key!r}", m.mark)
+                self.err(say("cfg.missing_field", what=what, key=key), m.mark)
                 ok = False
         return ok
 
     def text(self, m: YMap, key: str, what: str, required: bool = True) -> Text | None:
         if key not in m:
             if required:
-                self.err(f"{what} is missing the field {key!r}", m.mark)
+                self.err(say("cfg.missing_field", what=what, key=key), m.mark)
             return None
         value = m[key]
         if isinstance(value, str) and value.strip():
@@ -97,19 +98,17 @@ class _Checker:
             out: dict[str, str] = {}
             for lang, text in value.items():
                 if not LANG_CODE.match(lang):
-                    self.err(
-                        f"{key}: {lang!r} is not a language code such as {', '.join(LANGUAGES)}", value.key_at(lang)
-                    )
+                    self.err(say("cfg.lang_code", key=key, lang=lang, langs=", ".join(LANGUAGES)), value.key_at(lang))
                 elif not isinstance(text, str) or not text.strip():
-                    self.err(f"{key}.{lang}: expected non-empty text", value.at(lang))
+                    self.err(say("cfg.empty_text", key=key, lang=lang), value.at(lang))
                 else:
                     out[lang] = text
             return Text(out) if out else None
         raw = m.raw.get(key)
         if isinstance(value, bool) and raw is not None:
-            self.err(f'{key}: YAML reads {raw} as {str(value).lower()}; write "{raw}" in quotes', m.at(key))
+            self.err(say("cfg.yaml_bool", key=key, raw=raw, value=str(value).lower()), m.at(key))
             return None
-        self.err(f"{key}: expected text, or a mapping of language to text ({', '.join(LANGUAGES)})", m.at(key))
+        self.err(say("cfg.text", key=key, langs=", ".join(LANGUAGES)), m.at(key))
         return None
 
     def ident(self, m: YMap, key: str, pattern: re.Pattern[str], what: str) -> str | None:
@@ -118,10 +117,10 @@ class _Checker:
             return value
         raw = m.raw.get(key)
         if isinstance(value, bool) and raw is not None:
-            self.err(f'{key}: YAML reads {raw} as {str(value).lower()}; write "{raw}" in quotes', m.at(key))
+            self.err(say("cfg.yaml_bool", key=key, raw=raw, value=str(value).lower()), m.at(key))
             return None
-        form = "lowercase letters, digits and _" if pattern is IDENT else "lowercase letters, digits and -"
-        self.err(f"{key}: {what} must start with a letter and use only {form}, got {value!r}", m.at(key))
+        form = say("cfg.form.underscore" if pattern is IDENT else "cfg.form.dash")
+        self.err(say("cfg.ident", key=key, what=what, form=form, value=value), m.at(key))
         return None
 
     def number(self, m: YMap, key: str, default: float | None = None) -> float | None:
@@ -130,11 +129,11 @@ class _Checker:
         value = m[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if value != value or abs(value) > MAX_NUMBER:  # NaN, ±inf, or digits by the hundred
-                shown = repr(value) if isinstance(value, float) else f"a number of {len(str(abs(value)))} digits"
-                self.err(f"{key}: expected a number from -{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}, got {shown}", m.at(key))
+                shown = repr(value) if isinstance(value, float) else say("cfg.digits", n=len(str(abs(value))))
+                self.err(say("cfg.number_range", key=key, max=f"{MAX_NUMBER:.0e}", shown=shown), m.at(key))
                 return default
             return value
-        self.err(f"{key}: expected a number, got {value!r}", m.at(key))
+        self.err(say("cfg.number", key=key, value=value), m.at(key))
         return default
 
     def condition(
@@ -148,19 +147,17 @@ class _Checker:
         source = m.get(key)
         mark = m.at(key)
         if isinstance(source, bool):
-            self.err(f"{key}: a condition must be text; write true/false conditions as a comparison", mark)
+            self.err(say("cfg.condition_bool", key=key), mark)
             return None
         if not isinstance(source, str):
-            self.err(f"{key}: expected a condition, got {source!r}", mark)
+            self.err(say("cfg.condition_type", key=key, value=source), mark)
             return None
         try:
             return compile_condition(source, types, None if rules is None else tuple(rules))
         except ConditionError as exc:
             message = exc.message
-            if message.startswith("unknown question"):
-                name = message.split("'")[1]
-                if name in later:
-                    message = f"{name!r} is asked later; 'when' may only use earlier questions"
+            if exc.unknown is not None and exc.unknown in later:
+                message = say("cfg.asked_later", name=exc.unknown)
             # plain scalars start at the mark; quoted ones one character later
             shift = exc.offset + (0 if key in m.raw else 1) if "\n" not in source else 0
             self.err(f"{key}: {message}", mark.shifted(shift))
@@ -190,62 +187,61 @@ def _display(path: Path) -> str:
 def _question(
     c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
 ) -> Question | None:
-    if not c.fields(q, where, "a question", required_fields("question"), optional_fields("question")):
+    if not c.fields(q, where, say("cfg.what.question"), required_fields("question"), optional_fields("question")):
         if not isinstance(q, YMap) or "id" not in q:
             return None
-    qid = c.ident(q, "id", IDENT, "a question id")
+    qid = c.ident(q, "id", IDENT, say("cfg.what.question_id"))
     qtype = q.get("type")
     if qtype not in QUESTION_TYPES:
+        types_ = ", ".join(QUESTION_TYPES)
         c.err(
-            f"type: {qtype!r} is not a question type ({', '.join(QUESTION_TYPES)}){suggest(str(qtype), QUESTION_TYPES)}",
-            q.at("type"),
+            say("cfg.question_type", value=qtype, types=types_, hint=suggest(str(qtype), QUESTION_TYPES)), q.at("type")
         )
         return None
     if qid == CLIENT_KEY:
-        c.err(f"id: {CLIENT_KEY!r} is reserved for the client's name", q.at("id"))
+        c.err(say("cfg.client_id", id=CLIENT_KEY), q.at("id"))
         return None
-    text = c.text(q, "text", "a question")
-    help_ = c.text(q, "help", "a question", required=False)
+    a_question = say("cfg.what.question")
+    text = c.text(q, "text", a_question)
+    help_ = c.text(q, "help", a_question, required=False)
     numeric = TYPES[qtype].numeric
     for key in ("unit", "min", "max", "measure"):
         if key in q and not numeric:
-            c.err(f"{key}: only integer and number questions take {key!r}", q.key_at(key))
-    unit = c.text(q, "unit", "a question", required=False) if numeric else None
+            c.err(say("cfg.numeric_only", key=key), q.key_at(key))
+    unit = c.text(q, "unit", a_question, required=False) if numeric else None
     lo, hi = (c.number(q, "min"), c.number(q, "max")) if numeric else (None, None)
     if lo is not None and hi is not None and lo > hi:
-        c.err(f"min ({lo}) is greater than max ({hi})", q.at("min"))
+        c.err(say("cfg.min_max", lo=lo, hi=hi), q.at("min"))
     measure = q.get("measure") if numeric else None
     if measure is not None and measure not in units.MEASURES:
-        c.err(f"measure: {measure!r} is not one of {', '.join(units.MEASURES)}", q.at("measure"))
+        c.err(say("cfg.measure", value=measure, measures=", ".join(units.MEASURES)), q.at("measure"))
         measure = None
     seller = q.get("seller", False)
     if not isinstance(seller, bool):
-        c.err("seller: expected true or false", q.at("seller"))
+        c.err(say("cfg.seller"), q.at("seller"))
         seller = False
     choices: list[Choice] = []
     if TYPES[qtype].has_choices:
         raw_choices = q.get("choices")
         if not isinstance(raw_choices, YList) or not raw_choices:
-            c.err(
-                f"a {qtype} question needs a non-empty list of choices", q.at("choices") if "choices" in q else q.mark
-            )
+            c.err(say("cfg.choices_needed", qtype=qtype), q.at("choices") if "choices" in q else q.mark)
         else:
             seen: set[str] = set()
             for i, ch in enumerate(raw_choices):
                 if not c.fields(
-                    ch, raw_choices.at(i), "a choice", required_fields("choice"), optional_fields("choice")
+                    ch, raw_choices.at(i), say("cfg.what.choice"), required_fields("choice"), optional_fields("choice")
                 ):
                     continue
-                cid = c.ident(ch, "id", IDENT, "a choice id")
-                ctext = c.text(ch, "text", "a choice")
+                cid = c.ident(ch, "id", IDENT, say("cfg.what.choice_id"))
+                ctext = c.text(ch, "text", say("cfg.what.choice"))
                 if cid is None or ctext is None:
                     continue
                 if cid in seen:
-                    c.err(f"duplicate choice id {cid!r}", ch.at("id"))
+                    c.err(say("cfg.duplicate_choice", id=cid), ch.at("id"))
                 seen.add(cid)
                 choices.append(Choice(cid, ctext))
     elif "choices" in q:
-        c.err(f"choices: only choice and multi questions take choices, this one is {qtype}", q.key_at("choices"))
+        c.err(say("cfg.choices_not_taken", qtype=qtype), q.key_at("choices"))
     when = c.condition(q, "when", types, later) if "when" in q else None
     if qid is None or text is None:
         return None
@@ -274,10 +270,10 @@ def load_questions(
     files: list[str] = []
     shown = _display(directory)
     if not directory.is_dir():
-        c.err("no such questions directory" if not directory.exists() else "not a directory", Mark(shown, 0))
+        c.err(say("cfg.no_questions_dir" if not directory.exists() else "cfg.not_dir"), Mark(shown, 0))
         return questions, sections, files
     if not extends.question_files(directory):
-        c.err("no question files (*.yaml) in this directory", Mark(shown, 0))
+        c.err(say("cfg.no_question_files"), Mark(shown, 0))
     read, off = extends.read_question_folder(directory, c, _display, bundled_questions(), digest)
     if disabled is not None:
         disabled.update(off)
@@ -300,18 +296,22 @@ def load_questions(
             continue
         top = Mark(display, 1, 1)
         if not c.fields(
-            tree, top, "a questions file", required_fields("questions_file"), optional_fields("questions_file")
+            tree,
+            top,
+            say("cfg.what.questions_file"),
+            required_fields("questions_file"),
+            optional_fields("questions_file"),
         ):
             continue
-        sid = c.ident(tree, "section", IDENT, "a section id")
-        title = c.text(tree, "title", "a questions file")
+        sid = c.ident(tree, "section", IDENT, say("cfg.what.section_id"))
+        title = c.text(tree, "title", say("cfg.what.questions_file"))
         if sid is not None and sid in section_ids:
-            c.err(f"duplicate section {sid!r} (first at {section_ids[sid]})", tree.at("section"))
+            c.err(say("cfg.duplicate_section", id=sid, first=section_ids[sid]), tree.at("section"))
         if sid is not None:
             section_ids[sid] = tree.at("section")
         items = tree["questions"]
         if not isinstance(items, YList):
-            c.err("questions: expected a list of questions", tree.at("questions"))
+            c.err(say("cfg.questions_list"), tree.at("questions"))
             continue
         ids: list[str] = []
         for i, raw in enumerate(items):
@@ -320,7 +320,7 @@ def load_questions(
             if q is None:
                 continue
             if q.id in first_seen:
-                c.err(f"duplicate question id {q.id!r} (first at {first_seen[q.id]})", raw.at("id"))
+                c.err(say("cfg.duplicate_question", id=q.id, first=first_seen[q.id]), raw.at("id"))
                 continue
             first_seen[q.id] = raw.at("id")
             questions[q.id] = q
@@ -335,23 +335,27 @@ def load_questions(
 
 
 def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
-    if not c.fields(p, where, "policy", required_fields("policy"), optional_fields("policy")):
+    if not c.fields(p, where, say("cfg.what.policy"), required_fields("policy"), optional_fields("policy")):
         return None
     severities: dict[str, Severity] = {}
     sev = p["severities"]
     if not isinstance(sev, YMap) or not sev:
-        c.err("severities: expected a mapping of severity name to {weight, label}", p.at("severities"))
+        c.err(say("cfg.severities"), p.at("severities"))
         return None
     for name, spec in sev.items():
         if not IDENT.match(name):
-            c.err(f"severity {name!r} must be a lowercase identifier", sev.key_at(name))
+            c.err(say("cfg.severity_ident", name=name), sev.key_at(name))
             continue
         if not c.fields(
-            spec, sev.at(name), f"severity {name!r}", required_fields("severity"), optional_fields("severity")
+            spec,
+            sev.at(name),
+            say("cfg.what.severity", name=name),
+            required_fields("severity"),
+            optional_fields("severity"),
         ):
             continue
         weight = c.number(spec, "weight")
-        label = c.text(spec, "label", f"severity {name!r}", required=False) or Text({"en": name})
+        label = c.text(spec, "label", say("cfg.what.severity", name=name), required=False) or Text({"en": name})
         # a bad weight is reported once; the severity still exists, so rules naming it are not errors too
         severities[name] = Severity(name, weight if weight is not None else 0.0, label)
     thresholds: dict[str, Threshold] = {}
@@ -360,37 +364,41 @@ def _policy(c: _Checker, p: Any, where: Mark) -> Policy | None:
         if spec is None:
             thresholds[key] = Threshold()
             continue
-        if not c.fields(spec, p.at(key), key, required_fields("threshold"), optional_fields("threshold")):
+        if not c.fields(
+            spec,
+            p.at(key),
+            say("cfg.what.threshold", key=key),
+            required_fields("threshold"),
+            optional_fields("threshold"),
+        ):
             continue
         names = spec.get("any_severity")
         if names is None:
             names = YList()
             names.item_marks, names.raw = [], {}
         elif not isinstance(names, YList):
-            c.err("any_severity: expected a list of severity names", spec.at("any_severity"))
+            c.err(say("cfg.any_severity_list"), spec.at("any_severity"))
             names = YList()
             names.item_marks, names.raw = [], {}
         for i, n in enumerate(names):
             if n not in severities:
-                c.err(f"any_severity: unknown severity {n!r}{suggest(str(n), list(severities))}", names.at(i))
+                c.err(
+                    say("cfg.unknown_severity", key="any_severity", name=n, hint=suggest(str(n), list(severities))),
+                    names.at(i),
+                )
         counts: list[tuple[str, int]] = []
         raw_counts = spec.get("count")
         if raw_counts is not None and not isinstance(raw_counts, YMap):
-            c.err(
-                "count: expected a mapping of severity name to a number of red flags, e.g. {high: 2}", spec.at("count")
-            )
+            c.err(say("cfg.count_map"), spec.at("count"))
         elif raw_counts is not None:
             for sev_name, n in raw_counts.items():
                 if sev_name not in severities:
+                    hint = suggest(str(sev_name), list(severities))
                     c.err(
-                        f"count: unknown severity {sev_name!r}{suggest(str(sev_name), list(severities))}",
-                        raw_counts.key_at(sev_name),
+                        say("cfg.unknown_severity", key="count", name=sev_name, hint=hint), raw_counts.key_at(sev_name)
                     )
                 elif not isinstance(n, int) or isinstance(n, bool) or n < 1:
-                    c.err(
-                        f"count.{sev_name}: expected a whole number of red flags (1 or more), got {n!r}",
-                        raw_counts.at(sev_name),
-                    )
+                    c.err(say("cfg.count_n", name=sev_name, value=n), raw_counts.at(sev_name))
                 else:
                     counts.append((sev_name, n))
         thresholds[key] = Threshold(tuple(str(n) for n in names), c.number(spec, "min_score"), tuple(counts))
@@ -407,23 +415,21 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
     if raw is None:
         return ()
     if not isinstance(raw, YList):
-        c.err("examples: expected a list of {answers, fires}", r.at("examples"))
+        c.err(say("cfg.examples_list"), r.at("examples"))
         return ()
     out: list[Example] = []
     for i, ex in enumerate(raw):
-        if not c.fields(ex, raw.at(i), "an example", required_fields("example"), optional_fields("example")):
+        if not c.fields(ex, raw.at(i), say("cfg.what.example"), required_fields("example"), optional_fields("example")):
             continue
         expected = ex.get("verdict")
         if "verdict" in ex and expected not in VERDICTS:
-            c.err(
-                f"verdict: expected one of {', '.join(VERDICTS)}, got {expected!r}{suggest(str(expected), VERDICTS)}",
-                ex.at("verdict"),
-            )
+            hint = suggest(str(expected), VERDICTS)
+            c.err(say("cfg.verdict", verdicts=", ".join(VERDICTS), value=expected, hint=hint), ex.at("verdict"))
             continue
         fires = ex["fires"]
         if not isinstance(fires, bool) and fires not in severities:
             allowed = ", ".join(["true", "false", *sorted(severities)])
-            c.err(f"fires: expected one of {allowed}, got {fires!r}", ex.at("fires"))
+            c.err(say("cfg.fires", allowed=allowed, value=fires), ex.at("fires"))
             continue
         data = ex["answers"]
         where_answers = ex.at("answers")
@@ -448,25 +454,23 @@ def _rule(
     stub: Catalog,
     rule_ids: tuple[str, ...] = (),
 ) -> Rule | None:
-    if not c.fields(r, where, "a rule", required_fields("rule"), optional_fields("rule")):
+    if not c.fields(r, where, say("cfg.what.rule"), required_fields("rule"), optional_fields("rule")):
         if not isinstance(r, YMap) or "id" not in r:
             return None
-    rid = c.ident(r, "id", RULE_ID, "a rule id")
+    rid = c.ident(r, "id", RULE_ID, say("cfg.what.rule_id"))
     kind = r.get("kind")
     if kind not in RULE_KINDS:
-        c.err(
-            f"kind: {kind!r} is not a rule kind ({', '.join(RULE_KINDS)}){suggest(str(kind), RULE_KINDS)}", r.at("kind")
-        )
+        hint = suggest(str(kind), RULE_KINDS)
+        c.err(say("cfg.rule_kind", value=kind, kinds=", ".join(RULE_KINDS), hint=hint), r.at("kind"))
         return None
-    title = c.text(r, "title", "a rule")
-    why = c.text(r, "why", "a rule")
-    advice = c.text(r, "advice", "a rule")
+    a_rule = say("cfg.what.rule")
+    title = c.text(r, "title", a_rule)
+    why = c.text(r, "why", a_rule)
+    advice = c.text(r, "advice", a_rule)
     source = r.get("source")
     if "source" in r and sources and source not in sources:
-        c.err(
-            f"source: unknown source {source!r} (sources: {', '.join(sources)}){suggest(str(source), list(sources))}",
-            r.at("source"),
-        )
+        hint = suggest(str(source), list(sources))
+        c.err(say("cfg.unknown_source", value=source, sources=", ".join(sources), hint=hint), r.at("source"))
     levels: list[Level] = []
     severities = set(policy.severities)
 
@@ -477,24 +481,23 @@ def _rule(
         if name in policy.severities:
             named.add(str(name))
             return str(name)
-        c.err(
-            f"severity: {name!r} is not a severity ({', '.join(policy.severities)}){suggest(str(name), list(severities))}",
-            m.at("severity") if "severity" in m else m.mark,
-        )
+        hint = suggest(str(name), list(severities))
+        message = say("cfg.not_severity", value=name, names=", ".join(policy.severities), hint=hint)
+        c.err(message, m.at("severity") if "severity" in m else m.mark)
         return None
 
     if kind == "red-flag":
         if "levels" in r:
             for key in ("when", "severity", "weight"):
                 if key in r:
-                    c.err(f"{key}: a rule with levels sets {key!r} on each level", r.key_at(key))
+                    c.err(say("cfg.levels_sets", key=key), r.key_at(key))
             raw_levels = r["levels"]
             if not isinstance(raw_levels, YList) or not raw_levels:
-                c.err("levels: expected a non-empty list of {when, severity}", r.at("levels"))
+                c.err(say("cfg.levels_list"), r.at("levels"))
             else:
                 for i, lv in enumerate(raw_levels):
                     if not c.fields(
-                        lv, raw_levels.at(i), "a level", required_fields("level"), optional_fields("level")
+                        lv, raw_levels.at(i), say("cfg.what.level"), required_fields("level"), optional_fields("level")
                     ):
                         continue
                     cond = c.condition(lv, "when", types, rules=rule_ids)
@@ -502,11 +505,13 @@ def _rule(
                     if cond is not None and sev is not None:
                         weight = c.number(lv, "weight", policy.severities[sev].weight)
                         assert weight is not None
-                        levels.append(Level(cond, sev, weight, c.text(lv, "advice", "a level", required=False)))
+                        levels.append(
+                            Level(cond, sev, weight, c.text(lv, "advice", say("cfg.what.level"), required=False))
+                        )
         else:
             for key in ("when", "severity"):
                 if key not in r:
-                    c.err(f"a red flag needs {key!r} (or 'levels')", r.mark)
+                    c.err(say("cfg.red_flag_needs", key=key), r.mark)
             if "when" in r and "severity" in r:
                 cond = c.condition(r, "when", types, rules=rule_ids)
                 sev = severity_of(r)
@@ -517,9 +522,9 @@ def _rule(
     else:
         for key in ("severity", "levels") + (("weight",) if kind == "note" else ()):
             if key in r:
-                c.err(f"{key}: a {kind} takes no {key!r}", r.key_at(key))
+                c.err(say("cfg.kind_takes_no", key=key, kind=kind), r.key_at(key))
         if "when" not in r:
-            c.err(f"a {kind} needs 'when'", r.mark)
+            c.err(say("cfg.kind_needs_when", kind=kind), r.mark)
         else:
             cond = c.condition(r, "when", types, rules=rule_ids)
             default = policy.good_sign_weight if kind == "good-sign" else 0.0
@@ -554,19 +559,21 @@ def load_rules(
     top = Mark(display, 1, 1)
     if isinstance(tree, YMap):
         extends.drop_rules_using(tree.get("rules"), ctx.disabled_questions, c)
-    if not c.fields(tree, top, "a rules file", required_fields("rules_file"), optional_fields("rules_file")):
+    if not c.fields(
+        tree, top, say("cfg.what.rules_file"), required_fields("rules_file"), optional_fields("rules_file")
+    ):
         if not isinstance(tree, YMap):
             return [], None, {}, display, DEFAULT_LATE_WINDOW
     if "version" in tree and tree["version"] != 1:
-        c.err(f"version: this clientcheck reads version 1, got {tree['version']!r}", tree.at("version"))
+        c.err(say("cfg.version", value=tree["version"]), tree.at("version"))
     sources: dict[str, Text] = {}
     raw_sources = tree.get("sources")
     if raw_sources is not None:
         if not isinstance(raw_sources, YMap):
-            c.err("sources: expected a mapping of source id to its title", tree.at("sources"))
+            c.err(say("cfg.sources_map"), tree.at("sources"))
         else:
             for sid in raw_sources:
-                t = c.text(raw_sources, sid, "sources")
+                t = c.text(raw_sources, sid, say("cfg.what.sources"))
                 if t is not None:
                     sources[sid] = t
     window = _history_settings(c, tree)
@@ -576,7 +583,7 @@ def load_rules(
     if policy is None:
         return rules, None, sources, display, window
     if not isinstance(raw_rules, YList):
-        c.err("rules: expected a list of rules", tree.at("rules") if "rules" in tree else top)
+        c.err(say("cfg.rules_list"), tree.at("rules") if "rules" in tree else top)
         return rules, policy, sources, display, window
     types = {qid: q.var_type() for qid, q in questions.items()}
     stub = Catalog(questions, tuple(sections), (), policy, sources, "")
@@ -588,7 +595,7 @@ def load_rules(
         if rule is None:
             continue
         if rule.id in first_seen:
-            c.err(f"duplicate rule id {rule.id!r} (first at {first_seen[rule.id]})", raw.at("id"))
+            c.err(say("cfg.duplicate_rule", id=rule.id, first=first_seen[rule.id]), raw.at("id"))
             continue
         first_seen[rule.id] = raw.at("id")
         rules.append(rule)
@@ -611,7 +618,7 @@ def _check_cycles(c: _Checker, rules: list[Rule]) -> None:
                 if loop not in reported:
                     reported.add(loop)
                     chain = " -> ".join((*path, start.id))
-                    c.err(f"rules read each other through fired() in a loop: {chain}", start.mark)
+                    c.err(say("cfg.cycle", chain=chain), start.mark)
                 break
             if rid in seen or rid not in by_id:
                 continue
@@ -626,7 +633,7 @@ def _history_settings(c: _Checker, tree: YMap) -> int | None:
     """The late-payments window in days (None: count every late payment ever recorded)."""
     spec = tree.get("history")
     if spec is None or not c.fields(
-        spec, tree.at("history"), "history", required_fields("history"), optional_fields("history")
+        spec, tree.at("history"), say("cfg.what.history"), required_fields("history"), optional_fields("history")
     ):
         return DEFAULT_LATE_WINDOW
     key = "late_payments_window_days"
@@ -637,10 +644,7 @@ def _history_settings(c: _Checker, tree: YMap) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WINDOW_DAYS:
         return value
-    c.err(
-        f"{key}: expected a whole number of days from 1 to {MAX_WINDOW_DAYS:,}, or null for no window; got {value!r}",
-        spec.at(key),
-    )
+    c.err(say("cfg.window", key=key, max=fmt.number(MAX_WINDOW_DAYS, detect_language(None)), value=value), spec.at(key))
     return DEFAULT_LATE_WINDOW
 
 
@@ -681,7 +685,7 @@ def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> L
         rules = attach(c, rules, questions, next((tree for kind, tree in c.trees if kind == "rules"), None))
     files = (rfile, *qfiles)
     if policy is None and not c.problems:  # every way to get here reports why; this is a safety net
-        c.err("the rules file has no usable policy", Mark(rfile, 1))
+        c.err(say("cfg.no_policy"), Mark(rfile, 1))
     if c.problems or policy is None:
         return Loaded(None, tuple(c.problems), files, tuple(c.trees))
     catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files, window)
