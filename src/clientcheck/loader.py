@@ -436,7 +436,7 @@ def _examples(c: _Checker, r: YMap, catalog_stub: Catalog, severities: set[str])
         origin = where_answers.file
         locate = data.key_at if isinstance(data, YMap) else (lambda key, m=where_answers: m)
         try:
-            answers = answers_mod.validate(data, catalog_stub, origin, locate)
+            answers = answers_mod.validate(data, catalog_stub, origin, locate, detect_language(None))
         except AnswersError as exc:
             c.problems.extend(exc.problems)
             continue

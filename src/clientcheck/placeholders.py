@@ -248,7 +248,7 @@ def attach(c: Any, rules: Sequence[Rule], questions: Mapping[str, Question], tre
         if raw is None:  # pragma: no cover - every rule built comes from the tree
             out.append(rule)
             continue
-        texts = {f: c.text(raw, f, "a rule", required=False) for f in CLIENT_TEXT_FIELDS}
+        texts = {f: c.text(raw, f, say("cfg.what.rule"), required=False) for f in CLIENT_TEXT_FIELDS}
         rule = rule._replace(**texts)
         raw_levels = raw.get("levels")
         level_maps: list[YMap | None] = [None] * len(rule.levels)
@@ -257,7 +257,8 @@ def attach(c: Any, rules: Sequence[Rule], questions: Mapping[str, Question], tre
             for i, (lv, raw_lv) in enumerate(zip(rule.levels, raw_levels, strict=True)):
                 if isinstance(raw_lv, YMap):
                     level_maps[i] = raw_lv
-                    lv = lv._replace(**{f: c.text(raw_lv, f, "a level", required=False) for f in CLIENT_TEXT_FIELDS})
+                    a_level = say("cfg.what.level")
+                    lv = lv._replace(**{f: c.text(raw_lv, f, a_level, required=False) for f in CLIENT_TEXT_FIELDS})
                 levels.append(lv)
             rule = rule._replace(levels=tuple(levels))
         for field in TEXT_FIELDS:

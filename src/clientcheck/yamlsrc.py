@@ -198,57 +198,49 @@ def parse_text(text: str, name: str) -> Any:
     return root
 
 
-# PyYAML's own problem texts, each as a message key: the sentence is ours, in the run's language;
-# what PyYAML found ('<block mapping start>', ':') is named by _TOKENS. Anything not listed
-# (directives and escapes nobody writes by hand) is quoted as PyYAML says it.
+# The parser's own problem texts (libyaml's through CSafeLoader, or PyYAML's), each as a message
+# key: English says what the parser said, other languages say it in their own words.
 _PROBLEMS = (
-    (re.compile(r"mapping values are not allowed here\Z"), "yaml.p.mapping_values"),
-    (re.compile(r"sequence entries are not allowed here\Z"), "yaml.p.sequence_entries"),
-    (re.compile(r"mapping keys are not allowed here\Z"), "yaml.p.mapping_keys"),
-    (re.compile(r"could not find expected ':'\Z"), "yaml.p.no_colon"),
-    (re.compile(r"found character (?P<found>.+) that cannot start any token\Z"), "yaml.p.bad_start"),
-    (re.compile(r"found unexpected end of stream\Z"), "yaml.p.end"),
-    (re.compile(r"found unexpected document separator\Z"), "yaml.p.separator"),
-    (re.compile(r"found unknown escape character (?P<found>.+)\Z"), "yaml.p.escape"),
-    (re.compile(r"found undefined tag handle (?P<found>.+)\Z"), "yaml.p.tag_handle"),
-    (re.compile(r"invalid indentation or unclosed '\[' or '\{'\Z"), "yaml.p.indentation"),
-    (re.compile(r"expected <block end>, but found (?P<found>.+)\Z"), "yaml.p.block_end"),
-    (re.compile(r"expected ',' or '\}', but got (?P<found>.+)\Z"), "yaml.p.flow_mapping"),
-    (re.compile(r"expected ',' or '\]', but got (?P<found>.+)\Z"), "yaml.p.flow_sequence"),
-    (re.compile(r"expected the node content, but found (?P<found>.+)\Z"), "yaml.p.node"),
-    (re.compile(r"expected '<document start>', but found (?P<found>.+)\Z"), "yaml.p.document_start"),
-    (re.compile(r"expected a comment or a line break, but found (?P<found>.+)\Z"), "yaml.p.line_end"),
-    (re.compile(r"expected ' ', but found (?P<found>.+)\Z"), "yaml.p.space"),
-    (re.compile(r"expected alphabetic or numeric character, but found (?P<found>.+)\Z"), "yaml.p.alnum"),
-    (re.compile(r"expected chomping or indentation indicators, but found (?P<found>.+)\Z"), "yaml.p.block_scalar"),
-    (re.compile(r"expected indentation indicator in the range 1-9, but found 0\Z"), "yaml.p.indent_range"),
+    ("yaml.p.mapping_values", r"mapping values are not allowed (?:here|in this context)"),
+    ("yaml.p.sequence_entries", r"(?:block )?sequence entries are not allowed (?:here|in this context)"),
+    ("yaml.p.mapping_keys", r"mapping keys are not allowed (?:here|in this context)"),
+    ("yaml.p.no_colon", r"could not find expected ':'"),
+    ("yaml.p.key", r"did not find expected key"),
+    ("yaml.p.bad_start", r"found character .*that cannot start any token"),
+    ("yaml.p.end", r"found unexpected end of stream"),
+    ("yaml.p.separator", r"found unexpected document (?:indicator|separator)"),
+    ("yaml.p.escape", r"found unknown escape character.*"),
+    ("yaml.p.tag_handle", r"found undefined tag handle.*"),
+    ("yaml.p.indentation", r"invalid indentation or unclosed '\[' or '\{'"),
+    ("yaml.p.block_end", r"expected <block end>, but found .*"),
+    ("yaml.p.flow_mapping", r"(?:did not find expected|expected) ',' or '\}'.*"),
+    ("yaml.p.flow_sequence", r"(?:did not find expected|expected) ',' or '\]'.*"),
+    ("yaml.p.dash", r"did not find expected '-' indicator"),
+    ("yaml.p.node", r"(?:did not find expected node content|expected the node content, but found .*)"),
+    ("yaml.p.document_start", r"(?:did not find )?expected '?<document start>'?.*"),
+    ("yaml.p.line_end", r"(?:did not find expected|expected a) comment or (?:a )?line break.*"),
+    ("yaml.p.space", r"(?:did not find expected whitespace(?: or line break)?|expected ' ', but found .*)"),
+    (
+        "yaml.p.alnum",
+        r"(?:(?:did not find expected|expected) alphabetic or numeric character.*|found unexpected non-alphabetical character)",
+    ),
+    ("yaml.p.block_scalar", r"expected chomping or indentation indicators, but found .*"),
+    (
+        "yaml.p.indent_range",
+        r"(?:found an indentation indicator equal to 0|expected indentation indicator in the range 1-9.*)",
+    ),
+    ("yaml.p.tab", r"found a tab character (?:that violates indentation|where an indentation space is expected)"),
+    ("yaml.p.control", r"control characters are not allowed"),
+    ("yaml.p.incompatible", r"found incompatible YAML document.*"),
+    ("yaml.p.colon", r"found unexpected ':'"),
 )
-_TOKENS = {
-    "<block end>": "yaml.t.block_end",
-    "<block mapping start>": "yaml.t.mapping",
-    "<block sequence start>": "yaml.t.sequence",
-    "<scalar>": "yaml.t.scalar",
-    "<stream end>": "yaml.t.stream_end",
-    "<document start>": "yaml.t.document_start",
-    "<document end>": "yaml.t.document_end",
-    "<anchor>": "yaml.t.anchor",
-    "<alias>": "yaml.t.alias",
-    "<tag>": "yaml.t.tag",
-    "<directive>": "yaml.t.directive",
-    "<stream start>": "yaml.t.stream_start",
-}
 
 
 def _problem(text: str) -> str:
-    """PyYAML's problem as a sentence of the run's language."""
-    for pattern, key in _PROBLEMS:
-        m = pattern.match(text)
-        if m is not None:
-            found = m.groupdict().get("found")
-            if found is None:
-                return say(key)
-            token = _TOKENS.get(found[1:-1])
-            return say(key, found=say(token) if token else found)
+    """The parser's problem as a sentence of the run's language."""
+    for key, pattern in _PROBLEMS:
+        if re.fullmatch(pattern, text):
+            return say(key, problem=text)
     return say("yaml.p.other", problem=text) if text else say("yaml.p.invalid")
 
 
