@@ -771,6 +771,12 @@ _STRINGS: dict[str, dict[str, str]] = {
         "yaml.p.colon": "{problem}",
         "yaml.p.other": "{problem}",
         "yaml.p.invalid": "invalid YAML",
+        "outcome.keys.choice": "1–{n} or ↑↓ pick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+        "outcome.keys.multi": "↑↓ move · 1–9 or Space tick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+        "outcome.keys.number": "Enter answer · empty = don't know · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+        "outcome.keys.text": "Enter answer · empty = nothing to add · F1 help · Ctrl-B back · Ctrl-C stop, record nothing",
+        "outcome.review.prompt": "Number of an answer to change, or Enter to record the outcome:",
+        "outcome.keys.review": "number + Enter: change it · Enter alone: record · Ctrl-B back · Ctrl-C stop, record nothing",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -1522,6 +1528,12 @@ _STRINGS: dict[str, dict[str, str]] = {
         "yaml.p.colon": "неожиданное «:»",
         "yaml.p.other": "«{problem}» (так сообщает разборщик YAML)",
         "yaml.p.invalid": "это не YAML",
+        "outcome.keys.choice": "1–{n} или ↑↓: выбор · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+        "outcome.keys.multi": "↑↓ · 1–9 или Пробел: отметить · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+        "outcome.keys.number": "Enter: ответ · пусто: не знаю · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+        "outcome.keys.text": "Enter: ответ · пусто: нечего добавить · F1: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+        "outcome.review.prompt": "Номер ответа, который нужно изменить, или Enter — записать итог:",
+        "outcome.keys.review": "номер и Enter: изменить · просто Enter: записать · Ctrl-B: назад · Ctrl-C: выйти без записи",
     },
 }
 

@@ -107,7 +107,7 @@ def outcome(
         facts = check_facts(given, code)  # before the database is opened: a bad combination changes nothing
     elif not _terminal():
         raise InteractiveSessionError(t(code, "outcome.not_a_terminal"))
-    with _need(db) as history:
+    with _need(db, code) as history:
         assessment = assessment_for(history, name, day, assessment_id, code)
         earlier = latest_by_assessment(history).get(assessment.uid)
         log = payment_log(history, assessment)
@@ -145,6 +145,8 @@ def _ask(assessment: Assessment, earlier: OutcomeFacts | None, log: tuple[int, i
     session = Session(catalog, start, None, "<outcome>")
     stream = prompt_stream()
     prompter = Prompter(catalog, lang, stream)
+    # the interview's prompts, with the outcome's own keys: Enter records, Ctrl-C stops (no pause)
+    prompter.review_texts, prompter.keys = ("outcome.review.prompt", "outcome.keys.review"), "outcome.keys"
     for line in intro(assessment, earlier, log, lang):
         prompter.write(line)
     try:

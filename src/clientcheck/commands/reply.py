@@ -15,7 +15,7 @@ from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, RulesOpt, app, languag
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
 
-_ASSESSMENT = re.compile(r"^#?([0-9]{1,18})$")
+_ASSESSMENT = re.compile(r"^#?([0-9]+)$")  # any length: a number too large is "no such assessment"
 
 
 class ReplyFormat(StrEnum):
@@ -73,7 +73,7 @@ def reply(
             from clientcheck.i18n import t
 
             raise UsageError(t(language_for(lang), "reply.client_with_id"))
-        verdict, saved_lang = _saved(int(found.group(1)), catalog, db)
+        verdict, saved_lang = _saved(int(found.group(1)), catalog, db, language_for(lang))
         language = language_for(lang) if lang else saved_lang
     else:
         from clientcheck import profile as profiles
@@ -104,13 +104,13 @@ def reply(
     return 0
 
 
-def _saved(rid: int, catalog: Catalog, db: Path | None) -> tuple[Verdict, str]:
+def _saved(rid: int, catalog: Catalog, db: Path | None, lang: str) -> tuple[Verdict, str]:
     """A saved assessment's answers, judged by the rules in effect, and the language it was made in."""
     from clientcheck.commands.history import _find, _need
     from clientcheck.history import reevaluate
 
-    with _need(db) as history:
-        a = _find(history, rid)
+    with _need(db, lang) as history:
+        a = _find(history, rid, lang)
     verdict, _dropped = reevaluate(a, catalog)
     return verdict, a.language
 

@@ -48,7 +48,7 @@ def report(
     baseline = load_catalog_for(None, None) if rules is not None else None
     if html is not None and not html.absolute().parent.is_dir():
         raise UsageError(t(code, "report.html.no_dir", path=html, dir=html.absolute().parent))
-    with _need(db) as history:
+    with _need(db, code) as history:
         made = build(history, catalog, baseline)
     if made.with_outcome == 0:
         sys.stderr.write(t(code, "report.no_outcomes") + "\n")
