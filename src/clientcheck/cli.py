@@ -344,6 +344,34 @@ LangOpt = Annotated[
 ]
 
 
+_quiet = False  # -q/--quiet of this command line (set again by every command that takes it)
+
+
+def _set_quiet(value: bool) -> bool:
+    global _quiet
+    _quiet = value
+    return value
+
+
+def quiet() -> bool:
+    """-q/--quiet: notes and hints are left out; results, warnings and errors stay."""
+    return _quiet
+
+
+def say_note(text: str) -> None:
+    """A note on stderr (what was saved where, what a result leaves out); nothing with -q."""
+    if not _quiet:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
+# One definition for every command that prints notes or hints; a command that takes it may leave
+# its notes to say_note(), which reads the flag, instead of passing the value down.
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print the results only: no notes or hints.", callback=_set_quiet)
+]
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -378,7 +406,6 @@ ColorOpt = Annotated[
     ColorMode,
     typer.Option("--color", help="When to use colour (auto: on a terminal).", metavar="WHEN"),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print the results only: no notes or hints.")]
 
 DbOpt = Annotated[
     Path | None,

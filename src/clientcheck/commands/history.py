@@ -29,6 +29,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cli import quiet as quiet_mode
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -434,6 +435,7 @@ def diff(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     client_opt: ClientOnly = None,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -574,7 +576,8 @@ def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
             )
         console.print(table)
     else:
-        console.print(_text(t(lang, "history.diff.no_answers"), "dim"))
+        if not quiet_mode():  # a hint: with -q, only what changed is printed
+            console.print(_text(t(lang, "history.diff.no_answers"), "dim"))
     rows: list[tuple[str, str, str]] = []
     for f in d.flags.gained:
         rows.append((t(lang, "history.diff.gained"), _title(b, f.id, lang), _severity(catalog, f.severity, lang)))
@@ -608,7 +611,8 @@ def _diff_table(d: Any, catalog: Catalog, lang: str) -> None:
             table.add_row(_text(kind), _text(title), _text(sev))
         console.print(table)
     else:
-        console.print(_text(t(lang, "history.diff.no_flags"), "dim"))
+        if not quiet_mode():
+            console.print(_text(t(lang, "history.diff.no_flags"), "dim"))
 
 
 # ---------------------------------------------------------------- paid
@@ -688,6 +692,7 @@ def rescore(
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -741,9 +746,9 @@ def rescore(
         if not changed:
             console.print(_text(t(language, "history.rescore.none", total=total, digest=digest)))
             return 0
-        console.print(
-            _text(t(language, "history.rescore.some", changed=len(changed), total=total, digest=digest), "bold")
-        )
+        if not quiet:  # the heading: with -q, the changed verdicts only
+            some = t(language, "history.rescore.some", changed=len(changed), total=total, digest=digest)
+            console.print(_text(some, "bold"))
         from rich.table import Table
 
         if console.width < NARROW:

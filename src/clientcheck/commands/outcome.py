@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, app, language_for
+from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, language_for
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -60,6 +60,7 @@ def outcome(
             help="The assessment it follows (default: the client's latest on or before --date).",
         ),
     ] = None,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -121,7 +122,8 @@ def outcome(
         raise UsageError(t(code, "outcome.nothing_known"))
     with _need(db, code, readonly=False) as history:
         saved = record(history, assessment, facts, day, name, lang=code)
-    for line in summary(saved, assessment, code):
+    lines = summary(saved, assessment, code)
+    for line in lines[:-1] if quiet else lines:  # the last: a hint of how `report` counts it
         print(line)
     return 0
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, QuietOpt, RulesOpt, app, language_for, load_catalog_for
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
@@ -52,6 +52,7 @@ def reply(
             help="Write the letter even when the verdict is not settled (answers still unknown could change it).",
         ),
     ] = False,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -117,6 +118,7 @@ def _saved(rid: int, catalog: Catalog, db: Path | None, lang: str) -> tuple[Verd
 
 def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None:
     """The letter on stdout; what it leaves out, and an unsettled verdict, said on stderr."""
+    from clientcheck.cli import say_note
     from clientcheck.i18n import t
     from clientcheck.reply import compose, render
 
@@ -129,6 +131,5 @@ def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None
     if not verdict.settled:  # rules undecided that could still change the verdict
         words = {v: t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst)}
         notes.append(t(lang, "reply.unsettled", best=words[verdict.best], worst=words[verdict.worst]))
-    for note in notes:
-        sys.stderr.write(f"clientcheck: {note}\n")
-    sys.stderr.flush()
+    for line in notes:
+        say_note(f"clientcheck: {line}")

@@ -19,6 +19,7 @@ from clientcheck.cli import (
     Format,
     LangOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
     language_for,
@@ -587,6 +588,7 @@ def explain(
         ),
     ] = None,
     only: Annotated[str | None, typer.Option("--rule", hidden=True, autocompletion=_rule_id)] = None,  # before --select
+    quiet: QuietOpt = False,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     lang: LangOpt = None,
@@ -617,7 +619,7 @@ def explain(
         if i:
             _out()
         _explain_rule(catalog, given, ignored, r, language)
-    if ignored:
+    if ignored and not quiet:  # a note: the rules above already say "does not apply"
         _out()
         _out(t(language, "ignored", ids=", ".join(ignored)))
     return EXIT_OK
