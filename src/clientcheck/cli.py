@@ -344,6 +344,19 @@ LangOpt = Annotated[
 ]
 
 
+def completer(name: str) -> Callable[[Any, str], list[Any]]:
+    """An `autocompletion=` callback that imports clientcheck.completion only when the shell asks:
+    completer("ASSESSMENT") stands for completion.ASSESSMENT."""
+
+    def complete(ctx: Any, incomplete: str) -> list[Any]:
+        from clientcheck import completion
+
+        found: list[Any] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return complete
+
+
 _quiet = False  # -q/--quiet of this command line (set again by every command that takes it)
 
 

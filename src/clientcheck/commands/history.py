@@ -26,6 +26,7 @@ from clientcheck.cli import (
     QuietOpt,
     RulesOpt,
     app,
+    completer,
     language_for,
     load_catalog_for,
 )
@@ -346,7 +347,12 @@ def _payment_status(late: bool, days: int | None, lang: str) -> Any:
 @app.command()
 def show(
     assessment_id: Annotated[
-        int, typer.Argument(help="The assessment's number, as 'clientcheck history' lists it.", metavar="ID")
+        int,
+        typer.Argument(
+            help="The assessment's number, as 'clientcheck history' lists it.",
+            metavar="ID",
+            autocompletion=completer("ASSESSMENT"),
+        ),
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
@@ -429,7 +435,7 @@ def diff(
         typer.Argument(
             help="A client (their latest two assessments), or two assessment numbers.",
             metavar="CLIENT|ID ID",
-            autocompletion=_client_names,
+            autocompletion=completer("ASSESSMENT_OR_CLIENT"),
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, language_for
+from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, completer, language_for
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -57,6 +57,7 @@ def outcome(
         typer.Option(
             "--assessment",
             min=1,
+            autocompletion=completer("ASSESSMENT_OF_CLIENT"),
             help="The assessment it follows (default: the client's latest on or before --date).",
         ),
     ] = None,

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, QuietOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import (
+    DbOpt,
+    LangOpt,
+    QuestionsOpt,
+    QuietOpt,
+    RulesOpt,
+    app,
+    completer,
+    language_for,
+    load_catalog_for,
+)
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
@@ -29,6 +39,7 @@ def reply(
         str,
         typer.Argument(
             metavar="ANSWERS|ID",
+            autocompletion=completer("ASSESSMENT_OR_FILE"),
             help="An answers file (YAML or JSON; - for standard input), or the number of a saved "
             "assessment as 'clientcheck history' lists it.",
         ),
