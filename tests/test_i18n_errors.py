@@ -33,7 +33,10 @@ from clientcheck.units import MEASURES
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "clientcheck"
-MODULES = ("loader.py", "extends.py", "yamlsrc.py", "conditions.py", "functions.py", "placeholders.py", "errors.py")
+MODULES = (
+    *("loader/__init__.py", "loader/checker.py", "loader/questions.py", "loader/rules.py"),
+    *("extends.py", "yamlsrc.py", "conditions.py", "functions.py", "placeholders.py", "errors.py"),
+)
 PREFIXES = ("cfg.", "ext.", "yaml.", "cond.", "fn.", "ph.", "problems.", "suggest")
 
 FORMAT_WORDS = {
