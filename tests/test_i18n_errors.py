@@ -35,7 +35,8 @@ from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 SRC = Path(__file__).resolve().parent.parent / "src" / "clientcheck"
 MODULES = (
     *("loader/__init__.py", "loader/checker.py", "loader/questions.py", "loader/rules.py"),
-    *("extends.py", "yamlsrc.py", "conditions.py", "functions.py", "placeholders.py", "errors.py"),
+    *("extends/base.py", "extends/rules.py", "extends/questions.py"),
+    *("yamlsrc.py", "conditions.py", "functions.py", "placeholders.py", "errors.py"),
 )
 PREFIXES = ("cfg.", "ext.", "yaml.", "cond.", "fn.", "ph.", "problems.", "suggest")
 

@@ -68,7 +68,7 @@ def _private(st: os.stat_result) -> bool:
 def _code_files() -> list[str]:
     """The modules a catalog is built by: a change to any of them changes what a load gives."""
     here = Path(__file__).resolve().parent
-    return sorted(str(p) for p in (*here.glob("*.py"), *here.glob("loader/*.py")))
+    return sorted(str(p) for p in (*here.glob("*.py"), *here.glob("loader/*.py"), *here.glob("extends/*.py")))
 
 
 def _entry(rules: Path, questions: Path) -> Path:
