@@ -228,10 +228,4 @@ STRINGS: dict[str, str] = {
     "yaml.p.colon": "{problem}",
     "yaml.p.other": "{problem}",
     "yaml.p.invalid": "invalid YAML",
-    "outcome.keys.choice": "1–{n} or ↑↓ pick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
-    "outcome.keys.multi": "↑↓ move · 1–9 or Space tick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
-    "outcome.keys.number": "Enter answer · empty = don't know · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
-    "outcome.keys.text": "Enter answer · empty = nothing to add · F1 help · Ctrl-B back · Ctrl-C stop, record nothing",
-    "outcome.review.prompt": "Number of an answer to change, or Enter to record the outcome:",
-    "outcome.keys.review": "number + Enter: change it · Enter alone: record · Ctrl-B back · Ctrl-C stop, record nothing",
 }

@@ -130,4 +130,11 @@ STRINGS: dict[str, str] = {
     "report.html.no_dir": "--html: no folder {dir} for {path}",
     "report.html.failed": "--html: cannot write {path}: {reason}",
     "report.html.written": "Wrote the report with its chart to {path}",
+    # issue 11: the outcome's own keys (not the interview's verdict and pause)
+    "outcome.keys.choice": "1–{n} or ↑↓ pick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+    "outcome.keys.multi": "↑↓ move · 1–9 or Space tick · Enter answer · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+    "outcome.keys.number": "Enter answer · empty = don't know · ? help · Ctrl-B back · Ctrl-C stop, record nothing",
+    "outcome.keys.text": "Enter answer · empty = nothing to add · F1 help · Ctrl-B back · Ctrl-C stop, record nothing",
+    "outcome.review.prompt": "Number of an answer to change, or Enter to record the outcome:",
+    "outcome.keys.review": "number + Enter: change it · Enter alone: record · Ctrl-B back · Ctrl-C stop, record nothing",
 }

@@ -228,10 +228,4 @@ STRINGS: dict[str, str] = {
     "yaml.p.colon": "неожиданное «:»",
     "yaml.p.other": "«{problem}» (так сообщает разборщик YAML)",
     "yaml.p.invalid": "это не YAML",
-    "outcome.keys.choice": "1–{n} или ↑↓: выбор · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
-    "outcome.keys.multi": "↑↓ · 1–9 или Пробел: отметить · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
-    "outcome.keys.number": "Enter: ответ · пусто: не знаю · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
-    "outcome.keys.text": "Enter: ответ · пусто: нечего добавить · F1: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
-    "outcome.review.prompt": "Номер ответа, который нужно изменить, или Enter — записать итог:",
-    "outcome.keys.review": "номер и Enter: изменить · просто Enter: записать · Ctrl-B: назад · Ctrl-C: выйти без записи",
 }

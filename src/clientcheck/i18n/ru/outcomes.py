@@ -125,4 +125,11 @@ STRINGS: dict[str, str] = {
     "report.html.no_dir": "--html: нет папки {dir} для {path}",
     "report.html.failed": "--html: не удалось записать {path}: {reason}",
     "report.html.written": "Отчёт с графиком записан в {path}",
+    # issue 11: the outcome's own keys (not the interview's verdict and pause)
+    "outcome.keys.choice": "1–{n} или ↑↓: выбор · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+    "outcome.keys.multi": "↑↓ · 1–9 или Пробел: отметить · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+    "outcome.keys.number": "Enter: ответ · пусто: не знаю · ?: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+    "outcome.keys.text": "Enter: ответ · пусто: нечего добавить · F1: подсказка · Ctrl-B: назад · Ctrl-C: выйти без записи",
+    "outcome.review.prompt": "Номер ответа, который нужно изменить, или Enter — записать итог:",
+    "outcome.keys.review": "номер и Enter: изменить · просто Enter: записать · Ctrl-B: назад · Ctrl-C: выйти без записи",
 }
