@@ -5,7 +5,7 @@
 Every TAB starts clientcheck once (the shell scripts of `clientcheck completion SHELL` call it
 back with _CLIENTCHECK_COMPLETE set). This runs, interleaved so that a noisy machine weighs on all
 of them alike, `clientcheck --version` (start-up alone) and completions of a command name, a rule
-id, a question id and a client name, plus `check --help`. It prints the median of each in
+id, a question id, a client name and an assessment number, plus `check --help`. It prints the median of each in
 milliseconds, its ratio to `--version`, and the load average. The history database and caches
 live in a temporary folder.
 """
@@ -44,6 +44,7 @@ def main() -> int:
         "TAB: check --select la": complete("clientcheck check --select la"),
         "TAB: questions show late_": complete("clientcheck questions show late_"),
         "TAB: history AC": complete("clientcheck history AC"),
+        "TAB: show (numbers)": complete("clientcheck show "),
         "check --help": ([exe, "check", "--help"], {}),
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,6 +54,15 @@ def main() -> int:
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
         }
         subprocess.run([exe, "paid", "ACME Ltd", "--on-time"], env=base, capture_output=True, check=True, cwd=tmp)
+        for _ in range(3):  # assessments, for the numbers `show` completes
+            subprocess.run(
+                [exe, "check", "-", "--client", "ACME Ltd"],
+                input=b"{}",
+                env=base,
+                capture_output=True,
+                check=True,
+                cwd=tmp,
+            )
         times: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(args.runs):
             for name, (argv, extra) in cases.items():

@@ -103,6 +103,42 @@ def test_completion_reads_client_names_without_writing(tmp_path: Path, cli: CliR
     assert words(complete(["history", "--db", str(tmp_path / "other.sqlite3")], "")) == []
 
 
+def test_completion_of_assessment_numbers(tmp_path: Path, cli: CliRunner) -> None:
+    """Where a command takes an assessment number: newest first, with client, day and verdict."""
+    db = tmp_path / "history.sqlite3"
+    assert words(complete(["show"], "")) == []
+    assert not db.exists()
+    for name in ("ACME", "Beta", "ACME", *["Gamma"] * 9):
+        assert invoke(cli, "check", "-", "--client", name, "--lang", "en", input="{}")[0] == 0
+    before = (db.stat().st_mtime_ns, db.read_bytes())
+    day = date.today().isoformat()
+    shown = complete(["show"], "")
+    assert words(shown) == [str(n) for n in range(12, 0, -1)]
+    assert shown[-1] == Item("1", "plain", f"ACME · {day} · GO")
+    assert words(complete(["show"], "1")) == ["12", "11", "10", "1"]
+    assert complete(["--lang", "ru", "show"], "2")[0].help == f"Beta · {day} · БРАТЬ"
+    assert words(complete(["outcome", "ACME", "--assessment"], "")) == ["3", "1"]  # that client's only
+    assert words(complete(["diff"], "")) == ["ACME", "Beta", "Gamma"]  # a client, or
+    assert words(complete(["diff"], "1")) == ["12", "11", "10", "1"]  # a number,
+    assert words(complete(["diff", "3"], "")) == words(shown)  # and after a number, another
+    assert words(complete(["reply"], "2")) == ["2"]
+    assert complete(["reply"], "") == [Item("", "file")]  # an answers file first of all
+    assert complete(["reply"], "99") == [Item("99", "file")]  # no such number: perhaps a file
+    assert words(complete(["show", "--db", str(tmp_path / "other.sqlite3")], "")) == []
+    assert (db.stat().st_mtime_ns, db.read_bytes()) == before  # read-only
+
+
+def test_completing_numbers_loads_nothing_heavy(tmp_path: Path) -> None:
+    env = {**os.environ, "CLIENTCHECK_DB": str(tmp_path / "h.sqlite3"), "_CLIENTCHECK_COMPLETE": "bash"}
+    env["_CLIENTCHECK_COMPLETE_LINE"] = "clientcheck show "
+    code = "import sys; from clientcheck.launch import main; main([]); print(sorted(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    loaded = done.stdout.splitlines()[-1]
+    assert "clientcheck.cli" in loaded  # the run happened
+    for heavy in ("rich", "questionary", "prompt_toolkit", "yaml", "duckdb", "pydantic", "clientcheck.commands.check"):
+        assert f"'{heavy}'" not in loaded, heavy
+
+
 def test_completion_offers_nothing_rather_than_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -501,3 +501,19 @@ def test_a_note_cannot_drive_the_terminal(cli: CliRunner, catalog: Catalog, isol
     with opened(isolated) as h:
         [o] = outcomes(h)
     assert o.facts.note == "paid\x1b]0;owned\x07 at last\nin May"  # stored as given
+
+
+def test_outcome_prompts_say_what_its_keys_do(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
+    """Not the interview's words: Enter on the review records the outcome, Ctrl-C stops without a pause."""
+    assess(isolated, catalog, "ACME", worked_before=False)
+    keys = "1" + ENTER + "1" + ENTER + "1" + ENTER + "2" + ENTER + "2" + ENTER + "1" + ENTER + ENTER + ENTER
+    for lang, own, interview in (
+        ("en", ("Ctrl-C stop, record nothing", "or Enter to record the outcome:"), ("Ctrl-C pause", "verdict")),
+        ("ru", ("Ctrl-C: выйти без записи", "или Enter — записать итог:"), ("Ctrl-C: пауза", "вердикт")),
+    ):
+        screen = io.StringIO()
+        code, _, err = keyed(cli, "outcome", "ACME", "--lang", lang, keys=keys, screen=screen)
+        assert code == 0, err
+        shown = "".join(screen.getvalue().split())  # the screen wraps long legends at 80 columns
+        assert all("".join(text.split()) in shown for text in own), shown
+        assert not any("".join(text.split()) in shown for text in interview), shown

@@ -508,3 +508,25 @@ def test_a_refusal_without_client_texts_promises_no_reasons(cli: CliRunner, smal
     ]
     assert "Here is why" not in out
     assert err == "clientcheck: left out of the letter (no client_reason or client_offer in the rules): late-payer\n"
+
+
+def test_reply_to_an_assessment_number_out_of_range(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A number past any assessment (and past SQLite's integers) is no such assessment, not a missing file."""
+    db = tmp_path / "h.sqlite3"
+    monkeypatch.setenv("CLIENTCHECK_DB", str(db))
+    monkeypatch.chdir(tmp_path)
+    assert invoke(cli, "check", "-", "--client", "ACME", input="{}")[0] == 0
+    big = "9" * 23
+    for arg in (big, f"#{big}"):
+        assert invoke(cli, "reply", arg, "--lang", "en") == (
+            2,
+            "",
+            f"clientcheck: error: {db}: no assessment #{big} (list them with 'clientcheck history')\n",
+        )
+        assert invoke(cli, "reply", arg, "--lang", "ru") == (
+            2,
+            "",
+            f"clientcheck: ошибка: {db}: оценки №{big} нет (список: clientcheck history)\n",
+        )

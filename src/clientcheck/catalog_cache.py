@@ -68,7 +68,8 @@ def _private(st: os.stat_result) -> bool:
 def _code_files() -> list[str]:
     """The modules a catalog is built by: a change to any of them changes what a load gives."""
     here = Path(__file__).resolve().parent
-    return sorted(str(p) for p in here.glob("*.py"))
+    packages = ("loader", "extends", "conditions")  # the packages a load runs through
+    return sorted(str(p) for p in (*here.glob("*.py"), *(f for d in packages for f in here.glob(f"{d}/*.py"))))
 
 
 def _entry(rules: Path, questions: Path) -> Path:

@@ -21,6 +21,12 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandFunctionType
 
 from clientcheck import __version__
+
+# -q/--quiet and the lazy completers, shared by every command (re-exported for the commands)
+from clientcheck.cliopts import QuietOpt as QuietOpt
+from clientcheck.cliopts import completer as completer
+from clientcheck.cliopts import quiet as quiet
+from clientcheck.cliopts import say_note as say_note
 from clientcheck.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -378,7 +384,6 @@ ColorOpt = Annotated[
     ColorMode,
     typer.Option("--color", help="When to use colour (auto: on a terminal).", metavar="WHEN"),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print the results only: no notes or hints.")]
 
 DbOpt = Annotated[
     Path | None,

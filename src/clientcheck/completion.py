@@ -150,8 +150,9 @@ def _question_ids(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     return _matching(((q.id, q.text.get(lang)) for q in catalog.questions.values()), incomplete)
 
 
-def _client_names(ctx: Any, incomplete: str) -> list[str]:
-    """Names from the history database, opened read-only: completion must never create or migrate it."""
+def _history_rows(ctx: Any, queries: Iterable[str]) -> list[tuple[Any, ...]]:
+    """Rows of the history database, opened read-only: completion must never create or migrate it.
+    A query on a table an older database lacks gives nothing."""
     import sqlite3
 
     from clientcheck.history import resolve_path
@@ -160,18 +161,72 @@ def _client_names(ctx: Any, incomplete: str) -> list[str]:
     path = resolve_path(Path(db) if db else None)
     if not path.is_file():
         return []
-    names: dict[str, None] = {}
+    rows: list[tuple[Any, ...]] = []
     conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
     try:
-        for table in ("assessments", "payments"):
+        for query in queries:
             try:
-                rows = conn.execute(f"SELECT client FROM {table} ORDER BY id DESC LIMIT 10000").fetchall()
+                rows += conn.execute(query).fetchall()
             except sqlite3.Error:
                 continue
-            names.update(dict.fromkeys(str(r[0]) for r in rows))
     finally:
         conn.close()
+    return rows
+
+
+def _client_names(ctx: Any, incomplete: str) -> list[str]:
+    queries = (f"SELECT client FROM {table} ORDER BY id DESC LIMIT 10000" for table in ("assessments", "payments"))
+    names = dict.fromkeys(str(r[0]) for r in _history_rows(ctx, queries))
     return [n for n in sorted(names, key=str.casefold) if n.startswith(incomplete)]
+
+
+MAX_NUMBERS = 500  # the newest assessments: enough to pick from, and one query of a few milliseconds
+
+
+def _typed_before(ctx: Any, name: str) -> list[str]:
+    """Values of argument `name` typed earlier on the line: resilient parsing may leave them unparsed."""
+    value = _param(ctx, name)
+    if value is not None:
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+    return [str(a) for a in getattr(ctx, "args", [])]
+
+
+def _assessment_numbers(ctx: Any, incomplete: str, client: str | None = None) -> list[tuple[str, str]]:
+    """Assessment numbers, newest first, each with its client, day and verdict (as `history` lists
+    them); with client, that client's only."""
+    typed = incomplete.removeprefix("#")
+    if typed and not typed.isdigit():
+        return []
+    query = f"SELECT id, client, created_at, verdict FROM assessments ORDER BY id DESC LIMIT {MAX_NUMBERS}"
+    lang = _lang(ctx)
+    from clientcheck.i18n import t
+
+    return [
+        (str(rid), f"{name} · {str(created)[:10]} · {t(lang, f'verdict.{verdict}')}")
+        for rid, name, created, verdict in _history_rows(ctx, [query])
+        if str(rid).startswith(typed) and (client is None or str(name).strip().casefold() == client.strip().casefold())
+    ]
+
+
+def _assessment_of_client(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`outcome ACME --assessment`: ACME's assessments."""
+    before = _typed_before(ctx, "client")
+    return _assessment_numbers(ctx, incomplete, before[0] if before else None)
+
+
+def _assessment_or_client(ctx: Any, incomplete: str) -> list[Any]:
+    """`diff CLIENT` or `diff ID ID`: numbers once a digit is typed or after a number, names otherwise."""
+    after_number = any(ref.isdigit() for ref in _typed_before(ctx, "refs"))
+    if after_number or incomplete[:1].isdigit() or incomplete.startswith("#"):
+        return list(_assessment_numbers(ctx, incomplete))
+    return list(_client_names(ctx, incomplete))
+
+
+def _assessment_or_file(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """`reply ANSWERS|ID`: numbers once a digit or # is typed (files when none matches), else files."""
+    if incomplete[:1].isdigit() or incomplete.startswith("#"):
+        return _assessment_numbers(ctx, incomplete)
+    return []
 
 
 def _quiet(fn: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
@@ -194,8 +249,12 @@ RULE_ID = _quiet(lambda ctx, incomplete: _rule_ids(ctx, incomplete, False))
 RULE_IDS = _quiet(lambda ctx, incomplete: _rule_ids(ctx, incomplete, True))  # comma-separated
 QUESTION_ID = _quiet(_question_ids)
 CLIENT = _quiet(_client_names)
+ASSESSMENT = _quiet(_assessment_numbers)
+ASSESSMENT_OF_CLIENT = _quiet(_assessment_of_client)
+ASSESSMENT_OR_CLIENT = _quiet(_assessment_or_client)
+ASSESSMENT_OR_FILE = _quiet(_assessment_or_file)
 # arguments that name files though their type is str (- stands for standard input)
-FILE_ARGUMENTS = {"inputs", "answers", "file"}
+FILE_ARGUMENTS = {"inputs", "answers", "file", "source"}
 
 
 # ---------------------------------------------------------------- answering the shell

@@ -76,7 +76,9 @@ class Problems(ClientcheckError):
         lines = [str(p) for p in self.problems[:MAX_SHOWN]]
         rest = len(self.problems) - len(lines) + self.more
         if rest:
-            lines.append(f"… and {rest} more problem{'s' if rest != 1 else ''} like these")
+            from clientcheck.i18n import say  # only when there are that many problems to count
+
+            lines.append(say("problems.more", count=rest))
         return "\n".join(lines)
 
 

@@ -178,19 +178,21 @@ def _no_needs(call: Call, want: bool | None, must_know: Needs) -> frozenset[str]
 
 def _arity(checker: TypeChecker, call: Call, n: int) -> None:
     from clientcheck.conditions import ConditionError
+    from clientcheck.i18n import say
 
     if len(call.args) != n:
-        what = "no arguments" if n == 0 else "one argument" if n == 1 else f"{n} arguments"
-        raise ConditionError(f"{call.name}() takes {what}, got {len(call.args)}", call.pos)
+        key = "fn.arity.0" if n == 0 else "fn.arity.1" if n == 1 else "fn.arity.n"
+        raise ConditionError(say(key, name=call.name, n=n, got=len(call.args)), call.pos)
 
 
 def _question_arg(checker: TypeChecker, call: Call, what: str) -> VarType:
     from clientcheck.conditions import ConditionError, Name
+    from clientcheck.i18n import say
 
     _arity(checker, call, 1)
     arg = call.args[0]
     if not isinstance(arg, Name):
-        raise ConditionError(f"{call.name}() takes {what}, such as {call.name}(budget_amount)", arg.pos)
+        raise ConditionError(say("fn.question_arg", name=call.name, what=say(what)), arg.pos)
     return checker.kind(arg)
 
 
@@ -198,7 +200,7 @@ def _question_arg(checker: TypeChecker, call: Call, what: str) -> VarType:
 
 
 def _check_known(checker: TypeChecker, call: Call) -> VarType:
-    _question_arg(checker, call, "a question id")
+    _question_arg(checker, call, "cfg.what.question_id")
     return _vt("bool")
 
 
@@ -231,9 +233,10 @@ def _needs_known(call: Call, want: bool | None, must_know: Needs) -> frozenset[s
 
 def _check_count(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError, Name
+    from clientcheck.i18n import say
 
     if not call.args:
-        raise ConditionError("count() needs yes/no tests, or one multiple-choice question", call.pos)
+        raise ConditionError(say("fn.count_needs"), call.pos)
     if len(call.args) == 1 and isinstance(call.args[0], Name):
         vt = checker.kind(call.args[0])
         if vt.kind == "multi":
@@ -325,11 +328,14 @@ def _py_today(ex: Any, call: Call) -> tuple[str, bool]:
 
 def _check_days(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError
+    from clientcheck.i18n import say
 
     _arity(checker, call, 1)
     vt = checker.kind(call.args[0])
     if vt.kind != "date":
-        raise ConditionError(f"{call.name}() needs a date, but {checker.describe(call.args[0], vt)}", call.args[0].pos)
+        raise ConditionError(
+            say("fn.needs_date", name=call.name, desc=checker.describe(call.args[0], vt)), call.args[0].pos
+        )
     return _vt("number")
 
 
@@ -363,14 +369,15 @@ def _needs_days(call: Call, want: bool | None, must_know: Needs) -> frozenset[st
 
 def _check_fired(checker: TypeChecker, call: Call) -> VarType:
     from clientcheck.conditions import ConditionError, Lit, suggest
+    from clientcheck.i18n import say
 
     _arity(checker, call, 1)
     arg = call.args[0]
     if not isinstance(arg, Lit) or not isinstance(arg.value, str):
-        raise ConditionError('fired() takes a rule id in quotes, such as fired("late-payer")', arg.pos)
+        raise ConditionError(say("fn.fired_arg"), arg.pos)
     rules = checker.rules
     if rules is not None and arg.value not in rules:
-        raise ConditionError(f"unknown rule {arg.value!r}{suggest(arg.value, rules)}", arg.pos)
+        raise ConditionError(say("fn.unknown_rule", id=arg.value, hint=suggest(arg.value, rules)), arg.pos)
     checker.refs.append(arg.value)
     return _vt("bool")
 

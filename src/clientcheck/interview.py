@@ -224,6 +224,8 @@ class Prompter:
         self.color = out.isatty() and "NO_COLOR" not in os.environ
         # what Enter at the review does, in words: show the verdict (the profile: save)
         self.review_texts = ("interview.review.prompt", "interview.keys.review")
+        # the keys legend of each question (the outcome's: Ctrl-C stops and records nothing, no pause)
+        self.keys = "interview.keys"
 
     # ---- our own lines --------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ class Prompter:
             instruction=t(lang, "interview.hint.choice", n=last),
             **common,
         )
-        return prompt, t(lang, "interview.keys.choice", n=last), ("?", "f1")
+        return prompt, t(lang, f"{self.keys}.choice", n=last), ("?", "f1")
 
     def _checkbox(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
@@ -324,7 +326,7 @@ class Prompter:
             **common,
         )
         _number_keys(prompt, len(choices))
-        return prompt, t(lang, "interview.keys.multi"), ("?", "f1")
+        return prompt, t(lang, f"{self.keys}.multi"), ("?", "f1")
 
     def _typed(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
@@ -340,10 +342,10 @@ class Prompter:
 
         help_keys: tuple[str, ...] = ("?", "f1")
         if q.type == "text":
-            hint, legend, help_keys = t(lang, "interview.hint.text"), t(lang, "interview.keys.text"), ("f1",)
+            hint, legend, help_keys = t(lang, "interview.hint.text"), t(lang, f"{self.keys}.text"), ("f1",)
         else:
             hint = t(lang, "interview.hint.number", allowed=allowed_text(q, lang))
-            legend = t(lang, "interview.keys.number")
+            legend = t(lang, f"{self.keys}.number")
         prompt = questionary.text(
             message, default=typed_default(q, current), validate=validate, instruction=hint, **common
         )

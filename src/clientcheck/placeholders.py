@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import Mark
+from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Level, Question, Rule
 
 CLIENT_TEXT_FIELDS = ("client_reason", "client_offer")
@@ -71,7 +72,7 @@ def parse(text: str) -> tuple[Piece, ...]:
                 literal.append("}")
                 i += 2
                 continue
-            raise PlaceholderError("a lone '}': write '}}' for a brace in the text", i)
+            raise PlaceholderError(say("ph.lone_brace"), i)
         if ch != "{":
             literal.append(ch)
             i += 1
@@ -82,24 +83,20 @@ def parse(text: str) -> tuple[Piece, ...]:
             continue
         end = text.find("}", i)
         if end < 0:
-            raise PlaceholderError("'{' is not closed: write '{{' for a brace in the text", i)
+            raise PlaceholderError(say("ph.unclosed"), i)
         body = text[i + 1 : end]
         if "{" in body:
-            raise PlaceholderError("'{' is not closed before the next '{'", i)
+            raise PlaceholderError(say("ph.nested"), i)
         head, bar, fallback = body.partition("|")
         name, colon, forms = head.partition(":")
         name = name.strip()
         if not _NAME.fullmatch(name):
-            raise PlaceholderError(
-                f"{{{body}}} is not a placeholder: write {{question_id}}, {{question_id|fallback}} or "
-                "{client|fallback} ('{{' for a brace in the text)",
-                i,
-            )
+            raise PlaceholderError(say("ph.not_placeholder", shown=f"{{{body}}}"), i)
         if bar and not fallback.strip():
-            raise PlaceholderError(f"{{{body}}}: the fallback after '|' is empty", i)
+            raise PlaceholderError(say("ph.empty_fallback", shown=f"{{{body}}}"), i)
         word_forms = tuple(f.strip() for f in forms.split("/")) if colon else ()
         if colon and not all(word_forms):
-            raise PlaceholderError(f"{{{body}}}: write the word forms after ':' as one/other, e.g. day/days", i)
+            raise PlaceholderError(say("ph.forms_syntax", shown=f"{{{body}}}"), i)
         if literal:
             out.append("".join(literal))
             literal = []
@@ -161,48 +158,31 @@ def check(text: str, lang: str, questions: Mapping[str, Question], known: Iterab
         shown = "{" + slot.name + "}"
         if slot.name == CLIENT_KEY:
             if slot.forms:
-                out.append(Problem("{client} takes no word forms", slot.offset))
+                out.append(Problem(say("ph.client_forms"), slot.offset))
             if slot.fallback is None:
-                out.append(
-                    Problem(
-                        "the client's name may not be given; add a fallback, e.g. {client|your company}", slot.offset
-                    )
-                )
+                out.append(Problem(say("ph.client_fallback"), slot.offset))
             continue
         q = questions.get(slot.name)
         if q is None:
             candidates = [*questions, CLIENT_KEY]
-            out.append(Problem(f"unknown placeholder {shown}{suggest(slot.name, candidates)}", slot.offset))
+            out.append(Problem(say("ph.unknown", shown=shown, hint=suggest(slot.name, candidates)), slot.offset))
             continue
         if q.type == "yesno":
-            out.append(
-                Problem(
-                    f"{shown} is a yes/no question: a sentence cannot use its answer; say it in a level's text",
-                    slot.offset,
-                )
-            )
+            out.append(Problem(say("ph.yesno", shown=shown), slot.offset))
             continue
         if slot.forms:
             if q.type not in ("integer", "number"):
-                out.append(Problem(f"{shown}: only number questions take word forms", slot.offset))
+                out.append(Problem(say("ph.forms_numbers", shown=shown), slot.offset))
             else:
                 want = FORMS.get(lang, 2)
                 if len(slot.forms) not in (1, want):
                     example = "день/дня/дней" if lang == "ru" else "day/days"
-                    out.append(
-                        Problem(
-                            f"{shown}: {lang} takes {want} word forms separated by '/', e.g. {example}; "
-                            f"got {len(slot.forms)}",
-                            slot.offset,
-                        )
+                    message = say(
+                        "ph.forms_count", shown=shown, lang=lang, want=want, example=example, got=len(slot.forms)
                     )
+                    out.append(Problem(message, slot.offset))
         if slot.fallback is None and slot.name not in known:
-            out.append(
-                Problem(
-                    f"{shown} may be unknown when this text is shown; add a fallback, e.g. {{{slot.name}|...}}",
-                    slot.offset,
-                )
-            )
+            out.append(Problem(say("ph.maybe_unknown", shown=shown, name=slot.name), slot.offset))
     return out
 
 
@@ -237,7 +217,7 @@ def attach(c: Any, rules: Sequence[Rule], questions: Mapping[str, Question], tre
         if raw is None:  # pragma: no cover - every rule built comes from the tree
             out.append(rule)
             continue
-        texts = {f: c.text(raw, f, "a rule", required=False) for f in CLIENT_TEXT_FIELDS}
+        texts = {f: c.text(raw, f, say("cfg.what.rule"), required=False) for f in CLIENT_TEXT_FIELDS}
         rule = rule._replace(**texts)
         raw_levels = raw.get("levels")
         level_maps: list[YMap | None] = [None] * len(rule.levels)
@@ -246,7 +226,8 @@ def attach(c: Any, rules: Sequence[Rule], questions: Mapping[str, Question], tre
             for i, (lv, raw_lv) in enumerate(zip(rule.levels, raw_levels, strict=True)):
                 if isinstance(raw_lv, YMap):
                     level_maps[i] = raw_lv
-                    lv = lv._replace(**{f: c.text(raw_lv, f, "a level", required=False) for f in CLIENT_TEXT_FIELDS})
+                    a_level = say("cfg.what.level")
+                    lv = lv._replace(**{f: c.text(raw_lv, f, a_level, required=False) for f in CLIENT_TEXT_FIELDS})
                 levels.append(lv)
             rule = rule._replace(levels=tuple(levels))
         for field in TEXT_FIELDS:

@@ -24,6 +24,7 @@ from yaml.resolver import Resolver
 
 from clientcheck.errors import Mark
 from clientcheck.files import MAX_BYTES, YamlError, read_text
+from clientcheck.i18n import say
 
 MAX_DEPTH = 64
 # Each value costs a few hundred bytes once it carries its marks: a 1 MB file of `[0,0,0,...]`
@@ -104,7 +105,7 @@ def _scalar(event: Any, mark: Mark) -> Any:
     if tag is None or tag == "!":
         tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     elif tag not in _SCALAR_TAGS:
-        raise YamlError(f"tag {_short(tag)} is not allowed", mark)
+        raise YamlError(say("yaml.tag", tag=_short(tag)), mark)
     if tag == f"{_TAG}timestamp":
         return event.value  # dates stay text: we have no date answers, and str is what the user wrote
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -116,14 +117,14 @@ def _scalar(event: Any, mark: Mark) -> Any:
         # past Python's digit limit: PyYAML lets these escape as KeyError or ValueError
         value = event.value if len(event.value) <= 40 else event.value[:40] + "…"
         if "digits" in str(exc):
-            raise YamlError(f"number {value!r} has too many digits", mark) from None
-        raise YamlError(f"bad {kind} value {value!r}", mark) from None
+            raise YamlError(say("yaml.digits", value=repr(value)), mark) from None
+        raise YamlError(say("yaml.bad_value", kind=kind, value=repr(value)), mark) from None
 
 
 def parse_text(text: str, name: str) -> Any:
     """Parse one YAML document into plain data (YMap / YList / scalars)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlError(f"file is larger than {MAX_BYTES // 1000} kB", Mark(name, 1, 1))
+        raise YamlError(say("files.too_big", kb=MAX_BYTES // 1000), Mark(name, 1, 1))
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -134,21 +135,21 @@ def parse_text(text: str, name: str) -> Any:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise YamlError("only one YAML document is allowed", _mark(name, event.start_mark))
+                    raise YamlError(say("yaml.documents"), _mark(name, event.start_mark))
                 continue
             if isinstance(event, yaml.AliasEvent):
-                raise YamlError("aliases (*name) are not allowed", _mark(name, event.start_mark))
+                raise YamlError(say("yaml.alias"), _mark(name, event.start_mark))
             mark = _mark(name, event.start_mark)
             if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if event.anchor is not None:
-                    raise YamlError(f"anchors (&{event.anchor}) are not allowed", mark)
+                    raise YamlError(say("yaml.anchor", anchor=event.anchor), mark)
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise YamlError(f"file holds more than {MAX_NODES} values; refused to protect memory", mark)
+                    raise YamlError(say("yaml.nodes", max=MAX_NODES), mark)
                 if shared is not None:
                     shared[0] -= 1
                     if shared[0] < 0:
-                        raise YamlError("the rules and questions files hold too many values together", mark)
+                        raise YamlError(say("yaml.nodes_together"), mark)
             value: Any
             if isinstance(event, yaml.ScalarEvent):
                 value = _scalar(event, mark)
@@ -156,9 +157,9 @@ def parse_text(text: str, name: str) -> Any:
                 tag = event.tag
                 expected = f"{_TAG}map" if isinstance(event, yaml.MappingStartEvent) else f"{_TAG}seq"
                 if tag not in (None, "!", expected):
-                    raise YamlError(f"tag {_short(tag)} is not allowed", mark)
+                    raise YamlError(say("yaml.tag", tag=_short(tag)), mark)
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", mark)
+                    raise YamlError(say("yaml.depth", max=MAX_DEPTH), mark)
                 container: YMap | YList
                 if isinstance(event, yaml.MappingStartEvent):
                     container = YMap()
@@ -184,17 +185,63 @@ def parse_text(text: str, name: str) -> Any:
                 root = value
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"YAML syntax error: {problem}", _mark(name, where) if where else Mark(name, 1)) from None
+        problem = _problem(exc.problem or exc.context or "")
+        raise YamlError(say("yaml.syntax", problem=problem), _mark(name, where) if where else Mark(name, 1)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
-        raise YamlError(f"YAML error: character {chr(exc.character)!r} is not allowed", Mark(name, line)) from None
+        raise YamlError(say("yaml.character", char=repr(chr(exc.character))), Mark(name, line)) from None
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise YamlError(f"YAML error: {first}", Mark(name, 1)) from None
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise YamlError(say("yaml.syntax", problem=_problem(first)), Mark(name, 1)) from None
     except RecursionError:
-        raise YamlError("nesting is too deep", Mark(name, 1)) from None
+        raise YamlError(say("yaml.too_deep"), Mark(name, 1)) from None
     return root
+
+
+# The parser's own problem texts (libyaml's through CSafeLoader, or PyYAML's), each as a message
+# key: English says what the parser said, other languages say it in their own words.
+_PROBLEMS = (
+    ("yaml.p.mapping_values", r"mapping values are not allowed (?:here|in this context)"),
+    ("yaml.p.sequence_entries", r"(?:block )?sequence entries are not allowed (?:here|in this context)"),
+    ("yaml.p.mapping_keys", r"mapping keys are not allowed (?:here|in this context)"),
+    ("yaml.p.no_colon", r"could not find expected ':'"),
+    ("yaml.p.key", r"did not find expected key"),
+    ("yaml.p.bad_start", r"found character .*that cannot start any token"),
+    ("yaml.p.end", r"found unexpected end of stream"),
+    ("yaml.p.separator", r"found unexpected document (?:indicator|separator)"),
+    ("yaml.p.escape", r"found unknown escape character.*"),
+    ("yaml.p.tag_handle", r"found undefined tag handle.*"),
+    ("yaml.p.indentation", r"invalid indentation or unclosed '\[' or '\{'"),
+    ("yaml.p.block_end", r"expected <block end>, but found .*"),
+    ("yaml.p.flow_mapping", r"(?:did not find expected|expected) ',' or '\}'.*"),
+    ("yaml.p.flow_sequence", r"(?:did not find expected|expected) ',' or '\]'.*"),
+    ("yaml.p.dash", r"did not find expected '-' indicator"),
+    ("yaml.p.node", r"(?:did not find expected node content|expected the node content, but found .*)"),
+    ("yaml.p.document_start", r"(?:did not find )?expected '?<document start>'?.*"),
+    ("yaml.p.line_end", r"(?:did not find expected|expected a) comment or (?:a )?line break.*"),
+    ("yaml.p.space", r"(?:did not find expected whitespace(?: or line break)?|expected ' ', but found .*)"),
+    (
+        "yaml.p.alnum",
+        r"(?:(?:did not find expected|expected) alphabetic or numeric character.*|found unexpected non-alphabetical character)",
+    ),
+    ("yaml.p.block_scalar", r"expected chomping or indentation indicators, but found .*"),
+    (
+        "yaml.p.indent_range",
+        r"(?:found an indentation indicator equal to 0|expected indentation indicator in the range 1-9.*)",
+    ),
+    ("yaml.p.tab", r"found a tab character (?:that violates indentation|where an indentation space is expected)"),
+    ("yaml.p.control", r"control characters are not allowed"),
+    ("yaml.p.incompatible", r"found incompatible YAML document.*"),
+    ("yaml.p.colon", r"found unexpected ':'"),
+)
+
+
+def _problem(text: str) -> str:
+    """The parser's problem as a sentence of the run's language."""
+    for key, pattern in _PROBLEMS:
+        if re.fullmatch(pattern, text):
+            return say(key, problem=text)
+    return say("yaml.p.other", problem=text) if text else say("yaml.p.invalid")
 
 
 def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: str) -> None:
@@ -210,14 +257,14 @@ def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: 
         return
     if frame.pending_key is None and frame.pending_key_mark is None:
         if isinstance(value, (YMap, YList)):
-            raise YamlError("a key must be a plain string, not a mapping or a list", mark)
+            raise YamlError(say("yaml.key_container"), mark)
         if not isinstance(value, str):
             hint = ""
             if raw is not None and _YAML11_BOOL.match(raw):
-                hint = f' (YAML reads {raw} as {value!r}; write "{raw}" in quotes)'
-            raise YamlError(f"key {raw if raw is not None else value!r} must be a string{hint}", mark)
+                hint = say("yaml.key_bool_hint", raw=raw, value=repr(value))
+            raise YamlError(say("yaml.key_type", key=raw if raw is not None else repr(value), hint=hint), mark)
         if value in frame.seen:
-            raise YamlError(f"duplicate key {value!r} (first at line {frame.seen[value].line})", mark)
+            raise YamlError(say("yaml.duplicate_key", key=repr(value), line=frame.seen[value].line), mark)
         frame.seen[value] = mark
         frame.pending_key, frame.pending_key_mark = value, mark
         return
@@ -235,7 +282,7 @@ def parse_document(text: str, name: str) -> Any:
     """parse_text for a rules or questions file, where an empty document is a mistake."""
     tree = parse_text(text, name)
     if tree is None:
-        raise YamlError("the file is empty (see docs/rules.md for what it holds)", Mark(name, 1))
+        raise YamlError(say("yaml.empty"), Mark(name, 1))
     return tree
 
 

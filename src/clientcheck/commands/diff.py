@@ -14,12 +14,14 @@ from clientcheck.cli import (
     Format,
     LangOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
+    completer,
     language_for,
     load_catalog_for,
 )
-from clientcheck.commands.history_access import ClientOnly, client_names, find, need
+from clientcheck.commands.history_access import ClientOnly, find, need
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -31,12 +33,13 @@ def diff(
         typer.Argument(
             help="A client (their latest two assessments), or two assessment numbers.",
             metavar="CLIENT|ID ID",
-            autocompletion=client_names,
+            autocompletion=completer("ASSESSMENT_OR_CLIENT"),
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     client_opt: ClientOnly = None,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -75,5 +78,5 @@ def diff(
 
     catalog = load_catalog_for(rules, questions)
     with rich_color(use_color(color.value, sys.stdout)):
-        print_diff(d, catalog, language)
+        print_diff(d, catalog, language, quiet)
     return 0

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clientcheck.cli import Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import Format, LangOpt, QuestionsOpt, QuietOpt, RulesOpt, app, language_for, load_catalog_for
 from clientcheck.errors import EXIT_OK, UsageError
 from clientcheck.i18n import t
 
@@ -39,6 +39,7 @@ def explain(
         ),
     ] = None,
     only: Annotated[str | None, typer.Option("--rule", hidden=True, autocompletion=_rule_id)] = None,  # before --select
+    quiet: QuietOpt = False,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     lang: LangOpt = None,
@@ -69,5 +70,5 @@ def explain(
         return EXIT_OK
     from clientcheck.render.explain_text import print_explained
 
-    print_explained(catalog, given, reports, ignored, language)
+    print_explained(catalog, given, reports, ignored, language, quiet)
     return EXIT_OK

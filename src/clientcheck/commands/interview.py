@@ -24,10 +24,12 @@ from clientcheck.cli import (
     LangOpt,
     NoSaveOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
     language_for,
     load_catalog_for,
+    say_note,
 )
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
@@ -202,6 +204,7 @@ def interview(
             "--in-order", help="Ask in the questions files' order, not the order that settles the verdict soonest."
         ),
     ] = False,
+    quiet: QuietOpt = False,
 ) -> int:
     """Interview a client on a call, then show the verdict.
 
@@ -355,13 +358,13 @@ def interview(
             raise UsageError(
                 t(code, "interview.save.failed", path=save, reason=exc.strerror or exc, recovery=rec.path)
             ) from None
-        _say(t(code, "interview.saved", path=shlex.quote(str(save))))
+        say_note(t(code, "interview.saved", path=shlex.quote(str(save))))
     try:
         kept = rec.finish(keep=save is None)
     except OSError:
         kept = rec.path  # could not rename or remove it: the answers simply stay where they are
     if kept is not None and save is None:
-        _say(t(code, "interview.kept", path=kept))
+        say_note(t(code, "interview.kept", path=kept))
     exit_code = _verdict(catalog, final, code, fmt, fail_on, color.value, session)
     if reply:  # issue 16: the letter, after the verdict it speaks for
         from clientcheck.commands.reply import write_reply

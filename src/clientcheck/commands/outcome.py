@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, app, language_for
+from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, completer, language_for
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -57,9 +57,11 @@ def outcome(
         typer.Option(
             "--assessment",
             min=1,
+            autocompletion=completer("ASSESSMENT_OF_CLIENT"),
             help="The assessment it follows (default: the client's latest on or before --date).",
         ),
     ] = None,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -108,7 +110,7 @@ def outcome(
         facts = check_facts(given, code)  # before the database is opened: a bad combination changes nothing
     elif not _terminal():
         raise InteractiveSessionError(t(code, "outcome.not_a_terminal"))
-    with _need(db) as history:
+    with _need(db, code) as history:
         assessment = assessment_for(history, name, day, assessment_id, code)
         earlier = latest_by_assessment(history).get(assessment.uid)
         log = payment_log(history, assessment)
@@ -122,7 +124,8 @@ def outcome(
         raise UsageError(t(code, "outcome.nothing_known"))
     with _need(db, code, readonly=False) as history:
         saved = record(history, assessment, facts, day, name, lang=code)
-    for line in summary(saved, assessment, code):
+    lines = summary(saved, assessment, code)
+    for line in lines[:-1] if quiet else lines:  # the last: a hint of how `report` counts it
         print(line)
     return 0
 
@@ -146,6 +149,8 @@ def _ask(assessment: Assessment, earlier: OutcomeFacts | None, log: tuple[int, i
     session = Session(catalog, start, None, "<outcome>")
     stream = prompt_stream()
     prompter = Prompter(catalog, lang, stream)
+    # the interview's prompts, with the outcome's own keys: Enter records, Ctrl-C stops (no pause)
+    prompter.review_texts, prompter.keys = ("outcome.review.prompt", "outcome.keys.review"), "outcome.keys"
     for line in intro(assessment, earlier, log, lang):
         prompter.write(line)
     try:

@@ -20,7 +20,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clientcheck.cli import App, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import (
+    App,
+    ColorMode,
+    ColorOpt,
+    LangOpt,
+    QuestionsOpt,
+    QuietOpt,
+    RulesOpt,
+    app,
+    language_for,
+    load_catalog_for,
+    say_note,
+)
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -87,6 +99,7 @@ def set_(
         typer.Argument(metavar="[QUESTION=ANSWER]...", help="Answers to set, e.g. min_price=150k currency=EUR."),
     ] = None,
     profile: ProfileOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -115,7 +128,7 @@ def set_(
             )
         values[qid] = _parse_answer(q, text, code)
     path = profiles.write(catalog, name, values)
-    _say(t(code, "profile.saved", name=name, path=path))
+    say_note(t(code, "profile.saved", name=name, path=path))
     return 0
 
 
@@ -175,7 +188,7 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
             _say(f"clientcheck: {t(code, 'profile.saved', name=name, path=profiles.path_for(name))}")
         return EXIT_INTERRUPTED
     path = profiles.write(catalog, name, session.values)
-    _say(t(code, "profile.saved", name=name, path=path))
+    say_note(t(code, "profile.saved", name=name, path=path))
     return 0
 
 
@@ -183,6 +196,7 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
 def show(
     profile: ProfileOpt = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table, yaml or json.")] = ShowFormat.table,
+    color: ColorOpt = ColorMode.auto,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -223,13 +237,17 @@ def show(
         value = current.values.get(q.id, UNKNOWN) if q.id in current.values else None
         shown = show_answer(catalog, q.id, value, code) if q.id in current.values else "—"
         table.add_row(Text(q.text.get(code)), Text(shown), q.id)
-    Console(highlight=False).print(table)
+    from clientcheck.terminal import rich_color, use_color
+
+    with rich_color(use_color(color.value, sys.stdout)):
+        Console(highlight=False).print(table)
     return 0
 
 
 @profile_app.command("edit")
 def edit(
     profile: ProfileOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
@@ -250,7 +268,7 @@ def edit(
     except OSError as exc:
         raise UsageError(f"cannot start the editor {editor!r} ($VISUAL / $EDITOR): {exc.strerror or exc}") from None
     profiles.read(catalog, name)  # a mistake is reported with its file:line; the file keeps what was typed
-    _say(t(code, "profile.saved", name=name, path=path))
+    say_note(t(code, "profile.saved", name=name, path=path))
     return 0
 
 

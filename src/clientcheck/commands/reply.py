@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import (
+    DbOpt,
+    LangOpt,
+    QuestionsOpt,
+    QuietOpt,
+    RulesOpt,
+    app,
+    completer,
+    language_for,
+    load_catalog_for,
+)
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
 
-_ASSESSMENT = re.compile(r"^#?([0-9]{1,18})$")
+_ASSESSMENT = re.compile(r"^#?([0-9]+)$")  # any length: a number too large is "no such assessment"
 
 
 class ReplyFormat(StrEnum):
@@ -29,6 +39,7 @@ def reply(
         str,
         typer.Argument(
             metavar="ANSWERS|ID",
+            autocompletion=completer("ASSESSMENT_OR_FILE"),
             help="An answers file (YAML or JSON; - for standard input), or the number of a saved "
             "assessment as 'clientcheck history' lists it.",
         ),
@@ -52,6 +63,7 @@ def reply(
             help="Write the letter even when the verdict is not settled (answers still unknown could change it).",
         ),
     ] = False,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -73,7 +85,7 @@ def reply(
             from clientcheck.i18n import t
 
             raise UsageError(t(language_for(lang), "reply.client_with_id"))
-        verdict, saved_lang = _saved(int(found.group(1)), catalog, db)
+        verdict, saved_lang = _saved(int(found.group(1)), catalog, db, language_for(lang))
         language = language_for(lang) if lang else saved_lang
     else:
         from clientcheck import profile as profiles
@@ -104,20 +116,21 @@ def reply(
     return 0
 
 
-def _saved(rid: int, catalog: Catalog, db: Path | None) -> tuple[Verdict, str]:
+def _saved(rid: int, catalog: Catalog, db: Path | None, lang: str) -> tuple[Verdict, str]:
     """A saved assessment's answers, judged by the rules in effect, and the language it was made in."""
     from clientcheck.commands.history_access import find as _find
     from clientcheck.commands.history_access import need as _need
     from clientcheck.history import reevaluate
 
-    with _need(db) as history:
-        a = _find(history, rid)
+    with _need(db, lang) as history:
+        a = _find(history, rid, lang)
     verdict, _dropped = reevaluate(a, catalog)
     return verdict, a.language
 
 
 def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None:
     """The letter on stdout; what it leaves out, and an unsettled verdict, said on stderr."""
+    from clientcheck.cli import say_note
     from clientcheck.i18n import t
     from clientcheck.reply import compose, render
 
@@ -130,6 +143,5 @@ def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None
     if not verdict.settled:  # rules undecided that could still change the verdict
         words = {v: t(lang, f"verdict.{v}") for v in (verdict.best, verdict.worst)}
         notes.append(t(lang, "reply.unsettled", best=words[verdict.best], worst=words[verdict.worst]))
-    for note in notes:
-        sys.stderr.write(f"clientcheck: {note}\n")
-    sys.stderr.flush()
+    for line in notes:
+        say_note(f"clientcheck: {line}")

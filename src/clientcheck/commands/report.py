@@ -12,7 +12,20 @@ from typing import Annotated
 
 import typer
 
-from clientcheck.cli import DbOpt, Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cli import (
+    ColorMode,
+    ColorOpt,
+    DbOpt,
+    Format,
+    LangOpt,
+    QuestionsOpt,
+    QuietOpt,
+    RulesOpt,
+    app,
+    language_for,
+    load_catalog_for,
+    say_note,
+)
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -30,6 +43,8 @@ def report(
             dir_okay=False,
         ),
     ] = None,
+    color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -48,10 +63,10 @@ def report(
     baseline = load_catalog_for(None, None) if rules is not None else None
     if html is not None and not html.absolute().parent.is_dir():
         raise UsageError(t(code, "report.html.no_dir", path=html, dir=html.absolute().parent))
-    with _need(db) as history:
+    with _need(db, code) as history:
         made = build(history, catalog, baseline)
     if made.with_outcome == 0:
-        sys.stderr.write(t(code, "report.no_outcomes") + "\n")
+        say_note(t(code, "report.no_outcomes"))
     page = None
     if html is not None:  # drawn before anything is printed: a missing matplotlib fails cleanly
         from clientcheck.render.report_html import render as render_html
@@ -66,13 +81,15 @@ def report(
         sys.stdout.write("\n")
     else:
         from clientcheck.render.report_table import render as render_table
+        from clientcheck.terminal import rich_color, use_color
 
-        render_table(made, catalog, code, sys.stdout)
+        with rich_color(use_color(color.value, sys.stdout)):
+            render_table(made, catalog, code, sys.stdout)
     sys.stdout.flush()
     if html is not None and page is not None:
         try:
             html.write_text(page, encoding="utf-8")
         except OSError as exc:
             raise UsageError(t(code, "report.html.failed", path=html, reason=exc.strerror or exc)) from None
-        sys.stderr.write(t(code, "report.html.written", path=html) + "\n")
+        say_note(t(code, "report.html.written", path=html))
     return 0

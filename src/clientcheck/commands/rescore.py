@@ -14,6 +14,7 @@ from clientcheck.cli import (
     Format,
     LangOpt,
     QuestionsOpt,
+    QuietOpt,
     RulesOpt,
     app,
     language_for,
@@ -31,6 +32,7 @@ def rescore(
     questions: QuestionsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,
+    quiet: QuietOpt = False,
     db: DbOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -58,5 +60,5 @@ def rescore(
     from clientcheck.terminal import rich_color, use_color
 
     with rich_color(use_color(color.value, sys.stdout)):
-        print_rescored(total, changed, catalog, str(resolve_path(db)), language)
+        print_rescored(total, changed, catalog, str(resolve_path(db)), language, quiet)
     return 0

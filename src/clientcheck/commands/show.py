@@ -18,6 +18,7 @@ from clientcheck.cli import (
     QuietOpt,
     RulesOpt,
     app,
+    completer,
     language_for,
     load_catalog_for,
 )
@@ -27,7 +28,12 @@ from clientcheck.commands.history_access import find, need
 @app.command()
 def show(
     assessment_id: Annotated[
-        int, typer.Argument(help="The assessment's number, as 'clientcheck history' lists it.", metavar="ID")
+        int,
+        typer.Argument(
+            help="The assessment's number, as 'clientcheck history' lists it.",
+            metavar="ID",
+            autocompletion=completer("ASSESSMENT"),
+        ),
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     color: ColorOpt = ColorMode.auto,

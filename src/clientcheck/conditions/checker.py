@@ -23,6 +23,7 @@ from clientcheck.conditions.syntax import (
     Node,
     Not,
     VarType,
+    _say,
     suggest,
 )
 
@@ -33,17 +34,6 @@ def _lit_kind(value: Any) -> Kind:
     if isinstance(value, (int, float)):
         return "number"
     return "text"
-
-
-_KIND_WORD = {
-    "bool": "a yes/no value",
-    "number": "a number",
-    "text": "text",
-    "choice": "a single choice",
-    "multi": "a multiple choice",
-    "list": "a list",
-    "date": "a date",
-}
 
 
 class TypeChecker:
@@ -71,14 +61,15 @@ class TypeChecker:
         if isinstance(node, Name):
             vt = self.types.get(node.name)
             if vt is None:
-                raise ConditionError(f"unknown question {node.name!r}{suggest(node.name, list(self.types))}", node.pos)
+                hint = suggest(node.name, list(self.types))
+                raise ConditionError(_say("cond.unknown_question", name=node.name, hint=hint), node.pos, node.name)
             if node.name not in self.names:
                 self.names.append(node.name)
             return vt
         if isinstance(node, ListLit):
             kinds = {_lit_kind(i.value) for i in node.items}
             if len(kinds) > 1 or kinds == {"bool"}:
-                raise ConditionError("a list holds strings or numbers, all of one kind", node.pos)
+                raise ConditionError(_say("cond.list_kinds"), node.pos)
             return VarType("list", (kinds.pop(),))
         if isinstance(node, Not):
             self.want_bool(node.operand, "'not'")
@@ -100,11 +91,13 @@ class TypeChecker:
         raise AssertionError(node)  # pragma: no cover
 
     def describe(self, node: Node, vt: VarType) -> str:
+        kind = _say(f"cond.kind.{vt.kind}")
         if isinstance(node, Name):
-            return f"{node.name!r} is {_KIND_WORD[vt.kind]}"
+            return _say("cond.is.name", name=node.name, kind=kind)
         if isinstance(node, Lit):
-            return f"{node.value!r} is {_KIND_WORD[vt.kind]}".replace("True", "true").replace("False", "false")
-        return f"this is {_KIND_WORD[vt.kind]}"
+            shown = repr(node.value).replace("True", "true").replace("False", "false")
+            return _say("cond.is.lit", value=shown, kind=kind)
+        return _say("cond.is.this", kind=kind)
 
     def want_bool(self, node: Node, where: str) -> None:
         vt = self.kind(node)
@@ -113,25 +106,28 @@ class TypeChecker:
             if not isinstance(node, Name):
                 pass
             elif vt.kind == "number":
-                extra = " (compare it, e.g. '> 0')"
+                extra = _say("cond.want_bool.number")
             elif vt.kind == "choice":
-                extra = f" (compare it, e.g. == {vt.choices[0]!r})" if vt.choices else ""
-            raise ConditionError(f"{where} needs a yes/no value, but {self.describe(node, vt)}{extra}", node.pos)
+                extra = _say("cond.want_bool.choice", choice=vt.choices[0]) if vt.choices else ""
+            desc = self.describe(node, vt)
+            raise ConditionError(_say("cond.want_bool", where=where, desc=desc, extra=extra), node.pos)
 
     def want_number(self, node: Node, where: str) -> None:
         vt = self.kind(node)
         if vt.kind != "number":
-            raise ConditionError(f"{where} needs numbers, but {self.describe(node, vt)}", node.pos)
+            raise ConditionError(_say("cond.want_number", where=where, desc=self.describe(node, vt)), node.pos)
 
     def check_choice(self, lit: Lit, choice_node: Node, vt: VarType) -> None:
         if not isinstance(lit.value, str) or isinstance(lit.value, bool):
-            raise ConditionError(f"{self.describe(choice_node, vt)}; compare it with a quoted choice id", lit.pos)
+            raise ConditionError(_say("cond.choice_quoted", desc=self.describe(choice_node, vt)), lit.pos)
         if lit.value not in vt.choices:
-            owner = f"{choice_node.name!r}" if isinstance(choice_node, Name) else "this question"
-            allowed = ", ".join(vt.choices)
+            if isinstance(choice_node, Name):
+                owner = _say("cond.owner.name", name=choice_node.name)
+            else:
+                owner = _say("cond.owner.this")
+            allowed, hint = ", ".join(vt.choices), suggest(lit.value, vt.choices)
             raise ConditionError(
-                f"{lit.value!r} is not a choice of {owner} (choices: {allowed}){suggest(lit.value, vt.choices)}",
-                lit.pos,
+                _say("cond.not_a_choice", value=lit.value, owner=owner, allowed=allowed, hint=hint), lit.pos
             )
 
     def compare(self, node: Compare) -> None:
@@ -144,9 +140,7 @@ class TypeChecker:
                 if isinstance(left, Lit):
                     self.check_choice(left, right, rt)
                     return
-                raise ConditionError(
-                    f"the left side of '{word}' a multiple choice must be a quoted choice id", left.pos
-                )
+                raise ConditionError(_say("cond.in_left_multi", word=word), left.pos)
             if rt.kind == "list":
                 assert isinstance(right, ListLit)
                 if lt.kind == "choice":
@@ -155,21 +149,14 @@ class TypeChecker:
                     return
                 if lt.kind in ("number", "text") and lt.kind == rt.choices[0]:
                     return
-                raise ConditionError(
-                    f"'{word}' [...] needs a choice, text or number of the list's kind on the left, but "
-                    f"{self.describe(left, lt)}",
-                    left.pos,
-                )
-            raise ConditionError(
-                f"'{word}' needs a multiple-choice question or a [list] on the right, but {self.describe(right, rt)}",
-                right.pos,
-            )
+                raise ConditionError(_say("cond.in_list_left", word=word, desc=self.describe(left, lt)), left.pos)
+            raise ConditionError(_say("cond.in_right", word=word, desc=self.describe(right, rt)), right.pos)
         if op in ("<", "<=", ">", ">=") and lt.kind == "date" and rt.kind == "date":
             return
         if op in ("<", "<=", ">", ">="):
             for side, vt in ((left, lt), (right, rt)):
                 if vt.kind != "number":
-                    raise ConditionError(f"'{op}' compares numbers, but {self.describe(side, vt)}", side.pos)
+                    raise ConditionError(_say("cond.order", op=op, desc=self.describe(side, vt)), side.pos)
             return
         # == and !=
         if lt.kind == "choice" and isinstance(right, Lit):
@@ -180,17 +167,15 @@ class TypeChecker:
             return
         if lt.kind == "multi" or rt.kind == "multi":
             side, vt = (left, lt) if lt.kind == "multi" else (right, rt)
-            raise ConditionError(
-                f"{self.describe(side, vt)}; test it with '\"choice_id\" in {getattr(side, 'name', '...')}'", side.pos
-            )
+            desc, name = self.describe(side, vt), getattr(side, "name", "...")
+            raise ConditionError(_say("cond.multi_eq", desc=desc, name=name), side.pos)
         if lt.kind == "choice" and rt.kind == "choice":
             if lt.choices != rt.choices:
-                raise ConditionError("these two questions have different choices and can never be equal", node.pos)
+                raise ConditionError(_say("cond.choices_differ"), node.pos)
             return
         if lt.kind != rt.kind or lt.kind == "list":
-            raise ConditionError(
-                f"cannot compare with '{op}': {self.describe(left, lt)} and {self.describe(right, rt)}", node.pos
-            )
+            described = {"left": self.describe(left, lt), "right": self.describe(right, rt)}
+            raise ConditionError(_say("cond.cannot_compare", op=op, **described), node.pos)
 
 
 def with_multi_counts(node: Node, counts: Mapping[int, int]) -> Node:

@@ -23,10 +23,18 @@ Fn = Callable[[Env], Any]
 class ConditionError(Exception):
     """A condition that cannot be parsed or does not type-check; ``offset`` is 0-based."""
 
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, unknown: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.unknown = unknown  # the question id, when the problem is an unknown question
+
+
+def _say(key: str, /, **fields: object) -> str:
+    """A message in the language of the run (i18n only when there is a mistake to explain)."""
+    from clientcheck.i18n import say
+
+    return say(key, **fields)
 
 
 class VarType(NamedTuple):
@@ -54,13 +62,13 @@ def _token_re() -> re.Pattern[str]:
 
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
-_FORBIDDEN_OPS = {
-    "**": "exponentiation (**) is not allowed",
-    "=": "use == to compare",
-    "%": "% is not allowed",
-    "&&": "use 'and' instead of &&",
-    "||": "use 'or' instead of ||",
-    "!": "use 'not' instead of !",
+_FORBIDDEN_OPS = {  # the message key of each
+    "**": "cond.op.pow",
+    "=": "cond.op.assign",
+    "%": "cond.op.mod",
+    "&&": "cond.op.and",
+    "||": "cond.op.or",
+    "!": "cond.op.not",
 }
 
 
@@ -78,18 +86,18 @@ def tokenize(source: str) -> list[Token]:
         if m is None:
             ch = source[pos]
             if ch in "\"'":
-                raise ConditionError("unterminated string (strings take no backslashes or line breaks)", pos)
-            raise ConditionError(f"unexpected character {ch!r}", pos)
+                raise ConditionError(_say("cond.unterminated"), pos)
+            raise ConditionError(_say("cond.char", ch=ch), pos)
         kind = m.lastgroup or ""
         text = m.group()
         if kind == "op" and text in _FORBIDDEN_OPS:
-            raise ConditionError(_FORBIDDEN_OPS[text], pos)
+            raise ConditionError(_say(_FORBIDDEN_OPS[text]), pos)
         if kind == "name" and text in _KEYWORDS:
             kind = "keyword"
         elif kind == "name" and text in ("True", "False", "None", "null", "AND", "OR", "NOT"):
             hint = {"True": "true", "False": "false", "AND": "and", "OR": "or", "NOT": "not"}.get(text)
-            msg = f"write {hint!r}" if hint else "there is no null: an unknown answer makes the condition undecided"
-            raise ConditionError(f"{text!r} is not a keyword here; {msg}", pos)
+            msg = _say("cond.keyword.write", hint=hint) if hint else _say("cond.keyword.null")
+            raise ConditionError(_say("cond.keyword", text=text, hint=msg), pos)
         if kind != "ws":
             tokens.append(Token(kind, text, pos))
         pos = m.end()
@@ -178,27 +186,27 @@ class _Parser:
         t = self.tok
         return t.kind == kind and (text is None or t.text == text)
 
-    def expect_op(self, text: str, context: str) -> Token:
-        if not self.at("op", text):
-            raise ConditionError(f"expected {text!r} {context}, found {self._describe(self.tok)}", self.tok.pos)
+    def expect_close(self) -> Token:
+        if not self.at("op", ")"):
+            raise ConditionError(_say("cond.expected_close", found=self._describe(self.tok)), self.tok.pos)
         return self.take()
 
     @staticmethod
     def _describe(t: Token) -> str:
-        return "the end of the condition" if t.kind == "end" else repr(t.text)
+        return _say("cond.found_end") if t.kind == "end" else repr(t.text)
 
     def deeper(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(f"condition is nested deeper than {MAX_DEPTH} levels", pos)
+            raise ConditionError(_say("cond.depth", max=MAX_DEPTH), pos)
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise ConditionError("empty condition", 0)
+            raise ConditionError(_say("cond.empty"), 0)
         node = self.or_expr()
         if self.tok.kind != "end":
             t = self.tok
-            raise ConditionError(f"unexpected {self._describe(t)}; expected 'and', 'or' or the end", t.pos)
+            raise ConditionError(_say("cond.trailing", found=self._describe(t)), t.pos)
         return node
 
     def or_expr(self) -> Node:
@@ -269,7 +277,7 @@ class _Parser:
         node: Node
         if t.kind == "number":
             if len(t.text.split(".")[0]) > MAX_DIGITS:
-                raise ConditionError(f"number is too large (at most {MAX_DIGITS} digits before the point)", t.pos)
+                raise ConditionError(_say("cond.too_large", max=MAX_DIGITS), t.pos)
             node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
         elif t.kind == "string":
             node = Lit(t.pos, t.text[1:-1])
@@ -284,22 +292,21 @@ class _Parser:
         elif t.kind == "op" and t.text == "(":
             self.deeper(t.pos)
             node = self.or_expr()
-            self.expect_op(")", "to close '('")
+            self.expect_close()
             self.depth -= 1
         elif t.kind == "op" and t.text == "[":
             node = self.list_items(t)
         else:
-            raise ConditionError(f"expected a value, found {self._describe(t)}", t.pos)
+            raise ConditionError(_say("cond.expected_value", found=self._describe(t)), t.pos)
         nxt = self.tok
         if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
-            raise ConditionError("attribute access (.) is not allowed", nxt.pos)
+            raise ConditionError(_say("cond.attribute"), nxt.pos)
         if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
             known = ", ".join(sorted(_functions()))
-            raise ConditionError(
-                f"unknown function {node.name!r} (functions: {known}){suggest(node.name, list(_functions()))}", node.pos
-            )
+            hint = suggest(node.name, list(_functions()))
+            raise ConditionError(_say("cond.unknown_function", name=node.name, known=known, hint=hint), node.pos)
         if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
-            raise ConditionError("indexing ([...] after a value) is not allowed", nxt.pos)
+            raise ConditionError(_say("cond.indexing"), nxt.pos)
         return node
 
     def call(self, name: Token) -> Call:
@@ -311,7 +318,7 @@ class _Parser:
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", ")"):
-                raise ConditionError(f"expected ',' or ')', found {self._describe(self.tok)}", self.tok.pos)
+                raise ConditionError(_say("cond.expected_comma_paren", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         self.depth -= 1
         return Call(name.pos, name.text, tuple(args))
@@ -322,15 +329,15 @@ class _Parser:
             t = self.tok
             value = self.atom()
             if not isinstance(value, Lit):
-                raise ConditionError("a list holds only literal strings or numbers", t.pos)
+                raise ConditionError(_say("cond.list_literals"), t.pos)
             items.append(value)
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", "]"):
-                raise ConditionError(f"expected ',' or ']', found {self._describe(self.tok)}", self.tok.pos)
+                raise ConditionError(_say("cond.expected_comma_bracket", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         if not items:
-            raise ConditionError("empty list", open_tok.pos)
+            raise ConditionError(_say("cond.empty_list"), open_tok.pos)
         return ListLit(open_tok.pos, tuple(items))
 
 
@@ -348,17 +355,17 @@ def _bare() -> frozenset[str]:
 
 def parse(source: str) -> Node:
     if len(source) > MAX_LENGTH:
-        raise ConditionError(f"condition is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        raise ConditionError(_say("cond.too_long", max=MAX_LENGTH), MAX_LENGTH)
     return _Parser(source).parse()
 
 
-def suggest(name: str, candidates: Iterable[str], lang: str = "en") -> str:
-    """A did-you-mean suffix, or an empty string."""
+def suggest(name: str, candidates: Iterable[str], lang: str | None = None) -> str:
+    """A did-you-mean suffix, or an empty string; in lang, else in the language of the run."""
     import difflib  # only when there is a mistake to explain
 
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
-    if lang == "ru":
-        return f"; может быть, «{close[0]}»?"
-    return f"; did you mean {close[0]!r}?"
+    from clientcheck.i18n import say, t
+
+    return say("suggest", name=close[0]) if lang is None else t(lang, "suggest", name=close[0])

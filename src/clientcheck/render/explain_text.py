@@ -71,13 +71,18 @@ def _rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], r: RuleR
 
 
 def print_explained(
-    catalog: Catalog, answers: Answers, reports: Sequence[RuleReport], ignored: tuple[str, ...], lang: str
+    catalog: Catalog,
+    answers: Answers,
+    reports: Sequence[RuleReport],
+    ignored: tuple[str, ...],
+    lang: str,
+    quiet: bool = False,
 ) -> None:
     """Every report, a blank line between rules; then the rules that do not apply."""
     for i, r in enumerate(reports):
         if i:
             _out()
         _rule(catalog, answers, ignored, r, lang)
-    if ignored:
+    if ignored and not quiet:  # a note: the rules above already say "does not apply"
         _out()
         _out(t(lang, "ignored", ids=", ".join(ignored)))

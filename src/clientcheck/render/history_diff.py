@@ -39,7 +39,7 @@ def _shown(catalog: Catalog, qid: str, stored: dict[str, Any], lang: str) -> str
     return show_answer(catalog, qid, value, lang)
 
 
-def print_diff(d: Diff, catalog: Catalog, lang: str) -> None:
+def print_diff(d: Diff, catalog: Catalog, lang: str, quiet: bool = False) -> None:
     """Heading, the verdict (and whether the rules changed), the answers that changed, the rules that moved."""
     from rich.console import Group
     from rich.table import Table
@@ -101,7 +101,7 @@ def print_diff(d: Diff, catalog: Catalog, lang: str) -> None:
                 text(_shown(catalog, qid, dict(b.answers), lang) + (mark if qid in b.from_history else "")),
             )
         out.print(table)
-    else:
+    elif not quiet:  # a hint: with -q, only what changed is printed
         out.print(text(t(lang, "history.diff.no_answers"), "dim"))
     rows: list[tuple[str, str, str]] = []
     for f in d.flags.gained:
@@ -131,5 +131,5 @@ def print_diff(d: Diff, catalog: Catalog, lang: str) -> None:
         for kind, title, sev in rows:
             table.add_row(text(kind), text(title), text(sev))
         out.print(table)
-    else:
+    elif not quiet:
         out.print(text(t(lang, "history.diff.no_flags"), "dim"))

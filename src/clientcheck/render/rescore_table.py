@@ -25,7 +25,9 @@ def why(r: Rescored, catalog: Catalog, lang: str) -> list[str]:
     return lines
 
 
-def print_rescored(total: int, changed: Sequence[Rescored], catalog: Catalog, path: str, lang: str) -> None:
+def print_rescored(
+    total: int, changed: Sequence[Rescored], catalog: Catalog, path: str, lang: str, quiet: bool = False
+) -> None:
     """How many of the total saved verdicts would change, then each (blocks on a narrow terminal)."""
     from rich.console import Group
     from rich.table import Table
@@ -40,7 +42,9 @@ def print_rescored(total: int, changed: Sequence[Rescored], catalog: Catalog, pa
     if not changed:
         out.print(text(t(lang, "history.rescore.none", total=total, digest=digest)))
         return
-    out.print(text(t(lang, "history.rescore.some", changed=len(changed), total=total, digest=digest), "bold"))
+    if not quiet:  # the heading: with -q, the changed verdicts only
+        some = t(lang, "history.rescore.some", changed=len(changed), total=total, digest=digest)
+        out.print(text(some, "bold"))
     if out.width < NARROW:
         blocks = []
         for r in changed:

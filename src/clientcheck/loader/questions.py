@@ -1,0 +1,174 @@
+"""A questions folder (and, through `extends:`, the folder it extends) -> Questions and Sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clientcheck import answers as answers_mod
+from clientcheck import extends, units
+from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part of the loader's API
+from clientcheck.bundled import bundled_questions as bundled_questions
+from clientcheck.bundled import bundled_rules as bundled_rules
+from clientcheck.conditions import VarType, suggest
+from clientcheck.errors import Mark
+from clientcheck.i18n import say
+from clientcheck.loader.checker import IDENT, _Checker, _display
+from clientcheck.model import (
+    CLIENT_KEY,
+    QUESTION_TYPES,
+    Choice,
+    Question,
+    Section,
+)
+from clientcheck.qtypes import TYPES
+from clientcheck.schema import optional as optional_fields
+from clientcheck.schema import required as required_fields
+from clientcheck.yamlsrc import YList, YMap
+
+
+def _question(
+    c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
+) -> Question | None:
+    if not c.fields(q, where, say("cfg.what.question"), required_fields("question"), optional_fields("question")):
+        if not isinstance(q, YMap) or "id" not in q:
+            return None
+    qid = c.ident(q, "id", IDENT, say("cfg.what.question_id"))
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        types_ = ", ".join(QUESTION_TYPES)
+        c.err(
+            say("cfg.question_type", value=qtype, types=types_, hint=suggest(str(qtype), QUESTION_TYPES)), q.at("type")
+        )
+        return None
+    if qid == CLIENT_KEY:
+        c.err(say("cfg.client_id", id=CLIENT_KEY), q.at("id"))
+        return None
+    a_question = say("cfg.what.question")
+    text = c.text(q, "text", a_question)
+    help_ = c.text(q, "help", a_question, required=False)
+    numeric = TYPES[qtype].numeric
+    for key in ("unit", "min", "max", "measure"):
+        if key in q and not numeric:
+            c.err(say("cfg.numeric_only", key=key), q.key_at(key))
+    unit = c.text(q, "unit", a_question, required=False) if numeric else None
+    lo, hi = (c.number(q, "min"), c.number(q, "max")) if numeric else (None, None)
+    if lo is not None and hi is not None and lo > hi:
+        c.err(say("cfg.min_max", lo=lo, hi=hi), q.at("min"))
+    measure = q.get("measure") if numeric else None
+    if measure is not None and measure not in units.MEASURES:
+        c.err(say("cfg.measure", value=measure, measures=", ".join(units.MEASURES)), q.at("measure"))
+        measure = None
+    seller = q.get("seller", False)
+    if not isinstance(seller, bool):
+        c.err(say("cfg.seller"), q.at("seller"))
+        seller = False
+    choices: list[Choice] = []
+    if TYPES[qtype].has_choices:
+        raw_choices = q.get("choices")
+        if not isinstance(raw_choices, YList) or not raw_choices:
+            c.err(say("cfg.choices_needed", qtype=qtype), q.at("choices") if "choices" in q else q.mark)
+        else:
+            seen: set[str] = set()
+            for i, ch in enumerate(raw_choices):
+                if not c.fields(
+                    ch, raw_choices.at(i), say("cfg.what.choice"), required_fields("choice"), optional_fields("choice")
+                ):
+                    continue
+                cid = c.ident(ch, "id", IDENT, say("cfg.what.choice_id"))
+                ctext = c.text(ch, "text", say("cfg.what.choice"))
+                if cid is None or ctext is None:
+                    continue
+                if cid in seen:
+                    c.err(say("cfg.duplicate_choice", id=cid), ch.at("id"))
+                seen.add(cid)
+                choices.append(Choice(cid, ctext))
+    elif "choices" in q:
+        c.err(say("cfg.choices_not_taken", qtype=qtype), q.key_at("choices"))
+    when = c.condition(q, "when", types, later) if "when" in q else None
+    if qid is None or text is None:
+        return None
+    question = Question(
+        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller
+    )
+    if "default" in q:
+        try:
+            default = answers_mod.coerce(question, q["default"], q.raw.get("default"))
+        except ValueError as exc:
+            c.err(f"default: {exc}", q.at("default"))
+        else:
+            question = question._replace(default=default)
+    return question
+
+
+def load_questions(
+    directory: Path, c: _Checker, digest: Any, disabled: dict[str, Mark] | None = None
+) -> tuple[dict[str, Question], list[Section], list[str]]:
+    """Read a questions folder (and, through `extends:`, the folder it extends).
+
+    `disabled`, if given, receives the question ids the folder disables, with where it says so.
+    """
+    questions: dict[str, Question] = {}
+    sections: list[Section] = []
+    files: list[str] = []
+    shown = _display(directory)
+    if not directory.is_dir():
+        c.err(say("cfg.no_questions_dir" if not directory.exists() else "cfg.not_dir"), Mark(shown, 0))
+        return questions, sections, files
+    if not extends.question_files(directory):
+        c.err(say("cfg.no_question_files"), Mark(shown, 0))
+    read, off = extends.read_question_folder(directory, c, _display, bundled_questions(), digest)
+    if disabled is not None:
+        disabled.update(off)
+    files.extend(f.display for f in read)
+    # every id in every file, so a `when` naming a later question gets the right message
+    trees: list[tuple[str, Any]] = [(f.display, f.tree) for f in read]
+    c.trees.extend(("questions", f.tree) for f in read if f.tree is not None)
+    all_ids = [
+        q["id"]
+        for _, tree in trees
+        if isinstance(tree, YMap) and isinstance(tree.get("questions"), YList)
+        for q in tree["questions"]
+        if isinstance(q, YMap) and isinstance(q.get("id"), str)
+    ]
+    types: dict[str, VarType] = {}
+    first_seen: dict[str, Mark | None] = {}
+    section_ids: dict[str, Mark] = {}
+    for display, tree in trees:
+        if tree is None:
+            continue
+        top = Mark(display, 1, 1)
+        if not c.fields(
+            tree,
+            top,
+            say("cfg.what.questions_file"),
+            required_fields("questions_file"),
+            optional_fields("questions_file"),
+        ):
+            continue
+        sid = c.ident(tree, "section", IDENT, say("cfg.what.section_id"))
+        title = c.text(tree, "title", say("cfg.what.questions_file"))
+        if sid is not None and sid in section_ids:
+            c.err(say("cfg.duplicate_section", id=sid, first=section_ids[sid]), tree.at("section"))
+        if sid is not None:
+            section_ids[sid] = tree.at("section")
+        items = tree["questions"]
+        if not isinstance(items, YList):
+            c.err(say("cfg.questions_list"), tree.at("questions"))
+            continue
+        ids: list[str] = []
+        for i, raw in enumerate(items):
+            later = all_ids[len(types) + 1 :]
+            q = _question(c, raw, items.at(i), sid or "", types, later)
+            if q is None:
+                continue
+            if q.id in first_seen:
+                c.err(say("cfg.duplicate_question", id=q.id, first=first_seen[q.id]), raw.at("id"))
+                continue
+            first_seen[q.id] = raw.at("id")
+            questions[q.id] = q
+            types[q.id] = q.var_type()
+            ids.append(q.id)
+        if sid is not None and title is not None:
+            sections.append(Section(sid, title, tuple(ids)))
+    return questions, sections, files
