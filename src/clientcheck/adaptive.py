@@ -97,6 +97,7 @@ class Chooser:
         """
         base = evaluate(self.catalog, answers)
         now = width(base)
+        candidates = list(candidates)
         best = VERDICTS.index(base.best)
         policy = self.catalog.policy
         known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
@@ -108,24 +109,57 @@ class Chooser:
                 reach[qid] = max(reach.get(qid, (0, 0.0)), (max(alone - best, 0), 1 / path))
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
         scored: list[tuple[str, int, float, int, int]] = []
-        for qid in candidates:
-            q = self.catalog.questions[qid]
-            outcomes = self.possible_answers(q, known)
+        for members in self.prompts(candidates):
+            qid = members[0]
+            outcomes = self.possible_sets(members, known)
             gain = 0.0
             if outcomes and now > 0:
                 total = 0
-                for value in outcomes:
+                for values in outcomes:
                     # only the range is needed here: the engine's own range, without the rest of a verdict
-                    after = answers._replace(values={**answers.values, qid: value})
+                    after = answers._replace(values={**answers.values, **values})
                     best_after, worst_after = range_of(self.catalog, possibilities(self.catalog, after))
                     total += now - (VERDICTS.index(worst_after) - VERDICTS.index(best_after))
                 gain = total / len(outcomes)
-            steps, shortness = reach.get(qid, (0, 0.0)) if now > 0 else (0, 0.0)
+            steps, shortness = max(reach.get(m, (0, 0.0)) for m in members) if now > 0 else (0, 0.0)
+            # a checklist settles its lines in one prompt: each line it decides counts
+            lines = sum(1 for m in members if m in reach) if now > 0 else 0
             scored.append(
-                (qid, steps, gain + shortness, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0))
+                (
+                    qid,
+                    steps,
+                    gain + shortness + max(lines - 1, 0),
+                    min(engine_rank.get(m, len(engine_rank)) for m in members),
+                    self.order.get(qid, 0),
+                )
             )
         scored.sort(key=lambda s: (-s[1], -s[2], s[3], s[4]))
         return [(qid, steps + worth) for qid, steps, worth, _, _ in scored]
+
+    def prompts(self, candidates: Iterable[str]) -> list[list[str]]:
+        """The candidates as the interview would ask them: a checklist's lines together, one prompt."""
+        out: list[list[str]] = []
+        groups: dict[str, list[str]] = {}
+        for qid in candidates:
+            item = self.catalog.questions[qid].checklist
+            if item is None:
+                out.append([qid])
+            elif item.group in groups:
+                groups[item.group].append(qid)
+            else:
+                groups[item.group] = [qid]
+                out.append(groups[item.group])
+        return out
+
+    def possible_sets(self, members: Sequence[str], known: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The answers one prompt can give: a question's possible answers, or for a checklist,
+        nothing ticked and each line ticked alone (every combination would be 2**lines)."""
+        if len(members) == 1 and self.catalog.questions[members[0]].checklist is None:
+            qid = members[0]
+            return [{qid: v} for v in self.possible_answers(self.catalog.questions[qid], known)]
+        items = {m: self.catalog.questions[m].checklist for m in members}
+        none = {m: not item.ticked for m, item in items.items() if item is not None}
+        return [none, *({**none, m: item.ticked} for m, item in items.items() if item is not None)]
 
     def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
         if not candidates:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from clientcheck.model import (
     RULE_KINDS,
     VERDICTS,
     Catalog,
+    ChecklistItem,
     Choice,
     Example,
     Level,
@@ -187,8 +188,66 @@ def _display(path: Path) -> str:
 # ---------------------------------------------------------------- questions
 
 
+def _checklists(c: _Checker, trees: list[tuple[str, Any]]) -> dict[str, tuple[Text, Text | None]]:
+    """Every file's `checklists`: id -> (its question, its help)."""
+    out: dict[str, tuple[Text, Text | None]] = {}
+    seen: dict[str, Mark] = {}
+    for _, tree in trees:
+        groups = tree.get("checklists") if isinstance(tree, YMap) else None
+        if groups is None:
+            continue
+        if not isinstance(groups, YMap):
+            c.err("checklists: expected a mapping of checklist id to {text, help}", tree.at("checklists"))
+            continue
+        for gid, spec in groups.items():
+            if not IDENT.match(gid):
+                c.err(f"checklist {gid!r}: an id must be a lowercase identifier", groups.key_at(gid))
+                continue
+            if gid in seen:
+                c.err(f"duplicate checklist {gid!r} (first at {seen[gid]})", groups.key_at(gid))
+                continue
+            seen[gid] = groups.key_at(gid)
+            if not c.fields(spec, groups.at(gid), f"checklist {gid!r}", ("text",), ("help",)):
+                continue
+            text = c.text(spec, "text", f"checklist {gid!r}")
+            if text is not None:
+                out[gid] = (text, c.text(spec, "help", f"checklist {gid!r}", required=False))
+    return out
+
+
+def _checklist_item(
+    c: _Checker, q: YMap, qtype: str, groups: Mapping[str, tuple[Text, Text | None]]
+) -> ChecklistItem | None:
+    spec = q["checklist"]
+    if qtype != "yesno":
+        c.err(f"checklist: only yesno questions can be checklist lines, this one is {qtype}", q.key_at("checklist"))
+        return None
+    if not c.fields(spec, q.at("checklist"), "checklist", ("group", "item"), ("ticked",)):
+        return None
+    group = spec.get("group")
+    if group not in groups:
+        known = list(groups)
+        c.err(f"checklist: unknown checklist {group!r}{suggest(str(group), known)}", spec.at("group"))
+        return None
+    item = c.text(spec, "item", "checklist")
+    ticked = spec.get("ticked", True)
+    if not isinstance(ticked, bool):
+        c.err("ticked: expected true or false", spec.at("ticked"))
+        return None
+    if item is None:
+        return None
+    prompt, help_ = groups[group]
+    return ChecklistItem(group, prompt, help_, item, ticked)
+
+
 def _question(
-    c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
+    c: _Checker,
+    q: Any,
+    where: Mark,
+    section: str,
+    types: dict[str, VarType],
+    later: list[str],
+    groups: Mapping[str, tuple[Text, Text | None]] | None = None,
 ) -> Question | None:
     if not c.fields(q, where, "a question", required_fields("question"), optional_fields("question")):
         if not isinstance(q, YMap) or "id" not in q:
@@ -247,10 +306,11 @@ def _question(
     elif "choices" in q:
         c.err(f"choices: only choice and multi questions take choices, this one is {qtype}", q.key_at("choices"))
     when = c.condition(q, "when", types, later) if "when" in q else None
+    item = _checklist_item(c, q, qtype, groups or {}) if "checklist" in q else None
     if qid is None or text is None:
         return None
     question = Question(
-        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller
+        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller, item
     )
     if "default" in q:
         try:
@@ -295,6 +355,7 @@ def load_questions(
     types: dict[str, VarType] = {}
     first_seen: dict[str, Mark | None] = {}
     section_ids: dict[str, Mark] = {}
+    groups = _checklists(c, trees)
     for display, tree in trees:
         if tree is None:
             continue
@@ -316,7 +377,7 @@ def load_questions(
         ids: list[str] = []
         for i, raw in enumerate(items):
             later = all_ids[len(types) + 1 :]
-            q = _question(c, raw, items.at(i), sid or "", types, later)
+            q = _question(c, raw, items.at(i), sid or "", types, later, groups)
             if q is None:
                 continue
             if q.id in first_seen:

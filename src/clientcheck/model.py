@@ -65,6 +65,21 @@ class Choice(NamedTuple):
     text: Text
 
 
+class ChecklistItem(NamedTuple):
+    """A yes/no question the interview may ask as one line of a "tick all that apply" checklist.
+
+    The checklist (`group`) asks several such questions in one prompt: a ticked line gives its
+    question the answer `ticked`, an unticked line the other answer; "not sure about the rest"
+    leaves the unticked lines "don't know". Answers files still answer each question by its id.
+    """
+
+    group: str
+    prompt: Text  # the checklist's question, shared by its lines
+    help: Text | None
+    item: Text  # this line: a short statement that is true when ticked
+    ticked: bool = True  # the answer a tick gives the question
+
+
 class Question(NamedTuple):
     id: str
     type: str
@@ -80,6 +95,7 @@ class Question(NamedTuple):
     mark: Mark | None = None
     measure: str | None = None  # hours | days | money: typed answers may carry units (units.py)
     seller: bool = False  # about the user's own business: answered once, in the seller profile
+    checklist: ChecklistItem | None = None  # yes/no only: asked in the interview as a checklist line
 
     @property
     def choice_ids(self) -> tuple[str, ...]:
