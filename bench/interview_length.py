@@ -38,7 +38,9 @@ TARGET_MEDIAN = 10
 HERE = Path(__file__).resolve().parent
 
 
-def walk(catalog: Catalog, start: dict[str, Any], oracle: dict[str, Any], chooser: Chooser | None) -> tuple[int, Verdict]:
+def walk(
+    catalog: Catalog, start: dict[str, Any], oracle: dict[str, Any], chooser: Chooser | None
+) -> tuple[int, Verdict]:
     """Prompts shown and the final verdict: quick (chooser, stop when nothing left can change the
     verdict) or the full walk (file order, everything in effect).
 
@@ -50,11 +52,13 @@ def walk(catalog: Catalog, start: dict[str, Any], oracle: dict[str, Any], choose
     prompts = 0
     while session.current is not None and not (chooser is not None and not session.can_move()):
         lines = session.lines()
-        if len(lines) == 1 and lines[0] in session.single or catalog.questions[lines[0]].checklist is None:
+        if not session.checklist:
             session.answer(lines[0], oracle.get(lines[0], UNKNOWN))
         else:
             items = {qid: catalog.questions[qid].checklist for qid in lines}
-            ticked = [qid for qid, item in items.items() if item is not None and oracle.get(qid, UNKNOWN) == item.ticked]
+            ticked = [
+                qid for qid, item in items.items() if item is not None and oracle.get(qid, UNKNOWN) == item.ticked
+            ]
             unsure = any(oracle.get(qid, UNKNOWN) is UNKNOWN for qid in lines)
             session.answer_checklist(ticked, unsure)
         prompts += 1

@@ -545,6 +545,12 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
         "profile.review.prompt": "Number of an answer to change, or Enter to save the profile:",
         "profile.keys.review": "number + Enter: change it · Enter alone: save · Ctrl-B back · Ctrl-C stop",
+        # issue 10: checklists, an early finish with "don't know" answers
+        "interview.checklist.hint": "(tick what is true, 1–9 or Space; unticked means no; Enter when done)",
+        "interview.checklist.unsure": "Not sure about some: ask me the unticked ones one by one",
+        "interview.checklist.unsure.short": "the rest: not sure yet",
+        "interview.checklist.none": "none of these",
+        "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
     },
     "ru": {
         "verdict.go": "БРАТЬ",
@@ -1070,6 +1076,12 @@ _STRINGS: dict[str, dict[str, str]] = {
         "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
         "profile.review.prompt": "Номер ответа, который нужно изменить, или Enter — сохранить профиль:",
         "profile.keys.review": "номер и Enter: изменить · просто Enter: сохранить · Ctrl-B: назад · Ctrl-C: выход",
+        # issue 10: checklists, an early finish with "don't know" answers
+        "interview.checklist.hint": "(отметьте верное: 1–9 или Пробел; неотмеченное — это «нет»; Enter, когда готово)",
+        "interview.checklist.unsure": "Про некоторые не знаю: спросите неотмеченные по одному",
+        "interview.checklist.unsure.short": "остальное: пока не знаю",
+        "interview.checklist.none": "ничего из этого",
+        "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
     },
 }
 

@@ -207,7 +207,8 @@ def _checklists(c: _Checker, trees: list[tuple[str, Any]]) -> dict[str, tuple[Te
                 c.err(f"duplicate checklist {gid!r} (first at {seen[gid]})", groups.key_at(gid))
                 continue
             seen[gid] = groups.key_at(gid)
-            if not c.fields(spec, groups.at(gid), f"checklist {gid!r}", ("text",), ("help",)):
+            what = f"checklist {gid!r}"
+            if not c.fields(spec, groups.at(gid), what, required_fields("checklist"), optional_fields("checklist")):
                 continue
             text = c.text(spec, "text", f"checklist {gid!r}")
             if text is not None:
@@ -222,14 +223,20 @@ def _checklist_item(
     if qtype != "yesno":
         c.err(f"checklist: only yesno questions can be checklist lines, this one is {qtype}", q.key_at("checklist"))
         return None
-    if not c.fields(spec, q.at("checklist"), "checklist", ("group", "item"), ("ticked",)):
+    if not c.fields(
+        spec,
+        q.at("checklist"),
+        "a checklist line",
+        required_fields("checklist_item"),
+        optional_fields("checklist_item"),
+    ):
         return None
     group = spec.get("group")
     if group not in groups:
         known = list(groups)
         c.err(f"checklist: unknown checklist {group!r}{suggest(str(group), known)}", spec.at("group"))
         return None
-    item = c.text(spec, "item", "checklist")
+    item = c.text(spec, "item", "a checklist line")
     ticked = spec.get("ticked", True)
     if not isinstance(ticked, bool):
         c.err("ticked: expected true or false", spec.at("ticked"))

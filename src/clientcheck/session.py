@@ -113,6 +113,11 @@ class Session:
         item = self.catalog.questions[qid].checklist
         return None if item is None else item.group
 
+    @property
+    def checklist(self) -> bool:
+        """Is the current prompt a checklist (see lines())?"""
+        return self.current is not None and self.group(self.current) is not None and self.current not in self.single
+
     def lines(self) -> list[str]:
         """The questions the current prompt asks: the current one, or the lines of its checklist.
 
@@ -122,7 +127,7 @@ class Session:
         if self.current is None:
             return []
         group = self.group(self.current)
-        if group is None or self.current in self.single:
+        if group is None or not self.checklist:
             return [self.current]
         return [
             qid
