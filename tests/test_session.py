@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from clientcheck.adaptive import Chooser
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
+from tests.conftest import WriteYaml
 
 
 @pytest.fixture
@@ -232,3 +234,100 @@ def test_importing_session_does_not_load_questionary() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout == "[]\n"
+
+
+# ---- checklists: several yes/no questions in one tick-all-that-apply prompt ----------------
+
+
+@pytest.fixture
+def bundled() -> Catalog:
+    return load_catalog()
+
+
+def test_a_checklist_asks_its_open_lines_and_unticked_means_the_other_answer(bundled: Catalog) -> None:
+    s = Session(bundled, chooser=Chooser(bundled))
+    s.current = "rude"
+    assert s.checklist
+    assert s.lines() == [
+        "roadmap_change",
+        "everything_urgent",
+        "written_brief",
+        "brief_clear",
+        "has_kpis",
+        "rude",
+        "petty_complaints",
+        "self_estimates",
+        "long_term",
+    ]
+    s.answer_checklist({"rude", "written_brief"})
+    assert {q: s.values[q] for q in ("rude", "written_brief", "petty_complaints", "has_kpis")} == {
+        "rude": True,
+        "written_brief": True,
+        "petty_complaints": False,
+        "has_kpis": False,
+    }
+    # the lines are one step: going back from the next question shows the checklist again, once
+    assert s.current is not None and s.group(s.current) != "call"
+    assert s.back()
+    assert s.checklist and "rude" in s.lines()
+    assert not s.back()  # the checklist was the first step of this run
+
+
+def test_a_line_phrased_as_the_bad_case_ticks_to_no(bundled: Catalog) -> None:
+    s = Session(bundled)
+    s.current = "contract"
+    s.answer_checklist({"contract", "budget_stated"})
+    assert (s.values["contract"], s.values["in_segment"], s.values["budget_stated"]) == (False, True, True)
+
+
+def test_not_sure_leaves_the_unticked_lines_to_be_asked_one_by_one(bundled: Catalog) -> None:
+    s = Session(bundled)
+    s.current = "rude"
+    s.answer_checklist({"petty_complaints"}, unsure=True)
+    assert s.values["petty_complaints"] is True
+    assert "rude" not in s.values and "rude" in s.single
+    s.current = "rude"
+    assert not s.checklist and s.lines() == ["rude"]
+
+
+def test_a_checklist_counts_as_one_step_in_the_progress(bundled: Catalog) -> None:
+    s = Session(bundled)
+    step = s.step()
+    assert step is not None
+    ungrouped = [q for q in s.plan() if bundled.questions[q].checklist is None]
+    assert step.total == len(ungrouped) + 2  # two checklists, one step each
+
+
+def test_nothing_can_move_the_verdict_once_only_dont_know_answers_hold_it(write_yaml: WriteYaml) -> None:
+    write_yaml(
+        "c/questions/10.yaml",
+        """\
+        section: s
+        title: S
+        questions:
+          - {id: rude, type: yesno, text: Rude?}
+          - {id: calls, type: integer, text: Calls?}
+          - {id: remark, type: text, text: Remark?}
+        """,
+    )
+    rules = write_yaml(
+        "c/rules.yaml",
+        """\
+        version: 1
+        sources: {me: Me}
+        policy:
+          severities: {decline: {weight: 10}, low: {weight: 1}}
+          decline_if: {any_severity: [decline]}
+          caution_if: {min_score: 2}
+        rules:
+          - {id: rude, kind: red-flag, source: me, when: rude, severity: decline, title: Rude, why: W, advice: A}
+          - {id: calls, kind: red-flag, source: me, when: calls > 3, severity: low, title: Calls, why: W, advice: A}
+        """,
+    )
+    catalog = load_catalog(rules, rules.parent / "questions")
+    s = Session(catalog)
+    s.answer("rude", UNKNOWN)
+    assert s.can_move()  # calls still decides a rule
+    s.answer("calls", 1)
+    # the remark decides nothing: rude's "don't know" holds the range open, and asking on cannot narrow it
+    assert s.current == "remark" and not s.settled and not s.can_move()

@@ -550,6 +550,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "interview.checklist.unsure": "Not sure about some: ask me the unticked ones one by one",
         "interview.checklist.unsure.short": "the rest: not sure yet",
         "interview.checklist.none": "none of these",
+        "interview.checklist.progress": "Checklist · question {n} of {total}",
         "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
     },
     "ru": {
@@ -1081,6 +1082,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "interview.checklist.unsure": "Про некоторые не знаю: спросите неотмеченные по одному",
         "interview.checklist.unsure.short": "остальное: пока не знаю",
         "interview.checklist.none": "ничего из этого",
+        "interview.checklist.progress": "Список · вопрос {n} из {total}",
         "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
     },
 }

@@ -207,7 +207,8 @@ class Prompter:
         )
         _number_keys(prompt, len(choices))
         help_text = clean(first.help.get(lang)) if first.help else t(lang, "interview.help.none")
-        _decorate(prompt, step.progress(lang), t(lang, "interview.keys.multi"), help_text, ("?", "f1"))
+        header = t(lang, "interview.checklist.progress", n=step.number, total=step.total)
+        _decorate(prompt, header, t(lang, "interview.keys.multi"), help_text, ("?", "f1"))
         result = prompt.unsafe_ask()
         if isinstance(result, _Back):
             return result
@@ -360,7 +361,9 @@ class Prompter:
                 else:
                     session.edit(choice)
                 continue
-            if step.section.id != shown_section:
+            if session.checklist:  # its lines come from several sections: no section line
+                shown_section = None
+            elif step.section.id != shown_section:
                 self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
                 shown_section = step.section.id
             q = step.question
