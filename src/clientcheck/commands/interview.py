@@ -29,6 +29,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.commands.resume_options import options_line, resume_command, started_with
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
 
@@ -91,45 +92,6 @@ def initial_answers(
     from clientcheck.profile import apply
 
     return apply(given, profile), rec, note
-
-
-def _resume_command(
-    path: Path,
-    lang: Lang | None,
-    fmt: Format,
-    fail_on: FailOn,
-    save: Path | None,
-    rules: Path | None,
-    questions: Path | None,
-    db: Path | None = None,
-    no_save: bool = False,
-    profile: str | None = None,
-    quick: bool = False,
-    in_order: bool = False,
-    reply: bool = False,
-) -> str:
-    """The exact command that continues this interview with the same options, from any folder."""
-    parts = ["clientcheck", "interview", "--resume", str(path)]
-    if profile is not None:
-        parts += ["--profile", profile]
-    if quick:
-        parts.append("--quick")
-    if in_order:
-        parts.append("--in-order")
-    if lang is not None:
-        parts += ["--lang", lang.value]
-    if fmt is not Format.table:
-        parts += ["--format", fmt.value]
-    if fail_on is not FailOn.decline:
-        parts += ["--fail-on", fail_on.value]
-    for option, value in (("--save", save), ("--rules", rules), ("--questions", questions), ("--db", db)):
-        if value is not None:
-            parts += [option, str(value.absolute())]
-    if no_save:
-        parts.append("--no-save")
-    if reply:
-        parts.append("--reply")
-    return shlex.join(parts)
 
 
 def _say(line: str) -> None:
@@ -210,7 +172,7 @@ def interview(
     """
     if resume and (lang is None or save is None or profile is None):
         # a bare --resume continues with the options the interview was started with
-        lang, save, profile, quick, in_order = _started_with(file, lang, save, profile, quick, in_order)
+        lang, save, profile, quick, in_order = started_with(file, lang, save, profile, quick, in_order)
     code = language_for(lang)
     if not _stdin_is_terminal():
         raise InteractiveSessionError(t(code, "interview.not_a_terminal"))
@@ -283,13 +245,13 @@ def interview(
         # --lang before the command reaches here only through the preference: the resume line keeps it too
         chosen = preferred()
         asked = lang if lang is not None else (Lang(chosen) if chosen else None)
-        resume_command = _resume_command(
+        continue_with = resume_command(
             rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order, reply
         )
         header = (
-            t(code, "interview.recovery.header", command=resume_command)
+            t(code, "interview.recovery.header", command=continue_with)
             + "\n"
-            + _options_line(code, save, given.profile, quick, in_order)
+            + options_line(code, save, given.profile, quick, in_order)
         )
         warned = [False]
 
@@ -325,7 +287,7 @@ def interview(
                 _history_flags(prompter, session, facts.used, code)
             prompter.run(session, autosave, quick=quick)
         except (KeyboardInterrupt, EOFError):
-            return _interrupted(session, rec, code, resume_command, autosave)
+            return _interrupted(session, rec, code, continue_with, autosave)
 
     final = session.answers()
     if facts is not None:  # say which answers still hold what the client's history told us
@@ -399,50 +361,6 @@ def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str
             severity = session.catalog.policy.severities.get(finding.severity or "")
             label = severity.label.get(code) if severity else (finding.severity or "")
             prompter.write(t(code, "interview.live_flag", title=finding.rule.title.get(code), severity=label), "1;31")
-
-
-_OPTIONS = "clientcheck-options: "
-
-
-def _options_line(code: str, save: Path | None, profile: str | None, quick: bool, in_order: bool) -> str:
-    """A machine-readable header line, so that a bare --resume continues with the same options."""
-    import json
-
-    data: dict[str, object] = {"lang": code, "save": str(save.absolute()) if save else None, "profile": profile}
-    data.update(quick=quick, in_order=in_order)
-    return _OPTIONS + json.dumps(data, ensure_ascii=False)
-
-
-def _started_with(
-    file: Path | None, lang: Lang | None, save: Path | None, profile: str | None, quick: bool, in_order: bool
-) -> tuple[Lang | None, Path | None, str | None, bool, bool]:
-    """The options on the command line, completed by those the resumed interview was started with."""
-    import json
-
-    from clientcheck import recovery
-
-    path = file or recovery.latest()
-    if path is None:
-        return lang, save, profile, quick, in_order
-    data: dict[str, object] = {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            for text in f:
-                if not text.startswith("#"):
-                    break
-                body = text[1:].strip()
-                if body.startswith(_OPTIONS):
-                    loaded = json.loads(body[len(_OPTIONS) :])
-                    data = loaded if isinstance(loaded, dict) else {}
-    except (OSError, UnicodeDecodeError, ValueError):
-        return lang, save, profile, quick, in_order  # reading the answers will say what is wrong with it
-    if lang is None and data.get("lang") in {x.value for x in Lang}:
-        lang = Lang(str(data["lang"]))
-    if save is None and isinstance(data.get("save"), str):
-        save = Path(str(data["save"]))
-    if profile is None and isinstance(data.get("profile"), str):
-        profile = str(data["profile"])
-    return lang, save, profile, quick or data.get("quick") is True, in_order or data.get("in_order") is True
 
 
 def _interrupted(
