@@ -13,7 +13,7 @@ narrows nothing and is asked last. Pure: no terminal, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from clientcheck.evaluate import evaluate, possibilities, range_of
@@ -84,7 +84,9 @@ class Chooser:
             fit = sorted({int(p) for p in fit if float(p).is_integer()})
         return list(fit)
 
-    def scores(self, answers: Answers, candidates: Iterable[str]) -> list[tuple[str, float]]:
+    def scores(
+        self, answers: Answers, candidates: Iterable[str], single: Collection[str] = ()
+    ) -> list[tuple[str, float]]:
         """(question, what its answer is worth in narrowing the verdict range), best first.
 
         First, how far the rules a question opens could move the best verdict: a yes to "worked
@@ -109,7 +111,7 @@ class Chooser:
                 reach[qid] = max(reach.get(qid, (0, 0.0)), (max(alone - best, 0), 1 / path))
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
         scored: list[tuple[str, int, float, int, int]] = []
-        for members in self.prompts(candidates):
+        for members in self.prompts(candidates, single):
             qid = members[0]
             outcomes = self.possible_sets(members, known)
             gain = 0.0
@@ -136,13 +138,14 @@ class Chooser:
         scored.sort(key=lambda s: (-s[1], -s[2], s[3], s[4]))
         return [(qid, steps + worth) for qid, steps, worth, _, _ in scored]
 
-    def prompts(self, candidates: Iterable[str]) -> list[list[str]]:
-        """The candidates as the interview would ask them: a checklist's lines together, one prompt."""
+    def prompts(self, candidates: Iterable[str], single: Collection[str] = ()) -> list[list[str]]:
+        """The candidates as the interview would ask them: a checklist's lines together, one prompt
+        (single: lines put off with "not sure about some", now asked one by one)."""
         out: list[list[str]] = []
         groups: dict[str, list[str]] = {}
         for qid in candidates:
             item = self.catalog.questions[qid].checklist
-            if item is None:
+            if item is None or qid in single:
                 out.append([qid])
             elif item.group in groups:
                 groups[item.group].append(qid)
@@ -154,16 +157,16 @@ class Chooser:
     def possible_sets(self, members: Sequence[str], known: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The answers one prompt can give: a question's possible answers, or for a checklist,
         nothing ticked and each line ticked alone (every combination would be 2**lines)."""
-        if len(members) == 1 and self.catalog.questions[members[0]].checklist is None:
+        if len(members) == 1:
             qid = members[0]
             return [{qid: v} for v in self.possible_answers(self.catalog.questions[qid], known)]
         items = {m: self.catalog.questions[m].checklist for m in members}
         none = {m: not item.ticked for m, item in items.items() if item is not None}
         return [none, *({**none, m: item.ticked} for m, item in items.items() if item is not None)]
 
-    def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
+    def choose(self, answers: Answers, candidates: Sequence[str], single: Collection[str] = ()) -> str | None:
         if not candidates:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        return self.scores(answers, candidates)[0][0]
+        return self.scores(answers, candidates, single)[0][0]

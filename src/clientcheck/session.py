@@ -107,7 +107,7 @@ class Session:
         todo = self.todo()
         if self.chooser is None or len(todo) < 2:
             return todo[0] if todo else None
-        return self.chooser.choose(self.answers(), todo)
+        return self.chooser.choose(self.answers(), todo, self.single)
 
     def group(self, qid: str) -> str | None:
         item = self.catalog.questions[qid].checklist
