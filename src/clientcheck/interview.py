@@ -43,21 +43,17 @@ from clientcheck.promptkit import (
 from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
 from clientcheck.terminal import strip_controls as clean
 
-__all__ = ["BACK", "Prompter", "has_host_input", "prompt_stream", "terminal"]
+__all__ = ["BACK", "Lines", "Prompter", "has_host_input", "prompt_stream", "terminal"]
 
 
-class Prompter:
-    """Asks one question at a time on the terminal and runs an interview to its end."""
+class Lines:
+    """Our own lines on the terminal and one free line of input: all the client's name needs,
+    so that prompt can come before the catalog is loaded."""
 
-    def __init__(self, catalog: Catalog, lang: str, out: TextIO) -> None:
-        self.catalog = catalog
+    def __init__(self, lang: str, out: TextIO) -> None:
         self.lang = lang
         self.out = out
         self.color = out.isatty() and "NO_COLOR" not in os.environ
-        # what Enter at the review does, in words: show the verdict (the profile: save)
-        self.review_texts = ("interview.review.prompt", "interview.keys.review")
-
-    # ---- our own lines --------------------------------------------------------------------
 
     def write(self, text: str, sgr: str = "") -> None:
         text = clean(text)
@@ -65,6 +61,26 @@ class Prompter:
             text = f"\x1b[{sgr}m{text}\x1b[0m"
         self.out.write(text + "\n")
         self.out.flush()
+
+    def line(self, message: str, header: str, hint: str, default: str = "") -> str | _Back:
+        """One free line of text (the client's name, a note); empty means none."""
+        prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
+        _replace_on_type(prompt)
+        _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
+        result = prompt.unsafe_ask()
+        return result if isinstance(result, _Back) else clean(str(result)).strip()
+
+
+class Prompter(Lines):
+    """Asks one question at a time on the terminal and runs an interview to its end."""
+
+    def __init__(self, catalog: Catalog, lang: str, out: TextIO) -> None:
+        super().__init__(lang, out)
+        self.catalog = catalog
+        # what Enter at the review does, in words: show the verdict (the profile: save)
+        self.review_texts = ("interview.review.prompt", "interview.keys.review")
+
+    # ---- our own lines --------------------------------------------------------------------
 
     def echo(self, q: Question, value: Any) -> None:
         from clientcheck.render.table import show_answer
@@ -268,14 +284,6 @@ class Prompter:
         return ids[int(text) - 1] if text else None
 
     # ---- the whole interview --------------------------------------------------------------
-
-    def line(self, message: str, header: str, hint: str, default: str = "") -> str | _Back:
-        """One free line of text (the client's name, a note); empty means none."""
-        prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
-        _replace_on_type(prompt)
-        _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
-        result = prompt.unsafe_ask()
-        return result if isinstance(result, _Back) else clean(str(result)).strip()
 
     def offer_finish(self, session: Session) -> bool | _Back:
         """The verdict is settled: Enter finishes (True), the other choice goes on (False)."""

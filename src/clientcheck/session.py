@@ -115,8 +115,8 @@ class Session:
 
     @property
     def checklist(self) -> bool:
-        """Is the current prompt a checklist (see lines())?"""
-        return self.current is not None and self.group(self.current) is not None and self.current not in self.single
+        """Is the current prompt a checklist (see lines())? One line alone is asked as its question."""
+        return len(self._group_lines()) > 1
 
     def lines(self) -> list[str]:
         """The questions the current prompt asks: the current one, or the lines of its checklist.
@@ -126,13 +126,21 @@ class Session:
         """
         if self.current is None:
             return []
+        group = self._group_lines()
+        return group if len(group) > 1 else [self.current]
+
+    def _group_lines(self) -> list[str]:
+        if self.current is None or self.current in self.single:
+            return []
         group = self.group(self.current)
-        if group is None or not self.checklist:
-            return [self.current]
+        if group is None:
+            return []
         return [
             qid
             for qid in self.plan()
-            if self.group(qid) == group and (qid not in self.values or qid in self.asked or qid == self.current)
+            if self.group(qid) == group
+            and qid not in self.single
+            and (qid not in self.values or qid in self.asked or qid == self.current)
         ]
 
     def _steps(self, qids: list[str]) -> list[str]:
@@ -140,7 +148,7 @@ class Session:
         seen: set[str] = set()
         out: list[str] = []
         for qid in qids:
-            group = self.group(qid)
+            group = None if qid in self.single else self.group(qid)
             if group is not None:
                 if group in seen:
                     continue

@@ -34,7 +34,7 @@ from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSe
 from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
-    from clientcheck.interview import Prompter
+    from clientcheck.interview import Lines, Prompter
     from clientcheck.model import Answers, Catalog
     from clientcheck.profile import Profile
     from clientcheck.recovery import RecoveryFile
@@ -185,22 +185,26 @@ def interview(
     if save is not None and not save.absolute().parent.is_dir():
         raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
 
-    from clientcheck import profile as profiles
-    from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
-    from clientcheck.session import Session
-
-    catalog = load_catalog_for(rules, questions)
-    seller = profiles.load_for(catalog, profile)
-    given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
-    catalog = profiles.with_currency(catalog, given.values)
-
-    from clientcheck.interview import Prompter, prompt_stream, terminal
+    from clientcheck.interview import Lines, Prompter, prompt_stream, terminal
 
     stream = prompt_stream()
-    prompter = Prompter(catalog, code, stream)
     # one terminal session for every prompt: the name, the questions, the note
     with terminal(stream):
-        if client is None and given.client is None and not resume:
+        early = client is None and answers is None and not resume
+        if early:
+            # the name first, before the rules, the profile and the session are loaded: the
+            # first prompt is on screen sooner, and the loading happens after one Enter
+            client = _ask_client(Lines(code, stream), code)
+        from clientcheck import profile as profiles
+        from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
+        from clientcheck.session import Session
+
+        catalog = load_catalog_for(rules, questions)
+        seller = profiles.load_for(catalog, profile)
+        given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
+        catalog = profiles.with_currency(catalog, given.values)
+        prompter = Prompter(catalog, code, stream)
+        if not early and client is None and given.client is None and not resume:  # --answers without a name
             client = _ask_client(prompter, code)
             if client is not None:
                 given = given._replace(client=client)
@@ -332,7 +336,7 @@ def interview(
     return exit_code
 
 
-def _ask_client(prompter: Prompter, code: str) -> str | None:
+def _ask_client(prompter: Lines, code: str) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
     try:
         name = prompter.line(
