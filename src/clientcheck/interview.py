@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import questionary
 from questionary.prompts.common import InquirerControl
 
-from clientcheck import qtypes
 from clientcheck.i18n import t
-from clientcheck.model import NOTE_KEY, UNKNOWN, Catalog, Question
+from clientcheck.model import NOTE_KEY, UNKNOWN
 from clientcheck.promptkit import (
     _DONT_KNOW,
     _NO,
@@ -40,8 +39,12 @@ from clientcheck.promptkit import (
     prompt_stream,
     terminal,
 )
-from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
 from clientcheck.terminal import strip_controls as clean
+
+if TYPE_CHECKING:
+    # the session, the engine and the model load after the first prompt (the client's name), which needs none
+    from clientcheck.model import Catalog, Question
+    from clientcheck.session import Session, Step
 
 __all__ = ["BACK", "Lines", "Prompter", "has_host_input", "prompt_stream", "terminal"]
 
@@ -104,6 +107,8 @@ class Prompter(Lines):
         message = clean(q.text.get(lang))
         help_text = clean(q.help.get(lang)) if q.help else t(lang, "interview.help.none")
         common: dict[str, Any] = {"style": STYLE, "erase_when_done": True}
+        from clientcheck import qtypes
+
         widget = qtypes.of(q).widget
         if widget == "select":
             prompt, legend, help_keys = self._select(q, message, current, common)
@@ -121,6 +126,8 @@ class Prompter(Lines):
             return UNKNOWN if result == _DONT_KNOW else result
         if q.type == "multi":
             return UNKNOWN if _DONT_KNOW in result else frozenset(result)
+        from clientcheck.session import parse_typed
+
         return parse_typed(q, result, lang)
 
     def _select(
@@ -177,6 +184,8 @@ class Prompter(Lines):
     def _typed(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
     ) -> tuple[questionary.Question, str, tuple[str, ...]]:
+        from clientcheck.session import allowed_text, parse_typed, typed_default
+
         lang = self.lang
 
         def validate(text: str) -> bool | str:

@@ -10,11 +10,15 @@ Verdict, render.py shows it. The Verdict owns its exit code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from clientcheck.conditions import Condition, VarType
 from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
 from clientcheck.qtypes import TYPES
+
+if TYPE_CHECKING:
+    # the condition language loads with a catalog, not with every import of the model
+    # (i18n imports the model for LANGUAGES; the interview's first prompt needs no conditions)
+    from clientcheck.conditions import Condition, VarType
 
 LANGUAGES = ("en", "ru")
 QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
@@ -102,6 +106,8 @@ class Question(NamedTuple):
         return tuple(c.id for c in self.choices)
 
     def var_type(self) -> VarType:
+        from clientcheck.conditions import VarType
+
         return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
 
     def choice_text(self, choice_id: str, lang: str) -> str:
