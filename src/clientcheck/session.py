@@ -72,6 +72,8 @@ class Session:
         self.asked: list[str] = []  # the questions answered in this run, in the order they were asked
         # checklist lines left for later ("not sure about some"): asked one by one, as yes/no
         self.single: set[str] = set()
+        self._together: dict[str, int] = {}  # checklist lines answered in one prompt -> that prompt's number
+        self._prompts = 0
         self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
         for qid, value in (initial or {}).items():
@@ -143,23 +145,33 @@ class Session:
             and (qid not in self.values or qid in self.asked or qid == self.current)
         ]
 
+    def _step_key(self, qid: str) -> tuple[str, object] | None:
+        """Questions with the same key are one prompt: answered together in one checklist in this
+        run, or checklist lines still open (they will be asked together)."""
+        if qid in self._together:
+            return ("answered", self._together[qid])
+        group = self.group(qid)
+        if group is not None and qid not in self.values and qid not in self.single:
+            return ("open", group)
+        return None
+
     def _steps(self, qids: list[str]) -> list[str]:
-        """qids with each checklist kept once, at its first line: one prompt, one step."""
-        seen: set[str] = set()
+        """qids with each prompt kept once, at its first question: one prompt, one step."""
+        seen: set[tuple[str, object]] = set()
         out: list[str] = []
         for qid in qids:
-            group = None if qid in self.single else self.group(qid)
-            if group is not None:
-                if group in seen:
+            key = self._step_key(qid)
+            if key is not None:
+                if key in seen:
                     continue
-                seen.add(group)
+                seen.add(key)
             out.append(qid)
         return out
 
     def _step_index(self, steps: list[str], qid: str) -> int | None:
-        group = self.group(qid)
+        key = self._step_key(qid)
         for i, s in enumerate(steps):
-            if s == qid or (group is not None and self.group(s) == group):
+            if s == qid or (key is not None and self._step_key(s) == key):
                 return i
         return None
 
@@ -238,6 +250,8 @@ class Session:
                 values[qid] = not item.ticked
         if unsure:
             self.asked = [a for a in self.asked if a in self.values]
+        self._prompts += 1
+        self._together.update(dict.fromkeys(values, self._prompts))
         return self.answer_all(values)
 
     def answer_all(self, values: Mapping[str, Any]) -> Change:
