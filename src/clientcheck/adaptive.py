@@ -110,18 +110,25 @@ class Chooser:
             for qid in u.ask:
                 reach[qid] = max(reach.get(qid, (0, 0.0)), (max(alone - best, 0), 1 / path))
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
+        open_flags = [u.rule.id for u in base.undecided if u.rule.kind == "red-flag"]
         scored: list[tuple[str, int, float, int, int]] = []
         for members in self.prompts(candidates, single):
             qid = members[0]
             outcomes = self.possible_sets(members, known)
             gain = 0.0
             if outcomes and now > 0:
-                total = 0
+                total = 0.0
                 for values in outcomes:
                     # only the range is needed here: the engine's own range, without the rest of a verdict
                     after = answers._replace(values={**answers.values, **values})
-                    best_after, worst_after = range_of(self.catalog, possibilities(self.catalog, after))
+                    possible = possibilities(self.catalog, after)
+                    best_after, worst_after = range_of(self.catalog, possible)
                     total += now - (VERDICTS.index(worst_after) - VERDICTS.index(best_after))
+                    # and, worth less than any narrowing, the open red flags it decides by itself: a
+                    # budget of 20,000 rules out "can't afford" whatever the billing, while the
+                    # billing alone decides nothing until the amount is known
+                    decided = sum(1 for rid in open_flags if possible[rid].status != "undecided")
+                    total += decided / (len(open_flags) + 1)
                 gain = total / len(outcomes)
             steps, shortness = max(reach.get(m, (0, 0.0)) for m in members) if now > 0 else (0, 0.0)
             # a checklist settles its lines in one prompt: each line it decides counts
