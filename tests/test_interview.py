@@ -780,7 +780,9 @@ def test_an_investor_client_is_declined_in_three_prompts_with_two_checklists(
         "✔ Will they pay for a small concept from their own money now? no",
     ]
     assert "Checklist · question 1 of 11" in screen.getvalue()
-    assert "How established is your business?" not in screen.getvalue() + err  # the profile answers the seller's questions
+    assert (
+        "How established is your business?" not in screen.getvalue() + err
+    )  # the profile answers the seller's questions
     assert (code, json.loads(out)["verdict"]) == (1, "decline")
     answers = yaml.safe_load(saved.read_text(encoding="utf-8"))
     # one answer per question, as answers files always had: unticked is "no", a line stated the
@@ -820,3 +822,44 @@ def test_a_checklist_line_in_an_old_answers_file_still_answers_its_question(
     code, out, err = run(cli, "interview", *seller, "--answers", str(given), "-f", "json", keys=NOTE)
     assert ticks(err) == []  # settled by the file: nothing asked
     assert (code, json.loads(out)["verdict"]) == (1, "decline")
+
+
+def test_quick_finishes_when_only_dont_know_answers_hold_the_verdict_open(
+    cli: CliRunner, write_yaml: WriteYaml, interviews: Path
+) -> None:
+    write_yaml(
+        "c/questions/10.yaml",
+        """\
+        section: s
+        title: S
+        questions:
+          - {id: rude, type: yesno, text: Rude?}
+          - {id: calls, type: integer, text: Calls?}
+          - {id: remark, type: text, text: Remark?}
+        """,
+    )
+    rules = write_yaml(
+        "c/rules.yaml",
+        """\
+        version: 1
+        sources: {me: Me}
+        policy:
+          severities: {decline: {weight: 10}, low: {weight: 1}}
+          decline_if: {any_severity: [decline]}
+          caution_if: {min_score: 2}
+        rules:
+          - {id: rude, kind: red-flag, source: me, when: rude, severity: decline, title: Rude, why: W, advice: A}
+          - {id: calls, kind: red-flag, source: me, when: calls > 3, severity: low, title: Calls, why: W, advice: A}
+        """,
+    )
+    options = ("--rules", str(rules), "--questions", str(rules.parent / "questions"), "--lang", "en", "-f", "json")
+    keys = NAME + "3" + ENTER + "1" + ENTER + NOTE  # rude: don't know; one call
+    code, out, err = run(cli, "interview", *options, "--quick", keys=keys)
+    assert ticks(err) == ["✔ Rude? don't know", "✔ Calls? 1"]  # the remark, which decides nothing, is not asked
+    assert "Nothing left to ask can change the verdict: the “don't know” answers keep it open." in err.splitlines()
+    verdict = json.loads(out)
+    assert (verdict["verdict"], verdict["range"], code) == ("go", {"best": "go", "worst": "decline"}, 0)
+    # without --quick the same line comes with the offer to finish: Enter finishes there
+    code, out, err = run(cli, "interview", *options, keys=NAME + "3" + ENTER + "1" + ENTER + ENTER + NOTE)
+    assert ticks(err) == ["✔ Rude? don't know", "✔ Calls? 1"]
+    assert (json.loads(out)["range"], code) == ({"best": "go", "worst": "decline"}, 0)

@@ -331,3 +331,33 @@ def test_nothing_can_move_the_verdict_once_only_dont_know_answers_hold_it(write_
     s.answer("calls", 1)
     # the remark decides nothing: rude's "don't know" holds the range open, and asking on cannot narrow it
     assert s.current == "remark" and not s.settled and not s.can_move()
+
+
+SELLER = {
+    "business_stage": "established",
+    "order_book": "some",
+    "offer": "websites",
+    "currency": "EUR",
+    "min_price": 15000,
+    "min_monthly_price": 3000,
+    "payment_term_days": 15,
+}
+
+
+def test_the_chooser_asks_a_checklist_first_and_counts_it_as_one_prompt(bundled: Catalog) -> None:
+    chooser = Chooser(bundled)
+    s = Session(bundled, SELLER, chooser=chooser)
+    assert s.checklist  # the checklists decide the most deal-breakers in one prompt each
+    groups = [p for p in chooser.prompts(s.todo()) if len(p) > 1]
+    assert sorted(bundled.questions[p[0]].checklist.group for p in groups) == ["call", "deal"]  # type: ignore[union-attr]
+
+
+def test_the_amount_that_decides_a_rule_alone_comes_before_the_billing_that_does_not(bundled: Catalog) -> None:
+    # "can't afford" needs the billing and the amount; an amount above both minimums rules it out
+    # whatever the billing, while the billing alone never decides it
+    chooser = Chooser(bundled)
+    s = Session(bundled, SELLER, chooser=chooser)
+    s.current = "budget_stated"
+    s.answer_checklist({"budget_stated"})
+    ranked = [qid for qid, _ in chooser.scores(s.answers(), ["billing", "budget_amount"])]
+    assert ranked == ["budget_amount", "billing"]
