@@ -25,7 +25,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from clientcheck import recovery
-from tests.conftest import WriteYaml, invoke
+from tests.conftest import SELLER, WriteYaml, invoke
 
 ENTER = "\r"
 BACK = "\x02"  # Ctrl-B
@@ -744,16 +744,6 @@ def test_a_bare_resume_keeps_the_language_and_save(
 
 # ---- issue 10: checklists and the early finish on the bundled questions -----------------
 
-SELLER = {
-    "business_stage": "established",
-    "order_book": "some",
-    "offer": "websites",
-    "currency": "EUR",
-    "min_price": 15000,
-    "min_monthly_price": 3000,
-    "payment_term_days": 15,
-}
-
 
 @pytest.fixture
 def seller(tmp_path: Path, interviews: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -825,34 +815,10 @@ def test_a_checklist_line_in_an_old_answers_file_still_answers_its_question(
 
 
 def test_quick_finishes_when_only_dont_know_answers_hold_the_verdict_open(
-    cli: CliRunner, write_yaml: WriteYaml, interviews: Path
+    cli: CliRunner, held_open: tuple[Path, Path], interviews: Path
 ) -> None:
-    write_yaml(
-        "c/questions/10.yaml",
-        """\
-        section: s
-        title: S
-        questions:
-          - {id: rude, type: yesno, text: Rude?}
-          - {id: calls, type: integer, text: Calls?}
-          - {id: remark, type: text, text: Remark?}
-        """,
-    )
-    rules = write_yaml(
-        "c/rules.yaml",
-        """\
-        version: 1
-        sources: {me: Me}
-        policy:
-          severities: {decline: {weight: 10}, low: {weight: 1}}
-          decline_if: {any_severity: [decline]}
-          caution_if: {min_score: 2}
-        rules:
-          - {id: rude, kind: red-flag, source: me, when: rude, severity: decline, title: Rude, why: W, advice: A}
-          - {id: calls, kind: red-flag, source: me, when: calls > 3, severity: low, title: Calls, why: W, advice: A}
-        """,
-    )
-    options = ("--rules", str(rules), "--questions", str(rules.parent / "questions"), "--lang", "en", "-f", "json")
+    rules, questions = held_open
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", "en", "-f", "json")
     keys = NAME + "3" + ENTER + "1" + ENTER + NOTE  # rude: don't know; one call
     code, out, err = run(cli, "interview", *options, "--quick", keys=keys)
     assert ticks(err) == ["✔ Rude? don't know", "✔ Calls? 1"]  # the remark, which decides nothing, is not asked

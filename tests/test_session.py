@@ -12,7 +12,7 @@ from clientcheck.adaptive import Chooser
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
-from tests.conftest import WriteYaml
+from tests.conftest import SELLER
 
 
 @pytest.fixture
@@ -298,50 +298,14 @@ def test_a_checklist_counts_as_one_step_in_the_progress(bundled: Catalog) -> Non
     assert step.total == len(ungrouped) + 2  # two checklists, one step each
 
 
-def test_nothing_can_move_the_verdict_once_only_dont_know_answers_hold_it(write_yaml: WriteYaml) -> None:
-    write_yaml(
-        "c/questions/10.yaml",
-        """\
-        section: s
-        title: S
-        questions:
-          - {id: rude, type: yesno, text: Rude?}
-          - {id: calls, type: integer, text: Calls?}
-          - {id: remark, type: text, text: Remark?}
-        """,
-    )
-    rules = write_yaml(
-        "c/rules.yaml",
-        """\
-        version: 1
-        sources: {me: Me}
-        policy:
-          severities: {decline: {weight: 10}, low: {weight: 1}}
-          decline_if: {any_severity: [decline]}
-          caution_if: {min_score: 2}
-        rules:
-          - {id: rude, kind: red-flag, source: me, when: rude, severity: decline, title: Rude, why: W, advice: A}
-          - {id: calls, kind: red-flag, source: me, when: calls > 3, severity: low, title: Calls, why: W, advice: A}
-        """,
-    )
-    catalog = load_catalog(rules, rules.parent / "questions")
+def test_nothing_can_move_the_verdict_once_only_dont_know_answers_hold_it(held_open: tuple[Path, Path]) -> None:
+    catalog = load_catalog(*held_open)
     s = Session(catalog)
     s.answer("rude", UNKNOWN)
     assert s.can_move()  # calls still decides a rule
     s.answer("calls", 1)
     # the remark decides nothing: rude's "don't know" holds the range open, and asking on cannot narrow it
     assert s.current == "remark" and not s.settled and not s.can_move()
-
-
-SELLER = {
-    "business_stage": "established",
-    "order_book": "some",
-    "offer": "websites",
-    "currency": "EUR",
-    "min_price": 15000,
-    "min_monthly_price": 3000,
-    "payment_term_days": 15,
-}
 
 
 def test_the_chooser_asks_a_checklist_first_and_counts_it_as_one_prompt(bundled: Catalog) -> None:
