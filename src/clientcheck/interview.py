@@ -65,11 +65,18 @@ class Lines:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def line(self, message: str, header: str, hint: str, default: str = "") -> str | _Back:
-        """One free line of text (the client's name, a note); empty means none."""
+    def line(
+        self, message: str, header: str, hint: str, default: str = "", shown: Callable[[], None] | None = None
+    ) -> str | _Back:
+        """One free line of text (the client's name, a note); empty means none.
+
+        shown: called once the prompt is on screen (each time it is drawn: it must be idempotent).
+        """
         prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
         _replace_on_type(prompt)
         _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
+        if shown is not None:
+            prompt.application.after_render += lambda _app: shown()
         result = prompt.unsafe_ask()
         return result if isinstance(result, _Back) else clean(str(result)).strip()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -194,12 +195,15 @@ def interview(
         if early:
             # the name first, before the rules, the profile and the session are loaded: the
             # first prompt is on screen sooner, and the loading happens after one Enter
-            client = _ask_client(Lines(code, stream), code)
+            preload = _Preload(rules, questions)
+            client = _ask_client(Lines(code, stream), code, preload.start)
+            catalog = preload.catalog()
+        else:
+            catalog = load_catalog_for(rules, questions)
         from clientcheck import profile as profiles
         from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
         from clientcheck.session import Session
 
-        catalog = load_catalog_for(rules, questions)
         seller = profiles.load_for(catalog, profile)
         given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
         catalog = profiles.with_currency(catalog, given.values)
@@ -336,11 +340,55 @@ def interview(
     return exit_code
 
 
-def _ask_client(prompter: Lines, code: str) -> str | None:
+class _Preload:
+    """The rules and the code the interview needs next, loaded while the client's name is typed.
+
+    Started once the name prompt is on screen, so it does not delay it; the user's typing leaves
+    the processor idle most of the time. An error (a broken rules file) is raised where the
+    catalog is asked for, after the name, as it would have been before it.
+    """
+
+    def __init__(self, rules: Path | None, questions: Path | None) -> None:
+        self.rules, self.questions = rules, questions
+        self._thread: threading.Thread | None = None
+        self._catalog: Catalog | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="clientcheck-preload", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            import clientcheck.adaptive
+            import clientcheck.history
+            import clientcheck.profile
+            import clientcheck.recovery
+            import clientcheck.session  # noqa: F401
+
+            self._catalog = load_catalog_for(self.rules, self.questions)
+        except BaseException as exc:  # handed to the main thread, which raises it
+            self._error = exc
+
+    def catalog(self) -> Catalog:
+        if self._thread is None:
+            return load_catalog_for(self.rules, self.questions)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._catalog is not None  # _run sets one or the other
+        return self._catalog
+
+
+def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = None) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
     try:
         name = prompter.line(
-            t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
+            t(code, "interview.client.ask"),
+            t(code, "interview.client.header"),
+            t(code, "interview.client.hint"),
+            shown=shown,
         )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(t(code, "interview.interrupted.empty")) from None
