@@ -8,8 +8,10 @@ from the file's `profile`, as `clientcheck profile` would give them, so they are
 For every persona the real interview logic (session.Session, with the adaptive chooser of
 adaptive.py, as `clientcheck interview --quick` runs it) asks until the verdict is settled or
 nothing is left to ask; then the full walk in file order (`--in-order`) asks every question.
-Prints, per persona: questions in quick mode, questions in the full walk, both verdicts and
-whether they match; then the median and the time the chooser took per question.
+A checklist (several yes/no questions in one tick-all prompt) counts as one prompt. Prints, per
+persona: prompts in quick mode, prompts in the full walk, both verdicts (with the range while it
+is open: `go(go-decline)`) and whether they match; then the medians and the time the chooser
+took per prompt; then a client about whom nothing at all is known, who must never be a plain go.
 
 Targets (issue 10): median questions in quick mode <= 10, and every quick verdict equal to the
 full walk's. Exits 1 if a verdict differs (the range must never lie); the median is reported
@@ -114,8 +116,11 @@ def main() -> int:
             print(
                 f"  {verdict:8} {len(counts):2} personas: median {statistics.median(counts):g}, {min(counts)}-{max(counts)}"
             )
+    asked, nothing = walk(catalog, profile, {}, chooser)  # every answer "don't know"
+    plain_go = nothing.settled and nothing.verdict == "go"
+    print(f"nothing known: {asked} prompts, verdict {shown(nothing)}{' (a plain go: WRONG)' if plain_go else ''}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 1 if mismatches else 0
+    return 1 if mismatches or plain_go else 0
 
 
 if __name__ == "__main__":
