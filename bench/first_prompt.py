@@ -38,11 +38,12 @@ def _default_command() -> str:
     return str(beside) if beside.exists() else (shutil.which("clientcheck") or "clientcheck")
 
 
-def one_run(argv: list[str], data_dir: str, then_enter: bool = False) -> tuple[float, float]:
+def one_run(argv: list[str], data_dir: str, then_enter: bool = False, typing_ms: float = 0.0) -> tuple[float, float]:
     """(ms until the legend is drawn, ms from Ctrl-C until the process has ended).
 
     then_enter: press Enter at the first prompt (the client's name) and time from there to the
-    next legend, the first question's (the ms returned are those of that second step).
+    next legend, the first question's (the ms returned are those of that second step), after
+    typing_ms of "typing" (the rules and the session load while the name is typed).
     """
     env = dict(os.environ, XDG_DATA_HOME=data_dir, XDG_CONFIG_HOME=data_dir, LANG="C.UTF-8", TERM="xterm-256color")
     env.pop("LC_ALL", None)
@@ -57,6 +58,7 @@ def one_run(argv: list[str], data_dir: str, then_enter: bool = False) -> tuple[f
         child.expect("Ctrl-B")
         elapsed = (time.perf_counter() - start) * 1000
         if then_enter:
+            time.sleep(typing_ms / 1000)
             began = time.perf_counter()
             child.send("\r")
             child.expect("Ctrl-B")
@@ -79,6 +81,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--lang", choices=("en", "ru"), default="en")
     parser.add_argument("--command", default=_default_command(), help="the clientcheck executable")
+    parser.add_argument(
+        "--typing-ms",
+        type=float,
+        default=1000.0,
+        help="how long the client's name takes to type before Enter (default 1000: a short name, typed fast)",
+    )
     args = parser.parse_args()
     ours_argv = [args.command, "interview", "--lang", args.lang]
     bare_argv = [sys.executable, "-c", BARE]
@@ -100,7 +108,9 @@ def main() -> int:
             print(f"run {i:2}: clientcheck {ms:6.1f} ms   bare questionary {base:6.1f} ms   ratio {ms / base:4.2f}")
     with tempfile.TemporaryDirectory() as data_dir:
         # after the name: the catalog is loaded, the session set up and the first question chosen
-        after_name = [one_run(ours_argv, data_dir, then_enter=True)[0] for _ in range(max(3, args.runs // 2))]
+        runs = max(3, args.runs // 2)
+        after_name = [one_run(ours_argv, data_dir, True, args.typing_ms)[0] for _ in range(runs)]
+        at_once = [one_run(ours_argv, data_dir, True)[0] for _ in range(runs)]
     mine, floor = statistics.median(ours), statistics.median(bare)
     print(
         f"first prompt ({args.lang}, {args.runs} runs, medians): clientcheck interview {mine:.1f} ms "
@@ -108,7 +118,8 @@ def main() -> int:
         f"(min {min(bare):.1f}, max {max(bare):.1f}); ratio {mine / floor:.2f} (target {TARGET_RATIO})"
     )
     print(
-        f"from Enter at the client's name to the first question on screen: median {statistics.median(after_name):.1f} ms"
+        f"from Enter at the client's name to the first question on screen: median {statistics.median(after_name):.1f} ms "
+        f"after {args.typing_ms:.0f} ms of typing, {statistics.median(at_once):.1f} ms with Enter at once"
     )
     print(
         f"Ctrl-C to the end of the process (medians): clientcheck {statistics.median(exits):.1f} ms, "

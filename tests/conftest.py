@@ -148,3 +148,46 @@ def invoke(runner: CliRunner, *args: str, input: str | None = None) -> tuple[int
     """Run clientcheck in-process; returns (exit code, stdout, stderr)."""
     result = runner.invoke(app, list(args), input=input)
     return result.exit_code, result.stdout, result.stderr
+
+
+# issue 10: the seller's own answers (a profile), and a catalog whose range a "don't know" holds open
+SELLER = {
+    "business_stage": "established",
+    "order_book": "some",
+    "offer": "websites",
+    "currency": "EUR",
+    "min_price": 15000,
+    "min_monthly_price": 3000,
+    "payment_term_days": 15,
+}
+
+
+@pytest.fixture
+def held_open(write_yaml: WriteYaml) -> tuple[Path, Path]:
+    """(rules.yaml, questions/): a deal-breaker (rude), a lesser flag (calls > 3), a remark that decides nothing."""
+    write_yaml(
+        "held/questions/10.yaml",
+        """\
+        section: s
+        title: S
+        questions:
+          - {id: rude, type: yesno, text: Rude?}
+          - {id: calls, type: integer, text: Calls?}
+          - {id: remark, type: text, text: Remark?}
+        """,
+    )
+    rules = write_yaml(
+        "held/rules.yaml",
+        """\
+        version: 1
+        sources: {me: Me}
+        policy:
+          severities: {decline: {weight: 10}, low: {weight: 1}}
+          decline_if: {any_severity: [decline]}
+          caution_if: {min_score: 2}
+        rules:
+          - {id: rude, kind: red-flag, source: me, when: rude, severity: decline, title: Rude, why: W, advice: A}
+          - {id: calls, kind: red-flag, source: me, when: calls > 3, severity: low, title: Calls, why: W, advice: A}
+        """,
+    )
+    return rules, rules.parent / "questions"

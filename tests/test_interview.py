@@ -25,7 +25,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from clientcheck import recovery
-from tests.conftest import WriteYaml, invoke
+from tests.conftest import SELLER, WriteYaml, invoke
 
 ENTER = "\r"
 BACK = "\x02"  # Ctrl-B
@@ -740,3 +740,92 @@ def test_a_bare_resume_keeps_the_language_and_save(
     assert err.splitlines()[-1] == f"Ответы сохранены в {saved}; проверить их снова: clientcheck check {saved}"
     assert yaml.safe_load(saved.read_text(encoding="utf-8"))["worked_before"] is False
     assert code == 0
+
+
+# ---- issue 10: checklists and the early finish on the bundled questions -----------------
+
+
+@pytest.fixture
+def seller(tmp_path: Path, interviews: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Options: the bundled questions, with the seller's own answers from a profile."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    profile = tmp_path / "config" / "clientcheck" / "profiles" / "default.yaml"
+    profile.parent.mkdir(parents=True)
+    profile.write_text(yaml.safe_dump(SELLER), encoding="utf-8")
+    return ["--lang", "en", "--quick", "--no-save", "--client", "Nova"]
+
+
+def test_an_investor_client_is_declined_in_three_prompts_with_two_checklists(
+    cli: CliRunner, seller: list[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "nova.yaml"
+    # the call checklist: nothing ticked; the deal checklist: a budget named (2), waiting for an investor (3)
+    keys = ENTER + "2" + "3" + ENTER + "2" + ENTER + NOTE
+    screen = io.StringIO()
+    code, out, err = run(cli, "interview", *seller, "--save", str(saved), "-f", "json", keys=keys, screen=screen)
+    assert ticks(err) == [
+        "✔ Which of these has the client done so far? none of these",
+        "✔ Which of these are true of this client and the deal? They have named a budget; "
+        "The budget waits for money they don't have yet: an investor, a grant, a loan",
+        "✔ Will they pay for a small concept from their own money now? no",
+    ]
+    assert "Checklist · question 1 of 11" in screen.getvalue()
+    assert (
+        "How established is your business?" not in screen.getvalue() + err
+    )  # the profile answers the seller's questions
+    assert (code, json.loads(out)["verdict"]) == (1, "decline")
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    # one answer per question, as answers files always had: unticked is "no", a line stated the
+    # bad way round ("They won't sign a contract") unticked is "yes"
+    assert {q: answers[q] for q in ("rude", "written_brief", "budget_stated", "budget_from_investor", "contract")} == {
+        "rude": False,
+        "written_brief": False,
+        "budget_stated": True,
+        "budget_from_investor": True,
+        "contract": True,
+    }
+
+
+def test_not_sure_about_some_asks_the_unticked_lines_one_by_one(
+    cli: CliRunner, seller: list[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "n.yaml"
+    # call checklist: "Not sure about some" alone (the 10th line: down to it, Space); the deal
+    # checklist: nothing ticked; then the call's lines come one by one, the deal-breaker first
+    keys = DOWN * 9 + " " + ENTER + ENTER + "1" + ENTER + NOTE
+    code, out, err = run(cli, "interview", *seller, "--save", str(saved), "-f", "json", keys=keys)
+    assert ticks(err) == [
+        "✔ Which of these has the client done so far? the rest: not sure yet",
+        "✔ Which of these are true of this client and the deal? none of these",
+        "✔ Has the client treated you or your team rudely? yes",
+    ]
+    assert (code, json.loads(out)["verdict"]) == (1, "decline")
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert answers["rude"] is True and "petty_complaints" not in answers
+
+
+def test_a_checklist_line_in_an_old_answers_file_still_answers_its_question(
+    cli: CliRunner, seller: list[str], tmp_path: Path
+) -> None:
+    given = tmp_path / "old.yaml"
+    given.write_text("rude: true\n", encoding="utf-8")
+    code, out, err = run(cli, "interview", *seller, "--answers", str(given), "-f", "json", keys=NOTE)
+    assert ticks(err) == []  # settled by the file: nothing asked
+    assert (code, json.loads(out)["verdict"]) == (1, "decline")
+
+
+def test_quick_finishes_when_only_dont_know_answers_hold_the_verdict_open(
+    cli: CliRunner, held_open: tuple[Path, Path], interviews: Path
+) -> None:
+    rules, questions = held_open
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", "en", "-f", "json")
+    keys = NAME + "3" + ENTER + "1" + ENTER + NOTE  # rude: don't know; one call
+    code, out, err = run(cli, "interview", *options, "--quick", keys=keys)
+    assert ticks(err) == ["✔ Rude? don't know", "✔ Calls? 1"]  # the remark, which decides nothing, is not asked
+    assert "Nothing left to ask can change the verdict: the “don't know” answers keep it open." in err.splitlines()
+    verdict = json.loads(out)
+    assert (verdict["verdict"], verdict["range"], code) == ("go", {"best": "go", "worst": "decline"}, 0)
+    # without --quick the same line comes with the offer to finish: Enter finishes there
+    code, out, err = run(cli, "interview", *options, keys=NAME + "3" + ENTER + "1" + ENTER + ENTER + NOTE)
+    assert ticks(err) == ["✔ Rude? don't know", "✔ Calls? 1"]
+    assert (json.loads(out)["range"], code) == ({"best": "go", "worst": "decline"}, 0)

@@ -132,11 +132,14 @@ def _kind(what: str) -> str:
         "a question": "question",
         "a choice": "choice",
         "a level override": "level_override",
+        "a checklist line": "checklist_item",
     }
     if what in fixed:
         return fixed[what]
     if what.startswith("severity "):
         return "severity"
+    if what.startswith("checklist "):
+        return "checklist"
     if what.startswith("the override of '"):
         return "question_override" if "_" in what else "rule_override"  # question ids take _, rule ids -
     raise AssertionError(f"unexpected object {what!r}")

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from clientcheck.adaptive import Chooser
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
+from tests.conftest import SELLER
 
 
 @pytest.fixture
@@ -232,3 +234,94 @@ def test_importing_session_does_not_load_questionary() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout == "[]\n"
+
+
+# ---- checklists: several yes/no questions in one tick-all-that-apply prompt ----------------
+
+
+@pytest.fixture
+def bundled() -> Catalog:
+    return load_catalog()
+
+
+def test_a_checklist_asks_its_open_lines_and_unticked_means_the_other_answer(bundled: Catalog) -> None:
+    s = Session(bundled, chooser=Chooser(bundled))
+    s.current = "rude"
+    assert s.checklist
+    assert s.lines() == [
+        "roadmap_change",
+        "everything_urgent",
+        "written_brief",
+        "brief_clear",
+        "has_kpis",
+        "rude",
+        "petty_complaints",
+        "self_estimates",
+        "long_term",
+    ]
+    s.answer_checklist({"rude", "written_brief"})
+    assert {q: s.values[q] for q in ("rude", "written_brief", "petty_complaints", "has_kpis")} == {
+        "rude": True,
+        "written_brief": True,
+        "petty_complaints": False,
+        "has_kpis": False,
+    }
+    # the lines are one step: going back from the next question shows the checklist again, once
+    assert s.current is not None and s.group(s.current) != "call"
+    assert s.back()
+    assert s.checklist and "rude" in s.lines()
+    assert not s.back()  # the checklist was the first step of this run
+
+
+def test_a_line_phrased_as_the_bad_case_ticks_to_no(bundled: Catalog) -> None:
+    s = Session(bundled)
+    s.current = "contract"
+    s.answer_checklist({"contract", "budget_stated"})
+    assert (s.values["contract"], s.values["in_segment"], s.values["budget_stated"]) == (False, True, True)
+
+
+def test_not_sure_leaves_the_unticked_lines_to_be_asked_one_by_one(bundled: Catalog) -> None:
+    s = Session(bundled)
+    s.current = "rude"
+    s.answer_checklist({"petty_complaints"}, unsure=True)
+    assert s.values["petty_complaints"] is True
+    assert "rude" not in s.values and "rude" in s.single
+    s.current = "rude"
+    assert not s.checklist and s.lines() == ["rude"]
+
+
+def test_a_checklist_counts_as_one_step_in_the_progress(bundled: Catalog) -> None:
+    s = Session(bundled)
+    step = s.step()
+    assert step is not None
+    ungrouped = [q for q in s.plan() if bundled.questions[q].checklist is None]
+    assert step.total == len(ungrouped) + 2  # two checklists, one step each
+
+
+def test_nothing_can_move_the_verdict_once_only_dont_know_answers_hold_it(held_open: tuple[Path, Path]) -> None:
+    catalog = load_catalog(*held_open)
+    s = Session(catalog)
+    s.answer("rude", UNKNOWN)
+    assert s.can_move()  # calls still decides a rule
+    s.answer("calls", 1)
+    # the remark decides nothing: rude's "don't know" holds the range open, and asking on cannot narrow it
+    assert s.current == "remark" and not s.settled and not s.can_move()
+
+
+def test_the_chooser_asks_a_checklist_first_and_counts_it_as_one_prompt(bundled: Catalog) -> None:
+    chooser = Chooser(bundled)
+    s = Session(bundled, SELLER, chooser=chooser)
+    assert s.checklist  # the checklists decide the most deal-breakers in one prompt each
+    groups = [p for p in chooser.prompts(s.todo()) if len(p) > 1]
+    assert sorted(bundled.questions[p[0]].checklist.group for p in groups) == ["call", "deal"]  # type: ignore[union-attr]
+
+
+def test_the_amount_that_decides_a_rule_alone_comes_before_the_billing_that_does_not(bundled: Catalog) -> None:
+    # "can't afford" needs the billing and the amount; an amount above both minimums rules it out
+    # whatever the billing, while the billing alone never decides it
+    chooser = Chooser(bundled)
+    s = Session(bundled, SELLER, chooser=chooser)
+    s.current = "budget_stated"
+    s.answer_checklist({"budget_stated"})
+    ranked = [qid for qid, _ in chooser.scores(s.answers(), ["billing", "budget_amount"])]
+    assert ranked == ["budget_amount", "billing"]

@@ -13,7 +13,7 @@ narrows nothing and is asked last. Pure: no terminal, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from clientcheck.evaluate import evaluate, possibilities, range_of
@@ -84,7 +84,9 @@ class Chooser:
             fit = sorted({int(p) for p in fit if float(p).is_integer()})
         return list(fit)
 
-    def scores(self, answers: Answers, candidates: Iterable[str]) -> list[tuple[str, float]]:
+    def scores(
+        self, answers: Answers, candidates: Iterable[str], single: Collection[str] = ()
+    ) -> list[tuple[str, float]]:
         """(question, what its answer is worth in narrowing the verdict range), best first.
 
         First, how far the rules a question opens could move the best verdict: a yes to "worked
@@ -97,6 +99,7 @@ class Chooser:
         """
         base = evaluate(self.catalog, answers)
         now = width(base)
+        candidates = list(candidates)
         best = VERDICTS.index(base.best)
         policy = self.catalog.policy
         known = {k: v for k, v in answers.values.items() if v is not UNKNOWN}
@@ -107,29 +110,70 @@ class Chooser:
             for qid in u.ask:
                 reach[qid] = max(reach.get(qid, (0, 0.0)), (max(alone - best, 0), 1 / path))
         engine_rank = {a.question: i for i, a in enumerate(base.ask_next)}
+        open_flags = [u.rule.id for u in base.undecided if u.rule.kind == "red-flag"]
         scored: list[tuple[str, int, float, int, int]] = []
-        for qid in candidates:
-            q = self.catalog.questions[qid]
-            outcomes = self.possible_answers(q, known)
+        for members in self.prompts(candidates, single):
+            qid = members[0]
+            outcomes = self.possible_sets(members, known)
             gain = 0.0
             if outcomes and now > 0:
-                total = 0
-                for value in outcomes:
+                total = 0.0
+                for values in outcomes:
                     # only the range is needed here: the engine's own range, without the rest of a verdict
-                    after = answers._replace(values={**answers.values, qid: value})
-                    best_after, worst_after = range_of(self.catalog, possibilities(self.catalog, after))
+                    after = answers._replace(values={**answers.values, **values})
+                    possible = possibilities(self.catalog, after)
+                    best_after, worst_after = range_of(self.catalog, possible)
                     total += now - (VERDICTS.index(worst_after) - VERDICTS.index(best_after))
+                    # and, worth less than any narrowing, the open red flags it decides by itself: a
+                    # budget of 20,000 rules out "can't afford" whatever the billing, while the
+                    # billing alone decides nothing until the amount is known
+                    decided = sum(1 for rid in open_flags if possible[rid].status != "undecided")
+                    total += decided / (len(open_flags) + 1)
                 gain = total / len(outcomes)
-            steps, shortness = reach.get(qid, (0, 0.0)) if now > 0 else (0, 0.0)
+            steps, shortness = max(reach.get(m, (0, 0.0)) for m in members) if now > 0 else (0, 0.0)
+            # a checklist settles its lines in one prompt: each line it decides counts
+            lines = sum(1 for m in members if m in reach) if now > 0 else 0
             scored.append(
-                (qid, steps, gain + shortness, engine_rank.get(qid, len(engine_rank)), self.order.get(qid, 0))
+                (
+                    qid,
+                    steps,
+                    gain + shortness + max(lines - 1, 0),
+                    min(engine_rank.get(m, len(engine_rank)) for m in members),
+                    self.order.get(qid, 0),
+                )
             )
         scored.sort(key=lambda s: (-s[1], -s[2], s[3], s[4]))
         return [(qid, steps + worth) for qid, steps, worth, _, _ in scored]
 
-    def choose(self, answers: Answers, candidates: Sequence[str]) -> str | None:
+    def prompts(self, candidates: Iterable[str], single: Collection[str] = ()) -> list[list[str]]:
+        """The candidates as the interview would ask them: a checklist's lines together, one prompt
+        (single: lines put off with "not sure about some", now asked one by one)."""
+        out: list[list[str]] = []
+        groups: dict[str, list[str]] = {}
+        for qid in candidates:
+            item = self.catalog.questions[qid].checklist
+            if item is None or qid in single:
+                out.append([qid])
+            elif item.group in groups:
+                groups[item.group].append(qid)
+            else:
+                groups[item.group] = [qid]
+                out.append(groups[item.group])
+        return out
+
+    def possible_sets(self, members: Sequence[str], known: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The answers one prompt can give: a question's possible answers, or for a checklist,
+        nothing ticked and each line ticked alone (every combination would be 2**lines)."""
+        if len(members) == 1:
+            qid = members[0]
+            return [{qid: v} for v in self.possible_answers(self.catalog.questions[qid], known)]
+        items = {m: self.catalog.questions[m].checklist for m in members}
+        none = {m: not item.ticked for m, item in items.items() if item is not None}
+        return [none, *({**none, m: item.ticked} for m, item in items.items() if item is not None)]
+
+    def choose(self, answers: Answers, candidates: Sequence[str], single: Collection[str] = ()) -> str | None:
         if not candidates:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        return self.scores(answers, candidates)[0][0]
+        return self.scores(answers, candidates, single)[0][0]

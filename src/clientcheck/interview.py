@@ -17,217 +17,46 @@ Everything about which question comes next lives in session.Session.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, Final, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 import questionary
-from prompt_toolkit.application.current import create_app_session, get_app, get_app_session
-from prompt_toolkit.filters import Condition, is_done
-from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
-from prompt_toolkit.keys import Keys
-from prompt_toolkit.layout import ConditionalContainer, Dimension, HSplit, Layout, Window
-from prompt_toolkit.layout.controls import FormattedTextControl
-from prompt_toolkit.styles import Style
 from questionary.prompts.common import InquirerControl
 
-from clientcheck import qtypes
 from clientcheck.i18n import t
-from clientcheck.model import NOTE_KEY, UNKNOWN, Catalog, Question
-from clientcheck.session import Session, Step, allowed_text, parse_typed, typed_default
+from clientcheck.model import NOTE_KEY, UNKNOWN
+from clientcheck.promptkit import (
+    _DONT_KNOW,
+    _NO,
+    _YES,
+    BACK,
+    STYLE,
+    _Back,
+    _decorate,
+    _number_keys,
+    _replace_on_type,
+    has_host_input,
+    prompt_stream,
+    terminal,
+)
 from clientcheck.terminal import strip_controls as clean
 
+if TYPE_CHECKING:
+    # the session, the engine and the model load after the first prompt (the client's name), which needs none
+    from clientcheck.model import Catalog, Question
+    from clientcheck.session import Session, Step
 
-class _Back:
-    def __repr__(self) -> str:
-        return "BACK"
-
-
-BACK: Final[_Back] = _Back()
-# choice ids match [a-z][a-z0-9_]*, so these values never collide with a real choice
-_DONT_KNOW: Final = "__dont_know__"
-_YES: Final = "__yes__"
-_NO: Final = "__no__"
-
-STYLE = Style.from_dict(
-    {
-        "progress": "bold",
-        "legend": "fg:ansibrightblack",
-        "help": "fg:ansicyan",
-    }
-)
+__all__ = ["BACK", "Lines", "Prompter", "has_host_input", "prompt_stream", "terminal"]
 
 
-def has_host_input() -> bool:
-    """Did the program around us (an embedding host, a test) already give prompt_toolkit an input?"""
-    # prompt_toolkit's own create_app_session looks at _input the same way: reading .input would
-    # create a default input from stdin as a side effect
-    return get_app_session()._input is not None
+class Lines:
+    """Our own lines on the terminal and one free line of input: all the client's name needs,
+    so that prompt can come before the catalog is loaded."""
 
-
-def prompt_stream() -> TextIO:
-    """Where prompts draw: stderr, so stdout stays clean for the verdict (`> out.json`)."""
-    if sys.stderr is not None and sys.stderr.isatty():
-        return sys.stderr
-    if sys.stdout is not None and sys.stdout.isatty():
-        return sys.stdout  # stderr is redirected but stdout is the screen: nothing to keep clean
-    return sys.stderr
-
-
-@contextmanager
-def terminal(stream: TextIO) -> Iterator[None]:
-    """Prompts read keys from the terminal on stdin and draw on stream, unless a host set them up."""
-    if has_host_input():
-        yield
-        return
-    from prompt_toolkit.input import create_input
-    from prompt_toolkit.output import create_output
-
-    with create_app_session(input=create_input(sys.stdin), output=create_output(stdout=stream)):
-        yield
-
-
-def _decorate(
-    prompt: questionary.Question,
-    header: str,
-    legend: str,
-    help_text: str | None,
-    help_keys: tuple[str, ...],
-) -> None:
-    """Add the progress line, the key legend, the help panel and our keys to a questionary prompt."""
-    app = prompt.application
-    help_shown = [False]
-    keys = KeyBindings()
-
-    @keys.add("c-b", eager=True)
-    def _back(event: KeyPressEvent) -> None:
-        event.app.exit(result=BACK)
-
-    @keys.add("c-d", eager=True)
-    def _eof(event: KeyPressEvent) -> None:
-        # questionary's select and checkbox swallow Ctrl-D; on a call it means "stop", like Ctrl-C
-        event.app.exit(exception=EOFError)
-
-    def _toggle_help(event: KeyPressEvent) -> None:
-        help_shown[0] = not help_shown[0]
-
-    for key in help_keys:
-        keys.add(key, eager=True)(_toggle_help)
-
-    # later bindings win: ours over the prompt's own (Ctrl-B is "cursor left" in a text prompt)
-    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
-
-    def line(style: str, text: str) -> Window:
-        return Window(FormattedTextControl([(style, text)]), wrap_lines=True, dont_extend_height=True)
-
-    prompt_body = app.layout.container
-
-    def body_height() -> Dimension:
-        # Without a fixed height the prompt's list window soaks up every free row below the
-        # cursor (prompt_toolkit offers a non-full-screen app all of them) and the legend
-        # would sink to the bottom of the terminal.
-        size = get_app().output.get_size()
-        return Dimension.exact(prompt_body.preferred_height(size.columns, size.rows).preferred)
-
-    parts = [
-        ConditionalContainer(line("class:progress", header), filter=~is_done),
-        HSplit([prompt_body], height=body_height),
-    ]
-    if help_text is not None:
-        parts.append(
-            ConditionalContainer(line("class:help", help_text), filter=Condition(lambda: help_shown[0]) & ~is_done)
-        )
-    parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
-    app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
-
-
-def _replace_on_type(prompt: questionary.Question) -> None:
-    """A default or earlier answer in a text box is shown selected, and typing replaces it.
-
-    prompt_toolkit would put the cursor after the old text and append to it: typing 7 over a
-    default of 15 saved 157. Here the first key that types or deletes clears the old text; a
-    key that moves the cursor keeps it for editing; Enter keeps it as it is.
-    """
-    app = prompt.application
-    buffer = app.layout.current_buffer
-    if buffer is None or not buffer.text:
-        return
-    from prompt_toolkit.selection import SelectionState
-
-    pristine = [True]
-    buffer.cursor_position = len(buffer.text)
-    buffer.selection_state = SelectionState(original_cursor_position=0)
-
-    def moved(_: object) -> None:
-        # any cursor move (arrows, Home, Ctrl-A) means "edit the old text", not "replace it"
-        if pristine[0]:
-            pristine[0] = False
-            buffer.exit_selection()
-
-    buffer.on_cursor_position_changed += moved
-    keys = KeyBindings()
-    fresh = Condition(lambda: pristine[0])
-
-    @keys.add(Keys.Any, filter=fresh)
-    def _type(event: KeyPressEvent) -> None:
-        pristine[0] = False
-        buffer.exit_selection()
-        buffer.text = ""
-        if event.data and event.data.isprintable():
-            buffer.insert_text(event.data)
-
-    @keys.add("c-h", filter=fresh)
-    @keys.add("delete", filter=fresh)
-    @keys.add("c-u", filter=fresh)
-    @keys.add("c-w", filter=fresh)
-    def _clear(event: KeyPressEvent) -> None:
-        pristine[0] = False
-        buffer.exit_selection()
-        buffer.text = ""
-
-    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
-
-
-def _number_keys(prompt: questionary.Question, count: int) -> None:
-    """1-9 tick or untick the choice with that number in a tick-all-that-apply question."""
-    app = prompt.application
-    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
-    bindings = app.key_bindings
-    if control is None or bindings is None:
-        return
-    toggles = bindings.get_bindings_for_keys((" ",))
-    if not toggles:
-        return
-    toggle = toggles[-1].handler
-    keys = KeyBindings()
-
-    def jump(index: int) -> Callable[[KeyPressEvent], None]:
-        def handler(event: KeyPressEvent) -> None:
-            control.pointed_at = index
-            toggle(event)  # questionary's own Space: ticks and re-validates
-
-        return handler
-
-    for index in range(min(count, 9)):
-        keys.add(str(index + 1), eager=True)(jump(index))
-    app.key_bindings = merge_key_bindings([bindings, keys])
-
-
-class Prompter:
-    """Asks one question at a time on the terminal and runs an interview to its end."""
-
-    def __init__(self, catalog: Catalog, lang: str, out: TextIO) -> None:
-        self.catalog = catalog
+    def __init__(self, lang: str, out: TextIO) -> None:
         self.lang = lang
         self.out = out
         self.color = out.isatty() and "NO_COLOR" not in os.environ
-        # what Enter at the review does, in words: show the verdict (the profile: save)
-        self.review_texts = ("interview.review.prompt", "interview.keys.review")
-        # the keys legend of each question (the outcome's: Ctrl-C stops and records nothing, no pause)
-        self.keys = "interview.keys"
-
-    # ---- our own lines --------------------------------------------------------------------
 
     def write(self, text: str, sgr: str = "") -> None:
         text = clean(text)
@@ -235,6 +64,35 @@ class Prompter:
             text = f"\x1b[{sgr}m{text}\x1b[0m"
         self.out.write(text + "\n")
         self.out.flush()
+
+    def line(
+        self, message: str, header: str, hint: str, default: str = "", shown: Callable[[], None] | None = None
+    ) -> str | _Back:
+        """One free line of text (the client's name, a note); empty means none.
+
+        shown: called once the prompt is on screen (each time it is drawn: it must be idempotent).
+        """
+        prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
+        _replace_on_type(prompt)
+        _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
+        if shown is not None:
+            prompt.application.after_render += lambda _app: shown()
+        result = prompt.unsafe_ask()
+        return result if isinstance(result, _Back) else clean(str(result)).strip()
+
+
+class Prompter(Lines):
+    """Asks one question at a time on the terminal and runs an interview to its end."""
+
+    def __init__(self, catalog: Catalog, lang: str, out: TextIO) -> None:
+        super().__init__(lang, out)
+        self.catalog = catalog
+        # what Enter at the review does, in words: show the verdict (the profile: save)
+        self.review_texts = ("interview.review.prompt", "interview.keys.review")
+        # the keys legend of each question (the outcome's: Ctrl-C stops and records nothing, no pause)
+        self.keys = "interview.keys"
+
+    # ---- our own lines --------------------------------------------------------------------
 
     def echo(self, q: Question, value: Any) -> None:
         from clientcheck.render.table import show_answer
@@ -258,6 +116,8 @@ class Prompter:
         message = clean(q.text.get(lang))
         help_text = clean(q.help.get(lang)) if q.help else t(lang, "interview.help.none")
         common: dict[str, Any] = {"style": STYLE, "erase_when_done": True}
+        from clientcheck import qtypes
+
         widget = qtypes.of(q).widget
         if widget == "select":
             prompt, legend, help_keys = self._select(q, message, current, common)
@@ -275,6 +135,8 @@ class Prompter:
             return UNKNOWN if result == _DONT_KNOW else result
         if q.type == "multi":
             return UNKNOWN if _DONT_KNOW in result else frozenset(result)
+        from clientcheck.session import parse_typed
+
         return parse_typed(q, result, lang)
 
     def _select(
@@ -331,6 +193,8 @@ class Prompter:
     def _typed(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
     ) -> tuple[questionary.Question, str, tuple[str, ...]]:
+        from clientcheck.session import allowed_text, parse_typed, typed_default
+
         lang = self.lang
 
         def validate(text: str) -> bool | str:
@@ -351,6 +215,52 @@ class Prompter:
         )
         _replace_on_type(prompt)
         return prompt, legend, help_keys
+
+    def ask_checklist(self, step: Step, lines: list[str], values: dict[str, Any]) -> tuple[set[str], bool] | _Back:
+        """A checklist: (the lines ticked, "not sure about some" ticked), or BACK.
+
+        A line starts ticked when its question already has the line's `ticked` answer (going back).
+        """
+        lang = self.lang
+        first = self.catalog.questions[lines[0]].checklist
+        assert first is not None  # the session gives a checklist only for checklist lines
+        choices = []
+        for qid in lines:
+            item = self.catalog.questions[qid].checklist
+            if item is not None:
+                checked = qid in values and values[qid] == item.ticked
+                choices.append(questionary.Choice(clean(item.item.get(lang)), value=qid, checked=checked))
+        choices.append(questionary.Choice(t(lang, "interview.checklist.unsure"), value=_DONT_KNOW))
+        prompt = questionary.checkbox(
+            clean(first.prompt.get(lang)),
+            choices=choices,
+            use_jk_keys=False,
+            instruction=t(lang, "interview.checklist.hint"),
+            style=STYLE,
+            erase_when_done=True,
+        )
+        _number_keys(prompt, len(choices))
+        help_text = clean(first.help.get(lang)) if first.help else t(lang, "interview.help.none")
+        header = t(lang, "interview.checklist.progress", n=step.number, total=step.total)
+        _decorate(prompt, header, t(lang, "interview.keys.multi"), help_text, ("?", "f1"))
+        result = prompt.unsafe_ask()
+        if isinstance(result, _Back):
+            return result
+        return {qid for qid in result if qid != _DONT_KNOW}, _DONT_KNOW in result
+
+    def echo_checklist(self, lines: list[str], ticked: set[str], unsure: bool) -> None:
+        item = self.catalog.questions[lines[0]].checklist
+        if item is None:
+            return
+        lang = self.lang
+        said = [clean(self.catalog.questions[q].checklist.item.get(lang)) for q in lines if q in ticked]  # type: ignore[union-attr]
+        if unsure:
+            said.append(t(lang, "interview.checklist.unsure.short"))
+        answer = "; ".join(said) or t(lang, "interview.checklist.none")
+        mark = "\x1b[32m✔\x1b[0m" if self.color else "✔"
+        shown = f"\x1b[36m{answer}\x1b[0m" if self.color else answer
+        self.out.write(f"{mark} {clean(item.prompt.get(lang))} {shown}\n")
+        self.out.flush()
 
     # ---- the review screen ----------------------------------------------------------------
 
@@ -393,18 +303,9 @@ class Prompter:
 
     # ---- the whole interview --------------------------------------------------------------
 
-    def line(self, message: str, header: str, hint: str, default: str = "") -> str | _Back:
-        """One free line of text (the client's name, a note); empty means none."""
-        prompt = questionary.text(message, default=default, instruction=hint, style=STYLE, erase_when_done=True)
-        _replace_on_type(prompt)
-        _decorate(prompt, header, t(self.lang, "interview.keys.line"), None, ())
-        result = prompt.unsafe_ask()
-        return result if isinstance(result, _Back) else clean(str(result)).strip()
-
     def offer_finish(self, session: Session) -> bool | _Back:
         """The verdict is settled: Enter finishes (True), the other choice goes on (False)."""
         lang = self.lang
-        verdict = session.verdict().verdict
         prompt = questionary.select(
             t(lang, "interview.settled.ask"),
             choices=[
@@ -417,14 +318,18 @@ class Prompter:
             style=STYLE,
             erase_when_done=True,
         )
-        header = t(lang, "interview.settled", verdict=t(lang, f"verdict.{verdict}"))
+        header = self._settled_text(session) if session.settled else t(lang, "interview.nothing_moves")
         _decorate(prompt, header, t(lang, "interview.keys.settled"), None, ())
         result = prompt.unsafe_ask()
         return result if isinstance(result, _Back) else result == "finish"
 
+    def _settled_text(self, session: Session) -> str:
+        verdict = t(self.lang, f"verdict.{session.verdict().verdict}")
+        return t(self.lang, "interview.settled", verdict=verdict)
+
     def settled_line(self, session: Session) -> None:
-        verdict = session.verdict().verdict
-        self.write(t(self.lang, "interview.settled", verdict=t(self.lang, f"verdict.{verdict}")), "1")
+        """Settled, or nothing left to ask can change the verdict: say which."""
+        self.write(self._settled_text(session) if session.settled else t(self.lang, "interview.nothing_moves"), "1")
 
     def ask_note(self, session: Session) -> None:
         """The user's own note about the client, kept with the answers and the assessment."""
@@ -461,7 +366,7 @@ class Prompter:
         # offer to finish only once: the range only narrows, so after "go on" it stays settled
         # --in-order alone is the full walk; with --quick it too finishes once the verdict is settled
         offered = session.chooser is None and not quick
-        if not offered and session.current is not None and session.settled:
+        if not offered and session.current is not None and not session.can_move():
             # settled before any question (the client's history, an answers file): say so first
             offered = True
             self.settled_line(session)
@@ -482,23 +387,36 @@ class Prompter:
                 else:
                     session.edit(choice)
                 continue
-            if step.section.id != shown_section:
+            if session.checklist:  # its lines come from several sections: no section line
+                shown_section = None
+            elif step.section.id != shown_section:
                 self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
                 shown_section = step.section.id
             q = step.question
-            result = self.ask(step, session.values.get(q.id))
-            if result is BACK:
-                if not session.back():
-                    self.write(t(lang, "interview.first_question"), "33")
-                continue
-            change = session.answer(q.id, result)
-            self.echo(q, result)
+            lines = session.lines()
+            if session.checklist:
+                picked = self.ask_checklist(step, lines, session.values)
+                if isinstance(picked, _Back):
+                    if not session.back():
+                        self.write(t(lang, "interview.first_question"), "33")
+                    continue
+                change = session.answer_checklist(*picked)
+                self.echo_checklist(lines, *picked)
+            else:
+                result = self.ask(step, session.values.get(q.id))
+                if result is BACK:
+                    if not session.back():
+                        self.write(t(lang, "interview.first_question"), "33")
+                    continue
+                change = session.answer(q.id, result)
+                self.echo(q, result)
             autosave(session)
             for finding in change.new_flags:
                 severity = self.catalog.policy.severities.get(finding.severity or "")
                 label = severity.label.get(lang) if severity else (finding.severity or "")
                 self.write(t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label), "1;31")
-            if offered or session.current is None or not session.settled:
+            # settled, or what is left cannot change the verdict (the "don't know" answers hold its range)
+            if offered or session.current is None or session.can_move():
                 continue
             offered = True
             if quick:

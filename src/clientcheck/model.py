@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from clientcheck.conditions import Condition, VarType
 from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
 from clientcheck.qtypes import TYPES
+
+if TYPE_CHECKING:
+    # the condition language loads with a catalog, not with every import of the model
+    # (i18n imports the model for LANGUAGES; the interview's first prompt needs no conditions)
+    from clientcheck.conditions import Condition, VarType
 
 LANGUAGES = ("en", "ru")
 QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
@@ -66,6 +70,21 @@ class Choice(NamedTuple):
     text: Text
 
 
+class ChecklistItem(NamedTuple):
+    """A yes/no question the interview may ask as one line of a "tick all that apply" checklist.
+
+    The checklist (`group`) asks several such questions in one prompt: a ticked line gives its
+    question the answer `ticked`, an unticked line the other answer; "not sure about the rest"
+    leaves the unticked lines "don't know". Answers files still answer each question by its id.
+    """
+
+    group: str
+    prompt: Text  # the checklist's question, shared by its lines
+    help: Text | None
+    item: Text  # this line: a short statement that is true when ticked
+    ticked: bool = True  # the answer a tick gives the question
+
+
 class Question(NamedTuple):
     id: str
     type: str
@@ -81,12 +100,15 @@ class Question(NamedTuple):
     mark: Mark | None = None
     measure: str | None = None  # hours | days | money: typed answers may carry units (units.py)
     seller: bool = False  # about the user's own business: answered once, in the seller profile
+    checklist: ChecklistItem | None = None  # yes/no only: asked in the interview as a checklist line
 
     @property
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
 
     def var_type(self) -> VarType:
+        from clientcheck.conditions import VarType
+
         return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
 
     def choice_text(self, choice_id: str, lang: str) -> str:

@@ -182,9 +182,25 @@ _QUESTION = (
         "integer/number only: what the number measures, so answers may carry units (3 days, 2 weeks, 150k).",
     ),
     Field("seller", {"type": "boolean"}, "A question about your own business, answered once in the seller profile."),
+    Field(
+        "checklist",
+        _ref("checklist_item"),
+        "yesno only: the interview asks it as one line of a checklist (the file's `checklists`).",
+    ),
     Field("default", _ANSWER, "Offered first in the interview; must be a valid answer."),
     Field("when", _COND, "Asked only when this condition on earlier questions is true."),
     Field("choices", {"type": "array", "minItems": 1, "items": _ref("choice")}, "choice/multi only."),
+)
+
+_CHECKLIST_ITEM = (
+    Field("group", _IDENT, "The checklist (an id under `checklists` in a questions file).", required=True),
+    Field("item", _TEXT, "The line: a short statement, true when ticked.", required=True),
+    Field("ticked", {"type": "boolean"}, "The answer a tick gives the question (default true)."),
+)
+
+_CHECKLIST = (
+    Field("text", _TEXT, "The checklist's question.", required=True),
+    Field("help", _TEXT, "Shown on demand."),
 )
 
 _QUESTION_OVERRIDE = (
@@ -240,6 +256,11 @@ _QUESTIONS_FILE = (
         "questions", {"type": "array", "items": _ref("question")}, "The questions, in interview order.", required=True
     ),
     Field(
+        "checklists",
+        {"type": "object", "propertyNames": _IDENT, "additionalProperties": _ref("checklist")},
+        "Checklist id -> its question: yes/no questions naming it are asked together, one line each.",
+    ),
+    Field(
         "disable",
         {"type": "array", "items": _IDENT},
         "Question ids of the extended folder to leave out.",
@@ -269,6 +290,8 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
     "question": _QUESTION,
     "choice": _CHOICE,
     "question_override": _QUESTION_OVERRIDE,
+    "checklist_item": _CHECKLIST_ITEM,
+    "checklist": _CHECKLIST,
 }
 
 _TOP = {"rules": "rules_file", "questions": "questions_file"}
@@ -333,7 +356,7 @@ _DEFS = {
         "rule_override",
         "level_override",
     ),
-    "questions": ("question", "choice", "question_override"),
+    "questions": ("question", "choice", "question_override", "checklist_item", "checklist"),
 }
 
 

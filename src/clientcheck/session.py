@@ -12,7 +12,7 @@ answer is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,10 @@ class Session:
         self.profile = profile
         self.never = never  # questions not to ask at all (the seller's, when a profile answers them)
         self.asked: list[str] = []  # the questions answered in this run, in the order they were asked
+        # checklist lines left for later ("not sure about some"): asked one by one, as yes/no
+        self.single: set[str] = set()
+        self._together: dict[str, int] = {}  # checklist lines answered in one prompt -> that prompt's number
+        self._prompts = 0
         self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
         for qid, value in (initial or {}).items():
@@ -96,12 +100,93 @@ class Session:
         """The questions to ask, in order, given the answers so far."""
         return [qid for qid, gate in self._gates() if gate is True and qid not in self.never]
 
+    def todo(self) -> list[str]:
+        """The questions in effect that have no answer yet, in file order."""
+        return [qid for qid in self.plan() if qid not in self.values]
+
     def first_unanswered(self) -> str | None:
         """The next question to ask: in file order, or the one the chooser says narrows the verdict most."""
-        todo = [qid for qid in self.plan() if qid not in self.values]
+        todo = self.todo()
         if self.chooser is None or len(todo) < 2:
             return todo[0] if todo else None
-        return self.chooser.choose(self.answers(), todo)
+        return self.chooser.choose(self.answers(), todo, self.single)
+
+    def group(self, qid: str) -> str | None:
+        item = self.catalog.questions[qid].checklist
+        return None if item is None else item.group
+
+    @property
+    def checklist(self) -> bool:
+        """Is the current prompt a checklist (see lines())? One line alone is asked as its question."""
+        return len(self._group_lines()) > 1
+
+    def lines(self) -> list[str]:
+        """The questions the current prompt asks: the current one, or the lines of its checklist.
+
+        A checklist shows its lines still unanswered and those answered in this run (so going
+        back shows them again as they were ticked); answers from a file or the profile stay out.
+        """
+        if self.current is None:
+            return []
+        group = self._group_lines()
+        return group if len(group) > 1 else [self.current]
+
+    def _group_lines(self) -> list[str]:
+        if self.current is None or self.current in self.single:
+            return []
+        group = self.group(self.current)
+        if group is None:
+            return []
+        return [
+            qid
+            for qid in self.plan()
+            if self.group(qid) == group
+            and qid not in self.single
+            and (qid not in self.values or qid in self.asked or qid == self.current)
+        ]
+
+    def _step_key(self, qid: str) -> tuple[str, object] | None:
+        """Questions with the same key are one prompt: answered together in one checklist in this
+        run, or checklist lines still open (they will be asked together)."""
+        if qid in self._together:
+            return ("answered", self._together[qid])
+        group = self.group(qid)
+        if group is not None and qid not in self.values and qid not in self.single:
+            return ("open", group)
+        return None
+
+    def _steps(self, qids: list[str]) -> list[str]:
+        """qids with each prompt kept once, at its first question: one prompt, one step."""
+        seen: set[tuple[str, object]] = set()
+        out: list[str] = []
+        for qid in qids:
+            key = self._step_key(qid)
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append(qid)
+        return out
+
+    def _step_index(self, steps: list[str], qid: str) -> int | None:
+        key = self._step_key(qid)
+        for i, s in enumerate(steps):
+            if s == qid or (key is not None and self._step_key(s) == key):
+                return i
+        return None
+
+    def can_move(self) -> bool:
+        """Could an answer still to be asked change the verdict?
+
+        Only the questions that decide a rule still open (the engine's ask-next list, which names
+        what decides whether a follow-up applies too) can; once none of them is left to ask,
+        the ones answered "don't know" hold the range where it is, and asking the rest would
+        leave the verdict exactly as it is.
+        """
+        if self.settled:
+            return False
+        wanted = {a.question for a in self.verdict().ask_next}
+        return any(qid in wanted for qid in self.todo())
 
     def review_ids(self) -> list[str]:
         """What the review screen lists: every question in effect, and any other answer that counts."""
@@ -125,14 +210,16 @@ class Session:
     def step(self) -> Step | None:
         if self.current is None:
             return None
-        plan = self.plan()
+        plan = self._steps(self.plan())
         q = self.catalog.questions[self.current]
         if self.chooser is not None:  # asked out of file order: count what this run asks
-            todo = [qid for qid in plan if qid not in self.values or qid in self.asked]
-            number = self.asked.index(self.current) + 1 if self.current in self.asked else len(self.asked) + 1
+            todo = self._steps([qid for qid in self.plan() if qid not in self.values or qid in self.asked])
+            asked = self._steps(self.asked)
+            index = self._step_index(asked, self.current)
+            number = index + 1 if index is not None else len(asked) + 1
             return Step(q, self._section_of[self.current], min(number, len(todo)), len(todo))
-        else:
-            number = plan.index(self.current) + 1 if self.current in plan else len(plan)
+        index = self._step_index(plan, self.current)
+        number = index + 1 if index is not None else len(plan)
         return Step(q, self._section_of[self.current], number, len(plan))
 
     @property
@@ -141,9 +228,38 @@ class Session:
 
     def answer(self, qid: str, value: Any) -> Change:
         """Record an answer (already canonical: see answers.coerce), then move to the next open question."""
-        self.values[qid] = value
-        if qid not in self.asked:
-            self.asked.append(qid)
+        return self.answer_all({qid: value})
+
+    def answer_checklist(self, ticked: Iterable[str], unsure: bool = False) -> Change:
+        """Answer the current checklist: a ticked line gives its question the line's `ticked`
+        answer, an unticked one the other answer ("not noticed" is "no"). unsure ("not sure about
+        some"): the unticked lines stay unanswered, to be asked one by one if they still matter.
+        """
+        ticked = set(ticked)
+        values: dict[str, Any] = {}
+        for qid in self.lines():
+            item = self.catalog.questions[qid].checklist
+            if item is None:
+                continue
+            if qid in ticked:
+                values[qid] = item.ticked
+            elif unsure:
+                self.values.pop(qid, None)
+                self.single.add(qid)
+            else:
+                values[qid] = not item.ticked
+        if unsure:
+            self.asked = [a for a in self.asked if a in self.values]
+        self._prompts += 1
+        self._together.update(dict.fromkeys(values, self._prompts))
+        return self.answer_all(values)
+
+    def answer_all(self, values: Mapping[str, Any]) -> Change:
+        """Record the answers one prompt gave (a checklist gives several), then move on."""
+        for qid, value in values.items():
+            self.values[qid] = value
+            if qid not in self.asked:
+                self.asked.append(qid)
         dropped = self._drop_irrelevant()
         self.asked = [a for a in self.asked if a in self.values]
         findings = self._decline_findings()
@@ -157,29 +273,26 @@ class Session:
         if self.chooser is None:
             return self._back_in_file_order()
         # asked out of file order: back walks the order the questions were asked in
-        asked = [qid for qid in self.asked if qid in self.plan()]
+        plan = self.plan()
+        asked = self._steps([qid for qid in self.asked if qid in plan])
         if not asked:
             return self._back_in_file_order()
-        if self.current in asked:
-            index = asked.index(self.current)
-            if index == 0:
-                return False
-            self.current = asked[index - 1]
-        else:
-            self.current = asked[-1]
-        return True
+        return self._back_in(asked)
 
     def _back_in_file_order(self) -> bool:
-        plan = self.plan()
-        if not plan:
+        return self._back_in(self._steps(self.plan()))
+
+    def _back_in(self, steps: list[str]) -> bool:
+        """Go to the step before the current one in steps (a checklist is one step)."""
+        if not steps:
             return False
-        if self.current is None or self.current not in plan:
-            self.current = plan[-1]
+        index = None if self.current is None else self._step_index(steps, self.current)
+        if index is None:
+            self.current = steps[-1]
             return True
-        index = plan.index(self.current)
         if index == 0:
             return False
-        self.current = plan[index - 1]
+        self.current = steps[index - 1]
         return True
 
     def edit(self, qid: str) -> None:

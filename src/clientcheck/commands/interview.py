@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -31,11 +32,12 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
+from clientcheck.commands.resume_options import options_line, resume_command, started_with
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
-    from clientcheck.interview import Prompter
+    from clientcheck.interview import Lines, Prompter
     from clientcheck.model import Answers, Catalog
     from clientcheck.profile import Profile
     from clientcheck.recovery import RecoveryFile
@@ -93,45 +95,6 @@ def initial_answers(
     from clientcheck.profile import apply
 
     return apply(given, profile), rec, note
-
-
-def _resume_command(
-    path: Path,
-    lang: Lang | None,
-    fmt: Format,
-    fail_on: FailOn,
-    save: Path | None,
-    rules: Path | None,
-    questions: Path | None,
-    db: Path | None = None,
-    no_save: bool = False,
-    profile: str | None = None,
-    quick: bool = False,
-    in_order: bool = False,
-    reply: bool = False,
-) -> str:
-    """The exact command that continues this interview with the same options, from any folder."""
-    parts = ["clientcheck", "interview", "--resume", str(path)]
-    if profile is not None:
-        parts += ["--profile", profile]
-    if quick:
-        parts.append("--quick")
-    if in_order:
-        parts.append("--in-order")
-    if lang is not None:
-        parts += ["--lang", lang.value]
-    if fmt is not Format.table:
-        parts += ["--format", fmt.value]
-    if fail_on is not FailOn.decline:
-        parts += ["--fail-on", fail_on.value]
-    for option, value in (("--save", save), ("--rules", rules), ("--questions", questions), ("--db", db)):
-        if value is not None:
-            parts += [option, str(value.absolute())]
-    if no_save:
-        parts.append("--no-save")
-    if reply:
-        parts.append("--reply")
-    return shlex.join(parts)
 
 
 def _say(line: str) -> None:
@@ -213,7 +176,7 @@ def interview(
     """
     if resume and (lang is None or save is None or profile is None):
         # a bare --resume continues with the options the interview was started with
-        lang, save, profile, quick, in_order = _started_with(file, lang, save, profile, quick, in_order)
+        lang, save, profile, quick, in_order = started_with(file, lang, save, profile, quick, in_order)
     code = language_for(lang)
     if not _stdin_is_terminal():
         raise InteractiveSessionError(t(code, "interview.not_a_terminal"))
@@ -226,22 +189,29 @@ def interview(
     if save is not None and not save.absolute().parent.is_dir():
         raise UsageError(t(code, "interview.save.no_dir", path=save, dir=save.absolute().parent))
 
-    from clientcheck import profile as profiles
-    from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
-    from clientcheck.session import Session
-
-    catalog = load_catalog_for(rules, questions)
-    seller = profiles.load_for(catalog, profile)
-    given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
-    catalog = profiles.with_currency(catalog, given.values)
-
-    from clientcheck.interview import Prompter, prompt_stream, terminal
+    from clientcheck.interview import Lines, Prompter, prompt_stream, terminal
 
     stream = prompt_stream()
-    prompter = Prompter(catalog, code, stream)
     # one terminal session for every prompt: the name, the questions, the note
     with terminal(stream):
-        if client is None and given.client is None and not resume:
+        early = client is None and answers is None and not resume
+        if early:
+            # the name first, before the rules, the profile and the session are loaded: the
+            # first prompt is on screen sooner, and the loading happens after one Enter
+            preload = _Preload(rules, questions)
+            client = _ask_client(Lines(code, stream), code, preload.start)
+            catalog = preload.catalog()
+        else:
+            catalog = load_catalog_for(rules, questions)
+        from clientcheck import profile as profiles
+        from clientcheck.recovery import RecoveryFile, recovery_dir, write_answers
+        from clientcheck.session import Session
+
+        seller = profiles.load_for(catalog, profile)
+        given, rec, note = initial_answers(catalog, code, answers, resume, file, client, seller)
+        catalog = profiles.with_currency(catalog, given.values)
+        prompter = Prompter(catalog, code, stream)
+        if not early and client is None and given.client is None and not resume:  # --answers without a name
             client = _ask_client(prompter, code)
             if client is not None:
                 given = given._replace(client=client)
@@ -284,13 +254,13 @@ def interview(
         # --lang before the command reaches here only through the preference: the resume line keeps it too
         chosen = preferred()
         asked = lang if lang is not None else (Lang(chosen) if chosen else None)
-        resume_command = _resume_command(
+        continue_with = resume_command(
             rec.path, asked, fmt, fail_on, save, rules, questions, db, no_save, given.profile, quick, in_order, reply
         )
         header = (
-            t(code, "interview.recovery.header", command=resume_command)
+            t(code, "interview.recovery.header", command=continue_with)
             + "\n"
-            + _options_line(code, save, given.profile, quick, in_order)
+            + options_line(code, save, given.profile, quick, in_order)
         )
         warned = [False]
 
@@ -330,7 +300,7 @@ def interview(
                 _history_flags(prompter, session, facts.used, code)
             prompter.run(session, autosave, quick=quick)
         except (KeyboardInterrupt, EOFError):
-            return _interrupted(session, rec, code, resume_command, autosave)
+            return _interrupted(session, rec, code, continue_with, autosave)
 
     final = session.answers()
     if facts is not None:  # say which answers still hold what the client's history told us
@@ -375,11 +345,55 @@ def interview(
     return exit_code
 
 
-def _ask_client(prompter: Prompter, code: str) -> str | None:
+class _Preload:
+    """The rules and the code the interview needs next, loaded while the client's name is typed.
+
+    Started once the name prompt is on screen, so it does not delay it; the user's typing leaves
+    the processor idle most of the time. An error (a broken rules file) is raised where the
+    catalog is asked for, after the name, as it would have been before it.
+    """
+
+    def __init__(self, rules: Path | None, questions: Path | None) -> None:
+        self.rules, self.questions = rules, questions
+        self._thread: threading.Thread | None = None
+        self._catalog: Catalog | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="clientcheck-preload", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            import clientcheck.adaptive
+            import clientcheck.history
+            import clientcheck.profile
+            import clientcheck.recovery
+            import clientcheck.session  # noqa: F401
+
+            self._catalog = load_catalog_for(self.rules, self.questions)
+        except BaseException as exc:  # handed to the main thread, which raises it
+            self._error = exc
+
+    def catalog(self) -> Catalog:
+        if self._thread is None:
+            return load_catalog_for(self.rules, self.questions)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._catalog is not None  # _run sets one or the other
+        return self._catalog
+
+
+def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = None) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
     try:
         name = prompter.line(
-            t(code, "interview.client.ask"), t(code, "interview.client.header"), t(code, "interview.client.hint")
+            t(code, "interview.client.ask"),
+            t(code, "interview.client.header"),
+            t(code, "interview.client.hint"),
+            shown=shown,
         )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(t(code, "interview.interrupted.empty")) from None
@@ -404,50 +418,6 @@ def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str
             severity = session.catalog.policy.severities.get(finding.severity or "")
             label = severity.label.get(code) if severity else (finding.severity or "")
             prompter.write(t(code, "interview.live_flag", title=finding.rule.title.get(code), severity=label), "1;31")
-
-
-_OPTIONS = "clientcheck-options: "
-
-
-def _options_line(code: str, save: Path | None, profile: str | None, quick: bool, in_order: bool) -> str:
-    """A machine-readable header line, so that a bare --resume continues with the same options."""
-    import json
-
-    data: dict[str, object] = {"lang": code, "save": str(save.absolute()) if save else None, "profile": profile}
-    data.update(quick=quick, in_order=in_order)
-    return _OPTIONS + json.dumps(data, ensure_ascii=False)
-
-
-def _started_with(
-    file: Path | None, lang: Lang | None, save: Path | None, profile: str | None, quick: bool, in_order: bool
-) -> tuple[Lang | None, Path | None, str | None, bool, bool]:
-    """The options on the command line, completed by those the resumed interview was started with."""
-    import json
-
-    from clientcheck import recovery
-
-    path = file or recovery.latest()
-    if path is None:
-        return lang, save, profile, quick, in_order
-    data: dict[str, object] = {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            for text in f:
-                if not text.startswith("#"):
-                    break
-                body = text[1:].strip()
-                if body.startswith(_OPTIONS):
-                    loaded = json.loads(body[len(_OPTIONS) :])
-                    data = loaded if isinstance(loaded, dict) else {}
-    except (OSError, UnicodeDecodeError, ValueError):
-        return lang, save, profile, quick, in_order  # reading the answers will say what is wrong with it
-    if lang is None and data.get("lang") in {x.value for x in Lang}:
-        lang = Lang(str(data["lang"]))
-    if save is None and isinstance(data.get("save"), str):
-        save = Path(str(data["save"]))
-    if profile is None and isinstance(data.get("profile"), str):
-        profile = str(data["profile"])
-    return lang, save, profile, quick or data.get("quick") is True, in_order or data.get("in_order") is True
 
 
 def _interrupted(

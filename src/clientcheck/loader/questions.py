@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from clientcheck.loader.checker import IDENT, _Checker, _display
 from clientcheck.model import (
     CLIENT_KEY,
     QUESTION_TYPES,
+    ChecklistItem,
     Choice,
     Question,
     Section,
+    Text,
 )
 from clientcheck.qtypes import TYPES
 from clientcheck.schema import optional as optional_fields
@@ -27,8 +30,69 @@ from clientcheck.schema import required as required_fields
 from clientcheck.yamlsrc import YList, YMap
 
 
+def _checklists(c: _Checker, trees: list[tuple[str, Any]]) -> dict[str, tuple[Text, Text | None]]:
+    """Every file's `checklists`: id -> (its question, its help)."""
+    out: dict[str, tuple[Text, Text | None]] = {}
+    seen: dict[str, Mark] = {}
+    for _, tree in trees:
+        groups = tree.get("checklists") if isinstance(tree, YMap) else None
+        if groups is None:
+            continue
+        if not isinstance(groups, YMap):
+            c.err(say("cfg.checklists"), tree.at("checklists"))
+            continue
+        for gid, spec in groups.items():
+            if not IDENT.match(gid):
+                c.err(say("cfg.checklist_ident", id=gid), groups.key_at(gid))
+                continue
+            if gid in seen:
+                c.err(say("cfg.checklist_duplicate", id=gid, first=seen[gid]), groups.key_at(gid))
+                continue
+            seen[gid] = groups.key_at(gid)
+            what = say("cfg.what.checklist", id=gid)
+            if not c.fields(spec, groups.at(gid), what, required_fields("checklist"), optional_fields("checklist")):
+                continue
+            text = c.text(spec, "text", what)
+            if text is not None:
+                out[gid] = (text, c.text(spec, "help", what, required=False))
+    return out
+
+
+def _checklist_item(
+    c: _Checker, q: YMap, qtype: str, groups: Mapping[str, tuple[Text, Text | None]]
+) -> ChecklistItem | None:
+    spec = q["checklist"]
+    if qtype != "yesno":
+        c.err(say("cfg.checklist_yesno", qtype=qtype), q.key_at("checklist"))
+        return None
+    what = say("cfg.what.checklist_item")
+    if not c.fields(
+        spec, q.at("checklist"), what, required_fields("checklist_item"), optional_fields("checklist_item")
+    ):
+        return None
+    group = spec.get("group")
+    if group not in groups:
+        c.err(say("cfg.checklist_unknown", id=group, hint=suggest(str(group), list(groups))), spec.at("group"))
+        return None
+    item = c.text(spec, "item", what)
+    ticked = spec.get("ticked", True)
+    if not isinstance(ticked, bool):
+        c.err(say("cfg.checklist_ticked"), spec.at("ticked"))
+        return None
+    if item is None:
+        return None
+    prompt, help_ = groups[group]
+    return ChecklistItem(group, prompt, help_, item, ticked)
+
+
 def _question(
-    c: _Checker, q: Any, where: Mark, section: str, types: dict[str, VarType], later: list[str]
+    c: _Checker,
+    q: Any,
+    where: Mark,
+    section: str,
+    types: dict[str, VarType],
+    later: list[str],
+    groups: Mapping[str, tuple[Text, Text | None]] | None = None,
 ) -> Question | None:
     if not c.fields(q, where, say("cfg.what.question"), required_fields("question"), optional_fields("question")):
         if not isinstance(q, YMap) or "id" not in q:
@@ -86,10 +150,11 @@ def _question(
     elif "choices" in q:
         c.err(say("cfg.choices_not_taken", qtype=qtype), q.key_at("choices"))
     when = c.condition(q, "when", types, later) if "when" in q else None
+    item = _checklist_item(c, q, qtype, groups or {}) if "checklist" in q else None
     if qid is None or text is None:
         return None
     question = Question(
-        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller
+        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller, item
     )
     if "default" in q:
         try:
@@ -134,6 +199,7 @@ def load_questions(
     types: dict[str, VarType] = {}
     first_seen: dict[str, Mark | None] = {}
     section_ids: dict[str, Mark] = {}
+    groups = _checklists(c, trees)
     for display, tree in trees:
         if tree is None:
             continue
@@ -159,7 +225,7 @@ def load_questions(
         ids: list[str] = []
         for i, raw in enumerate(items):
             later = all_ids[len(types) + 1 :]
-            q = _question(c, raw, items.at(i), sid or "", types, later)
+            q = _question(c, raw, items.at(i), sid or "", types, later, groups)
             if q is None:
                 continue
             if q.id in first_seen:

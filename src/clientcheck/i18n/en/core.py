@@ -271,4 +271,11 @@ STRINGS: dict[str, str] = {
     "history.client.reason.not_utf8": "the client's name is not UTF-8 text",
     # issue 9 (H): rule examples that depend on the day they run
     "lint.example_drifts": "this example of rule '{id}' has no 'today:', but the rule depends on today's date: the example passes or fails depending on the day it runs; pin the day, e.g. today: 2026-06-01",
+    # issue 10: checklists, an early finish with "don't know" answers
+    "interview.checklist.hint": "(tick what is true, 1–9 or Space; unticked means no; Enter when done)",
+    "interview.checklist.unsure": "Not sure about some: ask me the unticked ones one by one",
+    "interview.checklist.unsure.short": "the rest: not sure yet",
+    "interview.checklist.none": "none of these",
+    "interview.checklist.progress": "Checklist · question {n} of {total}",
+    "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
 }

@@ -229,4 +229,13 @@ STRINGS: dict[str, str] = {
     "yaml.p.other": "{problem}",
     "yaml.p.invalid": "invalid YAML",
     "cfg.example_today": "today: expected a date as YYYY-MM-DD, got {value!r}",
+    # issue 10: checklists
+    "cfg.checklists": "checklists: expected a mapping of checklist id to {text, help}",
+    "cfg.checklist_ident": "checklist {id!r}: an id must be a lowercase identifier",
+    "cfg.checklist_duplicate": "duplicate checklist {id!r} (first at {first})",
+    "cfg.what.checklist": "checklist {id!r}",
+    "cfg.what.checklist_item": "a checklist line",
+    "cfg.checklist_yesno": "checklist: only yesno questions can be checklist lines, this one is {qtype}",
+    "cfg.checklist_unknown": "checklist: unknown checklist {id!r}{hint}",
+    "cfg.checklist_ticked": "ticked: expected true or false",
 }

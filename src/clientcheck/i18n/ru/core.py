@@ -265,4 +265,11 @@ STRINGS: dict[str, str] = {
     "history.client.reason.not_utf8": "имя клиента не в кодировке UTF-8",
     # issue 9 (H): примеры правил, которые зависят от дня запуска
     "lint.example_drifts": "у этого примера правила «{id}» нет «today:», а правило зависит от сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, например today: 2026-06-01",
+    # issue 10: checklists, an early finish with "don't know" answers
+    "interview.checklist.hint": "(отметьте верное: 1–9 или Пробел; неотмеченное — это «нет»; Enter, когда готово)",
+    "interview.checklist.unsure": "Про некоторые не знаю: спросите неотмеченные по одному",
+    "interview.checklist.unsure.short": "остальное: пока не знаю",
+    "interview.checklist.none": "ничего из этого",
+    "interview.checklist.progress": "Список · вопрос {n} из {total}",
+    "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
 }

@@ -229,4 +229,13 @@ STRINGS: dict[str, str] = {
     "yaml.p.other": "«{problem}» (так сообщает разборщик YAML)",
     "yaml.p.invalid": "это не YAML",
     "cfg.example_today": "today: ожидается дата вида ГГГГ-ММ-ДД, а здесь {value!r}",
+    # issue 10: checklists
+    "cfg.checklists": "checklists: ожидается соответствие «id списка → {text, help}»",
+    "cfg.checklist_ident": "список {id!r}: id должен быть идентификатором из строчных букв",
+    "cfg.checklist_duplicate": "список {id!r} объявлен повторно (впервые — {first})",
+    "cfg.what.checklist": "список {id!r}",
+    "cfg.what.checklist_item": "строка списка",
+    "cfg.checklist_yesno": "checklist: строками списка могут быть только вопросы yesno, а этот — {qtype}",
+    "cfg.checklist_unknown": "checklist: нет списка {id!r}{hint}",
+    "cfg.checklist_ticked": "ticked: ожидается true или false",
 }

@@ -1,0 +1,198 @@
+"""The prompt_toolkit pieces clientcheck adds around questionary's prompts.
+
+Ctrl-B (back) and Ctrl-D (stop) on every prompt, the progress line, the key legend and the help
+panel, typing that replaces a default instead of appending to it, and number keys that tick in
+a tick-all-that-apply prompt. interview.Prompter builds its prompts with these.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Final, TextIO
+
+import questionary
+from prompt_toolkit.application.current import create_app_session, get_app, get_app_session
+from prompt_toolkit.filters import Condition, is_done
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.layout import ConditionalContainer, Dimension, HSplit, Layout, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
+from prompt_toolkit.styles import Style
+from questionary.prompts.common import InquirerControl
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Final[_Back] = _Back()
+# choice ids match [a-z][a-z0-9_]*, so these values never collide with a real choice
+_DONT_KNOW: Final = "__dont_know__"
+_YES: Final = "__yes__"
+_NO: Final = "__no__"
+
+STYLE = Style.from_dict(
+    {
+        "progress": "bold",
+        "legend": "fg:ansibrightblack",
+        "help": "fg:ansicyan",
+    }
+)
+
+
+def has_host_input() -> bool:
+    """Did the program around us (an embedding host, a test) already give prompt_toolkit an input?"""
+    # prompt_toolkit's own create_app_session looks at _input the same way: reading .input would
+    # create a default input from stdin as a side effect
+    return get_app_session()._input is not None
+
+
+def prompt_stream() -> TextIO:
+    """Where prompts draw: stderr, so stdout stays clean for the verdict (`> out.json`)."""
+    if sys.stderr is not None and sys.stderr.isatty():
+        return sys.stderr
+    if sys.stdout is not None and sys.stdout.isatty():
+        return sys.stdout  # stderr is redirected but stdout is the screen: nothing to keep clean
+    return sys.stderr
+
+
+@contextmanager
+def terminal(stream: TextIO) -> Iterator[None]:
+    """Prompts read keys from the terminal on stdin and draw on stream, unless a host set them up."""
+    if has_host_input():
+        yield
+        return
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    with create_app_session(input=create_input(sys.stdin), output=create_output(stdout=stream)):
+        yield
+
+
+def _decorate(
+    prompt: questionary.Question,
+    header: str,
+    legend: str,
+    help_text: str | None,
+    help_keys: tuple[str, ...],
+) -> None:
+    """Add the progress line, the key legend, the help panel and our keys to a questionary prompt."""
+    app = prompt.application
+    help_shown = [False]
+    keys = KeyBindings()
+
+    @keys.add("c-b", eager=True)
+    def _back(event: KeyPressEvent) -> None:
+        event.app.exit(result=BACK)
+
+    @keys.add("c-d", eager=True)
+    def _eof(event: KeyPressEvent) -> None:
+        # questionary's select and checkbox swallow Ctrl-D; on a call it means "stop", like Ctrl-C
+        event.app.exit(exception=EOFError)
+
+    def _toggle_help(event: KeyPressEvent) -> None:
+        help_shown[0] = not help_shown[0]
+
+    for key in help_keys:
+        keys.add(key, eager=True)(_toggle_help)
+
+    # later bindings win: ours over the prompt's own (Ctrl-B is "cursor left" in a text prompt)
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+
+    def line(style: str, text: str) -> Window:
+        return Window(FormattedTextControl([(style, text)]), wrap_lines=True, dont_extend_height=True)
+
+    prompt_body = app.layout.container
+
+    def body_height() -> Dimension:
+        # Without a fixed height the prompt's list window soaks up every free row below the
+        # cursor (prompt_toolkit offers a non-full-screen app all of them) and the legend
+        # would sink to the bottom of the terminal.
+        size = get_app().output.get_size()
+        return Dimension.exact(prompt_body.preferred_height(size.columns, size.rows).preferred)
+
+    parts = [
+        ConditionalContainer(line("class:progress", header), filter=~is_done),
+        HSplit([prompt_body], height=body_height),
+    ]
+    if help_text is not None:
+        parts.append(
+            ConditionalContainer(line("class:help", help_text), filter=Condition(lambda: help_shown[0]) & ~is_done)
+        )
+    parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
+    app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
+
+
+def _replace_on_type(prompt: questionary.Question) -> None:
+    """A default or earlier answer in a text box is shown selected, and typing replaces it.
+
+    prompt_toolkit would put the cursor after the old text and append to it: typing 7 over a
+    default of 15 saved 157. Here the first key that types or deletes clears the old text; a
+    key that moves the cursor keeps it for editing; Enter keeps it as it is.
+    """
+    app = prompt.application
+    buffer = app.layout.current_buffer
+    if buffer is None or not buffer.text:
+        return
+    from prompt_toolkit.selection import SelectionState
+
+    pristine = [True]
+    buffer.cursor_position = len(buffer.text)
+    buffer.selection_state = SelectionState(original_cursor_position=0)
+
+    def moved(_: object) -> None:
+        # any cursor move (arrows, Home, Ctrl-A) means "edit the old text", not "replace it"
+        if pristine[0]:
+            pristine[0] = False
+            buffer.exit_selection()
+
+    buffer.on_cursor_position_changed += moved
+    keys = KeyBindings()
+    fresh = Condition(lambda: pristine[0])
+
+    @keys.add(Keys.Any, filter=fresh)
+    def _type(event: KeyPressEvent) -> None:
+        pristine[0] = False
+        buffer.exit_selection()
+        buffer.text = ""
+        if event.data and event.data.isprintable():
+            buffer.insert_text(event.data)
+
+    @keys.add("c-h", filter=fresh)
+    @keys.add("delete", filter=fresh)
+    @keys.add("c-u", filter=fresh)
+    @keys.add("c-w", filter=fresh)
+    def _clear(event: KeyPressEvent) -> None:
+        pristine[0] = False
+        buffer.exit_selection()
+        buffer.text = ""
+
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+
+
+def _number_keys(prompt: questionary.Question, count: int) -> None:
+    """1-9 tick or untick the choice with that number in a tick-all-that-apply question."""
+    app = prompt.application
+    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    bindings = app.key_bindings
+    if control is None or bindings is None:
+        return
+    toggles = bindings.get_bindings_for_keys((" ",))
+    if not toggles:
+        return
+    toggle = toggles[-1].handler
+    keys = KeyBindings()
+
+    def jump(index: int) -> Callable[[KeyPressEvent], None]:
+        def handler(event: KeyPressEvent) -> None:
+            control.pointed_at = index
+            toggle(event)  # questionary's own Space: ticks and re-validates
+
+        return handler
+
+    for index in range(min(count, 9)):
+        keys.add(str(index + 1), eager=True)(jump(index))
+    app.key_bindings = merge_key_bindings([bindings, keys])
