@@ -1,12 +1,12 @@
 """The scoring function's source: a catalog's questions and rules as one Python function.
 
-Three modes share the code that writes rules. "first" reads and checks one client's answers (from
+Two modes share the code that writes rules. "first" reads and checks one client's answers (from
 a dict, or from a msgspec record: decode.py) and gives a Result or, given a RecordFormat, the
 client's JSON Lines record as bytes. "possible" is the verdict range's second pass
 (evaluate.possible_env: an answer counts only where its question surely applies), as a Result.
-"range" is that second pass for records: it re-evaluates only the rules that read a question
-with a `when` (the only answers the second pass can drop, see _Compiler.gated), starting from
-the first pass's totals of the other rules, and gives (best, worst).
+For records, the second pass is written inline instead (_Compiler.second_pass): it re-evaluates
+only the rules that read a question with a `when` (the only answers it can drop), starting from
+the first pass's totals of the other rules.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
 
+import orjson
+
 from clientcheck import functions, qtypes
 from clientcheck.compiled.expr import (
+    _calls_known,
     _env,
     _Expr,
     _known_when,
@@ -30,6 +33,7 @@ from clientcheck.decode import RecordType, astuple
 from clientcheck.evaluate import ask_for, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Rule
 
+RED_CACHE = 1 << 16  # sets of red flags whose joined findings are remembered
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
 _by_rank = attrgetter("rank")
@@ -51,11 +55,14 @@ class _Compiler:
         self.catalog = catalog
         self.rules = rules
         self.record = record
-        self.mode = mode  # first | possible | range (the module's docstring)
+        self.mode = mode  # first | possible (the module's docstring)
         self.possible = mode != "first"
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
         self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
-        self.gated: set[int] = set()
+        self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
+        self.red_pieces: dict[int, bytes] = {}  # a red level's finding as bytes, by rank
+        self.reds: dict[int, bytes] = {}
+        self.und_rank: dict[tuple[float, int], int] = {}
         self.src = _Source()
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
@@ -123,15 +130,19 @@ class _Compiler:
         if self.record is None:
             name = self.src.const(info)
         elif rule.kind == "red-flag":
-            name = self.src.const((info.rank, self.record.finding(info)))  # sorts by rank, in C
+            name = ""  # a bit in rm
         else:
             name = self.src.const(self.record.finding(info))
         w = self.src.literal(level.weight)
         policy = self.catalog.policy
         sr, sg, dh, ch, _ = self.acc
-        listed = self.mode != "range"  # the range needs the totals only
+        listed = sr == "sr" or sr == "ar"  # the range's second pass needs the totals only
         if rule.kind == "red-flag":
-            if listed:
+            if listed and self.record is not None:
+                # a bit per red level, at its rank: the findings' bytes come joined from a cache
+                self.red_pieces[info.rank] = self.record.finding(info)
+                e(depth, f"rm = rm | {1 << info.rank}")
+            elif listed:
                 e(depth, f"red.append({name})")
             e(depth, f"{sr} = {sr} + {w}")
             if level.severity in self.counters:
@@ -159,7 +170,7 @@ class _Compiler:
         """
         bits: list[str] = []
         for name in self.closure(rule):
-            bits.append(f"({self.local[name]} is None)")
+            bits.append(f"({ex.names.get(name, 'None')} is None)")
             when = self.catalog.questions[name].when
             if when is not None:
                 bits.append(f"({ex.truth(when.tree, True)})")
@@ -198,7 +209,7 @@ class _Compiler:
             e(2, "if op:")
             depth = 3
         memo = self.src.const(self.memos[index])
-        values = ", ".join(self.local.values())
+        values = ", ".join(ex.names.get(q, "None") for q in self.catalog.questions)
         e(depth, f"k = {self.ask_key(rule, ex)}")
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
@@ -227,9 +238,11 @@ class _Compiler:
             return "caution"
         return "go"
 
-    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
+    def range(self, red: list[Any] | int, red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
         """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
         counts: dict[str, int] = {}
+        if isinstance(red, int):  # the record flavour's bits, by rank
+            red = [(rank,) for rank in range(red.bit_length()) if red >> rank & 1]
         for f in red:
             severity = self.rank_severity[f[0]] if f.__class__ is tuple else f.severity
             if severity:
@@ -240,7 +253,17 @@ class _Compiler:
     def shown(self, rule: OpenRule) -> Any:
         """An undecided rule as the function's output holds it: itself, or (sort key, bytes, itself)."""
         rule.fast = self.fast_item(rule)
-        return rule if self.record is None else (rule.sort_key, self.record.open_rule(rule), rule, rule.fast)
+        if self.record is None:
+            return rule
+        # an int that sorts as OpenRule.sort_key does: compared in C at once
+        return (self.und_rank[rule.sort_key], self.record.open_rule(rule), rule, rule.fast)
+
+    def red_bytes(self, mask: int) -> bytes:
+        """The findings of a record's red flags (bits by rank), joined heaviest first; remembered."""
+        out = b",".join([self.red_pieces[rank] for rank in range(mask.bit_length()) if mask >> rank & 1])
+        if len(self.reds) < RED_CACHE:
+            self.reds[mask] = out
+        return out
 
     def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
@@ -293,13 +316,18 @@ class _Compiler:
         # The records' second pass starts from the first pass's totals of the rules it cannot
         # change, and adds the rest: a different order of addition, so only where sums are exact
         # (whole weights), and without counting thresholds (the totals there are counts by severity).
+        # known() of an answer the second pass drops is undecided there: evaluate()'s to find.
         whole = all(float(lv.weight).is_integer() for lv in levels) and sum(abs(lv.weight) for lv in levels) < EXACT
-        if self.record is not None and self.mode != "possible" and not self.counters and whole:
-            self.gated = {
+        if self.record is not None and self.mode == "first" and not self.counters and whole:
+            gated = {
                 i
                 for i, rule in enumerate(self.rules)
                 if any(self.catalog.questions[n].when is not None for n in self.closure(rule))
             }
+            if not any(_calls_known(lv) for i in gated for lv in self.rules[i].levels):
+                self.gated = gated
+        pairs = sorted({(-lv.weight, i) for i, rule in enumerate(self.rules) for lv in rule.levels})
+        self.und_rank = {pair: k for k, pair in enumerate(pairs)}
 
     def header(self, values: str) -> None:
         e = self.src.emit
@@ -308,8 +336,6 @@ class _Compiler:
             # the range's second pass takes the answers already checked, as the first left them
             e(0, f"def score({values}, today):")
             e(1, "cl = None; ign = (); unst = False")
-        elif self.mode == "range":
-            e(0, f"def score({values}, today, sr, sg, dh, ch, und0):")
         elif self.reader is not None:
             # keys: the colons of the line; fewer fields set than that: a repeated key, or a colon
             # inside a text (the dict path tells them apart)
@@ -326,8 +352,7 @@ class _Compiler:
             e(1, "if cl is not None and cl.__class__ is not str: return None")
             e(1, "ign = (); unst = False")
         for q in self.catalog.questions.values():
-            if self.mode != "range" or q.when is not None:
-                self.question(q, 1)
+            self.question(q, 1)
 
     def build(self) -> Callable[..., Any]:
         e = self.src.emit
@@ -335,35 +360,24 @@ class _Compiler:
         policy = self.catalog.policy
         values = ", ".join(self.local.values())
         self.header(values)
-        split = bool(self.gated) and self.mode == "first"
-        if self.mode == "range":
-            e(1, "und = []")
-        else:
-            e(1, "red = []; good = []; notes = []; und = []")
-            e(1, "sr = 0; sg = 0; dh = False; ch = False")
+        split = bool(self.gated)
+        e(1, "good = []; notes = []; und = []")
+        e(1, "rm = 0" if self.record is not None else "red = []")
+        e(1, "sr = 0; sg = 0; dh = False; ch = False")
         if split:  # the rules the second pass re-evaluates keep their own totals
             e(1, "ar = 0; ag = 0; adh = False; ach = False; aund = []")
         for counter in self.counters.values():
             e(1, f"{counter} = 0")
         ex = _Expr(self.src, self.local)
         for index, rule in enumerate(self.rules):
-            if self.mode == "range" and index not in self.gated:
-                continue
-            self.acc = (
-                ("ar", "ag", "adh", "ach", "aund") if split and index in self.gated else ("sr", "sg", "dh", "ch", "und")
-            )
+            self.acc = ("ar", "ag", "adh", "ach", "aund") if index in self.gated else ("sr", "sg", "dh", "ch", "und")
             self.rule(rule, index, ex)
         for qid in sorted(ex.uses_known):
             # known() of an unanswered question may still change: the range is evaluate()'s to find
             e(1, f"if {self.local[qid]} is None: return None")
-        if self.mode == "range":
-            e(1, "s = sr - sg; wr = 0; wg = 0; wd = dh; wc = ch")
-            e(1, "for x in _chain(map(_item, und0), map(_item, und)):")
-            e(2, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
-            e(1, "return _verdict(dh, ch, s - wg), _verdict(wd, wc, s + wr)")
-            return self.finish({})
         dh, ch, und = ("(dh or adh)", "(ch or ach)", "ua") if split else ("dh", "ch", "und")
         e(1, "s = (sr + ar) - (sg + ag); ua = und + aund" if split else "s = sr - sg")
+        red = "rm" if self.record is not None else "red"
         for verdict, threshold, hit in (("decline", policy.decline_if, dh), ("caution", policy.caution_if, ch)):
             test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts)]
             if threshold.min_score is not None:
@@ -374,13 +388,9 @@ class _Compiler:
         # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
         e(1, f"if {und}:")
         if self.counters:
-            e(2, f"bs, ws = _range(red, sr, sg, {und})")
+            e(2, f"bs, ws = _range({red}, sr, sg, {und})")
         else:
-            # without counting thresholds, the range needs only sums and flags over the open rules
-            e(2, f"wr = 0; wg = 0; wd = {dh}; wc = {ch}")
-            e(2, f"for x in map(_item, {und}):")
-            e(3, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
-            e(2, f"bs = _verdict({dh}, {ch}, s - wg); ws = _verdict(wd, wc, s + wr)")
+            self.range_of(2, "s", dh, ch, f"map(_item, {und})")
         e(1, "else: bs = ws = vd")
         # an answer whose question may not apply: the range is the second pass's (possible_env).
         # Knowing less never narrows a range, so with weights that are not negative a range that
@@ -388,33 +398,68 @@ class _Compiler:
         skip = self.record is not None and self.monotone
         e(1, "if unst and (bs != 'go' or ws != 'decline'):" if skip else "if unst:")
         if split:
-            e(2, f"bs, ws = _possible({values}, today, sr, sg, dh, ch, und)")
+            self.second_pass()
         else:
             e(2, f"pr = _possible({values}, today)")
             e(2, "bs = pr[11]; ws = pr[12]")
         return self.finish(self.output(values, und, split))
 
+    def range_of(self, depth: int, s: str, dh: str, ch: str, items: str) -> None:
+        """(bs, ws) without counting thresholds: sums and flags over the open rules' items."""
+        e = self.src.emit
+        e(depth, f"wr = 0; wg = 0; wd = {dh}; wc = {ch}")
+        e(depth, f"for x in {items}:")
+        e(depth + 1, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
+        e(depth, f"bs = _verdict({dh}, {ch}, {s} - wg); ws = _verdict(wd, wc, {s} + wr)")
+
+    def second_pass(self) -> None:
+        """The range's second pass, inline: the answers that may not count dropped (into p
+        locals), and only the rules that read a gated question re-evaluated, from the other
+        rules' totals of the first pass. What to ask is remembered per shape as in the first."""
+        e = self.src.emit
+        names = dict(self.local)
+        for q in self.catalog.questions.values():
+            if q.when is None:
+                continue
+            earlier = list(self.catalog.questions)[: self.index[q.id]]
+            gate = _Expr(self.src, {qid: names[qid] for qid in earlier})
+            p = f"p{self.index[q.id]}"
+            # evaluate.possible_env: an answer counts only where its question surely applies
+            e(2, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(q.when.tree, True)} else None")
+            names[q.id] = p
+        e(2, "ps = sr; pg = sg; pdh = dh; pch = ch; pu = []")
+        ex = _Expr(self.src, names)
+        self.acc = ("ps", "pg", "pdh", "pch", "pu")
+        start = len(self.src.lines)
+        for index in sorted(self.gated):
+            self.rule(self.rules[index], index, ex)
+        self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
+        e(2, "s2 = ps - pg")
+        self.range_of(2, "s2", "pdh", "pch", "_chain(map(_item, und), map(_item, pu))")
+
     def output(self, values: str, und: str, split: bool) -> dict[str, Any]:
         """The return statement of the first and "possible" modes, and the names it needs."""
         e = self.src.emit
         names: dict[str, Any] = {}
-        if self.mode == "first":
-            mode = "range" if split else "possible"
-            record = self.record if split else None
-            names["_possible"] = _Compiler(self.catalog, self.rules, record, mode).build()
+        if self.mode == "first" and not split:
+            names["_possible"] = _Compiler(self.catalog, self.rules, mode="possible").build()
         if self.record is None:
             order = self.src.const((self.index, self.catalog.policy))
             e(1, "if len(red) > 1: red.sort(key=_rank)")
             e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order},")
             e(2, "_asknext(und, pr) if unst else None, bs, ws))")
             return {**names, "_result": partial(tuple.__new__, Result), "_rank": _by_rank}
-        e(1, "if len(red) > 1: red.sort()")
+        e(1, "rb = _reds.get(rm)")
+        e(1, "if rb is None: rb = _red_bytes(rm)")
         e(1, f"if len({und}) > 1: {und}.sort()")
         e(1, "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (")
-        e(2, "head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]], _settled[bs == ws], _dumps(s),")
-        e(2, f"b','.join(map(_second, red)), b','.join(good), b','.join(notes), b','.join(map(_second, {und})),")
-        e(2, "_dumps(ign) if ign else b'[]', _tail))")
+        e(2, "head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]], _settled[bs == ws], _num(s),")
+        e(2, f"rb, b','.join(good), b','.join(notes), b','.join(map(_second, {und})),")
+        e(2, "_num(ign) if ign else b'[]', _tail))")
         names |= {
+            "_reds": self.reds,
+            "_red_bytes": self.red_bytes,
+            "_num": orjson.dumps,  # numbers and question ids: nothing for escape_bidi_bytes to do
             "_template": self.record.template,
             "_tail": self.record.tail,
             "_dumps": self.record.dumps,

@@ -228,6 +228,10 @@ def _undecided_means_unknown(level: Level) -> bool:
     return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree))
 
 
+def _calls_known(level: Level) -> bool:
+    return any(isinstance(n, Call) and n.name == "known" for n in _walk(level.when.tree))
+
+
 def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
     """The environment a condition's closure reads, from the compiled function's locals."""
     env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
