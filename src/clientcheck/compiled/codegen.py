@@ -33,7 +33,6 @@ from clientcheck.decode import RecordType, astuple
 from clientcheck.evaluate import ask_for, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Rule
 
-RED_CACHE = 1 << 16  # sets of red flags whose joined findings are remembered
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
 _by_rank = attrgetter("rank")
@@ -61,7 +60,9 @@ class _Compiler:
         self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
         self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
         self.red_pieces: dict[int, bytes] = {}  # a red level's finding as bytes, by rank
-        self.reds: dict[int, bytes] = {}
+        self.shapes: dict[int, bytes] = {}  # an undecided rule's bytes, by its key (shown)
+        self.shape_items: dict[int, tuple[Any, ...]] = {}  # ... its part in the range
+        self.shape_rules: dict[int, OpenRule] = {}
         self.und_rank: dict[tuple[float, int], int] = {}
         self.src = _Source()
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
@@ -130,7 +131,7 @@ class _Compiler:
         if self.record is None:
             name = self.src.const(info)
         elif rule.kind == "red-flag":
-            name = ""  # a bit in rm
+            name = ""  # its rank in red
         else:
             name = self.src.const(self.record.finding(info))
         w = self.src.literal(level.weight)
@@ -139,9 +140,9 @@ class _Compiler:
         listed = sr == "sr" or sr == "ar"  # the range's second pass needs the totals only
         if rule.kind == "red-flag":
             if listed and self.record is not None:
-                # a bit per red level, at its rank: the findings' bytes come joined from a cache
+                # a red level's rank, an int: they sort in C, and index their findings' bytes
                 self.red_pieces[info.rank] = self.record.finding(info)
-                e(depth, f"rm = rm | {1 << info.rank}")
+                e(depth, f"red.append({info.rank})")
             elif listed:
                 e(depth, f"red.append({name})")
             e(depth, f"{sr} = {sr} + {w}")
@@ -176,7 +177,8 @@ class _Compiler:
                 bits.append(f"({ex.truth(when.tree, True)})")
                 bits.append(f"({ex.truth(when.tree, False)})")
         shift = len(rule.levels)
-        return " | ".join(["op", *(f"{bit} << {shift + i}" for i, bit in enumerate(bits))])
+        # (C if test else 0): a conditional jump, cheaper than turning a bool into an int and shifting it
+        return " | ".join(["op", *(f"({1 << (shift + i)} if {bit} else 0)" for i, bit in enumerate(bits))])
 
     def rule(self, rule: Rule, index: int, ex: _Expr) -> None:
         e = self.src.emit
@@ -202,7 +204,7 @@ class _Compiler:
             e(1, "else:")
             # the levels still open: not known to be false, up to and including the first true one
             mask = " | ".join(
-                f"((not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])}) << {bit})"
+                f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])} else 0)"
                 for bit in range(len(rule.levels))
             )
             e(2, f"op = {mask}")
@@ -238,16 +240,14 @@ class _Compiler:
             return "caution"
         return "go"
 
-    def range(self, red: list[Any] | int, red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
+    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
         """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
         counts: dict[str, int] = {}
-        if isinstance(red, int):  # the record flavour's bits, by rank
-            red = [(rank,) for rank in range(red.bit_length()) if red >> rank & 1]
         for f in red:
-            severity = self.rank_severity[f[0]] if f.__class__ is tuple else f.severity
+            severity = self.rank_severity[f] if f.__class__ is int else f.severity
             if severity:
                 counts[severity] = counts.get(severity, 0) + 1
-        items = [(u[2] if u.__class__ is tuple else u).item for u in und]
+        items = [(self.shape_rules[u] if u.__class__ is int else u).item for u in und]
         return verdict_range(self.catalog.policy, counts, red_score, good_score, items)
 
     def shown(self, rule: OpenRule) -> Any:
@@ -255,15 +255,13 @@ class _Compiler:
         rule.fast = self.fast_item(rule)
         if self.record is None:
             return rule
-        # an int that sorts as OpenRule.sort_key does: compared in C at once
-        return (self.und_rank[rule.sort_key], self.record.open_rule(rule), rule, rule.fast)
-
-    def red_bytes(self, mask: int) -> bytes:
-        """The findings of a record's red flags (bits by rank), joined heaviest first; remembered."""
-        out = b",".join([self.red_pieces[rank] for rank in range(mask.bit_length()) if mask >> rank & 1])
-        if len(self.reds) < RED_CACHE:
-            self.reds[mask] = out
-        return out
+        # an int that sorts as OpenRule.sort_key does (sorted in C), and indexes the shape's
+        # bytes and range item
+        key = self.und_rank[rule.sort_key] << 32 | (len(self.shapes) + 1)  # never 0: "if x:" reads it
+        self.shapes[key] = self.record.open_rule(rule)
+        self.shape_items[key] = rule.fast
+        self.shape_rules[key] = rule
+        return key
 
     def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
@@ -362,7 +360,7 @@ class _Compiler:
         self.header(values)
         split = bool(self.gated)
         e(1, "good = []; notes = []; und = []")
-        e(1, "rm = 0" if self.record is not None else "red = []")
+        e(1, "red = []")
         e(1, "sr = 0; sg = 0; dh = False; ch = False")
         if split:  # the rules the second pass re-evaluates keep their own totals
             e(1, "ar = 0; ag = 0; adh = False; ach = False; aund = []")
@@ -377,7 +375,6 @@ class _Compiler:
             e(1, f"if {self.local[qid]} is None: return None")
         dh, ch, und = ("(dh or adh)", "(ch or ach)", "ua") if split else ("dh", "ch", "und")
         e(1, "s = (sr + ar) - (sg + ag); ua = und + aund" if split else "s = sr - sg")
-        red = "rm" if self.record is not None else "red"
         for verdict, threshold, hit in (("decline", policy.decline_if, dh), ("caution", policy.caution_if, ch)):
             test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts)]
             if threshold.min_score is not None:
@@ -388,7 +385,7 @@ class _Compiler:
         # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
         e(1, f"if {und}:")
         if self.counters:
-            e(2, f"bs, ws = _range({red}, sr, sg, {und})")
+            e(2, f"bs, ws = _range(red, sr, sg, {und})")
         else:
             self.range_of(2, "s", dh, ch, f"map(_item, {und})")
         e(1, "else: bs = ws = vd")
@@ -449,16 +446,15 @@ class _Compiler:
             e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order},")
             e(2, "_asknext(und, pr) if unst else None, bs, ws))")
             return {**names, "_result": partial(tuple.__new__, Result), "_rank": _by_rank}
-        e(1, "rb = _reds.get(rm)")
-        e(1, "if rb is None: rb = _red_bytes(rm)")
+        e(1, "if len(red) > 1: red.sort()")
         e(1, f"if len({und}) > 1: {und}.sort()")
         e(1, "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (")
         e(2, "head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]], _settled[bs == ws], _num(s),")
-        e(2, f"rb, b','.join(good), b','.join(notes), b','.join(map(_second, {und})),")
+        e(2, f"b','.join(map(_reds, red)), b','.join(good), b','.join(notes), b','.join(map(_unds, {und})),")
         e(2, "_num(ign) if ign else b'[]', _tail))")
         names |= {
-            "_reds": self.reds,
-            "_red_bytes": self.red_bytes,
+            "_reds": self.red_pieces.__getitem__,
+            "_unds": self.shapes.__getitem__,
             "_num": orjson.dumps,  # numbers and question ids: nothing for escape_bidi_bytes to do
             "_template": self.record.template,
             "_tail": self.record.tail,
@@ -484,7 +480,7 @@ class _Compiler:
             _neg=functions.negate,
             _count=functions.count_values,
             _range=self.range,
-            _item=attrgetter("fast") if self.record is None else itemgetter(3),
+            _item=attrgetter("fast") if self.record is None else self.shape_items.__getitem__,
             _verdict=self.verdict_of,
             _asknext=self.ask_next,
             _today=functions.today(),
