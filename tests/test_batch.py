@@ -223,7 +223,7 @@ def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -
 def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
     varied: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("clientcheck.compiled.codegen.MEMO_LIMIT", 0)  # work out every undecided rule afresh
+    monkeypatch.setattr("clientcheck.compiled.runtime.MEMO_LIMIT", 0)  # work out every undecided rule afresh
     chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
     engine = Engine(varied, chosen)
     encoder = Encoder(varied)

@@ -282,26 +282,15 @@ class Runner:
         """
         sink = self.sink
         record_format = getattr(sink, "record_format", None)
-        decoded = None
+        reader = None
+        decoded: Any = None
+        refused: tuple[type[BaseException], ...] = ()
         if record_format is not None and not sink.needs_verdict:
             reader = self.engine.record_type()
             if reader is not None:
                 decoded = self.engine.record_scorer(record_format, decoded=True)
-        if decoded is None:
-            for item in jsonl_lines(pieces, source, line):
-                if isinstance(item, ClientcheckError):
-                    self._bad(item)
-                    continue
-                line, lines, size = item
-                self.done += size
-                for raw in lines:
-                    line += 1
-                    self._line(raw, line, source.name)
-                self._piece_done()
-            return
-        assert reader is not None
-        decode = reader.decode
-        refused = (reader.error, TypeError, OverflowError)  # TypeError, OverflowError: as in _line
+                refused = (reader.error, TypeError, OverflowError)  # TypeError, OverflowError: as in _line
+        name = source.name
         head: bytes = getattr(sink, "head", b"")
         out: list[bytes] = getattr(sink, "buffer", [])
         verdicts = self.verdicts
@@ -312,17 +301,23 @@ class Runner:
             line, lines, size = item
             self.done += size
             before = self.fast
-            for raw in lines:
-                line += 1
-                try:
-                    done = decoded(decode(raw), head, line, raw.count(b":"))
-                except refused:
-                    done = None
-                if done is not None:
-                    verdicts[done[0]] += 1
-                    out.append(done[1])
-                else:
-                    self._line(raw, line, source.name)
+            if reader is None:  # no msgspec, or a format the compiled function does not write
+                for raw in lines:
+                    line += 1
+                    self._line(raw, line, name)
+            else:
+                decode = reader.decode
+                for raw in lines:
+                    line += 1
+                    try:
+                        done = decoded(decode(raw), head, line, raw.count(b":"))
+                    except refused:
+                        done = None
+                    if done is not None:
+                        verdicts[done[0]] += 1
+                        out.append(done[1])
+                    else:
+                        self._line(raw, line, name)
             self.decoded += sum(verdicts) - (self.fast - before)
             self._piece_done()
 

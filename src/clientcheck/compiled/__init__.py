@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from clientcheck.compiled.codegen import MEMO_LIMIT, _Compiler
+from clientcheck.compiled.codegen import _Compiler
 from clientcheck.compiled.expr import INLINE_LIMIT, _known_when
 from clientcheck.compiled.result import (
     Evidence,
@@ -38,6 +38,7 @@ from clientcheck.compiled.result import (
     Unsupported,
     result_from_verdict,
 )
+from clientcheck.compiled.runtime import MEMO_LIMIT
 from clientcheck.decode import RecordType, record_type
 from clientcheck.model import Catalog, Rule, Verdict
 

@@ -28,17 +28,16 @@ from clientcheck.compiled.expr import (
     _Source,
     _undecided_means_unknown,
 )
-from clientcheck.compiled.result import FindingInfo, OpenRule, RecordFormat, Result, Unsupported, _pivots
+from clientcheck.compiled.result import FindingInfo, OpenRule, RecordFormat, Result, Unsupported
+from clientcheck.compiled.runtime import _Runtime
 from clientcheck.decode import RecordType, astuple
-from clientcheck.evaluate import ask_for, rank_questions, verdict_range
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Rule
 
-MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
 _by_rank = attrgetter("rank")
 
 
-class _Compiler:
+class _Compiler(_Runtime):
     """Writes the scoring function. Two flavours: by default it returns a Result; given a
     RecordFormat, it returns (verdict index, the client's record as bytes), with the findings
     as bytes prepared once per rule level: the JSON Lines path, where every microsecond shows."""
@@ -51,26 +50,16 @@ class _Compiler:
         mode: str = "first",
         reader: RecordType | None = None,
     ) -> None:
-        self.catalog = catalog
-        self.rules = rules
-        self.record = record
+        super().__init__(catalog, rules, record)
         self.mode = mode  # first | possible (the module's docstring)
         self.possible = mode != "first"
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
         self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
         self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
-        self.red_pieces: dict[int, bytes] = {}  # a red level's finding as bytes, by rank
-        self.shapes: dict[int, bytes] = {}  # an undecided rule's bytes, by its key (shown)
-        self.shape_items: dict[int, tuple[Any, ...]] = {}  # ... its part in the range
-        self.shape_rules: dict[int, OpenRule] = {}
-        self.und_rank: dict[tuple[float, int], int] = {}
         self.src = _Source()
-        self.index = {qid: i for i, qid in enumerate(catalog.questions)}
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
-        self.memos: list[dict[int, Any]] = [{} for _ in rules]
         self.finding_infos: list[FindingInfo] = []
         self.rank: dict[int, int] = {}
-        self.rank_severity: list[str | None] = []
         self.counters: dict[str, str] = {}
         self.source = ""
 
@@ -216,68 +205,6 @@ class _Compiler:
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
         e(depth, f"if x: {self.acc[4]}.append(x)")
-
-    def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
-        """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
-        max weight, its weight in the worst case (red flags), in the best case (good signs), and
-        whether one of its severities alone meets decline_if / caution_if)."""
-        policy = self.catalog.policy
-        red = rule.kind == "red-flag"
-        return (
-            *rule.item,
-            rule.max_weight if red else 0,
-            rule.max_weight if rule.kind == "good-sign" else 0,
-            red and any(s in policy.decline_if.any_severity for s in rule.severities),
-            red and any(s in policy.caution_if.any_severity for s in rule.severities),
-        )
-
-    def verdict_of(self, declined: bool, cautioned: bool, score: float) -> str:
-        """Policy.verdict, given whether its severity tests are met (no counting thresholds)."""
-        policy = self.catalog.policy
-        if declined or (policy.decline_if.min_score is not None and score >= policy.decline_if.min_score):
-            return "decline"
-        if cautioned or (policy.caution_if.min_score is not None and score >= policy.caution_if.min_score):
-            return "caution"
-        return "go"
-
-    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
-        """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
-        counts: dict[str, int] = {}
-        for f in red:
-            severity = self.rank_severity[f] if f.__class__ is int else f.severity
-            if severity:
-                counts[severity] = counts.get(severity, 0) + 1
-        items = [(self.shape_rules[u] if u.__class__ is int else u).item for u in und]
-        return verdict_range(self.catalog.policy, counts, red_score, good_score, items)
-
-    def shown(self, rule: OpenRule) -> Any:
-        """An undecided rule as the function's output holds it: itself, or (sort key, bytes, itself)."""
-        rule.fast = self.fast_item(rule)
-        if self.record is None:
-            return rule
-        # an int that sorts as OpenRule.sort_key does (sorted in C), and indexes the shape's
-        # bytes and range item
-        key = self.und_rank[rule.sort_key] << 32 | (len(self.shapes) + 1)  # never 0: "if x:" reads it
-        self.shapes[key] = self.record.open_rule(rule)
-        self.shape_items[key] = rule.fast
-        self.shape_rules[key] = rule
-        return key
-
-    def miss(self, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
-        """An undecided rule not seen in this shape before: evaluate's own code decides."""
-        rule = self.rules[index]
-        open_levels = [lv for bit, lv in enumerate(rule.levels) if mask & (1 << bit)]
-        env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None}
-        top = max(open_levels, key=lambda lv: lv.weight)
-        ask = ask_for(open_levels, env, self.catalog)
-        # as in evaluate: a rule no question could decide does not fire, and is not listed
-        found = (
-            self.shown(OpenRule(rule, index, top.severity, top.weight, ask, _severities(open_levels))) if ask else False
-        )
-        memo = self.memos[index]
-        if len(memo) < MEMO_LIMIT:
-            memo[key] = found
-        return found
 
     def closure(self, rule: Rule) -> list[str]:
         """The questions a rule's outcome depends on: its names, and what decides their `when`s."""
@@ -493,13 +420,3 @@ class _Compiler:
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[..., Any] = namespace["score"]
         return fn
-
-    def ask_next(self, current: list[OpenRule], possible: Result) -> list[tuple[str, tuple[str, ...]]]:
-        """What to ask, ranked as evaluate._ask_next ranks it, for a client whose range took a
-        second pass: rules open now first, then those only the range still holds open."""
-        open_rules: list[OpenRule] = possible[6]
-        worth = dict(zip((u.id for u in open_rules), _pivots(possible), strict=True))
-        entries = [(u.ask, u.id, u.max_weight, worth.get(u.id, 0)) for u in current]
-        listed = {u.id for u in current}
-        entries += [(u.ask, u.id, u.max_weight, worth[u.id]) for u in open_rules if u.id not in listed]
-        return rank_questions(entries, self.index)

@@ -9,13 +9,13 @@ local names are generated (v0, v1, ...), never taken from the files.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clientcheck import functions
 from clientcheck.compiled.result import Unsupported
 from clientcheck.conditions import (
+    _CMP,
     Arith,
     BoolOp,
     Call,
@@ -290,16 +290,7 @@ def _notin(a: Any, b: Any) -> bool:
 
 
 # functions.compare tells the comparisons apart by these functions' names
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "in": _in,
-    "notin": _notin,
-}
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {**_CMP, "in": _in, "notin": _notin}
 
 
 def _known_when(node: Node, value: bool) -> bool:
