@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import random
@@ -177,22 +178,52 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
     return "fast"
 
 
+def _compare_decoded(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder) -> str:
+    """The msgspec path (decode.py) on the line of one answers mapping, against the ordinary path:
+    it scores exactly what the ordinary path takes, alike, and refuses (returns None or raises
+    what the batch loop catches) the rest. Returns whether it scored the line."""
+    reader = engine.record_type()
+    assert reader is not None  # msgspec is a dependency
+    decoded = engine.record_scorer(encoder, decoded=True)
+    try:
+        line = json.dumps(data, ensure_ascii=False).encode()
+    except ValueError:  # 1e400 as inf: not JSON
+        return "refused"
+    try:
+        record = decoded(reader.decode(line), b"H", 7, line.count(b":"))
+    except (reader.error, TypeError, OverflowError):
+        record = None
+    try:
+        answers = validate(data, catalog, "x")
+    except AnswersError:
+        assert record is None, data
+        return "refused"
+    if record is None:
+        return "refused"
+    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
+    assert record[1] == encoder.encode(expected, b"H", 7), data
+    return "scored"
+
+
 def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
     engine = Engine(varied)
     encoder = Encoder(varied)
     fused = engine.record_scorer(encoder)
     rnd = random.Random(5)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
+    taken = {"fast": 0, "ordinary": 0, "invalid": 0, "scored": 0, "refused": 0}
     for _ in range(4000):
-        taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
+        data = random_answers(varied, rnd)
+        taken[_compare(varied, data, engine, encoder, fused)] += 1
+        taken[_compare_decoded(varied, data, engine, encoder)] += 1
     # the comparison is not vacuous: each path was taken many times
     assert taken["fast"] > 200 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
+    assert taken["scored"] > 200 and taken["refused"] > 600, taken
 
 
 def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
     varied: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("clientcheck.compiled.MEMO_LIMIT", 0)  # work out every undecided rule afresh
+    monkeypatch.setattr("clientcheck.compiled.runtime.MEMO_LIMIT", 0)  # work out every undecided rule afresh
     chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
     engine = Engine(varied, chosen)
     encoder = Encoder(varied)
@@ -208,9 +239,12 @@ def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
     encoder = Encoder(catalog)
     fused = engine.record_scorer(encoder)
     rnd = random.Random(3)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
+    taken = {"fast": 0, "ordinary": 0, "invalid": 0, "scored": 0, "refused": 0}
     for _ in range(1500):
-        taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
+        data = random_answers(catalog, rnd, wrong=0.005)
+        taken[_compare(catalog, data, engine, encoder, fused)] += 1
+        taken[_compare_decoded(catalog, data, engine, encoder)] += 1
+    assert taken["scored"] > 100, taken
     # every path must be taken often enough to be compared (the seller questions added text answers,
     # which the fast path leaves to the ordinary one when they are not text)
     assert taken["fast"] > 100 and taken["invalid"] > 100, taken
@@ -532,3 +566,49 @@ def test_jsonl_from_a_pipe_answers_each_record_as_it_arrives(tmp_path: Path) -> 
     finally:
         proc.stdin.close()
         assert proc.wait(timeout=30) == 1
+
+
+def _run_jsonl(catalog: Catalog, path: Path) -> tuple[bytes, list[str], Any]:
+    """A batch run in this process, JSON Lines out: (output, stderr lines, the runner)."""
+    from clientcheck.batch import Reporter, Runner
+    from clientcheck.readers import Source
+    from clientcheck.render.jsonl import JsonlSink
+
+    out, err = io.BytesIO(), io.StringIO()
+    runner = Runner(catalog, catalog.rules, JsonlSink(catalog, out), Reporter(err, "en", True, None))
+    runner.run([Source(str(path), "in.jsonl", "jsonl")])
+    return out.getvalue(), err.getvalue().splitlines(), runner
+
+
+def test_msgspec_scores_the_lines_it_takes_and_leaves_the_rest_to_the_careful_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = load_catalog()
+    lines = [
+        json.dumps(random_answers(catalog, random.Random(n), wrong=0.0), ensure_ascii=False).encode()
+        for n in range(300)
+    ]
+    lines += [
+        b'{"rude": true, "rude": false}',  # a repeated key: msgspec keeps the last, the ordinary path refuses it
+        b'{"client": "at 10:30", "rude": true}',  # a colon in a text: the dict path tells it from a repeated key
+        b'{"late_payments": 2.0, "worked_before": true}',  # a whole number as 2.0: the dict path takes it
+        b'{"rude": "yes"}',
+        b"[1, 2]",
+        b"",
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    out, err, runner = _run_jsonl(catalog, path)
+    # the fast path ran: many lines never reached orjson (random_answers writes some whole
+    # numbers as 2.0 and some odd clients, which take the dict path)
+    assert runner.decoded > 100 and runner.fast > 20
+    assert [e for e in err if int(e.split(":")[1]) > 300] == [
+        "in.jsonl:301: duplicate key 'rude'",
+        'in.jsonl:304: rude: expected true or false, got "yes"',
+        "in.jsonl:305: a record must be a JSON object: the answers of one client",
+    ]
+    # the same output as with msgspec away: the dict path and the careful path alone
+    monkeypatch.setattr("clientcheck.compiled.record_type", lambda catalog: None)
+    alone, err_alone, runner_alone = _run_jsonl(catalog, path)
+    assert runner_alone.decoded == 0 and runner_alone.fast == runner.fast + runner.decoded
+    assert alone == out and err_alone == err

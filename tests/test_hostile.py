@@ -25,7 +25,8 @@ from clientcheck.files import read_text
 from clientcheck.history import History, HistoryImportError, import_records, validate_export
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
-from clientcheck.readers import CsvReader, Source, resolve
+from clientcheck.readers import Source, resolve
+from clientcheck.readers.csvfile import CsvReader
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 from tests.hostile import CASES, csv_case, csv_with_bad_rows, export, run
 

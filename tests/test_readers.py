@@ -11,7 +11,8 @@ import pytest
 from clientcheck.errors import AnswersError, ClientcheckError, UsageError
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
-from clientcheck.readers import CsvReader, Source, cell_value, chunks, decode_line, resolve, sniff_delimiter
+from clientcheck.readers import Source, chunks, decode_line, resolve
+from clientcheck.readers.csvfile import CsvReader, cell_value, sniff_delimiter
 from tests.conftest import WriteYaml
 
 

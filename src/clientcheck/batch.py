@@ -9,8 +9,6 @@ the ordinary path (answers.validate + evaluate) otherwise, which also gives the 
 
 from __future__ import annotations
 
-import io
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,13 +22,9 @@ from clientcheck.errors import EXIT_FAIL, EXIT_OK, ClientcheckError, Mark, Probl
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
-from clientcheck.readers import MAX_ROW_BYTES, CsvReader, ReadError, Source, chunks, decode_line, open_binary
+from clientcheck.readers import ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
+from clientcheck.readers.csvfile import CsvReader
 from clientcheck.terminal import Progress
-
-
-def _too_long() -> str:
-    return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
-
 
 EXIT_BAD_INPUT = 4  # some records were bad and skipped; every other one was scored and written
 TICK = 1024  # records between looks at the clock for the progress line
@@ -87,13 +81,6 @@ class Sink:
         """After the last record: summaries, closing brackets."""
 
 
-class _Said(ClientcheckError):
-    """A message a worker process already put into words."""
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class Reporter:
     """stderr: bad records as FILE:LINE: message, the progress line, the closing note."""
 
@@ -146,6 +133,9 @@ class Runner:
         self._pool: Any = None
         self._context: Any = None
         self._seq = 0
+        self.verdicts = [0] * 27  # from the fused paths: 9 * verdict + 3 * worst + best, by VERDICTS index
+        self.decoded = 0  # records msgspec decoded and the compiled function scored (tests read it)
+        self.fast = 0  # records the dict path's compiled function scored
 
     # -- one record, the ordinary way
 
@@ -264,7 +254,9 @@ class Runner:
             return
         try:
             if self.jobs > 1:
-                self._jsonl_parallel(source, chunks(stream))
+                from clientcheck import parallel
+
+                parallel.score_in_processes(self, source, chunks(stream))
             else:
                 self._jsonl_stream(source, chunks(stream))
         except ReadError as exc:  # the input failed; an OSError here is about the output
@@ -275,187 +267,102 @@ class Runner:
 
     def use_processes(self, jobs: int, body_sink: Callable[[], tuple[Any, Sink]], lang: str) -> None:
         """Score JSON Lines inputs in `jobs` worker processes; body_sink makes a worker's sink."""
-        if not parallel_ok(jobs):
-            return
-        import multiprocessing
+        from clientcheck import parallel
 
-        context = multiprocessing.get_context("fork")
-        stream = getattr(self.sink, "stream", None)
-        try:
-            fd: int | None = stream.fileno() if stream is not None else None
-        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-            fd = None  # not a real file (tests): the workers hand their output back instead
-        _WORKER.update(
-            catalog=self.catalog,
-            rules=self.rules,
-            engine=self.engine,
-            sink=body_sink,
-            lang=lang,
-            fd=fd,
-            turn=context.RawValue("q", 0),
-            cond=context.Condition(),
-            parent=os.getpid(),
-            encoding=getattr(stream, "encoding", None) or "utf-8",
-            errors=getattr(stream, "errors", None) or "strict",
-        )
-        self.jobs = jobs
-        self._context = context
-        self._seq = 0
-
-    def _jsonl_parallel(self, source: Source, pieces: Iterator[bytes]) -> None:
-        from collections import deque
-        from concurrent.futures import Future, ProcessPoolExecutor
-
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=self._context, initializer=_init_worker)
-        self.sink.flush()  # what this process wrote comes first
-        pending: deque[Future[Done]] = deque()
-        stats = self.stats
-
-        def collect() -> None:
-            out, messages, verdicts, reach, unsettled, flags, bad, broken = pending.popleft().result()
-            for message in messages:
-                self.reporter.bad(_Said(message))
-            stats.verdicts.update(verdicts)
-            stats.reach.update(reach)
-            stats.unsettled += unsettled
-            stats.flags.update(flags)
-            stats.bad += bad
-            if broken:
-                raise BrokenPipeError
-            if out is not None:
-                self.sink.write(out)
-            self.reporter.progress.tick(stats.scored, stats.bad, self.done)
-
-        def submit(where: bytes | tuple[int, int], line: int) -> None:
-            pending.append(self._pool.submit(_work, (self._seq, source, where, line)))
-            self._seq += 1
-
-        seekable = source.path != "-" and os.path.isfile(source.path)
-        line = 0
-        offset = 0  # where in the file `rest` starts
-        rest = b""
-        skipping = False
-        for piece in pieces:
-            if offset == 0 and not rest and piece.startswith(b"\xef\xbb\xbf"):
-                piece = piece[3:]  # a UTF-8 byte order mark
-                offset = 3
-            self.done += len(piece)
-            if skipping:  # inside a line too long to hold, reported already: drop it up to its end
-                end = piece.find(b"\n")
-                if end < 0:
-                    offset += len(piece)
-                    continue
-                offset += end + 1
-                piece, skipping = piece[end + 1 :], False
-                line += 1
-            buf = rest + piece if rest else piece
-            cut = buf.rfind(b"\n") + 1
-            if cut == 0:  # not one whole line yet
-                rest = buf
-                if len(rest) > MAX_ROW_BYTES:
-                    while pending:  # what came before it is reported before it
-                        collect()
-                    self._bad(ClientcheckError(_too_long(), Mark(source.name, line + 1)))
-                    offset += len(rest)
-                    rest, skipping = b"", True
-                continue
-            task = buf[:cut]
-            rest = buf[cut:]
-            # a file's workers read their piece themselves; a stream's piece goes to them
-            submit((offset, cut) if seekable else task, line)
-            offset += cut
-            line += task.count(b"\n")
-            while len(pending) > 2 * self.jobs or (pending and pending[0].done()):
-                collect()
-        if rest:
-            submit(rest + b"\n", line)
-        while pending:
-            collect()
+        parallel.use_processes(self, jobs, body_sink, lang)
 
     def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0) -> None:
         """Score the records in these pieces of a JSON Lines input; `line`: lines before the first.
 
-        The hot loop of the whole program. For each line: orjson decodes it; if it is an object
-        that cannot hold a repeated key (as many colons as keys: orjson would keep the last of
-        repeated keys where the ordinary path refuses them, as for a .json file), the compiled
-        function scores it, and for JSON Lines output writes its record too. Anything else goes
-        the careful way (_careful), which gives the exact results and messages.
+        The hot loop of the whole program. For JSON Lines output, each line goes first to msgspec
+        with the catalog's record type (decode.py), which decodes and checks the answers in one
+        step, and the compiled function scores it and writes its record. A line msgspec refuses
+        takes the dict path (_line): orjson, the checks in Python, and the careful way (_careful)
+        for anything still unusual, which gives the exact results and messages.
         """
-        name = source.name
-        loads = orjson.loads
-        decode_error = orjson.JSONDecodeError
         sink = self.sink
-        fast = None if sink.needs_verdict else self.engine.score
         record_format = getattr(sink, "record_format", None)
-        fused = None if record_format is None else self._fused(record_format)
-        head = sink.head if fused is not None else b""  # type: ignore[attr-defined]
-        out: list[bytes] = sink.buffer if fused is not None else []  # type: ignore[attr-defined]
-        verdicts = [0] * 27  # from the fused path: 9 * verdict + 3 * worst + best, by VERDICTS index
-        add = self._result
-        careful = self._careful
-        tick = self.reporter.progress.tick
-        stats = self.stats
-        rest = b""
-        first = line == 0
-        skipping = False  # inside a line too long to hold, reported already: drop it up to its end
-        for piece in pieces:
-            if first:
-                piece = piece.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-                first = False
-            self.done += len(piece)
-            if skipping:
-                end = piece.find(b"\n")
-                if end < 0:
-                    continue
-                piece, skipping = piece[end + 1 :], False
-                line += 1  # the long line, now over
-            lines = (rest + piece).split(b"\n") if rest else piece.split(b"\n")
-            rest = lines.pop()
-            if len(rest) > MAX_ROW_BYTES:
-                rest, skipping = b"", True
-                self._bad(ClientcheckError(_too_long(), Mark(name, line + len(lines) + 1)))
-            for raw in lines:
-                line += 1
+        reader = None
+        decoded: Any = None
+        refused: tuple[type[BaseException], ...] = ()
+        if record_format is not None and not sink.needs_verdict:
+            reader = self.engine.record_type()
+            if reader is not None:
+                decoded = self.engine.record_scorer(record_format, decoded=True)
+                refused = (reader.error, TypeError, OverflowError)  # TypeError, OverflowError: as in _line
+        name = source.name
+        head: bytes = getattr(sink, "head", b"")
+        out: list[bytes] = getattr(sink, "buffer", [])
+        verdicts = self.verdicts
+        for item in jsonl_lines(pieces, source, line):
+            if isinstance(item, ClientcheckError):
+                self._bad(item)
+                continue
+            line, lines, size = item
+            self.done += size
+            before = self.fast
+            if reader is None:  # no msgspec, or a format the compiled function does not write
+                for raw in lines:
+                    line += 1
+                    self._line(raw, line, name)
+            else:
+                decode = reader.decode
+                for raw in lines:
+                    line += 1
+                    try:
+                        done = decoded(decode(raw), head, line, raw.count(b":"))
+                    except refused:
+                        done = None
+                    if done is not None:
+                        verdicts[done[0]] += 1
+                        out.append(done[1])
+                    else:
+                        self._line(raw, line, name)
+            self.decoded += sum(verdicts) - (self.fast - before)
+            self._piece_done()
+
+    def _line(self, raw: bytes, line: int, name: str) -> None:
+        """One line the fastest path did not take: orjson and the compiled checks, else the careful way.
+
+        orjson keeps the last of repeated keys where the ordinary path refuses them (as for a .json
+        file), so only an object with as many colons as keys is scored fast.
+        """
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = raw  # not for orjson: blank, broken, or something it refuses
+        if data.__class__ is dict and raw.count(b":") == len(data):
+            record_format = getattr(self.sink, "record_format", None)
+            if record_format is not None and not self.sink.needs_verdict:
                 try:
-                    data = loads(raw)
-                except decode_error:
-                    data = raw  # not for orjson: blank, broken, or something it refuses
-                if data.__class__ is dict and raw.count(b":") == len(data):
-                    if fused is not None:
-                        try:
-                            done = fused(data, head, line)
-                        except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
-                            done = None
-                        if done is not None:
-                            verdicts[done[0]] += 1
-                            out.append(done[1])
-                            continue
-                    elif fast is not None:
-                        r = fast(data)
-                        if r is not None:
-                            add(r, line)
-                            continue
-                try:
-                    if data is raw:
-                        if not raw.strip():
-                            continue  # an empty line is not a record
-                        data = decode_line(raw, name, line)
-                    elif data.__class__ is dict and raw.count(b":") != len(data):
-                        data = decode_line(raw, name, line)  # to hear about repeated keys
-                    careful(data, name, line)
-                except ClientcheckError as exc:
-                    self._bad(exc)
-            self._count(verdicts)
-            tick(stats.scored, stats.bad, self.done)
-            sink.flush()
-        if rest.strip():
-            line += 1
-            try:
-                data = decode_line(rest, name, line)
-                careful(data, name, line)
-            except ClientcheckError as exc:
-                self._bad(exc)
+                    done = self.engine.record_scorer(record_format)(data, getattr(self.sink, "head", b""), line)
+                except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
+                    done = None
+                if done is not None:
+                    self.verdicts[done[0]] += 1
+                    self.fast += 1
+                    getattr(self.sink, "buffer", []).append(done[1])
+                    return
+            elif not self.sink.needs_verdict:
+                r = self.engine.score(data)
+                if r is not None:
+                    self._result(r, line)
+                    return
+        try:
+            if data is raw:
+                if not raw.strip():
+                    return  # an empty line is not a record
+                data = decode_line(raw, name, line)
+            elif data.__class__ is dict and raw.count(b":") != len(data):
+                data = decode_line(raw, name, line)  # to hear about repeated keys
+            self._careful(data, name, line)
+        except ClientcheckError as exc:
+            self._bad(exc)
+
+    def _piece_done(self) -> None:
+        self._count(self.verdicts)
+        self.reporter.progress.tick(self.stats.scored, self.stats.bad, self.done)
+        self.sink.flush()
 
     def _count(self, verdicts: list[int]) -> None:
         for i, n in enumerate(verdicts):
@@ -465,116 +372,6 @@ class Runner:
                 if i // 3 % 3 != i % 3:
                     self.stats.unsettled += n
                 verdicts[i] = 0
-
-    def _fused(self, record_format: Any) -> Any:
-        return self.engine.record_scorer(record_format)
-
-
-# ---------------------------------------------------------------- several processes
-#
-# A JSON Lines input is cut into pieces at line ends. Worker processes score the pieces with
-# their own copy of the compiled rules (they are forked, so they start with it) and write their
-# output to standard output themselves, each waiting for its turn, so the output is in input
-# order without passing through the main process. They give back the messages and the counts,
-# which the main process reports in order. At most two pieces per worker are out at a time, so
-# memory stays flat. A worker that fails still passes the turn on, so none waits forever.
-
-PARALLEL_FROM = 4 << 20  # bytes of JSON Lines (~6,000 clients) before extra processes pay for themselves
-_WORKER: dict[str, Any] = {}  # what a forked worker needs; set in the parent just before forking
-
-Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, dict[str, int], int, bool]
-
-
-class _Collector:
-    """A worker's Reporter: it keeps the messages for the main process to print, in order."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.messages: list[str] = []
-        self.progress = Progress(None, "")
-
-    def bad(self, error: ClientcheckError) -> None:
-        self.messages.append(str(error))
-
-
-def _init_worker() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-
-
-def _read_at(path: str, offset: int, size: int) -> bytes:
-    """A piece of a file, read by the worker itself: cheaper than sending it through a pipe."""
-    files: dict[str, int] = _WORKER.setdefault("files", {})
-    fd = files.get(path)
-    if fd is None:
-        fd = files[path] = os.open(path, os.O_RDONLY)
-    return os.pread(fd, size, offset)
-
-
-def _write_in_turn(seq: int, out: bytes | str) -> bool:
-    """Write a piece's output when every earlier piece's is written; True if the reader is gone."""
-    cond, turn, fd = _WORKER["cond"], _WORKER["turn"], _WORKER["fd"]
-    data = out if isinstance(out, bytes) else out.encode(_WORKER["encoding"], _WORKER["errors"])
-    with cond:
-        while not cond.wait_for(lambda: turn.value == seq, timeout=1.0):
-            if os.getppid() != _WORKER["parent"]:  # the main process is gone: nobody will pass the turn
-                os._exit(1)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            return False
-        except BrokenPipeError:
-            return True
-        finally:
-            turn.value = seq + 1
-            cond.notify_all()
-
-
-def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
-    seq, source, where, line = task
-    out: bytes | str = b""
-    direct = _WORKER["fd"] is not None
-    broken = False
-    try:
-        piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
-        buffer, sink = _WORKER["sink"]()
-        collector = _Collector(_WORKER["lang"])
-        runner = Runner(_WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"])  # type: ignore[arg-type]
-        sink.begin(source)
-        runner._jsonl_stream(source, iter((piece,)), line)
-        sink.flush()
-        out = buffer.getvalue()
-        stats = runner.stats
-    finally:
-        if direct:
-            broken = _write_in_turn(seq, out)
-    return (
-        (None if direct else out),
-        collector.messages,
-        dict(stats.verdicts),
-        dict(stats.reach),
-        stats.unsettled,
-        dict(stats.flags),
-        stats.bad,
-        broken,
-    )
-
-
-def parallel_ok(jobs: int) -> bool:
-    import multiprocessing
-
-    return jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def cpus() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
@@ -592,3 +389,13 @@ def stdout_bytes() -> IO[bytes]:
     if buffer is None:
         raise ClientcheckError("standard output takes no bytes")  # pragma: no cover
     return buffer
+
+
+def __getattr__(name: str) -> Any:
+    """The process pool's names, where they were before they moved to parallel.py (imported late:
+    a run on one process never loads multiprocessing)."""
+    if name in ("PARALLEL_FROM", "cpus", "parallel_ok"):
+        from clientcheck import parallel
+
+        return getattr(parallel, name)
+    raise AttributeError(name)

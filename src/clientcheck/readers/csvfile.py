@@ -1,232 +1,17 @@
-"""Where the clients of a batch come from: answers files, folders, JSON Lines and CSV.
-
-Every input is resolved before anything is scored, so a mistyped file name stops the run at
-once (exit 2). After that, reading is streaming and record by record: a bad record is reported
-with its file and line and skipped, the others go on.
-"""
+"""CSV inputs: a header row of question ids, then one client per row, read row by row from bytes."""
 
 from __future__ import annotations
 
-import errno
 import io
-import os
-import stat
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import IO, Any
 
 from clientcheck import qtypes
-from clientcheck.answers import SURROGATE, TOO_MANY_DIGITS, DuplicateKey, lone_surrogate, no_duplicate_keys
 from clientcheck.conditions import suggest
-from clientcheck.errors import AnswersError, ClientcheckError, Mark, UsageError
+from clientcheck.errors import AnswersError, ClientcheckError, Mark
 from clientcheck.model import CLIENT_KEY, Catalog, Question
-
-_SUFFIXES = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".parquet": "parquet",  # scored in DuckDB (the sql extra): clientcheck.sql.duck
-}
-CHUNK = 1 << 20  # bytes read at a time: big enough to be cheap, small enough to stream
-
-
-class Source:
-    """One input: a file (or standard input, path "-") and how to read it.
-
-    (A plain class: this module is imported by every `check`, and a dataclass costs a
-    millisecond to create.)
-    """
-
-    __slots__ = ("format", "name", "path")
-
-    def __init__(self, path: str, name: str, format: str) -> None:
-        self.path = path
-        self.name = name  # as shown in messages and output
-        self.format = format  # yaml | json (one client per file), jsonl, csv, or answers: YAML or JSON by content
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Source):
-            return NotImplemented
-        return (self.path, self.name, self.format) == (other.path, other.name, other.format)
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.name, self.format))
-
-    def __repr__(self) -> str:
-        return f"Source({self.path!r}, {self.name!r}, {self.format!r})"
-
-    @property
-    def size(self) -> int | None:
-        if self.path == "-":
-            return None
-        try:
-            return os.stat(self.path).st_size
-        except OSError:
-            return None
-
-
-def _t(key: str, **fields: object) -> str:
-    """A message in the language of the run (these reach the user as they are)."""
-    from clientcheck.i18n import detect_language, t
-
-    return t(detect_language(None), key, **fields)
-
-
-def _lang() -> str:
-    from clientcheck.i18n import detect_language
-
-    return detect_language(None)
-
-
-def _json_syntax(problem: str) -> str:
-    from clientcheck.i18n import detect_language, t
-
-    lang = detect_language(None)
-    # json's own wording is English only: elsewhere the place (FILE:LINE:COL) says where to look
-    return t(lang, "answers.json_syntax", problem=problem) if lang == "en" else t(lang, "answers.json_syntax")
-
-
-def format_of(path: str) -> str | None:
-    return _SUFFIXES.get(Path(path).suffix.lower())
-
-
-def resolve(paths: list[str], input_format: str | None) -> list[Source]:
-    """The inputs, in order; folders become the files in them that clientcheck reads, by name.
-
-    input_format, when given, applies to every file named (and to standard input); files found
-    in a folder are always read by their extension.
-    """
-    sources: list[Source] = []
-    if paths.count("-") > 1:
-        raise UsageError(_t("readers.stdin_twice"))
-    for path in paths:
-        if path == "-":
-            sources.append(Source("-", "<stdin>", input_format or "answers"))
-            continue
-        p = Path(path)
-        try:
-            kind = os.stat(p).st_mode
-        except FileNotFoundError:
-            raise UsageError(_t("files.missing", path=path)) from None
-        except OSError as exc:
-            reason = _t("files.link_loop") if exc.errno == errno.ELOOP else exc.strerror
-            raise UsageError(_t("files.cannot_read", path=path, reason=reason)) from None
-        if stat.S_ISDIR(kind):
-            try:
-                found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
-            except OSError as exc:
-                raise UsageError(f"{path}: cannot list this folder: {exc.strerror}") from None
-            if not found:
-                raise UsageError(_t("readers.empty_folder", path=path))
-            sources.extend(Source(str(c), str(c), format_of(c.name) or "answers") for c in found)
-            continue
-        sources.append(Source(path, path, input_format or format_of(path) or "answers"))
-    return sources
-
-
-# ---------------------------------------------------------------- JSON Lines
-
-
-class ReadError(ClientcheckError):
-    """An input could not be read (as opposed to standard output that could not be written)."""
-
-
-class InputStream:
-    """A binary input whose read errors are ReadErrors naming the input: an OSError that escapes
-    a batch is then always about the output, never the input."""
-
-    __slots__ = ("name", "raw")
-
-    def __init__(self, raw: IO[bytes], name: str) -> None:
-        self.raw = raw
-        self.name = name
-
-    def _failed(self, exc: OSError) -> ReadError:
-        return ReadError(f"{self.name}: cannot read: {exc.strerror or exc}")
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.raw.read(size)
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def read1(self, size: int = -1) -> bytes:
-        read = getattr(self.raw, "read1", self.raw.read)
-        try:
-            data: bytes = read(size)
-            return data
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def readline(self, limit: int = -1) -> bytes:
-        try:
-            return self.raw.readline(limit)
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def close(self) -> None:
-        self.raw.close()
-
-
-def open_binary(source: Source) -> InputStream:
-    """The input as bytes; the caller closes it (unless it is standard input)."""
-    if source.path == "-":
-        if sys.stdin is None:
-            raise UsageError(_t("answers.no_stdin"))
-        buffer: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
-        if buffer is None:  # a text stream without bytes underneath (tests): encode what it gives
-            return InputStream(io.BytesIO(sys.stdin.read().encode("utf-8")), source.name)
-        return InputStream(buffer, source.name)
-    from clientcheck.files import open_input
-
-    # a FIFO without a writer must not hang the run at open(); a pipe or device streams as usual
-    fd = open_input(source.path, source.name)
-    return InputStream(open(fd, "rb"), source.name)
-
-
-def chunks(stream: IO[bytes] | InputStream) -> Iterator[bytes]:
-    """The stream in pieces as they arrive: from a pipe, whatever is there, so output keeps up."""
-    read = getattr(stream, "read1", stream.read)
-    while True:
-        data = read(CHUNK)
-        if not data:
-            return
-        yield data
-
-
-def decode_line(raw: bytes, name: str, line: int) -> Any:
-    """One JSON Lines record with the standard library: the careful path, with exact messages.
-
-    The fast path (orjson) gives up on anything unusual and lands here, so the messages match
-    those for a .json answers file, placed at the line (and column) of the file.
-    """
-    import json
-
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ClientcheckError(_t("readers.line_not_utf8"), Mark(name, line)) from None
-    try:
-        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise ClientcheckError(_json_syntax(exc.msg), Mark(name, line, exc.colno)) from None
-    except DuplicateKey as exc:
-        raise ClientcheckError(str(exc), Mark(name, line)) from None
-    except ValueError:  # an integer past Python's digit limit
-        raise ClientcheckError(TOO_MANY_DIGITS, Mark(name, line)) from None
-    except RecursionError:
-        raise ClientcheckError(_t("answers.too_deep"), Mark(name, line)) from None
-    if "\\u" in text and lone_surrogate(data):
-        raise ClientcheckError(SURROGATE, Mark(name, line))
-    return data
-
-
-# ---------------------------------------------------------------- CSV
+from clientcheck.readers import CHUNK, MAX_ROW_BYTES, InputStream, Source, _lang, _t
 
 DONT_KNOW = "?"
 
@@ -246,7 +31,6 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-MAX_ROW_BYTES = 1_000_000  # a row (or one line of it) longer than this is reported, never held
 MAX_CELL = 131_072  # characters in one cell, as Python's csv module allows in a quoted one
 MAX_ROW_LINES = 100  # lines a quoted cell may run over before its quote counts as left open
 

@@ -1,0 +1,422 @@
+"""The scoring function's source: a catalog's questions and rules as one Python function.
+
+Two modes share the code that writes rules. "first" reads and checks one client's answers (from
+a dict, or from a msgspec record: decode.py) and gives a Result or, given a RecordFormat, the
+client's JSON Lines record as bytes. "possible" is the verdict range's second pass
+(evaluate.possible_env: an answer counts only where its question surely applies), as a Result.
+For records, the second pass is written inline instead (_Compiler.second_pass): it re-evaluates
+only the rules that read a question with a `when` (the only answers it can drop), starting from
+the first pass's totals of the other rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from operator import attrgetter, itemgetter
+from typing import Any
+
+import orjson
+
+from clientcheck import functions, qtypes
+from clientcheck.compiled.expr import (
+    _calls_known,
+    _env,
+    _Expr,
+    _known_when,
+    _severities,
+    _Source,
+    _undecided_means_unknown,
+)
+from clientcheck.compiled.result import FindingInfo, OpenRule, RecordFormat, Result, Unsupported
+from clientcheck.compiled.runtime import _Runtime
+from clientcheck.decode import RecordType, astuple
+from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Rule
+
+EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
+_by_rank = attrgetter("rank")
+
+
+class _Compiler(_Runtime):
+    """Writes the scoring function. Two flavours: by default it returns a Result; given a
+    RecordFormat, it returns (verdict index, the client's record as bytes), with the findings
+    as bytes prepared once per rule level: the JSON Lines path, where every microsecond shows."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        rules: Sequence[Rule],
+        record: RecordFormat | None = None,
+        mode: str = "first",
+        reader: RecordType | None = None,
+    ) -> None:
+        super().__init__(catalog, rules, record)
+        self.mode = mode  # first | possible (the module's docstring)
+        self.possible = mode != "first"
+        self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
+        self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
+        self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
+        self.src = _Source()
+        self.local = {qid: f"v{i}" for qid, i in self.index.items()}
+        self.finding_infos: list[FindingInfo] = []
+        self.rank: dict[int, int] = {}
+        self.counters: dict[str, str] = {}
+        self.source = ""
+
+    # -- questions
+
+    def question(self, q: Question, depth: int) -> None:
+        """Read, check and canonicalise one answer into its local; bail out on anything unusual."""
+        e = self.src.emit
+        v = self.local[q.id]
+        present = f"{q.id!r} in d"
+        if self.reader is not None:
+            # a field the line did not hold is UNSET; only a gated question needs to know it
+            if q.when is not None:
+                present = f"a{self.index[q.id]}"
+                e(depth, f"{present} = {v} is not _U")
+                e(depth, f"if not {present}: {v} = None")
+            else:
+                e(depth, f"if {v} is _U: {v} = None")
+            if q.id not in self.reader.native:
+                qtypes.of(q).python_check(q, v, depth, e, self.src.const)
+            elif q.type == "multi":
+                e(depth, f"if {v}.__class__ is str: {v} = frozenset(({v},))")
+        elif not self.possible:
+            e(depth, f"{v} = get({q.id!r})")
+            qtypes.of(q).python_check(q, v, depth, e, self.src.const)
+        if q.when is not None:
+            # a `when` sees only the earlier answers that count, as in evaluate.effective
+            earlier = list(self.catalog.questions)[: self.index[q.id]]
+            gate = _Expr(self.src, {qid: self.local[qid] for qid in earlier})
+            gate_false = gate.truth(q.when.tree, False)
+            gate_true = gate.truth(q.when.tree, True)
+            if self.possible:
+                # evaluate.possible_env: an answer counts only where its question surely applies
+                e(depth, f"if {v} is not None and not {gate_true}: {v} = None")
+                return
+            e(depth, f"if {present} and {gate_false}:")
+            e(depth + 1, f"ign = (*ign, {q.id!r})")
+            e(depth + 1, f"{v} = None")
+            # an answer whose question may yet turn out not to apply counts now, but the verdict
+            # range is worked out without it (evaluate.possible_env): a second pass does that
+            e(depth, f"elif {v} is not None and not {gate_true}: unst = True")
+
+    # -- rules
+
+    def fire(self, rule: Rule, index: int, level: Level, depth: int) -> None:
+        e = self.src.emit
+        names = tuple((n, self.index[n]) for n in level.when.names)
+        info = FindingInfo(
+            rule,
+            index,
+            level.severity,
+            level.weight,
+            names,
+            _known_when(level.when.tree, True),
+            self.rank.get(id(level), 0),
+        )
+        self.finding_infos.append(info)
+        if self.record is None:
+            name = self.src.const(info)
+        elif rule.kind == "red-flag":
+            name = ""  # its rank in red
+        else:
+            name = self.src.const(self.record.finding(info))
+        w = self.src.literal(level.weight)
+        policy = self.catalog.policy
+        sr, sg, dh, ch, _ = self.acc
+        listed = sr == "sr" or sr == "ar"  # the range's second pass needs the totals only
+        if rule.kind == "red-flag":
+            if listed and self.record is not None:
+                # a red level's rank, an int: they sort in C, and index their findings' bytes
+                self.red_pieces[info.rank] = self.record.finding(info)
+                e(depth, f"red.append({info.rank})")
+            elif listed:
+                e(depth, f"red.append({name})")
+            e(depth, f"{sr} = {sr} + {w}")
+            if level.severity in self.counters:
+                counter = self.counters[level.severity]
+                e(depth, f"{counter} = {counter} + 1")
+            if level.severity in policy.decline_if.any_severity:
+                e(depth, f"{dh} = True")
+            if level.severity in policy.caution_if.any_severity:
+                e(depth, f"{ch} = True")
+        elif rule.kind == "good-sign":
+            if listed:
+                e(depth, f"good.append({name})")
+            e(depth, f"{sg} = {sg} + {w}")
+        elif listed:
+            e(depth, f"notes.append({name})")
+        else:
+            e(depth, "pass")
+
+    def ask_key(self, rule: Rule, ex: _Expr) -> str:
+        """An int that, with the open levels, decides which questions to ask about the rule.
+
+        The questions depend only on which names of the rule are unknown and, for a name whose
+        question has a `when`, on that gate's value, recursively (evaluate._askable). Those are the
+        bits; the answer for each key is worked out once by evaluate's own code and remembered.
+        """
+        bits: list[str] = []
+        for name in self.closure(rule):
+            bits.append(f"({ex.names.get(name, 'None')} is None)")
+            when = self.catalog.questions[name].when
+            if when is not None:
+                bits.append(f"({ex.truth(when.tree, True)})")
+                bits.append(f"({ex.truth(when.tree, False)})")
+        shift = len(rule.levels)
+        # (C if test else 0): a conditional jump, cheaper than turning a bool into an int and shifting it
+        return " | ".join(["op", *(f"({1 << (shift + i)} if {bit} else 0)" for i, bit in enumerate(bits))])
+
+    def rule(self, rule: Rule, index: int, ex: _Expr) -> None:
+        e = self.src.emit
+        trues = [ex.truth(lv.when.tree, True) for lv in rule.levels]
+        falses = [ex.truth(lv.when.tree, False) for lv in rule.levels]
+        for i, level in enumerate(rule.levels):
+            # as in evaluate: a level fires only when every level before it is known to be false
+            e(1, f"{'if' if i == 0 else 'elif'} {' and '.join([*falses[:i], trues[i]])}:")
+            self.fire(rule, index, level, 2)
+        # no level is true: the rule is undecided if some level is not false either
+        if len(rule.levels) == 1:
+            level = rule.levels[0]
+            e(1, f"elif not {ex.truth(level.when.tree, False)}:")
+            names = level.when.names
+            if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
+                # the one name must be the unknown one: nothing to work out
+                info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
+                e(2, f"{self.acc[4]}.append({self.src.const(self.shown(info))})")
+                return
+            e(2, "op = 1")
+            depth = 2
+        else:
+            e(1, "else:")
+            # the levels still open: not known to be false, up to and including the first true one
+            mask = " | ".join(
+                f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])} else 0)"
+                for bit in range(len(rule.levels))
+            )
+            e(2, f"op = {mask}")
+            e(2, "if op:")
+            depth = 3
+        memo = self.src.const(self.memos[index])
+        values = ", ".join(ex.names.get(q, "None") for q in self.catalog.questions)
+        e(depth, f"k = {self.ask_key(rule, ex)}")
+        e(depth, f"x = {memo}.get(k)")
+        e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
+        e(depth, f"if x: {self.acc[4]}.append(x)")
+
+    def closure(self, rule: Rule) -> list[str]:
+        """The questions a rule's outcome depends on: its names, and what decides their `when`s."""
+        closure: dict[str, None] = {}
+        todo = list(rule.names)
+        while todo:
+            name = todo.pop(0)
+            if name in closure:
+                continue
+            closure[name] = None
+            when = self.catalog.questions[name].when
+            if when is not None:
+                todo.extend(when.names)
+        return list(closure)
+
+    def prepare(self) -> None:
+        """What every mode needs to know about the catalog before writing a line."""
+        # red flags are listed heaviest first, ties in rule order: a level's rank says where
+        red_levels = [lv for r in self.rules if r.kind == "red-flag" for lv in r.levels]
+        positions = {id(lv): i for i, lv in enumerate(red_levels)}
+        ordered = sorted(red_levels, key=lambda lv: (-lv.weight, positions[id(lv)]))
+        self.rank = {id(lv): i for i, lv in enumerate(ordered)}
+        self.rank_severity = [lv.severity for lv in ordered]
+        if any(r.refs for r in self.catalog.rules):
+            raise Unsupported("fired()")
+        levels = [lv for r in self.catalog.rules for lv in r.levels]
+        # every weight at least 0: then the score only grows with red flags and falls with good signs
+        self.monotone = all(lv.weight >= 0 for lv in levels) and all(
+            sev.weight >= 0 for sev in self.catalog.policy.severities.values()
+        )
+        policy = self.catalog.policy
+        counted = {s for th in (policy.decline_if, policy.caution_if) for s, _ in th.counts}
+        self.counters = {sev: f"n{i}" for i, sev in enumerate(sorted(counted))}
+        # The records' second pass starts from the first pass's totals of the rules it cannot
+        # change, and adds the rest: a different order of addition, so only where sums are exact
+        # (whole weights), and without counting thresholds (the totals there are counts by severity).
+        # known() of an answer the second pass drops is undecided there: evaluate()'s to find.
+        whole = all(float(lv.weight).is_integer() for lv in levels) and sum(abs(lv.weight) for lv in levels) < EXACT
+        if self.record is not None and self.mode == "first" and not self.counters and whole:
+            gated = {
+                i
+                for i, rule in enumerate(self.rules)
+                if any(self.catalog.questions[n].when is not None for n in self.closure(rule))
+            }
+            if not any(_calls_known(lv) for i in gated for lv in self.rules[i].levels):
+                self.gated = gated
+        pairs = sorted({(-lv.weight, i) for i, rule in enumerate(self.rules) for lv in rule.levels})
+        self.und_rank = {pair: k for k, pair in enumerate(pairs)}
+
+    def header(self, values: str) -> None:
+        e = self.src.emit
+        known = self.src.const(frozenset((*self.catalog.questions, CLIENT_KEY)))
+        if self.mode == "possible":
+            # the range's second pass takes the answers already checked, as the first left them
+            e(0, f"def score({values}, today):")
+            e(1, "cl = None; ign = (); unst = False")
+        elif self.reader is not None:
+            # keys: the colons of the line; fewer fields set than that: a repeated key, or a colon
+            # inside a text (the dict path tells them apart)
+            e(0, "def score(d, head=b'', line=0, keys=0, today=_today):")
+            e(1, f"t = _fields(d); {values}, cl = t")
+            e(1, f"if keys != {len(self.catalog.questions) + 1} - t.count(_U): return None")
+            e(1, "if cl is _U: cl = None")
+            e(1, "ign = (); unst = False")
+        else:
+            e(0, "def score(d, head=b'', line=0, today=_today):")
+            e(1, f"if not {known}.issuperset(d): return None")
+            e(1, "get = d.get")
+            e(1, f"cl = get({CLIENT_KEY!r})")
+            e(1, "if cl is not None and cl.__class__ is not str: return None")
+            e(1, "ign = (); unst = False")
+        for q in self.catalog.questions.values():
+            self.question(q, 1)
+
+    def build(self) -> Callable[..., Any]:
+        e = self.src.emit
+        self.prepare()
+        policy = self.catalog.policy
+        values = ", ".join(self.local.values())
+        self.header(values)
+        split = bool(self.gated)
+        e(1, "good = []; notes = []; und = []")
+        e(1, "red = []")
+        e(1, "sr = 0; sg = 0; dh = False; ch = False")
+        if split:  # the rules the second pass re-evaluates keep their own totals
+            e(1, "ar = 0; ag = 0; adh = False; ach = False; aund = []")
+        for counter in self.counters.values():
+            e(1, f"{counter} = 0")
+        ex = _Expr(self.src, self.local)
+        for index, rule in enumerate(self.rules):
+            self.acc = ("ar", "ag", "adh", "ach", "aund") if index in self.gated else ("sr", "sg", "dh", "ch", "und")
+            self.rule(rule, index, ex)
+        for qid in sorted(ex.uses_known):
+            # known() of an unanswered question may still change: the range is evaluate()'s to find
+            e(1, f"if {self.local[qid]} is None: return None")
+        dh, ch, und = ("(dh or adh)", "(ch or ach)", "ua") if split else ("dh", "ch", "und")
+        e(1, "s = (sr + ar) - (sg + ag); ua = und + aund" if split else "s = sr - sg")
+        for verdict, threshold, hit in (("decline", policy.decline_if, dh), ("caution", policy.caution_if, ch)):
+            test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts)]
+            if threshold.min_score is not None:
+                test.append(f"s >= {self.src.literal(threshold.min_score)}")
+            vi = VERDICTS.index(verdict)
+            e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
+        e(1, "else: vd = 'go'; vi = 0")
+        # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
+        e(1, f"if {und}:")
+        if self.counters:
+            e(2, f"bs, ws = _range(red, sr, sg, {und})")
+        else:
+            self.range_of(2, "s", dh, ch, f"map(_item, {und})")
+        e(1, "else: bs = ws = vd")
+        # an answer whose question may not apply: the range is the second pass's (possible_env).
+        # Knowing less never narrows a range, so with weights that are not negative a range that
+        # is already go..decline stays so, and a record needs no second pass then.
+        skip = self.record is not None and self.monotone
+        e(1, "if unst and (bs != 'go' or ws != 'decline'):" if skip else "if unst:")
+        if split:
+            self.second_pass()
+        else:
+            e(2, f"pr = _possible({values}, today)")
+            e(2, "bs = pr[11]; ws = pr[12]")
+        return self.finish(self.output(values, und, split))
+
+    def range_of(self, depth: int, s: str, dh: str, ch: str, items: str) -> None:
+        """(bs, ws) without counting thresholds: sums and flags over the open rules' items."""
+        e = self.src.emit
+        e(depth, f"wr = 0; wg = 0; wd = {dh}; wc = {ch}")
+        e(depth, f"for x in {items}:")
+        e(depth + 1, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
+        e(depth, f"bs = _verdict({dh}, {ch}, {s} - wg); ws = _verdict(wd, wc, {s} + wr)")
+
+    def second_pass(self) -> None:
+        """The range's second pass, inline: the answers that may not count dropped (into p
+        locals), and only the rules that read a gated question re-evaluated, from the other
+        rules' totals of the first pass. What to ask is remembered per shape as in the first."""
+        e = self.src.emit
+        names = dict(self.local)
+        for q in self.catalog.questions.values():
+            if q.when is None:
+                continue
+            earlier = list(self.catalog.questions)[: self.index[q.id]]
+            gate = _Expr(self.src, {qid: names[qid] for qid in earlier})
+            p = f"p{self.index[q.id]}"
+            # evaluate.possible_env: an answer counts only where its question surely applies
+            e(2, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(q.when.tree, True)} else None")
+            names[q.id] = p
+        e(2, "ps = sr; pg = sg; pdh = dh; pch = ch; pu = []")
+        ex = _Expr(self.src, names)
+        self.acc = ("ps", "pg", "pdh", "pch", "pu")
+        start = len(self.src.lines)
+        for index in sorted(self.gated):
+            self.rule(self.rules[index], index, ex)
+        self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
+        e(2, "s2 = ps - pg")
+        self.range_of(2, "s2", "pdh", "pch", "_chain(map(_item, und), map(_item, pu))")
+
+    def output(self, values: str, und: str, split: bool) -> dict[str, Any]:
+        """The return statement of the first and "possible" modes, and the names it needs."""
+        e = self.src.emit
+        names: dict[str, Any] = {}
+        if self.mode == "first" and not split:
+            names["_possible"] = _Compiler(self.catalog, self.rules, mode="possible").build()
+        if self.record is None:
+            order = self.src.const((self.index, self.catalog.policy))
+            e(1, "if len(red) > 1: red.sort(key=_rank)")
+            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order},")
+            e(2, "_asknext(und, pr) if unst else None, bs, ws))")
+            return {**names, "_result": partial(tuple.__new__, Result), "_rank": _by_rank}
+        e(1, "if len(red) > 1: red.sort()")
+        e(1, f"if len({und}) > 1: {und}.sort()")
+        e(1, "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (")
+        e(2, "head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]], _settled[bs == ws], _num(s),")
+        e(2, f"b','.join(map(_reds, red)), b','.join(good), b','.join(notes), b','.join(map(_unds, {und})),")
+        e(2, "_num(ign) if ign else b'[]', _tail))")
+        names |= {
+            "_reds": self.red_pieces.__getitem__,
+            "_unds": self.shapes.__getitem__,
+            "_num": orjson.dumps,  # numbers and question ids: nothing for escape_bidi_bytes to do
+            "_template": self.record.template,
+            "_tail": self.record.tail,
+            "_dumps": self.record.dumps,
+            "_second": itemgetter(1),
+            "_vb": tuple(v.encode() for v in VERDICTS),
+            "_vi": {v: i for i, v in enumerate(VERDICTS)},
+            "_settled": (b"false", b"true"),
+        }
+        return names
+
+    def finish(self, names: dict[str, Any]) -> Callable[..., Any]:
+        """Compile the source written, with its constants and helpers."""
+        from itertools import chain
+
+        namespace: dict[str, Any] = dict(self.src.consts)
+        namespace.update(names)
+        namespace.update(
+            _miss=self.miss,
+            _date=functions.parse_date,
+            _cmp=functions.compare,
+            _ar=functions.arith,
+            _neg=functions.negate,
+            _count=functions.count_values,
+            _range=self.range,
+            _item=attrgetter("fast") if self.record is None else self.shape_items.__getitem__,
+            _verdict=self.verdict_of,
+            _asknext=self.ask_next,
+            _today=functions.today(),
+            _env=_env,
+            _chain=chain,
+        )
+        if self.reader is not None:
+            namespace.update(_U=self.reader.unset, _fields=astuple())
+        self.source = "\n".join(self.src.lines) + "\n"
+        exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
+        fn: Callable[..., Any] = namespace["score"]
+        return fn
