@@ -82,7 +82,7 @@ def test_missing_file_and_bad_option(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "check", "-", "--format", "xml", input="{}")
     assert code == 2
     assert err == (
-        "clientcheck: error: --format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown "
+        "clientcheck: error: --format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown, tsv "
         "(see 'clientcheck check --help')\n"
     )
 

@@ -20,8 +20,10 @@ import orjson
 
 from clientcheck.answers import read_answers, validate
 from clientcheck.compiled import Engine, Result
-from clientcheck.errors import EXIT_FAIL, EXIT_OK, ClientcheckError, Mark, Problems
+from clientcheck.errors import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, Mark, Problems, batch_exit
 from clientcheck.evaluate import evaluate
+from clientcheck.formats import Sink as Sink  # re-exported: the sink protocol a Runner writes to
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
 from clientcheck.readers import MAX_ROW_BYTES, CsvReader, ReadError, Source, chunks, decode_line, open_binary
@@ -32,7 +34,6 @@ def _too_long() -> str:
     return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
 
 
-EXIT_BAD_INPUT = 4  # some records were bad and skipped; every other one was scored and written
 TICK = 1024  # records between looks at the clock for the progress line
 
 
@@ -59,32 +60,6 @@ class Stats:
     def top_flags(self, n: int = 5) -> list[tuple[str, int]]:
         order = {r.id: i for i, r in enumerate(self.rules)}
         return sorted(self.flags.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))[:n]
-
-
-class Sink:
-    """Where results go: one per output format."""
-
-    needs_verdict = False  # True: give it the full Verdict of every client (slower)
-    counts_flags = False  # True: keep flag counts for its summary
-
-    def begin(self, source: Source) -> None:
-        """A new input starts."""
-
-    def add(self, r: Result, line: int) -> None:
-        raise NotImplementedError
-
-    def add_verdict(self, verdict: Verdict, r: Result, line: int) -> None:
-        self.add(r, line)
-
-    def flush(self) -> None:
-        """Push out what is buffered: called when input pauses, so output keeps up with a stream."""
-
-    def write(self, out: Any) -> None:
-        """Output a worker process made with this sink's body_sink, as it is."""
-        raise NotImplementedError
-
-    def finish(self, stats: Stats) -> None:
-        """After the last record: summaries, closing brackets."""
 
 
 class _Said(ClientcheckError):
@@ -387,10 +362,10 @@ class Runner:
         decode_error = orjson.JSONDecodeError
         sink = self.sink
         fast = None if sink.needs_verdict else self.engine.score
-        record_format = getattr(sink, "record_format", None)
+        record_format = sink.record_format
         fused = None if record_format is None else self._fused(record_format)
-        head = sink.head if fused is not None else b""  # type: ignore[attr-defined]
-        out: list[bytes] = sink.buffer if fused is not None else []  # type: ignore[attr-defined]
+        head = sink.head if fused is not None else b""
+        out: list[bytes] = sink.buffer if fused is not None else []
         verdicts = [0] * 27  # from the fused path: 9 * verdict + 3 * worst + best, by VERDICTS index
         add = self._result
         careful = self._careful
@@ -519,7 +494,7 @@ def _write_in_turn(seq: int, out: bytes | str) -> bool:
     with cond:
         while not cond.wait_for(lambda: turn.value == seq, timeout=1.0):
             if os.getppid() != _WORKER["parent"]:  # the main process is gone: nobody will pass the turn
-                os._exit(1)
+                os._exit(EXIT_INTERRUPTED)  # the run was cut short; an orphan has nobody to raise to
         try:
             view = memoryview(data)
             while view:
@@ -579,12 +554,7 @@ def cpus() -> int:
 
 def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
     """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
-    if stats.bad:
-        return EXIT_BAD_INPUT
-    worst = stats.worst(fail_on_worst)
-    if worst is None or fail_on == "never":
-        return EXIT_OK
-    return EXIT_FAIL if VERDICTS.index(worst) >= VERDICTS.index(fail_on) else EXIT_OK
+    return batch_exit(stats.bad, stats.worst(fail_on_worst), fail_on, VERDICTS)
 
 
 def stdout_bytes() -> IO[bytes]:

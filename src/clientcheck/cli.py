@@ -95,8 +95,10 @@ def _prepare_streams() -> int | None:
         if stream is not None:
             # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
             # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
+            reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; a host's stream may lack it
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="clientcheck-escape")  # type: ignore[union-attr]
+                if reconfigure is not None:
+                    reconfigure(errors="clientcheck-escape")
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         # hold file descriptor 1 so that no file this run opens can become "standard output"
         with contextlib.suppress(OSError):

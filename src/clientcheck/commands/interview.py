@@ -10,7 +10,7 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -29,7 +29,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
-from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
+from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
@@ -451,14 +451,14 @@ def _interrupted(
     code: str,
     command: str,
     autosave: Callable[[Session], None],
-) -> int:
+) -> NoReturn:
     if session.answered() == 0 and rec.owned:
         rec.finish(keep=False)
-        _say(f"clientcheck: {t(code, 'interview.interrupted.empty')}")
-        return EXIT_INTERRUPTED
+        raise Interrupted(t(code, "interview.interrupted.empty"))
     autosave(session)  # Ctrl-C may land between an answer and its autosave
-    _say(f"clientcheck: {t(code, 'interview.interrupted', count=session.answered(), path=rec.path, command=command)}")
-    return EXIT_INTERRUPTED
+    n = session.answered()
+    said = t(code, "interview.interrupted", count=n, path=rec.path, command=command)
+    raise Interrupted(said, kept=n, path=str(rec.path), resume=command)
 
 
 def _verdict(
