@@ -324,7 +324,7 @@ class ColorMode(StrEnum):
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"clientcheck {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(EXIT_OK)
 
 
 def _show_completion(value: str | None) -> None:
@@ -337,7 +337,7 @@ def _show_completion(value: str | None) -> None:
 
             raise UsageError(t(language_for(None), "completion.unknown_shell", shell=value))
         sys.stdout.write(script(value))
-        raise typer.Exit(0)
+        raise typer.Exit(EXIT_OK)
 
 
 LangOpt = Annotated[
