@@ -313,3 +313,23 @@ def test_shares_and_dates_read_the_same_in_every_format(catalog: Catalog) -> Non
         "01.09.2026",
     )
     assert (fmt.number(4500000.5, "en"), fmt.number(4500000.5, "ru")) == ("4,500,000.5", "4\u00a0500\u00a0000,5")
+
+
+def test_jsonl_is_utf8_bytes_for_one_client_as_for_many_whatever_the_terminal(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "clientcheck", "check", LATE, "-f", "jsonl", *more],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        for more in ([], ["--batch"])
+    ]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout
+    assert "«Ромашка»".encode() in runs[0].stdout  # JSON Lines is UTF-8, not \u escapes

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -555,10 +554,3 @@ def cpus() -> int:
 def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
     """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
     return batch_exit(stats.bad, stats.worst(fail_on_worst), fail_on, VERDICTS)
-
-
-def stdout_bytes() -> IO[bytes]:
-    buffer: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        raise ClientcheckError("standard output takes no bytes")  # pragma: no cover
-    return buffer
