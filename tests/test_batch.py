@@ -422,7 +422,7 @@ def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
     expected = f"{tmp_path / 'many.jsonl'}:1235: a record must be a JSON object: the answers of one client"
     path = write_jsonl(tmp_path / "many.jsonl", records)
     runs = {}
-    for fmt in ("jsonl", "csv"):
+    for fmt in ("jsonl", "csv", "tsv"):
         for jobs in ("1", "2"):
             proc = subprocess.run(
                 [*CLIENTCHECK, "check", str(path), "-f", fmt, "--jobs", jobs, "--fail-on", "never"],
@@ -433,6 +433,8 @@ def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
             runs[fmt, jobs] = (proc.returncode, proc.stdout, proc.stderr)
     assert runs["jsonl", "1"] == runs["jsonl", "2"]
     assert runs["csv", "1"] == runs["csv", "2"]
+    assert runs["tsv", "1"] == runs["tsv", "2"]
+    assert runs["tsv", "2"][1].count(b"\n") == runs["csv", "2"][1].count(b"\n")
     assert runs["csv", "2"][1].count(b"\n") == runs["jsonl", "2"][1].count(b"\n") + 1  # and a header
     code, out, err = runs["jsonl", "2"]
     assert code == EXIT_BAD_INPUT and out.count(b"\n") > 500

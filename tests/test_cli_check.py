@@ -82,7 +82,7 @@ def test_missing_file_and_bad_option(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "check", "-", "--format", "xml", input="{}")
     assert code == 2
     assert err == (
-        "clientcheck: error: --format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown "
+        "clientcheck: error: --format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown, tsv "
         "(see 'clientcheck check --help')\n"
     )
 
@@ -152,6 +152,39 @@ def test_interrupt_exits_130(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr("clientcheck.answers.read_answers", interrupted)
     assert invoke(cli, "check", "-", input="{}") == (130, "", "clientcheck: interrupted\n")
+
+
+def test_exit_codes_are_judged_in_one_place() -> None:
+    from clientcheck.errors import EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK, batch_exit, judge
+    from clientcheck.model import VERDICTS
+
+    assert [judge(v, "caution", VERDICTS) for v in VERDICTS] == [EXIT_OK, EXIT_FAIL, EXIT_FAIL]
+    assert [judge(v, "decline", VERDICTS) for v in VERDICTS] == [EXIT_OK, EXIT_OK, EXIT_FAIL]
+    assert [judge(v, "never", VERDICTS) for v in VERDICTS] == [EXIT_OK] * 3
+    assert judge(None, "caution", VERDICTS) == EXIT_OK  # no client scored: nothing failed
+    assert (batch_exit(1, "go", "decline", VERDICTS), batch_exit(0, "decline", "decline", VERDICTS)) == (
+        EXIT_BAD_INPUT,
+        EXIT_FAIL,
+    )
+
+
+def test_an_interruption_is_raised_with_what_was_kept_and_printed_by_the_boundary() -> None:
+    from clientcheck.cli import run_guarded
+    from clientcheck.errors import Interrupted
+
+    error = Interrupted("interrupted: 2 answers are saved in r.yaml", kept=2, path="r.yaml", resume="cc --resume")
+    assert (error.exit_code, error.kept, error.path, error.resume) == (130, 2, "r.yaml", "cc --resume")
+
+    def body() -> None:
+        raise error
+
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert run_guarded(body) == 130
+    assert err.getvalue() == "clientcheck: interrupted: 2 answers are saved in r.yaml\n"
 
 
 def test_help_documents_exit_codes(cli: CliRunner) -> None:

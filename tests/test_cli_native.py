@@ -266,7 +266,7 @@ def test_summaries_fit_and_metavars_read_as_words(cli: CliRunner, monkeypatch: p
         assert term in check
     flat = " ".join(check.split())
     assert "[env: CLIENTCHECK_DB]" in flat and "[env: CLIENTCHECK_RULES]" in flat
-    assert "[one of: table, json, jsonl, csv, markdown; default: table]" in flat
+    assert "[one of: table, json, jsonl, csv, markdown, tsv; default: table]" in flat
     russian = invoke(cli, "--lang", "ru", "check", "--help")[1]
     assert "Запуск: clientcheck check [ПАРАМЕТРЫ] ОТВЕТЫ..." in russian and "--db ФАЙЛ" in russian
 

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from clientcheck import formats
 from clientcheck.answers import validate
 from clientcheck.cli import app
 from clientcheck.compiled import Engine, Result
@@ -181,13 +182,17 @@ def test_every_batch_output_format_says_what_the_engine_says(seed: int) -> None:
         base = ["check", str(leads), "--rules", str(rules), "--questions", str(questions), "--fail-on", "never"]
         runs = {
             fmt: cli.invoke(app, [*base, "-f", fmt, "--jobs", "1", "--lang", "en"])
-            for fmt in ("jsonl", "json", "csv", "markdown", "table")
+            for fmt in formats.names()  # every registered format, a new one too
         }
     for fmt, run in runs.items():
         assert run.exit_code == 0, (fmt, run.stdout, run.stderr)
     jsonl = [json.loads(line) for line in runs["jsonl"].stdout.splitlines()]
     full = json.loads(runs["json"].stdout)["results"]
     rows = list(csv.DictReader(io.StringIO(runs["csv"].stdout)))
+    # tsv: the CSV cells, tab-separated (a cell from these catalogs holds no tab, line end or backslash)
+    assert [line.split("\t") for line in runs["tsv"].stdout.splitlines()] == list(
+        csv.reader(io.StringIO(runs["csv"].stdout))
+    )
     markdown = [line for line in runs["markdown"].stdout.splitlines() if line.startswith("| ")][1:]
     table = runs["table"].stdout.splitlines()[1 : 1 + len(records)]
     labels = {"go": "GO", "caution": "CAUTION", "decline": "DECLINE"}

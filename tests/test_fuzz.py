@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientcheck.answers import parse_answers_text
-from clientcheck.batch import Reporter, Runner, Sink
+from clientcheck.batch import Reporter, Runner
 from clientcheck.compiled import Result
 from clientcheck.errors import ClientcheckError
 from clientcheck.evaluate import evaluate
+from clientcheck.formats import BaseSink
 from clientcheck.history import History, import_records, validate_export
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
@@ -119,15 +120,12 @@ def only_our_errors(action: Any) -> Any:
 
 def render_everything(answers: Any, catalog: Catalog = CATALOG) -> None:
     """A set of answers that was accepted also goes through every renderer without an error."""
-    from clientcheck.render import csv_out, get
+    from clientcheck import emit, formats
 
     verdict = evaluate(catalog, answers)
-    for fmt in ("table", "json", "markdown", "jsonl", "csv"):
+    for fmt in formats.names():
         out = io.StringIO()
-        if fmt == "csv":
-            csv_out.render(verdict, catalog, "en", out)
-        else:
-            get(fmt)(verdict, catalog, "en", out)
+        emit.show(fmt, verdict, formats.Output(catalog, catalog.rules, "en", out))
         out.getvalue().encode("utf-8")  # what a UTF-8 terminal or file takes: no lone surrogate
 
 
@@ -173,7 +171,7 @@ def test_any_json_data_as_answers(data: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- batches: a bad record costs itself only
 
 
-class Counted(Sink):
+class Counted(BaseSink):
     def __init__(self) -> None:
         self.lines: list[int] = []
 

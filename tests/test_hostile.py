@@ -475,14 +475,15 @@ def test_the_catalog_cache_unpickles_only_private_entries(tmp_path: Path, small_
 
 
 def test_csv_cells_from_the_input_cannot_be_formulas_or_split_rows(catalog: Catalog) -> None:
+    from clientcheck import emit
     from clientcheck.evaluate import evaluate
+    from clientcheck.formats import Output
     from clientcheck.model import Answers
-    from clientcheck.render import csv_out
 
     out = io.StringIO()
     for name in ("=HYPERLINK(1)", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a\rb", "ok\u202e"):
         verdict = evaluate(catalog, Answers({}, name, "in.yaml"))
-        csv_out.render(verdict, catalog, "en", out, catalog.rules[:1])
+        emit.show("csv", verdict, Output(catalog, catalog.rules[:1], "en", out))
     rows = [line for line in out.getvalue().split("\n") if line and not line.startswith("input")]
     assert [r.split(",")[2] for r in rows] == [
         "'=HYPERLINK(1)",
@@ -505,14 +506,15 @@ def test_markdown_from_the_input_stays_text() -> None:
 
 
 def test_json_keeps_bidi_controls_as_escapes(catalog: Catalog) -> None:
+    from clientcheck import emit
     from clientcheck.evaluate import evaluate
+    from clientcheck.formats import Output
     from clientcheck.model import Answers
-    from clientcheck.render import json_out, jsonl
 
     verdict = evaluate(catalog, Answers({"notes": "a\u202eb"}, "x\u2066y", "in.yaml"))
-    for render in (json_out.render, jsonl.render):
+    for fmt in ("json", "jsonl"):
         out = io.StringIO()
-        render(verdict, catalog, "en", out)
+        emit.show(fmt, verdict, Output(catalog, catalog.rules, "en", out))
         text = out.getvalue()
         assert "\u202e" not in text and "\u2066" not in text
         assert "x\\u2066y" in text

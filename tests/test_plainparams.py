@@ -40,7 +40,7 @@ def test_ordinary_options_never_import_pydantic() -> None:
     [
         (
             ["check", str(EXAMPLE), "-f", "xml"],
-            "--format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown (see 'clientcheck check --help')",
+            "--format / -f: 'xml' is not one of: table, json, jsonl, csv, markdown, tsv (see 'clientcheck check --help')",
         ),
         (["interview", "--lang", "xx"], "--lang: 'xx' is not one of: en, ru (see 'clientcheck interview --help')"),
         (

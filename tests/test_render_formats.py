@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -225,3 +226,110 @@ def test_text_width_and_cutting_count_terminal_columns() -> None:
     assert fit("日本語のテキスト", 7) == "日本語…"
     assert fit("abcdefgh", 5) == "abcd…"
     assert clean("a\x1b[2Jb\tc\nd\x9b") == "ab c d"
+
+
+# ---------------------------------------------------------------- tsv: the format added in one file + one registry line
+
+
+def test_tsv_for_one_client_is_a_header_and_a_row(cli: CliRunner) -> None:
+    code, out, err = invoke(cli, "check", LATE, "-f", "tsv", "--select", "late-payer,rude,long-term")
+    assert (code, err) == (0, "")
+    assert out == (
+        "input\tline\tclient\tverdict\tbest\tworst\tsettled\tscore\tlate-payer\trude\tlong-term\n"
+        f"{LATE}\t\tЦветочный магазин «Ромашка»\tcaution\tcaution\tcaution\ttrue\t1\tcaution\t\tgood\n"
+    )
+
+
+def test_tsv_escapes_tabs_and_line_ends_and_neutralises_formulas(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    records = [{"client": "=A\tB\\C\r\nD", "late_payments": 3, "worked_before": True}, {"client": "ok"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + "bad\n", encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "-f", "tsv", "--select", "late-payer,rude")
+    assert code == 4
+    assert out == (
+        "input\tline\tclient\tverdict\tbest\tworst\tsettled\tscore\tlate-payer\trude\n"
+        f"{path}\t1\t'=A\\tB\\\\C\\r\\nD\tdecline\tdecline\tdecline\ttrue\t10\tdecline\t?\n"
+        f"{path}\t2\tok\tgo\tgo\tdecline\tfalse\t0\t?\t?\n"
+    )
+    assert err == (
+        f"{path}:3:1: JSON syntax error: Expecting value\n"
+        "1 of 3 records was bad and skipped (see above); the others were scored\n"
+    )
+
+
+def test_tsv_is_written_by_worker_processes_as_by_one(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcheck import batch
+
+    if not batch.parallel_ok(2):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(batch, "cpus", lambda: 2)
+    taken: list[int] = []
+    use = batch.Runner.use_processes
+
+    def spy(self: batch.Runner, jobs: int, *args: Any) -> None:
+        use(self, jobs, *args)
+        taken.append(self.jobs)
+
+    monkeypatch.setattr(batch.Runner, "use_processes", spy)
+    lines = [json.dumps({"client": f"c{i}", "late_payments": i % 4, "worked_before": True}) for i in range(40)]
+    path = tmp_path / "leads.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    one = invoke(cli, "check", str(path), "-f", "tsv", "--jobs", "1", "--fail-on", "never")
+    assert taken == []
+    two = invoke(cli, "check", str(path), "-f", "tsv", "--jobs", "2", "--fail-on", "never")
+    assert taken == [2]  # the workers wrote it
+    assert one == two and one[1].count("\n") == 41
+
+
+def test_every_registered_format_is_a_check_choice_and_loads(cli: CliRunner) -> None:
+    from clientcheck import formats
+
+    assert list(formats.FORMATS) == ["table", "json", "jsonl", "csv", "markdown", "tsv"]
+    for name in formats.FORMATS:
+        assert callable(formats.load(name).sink)
+        code, out, _ = invoke(cli, "check", LATE, "-f", name, "--fail-on", "never")
+        assert code == 0 and out
+
+
+# ---------------------------------------------------------------- fmt: one vocabulary
+
+
+def test_shares_and_dates_read_the_same_in_every_format(catalog: Catalog) -> None:
+    import datetime as dt
+
+    from clientcheck import fmt
+    from clientcheck.model import Question, Text
+
+    assert (fmt.percent(0.745), fmt.percent(0.745, "ru")) == ("74%", "74\u00a0%")
+    assert (fmt.percent_span(0.47, 0.914), fmt.percent_span(0.47, 0.914, "ru")) == ("47–91%", "47–91\u00a0%")
+    when = Question("met_on", "date", Text({"en": "When?"}), "s")
+    dated = catalog._replace(questions={**catalog.questions, "met_on": when})
+    day = dt.date(2026, 9, 1)
+    # the table, Markdown and the filled-in texts write a date answer as the language does
+    assert (fmt.answer(dated, "met_on", day, "en"), fmt.answer(dated, "met_on", day, "ru")) == (
+        "2026-09-01",
+        "01.09.2026",
+    )
+    assert (fmt.number(4500000.5, "en"), fmt.number(4500000.5, "ru")) == ("4,500,000.5", "4\u00a0500\u00a0000,5")
+
+
+def test_jsonl_is_utf8_bytes_for_one_client_as_for_many_whatever_the_terminal(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "clientcheck", "check", LATE, "-f", "jsonl", *more],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        for more in ([], ["--batch"])
+    ]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout
+    assert "«Ромашка»".encode() in runs[0].stdout  # JSON Lines is UTF-8, not \u escapes

@@ -223,7 +223,11 @@ TOO_MANY_DIGITS = "a number in it has too many digits"
 
 
 class DuplicateKey(ValueError):
-    """A key given twice in one JSON object."""
+    """A key given twice in one JSON object; `key` is the key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -231,7 +235,7 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise DuplicateKey(f"duplicate key {k!r}")
+            raise DuplicateKey(k)
         out[k] = v
     return out
 
@@ -248,10 +252,10 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang:
             )
             raise AnswersError([ClientcheckError(problem, Mark(origin, exc.lineno, exc.colno))]) from None
         except DuplicateKey as exc:  # point at its second appearance
-            key = str(exc).split("'", 1)[1].rsplit("'", 1)[0] if "'" in str(exc) else ""
-            found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text)) if key else []
+            key = exc.key
+            found = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
             line = text.count("\n", 0, found[1].start()) + 1 if len(found) > 1 else 1
-            message = t(lang, "answers.duplicate_key", name=key) if key else str(exc)
+            message = t(lang, "answers.duplicate_key", name=key)
             raise AnswersError([ClientcheckError(message, Mark(origin, line))]) from None
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
             raise AnswersError([ClientcheckError(t(lang, "answers.too_deep"), Mark(origin, 1))]) from None

@@ -9,7 +9,6 @@ the ordinary path (answers.validate + evaluate) otherwise, which also gives the 
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -18,15 +17,16 @@ import orjson
 
 from clientcheck.answers import read_answers, validate
 from clientcheck.compiled import Engine, Result
-from clientcheck.errors import EXIT_FAIL, EXIT_OK, ClientcheckError, Mark, Problems
+from clientcheck.errors import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from clientcheck.errors import ClientcheckError, Mark, Problems, batch_exit
 from clientcheck.evaluate import evaluate
+from clientcheck.formats import Sink as Sink  # re-exported: the sink protocol a Runner writes to
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
 from clientcheck.readers import ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
 from clientcheck.readers.csvfile import CsvReader
 from clientcheck.terminal import Progress
 
-EXIT_BAD_INPUT = 4  # some records were bad and skipped; every other one was scored and written
 TICK = 1024  # records between looks at the clock for the progress line
 
 
@@ -53,32 +53,6 @@ class Stats:
     def top_flags(self, n: int = 5) -> list[tuple[str, int]]:
         order = {r.id: i for i, r in enumerate(self.rules)}
         return sorted(self.flags.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))[:n]
-
-
-class Sink:
-    """Where results go: one per output format."""
-
-    needs_verdict = False  # True: give it the full Verdict of every client (slower)
-    counts_flags = False  # True: keep flag counts for its summary
-
-    def begin(self, source: Source) -> None:
-        """A new input starts."""
-
-    def add(self, r: Result, line: int) -> None:
-        raise NotImplementedError
-
-    def add_verdict(self, verdict: Verdict, r: Result, line: int) -> None:
-        self.add(r, line)
-
-    def flush(self) -> None:
-        """Push out what is buffered: called when input pauses, so output keeps up with a stream."""
-
-    def write(self, out: Any) -> None:
-        """Output a worker process made with this sink's body_sink, as it is."""
-        raise NotImplementedError
-
-    def finish(self, stats: Stats) -> None:
-        """After the last record: summaries, closing brackets."""
 
 
 class Reporter:
@@ -281,7 +255,7 @@ class Runner:
         for anything still unusual, which gives the exact results and messages.
         """
         sink = self.sink
-        record_format = getattr(sink, "record_format", None)
+        record_format = sink.record_format
         reader = None
         decoded: Any = None
         refused: tuple[type[BaseException], ...] = ()
@@ -291,8 +265,8 @@ class Runner:
                 decoded = self.engine.record_scorer(record_format, decoded=True)
                 refused = (reader.error, TypeError, OverflowError)  # TypeError, OverflowError: as in _line
         name = source.name
-        head: bytes = getattr(sink, "head", b"")
-        out: list[bytes] = getattr(sink, "buffer", [])
+        head = sink.head
+        out: list[bytes] = sink.buffer if record_format is not None else []
         verdicts = self.verdicts
         for item in jsonl_lines(pieces, source, line):
             if isinstance(item, ClientcheckError):
@@ -332,16 +306,16 @@ class Runner:
         except orjson.JSONDecodeError:
             data = raw  # not for orjson: blank, broken, or something it refuses
         if data.__class__ is dict and raw.count(b":") == len(data):
-            record_format = getattr(self.sink, "record_format", None)
+            record_format = self.sink.record_format
             if record_format is not None and not self.sink.needs_verdict:
                 try:
-                    done = self.engine.record_scorer(record_format)(data, getattr(self.sink, "head", b""), line)
+                    done = self.engine.record_scorer(record_format)(data, self.sink.head, line)
                 except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
                     done = None
                 if done is not None:
                     self.verdicts[done[0]] += 1
                     self.fast += 1
-                    getattr(self.sink, "buffer", []).append(done[1])
+                    self.sink.buffer.append(done[1])
                     return
             elif not self.sink.needs_verdict:
                 r = self.engine.score(data)
@@ -376,19 +350,7 @@ class Runner:
 
 def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
     """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
-    if stats.bad:
-        return EXIT_BAD_INPUT
-    worst = stats.worst(fail_on_worst)
-    if worst is None or fail_on == "never":
-        return EXIT_OK
-    return EXIT_FAIL if VERDICTS.index(worst) >= VERDICTS.index(fail_on) else EXIT_OK
-
-
-def stdout_bytes() -> IO[bytes]:
-    buffer: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        raise ClientcheckError("standard output takes no bytes")  # pragma: no cover
-    return buffer
+    return batch_exit(stats.bad, stats.worst(fail_on_worst), fail_on, VERDICTS)
 
 
 def __getattr__(name: str) -> Any:

@@ -101,8 +101,10 @@ def _prepare_streams() -> int | None:
         if stream is not None:
             # PYTHONIOENCODING=ascii and the like, or a name from the command line that was not
             # UTF-8: what the encoding cannot take is written as \u escapes, never a crash
+            reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; a host's stream may lack it
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="clientcheck-escape")  # type: ignore[union-attr]
+                if reconfigure is not None:
+                    reconfigure(errors="clientcheck-escape")
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         # hold file descriptor 1 so that no file this run opens can become "standard output"
         with contextlib.suppress(OSError):
@@ -328,7 +330,7 @@ class ColorMode(StrEnum):
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"clientcheck {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(EXIT_OK)
 
 
 def _show_completion(value: str | None) -> None:
@@ -341,7 +343,7 @@ def _show_completion(value: str | None) -> None:
 
             raise UsageError(t(language_for(None), "completion.unknown_shell", shell=value))
         sys.stdout.write(script(value))
-        raise typer.Exit(0)
+        raise typer.Exit(EXIT_OK)
 
 
 LangOpt = Annotated[

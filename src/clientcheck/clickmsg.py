@@ -11,6 +11,7 @@ import difflib
 import re
 from typing import Any
 
+from clientcheck.fmt import short
 from clientcheck.i18n import detect_language, t
 
 
@@ -31,26 +32,44 @@ def _options(ctx: Any) -> list[str]:
     return [o for p in ctx.command.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("-")]
 
 
+_NOT_AN_INTEGER = {"int_parsing", "int_from_float", "int_type"}
+_NOT_A_NUMBER = {"float_parsing", "float_type", "finite_number"}
+
+
+def _checked(exc: Any) -> dict[str, Any] | None:
+    """The first of pydantic's structured errors behind a value Typer refused (its type, its
+    context: the bound, the ValueError raised), or None when Typer refused it itself."""
+    errors = getattr(exc.__cause__, "errors", None)
+    if not callable(errors):
+        return None
+    found = errors()
+    return dict(found[0]) if found else None
+
+
 def _value_problem(exc: Any, lang: str) -> str:
-    """Why a value was refused, from Typer's (pydantic's) English wording."""
+    """Why a value was refused: from pydantic's structured error when there is one, else from
+    Click's or Typer's own message (their exceptions carry no fields for the value or the reason)."""
     from clientcheck.helptext import _choices
 
-    message = str(exc.message).replace("Value error, ", "")
+    message = str(exc.message)
+    checked = _checked(exc)
+    if checked is not None:
+        kind, context = checked.get("type"), checked.get("ctx") or {}
+        if kind in _NOT_AN_INTEGER:
+            return t(lang, "click.not_an_integer")
+        if kind in _NOT_A_NUMBER:
+            return t(lang, "click.not_a_number")
+        if "ge" in context:  # a bound is a number however it was declared: 100, not 100.0
+            return t(lang, "click.at_least", min=short(context["ge"]))
+        if "le" in context:
+            return t(lang, "click.at_most", max=short(context["le"]))
+        # a check that raised ValueError: its own words, not pydantic's wrapping of them
+        message = str(context["error"]) if kind == "value_error" and "error" in context else str(checked["msg"])
     param = getattr(exc, "param", None)
     choices = _choices(param) if param is not None else []
     m = re.match(r"'(.*)' is not one of ", message, re.S)
     if m and choices:
         return t(lang, "click.not_a_choice", value=m.group(1), choices=", ".join(choices))
-    if "valid integer" in message:
-        return t(lang, "click.not_an_integer")
-    if "valid number" in message:
-        return t(lang, "click.not_a_number")
-    m = re.search(r"greater than or equal to (\S+)", message)
-    if m:
-        return t(lang, "click.at_least", min=m.group(1))
-    m = re.search(r"less than or equal to (\S+)", message)
-    if m:
-        return t(lang, "click.at_most", max=m.group(1))
     m = re.search(r"'(.*)' is a directory", message)
     if m:
         return t(lang, "click.is_a_directory", path=m.group(1))

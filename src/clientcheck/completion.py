@@ -307,7 +307,9 @@ def respond(shell: str, line: str, out: IO[str] | None = None) -> int:
     """What the shell scripts call: candidates, one per line."""
     stream = sys.stdout if out is None else out
     if shell not in SHELLS:
-        return 2
+        from clientcheck.errors import EXIT_USAGE
+
+        return EXIT_USAGE
     words, incomplete = split_line(line)
     try:
         items = complete(words, incomplete)

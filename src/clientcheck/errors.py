@@ -1,7 +1,10 @@
-"""The error hierarchy: every error a user can cause, and the exit code it maps to.
+"""Exit codes, and the error hierarchy: every error a user can cause, with the code it maps to.
 
-cli.main is the one place these become a line on stderr and an exit code. Anything else
-that escapes is a bug and is reported as an internal error.
+Every exit code of clientcheck is named here. An error carries its code (`exit_code`) and its
+structured fields (`mark`: where; subclasses add their own), as Click's exceptions do;
+cli.run_guarded is the one place where errors become a line on stderr and an exit code, and
+anything else that escapes is a bug, reported as an internal error (3). A command that ends
+without an error returns its code: `judge` for a verdict, `batch_exit` for many clients.
 
 Exit codes (also in README and ``--help``):
     0  go or caution (below the --fail-on line)
@@ -15,14 +18,28 @@ Exit codes (also in README and ``--help``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_BAD_INPUT = 4
 EXIT_OUTPUT = 5
 EXIT_INTERRUPTED = 130
+
+
+def judge(verdict: str | None, fail_on: str, verdicts: Sequence[str]) -> int:
+    """EXIT_FAIL when `verdict` is at or above the --fail-on line (`verdicts` best first), else EXIT_OK."""
+    if verdict is None or fail_on == "never":
+        return EXIT_OK
+    return EXIT_FAIL if verdicts.index(verdict) >= verdicts.index(fail_on) else EXIT_OK
+
+
+def batch_exit(bad: int, worst: str | None, fail_on: str, verdicts: Sequence[str]) -> int:
+    """Many clients: bad records outrank the verdicts (the results are incomplete, whatever they say)."""
+    return EXIT_BAD_INPUT if bad else judge(worst, fail_on, verdicts)
 
 
 class Mark(NamedTuple):
@@ -101,12 +118,20 @@ class OutputError(ClientcheckError):
 
 
 class Interrupted(ClientcheckError):
-    """Ctrl-C, or end of input where input was expected; the message says what was kept."""
+    """Ctrl-C, or end of input where input was expected; the message says what was kept.
+
+    `kept`: answers kept for later, in `path`, and the command that goes on with them (`resume`).
+    """
 
     exit_code = EXIT_INTERRUPTED
 
-    def __init__(self, message: str = "interrupted") -> None:
+    def __init__(
+        self, message: str = "interrupted", kept: int = 0, path: str | None = None, resume: str | None = None
+    ) -> None:
         super().__init__(message)
+        self.kept = kept
+        self.path = path
+        self.resume = resume
 
 
 class InteractiveSessionError(ClientcheckError):

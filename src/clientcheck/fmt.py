@@ -1,11 +1,13 @@
-"""Numbers, dates and times as every renderer shows them: one vocabulary, in each language.
+"""Numbers, shares, dates and answers as everything shown writes them: one vocabulary, in each language.
 
-For people (tables, Markdown, messages): `number` groups thousands and uses the language's
-decimal mark (English 120,000.5; Russian 120 000,5 with a no-break space, so a number never
-breaks across lines); `day` and `moment` write dates the way the language does (English
-2026-12-01, Russian 01.12.2026) in local time. For machines (CSV, JSON, JSON Lines): `plain`
-writes a number Python and spreadsheets read back exactly, and `stamp` an ISO 8601 UTC time.
-Nothing here imports anything costly.
+For people (tables, Markdown, messages, texts filled in): `number` groups thousands and uses the
+language's decimal mark (English 120,000.5; Russian 120 000,5 with a no-break space, so a number
+never breaks across lines); `short` is a score or weight in a cell (-2, 3.5); `percent` and
+`percent_span` a share (47%, 47–91%; Russian 47 %); `day` and `moment` write dates the way the
+language does (English 2026-12-01, Russian 01.12.2026) in local time; `answer` is an answer with
+its unit (amounts in the profile's currency are a unit too), yes/no, choice texts or a date.
+For machines (CSV, TSV, JSON, JSON Lines): `plain` writes a number Python and spreadsheets read
+back exactly, and `stamp` an ISO 8601 UTC time. Nothing here imports anything costly.
 """
 
 from __future__ import annotations
@@ -37,6 +39,17 @@ def short(x: float) -> str:
 def plain(x: float) -> str:
     """A number for machines: integers without a point, other numbers exactly (repr round-trips)."""
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def percent(share: float, lang: str = "en") -> str:
+    """A share (0.47) as a whole percentage: 47%; Russian puts a no-break space before the sign."""
+    return f"{round(100 * share)}{NBSP}%" if lang == "ru" else f"{round(100 * share)}%"
+
+
+def percent_span(low: float, high: float, lang: str = "en") -> str:
+    """An interval of shares: 47–91%."""
+    span = f"{round(100 * low)}–{round(100 * high)}"
+    return f"{span}{NBSP}%" if lang == "ru" else f"{span}%"
 
 
 def day(d: date, lang: str = "en") -> str:
@@ -74,4 +87,6 @@ def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
     if isinstance(value, (int, float)):
         unit = q.unit.get(lang) if q.unit else ""
         return f"{number(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
+    if isinstance(value, date):
+        return day(value, lang)
     return str(value)

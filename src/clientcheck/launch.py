@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sys
 
-EXIT_INTERRUPTED = 130  # errors.EXIT_INTERRUPTED, without importing anything first
-
 
 def main(argv: list[str] | None = None) -> int:
     try:
@@ -18,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return cli_main(argv)
     except KeyboardInterrupt:
+        from clientcheck.errors import EXIT_INTERRUPTED  # a few lines, no imports: quick even now
+
         try:
             sys.stderr.write("clientcheck: interrupted\n")
             sys.stderr.flush()
@@ -27,4 +27,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

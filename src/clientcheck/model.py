@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args
 
-from clientcheck.errors import EXIT_FAIL, EXIT_OK, Mark
+from clientcheck.errors import Mark, judge
 from clientcheck.qtypes import TYPES
 
 if TYPE_CHECKING:
@@ -23,18 +23,19 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("en", "ru")
 QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
-RULE_KINDS = ("red-flag", "good-sign", "note")
+RuleKind = Literal["red-flag", "good-sign", "note"]
+RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
 VERDICTS = ("go", "caution", "decline")
 CLIENT_KEY = "client"  # an answers key that is not a question: the client's name
 NOTE_KEY = "note"  # an answers key that is not a question: the user's free-text note about the client
 
 
-class _Unknown:
+class Unknown:
     """The explicit "don't know" answer; a singleton, falsy, distinct from "not asked"."""
 
-    _instance: _Unknown | None = None
+    _instance: Unknown | None = None
 
-    def __new__(cls) -> _Unknown:
+    def __new__(cls) -> Unknown:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -49,7 +50,7 @@ class _Unknown:
         return "UNKNOWN"
 
 
-UNKNOWN: Any = _Unknown()
+UNKNOWN: Final[Unknown] = Unknown()
 
 
 class Text(NamedTuple):
@@ -184,7 +185,7 @@ class Example(NamedTuple):
 
 class Rule(NamedTuple):
     id: str
-    kind: str
+    kind: RuleKind
     title: Text
     why: Text
     advice: Text
@@ -298,7 +299,4 @@ class Verdict(NamedTuple):
 
     def exit_code(self, fail_on: str = "decline", fail_on_worst: bool = False) -> int:
         """EXIT_FAIL when the verdict (or, with fail_on_worst, the worst reachable one) reaches fail_on."""
-        if fail_on == "never":
-            return EXIT_OK
-        judged = self.worst if fail_on_worst else self.verdict
-        return EXIT_FAIL if VERDICTS.index(judged) >= VERDICTS.index(fail_on) else EXIT_OK
+        return judge(self.worst if fail_on_worst else self.verdict, fail_on, VERDICTS)

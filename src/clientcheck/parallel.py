@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from clientcheck.batch import Reporter
-from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, Mark
 from clientcheck.readers import MAX_ROW_BYTES, Source, too_long
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def _write_in_turn(seq: int, out: bytes | str) -> bool:
     with cond:
         while not cond.wait_for(lambda: turn.value == seq, timeout=1.0):
             if os.getppid() != _WORKER["parent"]:  # the main process is gone: nobody will pass the turn
-                os._exit(1)
+                os._exit(EXIT_INTERRUPTED)  # the run was cut short; an orphan has nobody to raise to
         try:
             view = memoryview(data)
             while view:

@@ -263,10 +263,10 @@ def _check_field(c: Any, m: Any, field: str, rule: Rule, level: int | None, ques
 
 
 def format_number(x: float, lang: str) -> str:
-    """A number as the language writes it: 4,500,000 and 1.5; in Russian 4 500 000 and 1,5."""
-    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
-    # Russian groups thousands with a no-break space and uses a decimal comma
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+    """A number as the language writes it: 4,500,000 and 1.5; in Russian 4 500 000 and 1,5 (fmt.number)."""
+    from clientcheck.fmt import number
+
+    return number(x, lang)
 
 
 def plural(x: float, forms: Sequence[str], lang: str) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
+from clientcheck import formats
 from clientcheck.cli import (
     ClientOpt,
     ColorMode,
@@ -34,17 +35,16 @@ from clientcheck.cli import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from clientcheck.batch import Sink
-    from clientcheck.model import Catalog, Rule, Verdict
+    from clientcheck.formats import Output
+    from clientcheck.model import Catalog, Rule
     from clientcheck.readers import Source
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
+# --format's choices are the registry's names (formats.FORMATS): a new format needs no edit here
+if TYPE_CHECKING:
+    OutputFormat = str
+else:
+    OutputFormat = StrEnum("OutputFormat", [(name, name) for name in formats.names()])
 
 
 class InputFormat(StrEnum):
@@ -59,13 +59,13 @@ class Engine(StrEnum):
     duckdb = "duckdb"
 
 
-ONE_CLIENT = ("yaml", "json", "answers")
+ONE_CLIENT = ("yaml", "json", "answers")  # input formats that hold one client per file
 
 
 def _rule_ids(ctx: Any, incomplete: str) -> list[Any]:
     from clientcheck.completion import RULE_IDS
 
-    return RULE_IDS(ctx, incomplete)  # input formats that hold one client per file
+    return RULE_IDS(ctx, incomplete)
 
 
 @app.command()
@@ -82,7 +82,7 @@ def check(
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", "-f", help="Output format (jsonl: a line per client).", metavar="FORMAT"),
-    ] = OutputFormat.table,
+    ] = formats.DEFAULT,
     input_format: Annotated[
         InputFormat | None,
         typer.Option(
@@ -140,7 +140,7 @@ def check(
             "--jobs",
             "-j",
             min=0,
-            help="Processes for big JSON Lines inputs with --format jsonl or csv (0: one per CPU; 1: no extra; "
+            help="Processes for big JSON Lines inputs with --format jsonl, csv or tsv (0: one per CPU; 1: no extra; "
             "at most one per CPU).",
         ),
     ] = 0,
@@ -177,26 +177,22 @@ def check(
 
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
-    chosen = choose_rules(catalog, select, ignore, language)
+    options = CheckOptions(
+        catalog=catalog,
+        chosen=choose_rules(catalog, select, ignore, language),
+        format=str(fmt),
+        lang=language,
+        fail_on=fail_on.value,
+        fail_on_reachable=fail_on_reachable,
+        color=color.value,
+        quiet=quiet,
+    )
     sources = resolve(inputs, input_format.value if input_format else None)
     # one answers file named on its own is one client, shown in full; --batch asks for the layout of
     # many whatever the count, so that a script's parser never meets two shapes
     one = not batch and len(inputs) == 1 and len(sources) == 1 and sources[0].path == inputs[0]
     if one and sources[0].format in ONE_CLIENT:
-        return check_one(
-            sources[0],
-            catalog,
-            chosen,
-            fmt.value,
-            language,
-            fail_on.value,
-            color.value,
-            client,
-            db,
-            no_save,
-            profile,
-            fail_on_reachable=fail_on_reachable,
-        )
+        return check_one(sources[0], options, OneClient(client=client, db=db, no_save=no_save, profile=profile))
     if client is not None:  # a batch names its clients in its records
         from clientcheck.errors import UsageError
 
@@ -205,19 +201,52 @@ def check(
         from clientcheck.errors import UsageError
 
         raise UsageError("--profile fills in one client's answers: give it a single answers file")
-    return check_many(
-        sources,
-        catalog,
-        chosen,
-        fmt.value,
-        language,
-        fail_on.value,
-        color.value,
-        quiet,
-        jobs,
-        fail_on_reachable=fail_on_reachable,
-        engine=engine.value,
-    )
+    return check_many(sources, options, Many(jobs=jobs, engine=engine.value))
+
+
+class CheckOptions(NamedTuple):
+    """What `check` does with every client, one or many: built once by the command from its options.
+
+    (Immutable records are NamedTuples here, as in model.py: a dataclass costs `check` a
+    millisecond more to start.)
+    """
+
+    catalog: Catalog
+    chosen: Sequence[Rule] | None  # the rules --select / --ignore leave; None: all of them
+    format: str  # a name in formats.FORMATS
+    lang: str
+    fail_on: str = "decline"
+    fail_on_reachable: bool = False
+    color: str = "auto"  # auto | always | never
+    quiet: bool = False
+
+    @property
+    def rules(self) -> list[Rule]:
+        return list(self.catalog.rules if self.chosen is None else self.chosen)
+
+    def output(self, catalog: Catalog | None = None) -> Output:
+        """Where and how the format writes: standard output, colour decided for it."""
+        from clientcheck.formats import Output
+        from clientcheck.terminal import use_color
+
+        color = use_color(self.color, sys.stdout)
+        return Output(catalog or self.catalog, self.rules, self.lang, sys.stdout, color)
+
+
+class OneClient(NamedTuple):
+    """What only one client's check takes: its name in the history, and a seller profile."""
+
+    client: str | None = None
+    db: Path | None = None
+    no_save: bool = False
+    profile: str | None = None
+
+
+class Many(NamedTuple):
+    """What only a batch takes: worker processes, and which engine scores."""
+
+    jobs: int = 0  # 0: one per CPU when the input is big enough
+    engine: str = "python"  # python | duckdb
 
 
 def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang: str) -> Sequence[Rule] | None:
@@ -251,135 +280,68 @@ def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang:
     return chosen
 
 
-def check_one(
-    source: Source,
-    catalog: Catalog,
-    chosen: Sequence[Rule] | None,
-    fmt: str,
-    lang: str,
-    fail_on: str,
-    color: str,
-    client: str | None = None,
-    db: Path | None = None,
-    no_save: bool = False,
-    profile: str | None = None,
-    *,
-    fail_on_reachable: bool = False,
-) -> int:
+def check_one(source: Source, options: CheckOptions, one: OneClient | None = None) -> int:
     """One client, as before there were batches: read, evaluate, show in full."""
+    from clientcheck import emit
     from clientcheck import profile as profiles
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate
 
-    seller = profiles.load_for(catalog, profile)
+    one = one or OneClient()
+    catalog, lang = options.catalog, options.lang
+    seller = profiles.load_for(catalog, one.profile)
     given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None, lang)
     given = profiles.apply(given, seller)
     catalog = profiles.with_currency(catalog, given.values)
     facts = None
-    if client is not None:  # a named client: history fills in what it knows (docs/history.md)
+    if one.client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.commands.client_history import refuse_partial, with_history
 
-        refuse_partial(chosen, no_save)
+        refuse_partial(options.chosen, one.no_save)
         kept = given
-        given, facts = with_history(catalog, given, client, db, lang)
+        given, facts = with_history(catalog, given, one.client, one.db, lang)
         given = given._replace(note=kept.note, profile=kept.profile)
-    verdict = evaluate(catalog, given, chosen)
+    verdict = evaluate(catalog, given, options.chosen)
     # the answers and the verdict both exist here, before anything is shown
-    show_one(verdict, catalog, chosen, fmt, lang, color)
-    if facts is not None and not no_save:
+    emit.show(options.format, verdict, options.output(catalog))
+    if facts is not None and not one.no_save:
         from clientcheck.commands.client_history import remember
 
-        remember(verdict, catalog, lang, facts.client, db, facts)
-    return verdict.exit_code(fail_on, fail_on_reachable)
+        remember(verdict, catalog, lang, facts.client, one.db, facts)
+    return verdict.exit_code(options.fail_on, options.fail_on_reachable)
 
 
-def show_one(
-    verdict: Verdict, catalog: Catalog, chosen: Sequence[Rule] | None, fmt: str, lang: str, color: str
-) -> None:
-    from clientcheck.render import get as get_renderer
-
-    if fmt == "table":
-        from clientcheck.terminal import rich_color, use_color
-
-        with rich_color(use_color(color, sys.stdout)):
-            get_renderer(fmt)(verdict, catalog, lang, sys.stdout)
-    elif fmt == "csv":
-        from clientcheck.render import csv_out
-
-        csv_out.render(verdict, catalog, lang, sys.stdout, chosen)
-    else:
-        get_renderer(fmt)(verdict, catalog, lang, sys.stdout)
-    sys.stdout.flush()
-
-
-def check_many(
-    sources: list[Source],
-    catalog: Catalog,
-    chosen: Sequence[Rule] | None,
-    fmt: str,
-    lang: str,
-    fail_on: str,
-    color: str,
-    quiet: bool,
-    jobs: int = 1,
-    *,
-    fail_on_reachable: bool = False,
-    engine: str = "python",
-) -> int:
+def check_many(sources: list[Source], options: CheckOptions, many: Many | None = None) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
-    from functools import partial
-
+    from clientcheck import emit
     from clientcheck.batch import PARALLEL_FROM, Reporter, Runner, cpus, exit_code
 
-    rule_list = list(catalog.rules if chosen is None else chosen)
-    duck = engine == "duckdb" or any(s.format == "parquet" for s in sources)
+    many = many or Many()
+    catalog, rule_list = options.catalog, options.rules
+    duck = many.engine == "duckdb" or any(s.format == "parquet" for s in sources)
     if duck:  # before anything is written
         from clientcheck.sql import require
 
         require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
-    sink = make_sink(fmt, catalog, rule_list, lang, color)
+    out = options.output()
+    sink = emit.sink(options.format, out)
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
     total = jsonl_bytes if all(s.format == "jsonl" and s.size is not None for s in sources) else None
-    reporter = Reporter(sys.stderr, lang, quiet, total)
+    reporter = Reporter(sys.stderr, options.lang, options.quiet, total)
+    judge = (options.fail_on, options.fail_on_reachable)
     if duck:
         from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
 
-        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, fail_on, fail_on_reachable)
+        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, *judge)
     runner = Runner(catalog, rule_list, sink, reporter)
+    jobs = many.jobs
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1
     # more processes than CPUs only compete with each other (and thousands would exhaust memory)
     jobs = min(jobs, cpus())
-    if jobs > 1 and fmt in ("jsonl", "csv"):
-        from clientcheck.render import csv_out, jsonl
-
-        body = partial(jsonl.body_sink, catalog) if fmt == "jsonl" else partial(csv_out.body_sink, rule_list)
-        runner.use_processes(jobs, body, lang)
+    body = emit.worker_sink(options.format, out) if jobs > 1 else None
+    if body is not None:  # only formats whose records stand alone can be written by workers
+        runner.use_processes(jobs, body, options.lang)
     runner.run(sources)
-    return exit_code(runner.stats, fail_on, fail_on_reachable)
-
-
-def make_sink(fmt: str, catalog: Catalog, rules: list[Rule], lang: str, color: str) -> Sink:
-    if fmt == "jsonl":
-        from clientcheck.batch import stdout_bytes
-        from clientcheck.render.jsonl import JsonlSink
-
-        sys.stdout.flush()
-        return JsonlSink(catalog, stdout_bytes())
-    if fmt == "csv":
-        from clientcheck.render.csv_out import CsvSink
-
-        return CsvSink(rules, sys.stdout)
-    if fmt == "json":
-        from clientcheck.render.json_batch import JsonSink
-
-        return JsonSink(catalog, lang, sys.stdout)
-    if fmt == "markdown":
-        from clientcheck.render.markdown import MarkdownSink
-
-        return MarkdownSink(lang, sys.stdout)
-    from clientcheck.render.batch_table import TableSink
-    from clientcheck.terminal import use_color
-
-    return TableSink(lang, sys.stdout, use_color(color, sys.stdout))
+    return exit_code(runner.stats, *judge)

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -33,7 +33,7 @@ from clientcheck.cli import (
     say_note,
 )
 from clientcheck.commands.resume_options import options_line, resume_command, started_with
-from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, InteractiveSessionError, Interrupted, UsageError
+from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
 
 if TYPE_CHECKING:
@@ -426,14 +426,14 @@ def _interrupted(
     code: str,
     command: str,
     autosave: Callable[[Session], None],
-) -> int:
+) -> NoReturn:
     if session.answered() == 0 and rec.owned:
         rec.finish(keep=False)
-        _say(f"clientcheck: {t(code, 'interview.interrupted.empty')}")
-        return EXIT_INTERRUPTED
+        raise Interrupted(t(code, "interview.interrupted.empty"))
     autosave(session)  # Ctrl-C may land between an answer and its autosave
-    _say(f"clientcheck: {t(code, 'interview.interrupted', count=session.answered(), path=rec.path, command=command)}")
-    return EXIT_INTERRUPTED
+    n = session.answered()
+    said = t(code, "interview.interrupted", count=n, path=rec.path, command=command)
+    raise Interrupted(said, kept=n, path=str(rec.path), resume=command)
 
 
 def _verdict(

@@ -7,14 +7,13 @@ clientcheck.outcomes; the lines printed come from clientcheck.render.outcome.
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, completer, language_for
-from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
+from clientcheck.errors import InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
@@ -117,8 +116,7 @@ def outcome(
     if not scripted:
         asked = _ask(assessment, earlier.facts if earlier else None, log, code)
         if asked is None:
-            sys.stderr.write(f"clientcheck: {t(code, 'outcome.interrupted')}\n")
-            return EXIT_INTERRUPTED
+            raise Interrupted(t(code, "outcome.interrupted"))
         facts = asked
     if not facts.known():
         raise UsageError(t(code, "outcome.nothing_known"))

@@ -14,8 +14,8 @@ from typing import Any
 
 from clientcheck import functions
 from clientcheck.compiled.result import Unsupported
+from clientcheck.conditions.evaluation import COMPARISONS
 from clientcheck.conditions import (
-    _CMP,
     Arith,
     BoolOp,
     Call,
@@ -290,7 +290,7 @@ def _notin(a: Any, b: Any) -> bool:
 
 
 # functions.compare tells the comparisons apart by these functions' names
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {**_CMP, "in": _in, "notin": _notin}
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {**COMPARISONS, "in": _in, "notin": _notin}
 
 
 def _known_when(node: Node, value: bool) -> bool:

@@ -1,4 +1,6 @@
-"""--format table for many clients: a row per client as it is scored, then a summary.
+"""--format table (its registry entry): many clients, a row per client as it is scored, then a summary.
+
+One client is shown in full by render/table.py, imported only then: a batch never loads Rich.
 
 Rows are written as they come, so the widths are fixed up front rather than measured (Rich
 would hold every row to measure them): on a terminal the red flags are cut to its width, in
@@ -8,16 +10,18 @@ a pipe nothing is cut. Colour follows --color / NO_COLOR / FORCE_COLOR (terminal
 from __future__ import annotations
 
 import shutil
-from typing import IO
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING
 
 from clientcheck import fmt
-from clientcheck.batch import Sink, Stats
-from clientcheck.compiled import Result
+from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS
-from clientcheck.readers import Source
 from clientcheck.render.data import reachable
 from clientcheck.terminal import clean, fit, is_tty, width
+
+if TYPE_CHECKING:
+    from clientcheck.model import Catalog, Rule, Verdict
 
 CLIENT_WIDTH = 28
 SCORE_WIDTH = 6
@@ -44,7 +48,7 @@ def pack(ids: list[str], columns: int) -> list[str]:
     return lines
 
 
-class TableSink(Sink):
+class TableSink(BaseSink):
     counts_flags = True
 
     def __init__(self, lang: str, stream: IO[str], color: bool) -> None:
@@ -81,11 +85,11 @@ class TableSink(Sink):
         ]
         self.stream.write(self._style("  ".join(cells), _BOLD) + "\n")
 
-    def begin(self, source: Source) -> None:
+    def begin(self, source: InputView) -> None:
         self.name = clean(source.name)  # a file name can hold escape sequences too
-        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
+        self.whole_file = whole_file(source)
 
-    def add(self, r: Result, line: int) -> None:
+    def add(self, r: ResultView, line: int) -> None:
         who = clean(r.client) if r.client else (self.name if self.whole_file else f"{self.name}:{line}")
         ids = [f.id for f in r.red] or ["—"]
         used = self.client_width + self.verdict_width + self.reach_width + SCORE_WIDTH + 8
@@ -128,7 +132,7 @@ class TableSink(Sink):
         self.pending = 0
         self.stream.flush()
 
-    def finish(self, stats: Stats) -> None:
+    def finish(self, stats: StatsView) -> None:
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
         lines = ["", self._style(t(lang, "batch.summary", count=stats.scored), _BOLD) + " · " + counts]
@@ -152,3 +156,16 @@ class TableSink(Sink):
             ]
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
+
+
+def sink(out: Output) -> TableSink:
+    return TableSink(out.lang, out.stream, out.color)
+
+
+def render(
+    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], *, rules: Sequence[Rule] | None = None
+) -> None:
+    """One client in full, with Rich (render/table.py)."""
+    from clientcheck.render import table
+
+    table.render(verdict, catalog, lang, stream, rules=rules)

@@ -16,10 +16,8 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from clientcheck import fmt
-from clientcheck.batch import Sink, Stats
-from clientcheck.compiled import Result, result_from_verdict
-from clientcheck.model import Catalog, Rule, Verdict
-from clientcheck.readers import Source
+from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
+from clientcheck.model import Rule
 from clientcheck.terminal import spreadsheet_cell as safe
 
 FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
@@ -37,15 +35,11 @@ def writerow(writer: Any, stream: IO[str], cells: list[str]) -> None:
         writer.writerow(cells)
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
-
-
 def header(rules: Sequence[Rule]) -> list[str]:
     return [*FIXED, *(r.id for r in rules)]
 
 
-def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[str]:
+def row(r: ResultView, name: str, line: int | None, rules: Sequence[Rule]) -> list[str]:
     state: dict[str, str] = {}
     for u in r.undecided:
         state[u.id] = UNDECIDED
@@ -69,22 +63,27 @@ def row(r: Result, name: str, line: int | None, rules: Sequence[Rule]) -> list[s
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
-class CsvSink(Sink):
+class CsvSink(BaseSink):
     def __init__(self, rules: Sequence[Rule], stream: IO[str], with_header: bool = True) -> None:
         self.rules = rules
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
         if with_header:
-            self.writer.writerow(header(rules))
+            self.put(header(rules))
         self.name = ""
+        self.whole_file = False
         self.pending = 0
 
-    def begin(self, source: Source) -> None:
-        self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
+    def put(self, cells: list[str]) -> None:
+        """One row out (render/tsv.py writes it its own way)."""
+        writerow(self.writer, self.stream, cells)
 
-    def add(self, r: Result, line: int) -> None:
-        writerow(self.writer, self.stream, row(r, self.name, None if self.whole_file else line, self.rules))
+    def begin(self, source: InputView) -> None:
+        self.name = source.name
+        self.whole_file = whole_file(source)
+
+    def add(self, r: ResultView, line: int) -> None:
+        self.put(row(r, self.name, None if self.whole_file else line, self.rules))
         self.pending += 1
         if self.pending >= 256:
             self.flush()
@@ -96,19 +95,15 @@ class CsvSink(Sink):
     def write(self, out: Any) -> None:
         self.stream.write(out)
 
-    def finish(self, stats: Stats) -> None:
+    def finish(self, stats: StatsView) -> None:
         self.flush()
 
 
-def body_sink(rules: Sequence[Rule]) -> tuple[io.StringIO, CsvSink]:
+def sink(out: Output) -> CsvSink:
+    return CsvSink(out.rules, out.stream)
+
+
+def worker_sink(out: Output) -> tuple[io.StringIO, CsvSink]:
     """A sink writing rows (no header) to memory, for a worker process."""
-    out = io.StringIO()
-    return out, CsvSink(rules, out, with_header=False)
-
-
-def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None) -> None:
-    """One client: the header and its row (a column per rule checked)."""
-    columns = catalog.rules if rules is None else rules
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(header(columns))
-    writerow(writer, stream, row(result_from_verdict(verdict, catalog), verdict.answers.origin, None, columns))
+    buffer = io.StringIO()
+    return buffer, CsvSink(out.rules, buffer, with_header=False)

@@ -14,17 +14,15 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from clientcheck.batch import Sink, Stats
-from clientcheck.compiled import Result
+from clientcheck.formats import BaseSink, InputView, ResultView, StatsView, whole_file
 from clientcheck.model import VERDICTS, Catalog, Verdict
-from clientcheck.readers import Source
 from clientcheck.render.data import verdict_to_dict
 from clientcheck.terminal import escape_bidi
 
 SCHEMA = "clientcheck.batch/1"
 
 
-def summary(stats: Stats) -> dict[str, Any]:
+def summary(stats: StatsView) -> dict[str, Any]:
     return {
         "clients": stats.scored,
         **{v: stats.verdicts[v] for v in VERDICTS},
@@ -33,7 +31,7 @@ def summary(stats: Stats) -> dict[str, Any]:
     }
 
 
-class JsonSink(Sink):
+class JsonSink(BaseSink):
     needs_verdict = True
     counts_flags = True
 
@@ -46,14 +44,14 @@ class JsonSink(Sink):
         self.first = True
         stream.write(f'{{"schema": "{SCHEMA}", "results": [')
 
-    def begin(self, source: Source) -> None:
+    def begin(self, source: InputView) -> None:
         self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
+        self.whole_file = whole_file(source)
 
-    def add(self, r: Result, line: int) -> None:  # pragma: no cover - needs_verdict: never called
+    def add(self, r: ResultView, line: int) -> None:  # pragma: no cover - needs_verdict: never called
         raise AssertionError("the JSON sink takes verdicts")
 
-    def add_verdict(self, verdict: Verdict, r: Result, line: int) -> None:
+    def add_verdict(self, verdict: Verdict, r: ResultView, line: int) -> None:
         record = verdict_to_dict(verdict, self.catalog, self.lang)
         record["input"] = self.name
         record["line"] = None if self.whole_file else line
@@ -63,7 +61,7 @@ class JsonSink(Sink):
     def flush(self) -> None:
         self.stream.flush()
 
-    def finish(self, stats: Stats) -> None:
+    def finish(self, stats: StatsView) -> None:
         self.stream.write(("" if self.first else "\n") + '], "summary": ')
         self.stream.write(json.dumps(summary(stats), ensure_ascii=False) + "}\n")
         self.stream.flush()

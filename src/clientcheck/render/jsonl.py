@@ -10,18 +10,27 @@ which is what lets the batch keep ahead of `jq -c .` on its own input.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from typing import IO, Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 
-from clientcheck.batch import Sink, Stats
-from clientcheck.compiled import FindingInfo, OpenRule, Result, result_from_verdict
-from clientcheck.model import Catalog, Verdict
-from clientcheck.readers import Source
+from clientcheck.formats import (
+    BaseSink,
+    BinaryOut,
+    FindingView,
+    InputView,
+    OpenView,
+    Output,
+    ResultView,
+    StatsView,
+    whole_file,
+)
+from clientcheck.model import Catalog
 from clientcheck.terminal import escape_bidi_bytes
 
 SCHEMA = "clientcheck.result/2"
+Piece = TypeVar("Piece", FindingView, OpenView)
 CACHE_LIMIT = 20_000  # prepared pieces kept; a shape seen after that is encoded each time
 
 _dumps = orjson.dumps
@@ -32,7 +41,7 @@ def _dumps_text(value: Any) -> bytes:
     return escape_bidi_bytes(_dumps(value))
 
 
-def _finding(f: FindingInfo) -> bytes:
+def _finding(f: FindingView) -> bytes:
     out: dict[str, Any] = {"id": f.id}
     if f.kind == "red-flag":
         out["severity"] = f.severity
@@ -41,7 +50,7 @@ def _finding(f: FindingInfo) -> bytes:
     return _dumps(out)
 
 
-def _open(u: OpenRule) -> bytes:
+def _open(u: OpenView) -> bytes:
     return _dumps(
         {
             "id": u.id,
@@ -85,23 +94,34 @@ class Encoder:
         """The start of every record from one input, up to the line number."""
         return b'{"schema":"' + SCHEMA.encode() + b'","input":' + _dumps_text(name) + b',"line":'
 
-    def _piece(self, item: FindingInfo | OpenRule) -> bytes:
-        piece = _finding(item) if isinstance(item, FindingInfo) else _open(item)
-        shared = not isinstance(item, FindingInfo) or item.fixed is None  # from evaluate(): one of a kind
-        if shared and len(self._pieces) < CACHE_LIMIT:
+    def _finding_piece(self, item: FindingView) -> bytes:
+        piece = _finding(item)
+        if item.fixed is None and len(self._pieces) < CACHE_LIMIT:  # fixed: from evaluate(), one of a kind
             self._pieces[item] = piece
         return piece
 
-    def join(self, items: Sequence[FindingInfo | OpenRule]) -> bytes:
+    def _open_piece(self, item: OpenView) -> bytes:
+        piece = _open(item)
+        if len(self._pieces) < CACHE_LIMIT:
+            self._pieces[item] = piece
+        return piece
+
+    def _join(self, items: Sequence[Piece], make: Callable[[Piece], bytes]) -> bytes:
         if not items:
             return b""
         pieces = self._pieces
         try:
             return b",".join([pieces[item] for item in items])
         except KeyError:
-            return b",".join([pieces.get(item) or self._piece(item) for item in items])
+            return b",".join([pieces.get(item) or make(item) for item in items])
 
-    def encode(self, r: Result, head: bytes, line: int | None) -> bytes:
+    def join(self, items: Sequence[FindingView]) -> bytes:
+        return self._join(items, self._finding_piece)
+
+    def join_open(self, items: Sequence[OpenView]) -> bytes:
+        return self._join(items, self._open_piece)
+
+    def encode(self, r: ResultView, head: bytes, line: int | None) -> bytes:
         ignored = _dumps(tuple(r.ignored)) if r.ignored else b"[]"
         parts = (
             _dumps_text(r.client),
@@ -113,7 +133,7 @@ class Encoder:
             self.join(r.red),
             self.join(r.good),
             self.join(r.notes),
-            self.join(r.undecided),
+            self.join_open(r.undecided),
             ignored,
             self.tail,
         )
@@ -122,24 +142,19 @@ class Encoder:
         return _TEMPLATE % (head, line, *parts)
 
 
-class JsonlSink(Sink):
-    def __init__(self, catalog: Catalog, stream: IO[bytes]) -> None:
+class JsonlSink(BaseSink):
+    def __init__(self, catalog: Catalog, stream: BinaryOut) -> None:
         self.encoder = Encoder(catalog)
+        self.record_format = self.encoder  # the compiled path writes this sink's records itself, into .buffer
         self.stream = stream
-        self.buffer: list[bytes] = []
-        self.head = b""
+        self.buffer = []
         self.whole_file = False
 
-    @property
-    def record_format(self) -> Encoder:
-        """For batch.Runner: the compiled path writes this sink's records itself, into .buffer."""
-        return self.encoder
-
-    def begin(self, source: Source) -> None:
+    def begin(self, source: InputView) -> None:
         self.head = self.encoder.head(source.name)
-        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
+        self.whole_file = whole_file(source)
 
-    def add(self, r: Result, line: int) -> None:
+    def add(self, r: ResultView, line: int) -> None:
         buffer = self.buffer
         buffer.append(self.encoder.encode(r, self.head, None if self.whole_file else line))
         if len(buffer) >= 512:
@@ -155,18 +170,15 @@ class JsonlSink(Sink):
         self.flush()
         self.stream.write(out)
 
-    def finish(self, stats: Stats) -> None:
+    def finish(self, stats: StatsView) -> None:
         self.flush()
 
 
-def body_sink(catalog: Catalog) -> tuple[io.BytesIO, JsonlSink]:
+def sink(out: Output) -> JsonlSink:
+    return JsonlSink(out.catalog, out.binary())
+
+
+def worker_sink(out: Output) -> tuple[io.BytesIO, JsonlSink]:
     """A sink writing to memory, for a worker process (batch.Runner.use_processes)."""
-    out = io.BytesIO()
-    return out, JsonlSink(catalog, out)
-
-
-def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
-    """One client as one JSON Lines record; its input is the answers file, its line null."""
-    encoder = Encoder(catalog)
-    record = encoder.encode(result_from_verdict(verdict, catalog), encoder.head(verdict.answers.origin), None)
-    stream.write(record.decode("utf-8"))
+    buffer = io.BytesIO()
+    return buffer, JsonlSink(out.catalog, buffer)

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO
 
 from clientcheck import fmt
-from clientcheck.batch import Sink, Stats
-from clientcheck.compiled import Result
+from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
-from clientcheck.readers import Source
 from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, reachable
 from clientcheck.terminal import clean
@@ -31,17 +29,12 @@ def md(text: str) -> str:
     return _AUTOLINK.sub(r"\\\1\2", _SPECIAL.sub(r"\\\1", clean(text)))
 
 
-def show(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
-    """An answer as a person reads it (fmt.answer: the same words as every other renderer)."""
-    return fmt.answer(catalog, qid, value, lang)
-
-
 def _because(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
-    return "<br>".join(f"`{e.question}`: {md(show(catalog, e.question, e.value, lang))}" for e in evidence)
+    return "<br>".join(f"`{e.question}`: {md(fmt.answer(catalog, e.question, e.value, lang))}" for e in evidence)
 
 
 def _answers(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
-    return ", ".join(f"`{e.question}`: {md(show(catalog, e.question, e.value, lang))}" for e in evidence)
+    return ", ".join(f"`{e.question}`: {md(fmt.answer(catalog, e.question, e.value, lang))}" for e in evidence)
 
 
 def _red_because(catalog: Catalog, r: Reasons, lang: str) -> str:
@@ -121,12 +114,14 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], rules: Sequence[Rule] | None = None) -> None:
+def render(
+    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], *, rules: Sequence[Rule] | None = None
+) -> None:
     """One client, as a Markdown section."""
     stream.write(report(verdict, catalog, lang))
 
 
-class MarkdownSink(Sink):
+class MarkdownSink(BaseSink):
     counts_flags = True
 
     def __init__(self, lang: str, stream: IO[str]) -> None:
@@ -140,11 +135,11 @@ class MarkdownSink(Sink):
         cols = [t(lang, k) for k in keys]
         stream.write("| " + " | ".join(cols) + " |\n|---|---|---|---|--:|---|\n")
 
-    def begin(self, source: Source) -> None:
+    def begin(self, source: InputView) -> None:
         self.name = source.name
-        self.whole_file = source.format not in ("jsonl", "csv", "parquet")  # parquet: line = row
+        self.whole_file = whole_file(source)
 
-    def add(self, r: Result, line: int) -> None:
+    def add(self, r: ResultView, line: int) -> None:
         where = md(self.name if self.whole_file else f"{self.name}:{line}")
         flags = ", ".join(f"`{f.id}`" for f in r.red) or "—"
         client = md(r.client) if r.client else ""
@@ -160,7 +155,7 @@ class MarkdownSink(Sink):
         self.pending = 0
         self.stream.flush()
 
-    def finish(self, stats: Stats) -> None:
+    def finish(self, stats: StatsView) -> None:
         lang = self.lang
         counts = " · ".join(f"{self.labels[v]} {stats.verdicts[v]}" for v in VERDICTS)
         lines = ["", f"**{t(lang, 'batch.summary', count=stats.scored)}** · {counts}"]
@@ -175,3 +170,7 @@ class MarkdownSink(Sink):
             lines += ["", f"**{t(lang, 'batch.top_flags')}:** {listed}"]
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
+
+
+def sink(out: Output) -> MarkdownSink:
+    return MarkdownSink(out.lang, out.stream)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clientcheck import fmt
 from clientcheck.history import Assessment
 from clientcheck.i18n import t
 from clientcheck.outcomes import FACTS, Outcome, OutcomeFacts
@@ -14,7 +15,7 @@ def _assessed(a: Assessment, lang: str) -> str:
         "outcome.of",
         client=a.client,
         id=a.id,
-        date=a.created_at.astimezone().date().isoformat(),
+        date=fmt.day(a.created_at.astimezone().date(), lang),
         verdict=t(lang, f"verdict.{a.verdict}"),
     )
 
@@ -56,7 +57,7 @@ def summary(o: Outcome, a: Assessment, lang: str) -> list[str]:
     if o.facts.taken is False:
         key = "outcome.trouble.not_taken"
     return [
-        t(lang, "outcome.saved", assessed=_assessed(a, lang), date=o.on.isoformat()),
+        t(lang, "outcome.saved", assessed=_assessed(a, lang), date=fmt.day(o.on, lang)),
         "  " + facts_text(o.facts, lang),
         t(lang, key),
     ]
@@ -72,5 +73,5 @@ def table(found: list[Outcome], lang: str) -> list[tuple[str, str, str, str]]:
             if trouble is None
             else t(lang, "report.trouble" if trouble else "report.fine")
         )
-        rows.append((o.on.isoformat(), f"#{o.assessment_id}", facts_text(o.facts, lang), counted))
+        rows.append((fmt.day(o.on, lang), f"#{o.assessment_id}", facts_text(o.facts, lang), counted))
     return rows

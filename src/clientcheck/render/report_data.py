@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Catalog
 from clientcheck.render.names import severity_name
@@ -18,18 +19,12 @@ SCHEMA = "clientcheck.report/1"
 
 def pct(x: float | None, lang: str) -> str:
     """A share as a whole percentage; Russian puts a space before the sign."""
-    if x is None:
-        return "—"
-    value = round(100 * x)
-    return f"{value}\u00a0%" if lang == "ru" else f"{value}%"
+    return "—" if x is None else fmt.percent(x, lang)
 
 
 def span(iv: Interval | None, lang: str) -> str:
     """An interval of shares: 47–91%."""
-    if iv is None:
-        return "—"
-    low, high = round(100 * iv.low), round(100 * iv.high)
-    return f"{low}–{high}\u00a0%" if lang == "ru" else f"{low}–{high}%"
+    return "—" if iv is None else fmt.percent_span(iv.low, iv.high, lang)
 
 
 def signed_span(iv: Interval | None, lang: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Sequence
 from typing import IO, Any, cast
 
 from rich.console import Console, Group, RenderableType
@@ -24,7 +25,7 @@ from rich.text import Text
 
 from clientcheck import fmt
 from clientcheck.i18n import t
-from clientcheck.model import UNKNOWN, Catalog, Evidence, Verdict
+from clientcheck.model import UNKNOWN, Catalog, Evidence, Rule, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline
 from clientcheck.terminal import is_tty
@@ -49,9 +50,9 @@ def layout_width(stream: IO[str] | None = None) -> int:
         columns = 0
     if columns <= 0:
         columns = DEFAULT_WIDTH
-        if is_tty(stream):
+        if stream is not None and is_tty(stream):
             try:
-                columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[union-attr]
+                columns = os.get_terminal_size(stream.fileno()).columns
             except (OSError, ValueError, AttributeError):
                 columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     return max(columns, MIN_WIDTH)
@@ -106,9 +107,7 @@ def print_to(stream: IO[str], *renderables: Any, width: int | None = None) -> No
     c.file.flush()
 
 
-def show_answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
-    """An answer as a person reads it: choice texts, yes/no, numbers with their unit."""
-    return fmt.answer(catalog, qid, value, lang)
+show_answer = fmt.answer  # the name other modules still import (and pay Rich's import for): use fmt.answer
 
 
 def _longest(words: Any) -> int:
@@ -116,12 +115,12 @@ def _longest(words: Any) -> int:
 
 
 def _because(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> Text:
-    lines = [f"{e.question}: {show_answer(catalog, e.question, e.value, lang)}" for e in evidence]
+    lines = [f"{e.question}: {fmt.answer(catalog, e.question, e.value, lang)}" for e in evidence]
     return plain_text("\n".join(lines))
 
 
 def _answers(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> str:
-    return ", ".join(f"{e.question}: {show_answer(catalog, e.question, e.value, lang)}" for e in evidence)
+    return ", ".join(f"{e.question}: {fmt.answer(catalog, e.question, e.value, lang)}" for e in evidence)
 
 
 def _red_because(catalog: Catalog, r: Reasons, lang: str) -> Text:
@@ -313,7 +312,9 @@ def _stacked_questions(verdict: Verdict, catalog: Catalog, lang: str) -> Rendera
     return Group(*blocks)
 
 
-def render(verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str]) -> None:
+def render(
+    verdict: Verdict, catalog: Catalog, lang: str, stream: IO[str], *, rules: Sequence[Rule] | None = None
+) -> None:
     width = layout_width(stream)
     print_to(stream, build(verdict, catalog, lang, width), width=width)
 

@@ -785,7 +785,7 @@ class DuckRunner(Runner):
         self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]
     ) -> None:
         records = batch.column(1)
-        out: list[bytes] = self.sink.buffer  # type: ignore[attr-defined]
+        out: list[bytes] = self.sink.buffer
         if records.null_count == 0:
             out.append(_joined(records))
             self._count_verdicts(records)
