@@ -14,7 +14,6 @@ from typing import Any
 
 from clientcheck import functions
 from clientcheck.compiled.result import Unsupported
-from clientcheck.conditions.evaluation import COMPARISONS
 from clientcheck.conditions import (
     Arith,
     BoolOp,
@@ -29,6 +28,7 @@ from clientcheck.conditions import (
     compile_node,
     has_spans,
 )
+from clientcheck.conditions.evaluation import COMPARISONS
 from clientcheck.model import Level
 
 INLINE_LIMIT = 40  # condition nodes written inline; a larger expression calls the condition's own closure
