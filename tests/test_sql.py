@@ -17,7 +17,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog, Rule
 from tests.conftest import invoke
 from tests.sqlcheck import arrow_table, expected, functions_catalog, random_clients, varied_catalog
-from tests.test_batch import random_answers
+from tests.varied import random_answers
 
 duckdb = pytest.importorskip("duckdb", reason="the sql extra is not installed")
 pytest.importorskip("sqlglot")

@@ -86,7 +86,7 @@ class Question(NamedTuple):
         return tuple(c.id for c in self.choices)
 
     def var_type(self) -> VarType:
-        return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
+        return VarType(TYPES[self.type].kind, self.choice_ids)
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for c in self.choices:
