@@ -304,6 +304,7 @@ def test_worker_processes_hand_back_their_output_when_stdout_is_not_a_file(cli: 
     assert one[0] == EXIT_BAD_INPUT and one[1].count("\n") == 1500
 
 
+@pytest.mark.slow
 def test_jsonl_from_a_pipe_answers_each_record_as_it_arrives(tmp_path: Path) -> None:
     import selectors
 

@@ -318,6 +318,7 @@ def test_rescore_lists_the_verdicts_a_rules_edit_would_change(
 # ---------------------------------------------------------------- start-up cost
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "imported"),
     [
@@ -359,6 +360,7 @@ def interview(cli: CliRunner, *args: str, keys: str) -> tuple[int, str, str]:
         return invoke(cli, "interview", *args)
 
 
+@pytest.mark.slow
 def test_interview_for_a_named_client_prefills_from_history_says_so_and_saves(
     cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
 ) -> None:
@@ -393,6 +395,7 @@ def test_interview_for_a_named_client_prefills_from_history_says_so_and_saves(
     assert json.loads(exported)["assessments"][0]["from_history"] == ["late_payments", "worked_before"]
 
 
+@pytest.mark.slow
 def test_interview_without_a_client_or_with_no_save_stores_nothing(
     cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
 ) -> None:

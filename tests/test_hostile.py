@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from clientcheck import catalog_cache, recovery
+from clientcheck import catalog_cache
 from clientcheck.answers import parse_answers_text, validate
 from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, Problems
 from clientcheck.files import read_text
@@ -214,17 +214,6 @@ def interviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data" / "clientcheck" / "interviews"
     folder.mkdir(parents=True)
     return folder
-
-
-def test_resume_passes_over_empty_files_fifos_and_links(interviews: Path) -> None:
-    paused = interviews / "1-paused.yaml"
-    paused.write_text("# header\nworked_before: true\n", encoding="utf-8")
-    os.utime(paused, (1000, 1000))
-    (interviews / "2-empty.yaml").write_text("# clientcheck interview answers\n{}\n", encoding="utf-8")
-    (interviews / "3-nothing.yaml").write_text("", encoding="utf-8")
-    os.mkfifo(interviews / "4-fifo.yaml")
-    (interviews / "5-link.yaml").symlink_to(paused)
-    assert recovery.latest() == paused
 
 
 def test_an_invalid_client_name_in_a_paused_interview_does_not_stop_its_resume(
@@ -515,6 +504,7 @@ def test_json_keeps_bidi_controls_as_escapes(catalog: Catalog) -> None:
         assert json.loads(text)["client"] == "x\u2066y"  # the data is all there
 
 
+@pytest.mark.slow
 def test_an_ascii_terminal_gets_escapes_that_json_reads_back(tmp_path: Path) -> None:
     import subprocess
     import sys

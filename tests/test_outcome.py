@@ -359,6 +359,7 @@ def keyed(cli: CliRunner, *args: str, keys: str, screen: io.StringIO | None = No
             return invoke(cli, *args)
 
 
+@pytest.mark.slow
 def test_outcome_asked_on_the_terminal(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     # taken: yes; payment: late; profitable: no; at dispute Ctrl-B back to profitable, no again; dispute: don't
@@ -414,6 +415,7 @@ def test_the_payment_log_is_shown_and_puts_the_cursor(cli: CliRunner, catalog: C
     assert out.splitlines()[1].startswith("  taken; paid late; profit: don't know;")
 
 
+@pytest.mark.slow
 def test_history_of_a_client_lists_its_outcomes(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     assert invoke(cli, "outcome", "ACME", "--taken", "--paid", "on-time", "--profitable", "--no-dispute")[0] == 0

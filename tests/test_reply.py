@@ -411,6 +411,7 @@ def test_reply_for_a_saved_assessment(cli: CliRunner, tmp_path: Path) -> None:
     assert (code, err) == (2, f"clientcheck: error: {db}: no assessment #7 (list them with 'clientcheck history')\n")
 
 
+@pytest.mark.slow
 def test_interview_reply_prints_the_letter_after_the_verdict(
     cli: CliRunner, write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -230,6 +230,7 @@ def test_typed_default_prefers_the_earlier_answer_then_the_default() -> None:
     assert typed_default(q, 2.5) == "2.5"
 
 
+@pytest.mark.slow
 def test_importing_session_does_not_load_questionary() -> None:
     code = (
         "import sys, clientcheck.session, clientcheck.recovery;"
