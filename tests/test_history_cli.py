@@ -19,6 +19,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.render import get as get_renderer
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.keys import typed
 
 TODAY = date.today()
 SINCE = (TODAY - timedelta(days=365)).isoformat()
@@ -350,14 +351,7 @@ def test_sqlite_is_not_imported_unless_history_is_used(tmp_path: Path, args: lis
 
 def interview(cli: CliRunner, *args: str, keys: str) -> tuple[int, str, str]:
     """`clientcheck interview ARGS` with keys typed on a pipe terminal (closed after them: cannot hang)."""
-    from prompt_toolkit.application.current import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
-        inp.send_text(keys)
-        inp.close()
-        return invoke(cli, "interview", *args)
+    return typed(cli, "interview", *args, keys=keys)
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ from clientcheck.model import Catalog
 from clientcheck.readers import CsvReader, Source, resolve
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 from tests.hostile import CASES, csv_case, csv_with_bad_rows, export, run
+from tests.keys import typed
 
 
 @pytest.fixture
@@ -219,11 +220,6 @@ def interviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_an_invalid_client_name_in_a_paused_interview_does_not_stop_its_resume(
     small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path
 ) -> None:
-    from prompt_toolkit.application import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-    from typer.testing import CliRunner
-
     rules, questions = small_catalog
     paused = interviews / "1-x.yaml"
     name = "x" * 300  # longer than the history takes
@@ -231,10 +227,7 @@ def test_an_invalid_client_name_in_a_paused_interview_does_not_stop_its_resume(
         f"client: {name}\nworked_before: false\nadvance: partial\nasks: []\ncost: 1\nrevenue: 2\n", encoding="utf-8"
     )
     args = ["interview", "--resume", "--rules", str(rules), "--questions", str(questions), "--lang", "en"]
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
-        inp.send_text("\r\r")
-        inp.close()
-        code, out, err = invoke(CliRunner(), *args, "--db", str(tmp_path / "h.sqlite3"), "-f", "json")
+    code, out, err = typed(CliRunner(), *args, "--db", str(tmp_path / "h.sqlite3"), "-f", "json", keys="\r\r")
     assert code == 0, err
     assert json.loads(out)["client"] == name
     assert err.splitlines()[0] == (
@@ -247,11 +240,6 @@ def test_an_invalid_client_name_in_a_paused_interview_does_not_stop_its_resume(
 def test_a_failed_history_save_still_shows_the_verdict_and_says_where_the_answers_are(
     small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prompt_toolkit.application import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-    from typer.testing import CliRunner
-
     rules, questions = small_catalog
     db = tmp_path / "h.sqlite3"
     from clientcheck import history as history_mod
@@ -263,10 +251,7 @@ def test_a_failed_history_save_still_shows_the_verdict_and_says_where_the_answer
     args = ["interview", "--rules", str(rules), "--questions", str(questions), "--lang", "en", "-f", "json"]
     args.append("--in-order")  # the keys follow the questions files' order (issue 10)
     keys = "2\r" + "2\r" + "\r" + "1\r" + "2\r" + "\r" + "\r" + "\r"  # the last Enter skips the note
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
-        inp.send_text(keys)
-        inp.close()
-        code, out, err = invoke(CliRunner(), *args, "--client", "ACME", "--db", str(db))
+    code, out, err = typed(CliRunner(), *args, "--client", "ACME", "--db", str(db), keys=keys)
     assert out.startswith("{"), err
     assert json.loads(out)["verdict"] == "go"
     [kept] = interviews.iterdir()

@@ -20,19 +20,13 @@ import pytest
 import yaml
 from prompt_toolkit.application.current import create_app_session
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from tests.conftest import WriteYaml, invoke
+from tests.keys import BACK, CTRL_C, CTRL_D, CTRL_U, DOWN, ENTER, F1
+from tests.keys import typed as run
 
-ENTER = "\r"
-BACK = "\x02"  # Ctrl-B
-CTRL_C = "\x03"
-CTRL_D = "\x04"
-CTRL_U = "\x15"  # clear the line
-DOWN = "\x1b[B"
-F1 = "\x1bOP"
 NAME = ENTER  # no --client: the interview first asks for the client's name; Enter skips it
 NOTE = ENTER  # and at the end for a note about the client; Enter skips it
 
@@ -50,16 +44,6 @@ def small(small_catalog: tuple[Path, Path], interviews: Path) -> list[str]:
     rules, questions = small_catalog
     # the key sequences below follow the questions files' order
     return ["--rules", str(rules), "--questions", str(questions), "--lang", "en", "--in-order"]
-
-
-def run(cli: CliRunner, *args: str, keys: str, screen: io.StringIO | None = None) -> tuple[int, str, str]:
-    """Run `clientcheck ARGS` with keys typed on a (pipe) terminal; screen, if given, gets what was drawn."""
-    with create_pipe_input() as inp:
-        output = PlainTextOutput(screen) if screen is not None else DummyOutput()
-        with create_app_session(input=inp, output=output):
-            inp.send_text(keys)
-            inp.close()
-            return invoke(cli, *args)
 
 
 class Terminal:

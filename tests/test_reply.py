@@ -21,7 +21,8 @@ from clientcheck.render.markdown import report
 from clientcheck.reply import as_text, compose
 from clientcheck.schema import json_schema
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
-from tests.test_interview import ENTER, run
+from tests.keys import ENTER
+from tests.keys import typed as run
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 BIG_CORP = str(Path(__file__).parent.parent / "examples" / "big-corp-pay-later.yaml")
