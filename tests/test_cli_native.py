@@ -88,6 +88,7 @@ def test_completion_offers_commands_options_ids_and_files(tmp_path: Path, monkey
     assert complete(["import"], "") == [Item("", "file")]
 
 
+@pytest.mark.slow
 def test_completion_reads_client_names_without_writing(tmp_path: Path, cli: CliRunner) -> None:
     db = tmp_path / "history.sqlite3"
     assert words(complete(["history"], "")) == []
@@ -103,6 +104,7 @@ def test_completion_reads_client_names_without_writing(tmp_path: Path, cli: CliR
     assert words(complete(["history", "--db", str(tmp_path / "other.sqlite3")], "")) == []
 
 
+@pytest.mark.slow
 def test_completion_offers_nothing_rather_than_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -453,6 +455,7 @@ def out_en(cli: CliRunner) -> str:
     return invoke(cli, "questions", "show", "advance")[1]
 
 
+@pytest.mark.slow
 def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(cli, "questions", "list")
@@ -479,6 +482,7 @@ def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: py
 # ---------------------------------------------------------------- layout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("columns", [40, 52, 60, 80, 120])
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_verdicts_fit_the_width_and_never_break_an_id(
@@ -503,6 +507,7 @@ def test_verdicts_fit_the_width_and_never_break_an_id(
             )
 
 
+@pytest.mark.slow
 def test_other_tables_fit_forty_columns(cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME Ltd")
@@ -553,6 +558,7 @@ def test_client_is_an_option_everywhere(cli: CliRunner) -> None:
     )
 
 
+@pytest.mark.slow
 def test_color_and_format_words_are_the_same_everywhere(cli: CliRunner) -> None:
     assert invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME")[0] == 0
     for args in (
@@ -569,6 +575,7 @@ def test_color_and_format_words_are_the_same_everywhere(cli: CliRunner) -> None:
     assert json.loads(invoke(cli, "lint", "-f", "json")[1])["errors"] == 0
 
 
+@pytest.mark.slow
 def test_show_speaks_the_language_of_the_run(cli: CliRunner) -> None:
     invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME", "--lang", "ru")
     assert "Red flags" in invoke(cli, "show", "1")[1]

@@ -19,7 +19,7 @@ from clientcheck.compiled import Engine, Result
 from clientcheck.errors import AnswersError
 from clientcheck.evaluate import evaluate
 from clientcheck.loader import load_catalog
-from clientcheck.model import Catalog
+from clientcheck.model import Catalog, Rule
 from clientcheck.render.jsonl import Encoder
 from tests import engine_gen
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, examples
@@ -56,15 +56,23 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
     return "fast"
 
 
-def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
-    engine = Engine(varied)
-    encoder = Encoder(varied)
+def paths_taken(
+    catalog: Catalog, rounds: int, seed: int, rules: list[Rule] | None = None, wrong: float = 0.08
+) -> dict[str, int]:
+    """Both paths on `rounds` random answers; how often the fast one took each way."""
+    engine = Engine(catalog, rules)
+    encoder = Encoder(catalog)
     fused = engine.record_scorer(encoder)
-    rnd = random.Random(5)
+    rnd = random.Random(seed)
     taken = {"fast": 0, "ordinary": 0, "invalid": 0}
-    rounds = examples(4000)
     for _ in range(rounds):
-        taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
+        taken[_compare(catalog, random_answers(catalog, rnd, wrong), engine, encoder, fused)] += 1
+    return taken
+
+
+def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
+    rounds = examples(4000)
+    taken = paths_taken(varied, rounds, seed=5)
     # the comparison is not vacuous: each path was taken many times
     assert taken["fast"] > rounds // 20 and taken["invalid"] > rounds * 3 // 20, taken
     assert taken["ordinary"] > rounds // 40, taken
@@ -85,29 +93,16 @@ def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
 
     monkeypatch.setattr(compiled._Compiler, "miss", miss)
     chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
-    engine = Engine(varied, chosen)
-    encoder = Encoder(varied)
-    fused = engine.record_scorer(encoder)
-    rnd = random.Random(11)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
     rounds = examples(1500)
-    for _ in range(rounds):
-        taken[_compare(varied, random_answers(varied, rnd), engine, encoder, fused)] += 1
+    taken = paths_taken(varied, rounds, seed=11, rules=chosen)
     # the fast path was taken, and it worked out undecided rules every time, for each chosen rule
     assert taken["fast"] > rounds // 5 and taken["invalid"] > rounds // 5, taken
     assert len(worked_out) > taken["fast"] and set(worked_out) == set(range(len(chosen))), len(worked_out)
 
 
 def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
-    catalog = load_catalog()
-    engine = Engine(catalog)
-    encoder = Encoder(catalog)
-    fused = engine.record_scorer(encoder)
-    rnd = random.Random(3)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0}
     rounds = examples(1500)
-    for _ in range(rounds):
-        taken[_compare(catalog, random_answers(catalog, rnd, wrong=0.005), engine, encoder, fused)] += 1
+    taken = paths_taken(load_catalog(), rounds, seed=3, wrong=0.005)
     # every path must be taken often enough to be compared (the seller questions added text answers,
     # which the fast path leaves to the ordinary one when they are not text)
     assert taken["fast"] > rounds // 15 and taken["invalid"] > rounds // 15, taken

@@ -185,6 +185,7 @@ def test_no_database_means_no_facts_and_creates_no_file(db: Path, catalog: Catal
     assert not db.exists()
 
 
+@pytest.mark.slow
 def test_three_late_payments_make_late_payer_fire_at_decline(db: Path, catalog: Catalog) -> None:
     late(db, "ACME", 1, 10, 100)
     answers, facts = prefill(catalog, "acme", db, today=TODAY)

@@ -261,6 +261,7 @@ def test_diff_of_a_clients_latest_two(cli: CliRunner, catalog: Catalog, small_ca
     assert any(line.startswith("Good sign lost") and "Pays on time (pays-on-time)" in line for line in got)
 
 
+@pytest.mark.slow
 def test_diff_of_two_numbers_as_json(cli: CliRunner, catalog: Catalog) -> None:
     a = saved(catalog, "ACME", worked_before=True, late_payments=2)
     b = saved(catalog, "Other", worked_before=True, late_payments=3)
@@ -423,6 +424,7 @@ def test_history_alone_settling_a_decline_is_said_before_the_first_question(
 # ---------------------------------------------------------------- check --client
 
 
+@pytest.mark.slow
 def test_three_late_payments_then_check_declines_with_late_payer(cli: CliRunner, isolated: Path) -> None:
     for _ in range(3):
         invoke(cli, "paid", "ACME", "--late")
@@ -500,6 +502,7 @@ def test_check_refuses_a_client_for_a_batch_or_a_partial_verdict(cli: CliRunner,
     assert code == 0
 
 
+@pytest.mark.slow
 def test_check_of_a_named_client_with_a_broken_history_is_one_line(cli: CliRunner, isolated: Path) -> None:
     isolated.write_bytes(b"\x00garbage" * 200)
     code, out, err = invoke(cli, "check", "-", "--client", "ACME", input="{}")

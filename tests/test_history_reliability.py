@@ -380,6 +380,7 @@ def schema_of(path: Path) -> list[tuple[str, str]]:
     return sorted((name, re.sub(r"\s*([(),])\s*", r"\1", " ".join(sql.split()))) for name, sql in rows)
 
 
+@pytest.mark.slow
 def test_a_version_1_database_is_migrated_with_its_data(
     tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -237,6 +237,7 @@ def test_an_invalid_client_name_in_a_paused_interview_does_not_stop_its_resume(
     assert not (tmp_path / "h.sqlite3").exists()
 
 
+@pytest.mark.slow
 def test_a_failed_history_save_still_shows_the_verdict_and_says_where_the_answers_are(
     small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

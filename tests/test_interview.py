@@ -130,6 +130,7 @@ def test_every_question_type_and_a_when_skipped_question(cli: CliRunner, small: 
     assert err.splitlines()[0] == "── Payment ──"
 
 
+@pytest.mark.slow
 def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=keys)
@@ -147,6 +148,7 @@ def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_dont_know_cannot_be_ticked_with_other_choices(small: list[str]) -> None:
     term = Terminal("interview", *small, "-f", "json")
     term.send(NAME + "2" + ENTER + "1" + ENTER)
@@ -178,6 +180,7 @@ def test_back_on_the_first_question_says_so(cli: CliRunner, small: list[str]) ->
     assert code == 130
 
 
+@pytest.mark.slow
 def test_review_lists_every_answer_and_changes_one(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "1" + ENTER + "3" + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
     keys += "1" + ENTER + "2" + ENTER + ENTER + NOTE  # review: change #1 (worked before) to no, then finish
@@ -217,6 +220,7 @@ def test_review_refuses_a_number_out_of_range(small: list[str]) -> None:
     assert code == 0
 
 
+@pytest.mark.slow
 def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "1" + ENTER + "3" + ENTER + CTRL_C
     code, _, err = run(cli, "interview", *small, keys=keys)
@@ -230,6 +234,7 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
     assert code == 130
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("before", [False, True], ids=["lang-after", "lang-before"])
 def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, before: bool) -> None:
     rules, questions = small_catalog
@@ -251,6 +256,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
     assert code == 130
 
 
+@pytest.mark.slow
 def test_prompt_shows_progress_hint_legend_and_help(small: list[str]) -> None:
     term = Terminal("interview", *small)
     term.expect("Who is the client?")
@@ -358,6 +364,7 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(
     assert code == 0
 
 
+@pytest.mark.slow
 def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[str], write_yaml: WriteYaml) -> None:
     given = write_yaml("given.yaml", "client: ACME\n")
     keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE
@@ -366,6 +373,7 @@ def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[st
     assert code == 0
 
 
+@pytest.mark.slow
 def test_a_client_key_in_the_answers_file_names_the_client_but_saves_nothing(
     cli: CliRunner, small: list[str], write_yaml: WriteYaml, tmp_path: Path
 ) -> None:
@@ -402,6 +410,7 @@ def test_save_writes_an_answers_file_that_check_accepts_with_the_same_verdict(
     assert check_code == code
 
 
+@pytest.mark.slow
 def test_save_as_json_and_dont_know_as_null(cli: CliRunner, small: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "a.json"
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
@@ -505,6 +514,7 @@ def test_resume_with_nothing_to_resume(cli: CliRunner, small: list[str], intervi
     assert code == 2
 
 
+@pytest.mark.slow
 def test_ctrl_d_stops_like_ctrl_c(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, _, err = run(cli, "interview", *small, keys=NAME + "2" + ENTER + CTRL_D)
     [path] = interviews.iterdir()
@@ -519,6 +529,7 @@ def test_end_of_input_mid_interview_keeps_the_answers(cli: CliRunner, small: lis
     assert code == 130
 
 
+@pytest.mark.slow
 def test_ctrl_c_before_any_answer_leaves_nothing_behind(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, out, err = run(cli, "interview", *small, keys=NAME + CTRL_C)
     assert err == "── Payment ──\nclientcheck: interrupted before the first answer; there is nothing to resume\n"
@@ -629,6 +640,7 @@ def test_a_settled_verdict_offers_to_finish_and_can_go_on(
     assert json.loads(out)["answers"]["notes"] is None
 
 
+@pytest.mark.slow
 def test_an_unsettled_verdict_shows_its_range_and_what_would_settle_it(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, _ = run(cli, "interview", *small, keys=keys)
@@ -656,6 +668,7 @@ def test_the_note_goes_with_the_answers_the_verdict_and_the_history(
     assert code == 1
 
 
+@pytest.mark.slow
 def test_a_bare_resume_keeps_the_language_and_save(
     cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path
 ) -> None:

@@ -368,6 +368,7 @@ def test_outcome_asked_on_the_terminal(cli: CliRunner, catalog: Catalog, isolate
     assert screen.getvalue().count("Did the work pay off (profitable)?") >= 2  # asked again after Ctrl-B
 
 
+@pytest.mark.slow
 def test_a_second_outcome_starts_from_the_first_and_ctrl_c_records_nothing(
     cli: CliRunner, catalog: Catalog, isolated: Path
 ) -> None:
@@ -388,6 +389,7 @@ def test_a_second_outcome_starts_from_the_first_and_ctrl_c_records_nothing(
         assert len(outcomes(h)) == 2
 
 
+@pytest.mark.slow
 def test_the_payment_log_is_shown_and_puts_the_cursor(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     with opened(isolated) as h:

@@ -92,6 +92,7 @@ def test_a_bad_profile_name_is_refused(cli: CliRunner) -> None:
     assert code == 2
 
 
+@pytest.mark.slow
 def test_the_profile_asked_on_a_terminal(cli: CliRunner, isolated: Path) -> None:
     keys = "2" + ENTER + "2" + ENTER + "Shops" + ENTER + "EUR" + ENTER + "15k" + ENTER + "3k" + ENTER
     keys += "2 weeks" + ENTER + ENTER  # then Enter at the review
@@ -163,6 +164,7 @@ def test_a_named_profile_must_exist(cli: CliRunner, tmp_path: Path, isolated: Pa
     assert code == 2
 
 
+@pytest.mark.slow
 def test_a_monthly_retainer_is_judged_per_month(tmp_path: Path) -> None:
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate

@@ -144,6 +144,7 @@ def synthetic(db: Path, catalog: Catalog) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_the_report_finds_the_rule_that_predicts_trouble_and_the_one_that_does_not(
     catalog: Catalog, isolated: Path
 ) -> None:
@@ -178,6 +179,7 @@ def test_the_report_finds_the_rule_that_predicts_trouble_and_the_one_that_does_n
     assert by_id["pays-on-time"].fired.n == 0  # never fired: nothing to compare
 
 
+@pytest.mark.slow
 def test_report_table_json_and_suggestion_text(
     cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path]
 ) -> None:
