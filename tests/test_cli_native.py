@@ -199,6 +199,7 @@ def _pages() -> list[list[str]]:
 PAGES = _pages()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: " ".join(p) or "clientcheck")
 def test_every_help_page_has_examples_and_its_own_exit_codes(path: list[str], cli: CliRunner) -> None:
     code, out, err = invoke(cli, *path, "--help")
