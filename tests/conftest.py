@@ -1,20 +1,58 @@
-"""Shared fixtures: one helper to write YAML fixtures, a tiny catalog, and a CLI runner."""
+"""Shared fixtures: one helper to write YAML fixtures, a tiny catalog, and a CLI runner; and how
+many random cases a property test runs (`examples`: all of them in a whole run, as CI does, a
+tenth in the fast loop, `pytest -m "not slow"`)."""
 
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+import typer.testing
 from typer.testing import CliRunner
 
 from clientcheck.cli import app, register
 
 register([])  # in-process tests run every command through the one `app`
 
+# CliRunner.invoke builds the Click command tree from the Typer app on every call: about two
+# thirds of an in-process `check`. The tree only changes when a command is registered, so it is
+# built once per set of registered commands (a Typer without this hook is simply slower).
+_built: dict[tuple[int, int, int], Any] = {}
+_build = getattr(typer.testing, "_get_command", None)
+
+
+def _command_of(typer_app: typer.Typer) -> Any:
+    assert _build is not None
+    key = (id(typer_app), len(typer_app.registered_commands), len(typer_app.registered_groups))
+    if key not in _built:
+        _built[key] = _build(typer_app)
+    return _built[key]
+
+
+if _build is not None:
+    typer.testing._get_command = _command_of  # type: ignore[attr-defined]
+
 WriteYaml = Callable[[str, str], Path]
+
+_QUICK = False  # set by pytest_configure before any test module is imported
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _QUICK
+    _QUICK = re.search(r"\bnot\s+slow\b", config.getoption("markexpr") or "") is not None
+
+
+def examples(full: int) -> int:
+    """How many random cases (hypothesis examples, random clients) a test runs: `full` in a whole
+    run, a tenth in the fast loop (a run whose -m says `not slow`)."""
+    return max(2, full // 10) if _QUICK else full
+
 
 SMALL_QUESTIONS = """\
 section: pay

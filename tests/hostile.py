@@ -185,10 +185,8 @@ def questions_with(old: str, new: str) -> Callable[[Path], None]:
     return write("questions/10-x.yaml", SMALL_QUESTIONS.replace(old, new, 1))
 
 
-def export(**fields: object) -> bytes:
-    """A history export with one assessment whose fields are overridden."""
-    import json
-
+def assessment(**fields: object) -> dict[str, object]:
+    """One assessment as `clientcheck export` writes it, with some fields overridden."""
     record: dict[str, object] = {
         "uid": "a" * 32,
         "client": "ACME",
@@ -203,7 +201,14 @@ def export(**fields: object) -> bytes:
         "verdict_data": {"en": {"verdict": "go"}},
     }
     record.update(fields)
-    text = json.dumps({"schema": "clientcheck.history/1", "assessments": [record], "payments": []})
+    return record
+
+
+def export(**fields: object) -> bytes:
+    """A history export with one assessment whose fields are overridden."""
+    import json
+
+    text = json.dumps({"schema": "clientcheck.history/1", "assessments": [assessment(**fields)], "payments": []})
     return text.replace('"__NaN__"', "NaN").encode()
 
 

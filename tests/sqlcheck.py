@@ -107,9 +107,9 @@ def arrow_table(catalog: Catalog, clients: list[dict[str, Any]], drop: tuple[str
 
 
 def varied_catalog(folder: Path) -> Catalog:
-    """The catalog of tests/test_batch.py whose conditions use every part of the language:
+    """The catalog of tests/varied.py whose conditions use every part of the language:
     arithmetic with division by zero, lists, `not in`, text, float weights, gates two deep."""
-    from tests.test_batch import VARIED_QUESTIONS, varied_rules
+    from tests.varied import VARIED_QUESTIONS, varied_rules
 
     (folder / "questions").mkdir(parents=True, exist_ok=True)
     (folder / "questions" / "10.yaml").write_text(VARIED_QUESTIONS, encoding="utf-8")

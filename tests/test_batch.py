@@ -1,8 +1,8 @@
-"""Batch scoring: the compiled fast path against evaluate(), and `check` with many clients."""
+"""`check` with many clients: streaming, bad records, exit codes, worker processes, pipes, colour.
+(The compiled fast path against evaluate() is in tests/test_compiled.py.)"""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -16,253 +16,15 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from clientcheck.answers import validate
 from clientcheck.batch import EXIT_BAD_INPUT
-from clientcheck.compiled import Engine, Result
-from clientcheck.errors import AnswersError
-from clientcheck.evaluate import evaluate
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
-from clientcheck.render.jsonl import Encoder
-from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.conftest import WriteYaml, invoke
+from tests.varied import random_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CLIENTCHECK = [sys.executable, "-m", "clientcheck"]
-
-# A catalog whose conditions use every part of the language: and/or/not, comparisons of two
-# answers, arithmetic (division by zero is unknown), lists, `in` / `not in` on multiple choice,
-# literals, text, and `when` gates two deep, so that asking what to ask next recurses.
-VARIED_QUESTIONS = """\
-section: all
-title: All
-questions:
-  - {id: a, type: yesno, text: A}
-  - {id: b, type: yesno, text: B}
-  - {id: n, type: integer, text: N, min: 0, max: 10, when: a}
-  - {id: x, type: number, text: X}
-  - {id: y, type: number, text: Y, min: -5, max: 5.5}
-  - id: c
-    type: choice
-    text: C
-    choices: [{id: p, text: P}, {id: q, text: Q}, {id: r, text: R}]
-  - id: m
-    type: multi
-    text: M
-    choices: [{id: u, text: U}, {id: v, text: V}, {id: w, text: W}]
-  - {id: t, type: text, text: T}
-  - {id: k, type: integer, text: K, when: 'c == "p"'}
-  - {id: g, type: yesno, text: G, when: b}
-  - {id: h, type: integer, text: H, min: 0, max: 9, when: g}
-  - {id: z, type: number, text: Z, when: '"w" in m'}
-"""
-
-_LEVELS = [
-    ("r1", "red-flag", ["a and n >= 3", "a and n >= 1", "not a or n == 0"], ["decline", "caution", "note"]),
-    ("r2", "red-flag", ["x / y > 2"], ["high"]),
-    ("r3", "red-flag", ['-x + y * 2 < 0 or c in ["p", "q"]'], ["caution"]),
-    ("r4", "red-flag", ['"u" in m and "v" not in m', '"w" in m or z > 1'], ["low", "high"]),
-    ("r5", "red-flag", ['c != "r" and not (t == "hello")'], ["low"]),
-    ("r6", "good-sign", ["b and (k > 5 or h < 2)"], [None]),
-    ("r7", "note", ["n in [1, 2, 3]"], [None]),
-    ("r8", "red-flag", ["x - y >= 0 and x * 1.5 <= 100", "x == y"], ["high", "decline"]),
-    ("r9", "red-flag", ["g and h >= 3", "g and (h >= 1 or not b)"], ["decline", "caution"]),
-    ("r10", "red-flag", ["true and a", "false or b"], ["caution", "low"]),
-    ("r11", "good-sign", ["not (a and b) and x >= 0.5"], [None]),
-    ("r12", "red-flag", ['c == "q" and -(y) < -1.5', "k / (n - 2) >= 1"], ["caution", "high"]),
-]
-
-
-def varied_rules() -> str:
-    out = [
-        "version: 1",
-        "sources: {s: S}",
-        "policy:",
-        "  severities:",
-        "    note: {weight: 0, label: note}",
-        "    low: {weight: 1, label: low}",
-        "    caution: {weight: 2, label: caution}",
-        "    high: {weight: 3.5, label: high}",
-        "    decline: {weight: 10, label: decline}",
-        "  good_sign_weight: 1.25",
-        "  decline_if: {any_severity: [decline], min_score: 9}",
-        "  caution_if: {any_severity: [caution], min_score: 2}",
-        "rules:",
-    ]
-    for rule_id, kind, conds, sevs in _LEVELS:
-        out += [
-            f"  - id: {rule_id}",
-            f"    kind: {kind}",
-            "    source: s",
-            "    title: T",
-            "    why: W",
-            "    advice: A",
-        ]
-        if len(conds) == 1:
-            out.append(f"    when: '{conds[0]}'")
-            if sevs[0]:
-                out.append(f"    severity: {sevs[0]}")
-        else:
-            out.append("    levels:")
-            for cond, sev in zip(conds, sevs, strict=True):
-                out += [f"      - when: '{cond}'", f"        severity: {sev}"]
-    return "\n".join(out) + "\n"
-
-
-@pytest.fixture
-def varied(write_yaml: WriteYaml) -> Catalog:
-    write_yaml("varied/questions/10.yaml", VARIED_QUESTIONS)
-    rules = write_yaml("varied/rules.yaml", varied_rules())
-    return load_catalog(rules, rules.parent / "questions")
-
-
-def _random_answer(q: Any, rnd: random.Random, wrong: float) -> Any:
-    roll = rnd.random()
-    if roll < 0.12:
-        return None
-    if roll < 0.12 + wrong:  # something wrong, or unusual, for the type
-        return rnd.choice(
-            [True, "yes", 1.5, 7, -1, 11, 3.0, 2.5, [], ["u", "zz"], ["u", 1], "u", "p", {}, [[1]], 1e400]
-        )
-    if q.type == "yesno":
-        return rnd.random() < 0.5
-    if q.type == "choice":
-        return rnd.choice(q.choice_ids)
-    if q.type == "multi":
-        picked = [c for c in q.choice_ids if rnd.random() < 0.4]
-        return picked[0] if len(picked) == 1 and rnd.random() < 0.3 else picked
-    if q.type == "integer":
-        lo, hi = int(q.min if q.min is not None else -3), int(q.max if q.max is not None else 12)
-        value = rnd.randint(lo, hi)
-        return float(value) if rnd.random() < 0.1 else value
-    if q.type == "number":
-        value = rnd.choice([0, 0.0, 1, 2, -1.5, 3.25, 5.5, 100, 66.7, rnd.uniform(-5, 5)])
-        if q.min is not None and q.max is not None and not q.min <= value <= q.max:
-            value = rnd.choice([q.min, q.max, rnd.uniform(q.min, q.max)])
-        return value
-    return rnd.choice(["hello", "", "x", 12])
-
-
-def random_answers(catalog: Catalog, rnd: random.Random, wrong: float = 0.08) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if rnd.random() < 0.5:
-        data["client"] = rnd.choice(["Acme", "Ромашка", 42, None, True, ""])
-    for q in catalog.questions.values():
-        if rnd.random() < 0.75:
-            data[q.id] = _random_answer(q, rnd, wrong)
-    if rnd.random() < 0.03:
-        data["nope"] = 1
-    return data
-
-
-def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder, fused: Any) -> str:
-    """Both paths on one answers mapping; returns which path the fast one took."""
-    try:
-        answers = validate(data, catalog, "x")
-    except AnswersError:
-        assert engine.score(data) is None, data
-        with contextlib.suppress(TypeError):  # the batch loop sends an unhashable answer the careful way
-            assert fused(data, b"", 1) is None, data
-        return "invalid"
-    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
-    fast = engine.score(data)
-    if fast is None:
-        return "ordinary"
-    assert isinstance(fast, Result)
-    assert fast.as_data() == expected.as_data(), data
-    record = fused(data, b"H", 7)
-    assert record is not None
-    assert record[1] == encoder.encode(expected, b"H", 7), data
-    order = ("go", "caution", "decline")
-    assert record[0] == 9 * order.index(expected.verdict) + 3 * order.index(expected.worst) + order.index(expected.best)
-    return "fast"
-
-
-def _compare_decoded(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder) -> str:
-    """The msgspec path (decode.py) on the line of one answers mapping, against the ordinary path:
-    it scores exactly what the ordinary path takes, alike, and refuses (returns None or raises
-    what the batch loop catches) the rest. Returns whether it scored the line."""
-    reader = engine.record_type()
-    assert reader is not None  # msgspec is a dependency
-    decoded = engine.record_scorer(encoder, decoded=True)
-    try:
-        line = json.dumps(data, ensure_ascii=False).encode()
-    except ValueError:  # 1e400 as inf: not JSON
-        return "refused"
-    try:
-        record = decoded(reader.decode(line), b"H", 7, line.count(b":"))
-    except (reader.error, TypeError, OverflowError):
-        record = None
-    try:
-        answers = validate(data, catalog, "x")
-    except AnswersError:
-        assert record is None, data
-        return "refused"
-    if record is None:
-        return "refused"
-    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
-    assert record[1] == encoder.encode(expected, b"H", 7), data
-    return "scored"
-
-
-def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
-    engine = Engine(varied)
-    encoder = Encoder(varied)
-    fused = engine.record_scorer(encoder)
-    rnd = random.Random(5)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0, "scored": 0, "refused": 0}
-    for _ in range(4000):
-        data = random_answers(varied, rnd)
-        taken[_compare(varied, data, engine, encoder, fused)] += 1
-        taken[_compare_decoded(varied, data, engine, encoder)] += 1
-    # the comparison is not vacuous: each path was taken many times
-    assert taken["fast"] > 200 and taken["invalid"] > 600 and taken["ordinary"] > 100, taken
-    assert taken["scored"] > 200 and taken["refused"] > 600, taken
-
-
-def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
-    varied: Catalog, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("clientcheck.compiled.runtime.MEMO_LIMIT", 0)  # work out every undecided rule afresh
-    chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
-    engine = Engine(varied, chosen)
-    encoder = Encoder(varied)
-    fused = engine.record_scorer(encoder)
-    rnd = random.Random(11)
-    for _ in range(1500):
-        _compare(varied, random_answers(varied, rnd), engine, encoder, fused)
-
-
-def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
-    catalog = load_catalog()
-    engine = Engine(catalog)
-    encoder = Encoder(catalog)
-    fused = engine.record_scorer(encoder)
-    rnd = random.Random(3)
-    taken = {"fast": 0, "ordinary": 0, "invalid": 0, "scored": 0, "refused": 0}
-    for _ in range(1500):
-        data = random_answers(catalog, rnd, wrong=0.005)
-        taken[_compare(catalog, data, engine, encoder, fused)] += 1
-        taken[_compare_decoded(catalog, data, engine, encoder)] += 1
-    assert taken["scored"] > 100, taken
-    # every path must be taken often enough to be compared (the seller questions added text answers,
-    # which the fast path leaves to the ordinary one when they are not text)
-    assert taken["fast"] > 100 and taken["invalid"] > 100, taken
-
-
-def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:
-    questions = SMALL_QUESTIONS.replace("Worked before?", "\"x'); import os; os.system('echo pwned') #\"")
-    write_yaml("q/10.yaml", questions)
-    rules = write_yaml("rules.yaml", SMALL_RULES)
-    catalog = load_catalog(rules, rules.parent / "q")
-    engine = Engine(catalog)
-    assert engine.score({"worked_before": True, "late_payments": 3}) is not None
-    assert "import" not in engine.source and "pwned" not in engine.source
-    # question ids are identifiers the loader checked; they appear only inside repr() strings
-    assert "'worked_before'" in engine.source
-
-
-# ---------------------------------------------------------------- the command
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:
@@ -546,6 +308,7 @@ def test_worker_processes_hand_back_their_output_when_stdout_is_not_a_file(cli: 
     assert one[0] == EXIT_BAD_INPUT and one[1].count("\n") == 1500
 
 
+@pytest.mark.slow
 def test_jsonl_from_a_pipe_answers_each_record_as_it_arrives(tmp_path: Path) -> None:
     import selectors
 

@@ -76,6 +76,7 @@ def test_clientcheck_no_cache_turns_it_off(
     assert entries(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_cached_json_check_imports_neither_yaml_nor_the_loader(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("CLIENTCHECK_NO_CACHE", None)

@@ -201,6 +201,7 @@ def test_help_documents_exit_codes(cli: CliRunner) -> None:
     assert "  0    The verdict is below --fail-on (go or caution by default)." in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_json_path_imports_no_rich_or_questionary(tmp_path: Path) -> None:
     probe = (
         "import sys, runpy\n"

@@ -28,7 +28,6 @@ from clientcheck.cli import app
 from clientcheck.completion import Item, complete, respond, script, split_line
 from clientcheck.config import resolve
 from clientcheck.helptext_ru import RU
-from clientcheck.i18n import _STRINGS, detect_language, keys, plural, t
 from clientcheck.loader import bundled_questions, bundled_rules
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
 
@@ -64,6 +63,7 @@ def words(items: list[Item]) -> list[str]:
 # ---------------------------------------------------------------- completion
 
 
+@pytest.mark.slow
 def test_completion_offers_commands_options_ids_and_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert words(complete([], "ch")) == ["check"]
@@ -88,6 +88,7 @@ def test_completion_offers_commands_options_ids_and_files(tmp_path: Path, monkey
     assert complete(["import"], "") == [Item("", "file")]
 
 
+@pytest.mark.slow
 def test_completion_reads_client_names_without_writing(tmp_path: Path, cli: CliRunner) -> None:
     db = tmp_path / "history.sqlite3"
     assert words(complete(["history"], "")) == []
@@ -128,6 +129,7 @@ def test_completion_of_assessment_numbers(tmp_path: Path, cli: CliRunner) -> Non
     assert (db.stat().st_mtime_ns, db.read_bytes()) == before  # read-only
 
 
+@pytest.mark.slow
 def test_completing_numbers_loads_nothing_heavy(tmp_path: Path) -> None:
     env = {**os.environ, "CLIENTCHECK_DB": str(tmp_path / "h.sqlite3"), "_CLIENTCHECK_COMPLETE": "bash"}
     env["_CLIENTCHECK_COMPLETE_LINE"] = "clientcheck show "
@@ -139,6 +141,7 @@ def test_completing_numbers_loads_nothing_heavy(tmp_path: Path) -> None:
         assert f"'{heavy}'" not in loaded, heavy
 
 
+@pytest.mark.slow
 def test_completion_offers_nothing_rather_than_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -233,6 +236,7 @@ def _pages() -> list[list[str]]:
 PAGES = _pages()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: " ".join(p) or "clientcheck")
 def test_every_help_page_has_examples_and_its_own_exit_codes(path: list[str], cli: CliRunner) -> None:
     code, out, err = invoke(cli, *path, "--help")
@@ -394,73 +398,6 @@ def test_lang_before_or_after_the_command(cli: CliRunner) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("env", "lang"),
-    [
-        ({}, "en"),
-        ({"LANG": "ru_RU.UTF-8"}, "ru"),
-        ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"),
-        ({"LANGUAGE": "ru:en", "LANG": "en_US.UTF-8"}, "ru"),
-        ({"LANGUAGE": "de:ru", "LANG": "en_US.UTF-8"}, "ru"),
-        ({"LANGUAGE": "de:fr", "LANG": "ru_RU.UTF-8"}, "ru"),
-        ({"LANGUAGE": "en", "LANG": "ru_RU.UTF-8"}, "en"),
-        ({"LANGUAGE": "ru", "LANG": "C"}, "en"),  # C asks for untranslated messages (gettext)
-        ({"LANGUAGE": "ru", "LC_ALL": "C.UTF-8"}, "en"),
-        ({"LANG": "de_DE.UTF-8"}, "en"),
-    ],
-)
-def test_the_language_from_the_environment(env: dict[str, str], lang: str) -> None:
-    assert detect_language(None, env) == lang
-
-
-@pytest.mark.parametrize(
-    ("n", "category", "days"),
-    [
-        (1, "one", "1 день"),
-        (2, "few", "2 дня"),
-        (5, "many", "5 дней"),
-        (11, "many", "11 дней"),
-        (12, "many", "12 дней"),
-        (14, "many", "14 дней"),
-        (21, "one", "21 день"),
-        (22, "few", "22 дня"),
-        (25, "many", "25 дней"),
-        (101, "one", "101 день"),
-        (111, "many", "111 дней"),
-        (0, "many", "0 дней"),
-        (1.5, "other", "1.5 дня"),
-    ],
-)
-def test_russian_plural_rule(n: float, category: str, days: str) -> None:
-    assert plural("ru", n) == category
-    assert t("ru", "history.late.days", days=n) == f"с опозданием на {days}"
-
-
-def test_english_plurals_and_formatted_counts() -> None:
-    assert [plural("en", n) for n in (0, 1, 2, 1.0, 1.5)] == ["other", "one", "other", "one", "other"]
-    assert t("en", "lint.summary", errors=1, warnings=2) == "1 error, 2 warnings"
-    assert t("ru", "lint.summary", errors=21, warnings=3) == "21 ошибка, 3 предупреждения"
-    assert t("ru", "lint.clean", n=1) == "Проблем не найдено (проверен 1 файл)."
-    assert t("ru", "summary", score=fmt.number(-2, "ru"), red=1, good=4, open=0) == (
-        "-2 балла · 1 красный флаг · 4 хороших признака · 0 правил не решено"
-    )
-    assert t("ru", "summary", score=fmt.number(1.5, "ru"), red=21, good=11, open=2).startswith("1,5 балла · 21 красный")
-    assert t("ru", "history.tally", client="A", window=21, since="01.01.2026", late=1, on_time=0, payments=1) == (
-        "A: просрочек за последний 21 день (с 01.01.2026): 1; вовремя: 0; всего оплат: 1."
-    )
-    # a count already formatted for people: 1 000 (ru) and 1,000 (en) are read back as numbers
-    assert t("ru", "footer", digest="d", answered=fmt.number(1001, "ru"), unknown=2).endswith("2 вопроса без ответа")
-    assert "1\u00a0001 ответ " in t("ru", "footer", digest="d", answered=fmt.number(1001, "ru"), unknown=2)
-
-
-def test_every_message_key_exists_in_both_languages() -> None:
-    # "<key>.one" is the English singular; Russian texts carry their plural forms inside
-    english = {k for k in keys("en") if not k.endswith(".one")}
-    assert sorted(english - keys("ru")) == []
-    assert sorted(keys("ru") - keys("en")) == []
-    assert all(k[: -len(".one")] in _STRINGS["en"] for k in keys("en") if k.endswith(".one"))
-
-
 # ---------------------------------------------------------------- numbers and dates
 
 
@@ -556,6 +493,7 @@ def out_en(cli: CliRunner) -> str:
     return invoke(cli, "questions", "show", "advance")[1]
 
 
+@pytest.mark.slow
 def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(cli, "questions", "list")
@@ -582,6 +520,7 @@ def test_questions_list_and_show(cli: CliRunner, tmp_path: Path, monkeypatch: py
 # ---------------------------------------------------------------- layout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("columns", [40, 52, 60, 80, 120])
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_verdicts_fit_the_width_and_never_break_an_id(
@@ -606,6 +545,7 @@ def test_verdicts_fit_the_width_and_never_break_an_id(
             )
 
 
+@pytest.mark.slow
 def test_other_tables_fit_forty_columns(cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME Ltd")
@@ -656,6 +596,7 @@ def test_client_is_an_option_everywhere(cli: CliRunner) -> None:
     )
 
 
+@pytest.mark.slow
 def test_color_and_format_words_are_the_same_everywhere(cli: CliRunner) -> None:
     assert invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME")[0] == 0
     for args in (
@@ -672,6 +613,7 @@ def test_color_and_format_words_are_the_same_everywhere(cli: CliRunner) -> None:
     assert json.loads(invoke(cli, "lint", "-f", "json")[1])["errors"] == 0
 
 
+@pytest.mark.slow
 def test_show_speaks_the_language_of_the_run(cli: CliRunner) -> None:
     invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--client", "ACME", "--lang", "ru")
     assert "Red flags" in invoke(cli, "show", "1")[1]
@@ -681,6 +623,7 @@ def test_show_speaks_the_language_of_the_run(cli: CliRunner) -> None:
 # ---------------------------------------------------------------- packaging
 
 
+@pytest.mark.slow
 def test_license_and_one_version() -> None:
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -173,6 +173,7 @@ def test_extends_may_not_leave_its_folder_nor_go_round_in_circles(here: Path, wr
     assert _problems() == ["missing.yaml: no such file"]
 
 
+@pytest.mark.slow
 def test_questions_disable_override_and_what_depends_on_them(here: Path, write_yaml: WriteYaml) -> None:
     write_yaml("rules.yaml", "version: 1\nextends: builtin\n")
     write_yaml(

@@ -239,6 +239,7 @@ def test_a_settled_verdict_says_so(cli: CliRunner) -> None:
     )
 
 
+@pytest.mark.slow
 def test_explain_agrees_with_check_where_it_used_to_say_fired(cli: CliRunner) -> None:
     """`asks: [free_sample]` alone: pay-if-i-like waits for the contract and the advance."""
     catalog = load_catalog()

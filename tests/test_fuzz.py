@@ -31,6 +31,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog
 from clientcheck.readers import Source
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES
+from tests.hostile import assessment
 
 pytestmark = pytest.mark.slow
 
@@ -342,25 +343,7 @@ def test_any_text_as_a_rules_or_questions_file(text: str, as_rules: bool) -> Non
 # ---------------------------------------------------------------- import
 
 
-def an_export(**fields: Any) -> dict[str, Any]:
-    record = {
-        "uid": "a" * 32,
-        "client": "ACME",
-        "created_at": "2025-06-01T09:12:03Z",
-        "language": "en",
-        "answers": {},
-        "from_history": [],
-        "verdict": "go",
-        "score": 0,
-        "fired": [],
-        "rules_sha256": "0" * 64,
-        "verdict_data": {"en": {"verdict": "go"}},
-    }
-    record.update(fields)
-    return record
-
-
-FIELDS = list(an_export())
+FIELDS = list(assessment())
 
 
 @FUZZ
@@ -374,7 +357,7 @@ FIELDS = list(an_export())
 def test_import_takes_every_valid_record_and_refuses_the_rest_with_a_line(
     changes: list[tuple[str, Any]], payments: list[tuple[str, int, Any]]
 ) -> None:
-    records = [{**an_export(uid=f"{i:032x}"), key: value} for i, (key, value) in enumerate(changes)]
+    records = [{**assessment(uid=f"{i:032x}"), key: value} for i, (key, value) in enumerate(changes)]
     data = {
         "schema": "clientcheck.history/1",
         "assessments": records,

@@ -19,6 +19,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.render import get as get_renderer
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.keys import typed
 
 TODAY = date.today()
 SINCE = (TODAY - timedelta(days=365)).isoformat()
@@ -260,6 +261,7 @@ def test_diff_of_a_clients_latest_two(cli: CliRunner, catalog: Catalog, small_ca
     assert any(line.startswith("Good sign lost") and "Pays on time (pays-on-time)" in line for line in got)
 
 
+@pytest.mark.slow
 def test_diff_of_two_numbers_as_json(cli: CliRunner, catalog: Catalog) -> None:
     a = saved(catalog, "ACME", worked_before=True, late_payments=2)
     b = saved(catalog, "Other", worked_before=True, late_payments=3)
@@ -318,6 +320,7 @@ def test_rescore_lists_the_verdicts_a_rules_edit_would_change(
 # ---------------------------------------------------------------- start-up cost
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "imported"),
     [
@@ -349,16 +352,10 @@ def test_sqlite_is_not_imported_unless_history_is_used(tmp_path: Path, args: lis
 
 def interview(cli: CliRunner, *args: str, keys: str) -> tuple[int, str, str]:
     """`clientcheck interview ARGS` with keys typed on a pipe terminal (closed after them: cannot hang)."""
-    from prompt_toolkit.application.current import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
-        inp.send_text(keys)
-        inp.close()
-        return invoke(cli, "interview", *args)
+    return typed(cli, "interview", *args, keys=keys)
 
 
+@pytest.mark.slow
 def test_interview_for_a_named_client_prefills_from_history_says_so_and_saves(
     cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
 ) -> None:
@@ -393,6 +390,7 @@ def test_interview_for_a_named_client_prefills_from_history_says_so_and_saves(
     assert json.loads(exported)["assessments"][0]["from_history"] == ["late_payments", "worked_before"]
 
 
+@pytest.mark.slow
 def test_interview_without_a_client_or_with_no_save_stores_nothing(
     cli: CliRunner, small_catalog: tuple[Path, Path], isolated: Path
 ) -> None:
@@ -426,6 +424,7 @@ def test_history_alone_settling_a_decline_is_said_before_the_first_question(
 # ---------------------------------------------------------------- check --client
 
 
+@pytest.mark.slow
 def test_three_late_payments_then_check_declines_with_late_payer(cli: CliRunner, isolated: Path) -> None:
     for _ in range(3):
         invoke(cli, "paid", "ACME", "--late")
@@ -503,6 +502,7 @@ def test_check_refuses_a_client_for_a_batch_or_a_partial_verdict(cli: CliRunner,
     assert code == 0
 
 
+@pytest.mark.slow
 def test_check_of_a_named_client_with_a_broken_history_is_one_line(cli: CliRunner, isolated: Path) -> None:
     isolated.write_bytes(b"\x00garbage" * 200)
     code, out, err = invoke(cli, "check", "-", "--client", "ACME", input="{}")

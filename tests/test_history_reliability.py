@@ -120,6 +120,7 @@ def test_two_processes_saving_at_once_both_succeed(tmp_path: Path) -> None:
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_two_clientcheck_commands_at_once_both_succeed(tmp_path: Path) -> None:
     db = tmp_path / "history.sqlite3"
     env = {**os.environ, "CLIENTCHECK_DB": str(db)}
@@ -193,6 +194,7 @@ def committed_then_killed(db: Path, stop_after: int, mid: bool) -> list[int]:
     return saved
 
 
+@pytest.mark.slow
 def test_sigkill_mid_save_loses_nothing_committed_and_leaves_a_usable_database(tmp_path: Path) -> None:
     db = tmp_path / "history.sqlite3"
     saved = committed_then_killed(db, stop_after=100, mid=True)
@@ -378,6 +380,7 @@ def schema_of(path: Path) -> list[tuple[str, str]]:
     return sorted((name, re.sub(r"\s*([(),])\s*", r"\1", " ".join(sql.split()))) for name, sql in rows)
 
 
+@pytest.mark.slow
 def test_a_version_1_database_is_migrated_with_its_data(
     tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,20 +20,13 @@ import pytest
 import yaml
 from prompt_toolkit.application.current import create_app_session
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
-from clientcheck import recovery
 from tests.conftest import SELLER, WriteYaml, invoke
+from tests.keys import BACK, CTRL_C, CTRL_D, CTRL_U, DOWN, ENTER, F1
+from tests.keys import typed as run
 
-ENTER = "\r"
-BACK = "\x02"  # Ctrl-B
-CTRL_C = "\x03"
-CTRL_D = "\x04"
-CTRL_U = "\x15"  # clear the line
-DOWN = "\x1b[B"
-F1 = "\x1bOP"
 NAME = ENTER  # no --client: the interview first asks for the client's name; Enter skips it
 NOTE = ENTER  # and at the end for a note about the client; Enter skips it
 
@@ -51,16 +44,6 @@ def small(small_catalog: tuple[Path, Path], interviews: Path) -> list[str]:
     rules, questions = small_catalog
     # the key sequences below follow the questions files' order
     return ["--rules", str(rules), "--questions", str(questions), "--lang", "en", "--in-order"]
-
-
-def run(cli: CliRunner, *args: str, keys: str, screen: io.StringIO | None = None) -> tuple[int, str, str]:
-    """Run `clientcheck ARGS` with keys typed on a (pipe) terminal; screen, if given, gets what was drawn."""
-    with create_pipe_input() as inp:
-        output = PlainTextOutput(screen) if screen is not None else DummyOutput()
-        with create_app_session(input=inp, output=output):
-            inp.send_text(keys)
-            inp.close()
-            return invoke(cli, *args)
 
 
 class Terminal:
@@ -128,6 +111,7 @@ FULL_ANSWERS = {
 }
 
 
+@pytest.mark.slow
 def test_every_question_type_and_a_when_skipped_question(cli: CliRunner, small: list[str]) -> None:
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=NAME + FULL)
     verdict = json.loads(out)
@@ -146,6 +130,7 @@ def test_every_question_type_and_a_when_skipped_question(cli: CliRunner, small: 
     assert err.splitlines()[0] == "── Payment ──"
 
 
+@pytest.mark.slow
 def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, err = run(cli, "interview", *small, "-f", "json", keys=keys)
@@ -163,6 +148,7 @@ def test_dont_know_on_every_type(cli: CliRunner, small: list[str]) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_dont_know_cannot_be_ticked_with_other_choices(small: list[str]) -> None:
     term = Terminal("interview", *small, "-f", "json")
     term.send(NAME + "2" + ENTER + "1" + ENTER)
@@ -175,6 +161,7 @@ def test_dont_know_cannot_be_ticked_with_other_choices(small: list[str]) -> None
     assert code == 0
 
 
+@pytest.mark.slow
 def test_back_returns_to_the_previous_question_with_its_answer_prefilled(cli: CliRunner, small: list[str]) -> None:
     # yes, 2 late payments, then Ctrl-B at "Advance?": Enter keeps the prefilled 2
     keys = NAME + "1" + ENTER + "2" + ENTER + BACK + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
@@ -193,6 +180,7 @@ def test_back_on_the_first_question_says_so(cli: CliRunner, small: list[str]) ->
     assert code == 130
 
 
+@pytest.mark.slow
 def test_review_lists_every_answer_and_changes_one(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "1" + ENTER + "3" + ENTER + "2" + ENTER + ENTER + "10" + ENTER + "20" + ENTER + ENTER
     keys += "1" + ENTER + "2" + ENTER + ENTER + NOTE  # review: change #1 (worked before) to no, then finish
@@ -219,6 +207,7 @@ def test_review_lists_every_answer_and_changes_one(cli: CliRunner, small: list[s
     ]
 
 
+@pytest.mark.slow
 def test_review_refuses_a_number_out_of_range(small: list[str]) -> None:
     term = Terminal("interview", *small)
     term.send(NAME + "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER)
@@ -231,6 +220,7 @@ def test_review_refuses_a_number_out_of_range(small: list[str]) -> None:
     assert code == 0
 
 
+@pytest.mark.slow
 def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "1" + ENTER + "3" + ENTER + CTRL_C
     code, _, err = run(cli, "interview", *small, keys=keys)
@@ -244,6 +234,7 @@ def test_live_flag_the_moment_a_decline_level_flag_fires(cli: CliRunner, small: 
     assert code == 130
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("before", [False, True], ids=["lang-after", "lang-before"])
 def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, before: bool) -> None:
     rules, questions = small_catalog
@@ -265,6 +256,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
     assert code == 130
 
 
+@pytest.mark.slow
 def test_prompt_shows_progress_hint_legend_and_help(small: list[str]) -> None:
     term = Terminal("interview", *small)
     term.expect("Who is the client?")
@@ -316,6 +308,7 @@ rules:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_typed_prompts_help_validation_and_default(write_yaml: WriteYaml, interviews: Path, lang: str) -> None:
     questions = write_yaml("h/questions/10-a.yaml", HELP_QUESTIONS).parent
@@ -371,6 +364,7 @@ def test_answers_file_prefills_and_only_the_rest_is_asked(
     assert code == 0
 
 
+@pytest.mark.slow
 def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[str], write_yaml: WriteYaml) -> None:
     given = write_yaml("given.yaml", "client: ACME\n")
     keys = "2" + ENTER + "1" + ENTER + ENTER + "1" + ENTER + "2" + ENTER + ENTER + ENTER + NOTE
@@ -379,6 +373,7 @@ def test_client_option_wins_over_the_answers_file(cli: CliRunner, small: list[st
     assert code == 0
 
 
+@pytest.mark.slow
 def test_a_client_key_in_the_answers_file_names_the_client_but_saves_nothing(
     cli: CliRunner, small: list[str], write_yaml: WriteYaml, tmp_path: Path
 ) -> None:
@@ -390,6 +385,7 @@ def test_a_client_key_in_the_answers_file_names_the_client_but_saves_nothing(
     assert not db.exists()  # as with `check`: only --client saves to the history
 
 
+@pytest.mark.slow
 def test_save_writes_an_answers_file_that_check_accepts_with_the_same_verdict(
     cli: CliRunner, small: list[str], tmp_path: Path, interviews: Path
 ) -> None:
@@ -414,6 +410,7 @@ def test_save_writes_an_answers_file_that_check_accepts_with_the_same_verdict(
     assert check_code == code
 
 
+@pytest.mark.slow
 def test_save_as_json_and_dont_know_as_null(cli: CliRunner, small: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "a.json"
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
@@ -451,6 +448,7 @@ def test_the_resume_command_keeps_the_history_options(
     assert err.splitlines()[-1] == f"clientcheck: interrupted: 1 answer is saved in {path}; to continue: {command}"
 
 
+@pytest.mark.slow
 def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
     cli: CliRunner, small: list[str], interviews: Path, small_catalog: tuple[Path, Path]
 ) -> None:
@@ -516,6 +514,7 @@ def test_resume_with_nothing_to_resume(cli: CliRunner, small: list[str], intervi
     assert code == 2
 
 
+@pytest.mark.slow
 def test_ctrl_d_stops_like_ctrl_c(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, _, err = run(cli, "interview", *small, keys=NAME + "2" + ENTER + CTRL_D)
     [path] = interviews.iterdir()
@@ -530,6 +529,7 @@ def test_end_of_input_mid_interview_keeps_the_answers(cli: CliRunner, small: lis
     assert code == 130
 
 
+@pytest.mark.slow
 def test_ctrl_c_before_any_answer_leaves_nothing_behind(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, out, err = run(cli, "interview", *small, keys=NAME + CTRL_C)
     assert err == "── Payment ──\nclientcheck: interrupted before the first answer; there is nothing to resume\n"
@@ -597,6 +597,7 @@ def _loaded_modules(*argv: str, stdin: int | None = subprocess.DEVNULL) -> list[
     return [done.stderr.splitlines()[-1]]
 
 
+@pytest.mark.slow
 def test_help_and_check_never_import_questionary(tmp_path: Path) -> None:
     answers = tmp_path / "a.yaml"
     answers.write_text("worked_before: false\n", encoding="utf-8")
@@ -605,66 +606,6 @@ def test_help_and_check_never_import_questionary(tmp_path: Path) -> None:
     assert _loaded_modules("check", str(answers)) == ["[]"]
     assert _loaded_modules("check", str(answers), "--format", "json") == ["[]"]
     assert _loaded_modules("interview") == ["[]"]  # stdin is not a terminal: refused before the import
-
-
-# ---- recovery files ---------------------------------------------------------------------
-
-
-def test_write_atomic_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "a.yaml"
-    target.write_text("old: 1\n", encoding="utf-8")
-    target.chmod(0o640)
-    recovery.write_atomic(target, "new: 2\n")
-    assert target.read_text(encoding="utf-8") == "new: 2\n"
-    assert oct(target.stat().st_mode & 0o777) == "0o640"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
-
-
-def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = tmp_path / "a.yaml"
-    target.write_text("old: 1\n", encoding="utf-8")
-
-    def broken(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(recovery.os, "replace", broken)
-    with pytest.raises(OSError):
-        recovery.write_atomic(target, "new: 2\n")
-    assert target.read_text(encoding="utf-8") == "old: 1\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
-
-
-def test_latest_is_the_newest_unfinished_file(interviews: Path) -> None:
-    assert recovery.latest() is None
-    interviews.mkdir(parents=True)
-    old, new, done = interviews / "1-old.yaml", interviews / "2-new.yaml", interviews / "3-x.done.yaml"
-    for i, p in enumerate((old, new, done)):
-        p.write_text("worked_before: true\n", encoding="utf-8")
-        os.utime(p, (1000 + i, 1000 + i))
-    assert recovery.latest() == new
-
-
-def test_finish_renames_or_removes_only_files_it_owns(interviews: Path, tmp_path: Path) -> None:
-    rec = recovery.RecoveryFile.new("ACME Ltd")
-    rec.save({"worked_before": True})
-    assert rec.path.name.endswith("-acme-ltd.yaml")
-    kept = rec.finish(keep=True)
-    assert kept is not None and kept.name.endswith("-acme-ltd.done.yaml") and kept.exists()
-    other = recovery.RecoveryFile.new(None)
-    other.save({})
-    assert other.finish(keep=False) is None
-    assert not other.path.exists()
-    mine = tmp_path / "mine.yaml"
-    mine.write_text("{}\n", encoding="utf-8")
-    assert recovery.RecoveryFile.resume(mine).finish(keep=False) == mine
-    assert mine.exists()
-
-
-def test_dump_answers_round_trips_awkward_values(tmp_path: Path) -> None:
-    mapping: dict[str, object] = {"client": "yes", "notes": "a: b\n# not a comment", "asks": [], "cost": 2.5}
-    text = recovery.dump_answers(mapping, tmp_path / "a.yaml", "line one\nline two")
-    assert text.startswith("# line one\n# line two\nclient: 'yes'\n")
-    assert yaml.safe_load(text) == mapping
 
 
 # ---- issue 10: adaptive order, early finish, notes, resume options ---------------------
@@ -684,6 +625,7 @@ def test_quick_asks_the_deal_breaker_first_and_finishes_when_settled(
     assert code == 1
 
 
+@pytest.mark.slow
 def test_a_settled_verdict_offers_to_finish_and_can_go_on(
     cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path
 ) -> None:
@@ -698,6 +640,7 @@ def test_a_settled_verdict_offers_to_finish_and_can_go_on(
     assert json.loads(out)["answers"]["notes"] is None
 
 
+@pytest.mark.slow
 def test_an_unsettled_verdict_shows_its_range_and_what_would_settle_it(cli: CliRunner, small: list[str]) -> None:
     keys = NAME + "3" + ENTER + "3" + ENTER + DOWN + DOWN + " " + ENTER + ENTER + ENTER + ENTER + ENTER + NOTE
     code, out, _ = run(cli, "interview", *small, keys=keys)
@@ -707,6 +650,7 @@ def test_an_unsettled_verdict_shows_its_range_and_what_would_settle_it(cli: CliR
     assert code == 0
 
 
+@pytest.mark.slow
 def test_the_note_goes_with_the_answers_the_verdict_and_the_history(
     cli: CliRunner, small: list[str], tmp_path: Path
 ) -> None:
@@ -724,6 +668,7 @@ def test_the_note_goes_with_the_answers_the_verdict_and_the_history(
     assert code == 1
 
 
+@pytest.mark.slow
 def test_a_bare_resume_keeps_the_language_and_save(
     cli: CliRunner, small_catalog: tuple[Path, Path], interviews: Path, tmp_path: Path
 ) -> None:

@@ -1,30 +1,26 @@
 """`clientcheck interview` in a real pseudo-terminal (pexpect), on the bundled catalog.
 
-Every expect has a timeout, so none of these can hang. pexpect is not a terminal emulator and
-never answers prompt_toolkit's cursor-position request: PROMPT_TOOLKIT_NO_CPR=1 tells
-prompt_toolkit not to wait for the answer.
+Every expect has a timeout, so none of these can hang (tests/keys.py: spawn, answer, finish).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 import yaml
 
 from clientcheck.answers import validate
 from clientcheck.loader import load_catalog
 from clientcheck.session import Session
+from tests.keys import answer, end_interview, finish, pty_env, spawn
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml"
-TIMEOUT = 20  # seconds per expect; generous for a loaded CI machine
 CLIENTCHECK = f"{sys.executable} -m clientcheck"
 
 pytestmark = [
@@ -36,28 +32,7 @@ pytestmark = [
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    out = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
-    out.update(LANG="C.UTF-8", COLUMNS="120", LINES="40")
-    out.pop("LC_ALL", None)
-    return out
-
-
-def spawn(shell_command: str, env: dict[str, str], cwd: Path) -> pexpect.spawn:
-    """Run a shell command line in a fresh pseudo-terminal."""
-    return pexpect.spawn(
-        "/bin/sh", ["-c", shell_command], env=env, cwd=str(cwd), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120)
-    )
-
-
-def finish(child: pexpect.spawn) -> tuple[str, int]:
-    """Wait for the end; everything printed after the last expect, and the exit status."""
-    try:
-        child.expect(pexpect.EOF)
-        rest = child.before or ""
-    finally:
-        child.close(force=True)
-    status = child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0)
-    return rest, status
+    return pty_env(XDG_DATA_HOME=str(tmp_path / "data"))
 
 
 def check_json(answers: Path, env: dict[str, str]) -> dict[str, object]:
@@ -79,10 +54,8 @@ def test_ctrl_c_in_the_middle_then_resume_gives_the_same_verdict(tmp_path: Path,
     partial.write_text(yaml.safe_dump({k: v for k, v in full.items() if k not in asked}, allow_unicode=True))
 
     child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en -f json --in-order", env, tmp_path)
-    child.expect_exact("Will the client sign a contract?")
-    child.send("1\r")  # yes
-    child.expect_exact("What advance will the client pay?")
-    child.send("2\r")  # part of the price
+    answer(child, "Will the client sign a contract?", "1\r")  # yes
+    answer(child, "What advance will the client pay?", "2\r")  # part of the price
     child.expect_exact("What has the client asked you for?")
     child.sendcontrol("c")
     rest, status = finish(child)
@@ -98,17 +71,10 @@ def test_ctrl_c_in_the_middle_then_resume_gives_the_same_verdict(tmp_path: Path,
 
     child = spawn(f"{CLIENTCHECK} interview --resume --lang en -f json > out.json", env, tmp_path)
     child.expect_exact(f"Continuing {recovery}: {answered} answers so far.")
-    child.expect_exact("What has the client asked you for?")  # the first unanswered question
-    child.send("\r")  # nothing
-    child.expect_exact("How many hours from first contact to the deadline?")
-    child.send("504\r")
-    child.expect_exact("Has the client treated you or your team rudely?")
-    child.send("2\r")  # no
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
-    child.send("\r")
-    child.expect_exact("Your note about this client")
-    child.send("\r")
-    _, status = finish(child)
+    answer(child, "What has the client asked you for?", "\r")  # nothing
+    answer(child, "How many hours from first contact to the deadline?", "504\r")
+    answer(child, "Has the client treated you or your team rudely?", "2\r")  # no
+    _, status = end_interview(child)
     resumed = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert resumed == check_json(EXAMPLE, env)  # the example answers these five the same way
     assert resumed["verdict"] == "caution"
@@ -128,26 +94,19 @@ def test_back_dont_know_and_review_change_on_the_real_terminal(tmp_path: Path, e
         env,
         tmp_path,
     )
-    child.expect_exact(contract)
-    child.expect_exact("Ctrl-B: назад")
-    child.send("3\r")  # не знаю
+    answer(child, contract, "3\r", hint="Ctrl-B: назад")  # не знаю
     child.expect(f"✔(\\x1b\\[0m)? {re.escape(contract)} (\\x1b\\[36m)?не знаю")  # the record of the answer, coloured
     child.expect_exact(advance)
     child.sendcontrol("b")  # back: the contract question again
-    child.expect_exact(contract)
-    child.send("1\r")  # да
-    child.expect_exact(advance)
-    child.send("4\r")  # не знаю
+    answer(child, contract, "1\r")  # да
+    answer(child, advance, "4\r")  # не знаю
     child.expect_exact("Номер ответа, который нужно изменить, или Enter — показать вердикт:")
     given = validate({**full, "contract": True, "advance": None}, load_catalog(), "given").values
     row = Session(load_catalog(), given).review_ids().index("advance") + 1
     child.send(f"{row}\r")  # the review row of "advance"
-    child.expect_exact(advance)
-    child.send("2\r")  # частичная
-    child.expect_exact("Номер ответа, который нужно изменить, или Enter — показать вердикт:")
-    child.send("\r")
-    child.expect_exact("Ваша заметка о клиенте")
-    child.send("новый клиент от партнёров\r")
+    answer(child, advance, "2\r")  # частичная
+    answer(child, "Номер ответа, который нужно изменить, или Enter — показать вердикт:", "\r")
+    answer(child, "Ваша заметка о клиенте", "новый клиент от партнёров\r")
     _, status = finish(child)
     saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
     assert (saved["contract"], saved["advance"], saved["note"]) == (True, "partial", "новый клиент от партнёров")
@@ -175,11 +134,7 @@ def test_stdin_not_a_terminal_is_refused_at_once(tmp_path: Path, env: dict[str, 
 def test_format_json_to_a_file_shows_prompts_and_writes_valid_json(tmp_path: Path, env: dict[str, str]) -> None:
     child = spawn(f"{CLIENTCHECK} interview --answers {EXAMPLE} --lang en --format json > out.json", env, tmp_path)
     child.expect_exact("Your answers")  # every question answered: straight to the review, drawn on the terminal
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
-    child.send("\r")
-    child.expect_exact("Your note about this client")
-    child.send("\r")
-    _, status = finish(child)
+    _, status = end_interview(child)
     written = (tmp_path / "out.json").read_text(encoding="utf-8")
     assert json.loads(written) == check_json(EXAMPLE, env)
     assert "\x1b" not in written
@@ -201,22 +156,16 @@ def test_typing_replaces_a_default_and_an_earlier_answer(tmp_path: Path, env: di
     )
     child.expect_exact("What payment term do your invoices give?")
     child.expect_exact("15")  # the default, shown selected
-    child.expect_exact("Ctrl-B back")
-    child.send("7\r")  # typing replaces the default: 7, not 157
+    answer(child, "Ctrl-B back", "7\r")  # typing replaces the default: 7, not 157
     child.expect_exact("Number of an answer to change, or Enter for the verdict:")
     row = Session(
         load_catalog(), validate(yaml.safe_load((tmp_path / "partial.yaml").read_text()), load_catalog(), "x").values
     )
     number = row.review_ids().index("payment_term_days") + 1
     child.send(f"{number}\r")
-    child.expect_exact("What payment term do your invoices give?")
-    child.expect_exact("Ctrl-B back")
-    child.send("30\r")  # the earlier answer (7) is replaced too: 30, not 730
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
-    child.send("\r")
-    child.expect_exact("Your note about this client")
-    child.send("\r")
-    _, status = finish(child)
+    # the earlier answer (7) is replaced too: 30, not 730
+    answer(child, "What payment term do your invoices give?", "30\r", hint="Ctrl-B back")
+    _, status = end_interview(child)
     saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
     assert saved["payment_term_days"] == 30
     assert status == 0
@@ -227,15 +176,9 @@ def test_typing_seven_over_a_default_of_fifteen_saves_seven(tmp_path: Path, env:
     child = spawn(
         f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path
     )
-    child.expect_exact("What payment term do your invoices give?")
-    child.expect_exact("Ctrl-B back")
-    child.send("7\r")
+    answer(child, "What payment term do your invoices give?", "7\r", hint="Ctrl-B back")
     child.expect(r"What payment term do your invoices give\? (\x1b\[36m)?7 days")  # the record of the answer
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
-    child.send("\r")
-    child.expect_exact("Your note about this client")
-    child.send("\r")
-    _, status = finish(child)
+    _, status = end_interview(child)
     assert yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))["payment_term_days"] == 7
     assert status == 0
 
@@ -245,23 +188,14 @@ def test_number_keys_tick_choices_and_units_are_understood(tmp_path: Path, env: 
     child = spawn(
         f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order --save saved.yaml", env, tmp_path
     )
-    child.expect_exact("What has the client asked you for?")
-    child.expect_exact("Ctrl-B back")
-    child.send("1")  # a free test piece
+    answer(child, "What has the client asked you for?", "1", hint="Ctrl-B back")  # a free test piece
     child.send("3")  # a discount
     child.send("3")  # ... no: untick it again
     child.send("3\r")  # and tick it once more
-    child.expect_exact("How big a discount do they want?")  # asked because "discount" is ticked
-    child.expect_exact("Ctrl-B back")
-    child.send("10\r")
-    child.expect_exact("How many hours from first contact to the deadline?")
-    child.expect_exact("Ctrl-B back")
-    child.send("2 weeks\r")
-    child.expect_exact("Number of an answer to change, or Enter for the verdict:")
-    child.send("\r")
-    child.expect_exact("Your note about this client")
-    child.send("call again on Friday\r")
-    _, status = finish(child)
+    # asked because "discount" is ticked
+    answer(child, "How big a discount do they want?", "10\r", hint="Ctrl-B back")
+    answer(child, "How many hours from first contact to the deadline?", "2 weeks\r", hint="Ctrl-B back")
+    _, status = end_interview(child, note="call again on Friday")
     saved = yaml.safe_load((tmp_path / "saved.yaml").read_text(encoding="utf-8"))
     assert (saved["asks"], saved["discount_pct"], saved["hours_to_deadline"]) == (["free_sample", "discount"], 10, 336)
     assert saved["note"] == "call again on Friday"
@@ -293,32 +227,26 @@ def test_a_new_user_profile_once_then_a_quick_interview(tmp_path: Path, env: dic
     env = dict(env, XDG_CONFIG_HOME=str(tmp_path / "config"))
     child = spawn(f"{CLIENTCHECK} profile --lang en", env, tmp_path)
     for text, keys in SELLER_KEYS.items():
-        child.expect_exact(text)
-        child.expect_exact("Ctrl-B back")
-        child.send(keys)
-    child.expect_exact("Number of an answer to change, or Enter to save the profile:")
-    child.send("\r")
+        answer(child, text, keys, hint="Ctrl-B back")
+    answer(child, "Number of an answer to change, or Enter to save the profile:", "\r")
     _, status = finish(child)
     assert status == 0
     profile = yaml.safe_load((tmp_path / "config" / "clientcheck" / "profiles" / "default.yaml").read_text())
     assert (profile["min_price"], profile["min_monthly_price"], profile["payment_term_days"]) == (15000, 3000, 14)
 
     child = spawn(f"{CLIENTCHECK} interview --quick --lang en > verdict.txt", env, tmp_path)
-    child.expect_exact("Who is the client?")
-    child.send("Startup Foodies\r")
+    answer(child, "Who is the client?", "Startup Foodies\r")
     asked = []
     while True:
         found = child.expect_exact([*INVESTOR_CLIENT, *SELLER_KEYS, "The verdict is settled"])
         if found >= len(INVESTOR_CLIENT):
             break
         text = list(INVESTOR_CLIENT)[found]
-        child.expect_exact("Ctrl-B back")
-        child.send(INVESTOR_CLIENT[text])
+        answer(child, "Ctrl-B back", INVESTOR_CLIENT[text])
         child.expect("✔(\x1b\\[0m)? " + re.escape(text))  # the line that records the answer
         asked.append(text)
     assert found == len(INVESTOR_CLIENT) + len(SELLER_KEYS), "a question about the seller was asked"
-    child.expect_exact("Your note about this client")
-    child.send("\r")
+    answer(child, "Your note about this client", "\r")
     _, status = finish(child)
     verdict = (tmp_path / "verdict.txt").read_text(encoding="utf-8")
     assert status == 1

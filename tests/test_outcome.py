@@ -11,10 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
-from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from clientcheck.evaluate import evaluate
@@ -23,11 +19,10 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.outcomes import OutcomeFacts, latest_by_assessment, outcomes, record
 from tests.conftest import invoke
+from tests.keys import BACK, CTRL_C, ENTER, answer, finish, pty_env, spawn
+from tests.keys import typed as keyed
 from tests.test_history_reliability import V1, schema_of
 
-ENTER = "\r"
-BACK = "\x02"
-CTRL_C = "\x03"
 TODAY = date.today()
 
 
@@ -350,15 +345,7 @@ def test_outcome_without_options_off_a_terminal_is_refused(cli: CliRunner, catal
 # ---------------------------------------------------------------- the command, asked with the interview's keys
 
 
-def keyed(cli: CliRunner, *args: str, keys: str, screen: io.StringIO | None = None) -> tuple[int, str, str]:
-    with create_pipe_input() as inp:
-        output = PlainTextOutput(screen) if screen is not None else DummyOutput()
-        with create_app_session(input=inp, output=output):
-            inp.send_text(keys)
-            inp.close()
-            return invoke(cli, *args)
-
-
+@pytest.mark.slow
 def test_outcome_asked_on_the_terminal(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     # taken: yes; payment: late; profitable: no; at dispute Ctrl-B back to profitable, no again; dispute: don't
@@ -381,6 +368,7 @@ def test_outcome_asked_on_the_terminal(cli: CliRunner, catalog: Catalog, isolate
     assert screen.getvalue().count("Did the work pay off (profitable)?") >= 2  # asked again after Ctrl-B
 
 
+@pytest.mark.slow
 def test_a_second_outcome_starts_from_the_first_and_ctrl_c_records_nothing(
     cli: CliRunner, catalog: Catalog, isolated: Path
 ) -> None:
@@ -401,6 +389,7 @@ def test_a_second_outcome_starts_from_the_first_and_ctrl_c_records_nothing(
         assert len(outcomes(h)) == 2
 
 
+@pytest.mark.slow
 def test_the_payment_log_is_shown_and_puts_the_cursor(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     with opened(isolated) as h:
@@ -414,6 +403,7 @@ def test_the_payment_log_is_shown_and_puts_the_cursor(cli: CliRunner, catalog: C
     assert out.splitlines()[1].startswith("  taken; paid late; profit: don't know;")
 
 
+@pytest.mark.slow
 def test_history_of_a_client_lists_its_outcomes(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     assess(isolated, catalog, "ACME", worked_before=False)
     assert invoke(cli, "outcome", "ACME", "--taken", "--paid", "on-time", "--profitable", "--no-dispute")[0] == 0
@@ -434,60 +424,36 @@ def test_history_of_a_client_lists_its_outcomes(cli: CliRunner, catalog: Catalog
 @pytest.mark.slow
 def test_outcome_in_a_real_terminal(catalog: Catalog, isolated: Path, tmp_path: Path) -> None:
     """Keys through a pseudo-terminal (pexpect): answer, Ctrl-B back, ? for help, then Ctrl-C stops cleanly."""
-    import os
-
-    import pexpect
-
     assess(isolated, catalog, "ACME", worked_before=False)
-    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", LANG="C.UTF-8", COLUMNS="120", LINES="40")
-    env.pop("LC_ALL", None)
     command = f"{sys.executable} -m clientcheck outcome ACME --lang en"
 
-    def spawn() -> pexpect.spawn:
-        return pexpect.spawn(
-            "/bin/sh", ["-c", command], env=env, cwd=os.getcwd(), encoding="utf-8", timeout=20, dimensions=(40, 120)
-        )
-
-    child = spawn()
-    try:
-        child.expect_exact("Did you take the client on?")
-        child.send("1\r")
-        child.expect_exact("How did they pay?")
-        child.send("?")
-        child.expect_exact("Late: at least one invoice paid after its term.")
-        child.send(BACK)
-        child.expect_exact("Did you take the client on?")
-        child.send("\r")  # the cursor stays on the earlier answer: yes
-        child.expect_exact("How did they pay?")
-        child.send(CTRL_C)
-        child.expect(pexpect.EOF)
-        assert "interrupted; nothing was recorded" in (child.before or "")
-    finally:
-        child.close(force=True)
-    assert child.exitstatus == 130
+    child = spawn(command, pty_env(), Path.cwd())
+    answer(child, "Did you take the client on?", "1\r")
+    answer(child, "How did they pay?", "?")
+    answer(child, "Late: at least one invoice paid after its term.", BACK)
+    answer(child, "Did you take the client on?", "\r")  # the cursor stays on the earlier answer: yes
+    answer(child, "How did they pay?", CTRL_C)
+    rest, status = finish(child)
+    assert "interrupted; nothing was recorded" in rest
+    assert status == 130
     with opened(isolated) as h:
         assert outcomes(h) == []
 
-    child = spawn()
-    try:
-        for prompt, key in (
-            ("Did you take the client on?", "1\r"),
-            ("How did they pay?", "3\r"),  # not at all
-            ("Did the work pay off", "2\r"),
-            ("Was there a dispute?", "1\r"),
-            ("Did they refer anyone to you?", "2\r"),
-            ("Is the relationship still going?", "2\r"),
-            ("Anything else worth remembering?", "court in May\r"),
-        ):
-            child.expect_exact(prompt)
-            child.send(key)
-        child.expect_exact("Enter")  # the review screen
-        child.send("\r")
-        child.expect_exact("Counted as trouble in 'clientcheck report'.")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
-    assert child.exitstatus == 0
+    child = spawn(command, pty_env(), Path.cwd())
+    for prompt, key in (
+        ("Did you take the client on?", "1\r"),
+        ("How did they pay?", "3\r"),  # not at all
+        ("Did the work pay off", "2\r"),
+        ("Was there a dispute?", "1\r"),
+        ("Did they refer anyone to you?", "2\r"),
+        ("Is the relationship still going?", "2\r"),
+        ("Anything else worth remembering?", "court in May\r"),
+    ):
+        answer(child, prompt, key)
+    answer(child, "Enter", "\r")  # the review screen
+    child.expect_exact("Counted as trouble in 'clientcheck report'.")
+    _, status = finish(child)
+    assert status == 0
     with opened(isolated) as h:
         [o] = outcomes(h)
     assert o.facts == OutcomeFacts(True, "unpaid", False, True, False, False, "court in May")

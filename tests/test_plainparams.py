@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import invoke
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml"
 
@@ -30,6 +33,7 @@ def run(*argv: str) -> tuple[int, str, bool]:
     return done.returncode, "\n".join(lines), last == "pydantic=True"
 
 
+@pytest.mark.slow
 def test_ordinary_options_never_import_pydantic() -> None:
     assert run("check", str(EXAMPLE), "--format", "json", "--lang", "ru", "-j", "1")[::2] == (0, False)
     assert run("interview", "--lang", "en", "--in-order")[::2] == (2, False)  # refused: not a terminal
@@ -50,7 +54,7 @@ def test_ordinary_options_never_import_pydantic() -> None:
         (["check", str(EXAMPLE), "-j", "-1"], "--jobs / -j: must be at least 0 (see 'clientcheck check --help')"),
     ],
 )
-def test_mistakes_are_reported_as_usual(argv: list[str], message: str) -> None:
-    code, err, _ = run(*argv)
-    assert err == f"clientcheck: error: {message}"
+def test_mistakes_are_reported_as_usual(argv: list[str], message: str, cli: CliRunner) -> None:
+    code, _, err = invoke(cli, *argv)
+    assert err == f"clientcheck: error: {message}\n"
     assert code == 2

@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from prompt_toolkit.application.current import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 from typer.testing import CliRunner
 
 from clientcheck import profile as profiles
 from clientcheck.loader import load_catalog
 from tests.conftest import invoke
+from tests.keys import ENTER, typed
 
-ENTER = "\r"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -31,13 +28,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in ("CLIENTCHECK_PROFILE", "CLIENTCHECK_RULES", "CLIENTCHECK_QUESTIONS", "LC_ALL", "LANG"):
         monkeypatch.delenv(var, raising=False)
     return tmp_path / "config" / "clientcheck" / "profiles"
-
-
-def typed(cli: CliRunner, *args: str, keys: str) -> tuple[int, str, str]:
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
-        inp.send_text(keys)
-        inp.close()
-        return invoke(cli, *args)
 
 
 def test_set_writes_only_seller_answers_with_units(cli: CliRunner, isolated: Path) -> None:
@@ -102,6 +92,7 @@ def test_a_bad_profile_name_is_refused(cli: CliRunner) -> None:
     assert code == 2
 
 
+@pytest.mark.slow
 def test_the_profile_asked_on_a_terminal(cli: CliRunner, isolated: Path) -> None:
     keys = "2" + ENTER + "2" + ENTER + "Shops" + ENTER + "EUR" + ENTER + "15k" + ENTER + "3k" + ENTER
     keys += "2 weeks" + ENTER + ENTER  # then Enter at the review
@@ -173,6 +164,7 @@ def test_a_named_profile_must_exist(cli: CliRunner, tmp_path: Path, isolated: Pa
     assert code == 2
 
 
+@pytest.mark.slow
 def test_a_monthly_retainer_is_judged_per_month(tmp_path: Path) -> None:
     from clientcheck.answers import read_answers
     from clientcheck.evaluate import evaluate

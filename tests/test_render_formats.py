@@ -1,4 +1,5 @@
-"""The output formats of `check`: JSON Lines, CSV, Markdown, the batch table and JSON, colour."""
+"""The output formats of `check`: JSON Lines, CSV, Markdown, the batch table and JSON.
+(Colour, widths and cleaning of terminal text: tests/test_terminal.py.)"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from clientcheck.model import Catalog
 from clientcheck.readers import Source
 from clientcheck.render.batch_table import TableSink
 from clientcheck.render.markdown import md
-from clientcheck.terminal import clean, fit, use_color, width
+from clientcheck.terminal import clean, width
 from tests.conftest import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,39 +194,6 @@ def test_the_table_on_a_terminal_cuts_to_its_width_and_cleans_names(
     following = stream.getvalue().splitlines()[2]
     assert following.strip() == "petty-complainer" and len(following) <= 60
     assert following.rstrip().endswith("petty-complainer")  # too long for the column: moved left, whole
-
-
-@pytest.mark.parametrize(
-    ("mode", "env", "tty", "on"),
-    [
-        ("auto", {}, True, True),
-        ("auto", {}, False, False),
-        ("auto", {"NO_COLOR": "1"}, True, False),
-        ("auto", {"NO_COLOR": ""}, True, True),
-        ("auto", {"FORCE_COLOR": "1"}, False, True),
-        ("auto", {"FORCE_COLOR": "0"}, True, False),
-        ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
-        ("auto", {"TERM": "dumb"}, True, False),
-        ("always", {"NO_COLOR": "1"}, False, True),
-        ("never", {"FORCE_COLOR": "1"}, True, False),
-    ],
-)
-def test_colour_is_decided_by_option_then_environment_then_terminal(
-    mode: str, env: dict[str, str], tty: bool, on: bool
-) -> None:
-    class Stream(io.StringIO):
-        def isatty(self) -> bool:
-            return tty
-
-    assert use_color(mode, Stream(), env) is on
-
-
-def test_text_width_and_cutting_count_terminal_columns() -> None:
-    assert width("abc") == 3 and width("Ромашка") == 7 and width("日本") == 4
-    assert fit("Ромашка", 10) == "Ромашка   "
-    assert fit("日本語のテキスト", 7) == "日本語…"
-    assert fit("abcdefgh", 5) == "abcd…"
-    assert clean("a\x1b[2Jb\tc\nd\x9b") == "ab c d"
 
 
 # ---------------------------------------------------------------- tsv: the format added in one file + one registry line

@@ -22,7 +22,8 @@ from clientcheck.render.markdown import report
 from clientcheck.reply import as_text, compose
 from clientcheck.schema import json_schema
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
-from tests.test_interview import ENTER, run
+from tests.keys import ENTER
+from tests.keys import typed as run
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 BIG_CORP = str(Path(__file__).parent.parent / "examples" / "big-corp-pay-later.yaml")
@@ -412,6 +413,7 @@ def test_reply_for_a_saved_assessment(cli: CliRunner, tmp_path: Path) -> None:
     assert (code, err) == (2, f"clientcheck: error: {db}: no assessment #7 (list them with 'clientcheck history')\n")
 
 
+@pytest.mark.slow
 def test_interview_reply_prints_the_letter_after_the_verdict(
     cli: CliRunner, write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

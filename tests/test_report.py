@@ -144,6 +144,7 @@ def synthetic(db: Path, catalog: Catalog) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_the_report_finds_the_rule_that_predicts_trouble_and_the_one_that_does_not(
     catalog: Catalog, isolated: Path
 ) -> None:
@@ -178,6 +179,7 @@ def test_the_report_finds_the_rule_that_predicts_trouble_and_the_one_that_does_n
     assert by_id["pays-on-time"].fired.n == 0  # never fired: nothing to compare
 
 
+@pytest.mark.slow
 def test_report_table_json_and_suggestion_text(
     cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path]
 ) -> None:
@@ -216,6 +218,7 @@ def test_report_table_json_and_suggestion_text(
     assert data["by_verdict"]["decline"]["of"] == 30  # pay-if-i-like and unprofitable together: score 6
 
 
+@pytest.mark.slow
 def test_report_in_russian(cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path]) -> None:
     synthetic(isolated, catalog)
     code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "ru")
@@ -229,6 +232,7 @@ def test_report_in_russian(cli: CliRunner, catalog: Catalog, isolated: Path, sma
     )
 
 
+@pytest.mark.slow
 def test_what_if_with_other_rules(
     cli: CliRunner,
     catalog: Catalog,
@@ -303,6 +307,7 @@ def test_no_outcomes_yet(cli: CliRunner, catalog: Catalog, isolated: Path, small
 # ---------------------------------------------------------------- the HTML page
 
 
+@pytest.mark.slow
 def test_html_embeds_a_chart(
     cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -333,6 +338,7 @@ def test_html_embeds_a_chart(
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == html
 
 
+@pytest.mark.slow
 def test_html_without_matplotlib_is_one_clear_line(
     cli: CliRunner,
     catalog: Catalog,
@@ -353,6 +359,7 @@ def test_html_without_matplotlib_is_one_clear_line(
     assert not page.exists()
 
 
+@pytest.mark.slow
 def test_report_without_html_never_imports_matplotlib(small_catalog: tuple[Path, Path], isolated: Path) -> None:
     rules, questions = small_catalog
     code = (

@@ -190,6 +190,7 @@ def test_rules_test_reports_failures_coverage_and_exit_codes(small: Path, cli: C
     )
 
 
+@pytest.mark.slow
 def test_bundled_rules_test_is_100_percent(here: Path, cli: CliRunner) -> None:
     code, out, err = invoke(cli, "rules", "test", "--lang", "en")
     assert (code, err) == (0, "")
@@ -209,6 +210,7 @@ def test_errors_in_the_files_exit_2(small: Path, cli: CliRunner) -> None:
         )
 
 
+@pytest.mark.slow
 def test_help_of_these_commands_does_not_load_the_interview_libraries() -> None:
     code = (
         "import sys\n"

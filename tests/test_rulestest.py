@@ -9,6 +9,7 @@ from clientcheck.rulestest import run
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml
 
 
+@pytest.mark.slow
 def test_the_bundled_catalog_passes_with_full_coverage() -> None:
     result = run(load_catalog())
     assert result.failures == ()

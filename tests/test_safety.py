@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from clientcheck.loader import bundled_questions, bundled_rules
-from tests.conftest import SMALL_QUESTIONS, SMALL_RULES
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 
 MEMORY_CAP_KB = 100 * 1024
 TIME_BOUND_S = 10.0  # generous: the machine is shared; the target (under a second) is measured in bench/
@@ -115,16 +116,38 @@ CASES: dict[str, tuple[str, str, str]] = {
 }
 
 
+def write_case(name: str, here: Path) -> str:
+    """The hostile file of a case, with the small catalog's other file, in `here`; returns what
+    clientcheck must say about it."""
+    which, text, expected = CASES[name]
+    (here / "questions").mkdir(exist_ok=True)
+    (here / "rules.yaml").write_text(text if which == "rules" else SMALL_RULES, encoding="utf-8")
+    (here / "questions" / "10-x.yaml").write_text(text if which != "rules" else SMALL_QUESTIONS, encoding="utf-8")
+    return expected
+
+
+# the biggest files take a second to refuse even in-process: the fast loop leaves them out
+HEAVY = ("too many values", "over the size cap")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in CASES])
+def test_hostile_files_are_one_clear_line(
+    name: str, tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = write_case(name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(cli, "check", "-", "--rules", "rules.yaml", "--questions", "questions", input="{}")
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("clientcheck: error: " + expected), err
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_hostile_files_are_refused_quickly_and_cheaply(name: str, tmp_path: Path) -> None:
-    which, text, expected = CASES[name]
-    (tmp_path / "questions").mkdir()
-    if which == "rules":
-        (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
-        (tmp_path / "questions" / "10-x.yaml").write_text(SMALL_QUESTIONS, encoding="utf-8")
-    else:
-        (tmp_path / "rules.yaml").write_text(SMALL_RULES, encoding="utf-8")
-        (tmp_path / "questions" / "10-x.yaml").write_text(text, encoding="utf-8")
+    expected = write_case(name, tmp_path)
     code, err, seconds, peak_kb = run_check(Path("rules.yaml"), Path("questions"), tmp_path)
     assert code == 2
     lines = err.splitlines()
@@ -136,19 +159,16 @@ def test_hostile_files_are_refused_quickly_and_cheaply(name: str, tmp_path: Path
     assert seconds < TIME_BOUND_S, f"{name}: {seconds:.2f} s"
 
 
-def test_the_depth_messages_name_the_limit(tmp_path: Path) -> None:
+def test_the_depth_messages_name_the_limit(tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     # libyaml may stop a flow collection before our own limit does: either way one clear line
+    monkeypatch.chdir(tmp_path)
     for which in ("10,000-deep lists", "10,000-deep mappings"):
-        _, text, _ = CASES[which]
-        (tmp_path / "questions").mkdir(exist_ok=True)
-        (tmp_path / "rules.yaml").write_text(text if "lists" in which else SMALL_RULES, encoding="utf-8")
-        (tmp_path / "questions" / "10-x.yaml").write_text(
-            text if "mappings" in which else SMALL_QUESTIONS, encoding="utf-8"
-        )
-        _, err, _, _ = run_check(Path("rules.yaml"), Path("questions"), tmp_path)
+        write_case(which, tmp_path)
+        _, _, err = invoke(cli, "check", "-", "--rules", "rules.yaml", "--questions", "questions", input="{}")
         assert err.rstrip().endswith(("nesting is deeper than 64 levels", "exceeded maximum nesting depth")), err
 
 
+@pytest.mark.slow
 def test_a_normal_catalog_loads_within_the_same_bounds(tmp_path: Path) -> None:
     code, err, seconds, peak_kb = run_check(bundled_rules(), bundled_questions(), tmp_path)
     assert (code, err) == (0, "")

@@ -105,6 +105,7 @@ def test_live_flag_fires_once_when_a_decline_level_flag_first_fires(catalog: Cat
     change = s.answer("late_payments", 3)
     assert [(f.rule.id, f.severity) for f in change.new_flags] == [("late-payer", "decline")]
     assert s.answer("advance", "none").new_flags == ()  # still firing: not news
+    assert [(f.rule.id, f.severity) for f in s.verdict().red_flags] == [("late-payer", "decline")]
     s.edit("late_payments")
     s.answer("late_payments", 1)
     s.edit("late_payments")
@@ -118,11 +119,15 @@ def test_high_severity_is_not_a_live_flag(catalog: Catalog) -> None:
     s.answer("worked_before", False)
     s.answer("advance", "none")
     assert s.answer("asks", frozenset({"free_sample"})).new_flags == ()
+    # the control: the rule did fire, at "high"; it was not announced because "high" alone does not decline
+    assert [(f.rule.id, f.severity) for f in s.verdict().red_flags] == [("pay-if-i-like", "high")]
 
 
 def test_flags_raised_by_the_starting_answers_are_not_announced(catalog: Catalog) -> None:
     s = Session(catalog, {"worked_before": True, "late_payments": 4})
     assert s.answer("advance", "none").new_flags == ()
+    # the control: late-payer does fire at its decline level; it was there before the first answer
+    assert ("late-payer", "decline") in [(f.rule.id, f.severity) for f in s.verdict().red_flags]
 
 
 def test_to_mapping_is_an_answers_file(catalog: Catalog) -> None:
@@ -227,6 +232,7 @@ def test_typed_default_prefers_the_earlier_answer_then_the_default() -> None:
     assert typed_default(q, 2.5) == "2.5"
 
 
+@pytest.mark.slow
 def test_importing_session_does_not_load_questionary() -> None:
     code = (
         "import sys, clientcheck.session, clientcheck.recovery;"

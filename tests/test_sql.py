@@ -17,7 +17,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog, Rule
 from tests.conftest import invoke
 from tests.sqlcheck import arrow_table, expected, functions_catalog, random_clients, varied_catalog
-from tests.test_batch import random_answers
+from tests.varied import random_answers
 
 duckdb = pytest.importorskip("duckdb", reason="the sql extra is not installed")
 pytest.importorskip("sqlglot")
@@ -78,6 +78,7 @@ def test_duckdb_agrees_with_the_python_engine_on_100000_random_clients() -> None
     assert min(seen.values()) > 10_000, seen
 
 
+@pytest.mark.slow
 def test_division_by_zero_gates_two_deep_float_weights_and_missing_columns(tmp_path: Path) -> None:
     catalog = varied_catalog(tmp_path)
     clients = random_clients(catalog, 6000, seed=2)
@@ -90,6 +91,7 @@ def test_division_by_zero_gates_two_deep_float_weights_and_missing_columns(tmp_p
     _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients, drop), columns))
 
 
+@pytest.mark.slow
 def test_awkward_cases_one_by_one(tmp_path: Path) -> None:
     """The cases the three-valued translation could get wrong, each with the answer it must give."""
     catalog = varied_catalog(tmp_path)
@@ -119,6 +121,7 @@ def test_awkward_cases_one_by_one(tmp_path: Path) -> None:
         assert row[rule] == outcome, (data, rule)
 
 
+@pytest.mark.slow
 def test_a_selection_of_rules_scores_with_those_rules_only(tmp_path: Path) -> None:
     catalog = functions_catalog(tmp_path)
     # f6 reads f2 and f3 through fired(): they are worked out, but neither reported nor counted
@@ -131,6 +134,7 @@ def test_a_selection_of_rules_scores_with_those_rules_only(tmp_path: Path) -> No
     _agree(catalog, clients, rows, chosen)
 
 
+@pytest.mark.slow
 def test_the_functions_count_known_dates_fired_and_a_count_policy(tmp_path: Path) -> None:
     catalog = functions_catalog(tmp_path)
     clients = random_clients(catalog, 20_000, seed=6)
@@ -141,6 +145,7 @@ def test_the_functions_count_known_dates_fired_and_a_count_policy(tmp_path: Path
 # ---------------------------------------------------------------- clientcheck sql
 
 
+@pytest.mark.slow
 def test_sql_prints_a_query_for_every_dialect(cli: CliRunner) -> None:
     for dialect in DIALECTS:
         code, out, err = invoke(cli, "sql", "--dialect", dialect, "--table", "crm.leads", "--keep", "lead_id")
@@ -150,6 +155,7 @@ def test_sql_prints_a_query_for_every_dialect(cli: CliRunner) -> None:
     assert code == 0 and out.startswith('CREATE OR REPLACE VIEW "scored" AS WITH ') and out.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pasted(
     cli: CliRunner, tmp_path: Path
 ) -> None:
@@ -171,6 +177,7 @@ def test_the_printed_query_scores_a_table_in_duckdb_and_names_are_quoted_not_pas
     _agree(catalog, clients, rows)
 
 
+@pytest.mark.slow
 def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, "sql", "--columns", "client,rude,late_payments", "--ask", "0")
     assert code == 0
@@ -230,6 +237,7 @@ def _messy_jsonl(catalog: Catalog, path: Path, n: int, seed: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "table", "markdown"])
 def test_engine_duckdb_writes_what_the_python_engine_writes_bad_records_included(tmp_path: Path, fmt: str) -> None:
     catalog = varied_catalog(tmp_path)
@@ -241,6 +249,7 @@ def test_engine_duckdb_writes_what_the_python_engine_writes_bad_records_included
     assert ours[0] == 4 and ours[2].count("\n") > 100  # many bad records, each reported
 
 
+@pytest.mark.slow
 def test_engine_duckdb_on_the_bundled_rules_and_csv_input(tmp_path: Path) -> None:
     catalog = load_catalog()
     path = _messy_jsonl(catalog, tmp_path / "leads.jsonl", 3000, seed=8)
@@ -271,6 +280,7 @@ def _parquet(catalog: Catalog, clients: list[dict[str, Any]], path: Path, **extr
     return path
 
 
+@pytest.mark.slow
 def test_check_a_parquet_file_gives_the_results_of_the_same_clients_as_json_lines(tmp_path: Path) -> None:
     catalog = load_catalog()
     clients = random_clients(catalog, 5000, seed=5)
@@ -290,6 +300,7 @@ def test_check_a_parquet_file_gives_the_results_of_the_same_clients_as_json_line
             assert out == want[1], fmt
 
 
+@pytest.mark.slow
 def test_bad_rows_of_a_parquet_file_are_reported_by_row_and_the_rest_scored(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -317,6 +328,7 @@ def test_bad_rows_of_a_parquet_file_are_reported_by_row_and_the_rest_scored(tmp_
     )
 
 
+@pytest.mark.slow
 def test_a_parquet_column_that_is_no_question_makes_the_file_bad(tmp_path: Path) -> None:
     catalog = load_catalog()
     path = _parquet(catalog, random_clients(catalog, 3, seed=1), tmp_path / "x.parquet", late_payment=[1, 2, 3])
@@ -329,6 +341,7 @@ def test_a_parquet_column_that_is_no_question_makes_the_file_bad(tmp_path: Path)
     assert code == 4 and err.startswith(f"{broken}: cannot read as Parquet: ")
 
 
+@pytest.mark.slow
 def test_the_default_check_imports_neither_duckdb_nor_sqlglot(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text('{"rude": true}\n', encoding="utf-8")
@@ -364,6 +377,7 @@ def test_without_the_extra_the_duckdb_engine_says_what_to_install(
     )
 
 
+@pytest.mark.slow
 def test_engine_duckdb_on_dates_functions_and_repeated_choices(tmp_path: Path) -> None:
     catalog = functions_catalog(tmp_path)
     rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]

@@ -95,7 +95,9 @@ def _read(entry: Path) -> Catalog | None:
         return None
     if fmt != FORMAT or any(_stamp(path, code) != stamp for path, code, stamp in stamps):
         return None
-    return catalog  # type: ignore[no-any-return]
+    from clientcheck import model  # imported already: unpickling a Catalog imports its module
+
+    return catalog if isinstance(catalog, model.Catalog) else None
 
 
 def _write(entry: Path, watched: list[str], catalog: Catalog) -> None:

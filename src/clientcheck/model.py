@@ -110,7 +110,7 @@ class Question(NamedTuple):
     def var_type(self) -> VarType:
         from clientcheck.conditions import VarType
 
-        return VarType(TYPES[self.type].kind, self.choice_ids)  # type: ignore[arg-type]
+        return VarType(TYPES[self.type].kind, self.choice_ids)
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for c in self.choices:

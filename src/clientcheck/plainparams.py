@@ -21,8 +21,10 @@ try:
     from typer._click.exceptions import BadParameter
     from typer._coercion import RuntimeParam
     from typer._param_types import coerce_cli_choice, coerce_cli_path
+
+    TYPER_HAS_RUNTIME_PARAMS = True
 except ImportError:  # pragma: no cover - a Typer without these: keep its own checks
-    RuntimeParam = None  # type: ignore[assignment,misc]
+    TYPER_HAS_RUNTIME_PARAMS = False
 
 
 def _plain_kind(annotation: Any) -> str | None:
@@ -41,7 +43,7 @@ def _plain_kind(annotation: Any) -> str | None:
     return None
 
 
-if RuntimeParam is not None:
+if TYPER_HAS_RUNTIME_PARAMS:
 
     @dataclass(frozen=True)
     class PlainParam(RuntimeParam):
@@ -97,7 +99,7 @@ def _whole(value: Any) -> int | None:
 
 def install(command: Any, ctx: Any = None) -> int:
     """Give the command's plain options the pydantic-free check; returns how many it gave it to."""
-    if RuntimeParam is None:
+    if not TYPER_HAS_RUNTIME_PARAMS:
         return 0
     done = 0
     params = command.get_params(ctx) if ctx is not None else getattr(command, "params", ())

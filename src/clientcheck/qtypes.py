@@ -19,6 +19,7 @@ from itertools import pairwise, product
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from clientcheck.conditions import Kind
     from clientcheck.model import Question
 
 Emit = Callable[[int, str], None]
@@ -48,7 +49,7 @@ class QuestionType:
     """The behaviour every type shares; subclasses override what differs."""
 
     name: ClassVar[str]
-    kind: ClassVar[str]  # what conditions see: bool, number, text, choice, multi, date
+    kind: ClassVar[Kind]  # what conditions see: bool, number, text, choice, multi, date
     widget: ClassVar[str] = "typed"  # select | checkbox | typed
     numeric: ClassVar[bool] = False  # takes unit, min and max
     has_choices: ClassVar[bool] = False

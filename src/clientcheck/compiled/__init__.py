@@ -15,7 +15,7 @@ them), so it is worked out once per such shape by evaluate's own code and rememb
 The function bails out (returns None) on anything it does not handle itself: a wrong or unusual
 answer, an unknown key, a number where text is expected. The caller then takes the ordinary path
 (answers.validate + evaluate), which gives the exact error messages, so the fast path only ever
-has to be right about valid answers. tests/test_batch.py checks on random answers that both
+has to be right about valid answers. tests/test_compiled.py checks on random answers that both
 paths give the same results, in both flavours (a Result, or a JSON Lines record as bytes).
 
 The package: result.py (what a scorer gives back), expr.py (condition trees as Python

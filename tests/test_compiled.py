@@ -1,0 +1,172 @@
+"""The compiled engine (compiled.py) against evaluate(): on random answers, right and wrong, for a
+catalog that uses every part of the language, for a selection of rules, without the memory of
+undecided shapes, and on the bundled rules; each test counts the paths taken, so it fails if the
+fast path stops being taken. tests/test_engine_properties.py does the same on random catalogs."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clientcheck.answers import validate
+from clientcheck.compiled import Engine, Result
+from clientcheck.compiled.codegen import _Compiler
+from clientcheck.errors import AnswersError
+from clientcheck.evaluate import evaluate
+from clientcheck.loader import load_catalog
+from clientcheck.model import Catalog, Rule
+from clientcheck.render.jsonl import Encoder
+from tests import engine_gen
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, examples
+from tests.varied import VARIED_QUESTIONS, random_answers, varied_rules
+
+
+@pytest.fixture
+def varied(write_yaml: WriteYaml) -> Catalog:
+    write_yaml("varied/questions/10.yaml", VARIED_QUESTIONS)
+    rules = write_yaml("varied/rules.yaml", varied_rules())
+    return load_catalog(rules, rules.parent / "questions")
+
+
+def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder, fused: Any) -> str:
+    """Both paths on one answers mapping; returns which path the fast one took."""
+    try:
+        answers = validate(data, catalog, "x")
+    except AnswersError:
+        assert engine.score(data) is None, data
+        with contextlib.suppress(TypeError):  # the batch loop sends an unhashable answer the careful way
+            assert fused(data, b"", 1) is None, data
+        return "invalid"
+    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
+    fast = engine.score(data)
+    if fast is None:
+        return "ordinary"
+    assert isinstance(fast, Result)
+    assert fast.as_data() == expected.as_data(), data
+    record = fused(data, b"H", 7)
+    assert record is not None
+    assert record[1] == encoder.encode(expected, b"H", 7), data
+    order = ("go", "caution", "decline")
+    assert record[0] == 9 * order.index(expected.verdict) + 3 * order.index(expected.worst) + order.index(expected.best)
+    return "fast"
+
+
+def _compare_decoded(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder) -> str:
+    """The msgspec path (decode.py) on the line of one answers mapping, against the ordinary path:
+    it scores exactly what the ordinary path takes, alike, and refuses (returns None or raises
+    what the batch loop catches) the rest. Returns whether it scored the line."""
+    reader = engine.record_type()
+    assert reader is not None  # msgspec is a dependency
+    decoded = engine.record_scorer(encoder, decoded=True)
+    try:
+        line = json.dumps(data, ensure_ascii=False).encode()
+    except ValueError:  # 1e400 as inf: not JSON
+        return "refused"
+    try:
+        record = decoded(reader.decode(line), b"H", 7, line.count(b":"))
+    except (reader.error, TypeError, OverflowError):
+        record = None
+    try:
+        answers = validate(data, catalog, "x")
+    except AnswersError:
+        assert record is None, data
+        return "refused"
+    if record is None:
+        return "refused"
+    expected = engine.from_verdict(evaluate(catalog, answers, engine.rules))
+    assert record[1] == encoder.encode(expected, b"H", 7), data
+    return "scored"
+
+
+def paths_taken(
+    catalog: Catalog, rounds: int, seed: int, rules: list[Rule] | None = None, wrong: float = 0.08
+) -> dict[str, int]:
+    """Both paths on `rounds` random answers; how often the fast one took each way."""
+    engine = Engine(catalog, rules)
+    encoder = Encoder(catalog)
+    fused = engine.record_scorer(encoder)
+    rnd = random.Random(seed)
+    taken = {"fast": 0, "ordinary": 0, "invalid": 0, "scored": 0, "refused": 0}
+    for _ in range(rounds):
+        data = random_answers(catalog, rnd, wrong)
+        taken[_compare(catalog, data, engine, encoder, fused)] += 1
+        taken[_compare_decoded(catalog, data, engine, encoder)] += 1  # the msgspec path, on the same
+    return taken
+
+
+def test_the_fast_path_agrees_with_evaluate_on_random_answers(varied: Catalog) -> None:
+    rounds = examples(4000)
+    taken = paths_taken(varied, rounds, seed=5)
+    # the comparison is not vacuous: each path was taken many times
+    assert taken["fast"] > rounds // 20 and taken["invalid"] > rounds * 3 // 20, taken
+    assert taken["ordinary"] > rounds // 40, taken
+    assert taken["scored"] > rounds // 20 and taken["refused"] > rounds * 3 // 20, taken
+
+
+def test_the_fast_path_agrees_on_a_selection_of_rules_and_without_its_memory(
+    varied: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clientcheck.compiled.runtime.MEMO_LIMIT", 0)  # work out every undecided rule afresh
+    worked_out: list[int] = []
+    real_miss = _Compiler.miss
+
+    def miss(self: _Compiler, index: int, key: int, mask: int, values: tuple[Any, ...]) -> Any:
+        found = real_miss(self, index, key, mask, values)
+        assert not any(self.memos), "an undecided shape was remembered with MEMO_LIMIT 0"
+        worked_out.append(index)
+        return found
+
+    monkeypatch.setattr(_Compiler, "miss", miss)
+    chosen = [r for r in varied.rules if r.id in ("r1", "r4", "r6", "r9", "r12")]
+    rounds = examples(1500)
+    taken = paths_taken(varied, rounds, seed=11, rules=chosen)
+    # the fast path was taken, and it worked out undecided rules every time, for each chosen rule
+    assert taken["fast"] > rounds // 5 and taken["invalid"] > rounds // 5, taken
+    assert len(worked_out) > taken["fast"] and set(worked_out) == set(range(len(chosen))), len(worked_out)
+
+
+def test_the_fast_path_agrees_on_the_bundled_rules() -> None:
+    rounds = examples(1500)
+    taken = paths_taken(load_catalog(), rounds, seed=3, wrong=0.005)
+    # every path must be taken often enough to be compared (the seller questions added text answers,
+    # which the fast path leaves to the ordinary one when they are not text)
+    assert taken["fast"] > rounds // 15 and taken["invalid"] > rounds // 15, taken
+
+
+def test_the_generated_source_holds_no_text_from_the_files(write_yaml: WriteYaml) -> None:
+    questions = SMALL_QUESTIONS.replace("Worked before?", "\"x'); import os; os.system('echo pwned') #\"")
+    write_yaml("q/10.yaml", questions)
+    rules = write_yaml("rules.yaml", SMALL_RULES)
+    catalog = load_catalog(rules, rules.parent / "q")
+    engine = Engine(catalog)
+    assert engine.score({"worked_before": True, "late_payments": 3}) is not None
+    assert "import" not in engine.source and "pwned" not in engine.source
+    # question ids are identifiers the loader checked; they appear only inside repr() strings
+    assert "'worked_before'" in engine.source
+
+
+def test_the_random_catalogs_of_the_property_tests_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/test_engine_properties.py compares the compiled path wherever it takes a client; this
+    is its positive control: on the same kind of random catalogs it does take most clients."""
+    monkeypatch.setenv("CLIENTCHECK_TODAY", engine_gen.TODAY.isoformat())
+    supported = clients = taken = 0
+    for seed in range(examples(30)):
+        rnd = random.Random(seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            rules, questions = engine_gen.write_catalog(Path(tmp), rnd)
+            catalog = load_catalog(rules, questions)
+        engine = Engine(catalog)
+        if any(rule.refs for rule in catalog.rules):  # fired(): the compiler hands the catalog to evaluate
+            assert engine.score(engine_gen.answers(rnd)) is None
+            continue
+        supported += 1
+        for _ in range(25):
+            clients += 1
+            taken += engine.score(engine_gen.answers(rnd)) is not None
+    assert supported > 0 and taken > clients // 4, (supported, clients, taken)
