@@ -63,13 +63,26 @@ def test_a_language_is_loaded_when_first_asked_for() -> None:
 LEFT_OUT = {
     # the JSON decoder's own words are English: the Russian message does not mix them in
     ("ru", "answers.json_syntax"): {"problem"},
+    # the YAML parser's problems: English shows PyYAML's own words, Russian says it in Russian
+    **{("ru", key): {"problem"} for key in keys("en") if key.startswith("yaml.p.") and key != "yaml.p.other"},
+    # Russian names the kind of value ("логическое значение") rather than repeating YAML's reading
+    ("ru", "yaml.key_bool_hint"): {"value"},
+    # a relative path, said without naming the kind of file in Russian (the gender would vary)
+    ("ru", "ext.value"): {"what"},
+    # an example of a placeholder with its fallback, in the language of the message
+    ("ru", "ph.client_fallback"): {"client|your company"},
 }
+ADDED = {("ru", "ph.client_fallback"): {"client|ваша компания"}}  # the same example, in Russian
 
 
 def fields(text: str) -> dict[str, list[str]]:
     """The placeholders of a text and their format specs ("{n:file|files}" -> {"n": ["file|files"]})."""
     out: dict[str, list[str]] = {}
-    for _, name, spec, _ in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:  # a text shown as it is (t() formats only when given fields), such as
+        return {"<shown as it is>": [text.count("{") * "{" + text.count("}") * "}"]}  # "a lone '}'"
+    for _, name, spec, _ in parsed:
         if name is not None:
             out.setdefault(name, []).append(spec or "")
     return out
@@ -152,7 +165,7 @@ def test_both_languages_fill_in_the_same_placeholders() -> None:
     differ = {}
     for key in sorted(keys("en") & keys("ru")):
         english, russian = fields(t("en", key)), fields(t("ru", key))
-        if set(russian) != set(english) - LEFT_OUT.get(("ru", key), set()):
+        if set(russian) - ADDED.get(("ru", key), set()) != set(english) - LEFT_OUT.get(("ru", key), set()):
             differ[key] = (sorted(english), sorted(russian))
     assert differ == {}
 

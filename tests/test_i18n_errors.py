@@ -168,6 +168,7 @@ RULE = "  - id: extra\n    kind: {kind}\n    title: T\n    source: marketer\n   
 EXTENDS_RULES = "version: 1\nextends: builtin\n"
 EXTENDS_QUESTIONS = "extends: builtin\n"
 MANY = "x: [" + "0," * 24_000 + "0]\n"
+CHECKLIST = "checklists:\n  call: {text: {en: Which?, ru: Что из этого?}}\n"
 
 CASES: dict[str, list[Step]] = {
     # the YAML reader
@@ -240,6 +241,35 @@ CASES: dict[str, list[Step]] = {
     "example not a mapping": [flag("    examples: [5]\n")],
     "example verdict": [flag("    examples: [{answers: {cost: 2, revenue: 1}, fires: true, verdict: maybe}]\n")],
     "example fires": [flag("    examples: [{answers: {cost: 2, revenue: 1}, fires: maybe}]\n")],
+    "example date": [flag("    examples: [{answers: {cost: 2, revenue: 1}, fires: true, today: 2026-13-01}]\n")],
+    # checklists (questions asked together in one tick-all prompt)
+    "checklists not a mapping": [questions("section: pay\n", "checklists: 5\nsection: pay\n")],
+    "checklist id": [questions("section: pay\n", "checklists:\n  Call: {text: {en: W, ru: Ч}}\nsection: pay\n")],
+    "checklist without text": [
+        questions("section: pay\n", "checklists:\n  call: {help: {en: H, ru: П}}\nsection: pay\n")
+    ],
+    "duplicate checklist": [
+        questions("section: pay\n", CHECKLIST + "section: pay\n"),
+        write(
+            "questions/11-more.yaml",
+            CHECKLIST
+            + "section: more\ntitle: {en: M, ru: Д}\nquestions:\n  - {id: m1, type: yesno, text: {en: M?, ru: Д?}}\n",
+        ),
+    ],
+    "checklist line not yes/no": [
+        questions("section: pay\n", CHECKLIST + "section: pay\n"),
+        questions("    type: integer\n", "    type: integer\n    checklist: {group: call, item: {en: I, ru: И}}\n"),
+    ],
+    "unknown checklist": [
+        questions("section: pay\n", CHECKLIST + "section: pay\n"),
+        questions("    type: yesno\n", "    type: yesno\n    checklist: {group: cal, item: {en: I, ru: И}}\n"),
+    ],
+    "checklist ticked": [
+        questions("section: pay\n", CHECKLIST + "section: pay\n"),
+        questions(
+            "    type: yesno\n", "    type: yesno\n    checklist: {group: call, item: {en: I, ru: И}, ticked: 5}\n"
+        ),
+    ],
     # rules
     "rule kind": [rules("kind: good-sign", "kind: good-signs")],
     "unknown source": [rules("source: marketer\n    why: {en: A good", "source: marketr\n    why: {en: A good")],

@@ -262,7 +262,7 @@ def _attach(stack: list[_Frame], value: Any, mark: Mark, raw: str | None, name: 
             hint = ""
             if raw is not None and _YAML11_BOOL.match(raw):
                 hint = say("yaml.key_bool_hint", raw=raw, value=repr(value))
-            raise YamlError(say("yaml.key_type", key=raw if raw is not None else repr(value), hint=hint), mark)
+            raise YamlError(say("yaml.key_type", key=raw if raw is not None else value, hint=hint), mark)
         if value in frame.seen:
             raise YamlError(say("yaml.duplicate_key", key=repr(value), line=frame.seen[value].line), mark)
         frame.seen[value] = mark

@@ -190,8 +190,9 @@ def _rule(
         if name in policy.severities:
             named.add(str(name))
             return str(name)
-        hint = suggest(str(name), list(severities))
-        message = say("cfg.not_severity", value=name, names=", ".join(policy.severities), hint=hint)
+        valid = [n for n in policy.severities if IDENT.match(n)]  # a misnamed one is reported already
+        hint = suggest(str(name), [n for n in severities if IDENT.match(n)])
+        message = say("cfg.not_severity", value=name, names=", ".join(valid), hint=hint)
         c.err(message, m.at("severity") if "severity" in m else m.mark)
         return None
 

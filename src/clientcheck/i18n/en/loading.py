@@ -17,7 +17,7 @@ STRINGS: dict[str, str] = {
     "yaml.character": "YAML error: character {char} is not allowed",
     "yaml.key_container": "a key must be a plain string, not a mapping or a list",
     "yaml.key_bool_hint": ' (YAML reads {raw} as {value}; write "{raw}" in quotes)',
-    "yaml.key_type": "key {key} must be a string{hint}",
+    "yaml.key_type": "key {key!r} must be a string{hint}",
     "yaml.duplicate_key": "duplicate key {key} (first at line {line})",
     "yaml.empty": "the file is empty (see docs/rules.md for what it holds)",
     "cfg.what.question": "a question",
