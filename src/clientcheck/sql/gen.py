@@ -165,6 +165,9 @@ class Context:
     def fired(self, rule_id: str) -> exp.Expression:
         return exp.Null()  # in a `when`: fired() is refused there by the loader
 
+    def number_kind(self, name: str) -> str:
+        return "float"
+
     today: exp.Expression = exp.CurrentDate()
 
 
@@ -286,12 +289,7 @@ def condition(node: Node, ctx: Context) -> exp.Expression:
         if has_spans(node):
             lo, hi = span(node, ctx)
             return case([(exp.EQ(this=lo, expression=hi), lo.copy())])
-        left, right = paren(condition(node.left, ctx)), paren(condition(node.right, ctx))
-        if node.op == "/":
-            return exp.Div(
-                this=exp.cast(left, "DOUBLE"), expression=exp.Nullif(this=right, expression=exp.Literal.number(0))
-            )
-        return _ARITH[node.op](this=left, expression=right)
+        return arithmetic(node, ctx)
     if isinstance(node, Compare):
         if has_spans(node):
             return _span_compare(node, ctx)
@@ -304,9 +302,90 @@ def condition(node: Node, ctx: Context) -> exp.Expression:
                 contains = exp.ArrayContains(this=multi, expression=left)
                 test = case([(is_null(multi.copy()), exp.Null())], contains)
             return not_(test) if node.op == "notin" else test
-        right = condition(node.right, ctx)
-        return _CMP[node.op](this=paren(left), expression=paren(right))
+        return _guarded_compare(node, left, condition(node.right, ctx), ctx)
     raise AssertionError(node)  # pragma: no cover
+
+
+INF = exp.cast(exp.Literal.string("Infinity"), "DOUBLE")
+NAN = exp.cast(exp.Literal.string("NaN"), "DOUBLE")
+
+
+def number_kind(node: Node, ctx: Context) -> str:
+    """ "int" or "float": Python keeps whole numbers exact and makes floats of the rest."""
+    if isinstance(node, Lit):
+        return "int" if isinstance(node.value, int) and not isinstance(node.value, bool) else "float"
+    if isinstance(node, Name):
+        return ctx.number_kind(node.name)
+    if isinstance(node, Call):
+        return "int" if node.name in ("count", "days_since", "days_until") else "float"
+    if isinstance(node, Neg):
+        return number_kind(node.operand, ctx)
+    if isinstance(node, Arith):
+        if node.op == "/":
+            return "float"
+        both = number_kind(node.left, ctx) == number_kind(node.right, ctx) == "int"
+        return "int" if both else "float"
+    return "float"
+
+
+def may_be_nan(node: Node, ctx: Context) -> bool:
+    """Can this number be NaN (infinity minus infinity)? Only arithmetic makes one."""
+    if isinstance(node, Neg):
+        return may_be_nan(node.operand, ctx)
+    return isinstance(node, Arith) and not has_spans(node)
+
+
+def arithmetic(node: Arith, ctx: Context) -> exp.Expression:
+    """+ - * / as the Python engine computes them, in DOUBLE (a BIGINT product would stop the query
+    with an overflow error). Python keeps whole numbers exact and makes floats of the rest: a
+    float past the float range is infinity in both; a whole number past it is infinity here, which
+    compares with every other number as Python's exact one does, until it meets a float or a
+    division, where Python stops with an overflow and the rules say unknown. Division by zero is
+    unknown. Each operand is written once: DuckDB expands NULLIF and CASE, so a guard at every
+    step of a chain of operations would double it at every step."""
+    sides = []
+    for side in (node.left, node.right):
+        value = paren(condition(side, ctx))
+        if (node.op == "/" or number_kind(node, ctx) == "float") and huge_whole(side, ctx):
+            for special in (INF, exp.Neg(this=INF.copy()), NAN):
+                value = exp.Nullif(this=value, expression=special.copy())
+        sides.append(value)
+    left, right = exp.cast(sides[0], "DOUBLE"), sides[1]
+    if node.op == "/":
+        return exp.Div(this=left, expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+    return _ARITH[node.op](this=left, expression=right)
+
+
+def huge_whole(node: Node, ctx: Context) -> bool:
+    """Can this be a whole number past the float range (infinity in the query, or NaN for
+    infinity minus infinity or times zero)? Only arithmetic on whole numbers makes one: answers
+    and literals have at most 15 digits."""
+    if isinstance(node, Neg):
+        return huge_whole(node.operand, ctx)
+    return isinstance(node, Arith) and not has_spans(node) and number_kind(node, ctx) == "int"
+
+
+def _guarded_compare(node: Compare, left: exp.Expression, right: exp.Expression, ctx: Context) -> exp.Expression:
+    """A comparison of numbers that arithmetic may have made NaN. A float NaN compares false in
+    Python, but != is true (SQL engines order NaN above every number); a whole-number NaN stands
+    for a number Python knows exactly and the query does not: unknown."""
+    test = _CMP[node.op](this=paren(left), expression=paren(right))
+    floats: list[exp.Expression] = []
+    wholes: list[exp.Expression] = []
+    for side, value in ((node.left, left), (node.right, right)):
+        if huge_whole(side, ctx):
+            wholes.append(exp.EQ(this=paren(value.copy()), expression=NAN.copy()))
+        elif may_be_nan(side, ctx):
+            floats.append(exp.EQ(this=paren(value.copy()), expression=NAN.copy()))
+    if not (floats or wholes):
+        return test
+    unknown = or_(is_null(left.copy()), is_null(right.copy()))
+    whens: list[tuple[exp.Expression, exp.Expression]] = [(unknown, exp.Null())]
+    if wholes:
+        whens.append((or_(*wholes), exp.Null()))
+    if floats:
+        whens.append((or_(*floats), exp.Boolean(this=node.op == "!=")))
+    return case(whens, test)
 
 
 class AskEntry(NamedTuple):
@@ -331,6 +410,9 @@ class _Pass(Context):
         if self.visible is not None and name not in self.visible:
             return exp.Null()
         return self.plan.value(name, self.tag)
+
+    def number_kind(self, name: str) -> str:
+        return "int" if self.plan.questions[name].type == "integer" else "float"
 
     def known(self, name: str) -> exp.Expression:
         answered = not_(is_null(self.value(name)))
