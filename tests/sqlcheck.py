@@ -53,6 +53,28 @@ def random_clients(catalog: Catalog, n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
+def agree(catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Each row of the public query, client by client, against the Python engine: verdict, score,
+    range, every rule's outcome, the first questions to ask. Returns how often each kind of
+    outcome was seen, so a test can show it was not vacuous."""
+    seen = {"fired": 0, "not": 0, "undecided": 0, "unsettled": 0}
+    assert len(rows) == len(clients)
+    for data, got in zip(clients, rows, strict=True):
+        want = expected(catalog, data)
+        assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
+        assert (got["best"], got["worst"], got["settled"]) == (
+            want["best"],
+            want["worst"],
+            want["best"] == want["worst"],
+        )
+        assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
+        assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
+        seen["unsettled"] += not got["settled"]
+        for value in want["outcome"].values():
+            seen["undecided" if value is None else "not" if value == 0 else "fired"] += 1
+    return seen
+
+
 def expected(catalog: Catalog, data: dict[str, Any], rules: list[Rule] | None = None) -> dict[str, Any]:
     """The Python engine's result in the shape of the SQL query's columns."""
     answers = validate(data, catalog, "x")

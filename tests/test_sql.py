@@ -405,7 +405,9 @@ def test_arithmetic_past_the_float_range_agrees_with_the_python_engine(tmp_path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dialect", ["bigquery", "snowflake"])
-def test_bigquery_and_snowflake_output_parses_back_and_transpiled_to_duckdb_agrees(tmp_path: Path, dialect: str) -> None:
+def test_bigquery_and_snowflake_output_parses_back_and_transpiled_to_duckdb_agrees(
+    tmp_path: Path, dialect: str
+) -> None:
     """No BigQuery or Snowflake here: a proxy. sqlglot reads the printed query back in its own
     dialect (so it is valid syntax there, as far as sqlglot knows), and the tree it reads,
     printed for DuckDB, scores the clients as the Python engine does (so nothing was lost)."""

@@ -25,7 +25,7 @@ from clientcheck.loader import load_catalog
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog
 from tests.conftest import invoke
 from tests.sqlcheck import (
-    expected,
+    agree,
     functions_catalog,
     overflow_catalog,
     overflow_clients,
@@ -141,25 +141,6 @@ def _score(pg: Server, query: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: int(r["client"][1:]))
 
 
-def _agree(catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, int]:
-    seen = {"fired": 0, "not": 0, "undecided": 0, "unsettled": 0}
-    assert len(rows) == len(clients)
-    for data, got in zip(clients, rows, strict=True):
-        want = expected(catalog, data)
-        assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
-        assert (got["best"], got["worst"], got["settled"]) == (
-            want["best"],
-            want["worst"],
-            want["best"] == want["worst"],
-        )
-        assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
-        assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
-        seen["unsettled"] += not got["settled"]
-        for value in want["outcome"].values():
-            seen["undecided" if value is None else "not" if value == 0 else "fired"] += 1
-    return seen
-
-
 def _named(clients: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every client named by its place, so the rows can be put back in order."""
     return [{**c, CLIENT_KEY: f"c{i}"} for i, c in enumerate(clients)]
@@ -177,7 +158,7 @@ def test_the_postgres_query_clientcheck_prints_runs_in_psql_and_agrees(pg: Serve
     code, out, err = invoke(cli, "sql", "--dialect", "postgres", "--table", "public.leads", "--view", "scored")
     assert code == 0, err
     pg.psql(out + ";\n")  # the printed text, unchanged, creates the view
-    seen = _agree(catalog, clients, _score(pg, "SELECT * FROM scored"))
+    seen = agree(catalog, clients, _score(pg, "SELECT * FROM scored"))
     assert min(seen.values()) > 100, seen
 
 
@@ -190,7 +171,7 @@ def test_postgres_on_division_by_zero_gates_empty_lists_known_count_dates(
     catalog = make(tmp_path)
     clients = _named(random_clients(catalog, 3000, seed=22))
     _load(pg, catalog, "t", clients)
-    seen = _agree(catalog, clients, _score(pg, build(catalog, dialect="postgres", table="t")))
+    seen = agree(catalog, clients, _score(pg, build(catalog, dialect="postgres", table="t")))
     assert min(seen.values()) > 100, seen
 
 
@@ -204,5 +185,5 @@ def test_postgres_on_whole_numbers_past_bigint(pg: Server, tmp_path: Path) -> No
     small = [c for c in overflow_clients(4000, seed=23) if all(abs(c.get(q) or 0) < 10**7 for q in ("n", "x", "k"))]
     clients = _named([*small[:2000], {"n": 3_000_000, "k": 3_000_000}])
     _load(pg, catalog, "o", clients)
-    seen = _agree(catalog, clients, _score(pg, build(catalog, dialect="postgres", table="o")))
+    seen = agree(catalog, clients, _score(pg, build(catalog, dialect="postgres", table="o")))
     assert min(seen.values()) > 50, seen
