@@ -45,7 +45,8 @@ def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
     if isinstance(node, Call) and node.name == "count":
         if node.multi:
             v = condition(node.args[0], ctx)
-            size = exp.ArraySize(this=v)
+            # PostgreSQL gives an empty array no length (NULL), not 0: the answer is known here
+            size = exp.Coalesce(this=exp.ArraySize(this=v), expressions=[lit(0)])
             return (
                 case([(is_null(v), lit(0))], size),
                 case([(is_null(v), lit(node.multi))], size.copy()),

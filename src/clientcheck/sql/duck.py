@@ -38,7 +38,7 @@ from clientcheck.sql.nodes import alias, col, ident
 from clientcheck.sql.records import Layout
 from clientcheck.sql.sources import json_source, parquet_source
 
-BATCH = 1 << 13  # JSON Lines / CSV records per Arrow batch of the stream (a few megabytes of text)
+BATCH = 1 << 13  # JSON Lines / CSV records per query (a few megabytes of text)
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
 
 
@@ -64,7 +64,6 @@ class DuckRunner(Runner):
         self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict)
         self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
-        self._refused: dict[int, ClientcheckError] = {}  # rows the CSV reader refused, by line
 
     # -- inputs
 
@@ -83,21 +82,36 @@ class DuckRunner(Runner):
     def _jsonl(self, source: Source) -> None:
         stream = open_binary(source)
         try:
-            self._stream(source, self._lines(chunks(stream)))
+            self._lines(source, chunks(stream))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
         finally:
             if source.path != "-":
                 stream.close()
 
     def _csv_rows(self, source: Source, reader: Any) -> None:
         # the rows are read by clientcheck's CSV reader (its conventions, its messages) and
-        # scored in DuckDB as JSON; a row it refuses keeps its place, to be reported in order
-        rows = ((line, r if isinstance(r, ClientcheckError) else orjson.dumps(r)) for line, r in reader.rows())
-        self._stream(source, rows)
+        # scored in DuckDB as JSON
+        batch: list[tuple[int, bytes]] = []
+        for line, record in reader.rows():
+            if isinstance(record, ClientcheckError):
+                self._score_json(source, batch)
+                batch = []
+                self._bad(record)
+                continue
+            batch.append((line, orjson.dumps(record)))
+            if len(batch) >= BATCH:
+                self._score_json(source, batch)
+                batch = []
+        self._score_json(source, batch)
 
-    def _lines(self, pieces: Iterator[bytes]) -> Iterator[tuple[int, bytes | ClientcheckError]]:
+    def _lines(self, source: Source, pieces: Iterator[bytes]) -> None:
         line = 0
         rest = b""
         first = True
+        batch: list[tuple[int, bytes]] = []
         for piece in pieces:
             if first:
                 piece = piece.removeprefix(b"\xef\xbb\xbf")
@@ -107,72 +121,51 @@ class DuckRunner(Runner):
             rest = lines.pop()
             for raw in lines:
                 line += 1
-                yield line, raw
+                batch.append((line, raw))
+            if len(batch) >= BATCH:
+                self._score_json(source, batch)
+                batch = []
         if rest:
-            yield line + 1, rest
+            batch.append((line + 1, rest))
+        self._score_json(source, batch)
 
     # -- scoring
 
-    def _query(self, kind: str, source: Source, columns: Sequence[str], make: Any, raw: Sequence[str]) -> str:
+    def _query(self, kind: str, source: Source, columns: Sequence[str], make: Any) -> str:
         key = (kind, source.name, *columns)
         found = self.plans.get(key)
         if found is None:
-            plan = self.layout.plan(make(), columns, answered=kind == "json", raw=raw)
+            plan = self.layout.plan(make(), columns, answered=kind == "json", raw=self._raw)
             sink_format = getattr(self.sink, "record_format", None)
             if self.fused and sink_format is not None:
-                text = self.layout.records_query(plan, sink_format.head(source.name), sink_format.tail, raw)
+                text = self.layout.records_query(plan, sink_format.head(source.name), sink_format.tail, self._raw)
             else:
-                text = self.layout.outcomes_query(plan, raw)
+                text = self.layout.outcomes_query(plan, self._raw)
             found = self.plans[key] = (plan, text)
         return found[1]
 
-    def _stream(self, source: Source, rows: Iterator[tuple[int, bytes | ClientcheckError]]) -> None:
-        """Score lines of JSON as one query over one stream of Arrow batches, read as DuckDB asks
-        for them: planned once, memory bounded by a few batches. A line that is not UTF-8 travels
-        as bytes, a row the reader refused as its error (kept aside by line), so that each is
-        reported in its place."""
-        schema = pa.schema([("line", pa.int64()), ("raw", pa.string()), ("bin", pa.binary())])
-        failed: list[OSError] = []
+    _raw: Sequence[str] = ()
 
-        def batches() -> Iterator[Any]:
-            lines: list[int] = []
-            texts: list[str | None] = []
-            blobs: list[bytes | None] = []
+    def _score_json(self, source: Source, batch: list[tuple[int, bytes]]) -> None:
+        if not batch:
+            return
+        lines = [line for line, _ in batch]
+        texts: list[str | None] = []
+        for _, raw in batch:
             try:
-                for line, raw in rows:
-                    lines.append(line)
-                    if isinstance(raw, ClientcheckError):
-                        self._refused[line] = raw
-                        texts.append(None)
-                        blobs.append(None)
-                    else:
-                        try:
-                            texts.append(raw.decode("utf-8"))
-                            blobs.append(None)
-                        except UnicodeDecodeError:
-                            texts.append(None)  # the ordinary way says which line is not UTF-8
-                            blobs.append(raw)
-                    if len(lines) >= BATCH:
-                        yield pa.record_batch([lines, texts, blobs], schema=schema)
-                        lines, texts, blobs = [], [], []
-            except OSError as exc:  # the lines read so far are scored; then the error is reported
-                failed.append(exc)
-            if lines:
-                yield pa.record_batch([lines, texts, blobs], schema=schema)
-
-        raw = ("text", "bytes")
-        query = self._query(
-            "json", source, [CLIENT_KEY, *self.catalog.questions], lambda: json_source(self.catalog), raw
-        )
-        cursor = self.con.cursor()  # a cursor of its own: the stream is its `batch` table
+                texts.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                texts.append(None)  # the ordinary way says which line is not UTF-8
+        table = pa.table({"line": pa.array(lines, pa.int64()), "raw": pa.array(texts, pa.string())})
+        self._raw = ()
+        query = self._query("json", source, [CLIENT_KEY, *self.catalog.questions], lambda: json_source(self.catalog))
+        cursor = self.con.cursor()  # a cursor of its own: the Arrow batch is its `batch` table
         try:
-            cursor.register("batch", pa.RecordBatchReader.from_batches(schema, batches()))
-            self._emit(source, cursor.sql(query), True, raw_columns=raw)
+            cursor.register("batch", table)
+            self._emit(source, cursor.sql(query), {line: raw for line, raw in batch}, raw_columns=())
         finally:
             cursor.close()
         self.sink.flush()
-        for exc in failed:
-            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
 
     def _parquet(self, source: Source) -> None:
         try:
@@ -195,6 +188,7 @@ class DuckRunner(Runner):
             self.stats.bad += 1
             return
         columns = list(types)
+        self._raw = columns
         path = source.path
 
         def make() -> exp.Select:
@@ -202,24 +196,21 @@ class DuckRunner(Runner):
             # the answers as read, for the rows that take the ordinary way
             return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns))
 
-        query = self._query("parquet", source, columns, make, columns)
+        query = self._query("parquet", source, columns, make)
         cursor = self.con.cursor()
         try:
-            self._emit(source, cursor.sql(query), False, raw_columns=columns)
+            self._emit(source, cursor.sql(query), None, raw_columns=columns)
         finally:
             cursor.close()
         self.sink.flush()
 
-    def _emit(self, source: Source, cursor: Any, lines: bool, raw_columns: Sequence[str]) -> None:
-        """Write the results in input order; rows the SQL did not pass go the ordinary way.
-        lines: the input is lines of JSON, whose text comes back (for such rows) in the last two
-        columns; else a table, whose answers as read come back in the raw_columns."""
+    def _emit(self, source: Source, cursor: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]) -> None:
+        """Write the results in input order; rows the SQL did not pass go the ordinary way."""
         reader = cursor.to_arrow_reader(FETCH)
         stats = self.stats
         tick = self.reporter.progress.tick
         fused = self.fused
         for batch in reader:
-            raws = self._texts(batch) if lines else None
             if fused:
                 self._emit_records(source, batch, raws, raw_columns)
             else:
@@ -309,20 +300,6 @@ class DuckRunner(Runner):
         self.sink.add_verdict(verdict, r, line)
 
     @staticmethod
-    def _texts(batch: Any) -> dict[int, bytes]:
-        """The lines of the rows whose text came back, by line number."""
-        lines = batch.column(0).to_pylist()
-        texts = batch.column(batch.num_columns - 2).to_pylist()
-        blobs = batch.column(batch.num_columns - 1).to_pylist()
-        out: dict[int, bytes] = {}
-        for line, text, blob in zip(lines, texts, blobs, strict=True):
-            if text is not None:
-                out[line] = text.encode("utf-8")
-            elif blob is not None:
-                out[line] = blob
-        return out
-
-    @staticmethod
     def _row(batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
         for k, name in enumerate(raw_columns):
@@ -345,9 +322,6 @@ class DuckRunner(Runner):
         from clientcheck.readers import decode_line
 
         try:
-            refused = self._refused.pop(line, None)
-            if refused is not None:
-                raise refused
             if raws is not None:
                 raw = raws[line]
                 if not raw.strip():

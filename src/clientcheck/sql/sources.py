@@ -58,7 +58,7 @@ def _range(q: Question, v: exp.Expression) -> list[exp.Expression]:
 
 
 def json_source(catalog: Catalog) -> exp.Select:
-    """JSON Lines text (columns line, raw, bin: the line if it is not UTF-8) as typed answers, an `ok` flag and `answered` tests.
+    """JSON Lines text (columns line, raw) as typed answers, an `ok` flag and `answered` tests.
 
     `ok` is true only for what the Python fast path takes as it is: an object of known keys,
     none repeated, each answer of its question's type and range, the client's name as text
@@ -159,14 +159,8 @@ def json_source(catalog: Catalog) -> exp.Select:
     parsed_json = exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON"))
     paths = exp.Array(expressions=[s(f'$."{name}"') for name in known])
     parsed = exp.select(
-        exp.column("line"),
-        alias(exp.column("raw"), "cc_raw_text"),
-        alias(exp.column("bin"), "cc_raw_bytes"),
-        alias(parsed_json, "j"),
-        alias(fn("json_extract", parsed_json.copy(), paths), "vs"),
+        exp.column("line"), alias(parsed_json, "j"), alias(fn("json_extract", parsed_json.copy(), paths), "vs")
     ).from_("batch")
-    # the line as read, for the rows that take the ordinary way (and a line that is not UTF-8)
-    outs += [exp.column("cc_raw_text"), exp.column("cc_raw_bytes")]
     return exp.select(*outs).from_(parsed.subquery("parsed"))
 
 
