@@ -27,7 +27,12 @@ SELECT to_json({
         END,
         CASE WHEN rude IS TRUE THEN {id: 'rude', severity: 'decline'} END,
         CASE WHEN follows_advice = 'insists' THEN {id: 'wont-listen', severity: 'caution'} END,
-        CASE WHEN budget_stated IS TRUE AND budget < min_price THEN {id: 'cannot-afford', severity: 'decline'} END,
+        CASE
+            WHEN budget_stated IS TRUE AND billing = 'monthly' AND budget < min_monthly_price
+                THEN {id: 'cannot-afford', severity: 'decline'}
+            WHEN budget_stated IS TRUE AND billing <> 'monthly' AND budget < min_price
+                THEN {id: 'cannot-afford', severity: 'decline'}
+        END,
         CASE WHEN petty_complaints IS TRUE THEN {id: 'petty-complainer', severity: 'caution'} END,
         CASE
             WHEN list_contains(ask_list, 'pay_if_liked') OR (contract IS FALSE AND advance = 'none')

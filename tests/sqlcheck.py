@@ -53,6 +53,28 @@ def random_clients(catalog: Catalog, n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
+def agree(catalog: Catalog, clients: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Each row of the public query, client by client, against the Python engine: verdict, score,
+    range, every rule's outcome, the first questions to ask. Returns how often each kind of
+    outcome was seen, so a test can show it was not vacuous."""
+    seen = {"fired": 0, "not": 0, "undecided": 0, "unsettled": 0}
+    assert len(rows) == len(clients)
+    for data, got in zip(clients, rows, strict=True):
+        want = expected(catalog, data)
+        assert (got["client"], got["verdict"], got["score"]) == (want["client"], want["verdict"], want["score"]), data
+        assert (got["best"], got["worst"], got["settled"]) == (
+            want["best"],
+            want["worst"],
+            want["best"] == want["worst"],
+        )
+        assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
+        assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
+        seen["unsettled"] += not got["settled"]
+        for value in want["outcome"].values():
+            seen["undecided" if value is None else "not" if value == 0 else "fired"] += 1
+    return seen
+
+
 def expected(catalog: Catalog, data: dict[str, Any], rules: list[Rule] | None = None) -> dict[str, Any]:
     """The Python engine's result in the shape of the SQL query's columns."""
     answers = validate(data, catalog, "x")
@@ -173,3 +195,60 @@ def functions_catalog(folder: Path) -> Catalog:
     (folder / "questions" / "10.yaml").write_text(FUNCTIONS_QUESTIONS, encoding="utf-8")
     (folder / "rules.yaml").write_text(FUNCTIONS_RULES, encoding="utf-8")
     return load_catalog(folder / "rules.yaml", folder / "questions")
+
+
+# Arithmetic past the float range: whole numbers are exact in Python until they meet a float or a
+# division (then an overflow, which the rules call unknown); floats become infinity, and infinity
+# minus infinity is NaN, which compares false (but != true).
+_CHAIN = " * ".join(["n"] * 22)
+_FLOATS = " * ".join(["x"] * 22)
+OVERFLOW_QUESTIONS = """\
+section: all
+title: All
+questions:
+  - {id: n, type: integer, text: N, min: -1000000000000000, max: 1000000000000000}
+  - {id: x, type: number, text: X, min: -1000000000000000, max: 1000000000000000}
+  - {id: k, type: integer, text: K, min: 0, max: 1000000000000000}
+"""
+OVERFLOW_RULES = f"""\
+version: 1
+sources: {{s: S}}
+policy:
+  severities:
+    low: {{weight: 1, label: low}}
+    decline: {{weight: 10, label: decline}}
+  good_sign_weight: 1
+  decline_if: {{any_severity: [decline]}}
+  caution_if: {{min_score: 2}}
+rules:
+  - {{id: o1, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '{_CHAIN} * 1.5 > 1'}}
+  - {{id: o2, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '{_CHAIN} > 1'}}
+  - {{id: o3, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '{_FLOATS} > 1'}}
+  - {{id: o4, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '{_FLOATS} - {_FLOATS} >= 0'}}
+  - {{id: o5, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '{_FLOATS} - {_FLOATS} != 0'}}
+  - {{id: o6, kind: red-flag, source: s, title: T, why: W, advice: A, severity: low, when: '({_CHAIN}) / 3 > 1'}}
+  - {{id: o7, kind: red-flag, source: s, title: T, why: W, advice: A, severity: decline, when: 'n * n * k > 5 or not (n * k < 0)'}}
+  - {{id: o8, kind: good-sign, source: s, title: T, why: W, advice: A, when: '-({_CHAIN}) < x and k * k * k * k > 9'}}
+"""
+
+
+def overflow_catalog(folder: Path) -> Catalog:
+    (folder / "questions").mkdir(parents=True, exist_ok=True)
+    (folder / "questions" / "10.yaml").write_text(OVERFLOW_QUESTIONS, encoding="utf-8")
+    (folder / "rules.yaml").write_text(OVERFLOW_RULES, encoding="utf-8")
+    return load_catalog(folder / "rules.yaml", folder / "questions")
+
+
+def overflow_clients(n: int, seed: int) -> list[dict[str, Any]]:
+    """Answers at the edges: the largest numbers a question takes, zero, unknown."""
+    rnd = random.Random(seed)
+    big = 10**15
+    picks: dict[str, list[Any]] = {
+        "n": [None, 0, 1, -1, 2, 7, big, -big, 10**7, 3_000_000_000],
+        "x": [None, 0.0, 0.5, 1.5, -2.0, float(big), -float(big), 1e7],
+        "k": [None, 0, 1, 2, big, 10**5],
+    }
+    return [
+        {"client": f"c{i}", **{q: rnd.choice(values) for q, values in picks.items() if rnd.random() < 0.9}}
+        for i in range(n)
+    ]

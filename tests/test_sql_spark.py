@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from clientcheck.loader import load_catalog
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog
 from tests.conftest import invoke
-from tests.sqlcheck import expected, functions_catalog, random_clients, varied_catalog
+from tests.sqlcheck import agree, functions_catalog, random_clients, varied_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -66,23 +66,7 @@ def _frame(spark: Any, catalog: Catalog, clients: list[dict[str, Any]]) -> Any:
 
 
 def _compare(catalog: Catalog, clients: list[dict[str, Any]], rows: list[Any]) -> int:
-    assert len(rows) == len(clients)
-    undecided = 0
-    for data, row in zip(clients, rows, strict=True):
-        got = row.asDict()
-        want = expected(catalog, data)
-        assert got["client"] == want["client"]
-        assert got["verdict"] == want["verdict"], data
-        assert got["score"] == want["score"], data
-        assert (got["best"], got["worst"], got["settled"]) == (
-            want["best"],
-            want["worst"],
-            want["best"] == want["worst"],
-        )
-        assert {r.id: got[r.id] for r in catalog.rules} == want["outcome"], data
-        assert [got[f"ask_{k}"] for k in (1, 2, 3) if got[f"ask_{k}"] is not None] == want["ask"][:3], data
-        undecided += sum(v is None for v in want["outcome"].values())
-    return undecided
+    return agree(catalog, clients, [row.asDict() for row in rows])["undecided"]
 
 
 def test_the_spark_sql_that_clientcheck_prints_runs_unchanged_and_agrees_on_10000_clients(

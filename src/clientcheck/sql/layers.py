@@ -1,0 +1,57 @@
+"""The base of the Plan: what it holds, the names of its columns, its chain of steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from clientcheck.model import Catalog, Question, Rule
+from clientcheck.sql.nodes import col, ident
+
+if TYPE_CHECKING:
+    from clientcheck.sql.plan import AskEntry
+
+
+class Layers:
+    """Set by Plan.__init__; the mixins above it read them."""
+
+    catalog: Catalog
+    chosen: tuple[Rule, ...]
+    rules: tuple[Rule, ...]
+    rule_index: dict[str, int]
+    chosen_index: list[int]
+    questions: dict[str, Question]
+    order: dict[str, int]
+    prefix: str
+    keep: tuple[str, ...]
+    ctes: list[tuple[str, exp.Select]]
+    entries: dict[str, list[list[AskEntry]]]
+    candidates: dict[str, None]
+
+    def name(self, *parts: object) -> str:
+        return self.prefix + "_".join(str(p) for p in parts)
+
+    def value(self, qid: str, tag: str = "k") -> exp.Expression:
+        """A question's answer as a pass counts it (NULL: unknown, or it does not apply)."""
+        q = self.questions[qid]
+        return col(self.name(tag + "e", qid)) if q.when is not None else col(qid)
+
+    def add_layer(self, label: str, new: Sequence[exp.Expression] | exp.Select) -> None:
+        cte = self.name(label)
+        if isinstance(new, exp.Select):
+            self.ctes.append((cte, new))
+        elif new:
+            prev = self.ctes[-1][0]
+            self.ctes.append((cte, exp.select(exp.Star(), *new).from_(exp.to_table(prev, quoted=True))))
+
+    @property
+    def last(self) -> str:
+        return self.ctes[-1][0]
+
+    def query(self, outputs: Sequence[exp.Expression], frm: str | None = None) -> exp.Select:
+        select = exp.select(*outputs).from_(exp.to_table(frm or self.last, quoted=True))
+        for name, cte in self.ctes:
+            select = select.with_(ident(name), as_=cte)
+        return select

@@ -1,0 +1,360 @@
+"""The results of the DuckDB path: for `--format jsonl`, each client's clientcheck.result/2
+record written by DuckDB from pieces prepared once per rule level by render/jsonl.py (byte for
+byte the Python path's); for the other formats, the rule outcomes made into compiled.Result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import orjson
+from sqlglot import exp
+
+from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
+from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
+from clientcheck.render.jsonl import _finding
+from clientcheck.sql.gen import Plan
+from clientcheck.sql.nodes import alias, and_, case, col, ident, is_null, lit, not_, or_
+from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
+
+WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
+
+
+class Layout:
+    """The queries for one catalog and selection of rules, and the pieces of their records."""
+
+    def __init__(self, catalog: Catalog, rules: Sequence[Rule], all_raw: bool = False) -> None:
+        self.all_raw = all_raw
+        self.catalog = catalog
+        self.rules = tuple(rules)
+        self.index = {qid: i for i, qid in enumerate(catalog.questions)}
+        red_levels = [
+            (r, i) for r, rule in enumerate(self.rules) if rule.kind == "red-flag" for i in range(len(rule.levels))
+        ]
+        ranked = sorted(red_levels, key=lambda ri: (-self.rules[ri[0]].levels[ri[1]].weight, red_levels.index(ri)))
+        self.rank = {ri: n for n, ri in enumerate(ranked)}
+        self.infos: dict[tuple[int, int], FindingInfo] = {}
+        for r, rule in enumerate(self.rules):
+            for i, level in enumerate(rule.levels):
+                names = tuple((n, self.index[n]) for n in level.when.names)
+                self.infos[(r, i)] = FindingInfo(
+                    rule,
+                    r,
+                    level.severity,
+                    level.weight,
+                    names,
+                    _known_when(level.when.tree, True),
+                    self.rank.get((r, i), 0),
+                )
+        self.level_of = {id(info): i for (_, i), info in self.infos.items()}
+        self.open_rules: dict[tuple[int, int, tuple[str, ...], tuple[int, ...]], OpenRule] = {}
+
+    def plan(self, source: exp.Select, columns: Sequence[str], answered: bool, raw: Sequence[str] = ()) -> Plan:
+        marks = {qid: col("cc_answered_" + qid) for qid in self.catalog.questions} if answered else None
+        keep = ("line", "ok", *(f"cc_answered_{q}" for q in self.catalog.questions if answered))
+        keep += tuple("cc_raw_" + name for name in raw)
+        from clientcheck.functions import today
+
+        return Plan(
+            self.catalog,
+            self.rules,
+            columns=columns,
+            keep=keep,
+            answered=marks,
+            source=source,
+            today=today().isoformat(),
+        )
+
+    # -- for --format jsonl: the record, written by DuckDB
+
+    def ask_list(self, plan: Plan, r: int, tag: str = "k") -> exp.Expression:
+        """The questions that would decide rule r, in evaluate's order, as JSON strings joined."""
+        items = []
+        entries = plan.entries[tag][r]
+        for n, entry in enumerate(entries):
+            earlier = [e.cond for e in entries[:n] if e.question == entry.question]
+            test = and_(entry.cond, not_(or_(*earlier))) if earlier else entry.cond
+            items.append(case([(test, s(json_text(entry.question)))]))
+        return concat_ws(items)
+
+    def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
+        """The clientcheck.result/2 record of a row, as render/jsonl.Encoder writes it."""
+        at = plan.chosen_index  # this layout's rule r is the plan's rule at[r]
+        o = [col(plan.name("ko", at[r])) for r in range(len(self.rules))]
+        t = [col(plan.name("kt", at[r])) for r in range(len(self.rules))]
+        p = [[col(plan.name("kp", at[r], i)) for i in range(len(rule.levels))] for r, rule in enumerate(self.rules)]
+
+        def fired(r: int, i: int) -> exp.Expression:
+            return exp.EQ(this=o[r].copy(), expression=lit(i + 1))
+
+        red = [
+            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
+            for (r, i) in sorted(self.rank, key=self.rank.__getitem__)
+        ]
+        good = [
+            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
+            for r, rule in enumerate(self.rules)
+            if rule.kind == "good-sign"
+            for i in range(len(rule.levels))
+        ]
+        notes = [
+            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
+            for r, rule in enumerate(self.rules)
+            if rule.kind == "note"
+            for i in range(len(rule.levels))
+        ]
+        # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
+        # per weight its open levels may have
+        texts: list[exp.Expression] = []
+        for r, rule in enumerate(self.rules):
+            start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
+            severity = case(
+                [
+                    (exp.EQ(this=t[r].copy(), expression=lit(i + 1)), s(json_text(lv.severity)))
+                    for i, lv in enumerate(rule.levels)
+                ]
+            )
+            # every severity it could still fire at: of the open levels, in level order, once each
+            could = []
+            for i, lv in enumerate(rule.levels):
+                if lv.severity is None:
+                    continue
+                same = [p[r][j].copy() for j in range(i) if rule.levels[j].severity == lv.severity]
+                opened = and_(p[r][i].copy(), not_(or_(*same))) if same else p[r][i].copy()
+                could.append(case([(opened, s(json_text(lv.severity)))]))
+            item = concat(
+                s(start),
+                severity,
+                s(',"severities":['),
+                concat_ws(could),
+                s('],"ask":['),
+                self.ask_list(plan, at[r]),
+                s("]}"),
+            )
+            texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
+        plan.add_layer("ud", texts)
+        # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
+        undecided = []
+        weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
+        for w in weights:
+            for r, rule in enumerate(self.rules):
+                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
+                if levels:
+                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
+                    undecided.append(case([(test, col(plan.name("ud", r)))]))
+        ignored = [
+            case([(col(plan.name("i", qid)), s(json_text(qid)))])
+            for qid, q in self.catalog.questions.items()
+            if q.when is not None
+        ]
+        client = col(CLIENT_KEY)
+        score = col(plan.name("score"))
+        score_text: exp.Expression = exp.cast(score, "TEXT")
+        if not plan.integral():
+            # a score with float weights in it is written as a float, like Python's: 2.0, not 2
+            floats = [
+                fired(r, i)
+                for r, rule in enumerate(self.rules)
+                if rule.kind != "note"
+                for i, lv in enumerate(rule.levels)
+                if not isinstance(lv.weight, int)
+            ]
+            score_text = case([(or_(*floats), exp.cast(score, "TEXT"))], exp.cast(exp.cast(score, "BIGINT"), "TEXT"))
+        return concat(
+            s(head.decode()),
+            exp.cast(col("line"), "TEXT"),
+            s(',"client":'),
+            case([(is_null(client), s("null"))], exp.cast(fn("to_json", client), "TEXT")),
+            s(',"verdict":"'),
+            col(plan.name("verdict")),
+            s('","range":{"best":"'),
+            col(plan.name("best")),
+            s('","worst":"'),
+            col(plan.name("worst")),
+            s('"},"settled":'),
+            case([(exp.EQ(this=col(plan.name("best")), expression=col(plan.name("worst"))), s("true"))], s("false")),
+            s(',"score":'),
+            score_text,
+            s(',"findings":['),
+            concat_ws(red),
+            s('],"good_signs":['),
+            concat_ws(good),
+            s('],"notes":['),
+            concat_ws(notes),
+            s('],"undecided":['),
+            concat_ws(undecided),
+            s('],"ignored_answers":['),
+            concat_ws(ignored),
+            s("]"),
+            s(tail.decode()),
+        )
+
+    def records_query(self, plan: Plan, head: bytes, tail: bytes, raw: Sequence[str] = ()) -> str:
+        """line, the record (NULL for a row to take the ordinary way), and for such rows the
+        answers as read (Parquet; `raw` names the columns)."""
+        ok = col("ok")
+        fast: exp.Expression = ok
+        if not plan.integral():
+            # a fractional score is written by Python: DuckDB would round its digits
+            score = col(plan.name("score"))
+            fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
+        outs: list[exp.Expression] = [col("line"), alias(case([(fast, self.record(plan, head, tail))]), "record")]
+        for name in raw:
+            outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
+        return plan.query(outs).sql(dialect="duckdb")
+
+    # -- for the other formats: rule outcomes, made into compiled.Result in Python
+
+    def outcomes_query(self, plan: Plan, raw: Sequence[str] = ()) -> str:
+        outs: list[exp.Expression] = [
+            col("line"),
+            col("ok"),
+            col(CLIENT_KEY),
+            col(plan.name("verdict")),
+            col(plan.name("score")),
+            col(plan.name("best")),
+            col(plan.name("worst")),
+        ]
+        for r, rule in enumerate(self.rules):
+            at = plan.chosen_index[r]
+            outs.append(col(plan.name("ko", at)))
+            outs.append(col(plan.name("kt", at)))
+            undecided = is_null(col(plan.name("ko", at)))
+            outs.append(case([(undecided, self.ask_list(plan, at))]))
+            opened = [case([(col(plan.name("kp", at, i)), lit(i))]) for i in range(len(rule.levels))]
+            outs.append(case([(undecided.copy(), exp.Array(expressions=opened))]))
+            # what could still happen: for the questions to ask next (evaluate._ask_next)
+            x_undecided = is_null(col(plan.name("xo", at)))
+            outs.append(col(plan.name("xo", at)))
+            outs.append(case([(x_undecided, self.ask_list(plan, at, "x"))]))
+            opened = [case([(col(plan.name("xp", at, i)), lit(i))]) for i in range(len(rule.levels))]
+            outs.append(case([(x_undecided.copy(), exp.Array(expressions=opened))]))
+        ignored = [
+            case([(col(plan.name("i", qid)), s(qid))])
+            for qid, q in self.catalog.questions.items()
+            if q.when is not None
+        ]
+        outs.append(concat_ws(ignored))
+        for qid in self.catalog.questions:
+            outs.append(plan.value(qid, "k"))
+        for name in raw:
+            # the answers as read: for the rows that take the ordinary way, or all (--format json)
+            value = col("cc_raw_" + name)
+            outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
+        return plan.query(outs).sql(dialect="duckdb")
+
+    def result(self, row: Sequence[Any]) -> Result:
+        """A row of outcomes_query as the batch formats take it."""
+        client, verdict, score, best, worst = row[2], row[3], row[4], row[5], row[6]
+        red: list[FindingInfo] = []
+        good: list[FindingInfo] = []
+        notes: list[FindingInfo] = []
+        open_rules: list[OpenRule] = []
+        at = 7
+        possible: list[tuple[Rule, int | None, str | None, Any]] = []
+        for r, rule in enumerate(self.rules):
+            o, t, ask, opened = row[at], row[at + 1], row[at + 2], row[at + 3]
+            possible.append((rule, row[at + 4], row[at + 5], row[at + 6]))
+            at += 7
+            if o is None:
+                levels = tuple(i for i in opened if i is not None)
+                key = (r, t, tuple(orjson.loads("[" + ask + "]")), levels)
+                found = self.open_rules.get(key)
+                if found is None:
+                    level = rule.levels[t - 1]
+                    severities = tuple(
+                        dict.fromkeys(rule.levels[i].severity for i in levels if rule.levels[i].severity)
+                    )
+                    found = self.open_rules[key] = OpenRule(rule, r, level.severity, level.weight, key[2], severities)
+                open_rules.append(found)
+            elif o:
+                info = self.infos[(r, o - 1)]
+                {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(info)
+        ignored = tuple(row[at].split(",")) if row[at] else ()
+        at += 1
+        values = tuple(frozenset(v) if isinstance(v, list) else v for v in row[at : at + len(self.catalog.questions)])
+        red.sort(key=lambda f: f.rank)
+        order = (self.index, self.catalog.policy)
+        if (
+            not isinstance(score, int)
+            and float(score).is_integer()
+            and not any(not isinstance(f.weight, int) for f in (*red, *good))
+        ):
+            score = int(score)
+        ask_next = self.ask_next(open_rules, possible)
+        return Result(
+            (client, verdict, score, red, good, notes, open_rules, ignored, values, order, ask_next, best, worst)
+        )
+
+    def ask_next(
+        self, open_rules: list[OpenRule], possible: list[tuple[Rule, int | None, str | None, Any]]
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """evaluate._ask_next on the outcomes DuckDB worked out."""
+        from clientcheck.evaluate import OpenItem, pivots, rank_questions
+
+        counts: dict[str, int] = {}
+        red = good = 0.0
+        items: list[OpenItem] = []
+        open_ids: list[str] = []
+        x_ask: dict[str, tuple[str, ...]] = {}
+        x_weight: dict[str, float] = {}
+        for rule, o, ask, opened in possible:
+            if o is None:
+                levels = [rule.levels[i] for i in opened if i is not None]
+                severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
+                weight = max(lv.weight for lv in levels)
+                items.append(OpenItem(rule.kind, severities, weight))
+                open_ids.append(rule.id)
+                x_ask[rule.id] = tuple(orjson.loads("[" + (ask or "") + "]"))
+                x_weight[rule.id] = weight
+            elif o:
+                level = rule.levels[o - 1]
+                if rule.kind == "red-flag":
+                    red += level.weight
+                    if level.severity:
+                        counts[level.severity] = counts.get(level.severity, 0) + 1
+                elif rule.kind == "good-sign":
+                    good += level.weight
+        worth = dict(zip(open_ids, pivots(self.catalog.policy, counts, red, good, items), strict=True))
+        entries = [(u.ask, u.id, u.max_weight, worth.get(u.id, 0)) for u in open_rules]
+        listed = {u.id for u in open_rules}
+        entries += [(x_ask[rid], rid, x_weight[rid], worth[rid]) for rid in open_ids if rid not in listed]
+        return rank_questions(entries, self.index)
+
+    def verdict(self, r: Result, answers: Answers) -> Verdict:
+        """The full verdict of a result, for the formats that show everything (--format json)."""
+
+        from clientcheck.evaluate import effective
+
+        env, _ = effective(self.catalog, answers)
+
+        def finding(info: FindingInfo) -> Finding:
+            rule = self.rules[info.rule_index]
+            n = self.level_of[id(info)]
+            level = rule.levels[n]
+            # the answers as read: a whole number stays whole where SQL computed in DOUBLE
+            evidence = tuple(Evidence(q, answers.values[q]) for q, _ in r.evidence(info))
+            # the later levels that hold too, with what they read: detail for the full format
+            also = tuple(
+                (lv, tuple(Evidence(q, env[q]) for q in lv.when.names if q in env))
+                for lv in rule.levels[n + 1 :]
+                if lv.when(env) is True
+            )
+            return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice, n, also)
+
+        undecided = tuple(
+            Undecided(self.rules[u.rule_index], u.ask, u.max_severity, u.max_weight, u.severities) for u in r.undecided
+        )
+        return Verdict(
+            WORDS[r.verdict],
+            r.score,
+            tuple(finding(f) for f in r.red),
+            tuple(finding(f) for f in r.good),
+            tuple(finding(f) for f in r.notes),
+            undecided,
+            tuple(AskNext(q, rules) for q, rules in r.ask_next),
+            answers,
+            tuple(r.ignored),
+            r.best,
+            r.worst,
+        )

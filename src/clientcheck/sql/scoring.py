@@ -1,0 +1,194 @@
+"""The score, the verdict and its range (evaluate.verdict_range) as SQL: the Plan's steps after
+the rules' outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlglot import exp
+
+from clientcheck.sql.layers import Layers
+from clientcheck.sql.nodes import add, alias, and_, case, col, is_null, is_true, lit, or_, paren
+
+
+class Scoring(Layers):
+    def integral(self) -> bool:
+        """Are the weights that make the score all whole (the score then is a whole number)?"""
+        return all(isinstance(lv.weight, int) for rule in self.chosen if rule.kind != "note" for lv in rule.levels)
+
+    def weight(self, w: float) -> exp.Expression:
+        return exp.Literal.number(w) if self.integral() else lit(float(w))
+
+    def level_is(self, tag: str, r: int, levels: Sequence[int]) -> exp.Expression:
+        """Did rule r fire at one of these levels (1-based)? Never NULL."""
+        o = col(self.name(tag + "o", r))
+        return is_true(exp.In(this=o, expressions=[lit(i) for i in levels]))
+
+    def score(self) -> exp.Expression:
+        zero = self.weight(0)
+        red: list[exp.Expression] = []
+        good: list[exp.Expression] = []
+        for r in self.chosen_index:
+            rule = self.rules[r]
+            if rule.kind == "note":
+                continue
+            o = col(self.name("ko", r))
+            term = case(
+                [
+                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), self.weight(lv.weight))
+                    for i, lv in enumerate(rule.levels)
+                ],
+                zero.copy(),
+            )
+            (red if rule.kind == "red-flag" else good).append(term)
+        return exp.Sub(this=paren(add(red, zero)), expression=paren(add(good, zero.copy())))
+
+    def severities(self) -> list[str]:
+        return list(self.catalog.policy.severities)
+
+    def counts(self, tag: str) -> dict[str, exp.Expression]:
+        """How many chosen red flags fired at each severity, in a pass."""
+        out: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            terms = []
+            for r in self.chosen_index:
+                rule = self.rules[r]
+                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.severity == sev]
+                if rule.kind == "red-flag" and levels:
+                    terms.append(case([(self.level_is(tag, r, levels), lit(1))], lit(0)))
+            out[sev] = add(terms, lit(0))
+        return out
+
+    def verdict(self, counts: Mapping[str, exp.Expression], score: exp.Expression) -> exp.Expression:
+        """Policy.verdict in SQL."""
+        policy = self.catalog.policy
+        whens = []
+        for word, threshold in (("decline", policy.decline_if), ("caution", policy.caution_if)):
+            tests: list[exp.Expression] = []
+            for sev in threshold.any_severity:
+                if sev in counts:
+                    tests.append(exp.GT(this=paren(counts[sev].copy()), expression=lit(0)))
+            for sev, n in threshold.counts:
+                if sev in counts:
+                    tests.append(exp.GTE(this=paren(counts[sev].copy()), expression=lit(n)))
+            if threshold.min_score is not None:
+                tests.append(exp.GTE(this=paren(score.copy()), expression=self.weight(threshold.min_score)))
+            whens.append((or_(*tests), exp.Literal.string(word)))
+        return case(whens, exp.Literal.string("go"))
+
+    def range_columns(self) -> list[exp.Expression]:
+        """What evaluate.verdict_range starts from, in the "could still happen" pass: the settled
+        counts and weights, and per open rule what it could still add."""
+        out: list[exp.Expression] = []
+        for sev, count in self.counts("x").items():
+            out.append(alias(count, self.name("xc", sev)))
+        red: list[exp.Expression] = []
+        good: list[exp.Expression] = []
+        for r in self.chosen_index:
+            rule = self.rules[r]
+            if rule.kind == "note":
+                continue
+            o = col(self.name("xo", r))
+            fired = case(
+                [
+                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), lit(float(lv.weight)))
+                    for i, lv in enumerate(rule.levels)
+                ],
+                lit(0.0),
+            )
+            (red if rule.kind == "red-flag" else good).append(fired)
+            heaviest = case(
+                [
+                    (exp.EQ(this=col(self.name("xt", r)), expression=lit(i + 1)), lit(float(lv.weight)))
+                    for i, lv in enumerate(rule.levels)
+                ],
+                lit(0.0),
+            )
+            out.append(alias(case([(is_null(o.copy()), heaviest)], lit(0.0)), self.name("xm", r)))
+            if rule.kind == "red-flag":
+                for sev in self.severities():
+                    levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
+                    if levels:
+                        could = or_(*(col(self.name("xp", r, i)) for i in levels))
+                        out.append(
+                            alias(case([(and_(is_null(o.copy()), could), lit(1))], lit(0)), self.name("xw", r, sev))
+                        )
+        out.append(alias(add(red, lit(0.0)), self.name("xred")))
+        out.append(alias(add(good, lit(0.0)), self.name("xgood")))
+        return out
+
+    def _kinds(self, kind: str) -> list[int]:
+        return [r for r in self.chosen_index if self.rules[r].kind == kind]
+
+    def exact(self) -> bool:
+        """Are the weights such that every sum of them is exact in floating point? Then a total
+        less one term equals the sum without it, as evaluate.pivots computes it."""
+        weights = [lv.weight for r in self.chosen_index for lv in self.rules[r].levels]
+        return all(float(w * 1024).is_integer() and abs(w) < 2**30 for w in weights)
+
+    def worst_counts(self, without: int | None = None) -> dict[str, exp.Expression]:
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            terms = [
+                col(self.name("xw", r, sev))
+                for r in self._kinds("red-flag")
+                if r != without and any(lv.severity == sev for lv in self.rules[r].levels)
+            ]
+            counts[sev] = add(terms, col(self.name("xc", sev)))
+        return counts
+
+    def worst_score(self, without: int | None = None) -> exp.Expression:
+        base = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
+        return add([col(self.name("xm", r)) for r in self._kinds("red-flag") if r != without], base)
+
+    def best_score(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
+        red: exp.Expression = col(self.name("xred"))
+        if heavy is not None:
+            red = exp.Add(this=red, expression=col(self.name("xm", heavy)))
+        score: exp.Expression = exp.Sub(this=paren(red), expression=col(self.name("xgood")))
+        for r in self._kinds("good-sign"):
+            if r != without:
+                score = exp.Sub(this=score, expression=col(self.name("xm", r)))
+        return score
+
+    def worst(self, without: int | None = None) -> exp.Expression:
+        """The worst verdict of verdict_range, leaving out one open rule (pivots) or none."""
+        if without is None:
+            totals: dict[str, exp.Expression] = {sev: col(self.name("wc", sev)) for sev in self.severities()}
+            return self.verdict(totals, col(self.name("ws")))
+        if not self.exact():
+            return self.verdict(self.worst_counts(without), self.worst_score(without))
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            count: exp.Expression = col(self.name("wc", sev))
+            if any(lv.severity == sev for lv in self.rules[without].levels):
+                count = exp.Sub(this=count, expression=col(self.name("xw", without, sev)))
+            counts[sev] = count
+        return self.verdict(counts, exp.Sub(this=col(self.name("ws")), expression=col(self.name("xm", without))))
+
+    def best(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
+        """The best verdict of verdict_range; heavy: a red flag counted as fired at its heaviest;
+        without: a good sign left out."""
+        counts: dict[str, exp.Expression] = {}
+        for sev in self.severities():
+            count: exp.Expression = col(self.name("xc", sev))
+            if heavy is not None and any(lv.severity == sev for lv in self.rules[heavy].levels):
+                count = exp.Add(this=count, expression=col(self.name("xw", heavy, sev)))
+            counts[sev] = count
+        if heavy is None and without is None:
+            return self.verdict(counts, col(self.name("bs")))
+        if not self.exact():
+            return self.verdict(counts, self.best_score(heavy, without))
+        moved = heavy if heavy is not None else without
+        assert moved is not None
+        return self.verdict(counts, exp.Add(this=col(self.name("bs")), expression=col(self.name("xm", moved))))
+
+    @staticmethod
+    def step(verdict: exp.Expression) -> exp.Expression:
+        return case(
+            [
+                (exp.EQ(this=verdict, expression=exp.Literal.string("go")), lit(0)),
+                (exp.EQ(this=verdict.copy(), expression=exp.Literal.string("caution")), lit(1)),
+            ],
+            lit(2),
+        )
