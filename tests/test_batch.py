@@ -345,6 +345,7 @@ def _run_jsonl(catalog: Catalog, path: Path) -> tuple[bytes, list[str], Any]:
     return out.getvalue(), err.getvalue().splitlines(), runner
 
 
+@pytest.mark.slow
 def test_msgspec_scores_the_lines_it_takes_and_leaves_the_rest_to_the_careful_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -104,6 +104,7 @@ def test_completion_reads_client_names_without_writing(tmp_path: Path, cli: CliR
     assert words(complete(["history", "--db", str(tmp_path / "other.sqlite3")], "")) == []
 
 
+@pytest.mark.slow
 def test_completion_of_assessment_numbers(tmp_path: Path, cli: CliRunner) -> None:
     """Where a command takes an assessment number: newest first, with client, day and verdict."""
     db = tmp_path / "history.sqlite3"

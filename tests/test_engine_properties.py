@@ -132,6 +132,7 @@ def test_a_settled_verdict_is_the_final_verdict(seed: int) -> None:
                 assert final.verdict == verdict.best, data
 
 
+@pytest.mark.slow
 @given(SEEDS)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_what_a_condition_must_have_read_holds_on_every_node_and_every_fired_level(seed: int) -> None:

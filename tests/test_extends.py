@@ -52,6 +52,7 @@ def _problems(questions: str = "questions") -> list[str]:
     return str(info.value).splitlines()
 
 
+@pytest.mark.slow
 def test_add_disable_and_override_without_copying(here: Path, write_yaml: WriteYaml) -> None:
     write_yaml("questions/00-extends.yaml", "extends: builtin\n")
     write_yaml("questions/35-crypto.yaml", CRYPTO_SECTION)

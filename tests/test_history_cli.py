@@ -130,6 +130,7 @@ def test_history_lists_assessments_and_a_clients_payments(cli: CliRunner, catalo
     assert lines(out)[0].startswith("No saved assessments of nobody in ")
 
 
+@pytest.mark.slow
 def test_export_and_import_move_the_history_to_another_file(cli: CliRunner, catalog: Catalog, tmp_path: Path) -> None:
     saved(catalog, "ACME", worked_before=True, late_payments=1)
     invoke(cli, "paid", "ACME", "--late")

@@ -75,6 +75,7 @@ def test_the_rules_set_the_late_payments_window(
     assert facts.since == (None if setting == "null" else TODAY - timedelta(days=int(setting)))
 
 
+@pytest.mark.slow
 def test_only_on_time_payments_give_the_pays_on_time_good_sign(db: Path, catalog: Catalog) -> None:
     with opened(db) as h:
         h.record_payment("ACME", TODAY, late=False)

@@ -343,6 +343,7 @@ def test_typed_prompts_help_validation_and_default(write_yaml: WriteYaml, interv
     assert code == 0
 
 
+@pytest.mark.slow
 def test_answers_file_prefills_and_only_the_rest_is_asked(
     cli: CliRunner, small: list[str], write_yaml: WriteYaml
 ) -> None:
@@ -700,6 +701,7 @@ def seller(tmp_path: Path, interviews: Path, monkeypatch: pytest.MonkeyPatch) ->
     return ["--lang", "en", "--quick", "--no-save", "--client", "Nova"]
 
 
+@pytest.mark.slow
 def test_an_investor_client_is_declined_in_three_prompts_with_two_checklists(
     cli: CliRunner, seller: list[str], tmp_path: Path
 ) -> None:
@@ -731,6 +733,7 @@ def test_an_investor_client_is_declined_in_three_prompts_with_two_checklists(
     }
 
 
+@pytest.mark.slow
 def test_not_sure_about_some_asks_the_unticked_lines_one_by_one(
     cli: CliRunner, seller: list[str], tmp_path: Path
 ) -> None:
@@ -759,6 +762,7 @@ def test_a_checklist_line_in_an_old_answers_file_still_answers_its_question(
     assert (code, json.loads(out)["verdict"]) == (1, "decline")
 
 
+@pytest.mark.slow
 def test_quick_finishes_when_only_dont_know_answers_hold_the_verdict_open(
     cli: CliRunner, held_open: tuple[Path, Path], interviews: Path
 ) -> None:

@@ -40,6 +40,7 @@ RULE = """\
 """
 
 
+@pytest.mark.slow
 def test_the_bundled_files_have_no_errors() -> None:
     report = lint(bundled_rules(), bundled_questions())
     assert report.errors == 0

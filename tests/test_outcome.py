@@ -469,6 +469,7 @@ def test_a_note_cannot_drive_the_terminal(cli: CliRunner, catalog: Catalog, isol
     assert o.facts.note == "paid\x1b]0;owned\x07 at last\nin May"  # stored as given
 
 
+@pytest.mark.slow
 def test_outcome_prompts_say_what_its_keys_do(cli: CliRunner, catalog: Catalog, isolated: Path) -> None:
     """Not the interview's words: Enter on the review records the outcome, Ctrl-C stops without a pause."""
     assess(isolated, catalog, "ACME", worked_before=False)

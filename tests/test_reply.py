@@ -207,6 +207,7 @@ def _vt(kind: str) -> Any:
     return VarType(kind)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_placeholders_are_checked_at_load_with_file_line_col(
     write_yaml: WriteYaml, cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -205,6 +205,7 @@ def test_parse_typed_says_what_is_allowed(catalog: Catalog, text: str, lang: str
     assert str(info.value) == message
 
 
+@pytest.mark.slow
 def test_allowed_text_on_the_bundled_questions() -> None:
     bundled = load_catalog()
     assert allowed_text(bundled.questions["late_payments"], "en") == "a whole number from 0 to 1000"

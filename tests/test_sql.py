@@ -399,6 +399,7 @@ def test_engine_duckdb_on_dates_functions_and_repeated_choices(tmp_path: Path) -
         )
 
 
+@pytest.mark.slow
 def test_arithmetic_past_the_float_range_agrees_with_the_python_engine(tmp_path: Path) -> None:
     """A BIGINT product would stop DuckDB with an error; a float past the range is infinity in
     both engines; a whole number past it is unknown once it meets a float or a division."""

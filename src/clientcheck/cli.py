@@ -12,7 +12,6 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -23,7 +22,18 @@ from typer.models import CommandFunctionType
 from clientcheck import __version__
 
 # -q/--quiet and the lazy completers, shared by every command (re-exported for the commands)
+from clientcheck.cliopts import ClientOpt as ClientOpt
+from clientcheck.cliopts import ColorMode as ColorMode
+from clientcheck.cliopts import ColorOpt as ColorOpt
+from clientcheck.cliopts import DbOpt as DbOpt
+from clientcheck.cliopts import FailOn as FailOn
+from clientcheck.cliopts import Format as Format
+from clientcheck.cliopts import Lang as Lang
+from clientcheck.cliopts import LangOpt as LangOpt
+from clientcheck.cliopts import NoSaveOpt as NoSaveOpt
+from clientcheck.cliopts import QuestionsOpt as QuestionsOpt
 from clientcheck.cliopts import QuietOpt as QuietOpt
+from clientcheck.cliopts import RulesOpt as RulesOpt
 from clientcheck.cliopts import completer as completer
 from clientcheck.cliopts import quiet as quiet
 from clientcheck.cliopts import say_note as say_note
@@ -305,28 +315,6 @@ app = App(
 )
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class Lang(StrEnum):
-    en = "en"
-    ru = "ru"
-
-
-class FailOn(StrEnum):
-    caution = "caution"
-    decline = "decline"
-    never = "never"
-
-
-class ColorMode(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"clientcheck {__version__}")
@@ -344,12 +332,6 @@ def _show_completion(value: str | None) -> None:
             raise UsageError(t(language_for(None), "completion.unknown_shell", shell=value))
         sys.stdout.write(script(value))
         raise typer.Exit(EXIT_OK)
-
-
-LangOpt = Annotated[
-    Lang | None,
-    typer.Option("--lang", help="Language of the output (default: from the environment, else en).", metavar="LANG"),
-]
 
 
 @app.callback()
@@ -370,49 +352,6 @@ def _root(
     ] = None,
 ) -> None:
     """Decide whether to take on a client."""
-
-
-RulesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--rules", help="Rules file to use instead of the one in effect (see 'clientcheck config').", dir_okay=False
-    ),
-]
-QuestionsOpt = Annotated[
-    Path | None,
-    typer.Option("--questions", help="Questions folder to use instead of the one in effect.", file_okay=False),
-]
-ColorOpt = Annotated[
-    ColorMode,
-    typer.Option("--color", help="When to use colour (auto: on a terminal).", metavar="WHEN"),
-]
-
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="History database file (default: history.sqlite3 in your data folder).",
-        dir_okay=False,
-    ),
-]
-
-
-def _client_names(ctx: Any, incomplete: str) -> list[Any]:
-    from clientcheck.completion import CLIENT
-
-    return CLIENT(ctx, incomplete)
-
-
-ClientOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--client",
-        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
-        metavar="NAME",
-        autocompletion=_client_names,
-    ),
-]
-NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
 
 
 def load_catalog_for(rules: Path | None, questions: Path | None) -> Catalog:

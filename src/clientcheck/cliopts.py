@@ -1,11 +1,13 @@
-"""Options every command shares that are not about the catalog: -q/--quiet with the notes it
-silences, and the completers of `autocompletion=` that import clientcheck.completion only when
-the shell asks."""
+"""Options every command shares: the choices (formats, languages, --fail-on, colour), the
+options for files, history and client, -q/--quiet with the notes it silences, and the completers
+of `autocompletion=` that import clientcheck.completion only when the shell asks."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -50,3 +52,68 @@ def say_note(text: str) -> None:
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print the results only: no notes or hints.", callback=_set_quiet)
 ]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Lang(StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+class FailOn(StrEnum):
+    caution = "caution"
+    decline = "decline"
+    never = "never"
+
+
+class ColorMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="Language of the output (default: from the environment, else en).", metavar="LANG"),
+]
+
+
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules", help="Rules file to use instead of the one in effect (see 'clientcheck config').", dir_okay=False
+    ),
+]
+QuestionsOpt = Annotated[
+    Path | None,
+    typer.Option("--questions", help="Questions folder to use instead of the one in effect.", file_okay=False),
+]
+ColorOpt = Annotated[
+    ColorMode,
+    typer.Option("--color", help="When to use colour (auto: on a terminal).", metavar="WHEN"),
+]
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="History database file (default: history.sqlite3 in your data folder).",
+        dir_okay=False,
+    ),
+]
+
+
+ClientOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client",
+        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
+        metavar="NAME",
+        autocompletion=completer("CLIENT"),
+    ),
+]
+NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]
