@@ -27,6 +27,8 @@ from clientcheck.conditions import (
     Not,
     compile_node,
     has_spans,
+    names_read,
+    walk,
 )
 from clientcheck.conditions.evaluation import COMPARISONS
 from clientcheck.model import Level
@@ -90,8 +92,8 @@ class _Expr:
         the closures evaluate the same tree with the same meaning, at a little more cost.
         """
         fn = self.src.const(compile_node(node))
-        names = _names_in(node)
-        for n in _walk(node):
+        names = names_read(node)
+        for n in walk(node):
             if isinstance(n, Call) and n.name == "known" and isinstance(n.args[0], Name):
                 self.uses_known.add(n.args[0].name)
         keys = self.src.const(tuple(names))
@@ -225,11 +227,11 @@ def _undecided_means_unknown(level: Level) -> bool:
     Not when it divides (division by zero is undecided with every answer known) or calls a
     function (fired() waits for another rule; count() and known() decide with unknowns).
     """
-    return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in _walk(level.when.tree))
+    return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in walk(level.when.tree))
 
 
 def _calls_known(level: Level) -> bool:
-    return any(isinstance(n, Call) and n.name == "known" for n in _walk(level.when.tree))
+    return any(isinstance(n, Call) and n.name == "known" for n in walk(level.when.tree))
 
 
 def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
@@ -248,37 +250,8 @@ def _plain_sides(node: Compare) -> bool:
     return all(isinstance(side, (Name, Lit, ListLit)) for side in (node.left, node.right))
 
 
-def _children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, (Not, Neg)):
-        return (node.operand,)
-    if isinstance(node, BoolOp):
-        return node.operands
-    if isinstance(node, (Compare, Arith)):
-        return (node.left, node.right)
-    if isinstance(node, Call):
-        return node.args
-    return ()
-
-
 def _size(node: Node) -> int:
-    total = 0
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        total += 1
-        stack.extend(_children(n))
-    return total
-
-
-def _names_in(node: Node) -> list[str]:
-    out: dict[str, None] = {}
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Name):
-            out[n.name] = None
-        stack.extend(_children(n))
-    return list(out)
+    return sum(1 for _ in walk(node))
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -316,13 +289,3 @@ def _strict(node: Node) -> bool:
     if isinstance(node, (Compare, Arith)):
         return _strict(node.left) and _strict(node.right)
     return not isinstance(node, (BoolOp, Call))
-
-
-def _walk(node: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        stack.extend(_children(n))
-    return out
