@@ -211,6 +211,25 @@ class BaseSink:
         """After the last record: summaries, closing brackets."""
 
 
+class TextSink(BaseSink):
+    """A sink that writes rows of text to a stream, flushed every `flush_every` rows so a pipe
+    (`| head`, `| less`) sees the output as it goes rather than in one block at the end."""
+
+    flush_every = 256
+    stream: IO[str]
+    pending = 0
+
+    def wrote(self) -> None:
+        """One more row is out."""
+        self.pending += 1
+        if self.pending >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        self.pending = 0
+        self.stream.flush()
+
+
 class Output(NamedTuple):
     """What a format is given for a run: the catalog, the rules checked, the language, colour, where.
 

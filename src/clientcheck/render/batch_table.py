@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
 from clientcheck import fmt
-from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
+from clientcheck.formats import InputView, Output, ResultView, StatsView, TextSink, whole_file
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS
 from clientcheck.render.data import reachable
@@ -48,8 +48,9 @@ def pack(ids: list[str], columns: int) -> list[str]:
     return lines
 
 
-class TableSink(BaseSink):
+class TableSink(TextSink):
     counts_flags = True
+    flush_every = 64  # a table on a terminal: rows show up sooner
 
     def __init__(self, lang: str, stream: IO[str], color: bool) -> None:
         self.lang = lang
@@ -67,7 +68,6 @@ class TableSink(BaseSink):
             CLIENT_WIDTH if self.columns is None else max(8, min(CLIENT_WIDTH, self.columns - fixed - 10))
         )
         self.name = ""
-        self.pending = 0
         self._header()
 
     def _style(self, text: str, style: str) -> str:
@@ -124,13 +124,7 @@ class TableSink(BaseSink):
                 indent = used if used + width(more) <= self.columns else max(0, self.columns - width(more))
                 row += "\n" + " " * indent + more
         self.stream.write(row + "\n")
-        self.pending += 1
-        if self.pending >= 64:
-            self.flush()
-
-    def flush(self) -> None:
-        self.pending = 0
-        self.stream.flush()
+        self.wrote()
 
     def finish(self, stats: StatsView) -> None:
         lang = self.lang

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from clientcheck import fmt
-from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
+from clientcheck.formats import InputView, Output, ResultView, StatsView, TextSink, whole_file
 from clientcheck.model import Rule
 from clientcheck.terminal import spreadsheet_cell as safe
 
@@ -63,7 +63,7 @@ def row(r: ResultView, name: str, line: int | None, rules: Sequence[Rule]) -> li
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
-class CsvSink(BaseSink):
+class CsvSink(TextSink):
     def __init__(self, rules: Sequence[Rule], stream: IO[str], with_header: bool = True) -> None:
         self.rules = rules
         self.stream = stream
@@ -72,7 +72,6 @@ class CsvSink(BaseSink):
             self.put(header(rules))
         self.name = ""
         self.whole_file = False
-        self.pending = 0
 
     def put(self, cells: list[str]) -> None:
         """One row out (render/tsv.py writes it its own way)."""
@@ -84,13 +83,7 @@ class CsvSink(BaseSink):
 
     def add(self, r: ResultView, line: int) -> None:
         self.put(row(r, self.name, None if self.whole_file else line, self.rules))
-        self.pending += 1
-        if self.pending >= 256:
-            self.flush()
-
-    def flush(self) -> None:
-        self.pending = 0
-        self.stream.flush()
+        self.wrote()
 
     def write(self, out: Any) -> None:
         self.stream.write(out)

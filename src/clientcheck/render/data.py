@@ -92,6 +92,20 @@ def verdict_to_dict(verdict: Verdict, catalog: Catalog, lang: str) -> dict[str, 
     }
 
 
+def summary(verdict: Verdict, lang: str) -> str:
+    """The line under the headline: the score and how many flags, signs and open rules."""
+    from clientcheck import fmt
+
+    return t(
+        lang,
+        "summary",
+        score=fmt.number(verdict.score, lang),
+        red=len(verdict.red_flags),
+        good=len(verdict.good_signs),
+        open=len(verdict.undecided),
+    )
+
+
 def headline(verdict: Verdict, lang: str) -> str:
     """The verdict's line: what it means, or, while it is not settled, what it could still become.
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import IO
 
 from clientcheck import fmt
-from clientcheck.formats import BaseSink, InputView, Output, ResultView, StatsView, whole_file
+from clientcheck.formats import InputView, Output, ResultView, StatsView, TextSink, whole_file
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
 from clientcheck.reasons import Reasons, all_reasons
-from clientcheck.render.data import headline, reachable
+from clientcheck.render.data import headline, reachable, summary
 from clientcheck.terminal import clean
 
 _SPECIAL = re.compile(r"([\\|*_`\[\]<>#~&@])")  # ~ strike-through, & entities, @ e-mail autolinks
@@ -66,16 +66,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
     out.append("")
     out.append(md(headline(verdict, lang)))
     out.append("")
-    out.append(
-        t(
-            lang,
-            "summary",
-            score=fmt.number(verdict.score, lang),
-            red=len(verdict.red_flags),
-            good=len(verdict.good_signs),
-            open=len(verdict.undecided),
-        )
-    )
+    out.append(summary(verdict, lang))
     out.append("")
     if verdict.red_flags:
         out += [f"### {t(lang, 'red_flags')}", ""]
@@ -121,7 +112,7 @@ def render(
     stream.write(report(verdict, catalog, lang))
 
 
-class MarkdownSink(BaseSink):
+class MarkdownSink(TextSink):
     counts_flags = True
 
     def __init__(self, lang: str, stream: IO[str]) -> None:
@@ -130,7 +121,6 @@ class MarkdownSink(BaseSink):
         self.labels = {v: t(lang, f"verdict.{v}") for v in VERDICTS}
         self.name = ""
         self.whole_file = False
-        self.pending = 0
         keys = ("batch.col.input", "client", "batch.col.verdict", "batch.col.reach", "batch.col.score", "red_flags")
         cols = [t(lang, k) for k in keys]
         stream.write("| " + " | ".join(cols) + " |\n|---|---|---|---|--:|---|\n")
@@ -147,13 +137,7 @@ class MarkdownSink(BaseSink):
         self.stream.write(
             f"| {where} | {client} | {self.labels[r.verdict]} | {reach} | {fmt.short(r.score)} | {flags} |\n"
         )
-        self.pending += 1
-        if self.pending >= 256:
-            self.flush()
-
-    def flush(self) -> None:
-        self.pending = 0
-        self.stream.flush()
+        self.wrote()
 
     def finish(self, stats: StatsView) -> None:
         lang = self.lang

@@ -27,7 +27,7 @@ from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Catalog, Evidence, Rule, Verdict
 from clientcheck.reasons import Reasons, all_reasons
-from clientcheck.render.data import headline
+from clientcheck.render.data import headline, summary
 from clientcheck.terminal import is_tty
 from clientcheck.terminal import strip_controls as clean
 
@@ -158,17 +158,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     head.append("  ")
     head.append(headline(verdict, lang), style="bold")
     head.append("\n")
-    head.append(
-        t(
-            lang,
-            "summary",
-            score=fmt.number(verdict.score, lang),
-            red=len(verdict.red_flags),
-            good=len(verdict.good_signs),
-            open=len(verdict.undecided),
-        ),
-        style="dim",
-    )
+    head.append(summary(verdict, lang), style="dim")
     client = verdict.answers.client
     parts.append(Panel(head, title=plain_text(client) if client else None, title_align="left", expand=False))
 
