@@ -272,8 +272,7 @@ class _Command(TyperCommand):
 def _prefer_language(argv: list[str]) -> None:
     """--lang may come before the command or after it; errors that Click raises while it parses
     (before any command runs) must already speak that language. The last --lang given wins."""
-    from clientcheck.i18n import prefer
-    from clientcheck.model import LANGUAGES
+    from clientcheck.i18n import LANGUAGES, prefer
 
     chosen: str | None = None
     for i, arg in enumerate(argv):

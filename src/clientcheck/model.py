@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args
 
 from clientcheck.errors import Mark, judge
+from clientcheck.i18n import LANGUAGES as LANGUAGES  # defined with the words (re-exported)
 from clientcheck.qtypes import TYPES
 
 if TYPE_CHECKING:
     # the condition language loads with a catalog, not with every import of the model
-    # (i18n imports the model for LANGUAGES; the interview's first prompt needs no conditions)
+    # (the interview's first prompt needs no conditions)
     from clientcheck.conditions import Condition, VarType
 
-LANGUAGES = ("en", "ru")
 QUESTION_TYPES = tuple(TYPES)  # the registry of question types: qtypes.py
 RuleKind = Literal["red-flag", "good-sign", "note"]
 RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)

@@ -13,7 +13,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from clientcheck.model import LANGUAGES
+# the interface languages; here rather than in model.py so that the first prompt of an interview
+# (which needs words, not the model) does not wait for the model and the question types to load
+LANGUAGES = ("en", "ru")
 
 
 class _Catalogs(dict[str, dict[str, str]]):
