@@ -184,3 +184,15 @@ def test_empty_files_are_mistakes(load, write_yaml: WriteYaml) -> None:  # type:
     assert load(HEADER + rule, {"99-new.yml": ""}) == [
         "questions/99-new.yml:1: the file is empty (see docs/rules.md for what it holds)"
     ]
+
+
+def test_a_rule_missing_its_texts_names_each_missing_field_once(load) -> None:  # type: ignore[no-untyped-def]
+    """The fields check and the texts check both read a rule's title, why and advice: one mistake,
+    one line (it was said twice)."""
+    assert load(HEADER + "  - id: x\n    kind: red-flag\n    when: late_payments >= 3\n") == [
+        "rules.yaml:9:5: a rule is missing the field 'title'",
+        "rules.yaml:9:5: a rule is missing the field 'why'",
+        "rules.yaml:9:5: a rule is missing the field 'advice'",
+        "rules.yaml:9:5: a rule is missing the field 'source'",
+        "rules.yaml:9:5: a red flag needs 'severity' (or 'levels')",
+    ]

@@ -37,10 +37,15 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[ClientcheckError] = []
+        self._said: set[tuple[str, Mark | None]] = set()
         # (format, tree) of every file as validated (after extends), for lint's warnings
         self.trees: list[tuple[str, Any]] = []
 
     def err(self, message: str, mark: Mark | None) -> None:
+        # a part read by two checks (the rule's fields, then its texts) is one mistake: said once
+        if (message, mark) in self._said:
+            return
+        self._said.add((message, mark))
         self.problems.append(ClientcheckError(message, mark))
 
     def fields(self, m: Any, where: Mark, what: str, required: Iterable[str], optional: Iterable[str]) -> bool:
