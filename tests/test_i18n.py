@@ -71,6 +71,9 @@ LEFT_OUT = {
     ("ru", "ext.value"): {"what"},
     # an example of a placeholder with its fallback, in the language of the message
     ("ru", "ph.client_fallback"): {"client|your company"},
+    # the csv module's and DuckDB's own words are English: the place (FILE:LINE) says where to look
+    ("ru", "readers.csv_error"): {"problem"},
+    ("ru", "sql.not_parquet"): {"problem"},
 }
 ADDED = {("ru", "ph.client_fallback"): {"client|ваша компания"}}  # the same example, in Russian
 

@@ -119,7 +119,7 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
             try:
                 found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
             except OSError as exc:
-                raise UsageError(f"{path}: cannot list this folder: {exc.strerror}") from None
+                raise UsageError(_t("readers.folder_unlisted", path=path, reason=exc.strerror)) from None
             if not found:
                 raise UsageError(_t("readers.empty_folder", path=path))
             sources.extend(Source(str(c), str(c), format_of(c.name) or "answers") for c in found)
@@ -132,8 +132,8 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
 
 
 def too_long() -> str:
-    """The message for a line over MAX_ROW_BYTES."""
-    return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
+    """The message for a line over MAX_ROW_BYTES (in the language of the run)."""
+    return _t("readers.line_too_long", kb=MAX_ROW_BYTES // 1000)
 
 
 class ReadError(ClientcheckError):
@@ -151,7 +151,7 @@ class InputStream:
         self.name = name
 
     def _failed(self, exc: OSError) -> ReadError:
-        return ReadError(f"{self.name}: cannot read: {exc.strerror or exc}")
+        return ReadError(_t("readers.cannot_read", name=self.name, reason=exc.strerror or exc))
 
     def read(self, size: int = -1) -> bytes:
         try:
