@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clientcheck.errors import UsageError
-from clientcheck.i18n import say
+from clientcheck.i18n import detect_language, say
 from clientcheck.model import Answers, Catalog, Question, Text
 
 DEFAULT = "default"
@@ -72,7 +72,7 @@ def read(catalog: Catalog, name: str) -> Profile | None:
     path = path_for(name)
     if not path.is_file():
         return None
-    answers = read_answers(str(path), catalog)
+    answers = read_answers(str(path), catalog, lang=detect_language(None))  # its problems in the run's language
     stray = [qid for qid in answers.values if not catalog.questions[qid].seller]
     if stray:
         raise AnswersError(
