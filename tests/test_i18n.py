@@ -74,8 +74,18 @@ LEFT_OUT = {
     # the csv module's and DuckDB's own words are English: the place (FILE:LINE) says where to look
     ("ru", "readers.csv_error"): {"problem"},
     ("ru", "sql.not_parquet"): {"problem"},
+    ("ru", "history.export.json_syntax"): {"problem"},
+    ("ru", "history.export.refused"): {"problem"},
+    ("ru", "history.db.assessment_damaged"): {"problem"},
+    # SQLite's own words are English: Russian names its error code instead (an id, not a sentence)
+    ("ru", "history.db.cannot_use"): {"problem"},
+    ("ru", "history.db.damaged"): {"problem"},
 }
-ADDED = {("ru", "ph.client_fallback"): {"client|ваша компания"}}  # the same example, in Russian
+ADDED = {
+    ("ru", "ph.client_fallback"): {"client|ваша компания"},  # the same example, in Russian
+    ("ru", "history.db.cannot_use"): {"code"},
+    ("ru", "history.db.damaged"): {"code"},
+}
 
 
 def fields(text: str) -> dict[str, list[str]]:

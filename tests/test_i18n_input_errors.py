@@ -100,6 +100,10 @@ CASES: dict[str, Case] = {
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
     "not a number": Case(("check", "-"), '{"term_days": "soon"}'),
+    "lone surrogate": Case(("check", "-"), '{"notes": "\\ud800"}'),
+    "lone surrogate in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "\\ud800"}\n'}),
+    "too many digits": Case(("check", "-"), '{"cost": 1' + "0" * 5000 + "}"),
+    "too many digits in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"cost": 1' + "0" * 5000 + "}\n"}),
     "input too big": Case(("check", "-"), "#" * BIG),
     "no data": Case(("check", "empty.fifo")),
     "line too long": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "' + "a" * 3 * BIG + '"}\n{}\n'}),
@@ -344,6 +348,8 @@ DIRECT = {
     "sql.cannot_read": None,
     "sql.not_parquet": None,  # test_parquet_errors_are_russian
     "sql.unknown_column": None,  # test_parquet_errors_are_russian
+    "output.failed": None,  # test_an_output_that_fails_is_said_in_russian
+    "output.closed": None,  # test_an_output_that_fails_is_said_in_russian
 }
 
 
@@ -458,3 +464,20 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
         [],
         [],
     ]
+
+
+def test_an_output_that_fails_is_said_in_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    from clientcheck import cli
+
+    said = {}
+    for lang in ("ru", "en"):
+        i18n.prefer(lang)
+        try:
+            assert cli._output_failed(i18n.say("output.closed")) == 5
+        finally:
+            i18n.prefer(None)
+        said[lang] = capsys.readouterr().err
+    assert said == {
+        "ru": "clientcheck: ошибка: не удаётся записать вывод: стандартный вывод закрыт\n",
+        "en": "clientcheck: error: cannot write the output: standard output is closed\n",
+    }

@@ -219,8 +219,9 @@ def lone_surrogate(data: Any) -> bool:
     return False
 
 
-SURROGATE = "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character"
-TOO_MANY_DIGITS = "a number in it has too many digits"
+# message keys: a JSON text's own problems that every reader of JSON reports the same way
+SURROGATE = "answers.surrogate"
+TOO_MANY_DIGITS = "answers.too_many_digits"
 
 
 class DuplicateKey(ValueError):
@@ -261,9 +262,9 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang:
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
             raise AnswersError([ClientcheckError(t(lang, "answers.too_deep"), Mark(origin, 1))]) from None
         except ValueError:  # an integer past Python's digit limit
-            raise AnswersError([ClientcheckError(TOO_MANY_DIGITS, Mark(origin, 1))]) from None
+            raise AnswersError([ClientcheckError(t(lang, TOO_MANY_DIGITS), Mark(origin, 1))]) from None
         if "\\u" in text and lone_surrogate(data):
-            raise AnswersError([ClientcheckError(SURROGATE, Mark(origin, 1))])
+            raise AnswersError([ClientcheckError(t(lang, SURROGATE), Mark(origin, 1))])
         return validate(data, catalog, origin, _json_locator(text, origin), lang)
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers

@@ -222,11 +222,11 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except DuplicateKey as exc:
         raise ClientcheckError(str(exc), Mark(name, line)) from None
     except ValueError:  # an integer past Python's digit limit
-        raise ClientcheckError(TOO_MANY_DIGITS, Mark(name, line)) from None
+        raise ClientcheckError(_t(TOO_MANY_DIGITS), Mark(name, line)) from None
     except RecursionError:
         raise ClientcheckError(_t("answers.too_deep"), Mark(name, line)) from None
     if "\\u" in text and lone_surrogate(data):
-        raise ClientcheckError(SURROGATE, Mark(name, line))
+        raise ClientcheckError(_t(SURROGATE), Mark(name, line))
     return data
 
 

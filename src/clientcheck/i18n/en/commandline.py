@@ -164,4 +164,8 @@ STRINGS: dict[str, str] = {
     "sql.cannot_read": "{name}: cannot read: {reason}",
     "sql.not_parquet": "{name}: cannot read as Parquet: {problem}",
     "sql.unknown_column": "column {name!r} is not a question id",
+    "answers.surrogate": "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character",
+    "answers.too_many_digits": "a number in it has too many digits",
+    "output.failed": "cannot write the output: {reason}",
+    "output.closed": "standard output is closed",
 }

@@ -164,4 +164,8 @@ STRINGS: dict[str, str] = {
     "sql.cannot_read": "{name}: не удаётся прочитать: {reason}",
     "sql.not_parquet": "{name}: не удаётся прочитать как Parquet (файл повреждён или это не Parquet)",
     "sql.unknown_column": "столбец {name!r} — не код вопроса",
+    "answers.surrogate": "в тексте JSON одиночный суррогат (экранирование от «\\ud800» до «\\udfff» без пары), а это не символ",
+    "answers.too_many_digits": "здесь число со слишком большим количеством цифр",
+    "output.failed": "не удаётся записать вывод: {reason}",
+    "output.closed": "стандартный вывод закрыт",
 }
