@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import importlib.util
 import io
+import json
 import os
 import re
 import subprocess
@@ -28,6 +29,7 @@ from typer.testing import CliRunner
 from clientcheck import answers, i18n, readers, sql
 from clientcheck.cli import COMMANDS
 from clientcheck.errors import ClientcheckError
+from clientcheck.history.migrations import APPLICATION_ID, SCHEMA_VERSION
 from clientcheck.model import CLIENT_KEY, NOTE_KEY
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
 from tests.test_i18n_errors import CATALOG_IDS, FORMAT_WORDS, english_words
@@ -42,7 +44,7 @@ ALLOWED = (
     | {CLIENT_KEY, NOTE_KEY, "Parquet", "CSV", "JSON", "UTF", "sql", "VISUAL", "EDITOR", "k", "m"}
 )
 # the words of the operating system's own error text (strerror), which Python gives in English
-OS_WORDS = {os.strerror(e) for e in (errno.ENOENT, errno.EACCES, errno.EIO)}
+OS_WORDS = {os.strerror(e) for e in (errno.ENOENT, errno.EACCES, errno.EIO, errno.EEXIST, errno.ENOTDIR)}
 
 SELLER_QUESTIONS = """\
 section: me
@@ -74,11 +76,19 @@ ALLOWED |= {"duckdb", "postgres", "spark", "bigquery", "snowflake"}  # the SQL d
 ALLOWED |= set(re.findall(r"id: ([a-z_]+)", SMALL_QUESTIONS + SELLER_QUESTIONS))
 
 
+BLOCKS = {  # area module -> the comment that opens this issue's block in it
+    "commandline": "# issue 11: errors of answers, inputs, the profile and sql",
+    "outcomes": "# issue 11: errors of the history database and of history exports",
+}
+
+
 def block_keys() -> set[str]:
-    """The keys of this issue's block in the English commandline module."""
-    text = (SRC / "i18n" / "en" / "commandline.py").read_text(encoding="utf-8")
-    block = text.split("# issue 11: errors of answers, inputs, the profile and sql", 1)[1]
-    return set(re.findall(r'^    "([a-z0-9_.]+)":', block, re.M))
+    """The keys of this issue's blocks in the English area modules."""
+    keys: set[str] = set()
+    for area, opening in BLOCKS.items():
+        text = (SRC / "i18n" / "en" / f"{area}.py").read_text(encoding="utf-8")
+        keys |= set(re.findall(r'^    "([a-z0-9_.]+)":', text.split(opening, 1)[1], re.M))
+    return keys
 
 
 class Case(NamedTuple):
@@ -151,6 +161,85 @@ NO_SQL = (
 )
 
 
+def _sqlite(application_id: int, version: int) -> bytes:
+    """A SQLite file with one table, marked with this application id and schema version."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute(f"PRAGMA application_id = {application_id}")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    return db.serialize()
+
+
+def _export(**parts: Any) -> str:
+    return json.dumps({"schema": "clientcheck.history/2", **parts})
+
+
+WRONG_ASSESSMENT = dict.fromkeys(
+    ("uid", "client", "created_at", "language", "verdict", "rules_sha256", "answers", "fired"), 1.5
+) | {"score": "x", "from_history": 1, "verdict_data": 1}
+GOOD_ASSESSMENT = {
+    "uid": "a1",
+    "client": "acme",
+    "created_at": "2025-06-01T09:12:03Z",
+    "language": "ru",
+    "verdict": "go",
+    "score": 0,
+    "rules_sha256": "d",
+    "answers": {},
+    "fired": [],
+    "from_history": [],
+    "verdict_data": {"en": {}},
+}
+WRONG_PAYMENT = {"uid": "p1", "client": "acme", "paid_on": 1, "late": 1, "days_late": "x", "recorded_at": 1}
+WRONG_OUTCOME = dict.fromkeys(
+    ("uid", "assessment_uid", "client", "on", "taken", "payment", "profitable", "dispute", "referral", "ongoing"), 1.5
+) | {"note": 1, "recorded_at": 1}
+LOST_OUTCOME = dict.fromkeys(("profitable", "dispute", "referral", "ongoing", "note"), None) | {
+    "uid": "o1",
+    "assessment_uid": "nowhere",
+    "client": "acme",
+    "on": "2025-06-01",
+    "taken": True,
+    "payment": "on_time",
+    "recorded_at": "2025-06-01T09:12:03Z",
+}
+HISTORY_CASES: dict[str, Case] = {
+    "export not JSON": Case(("import", "x.json"), None, {"x.json": "{"}),
+    "export NaN": Case(("import", "x.json"), None, {"x.json": '{"a": NaN}'}),
+    "export not UTF-8": Case(("import", "x.json"), None, {"x.json": b"\xff{}"}),
+    "export nested too deeply": Case(("import", "x.json"), None, {"x.json": "[" * 100_000}),
+    "export digits": Case(("import", "x.json"), None, {"x.json": '{"a": 1' + "0" * 5000 + "}"}),
+    "export surrogate": Case(("import", "x.json"), None, {"x.json": '{"a": "\\ud800"}'}),
+    "not an export": Case(("import", "x.json"), None, {"x.json": '{"schema": "x"}'}),
+    "export lists": Case(("import", "x.json"), None, {"x.json": _export(assessments=1, outcomes=1)}),
+    "export records": Case(
+        ("import", "x.json"), None, {"x.json": _export(assessments=[1], payments=[{}], outcomes=[1])}
+    ),
+    "export fields": Case(
+        ("import", "x.json"),
+        None,
+        {
+            "x.json": _export(
+                assessments=[WRONG_ASSESSMENT, GOOD_ASSESSMENT], payments=[WRONG_PAYMENT], outcomes=[WRONG_OUTCOME]
+            )
+        },
+    ),
+    "outcome facts": Case(("import", "x.json"), None, {"x.json": _export(outcomes=[{**LOST_OUTCOME, "taken": False}])}),
+    "outcome of no assessment": Case(("import", "x.json"), None, {"x.json": _export(outcomes=[LOST_OUTCOME])}),
+    "damaged database": Case(("history", "--db", "h.db"), None, {"h.db": "not a database " * 100}),
+    "foreign database": Case(("history", "--db", "h.db"), None, {"h.db": _sqlite(0, 0)}),
+    "newer database": Case(("history", "--db", "h.db"), None, {"h.db": _sqlite(APPLICATION_ID, SCHEMA_VERSION + 1)}),
+    "cannot create the database": Case(("paid", "acme", "--on-time", "--db", "afile/h.db"), None, {"afile": ""}),
+}
+CASES |= HISTORY_CASES
+# the export format's own names (its sections and fields), what JSON does not allow, SQLite
+ALLOWED |= {"assessments", "payments", "outcomes", "NaN", "Infinity", "SQLite"}
+ALLOWED |= {*WRONG_ASSESSMENT, *WRONG_PAYMENT, *WRONG_OUTCOME}
+
+
 def build(here: Path, case: Case) -> None:
     (here / "clientcheck.yaml").touch()  # a project folder: its rules and questions are the ones in effect
     (here / "rules.yaml").write_text(SMALL_RULES, encoding="utf-8")
@@ -219,7 +308,7 @@ def words_of(line: str) -> list[str]:
 def test_every_key_of_the_block_has_a_russian_text_without_english() -> None:
     keys = block_keys()
     assert len(keys) >= 40
-    texts = {k: i18n.t("ru", k, **dict.fromkeys(_fields(i18n.t("en", k)), 5)) for k in keys}
+    texts = {k: i18n.t("ru", k, **dict.fromkeys(_fields(i18n.t("en", k) + i18n.t("ru", k)), 5)) for k in keys}
     assert {k: english_words(v, ALLOWED) for k, v in texts.items() if english_words(v, ALLOWED)} == {}
     english = {k: i18n.t("en", k, **dict.fromkeys(_fields(i18n.t("en", k)), 5)) for k in keys}
     assert [k for k in keys if texts[k] == english[k]] == []
@@ -336,7 +425,78 @@ def _catalog(here: Path) -> Any:
     return loader.load_catalog(here / "rules.yaml", here / "questions")
 
 
+def _busy(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    from clientcheck.history import store
+
+    raise store._busy(here / "h.db")
+
+
+def _cannot_use(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    import sqlite3
+
+    from clientcheck.history import store
+
+    exc = sqlite3.OperationalError("unable to open database file")
+    exc.sqlite_errorname = "SQLITE_CANTOPEN"
+    raise store._problem(here / "h.db", exc)
+
+
+def _is_dir(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    from clientcheck.history.store import History
+
+    here.mkdir(parents=True)
+    History.open(here)
+
+
+def _assessment_damaged(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    import sqlite3
+
+    from clientcheck.history.store import History
+
+    History(here / "h.db", sqlite3.connect(":memory:"))._assessment((7, "u", "acme", "not a time", "en", "{", "[]"))
+
+
+def _no_stdin(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    import sys
+
+    from clientcheck.history import transfer
+
+    monkeypatch.setattr(sys, "stdin", None)
+    transfer.read_export("-")
+
+
+def _too_big(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    from clientcheck.history import transfer
+
+    here.mkdir(parents=True)
+    (here / "x.json").write_text("{}" + " " * 100, encoding="utf-8")
+    monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", 10)
+    transfer.read_export(str(here / "x.json"))
+
+
+def _export_cannot_read(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    from clientcheck import files
+    from clientcheck.history import transfer
+
+    def fail(*args: Any) -> bytes:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    here.mkdir(parents=True)
+    (here / "x.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(files, "read_capped", fail)
+    transfer.read_export(str(here / "x.json"))
+
+
 DIRECT = {
+    "history.db.busy": _busy,
+    "history.db.cannot_use": _cannot_use,
+    "history.db.is_dir": _is_dir,
+    "history.db.assessment_damaged": _assessment_damaged,
+    "history.export.no_stdin": _no_stdin,
+    "history.export.too_big": _too_big,
+    "history.export.cannot_read": _export_cannot_read,
+    # a record every check passed and SQLite still refused: no export makes one on purpose
+    "history.export.refused": None,
     "readers.folder_unlisted": _folder_unlisted,
     "readers.cannot_read": _cannot_read,
     "answers.stdin_failed": _stdin_failed,
@@ -397,6 +557,12 @@ WHOLE = {
         " remote",
         "clientcheck: ошибка: 'late_payments' — не вопрос о вашем бизнесе; вопросы о бизнесе: term_days, min_price,"
         " remote",
+    ),
+    "newer database": (
+        f"clientcheck: error: h.db: written by a newer clientcheck (history schema {SCHEMA_VERSION + 1}; this one"
+        f" reads up to {SCHEMA_VERSION}); upgrade clientcheck to use it",
+        f"clientcheck: ошибка: h.db: база записана более новой версией clientcheck (схема истории {SCHEMA_VERSION + 1},"
+        f" эта версия читает до {SCHEMA_VERSION}); обновите clientcheck",
     ),
     "sql unknown column": (
         "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?",

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from clientcheck.errors import ClientcheckError, Mark, UsageError
-from clientcheck.i18n import say, t
+from clientcheck.i18n import detect_language, say, t
 
 if TYPE_CHECKING:
     from clientcheck.history import Assessment, History
@@ -329,7 +329,7 @@ def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> 
             continue
         facts = OutcomeFacts(*(r[k] for k in FACTS))
         try:
-            facts = check_facts(facts)
+            facts = check_facts(facts, detect_language(None))  # said in the run's language
         except UsageError as exc:
             err(where, exc.message)
             continue

@@ -149,7 +149,7 @@ STRINGS: dict[str, str] = {
     "history.export.not_json_number": "{name} — не число, которое допускает JSON",
     "history.export.refused": "{where}: база данных не приняла запись; ничего не импортировано",
     "history.export.missing": "нет поля {key!r}",
-    "history.export.expected": "нужно {what}, а указано {value}",
+    "history.export.expected": "ожидается {what}, а указано {value}",
     "history.export.schema": 'это не выгрузка истории clientcheck (нужно "schema": "{schema}")',
     "history.export.list": "нужен список",
     "history.export.object": "нужен объект",
