@@ -114,6 +114,12 @@ CASES: dict[str, Case] = {
     "lone surrogate in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "\\ud800"}\n'}),
     "too many digits": Case(("check", "-"), '{"cost": 1' + "0" * 5000 + "}"),
     "too many digits in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"cost": 1' + "0" * 5000 + "}\n"}),
+    "duplicate key in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "a", "notes": "b"}\n'}),
+    "JSON Lines with --jobs": Case(
+        ("check", "x.jsonl", "--jobs", "2", "-f", "jsonl"),
+        None,
+        {"x.jsonl": '{"notes": "a", "notes": "b"}\n[1]\n{"cost": "5 bananas"}\n{"late_payments": 1.5}\n' * 50},
+    ),
     "input too big": Case(("check", "-"), "#" * BIG),
     "no data": Case(("check", "empty.fifo")),
     "line too long": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "' + "a" * 3 * BIG + '"}\n{}\n'}),
@@ -646,4 +652,14 @@ def test_an_output_that_fails_is_said_in_russian(capsys: pytest.CaptureFixture[s
     assert said == {
         "ru": "clientcheck: ошибка: не удаётся записать вывод: стандартный вывод закрыт\n",
         "en": "clientcheck: error: cannot write the output: standard output is closed\n",
+    }
+
+
+def test_the_closing_note_of_a_batch_agrees_with_its_count() -> None:
+    said = {c: i18n.t("ru", "batch.skipped", count=c, total=30) for c in (1, 2, 5, 21)}
+    assert said == {
+        1: "1 из 30 записей с ошибками пропущена (см. выше); остальные оценены",
+        2: "2 из 30 записей с ошибками пропущены (см. выше); остальные оценены",
+        5: "5 из 30 записей с ошибками пропущены (см. выше); остальные оценены",
+        21: "21 из 30 записей с ошибками пропущена (см. выше); остальные оценены",
     }

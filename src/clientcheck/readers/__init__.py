@@ -220,7 +220,7 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except json.JSONDecodeError as exc:
         raise ClientcheckError(_json_syntax(exc.msg), Mark(name, line, exc.colno)) from None
     except DuplicateKey as exc:
-        raise ClientcheckError(str(exc), Mark(name, line)) from None
+        raise ClientcheckError(_t("answers.duplicate_key", name=exc.key), Mark(name, line)) from None  # as for .json
     except ValueError:  # an integer past Python's digit limit
         raise ClientcheckError(_t(TOO_MANY_DIGITS), Mark(name, line)) from None
     except RecursionError:
