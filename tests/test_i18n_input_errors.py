@@ -32,6 +32,7 @@ from clientcheck.errors import ClientcheckError
 from clientcheck.history.migrations import APPLICATION_ID, SCHEMA_VERSION
 from clientcheck.model import CLIENT_KEY, NOTE_KEY
 from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, invoke
+from tests.hostile import write
 from tests.test_i18n_errors import CATALOG_IDS, FORMAT_WORDS, english_words
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "clientcheck"
@@ -254,12 +255,7 @@ def build(here: Path, case: Case) -> None:
     (here / "questions" / "20-me.yaml").write_text(SELLER_QUESTIONS, encoding="utf-8")
     os.mkfifo(here / "empty.fifo")
     for name, content in case.files.items():
-        path = here / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+        write(name, content)(here)
 
 
 @pytest.fixture
