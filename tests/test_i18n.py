@@ -71,8 +71,21 @@ LEFT_OUT = {
     ("ru", "ext.value"): {"what"},
     # an example of a placeholder with its fallback, in the language of the message
     ("ru", "ph.client_fallback"): {"client|your company"},
+    # the csv module's and DuckDB's own words are English: the place (FILE:LINE) says where to look
+    ("ru", "readers.csv_error"): {"problem"},
+    ("ru", "sql.not_parquet"): {"problem"},
+    ("ru", "history.export.json_syntax"): {"problem"},
+    ("ru", "history.export.refused"): {"problem"},
+    ("ru", "history.db.assessment_damaged"): {"problem"},
+    # SQLite's own words are English: Russian names its error code instead (an id, not a sentence)
+    ("ru", "history.db.cannot_use"): {"problem"},
+    ("ru", "history.db.damaged"): {"problem"},
 }
-ADDED = {("ru", "ph.client_fallback"): {"client|ваша компания"}}  # the same example, in Russian
+ADDED = {
+    ("ru", "ph.client_fallback"): {"client|ваша компания"},  # the same example, in Russian
+    ("ru", "history.db.cannot_use"): {"code"},
+    ("ru", "history.db.damaged"): {"code"},
+}
 
 
 def fields(text: str) -> dict[str, list[str]]:

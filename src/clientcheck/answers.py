@@ -15,7 +15,7 @@ from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
-from clientcheck.i18n import t
+from clientcheck.i18n import say, t
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Question
 
 Locate = Callable[[str], Mark | None]
@@ -54,7 +54,7 @@ def _show(value: Any) -> str:
     """A value as an error message quotes it: a number of thousands of digits by its size, a long
     text cut short."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
-        return f"a number of {len(str(abs(value)))} digits"
+        return say("answers.digits", n=len(str(abs(value))))
     text = qtypes.show_json(value)
     return text if len(text) <= 80 else text[:79] + "…"
 
@@ -70,6 +70,8 @@ _REASONS = (
     (re.compile(r"^(?P<value>.*) is out of range; expected .*$", re.S), "answers.out_of_range"),
     (re.compile(r"^(?P<value>.*) is not whole; expected .*$", re.S), "answers.not_whole"),
     (re.compile(r"^(?P<value>.*) is not a date; expected .*$", re.S), "answers.not_a_date"),
+    # a unit units.py could not read (its reason already in the run's language): "<reason>; expected …"
+    (re.compile(r"^(?P<reason>.*); expected .*$", re.S), "answers.unit_reason"),
 )
 
 
@@ -82,7 +84,8 @@ def _reason(q: Question, message: str, lang: str) -> str:
         if m is not None:
             close = m.groupdict().get("close")
             hint = suggest(close, [close], lang) if close else ""
-            return t(lang, key, value=m.group("value"), expected=allowed(q, lang)) + hint
+            found = {k: v for k, v in m.groupdict().items() if k != "close"}
+            return t(lang, key, **found, expected=allowed(q, lang)) + hint
     return message
 
 
@@ -92,12 +95,10 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
         return UNKNOWN
     if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
         if raw is not None and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw)):
-            base = "base 60" if ":" in raw else "octal"
-            raise ValueError(
-                f'YAML 1.1 reads {raw} as {_show(value)} ({base}); write the number you mean, or "{raw}" in quotes'
-            )
+            base = t(lang, "answers.base60" if ":" in raw else "answers.octal")
+            raise ValueError(t(lang, "answers.yaml11_number", raw=raw, value=_show(value), base=base))
         if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
-            raise ValueError(f"{_show(value)} is too large; expected {allowed(q)}")
+            raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
     try:
         return qtypes.of(q).coerce(q, value)
     except ValueError as exc:
@@ -139,7 +140,7 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
             continue
         if key == NOTE_KEY and key not in catalog.questions:
             if value is not None and not isinstance(value, str):
-                problems.append(ClientcheckError("note: expected your note about the client as text", mark))
+                problems.append(ClientcheckError(t(lang, "answers.note_not_text"), mark))
             elif value:
                 note = value
             continue
@@ -218,8 +219,9 @@ def lone_surrogate(data: Any) -> bool:
     return False
 
 
-SURROGATE = "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character"
-TOO_MANY_DIGITS = "a number in it has too many digits"
+# message keys: a JSON text's own problems that every reader of JSON reports the same way
+SURROGATE = "answers.surrogate"
+TOO_MANY_DIGITS = "answers.too_many_digits"
 
 
 class DuplicateKey(ValueError):
@@ -260,9 +262,9 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang:
         except RecursionError:  # json's recursion is Python's: thousands of [[[...]]] exhaust it
             raise AnswersError([ClientcheckError(t(lang, "answers.too_deep"), Mark(origin, 1))]) from None
         except ValueError:  # an integer past Python's digit limit
-            raise AnswersError([ClientcheckError(TOO_MANY_DIGITS, Mark(origin, 1))]) from None
+            raise AnswersError([ClientcheckError(t(lang, TOO_MANY_DIGITS), Mark(origin, 1))]) from None
         if "\\u" in text and lone_surrogate(data):
-            raise AnswersError([ClientcheckError(SURROGATE, Mark(origin, 1))])
+            raise AnswersError([ClientcheckError(t(lang, SURROGATE), Mark(origin, 1))])
         return validate(data, catalog, origin, _json_locator(text, origin), lang)
     try:
         from clientcheck.yamlsrc import parse_text  # PyYAML only for YAML answers
@@ -302,15 +304,15 @@ def read_answers(path: str, catalog: Catalog, fmt: str | None = None, lang: str 
             try:
                 data = _stdin_bytes()
             except OSError as exc:
-                raise UsageError(f"cannot read standard input: {exc.strerror}") from None
+                raise UsageError(t(lang, "answers.stdin_failed", reason=exc.strerror)) from None
             if len(data) > MAX_BYTES:
-                raise YamlError(f"input is larger than {MAX_BYTES // 1000} kB", Mark(origin, 1, 1))
+                raise YamlError(t(lang, "answers.input_too_big", kb=MAX_BYTES // 1000), Mark(origin, 1, 1))
         else:
             origin = path
             # a pipe (`<(...)`) or a device is fine here: the read is bounded either way
             data = read_bytes(Path(path), origin, regular_only=False)
             if not data and not os.path.isfile(path):
-                raise YamlError("nothing to read: the pipe or device gave no data", Mark(origin, 1))
+                raise YamlError(t(lang, "answers.no_data"), Mark(origin, 1))
         try:
             text = data.decode("utf-8-sig") if path == "-" else decode(data, origin)
         except UnicodeDecodeError:

@@ -79,8 +79,11 @@ def _say(message: str) -> None:
 def _output_failed(reason: str) -> int:
     """Standard output could not be written (disk full, closed): say so, exit 5, and point
     stdout at devnull so that the interpreter's final flush cannot fail a second time."""
-    error = OutputError(f"cannot write the output: {reason}")
-    _say(f"clientcheck: error: {error}")
+    from clientcheck.i18n import detect_language, t
+
+    lang = detect_language(None)
+    error = OutputError(t(lang, "output.failed", reason=reason))
+    _say(f"clientcheck: {t(lang, 'error')}: {error}")
     with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return error.exit_code
@@ -121,7 +124,9 @@ def _prepare_streams() -> int | None:
             fd = os.open(os.devnull, os.O_WRONLY)
             if fd != 1:
                 os.close(fd)
-        return _output_failed("standard output is closed")
+        from clientcheck.i18n import say
+
+        return _output_failed(say("output.closed"))
     return None
 
 
@@ -179,7 +184,9 @@ def run_guarded(body: Callable[[], Any]) -> int:
         # OSError that gets here is standard output failing (a full disk, a closed descriptor).
         if exc.filename is None:
             return _output_failed(exc.strerror or str(exc))
-        _say(f"clientcheck: error: {exc.filename}: {exc.strerror or exc}")
+        from clientcheck.i18n import detect_language, t
+
+        _say(f"clientcheck: {t(detect_language(None), 'error')}: {exc.filename}: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly
         if os.environ.get("CLIENTCHECK_DEBUG"):

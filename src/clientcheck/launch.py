@@ -18,8 +18,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         from clientcheck.errors import EXIT_INTERRUPTED  # a few lines, no imports: quick even now
 
+        try:  # in the run's language; a second Ctrl-C while that loads leaves it in English
+            from clientcheck.i18n import say
+
+            word = say("interrupted")
+        except BaseException:
+            word = "interrupted"
         try:
-            sys.stderr.write("clientcheck: interrupted\n")
+            sys.stderr.write(f"clientcheck: {word}\n")
             sys.stderr.flush()
         except (OSError, ValueError, AttributeError):
             pass

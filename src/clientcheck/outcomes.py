@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from clientcheck.errors import ClientcheckError, Mark, UsageError
-from clientcheck.i18n import t
+from clientcheck.i18n import detect_language, say, t
 
 if TYPE_CHECKING:
     from clientcheck.history import Assessment, History
@@ -290,7 +290,7 @@ def _is_flag(v: Any) -> bool:
 def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> list[dict[str, Any]]:
     """Export records of outcomes, checked; one problem each into `problems` (import is all or nothing)."""
     from clientcheck.history import check_client_name, parse_stamp
-    from clientcheck.history.transfer import is_client, is_date, is_stamp, is_text
+    from clientcheck.history.transfer import field_problem, is_client, is_date, is_stamp, is_text
 
     out: list[dict[str, Any]] = []
 
@@ -298,40 +298,38 @@ def check_records(items: Any, problems: list[ClientcheckError], origin: str) -> 
         problems.append(ClientcheckError(f"{where}: {message}", Mark(origin, 0)))
 
     if not isinstance(items, list):
-        err("outcomes", "expected a list")
+        err("outcomes", say("history.export.list"))
         return out
+    # (field, its check, the history.export.what.* key saying what it must be)
     checks: tuple[tuple[str, Any, str], ...] = (
-        ("uid", is_text, "an id text"),
-        ("assessment_uid", is_text, "the uid of an assessment"),
-        ("client", is_client, "the client's name"),
-        ("on", is_date, "a date like 2025-06-01"),
-        ("taken", _is_flag, "true, false or null"),
-        ("payment", lambda v: v is None or v in PAYMENTS, f"one of {', '.join(PAYMENTS)} or null"),
-        ("profitable", _is_flag, "true, false or null"),
-        ("dispute", _is_flag, "true, false or null"),
-        ("referral", _is_flag, "true, false or null"),
-        ("ongoing", _is_flag, "true, false or null"),
-        ("note", lambda v: v is None or (isinstance(v, str) and len(v) <= MAX_NOTE_CHARS), "a text or null"),
-        ("recorded_at", is_stamp, "a time like 2025-06-01T09:12:03Z"),
+        ("uid", is_text, "id_text"),
+        ("assessment_uid", is_text, "uid"),
+        ("client", is_client, "client"),
+        ("on", is_date, "date"),
+        ("taken", _is_flag, "flag"),
+        ("payment", lambda v: v is None or v in PAYMENTS, "payment"),
+        ("profitable", _is_flag, "flag"),
+        ("dispute", _is_flag, "flag"),
+        ("referral", _is_flag, "flag"),
+        ("ongoing", _is_flag, "flag"),
+        ("note", lambda v: v is None or (isinstance(v, str) and len(v) <= MAX_NOTE_CHARS), "text"),
+        ("recorded_at", is_stamp, "stamp"),
     )
     for i, r in enumerate(items):
         where = f"outcomes[{i}]"
         if not isinstance(r, dict):
-            err(where, "expected an object")
+            err(where, say("history.export.object"))
             continue
         before = len(problems)
         for key, ok, what in checks:
-            if key not in r:
-                err(where, f"missing {key!r}")
-            elif not ok(r[key]):
-                import json
-
-                err(f"{where}.{key}", f"expected {what}, got {json.dumps(r[key], ensure_ascii=False)[:60]}")
+            problem = field_problem(r, key, ok, what, ids=", ".join(PAYMENTS))
+            if problem is not None:
+                err(where if key not in r else f"{where}.{key}", problem)
         if len(problems) > before:
             continue
         facts = OutcomeFacts(*(r[k] for k in FACTS))
         try:
-            facts = check_facts(facts)
+            facts = check_facts(facts, detect_language(None))  # said in the run's language
         except UsageError as exc:
             err(where, exc.message)
             continue
@@ -355,7 +353,7 @@ def import_rows(db: sqlite3.Connection, rows: Sequence[Mapping[str, Any]], origi
 
     missing = [
         ClientcheckError(
-            f"outcomes[{i}].assessment_uid: no assessment {r['assessment_uid']!r} in the file or the database",
+            f"outcomes[{i}].assessment_uid: " + say("history.export.no_assessment", uid=r["assessment_uid"]),
             Mark(origin, 0),
         )
         for i, r in enumerate(rows)

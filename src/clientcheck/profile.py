@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clientcheck.errors import UsageError
+from clientcheck.i18n import detect_language, say
 from clientcheck.model import Answers, Catalog, Question, Text
 
 DEFAULT = "default"
@@ -51,7 +52,7 @@ def chosen_name(option: str | None) -> tuple[str, bool]:
 
 def check_name(name: str) -> str:
     if not _NAME.fullmatch(name) or name.endswith((".", "-")):
-        raise UsageError(f"--profile: {name!r} is not a profile name; use letters, digits, '.', '_' or '-' (up to 64)")
+        raise UsageError(say("profile.bad_name", name=name))
     return name
 
 
@@ -71,13 +72,13 @@ def read(catalog: Catalog, name: str) -> Profile | None:
     path = path_for(name)
     if not path.is_file():
         return None
-    answers = read_answers(str(path), catalog)
+    answers = read_answers(str(path), catalog, lang=detect_language(None))  # its problems in the run's language
     stray = [qid for qid in answers.values if not catalog.questions[qid].seller]
     if stray:
         raise AnswersError(
             [
                 ClientcheckError(
-                    f"{qid}: a question about the client, not about your business; it belongs in answers files",
+                    say("profile.about_client", id=qid),
                     Mark(str(path), 0),
                 )
                 for qid in stray
@@ -91,9 +92,7 @@ def load_for(catalog: Catalog, option: str | None) -> Profile | None:
     name, named = chosen_name(option)
     found = read(catalog, name)
     if found is None and named:
-        raise UsageError(
-            f"no profile {name!r} (looked for {path_for(name)}); create it with: clientcheck profile --profile {name}"
-        )
+        raise UsageError(say("profile.no_such", name=name, path=path_for(name)))
     return found
 
 

@@ -54,8 +54,15 @@ _THOUSANDS: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
 
+def _say(key: str, **fields: object) -> str:
+    """A reason in the language of the run (files and cells carry no language of their own)."""
+    from clientcheck.i18n import say  # only when there is a mistake to explain
+
+    return say(key, **fields)
+
+
 class UnitError(ValueError):
-    """Text that is not a number in a unit we know. str() is the reason, in English."""
+    """Text that is not a number in a unit we know. str() is the reason, in the language of the run."""
 
 
 def to_number(text: str, lang: str | None = None) -> int | float:
@@ -66,7 +73,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     """
     s = _SPACES.sub("", text)
     if lang is None and _AMBIGUOUS.match(s):
-        raise UnitError(f"{text.strip()!r} is ambiguous: write 1500 or 1.5")
+        raise UnitError(_say("units.ambiguous", text=text.strip()))
     if _THOUSANDS.match(s) and lang != "ru":
         s = s.replace(",", "")
     elif s.count(",") == 1 and "." not in s:
@@ -75,7 +82,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
         return int(s)
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
         return float(s)
-    raise UnitError(f"{text.strip()!r} is not a number")
+    raise UnitError(_say("units.not_a_number", text=text.strip()))
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -101,12 +108,12 @@ def has_unit(text: str) -> bool:
 def parse(measure: str, text: str, lang: str | None = None) -> int | float:
     """text in the question's unit: hours or days for a duration, a plain amount for money.
 
-    A bare number is returned as it is. Raises UnitError with the reason in English; callers in
-    the interview say it in the user's language with the units this measure accepts.
+    A bare number is returned as it is. Raises UnitError with the reason in the language of the
+    run; callers in the interview say it in the user's language with the units this measure accepts.
     """
     parts = _split(text)
     if parts is None:
-        raise UnitError(f"{text.strip()!r} is not a number")
+        raise UnitError(_say("units.not_a_number", text=text.strip()))
     number_text, unit = parts
     number = to_number(number_text, lang)
     if not unit:
@@ -115,7 +122,7 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
         if unit not in _HOURS_PER:
             key = unit.replace(" ", "")
             if key not in _HOURS_PER:
-                raise UnitError(f"{unit!r} is not a unit of time (h, days, weeks, months, years)")
+                raise UnitError(_say("units.not_time", unit=unit))
             unit = key
         value = number * _HOURS_PER[unit] / _HOURS_IN[measure]
         return _tidy(value)
@@ -124,11 +131,11 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
         times = 1.0
         rest = [w for w in words if w not in _CURRENCY]
         if len(rest) > 1 or (rest and rest[0] not in _MONEY_TIMES):
-            raise UnitError(f"{unit!r} is not an amount (k, m, тыс, млн, or a currency)")
+            raise UnitError(_say("units.not_amount", unit=unit))
         if rest:
             times = _MONEY_TIMES[rest[0]]
         return _tidy(number * times)
-    raise UnitError(f"{text.strip()!r} is not a number")
+    raise UnitError(_say("units.not_a_number", text=text.strip()))
 
 
 def _tidy(value: float) -> int | float:

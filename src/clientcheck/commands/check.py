@@ -195,12 +195,14 @@ def check(
         return check_one(sources[0], options, OneClient(client=client, db=db, no_save=no_save, profile=profile))
     if client is not None:  # a batch names its clients in its records
         from clientcheck.errors import UsageError
+        from clientcheck.i18n import t
 
-        raise UsageError("--client names one client: give it a single answers file")
+        raise UsageError(t(options.lang, "check.client_many"))
     if profile is not None:
         from clientcheck.errors import UsageError
+        from clientcheck.i18n import t
 
-        raise UsageError("--profile fills in one client's answers: give it a single answers file")
+        raise UsageError(t(options.lang, "check.profile_many"))
     return check_many(sources, options, Many(jobs=jobs, engine=engine.value))
 
 

@@ -317,7 +317,7 @@ def interview(
         except ClientcheckError as exc:
             # the verdict is still shown, and the answers stay in the recovery file, which is named
             _verdict(catalog, final, code, fmt, fail_on, color.value, session)
-            _say(f"clientcheck: error: {exc}")
+            _say(f"clientcheck: {t(code, 'error')}: {exc}")
             again = shlex.join(["clientcheck", "check", str(rec.path), "--client", facts.client])
             _say(f"clientcheck: {t(code, 'interview.history_failed', path=rec.path, command=again)}")
             return exc.exit_code

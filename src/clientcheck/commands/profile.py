@@ -120,11 +120,11 @@ def set_(
         qid, sep, text = item.partition("=")
         qid = qid.strip()
         if not sep:
-            raise UsageError(f"{item!r}: expected QUESTION=ANSWER, e.g. min_price=150k")
+            raise UsageError(t(code, "profile.set_syntax", item=item))
         q = seller.get(qid)
         if q is None:
             raise UsageError(
-                f"{qid!r} is not a question about your business; one of: {', '.join(seller)}{suggest(qid, list(seller))}"
+                t(code, "profile.not_seller", id=qid, ids=", ".join(seller)) + suggest(qid, list(seller), code)
             )
         values[qid] = _parse_answer(q, text, code)
     path = profiles.write(catalog, name, values)
@@ -143,12 +143,12 @@ def _parse_answer(q: Any, text: str, lang: str) -> Any:
             low = text.lower()
             yes, no = {"yes", "y", "true", "да"}, {"no", "n", "false", "нет"}
             if low not in yes | no and low:
-                raise ValueError(f"expected yes or no, got {text!r}")
-            return coerce(q, None if not low else low in yes)
+                raise ValueError(t(lang, "profile.yes_no", text=text))
+            return coerce(q, None if not low else low in yes, lang=lang)
         if q.type == "choice":
-            return coerce(q, text or None)
+            return coerce(q, text or None, lang=lang)
         if q.type == "multi":
-            return coerce(q, [x.strip() for x in text.split(",") if x.strip()])
+            return coerce(q, [x.strip() for x in text.split(",") if x.strip()], lang=lang)
         return parse_typed(q, text, lang)
     except ValueError as exc:
         raise UsageError(f"{q.id}: {exc}") from None
@@ -266,7 +266,7 @@ def edit(
     try:
         subprocess.run([*shlex.split(editor), str(path)], check=False)
     except OSError as exc:
-        raise UsageError(f"cannot start the editor {editor!r} ($VISUAL / $EDITOR): {exc.strerror or exc}") from None
+        raise UsageError(t(code, "profile.editor_failed", editor=editor, reason=exc.strerror or exc)) from None
     profiles.read(catalog, name)  # a mistake is reported with its file:line; the file keeps what was typed
     say_note(t(code, "profile.saved", name=name, path=path))
     return 0

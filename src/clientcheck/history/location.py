@@ -54,7 +54,9 @@ def _not_utf8(text: str) -> bool:
 def client_key(name: str) -> str:
     """How clients are matched: "ACME", "acme" and " ACME " are one client."""
     if _not_utf8(name):
-        raise UsageError("the client's name is not UTF-8 text")
+        from clientcheck.i18n import say
+
+        raise UsageError(say("history.client.reason.not_utf8"))
     return " ".join(name.split()).casefold()
 
 

@@ -40,6 +40,7 @@ from clientcheck.history.records import (
     now,
     payment_of,
 )
+from clientcheck.i18n import say
 
 BUSY_TIMEOUT_S = 30.0
 MAX_ID = 2**63 - 1  # SQLite's largest row id
@@ -51,7 +52,7 @@ class HistoryError(ClientcheckError):
 
 def _busy(path: Path) -> HistoryError:
     return HistoryError(
-        f"the history database stayed locked by another clientcheck for {BUSY_TIMEOUT_S:g} s; try again",
+        say("history.db.busy", seconds=f"{BUSY_TIMEOUT_S:g}"),
         Mark(str(path), 0),
     )
 
@@ -63,11 +64,8 @@ def _problem(path: Path, exc: sqlite3.Error) -> HistoryError:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return _busy(path)
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")):
-        return HistoryError(f"cannot use the history database: {exc}", where)
-    return HistoryError(
-        f"not a clientcheck history database, or a damaged one ({exc}); move it aside or choose another file with --db",
-        where,
-    )
+        return HistoryError(say("history.db.cannot_use", problem=exc, code=name), where)
+    return HistoryError(say("history.db.damaged", problem=exc, code=name or "SQLITE_ERROR"), where)
 
 
 class History:
@@ -88,7 +86,7 @@ class History:
         """
         path = resolve_path(path)
         if path.is_dir():
-            raise HistoryError("is a directory, not a history database file", Mark(str(path), 0))
+            raise HistoryError(say("history.db.is_dir"), Mark(str(path), 0))
         if not path.exists():
             if not create:
                 return None
@@ -96,7 +94,7 @@ class History:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 create_private(path)
             except OSError as exc:
-                raise HistoryError(f"cannot create the history database: {exc.strerror}", Mark(str(path), 0)) from None
+                raise HistoryError(say("history.db.cannot_create", reason=exc.strerror), Mark(str(path), 0)) from None
         if readonly:
             found = cls._open_readonly(path)
             if found is not None:
@@ -210,17 +208,9 @@ class History:
         if app_id == 0 and version == 0 and tables == 0:
             return  # a new, empty file
         if app_id != APPLICATION_ID:
-            raise HistoryError(
-                "not a clientcheck history database (it is another program's SQLite file); "
-                "choose another file with --db",
-                where,
-            )
+            raise HistoryError(say("history.db.foreign"), where)
         if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"written by a newer clientcheck (history schema {version}; this one reads up to "
-                f"{SCHEMA_VERSION}); upgrade clientcheck to use it",
-                where,
-            )
+            raise HistoryError(say("history.db.newer", version=version, supported=SCHEMA_VERSION), where)
 
     def close(self) -> None:
         self.conn.close()
@@ -337,8 +327,7 @@ class History:
             return assessment_of(row)
         except (ValueError, KeyError, TypeError) as exc:
             raise HistoryError(
-                f"assessment #{row[0]} is damaged ({type(exc).__name__}: {exc}); export what is readable "
-                "with 'clientcheck history CLIENT --format json'",
+                say("history.db.assessment_damaged", id=row[0], problem=f"{type(exc).__name__}: {exc}"),
                 Mark(str(self.path), 0),
             ) from None
 

@@ -19,6 +19,7 @@ from clientcheck.fmt import stamp
 from clientcheck.history.location import check_client_name
 from clientcheck.history.records import now, parse_stamp
 from clientcheck.history.store import History, HistoryError
+from clientcheck.i18n import say
 from clientcheck.model import VERDICTS
 
 EXPORT_SCHEMA = "clientcheck.history/2"  # /2 adds outcomes
@@ -49,14 +50,28 @@ class ExportChecker:
     def err(self, where: str, message: str) -> None:
         self.problems.append(ClientcheckError(f"{where}: {message}", Mark(self.origin, 0)))
 
-    def field(self, record: Mapping[str, Any], where: str, key: str, check: Callable[[Any], bool], what: str) -> bool:
-        if key not in record:
-            self.err(where, f"missing {key!r}")
-            return False
-        if not check(record[key]):
-            self.err(f"{where}.{key}", f"expected {what}, got {json.dumps(record[key], ensure_ascii=False)[:60]}")
+    def field(
+        self, record: Mapping[str, Any], where: str, key: str, check: Callable[[Any], bool], what: str, **fields: str
+    ) -> bool:
+        """Is record[key] there and right? what: the history.export.what.* key saying what it must be
+        (worded only for a problem: an export of ten thousand records checks every field)."""
+        problem = field_problem(record, key, check, what, **fields)
+        if problem is not None:
+            self.err(where if key not in record else f"{where}.{key}", problem)
             return False
         return True
+
+
+def field_problem(
+    record: Mapping[str, Any], key: str, check: Callable[[Any], bool], what: str, **fields: str
+) -> str | None:
+    """What is wrong with record[key], in the language of the run; None when nothing is."""
+    if key not in record:
+        return say("history.export.missing", key=key)
+    if check(record[key]):
+        return None
+    value = json.dumps(record[key], ensure_ascii=False)[:60]
+    return say("history.export.expected", what=say(f"history.export.what.{what}", **fields), value=value)
 
 
 def is_text(v: Any) -> bool:
@@ -109,58 +124,58 @@ def validate_export(data: Any, origin: str) -> ExportRecords:
     """Check a decoded export; every problem in one HistoryImportError."""
     c = ExportChecker(origin)
     if not isinstance(data, dict) or data.get("schema") not in EXPORT_SCHEMAS:
-        c.err("schema", f'not a clientcheck history export (expected "schema": "{EXPORT_SCHEMA}")')
+        c.err("schema", say("history.export.schema", schema=EXPORT_SCHEMA))
         raise HistoryImportError(c.problems)
     out_a: list[dict[str, Any]] = []
     out_p: list[dict[str, Any]] = []
     for key, out in (("assessments", out_a), ("payments", out_p)):
         items = data.get(key, [])
         if not isinstance(items, list):
-            c.err(key, "expected a list")
+            c.err(key, say("history.export.list"))
             continue
         for i, r in enumerate(items):
             where = f"{key}[{i}]"
             if not isinstance(r, dict):
-                c.err(where, "expected an object")
+                c.err(where, say("history.export.object"))
                 continue
             before = len(c.problems)
-            c.field(r, where, "uid", is_text, "an id text")
-            c.field(r, where, "client", is_client, "the client's name")
+            c.field(r, where, "uid", is_text, "id_text")
+            c.field(r, where, "client", is_client, "client")
             if key == "assessments":
-                c.field(r, where, "created_at", is_stamp, "a time like 2025-06-01T09:12:03Z")
-                c.field(r, where, "language", lambda v: isinstance(v, str), "a language code")
-                c.field(r, where, "verdict", lambda v: v in VERDICTS, f"one of {', '.join(VERDICTS)}")
-                c.field(r, where, "score", is_number, "a finite number")
-                c.field(r, where, "rules_sha256", lambda v: isinstance(v, str), "the rules' digest")
-                c.field(r, where, "answers", lambda v: isinstance(v, dict), "an object of answers")
-                c.field(r, where, "fired", is_fired, "a list of {id, kind, severity}")
+                c.field(r, where, "created_at", is_stamp, "stamp")
+                c.field(r, where, "language", lambda v: isinstance(v, str), "language")
+                c.field(r, where, "verdict", lambda v: v in VERDICTS, "verdict", ids=", ".join(VERDICTS))
+                c.field(r, where, "score", is_number, "number")
+                c.field(r, where, "rules_sha256", lambda v: isinstance(v, str), "digest")
+                c.field(r, where, "answers", lambda v: isinstance(v, dict), "answers")
+                c.field(r, where, "fired", is_fired, "fired", fields="{id, kind, severity}")
                 c.field(
                     r,
                     where,
                     "from_history",
                     lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-                    "a list of question ids",
+                    "question_ids",
                 )
                 c.field(
                     r,
                     where,
                     "verdict_data",
                     lambda v: isinstance(v, dict) and bool(v) and all(isinstance(x, dict) for x in v.values()),
-                    "the stored verdict by language",
+                    "verdict_data",
                 )
                 if len(c.problems) == before and r["language"] not in r["verdict_data"]:
-                    c.err(f"{where}.verdict_data", f"has no verdict in the assessment's language {r['language']!r}")
+                    c.err(f"{where}.verdict_data", say("history.export.no_verdict", lang=r["language"]))
             else:
-                c.field(r, where, "paid_on", is_date, "a date like 2025-06-01")
-                c.field(r, where, "late", lambda v: isinstance(v, bool), "true or false")
+                c.field(r, where, "paid_on", is_date, "date")
+                c.field(r, where, "late", lambda v: isinstance(v, bool), "bool")
                 c.field(
                     r,
                     where,
                     "days_late",
                     lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_DAYS_LATE),
-                    "a whole number of days or null",
+                    "days",
                 )
-                c.field(r, where, "recorded_at", is_stamp, "a time like 2025-06-01T09:12:03Z")
+                c.field(r, where, "recorded_at", is_stamp, "stamp")
             if len(c.problems) == before:
                 record = dict(r)
                 record["client"] = check_client_name(r["client"])
@@ -187,7 +202,7 @@ class _NotJsonNumber(ValueError):
 
 
 def _refuse_constant(name: str) -> Any:
-    raise _NotJsonNumber(f"{name} is not a number JSON allows")
+    raise _NotJsonNumber(say("history.export.not_json_number", name=name))
 
 
 def read_export(path: str) -> tuple[Any, str]:
@@ -200,7 +215,7 @@ def read_export(path: str) -> tuple[Any, str]:
     try:
         if path == "-":
             if sys.stdin is None:
-                raise HistoryError("no standard input to read", Mark(origin, 0))
+                raise HistoryError(say("history.export.no_stdin"), Mark(origin, 0))
             buffer = getattr(sys.stdin, "buffer", None)
             data = (
                 read_capped(buffer.read, MAX_IMPORT_BYTES)
@@ -215,27 +230,29 @@ def read_export(path: str) -> tuple[Any, str]:
             with open(fd, "rb") as f:
                 data = read_capped(f.read, MAX_IMPORT_BYTES)
     except OSError as exc:
-        raise HistoryError(f"cannot read: {exc.strerror}", Mark(origin, 0)) from None
+        raise HistoryError(say("history.export.cannot_read", reason=exc.strerror), Mark(origin, 0)) from None
     if len(data) > MAX_IMPORT_BYTES:
-        raise HistoryError(f"larger than {MAX_IMPORT_BYTES // 1_000_000} MB; not a history export", Mark(origin, 0))
+        raise HistoryError(say("history.export.too_big", mb=MAX_IMPORT_BYTES // 1_000_000), Mark(origin, 0))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise HistoryError("not UTF-8 text", Mark(origin, 0)) from None
+        raise HistoryError(say("history.export.not_utf8"), Mark(origin, 0)) from None
     try:
         decoded = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise HistoryError(f"JSON syntax error: {exc.msg}", Mark(origin, exc.lineno, exc.colno)) from None
+        raise HistoryError(
+            say("history.export.json_syntax", problem=exc.msg), Mark(origin, exc.lineno, exc.colno)
+        ) from None
     except _NotJsonNumber as exc:
         raise HistoryError(str(exc), Mark(origin, 0)) from None
     except ValueError:  # an integer past Python's digit limit
-        raise HistoryError("a number in it has too many digits", Mark(origin, 0)) from None
+        raise HistoryError(say("answers.too_many_digits"), Mark(origin, 0)) from None
     except RecursionError:
-        raise HistoryError("JSON is nested too deeply", Mark(origin, 0)) from None
+        raise HistoryError(say("answers.too_deep"), Mark(origin, 0)) from None
     from clientcheck.answers import SURROGATE, lone_surrogate
 
     if "\\u" in text and lone_surrogate(decoded):
-        raise HistoryError(SURROGATE, Mark(origin, 0))
+        raise HistoryError(say(SURROGATE), Mark(origin, 0))
     return decoded, origin
 
 
@@ -277,7 +294,7 @@ def import_records(history: History, records: ExportRecords) -> ImportResult:
                     added = insert(db, record)
                 except (sqlite3.IntegrityError, ValueError, OverflowError) as exc:
                     raise HistoryImportError(
-                        [ClientcheckError(f"{key}[{i}]: refused by the database ({exc}); nothing was imported")]
+                        [ClientcheckError(say("history.export.refused", where=f"{key}[{i}]", problem=exc))]
                     ) from None
                 if key == "assessments":
                     added_a += 1 if added else 0

@@ -119,7 +119,7 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
             try:
                 found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
             except OSError as exc:
-                raise UsageError(f"{path}: cannot list this folder: {exc.strerror}") from None
+                raise UsageError(_t("readers.folder_unlisted", path=path, reason=exc.strerror)) from None
             if not found:
                 raise UsageError(_t("readers.empty_folder", path=path))
             sources.extend(Source(str(c), str(c), format_of(c.name) or "answers") for c in found)
@@ -132,8 +132,8 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
 
 
 def too_long() -> str:
-    """The message for a line over MAX_ROW_BYTES."""
-    return f"this line is longer than {MAX_ROW_BYTES // 1000} kB"
+    """The message for a line over MAX_ROW_BYTES (in the language of the run)."""
+    return _t("readers.line_too_long", kb=MAX_ROW_BYTES // 1000)
 
 
 class ReadError(ClientcheckError):
@@ -151,7 +151,7 @@ class InputStream:
         self.name = name
 
     def _failed(self, exc: OSError) -> ReadError:
-        return ReadError(f"{self.name}: cannot read: {exc.strerror or exc}")
+        return ReadError(_t("readers.cannot_read", name=self.name, reason=exc.strerror or exc))
 
     def read(self, size: int = -1) -> bytes:
         try:
@@ -220,13 +220,13 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except json.JSONDecodeError as exc:
         raise ClientcheckError(_json_syntax(exc.msg), Mark(name, line, exc.colno)) from None
     except DuplicateKey as exc:
-        raise ClientcheckError(str(exc), Mark(name, line)) from None
+        raise ClientcheckError(_t("answers.duplicate_key", name=exc.key), Mark(name, line)) from None  # as for .json
     except ValueError:  # an integer past Python's digit limit
-        raise ClientcheckError(TOO_MANY_DIGITS, Mark(name, line)) from None
+        raise ClientcheckError(_t(TOO_MANY_DIGITS), Mark(name, line)) from None
     except RecursionError:
         raise ClientcheckError(_t("answers.too_deep"), Mark(name, line)) from None
     if "\\u" in text and lone_surrogate(data):
-        raise ClientcheckError(SURROGATE, Mark(name, line))
+        raise ClientcheckError(_t(SURROGATE), Mark(name, line))
     return data
 
 

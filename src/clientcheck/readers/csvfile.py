@@ -158,13 +158,15 @@ class CsvReader:
         if first is empty:
             return  # an empty file: no rows
         if not isinstance(first, bytes):  # None: the header line is over the cap
-            raise AnswersError([ClientcheckError("header: longer than 1000 kB", Mark(self.source.name, 1))])
+            raise AnswersError(
+                [ClientcheckError(_t("readers.header_too_long", kb=MAX_ROW_BYTES // 1000), Mark(self.source.name, 1))]
+            )
         if first.startswith(b"\xef\xbb\xbf"):
             first = first[3:]
         try:
             head = first.decode("utf-8")
         except UnicodeDecodeError:
-            raise AnswersError([ClientcheckError("header: not UTF-8 text", Mark(self.source.name, 1))]) from None
+            raise AnswersError([ClientcheckError(_t("readers.header_not_utf8"), Mark(self.source.name, 1))]) from None
         columns = self.columns = self.header(head.rstrip("\r\n"))
         delimiter = self.delimiter
         pending: deque[tuple[int, bytes | None]] = deque()  # lines read ahead for a quoted cell, to read again
@@ -185,17 +187,17 @@ class CsvReader:
                 return
             line, raw = got
             if raw is None:
-                yield self._bad(line, f"this row is longer than {MAX_ROW_BYTES // 1000} kB")
+                yield self._bad(line, _t("readers.row_too_long", kb=MAX_ROW_BYTES // 1000))
                 continue
             if b'"' not in raw:  # the common row: no quotes, so the delimiter splits it
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    yield self._bad(line, "this row is not UTF-8 text")
+                    yield self._bad(line, _t("readers.row_not_utf8"))
                     continue
                 cells = text.rstrip("\r\n").split(delimiter)
                 if len(raw) > MAX_CELL and max(len(c) for c in cells) > MAX_CELL:
-                    yield self._bad(line, f"a cell of this row is longer than {MAX_CELL} characters")
+                    yield self._bad(line, _t("readers.cell_too_long", max=MAX_CELL))
                     continue
             else:
                 parsed = self._quoted(line, raw, take, pending)
@@ -206,7 +208,7 @@ class CsvReader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # an empty line
             if len(cells) > len(columns):
-                yield self._bad(line, f"this row has {len(cells)} cells, the header has {len(columns)}")
+                yield self._bad(line, _t("readers.row_cells", cells=len(cells), columns=len(columns)))
                 continue
             record: dict[str, Any] = {}
             for q, cell in zip(columns, cells, strict=False):
@@ -248,43 +250,43 @@ class CsvReader:
 
         taken: list[tuple[int, bytes | None]] = []
         record = raw
+        detail = ""  # the csv module's own words, for a problem it alone can name
         while True:
             try:
                 text = record.decode("utf-8")
             except UnicodeDecodeError:
                 pending.extendleft(reversed(taken))
-                return self._bad(line, "this row is not UTF-8 text")
+                return self._bad(line, _t("readers.row_not_utf8"))
+            # the problem as a message key; worded only when the row is given up on
             try:
                 rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
-                problem = None if len(rows) == 1 else "a quote in this row is left open"
+                problem = None if len(rows) == 1 else "readers.quote_open"
             except csv.Error as exc:
-                rows, problem = [], f"CSV: {exc}"
-                if "field larger than field limit" in str(exc):
-                    problem = f"a cell of this row is longer than {MAX_CELL} characters"
-                elif "unexpected end of data" in str(exc):
-                    problem = "a quote in this row is left open"
-                elif "expected after" in str(exc):
-                    problem = 'text after the quote that closes a cell (write the cell in quotes, each " doubled)'
+                rows, problem, detail = [], "readers.csv_error", str(exc)
+                if "field larger than field limit" in detail:
+                    problem = "readers.cell_too_long"
+                elif "unexpected end of data" in detail:
+                    problem = "readers.quote_open"
+                elif "expected after" in detail:
+                    problem = "readers.after_quote"
 
             if problem is None and taken and self._spills(rows[0]):
-                problem = "a quote in this row is left open"  # and a later one closed it: not one row
+                problem = "readers.quote_open"  # and a later one closed it: not one row
             if problem is None and _bare_quote(text, self.delimiter):
-                problem = (
-                    'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'
-                )
+                problem = "readers.bare_quote"
             if problem is None:
                 return rows[0]
             open_quote = record.count(b'"') % 2 == 1
             if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
                 pending.extendleft(reversed(taken))
                 if open_quote:
-                    problem = "a quote in this row is left open (or a quoted cell runs over too many lines)"
-                return self._bad(line, problem)
+                    problem = "readers.quote_open_long"
+                return self._bad(line, _t(problem, max=MAX_CELL, problem=detail))
             nxt = take()
             if nxt is None or nxt[1] is None:
                 if nxt is not None:
                     taken.append(nxt)
                 pending.extendleft(reversed(taken))
-                return self._bad(line, "a quote in this row is left open")
+                return self._bad(line, _t("readers.quote_open"))
             taken.append(nxt)
             record += nxt[1]

@@ -20,4 +20,6 @@ def require(*modules: str, what: str) -> None:
     """Refuse, with the command to install them, when the optional packages are missing."""
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
-        raise UsageError(f"{what} needs {', '.join(missing)}: install the sql extra ({EXTRA})")
+        from clientcheck.i18n import say
+
+        raise UsageError(say("sql.needs", what=what, modules=", ".join(missing), extra=EXTRA))

@@ -30,6 +30,7 @@ from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
 from clientcheck.conditions import suggest
 from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import Source, chunks, open_binary
 from clientcheck.sql.gen import Plan
@@ -85,7 +86,7 @@ class DuckRunner(Runner):
         except BrokenPipeError:
             raise
         except OSError as exc:
-            self._bad(ClientcheckError(f"{source.name}: cannot read: {exc.strerror}"))
+            self._bad(ClientcheckError(say("sql.cannot_read", name=source.name, reason=exc.strerror)))
         finally:
             if source.path != "-":
                 stream.close()
@@ -172,12 +173,12 @@ class DuckRunner(Runner):
                 "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
             ).fetchall()
         except duckdb.Error as exc:
-            self._bad(ClientcheckError(f"{source.name}: cannot read as Parquet: {str(exc).splitlines()[0]}"))
+            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=str(exc).splitlines()[0])))
             return
         types = {str(name): str(kind) for name, kind in described}
         known = [CLIENT_KEY, *self.catalog.questions]
         problems = [
-            ClientcheckError(f"column {name!r} is not a question id{suggest(name, known)}", Mark(source.name, 0))
+            ClientcheckError(say("sql.unknown_column", name=name) + suggest(name, known), Mark(source.name, 0))
             for name in types
             if name not in known
         ]

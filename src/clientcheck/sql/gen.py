@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from clientcheck.errors import UsageError
+from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.sql.nodes import ident
 from clientcheck.sql.plan import Plan
@@ -33,7 +34,7 @@ def table_name(name: str) -> exp.Table:
     """A table name, dotted into catalog.schema.table, each part a quoted identifier."""
     parts = name.split(".")
     if not name.strip() or len(parts) > 3 or any(not p for p in parts):
-        raise UsageError(f"--table: {name!r} is not a table name (NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME)")
+        raise UsageError(say("sql.bad_table", name=name))
     parts = [""] * (3 - len(parts)) + parts
     return exp.Table(
         this=ident(parts[2]),
@@ -57,14 +58,14 @@ def build(
     from clientcheck.conditions import suggest
 
     if dialect not in DIALECTS:
-        raise UsageError(f"--dialect: {dialect!r} is not one of {', '.join(DIALECTS)}")
+        raise UsageError(say("sql.bad_dialect", dialect=dialect, dialects=", ".join(DIALECTS)))
     known = [*catalog.questions, CLIENT_KEY]
     for name in columns or ():
         if name not in known:
-            raise UsageError(f"--columns: {name!r} is not a question id{suggest(name, known)}")
+            raise UsageError(say("sql.bad_column", name=name) + suggest(name, known))
     for name in keep:
         if name in known:
-            raise UsageError(f"--keep: {name!r} is a question id or client, which the result has anyway")
+            raise UsageError(say("sql.keep_known", name=name))
     import os
 
     # CLIENTCHECK_TODAY fixes today for the Python engine; the query then takes the same date

@@ -203,7 +203,7 @@ STRINGS: dict[str, str] = {
     "rules.explain.not_answered": "нет ответа",
     "rules.explain.away": "({subject} = {value}; нужно {target}: разница {amount})",
     "batch.progress": "оценка: клиентов {count} · с ошибками {bad} · {rate} в секунду{percent}",
-    "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками пропущены (см. выше); остальные оценены",
+    "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками {count:пропущена|пропущены|пропущены} (см. выше); остальные оценены",
     "batch.not_object": "запись должна быть объектом JSON: ответами одного клиента",
     "batch.not_utf8": "файл не в кодировке UTF-8",
     "batch.unknown_rule": "{option}: нет правила «{id}»",
