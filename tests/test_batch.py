@@ -37,6 +37,7 @@ DECLINE = {"client": "Bad", "worked_before": True, "late_payments": 5}
 CAUTION = {"client": "Meh", "follows_advice": "insists"}
 
 
+@pytest.mark.slow
 def test_jsonl_streams_a_record_per_client_in_input_order(cli: CliRunner, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, CAUTION])
     code, out, err = invoke(cli, "check", str(path), "--format", "jsonl")

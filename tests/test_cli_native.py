@@ -154,6 +154,7 @@ def test_completion_offers_nothing_rather_than_a_traceback(
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.slow
 def test_respond_writes_kind_value_and_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
@@ -464,6 +465,7 @@ def test_a_marked_folder_is_a_project(tmp_path: Path, monkeypatch: pytest.Monkey
     assert resolve().project.is_project is False
 
 
+@pytest.mark.slow
 def test_no_command_writes_before_the_rules_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner, write_yaml: WriteYaml
 ) -> None:

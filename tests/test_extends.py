@@ -95,6 +95,7 @@ def test_add_disable_and_override_without_copying(here: Path, write_yaml: WriteY
     assert (result.failures, result.uncovered, result.coverage) == ((), (), 100.0)
 
 
+@pytest.mark.slow
 def test_mistakes_in_overrides_point_into_the_users_file(here: Path, write_yaml: WriteYaml) -> None:
     write_yaml(
         "rules.yaml",

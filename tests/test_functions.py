@@ -203,6 +203,7 @@ def test_two_high_flags_decline_under_a_counting_policy(catalog_of) -> None:  # 
 # ---------------------------------------------------------------- the range on the command line
 
 
+@pytest.mark.slow
 def test_nothing_known_is_not_a_plain_go(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, "check", "-", "--format", "json", input="{}")
     doc = json.loads(out)

@@ -450,6 +450,7 @@ def test_three_late_payments_then_check_declines_with_late_payer(cli: CliRunner,
     assert json.loads(shown) == verdict
 
 
+@pytest.mark.slow
 def test_check_of_a_named_client_in_a_table_and_in_russian(cli: CliRunner, tmp_path: Path) -> None:
     for _ in range(2):
         invoke(cli, "paid", "ACME", "--late")

@@ -523,6 +523,7 @@ def test_ctrl_d_stops_like_ctrl_c(cli: CliRunner, small: list[str], interviews: 
     assert code == 130
 
 
+@pytest.mark.slow
 def test_end_of_input_mid_interview_keeps_the_answers(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, _, _ = run(cli, "interview", *small, keys=NAME + "2" + ENTER + "1" + ENTER)  # then the keys run out
     [path] = interviews.iterdir()

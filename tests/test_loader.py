@@ -98,6 +98,7 @@ def test_duplicate_rule_ids(load) -> None:  # type: ignore[no-untyped-def]
     assert load(HEADER + rule + rule) == ["rules.yaml:17:9: duplicate rule id 'late-payer' (first at rules.yaml:9:9)"]
 
 
+@pytest.mark.slow
 def test_yaml_syntax_error_in_rules(load) -> None:  # type: ignore[no-untyped-def]
     assert load(HEADER + "  - id: [unclosed\n") == [
         "rules.yaml:10:1: YAML syntax error: did not find expected ',' or ']'"

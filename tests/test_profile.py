@@ -180,6 +180,7 @@ def test_a_monthly_retainer_is_judged_per_month(tmp_path: Path) -> None:
     assert "budget-confirmed" in [f.rule.id for f in verdict.good_signs]
 
 
+@pytest.mark.slow
 def test_interview_never_asks_seller_questions_with_a_profile(cli: CliRunner) -> None:
     invoke(cli, "profile", "set", "min_price=100k", "currency=EUR")
     example = EXAMPLES / "late-payer.yaml"

@@ -225,6 +225,7 @@ def test_tsv_escapes_tabs_and_line_ends_and_neutralises_formulas(cli: CliRunner,
     )
 
 
+@pytest.mark.slow
 def test_tsv_is_written_by_worker_processes_as_by_one(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,6 +284,7 @@ def test_shares_and_dates_read_the_same_in_every_format(catalog: Catalog) -> Non
     assert (fmt.number(4500000.5, "en"), fmt.number(4500000.5, "ru")) == ("4,500,000.5", "4\u00a0500\u00a0000,5")
 
 
+@pytest.mark.slow
 def test_jsonl_is_utf8_bytes_for_one_client_as_for_many_whatever_the_terminal(tmp_path: Path) -> None:
     import os
     import subprocess

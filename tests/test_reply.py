@@ -513,6 +513,7 @@ def test_a_refusal_without_client_texts_promises_no_reasons(cli: CliRunner, smal
     assert err == "clientcheck: left out of the letter (no client_reason or client_offer in the rules): late-payer\n"
 
 
+@pytest.mark.slow
 def test_reply_to_an_assessment_number_out_of_range(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

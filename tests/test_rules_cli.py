@@ -35,6 +35,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_init_writes_editable_copies_with_their_schemas(here: Path, cli: CliRunner) -> None:
     code, out, err = invoke(cli, "init", "--lang", "en")
     assert (code, err) == (0, "")

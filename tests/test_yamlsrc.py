@@ -58,6 +58,7 @@ def test_what_a_file_may_not_do_is_one_message_at_its_place(text: str, message: 
     assert refusal(text) == message
 
 
+@pytest.mark.slow
 def test_values_past_the_limit_are_refused_before_they_take_the_memory() -> None:
     text = "[" + "0," * MAX_NODES + "0]"
     assert refusal(text) == "f.yaml:1:50000: file holds more than 25000 values; refused to protect memory"
