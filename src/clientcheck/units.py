@@ -19,6 +19,8 @@ import math
 import re
 from typing import Final
 
+from clientcheck.i18n import say  # the language of the run: files carry none of their own
+
 MEASURES: Final = ("hours", "days", "money")
 
 _HOURS_PER: Final[dict[str, float]] = {}
@@ -54,13 +56,6 @@ _THOUSANDS: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
 
-def _say(key: str, **fields: object) -> str:
-    """A reason in the language of the run (files and cells carry no language of their own)."""
-    from clientcheck.i18n import say  # only when there is a mistake to explain
-
-    return say(key, **fields)
-
-
 class UnitError(ValueError):
     """Text that is not a number in a unit we know. str() is the reason, in the language of the run."""
 
@@ -73,7 +68,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     """
     s = _SPACES.sub("", text)
     if lang is None and _AMBIGUOUS.match(s):
-        raise UnitError(_say("units.ambiguous", text=text.strip()))
+        raise UnitError(say("units.ambiguous", text=text.strip()))
     if _THOUSANDS.match(s) and lang != "ru":
         s = s.replace(",", "")
     elif s.count(",") == 1 and "." not in s:
@@ -82,7 +77,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
         return int(s)
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
         return float(s)
-    raise UnitError(_say("units.not_a_number", text=text.strip()))
+    raise UnitError(say("units.not_a_number", text=text.strip()))
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -113,7 +108,7 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
     """
     parts = _split(text)
     if parts is None:
-        raise UnitError(_say("units.not_a_number", text=text.strip()))
+        raise UnitError(say("units.not_a_number", text=text.strip()))
     number_text, unit = parts
     number = to_number(number_text, lang)
     if not unit:
@@ -122,7 +117,7 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
         if unit not in _HOURS_PER:
             key = unit.replace(" ", "")
             if key not in _HOURS_PER:
-                raise UnitError(_say("units.not_time", unit=unit))
+                raise UnitError(say("units.not_time", unit=unit))
             unit = key
         value = number * _HOURS_PER[unit] / _HOURS_IN[measure]
         return _tidy(value)
@@ -131,11 +126,11 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
         times = 1.0
         rest = [w for w in words if w not in _CURRENCY]
         if len(rest) > 1 or (rest and rest[0] not in _MONEY_TIMES):
-            raise UnitError(_say("units.not_amount", unit=unit))
+            raise UnitError(say("units.not_amount", unit=unit))
         if rest:
             times = _MONEY_TIMES[rest[0]]
         return _tidy(number * times)
-    raise UnitError(_say("units.not_a_number", text=text.strip()))
+    raise UnitError(say("units.not_a_number", text=text.strip()))
 
 
 def _tidy(value: float) -> int | float:

@@ -23,9 +23,9 @@ from clientcheck.conditions.syntax import (
     Node,
     Not,
     VarType,
-    _say,
     suggest,
 )
+from clientcheck.i18n import say
 
 
 def _lit_kind(value: Any) -> Kind:
@@ -62,14 +62,14 @@ class TypeChecker:
             vt = self.types.get(node.name)
             if vt is None:
                 hint = suggest(node.name, list(self.types))
-                raise ConditionError(_say("cond.unknown_question", name=node.name, hint=hint), node.pos, node.name)
+                raise ConditionError(say("cond.unknown_question", name=node.name, hint=hint), node.pos, node.name)
             if node.name not in self.names:
                 self.names.append(node.name)
             return vt
         if isinstance(node, ListLit):
             kinds = {_lit_kind(i.value) for i in node.items}
             if len(kinds) > 1 or kinds == {"bool"}:
-                raise ConditionError(_say("cond.list_kinds"), node.pos)
+                raise ConditionError(say("cond.list_kinds"), node.pos)
             return VarType("list", (kinds.pop(),))
         if isinstance(node, Not):
             self.want_bool(node.operand, "'not'")
@@ -91,13 +91,13 @@ class TypeChecker:
         raise AssertionError(node)  # pragma: no cover
 
     def describe(self, node: Node, vt: VarType) -> str:
-        kind = _say(f"cond.kind.{vt.kind}")
+        kind = say(f"cond.kind.{vt.kind}")
         if isinstance(node, Name):
-            return _say("cond.is.name", name=node.name, kind=kind)
+            return say("cond.is.name", name=node.name, kind=kind)
         if isinstance(node, Lit):
             shown = repr(node.value).replace("True", "true").replace("False", "false")
-            return _say("cond.is.lit", value=shown, kind=kind)
-        return _say("cond.is.this", kind=kind)
+            return say("cond.is.lit", value=shown, kind=kind)
+        return say("cond.is.this", kind=kind)
 
     def want_bool(self, node: Node, where: str) -> None:
         vt = self.kind(node)
@@ -106,28 +106,28 @@ class TypeChecker:
             if not isinstance(node, Name):
                 pass
             elif vt.kind == "number":
-                extra = _say("cond.want_bool.number")
+                extra = say("cond.want_bool.number")
             elif vt.kind == "choice":
-                extra = _say("cond.want_bool.choice", choice=vt.choices[0]) if vt.choices else ""
+                extra = say("cond.want_bool.choice", choice=vt.choices[0]) if vt.choices else ""
             desc = self.describe(node, vt)
-            raise ConditionError(_say("cond.want_bool", where=where, desc=desc, extra=extra), node.pos)
+            raise ConditionError(say("cond.want_bool", where=where, desc=desc, extra=extra), node.pos)
 
     def want_number(self, node: Node, where: str) -> None:
         vt = self.kind(node)
         if vt.kind != "number":
-            raise ConditionError(_say("cond.want_number", where=where, desc=self.describe(node, vt)), node.pos)
+            raise ConditionError(say("cond.want_number", where=where, desc=self.describe(node, vt)), node.pos)
 
     def check_choice(self, lit: Lit, choice_node: Node, vt: VarType) -> None:
         if not isinstance(lit.value, str) or isinstance(lit.value, bool):
-            raise ConditionError(_say("cond.choice_quoted", desc=self.describe(choice_node, vt)), lit.pos)
+            raise ConditionError(say("cond.choice_quoted", desc=self.describe(choice_node, vt)), lit.pos)
         if lit.value not in vt.choices:
             if isinstance(choice_node, Name):
-                owner = _say("cond.owner.name", name=choice_node.name)
+                owner = say("cond.owner.name", name=choice_node.name)
             else:
-                owner = _say("cond.owner.this")
+                owner = say("cond.owner.this")
             allowed, hint = ", ".join(vt.choices), suggest(lit.value, vt.choices)
             raise ConditionError(
-                _say("cond.not_a_choice", value=lit.value, owner=owner, allowed=allowed, hint=hint), lit.pos
+                say("cond.not_a_choice", value=lit.value, owner=owner, allowed=allowed, hint=hint), lit.pos
             )
 
     def compare(self, node: Compare) -> None:
@@ -140,7 +140,7 @@ class TypeChecker:
                 if isinstance(left, Lit):
                     self.check_choice(left, right, rt)
                     return
-                raise ConditionError(_say("cond.in_left_multi", word=word), left.pos)
+                raise ConditionError(say("cond.in_left_multi", word=word), left.pos)
             if rt.kind == "list":
                 assert isinstance(right, ListLit)
                 if lt.kind == "choice":
@@ -149,14 +149,14 @@ class TypeChecker:
                     return
                 if lt.kind in ("number", "text") and lt.kind == rt.choices[0]:
                     return
-                raise ConditionError(_say("cond.in_list_left", word=word, desc=self.describe(left, lt)), left.pos)
-            raise ConditionError(_say("cond.in_right", word=word, desc=self.describe(right, rt)), right.pos)
+                raise ConditionError(say("cond.in_list_left", word=word, desc=self.describe(left, lt)), left.pos)
+            raise ConditionError(say("cond.in_right", word=word, desc=self.describe(right, rt)), right.pos)
         if op in ("<", "<=", ">", ">=") and lt.kind == "date" and rt.kind == "date":
             return
         if op in ("<", "<=", ">", ">="):
             for side, vt in ((left, lt), (right, rt)):
                 if vt.kind != "number":
-                    raise ConditionError(_say("cond.order", op=op, desc=self.describe(side, vt)), side.pos)
+                    raise ConditionError(say("cond.order", op=op, desc=self.describe(side, vt)), side.pos)
             return
         # == and !=
         if lt.kind == "choice" and isinstance(right, Lit):
@@ -168,14 +168,14 @@ class TypeChecker:
         if lt.kind == "multi" or rt.kind == "multi":
             side, vt = (left, lt) if lt.kind == "multi" else (right, rt)
             desc, name = self.describe(side, vt), getattr(side, "name", "...")
-            raise ConditionError(_say("cond.multi_eq", desc=desc, name=name), side.pos)
+            raise ConditionError(say("cond.multi_eq", desc=desc, name=name), side.pos)
         if lt.kind == "choice" and rt.kind == "choice":
             if lt.choices != rt.choices:
-                raise ConditionError(_say("cond.choices_differ"), node.pos)
+                raise ConditionError(say("cond.choices_differ"), node.pos)
             return
         if lt.kind != rt.kind or lt.kind == "list":
             described = {"left": self.describe(left, lt), "right": self.describe(right, rt)}
-            raise ConditionError(_say("cond.cannot_compare", op=op, **described), node.pos)
+            raise ConditionError(say("cond.cannot_compare", op=op, **described), node.pos)
 
 
 def with_multi_counts(node: Node, counts: Mapping[int, int]) -> Node:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
+from clientcheck.i18n import say  # the language of the run: files carry none of their own
+
 MAX_LENGTH = 500
 MAX_DEPTH = 16
 MAX_DIGITS = 15  # as answers: a number past this is a typo, and arithmetic on it can overflow a float
@@ -28,13 +30,6 @@ class ConditionError(Exception):
         self.message = message
         self.offset = offset
         self.unknown = unknown  # the question id, when the problem is an unknown question
-
-
-def _say(key: str, /, **fields: object) -> str:
-    """A message in the language of the run (i18n only when there is a mistake to explain)."""
-    from clientcheck.i18n import say
-
-    return say(key, **fields)
 
 
 class VarType(NamedTuple):
@@ -86,18 +81,18 @@ def tokenize(source: str) -> list[Token]:
         if m is None:
             ch = source[pos]
             if ch in "\"'":
-                raise ConditionError(_say("cond.unterminated"), pos)
-            raise ConditionError(_say("cond.char", ch=ch), pos)
+                raise ConditionError(say("cond.unterminated"), pos)
+            raise ConditionError(say("cond.char", ch=ch), pos)
         kind = m.lastgroup or ""
         text = m.group()
         if kind == "op" and text in _FORBIDDEN_OPS:
-            raise ConditionError(_say(_FORBIDDEN_OPS[text]), pos)
+            raise ConditionError(say(_FORBIDDEN_OPS[text]), pos)
         if kind == "name" and text in _KEYWORDS:
             kind = "keyword"
         elif kind == "name" and text in ("True", "False", "None", "null", "AND", "OR", "NOT"):
             hint = {"True": "true", "False": "false", "AND": "and", "OR": "or", "NOT": "not"}.get(text)
-            msg = _say("cond.keyword.write", hint=hint) if hint else _say("cond.keyword.null")
-            raise ConditionError(_say("cond.keyword", text=text, hint=msg), pos)
+            msg = say("cond.keyword.write", hint=hint) if hint else say("cond.keyword.null")
+            raise ConditionError(say("cond.keyword", text=text, hint=msg), pos)
         if kind != "ws":
             tokens.append(Token(kind, text, pos))
         pos = m.end()
@@ -188,25 +183,25 @@ class _Parser:
 
     def expect_close(self) -> Token:
         if not self.at("op", ")"):
-            raise ConditionError(_say("cond.expected_close", found=self._describe(self.tok)), self.tok.pos)
+            raise ConditionError(say("cond.expected_close", found=self._describe(self.tok)), self.tok.pos)
         return self.take()
 
     @staticmethod
     def _describe(t: Token) -> str:
-        return _say("cond.found_end") if t.kind == "end" else repr(t.text)
+        return say("cond.found_end") if t.kind == "end" else repr(t.text)
 
     def deeper(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(_say("cond.depth", max=MAX_DEPTH), pos)
+            raise ConditionError(say("cond.depth", max=MAX_DEPTH), pos)
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise ConditionError(_say("cond.empty"), 0)
+            raise ConditionError(say("cond.empty"), 0)
         node = self.or_expr()
         if self.tok.kind != "end":
             t = self.tok
-            raise ConditionError(_say("cond.trailing", found=self._describe(t)), t.pos)
+            raise ConditionError(say("cond.trailing", found=self._describe(t)), t.pos)
         return node
 
     def or_expr(self) -> Node:
@@ -277,7 +272,7 @@ class _Parser:
         node: Node
         if t.kind == "number":
             if len(t.text.split(".")[0]) > MAX_DIGITS:
-                raise ConditionError(_say("cond.too_large", max=MAX_DIGITS), t.pos)
+                raise ConditionError(say("cond.too_large", max=MAX_DIGITS), t.pos)
             node = Lit(t.pos, float(t.text) if "." in t.text else int(t.text))
         elif t.kind == "string":
             node = Lit(t.pos, t.text[1:-1])
@@ -297,16 +292,16 @@ class _Parser:
         elif t.kind == "op" and t.text == "[":
             node = self.list_items(t)
         else:
-            raise ConditionError(_say("cond.expected_value", found=self._describe(t)), t.pos)
+            raise ConditionError(say("cond.expected_value", found=self._describe(t)), t.pos)
         nxt = self.tok
         if nxt.kind == "op" and nxt.text == "." and isinstance(node, Name):
-            raise ConditionError(_say("cond.attribute"), nxt.pos)
+            raise ConditionError(say("cond.attribute"), nxt.pos)
         if nxt.kind == "op" and nxt.text == "(" and isinstance(node, Name):
             known = ", ".join(sorted(_functions()))
             hint = suggest(node.name, list(_functions()))
-            raise ConditionError(_say("cond.unknown_function", name=node.name, known=known, hint=hint), node.pos)
+            raise ConditionError(say("cond.unknown_function", name=node.name, known=known, hint=hint), node.pos)
         if nxt.kind == "op" and nxt.text == "[" and not isinstance(node, ListLit):
-            raise ConditionError(_say("cond.indexing"), nxt.pos)
+            raise ConditionError(say("cond.indexing"), nxt.pos)
         return node
 
     def call(self, name: Token) -> Call:
@@ -318,7 +313,7 @@ class _Parser:
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", ")"):
-                raise ConditionError(_say("cond.expected_comma_paren", found=self._describe(self.tok)), self.tok.pos)
+                raise ConditionError(say("cond.expected_comma_paren", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         self.depth -= 1
         return Call(name.pos, name.text, tuple(args))
@@ -329,15 +324,15 @@ class _Parser:
             t = self.tok
             value = self.atom()
             if not isinstance(value, Lit):
-                raise ConditionError(_say("cond.list_literals"), t.pos)
+                raise ConditionError(say("cond.list_literals"), t.pos)
             items.append(value)
             if self.at("op", ","):
                 self.take()
             elif not self.at("op", "]"):
-                raise ConditionError(_say("cond.expected_comma_bracket", found=self._describe(self.tok)), self.tok.pos)
+                raise ConditionError(say("cond.expected_comma_bracket", found=self._describe(self.tok)), self.tok.pos)
         self.take()
         if not items:
-            raise ConditionError(_say("cond.empty_list"), open_tok.pos)
+            raise ConditionError(say("cond.empty_list"), open_tok.pos)
         return ListLit(open_tok.pos, tuple(items))
 
 
@@ -355,7 +350,7 @@ def _bare() -> frozenset[str]:
 
 def parse(source: str) -> Node:
     if len(source) > MAX_LENGTH:
-        raise ConditionError(_say("cond.too_long", max=MAX_LENGTH), MAX_LENGTH)
+        raise ConditionError(say("cond.too_long", max=MAX_LENGTH), MAX_LENGTH)
     return _Parser(source).parse()
 
 
