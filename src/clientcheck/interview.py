@@ -39,6 +39,7 @@ from clientcheck.promptkit import (
     prompt_stream,
     terminal,
 )
+from clientcheck.render.names import severity_name
 from clientcheck.terminal import strip_controls as clean
 
 if TYPE_CHECKING:
@@ -387,14 +388,15 @@ class Prompter(Lines):
                 else:
                     session.edit(choice)
                 continue
-            if session.checklist:  # its lines come from several sections: no section line
+            lines = session.lines()  # the checklist's lines, or the one question
+            checklist = len(lines) > 1
+            if checklist:  # its lines come from several sections: no section line
                 shown_section = None
             elif step.section.id != shown_section:
                 self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
                 shown_section = step.section.id
             q = step.question
-            lines = session.lines()
-            if session.checklist:
+            if checklist:
                 picked = self.ask_checklist(step, lines, session.values)
                 if isinstance(picked, _Back):
                     if not session.back():
@@ -412,8 +414,7 @@ class Prompter(Lines):
                 self.echo(q, result)
             autosave(session)
             for finding in change.new_flags:
-                severity = self.catalog.policy.severities.get(finding.severity or "")
-                label = severity.label.get(lang) if severity else (finding.severity or "")
+                label = severity_name(self.catalog, finding.severity, lang)
                 self.write(t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label), "1;31")
             # settled, or what is left cannot change the verdict (the "don't know" answers hold its range)
             if offered or session.current is None or session.can_move():

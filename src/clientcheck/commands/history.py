@@ -9,8 +9,18 @@ from typing import Annotated
 
 import typer
 
-from clientcheck.cli import ColorMode, ColorOpt, DbOpt, LangOpt, QuietOpt, app, language_for, load_catalog_for
-from clientcheck.commands.history_access import ClientOnly, client_names, one_client, open_to_read
+from clientcheck.cli import (
+    ColorMode,
+    ColorOpt,
+    DbOpt,
+    LangOpt,
+    QuietOpt,
+    app,
+    completer,
+    language_for,
+    load_catalog_for,
+)
+from clientcheck.commands.history_access import ClientOnly, one_client, open_to_read
 from clientcheck.i18n import t
 
 
@@ -39,7 +49,7 @@ def history_cmd(
         typer.Argument(
             help="Only this client (case and spacing do not matter); the same as --client.",
             metavar="CLIENT",
-            autocompletion=client_names,
+            autocompletion=completer("CLIENT"),
         ),
     ] = None,
     fmt: Annotated[

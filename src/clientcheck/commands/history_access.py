@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from clientcheck.cliopts import completer
 from clientcheck.errors import Mark, UsageError
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
     from clientcheck.history import Assessment, History
-
-
-def client_names(ctx: Any, incomplete: str) -> list[Any]:
-    from clientcheck.completion import CLIENT
-
-    return CLIENT(ctx, incomplete)
 
 
 ClientOnly = Annotated[
@@ -32,7 +27,7 @@ ClientOnly = Annotated[
         "--client",
         help="The client's name (the same as the CLIENT argument).",
         metavar="NAME",
-        autocompletion=client_names,
+        autocompletion=completer("CLIENT"),
     ),
 ]
 

@@ -35,6 +35,7 @@ from clientcheck.cli import (
 from clientcheck.commands.resume_options import options_line, resume_command, started_with
 from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
+from clientcheck.render.names import severity_name
 
 if TYPE_CHECKING:
     from clientcheck.interview import Lines, Prompter
@@ -415,8 +416,7 @@ def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str
     decline = set(session.catalog.policy.decline_if.any_severity)
     for finding in session.verdict().red_flags:
         if finding.severity in decline and any(e.question in from_history for e in finding.evidence):
-            severity = session.catalog.policy.severities.get(finding.severity or "")
-            label = severity.label.get(code) if severity else (finding.severity or "")
+            label = severity_name(session.catalog, finding.severity, code)
             prompter.write(t(code, "interview.live_flag", title=finding.rule.title.get(code), severity=label), "1;31")
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from clientcheck import fmt as fmt_
-from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, language_for, load_catalog_for
-from clientcheck.commands.history_access import ClientOnly, client_names, one_client, parse_day
+from clientcheck.cli import DbOpt, LangOpt, QuietOpt, app, completer, language_for, load_catalog_for
+from clientcheck.commands.history_access import ClientOnly, one_client, parse_day
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -17,7 +17,9 @@ from clientcheck.i18n import t
 def paid(
     client_arg: Annotated[
         str | None,
-        typer.Argument(help="The client's name; the same as --client.", metavar="CLIENT", autocompletion=client_names),
+        typer.Argument(
+            help="The client's name; the same as --client.", metavar="CLIENT", autocompletion=completer("CLIENT")
+        ),
     ] = None,
     on_time: Annotated[bool, typer.Option("--on-time", help="The invoice was paid on time.")] = False,
     late: Annotated[bool, typer.Option("--late", help="The invoice was paid late.")] = False,
