@@ -41,6 +41,14 @@ class Stats:
         self.rules = rules
         self.bad = 0
 
+    def tally(self, r: Result, flags: bool) -> None:
+        """One more client: its verdict, the worst it could come to, and (flags) its red flags."""
+        self.verdicts[r.verdict] += 1
+        self.reach[r.worst] += 1
+        self.unsettled += r.best != r.worst
+        if flags:
+            self.flags.update(f.id for f in r.red)
+
     @property
     def scored(self) -> int:
         return sum(self.verdicts.values())
@@ -123,19 +131,11 @@ class Runner:
 
     def _verdict(self, verdict: Verdict, line: int) -> None:
         r = self.engine.from_verdict(verdict)
-        self.stats.verdicts[r.verdict] += 1
-        self.stats.reach[r.worst] += 1
-        self.stats.unsettled += r.best != r.worst
-        if self.sink.counts_flags:
-            self.stats.flags.update(f.id for f in r.red)
+        self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)
 
     def _result(self, r: Result, line: int) -> None:
-        self.stats.verdicts[r.verdict] += 1
-        self.stats.reach[r.worst] += 1
-        self.stats.unsettled += r.best != r.worst
-        if self.sink.counts_flags:
-            self.stats.flags.update(f.id for f in r.red)
+        self.stats.tally(r, self.sink.counts_flags)
         self.sink.add(r, line)
 
     def _bad(self, error: ClientcheckError) -> None:

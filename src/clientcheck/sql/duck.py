@@ -293,8 +293,7 @@ class DuckRunner(Runner):
         data = orjson.loads(raws[line]) if raws is not None else self._row(batch, n, raw_columns, at)
         answers = validate(data, self.catalog, source.name)  # the SQL check passed them: they are valid
         verdict = self.layout.verdict(r, answers)
-        self.stats.verdicts[r.verdict] += 1
-        self.stats.flags.update(f.id for f in r.red)
+        self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)
 
     @staticmethod
