@@ -7,29 +7,63 @@ other interruption does: one line, exit 130, no traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
+from typing import Any
+
+_pressed: list[int] = []  # the Ctrl-Cs this run received
+
+
+def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    # Python's own handler raises KeyboardInterrupt, and so does this one; but when the signal
+    # lands inside a weakref callback or a __del__ (the import system's module locks run one),
+    # the interpreter reports it as "Exception ignored" and carries on as if nothing was pressed.
+    # Remembering it lets main() still end the run as interrupted.
+    _pressed.append(signum)
+    raise KeyboardInterrupt
+
+
+def _unraisable(report: Any) -> None:
+    if isinstance(report.exc_value, KeyboardInterrupt):  # remembered by _on_ctrl_c: not a traceback
+        return
+    sys.__unraisablehook__(report)
 
 
 def main(argv: list[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when embedded with its own
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+        sys.unraisablehook = _unraisable
     try:
         from clientcheck.cli import main as cli_main
 
-        return cli_main(argv)
+        code = cli_main(argv)
     except KeyboardInterrupt:
-        from clientcheck.errors import EXIT_INTERRUPTED  # a few lines, no imports: quick even now
+        return _interrupted()
+    if _pressed and code != _interrupted_code():  # a Ctrl-C the interpreter swallowed (see _on_ctrl_c)
+        return _interrupted()
+    return code
 
-        try:  # in the run's language; a second Ctrl-C while that loads leaves it in English
-            from clientcheck.i18n import say
 
-            word = say("interrupted")
-        except BaseException:
-            word = "interrupted"
-        try:
-            sys.stderr.write(f"clientcheck: {word}\n")
-            sys.stderr.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-        return EXIT_INTERRUPTED
+def _interrupted_code() -> int:
+    from clientcheck.errors import EXIT_INTERRUPTED  # a few lines, no imports: quick even now
+
+    return EXIT_INTERRUPTED
+
+
+def _interrupted() -> int:
+    try:  # in the run's language; a second Ctrl-C while that loads leaves it in English
+        from clientcheck.i18n import say
+
+        word = say("interrupted")
+    except BaseException:
+        word = "interrupted"
+    try:
+        sys.stderr.write(f"clientcheck: {word}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return _interrupted_code()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""The console script's entry point: a Ctrl-C is never lost, however early it comes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+# cli.main stands in for a run in which the Ctrl-C lands inside a weakref callback, as it does
+# when it hits the import system's module locks early in the start: CPython reports such an
+# exception as "Exception ignored" and goes on, so the run would end 0 with its full output.
+SWALLOWED = textwrap.dedent(
+    """
+    import os, signal, sys, weakref
+    import clientcheck.cli
+    from clientcheck import launch
+
+    class Thing:
+        pass
+
+    def run(argv):
+        def callback(ref):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs between these bytecodes, inside the callback
+                pass
+
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        print("the whole output")
+        return 0
+
+    clientcheck.cli.main = run
+    sys.exit(launch.main([]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_swallowed_by_the_interpreter_still_ends_the_run_as_interrupted() -> None:
+    ran = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (130, "the whole output\n", "clientcheck: interrupted\n")
+
+
+@pytest.mark.slow
+def test_without_a_ctrl_c_the_run_keeps_its_own_exit_code() -> None:
+    script = SWALLOWED.replace("os.kill(os.getpid(), signal.SIGINT)", "pass")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "the whole output\n", "")
