@@ -172,6 +172,24 @@ def test_examples_are_validated_like_answers(load) -> None:  # type: ignore[no-u
     ]
 
 
+def test_a_misnamed_severity_is_one_line_not_one_more_per_example(load) -> None:  # type: ignore[no-untyped-def]
+    """A typo in a level's severity was also reported at every example expecting that level."""
+    rule = RULE + (
+        "    levels:\n"
+        "      - when: late_payments >= 3\n"
+        "        severity: declin\n"  # 17
+        "    examples:\n"
+        "      - answers: {late_payments: 3}\n"
+        "        fires: decline\n"  # 20
+        "      - answers: {late_payments: 4}\n"
+        "        fires: fatal\n"  # 22: wrong whatever the level meant
+    )
+    assert load(HEADER + rule) == [
+        "rules.yaml:17:19: severity: 'declin' is not a severity (caution, decline); did you mean 'decline'?",
+        "rules.yaml:22:16: fires: expected one of true, false, caution, decline, got 'fatal'",
+    ]
+
+
 def test_missing_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as info:

@@ -184,12 +184,14 @@ def _rule(
     severities = set(policy.severities)
 
     named: set[str] = set()  # every valid severity the rule names, even on a level that failed
+    misnamed: set[str] = set()  # severities it names that are not severities (reported once, there)
 
     def severity_of(m: YMap) -> str | None:
         name = m.get("severity")
         if name in policy.severities:
             named.add(str(name))
             return str(name)
+        misnamed.add(str(name))
         valid = [n for n in policy.severities if IDENT.match(n)]  # a misnamed one is reported already
         hint = suggest(str(name), [n for n in severities if IDENT.match(n)])
         message = say("cfg.not_severity", value=name, names=", ".join(valid), hint=hint)
@@ -242,8 +244,9 @@ def _rule(
             if cond is not None:
                 levels.append(Level(cond, None, weight if weight is not None else default))
     # the severities the rule names, not only those of levels that compiled: a typo in one
-    # level's condition must not also make every example that expects that level an error
-    examples = _examples(c, r, stub, named)
+    # level's condition must not also make every example that expects that level an error. A
+    # misnamed severity may have meant any of them: its examples are not second-guessed.
+    examples = _examples(c, r, stub, named | set(policy.severities) if misnamed else named)
     if rid is None or title is None or why is None or advice is None or not levels:
         return None
     return Rule(rid, kind, title, why, advice, str(source), tuple(levels), examples, r.mark)
