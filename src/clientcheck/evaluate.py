@@ -268,26 +268,53 @@ def verdict_range(
     return policy.verdict(best_counts, best), policy.verdict(worst_counts, worst)
 
 
+def severities_of(levels: Iterable[Level]) -> tuple[str, ...]:
+    """The severities of some levels, each once, in level order (an open rule's `severities`)."""
+    return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
+
+
 def _open_item(rule: Rule, outcome: Outcome) -> OpenItem:
     levels = [rule.levels[i] for i in outcome.open]
-    severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
-    return OpenItem(rule.kind, severities, max(lv.weight for lv in levels))
+    return OpenItem(rule.kind, severities_of(levels), max(lv.weight for lv in levels))
 
 
-def _settled_totals(catalog: Catalog, settled: Iterable[tuple[Rule, Outcome]]) -> tuple[dict[str, int], float, float]:
-    counts: dict[str, int] = {}
-    red = good = 0.0
-    for rule, o in settled:
-        if o.status != "fired" or o.level is None:
-            continue
-        level = rule.levels[o.level]
-        if rule.kind == "red-flag":
-            red += level.weight
-            if level.severity:
-                counts[level.severity] = counts.get(level.severity, 0) + 1
-        elif rule.kind == "good-sign":
-            good += level.weight
-    return counts, red, good
+class _Open(NamedTuple):
+    """The range pass's outcomes of the chosen rules, summed once for the range and for what to ask."""
+
+    counts: dict[str, int]  # fired red flags by severity
+    red: float
+    good: float
+    open_ids: list[str]  # the rules still open, in rule order
+    items: list[OpenItem]  # ... their parts in the range
+
+    @classmethod
+    def of(cls, catalog: Catalog, possible: Mapping[str, Outcome]) -> _Open:
+        rules = {r.id: r for r in catalog.rules}
+        counts: dict[str, int] = {}
+        red = good = 0.0
+        open_ids: list[str] = []
+        items: list[OpenItem] = []
+        for rid, o in possible.items():
+            rule = rules[rid]
+            if o.status == "undecided":
+                open_ids.append(rid)
+                items.append(_open_item(rule, o))
+            elif o.status == "fired" and o.level is not None:
+                level = rule.levels[o.level]
+                if rule.kind == "red-flag":
+                    red += level.weight
+                    if level.severity:
+                        counts[level.severity] = counts.get(level.severity, 0) + 1
+                elif rule.kind == "good-sign":
+                    good += level.weight
+        return cls(counts, red, good, open_ids, items)
+
+    def range(self, policy: Policy) -> tuple[str, str]:
+        return verdict_range(policy, self.counts, self.red, self.good, self.items)
+
+    def worth(self, policy: Policy) -> dict[str, int]:
+        """Each open rule's pivot (pivots()), by rule id."""
+        return dict(zip(self.open_ids, pivots(policy, self.counts, self.red, self.good, self.items), strict=True))
 
 
 def possibilities(catalog: Catalog, answers: Answers, now: Any = None) -> dict[str, Outcome]:
@@ -296,10 +323,7 @@ def possibilities(catalog: Catalog, answers: Answers, now: Any = None) -> dict[s
 
 
 def range_of(catalog: Catalog, possible: Mapping[str, Outcome]) -> tuple[str, str]:
-    rules = {r.id: r for r in catalog.rules}
-    counts, red, good = _settled_totals(catalog, ((rules[rid], o) for rid, o in possible.items()))
-    items = [_open_item(rules[rid], o) for rid, o in possible.items() if o.status == "undecided"]
-    return verdict_range(catalog.policy, counts, red, good, items)
+    return _Open.of(catalog, possible).range(catalog.policy)
 
 
 # ---------------------------------------------------------------- the verdict
@@ -335,8 +359,7 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
         elif o.status == "undecided":
             levels = [rule.levels[i] for i in o.open]
             top = max(levels, key=lambda lv: lv.weight)
-            severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
-            undecided.append(Undecided(rule, o.ask, top.severity, top.weight, severities))
+            undecided.append(Undecided(rule, o.ask, top.severity, top.weight, severities_of(levels)))
     score = sum(f.weight for f in red) - sum(f.weight for f in good)
     counts: dict[str, int] = {}
     for f in red:
@@ -344,7 +367,8 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
             counts[f.severity] = counts.get(f.severity, 0) + 1
     verdict = catalog.policy.verdict(counts, score)
     ids = {r.id for r in chosen}
-    best, worst = range_of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
+    state = _Open.of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
+    best, worst = state.range(catalog.policy)
     return Verdict(
         verdict,
         score,
@@ -352,7 +376,7 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
         tuple(good),
         tuple(notes),
         tuple(sorted(undecided, key=lambda u: -u.max_weight)),
-        _ask_next(catalog, undecided, possible, ids),
+        _ask_next(catalog, undecided, possible, state),
         answers,
         ignored,
         best,
@@ -397,25 +421,35 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
 
 
 def _ask_next(
-    catalog: Catalog, undecided: list[Undecided], possible: Mapping[str, Outcome], ids: set[str]
+    catalog: Catalog, undecided: list[Undecided], possible: Mapping[str, Outcome], state: _Open
 ) -> tuple[AskNext, ...]:
-    order = {qid: i for i, qid in enumerate(catalog.questions)}
     rules = {r.id: r for r in catalog.rules}
-    chosen = {rid: o for rid, o in possible.items() if rid in ids}
-    counts, red, good = _settled_totals(catalog, ((rules[rid], o) for rid, o in chosen.items()))
-    open_ids = [rid for rid, o in chosen.items() if o.status == "undecided"]
-    items = [_open_item(rules[rid], chosen[rid]) for rid in open_ids]
-    worth = dict(zip(open_ids, pivots(catalog.policy, counts, red, good, items), strict=True))
-    # rules undecided on what is known come first, in the order the verdict lists them; a rule
-    # that only the range still holds open (an answer that may not count) asks what it needs too
-    entries = [(u.ask, u.rule.id, u.max_weight, worth.get(u.rule.id, 0)) for u in undecided]
-    listed = {u.rule.id for u in undecided}
-    for rid in open_ids:
-        if rid not in listed:
-            o = chosen[rid]
-            entries.append((o.ask, rid, max(rules[rid].levels[i].weight for i in o.open), worth[rid]))
-    ranked = rank_questions(entries, order)
+    current = [(u.ask, u.rule.id, u.max_weight) for u in undecided]
+    held_open = []
+    for rid in state.open_ids:
+        o = possible[rid]
+        held_open.append((o.ask, rid, max(rules[rid].levels[i].weight for i in o.open)))
+    order = {qid: i for i, qid in enumerate(catalog.questions)}
+    ranked = ask_order(current, held_open, state.worth(catalog.policy), order)
     return tuple(AskNext(qid, rs) for qid, rs in ranked)
+
+
+OpenRuleAsk = tuple[tuple[str, ...], str, float]  # (questions to ask, rule id, heaviest open weight)
+
+
+def ask_order(
+    current: Iterable[OpenRuleAsk],
+    held_open: Iterable[OpenRuleAsk],
+    worth: Mapping[str, int],
+    order: Mapping[str, int],
+) -> list[tuple[str, tuple[str, ...]]]:
+    """What to ask next, ranked (rank_questions), for every engine: the rules undecided on what is
+    known first, in the order the verdict lists them; then each rule only the verdict range still
+    holds open (an answer that may not count) asks what it needs too. worth: pivots by rule id."""
+    entries = [(ask, rid, weight, worth.get(rid, 0)) for ask, rid, weight in current]
+    listed = {rid for _, rid, _, _ in entries}
+    entries += [(ask, rid, weight, worth[rid]) for ask, rid, weight in held_open if rid not in listed]
+    return rank_questions(entries, order)
 
 
 def rank_questions(

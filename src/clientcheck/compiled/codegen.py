@@ -24,13 +24,13 @@ from clientcheck.compiled.expr import (
     _env,
     _Expr,
     _known_when,
-    _severities,
     _Source,
     _undecided_means_unknown,
 )
 from clientcheck.compiled.result import FindingInfo, OpenRule, RecordFormat, Result, Unsupported
 from clientcheck.compiled.runtime import _Runtime
 from clientcheck.decode import RecordType, astuple
+from clientcheck.evaluate import severities_of
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Rule
 
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
@@ -184,7 +184,7 @@ class _Compiler(_Runtime):
             names = level.when.names
             if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
-                info = OpenRule(rule, index, level.severity, level.weight, names, _severities([level]))
+                info = OpenRule(rule, index, level.severity, level.weight, names, severities_of([level]))
                 e(2, f"{self.acc[4]}.append({self.src.const(self.shown(info))})")
                 return
             e(2, "op = 1")

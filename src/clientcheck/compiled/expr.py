@@ -9,7 +9,7 @@ local names are generated (v0, v1, ...), never taken from the files.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from clientcheck import functions
@@ -239,10 +239,6 @@ def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[st
     env = {n: v for n, v in zip(names, values, strict=True) if v is not None}
     env[functions.TODAY] = today
     return env
-
-
-def _severities(levels: Sequence[Level]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
 
 
 def _plain_sides(node: Compare) -> bool:

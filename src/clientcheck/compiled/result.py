@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from clientcheck.evaluate import OpenItem, pivots, rank_questions
+from clientcheck.evaluate import OpenItem, ask_order, pivots
 from clientcheck.model import Catalog, Finding, Rule, Verdict
 
 
@@ -200,7 +200,8 @@ class Result(tuple[Any, ...]):
         order, _ = self[9]
         open_rules: list[OpenRule] = self[6]
         worth = _pivots(self)
-        return rank_questions([(u.ask, u.id, u.max_weight, p) for u, p in zip(open_rules, worth, strict=True)], order)
+        by_id = dict(zip((u.id for u in open_rules), worth, strict=True))
+        return ask_order([(u.ask, u.id, u.max_weight) for u in open_rules], (), by_id, order)
 
     def as_data(self) -> dict[str, Any]:
         """Everything in plain values, for comparing two results in tests."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from clientcheck.compiled.expr import _severities
 from clientcheck.compiled.result import OpenRule, RecordFormat, Result, _pivots
-from clientcheck.evaluate import ask_for, rank_questions, verdict_range
+from clientcheck.evaluate import ask_for, ask_order, severities_of, verdict_range
 from clientcheck.model import Catalog, Rule
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
@@ -89,7 +88,9 @@ class _Runtime:
         ask = ask_for(open_levels, env, self.catalog)
         # as in evaluate: a rule no question could decide does not fire, and is not listed
         found = (
-            self.shown(OpenRule(rule, index, top.severity, top.weight, ask, _severities(open_levels))) if ask else False
+            self.shown(OpenRule(rule, index, top.severity, top.weight, ask, severities_of(open_levels)))
+            if ask
+            else False
         )
         memo = self.memos[index]
         if len(memo) < MEMO_LIMIT:
@@ -101,7 +102,9 @@ class _Runtime:
         second pass: rules open now first, then those only the range still holds open."""
         open_rules: list[OpenRule] = possible[6]
         worth = dict(zip((u.id for u in open_rules), _pivots(possible), strict=True))
-        entries = [(u.ask, u.id, u.max_weight, worth.get(u.id, 0)) for u in current]
-        listed = {u.id for u in current}
-        entries += [(u.ask, u.id, u.max_weight, worth[u.id]) for u in open_rules if u.id not in listed]
-        return rank_questions(entries, self.index)
+        return ask_order(
+            [(u.ask, u.id, u.max_weight) for u in current],
+            [(u.ask, u.id, u.max_weight) for u in open_rules],
+            worth,
+            self.index,
+        )
