@@ -135,14 +135,15 @@ def whole_file(source: InputView) -> bool:
 class RecordWriter(Protocol):
     """How a format writes one client as bytes, for the compiled path to fill in (compiled.RecordFormat).
 
-    template takes, in order: the head (bytes), the line (int), the client (through dumps), the
-    verdict, the best and the worst verdict (bytes), "true" or "false" for settled, the score
-    (through dumps), the red flags, good signs, notes and undecided rules (each: pieces joined
-    with commas), the ignored answers (dumps) and the tail.
+    template takes, in order: the head (bytes), the line (int), the client (str or None, through
+    dumps), the verdict with its range (verdicts[9 * verdict + 3 * worst + best], each an index
+    in VERDICTS), the score (through dumps), the red flags, good signs, notes and undecided rules
+    (each: pieces joined with commas), the ignored answers (dumps) and the tail.
     """
 
     template: bytes
     tail: bytes
+    verdicts: tuple[bytes, ...]
 
     def finding(self, info: FindingView) -> bytes: ...
     def open_rule(self, rule: OpenView) -> bytes: ...

@@ -282,7 +282,6 @@ class _Compiler(_Runtime):
     def build(self) -> Callable[..., Any]:
         e = self.src.emit
         self.prepare()
-        policy = self.catalog.policy
         values = ", ".join(self.local.values())
         self.header(values)
         split = bool(self.gated)
@@ -302,39 +301,63 @@ class _Compiler(_Runtime):
             e(1, f"if {self.local[qid]} is None: return None")
         dh, ch, und = ("(dh or adh)", "(ch or ach)", "ua") if split else ("dh", "ch", "und")
         e(1, "s = (sr + ar) - (sg + ag); ua = und + aund" if split else "s = sr - sg")
-        for verdict, threshold, hit in (("decline", policy.decline_if, dh), ("caution", policy.caution_if, ch)):
-            test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts)]
-            if threshold.min_score is not None:
-                test.append(f"s >= {self.src.literal(threshold.min_score)}")
-            vi = VERDICTS.index(verdict)
-            e(1, f"{'if' if vi == 2 else 'elif'} {' or '.join(test)}: vd = {verdict!r}; vi = {vi}")
-        e(1, "else: vd = 'go'; vi = 0")
+        # verdicts as their index in VERDICTS (go 0, caution 1, decline 2): vi, best bs, worst ws
+        e(1, f"vi = {self.verdict_index(dh, ch, 's', counted=True)}")
         # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
-        e(1, f"if {und}:")
         if self.counters:
-            e(2, f"bs, ws = _range(red, sr, sg, {und})")
+            e(1, f"if {und}: bs, ws = _range(red, sr, sg, {und})")
+            e(1, "else: bs = ws = vi")
+        elif split:
+            # the rules the second pass keeps (und) are summed once, for both passes
+            self.sums(1, "u", "False", "False", "und")
+            self.sums(1, "w", f"ud or {dh}", f"uc or {ch}", "aund", start="u")
+            self.range_of(1, "s", dh, ch)
         else:
-            self.range_of(2, "s", dh, ch, f"map(_item, {und})")
-        e(1, "else: bs = ws = vd")
+            e(1, f"if {und}:")
+            self.sums(2, "w", dh, ch, und)
+            self.range_of(2, "s", dh, ch)
+            e(1, "else: bs = ws = vi")
         # an answer whose question may not apply: the range is the second pass's (possible_env).
         # Knowing less never narrows a range, so with weights that are not negative a range that
         # is already go..decline stays so, and a record needs no second pass then.
         skip = self.record is not None and self.monotone
-        e(1, "if unst and (bs != 'go' or ws != 'decline'):" if skip else "if unst:")
+        e(1, "if unst and (bs or ws != 2):" if skip else "if unst:")
         if split:
             self.second_pass()
         else:
             e(2, f"pr = _possible({values}, today)")
-            e(2, "bs = pr[11]; ws = pr[12]")
+            e(2, "bs = _vi[pr[11]]; ws = _vi[pr[12]]")
         return self.finish(self.output(values, und, split))
 
-    def range_of(self, depth: int, s: str, dh: str, ch: str, items: str) -> None:
-        """(bs, ws) without counting thresholds: sums and flags over the open rules' items."""
+    def verdict_index(self, declined: str, cautioned: str, score: str, counted: bool = False) -> str:
+        """Policy.verdict as an expression giving the verdict's index: 2 (decline) when the decline
+        test is met, else 1 when the caution test is, else 0. declined / cautioned: whether a red
+        flag of a severity the test names fired; counted: the counting thresholds too (their
+        counters; the range passes have none: a policy with them takes _range)."""
+        policy = self.catalog.policy
+        tests: list[str] = []
+        for threshold, hit in ((policy.decline_if, declined), (policy.caution_if, cautioned)):
+            test = [hit, *(f"{self.counters[sev]} >= {n}" for sev, n in threshold.counts if counted)]
+            if threshold.min_score is not None:
+                test.append(f"{score} >= {self.src.literal(threshold.min_score)}")
+            tests.append(" or ".join(test))
+        return f"(2 if {tests[0]} else 1 if {tests[1]} else 0)"
+
+    def sums(self, depth: int, to: str, declines: str, cautions: str, items: str, start: str = "") -> None:
+        """What some open rules add to the range (evaluate._totals): their heaviest red weights
+        ({to}r), good weights ({to}g), whether one can decline ({to}d) or caution ({to}c); from
+        the sums {start}r, {start}g when given."""
         e = self.src.emit
-        e(depth, f"wr = 0; wg = 0; wd = {dh}; wc = {ch}")
-        e(depth, f"for x in {items}:")
-        e(depth + 1, "wr += x[3]; wg += x[4]; wd = wd or x[5]; wc = wc or x[6]")
-        e(depth, f"bs = _verdict({dh}, {ch}, {s} - wg); ws = _verdict(wd, wc, {s} + wr)")
+        r, g = (f"{start}r", f"{start}g") if start else ("0", "0")
+        e(depth, f"{to}r = {r}; {to}g = {g}; {to}d = {declines}; {to}c = {cautions}")
+        e(depth, f"for x in map(_item, {items}):")
+        e(depth + 1, f"{to}r += x[3]; {to}g += x[4]; {to}d = {to}d or x[5]; {to}c = {to}c or x[6]")
+
+    def range_of(self, depth: int, s: str, dh: str, ch: str) -> None:
+        """(bs, ws) without counting thresholds, from the open rules' sums (sums())."""
+        e = self.src.emit
+        e(depth, f"x = {s} - wg; bs = {self.verdict_index(dh, ch, 'x')}")
+        e(depth, f"x = {s} + wr; ws = {self.verdict_index('wd', 'wc', 'x')}")
 
     def second_pass(self) -> None:
         """The range's second pass, inline: the answers that may not count dropped (into p
@@ -359,7 +382,8 @@ class _Compiler(_Runtime):
             self.rule(self.rules[index], index, ex)
         self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
         e(2, "s2 = ps - pg")
-        self.range_of(2, "s2", "pdh", "pch", "_chain(map(_item, und), map(_item, pu))")
+        self.sums(2, "w", "ud or pdh", "uc or pch", "pu", start="u")
+        self.range_of(2, "s2", "pdh", "pch")
 
     def output(self, values: str, und: str, split: bool) -> dict[str, Any]:
         """The return statement of the first and "possible" modes, and the names it needs."""
@@ -370,13 +394,14 @@ class _Compiler(_Runtime):
         if self.record is None:
             order = self.src.const((self.index, self.catalog.policy))
             e(1, "if len(red) > 1: red.sort(key=_rank)")
-            e(1, f"return _result((cl, vd, s, red, good, notes, und, ign, ({values},), {order},")
-            e(2, "_asknext(und, pr) if unst else None, bs, ws))")
+            e(1, f"return _result((cl, _V[vi], s, red, good, notes, und, ign, ({values},), {order},")
+            e(2, "_asknext(und, pr) if unst else None, _V[bs], _V[ws]))")
             return {**names, "_result": partial(tuple.__new__, Result), "_rank": _by_rank}
         e(1, "if len(red) > 1: red.sort()")
         e(1, f"if len({und}) > 1: {und}.sort()")
-        e(1, "return (9 * vi + 3 * _vi[ws] + _vi[bs], _template % (")
-        e(2, "head, line, _dumps(cl), _vb[vi], _vb[_vi[bs]], _vb[_vi[ws]], _settled[bs == ws], _num(s),")
+        e(1, "c = 9 * vi + 3 * ws + bs")
+        e(1, "return (c, _template % (")
+        e(2, "head, line, _dumps(cl), _verdicts[c], _num(s),")
         e(2, f"b','.join(map(_reds, red)), b','.join(good), b','.join(notes), b','.join(map(_unds, {und})),")
         e(2, "_num(ign) if ign else b'[]', _tail))")
         names |= {
@@ -387,16 +412,12 @@ class _Compiler(_Runtime):
             "_tail": self.record.tail,
             "_dumps": self.record.dumps,
             "_second": itemgetter(1),
-            "_vb": tuple(v.encode() for v in VERDICTS),
-            "_vi": {v: i for i, v in enumerate(VERDICTS)},
-            "_settled": (b"false", b"true"),
+            "_verdicts": self.record.verdicts,
         }
         return names
 
     def finish(self, names: dict[str, Any]) -> Callable[..., Any]:
         """Compile the source written, with its constants and helpers."""
-        from itertools import chain
-
         namespace: dict[str, Any] = dict(self.src.consts)
         namespace.update(names)
         namespace.update(
@@ -408,11 +429,11 @@ class _Compiler(_Runtime):
             _count=functions.count_values,
             _range=self.range,
             _item=attrgetter("fast") if self.record is None else self.shape_items.__getitem__,
-            _verdict=self.verdict_of,
+            _V=VERDICTS,
+            _vi={v: i for i, v in enumerate(VERDICTS)},
             _asknext=self.ask_next,
             _today=functions.today(),
             _env=_env,
-            _chain=chain,
         )
         if self.reader is not None:
             namespace.update(_U=self.reader.unset, _fields=astuple())

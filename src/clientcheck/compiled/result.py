@@ -100,15 +100,12 @@ class OpenRule:
 
 
 class RecordFormat(Protocol):
-    """How a format writes one client as bytes, for the compiled path to fill in (render/jsonl.py).
-
-    template takes, in order: the head (bytes), the line (int), the client (str or None, through
-    dumps), the verdict, the best and the worst verdict (bytes), "true" or "false" for settled, the score (through dumps), the red flags, good signs, notes and
-    undecided rules (each: pieces joined with commas), the ignored answers (dumps) and the tail.
-    """
+    """formats.RecordWriter (what the template takes is said there) as the compiled path sees it:
+    its findings and open rules come as FindingInfo and OpenRule (render/jsonl.py writes one)."""
 
     template: bytes
     tail: bytes
+    verdicts: tuple[bytes, ...]
 
     def finding(self, info: FindingInfo) -> bytes: ...
 

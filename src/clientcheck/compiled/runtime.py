@@ -12,7 +12,7 @@ from typing import Any
 
 from clientcheck.compiled.result import OpenRule, RecordFormat, Result, _pivots
 from clientcheck.evaluate import ask_for, ask_order, severities_of, verdict_range
-from clientcheck.model import Catalog, Rule
+from clientcheck.model import VERDICTS, Catalog, Rule
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
 
@@ -47,24 +47,17 @@ class _Runtime:
             red and any(s in policy.caution_if.any_severity for s in rule.severities),
         )
 
-    def verdict_of(self, declined: bool, cautioned: bool, score: float) -> str:
-        """Policy.verdict, given whether its severity tests are met (no counting thresholds)."""
-        policy = self.catalog.policy
-        if declined or (policy.decline_if.min_score is not None and score >= policy.decline_if.min_score):
-            return "decline"
-        if cautioned or (policy.caution_if.min_score is not None and score >= policy.caution_if.min_score):
-            return "caution"
-        return "go"
-
-    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[str, str]:
-        """(best, worst) for a client with undecided rules, by evaluate's own verdict_range."""
+    def range(self, red: list[Any], red_score: float, good_score: float, und: list[Any]) -> tuple[int, int]:
+        """(best, worst) for a client with undecided rules, by evaluate's own verdict_range, as
+        indexes in VERDICTS."""
         counts: dict[str, int] = {}
         for f in red:
             severity = self.rank_severity[f] if f.__class__ is int else f.severity
             if severity:
                 counts[severity] = counts.get(severity, 0) + 1
         items = [(self.shape_rules[u] if u.__class__ is int else u).item for u in und]
-        return verdict_range(self.catalog.policy, counts, red_score, good_score, items)
+        best, worst = verdict_range(self.catalog.policy, counts, red_score, good_score, items)
+        return VERDICTS.index(best), VERDICTS.index(worst)
 
     def shown(self, rule: OpenRule) -> Any:
         """An undecided rule as the function's output holds it: itself, or (sort key, bytes, itself)."""
