@@ -229,11 +229,11 @@ def test_tsv_escapes_tabs_and_line_ends_and_neutralises_formulas(cli: CliRunner,
 def test_tsv_is_written_by_worker_processes_as_by_one(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clientcheck import batch
+    from clientcheck import batch, parallel
 
-    if not batch.parallel_ok(2):
+    if not parallel.parallel_ok(2):
         pytest.skip("no fork here")
-    monkeypatch.setattr(batch, "cpus", lambda: 2)
+    monkeypatch.setattr(parallel, "cpus", lambda: 2)
     taken: list[int] = []
     use = batch.Runner.use_processes
 

@@ -118,6 +118,7 @@ class Runner:
         self.verdicts = [0] * 27  # from the fused paths: 9 * verdict + 3 * worst + best, by VERDICTS index
         self.decoded = 0  # records msgspec decoded and the compiled function scored (tests read it)
         self.fast = 0  # records the dict path's compiled function scored
+        self._dict_scorer: Callable[..., Any] | None = None  # the dict path's, for the sink's format
 
     # -- one record, the ordinary way
 
@@ -308,8 +309,10 @@ class Runner:
         if data.__class__ is dict and raw.count(b":") == len(data):
             record_format = self.sink.record_format
             if record_format is not None and not self.sink.needs_verdict:
+                if self._dict_scorer is None:
+                    self._dict_scorer = self.engine.record_scorer(record_format)
                 try:
-                    done = self.engine.record_scorer(record_format)(data, self.sink.head, line)
+                    done = self._dict_scorer(data, self.sink.head, line)
                 except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
                     done = None
                 if done is not None:
@@ -351,13 +354,3 @@ class Runner:
 def exit_code(stats: Stats, fail_on: str, fail_on_worst: bool = False) -> int:
     """Bad input outranks the verdicts: the results are incomplete, whatever they say."""
     return batch_exit(stats.bad, stats.worst(fail_on_worst), fail_on, VERDICTS)
-
-
-def __getattr__(name: str) -> Any:
-    """The process pool's names, where they were before they moved to parallel.py (imported late:
-    a run on one process never loads multiprocessing)."""
-    if name in ("PARALLEL_FROM", "cpus", "parallel_ok"):
-        from clientcheck import parallel
-
-        return getattr(parallel, name)
-    raise AttributeError(name)

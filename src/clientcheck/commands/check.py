@@ -316,7 +316,8 @@ def check_one(source: Source, options: CheckOptions, one: OneClient | None = Non
 def check_many(sources: list[Source], options: CheckOptions, many: Many | None = None) -> int:
     """Many clients: a result per client in input order; bad records reported and skipped."""
     from clientcheck import emit
-    from clientcheck.batch import PARALLEL_FROM, Reporter, Runner, cpus, exit_code
+    from clientcheck.batch import Reporter, Runner, exit_code
+    from clientcheck.parallel import PARALLEL_FROM, cpus
 
     many = many or Many()
     catalog, rule_list = options.catalog, options.rules
