@@ -31,6 +31,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import format_option
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -79,10 +80,9 @@ def check(
             metavar="ANSWERS...",
         ),
     ],
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="Output format (jsonl: a line per client).", metavar="FORMAT"),
-    ] = formats.DEFAULT,
+    fmt: Annotated[OutputFormat, format_option("Output format (jsonl: a line per client).", "FORMAT")] = (
+        formats.DEFAULT
+    ),
     input_format: Annotated[
         InputFormat | None,
         typer.Option(

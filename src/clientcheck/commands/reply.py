@@ -21,6 +21,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import format_option
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
@@ -44,10 +45,7 @@ def reply(
             "assessment as 'clientcheck history' lists it.",
         ),
     ],
-    fmt: Annotated[
-        ReplyFormat,
-        typer.Option("--format", "-f", help="text (plain, to paste into an email) or markdown."),
-    ] = ReplyFormat.text,
+    fmt: Annotated[ReplyFormat, format_option("text (plain, to paste into an email) or markdown.")] = ReplyFormat.text,
     client: Annotated[
         str | None,
         typer.Option(
