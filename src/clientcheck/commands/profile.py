@@ -215,8 +215,9 @@ def show(
         return 0
     if fmt is ShowFormat.yaml:
         from clientcheck.recovery import dump_answers
+        from clientcheck.render.plain import write_text
 
-        sys.stdout.write(dump_answers(mapping, current.path))
+        write_text(dump_answers(mapping, current.path))
         return 0
     from rich.table import Table
     from rich.text import Text

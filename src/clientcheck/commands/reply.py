@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -133,8 +132,9 @@ def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None
     from clientcheck.reply import compose, render
 
     letter = compose(verdict, catalog, lang)
-    sys.stdout.write(render(letter, fmt, lang))
-    sys.stdout.flush()
+    from clientcheck.render.plain import write_text
+
+    write_text(render(letter, fmt, lang))
     notes = []
     if letter.left_out:
         notes.append(t(lang, "reply.left_out", ids=", ".join(letter.left_out)))

@@ -1,8 +1,8 @@
 """Plain results on standard output: lines of text (rules, explain, config, init, lint, profile,
-paid, outcome, import) and indented JSON data, as the listing commands print it (history, export,
-diff, rescore, config, lint, rules, explain, report, questions, profile). The one writer of such
-lines; Rich tables go through render.table.console, notes and errors to stderr through
-cliopts.say / say_note."""
+paid, outcome, import), whole texts (a letter, a profile as YAML, a completion script) and
+indented JSON data, as the listing commands print it (history, export, diff, rescore, config,
+lint, rules, explain, report, questions, profile). The one writer of such output; Rich tables
+go through render.table.console, notes and errors to stderr through cliopts.say / say_note."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ from typing import Any
 def out(line: str = "") -> None:
     """One line of a result (the newline added here)."""
     sys.stdout.write(line + "\n")
+
+
+def write_text(text: str) -> None:
+    """A whole text that brings its own line ends: a letter, a YAML file, a shell script."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def write_json(data: Any) -> None:
