@@ -100,6 +100,30 @@ def test_every_format_option_is_the_one_definition() -> None:
     assert made == ["cliopts.py"]
 
 
+def test_every_client_and_profile_option_is_one_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--client NAME (completing the names in the history) and --profile NAME, made by cliopts for
+    every command; each command keeps its own help. interview and reply once said CLIENT and
+    completed nothing."""
+    from clientcheck.completion import complete
+
+    commands = _commands()
+    for option, taken_by in (
+        ("--client", ["check", "diff", "history", "interview", "paid", "reply"]),
+        ("--profile", ["check", "interview", "profile edit", "profile set", "profile show"]),
+    ):
+        params = {n: p for n, c in commands.items() for p in c.params if option in p.opts}
+        assert sorted(params) == taken_by
+        assert {(tuple(p.opts), p.metavar) for p in params.values()} == {((option,), "NAME")}
+    src = Path(cli.__file__).parent
+    for option in ("--client", "--profile"):
+        made_in = [p.name for p in src.rglob("*.py") if f'Option("{option}"' in p.read_text(encoding="utf-8")]
+        assert made_in == ["cliopts.py"], option
+    monkeypatch.setenv("CLIENTCHECK_DB", str(tmp_path / "history.sqlite3"))
+    assert invoke(CliRunner(), "paid", "ACME Ltd", "--on-time")[0] == 0
+    for command in ("check", "interview", "reply", "diff"):
+        assert [i.value for i in complete([command, "--client"], "AC")] == ["ACME Ltd"], command
+
+
 def test_commands_and_renderers_write_through_one_writer_for_each_stream() -> None:
     """stdout: render.plain (lines, whole texts, JSON) or render.table's console; stderr: cliopts.say,
     or say_note for what -q silences. A writer of a command's own would not know about -q."""

@@ -124,13 +124,20 @@ DbOpt = Annotated[
 ]
 
 
+def client_option(help: str) -> Any:
+    """The one --client NAME (names from the history complete); each command says what it does with it."""
+    return typer.Option("--client", help=help, metavar="NAME", autocompletion=completer("CLIENT"))
+
+
+def profile_option(help: str) -> Any:
+    """The one --profile NAME of the commands that use a seller profile."""
+    return typer.Option("--profile", help=help, metavar="NAME")
+
+
 ClientOpt = Annotated[
     str | None,
-    typer.Option(
-        "--client",
-        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
-        metavar="NAME",
-        autocompletion=completer("CLIENT"),
+    client_option(
+        "The client's name: their payment record fills in answers, and the assessment is saved in the history."
     ),
 ]
 NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]

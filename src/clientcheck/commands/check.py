@@ -31,7 +31,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
-from clientcheck.cliopts import format_option
+from clientcheck.cliopts import format_option, profile_option
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -160,11 +160,9 @@ def check(
     questions: QuestionsOpt = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            metavar="NAME",
-            help="The seller profile whose answers fill in what one client's answers file leaves out "
-            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`.",
+        profile_option(
+            "The seller profile whose answers fill in what one client's answers file leaves out "
+            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`."
         ),
     ] = None,
 ) -> int:

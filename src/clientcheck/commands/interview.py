@@ -32,7 +32,7 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
-from clientcheck.cliopts import format_option, say
+from clientcheck.cliopts import client_option, format_option, profile_option, say
 from clientcheck.commands.resume_options import options_line, resume_command, started_with
 from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
@@ -109,10 +109,9 @@ def interview(
     ] = None,
     client: Annotated[
         str | None,
-        typer.Option(
-            "--client",
-            help="The client's name, kept with the answers; their history fills in what it knows, "
-            "and the assessment is saved (see docs/history.md).",
+        client_option(
+            "The client's name, kept with the answers; their history fills in what it knows, "
+            "and the assessment is saved (see docs/history.md)."
         ),
     ] = None,
     db: DbOpt = None,
@@ -149,10 +148,8 @@ def interview(
     questions: QuestionsOpt = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            metavar="NAME",
-            help="The seller profile to use (default: $CLIENTCHECK_PROFILE, else 'default'); see `clientcheck profile`.",
+        profile_option(
+            "The seller profile to use (default: $CLIENTCHECK_PROFILE, else 'default'); see `clientcheck profile`."
         ),
     ] = None,
     quick: Annotated[

@@ -33,7 +33,7 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
-from clientcheck.cliopts import format_option, say
+from clientcheck.cliopts import format_option, profile_option, say
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -48,10 +48,7 @@ profile_app = App(
 )
 app.add_typer(profile_app, name="profile")
 
-ProfileOpt = Annotated[
-    str | None,
-    typer.Option("--profile", metavar="NAME", help="Which profile (default: $CLIENTCHECK_PROFILE, else 'default')."),
-]
+ProfileOpt = Annotated[str | None, profile_option("Which profile (default: $CLIENTCHECK_PROFILE, else 'default').")]
 
 
 class ShowFormat(StrEnum):

@@ -20,7 +20,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
-from clientcheck.cliopts import format_option
+from clientcheck.cliopts import client_option, format_option
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
@@ -47,10 +47,9 @@ def reply(
     fmt: Annotated[ReplyFormat, format_option("text (plain, to paste into an email) or markdown.")] = ReplyFormat.text,
     client: Annotated[
         str | None,
-        typer.Option(
-            "--client",
-            help="With an answers file: the client's name; their payment record fills in answers, as for "
-            "'clientcheck check --client' (nothing is saved).",
+        client_option(
+            "With an answers file: the client's name; their payment record fills in answers, as for "
+            "'clientcheck check --client' (nothing is saved)."
         ),
     ] = None,
     anyway: Annotated[
