@@ -12,6 +12,8 @@ import io
 import json
 import os
 import string
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,11 +44,20 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-_DIR = tempfile.mkdtemp(prefix="clientcheck-fuzz-")
-(Path(_DIR) / "questions").mkdir()
-(Path(_DIR) / "questions" / "10-x.yaml").write_text(SMALL_QUESTIONS, encoding="utf-8")
-(Path(_DIR) / "rules.yaml").write_text(SMALL_RULES, encoding="utf-8")
-CATALOG = load_catalog(Path(_DIR) / "rules.yaml", Path(_DIR) / "questions")
+
+def catalog_of(rules: str, questions: str) -> Catalog:
+    """The catalog of a rules file and a questions file with these texts. The folder they are
+    written to goes as soon as they are read (the catalog holds all it needs): a test run leaves
+    nothing behind, and the strategies below can use the catalog while the module is imported."""
+    with tempfile.TemporaryDirectory(prefix="clientcheck-fuzz-") as tmp:
+        here = Path(tmp)
+        (here / "questions").mkdir()
+        (here / "rules.yaml").write_text(rules, encoding="utf-8")
+        (here / "questions" / "10-x.yaml").write_text(questions, encoding="utf-8")
+        return load_catalog(here / "rules.yaml", here / "questions")
+
+
+CATALOG = catalog_of(SMALL_RULES, SMALL_QUESTIONS)
 
 # values that broke clientcheck once, and their neighbours: hostile YAML / JSON scalars
 NASTY_YAML = [
@@ -316,12 +327,7 @@ def mutate(text: str, index: int, value: str) -> str:
 
 
 def load_from(rules: str, questions: str) -> Catalog | ClientcheckError:
-    with tempfile.TemporaryDirectory() as tmp:
-        here = Path(tmp)
-        (here / "questions").mkdir()
-        (here / "rules.yaml").write_text(rules, encoding="utf-8")
-        (here / "questions" / "10-x.yaml").write_text(questions, encoding="utf-8")
-        return only_our_errors(lambda: load_catalog(here / "rules.yaml", here / "questions"))  # type: ignore[no-any-return]
+    return only_our_errors(lambda: catalog_of(rules, questions))  # type: ignore[no-any-return]
 
 
 @FUZZ
@@ -376,3 +382,26 @@ def test_import_takes_every_valid_record_and_refuses_the_rest_with_a_line(
         uids = {r["uid"] for r in checked[0]}, {r["uid"] for r in checked[1]}
         # nothing new is ever called "already there"
         assert (result.assessments, result.payments) == (len(uids[0]), len(uids[1]))
+
+
+# ---------------------------------------------------------------- the test run itself
+
+
+def test_loading_the_tests_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """Every test module is imported (collected) with a temporary folder of its own: a folder made
+    at import time and never removed (this module once made one per run) would stay there."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    root = Path(__file__).resolve().parent.parent
+    collect = ["--collect-only", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "base")]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *collect, str(root / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " tests collected" in done.stdout.splitlines()[-1]
+    assert sorted(p.name for p in scratch.iterdir()) == []

@@ -36,6 +36,7 @@ from clientcheck.cliopts import QuietOpt as QuietOpt
 from clientcheck.cliopts import RulesOpt as RulesOpt
 from clientcheck.cliopts import completer as completer
 from clientcheck.cliopts import quiet as quiet
+from clientcheck.cliopts import say as say
 from clientcheck.cliopts import say_note as say_note
 from clientcheck.errors import (
     EXIT_INTERNAL,
@@ -68,10 +69,8 @@ def _say(message: str) -> None:
     # one line, and nothing in it (a file name, a value) may move the cursor or reorder the text
     message = strip_controls(message.replace("\n", " "))
     try:
-        stream = sys.stderr
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        stream.write(message.encode(encoding, "backslashreplace").decode(encoding) + "\n")
-        stream.flush()
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+        say(message.encode(encoding, "backslashreplace").decode(encoding))
     except (OSError, ValueError, AttributeError, LookupError):
         pass  # stderr closed: nowhere left to say it
 

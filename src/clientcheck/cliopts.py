@@ -1,6 +1,7 @@
 """Options every command shares: the choices (formats, languages, --fail-on, colour), the
-options for files, history and client, -q/--quiet with the notes it silences, and the completers
-of `autocompletion=` that import clientcheck.completion only when the shell asks."""
+options for files, history and client, -q/--quiet with the notes it silences, the one writer of
+a command's lines on stderr (say, say_note), and the completers of `autocompletion=` that import
+clientcheck.completion only when the shell asks."""
 
 from __future__ import annotations
 
@@ -40,11 +41,17 @@ def quiet() -> bool:
     return _quiet
 
 
+def say(text: str) -> None:
+    """A line on stderr that -q does not silence: a warning, an error a command reports itself,
+    what an interrupted command kept. Stdout carries only results (JSON must stay JSON)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 def say_note(text: str) -> None:
     """A note on stderr (what was saved where, what a result leaves out); nothing with -q."""
     if not _quiet:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
+        say(text)
 
 
 # One definition for every command that prints notes or hints; a command that takes it may leave
@@ -57,6 +64,16 @@ QuietOpt = Annotated[
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+def format_option(help: str = "Output format.", metavar: str | None = None) -> Any:
+    """The one -f/--format option; each command names its choices (an enum) and may say more
+    in its help: `Annotated[ListFormat, format_option("Output format (json: everything).")]`."""
+    return typer.Option("--format", "-f", help=help, metavar=metavar)
+
+
+# --format table|json, as most commands take it
+FormatOpt = Annotated[Format, format_option()]
 
 
 class Lang(StrEnum):
@@ -107,13 +124,20 @@ DbOpt = Annotated[
 ]
 
 
+def client_option(help: str) -> Any:
+    """The one --client NAME (names from the history complete); each command says what it does with it."""
+    return typer.Option("--client", help=help, metavar="NAME", autocompletion=completer("CLIENT"))
+
+
+def profile_option(help: str) -> Any:
+    """The one --profile NAME of the commands that use a seller profile."""
+    return typer.Option("--profile", help=help, metavar="NAME")
+
+
 ClientOpt = Annotated[
     str | None,
-    typer.Option(
-        "--client",
-        help="The client's name: their payment record fills in answers, and the assessment is saved in the history.",
-        metavar="NAME",
-        autocompletion=completer("CLIENT"),
+    client_option(
+        "The client's name: their payment record fills in answers, and the assessment is saved in the history."
     ),
 ]
 NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not save this assessment in the history.")]

@@ -271,7 +271,7 @@ class Prompter(Lines):
         from rich.table import Table
         from rich.text import Text
 
-        from clientcheck.render.table import show_answer
+        from clientcheck.render.table import show_answer, trimmed
 
         lang = self.lang
         ids = session.review_ids()
@@ -283,7 +283,10 @@ class Prompter(Lines):
             q = self.catalog.questions[qid]
             answer = show_answer(self.catalog, qid, session.values.get(qid, UNKNOWN), lang)
             table.add_row(str(n), Text(clean(q.text.get(lang))), Text(clean(answer)))
-        Console(file=self.out, highlight=False, force_terminal=self.color, no_color=not self.color).print(table)
+        # trimmed: no trailing padding where the screen is a file (stderr redirected)
+        Console(file=trimmed(self.out), highlight=False, force_terminal=self.color, no_color=not self.color).print(
+            table
+        )
 
         bad = t(lang, "interview.review.bad", n=len(ids))
 

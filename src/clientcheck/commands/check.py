@@ -31,6 +31,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import format_option, profile_option
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -79,10 +80,9 @@ def check(
             metavar="ANSWERS...",
         ),
     ],
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="Output format (jsonl: a line per client).", metavar="FORMAT"),
-    ] = formats.DEFAULT,
+    fmt: Annotated[OutputFormat, format_option("Output format (jsonl: a line per client).", "FORMAT")] = (
+        formats.DEFAULT
+    ),
     input_format: Annotated[
         InputFormat | None,
         typer.Option(
@@ -160,11 +160,9 @@ def check(
     questions: QuestionsOpt = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            metavar="NAME",
-            help="The seller profile whose answers fill in what one client's answers file leaves out "
-            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`.",
+        profile_option(
+            "The seller profile whose answers fill in what one client's answers file leaves out "
+            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`."
         ),
     ] = None,
 ) -> int:

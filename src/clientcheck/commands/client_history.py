@@ -1,22 +1,17 @@
 """What the assessing commands (check, interview, reply) do with a named client's history:
-fill in answers from it and save the assessment, saying each on stderr."""
+fill in answers from it and save the assessment, saying each on stderr as a note (-q leaves
+them out: stdout carries only the verdict, and JSON must stay JSON)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from clientcheck.cliopts import say_note
 from clientcheck.errors import UsageError
 from clientcheck.history.payments import Facts
 from clientcheck.history.records import Assessment
 from clientcheck.model import Answers, Catalog, Verdict
-
-
-def _tell(line: str) -> None:
-    """Notes go to stderr: stdout carries only the verdict (JSON must stay JSON)."""
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
 
 
 def with_history(catalog: Catalog, given: Answers, client: str, db: Path | None, lang: str) -> tuple[Answers, Facts]:
@@ -27,7 +22,7 @@ def with_history(catalog: Catalog, given: Answers, client: str, db: Path | None,
     answers, facts = prefill(catalog, client, db, given)
     line = describe_facts(facts, lang)
     if line:
-        _tell(line)
+        say_note(line)
     return answers, facts
 
 
@@ -39,7 +34,7 @@ def remember(
     from clientcheck.render.history_text import saved_line
 
     saved = save(verdict, catalog, lang, client, db, facts)
-    _tell(saved_line(saved, lang))
+    say_note(saved_line(saved, lang))
     return saved
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -35,5 +34,7 @@ def completion(
     name = shell.value if shell is not None else detect_shell()
     if name is None:
         raise UsageError(t(language_for(None), "completion.no_shell"))
-    sys.stdout.write(script(name))
+    from clientcheck.render.plain import write_text
+
+    write_text(script(name))
     return 0

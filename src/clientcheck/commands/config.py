@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from clientcheck.cli import Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for
+from clientcheck.cliopts import FormatOpt
 from clientcheck.errors import EXIT_OK
 
 
@@ -14,7 +11,7 @@ from clientcheck.errors import EXIT_OK
 def config(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> int:
     """Show which rules and questions are in effect, and why."""
@@ -24,7 +21,7 @@ def config(
     language = language_for(lang)
     sources = resolve(rules, questions, full=True)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json(sources_to_dict(sources))
     else:

@@ -21,6 +21,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.commands.history_access import ClientOnly, find, need
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
@@ -36,7 +37,7 @@ def diff(
             autocompletion=completer("ASSESSMENT_OR_CLIENT"),
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     client_opt: ClientOnly = None,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
@@ -69,7 +70,7 @@ def diff(
             raise UsageError(t(language, "history.err.diff_usage"))
     d = diff_assessments(before, after)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json(d.to_dict())
         return 0

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from clientcheck.cli import Format, LangOpt, QuestionsOpt, QuietOpt, RulesOpt, app, language_for, load_catalog_for
+from clientcheck.cliopts import FormatOpt
 from clientcheck.errors import EXIT_OK, UsageError
 from clientcheck.i18n import t
 
@@ -28,7 +29,7 @@ def explain(
     answers: Annotated[
         str, typer.Argument(help="Answers file (YAML or JSON), or - for standard input.", metavar="ANSWERS")
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     select: Annotated[
         str | None,
         typer.Option(
@@ -64,7 +65,7 @@ def explain(
     if wanted:
         reports = tuple(r for r in reports if r.rule.id in wanted)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json(to_dict(reports, ignored, language))
         return EXIT_OK

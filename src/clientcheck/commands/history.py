@@ -20,6 +20,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import format_option, say
 from clientcheck.commands.history_access import ClientOnly, one_client, open_to_read
 from clientcheck.i18n import t
 
@@ -52,9 +53,9 @@ def history_cmd(
             autocompletion=completer("CLIENT"),
         ),
     ] = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format (json: everything, for 'clientcheck import').")
-    ] = ListFormat.table,
+    fmt: Annotated[ListFormat, format_option("Output format (json: everything, for 'clientcheck import').")] = (
+        ListFormat.table
+    ),
     client_opt: ClientOnly = None,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
@@ -67,7 +68,7 @@ def history_cmd(
     """
     from clientcheck.history import EXPORT_SCHEMA, resolve_path
     from clientcheck.render.history_list import write_csv
-    from clientcheck.render.plain_json import write_json
+    from clientcheck.render.plain import write_json
     from clientcheck.terminal import rich_color, use_color
 
     language = language_for(lang)
@@ -80,8 +81,7 @@ def history_cmd(
         elif fmt is ListFormat.csv:
             write_csv([])
         else:
-            sys.stderr.write(t(language, "history.no_db", path=path) + "\n")  # stdout stays pure data
-            sys.stderr.flush()
+            say(t(language, "history.no_db", path=path))  # stdout stays pure data
         return 0
     with history:
         if fmt is ListFormat.json:

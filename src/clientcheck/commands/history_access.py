@@ -11,9 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from clientcheck.cliopts import completer
+from clientcheck.cliopts import client_option
 from clientcheck.errors import Mark, UsageError
 from clientcheck.i18n import t
 
@@ -21,15 +19,7 @@ if TYPE_CHECKING:
     from clientcheck.history import Assessment, History
 
 
-ClientOnly = Annotated[
-    str | None,
-    typer.Option(
-        "--client",
-        help="The client's name (the same as the CLIENT argument).",
-        metavar="NAME",
-        autocompletion=completer("CLIENT"),
-    ),
-]
+ClientOnly = Annotated[str | None, client_option("The client's name (the same as the CLIENT argument).")]
 
 
 def one_client(argument: str | None, option: str | None, lang: str) -> str | None:

@@ -31,7 +31,9 @@ def import_cmd(
     assert history is not None
     with history:
         result = import_records(history, records)
-    print(
+    from clientcheck.render.plain import out
+
+    out(
         t(
             language_for(lang),
             "history.import.done",

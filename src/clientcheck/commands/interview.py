@@ -32,6 +32,7 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
+from clientcheck.cliopts import client_option, format_option, profile_option, say
 from clientcheck.commands.resume_options import options_line, resume_command, started_with
 from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
@@ -98,11 +99,6 @@ def initial_answers(
     return apply(given, profile), rec, note
 
 
-def _say(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
-
-
 @app.command()
 def interview(
     file: Annotated[
@@ -113,10 +109,9 @@ def interview(
     ] = None,
     client: Annotated[
         str | None,
-        typer.Option(
-            "--client",
-            help="The client's name, kept with the answers; their history fills in what it knows, "
-            "and the assessment is saved (see docs/history.md).",
+        client_option(
+            "The client's name, kept with the answers; their history fills in what it knows, "
+            "and the assessment is saved (see docs/history.md)."
         ),
     ] = None,
     db: DbOpt = None,
@@ -140,7 +135,7 @@ def interview(
         bool,
         typer.Option("--resume", help="Continue an interrupted interview: the latest one, or the FILE given."),
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format of the verdict.")] = Format.table,
+    fmt: Annotated[Format, format_option("Output format of the verdict.")] = Format.table,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest verdict that makes the exit code 1.", metavar="VERDICT")
     ] = FailOn.decline,
@@ -153,10 +148,8 @@ def interview(
     questions: QuestionsOpt = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            metavar="NAME",
-            help="The seller profile to use (default: $CLIENTCHECK_PROFILE, else 'default'); see `clientcheck profile`.",
+        profile_option(
+            "The seller profile to use (default: $CLIENTCHECK_PROFILE, else 'default'); see `clientcheck profile`."
         ),
     ] = None,
     quick: Annotated[
@@ -230,7 +223,7 @@ def interview(
             try:
                 check_client_name(named)
             except ClientNameError as exc:
-                _say(f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.reason)}")
+                say(f"clientcheck: {t(code, 'interview.resume.bad_client', reason=exc.reason)}")
                 named = None
         if named is not None:
             from clientcheck.history import prefill
@@ -271,7 +264,7 @@ def interview(
             except OSError as exc:
                 if not warned[0]:
                     warned[0] = True
-                    _say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
+                    say(t(code, "interview.autosave.lost", reason=exc.strerror or exc))
 
         # from the first write on, a Ctrl-C ends in _interrupted, which removes a file without answers:
         # an empty file left behind would be the newest, and a bare --resume would pick it
@@ -318,9 +311,9 @@ def interview(
         except ClientcheckError as exc:
             # the verdict is still shown, and the answers stay in the recovery file, which is named
             _verdict(catalog, final, code, fmt, fail_on, color.value, session)
-            _say(f"clientcheck: {t(code, 'error')}: {exc}")
+            say(f"clientcheck: {t(code, 'error')}: {exc}")
             again = shlex.join(["clientcheck", "check", str(rec.path), "--client", facts.client])
-            _say(f"clientcheck: {t(code, 'interview.history_failed', path=rec.path, command=again)}")
+            say(f"clientcheck: {t(code, 'interview.history_failed', path=rec.path, command=again)}")
             return exc.exit_code
     if save is not None:
         try:
@@ -340,8 +333,9 @@ def interview(
     if reply:  # issue 16: the letter, after the verdict it speaks for
         from clientcheck.commands.reply import write_reply
         from clientcheck.evaluate import evaluate
+        from clientcheck.render.plain import out
 
-        sys.stdout.write("\n")
+        out()
         write_reply(evaluate(catalog, final), catalog, code, "text")
     return exit_code
 

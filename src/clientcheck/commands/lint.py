@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from clientcheck.cli import Format, LangOpt, QuestionsOpt, RulesOpt, app, language_for
+from clientcheck.cliopts import format_option
 from clientcheck.errors import EXIT_OK, EXIT_USAGE
 
 
@@ -14,9 +13,7 @@ from clientcheck.errors import EXIT_OK, EXIT_USAGE
 def lint(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format (table: a line per problem).")
-    ] = Format.table,
+    fmt: Annotated[Format, format_option("Output format (table: a line per problem).")] = Format.table,
     lang: LangOpt = None,
 ) -> int:
     """Find mistakes in the rules and questions in effect.
@@ -32,7 +29,7 @@ def lint(
     check_env(sources)
     report = run_lint(sources.rules.path, sources.questions.path, language)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json(report_to_dict(report))
     else:

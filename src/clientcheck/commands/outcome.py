@@ -122,9 +122,11 @@ def outcome(
         raise UsageError(t(code, "outcome.nothing_known"))
     with _need(db, code, readonly=False) as history:
         saved = record(history, assessment, facts, day, name, lang=code)
+    from clientcheck.render.plain import out
+
     lines = summary(saved, assessment, code)
     for line in lines[:-1] if quiet else lines:  # the last: a hint of how `report` counts it
-        print(line)
+        out(line)
     return 0
 
 

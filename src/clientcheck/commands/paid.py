@@ -61,8 +61,10 @@ def paid(
     with history:
         payment = history.record_payment(name, day, late=not on_time, days_late=days)
         payments = history.payments(name)
+    from clientcheck.render.plain import out
+
     status = payment_status(not on_time, days, language)
-    print(t(language, "history.paid.saved", client=payment.client, status=status, date=fmt_.day(day, language)))
+    out(t(language, "history.paid.saved", client=payment.client, status=status, date=fmt_.day(day, language)))
     if not quiet:
-        print(describe_tally(payment.client, payments, window, language))
+        out(describe_tally(payment.client, payments, window, language))
     return 0

@@ -33,6 +33,7 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
+from clientcheck.cliopts import format_option, profile_option, say
 from clientcheck.errors import EXIT_INTERRUPTED, InteractiveSessionError, UsageError
 from clientcheck.i18n import t
 
@@ -47,21 +48,13 @@ profile_app = App(
 )
 app.add_typer(profile_app, name="profile")
 
-ProfileOpt = Annotated[
-    str | None,
-    typer.Option("--profile", metavar="NAME", help="Which profile (default: $CLIENTCHECK_PROFILE, else 'default')."),
-]
+ProfileOpt = Annotated[str | None, profile_option("Which profile (default: $CLIENTCHECK_PROFILE, else 'default').")]
 
 
 class ShowFormat(StrEnum):
     table = "table"
     yaml = "yaml"
     json = "json"
-
-
-def _say(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
 
 
 def _seller_catalog(catalog: Catalog) -> Catalog:
@@ -185,7 +178,7 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
     except (KeyboardInterrupt, EOFError):
         if session.values:
             autosave(session)
-            _say(f"clientcheck: {t(code, 'profile.saved', name=name, path=profiles.path_for(name))}")
+            say(f"clientcheck: {t(code, 'profile.saved', name=name, path=profiles.path_for(name))}")
         return EXIT_INTERRUPTED
     path = profiles.write(catalog, name, session.values)
     say_note(t(code, "profile.saved", name=name, path=path))
@@ -195,7 +188,7 @@ def ask(profile: str | None, lang: Any, rules: Any, questions: Any) -> int:
 @profile_app.command("show")
 def show(
     profile: ProfileOpt = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table, yaml or json.")] = ShowFormat.table,
+    fmt: Annotated[ShowFormat, format_option("table, yaml or json.")] = ShowFormat.table,
     color: ColorOpt = ColorMode.auto,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -213,21 +206,21 @@ def show(
     catalog = profiles.with_currency(catalog, current.values)
     mapping = profiles.to_mapping(catalog, current.values)
     if fmt is ShowFormat.json:
-        import json
+        from clientcheck.render.plain import write_json
 
-        sys.stdout.write(json.dumps(mapping, ensure_ascii=False, indent=2) + "\n")
+        write_json(mapping)
         return 0
     if fmt is ShowFormat.yaml:
         from clientcheck.recovery import dump_answers
+        from clientcheck.render.plain import write_text
 
-        sys.stdout.write(dump_answers(mapping, current.path))
+        write_text(dump_answers(mapping, current.path))
         return 0
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from clientcheck.model import UNKNOWN
-    from clientcheck.render.table import show_answer
+    from clientcheck.render.table import print_to, show_answer
 
     table = Table(title=t(code, "profile.title", name=name, path=current.path), title_justify="left")
     table.add_column(t(code, "interview.col.question"))
@@ -240,7 +233,7 @@ def show(
     from clientcheck.terminal import rich_color, use_color
 
     with rich_color(use_color(color.value, sys.stdout)):
-        Console(highlight=False).print(table)
+        print_to(sys.stdout, table)
     return 0
 
 
@@ -281,8 +274,10 @@ def list_(lang: LangOpt = None) -> int:
     folder = profiles.profiles_dir()
     names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
     if not names:
-        _say(t(code, "profile.none", dir=folder))
+        say(t(code, "profile.none", dir=folder))
         return 0
+    from clientcheck.render.plain import out
+
     for n in names:
-        sys.stdout.write(n + "\n")
+        out(n)
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +20,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.errors import EXIT_OK, UsageError
 from clientcheck.i18n import t
 
@@ -117,7 +117,7 @@ def _example(q: Question) -> str:
 
 @questions_app.command("list")
 def questions_list(
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -128,9 +128,9 @@ def questions_list(
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
     if fmt is Format.json:
-        data = [question_to_dict(catalog, q, language) for q in catalog.questions.values()]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from clientcheck.render.plain import write_json
+
+        write_json([question_to_dict(catalog, q, language) for q in catalog.questions.values()])
         return EXIT_OK
     from rich.console import Group
     from rich.table import Table
@@ -180,7 +180,7 @@ def questions_show(
             help="The question's id (see 'clientcheck questions list').", metavar="ID", autocompletion=_question_ids
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -201,8 +201,9 @@ def questions_show(
             t(language, "questions.unknown", id=question_id) + suggest(question_id, list(catalog.questions), language)
         )
     if fmt is Format.json:
-        json.dump(question_to_dict(catalog, q, language, full=True), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from clientcheck.render.plain import write_json
+
+        write_json(question_to_dict(catalog, q, language, full=True))
         return EXIT_OK
     from rich.console import Group
     from rich.table import Table

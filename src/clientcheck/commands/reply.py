@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +20,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import client_option, format_option
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Verdict
@@ -44,16 +44,12 @@ def reply(
             "assessment as 'clientcheck history' lists it.",
         ),
     ],
-    fmt: Annotated[
-        ReplyFormat,
-        typer.Option("--format", "-f", help="text (plain, to paste into an email) or markdown."),
-    ] = ReplyFormat.text,
+    fmt: Annotated[ReplyFormat, format_option("text (plain, to paste into an email) or markdown.")] = ReplyFormat.text,
     client: Annotated[
         str | None,
-        typer.Option(
-            "--client",
-            help="With an answers file: the client's name; their payment record fills in answers, as for "
-            "'clientcheck check --client' (nothing is saved).",
+        client_option(
+            "With an answers file: the client's name; their payment record fills in answers, as for "
+            "'clientcheck check --client' (nothing is saved)."
         ),
     ] = None,
     anyway: Annotated[
@@ -135,8 +131,9 @@ def write_reply(verdict: Verdict, catalog: Catalog, lang: str, fmt: str) -> None
     from clientcheck.reply import compose, render
 
     letter = compose(verdict, catalog, lang)
-    sys.stdout.write(render(letter, fmt, lang))
-    sys.stdout.flush()
+    from clientcheck.render.plain import write_text
+
+    write_text(render(letter, fmt, lang))
     notes = []
     if letter.left_out:
         notes.append(t(lang, "reply.left_out", ids=", ".join(letter.left_out)))

@@ -26,6 +26,7 @@ from clientcheck.cli import (
     load_catalog_for,
     say_note,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.errors import UsageError
 from clientcheck.i18n import t
 
@@ -34,7 +35,7 @@ from clientcheck.i18n import t
 def report(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     html: Annotated[
         Path | None,
         typer.Option(
@@ -73,12 +74,10 @@ def report(
 
         page = render_html(made, catalog, code)
     if fmt is Format.json:
-        import json
-
+        from clientcheck.render.plain import write_json
         from clientcheck.render.report_data import report_to_dict
 
-        json.dump(report_to_dict(made, catalog, code), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json(report_to_dict(made, catalog, code))
     else:
         from clientcheck.render.report_table import render as render_table
         from clientcheck.terminal import rich_color, use_color

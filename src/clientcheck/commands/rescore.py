@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from clientcheck.cli import (
     ColorMode,
@@ -20,6 +18,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.commands.history_access import open_to_read
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 def rescore(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
     db: DbOpt = None,
@@ -52,7 +51,7 @@ def rescore(
         with history:
             total, changed = rescore_all(history, catalog)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json({"rules_sha256": catalog.digest, "assessments": total, "changed": [r.to_dict() for r in changed]})
         return 0

@@ -19,6 +19,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.errors import EXIT_FAIL, EXIT_OK, UsageError
 from clientcheck.i18n import t
 
@@ -36,7 +37,7 @@ def rule_id_names(ctx: Any, incomplete: str) -> list[Any]:
 def rules_list(
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     color: ColorOpt = ColorMode.auto,
     lang: LangOpt = None,
 ) -> int:
@@ -44,7 +45,7 @@ def rules_list(
     language = language_for(lang)
     catalog = load_catalog_for(rules, questions)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
         from clientcheck.render.rules_text import rule_summary
 
         write_json([rule_summary(r, language) for r in catalog.rules])
@@ -67,7 +68,7 @@ def rules_show(
     ],
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> int:
     """Show one rule in full.
@@ -84,7 +85,7 @@ def rules_show(
         ids = [r.id for r in catalog.rules]
         raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, ids, language))
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         write_json(rule_to_dict(catalog, rule, language))
     else:

@@ -24,7 +24,7 @@ def schema(
 
     JSON Schema draft 2020-12, for editors that check YAML as you type.
     """
-    from clientcheck.render.plain_json import write_json
+    from clientcheck.render.plain import write_json
     from clientcheck.schema import json_schema
 
     write_json(json_schema(fmt.value))

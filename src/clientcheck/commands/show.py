@@ -22,6 +22,7 @@ from clientcheck.cli import (
     language_for,
     load_catalog_for,
 )
+from clientcheck.cliopts import FormatOpt
 from clientcheck.commands.history_access import find, need
 
 
@@ -35,7 +36,7 @@ def show(
             autocompletion=completer("ASSESSMENT"),
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     color: ColorOpt = ColorMode.auto,
     quiet: QuietOpt = False,
     db: DbOpt = None,
@@ -51,7 +52,7 @@ def show(
     with need(db, language) as history:
         a = find(history, assessment_id, language)
     if fmt is Format.json:
-        from clientcheck.render.plain_json import write_json
+        from clientcheck.render.plain import write_json
 
         # the verdict exactly as it was when saved, whatever the rules say today
         write_json(a.stored_verdict(language))

@@ -3,21 +3,17 @@ answers it read and, for a number, how far it was from turning."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.render.names import kind_name, severity_name
+from clientcheck.render.plain import out
 
 if TYPE_CHECKING:
     from clientcheck.explain import RuleReport, Test
     from clientcheck.model import Answers, Catalog
-
-
-def _out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
 
 
 def _value(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], qid: str, value: Any, lang: str) -> str:
@@ -51,23 +47,23 @@ def _rule(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], r: RuleR
     if r.status == "fired" and fired_severity:
         label = severity_name(catalog, fired_severity, lang)
         status += " " + t(lang, "rules.explain.at", severity=label)
-    _out(clean(f"{r.rule.id} · {kind_name(lang, r.rule.kind)} · {status}"))
+    out(clean(f"{r.rule.id} · {kind_name(lang, r.rule.kind)} · {status}"))
     if r.status == "undecided" and r.ask:
-        _out("  " + t(lang, "rules.explain.ask", ids=", ".join(r.ask)))
+        out("  " + t(lang, "rules.explain.ask", ids=", ".join(r.ask)))
     if r.kept:
         given = ", ".join(f"{q} = {_value(catalog, answers, ignored, q, v, lang)}" for q, v in r.kept)
         key = "rules.explain.kept" if r.status == "not-fired" else "rules.explain.kept_above"
-        _out(clean("  " + t(lang, key, answers=given)))
+        out(clean("  " + t(lang, key, answers=given)))
     many = len(r.levels) > 1
     for lv in r.levels:
         head = "  " + (t(lang, "rules.explain.level", n=lv.index + 1) + " " if many else "")
         sev = f" ({severity_name(catalog, lv.severity, lang)})" if lv.severity is not None and many else ""
         mark = "  ←" if r.fired_level == lv.index else ""
-        _out(clean(f"{head}{t(lang, 'rules.explain.when')} {lv.condition}{sev}{mark}"))
+        out(clean(f"{head}{t(lang, 'rules.explain.when')} {lv.condition}{sev}{mark}"))
         if r.fired_level is not None and lv.index > r.fired_level:
             continue  # levels after the one that fired were never looked at
         for test in lv.tests:
-            _out(clean("      " + _test_line(catalog, answers, ignored, test, lang)))
+            out(clean("      " + _test_line(catalog, answers, ignored, test, lang)))
 
 
 def print_explained(
@@ -81,8 +77,8 @@ def print_explained(
     """Every report, a blank line between rules; then the rules that do not apply."""
     for i, r in enumerate(reports):
         if i:
-            _out()
+            out()
         _rule(catalog, answers, ignored, r, lang)
     if ignored and not quiet:  # a note: the rules above already say "does not apply"
-        _out()
-        _out(t(lang, "ignored", ids=", ".join(ignored)))
+        out()
+        out(t(lang, "ignored", ids=", ".join(ignored)))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from clientcheck.i18n import t
+from clientcheck.render.plain import out
 
 if TYPE_CHECKING:
     from clientcheck.lint import Report
@@ -23,8 +23,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def print_report(report: Report, lang: str) -> None:
     for d in report.diagnostics:
-        sys.stdout.write(f"{d}\n")
+        out(str(d))
     if report.diagnostics:
-        sys.stdout.write(t(lang, "lint.summary", errors=report.errors, warnings=report.warnings) + "\n")
+        out(t(lang, "lint.summary", errors=report.errors, warnings=report.warnings))
     else:
-        sys.stdout.write(t(lang, "lint.clean", n=len(report.files)) + "\n")
+        out(t(lang, "lint.clean", n=len(report.files)))

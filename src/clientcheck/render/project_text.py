@@ -3,23 +3,19 @@ and why (text or JSON)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientcheck.i18n import t
+from clientcheck.render.plain import out
 
 if TYPE_CHECKING:
     from clientcheck.config import Candidate, Choice, Sources
 
 
-def _out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-
-
 def print_initialised(directory: Path, schema_dir: str, questions: int, lang: str) -> None:
     """The files `init` wrote, and the next steps (with a `cd` when the folder is not this one)."""
-    _out(
+    out(
         t(
             lang,
             "rules.init.wrote",
@@ -29,12 +25,12 @@ def print_initialised(directory: Path, schema_dir: str, questions: int, lang: st
             n=questions,
         )
     )
-    _out()
-    _out(t(lang, "rules.init.next"))
+    out()
+    out(t(lang, "rules.init.next"))
     if directory.resolve() != Path.cwd().resolve():
-        _out(t(lang, "rules.init.cd", dir=str(directory)))
+        out(t(lang, "rules.init.cd", dir=str(directory)))
     for key in ("rules.init.step_edit", "rules.init.step_lint", "rules.init.step_test", "rules.init.step_check"):
-        _out(t(lang, key))
+        out(t(lang, key))
 
 
 def sources_to_dict(sources: Sources) -> dict[str, Any]:
@@ -87,20 +83,20 @@ def print_sources(sources: Sources, lang: str) -> None:
     here = sources.project
     if here.is_project:
         key = "config.project.file" if here.because == "project-file" else "config.project.marker"
-        _out(t(lang, key, file=PROJECT_FILE))
+        out(t(lang, key, file=PROJECT_FILE))
     elif here.rules_unmarked:
-        _out(t(lang, "config.project.unmarked"))
+        out(t(lang, "config.project.unmarked"))
     elif any(k.foreign for c in choices for k in c.candidates):
-        _out(t(lang, "config.project.none"))
+        out(t(lang, "config.project.none"))
     for c in choices:
-        _out(t(lang, f"rules.config.{c.what}", path=str(c.path)))
-        _out("  " + t(lang, "rules.config.because", why=_origin(lang, c.what, c.origin)))
-    _out()
-    _out(t(lang, "rules.config.order"))
+        out(t(lang, f"rules.config.{c.what}", path=str(c.path)))
+        out("  " + t(lang, "rules.config.because", why=_origin(lang, c.what, c.origin)))
+    out()
+    out(t(lang, "rules.config.order"))
     for c in choices:
-        _out(t(lang, f"rules.config.order.{c.what}"))
+        out(t(lang, f"rules.config.order.{c.what}"))
         for i, k in enumerate(c.candidates, 1):
             state = t(lang, _state(c, k))
             label = _origin(lang, c.what, k.origin)
             where = "" if k.path is None else f": {k.path}"
-            _out(f"  {i}. {label}{where} ({state})")
+            out(f"  {i}. {label}{where} ({state})")

@@ -27,7 +27,8 @@ from clientcheck.render.report_data import (
     title,
     uncompared,
 )
-from clientcheck.render.table import COLOURS, MIN_WIDTH, plain_text
+from clientcheck.render.table import COLOURS, plain_text
+from clientcheck.render.table import console as make_console
 from clientcheck.report import MIN_CASES, Rate, Report
 
 BAR_WIDTH = 30
@@ -76,9 +77,7 @@ def chart(report: Report, catalog: Catalog, lang: str) -> Table:
 
 
 def render(report: Report, catalog: Catalog, lang: str, stream: IO[str]) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=False)
-    if console.width < MIN_WIDTH:
-        console.width = MIN_WIDTH
+    console = make_console(stream)  # as wide as the terminal, never under MIN_WIDTH; no trailing padding
     overall = report.overall
     console.print(
         plain_text(

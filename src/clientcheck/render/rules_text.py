@@ -10,14 +10,11 @@ from typing import TYPE_CHECKING, Any
 from clientcheck import fmt
 from clientcheck.i18n import t
 from clientcheck.render.names import kind_name, rule_severities, severity_name
+from clientcheck.render.plain import out
 
 if TYPE_CHECKING:
     from clientcheck.model import Catalog, Rule
     from clientcheck.rulestest import Result as TestRun
-
-
-def out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
 
 
 def rule_summary(rule: Rule, lang: str) -> dict[str, Any]:

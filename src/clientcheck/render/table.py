@@ -93,11 +93,14 @@ class TrimmedLines(io.TextIOBase):
         return True
 
 
+def trimmed(stream: IO[str]) -> IO[str]:
+    """`stream`, for a Console to write to without trailing padding."""
+    return cast(IO[str], TrimmedLines(stream))
+
+
 def console(stream: IO[str], width: int | None = None) -> Console:
     """A Console that lays out for `stream` and writes to it without trailing padding."""
-    return Console(
-        file=cast(IO[str], TrimmedLines(stream)), width=width or layout_width(stream), highlight=False, soft_wrap=False
-    )
+    return Console(file=trimmed(stream), width=width or layout_width(stream), highlight=False, soft_wrap=False)
 
 
 def print_to(stream: IO[str], *renderables: Any, width: int | None = None) -> None:
