@@ -104,6 +104,11 @@ def rules_yaml(rnd: random.Random) -> str:
     caution_if = [f"any_severity: [{rnd.choice(['high, caution', 'caution', 'high'])}]"]
     if rnd.random() < 0.5:
         caution_if.append(f"min_score: {rnd.choice([1, 2, 3])}")
+    if rnd.random() < 0.2:
+        caution_if.append(f"count: {{low: {rnd.randint(1, 2)}}}")
+    # weights of their own now and then: fractions (sums no longer exact whole numbers) and
+    # negative ones (knowing more can then lower the score): each takes its own way in the scorer
+    odd = rnd.random() < 0.3
     out = [
         "version: 1",
         "policy:",
@@ -128,12 +133,16 @@ def rules_yaml(rnd: random.Random) -> str:
             for _ in range(rnd.randint(2, 3)):
                 out.append(f"      - when: {_q(gen.condition())}")
                 out.append(f"        severity: {rnd.choice(SEVERITIES)}")
+                if odd and rnd.random() < 0.5:
+                    out.append(f"        weight: {rnd.choice([0, 0.5, 2.5, -1, 7])}")
         else:
             out.append(f"    when: {_q(gen.condition())}")
             if kind == "red-flag":
                 out.append(f"    severity: {rnd.choice(SEVERITIES)}")
+                if odd and rnd.random() < 0.5:
+                    out.append(f"    weight: {rnd.choice([0, 0.5, 2.5, -1, 7])}")
             elif kind == "good-sign":
-                out.append(f"    weight: {rnd.choice([1, 2, 3])}")
+                out.append(f"    weight: {rnd.choice([1, 2, 3, 0.5, -2] if odd else [1, 2, 3])}")
         ids.append(rid)
     return "\n".join(out) + "\n"
 

@@ -156,7 +156,7 @@ def test_the_random_catalogs_of_the_property_tests_take_the_fast_path(monkeypatc
     is its positive control: on the same kind of random catalogs it does take most clients."""
     monkeypatch.setenv("CLIENTCHECK_TODAY", engine_gen.TODAY.isoformat())
     supported = clients = taken = 0
-    for seed in range(examples(30)):
+    for seed in range(examples(60)):  # at least 6: a catalog or two can take few clients by chance
         rnd = random.Random(seed)
         with tempfile.TemporaryDirectory() as tmp:
             rules, questions = engine_gen.write_catalog(Path(tmp), rnd)

@@ -6,9 +6,11 @@ from typing import Any
 import pytest
 
 from clientcheck.answers import validate
+from clientcheck.compiled import Engine
 from clientcheck.evaluate import evaluate
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog, Verdict
+from tests.conftest import SMALL_QUESTIONS, WriteYaml
 
 
 @pytest.fixture
@@ -99,3 +101,46 @@ def test_the_verdict_owns_its_exit_code(catalog: Catalog, verdict: str, fail_on:
     v = verdict_for(catalog, answers)
     assert v.verdict == verdict
     assert v.exit_code(fail_on) == code
+
+
+NEGATIVE_RULES = """\
+version: 1
+policy:
+  severities:
+    low: {weight: 1, label: low}
+    decline: {weight: 10, label: decline}
+  decline_if: {any_severity: [decline]}
+  caution_if: {min_score: 2}
+rules:
+  - id: late
+    kind: red-flag
+    title: Late
+    source: s
+    why: W
+    advice: A
+    when: late_payments >= 1
+    severity: low
+    weight: 3
+  - id: sample
+    kind: red-flag
+    title: Sample
+    source: s
+    why: W
+    advice: A
+    when: '"free_sample" in asks'
+    severity: low
+    weight: -2
+"""
+
+
+def test_a_negative_weight_still_open_widens_the_range_the_right_way(write_yaml: WriteYaml) -> None:
+    """An open red flag of weight -2 can only lower the score: the best case takes it, the worst
+    leaves it out. (The range took its weight for the worst case: best caution, worst go.)"""
+    write_yaml("neg/questions/10-pay.yaml", SMALL_QUESTIONS)
+    rules = write_yaml("neg/rules.yaml", NEGATIVE_RULES)
+    catalog = load_catalog(rules, rules.parent / "questions")
+    answers = {"worked_before": True, "late_payments": 1}
+    v = verdict_for(catalog, answers)
+    assert (v.verdict, v.score, v.best, v.worst) == ("caution", 3, "go", "caution")
+    r = Engine(catalog).score(answers)
+    assert r is not None and (r.verdict, r.best, r.worst) == ("caution", "go", "caution")

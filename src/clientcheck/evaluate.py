@@ -227,12 +227,24 @@ class OpenItem(NamedTuple):
     """A rule that could still end more than one way, as the range needs it.
 
     Every open rule has an undecided level, which may stay undecided: it may always end without
-    firing, so its lightest outcome weighs nothing and only the heaviest is kept.
+    firing. So what it can still add to the score lies between its lightest open level's weight
+    and its heaviest one's, and 0 (a weight may be negative: docs/rules.md).
     """
 
     kind: str
     severities: tuple[str, ...]  # red flags: every severity it could still fire at
     max_weight: float
+    min_weight: float
+
+    @property
+    def worst(self) -> float:
+        """The most it can still add to the score (the worst case)."""
+        return max(self.max_weight, 0.0) if self.kind == "red-flag" else -min(self.min_weight, 0.0)
+
+    @property
+    def best(self) -> float:
+        """The most it can still take off the score (the best case), as a number >= 0."""
+        return -min(self.min_weight, 0.0) if self.kind == "red-flag" else max(self.max_weight, 0.0)
 
 
 def _totals(
@@ -246,12 +258,13 @@ def _totals(
     worst_counts = dict(counts)
     worst = best = red_score - good_score
     for item in items:
+        if item.kind == "note":
+            continue
         if item.kind == "red-flag":
             for s in item.severities:
                 worst_counts[s] = worst_counts.get(s, 0) + 1
-            worst += item.max_weight
-        elif item.kind == "good-sign":
-            best -= item.max_weight
+        worst += item.worst
+        best -= item.best
     return worst_counts, worst, dict(counts), best
 
 
@@ -275,7 +288,8 @@ def severities_of(levels: Iterable[Level]) -> tuple[str, ...]:
 
 def _open_item(rule: Rule, outcome: Outcome) -> OpenItem:
     levels = [rule.levels[i] for i in outcome.open]
-    return OpenItem(rule.kind, severities_of(levels), max(lv.weight for lv in levels))
+    weights = [lv.weight for lv in levels]
+    return OpenItem(rule.kind, severities_of(levels), max(weights), min(weights))
 
 
 class _Open(NamedTuple):
@@ -359,7 +373,8 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
         elif o.status == "undecided":
             levels = [rule.levels[i] for i in o.open]
             top = max(levels, key=lambda lv: lv.weight)
-            undecided.append(Undecided(rule, o.ask, top.severity, top.weight, severities_of(levels)))
+            lightest = min(lv.weight for lv in levels)
+            undecided.append(Undecided(rule, o.ask, top.severity, top.weight, severities_of(levels), lightest))
     score = sum(f.weight for f in red) - sum(f.weight for f in good)
     counts: dict[str, int] = {}
     for f in red:
@@ -405,14 +420,15 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
             without = dict(wc)
             for sev in it.severities:
                 without[sev] -= 1
-            worst_without = policy.verdict(without, w - it.max_weight)
+            worst_without = policy.verdict(without, w - it.worst)
             heavy = dict(bc)
             for sev in it.severities:
                 heavy[sev] = heavy.get(sev, 0) + 1
-            best_with = policy.verdict(heavy, b + it.max_weight)
+            best_with = policy.verdict(heavy, b + it.best + it.max_weight)
         elif it.kind == "good-sign":
-            worst_without = VERDICTS[worst_i]  # a good sign not firing is already the worst case
-            best_with = policy.verdict(bc, b + it.max_weight)
+            # not firing: the worst loses what a negative weight would add, the best what it takes off
+            worst_without = policy.verdict(wc, w - it.worst)
+            best_with = policy.verdict(bc, b + it.best)
         else:
             worst_without = VERDICTS[worst_i]
             best_with = VERDICTS[best_i]

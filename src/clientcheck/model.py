@@ -272,6 +272,7 @@ class Undecided(NamedTuple):
     max_severity: str | None
     max_weight: float
     severities: tuple[str, ...] = ()  # every severity it could still fire at
+    min_weight: float | None = None  # its lightest open level's weight (None: max_weight)
 
 
 class AskNext(NamedTuple):

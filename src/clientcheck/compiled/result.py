@@ -86,6 +86,7 @@ class OpenRule:
         max_weight: float,
         ask: tuple[str, ...],
         severities: tuple[str, ...] = (),
+        min_weight: float | None = None,
     ) -> None:
         self.id = rule.id
         self.kind = rule.kind
@@ -94,7 +95,8 @@ class OpenRule:
         self.max_weight = max_weight
         self.ask = ask
         self.severities = severities
-        self.item = OpenItem(rule.kind, severities, max_weight)  # as evaluate._open_item makes it
+        lightest = max_weight if min_weight is None else min_weight
+        self.item = OpenItem(rule.kind, severities, max_weight, lightest)  # as evaluate._open_item makes it
         self.fast: tuple[Any, ...] = ()  # compiled._Compiler.fast_item, for the compiled range
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
 
@@ -246,7 +248,7 @@ def result_from_verdict(
         ]
 
     open_rules = [
-        OpenRule(u.rule, rule_index.get(u.rule.id, -1), u.max_severity, u.max_weight, u.ask, u.severities)
+        OpenRule(u.rule, rule_index.get(u.rule.id, -1), u.max_severity, u.max_weight, u.ask, u.severities, u.min_weight)
         for u in verdict.undecided
     ]
     answers = verdict.answers

@@ -35,14 +35,16 @@ class _Runtime:
 
     def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
         """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
-        max weight, its weight in the worst case (red flags), in the best case (good signs), and
-        whether one of its severities alone meets decline_if / caution_if)."""
+        max weight, what it can add to the worst score, what it can take off the best one (both
+        OpenItem's), and whether one of its severities alone meets decline_if / caution_if)."""
         policy = self.catalog.policy
         red = rule.kind == "red-flag"
         return (
-            *rule.item,
-            rule.max_weight if red else 0,
-            rule.max_weight if rule.kind == "good-sign" else 0,
+            rule.kind,
+            rule.severities,
+            rule.max_weight,
+            rule.item.worst,
+            rule.item.best,
             red and any(s in policy.decline_if.any_severity for s in rule.severities),
             red and any(s in policy.caution_if.any_severity for s in rule.severities),
         )
@@ -81,7 +83,17 @@ class _Runtime:
         ask = ask_for(open_levels, env, self.catalog)
         # as in evaluate: a rule no question could decide does not fire, and is not listed
         found = (
-            self.shown(OpenRule(rule, index, top.severity, top.weight, ask, severities_of(open_levels)))
+            self.shown(
+                OpenRule(
+                    rule,
+                    index,
+                    top.severity,
+                    top.weight,
+                    ask,
+                    severities_of(open_levels),
+                    min(lv.weight for lv in open_levels),
+                )
+            )
             if ask
             else False
         )

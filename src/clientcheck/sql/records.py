@@ -303,7 +303,7 @@ class Layout:
                 levels = [rule.levels[i] for i in opened if i is not None]
                 severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
                 weight = max(lv.weight for lv in levels)
-                items.append(OpenItem(rule.kind, severities, weight))
+                items.append(OpenItem(rule.kind, severities, weight, min(lv.weight for lv in levels)))
                 open_ids.append(rule.id)
                 x_ask[rule.id] = tuple(orjson.loads("[" + (ask or "") + "]"))
                 x_weight[rule.id] = weight
