@@ -142,6 +142,27 @@ def test_the_functions_count_known_dates_fired_and_a_count_policy(tmp_path: Path
     assert min(seen.values()) > 500, seen
 
 
+@pytest.mark.slow
+def test_negative_and_fractional_weights_bound_the_range_as_the_python_engine_does(tmp_path: Path) -> None:
+    """A negative weight turns "an open rule can only add its heaviest weight" around: the random
+    catalogs of the property tests that have one, scored in DuckDB against the Python engine."""
+    from tests import engine_gen
+
+    signed = 0
+    for seed in range(200):
+        rnd = random.Random(seed)
+        rules, questions = engine_gen.write_catalog(tmp_path / str(seed), rnd)
+        catalog = load_catalog(rules, questions)
+        if not any(lv.weight < 0 for r in catalog.rules if r.kind != "note" for lv in r.levels):
+            continue
+        signed += 1
+        clients = random_clients(catalog, 400, seed=seed)
+        _agree(catalog, clients, _score(catalog, arrow_table(catalog, clients)))
+        if signed == 12:
+            break
+    assert signed == 12
+
+
 # ---------------------------------------------------------------- clientcheck sql
 
 

@@ -45,6 +45,9 @@ class Ranking(Scoring):
                 )
             elif kind == "good-sign":
                 narrow = exp.Sub(this=self.step(self.best(without=r)), expression=b.copy())
+                if self.signed():  # evaluate.pivots: not firing can lower the worst when a weight is negative
+                    lower = exp.Sub(this=w.copy(), expression=self.step(self.worst(without=r)))
+                    narrow = exp.Add(this=paren(lower), expression=paren(narrow))
             else:
                 continue
             pivot[r] = col(self.name("pv", r))

@@ -105,6 +105,15 @@ class Scoring(Layers):
                 lit(0.0),
             )
             out.append(alias(case([(is_null(o.copy()), heaviest)], lit(0.0)), self.name("xm", r)))
+            if self.signed():  # the lightest open level's weight too (evaluate.OpenItem.worst/best)
+                lightest = case(
+                    [
+                        (col(self.name("xp", r, i)), lit(float(rule.levels[i].weight)))
+                        for i in sorted(range(len(rule.levels)), key=lambda i: rule.levels[i].weight)
+                    ],
+                    lit(0.0),
+                )
+                out.append(alias(case([(is_null(o.copy()), lightest)], lit(0.0)), self.name("xn", r)))
             if rule.kind == "red-flag":
                 for sev in self.severities():
                     levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
@@ -116,6 +125,25 @@ class Scoring(Layers):
         out.append(alias(add(red, lit(0.0)), self.name("xred")))
         out.append(alias(add(good, lit(0.0)), self.name("xgood")))
         return out
+
+    def signed(self) -> bool:
+        """Has a chosen rule a negative weight? Then what an open rule can still add to the score,
+        or take off it, is not simply its heaviest open weight (evaluate.OpenItem.worst/best)."""
+        return any(
+            lv.weight < 0 for r in self.chosen_index if self.rules[r].kind != "note" for lv in self.rules[r].levels
+        )
+
+    def worst_part(self, r: int) -> exp.Expression:
+        """evaluate.OpenItem.worst of rule r (0 when it is settled), for a catalog that is signed()."""
+        if self.rules[r].kind == "red-flag":
+            return exp.Greatest(this=col(self.name("xm", r)), expressions=[lit(0.0)])
+        return exp.Neg(this=exp.Least(this=col(self.name("xn", r)), expressions=[lit(0.0)]))
+
+    def best_part(self, r: int) -> exp.Expression:
+        """evaluate.OpenItem.best of rule r (0 when it is settled), for a catalog that is signed()."""
+        if self.rules[r].kind == "red-flag":
+            return exp.Neg(this=exp.Least(this=col(self.name("xn", r)), expressions=[lit(0.0)]))
+        return exp.Greatest(this=col(self.name("xm", r)), expressions=[lit(0.0)])
 
     def _kinds(self, kind: str) -> list[int]:
         return [r for r in self.chosen_index if self.rules[r].kind == kind]
@@ -139,9 +167,17 @@ class Scoring(Layers):
 
     def worst_score(self, without: int | None = None) -> exp.Expression:
         base = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
+        if self.signed():  # evaluate._totals: every open rule's part, in rule order
+            return add([self.worst_part(r) for r in self.chosen_index if self.rules[r].kind != "note"], base)
         return add([col(self.name("xm", r)) for r in self._kinds("red-flag") if r != without], base)
 
     def best_score(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
+        if self.signed():  # evaluate._totals: every open rule's part taken off, in rule order
+            total: exp.Expression = exp.Sub(this=col(self.name("xred")), expression=col(self.name("xgood")))
+            for r in self.chosen_index:
+                if self.rules[r].kind != "note":
+                    total = exp.Sub(this=total, expression=paren(self.best_part(r)))
+            return total
         red: exp.Expression = col(self.name("xred"))
         if heavy is not None:
             red = exp.Add(this=red, expression=col(self.name("xm", heavy)))
@@ -156,7 +192,7 @@ class Scoring(Layers):
         if without is None:
             totals: dict[str, exp.Expression] = {sev: col(self.name("wc", sev)) for sev in self.severities()}
             return self.verdict(totals, col(self.name("ws")))
-        if not self.exact():
+        if not self.exact() and not self.signed():
             return self.verdict(self.worst_counts(without), self.worst_score(without))
         counts: dict[str, exp.Expression] = {}
         for sev in self.severities():
@@ -164,7 +200,8 @@ class Scoring(Layers):
             if any(lv.severity == sev for lv in self.rules[without].levels):
                 count = exp.Sub(this=count, expression=col(self.name("xw", without, sev)))
             counts[sev] = count
-        return self.verdict(counts, exp.Sub(this=col(self.name("ws")), expression=col(self.name("xm", without))))
+        part = self.worst_part(without) if self.signed() else col(self.name("xm", without))
+        return self.verdict(counts, exp.Sub(this=col(self.name("ws")), expression=paren(part)))
 
     def best(self, heavy: int | None = None, without: int | None = None) -> exp.Expression:
         """The best verdict of verdict_range; heavy: a red flag counted as fired at its heaviest;
@@ -177,6 +214,13 @@ class Scoring(Layers):
             counts[sev] = count
         if heavy is None and without is None:
             return self.verdict(counts, col(self.name("bs")))
+        if self.signed():  # evaluate.pivots: b + it.best (+ it.max_weight for a red flag at its heaviest)
+            moved = heavy if heavy is not None else without
+            assert moved is not None
+            score = exp.Add(this=col(self.name("bs")), expression=paren(self.best_part(moved)))
+            if heavy is not None:
+                score = exp.Add(this=score, expression=col(self.name("xm", heavy)))
+            return self.verdict(counts, score)
         if not self.exact():
             return self.verdict(counts, self.best_score(heavy, without))
         moved = heavy if heavy is not None else without
