@@ -73,6 +73,9 @@ def test_bidi_controls_are_escaped_in_json_and_dropped_from_spreadsheet_cells() 
     assert escape_bidi_bytes("x\u061cy".encode()) == b"x\\u061cy"
     plain = b"nothing to escape"
     assert escape_bidi_bytes(plain) is plain
+    russian = "ООО «Ромашка»".encode()  # not ASCII, no control: as it is
+    assert escape_bidi_bytes(russian) is russian
+    assert escape_bidi_bytes("«\u202eа»".encode()) == "«\\u202eа»".encode()
     assert [spreadsheet_cell(t) for t in ("=1+1", "-2", "@SUM(A1)", "ok\u202e", "a=b")] == [
         "'=1+1",
         "'-2",

@@ -31,7 +31,8 @@ def escape_bidi(text: str) -> str:
 
 
 def escape_bidi_bytes(data: bytes) -> bytes:
-    if b"\xe2\x80" not in data and b"\xe2\x81" not in data and b"\xd8\x9c" not in data:
+    # isascii() first: it is a tenth of the cost of one `in` (the controls are never ASCII)
+    if data.isascii() or (b"\xe2\x80" not in data and b"\xe2\x81" not in data and b"\xd8\x9c" not in data):
         return data
     return escape_bidi(data.decode("utf-8")).encode("utf-8")
 
