@@ -55,6 +55,8 @@ class _Compiler(_Runtime):
         self.possible = mode != "first"
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
         self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
+        # ... and the open item's part in the range (sums()): und's in xur, xug, xud, xuc
+        self.sums_of = {"und": "xu", "aund": "xa", "pu": "xp"}
         self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
         self.src = _Source()
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
@@ -185,7 +187,9 @@ class _Compiler(_Runtime):
             if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names, severities_of([level]))
-                e(2, f"{self.acc[4]}.append({self.src.const(self.shown(info))})")
+                shown = self.shown(info)
+                e(2, f"{self.acc[4]}.append({self.src.const(shown)})")
+                self.add_part(2, info.fast)
                 return
             e(2, "op = 1")
             depth = 2
@@ -204,7 +208,33 @@ class _Compiler(_Runtime):
         e(depth, f"k = {self.ask_key(rule, ex)}")
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
-        e(depth, f"if x: {self.acc[4]}.append(x)")
+        e(depth, "if x:")
+        e(depth + 1, f"{self.acc[4]}.append(x)")
+        self.add_part(depth + 1, None)
+
+    def add_part(self, depth: int, fast: tuple[Any, ...] | None) -> None:
+        """An open item's part in the range, added where it is listed (evaluate._totals' sums):
+        known here when the item is (fast), else read from x's (fast_item). Not with counting
+        thresholds: _range works the range out from the lists."""
+        if self.counters:
+            return
+        e = self.src.emit
+        to = self.sums_of[self.acc[4]]
+        if fast is None:
+            e(depth, "it = _item(x)")
+            e(depth, f"{to}r += it[3]; {to}g += it[4]")
+            e(depth, f"if it[5]: {to}d = True")
+            e(depth, f"if it[6]: {to}c = True")
+            return
+        _, _, _, worst, best, declines, cautions = fast
+        if worst:
+            e(depth, f"{to}r += {self.src.literal(worst)}")
+        if best:
+            e(depth, f"{to}g += {self.src.literal(best)}")
+        if declines:
+            e(depth, f"{to}d = True")
+        if cautions:
+            e(depth, f"{to}c = True")
 
     def closure(self, rule: Rule) -> list[str]:
         """The questions a rule's outcome depends on: its names, and what decides their `when`s."""
@@ -288,8 +318,10 @@ class _Compiler(_Runtime):
         e(1, "good = []; notes = []; und = []")
         e(1, "red = []")
         e(1, "sr = 0; sg = 0; dh = False; ch = False")
+        e(1, "xur = 0; xug = 0; xud = False; xuc = False")
         if split:  # the rules the second pass re-evaluates keep their own totals
             e(1, "ar = 0; ag = 0; adh = False; ach = False; aund = []")
+            e(1, "xar = 0; xag = 0; xad = False; xac = False")
         for counter in self.counters.values():
             e(1, f"{counter} = 0")
         ex = _Expr(self.src, self.local)
@@ -308,13 +340,12 @@ class _Compiler(_Runtime):
             e(1, f"if {und}: bs, ws = _range(red, sr, sg, {und})")
             e(1, "else: bs = ws = vi")
         elif split:
-            # the rules the second pass keeps (und) are summed once, for both passes
-            self.sums(1, "u", "False", "False", "und")
-            self.sums(1, "w", f"ud or {dh}", f"uc or {ch}", "aund", start="u")
+            # the rules the second pass keeps (und) were summed apart, for both passes
+            e(1, f"wr = xur + xar; wg = xug + xag; wd = xud or xad or {dh}; wc = xuc or xac or {ch}")
             self.range_of(1, "s", dh, ch)
         else:
             e(1, f"if {und}:")
-            self.sums(2, "w", dh, ch, und)
+            e(2, f"wr = xur; wg = xug; wd = xud or {dh}; wc = xuc or {ch}")
             self.range_of(2, "s", dh, ch)
             e(1, "else: bs = ws = vi")
         # an answer whose question may not apply: the range is the second pass's (possible_env).
@@ -343,18 +374,9 @@ class _Compiler(_Runtime):
             tests.append(" or ".join(test))
         return f"(2 if {tests[0]} else 1 if {tests[1]} else 0)"
 
-    def sums(self, depth: int, to: str, declines: str, cautions: str, items: str, start: str = "") -> None:
-        """What some open rules add to the range (evaluate._totals): their heaviest red weights
-        ({to}r), good weights ({to}g), whether one can decline ({to}d) or caution ({to}c); from
-        the sums {start}r, {start}g when given."""
-        e = self.src.emit
-        r, g = (f"{start}r", f"{start}g") if start else ("0", "0")
-        e(depth, f"{to}r = {r}; {to}g = {g}; {to}d = {declines}; {to}c = {cautions}")
-        e(depth, f"for x in map(_item, {items}):")
-        e(depth + 1, f"{to}r += x[3]; {to}g += x[4]; {to}d = {to}d or x[5]; {to}c = {to}c or x[6]")
-
     def range_of(self, depth: int, s: str, dh: str, ch: str) -> None:
-        """(bs, ws) without counting thresholds, from the open rules' sums (sums())."""
+        """(bs, ws) without counting thresholds, from what the open rules add (wr, wd, wc) to the
+        worst case and take off (wg) the best one: evaluate._totals' sums (add_part)."""
         e = self.src.emit
         e(depth, f"x = {s} - wg; bs = {self.verdict_index(dh, ch, 'x')}")
         e(depth, f"x = {s} + wr; ws = {self.verdict_index('wd', 'wc', 'x')}")
@@ -375,6 +397,7 @@ class _Compiler(_Runtime):
             e(2, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(q.when.tree, True)} else None")
             names[q.id] = p
         e(2, "ps = sr; pg = sg; pdh = dh; pch = ch; pu = []")
+        e(2, "xpr = 0; xpg = 0; xpd = False; xpc = False")
         ex = _Expr(self.src, names)
         self.acc = ("ps", "pg", "pdh", "pch", "pu")
         start = len(self.src.lines)
@@ -382,7 +405,7 @@ class _Compiler(_Runtime):
             self.rule(self.rules[index], index, ex)
         self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
         e(2, "s2 = ps - pg")
-        self.sums(2, "w", "ud or pdh", "uc or pch", "pu", start="u")
+        e(2, "wr = xur + xpr; wg = xug + xpg; wd = xud or xpd or pdh; wc = xuc or xpc or pch")
         self.range_of(2, "s2", "pdh", "pch")
 
     def output(self, values: str, und: str, split: bool) -> dict[str, Any]:
