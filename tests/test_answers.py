@@ -37,6 +37,30 @@ def test_valid_yaml_answers(catalog: Catalog) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("00123", "00123"),
+        ("12:30", "12:30"),
+        ("0x1F", "0x1F"),
+        ("no", "no"),
+        ("5", "5"),
+        ("1e3", "1e3"),
+        ("'007'", "007"),
+    ],
+)
+def test_a_client_name_is_the_text_as_written_in_yaml(catalog: Catalog, written: str, name: str) -> None:
+    """YAML 1.1 read `client: 00123` as 83 and `client: 12:30` as 750, and that went to the history."""
+    assert parse_answers_text(f"client: {written}\n", "a.yaml", "yaml", catalog).client == name
+
+
+def test_a_client_name_in_json_is_text_or_a_number(catalog: Catalog) -> None:
+    assert parse_answers_text('{"client": 123}', "a.json", "json", catalog).client == "123"
+    assert problems(catalog, '{"client": true}', "json", "a.json") == [
+        "a.json:1:2: client: expected the client's name as text"
+    ]
+
+
 def test_empty_mapping_and_empty_file_mean_everything_unknown(catalog: Catalog) -> None:
     assert parse_answers_text("{}", "-", "json", catalog).values == {}
     assert parse_answers_text("", "a.yaml", "yaml", catalog).values == {}

@@ -133,7 +133,10 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
             problems.append(ClientcheckError(t(lang, "answers.bad_key", name=repr(key)), mark))
             continue
         if key == CLIENT_KEY:
-            if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
+            raw = raws.get(key)
+            if raw is not None and value is not None and not isinstance(value, str):
+                client = raw  # a name is the text as written: YAML 1.1 reads 00123 as 83, 12:30 as 750, no as false
+            elif isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
                 problems.append(ClientcheckError(t(lang, "answers.bad_client"), mark))
             elif value is not None:
                 client = str(value)
