@@ -198,3 +198,19 @@ def test_interview_never_asks_seller_questions_with_a_profile(cli: CliRunner) ->
     assert "Your profile 'default' does not answer business_stage, order_book, offer, min_monthly_price, " in err
     assert not any(line.startswith("✔ ") for line in err.splitlines())
     assert (code, verdict["verdict"]) == (0, "caution"), verdict["findings"]
+
+
+def test_show_of_an_assessment_in_the_profiles_currency_is_faithful(cli: CliRunner, tmp_path: Path) -> None:
+    """show N judged the saved answers again without the profile's currency, so its texts differed
+    from the stored ones and it said "the rules have changed (then X, now X)" with X the same."""
+    assert invoke(cli, "profile", "set", "currency=RUB")[0] == 0
+    answers = tmp_path / "b.yaml"
+    answers.write_text(
+        "budget_stated: true\nbudget_amount: 1500000\nbilling: project\nbudget_from_investor: false\nmin_price: 150000\n",
+        encoding="utf-8",
+    )
+    assert invoke(cli, "check", str(answers), "--client", "B", "-q")[0] in (0, 1)
+    code, out, err = invoke(cli, "show", "1")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("Assessment #1 · B · ")
+    assert "rules have changed" not in out and "read differently" not in out

@@ -57,8 +57,11 @@ def show(
         # the verdict exactly as it was when saved, whatever the rules say today
         write_json(a.stored_verdict(language))
         return 0
+    from clientcheck.profile import with_currency
+
     catalog = load_catalog_for(rules, questions)
     verdict, dropped = reevaluate(a, catalog)
+    catalog = with_currency(catalog, verdict.answers.values)  # as check showed it: amounts in the seller's currency
     from clientcheck.render.data import verdict_to_dict
     from clientcheck.render.history_show import print_assessment
     from clientcheck.terminal import rich_color, use_color

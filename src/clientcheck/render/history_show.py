@@ -30,11 +30,12 @@ def print_assessment(
     if a.from_history and not quiet:
         out.print(text(t(lang, "history.show.from", keys=", ".join(a.from_history)), "dim"))
     if not faithful:
+        same_rules = a.rules_digest == catalog.digest
         out.print(
             text(
                 t(
                     lang,
-                    "history.show.changed",
+                    "history.show.rejudged" if same_rules else "history.show.changed",
                     id=a.id,
                     then=a.rules_digest[:12],
                     now=catalog.digest[:12],

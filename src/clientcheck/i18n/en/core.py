@@ -276,4 +276,6 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "none of these",
     "interview.checklist.progress": "Checklist · question {n} of {total}",
     "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
+    # lead: show N with the rules unchanged
+    "history.show.rejudged": "Judged again under the same rules ({now}), this assessment's answers read differently from the stored verdict. Below they are judged today, verdict {now_verdict}; the stored verdict was {was_verdict}. To see the stored verdict exactly: clientcheck show {id} --format json",
 }

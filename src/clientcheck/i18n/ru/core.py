@@ -270,4 +270,6 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "ничего из этого",
     "interview.checklist.progress": "Список · вопрос {n} из {total}",
     "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
+    # lead: show N with the rules unchanged
+    "history.show.rejudged": "По тем же правилам ({now}) ответы этой оценки читаются иначе, чем в сохранённом вердикте. Ниже они оценены заново, вердикт «{now_verdict}»; сохранённый вердикт — «{was_verdict}». Сохранённый вердикт в точности: clientcheck show {id} --format json",
 }
