@@ -303,3 +303,32 @@ def test_jsonl_is_utf8_bytes_for_one_client_as_for_many_whatever_the_terminal(tm
     assert [r.returncode for r in runs] == [0, 0]
     assert runs[0].stdout == runs[1].stdout
     assert "«Ромашка»".encode() in runs[0].stdout  # JSON Lines is UTF-8, not \u escapes
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_on_a_terminal_drop_escape_sequences_from_the_input(catalog: Catalog, fmt: str) -> None:
+    """A client named with an OSC title and a colour reached the terminal as they were."""
+    from clientcheck import emit
+    from clientcheck.formats import Output
+
+    hostile = "\x1b]0;pwned\x07\x1b[31mRED"
+    r = Engine(catalog).score({"client": hostile})
+    assert r is not None
+    cells: dict[str, list[str]] = {}
+    for where, stream in (("terminal", _Terminal()), ("pipe", io.StringIO())):
+        sink = emit.sink(fmt, Output(catalog, catalog.rules, "en", stream))
+        sink.begin(Source("leads.jsonl", "leads.jsonl", "jsonl"))
+        sink.add(r, 7)
+        sink.finish(Stats(catalog.rules))
+        line = stream.getvalue().splitlines()[1]
+        cells[where] = line.split("," if fmt == "csv" else "\t")[:3]
+    assert cells == {"terminal": ["leads.jsonl", "7", "RED"], "pipe": ["leads.jsonl", "7", hostile]}
+    # a worker process builds its rows in memory, for the same terminal
+    make = emit.worker_sink(fmt, Output(catalog, catalog.rules, "en", _Terminal()))
+    assert make is not None
+    assert getattr(make()[1], "terminal", None) is True

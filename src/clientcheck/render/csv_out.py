@@ -19,6 +19,7 @@ from clientcheck import fmt
 from clientcheck.formats import InputView, Output, ResultView, StatsView, TextSink, whole_file
 from clientcheck.model import Rule
 from clientcheck.terminal import spreadsheet_cell as safe
+from clientcheck.terminal import strip_controls
 
 FIXED = ("input", "line", "client", "verdict", "best", "worst", "settled", "score")
 UNDECIDED = "?"
@@ -63,18 +64,34 @@ def row(r: ResultView, name: str, line: int | None, rules: Sequence[Rule]) -> li
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
+def on_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 class CsvSink(TextSink):
-    def __init__(self, rules: Sequence[Rule], stream: IO[str], with_header: bool = True) -> None:
+    def __init__(
+        self, rules: Sequence[Rule], stream: IO[str], with_header: bool = True, terminal: bool | None = None
+    ) -> None:
         self.rules = rules
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
+        # on a terminal, text from the input loses its escape sequences (a client named
+        # "\x1b]0;pwned\x07" would retitle the window); piped, the data stays as it is
+        self.terminal = on_terminal(stream) if terminal is None else terminal
         if with_header:
             self.put(header(rules))
         self.name = ""
         self.whole_file = False
 
     def put(self, cells: list[str]) -> None:
-        """One row out (render/tsv.py writes it its own way)."""
+        """One row out."""
+        self.row([strip_controls(cell) for cell in cells] if self.terminal else cells)
+
+    def row(self, cells: list[str]) -> None:
+        """Write one row (render/tsv.py writes it its own way)."""
         writerow(self.writer, self.stream, cells)
 
     def begin(self, source: InputView) -> None:
@@ -99,4 +116,4 @@ def sink(out: Output) -> CsvSink:
 def worker_sink(out: Output) -> tuple[io.StringIO, CsvSink]:
     """A sink writing rows (no header) to memory, for a worker process."""
     buffer = io.StringIO()
-    return buffer, CsvSink(out.rules, buffer, with_header=False)
+    return buffer, CsvSink(out.rules, buffer, with_header=False, terminal=on_terminal(out.stream))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 
 from clientcheck.formats import Output
-from clientcheck.render.csv_out import CsvSink
+from clientcheck.render.csv_out import CsvSink, on_terminal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 class TsvSink(CsvSink):
-    def put(self, cells: list[str]) -> None:
+    def row(self, cells: list[str]) -> None:
         self.stream.write("\t".join(cell.translate(_ESCAPES) for cell in cells) + "\n")
 
 
@@ -29,4 +29,4 @@ def sink(out: Output) -> TsvSink:
 def worker_sink(out: Output) -> tuple[io.StringIO, TsvSink]:
     """Rows without the header, in memory, for a worker process."""
     buffer = io.StringIO()
-    return buffer, TsvSink(out.rules, buffer, with_header=False)
+    return buffer, TsvSink(out.rules, buffer, with_header=False, terminal=on_terminal(out.stream))
