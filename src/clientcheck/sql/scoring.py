@@ -113,7 +113,7 @@ class Scoring(Layers):
                     ],
                     lit(0.0),
                 )
-                out.append(alias(case([(is_null(o.copy()), lightest)], lit(0.0)), self.name("xn", r)))
+                out.append(alias(case([(is_null(o.copy()), lightest)], lit(0.0)), self.name("xlo", r)))
             if rule.kind == "red-flag":
                 for sev in self.severities():
                     levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
@@ -137,12 +137,12 @@ class Scoring(Layers):
         """evaluate.OpenItem.worst of rule r (0 when it is settled), for a catalog that is signed()."""
         if self.rules[r].kind == "red-flag":
             return exp.Greatest(this=col(self.name("xm", r)), expressions=[lit(0.0)])
-        return exp.Neg(this=exp.Least(this=col(self.name("xn", r)), expressions=[lit(0.0)]))
+        return exp.Neg(this=exp.Least(this=col(self.name("xlo", r)), expressions=[lit(0.0)]))
 
     def best_part(self, r: int) -> exp.Expression:
         """evaluate.OpenItem.best of rule r (0 when it is settled), for a catalog that is signed()."""
         if self.rules[r].kind == "red-flag":
-            return exp.Neg(this=exp.Least(this=col(self.name("xn", r)), expressions=[lit(0.0)]))
+            return exp.Neg(this=exp.Least(this=col(self.name("xlo", r)), expressions=[lit(0.0)]))
         return exp.Greatest(this=col(self.name("xm", r)), expressions=[lit(0.0)])
 
     def _kinds(self, kind: str) -> list[int]:
