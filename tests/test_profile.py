@@ -214,3 +214,33 @@ def test_show_of_an_assessment_in_the_profiles_currency_is_faithful(cli: CliRunn
     assert (code, err) == (0, "")
     assert out.splitlines()[0].startswith("Assessment #1 · B · ")
     assert "rules have changed" not in out and "read differently" not in out
+
+
+def test_a_profile_fills_in_every_way_of_checking_a_client_alike(cli: CliRunner, tmp_path: Path) -> None:
+    """One verdict per client, whatever the command: `check FILE` took the profile's minimum price,
+    while --batch, a JSON Lines or CSV batch and `explain` read the same client without it."""
+    assert invoke(cli, "profile", "set", "min_price=150k")[0] == 0
+    facts = {"client": "Foo", "budget_stated": True, "budget_amount": 100000, "billing": "project"}
+    one = tmp_path / "foo.yaml"
+    one.write_text(yaml.safe_dump(facts), encoding="utf-8")
+    lines = tmp_path / "foo.jsonl"
+    lines.write_text(json.dumps(facts) + "\n" + json.dumps({**facts, "min_price": None}) + "\n", encoding="utf-8")
+    table = tmp_path / "foo.csv"
+    table.write_text("client,budget_stated,budget_amount,billing\nFoo,yes,100000,project\n", encoding="utf-8")
+
+    def verdicts(*args: str) -> list[str]:
+        code, out, err = invoke(cli, "check", *args, "-f", "jsonl")
+        assert err == "" and code == 1, err
+        return [json.loads(line)["verdict"] for line in out.splitlines()]
+
+    assert verdicts(str(one)) == ["decline"]
+    assert verdicts(str(one), "--batch") == ["decline"]
+    assert verdicts(str(table)) == ["decline"]
+    # the second record says "don't know" for the minimum price itself: the profile does not overrule it
+    assert verdicts(str(lines), "--jobs", "1") == ["decline", "go"]
+    code, out, _ = invoke(cli, "explain", str(one), "--select", "cannot-afford", "-f", "json")
+    assert code == 0 and json.loads(out)["rules"][0]["status"] == "fired"
+    # a named profile for a batch, as for one file
+    assert invoke(cli, "profile", "set", "min_price=50k", "--profile", "small")[0] == 0
+    code, out, err = invoke(cli, "check", str(table), "--profile", "small", "-f", "jsonl")
+    assert (code, err, json.loads(out)["verdict"]) == (0, "", "go")

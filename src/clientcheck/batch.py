@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,10 +22,13 @@ from clientcheck.errors import ClientcheckError, Mark, Problems, batch_exit
 from clientcheck.evaluate import evaluate
 from clientcheck.formats import Sink as Sink  # re-exported: the sink protocol a Runner writes to
 from clientcheck.i18n import t
-from clientcheck.model import VERDICTS, Catalog, Rule, Verdict
+from clientcheck.model import VERDICTS, Answers, Catalog, Rule, Verdict
 from clientcheck.readers import ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
 from clientcheck.readers.csvfile import CsvReader
 from clientcheck.terminal import Progress
+
+if TYPE_CHECKING:
+    from clientcheck.profile import Profile
 
 TICK = 1024  # records between looks at the clock for the progress line
 
@@ -103,12 +106,15 @@ class Runner:
         sink: Sink,
         reporter: Reporter,
         engine: Engine | None = None,
+        seller: Profile | None = None,
     ) -> None:
         self.catalog = catalog
         self.rules = tuple(rules)
         self.sink = sink
         self.reporter = reporter
-        self.engine = engine or Engine(catalog, self.rules)
+        # the seller profile fills in what a record leaves out, as for one client (profile.apply)
+        self.seller = seller
+        self.engine = engine or Engine(catalog, self.rules, seller.values if seller is not None else None)
         self.stats = Stats(self.rules)
         self.done = 0  # bytes of input read, for the progress line
         self.jobs = 1
@@ -128,7 +134,14 @@ class Runner:
             raise ClientcheckError(t(self.reporter.lang, "batch.not_object"), Mark(name, line))
         mark = Mark(name, line)
         answers = validate(data, self.catalog, name, lambda key: mark, self.reporter.lang)
-        self._verdict(evaluate(self.catalog, answers, self.rules), line)
+        self._verdict(evaluate(self.catalog, self._filled(answers), self.rules), line)
+
+    def _filled(self, answers: Answers) -> Answers:
+        if self.seller is None:
+            return answers
+        from clientcheck.profile import apply
+
+        return apply(answers, self.seller)
 
     def _verdict(self, verdict: Verdict, line: int) -> None:
         r = self.engine.from_verdict(verdict)
@@ -181,7 +194,7 @@ class Runner:
         except ClientcheckError as exc:
             self._bad(exc)
             return
-        self._verdict(evaluate(self.catalog, answers, self.rules), 1)
+        self._verdict(evaluate(self.catalog, self._filled(answers), self.rules), 1)
         self.reporter.progress.tick(self.stats.scored, self.stats.bad)
 
     def _csv(self, source: Source) -> None:

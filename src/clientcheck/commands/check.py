@@ -161,8 +161,8 @@ def check(
     profile: Annotated[
         str | None,
         profile_option(
-            "The seller profile whose answers fill in what one client's answers file leaves out "
-            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`."
+            "The seller profile whose answers fill in what a client's answers leave out, in a file or "
+            "a batch record (default: $CLIENTCHECK_PROFILE, else 'default' if it exists); see `clientcheck profile`."
         ),
     ] = None,
 ) -> int:
@@ -196,12 +196,7 @@ def check(
         from clientcheck.i18n import t
 
         raise UsageError(t(options.lang, "check.client_many"))
-    if profile is not None:
-        from clientcheck.errors import UsageError
-        from clientcheck.i18n import t
-
-        raise UsageError(t(options.lang, "check.profile_many"))
-    return check_many(sources, options, Many(jobs=jobs, engine=engine.value))
+    return check_many(sources, options, Many(jobs=jobs, engine=engine.value, profile=profile))
 
 
 class CheckOptions(NamedTuple):
@@ -247,6 +242,7 @@ class Many(NamedTuple):
 
     jobs: int = 0  # 0: one per CPU when the input is big enough
     engine: str = "python"  # python | duckdb
+    profile: str | None = None  # the seller profile named (None: the default one, if any)
 
 
 def choose_rules(catalog: Catalog, select: str | None, ignore: str | None, lang: str) -> Sequence[Rule] | None:
@@ -324,7 +320,11 @@ def check_many(sources: list[Source], options: CheckOptions, many: Many | None =
         from clientcheck.sql import require
 
         require("duckdb", "sqlglot", "pyarrow", what="--engine duckdb (and Parquet input)")
-    out = options.output()
+    from clientcheck import profile as profiles
+
+    # the seller profile fills in what a record leaves out, as it does for one client's file
+    seller = profiles.load_for(catalog, many.profile)
+    out = options.output(profiles.with_currency(catalog, seller.values) if seller is not None else None)
     sink = emit.sink(options.format, out)
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")
@@ -335,7 +335,7 @@ def check_many(sources: list[Source], options: CheckOptions, many: Many | None =
         from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
 
         return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, *judge)
-    runner = Runner(catalog, rule_list, sink, reporter)
+    runner = Runner(catalog, rule_list, sink, reporter, seller=seller)
     jobs = many.jobs
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough
         jobs = cpus() if jsonl_bytes >= PARALLEL_FROM else 1

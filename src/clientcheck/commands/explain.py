@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from clientcheck.cli import Format, LangOpt, QuestionsOpt, QuietOpt, RulesOpt, app, language_for, load_catalog_for
-from clientcheck.cliopts import FormatOpt
+from clientcheck.cliopts import FormatOpt, profile_option
 from clientcheck.errors import EXIT_OK, UsageError
 from clientcheck.i18n import t
 
@@ -41,11 +41,19 @@ def explain(
     ] = None,
     only: Annotated[str | None, typer.Option("--rule", hidden=True, autocompletion=_rule_id)] = None,  # before --select
     quiet: QuietOpt = False,
+    profile: Annotated[
+        str | None,
+        profile_option(
+            "The seller profile whose answers fill in what the answers file leaves out, as `check` does "
+            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists)."
+        ),
+    ] = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
     lang: LangOpt = None,
 ) -> int:
     """Explain why each rule fired, did not fire, or is undecided."""
+    from clientcheck import profile as profiles
     from clientcheck.answers import read_answers
     from clientcheck.conditions import suggest
     from clientcheck.explain import explain as run_explain
@@ -60,7 +68,8 @@ def explain(
     for rule_id in wanted:
         if rule_id not in known:
             raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known, language))
-    given = read_answers(answers, catalog, lang=language)
+    given = profiles.apply(read_answers(answers, catalog, lang=language), profiles.load_for(catalog, profile))
+    catalog = profiles.with_currency(catalog, given.values)
     reports, ignored = run_explain(catalog, given)
     if wanted:
         reports = tuple(r for r in reports if r.rule.id in wanted)

@@ -40,7 +40,7 @@ from clientcheck.compiled.result import (
 )
 from clientcheck.compiled.runtime import MEMO_LIMIT
 from clientcheck.decode import RecordType, record_type
-from clientcheck.model import Catalog, Rule, Verdict
+from clientcheck.model import UNKNOWN, Catalog, Rule, Verdict
 
 __all__ = [
     "INLINE_LIMIT",
@@ -67,8 +67,13 @@ def _ordinary(data: Any, head: bytes = b"", line: int = 0, *rest: Any) -> None:
 class Engine:
     """The compiled rules of one catalog (or a selection of its rules)."""
 
-    def __init__(self, catalog: Catalog, rules: Sequence[Rule] | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, rules: Sequence[Rule] | None = None, filled: Mapping[str, Any] | None = None
+    ) -> None:
+        """filled: answers for what a client's answers leave out (a seller profile's: profile.apply)."""
         self.catalog = catalog
+        # "don't know" is None here, as in the compiled function's locals
+        self.filled = {qid: None if v is UNKNOWN else v for qid, v in (filled or {}).items()}
         self.rules = tuple(catalog.rules if rules is None else rules)
         self.order = {qid: i for i, qid in enumerate(catalog.questions)}
         self._rule_index = {rule.id: i for i, rule in enumerate(self.rules)}
@@ -80,7 +85,7 @@ class Engine:
     def _score(self, data: Mapping[str, Any]) -> Any:
         # compiled on first use: a JSON Lines run only needs the record scorer
         if self._scorer is None:
-            compiler = _Compiler(self.catalog, self.rules)
+            compiler = _Compiler(self.catalog, self.rules, filled=self.filled)
             try:
                 self._scorer = compiler.build()
             except Unsupported:
@@ -109,7 +114,7 @@ class Engine:
             try:
                 if decoded and reader is None:
                     raise Unsupported("msgspec")
-                fn = _Compiler(self.catalog, self.rules, record, reader=reader).build()
+                fn = _Compiler(self.catalog, self.rules, record, reader=reader, filled=self.filled).build()
             except Unsupported:
                 fn = _ordinary
             self._record_scorers[key] = fn

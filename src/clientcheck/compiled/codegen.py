@@ -11,7 +11,7 @@ the first pass's totals of the other rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -49,8 +49,10 @@ class _Compiler(_Runtime):
         record: RecordFormat | None = None,
         mode: str = "first",
         reader: RecordType | None = None,
+        filled: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(catalog, rules, record)
+        self.filled = filled or {}  # the seller profile's answers, for what a record leaves out
         self.mode = mode  # first | possible (the module's docstring)
         self.possible = mode != "first"
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
@@ -71,8 +73,10 @@ class _Compiler(_Runtime):
         """Read, check and canonicalise one answer into its local; bail out on anything unusual."""
         e = self.src.emit
         v = self.local[q.id]
-        present = f"{q.id!r} in d"
+        present = "True" if q.id in self.filled else f"{q.id!r} in d"  # a profile's answer is given
         if self.reader is not None:
+            if q.id in self.filled:  # left out: the profile's answer (profile.apply), given as if the record held it
+                e(depth, f"if {v} is _U: {v} = {self.src.const(self.filled[q.id])}")
             # a field the line did not hold is UNSET; only a gated question needs to know it
             if q.when is not None:
                 present = f"a{self.index[q.id]}"
@@ -84,6 +88,9 @@ class _Compiler(_Runtime):
                 qtypes.of(q).python_check(q, v, depth, e, self.src.const)
             elif q.type == "multi":
                 e(depth, f"if {v}.__class__ is str: {v} = frozenset(({v},))")
+        elif not self.possible and q.id in self.filled:
+            e(depth, f"{v} = get({q.id!r}, {self.src.const(self.filled[q.id])})")
+            qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         elif not self.possible:
             e(depth, f"{v} = get({q.id!r})")
             qtypes.of(q).python_check(q, v, depth, e, self.src.const)

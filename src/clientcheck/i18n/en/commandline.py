@@ -148,7 +148,6 @@ STRINGS: dict[str, str] = {
     "readers.after_quote": 'text after the quote that closes a cell (write the cell in quotes, each " doubled)',
     "readers.bare_quote": 'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)',
     "check.client_many": "--client names one client: give it a single answers file",
-    "check.profile_many": "--profile fills in one client's answers: give it a single answers file",
     "profile.bad_name": "--profile: {name!r} is not a profile name; use letters, digits, '.', '_' or '-' (up to 64)",
     "profile.about_client": "{id}: a question about the client, not about your business; it belongs in answers files",
     "profile.no_such": "no profile {name!r} (looked for {path}); create it with: clientcheck profile --profile {name}",
