@@ -109,7 +109,7 @@ def test_every_client_and_profile_option_is_one_definition(tmp_path: Path, monke
     commands = _commands()
     for option, taken_by in (
         ("--client", ["check", "diff", "history", "interview", "paid", "reply"]),
-        ("--profile", ["check", "explain", "interview", "profile edit", "profile set", "profile show"]),
+        ("--profile", ["check", "explain", "interview", "profile edit", "profile set", "profile show", "sql"]),
     ):
         params = {n: p for n, c in commands.items() for p in c.params if option in p.opts}
         assert sorted(params) == taken_by

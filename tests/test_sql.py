@@ -217,6 +217,20 @@ def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: Cl
     assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
 
 
+def test_sql_takes_the_seller_profile_for_what_a_row_leaves_unanswered(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("CLIENTCHECK_PROFILE", raising=False)
+    plain = invoke(cli, "sql")[1]
+    assert invoke(cli, "profile", "set", "min_price=150k")[0] == 0
+    code, out, err = invoke(cli, "sql")
+    assert (code, err) == (0, "")
+    line = 'CASE WHEN NOT "min_price" IS NULL THEN "min_price" ELSE CAST(150000 AS DOUBLE) END AS "min_price",'
+    assert line in out and line not in plain
+    assert invoke(cli, "sql", "--profile", "nope")[0] == 2
+
+
 def test_build_refuses_an_unknown_dialect() -> None:
     with pytest.raises(
         Exception, match="--dialect: 'oracle' is not one of duckdb, postgres, spark, bigquery, snowflake"
@@ -227,9 +241,9 @@ def test_build_refuses_an_unknown_dialect() -> None:
 # ---------------------------------------------------------------- check through DuckDB
 
 
-def _run(*args: str, stdin: bytes | None = None) -> tuple[int, bytes, str]:
+def _run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> tuple[int, bytes, str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "clientcheck", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "clientcheck", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120, env=env
     )
     return proc.returncode, proc.stdout, proc.stderr.decode()
 
@@ -288,6 +302,31 @@ def test_engine_duckdb_on_the_bundled_rules_and_csv_input(tmp_path: Path) -> Non
     ours = _run("check", str(csv), "-f", "jsonl", "--engine", "duckdb")
     assert ours == _run("check", str(csv), "-f", "jsonl")
     assert ours[0] == 4 and ours[1].count(b"\n") == 3
+
+
+@pytest.mark.slow
+def test_a_seller_profile_fills_in_rows_in_duckdb_as_in_python(tmp_path: Path) -> None:
+    """What a row leaves unanswered, the profile answers, in every engine: a missing key, a
+    missing column, a NULL in Parquet; a JSON null ("don't know") stays unknown."""
+    import os
+
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "CLIENTCHECK_PROFILE": "p"}
+    profile = ("profile", "set", "min_price=150k", "business_stage=new", "payment_term_days=14", "currency=EUR")
+    assert _run(*profile, "--profile", "p", env=env)[0] == 0
+    catalog = load_catalog()
+    path = _messy_jsonl(catalog, tmp_path / "leads.jsonl", 3000, seed=9)
+    for fmt in ("jsonl", "json"):
+        ours = _run("check", str(path), "-f", fmt, "--engine", "duckdb", env=env)
+        assert ours == _run("check", str(path), "-f", fmt, "--jobs", "1", env=env)
+        assert ours != _run("check", str(path), "-f", fmt, "--jobs", "1")  # the profile changed verdicts
+    clients = [{k: v for k, v in c.items() if v is not None} for c in random_clients(catalog, 2000, seed=10)]
+    jsonl = tmp_path / "clean.jsonl"
+    jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in clients), encoding="utf-8")
+    parquet = _parquet(catalog, clients, tmp_path / "clean.parquet")
+    code, out, err = _run("check", str(parquet), "-f", "jsonl", env=env)
+    assert (code, out.replace(str(parquet).encode(), str(jsonl).encode()), err) == _run(
+        "check", str(jsonl), "-f", "jsonl", env=env
+    )
 
 
 def _parquet(catalog: Catalog, clients: list[dict[str, Any]], path: Path, **extra: Any) -> Path:

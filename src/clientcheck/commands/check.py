@@ -334,7 +334,7 @@ def check_many(sources: list[Source], options: CheckOptions, many: Many | None =
     if duck:
         from clientcheck.sql.duck import run_check  # issue 14: scored in embedded DuckDB
 
-        return exit_code(run_check(sources, catalog, rule_list, sink, reporter).stats, *judge)
+        return exit_code(run_check(sources, catalog, rule_list, sink, reporter, seller).stats, *judge)
     runner = Runner(catalog, rule_list, sink, reporter, seller=seller)
     jobs = many.jobs
     if jobs == 0:  # automatic: extra processes only where they pay, on files big enough

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from clientcheck.cli import QuestionsOpt, RulesOpt, app, load_catalog_for
+from clientcheck.cliopts import profile_option
 from clientcheck.commands.check import choose_rules
 
 
@@ -63,6 +64,13 @@ def sql_command(
         str | None, typer.Option("--ignore", metavar="IDS", help="Leave out these rules (comma-separated rule ids).")
     ] = None,
     compact: Annotated[bool, typer.Option("--compact", help="The query on one line.")] = False,
+    profile: Annotated[
+        str | None,
+        profile_option(
+            "The seller profile whose answers fill in what a row leaves unanswered, as `check` does "
+            "(default: $CLIENTCHECK_PROFILE, else 'default' if it exists)."
+        ),
+    ] = None,
     rules: RulesOpt = None,
     questions: QuestionsOpt = None,
 ) -> None:
@@ -70,10 +78,12 @@ def sql_command(
     from clientcheck.sql import require
 
     require("sqlglot", what="clientcheck sql")
+    from clientcheck.profile import load_for
     from clientcheck.sql.gen import build
 
     catalog = load_catalog_for(rules, questions)
     chosen = choose_rules(catalog, select, ignore, "en")
+    seller = load_for(catalog, profile)
     text = build(
         catalog,
         chosen,
@@ -84,5 +94,6 @@ def sql_command(
         ask=ask,
         view=view,
         pretty=not compact,
+        filled=seller.values if seller is not None else None,
     )
     sys.stdout.write(text + "\n")  # no semicolon: spark.sql() and client libraries take it as it is

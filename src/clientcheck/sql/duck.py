@@ -61,7 +61,8 @@ class DuckRunner(Runner):
         super().__init__(*args, **kwargs)
         # results in input order; a bounded memory (it spills to disk rather than grow past it)
         self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "256MB"})
-        self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict)
+        filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
+        self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
         self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
 
@@ -291,7 +292,7 @@ class DuckRunner(Runner):
         from clientcheck.answers import validate
 
         data = orjson.loads(raws[line]) if raws is not None else self._row(batch, n, raw_columns, at)
-        answers = validate(data, self.catalog, source.name)  # the SQL check passed them: they are valid
+        answers = self._filled(validate(data, self.catalog, source.name))  # the SQL check passed them: they are valid
         verdict = self.layout.verdict(r, answers)
         self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)
@@ -337,8 +338,9 @@ def run_check(
     rules: Sequence[Rule],
     sink: Sink,
     reporter: Any,
+    seller: Any = None,
 ) -> Runner:
-    runner = DuckRunner(catalog, rules, sink, reporter)
+    runner = DuckRunner(catalog, rules, sink, reporter, seller=seller)
     runner.run(sources)
     return runner
 

@@ -5,7 +5,8 @@ ranking.py (the questions to ask), from the condition translation of cond.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlglot import exp
 
@@ -53,6 +54,7 @@ def build(
     ask: int = ASK_TOP,
     view: str | None = None,
     pretty: bool = True,
+    filled: Mapping[str, Any] | None = None,
 ) -> str:
     """The text of `clientcheck sql`: the public query for a dialect, or a view of it."""
     from clientcheck.conditions import suggest
@@ -70,7 +72,7 @@ def build(
 
     # CLIENTCHECK_TODAY fixes today for the Python engine; the query then takes the same date
     today = os.environ.get("CLIENTCHECK_TODAY") or None
-    plan = Plan(catalog, rules, table=table_name(table), columns=columns, keep=keep, today=today)
+    plan = Plan(catalog, rules, table=table_name(table), columns=columns, keep=keep, today=today, filled=filled)
     query: exp.Expression = plan.public(ask)
     if view is not None:
         query = exp.Create(this=table_name(view), kind="VIEW", replace=True, expression=query)

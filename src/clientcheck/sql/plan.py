@@ -32,12 +32,13 @@ The query is a chain of CTEs, each `SELECT *, new columns FROM the previous one`
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlglot import exp
 
-from clientcheck.model import CLIENT_KEY, Catalog, Question, Rule
+from clientcheck.model import CLIENT_KEY, UNKNOWN, Catalog, Question, Rule
 from clientcheck.sql.cond import Context, condition
 from clientcheck.sql.nodes import alias, and_, case, col, ident, is_false, is_null, is_true, lit, not_, or_
 from clientcheck.sql.ranking import Ranking
@@ -98,6 +99,20 @@ class _Pass(Context):
         return exp.GT(this=o, expression=lit(0))  # NULL while undecided: Kleene's unknown
 
 
+def literal(q: Question, value: Any) -> exp.Expression:
+    """An answer to q as a typed SQL literal (None or "don't know": a typed NULL)."""
+    kind = SQL_TYPES[q.type]
+    if value is None or value is UNKNOWN:
+        return exp.cast(exp.Null(), kind)
+    if isinstance(value, frozenset):
+        return exp.cast(exp.Array(expressions=[exp.Literal.string(v) for v in sorted(value)]), kind)
+    if isinstance(value, _dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), kind)
+    if isinstance(value, str):
+        return exp.cast(exp.Literal.string(value), kind)
+    return exp.cast(lit(value), kind)
+
+
 class Plan(Ranking):
     """The CTE chain that scores a table, and the names of what it computes."""
 
@@ -111,13 +126,15 @@ class Plan(Ranking):
         answered: Mapping[str, exp.Expression] | None = None,
         source: exp.Select | None = None,
         today: str | None = None,
+        filled: Mapping[str, Any] | None = None,
     ) -> None:
         """table: the table's name (or a sqlglot table expression); columns: the question columns it
         has, and `client` if it has the clients' names (None: all of them); keep: more of its
         columns to carry through; answered: per question, a test that it was answered at all
         (default: IS NOT NULL), for the ignored answers; source: a query to read instead of the
         table, whose columns are already named and typed; today: the date conditions take as
-        today (YYYY-MM-DD; default: the database's CURRENT_DATE)."""
+        today (YYYY-MM-DD; default: the database's CURRENT_DATE); filled: answers for the
+        questions a row leaves unanswered (a seller profile's, as profile.apply fills them in)."""
         from clientcheck.evaluate import evaluation_order
 
         self.catalog = catalog
@@ -147,7 +164,8 @@ class Plan(Ranking):
         self.keep = tuple(k for k in keep if k not in self.questions and k != CLIENT_KEY)
         self.ctes: list[tuple[str, exp.Select]] = []
         present = set([*self.questions, CLIENT_KEY] if columns is None else columns)
-        answered = answered or {}
+        answered = dict(answered or {})
+        filled = filled or {}
 
         # -- in: the question columns, typed; missing ones are unknown
         if source is not None:
@@ -159,7 +177,14 @@ class Plan(Ranking):
         outs: list[exp.Expression] = [col(k) for k in self.keep]
         outs.append(col(CLIENT_KEY) if CLIENT_KEY in present else alias(exp.cast(exp.Null(), "TEXT"), CLIENT_KEY))
         for qid, q in self.questions.items():
-            if qid in present:
+            if qid in filled:  # what the row leaves unanswered, the profile answers
+                given = literal(q, filled[qid])
+                if qid in present:
+                    test = answered.get(qid, exp.Not(this=is_null(col(qid))))
+                    given = case([(test, col(qid))], given)
+                outs.append(alias(given, ident(qid)))
+                answered[qid] = exp.true()
+            elif qid in present:
                 outs.append(col(qid))
             else:
                 outs.append(alias(exp.cast(exp.Null(), SQL_TYPES[q.type]), ident(qid)))

@@ -4,7 +4,7 @@ byte the Python path's); for the other formats, the rule outcomes made into comp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import orjson
@@ -23,8 +23,11 @@ WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": 
 class Layout:
     """The queries for one catalog and selection of rules, and the pieces of their records."""
 
-    def __init__(self, catalog: Catalog, rules: Sequence[Rule], all_raw: bool = False) -> None:
+    def __init__(
+        self, catalog: Catalog, rules: Sequence[Rule], all_raw: bool = False, filled: Mapping[str, Any] | None = None
+    ) -> None:
         self.all_raw = all_raw
+        self.filled = filled  # the seller profile's answers, for what a row leaves unanswered
         self.catalog = catalog
         self.rules = tuple(rules)
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
@@ -63,6 +66,7 @@ class Layout:
             answered=marks,
             source=source,
             today=today().isoformat(),
+            filled=self.filled,
         )
 
     # -- for --format jsonl: the record, written by DuckDB
