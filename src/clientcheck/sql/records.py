@@ -14,7 +14,7 @@ from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan
-from clientcheck.sql.nodes import alias, and_, case, col, ident, is_null, lit, not_, or_
+from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
@@ -198,7 +198,21 @@ class Layout:
             # a fractional score is written by Python: DuckDB would round its digits
             score = col(plan.name("score"))
             fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
-        outs: list[exp.Expression] = [col("line"), alias(case([(fast, self.record(plan, head, tail))]), "record")]
+        # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
+        # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
+        code = add(
+            [
+                exp.Mul(this=lit(9), expression=plan.step(col(plan.name("verdict")))),
+                exp.Mul(this=lit(3), expression=plan.step(col(plan.name("worst")))),
+                plan.step(col(plan.name("best"))),
+            ],
+            lit(0),
+        )
+        outs: list[exp.Expression] = [
+            col("line"),
+            alias(case([(fast, self.record(plan, head, tail))]), "record"),
+            alias(case([(fast.copy(), code)]), "code"),
+        ]
         for name in raw:
             outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
         return plan.query(outs).sql(dialect="duckdb")
