@@ -185,7 +185,7 @@ class DuckRunner(Runner):
         def make() -> exp.Select:
             src = parquet_source(self.catalog, path, types)
             # the answers as read, for the rows that take the ordinary way
-            return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns))
+            return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns), copy=False)
 
         query = self._query("parquet", source, columns, make)
         cursor = self.con.cursor()

@@ -215,7 +215,7 @@ class Layout:
         ]
         for name in raw:
             outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
-        return plan.query(outs).sql(dialect="duckdb")
+        return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
@@ -255,7 +255,7 @@ class Layout:
             # the answers as read: for the rows that take the ordinary way, or all (--format json)
             value = col("cc_raw_" + name)
             outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
-        return plan.query(outs).sql(dialect="duckdb")
+        return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     def result(self, row: Sequence[Any]) -> Result:
         """A row of outcomes_query as the batch formats take it."""
