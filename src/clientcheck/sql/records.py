@@ -87,22 +87,32 @@ class Layout:
         def fired(r: int, i: int) -> exp.Expression:
             return exp.EQ(this=o[r].copy(), expression=lit(i + 1))
 
-        red = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for (r, i) in sorted(self.rank, key=self.rank.__getitem__)
-        ]
-        good = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for r, rule in enumerate(self.rules)
-            if rule.kind == "good-sign"
-            for i in range(len(rule.levels))
-        ]
-        notes = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for r, rule in enumerate(self.rules)
-            if rule.kind == "note"
-            for i in range(len(rule.levels))
-        ]
+        def finding(r: int, levels: Sequence[int]) -> exp.Expression:
+            """The finding of rule r if it fired at one of these levels: one `CASE o WHEN level`,
+            which DuckDB runs at about twice the speed of a searched CASE per level."""
+            pick = exp.Case(this=o[r].copy())
+            for i in levels:
+                pick = pick.when(lit(i + 1), s(_finding(self.infos[(r, i)]).decode()), copy=False)
+            return pick
+
+        # red flags by rank (heaviest first, then rule and level order): a rule's levels of one
+        # weight lie next to each other in it
+        red: list[exp.Expression] = []
+        ranked = sorted(self.rank, key=self.rank.__getitem__)
+        n = 0
+        while n < len(ranked):
+            r, i = ranked[n]
+            weight = self.rules[r].levels[i].weight
+            levels = [i]
+            while n + len(levels) < len(ranked):
+                r2, i2 = ranked[n + len(levels)]
+                if r2 != r or self.rules[r2].levels[i2].weight != weight:
+                    break
+                levels.append(i2)
+            red.append(finding(r, levels))
+            n += len(levels)
+        good = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "good-sign"]
+        notes = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "note"]
         # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
         # per weight its open levels may have
         texts: list[exp.Expression] = []
