@@ -505,9 +505,7 @@ DIRECT = {
     "sql.bad_dialect": _bad_dialect,
     "sql.needs": _needs,
     "readers.csv_error": _csv_error,
-    # DuckDB's paths (check on Parquet): test_parquet_errors_are_russian drives two, slow; a read
-    # error of a Parquet file DuckDB has opened cannot be made on purpose
-    "sql.cannot_read": None,
+    # DuckDB's paths (check on Parquet): test_parquet_errors_are_russian drives them, slow
     "sql.not_parquet": None,  # test_parquet_errors_are_russian
     "sql.unknown_column": None,  # test_parquet_errors_are_russian
     "output.failed": None,  # test_an_output_that_fails_is_said_in_russian

@@ -21,6 +21,8 @@ DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
 
 
 def to_sql(query: exp.Expression, dialect: str, pretty: bool = True) -> str:
+    """The query's text; the tree is printed in place, not copied first (copying a tree this size
+    costs more than printing it): build a tree for each printing."""
     if dialect == "postgres":
         # PostgreSQL inlines a CTE read once, and then writes each step's expressions into the
         # next: the query's size, and its planning time, grow with every step. Materialized,
@@ -28,7 +30,7 @@ def to_sql(query: exp.Expression, dialect: str, pretty: bool = True) -> str:
         query = query.copy()
         for cte in query.find_all(exp.CTE):
             cte.set("materialized", True)
-    return query.sql(dialect=dialect, pretty=pretty, identify=True)
+    return query.sql(dialect=dialect, pretty=pretty, identify=True, copy=False)
 
 
 def table_name(name: str) -> exp.Table:

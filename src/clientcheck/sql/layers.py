@@ -44,14 +44,15 @@ class Layers:
             self.ctes.append((cte, new))
         elif new:
             prev = self.ctes[-1][0]
-            self.ctes.append((cte, exp.select(exp.Star(), *new).from_(exp.to_table(prev, quoted=True))))
+            self.ctes.append((cte, exp.select(exp.Star(), *new).from_(exp.to_table(prev, quoted=True), copy=False)))
 
     @property
     def last(self) -> str:
         return self.ctes[-1][0]
 
     def query(self, outputs: Sequence[exp.Expression], frm: str | None = None) -> exp.Select:
-        select = exp.select(*outputs).from_(exp.to_table(frm or self.last, quoted=True))
+        # copy=False throughout: sqlglot's builders otherwise copy the whole tree at every call
+        select = exp.select(*outputs).from_(exp.to_table(frm or self.last, quoted=True), copy=False)
         for name, cte in self.ctes:
-            select = select.with_(ident(name), as_=cte)
+            select = select.with_(ident(name), as_=cte, copy=False)
         return select

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 
 def alias(e: exp.Expression, name: str | exp.Identifier) -> exp.Expression:
-    return cast(exp.Expression, exp.alias_(e, name))
+    return cast(exp.Expression, exp.alias_(e, name, copy=False))
 
 
 def ident(name: str) -> exp.Identifier:
@@ -83,9 +83,9 @@ def is_null(e: exp.Expression) -> exp.Expression:
 def case(whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Case:
     c = exp.Case()
     for cond, value in whens:
-        c = c.when(cond, value)
+        c = c.when(cond, value, copy=False)
     if default is not None:
-        c = c.else_(default)
+        c = c.else_(default, copy=False)
     return c
 
 

@@ -169,7 +169,7 @@ class Plan(Ranking):
 
         # -- in: the question columns, typed; missing ones are unknown
         if source is not None:
-            base: exp.Expression = source.subquery(ident(self.name("src")))
+            base: exp.Expression = source.subquery(ident(self.name("src")), copy=False)
         elif isinstance(table, str):
             base = exp.to_table(table, quoted=True) if "." not in table else exp.to_table(table)
         else:
@@ -192,7 +192,7 @@ class Plan(Ranking):
             if q.when is not None:
                 test = answered.get(qid, exp.Not(this=is_null(col(qid))))
                 outs.append(alias(test, self.name("a", qid)))
-        self.add_layer("in", exp.select(*outs).from_(base))
+        self.add_layer("in", exp.select(*outs).from_(base, copy=False))
 
         # -- e1..: the answers each pass counts, a layer per depth of gates
         depth: dict[str, int] = {}

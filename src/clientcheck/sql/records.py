@@ -14,7 +14,7 @@ from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan
-from clientcheck.sql.nodes import alias, and_, case, col, ident, is_null, lit, not_, or_
+from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
@@ -91,22 +91,32 @@ class Layout:
         def fired(r: int, i: int) -> exp.Expression:
             return exp.EQ(this=o[r].copy(), expression=lit(i + 1))
 
-        red = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for (r, i) in sorted(self.rank, key=self.rank.__getitem__)
-        ]
-        good = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for r, rule in enumerate(self.rules)
-            if rule.kind == "good-sign"
-            for i in range(len(rule.levels))
-        ]
-        notes = [
-            case([(fired(r, i), s(_finding(self.infos[(r, i)]).decode()))])
-            for r, rule in enumerate(self.rules)
-            if rule.kind == "note"
-            for i in range(len(rule.levels))
-        ]
+        def finding(r: int, levels: Sequence[int]) -> exp.Expression:
+            """The finding of rule r if it fired at one of these levels: one `CASE o WHEN level`,
+            which DuckDB runs at about twice the speed of a searched CASE per level."""
+            pick = exp.Case(this=o[r].copy())
+            for i in levels:
+                pick = pick.when(lit(i + 1), s(_finding(self.infos[(r, i)]).decode()), copy=False)
+            return pick
+
+        # red flags by rank (heaviest first, then rule and level order): a rule's levels of one
+        # weight lie next to each other in it
+        red: list[exp.Expression] = []
+        ranked = sorted(self.rank, key=self.rank.__getitem__)
+        n = 0
+        while n < len(ranked):
+            r, i = ranked[n]
+            weight = self.rules[r].levels[i].weight
+            levels = [i]
+            while n + len(levels) < len(ranked):
+                r2, i2 = ranked[n + len(levels)]
+                if r2 != r or self.rules[r2].levels[i2].weight != weight:
+                    break
+                levels.append(i2)
+            red.append(finding(r, levels))
+            n += len(levels)
+        good = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "good-sign"]
+        notes = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "note"]
         # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
         # per weight its open levels may have
         texts: list[exp.Expression] = []
@@ -202,10 +212,24 @@ class Layout:
             # a fractional score is written by Python: DuckDB would round its digits
             score = col(plan.name("score"))
             fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
-        outs: list[exp.Expression] = [col("line"), alias(case([(fast, self.record(plan, head, tail))]), "record")]
+        # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
+        # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
+        code = add(
+            [
+                exp.Mul(this=lit(9), expression=plan.step(col(plan.name("verdict")))),
+                exp.Mul(this=lit(3), expression=plan.step(col(plan.name("worst")))),
+                plan.step(col(plan.name("best"))),
+            ],
+            lit(0),
+        )
+        outs: list[exp.Expression] = [
+            col("line"),
+            alias(case([(fast, self.record(plan, head, tail))]), "record"),
+            alias(case([(fast.copy(), code)]), "code"),
+        ]
         for name in raw:
             outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
-        return plan.query(outs).sql(dialect="duckdb")
+        return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
@@ -245,7 +269,7 @@ class Layout:
             # the answers as read: for the rows that take the ordinary way, or all (--format json)
             value = col("cc_raw_" + name)
             outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
-        return plan.query(outs).sql(dialect="duckdb")
+        return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     def result(self, row: Sequence[Any]) -> Result:
         """A row of outcomes_query as the batch formats take it."""

@@ -160,8 +160,8 @@ def json_source(catalog: Catalog) -> exp.Select:
     paths = exp.Array(expressions=[s(f'$."{name}"') for name in known])
     parsed = exp.select(
         exp.column("line"), alias(parsed_json, "j"), alias(fn("json_extract", parsed_json.copy(), paths), "vs")
-    ).from_("batch")
-    return exp.select(*outs).from_(parsed.subquery("parsed"))
+    ).from_("batch", copy=False)
+    return exp.select(*outs).from_(parsed.subquery("parsed", copy=False), copy=False)
 
 
 _INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT")
@@ -216,4 +216,4 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
         oks.append(ok)
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     scan = fn("read_parquet", s(path), exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
-    return exp.select(*outs).from_(exp.Table(this=scan))
+    return exp.select(*outs).from_(exp.Table(this=scan), copy=False)

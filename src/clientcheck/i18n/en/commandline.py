@@ -160,7 +160,6 @@ STRINGS: dict[str, str] = {
     "sql.bad_column": "--columns: {name!r} is not a question id",
     "sql.keep_known": "--keep: {name!r} is a question id or client, which the result has anyway",
     "sql.needs": "{what} needs {modules}: install the sql extra ({extra})",
-    "sql.cannot_read": "{name}: cannot read: {reason}",
     "sql.not_parquet": "{name}: cannot read as Parquet: {problem}",
     "sql.unknown_column": "column {name!r} is not a question id",
     "answers.surrogate": "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character",

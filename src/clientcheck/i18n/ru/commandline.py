@@ -160,7 +160,6 @@ STRINGS: dict[str, str] = {
     "sql.bad_column": "--columns: {name!r} — не код вопроса",
     "sql.keep_known": "--keep: {name!r} — код вопроса или client, они и так есть в результате",
     "sql.needs": "{what} нужны {modules}: установите дополнение sql (`{extra}`)",
-    "sql.cannot_read": "{name}: не удаётся прочитать: {reason}",
     "sql.not_parquet": "{name}: не удаётся прочитать как Parquet (файл повреждён или это не Parquet)",
     "sql.unknown_column": "столбец {name!r} — не код вопроса",
     "answers.surrogate": "в тексте JSON одиночный суррогат (экранирование от «\\ud800» до «\\udfff» без пары), а это не символ",

@@ -1,0 +1,122 @@
+"""`clientcheck check` through embedded DuckDB: what the run counts (exit codes, the summary) and
+inputs that fail while they are read, against the Python path."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import invoke
+
+pytest.importorskip("duckdb", reason="the sql extra is not installed")
+pytest.importorskip("sqlglot")
+pytest.importorskip("pyarrow")
+
+pytestmark = pytest.mark.slow  # DuckDB's start and a query for each run
+
+# an unsettled GO that could still become DECLINE and an unsettled CAUTION, both written by DuckDB
+CLIENTS = '{"client": "A"}\n{"client": "B", "follows_advice": "insists"}\n'
+# and a client whose name DuckDB's check leaves to the Python engine (a control character)
+ODD = '{"client": "\\u0001D", "follows_advice": "insists", "worked_before": false}\n'
+
+
+def _parquet(jsonl: Path) -> Path:
+    import duckdb
+
+    path = jsonl.with_suffix(".parquet")
+    duckdb.connect().read_json(str(jsonl)).write_parquet(str(path))
+    return path
+
+
+@pytest.mark.parametrize("fail_on", ["caution", "decline", "never"])
+@pytest.mark.parametrize("reachable", [False, True])
+def test_the_exit_code_through_duckdb_is_the_python_paths(
+    cli: CliRunner, tmp_path: Path, fail_on: str, reachable: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcheck.sql.duck import DuckRunner
+
+    written = []  # the batches of records DuckDB wrote itself (the fused path), not the outcomes
+    real = DuckRunner._emit_records
+    monkeypatch.setattr(DuckRunner, "_emit_records", lambda self, *a: written.append(1) or real(self, *a))
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text(CLIENTS, encoding="utf-8")
+    judge = ["--fail-on", fail_on, *(["--fail-on-reachable"] if reachable else [])]
+    python = invoke(cli, "check", str(jsonl), "-f", "jsonl", *judge)
+    # what the Python path says: decline fails only when judged by what is reachable (A could get there)
+    want = {"caution": 1, "decline": 1 if reachable else 0, "never": 0}[fail_on]
+    assert python[0] == want
+    duck = invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb", *judge)
+    assert duck == python and written
+    for fmt in ("table", "csv"):  # built from the outcomes; the table counts the unsettled
+        assert invoke(cli, "check", str(jsonl), "-f", fmt, "--engine", "duckdb", *judge) == invoke(
+            cli, "check", str(jsonl), "-f", fmt, *judge
+        )
+    parquet = _parquet(jsonl)
+    written.clear()
+    code, out, err = invoke(cli, "check", str(parquet), "-f", "jsonl", *judge)
+    assert (code, out.replace(str(parquet), str(jsonl)), err) == python and written
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/mem is Linux's")
+def test_an_input_that_cannot_be_read_costs_that_input_only(cli: CliRunner, tmp_path: Path) -> None:
+    """Reading /proc/self/mem from its start fails (EIO): the run goes on with the next input."""
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"client": "A", "rude": true}\n', encoding="utf-8")
+    _cannot_read(cli, ("/proc/self/mem", str(good), "--input-format", "jsonl"), "/proc/self/mem", scored=1)
+
+
+def _cannot_read(cli: CliRunner, inputs: tuple[str, ...], failed: str, scored: int) -> None:
+    """Through DuckDB as through Python: the records scored, one line about the input that failed."""
+    args = ("check", *inputs, "-f", "jsonl", "--jobs", "1")
+    code, out, err = invoke(cli, *args, "--engine", "duckdb")
+    assert (code, out, err) == invoke(cli, *args)
+    assert code == 4 and out.count("\n") == scored
+    assert err == (
+        f"{failed}: cannot read: {os.strerror(errno.EIO)}\n"
+        f"1 of {scored + 1} records was bad and skipped (see above); the others were scored\n"
+    )
+
+
+def test_the_lines_read_before_a_failed_read_are_scored(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that fails after some lines: those lines are scored and written, then the failure
+    is reported as FILE: cannot read, and the next input is scored."""
+    from clientcheck import batch, readers
+
+    path = tmp_path / "leads.jsonl"
+    path.write_text(CLIENTS + ODD, encoding="utf-8")
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"client": "E"}\n', encoding="utf-8")
+
+    class Failing(io.RawIOBase):
+        def __init__(self) -> None:
+            self.given = False
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            if self.given:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            self.given = True
+            data = (CLIENTS + ODD).encode()
+            buffer[: len(data)] = data
+            return len(data)
+
+    real = batch.open_binary
+
+    def open_binary(source: readers.Source) -> readers.InputStream:
+        if source.path == str(path):
+            return readers.InputStream(cast("IO[bytes]", Failing()), source.name)
+        return real(source)
+
+    monkeypatch.setattr(batch, "open_binary", open_binary)
+    _cannot_read(cli, (str(path), str(other)), str(path), scored=4)
