@@ -318,23 +318,18 @@ class Layout:
         self, open_rules: list[OpenRule], possible: list[tuple[Rule, int | None, str | None, Any]]
     ) -> list[tuple[str, tuple[str, ...]]]:
         """evaluate._ask_next on the outcomes DuckDB worked out."""
-        from clientcheck.evaluate import OpenItem, pivots, rank_questions
+        from clientcheck.evaluate import OpenItem, ask_order, pivots, severities_of
 
         counts: dict[str, int] = {}
         red = good = 0.0
         items: list[OpenItem] = []
-        open_ids: list[str] = []
-        x_ask: dict[str, tuple[str, ...]] = {}
-        x_weight: dict[str, float] = {}
+        held_open: list[tuple[tuple[str, ...], str, float]] = []
         for rule, o, ask, opened in possible:
             if o is None:
                 levels = [rule.levels[i] for i in opened if i is not None]
-                severities = tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
                 weight = max(lv.weight for lv in levels)
-                items.append(OpenItem(rule.kind, severities, weight, min(lv.weight for lv in levels)))
-                open_ids.append(rule.id)
-                x_ask[rule.id] = tuple(orjson.loads("[" + (ask or "") + "]"))
-                x_weight[rule.id] = weight
+                items.append(OpenItem(rule.kind, severities_of(levels), weight, min(lv.weight for lv in levels)))
+                held_open.append((tuple(orjson.loads("[" + (ask or "") + "]")), rule.id, weight))
             elif o:
                 level = rule.levels[o - 1]
                 if rule.kind == "red-flag":
@@ -343,11 +338,11 @@ class Layout:
                         counts[level.severity] = counts.get(level.severity, 0) + 1
                 elif rule.kind == "good-sign":
                     good += level.weight
-        worth = dict(zip(open_ids, pivots(self.catalog.policy, counts, red, good, items), strict=True))
-        entries = [(u.ask, u.id, u.max_weight, worth.get(u.id, 0)) for u in open_rules]
-        listed = {u.id for u in open_rules}
-        entries += [(x_ask[rid], rid, x_weight[rid], worth[rid]) for rid in open_ids if rid not in listed]
-        return rank_questions(entries, self.index)
+        worth = dict(
+            zip((rid for _, rid, _ in held_open), pivots(self.catalog.policy, counts, red, good, items), strict=True)
+        )
+        current = [(u.ask, u.id, u.max_weight) for u in open_rules]
+        return ask_order(current, held_open, worth, self.index)
 
     def verdict(self, r: Result, answers: Answers) -> Verdict:
         """The full verdict of a result, for the formats that show everything (--format json)."""
