@@ -286,13 +286,7 @@ def severities_of(levels: Iterable[Level]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lv.severity for lv in levels if lv.severity))
 
 
-def _open_item(rule: Rule, outcome: Outcome) -> OpenItem:
-    levels = [rule.levels[i] for i in outcome.open]
-    weights = [lv.weight for lv in levels]
-    return OpenItem(rule.kind, severities_of(levels), max(weights), min(weights))
-
-
-class _Open(NamedTuple):
+class RangeState(NamedTuple):
     """The range pass's outcomes of the chosen rules, summed once for the range and for what to ask."""
 
     counts: dict[str, int]  # fired red flags by severity
@@ -302,19 +296,33 @@ class _Open(NamedTuple):
     items: list[OpenItem]  # ... their parts in the range
 
     @classmethod
-    def of(cls, catalog: Catalog, possible: Mapping[str, Outcome]) -> _Open:
+    def of(cls, catalog: Catalog, possible: Mapping[str, Outcome]) -> RangeState:
         rules = {r.id: r for r in catalog.rules}
+        return cls.tally(
+            (
+                rules[rid],
+                o.level if o.status == "fired" else None,
+                o.open if o.status == "undecided" else None,
+            )
+            for rid, o in possible.items()
+        )
+
+    @classmethod
+    def tally(cls, outcomes: Iterable[tuple[Rule, int | None, Sequence[int] | None]]) -> RangeState:
+        """outcomes: per rule, (the rule, the level it fired at or None, its open levels or None
+        when it is decided), in rule order; the SQL backend gives them from DuckDB's columns."""
         counts: dict[str, int] = {}
         red = good = 0.0
         open_ids: list[str] = []
         items: list[OpenItem] = []
-        for rid, o in possible.items():
-            rule = rules[rid]
-            if o.status == "undecided":
-                open_ids.append(rid)
-                items.append(_open_item(rule, o))
-            elif o.status == "fired" and o.level is not None:
-                level = rule.levels[o.level]
+        for rule, fired, opened in outcomes:
+            if opened is not None:
+                levels = [rule.levels[i] for i in opened]
+                weights = [lv.weight for lv in levels]
+                open_ids.append(rule.id)
+                items.append(OpenItem(rule.kind, severities_of(levels), max(weights), min(weights)))
+            elif fired is not None:
+                level = rule.levels[fired]
                 if rule.kind == "red-flag":
                     red += level.weight
                     if level.severity:
@@ -337,7 +345,7 @@ def possibilities(catalog: Catalog, answers: Answers, now: Any = None) -> dict[s
 
 
 def range_of(catalog: Catalog, possible: Mapping[str, Outcome]) -> tuple[str, str]:
-    return _Open.of(catalog, possible).range(catalog.policy)
+    return RangeState.of(catalog, possible).range(catalog.policy)
 
 
 # ---------------------------------------------------------------- the verdict
@@ -382,7 +390,7 @@ def evaluate(catalog: Catalog, answers: Answers, rules: Sequence[Rule] | None = 
             counts[f.severity] = counts.get(f.severity, 0) + 1
     verdict = catalog.policy.verdict(counts, score)
     ids = {r.id for r in chosen}
-    state = _Open.of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
+    state = RangeState.of(catalog, {rid: o for rid, o in possible.items() if rid in ids})
     best, worst = state.range(catalog.policy)
     return Verdict(
         verdict,
@@ -437,7 +445,7 @@ def pivots(policy: Policy, counts: Mapping[str, int], red: float, good: float, i
 
 
 def _ask_next(
-    catalog: Catalog, undecided: list[Undecided], possible: Mapping[str, Outcome], state: _Open
+    catalog: Catalog, undecided: list[Undecided], possible: Mapping[str, Outcome], state: RangeState
 ) -> tuple[AskNext, ...]:
     rules = {r.id: r for r in catalog.rules}
     current = [(u.ask, u.rule.id, u.max_weight) for u in undecided]

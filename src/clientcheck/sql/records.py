@@ -318,31 +318,23 @@ class Layout:
         self, open_rules: list[OpenRule], possible: list[tuple[Rule, int | None, str | None, Any]]
     ) -> list[tuple[str, tuple[str, ...]]]:
         """evaluate._ask_next on the outcomes DuckDB worked out."""
-        from clientcheck.evaluate import OpenItem, ask_order, pivots, severities_of
+        from clientcheck.evaluate import RangeState, ask_order
 
-        counts: dict[str, int] = {}
-        red = good = 0.0
-        items: list[OpenItem] = []
-        held_open: list[tuple[tuple[str, ...], str, float]] = []
-        for rule, o, ask, opened in possible:
-            if o is None:
-                levels = [rule.levels[i] for i in opened if i is not None]
-                weight = max(lv.weight for lv in levels)
-                items.append(OpenItem(rule.kind, severities_of(levels), weight, min(lv.weight for lv in levels)))
-                held_open.append((tuple(orjson.loads("[" + (ask or "") + "]")), rule.id, weight))
-            elif o:
-                level = rule.levels[o - 1]
-                if rule.kind == "red-flag":
-                    red += level.weight
-                    if level.severity:
-                        counts[level.severity] = counts.get(level.severity, 0) + 1
-                elif rule.kind == "good-sign":
-                    good += level.weight
-        worth = dict(
-            zip((rid for _, rid, _ in held_open), pivots(self.catalog.policy, counts, red, good, items), strict=True)
+        state = RangeState.tally(
+            (rule, o - 1 if o else None, [i for i in opened if i is not None] if o is None else None)
+            for rule, o, _, opened in possible
         )
+        held_open = [
+            (
+                tuple(orjson.loads("[" + (ask or "") + "]")),
+                rule.id,
+                max(rule.levels[i].weight for i in opened if i is not None),
+            )
+            for rule, o, ask, opened in possible
+            if o is None
+        ]
         current = [(u.ask, u.id, u.max_weight) for u in open_rules]
-        return ask_order(current, held_open, worth, self.index)
+        return ask_order(current, held_open, state.worth(self.catalog.policy), self.index)
 
     def verdict(self, r: Result, answers: Answers) -> Verdict:
         """The full verdict of a result, for the formats that show everything (--format json)."""
