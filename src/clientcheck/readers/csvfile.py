@@ -276,6 +276,10 @@ class CsvReader:
                 problem = "readers.bare_quote"
             if problem is None:
                 return rows[0]
+            if problem == "readers.bare_quote" and not taken:
+                # the csv module read one whole row: an odd `12"` opens no quoted cell, so the lines
+                # after it are rows of their own and the bare quote is what to report
+                return self._bad(line, _t(problem))
             open_quote = record.count(b'"') % 2 == 1
             if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
                 pending.extendleft(reversed(taken))

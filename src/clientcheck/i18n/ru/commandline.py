@@ -129,7 +129,7 @@ STRINGS: dict[str, str] = {
     "answers.stdin_failed": "не удаётся прочитать стандартный ввод: {reason}",
     "answers.input_too_big": "на входе больше {kb} КБ",
     "answers.no_data": "читать нечего: канал или устройство не дали данных",
-    "units.ambiguous": "{text!r} можно понять двояко: напишите 1500 или 1,5",
+    "units.ambiguous": "{text!r} можно понять двояко: напишите {thousands} или {whole},{fraction}",
     "units.not_a_number": "{text!r} — не число",
     "units.not_time": "{unit!r} — не единица времени (ч, дни, недели, месяцы, годы)",
     "units.not_amount": "{unit!r} — не обозначение суммы (тыс, млн, k, m или валюта)",
@@ -168,4 +168,6 @@ STRINGS: dict[str, str] = {
     "answers.too_many_digits": "здесь число со слишком большим количеством цифр",
     "output.failed": "не удаётся записать вывод: {reason}",
     "output.closed": "стандартный вывод закрыт",
+    # try-out findings (TRYOUT.md): messages that quote what was typed
+    "units.too_large": "{text!r} — слишком большое число",
 }
