@@ -568,7 +568,7 @@ WHOLE = {
     ),
     "sql unknown column": (
         "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?",
-        "clientcheck: ошибка: --columns: 'late_paymnts' — не код вопроса; может быть, «late_payments»?",
+        "clientcheck: ошибка: --columns: 'late_paymnts' — не код вопроса; может быть, 'late_payments'?",
     ),
 }
 
@@ -618,7 +618,7 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
             assert done.returncode == 4, done.stderr
             said[lang, name] = done.stderr.splitlines()[0]
     assert said["ru_RU.UTF-8", "x.parquet"] == (
-        "x.parquet: столбец 'late_payment' — не код вопроса; может быть, «late_payments»?"
+        "x.parquet: столбец 'late_payment' — не код вопроса; может быть, 'late_payments'?"
     )
     assert (
         said["C.UTF-8", "x.parquet"]

@@ -276,4 +276,7 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "none of these",
     "interview.checklist.progress": "Checklist · question {n} of {total}",
     "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
+    # try-out findings (TRYOUT.md): lint, explain, diff, report and reply wording
+    "lint.level.error": "error",
+    "lint.level.warning": "warning",
 }

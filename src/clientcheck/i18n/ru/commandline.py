@@ -48,7 +48,7 @@ STRINGS: dict[str, str] = {
     "help.default": "по умолчанию: {value}",
     "help.env": "переменные: {names}",
     "help.more": "Параметры, примеры и коды выхода команды: clientcheck КОМАНДА --help",
-    "questions.unknown": "вопроса «{id}» нет",
+    "questions.unknown": "вопроса {id!r} нет",
     "questions.list.hint": "В файле ответов каждому из этих кодов сопоставляется ответ; null значит «не знаю». Подробнее: clientcheck questions show КОД",
     "questions.type.yesno": "да/нет",
     "questions.type.choice": "один вариант",
@@ -92,7 +92,7 @@ STRINGS: dict[str, str] = {
     "answers.not_a_mapping": "ответы должны быть словарём «код вопроса: ответ»",
     "answers.bad_key": "ключ {name} — не код вопроса",
     "answers.bad_client": "client: имя клиента должно быть текстом",
-    "answers.unknown_question": "неизвестный вопрос «{name}»",
+    "answers.unknown_question": "неизвестный вопрос {name!r}",
     "answers.json_syntax": "ошибка синтаксиса JSON",
     "answers.duplicate_key": "ключ «{name}» повторяется",
     "answers.too_deep": "слишком глубокая вложенность JSON",
@@ -117,7 +117,7 @@ STRINGS: dict[str, str] = {
     "readers.empty_folder": "{path}: в этой папке нет файлов ответов (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)",
     "readers.line_not_utf8": "эта строка не в кодировке UTF-8",
     "readers.column_twice": "заголовок: столбец «{name}» встречается дважды",
-    "readers.unknown_column": "заголовок: неизвестный вопрос «{name}»",
+    "readers.unknown_column": "заголовок: неизвестный вопрос {name!r}",
     # issue 11: errors of answers, inputs, the profile and sql, in the run's language
     "answers.note_not_text": "note: заметка о клиенте должна быть текстом",
     "answers.yaml11_number": 'YAML 1.1 читает {raw} как {value} ({base}); напишите число, которое имеете в виду, или "{raw}" в кавычках',
@@ -170,4 +170,5 @@ STRINGS: dict[str, str] = {
     "output.closed": "стандартный вывод закрыт",
     # try-out findings (TRYOUT.md): messages that quote what was typed
     "units.too_large": "{text!r} — слишком большое число",
+    "readers.empty_csv": "{name}: файл пуст: ни заголовка, ни клиентов",
 }

@@ -171,7 +171,7 @@ STRINGS: dict[str, str] = {
     "rules.col.kind": "Вид",
     "rules.col.severity": "Серьёзность",
     "rules.col.title": "Название",
-    "rules.show.unknown": "правила «{id}» нет",
+    "rules.show.unknown": "правила {id!r} нет",
     "rules.show.defined_at": "описано в {at}",
     "rules.show.why": "Почему это важно:",
     "rules.show.when": "Срабатывает, когда:",
@@ -205,7 +205,7 @@ STRINGS: dict[str, str] = {
     "batch.progress": "оценка: клиентов {count} · с ошибками {bad} · {rate} в секунду{percent}",
     "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками {count:пропущена|пропущены|пропущены} (см. выше); остальные оценены",
     "batch.not_object": "запись должна быть объектом JSON: ответами одного клиента",
-    "batch.unknown_rule": "{option}: нет правила «{id}»",
+    "batch.unknown_rule": "{option}: нет правила {id!r}",
     "batch.no_rules": "после --select и --ignore не остаётся правил для проверки",
     "batch.col.input": "Источник",
     "batch.col.verdict": "Вердикт",
@@ -270,4 +270,7 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "ничего из этого",
     "interview.checklist.progress": "Список · вопрос {n} из {total}",
     "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
+    # try-out findings (TRYOUT.md): lint, explain, diff, report and reply wording
+    "lint.level.error": "ошибка",
+    "lint.level.warning": "предупреждение",
 }
