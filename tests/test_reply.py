@@ -180,6 +180,13 @@ def test_fill_uses_the_answer_its_unit_its_word_forms_or_the_fallback(bundled: C
     # amounts are in the seller's currency (issue 10: the profile's `currency`), when there is one
     in_rubles = with_currency(bundled, {"currency": "RUB"}).questions
     assert fill(text, values, in_rubles, "en", "ACME") == "1 day, 4,500,000 RUB, 40%, No advance, {x} ACME"
+    # Russian writes the rouble as its sign, as docs/rules.md shows (4 500 000 ₽), however it is named
+    for name in ("RUB", "rub", "руб", "₽"):
+        in_rubles = with_currency(bundled, {"currency": name}).questions
+        assert fill("{budget_amount}", values, in_rubles, "ru") == "4\u00a0500\u00a0000 ₽"
+    assert fill("{budget_amount}", values, with_currency(bundled, {"currency": "EUR"}).questions, "ru") == (
+        "4\u00a0500\u00a0000 EUR"
+    )
     assert fill("{late_payments:раз/раза/раз|ни разу}", {"late_payments": 3}, q, "ru") == "3 раза"
     assert fill("{late_payments:раз/раза/раз|ни разу} {client|вы}", {}, q, "ru") == "ни разу вы"
 

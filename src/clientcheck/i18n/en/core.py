@@ -279,4 +279,6 @@ STRINGS: dict[str, str] = {
     # try-out findings (TRYOUT.md): lint, explain, diff, report and reply wording
     "lint.level.error": "error",
     "lint.level.warning": "warning",
+    "rules.explain.true": "true",
+    "rules.explain.false": "false",
 }
