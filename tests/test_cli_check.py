@@ -230,4 +230,7 @@ def test_a_group_help_page_on_a_full_disk_is_an_output_failure() -> None:
             text=True,
             timeout=60,
         )
-    assert (done.returncode, done.stderr) == (5, "clientcheck: error: cannot write the output: No space left on device\n")
+    assert (done.returncode, done.stderr) == (
+        5,
+        "clientcheck: error: cannot write the output: No space left on device\n",
+    )

@@ -110,6 +110,7 @@ CASES: dict[str, Case] = {
     "not a unit of time": Case(("check", "-"), '{"term_days": "3 fortnights"}'),
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
+    "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400"\n'),
     "not a number": Case(("check", "-"), '{"term_days": "soon"}'),
     "lone surrogate": Case(("check", "-"), '{"notes": "\\ud800"}'),
     "lone surrogate in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "\\ud800"}\n'}),

@@ -15,9 +15,9 @@ def test_a_choice_typo_gets_its_did_you_mean_in_russian_too(tmp_path: Path) -> N
     path.write_text('advance: "None"\n', encoding="utf-8")
     said = {lang: invoke(CliRunner(), "check", str(path), "--lang", lang)[2] for lang in ("en", "ru")}
     assert said == {
-        "en": f"clientcheck: error: {path}:1:1: advance: \"None\" is not a choice; expected one of: none, partial, "
+        "en": f'clientcheck: error: {path}:1:1: advance: "None" is not a choice; expected one of: none, partial, '
         "full; did you mean 'none'?\n",
-        "ru": f"clientcheck: ошибка: {path}:1:1: advance: \"None\" — такого варианта нет; нужен один из вариантов: "
+        "ru": f'clientcheck: ошибка: {path}:1:1: advance: "None" — такого варианта нет; нужен один из вариантов: '
         "none, partial, full; может быть, 'none'?\n",
     }
 
@@ -25,12 +25,12 @@ def test_a_choice_typo_gets_its_did_you_mean_in_russian_too(tmp_path: Path) -> N
 def test_a_capitalised_csv_header_gets_a_did_you_mean(tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("Client,Late_Payments\nA,1\n", encoding="utf-8")
-    code, out, err = invoke(CliRunner(), "check", str(path), "-q")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q")
     assert err.splitlines() == [
         f"{path}:1: header: unknown question 'Client'; did you mean 'client'?",
         f"{path}:1: header: unknown question 'Late_Payments'; did you mean 'late_payments'?",
     ]
-    code, out, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
     assert err.splitlines() == [
         f"{path}:1: заголовок: неизвестный вопрос 'Client'; может быть, 'client'?",
         f"{path}:1: заголовок: неизвестный вопрос 'Late_Payments'; может быть, 'late_payments'?",

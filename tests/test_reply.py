@@ -541,3 +541,73 @@ def test_reply_to_an_assessment_number_out_of_range(
             "",
             f"clientcheck: ошибка: {db}: оценки №{big} нет (список: clientcheck history)\n",
         )
+
+
+def test_an_unsettled_reply_asks_the_client_for_client_facts_and_the_seller_for_a_profile(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """business_stage or min_price are the seller's own answers: they come from the profile, never
+    from the client, so the refusal says so (en and ru); the 'Ask next' table and Markdown too."""
+    path = tmp_path / "client.yaml"
+    path.write_text("client: Lingua Ltd\nrude: false\n", encoding="utf-8")
+    code, out, err = invoke(cli, "reply", str(path), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err == (
+        "clientcheck: error: the verdict is not settled: GO on what is known, but it could still become DECLINE, "
+        "and a letter now could promise what the missing answers take back; ask first: budget_stated, "
+        "worked_before, billing ('clientcheck check' lists them all); complete your profile: clientcheck profile "
+        "set business_stage=... min_price=... min_monthly_price=... payment_term_days=... order_book=..., "
+        "or add --anyway\n"
+    )
+    code, out, err = invoke(cli, "reply", str(path), "--lang", "ru")
+    assert err == (
+        "clientcheck: ошибка: вердикт ещё не окончательный: по известным ответам — «БРАТЬ», но он может смениться "
+        "на «ОТКАЗАТЬ», и письмо сейчас может пообещать то, что недостающие ответы отменят; сначала спросите: "
+        "budget_stated, worked_before, billing (все вопросы покажет «clientcheck check»); заполните свой профиль: "
+        "clientcheck profile set business_stage=... min_price=... min_monthly_price=... payment_term_days=... "
+        "order_book=... или добавьте --anyway\n"
+    )
+    code, out, _ = invoke(cli, "check", str(path), "-f", "markdown", "--lang", "en")
+    asked = out.split("### Ask next\n\n")[1].split("\n\n")
+    assert not any(q in asked[0] for q in ("business_stage", "min_price", "order_book"))
+    assert asked[1] == (
+        "Complete your profile (questions about your business, not the client's): `clientcheck profile set "
+        "business_stage=... min_price=... min_monthly_price=... payment_term_days=... order_book=...`"
+    )
+    code, out, _ = invoke(cli, "check", str(path), "--lang", "ru")
+    flat = " ".join(out.split())
+    assert (
+        "Заполните свой профиль (это вопросы о вашем деле, а не о клиенте): clientcheck profile set "
+        "business_stage=... min_price=..." in flat
+    )
+    assert "│ business_stage" not in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "en", "ru"),
+    [
+        (
+            "leads.jsonl",
+            '{"client": "a"}\n{"client": "b"}\n',
+            "{p}: reply writes to one client, and a JSON Lines file holds one per line; pick one by its line, "
+            "e.g. the third: sed -n 3p {p} | clientcheck reply -",
+            "{p}: reply пишет одному клиенту, а в файле JSON Lines клиентов по одному в строке; выберите строку, "
+            "например третью: sed -n 3p {p} | clientcheck reply -",
+        ),
+        (
+            "leads.csv",
+            "client,rude\na,yes\n",
+            "{p}: reply writes to one client, and this holds many; give it one client's answers (a YAML or JSON "
+            "file), or the number of a saved assessment",
+            "{p}: reply пишет одному клиенту, а здесь их много; укажите ответы одного клиента (файл YAML или JSON) "
+            "или номер сохранённой оценки",
+        ),
+    ],
+)
+def test_reply_to_a_batch_says_it_takes_one_client_and_how_to_pick_one(
+    cli: CliRunner, tmp_path: Path, name: str, content: str, en: str, ru: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert invoke(cli, "reply", str(path), "--lang", "en") == (2, "", f"clientcheck: error: {en.format(p=path)}\n")
+    assert invoke(cli, "reply", str(path), "--lang", "ru") == (2, "", f"clientcheck: ошибка: {ru.format(p=path)}\n")

@@ -147,7 +147,11 @@ def test_csv_cells_take_units(tmp_path: Path) -> None:
     [
         ("2,000", "'2,000' is ambiguous: write 2000 or 2.0", "'2,000' можно понять двояко: напишите 2000 или 2,0"),
         ("3,500", "'3,500' is ambiguous: write 3500 or 3.5", "'3,500' можно понять двояко: напишите 3500 или 3,5"),
-        ("-1,250", "'-1,250' is ambiguous: write -1250 or -1.25", "'-1,250' можно понять двояко: напишите -1250 или -1,25"),
+        (
+            "-1,250",
+            "'-1,250' is ambiguous: write -1250 or -1.25",
+            "'-1,250' можно понять двояко: напишите -1250 или -1,25",
+        ),
         ("1 000", None, None),
     ],
 )
@@ -186,12 +190,12 @@ def test_a_csv_cell_with_a_huge_exponent_is_quoted_whole(tmp_path: Path) -> None
 
     path = tmp_path / "leads.csv"
     path.write_text('client,budget_amount\na,1e400\nb,"2,000"\n', encoding="utf-8")
-    code, out, err = invoke(CliRunner(), "check", str(path), "-q")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q")
     assert err.splitlines() == [
         f"{path}:2: budget_amount: '1e400' is too large; expected a number from 0 to 1000000000",
         f"{path}:3: budget_amount: '2,000' is ambiguous: write 2000 or 2.0; expected a number from 0 to 1000000000",
     ]
-    code, out, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
     assert err.splitlines() == [
         f"{path}:2: budget_amount: '1e400' — слишком большое число; нужно число от 0 до 1000000000",
         f"{path}:3: budget_amount: '2,000' можно понять двояко: напишите 2000 или 2,0; нужно число от 0 до 1000000000",

@@ -97,6 +97,7 @@ def exit_codes(path: str) -> tuple[tuple[int, str], ...]:
     taken = {code for code, _ in own}
     return tuple(sorted((*own, *(c for c in (OUTPUT, INTERRUPTED) if c[0] not in taken)), key=lambda c: c[0]))
 
+
 # Command groups of the top-level page, in order; a command not listed goes under "Other commands".
 GROUPS = (
     ("Assess a client", ("interview", "check", "explain", "reply", "profile", "sql")),

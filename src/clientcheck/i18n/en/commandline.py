@@ -170,5 +170,4 @@ STRINGS: dict[str, str] = {
     "output.closed": "standard output is closed",
     # try-out findings (TRYOUT.md): messages that quote what was typed
     "units.too_large": "{text!r} is too large",
-    "readers.empty_csv": "{name}: the file is empty: no header and no clients",
 }

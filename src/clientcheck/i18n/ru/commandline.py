@@ -170,5 +170,4 @@ STRINGS: dict[str, str] = {
     "output.closed": "стандартный вывод закрыт",
     # try-out findings (TRYOUT.md): messages that quote what was typed
     "units.too_large": "{text!r} — слишком большое число",
-    "readers.empty_csv": "{name}: файл пуст: ни заголовка, ни клиентов",
 }

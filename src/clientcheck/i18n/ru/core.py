@@ -219,7 +219,7 @@ STRINGS: dict[str, str] = {
     "verdict.unsettled.or": " или ",
     "verdict.quoted": "«{v}»",
     "env.bad_today": "CLIENTCHECK_TODAY={value}: нужна дата в виде ГГГГ-ММ-ДД",
-    "reply.not_settled": "вердикт ещё не окончательный: по известным ответам — «{verdict}», но он может смениться на «{other}», и письмо сейчас может пообещать то, что недостающие ответы отменят; сначала спросите: {asks} (все вопросы покажет «clientcheck check») или добавьте --anyway",
+    "reply.not_settled": "вердикт ещё не окончательный: по известным ответам — «{verdict}», но он может смениться на «{other}», и письмо сейчас может пообещать то, что недостающие ответы отменят; {todo} или добавьте --anyway",
     "verdict.unsettled.rules": "{count} {count:правило не решено|правила не решены|правил не решено}",
     "verdict.settled_by": "Вердикт окончательный: ответы на оставшиеся вопросы его не изменят.",
     "batch.col.reach": "Может стать",
@@ -275,4 +275,12 @@ STRINGS: dict[str, str] = {
     "lint.level.warning": "предупреждение",
     "rules.explain.true": "да",
     "rules.explain.false": "нет",
+    "profile.complete": "заполните свой профиль: {command}",
+    "reply.ask_first": "сначала спросите: {asks} (все вопросы покажет «clientcheck check»)",
+    "ask_next.profile": "Заполните свой профиль (это вопросы о вашем деле, а не о клиенте): {command}",
+    "reply.many.jsonl": "{name}: reply пишет одному клиенту, а в файле JSON Lines клиентов по одному в строке; выберите строку, например третью: sed -n 3p {name} | clientcheck reply -",
+    "reply.many.table": "{name}: reply пишет одному клиенту, а здесь их много; укажите ответы одного клиента (файл YAML или JSON) или номер сохранённой оценки",
+    # (not errors, exit 0: kept out of the blocks of errors that test_i18n_input_errors drives)
+    "batch.empty_csv": "{name}: файл пуст: ни заголовка, ни клиентов",
+    "report.rules.none": "Сравнивать пока нечего: нет правила, которое у одних клиентов с итогом сработало, а у других нет.",
 }
