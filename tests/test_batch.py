@@ -162,7 +162,7 @@ def test_unknown_rule_ids_are_named_with_a_suggestion(cli: CliRunner) -> None:
     assert (code, out) == (2, "")
     assert err == "clientcheck: error: --select: unknown rule 'late-payr'; did you mean 'late-payer'?\n"
     code, _, err = invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--ignore", "rude,rudee", "--lang", "ru")
-    assert err == "clientcheck: ошибка: --ignore: нет правила «rudee»; может быть, «rude»?\n"
+    assert err == "clientcheck: ошибка: --ignore: нет правила 'rudee'; может быть, 'rude'?\n"
     code, _, err = invoke(cli, "check", str(EXAMPLES / "late-payer.yaml"), "--select", "rude", "--ignore", "rude")
     assert (code, err) == (2, "clientcheck: error: --select and --ignore leave no rules to check\n")
 

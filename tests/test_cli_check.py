@@ -196,6 +196,7 @@ def test_help_documents_exit_codes(cli: CliRunner) -> None:
         "1",
         "2",
         "4",
+        "5",
         "130",
     ]
     assert "  0    The verdict is below --fail-on (go or caution by default)." in out
@@ -216,3 +217,20 @@ def test_python_dash_m_and_json_path_imports_no_rich_or_questionary(tmp_path: Pa
     )
     assert json.loads(proc.stdout)["verdict"] == "go"
     assert proc.stderr.strip() == "HEAVY [] 0"
+
+
+@pytest.mark.slow
+def test_a_group_help_page_on_a_full_disk_is_an_output_failure() -> None:
+    """`clientcheck questions` prints the group's help page: writing it can fail like any output."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "clientcheck", "--lang", "en", "questions"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert (done.returncode, done.stderr) == (
+        5,
+        "clientcheck: error: cannot write the output: No space left on device\n",
+    )

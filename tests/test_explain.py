@@ -121,7 +121,19 @@ def test_explain_command_text(catalog: Catalog, cli: CliRunner, write_yaml: Writ
         "  чтобы решить, ответьте: advance, asks",
         '  когда advance == "none" and "free_sample" in asks',
         '      advance == "none" → ?   [advance = не знаю]',
-        '      "free_sample" in asks → ?   [asks = нет ответа]',
+        '      "free_sample" in asks → ?   [asks = без ответа]',
+    ]
+    # the result of a test and the level that fired in Russian words, the level's name quoted
+    code, out, _ = invoke(cli, "explain", "a.yaml", "--rule", "late-payer", "--lang", "ru")
+    assert out.splitlines() == [
+        "late-payer · красный флаг · СРАБОТАЛО на уровне «заметка»",
+        "  уровни строже исключены ответами: late_payments = 1 раз",
+        "  уровень 1: когда late_payments >= 3 (отказ)",
+        "      late_payments >= 3 → нет   [late_payments = 1 раз]   (late_payments = 1; нужно >= 3: разница 2)",
+        "  уровень 2: когда late_payments >= 2 (осторожно)",
+        "      late_payments >= 2 → нет   [late_payments = 1 раз]   (late_payments = 1; нужно >= 2: разница 1)",
+        "  уровень 3: когда late_payments >= 1 (заметка)  ←",
+        "      late_payments >= 1 → да   [late_payments = 1 раз]",
     ]
 
 

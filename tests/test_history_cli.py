@@ -262,6 +262,17 @@ def test_diff_of_a_clients_latest_two(cli: CliRunner, catalog: Catalog, small_ca
     assert any(line.startswith("Good sign lost") and "Pays on time (pays-on-time)" in line for line in got)
 
 
+def test_diff_says_not_answered_in_a_word_that_cannot_read_as_no(
+    cli: CliRunner, catalog: Catalog, small_catalog: tuple[Path, Path]
+) -> None:
+    saved(catalog, "ACME", worked_before=False)
+    saved(catalog, "ACME", late_payments=1)
+    code, out, err = invoke(cli, "diff", "ACME", *small(small_catalog), "--lang", "ru")
+    assert (code, err) == (0, "")
+    rows = [[c.strip() for c in line.split("│")][2:4] for line in lines(out) if line.startswith("│ ")]
+    assert ["нет", "без ответа"] in rows and ["без ответа", "1 раз"] in rows
+
+
 @pytest.mark.slow
 def test_diff_of_two_numbers_as_json(cli: CliRunner, catalog: Catalog) -> None:
     a = saved(catalog, "ACME", worked_before=True, late_payments=2)

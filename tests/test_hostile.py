@@ -88,12 +88,22 @@ def test_what_is_left_of_a_broken_row_is_not_taken_for_a_client(catalog: Catalog
     data = b'client,cost,notes\nA,"12,"\n0"\nB,1,"x, ""y"""\nC,"2\n"\nD,"1"x\nE,1,a"b"c\n'
     assert csv_rows(catalog, data) == [
         (2, {"client": "A", "cost": 12.0}),  # "12," with a decimal comma
-        (3, "x.csv:3: a quote in this row is left open"),
+        (3, 'x.csv:3: a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'),
         (4, {"client": "B", "cost": 1, "notes": 'x, "y"'}),
         (5, "x.csv:5: a quote in this row is left open"),
         (6, "x.csv:6: a quote in this row is left open"),
         (7, 'x.csv:7: text after the quote that closes a cell (write the cell in quotes, each " doubled)'),
         (8, 'x.csv:8: a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'),
+    ]
+
+
+def test_a_bare_quote_with_no_partner_is_named_and_takes_no_lines_after_it(catalog: Catalog) -> None:
+    """`12"` opens no quoted cell (the csv module reads the row whole), so the rows after it are read."""
+    data = b'client,cost,notes\nD,12",1\nE,2,x\nF,3,y\n'
+    assert csv_rows(catalog, data) == [
+        (2, 'x.csv:2: a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)'),
+        (3, {"client": "E", "cost": 2, "notes": "x"}),
+        (4, {"client": "F", "cost": 3, "notes": "y"}),
     ]
 
 

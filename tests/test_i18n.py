@@ -116,8 +116,12 @@ def plural_forms(text: str) -> list[int]:
         ({"LANGUAGE": "de:ru", "LANG": "en_US.UTF-8"}, "ru"),
         ({"LANGUAGE": "de:fr", "LANG": "ru_RU.UTF-8"}, "ru"),
         ({"LANGUAGE": "en", "LANG": "ru_RU.UTF-8"}, "en"),
-        ({"LANGUAGE": "ru", "LANG": "C"}, "en"),  # C asks for untranslated messages (gettext)
-        ({"LANGUAGE": "ru", "LC_ALL": "C.UTF-8"}, "en"),
+        # unlike gettext: C.UTF-8 is a container's default, and whoever sets LANGUAGE=ru wants Russian
+        ({"LANGUAGE": "ru", "LANG": "C"}, "ru"),
+        ({"LANGUAGE": "ru", "LC_ALL": "C.UTF-8"}, "ru"),
+        ({"LANGUAGE": "ru", "LANG": "POSIX"}, "ru"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANGUAGE": "de", "LANG": "C.UTF-8"}, "en"),
         ({"LANG": "de_DE.UTF-8"}, "en"),
     ],
 )

@@ -358,6 +358,8 @@ CASES: dict[str, list[Step]] = {
     "character": [when("cost > 1 $")],
     "power": [when("cost ** 2 > 1")],
     "assign": [when("cost = 1")],
+    "=>": [when("cost => 1")],
+    "chained": [when("1 < cost < 5")],
     "modulo": [when("cost % 2 > 1")],
     "&&": [when("cost > 1 && revenue > 1")],
     "||": [when("cost > 1 || revenue > 1")],

@@ -110,6 +110,7 @@ CASES: dict[str, Case] = {
     "not a unit of time": Case(("check", "-"), '{"term_days": "3 fortnights"}'),
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
+    "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400"\n'),
     "not a number": Case(("check", "-"), '{"term_days": "soon"}'),
     "lone surrogate": Case(("check", "-"), '{"notes": "\\ud800"}'),
     "lone surrogate in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "\\ud800"}\n'}),
@@ -566,7 +567,7 @@ WHOLE = {
     ),
     "sql unknown column": (
         "clientcheck: error: --columns: 'late_paymnts' is not a question id; did you mean 'late_payments'?",
-        "clientcheck: ошибка: --columns: 'late_paymnts' — не код вопроса; может быть, «late_payments»?",
+        "clientcheck: ошибка: --columns: 'late_paymnts' — не код вопроса; может быть, 'late_payments'?",
     ),
 }
 
@@ -616,7 +617,7 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
             assert done.returncode == 4, done.stderr
             said[lang, name] = done.stderr.splitlines()[0]
     assert said["ru_RU.UTF-8", "x.parquet"] == (
-        "x.parquet: столбец 'late_payment' — не код вопроса; может быть, «late_payments»?"
+        "x.parquet: столбец 'late_payment' — не код вопроса; может быть, 'late_payments'?"
     )
     assert (
         said["C.UTF-8", "x.parquet"]

@@ -84,7 +84,9 @@ def test_every_error_in_one_run_with_file_line_and_suggestions(
         "rules.yaml:59:5: error: unknown field 'colour' in a rule",
         "rules.yaml:57:11: error: when: unknown question 'late_paymnts'; did you mean 'late_payments'?",
         "rules.yaml:58:15: error: severity: 'hihg' is not a severity (note, caution, high, decline); did you mean 'high'?",
-        "6 errors, 0 warnings",
+        # said in the same run as the other mistakes of the rule, not once they are fixed
+        "rules.yaml:51:9: error: duplicate rule id 'late-payer' (first at rules.yaml:14:9)",
+        "7 errors, 0 warnings",
     ]
 
 
@@ -253,7 +255,7 @@ def test_russian_warnings(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> 
     assert (code, out.splitlines()) == (
         0,
         [
-            "questions/10-pay.yaml:37:5: warning: вопрос «rush» не используется ни одним правилом и ни одним "
+            "questions/10-pay.yaml:37:5: предупреждение: вопрос «rush» не используется ни одним правилом и ни одним "
             "условием when других вопросов",
             "0 ошибок, 1 предупреждение",
         ],
@@ -410,7 +412,43 @@ def test_an_example_of_a_dated_rule_without_its_own_day_is_a_warning(
     code, out, _ = invoke(cli, "lint", "--lang", "ru")
     assert code == 0
     assert (
-        "rules.yaml:19:9: warning: у этого примера правила «quiet» нет «today:», а правило зависит от "
+        "rules.yaml:19:9: предупреждение: у этого примера правила «quiet» нет «today:», а правило зависит от "
         "сегодняшней даты: пример будет то проходить, то нет в зависимости от дня запуска; укажите день, "
         "например today: 2026-06-01"
     ) in out.splitlines()
+
+
+def test_one_line_per_mistake_in_the_language_of_the_run(here: Path, write_yaml: WriteYaml, cli: CliRunner) -> None:
+    """A typo of a required field is one line; `=>` and chained comparisons get the way to write them;
+    a duplicate id is said next to its rule's other mistakes; labels and quotes in the run's language."""
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    rules = SMALL_RULES + (
+        RULE.format(id="late-payer").replace("    advice:", "    advise:")
+        + "    when: late_payments => 3\n    severity: caution\n"
+        + RULE.format(id="late-payer")
+        + "    when: 1 < late_payments < 5 and cost > 1\n    severity: hihg\n"
+    )
+    write_yaml("rules.yaml", rules)
+    code, out, err = invoke(cli, "lint", "--lang", "en")
+    assert (code, err) == (2, "")
+    assert out.splitlines() == [
+        "rules.yaml:56:5: error: unknown field 'advise' in a rule; did you mean 'advice'?",
+        "rules.yaml:57:25: error: when: '=>' is not an operator; write '>='",
+        "rules.yaml:51:9: error: duplicate rule id 'late-payer' (first at rules.yaml:14:9)",
+        "rules.yaml:65:29: error: when: comparisons do not chain: write '1 < late_payments and late_payments < 5'",
+        "rules.yaml:66:15: error: severity: 'hihg' is not a severity (note, caution, high, decline); did you mean 'high'?",
+        "rules.yaml:59:9: error: duplicate rule id 'late-payer' (first at rules.yaml:14:9)",
+        "6 errors, 0 warnings",
+    ]
+    code, out, err = invoke(cli, "lint", "--lang", "ru")
+    assert out.splitlines() == [
+        "rules.yaml:56:5: ошибка: правило: неизвестное поле 'advise'; может быть, 'advice'?",
+        "rules.yaml:57:25: ошибка: when: '=>' — не оператор; пишите '>='",
+        "rules.yaml:51:9: ошибка: правило 'late-payer' повторяется (впервые — rules.yaml:14:9)",
+        "rules.yaml:65:29: ошибка: when: сравнения не выстраиваются в цепочку: "
+        "пишите '1 < late_payments and late_payments < 5'",
+        "rules.yaml:66:15: ошибка: severity: 'hihg' — не уровень серьёзности (уровни: note, caution, high, decline); "
+        "может быть, 'high'?",
+        "rules.yaml:59:9: ошибка: правило 'late-payer' повторяется (впервые — rules.yaml:14:9)",
+        "6 ошибок, 0 предупреждений",
+    ]

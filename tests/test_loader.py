@@ -81,9 +81,11 @@ def test_every_problem_is_reported_in_one_run(load) -> None:  # type: ignore[no-
         + "  - id: Bad_Id\n    kind: red-flg\n"  # 25-26
     )
     assert load(rules) == [
+        # one mistake, one line: not also "a red flag needs 'severity'"
         "rules.yaml:16:5: unknown field 'severty' in a rule; did you mean 'severity'?",
-        "rules.yaml:9:5: a red flag needs 'severity' (or 'levels')",
         "rules.yaml:24:15: severity: 'fatal' is not a severity (caution, decline)",
+        # said although both rules have mistakes of their own
+        "rules.yaml:17:9: duplicate rule id 'late-payer' (first at rules.yaml:9:9)",
         "rules.yaml:25:5: a rule is missing the field 'title'",
         "rules.yaml:25:5: a rule is missing the field 'why'",
         "rules.yaml:25:5: a rule is missing the field 'advice'",

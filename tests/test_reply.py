@@ -180,6 +180,13 @@ def test_fill_uses_the_answer_its_unit_its_word_forms_or_the_fallback(bundled: C
     # amounts are in the seller's currency (issue 10: the profile's `currency`), when there is one
     in_rubles = with_currency(bundled, {"currency": "RUB"}).questions
     assert fill(text, values, in_rubles, "en", "ACME") == "1 day, 4,500,000 RUB, 40%, No advance, {x} ACME"
+    # Russian writes the rouble as its sign, as docs/rules.md shows (4 500 000 ₽), however it is named
+    for name in ("RUB", "rub", "руб", "₽"):
+        in_rubles = with_currency(bundled, {"currency": name}).questions
+        assert fill("{budget_amount}", values, in_rubles, "ru") == "4\u00a0500\u00a0000 ₽"
+    assert fill("{budget_amount}", values, with_currency(bundled, {"currency": "EUR"}).questions, "ru") == (
+        "4\u00a0500\u00a0000 EUR"
+    )
     assert fill("{late_payments:раз/раза/раз|ни разу}", {"late_payments": 3}, q, "ru") == "3 раза"
     assert fill("{late_payments:раз/раза/раз|ни разу} {client|вы}", {}, q, "ru") == "ни разу вы"
 
@@ -534,3 +541,73 @@ def test_reply_to_an_assessment_number_out_of_range(
             "",
             f"clientcheck: ошибка: {db}: оценки №{big} нет (список: clientcheck history)\n",
         )
+
+
+def test_an_unsettled_reply_asks_the_client_for_client_facts_and_the_seller_for_a_profile(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """business_stage or min_price are the seller's own answers: they come from the profile, never
+    from the client, so the refusal says so (en and ru); the 'Ask next' table and Markdown too."""
+    path = tmp_path / "client.yaml"
+    path.write_text("client: Lingua Ltd\nrude: false\n", encoding="utf-8")
+    code, out, err = invoke(cli, "reply", str(path), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err == (
+        "clientcheck: error: the verdict is not settled: GO on what is known, but it could still become DECLINE, "
+        "and a letter now could promise what the missing answers take back; ask first: budget_stated, "
+        "worked_before, billing ('clientcheck check' lists them all); complete your profile: clientcheck profile "
+        "set business_stage=... min_price=... min_monthly_price=... payment_term_days=... order_book=..., "
+        "or add --anyway\n"
+    )
+    code, out, err = invoke(cli, "reply", str(path), "--lang", "ru")
+    assert err == (
+        "clientcheck: ошибка: вердикт ещё не окончательный: по известным ответам — «БРАТЬ», но он может смениться "
+        "на «ОТКАЗАТЬ», и письмо сейчас может пообещать то, что недостающие ответы отменят; сначала спросите: "
+        "budget_stated, worked_before, billing (все вопросы покажет «clientcheck check»); заполните свой профиль: "
+        "clientcheck profile set business_stage=... min_price=... min_monthly_price=... payment_term_days=... "
+        "order_book=... или добавьте --anyway\n"
+    )
+    code, out, _ = invoke(cli, "check", str(path), "-f", "markdown", "--lang", "en")
+    asked = out.split("### Ask next\n\n")[1].split("\n\n")
+    assert not any(q in asked[0] for q in ("business_stage", "min_price", "order_book"))
+    assert asked[1] == (
+        "Complete your profile (questions about your business, not the client's): `clientcheck profile set "
+        "business_stage=... min_price=... min_monthly_price=... payment_term_days=... order_book=...`"
+    )
+    code, out, _ = invoke(cli, "check", str(path), "--lang", "ru")
+    flat = " ".join(out.split())
+    assert (
+        "Заполните свой профиль (это вопросы о вашем деле, а не о клиенте): clientcheck profile set "
+        "business_stage=... min_price=..." in flat
+    )
+    assert "│ business_stage" not in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "en", "ru"),
+    [
+        (
+            "leads.jsonl",
+            '{"client": "a"}\n{"client": "b"}\n',
+            "{p}: reply writes to one client, and a JSON Lines file holds one per line; pick one by its line, "
+            "e.g. the third: sed -n 3p {p} | clientcheck reply -",
+            "{p}: reply пишет одному клиенту, а в файле JSON Lines клиентов по одному в строке; выберите строку, "
+            "например третью: sed -n 3p {p} | clientcheck reply -",
+        ),
+        (
+            "leads.csv",
+            "client,rude\na,yes\n",
+            "{p}: reply writes to one client, and this holds many; give it one client's answers (a YAML or JSON "
+            "file), or the number of a saved assessment",
+            "{p}: reply пишет одному клиенту, а здесь их много; укажите ответы одного клиента (файл YAML или JSON) "
+            "или номер сохранённой оценки",
+        ),
+    ],
+)
+def test_reply_to_a_batch_says_it_takes_one_client_and_how_to_pick_one(
+    cli: CliRunner, tmp_path: Path, name: str, content: str, en: str, ru: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert invoke(cli, "reply", str(path), "--lang", "en") == (2, "", f"clientcheck: error: {en.format(p=path)}\n")
+    assert invoke(cli, "reply", str(path), "--lang", "ru") == (2, "", f"clientcheck: ошибка: {ru.format(p=path)}\n")

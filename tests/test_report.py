@@ -301,7 +301,33 @@ def test_no_outcomes_yet(cli: CliRunner, catalog: Catalog, isolated: Path, small
     code, out, err = invoke(cli, "report", *small(small_catalog), "--lang", "en")
     assert code == 0
     assert err == "No outcomes recorded yet: record how it went with a client with 'clientcheck outcome CLIENT'.\n"
-    assert out.splitlines()[0].startswith("1 assessments, 0 with an outcome; 0 clients taken")
+    assert out.splitlines()[0].startswith("1 assessment, 0 with an outcome; 0 clients taken")
+
+
+def test_one_client_reads_in_the_singular_and_nothing_to_compare_is_one_line(
+    cli: CliRunner, catalog: Catalog, isolated: Path, small_catalog: tuple[Path, Path]
+) -> None:
+    h = History.open(isolated)
+    assert h is not None
+    with h:
+        a = save_verdict(h, evaluate(catalog, Answers({"worked_before": False}, "G")), catalog, "en", "G")
+        record(h, a, OutcomeFacts(True, "on_time", True, False, None, True), date.today())
+    code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "en")
+    assert code == 0
+    got = out.splitlines()
+    assert got[0] == "1 assessment, 1 with an outcome; 1 client taken with a known outcome, trouble: 0 of 1 (0%, 0–79%)"
+    start = got.index("How each rule went (strongest sign of trouble first)")
+    assert got[start + 1] == (
+        "Nothing to compare yet: no rule has fired on some of the clients with an outcome and not on the others."
+    )
+    assert not any(line.startswith(("┏", "┃ Rule")) for line in got)  # no table drawn without rows
+    assert any(line.startswith("Never fired on the 1 client with an outcome, so nothing to compare: ") for line in got)
+    code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "ru")
+    got = out.splitlines()
+    start = got.index("Как сработало каждое правило (сначала самые явные признаки проблем)")
+    assert got[start + 1] == (
+        "Сравнивать пока нечего: нет правила, которое у одних клиентов с итогом сработало, а у других нет."
+    )
 
 
 # ---------------------------------------------------------------- the HTML page

@@ -140,3 +140,63 @@ def test_csv_cells_take_units(tmp_path: Path) -> None:
     assert [a["payment_delay_days"] for a in answers] == [14, 90]
     assert [a["budget_amount"] for a in answers] == [150000, 1500000]
     assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "ru"),
+    [
+        ("2,000", "'2,000' is ambiguous: write 2000 or 2.0", "'2,000' можно понять двояко: напишите 2000 или 2,0"),
+        ("3,500", "'3,500' is ambiguous: write 3500 or 3.5", "'3,500' можно понять двояко: напишите 3500 или 3,5"),
+        (
+            "-1,250",
+            "'-1,250' is ambiguous: write -1250 or -1.25",
+            "'-1,250' можно понять двояко: напишите -1250 или -1,25",
+        ),
+        ("1 000", None, None),
+    ],
+)
+def test_an_ambiguous_number_is_answered_with_both_readings_of_what_was_typed(
+    text: str, en: str | None, ru: str | None
+) -> None:
+    from clientcheck.i18n import prefer
+
+    for lang, message in (("en", en), ("ru", ru)):
+        prefer(lang)
+        try:
+            if message is None:
+                assert units.parse("money", text) == 1000
+                continue
+            with pytest.raises(ValueError) as info:
+                units.parse("money", text)
+            assert str(info.value) == message
+        finally:
+            prefer(None)
+
+
+def test_a_number_with_an_exponent_is_quoted_whole(bundled: Catalog, tmp_path: Path) -> None:
+    assert units.parse("money", "1e5") == 100000
+    assert units.parse("money", "1.5e3 k") == 1500000
+    path = tmp_path / "a.yaml"
+    path.write_text("budget_amount: 1e400\n", encoding="utf-8")
+    with pytest.raises(AnswersError) as info:
+        read_answers(str(path), bundled)
+    assert str(info.value) == f"{path}:1:1: budget_amount: '1e400' is too large; expected a number from 0 to 1000000000"
+
+
+def test_a_csv_cell_with_a_huge_exponent_is_quoted_whole(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    path = tmp_path / "leads.csv"
+    path.write_text('client,budget_amount\na,1e400\nb,"2,000"\n', encoding="utf-8")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q")
+    assert err.splitlines() == [
+        f"{path}:2: budget_amount: '1e400' is too large; expected a number from 0 to 1000000000",
+        f"{path}:3: budget_amount: '2,000' is ambiguous: write 2000 or 2.0; expected a number from 0 to 1000000000",
+    ]
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
+    assert err.splitlines() == [
+        f"{path}:2: budget_amount: '1e400' — слишком большое число; нужно число от 0 до 1000000000",
+        f"{path}:3: budget_amount: '2,000' можно понять двояко: напишите 2000 или 2,0; нужно число от 0 до 1000000000",
+    ]

@@ -63,7 +63,8 @@ _TRANSLATED = ("yesno", "choice", "multi", "integer", "number", "text", "date")
 # qtypes says why a value is refused in English; in another language the reason is said again
 _REASONS = (
     (
-        re.compile(r"^(?P<value>.*) is not a choice; expected .*?(?:; did you mean '(?P<close>.*)'\?)?$", re.S),
+        # the did-you-mean is in the language of the run (suggest), not always English: any "; …'x'?"
+        re.compile(r"^(?P<value>.*) is not a choice; expected [^;]*(?:;[^;']*'(?P<close>[^']*)'\?)?$", re.S),
         "answers.not_a_choice",
     ),
     (re.compile(r"^(?P<value>.*) is not a usable number; expected .*$", re.S), "answers.unusable_number"),

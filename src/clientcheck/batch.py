@@ -204,7 +204,10 @@ class Runner:
             self._bad(exc)
             return
         try:
-            self._csv_rows(source, CsvReader(stream, source, self.catalog))
+            reader = CsvReader(stream, source, self.catalog)
+            self._csv_rows(source, reader)
+            if reader.empty:
+                self.reporter.say(t(self.reporter.lang, "batch.empty_csv", name=source.name))
         except Problems as exc:  # the header
             self._bad(exc)
         except ReadError as exc:  # the input failed; an OSError here is about the output

@@ -157,8 +157,13 @@ def run_guarded(body: Callable[[], Any]) -> int:
         from typer._click.exceptions import NoArgsIsHelpError
 
         if isinstance(exc, NoArgsIsHelpError):  # a bare group: its help page, not an error line
-            sys.stdout.write(exc.format_message().rstrip("\n") + "\n")
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(exc.format_message().rstrip("\n") + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                return EXIT_OK
+            except OSError as failed:  # outside the try above: said here as any output failure is
+                return _output_failed(failed.strerror or str(failed))
             return EXIT_USAGE
         from clientcheck.clickmsg import describe
 

@@ -5,7 +5,7 @@ language's decimal mark (English 120,000.5; Russian 120 000,5 with a no-break sp
 never breaks across lines); `short` is a score or weight in a cell (-2, 3.5); `percent` and
 `percent_span` a share (47%, 47–91%; Russian 47 %); `day` and `moment` write dates the way the
 language does (English 2026-12-01, Russian 01.12.2026) in local time; `answer` is an answer with
-its unit (amounts in the profile's currency are a unit too), yes/no, choice texts or a date.
+its unit (amounts in the profile's currency are a unit too: `currency`), yes/no, choice texts or a date.
 For machines (CSV, TSV, JSON, JSON Lines): `plain` writes a number Python and spreadsheets read
 back exactly, and `stamp` an ISO 8601 UTC time. Nothing here imports anything costly.
 """
@@ -29,6 +29,16 @@ def number(x: float, lang: str = "en") -> str:
     if lang == "ru":  # Russian groups thousands with a space and uses a decimal comma
         return text.replace(",", NBSP).replace(".", ",")
     return text
+
+
+# Russian writes the rouble as its sign after the amount (4 500 000 ₽), whichever way the profile
+# names it; other currencies keep the profile's own word (EUR, $) in every language
+_RUSSIAN_SIGN = dict.fromkeys(("rub", "rur", "руб", "руб.", "р", "р.", "₽"), "₽")
+
+
+def currency(name: str, lang: str) -> str:
+    """The profile's currency as an amount's unit in lang: RUB is `₽` in Russian, as it is written there."""
+    return _RUSSIAN_SIGN.get(name.strip().lower(), name.strip()) if lang == "ru" else name.strip()
 
 
 def short(x: float) -> str:

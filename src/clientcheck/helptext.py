@@ -47,6 +47,8 @@ ENVIRONMENT = (
 OK = (0, "Success.")
 USAGE = (2, "Bad usage or input (options, files, answers): one line on stderr says what and where.")
 INTERRUPTED = (130, "Interrupted (Ctrl-C).")
+# every command writes to standard output and can be interrupted: these two are added to each list
+OUTPUT = (5, "The output could not be written (standard output closed, disk full).")
 VERDICT_OK = (0, "The verdict is below --fail-on (go or caution by default).")
 VERDICT_FAIL = (
     1,
@@ -87,6 +89,14 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     ),
 }
 DEFAULT_EXIT_CODES = (OK, USAGE)
+
+
+def exit_codes(path: str) -> tuple[tuple[int, str], ...]:
+    """The codes a command can return: its own, then 5 and 130 that any command can (by code)."""
+    own = EXIT_CODES.get(path, DEFAULT_EXIT_CODES)
+    taken = {code for code, _ in own}
+    return tuple(sorted((*own, *(c for c in (OUTPUT, INTERRUPTED) if c[0] not in taken)), key=lambda c: c[0]))
+
 
 # Command groups of the top-level page, in order; a command not listed goes under "Other commands".
 GROUPS = (
@@ -334,7 +344,7 @@ def page(command: Any, ctx: Any) -> str:
         out += _definitions([(name, tr(what, lang)) for name, what in ENVIRONMENT], w)
     # a group that also runs by itself (`clientcheck profile`) has exit codes of its own
     if not hasattr(command, "commands") or not path or getattr(command, "invoke_without_command", False):
-        codes = EXIT_CODES.get(path, DEFAULT_EXIT_CODES)
+        codes = exit_codes(path)
         out += ["", f"{t(lang, 'help.exit_codes')}:"]
         out += _definitions([(str(code), tr(what, lang)) for code, what in codes], w)
     if not path:

@@ -161,6 +161,7 @@ RU: dict[str, str] = {
     "Internal error: a bug in clientcheck; please report it.": "Внутренняя ошибка: ошибка в самом clientcheck; пожалуйста, сообщите о ней.",
     "Some records of a batch were bad and skipped (check).": "Часть записей пакета с ошибками пропущена (check).",
     "Interrupted (Ctrl-C).": "Прервано (Ctrl-C).",
+    "The output could not be written (standard output closed, disk full).": "Не удалось записать вывод (стандартный вывод закрыт, диск заполнен).",
     "The verdict is below --fail-on (go or caution by default).": "Вердикт мягче порога --fail-on (по умолчанию — «брать» или «осторожно»).",
     "The verdict is at or above --fail-on (decline by default; with --fail-on-reachable, the worst verdict still reachable; for many clients: any of them).": "Вердикт на пороге --fail-on или строже (по умолчанию — «отказать»; с --fail-on-reachable — худший ещё достижимый вердикт; для многих клиентов — у любого из них).",
     "The verdict is at or above --fail-on (decline by default).": "Вердикт на пороге --fail-on или строже (по умолчанию — «отказать»).",

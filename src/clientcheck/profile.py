@@ -114,7 +114,9 @@ def with_currency(catalog: Catalog, values: Mapping[str, Any]) -> Catalog:
     currency = values.get(CURRENCY)
     if not isinstance(currency, str) or not currency.strip():
         return catalog
-    unit = Text({lang: currency.strip() for lang in ("en", "ru")})
+    from clientcheck import fmt
+
+    unit = Text({lang: fmt.currency(currency, lang) for lang in ("en", "ru")})
     questions = {qid: q._replace(unit=unit) if q.measure == "money" else q for qid, q in catalog.questions.items()}
     return catalog._replace(questions=questions)
 

@@ -51,7 +51,8 @@ _CURRENCY: Final = frozenset(
 )
 
 _SPACES: Final = re.compile(r"[\s_\u00a0\u202f\u2009']+")
-_SPLIT: Final = re.compile(r"^([+-]?(?:\d|[.,]\d)[\d\s\u00a0\u202f\u2009_.,']*)(.*)$", re.S)
+# an exponent (1e5) belongs to the number, so that `1e400` is quoted whole, not as the unit 'e400'
+_SPLIT: Final = re.compile(r"^([+-]?(?:\d|[.,]\d)[\d\s\u00a0\u202f\u2009_.,']*(?:[eE][+-]?\d+)?)(.*)$", re.S)
 _THOUSANDS: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
@@ -68,7 +69,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     """
     s = _SPACES.sub("", text)
     if lang is None and _AMBIGUOUS.match(s):
-        raise UnitError(say("units.ambiguous", text=text.strip()))
+        raise UnitError(say("units.ambiguous", text=text.strip(), **_readings(s)))
     if _THOUSANDS.match(s) and lang != "ru":
         s = s.replace(",", "")
     elif s.count(",") == 1 and "." not in s:
@@ -76,8 +77,18 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     if re.fullmatch(r"[+-]?\d+", s):
         return int(s)
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
-        return float(s)
+        value = float(s)
+        if math.isinf(value):
+            raise UnitError(say("units.too_large", text=text.strip()))
+        return value
     raise UnitError(say("units.not_a_number", text=text.strip()))
+
+
+def _readings(s: str) -> dict[str, str]:
+    """The two numbers `2,000` can be (s matches _AMBIGUOUS): 2000 with a thousands comma, 2.0 with a
+    decimal one. The message writes them so that neither can be misread (`2,0` in Russian)."""
+    whole, fraction = s.split(",")
+    return {"thousands": whole + fraction, "whole": whole, "fraction": fraction.rstrip("0") or "0"}
 
 
 def _split(text: str) -> tuple[str, str] | None:

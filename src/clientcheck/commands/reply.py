@@ -73,6 +73,7 @@ def reply(
     facts could promise what the missing answers would take back. Exit 0 when the letter is
     written, whatever the verdict; 2 on bad input or an unsettled verdict.
     """
+    _one_client(source, language_for(lang))
     catalog = load_catalog_for(rules, questions)
     found = _ASSESSMENT.match(source)
     if source != "-" and found and not Path(source).exists():
@@ -102,14 +103,37 @@ def reply(
 
         words = {v: t(language, f"verdict.{v}") for v in (verdict.verdict, verdict.best, verdict.worst)}
         other = verdict.worst if verdict.worst != verdict.verdict else verdict.best
-        asks = ", ".join(a.question for a in verdict.ask_next[:3])
+        from clientcheck.render.names import profile_hint, split_asks
+
+        client_asks, seller = split_asks(catalog, verdict.ask_next)
+        todo = (
+            [t(language, "reply.ask_first", asks=", ".join(a.question for a in client_asks[:3]))] if client_asks else []
+        )
+        todo += [profile_hint(language, seller)] if seller else []
         raise UsageError(
-            t(language, "reply.not_settled", verdict=words[verdict.verdict], other=words[other], asks=asks)
+            t(language, "reply.not_settled", verdict=words[verdict.verdict], other=words[other], todo="; ".join(todo))
         )
     from clientcheck.profile import with_currency
 
     write_reply(verdict, with_currency(catalog, verdict.answers.values), language, fmt.value)
     return 0
+
+
+_MANY = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "table", ".tsv": "table", ".parquet": "table"}
+
+
+def _one_client(source: str, lang: str) -> None:
+    """A letter is to one client: a batch input (JSON Lines, CSV, Parquet, a folder) is refused
+    with the way to pick one client of it, before the JSON reader calls line 2 `Extra data`."""
+    path = Path(source)
+    if source == "-" or not path.exists():
+        return  # standard input is one document; a missing file is said where it is read
+    kind = "table" if path.is_dir() else _MANY.get(path.suffix.lower())
+    if kind is not None:
+        from clientcheck.errors import UsageError
+        from clientcheck.i18n import t
+
+        raise UsageError(t(lang, f"reply.many.{kind}", name=source))
 
 
 def _saved(rid: int, catalog: Catalog, db: Path | None, lang: str) -> tuple[Verdict, str]:

@@ -56,6 +56,7 @@ def _token_re() -> re.Pattern[str]:
     return re.compile(_TOKEN_PATTERN, re.VERBOSE)
 
 
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _FORBIDDEN_OPS = {  # the message key of each
     "**": "cond.op.pow",
@@ -85,6 +86,10 @@ def tokenize(source: str) -> list[Token]:
             raise ConditionError(say("cond.char", ch=ch), pos)
         kind = m.lastgroup or ""
         text = m.group()
+        if kind == "op" and text == "=" and source[m.end() : m.end() + 1] in ("<", ">"):
+            # `=>` and `=<` mean >= and <=, not ==
+            written = text + source[m.end()]
+            raise ConditionError(say("cond.op.reversed", written=written, op=written[::-1]), pos)
         if kind == "op" and text in _FORBIDDEN_OPS:
             raise ConditionError(say(_FORBIDDEN_OPS[text]), pos)
         if kind == "name" and text in _KEYWORDS:
@@ -164,6 +169,7 @@ Node = Lit | Name | ListLit | Not | Neg | BoolOp | Compare | Arith | Call
 
 class _Parser:
     def __init__(self, source: str) -> None:
+        self.source = source
         self.tokens = tokenize(source)
         self.i = 0
         self.depth = 0
@@ -230,11 +236,22 @@ class _Parser:
         return self.comparison()
 
     def comparison(self) -> Node:
+        begin = self.tok.pos
         left = self.sum()
         t = self.tok
-        if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
-            self.take()
-            return Compare(t.pos, t.text, left, self.sum())
+        if t.kind == "op" and t.text in _COMPARISONS:
+            start = self.take().pos
+            right = self.sum()
+            nxt = self.tok
+            if nxt.kind == "op" and nxt.text in _COMPARISONS:
+                # `1 < x < 5`: said the way to write it, with the user's own operands
+                first = self.source[begin : nxt.pos].strip()
+                middle = self.source[start + len(t.text) : nxt.pos].strip()
+                self.take()
+                self.sum()
+                rest = self.source[nxt.pos : self.tok.pos].strip()
+                raise ConditionError(say("cond.chain", first=first, second=f"{middle} {rest}"), nxt.pos)
+            return Compare(t.pos, t.text, left, right)
         if t.kind == "keyword" and t.text == "in":
             self.take()
             return Compare(t.pos, "in", left, self.sum())
@@ -354,13 +371,22 @@ def parse(source: str) -> Node:
     return _Parser(source).parse()
 
 
-def suggest(name: str, candidates: Iterable[str], lang: str | None = None) -> str:
-    """A did-you-mean suffix, or an empty string; in lang, else in the language of the run."""
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate name was most likely meant to be, if any is close enough."""
     import difflib  # only when there is a mistake to explain
 
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    if not close:
+    ordered = sorted(candidates)
+    # `Client` for `client`, as CRMs capitalise a header: case alone is a typo difflib scores low
+    close = [c for c in ordered if c.casefold() == name.casefold()][:1]
+    close = close or difflib.get_close_matches(name, ordered, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(name: str, candidates: Iterable[str], lang: str | None = None) -> str:
+    """A did-you-mean suffix, or an empty string; in lang, else in the language of the run."""
+    close = closest(name, candidates)
+    if close is None:
         return ""
     from clientcheck.i18n import say, t
 
-    return say("suggest", name=close[0]) if lang is None else t(lang, "suggest", name=close[0])
+    return say("suggest", name=close) if lang is None else t(lang, "suggest", name=close)

@@ -49,22 +49,21 @@ def preferred() -> str | None:
 def detect_language(option: str | None, environ: Mapping[str, str] | None = None) -> str:
     """--lang, else the environment as gettext reads it, else English.
 
-    LANGUAGE is a list of languages in order of preference (ru:en) and wins over the locale, except
-    when the locale is C or POSIX, which asks for untranslated messages. Then LC_ALL, LC_MESSAGES
-    and LANG, the first one set deciding (POSIX order).
+    LANGUAGE is a list of languages in order of preference (ru:en) and wins over the locale, even
+    when the locale is C or POSIX. GNU gettext ignores LANGUAGE then, but C.UTF-8 is the default of
+    most containers and CI images, where whoever sets LANGUAGE=ru plainly asks for Russian. Then
+    LC_ALL, LC_MESSAGES and LANG, the first one set deciding (POSIX order); C or POSIX there is English.
     """
     if option:
         return option
     if _preferred is not None and environ is None:
         return _preferred
     env = os.environ if environ is None else environ
-    locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
-    if locale in ("C", "POSIX") or locale.startswith(("C.", "POSIX.")):
-        return "en"
     for item in env.get("LANGUAGE", "").split(":"):
         code = _code(item)
         if code in LANGUAGES:
             return code
+    locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
     code = _code(locale)
     return code if code in LANGUAGES else "en"
 

@@ -13,6 +13,7 @@ from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part 
 from clientcheck.bundled import bundled_questions as bundled_questions
 from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import Condition, ConditionError, VarType, compile_condition, suggest
+from clientcheck.conditions.syntax import closest
 from clientcheck.errors import ClientcheckError, Mark
 from clientcheck.files import read_text
 from clientcheck.i18n import say
@@ -60,12 +61,21 @@ class _Checker:
         required = tuple(required)
         known = required + tuple(optional)
         ok = True
+        meant: set[str] = set()  # required fields an unknown one is a typo of (`advise` for advice)
         for key in m:
             if key not in known:
+                close = closest(key, known)
+                if close in required and close not in m:
+                    meant.add(close)
                 self.err(say("cfg.unknown_field", key=key, what=what, hint=suggest(key, known)), m.key_at(key))
         for key in required:
             if key not in m:
-                self.err(say("cfg.missing_field", what=what, key=key), m.mark)
+                missing = say("cfg.missing_field", what=what, key=key)
+                if key in meant:
+                    # one mistake, one line: the typo's line says it; later checks of the field stay quiet
+                    self._said.add((missing, m.mark))
+                else:
+                    self.err(missing, m.mark)
                 ok = False
         return ok
 

@@ -11,6 +11,7 @@ from clientcheck.bundled import bundled_dir as bundled_dir  # re-exported: part 
 from clientcheck.bundled import bundled_questions as bundled_questions
 from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import VarType, suggest
+from clientcheck.conditions.syntax import closest
 from clientcheck.errors import AnswersError, Mark
 from clientcheck.functions import parse_date
 from clientcheck.i18n import detect_language, say
@@ -221,8 +222,11 @@ def _rule(
                             Level(cond, sev, weight, c.text(lv, "advice", say("cfg.what.level"), required=False))
                         )
         else:
+            fields = (*required_fields("rule"), *optional_fields("rule"))
+            # `severty:` was reported as an unknown field with its did-you-mean: one mistake, one line
+            meant = {closest(str(k), fields) for k in r if k not in fields}
             for key in ("when", "severity"):
-                if key not in r:
+                if key not in r and key not in meant:
                     c.err(say("cfg.red_flag_needs", key=key), r.mark)
             if "when" in r and "severity" in r:
                 cond = c.condition(r, "when", types, rules=rule_ids)
@@ -305,13 +309,16 @@ def load_rules(
     rule_ids = tuple(str(r["id"]) for r in raw_rules if isinstance(r, YMap) and isinstance(r.get("id"), str))
     for i, raw in enumerate(raw_rules):
         rule = _rule(c, raw, raw_rules.at(i), types, policy, sources, stub, rule_ids)
-        if rule is None:
+        # by the id as written, not the rule as built: a duplicate is said even when either rule
+        # has mistakes of its own, in the same run as they are
+        rid = raw.get("id") if isinstance(raw, YMap) else None
+        if isinstance(rid, str) and rid in first_seen:
+            c.err(say("cfg.duplicate_rule", id=rid, first=first_seen[rid]), raw.at("id"))
             continue
-        if rule.id in first_seen:
-            c.err(say("cfg.duplicate_rule", id=rule.id, first=first_seen[rule.id]), raw.at("id"))
-            continue
-        first_seen[rule.id] = raw.at("id")
-        rules.append(rule)
+        if isinstance(rid, str):
+            first_seen[rid] = raw.at("id")
+        if rule is not None:
+            rules.append(rule)
     _check_cycles(c, rules, _when_marks(raw_rules))
     return rules, policy, sources, display, window
 

@@ -73,6 +73,7 @@ class CsvReader:
         self.catalog = catalog
         self.delimiter = ","
         self.columns: list[Question | None] = []
+        self.empty = False  # no bytes at all: no header, no clients (a failed export, most often)
 
     def header(self, first: str) -> list[Question | None]:
         """The question of each column (None for `client`); every problem with the header at once."""
@@ -95,7 +96,7 @@ class CsvReader:
                 continue
             q = self.catalog.questions.get(name)
             if q is None:
-                hint = suggest(name, list(self.catalog.questions), _lang())
+                hint = suggest(name, [CLIENT_KEY, *self.catalog.questions], _lang())
                 problems.append(ClientcheckError(_t("readers.unknown_column", name=name) + hint, mark))
             columns.append(q)
         if problems:
@@ -156,7 +157,8 @@ class CsvReader:
         empty = object()
         first = next(source, empty)
         if first is empty:
-            return  # an empty file: no rows
+            self.empty = True  # the batch says so: zero rows is an answer, a missing header is not
+            return
         if not isinstance(first, bytes):  # None: the header line is over the cap
             raise AnswersError(
                 [ClientcheckError(_t("readers.header_too_long", kb=MAX_ROW_BYTES // 1000), Mark(self.source.name, 1))]
@@ -276,6 +278,10 @@ class CsvReader:
                 problem = "readers.bare_quote"
             if problem is None:
                 return rows[0]
+            if problem == "readers.bare_quote" and not taken:
+                # the csv module read one whole row: an odd `12"` opens no quoted cell, so the lines
+                # after it are rows of their own and the bare quote is what to report
+                return self._bad(line, _t(problem))
             open_quote = record.count(b'"') % 2 == 1
             if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
                 pending.extendleft(reversed(taken))

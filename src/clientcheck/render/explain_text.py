@@ -29,7 +29,7 @@ def _value(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], qid: st
 
 
 def _test_line(catalog: Catalog, answers: Answers, ignored: tuple[str, ...], test: Test, lang: str) -> str:
-    result = {True: "true", False: "false", None: "?"}[test.result]
+    result = "?" if test.result is None else t(lang, f"rules.explain.{str(test.result).lower()}")
     given = ", ".join(f"{q} = {_value(catalog, answers, ignored, q, v, lang)}" for q, v in test.answers)
     line = f"{test.text} → {result}" + (f"   [{given}]" if given else "")
     d = test.distance

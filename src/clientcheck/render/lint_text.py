@@ -23,7 +23,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def print_report(report: Report, lang: str) -> None:
     for d in report.diagnostics:
-        out(str(d))
+        where = f"{d.mark}: " if d.mark else ""
+        out(f"{where}{t(lang, 'lint.level.' + d.level)}: {d.message}")
     if report.diagnostics:
         out(t(lang, "lint.summary", errors=report.errors, warnings=report.warnings))
     else:

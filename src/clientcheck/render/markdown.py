@@ -18,6 +18,7 @@ from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, VERDICTS, Catalog, Evidence, Rule, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, reachable, summary
+from clientcheck.render.names import split_asks
 from clientcheck.terminal import clean
 
 _SPECIAL = re.compile(r"([\\|*_`\[\]<>#~&@])")  # ~ strike-through, & entities, @ e-mail autolinks
@@ -92,10 +93,14 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
         out += [f"- {md(why[id(f)].advice)}" for f in verdict.notes]
         out.append("")
     if verdict.ask_next and not verdict.settled:  # settled: no answer to come can change it
+        asks, seller = split_asks(catalog, verdict.ask_next)
         out += [f"### {t(lang, 'ask_next')}", ""]
-        for i, a in enumerate(verdict.ask_next, 1):
+        for i, a in enumerate(asks, 1):
             text = md(catalog.questions[a.question].text.get(lang))
             out.append(f"{i}. {text} (`{a.question}`) — {t(lang, 'col.decides').lower()}: {', '.join(a.rules)}")
+        if seller:
+            command = "clientcheck profile set " + " ".join(f"{q}=..." for q in seller)
+            out += ([""] if asks else []) + [t(lang, "ask_next.profile", command=f"`{command}`")]
         out.append("")
     if verdict.ignored:
         out += [t(lang, "ignored", ids=", ".join(verdict.ignored)), ""]

@@ -1,13 +1,15 @@
-"""How the ids of the rules file read to people: verdicts, rule kinds and severities."""
+"""How the ids of the rules file read to people: verdicts, rule kinds and severities; and whom a
+question still to answer is for (the client, or the seller's profile)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
-    from clientcheck.model import Catalog, Rule
+    from clientcheck.model import AskNext, Catalog, Rule
 
 
 def verdict_word(lang: str, verdict: str) -> str:
@@ -32,3 +34,20 @@ def rule_severities(catalog: Catalog, rule: Rule, lang: str) -> str:
     if not names:
         return "—"
     return " / ".join(catalog.policy.severities[n].label.get(lang) for n in dict.fromkeys(names))
+
+
+def split_asks(catalog: Catalog, asks: Sequence[AskNext]) -> tuple[list[AskNext], list[str]]:
+    """What to ask the client, and the seller's own questions still open (ids, in order of use):
+    those are not asked of a client but answered once, in the profile."""
+    client = [a for a in asks if not _seller(catalog, a.question)]
+    return client, [a.question for a in asks if _seller(catalog, a.question)]
+
+
+def _seller(catalog: Catalog, qid: str) -> bool:
+    q = catalog.questions.get(qid)
+    return q is not None and q.seller
+
+
+def profile_hint(lang: str, seller: Sequence[str]) -> str:
+    """`complete your profile: clientcheck profile set min_price=... business_stage=...`"""
+    return t(lang, "profile.complete", command="clientcheck profile set " + " ".join(f"{q}=..." for q in seller))

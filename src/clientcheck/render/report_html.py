@@ -137,29 +137,32 @@ def render(report: Report, catalog: Catalog, lang: str) -> str:
     if svg:
         parts.append(f'<div class="chart">{svg}</div>')
     parts.append(f"<h2>{escape(t(lang, 'report.rules.title'))}</h2>")
-    parts.append(
-        _table(
-            [
-                t(lang, "report.col.rule"),
-                t(lang, "report.col.level"),
-                t(lang, "report.col.fired"),
-                t(lang, "report.col.not_fired"),
-                t(lang, "report.col.difference"),
-                t(lang, "report.col.reading"),
-            ],
-            [
+    if not compared(report):  # a header without rows says nothing: one line does
+        parts.append(f'<p class="dim">{escape(t(lang, "report.rules.none"))}</p>')
+    else:
+        parts.append(
+            _table(
                 [
-                    f"<b>{escape(s.id)}</b><br><span class='dim'>{escape(title(catalog, s.id, lang))}</span>",
-                    escape(kind_text(catalog, s, lang)),
-                    escape(rate_text(s.fired, lang)),
-                    escape(rate_text(s.not_fired, lang)),
-                    escape(signed_span(s.difference, lang)),
-                    f'<span class="{s.reading}">{escape(reading_text(s, lang))}</span>',
-                ]
-                for s in compared(report)
-            ],
+                    t(lang, "report.col.rule"),
+                    t(lang, "report.col.level"),
+                    t(lang, "report.col.fired"),
+                    t(lang, "report.col.not_fired"),
+                    t(lang, "report.col.difference"),
+                    t(lang, "report.col.reading"),
+                ],
+                [
+                    [
+                        f"<b>{escape(s.id)}</b><br><span class='dim'>{escape(title(catalog, s.id, lang))}</span>",
+                        escape(kind_text(catalog, s, lang)),
+                        escape(rate_text(s.fired, lang)),
+                        escape(rate_text(s.not_fired, lang)),
+                        escape(signed_span(s.difference, lang)),
+                        f'<span class="{s.reading}">{escape(reading_text(s, lang))}</span>',
+                    ]
+                    for s in compared(report)
+                ],
+            )
         )
-    )
     for key, ids in uncompared(report):
         parts.append(f'<p class="dim">{escape(t(lang, key, cases=len(report.cases), ids=", ".join(ids)))}</p>')
     parts.append(f"<h2>{escape(t(lang, 'report.overruled.title'))}</h2><ul>")

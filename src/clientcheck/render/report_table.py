@@ -106,28 +106,11 @@ def render(report: Report, catalog: Catalog, lang: str, stream: IO[str]) -> None
         line.append(f" {rate_text(report.by_verdict[v], lang)}")
         console.print(line)
 
-    table = Table(title=t(lang, "report.rules.title"), title_justify="left", expand=True)
-    table.add_column(t(lang, "report.col.rule"), ratio=3)
-    table.add_column(t(lang, "report.col.level"), no_wrap=True)
-    table.add_column(t(lang, "report.col.fired"), ratio=2)
-    table.add_column(t(lang, "report.col.not_fired"), ratio=2)
-    table.add_column(t(lang, "report.col.difference"), no_wrap=True)
-    table.add_column(t(lang, "report.col.reading"), ratio=2)
-    for s in compared(report):
-        name = plain_text(s.id, "bold")
-        name.append("\n" + title(catalog, s.id, lang), style="dim")
-        not_fired = rate_text(s.not_fired, lang)
-        if s.undecided:
-            not_fired += "\n" + t(lang, "report.undecided", count=s.undecided)
-        table.add_row(
-            name,
-            plain_text(kind_text(catalog, s, lang)),
-            plain_text(rate_text(s.fired, lang)),
-            plain_text(not_fired),
-            plain_text(signed_span(s.difference, lang)),
-            plain_text(reading_text(s, lang), READING_STYLE[s.reading]),
-        )
-    console.print(table)
+    if compared(report):
+        console.print(_rules_table(report, catalog, lang))
+    else:  # a header without rows says nothing: one line does
+        console.print(plain_text(t(lang, "report.rules.title"), "bold"))
+        console.print(plain_text(t(lang, "report.rules.none"), "dim"))
     for key, ids in uncompared(report):
         console.print(plain_text(t(lang, key, cases=len(report.cases), ids=", ".join(ids)), "dim"))
     if compared(report):
@@ -196,3 +179,28 @@ def _what_if(console: Console, report: Report, lang: str) -> None:
             Text(f" {t(lang, f'verdict.{after}')} ", COLOURS[after]),
         )
     console.print(table)
+
+
+def _rules_table(report: Report, catalog: Catalog, lang: str) -> Table:
+    table = Table(title=t(lang, "report.rules.title"), title_justify="left", expand=True)
+    table.add_column(t(lang, "report.col.rule"), ratio=3)
+    table.add_column(t(lang, "report.col.level"), no_wrap=True)
+    table.add_column(t(lang, "report.col.fired"), ratio=2)
+    table.add_column(t(lang, "report.col.not_fired"), ratio=2)
+    table.add_column(t(lang, "report.col.difference"), no_wrap=True)
+    table.add_column(t(lang, "report.col.reading"), ratio=2)
+    for s in compared(report):
+        name = plain_text(s.id, "bold")
+        name.append("\n" + title(catalog, s.id, lang), style="dim")
+        not_fired = rate_text(s.not_fired, lang)
+        if s.undecided:
+            not_fired += "\n" + t(lang, "report.undecided", count=s.undecided)
+        table.add_row(
+            name,
+            plain_text(kind_text(catalog, s, lang)),
+            plain_text(rate_text(s.fired, lang)),
+            plain_text(not_fired),
+            plain_text(signed_span(s.difference, lang)),
+            plain_text(reading_text(s, lang), READING_STYLE[s.reading]),
+        )
+    return table

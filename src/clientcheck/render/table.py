@@ -25,9 +25,10 @@ from rich.text import Text
 
 from clientcheck import fmt
 from clientcheck.i18n import t
-from clientcheck.model import UNKNOWN, Catalog, Evidence, Rule, Verdict
+from clientcheck.model import UNKNOWN, AskNext, Catalog, Evidence, Rule, Verdict
 from clientcheck.reasons import Reasons, all_reasons
 from clientcheck.render.data import headline, summary
+from clientcheck.render.names import split_asks
 from clientcheck.terminal import is_tty
 from clientcheck.terminal import strip_controls as clean
 
@@ -210,21 +211,23 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
 
     # a settled verdict: no answer to come can change it, so nothing is worth asking for it
     asking = bool(verdict.ask_next) and not verdict.settled
-    if asking and narrow:
-        parts.append(_stacked_questions(verdict, catalog, lang))
-    elif asking:
+    asks, seller = split_asks(catalog, verdict.ask_next) if asking else ([], [])
+    if asks and narrow:
+        parts.append(_stacked_questions(asks, catalog, lang))
+    elif asks:
         table = Table(title=t(lang, "ask_next"), title_justify="left", expand=True)
         table.add_column("#", no_wrap=True, style="dim")
-        table.add_column(t(lang, "col.question"), ratio=4, min_width=_longest(a.question for a in verdict.ask_next))
-        table.add_column(
-            t(lang, "col.decides"), ratio=2, min_width=_longest(r for a in verdict.ask_next for r in a.rules)
-        )
-        for i, a in enumerate(verdict.ask_next, 1):
+        table.add_column(t(lang, "col.question"), ratio=4, min_width=_longest(a.question for a in asks))
+        table.add_column(t(lang, "col.decides"), ratio=2, min_width=_longest(r for a in asks for r in a.rules))
+        for i, a in enumerate(asks, 1):
             q = catalog.questions[a.question]
             text = plain_text(q.text.get(lang))
             text.append(f"\n{clean(a.question)}", style="dim")
             table.add_row(str(i), text, plain_text(", ".join(a.rules)))
         parts.append(table)
+    if seller:  # the seller's own questions: answered once, in the profile, never asked of a client
+        command = "clientcheck profile set " + " ".join(f"{clean(q)}=..." for q in seller)
+        parts.append(plain_text(t(lang, "ask_next.profile", command=command)))
 
     if verdict.answers.note:
         parts.append(plain_text(t(lang, "verdict.note", note=verdict.answers.note), "bold"))
@@ -295,9 +298,9 @@ def _stacked_signs(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableT
     return Group(*blocks)
 
 
-def _stacked_questions(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableType:
+def _stacked_questions(asks: Sequence[AskNext], catalog: Catalog, lang: str) -> RenderableType:
     blocks: list[RenderableType] = [_heading(t(lang, "ask_next"))]
-    for i, a in enumerate(verdict.ask_next, 1):
+    for i, a in enumerate(asks, 1):
         q = catalog.questions[a.question]
         detail = Text(clean(a.question), style="dim")
         detail.append(f" · {t(lang, 'col.decides').lower()}: {clean(', '.join(a.rules))}", style="dim")

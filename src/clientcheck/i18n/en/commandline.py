@@ -129,7 +129,7 @@ STRINGS: dict[str, str] = {
     "answers.stdin_failed": "cannot read standard input: {reason}",
     "answers.input_too_big": "input is larger than {kb} kB",
     "answers.no_data": "nothing to read: the pipe or device gave no data",
-    "units.ambiguous": "{text!r} is ambiguous: write 1500 or 1.5",
+    "units.ambiguous": "{text!r} is ambiguous: write {thousands} or {whole}.{fraction}",
     "units.not_a_number": "{text!r} is not a number",
     "units.not_time": "{unit!r} is not a unit of time (h, days, weeks, months, years)",
     "units.not_amount": "{unit!r} is not an amount (k, m, тыс, млн, or a currency)",
@@ -166,4 +166,6 @@ STRINGS: dict[str, str] = {
     "answers.too_many_digits": "a number in it has too many digits",
     "output.failed": "cannot write the output: {reason}",
     "output.closed": "standard output is closed",
+    # try-out findings (TRYOUT.md): messages that quote what was typed
+    "units.too_large": "{text!r} is too large",
 }

@@ -224,7 +224,7 @@ STRINGS: dict[str, str] = {
     "verdict.unsettled.or": " or ",
     "verdict.quoted": "{v}",
     "env.bad_today": "CLIENTCHECK_TODAY={value}: expected a date as YYYY-MM-DD",
-    "reply.not_settled": "the verdict is not settled: {verdict} on what is known, but it could still become {other}, and a letter now could promise what the missing answers take back; ask first: {asks} ('clientcheck check' lists them all), or add --anyway",
+    "reply.not_settled": "the verdict is not settled: {verdict} on what is known, but it could still become {other}, and a letter now could promise what the missing answers take back; {todo}, or add --anyway",
     "verdict.unsettled.rules": "{count} rules undecided",
     "verdict.unsettled.rules.one": "{count} rule undecided",
     "verdict.settled_by": "Settled: no answer still to come can change it.",
@@ -278,4 +278,17 @@ STRINGS: dict[str, str] = {
     "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
     # lead: show N with the rules unchanged
     "history.show.rejudged": "Judged again under the same rules ({now}), this assessment's answers read differently from the stored verdict. Below they are judged today, verdict {now_verdict}; the stored verdict was {was_verdict}. To see the stored verdict exactly: clientcheck show {id} --format json",
+    # try-out findings (TRYOUT.md): lint, explain, diff, report and reply wording
+    "lint.level.error": "error",
+    "lint.level.warning": "warning",
+    "rules.explain.true": "true",
+    "rules.explain.false": "false",
+    "profile.complete": "complete your profile: {command}",
+    "reply.ask_first": "ask first: {asks} ('clientcheck check' lists them all)",
+    "ask_next.profile": "Complete your profile (questions about your business, not the client's): {command}",
+    "reply.many.jsonl": "{name}: reply writes to one client, and a JSON Lines file holds one per line; pick one by its line, e.g. the third: sed -n 3p {name} | clientcheck reply -",
+    "reply.many.table": "{name}: reply writes to one client, and this holds many; give it one client's answers (a YAML or JSON file), or the number of a saved assessment",
+    # (not errors, exit 0: kept out of the blocks of errors that test_i18n_input_errors drives)
+    "batch.empty_csv": "{name}: the file is empty: no header and no clients",
+    "report.rules.none": "Nothing to compare yet: no rule has fired on some of the clients with an outcome and not on the others.",
 }

@@ -238,4 +238,7 @@ STRINGS: dict[str, str] = {
     "cfg.checklist_yesno": "checklist: only yesno questions can be checklist lines, this one is {qtype}",
     "cfg.checklist_unknown": "checklist: unknown checklist {id!r}{hint}",
     "cfg.checklist_ticked": "ticked: expected true or false",
+    # try-out findings (TRYOUT.md): operators people write for >=, and chained comparisons
+    "cond.op.reversed": "{written!r} is not an operator; write {op!r}",
+    "cond.chain": "comparisons do not chain: write '{first} and {second}'",
 }

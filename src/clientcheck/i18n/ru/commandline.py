@@ -48,7 +48,7 @@ STRINGS: dict[str, str] = {
     "help.default": "по умолчанию: {value}",
     "help.env": "переменные: {names}",
     "help.more": "Параметры, примеры и коды выхода команды: clientcheck КОМАНДА --help",
-    "questions.unknown": "вопроса «{id}» нет",
+    "questions.unknown": "вопроса {id!r} нет",
     "questions.list.hint": "В файле ответов каждому из этих кодов сопоставляется ответ; null значит «не знаю». Подробнее: clientcheck questions show КОД",
     "questions.type.yesno": "да/нет",
     "questions.type.choice": "один вариант",
@@ -92,7 +92,7 @@ STRINGS: dict[str, str] = {
     "answers.not_a_mapping": "ответы должны быть словарём «код вопроса: ответ»",
     "answers.bad_key": "ключ {name} — не код вопроса",
     "answers.bad_client": "client: имя клиента должно быть текстом",
-    "answers.unknown_question": "неизвестный вопрос «{name}»",
+    "answers.unknown_question": "неизвестный вопрос {name!r}",
     "answers.json_syntax": "ошибка синтаксиса JSON",
     "answers.duplicate_key": "ключ «{name}» повторяется",
     "answers.too_deep": "слишком глубокая вложенность JSON",
@@ -117,7 +117,7 @@ STRINGS: dict[str, str] = {
     "readers.empty_folder": "{path}: в этой папке нет файлов ответов (*.yaml, *.yml, *.json, *.jsonl, *.csv, *.parquet)",
     "readers.line_not_utf8": "эта строка не в кодировке UTF-8",
     "readers.column_twice": "заголовок: столбец «{name}» встречается дважды",
-    "readers.unknown_column": "заголовок: неизвестный вопрос «{name}»",
+    "readers.unknown_column": "заголовок: неизвестный вопрос {name!r}",
     # issue 11: errors of answers, inputs, the profile and sql, in the run's language
     "answers.note_not_text": "note: заметка о клиенте должна быть текстом",
     "answers.yaml11_number": 'YAML 1.1 читает {raw} как {value} ({base}); напишите число, которое имеете в виду, или "{raw}" в кавычках',
@@ -129,7 +129,7 @@ STRINGS: dict[str, str] = {
     "answers.stdin_failed": "не удаётся прочитать стандартный ввод: {reason}",
     "answers.input_too_big": "на входе больше {kb} КБ",
     "answers.no_data": "читать нечего: канал или устройство не дали данных",
-    "units.ambiguous": "{text!r} можно понять двояко: напишите 1500 или 1,5",
+    "units.ambiguous": "{text!r} можно понять двояко: напишите {thousands} или {whole},{fraction}",
     "units.not_a_number": "{text!r} — не число",
     "units.not_time": "{unit!r} — не единица времени (ч, дни, недели, месяцы, годы)",
     "units.not_amount": "{unit!r} — не обозначение суммы (тыс, млн, k, m или валюта)",
@@ -166,4 +166,6 @@ STRINGS: dict[str, str] = {
     "answers.too_many_digits": "здесь число со слишком большим количеством цифр",
     "output.failed": "не удаётся записать вывод: {reason}",
     "output.closed": "стандартный вывод закрыт",
+    # try-out findings (TRYOUT.md): messages that quote what was typed
+    "units.too_large": "{text!r} — слишком большое число",
 }

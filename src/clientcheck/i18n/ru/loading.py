@@ -95,7 +95,7 @@ STRINGS: dict[str, str] = {
     "cfg.cycle": "правила ссылаются друг на друга через fired() по кругу: {chain}",
     "cfg.window": "{key}: ожидается целое число дней от 1 до {max} или null, чтобы учитывать все опоздания; получено {value!r}",
     "cfg.no_policy": "в файле правил нет пригодного раздела «policy»",
-    "suggest": "; может быть, «{name}»?",
+    "suggest": "; может быть, {name!r}?",
     "cond.unterminated": "строка не закрыта кавычкой (в строках не бывает обратной косой черты и переносов строки)",
     "cond.char": "неожиданный символ {ch!r}",
     "cond.op.pow": "возведение в степень (**) не разрешено",
@@ -111,7 +111,7 @@ STRINGS: dict[str, str] = {
     "cond.found_end": "конец условия",
     "cond.depth": "вложенность условия глубже {max} {max:уровня|уровней|уровней}",
     "cond.empty": "пустое условие",
-    "cond.trailing": "лишнее: {found}; ожидались «and», «or» или конец условия",
+    "cond.trailing": "лишнее: {found}; ожидались 'and', 'or' или конец условия",
     "cond.too_large": "слишком большое число (до точки не больше {max} {max:цифры|цифр|цифр})",
     "cond.expected_value": "ожидалось значение, а найдено: {found}",
     "cond.attribute": "обращение к атрибуту (.) не разрешено",
@@ -238,4 +238,7 @@ STRINGS: dict[str, str] = {
     "cfg.checklist_yesno": "checklist: строками списка могут быть только вопросы yesno, а этот — {qtype}",
     "cfg.checklist_unknown": "checklist: нет списка {id!r}{hint}",
     "cfg.checklist_ticked": "ticked: ожидается true или false",
+    # try-out findings (TRYOUT.md): operators people write for >=, and chained comparisons
+    "cond.op.reversed": "{written!r} — не оператор; пишите {op!r}",
+    "cond.chain": "сравнения не выстраиваются в цепочку: пишите '{first} and {second}'",
 }
