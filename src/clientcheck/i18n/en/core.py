@@ -54,7 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} of at most {max}",
     "interview.bad_number": "“{value}” does not fit: enter {allowed}, or leave it empty for don't know",
     "interview.multi.alone": "“Don't know” cannot be ticked together with other choices",
-    "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call. The interview goes on.",
+    "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call.",
     "interview.first_question": "This is the first question; there is nothing to go back to.",
     "interview.review.title": "Your answers",
     "interview.review.progress": "Review · {n} answers",
@@ -276,4 +276,9 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "none of these",
     "interview.checklist.progress": "Checklist · question {n} of {total}",
     "interview.nothing_moves": "Nothing left to ask can change the verdict: the “don't know” answers keep it open.",
+    # tryout: interview
+    "interview.live_flag.goes_on": "The interview goes on.",
+    "interview.live_flag.ends": "The verdict is settled: the interview ends here.",
+    "interview.live_flag.offer": "The verdict is settled: you can finish now or go on.",
+    "interview.resume.bad_profile": "{at}: the profile {name!r} this interview was started with is not a profile name; use letters, digits, '.', '_' or '-' (up to 64), or give --profile",
 }

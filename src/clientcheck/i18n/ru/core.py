@@ -54,7 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} не больше {max}",
     "interview.bad_number": "«{value}» не подходит (нужно: {allowed}); если не знаете, оставьте поле пустым",
     "interview.multi.alone": "«Не знаю» нельзя отмечать вместе с другими вариантами",
-    "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать. Интервью продолжается.",
+    "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать.",
     "interview.first_question": "Это первый вопрос, возвращаться некуда.",
     "interview.review.title": "Ваши ответы",
     "interview.review.progress": "Проверка · {n} {n:ответ|ответа|ответов}",
@@ -270,4 +270,9 @@ STRINGS: dict[str, str] = {
     "interview.checklist.none": "ничего из этого",
     "interview.checklist.progress": "Список · вопрос {n} из {total}",
     "interview.nothing_moves": "Оставшиеся вопросы вердикт уже не изменят: его держат открытым ответы «не знаю».",
+    # tryout: interview
+    "interview.live_flag.goes_on": "Интервью продолжается.",
+    "interview.live_flag.ends": "Вердикт ясен: на этом интервью заканчивается.",
+    "interview.live_flag.offer": "Вердикт ясен: можно закончить сейчас или продолжить.",
+    "interview.resume.bad_profile": "{at}: профиль {name!r}, с которым начато это интервью, — недопустимое имя; можно буквы, цифры, «.», «_» и «-» (до 64 символов), или укажите --profile",
 }
