@@ -440,8 +440,14 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
     kind = qtypes.of(q)
     if kind.name == "text":
         return coerce(q, text)
+    from clientcheck.units import UnitError
+
     try:
         return coerce(q, kind.from_typed(q, text, lang))
+    except UnitError as exc:  # a unit it does not take: say why, then what it takes
+        reason = t(lang, exc.key, **exc.fields)
+        said = t(lang, "interview.bad_unit", value=text, reason=reason, allowed=allowed_text(q, lang))
+        raise ValueError(said) from None
     except ValueError:
         raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
 

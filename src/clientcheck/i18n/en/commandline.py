@@ -168,4 +168,8 @@ STRINGS: dict[str, str] = {
     "answers.too_many_digits": "a number in it has too many digits",
     "output.failed": "cannot write the output: {reason}",
     "output.closed": "standard output is closed",
+    # tryout: interview
+    "units.months_or_minutes": "{unit!r} is months or minutes, nobody can tell: write {n} mo or {n} min",
+    "units.not_this_unit": "{unit!r} is not this question's unit ({expected})",
+    "units.no_unit": "this question takes a plain number, without {unit!r}",
 }

@@ -281,4 +281,5 @@ STRINGS: dict[str, str] = {
     "interview.live_flag.ends": "The verdict is settled: the interview ends here.",
     "interview.live_flag.offer": "The verdict is settled: you can finish now or go on.",
     "interview.resume.bad_profile": "{at}: the profile {name!r} this interview was started with is not a profile name; use letters, digits, '.', '_' or '-' (up to 64), or give --profile",
+    "interview.bad_unit": "“{value}” does not fit: {reason}. Enter {allowed}, or leave it empty for don't know",
 }

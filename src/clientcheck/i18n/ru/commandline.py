@@ -168,4 +168,8 @@ STRINGS: dict[str, str] = {
     "answers.too_many_digits": "здесь число со слишком большим количеством цифр",
     "output.failed": "не удаётся записать вывод: {reason}",
     "output.closed": "стандартный вывод закрыт",
+    # tryout: interview
+    "units.months_or_minutes": "{unit!r} может значить и месяцы, и минуты: напишите {n} мес или {n} мин",
+    "units.not_this_unit": "{unit!r} — не единица этого вопроса ({expected})",
+    "units.no_unit": "здесь нужно просто число, без {unit!r}",
 }
