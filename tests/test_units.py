@@ -107,7 +107,9 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
         ("late_payments", "5 раз", 5),
     ],
 )
-def test_the_interview_takes_the_questions_own_unit(bundled: Catalog, qid: str, text: str, value: float, lang: str) -> None:
+def test_the_interview_takes_the_questions_own_unit(
+    bundled: Catalog, qid: str, text: str, value: float, lang: str
+) -> None:
     # both languages' words, whatever the interface language, as for durations and money
     assert parse_typed(bundled.questions[qid], text, lang) == value
 
@@ -159,7 +161,9 @@ def test_the_interview_takes_the_questions_own_unit(bundled: Catalog, qid: str, 
         ),
     ],
 )
-def test_the_interview_says_why_a_unit_is_refused(bundled: Catalog, qid: str, text: str, lang: str, message: str) -> None:
+def test_the_interview_says_why_a_unit_is_refused(
+    bundled: Catalog, qid: str, text: str, lang: str, message: str
+) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions[qid], text, lang)
     assert str(info.value) == message

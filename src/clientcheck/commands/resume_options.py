@@ -78,7 +78,10 @@ def started_with(
         return lang, save, profile, quick, in_order  # reading the answers will say what is wrong with it
     data, line = found
     if lang is None and data.get("lang") in {x.value for x in Lang}:
+        from clientcheck.i18n import prefer
+
         lang = Lang(str(data["lang"]))
+        prefer(lang.value)  # the whole run speaks it, "error:" and the units' reasons too, as --lang would
     if save is None and isinstance(data.get("save"), str):
         save = Path(str(data["save"]))
     if profile is None and isinstance(data.get("profile"), str):
@@ -112,7 +115,9 @@ def _saved_profile(name: str, path: Path, line: int, lang: Lang | None) -> str:
     try:
         return check_name(name)
     except UsageError:
-        raise UsageError(t(language_for(lang), "interview.resume.bad_profile", at=f"{path}:{line}", name=name)) from None
+        raise UsageError(
+            t(language_for(lang), "interview.resume.bad_profile", at=f"{path}:{line}", name=name)
+        ) from None
 
 
 def header_data(path: Path, prefix: str) -> tuple[dict[str, object], int] | None:
