@@ -173,8 +173,8 @@ def strip_unit(text: str, words: frozenset[str], shown: str) -> str:
     if unit in words or unit.replace(" ", "") in words:
         return number
     if shown:
-        raise UnitError("units.not_this_unit", unit=unit, expected=shown)
-    raise UnitError("units.no_unit", unit=unit)
+        raise UnitError("interview.not_this_unit", unit=unit, expected=shown)
+    raise UnitError("interview.no_unit", unit=unit)
 
 
 def _tidy(value: float) -> int | float:

@@ -170,6 +170,4 @@ STRINGS: dict[str, str] = {
     "output.closed": "standard output is closed",
     # tryout: interview
     "units.months_or_minutes": "{unit!r} is months or minutes, nobody can tell: write {n} mo or {n} min",
-    "units.not_this_unit": "{unit!r} is not this question's unit ({expected})",
-    "units.no_unit": "this question takes a plain number, without {unit!r}",
 }

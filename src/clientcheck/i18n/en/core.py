@@ -282,4 +282,6 @@ STRINGS: dict[str, str] = {
     "interview.live_flag.offer": "The verdict is settled: you can finish now or go on.",
     "interview.resume.bad_profile": "{at}: the profile {name!r} this interview was started with is not a profile name; use letters, digits, '.', '_' or '-' (up to 64), or give --profile",
     "interview.bad_unit": "“{value}” does not fit: {reason}. Enter {allowed}, or leave it empty for don't know",
+    "interview.not_this_unit": "{unit!r} is not this question's unit ({expected})",
+    "interview.no_unit": "this question takes a plain number, without {unit!r}",
 }

@@ -170,6 +170,4 @@ STRINGS: dict[str, str] = {
     "output.closed": "стандартный вывод закрыт",
     # tryout: interview
     "units.months_or_minutes": "{unit!r} может значить и месяцы, и минуты: напишите {n} мес или {n} мин",
-    "units.not_this_unit": "{unit!r} — не единица этого вопроса ({expected})",
-    "units.no_unit": "здесь нужно просто число, без {unit!r}",
 }
