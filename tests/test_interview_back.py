@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tests.keys import BACK, CTRL_C, CTRL_U, ENTER
 from tests.keys import typed as run
-from tests.test_interview import Terminal
+from tests.test_interview import Terminal, ticks
 
 NAME = ENTER  # no --client: Enter skips the client's name
 NOTE = ENTER
@@ -25,19 +25,15 @@ pytestmark = pytest.mark.slow  # each runs whole interviews in-process
 
 
 @pytest.fixture
-def interviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def catalog(small_catalog: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Options selecting the small catalog; recovery files go to a private data folder (saved_in)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "clientcheck" / "interviews"
-
-
-@pytest.fixture
-def catalog(small_catalog: tuple[Path, Path], interviews: Path) -> list[str]:
     rules, questions = small_catalog
     return ["--rules", str(rules), "--questions", str(questions)]
 
 
-def ticks(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("✔ ")]
+def saved_in(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "clientcheck" / "interviews"
 
 
 # ---- Ctrl-B at the note -------------------------------------------------------------------
@@ -95,11 +91,11 @@ def test_back_at_the_note_after_finishing_early_offers_to_finish_again(cli: CliR
 
 @pytest.mark.parametrize("order", [[], ["--in-order"]], ids=["adaptive", "in-order"])
 def test_back_after_resume_walks_into_the_answers_given_before_the_pause(
-    cli: CliRunner, catalog: list[str], interviews: Path, order: list[str]
+    cli: CliRunner, catalog: list[str], tmp_path: Path, order: list[str]
 ) -> None:
     code, _, _ = run(cli, "interview", *catalog, "--lang", "en", *order, keys=NAME + "1" + ENTER + CTRL_C)
     assert code == 130
-    [path] = interviews.iterdir()
+    [path] = saved_in(tmp_path).iterdir()
     assert path.read_text(encoding="utf-8").splitlines()[3] == (
         '# clientcheck-state: {"asked":["worked_before"],"together":[],"single":[],"putoff":[]}'
     )
@@ -139,9 +135,7 @@ def test_nothing_to_go_back_to_is_said_once(cli: CliRunner, catalog: list[str]) 
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_a_resumed_settled_interview_says_so_once(
-    cli: CliRunner, catalog: list[str], interviews: Path, lang: str
-) -> None:
+def test_a_resumed_settled_interview_says_so_once(cli: CliRunner, catalog: list[str], lang: str) -> None:
     code, _, _ = run(cli, "interview", *catalog, "--lang", lang, keys=NAME + "1" + ENTER + "3" + ENTER + CTRL_C)
     assert code == 130
     # resumed settled: the offer to finish; 2 goes on, then Ctrl-B walks back to the 3
@@ -157,7 +151,8 @@ def test_a_resumed_settled_interview_says_so_once(
     assert code == 1
 
 
-def test_a_checklist_put_off_whole_still_counts_as_a_question(interviews: Path) -> None:
+def test_a_checklist_put_off_whole_still_counts_as_a_question(catalog: list[str]) -> None:
+    # the bundled catalog (its checklists); the fixture only gives the run a private data folder
     term = Terminal("interview", "--lang", "ru", "--quick")
     term.send(NAME)
     term.expect("Список · вопрос 1 из ")  # the total depends on the seller's profile
@@ -201,10 +196,10 @@ def test_the_red_flag_line_says_what_the_interview_does_next(
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_a_bad_profile_in_a_recovery_file_names_the_file_and_line(
-    cli: CliRunner, catalog: list[str], interviews: Path, lang: str
+    cli: CliRunner, catalog: list[str], tmp_path: Path, lang: str
 ) -> None:
-    interviews.mkdir(parents=True)
-    path = interviews / "20261201-120000-acme.yaml"
+    saved_in(tmp_path).mkdir(parents=True)
+    path = saved_in(tmp_path) / "20261201-120000-acme.yaml"
     options = {"lang": lang, "save": None, "profile": "../../x", "quick": False, "in_order": False}
     path.write_text(
         "# clientcheck interview answers, saved after every answer.\n"
