@@ -278,11 +278,7 @@ def test_ctrl_b_at_the_note_brings_the_review_back(tmp_path: Path, env: dict[str
 
 
 def test_ctrl_b_after_resume_reaches_the_answer_typed_before_the_pause(tmp_path: Path, env: dict[str, str]) -> None:
-    full = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    partial = tmp_path / "partial.yaml"
-    partial.write_text(
-        yaml.safe_dump({k: v for k, v in full.items() if k not in ("contract", "advance")}, allow_unicode=True)
-    )
+    _without(tmp_path, "contract", "advance")
     child = spawn(f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order", env, tmp_path)
     answer(child, "Will the client sign a contract?", "1\r")  # yes
     child.expect_exact("What advance will the client pay?")
@@ -305,9 +301,7 @@ def test_ctrl_b_after_resume_reaches_the_answer_typed_before_the_pause(tmp_path:
 
 
 def test_a_refused_unit_is_explained_in_full_on_a_narrow_screen(tmp_path: Path, env: dict[str, str]) -> None:
-    full = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    partial = tmp_path / "partial.yaml"
-    partial.write_text(yaml.safe_dump({k: v for k, v in full.items() if k != "payment_term_days"}, allow_unicode=True))
+    _without(tmp_path, "payment_term_days")
     child = spawn(
         f"{CLIENTCHECK} interview --answers partial.yaml --lang en --in-order", {**env, "COLUMNS": "100"}, tmp_path
     )
