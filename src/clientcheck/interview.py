@@ -404,12 +404,12 @@ class Prompter(Lines):
             if quick:
                 self.settled_line(session)
                 return True
-            # the offer says it is settled; the line stays on screen only once the choice is made
+            # the offer says it is settled, and is erased once answered: then the line stays, once
             finish = self.offer_finish(session)
-            if finish is True:
-                return True
             if not again:
                 self.settled_line(session)
+            if finish is True:
+                return True
         first_said = False  # "nothing to go back to" once, not once per Ctrl-B
         while True:
             step = session.step()
