@@ -426,7 +426,10 @@ def test_history_alone_settling_a_decline_is_said_before_the_first_question(
     verdict = json.loads(out)
     assert (code, verdict["verdict"], verdict["range"]) == (1, "decline", {"best": "decline", "worst": "decline"})
     lines = err.splitlines()
-    flag = "⚑ Red flag: Pays late (decline). This alone means decline; you may end the call. The interview goes on."
+    flag = (  # --quick: the line says the interview ends, as it does
+        "⚑ Red flag: Pays late (decline). This alone means decline; you may end the call. "
+        "The verdict is settled: the interview ends here."
+    )
     settled = "The verdict is settled: DECLINE. No answer still to come can change it."
     assert lines.index(flag) < lines.index(settled)
     assert not any(line.startswith("✔ ") for line in lines)  # --quick: not one question asked

@@ -108,6 +108,7 @@ CASES: dict[str, Case] = {
     "too large": Case(("check", "-"), '{"cost": 10000000000000000}'),
     "thousands of digits": Case(("check", "-"), '{"cost": 1' + "0" * 60 + "}"),
     "not a unit of time": Case(("check", "-"), '{"term_days": "3 fortnights"}'),
+    "months or minutes": Case(("check", "-"), '{"term_days": "3m"}'),
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
     "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400"\n'),

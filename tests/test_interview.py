@@ -466,6 +466,7 @@ def test_ctrl_c_says_where_the_answers_are_and_resume_continues(
         "# clientcheck interview answers, saved after every answer.\n"
         f"# To continue: {command}\n"
         '# clientcheck-options: {"lang": "en", "save": null, "profile": null, "quick": false, "in_order": true}\n'
+        '# clientcheck-state: {"asked":["worked_before","late_payments"],"together":[],"single":[],"putoff":[]}\n'
         "worked_before: true\n"
         "late_payments: 3\n"
     )

@@ -54,8 +54,8 @@ def test_set_writes_only_seller_answers_with_units(cli: CliRunner, isolated: Pat
         ("min_price", "'min_price': expected QUESTION=ANSWER, e.g. min_price=150k"),
         (
             "min_price=3 days",
-            "min_price: “3 days” does not fit: enter a number from 0 to 1,000,000,000; or 150k, 1.5m, "
-            "or leave it empty for don't know",
+            "min_price: “3 days” does not fit: 'days' is not an amount (k, m, тыс, млн, or a currency). Enter a "
+            "number from 0 to 1,000,000,000; or 150k, 1.5m, or leave it empty for don't know",
         ),
         ("business_stage=huge", 'business_stage: "huge" is not a choice; expected one of: new, established'),
     ],

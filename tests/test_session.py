@@ -332,3 +332,49 @@ def test_the_amount_that_decides_a_rule_alone_comes_before_the_billing_that_does
     s.answer_checklist({"budget_stated"})
     ranked = [qid for qid, _ in chooser.scores(s.answers(), ["billing", "budget_amount"])]
     assert ranked == ["budget_amount", "billing"]
+
+
+# ---- a paused run goes on where it stood (TRYOUT 6) ---------------------------------------
+
+
+def test_a_restored_run_walks_back_through_its_checklist_and_answers_and_counts_on(bundled: Catalog) -> None:
+    s = Session(bundled, SELLER, chooser=Chooser(bundled))
+    assert s.checklist  # the chooser's first prompts are the two checklists
+    s.answer_checklist({"rude", "written_brief"})
+    assert s.checklist
+    s.answer_checklist(set())
+    first = s.current
+    assert first is not None and not s.checklist
+    s.answer(first, UNKNOWN)
+    step = s.step()
+    assert step is not None and step.number == 4
+    # what the recovery file keeps: the answers and the state; a new session from them
+    again = Session(bundled, {**SELLER, **s.values}, chooser=Chooser(bundled))
+    again.restore(s.state())
+    resumed = again.step()
+    assert resumed is not None and (resumed.number, resumed.total) == (step.number, step.total)
+    assert again.back() and again.current == first
+    assert again.back() and again.checklist and "rude" not in again.lines()  # the second checklist
+    assert again.back() and again.checklist and "rude" in again.lines()  # the first, as one step
+    assert not again.back()
+
+
+def test_restore_ignores_what_no_longer_fits(bundled: Catalog) -> None:
+    s = Session(bundled, {"rude": True}, chooser=Chooser(bundled))
+    s.restore({"asked": ["rude", "nonsense", 3, "contract"], "together": [["rude", "x"]], "putoff": [["a", "b"]]})
+    assert s.asked == ["rude"]  # contract has no answer; unknown ids and non-strings are dropped
+    assert s.state() == {"asked": ["rude"], "together": [], "single": [], "putoff": []}
+
+
+@pytest.mark.parametrize("chooser", [True, False], ids=["adaptive", "in-order"])
+def test_a_checklist_put_off_whole_still_counts_as_a_step(bundled: Catalog, chooser: bool) -> None:
+    s = Session(bundled, SELLER, chooser=Chooser(bundled) if chooser else None)
+    while not s.checklist:  # in file order, a few questions come before the first checklist
+        assert s.current is not None
+        s.answer(s.current, UNKNOWN)
+    before = s.step()
+    assert before is not None and s.checklist
+    s.answer_checklist((), unsure=True)  # "not sure about some" alone: nothing answered
+    after = s.step()
+    assert after is not None and after.number == before.number + 1
+    assert after.total >= after.number

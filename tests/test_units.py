@@ -54,7 +54,8 @@ def test_parse_understands_both_languages(measure: str, text: str, lang: str, va
 @pytest.mark.parametrize(
     ("measure", "text", "message"),
     [
-        ("days", "3m", "'m' is not a unit of time (h, days, weeks, months, years)"),
+        ("days", "3m", "'m' is months or minutes, nobody can tell: write 3 mo or 3 min"),
+        ("hours", "2,5 м", "'м' is months or minutes, nobody can tell: write 2,5 mo or 2,5 min"),
         ("days", "3 parsecs", "'parsecs' is not a unit of time (h, days, weeks, months, years)"),
         ("money", "3 days", "'days' is not an amount (k, m, тыс, млн, or a currency)"),
         ("money", "lots", "'lots' is not a number"),
@@ -80,8 +81,8 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 parsecs", "en")
     assert str(info.value) == (
-        "“3 parsecs” does not fit: enter a whole number from 0 to 730 (days); or with a unit: 4h, 3 days, "
-        "2 weeks, 3 months, or leave it empty for don't know"
+        "“3 parsecs” does not fit: 'parsecs' is not a unit of time (h, days, weeks, months, years). Enter a whole "
+        "number from 0 to 730 (days); or with a unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know"
     )
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
@@ -89,6 +90,83 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
         "«3 года» не подходит (нужно: целое число от 0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, "
         "3 мес); если не знаете, оставьте поле пустым"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize(
+    ("qid", "text", "value"),
+    [
+        ("discount_pct", "40%", 40),
+        ("discount_pct", "40 %", 40),
+        ("discount_pct", "12,5 percent", 12.5),
+        ("discount_pct", "40 процентов", 40),
+        ("late_payments", "2 times", 2),
+        ("late_payments", "1 time", 1),
+        ("late_payments", "2x", 2),
+        ("late_payments", "2 раза", 2),
+        ("late_payments", "5 раз", 5),
+    ],
+)
+def test_the_interview_takes_the_questions_own_unit(
+    bundled: Catalog, qid: str, text: str, value: float, lang: str
+) -> None:
+    # both languages' words, whatever the interface language, as for durations and money
+    assert parse_typed(bundled.questions[qid], text, lang) == value
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "lang", "message"),
+    [
+        (
+            "discount_pct",
+            "40 days",
+            "en",
+            "“40 days” does not fit: 'days' is not this question's unit (%). Enter a number from 0 to 100 (%), or "
+            "leave it empty for don't know",
+        ),
+        (
+            "discount_pct",
+            "40 дней",
+            "ru",
+            "«40 дней» не подходит: 'дней' — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
+            "знаете, оставьте поле пустым",
+        ),
+        (
+            "late_payments",
+            "2 weeks",
+            "en",
+            "“2 weeks” does not fit: this question takes a plain number, without 'weeks'. Enter a whole number from 0 "
+            "to 1000, or leave it empty for don't know",
+        ),
+        (
+            "late_payments",
+            "2 недели",
+            "ru",
+            "«2 недели» не подходит: здесь нужно просто число, без 'недели'. Нужно: целое число от 0 до 1000; если не "
+            "знаете, оставьте поле пустым",
+        ),
+        (
+            "payment_delay_days",
+            "3m",
+            "en",
+            "“3m” does not fit: 'm' is months or minutes, nobody can tell: write 3 mo or 3 min. Enter a whole number "
+            "from 0 to 730 (days); or with a unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know",
+        ),
+        (
+            "payment_delay_days",
+            "3 м",
+            "ru",
+            "«3 м» не подходит: 'м' может значить и месяцы, и минуты: напишите 3 мес или 3 мин. Нужно: целое число от "
+            "0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым",
+        ),
+    ],
+)
+def test_the_interview_says_why_a_unit_is_refused(
+    bundled: Catalog, qid: str, text: str, lang: str, message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_typed(bundled.questions[qid], text, lang)
+    assert str(info.value) == message
 
 
 def test_a_question_without_a_measure_takes_no_units(bundled: Catalog) -> None:

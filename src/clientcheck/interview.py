@@ -44,7 +44,7 @@ from clientcheck.terminal import strip_controls as clean
 
 if TYPE_CHECKING:
     # the session, the engine and the model load after the first prompt (the client's name), which needs none
-    from clientcheck.model import Catalog, Question
+    from clientcheck.model import Catalog, Finding, Question
     from clientcheck.session import Session, Step
 
 __all__ = ["BACK", "Lines", "Prompter", "has_host_input", "prompt_stream", "terminal"]
@@ -335,8 +335,11 @@ class Prompter(Lines):
         """Settled, or nothing left to ask can change the verdict: say which."""
         self.write(self._settled_text(session) if session.settled else t(self.lang, "interview.nothing_moves"), "1")
 
-    def ask_note(self, session: Session) -> None:
-        """The user's own note about the client, kept with the answers and the assessment."""
+    def ask_note(self, session: Session) -> bool:
+        """The user's own note about the client, kept with the answers and the assessment.
+
+        False: Ctrl-B, go back to the screen before (the note is left as it was).
+        """
         lang = self.lang
         result = self.line(
             t(lang, "interview.note.ask"),
@@ -345,8 +348,18 @@ class Prompter(Lines):
             session.note or "",
         )
         if isinstance(result, _Back):
-            return
+            return False
         session.note = result or None
+        return True
+
+    def flag(self, session: Session, finding: Finding, stops: bool, quick: bool) -> None:
+        """A red flag that alone declines, and what the interview does next (stops: it is settled
+        and not yet offered to finish; quick then ends the interview, otherwise it offers to)."""
+        lang = self.lang
+        label = severity_name(self.catalog, finding.severity, lang)
+        then = ("ends" if quick else "offer") if stops else "goes_on"
+        said = t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label)
+        self.write(f"{said} {t(lang, f'interview.live_flag.{then}')}", "1;31")
 
     # ---- the whole interview --------------------------------------------------------------
 
@@ -357,28 +370,47 @@ class Prompter(Lines):
         settled and the user finishes there (quick: finishes by itself). True when finished early.
 
         autosave is called after every answer. KeyboardInterrupt / EOFError pass through.
+        Ctrl-B at the note goes back: to the review, or after an early finish to the offer to
+        finish (quick: to the last question answered).
         """
-        finished_early = self._questions(session, autosave, quick)
-        if note and NOTE_KEY not in self.catalog.questions:  # a catalog with its own `note` question keeps it
-            self.ask_note(session)
+        again = False
+        while True:
+            finished_early = self._questions(session, autosave, quick, again)
+            # a catalog with its own `note` question keeps it
+            if not note or NOTE_KEY in self.catalog.questions or self.ask_note(session):
+                break
+            again = True
+            if finished_early and quick:
+                session.back()
+        if note and NOTE_KEY not in self.catalog.questions:
             autosave(session)
         return finished_early
 
-    def _questions(self, session: Session, autosave: Callable[[Session], None], quick: bool) -> bool:
+    def stops(self, session: Session, offered: bool) -> bool:
+        """Does the interview stop here to finish (quick) or offer to: settled, and not offered yet?"""
+        return not offered and session.current is not None and not session.can_move()
+
+    def _questions(self, session: Session, autosave: Callable[[Session], None], quick: bool, again: bool) -> bool:
+        """again: back from the note; the verdict's state was already said, and quick asks again."""
         lang = self.lang
         shown_section: str | None = None
         # offer to finish only once: the range only narrows, so after "go on" it stays settled
         # --in-order alone is the full walk; with --quick it too finishes once the verdict is settled
         offered = session.chooser is None and not quick
-        if not offered and session.current is not None and not session.can_move():
-            # settled before any question (the client's history, an answers file): say so first
+        # back from the note after quick finished: the last answer is to be changed, its new value decides
+        if not (again and quick) and self.stops(session, offered):
+            # settled before any question (the client's history, an answers file, a resumed file)
             offered = True
-            self.settled_line(session)
             if quick:
+                self.settled_line(session)
                 return True
+            # the offer says it is settled, and is erased once answered: then the line stays, once
             finish = self.offer_finish(session)
+            if not again:
+                self.settled_line(session)
             if finish is True:
                 return True
+        first_said = False  # "nothing to go back to" once, not once per Ctrl-B
         while True:
             step = session.step()
             if step is None:
@@ -401,26 +433,29 @@ class Prompter(Lines):
             q = step.question
             if checklist:
                 picked = self.ask_checklist(step, lines, session.values)
-                if isinstance(picked, _Back):
-                    if not session.back():
-                        self.write(t(lang, "interview.first_question"), "33")
-                    continue
+                back = isinstance(picked, _Back)
+            else:
+                result = self.ask(step, session.values.get(q.id))
+                back = result is BACK
+            if back:
+                if not session.back() and not first_said:
+                    first_said = True
+                    self.write(t(lang, "interview.first_question"), "33")
+                continue
+            first_said = False
+            if checklist:
+                assert not isinstance(picked, _Back)
                 change = session.answer_checklist(*picked)
                 self.echo_checklist(lines, *picked)
             else:
-                result = self.ask(step, session.values.get(q.id))
-                if result is BACK:
-                    if not session.back():
-                        self.write(t(lang, "interview.first_question"), "33")
-                    continue
                 change = session.answer(q.id, result)
                 self.echo(q, result)
             autosave(session)
+            stops = self.stops(session, offered)
             for finding in change.new_flags:
-                label = severity_name(self.catalog, finding.severity, lang)
-                self.write(t(lang, "interview.live_flag", title=finding.rule.title.get(lang), severity=label), "1;31")
+                self.flag(session, finding, stops, quick)
             # settled, or what is left cannot change the verdict (the "don't know" answers hold its range)
-            if offered or session.current is None or session.can_move():
+            if not stops:
                 continue
             offered = True
             if quick:

@@ -106,6 +106,7 @@ def _decorate(
         return Window(FormattedTextControl([(style, text)]), wrap_lines=True, dont_extend_height=True)
 
     prompt_body = app.layout.container
+    _wrap_errors(app.layout)
 
     def body_height() -> Dimension:
         # Without a fixed height the prompt's list window soaks up every free row below the
@@ -124,6 +125,21 @@ def _decorate(
         )
     parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
     app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
+
+
+def _wrap_errors(layout: Layout) -> None:
+    """The line that says why an answer is refused wraps instead of being cut at the screen's edge.
+
+    prompt_toolkit's ValidationToolbar is one row high, and the reason comes at the end of the
+    message: `3m` on a days question lost "months or minutes, nobody can tell" past column 100.
+    """
+    from prompt_toolkit.filters import to_filter
+
+    for window in layout.find_all_windows():
+        text = getattr(window.content, "text", None)
+        if getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
+            window.height = None
+            window.wrap_lines = to_filter(True)
 
 
 def _replace_on_type(prompt: questionary.Question) -> None:

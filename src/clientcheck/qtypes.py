@@ -226,12 +226,16 @@ class Number(QuestionType):
 
         lang None (a file or a CSV cell): both languages' words, and no guessing at `1,500`.
         """
-        from clientcheck import units
-
         try:
-            value = units.parse(q.measure or "", text, lang)
+            return self._in_unit(q, text, lang)
         except ValueError as exc:
             raise ValueError(f"{exc}; expected {self.allowed(q)}") from None
+
+    def _in_unit(self, q: Question, text: str, lang: str | None) -> int | float:
+        """with_unit, raising units.UnitError with the reason alone."""
+        from clientcheck import units
+
+        value = units.parse(q.measure or "", text, lang)
         if self.name == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
             return units.whole_duration(value)  # a part of a day counts as a whole one
         return value
@@ -253,11 +257,16 @@ class Number(QuestionType):
         return value if value == value and value not in (math.inf, -math.inf) else cell
 
     def from_typed(self, q: Question, text: str, lang: str) -> Any:
-        if q.measure is not None:
-            from clientcheck import units
+        """What was typed at the prompt. units.UnitError (a ValueError) says why a unit is refused."""
+        from clientcheck import units
 
+        if q.measure is not None:
             if units.has_unit(text):
-                return self.with_unit(q, text, lang)
+                return self._in_unit(q, text, lang)
+        elif q.unit is not None:  # `40%` where the unit is %, `2 раза` where it is times
+            text = units.strip_unit(text, units.unit_words(*q.unit.values.values()), q.unit.get(lang))
+        elif self.name == "integer":  # a count: `2 times`
+            text = units.strip_unit(text, units.COUNT_WORDS, "")
         s = _TYPED_SPACES.sub("", text)
         if _THOUSANDS.match(s) and lang != "ru":
             s = s.replace(",", "")

@@ -74,6 +74,9 @@ class Session:
         self.single: set[str] = set()
         self._together: dict[str, int] = {}  # checklist lines answered in one prompt -> that prompt's number
         self._prompts = 0
+        # checklists put off whole ("not sure about some" alone): (prompts asked before it, its first
+        # line). They answered nothing, yet they were a step: the count goes on past them
+        self._putoff: list[tuple[int, str]] = []
         self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
         for qid, value in (initial or {}).items():
@@ -216,11 +219,16 @@ class Session:
             todo = self._steps([qid for qid in self.plan() if qid not in self.values or qid in self.asked])
             asked = self._steps(self.asked)
             index = self._step_index(asked, self.current)
-            number = index + 1 if index is not None else len(asked) + 1
-            return Step(q, self._section_of[self.current], min(number, len(todo)), len(todo))
+            if index is None:
+                number = len(asked) + 1 + len(self._putoff)
+            else:
+                number = index + 1 + sum(1 for before, _ in self._putoff if before <= index)
+            total = len(todo) + len(self._putoff)
+            return Step(q, self._section_of[self.current], min(number, total), total)
         index = self._step_index(plan, self.current)
         number = index + 1 if index is not None else len(plan)
-        return Step(q, self._section_of[self.current], number, len(plan))
+        putoff = sum(1 for _, first in self._putoff if (self._step_index(plan, first) or 0) <= number - 1)
+        return Step(q, self._section_of[self.current], number + putoff, len(plan) + len(self._putoff))
 
     @property
     def done(self) -> bool:
@@ -250,6 +258,8 @@ class Session:
                 values[qid] = not item.ticked
         if unsure:
             self.asked = [a for a in self.asked if a in self.values]
+            if not values and self.current is not None:
+                self._putoff.append((len(self._steps(self.asked)), self.current))
         self._prompts += 1
         self._together.update(dict.fromkeys(values, self._prompts))
         return self.answer_all(values)
@@ -294,6 +304,40 @@ class Session:
             return False
         self.current = steps[index - 1]
         return True
+
+    def state(self) -> dict[str, Any]:
+        """Where this run stands beyond its answers (the order they were asked in, which checklist
+        lines went together, what was put off), as plain data for the recovery file."""
+        together: dict[int, list[str]] = {}
+        for qid, prompt in self._together.items():
+            together.setdefault(prompt, []).append(qid)
+        return {
+            "asked": list(self.asked),
+            "together": [lines for lines in together.values() if len(lines) > 1],
+            "single": sorted(self.single),
+            "putoff": [[before, first] for before, first in self._putoff],
+        }
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        """Continue a paused run where state() left it: Ctrl-B walks back into the answers given
+        before the pause, and the count goes on. What no longer fits the answers is left out."""
+        known = self.catalog.questions
+
+        def ids(x: object) -> list[str]:
+            return [q for q in x if isinstance(q, str) and q in known] if isinstance(x, list) else []
+
+        self.asked = [q for q in dict.fromkeys(ids(state.get("asked"))) if q in self.values and q not in self.never]
+        self.single = {q for q in ids(state.get("single")) if self.group(q) is not None}
+        for lines in state.get("together") or []:
+            lines = [q for q in ids(lines) if q in self.asked]
+            if len(lines) > 1:
+                self._prompts += 1
+                self._together.update(dict.fromkeys(lines, self._prompts))
+        putoff = state.get("putoff")
+        for entry in putoff if isinstance(putoff, list) else []:
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and entry[1] in known:
+                self._putoff.append((entry[0], entry[1]))
+        self.current = self.first_unanswered()
 
     def edit(self, qid: str) -> None:
         """Ask qid again (from the review screen)."""
@@ -396,8 +440,14 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
     kind = qtypes.of(q)
     if kind.name == "text":
         return coerce(q, text)
+    from clientcheck.units import UnitError
+
     try:
         return coerce(q, kind.from_typed(q, text, lang))
+    except UnitError as exc:  # a unit it does not take: say why, then what it takes
+        reason = t(lang, exc.key, **exc.fields)
+        said = t(lang, "interview.bad_unit", value=text, reason=reason, allowed=allowed_text(q, lang))
+        raise ValueError(said) from None
     except ValueError:
         raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
 

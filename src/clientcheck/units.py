@@ -58,7 +58,13 @@ _AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
 
 class UnitError(ValueError):
-    """Text that is not a number in a unit we know. str() is the reason, in the language of the run."""
+    """Text that is not a number in a unit we know. str() is the reason, in the language of the run;
+    key and fields say it again in another (the interview's)."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(say(key, **fields))
+        self.key = key
+        self.fields = fields
 
 
 def to_number(text: str, lang: str | None = None) -> int | float:
@@ -69,7 +75,7 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     """
     s = _SPACES.sub("", text)
     if lang is None and _AMBIGUOUS.match(s):
-        raise UnitError(say("units.ambiguous", text=text.strip(), **_readings(s)))
+        raise UnitError("units.ambiguous", text=text.strip(), **_readings(s))
     if _THOUSANDS.match(s) and lang != "ru":
         s = s.replace(",", "")
     elif s.count(",") == 1 and "." not in s:
@@ -79,9 +85,9 @@ def to_number(text: str, lang: str | None = None) -> int | float:
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
         value = float(s)
         if math.isinf(value):
-            raise UnitError(say("units.too_large", text=text.strip()))
+            raise UnitError("units.too_large", text=text.strip())
         return value
-    raise UnitError(say("units.not_a_number", text=text.strip()))
+    raise UnitError("units.not_a_number", text=text.strip())
 
 
 def _readings(s: str) -> dict[str, str]:
@@ -119,7 +125,7 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
     """
     parts = _split(text)
     if parts is None:
-        raise UnitError(say("units.not_a_number", text=text.strip()))
+        raise UnitError("units.not_a_number", text=text.strip())
     number_text, unit = parts
     number = to_number(number_text, lang)
     if not unit:
@@ -127,8 +133,10 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
     if measure in _HOURS_IN:
         if unit not in _HOURS_PER:
             key = unit.replace(" ", "")
+            if key in ("m", "м"):
+                raise UnitError("units.months_or_minutes", unit=key, n=number_text)
             if key not in _HOURS_PER:
-                raise UnitError(say("units.not_time", unit=unit))
+                raise UnitError("units.not_time", unit=unit)
             unit = key
         value = number * _HOURS_PER[unit] / _HOURS_IN[measure]
         return _tidy(value)
@@ -137,11 +145,47 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
         times = 1.0
         rest = [w for w in words if w not in _CURRENCY]
         if len(rest) > 1 or (rest and rest[0] not in _MONEY_TIMES):
-            raise UnitError(say("units.not_amount", unit=unit))
+            raise UnitError("units.not_amount", unit=unit)
         if rest:
             times = _MONEY_TIMES[rest[0]]
         return _tidy(number * times)
-    raise UnitError(say("units.not_a_number", text=text.strip()))
+    raise UnitError("units.not_a_number", text=text.strip())
+
+
+# The words that name the same unit: a question whose unit is one of them takes them all after
+# its number (`40%`, `40 percent`, `2 times`, `2 раза`). A question with no unit and no measure
+# that takes whole numbers counts something, and takes the counting words.
+_SAME_UNIT: Final = (
+    frozenset({"%", "pct", "percent", "per cent", "percents", "процент", "процента", "процентов", "проц"}),
+    frozenset({"time", "times", "x", "×", "раз", "раза"}),
+)
+COUNT_WORDS: Final = _SAME_UNIT[1]
+
+
+def unit_words(*names: str) -> frozenset[str]:
+    """The words that name a unit whose texts (one per language) are names."""
+    words = {w for name in names if (w := " ".join(x.strip(".") for x in name.lower().split()))}
+    for family in _SAME_UNIT:
+        if words & family:
+            words |= family
+    return frozenset(words)
+
+
+def strip_unit(text: str, words: frozenset[str], shown: str) -> str:
+    """The number in text, without a unit after it when that unit is one of words (unit_words).
+
+    Raises UnitError when a word after the number is not the unit (shown: the unit as the
+    question says it, "" when it has none).
+    """
+    parts = _split(text)
+    if parts is None or not parts[1]:
+        return text
+    number, unit = parts
+    if unit in words or unit.replace(" ", "") in words:
+        return number
+    if shown:
+        raise UnitError("interview.not_this_unit", unit=unit, expected=shown)
+    raise UnitError("interview.no_unit", unit=unit)
 
 
 def _tidy(value: float) -> int | float:

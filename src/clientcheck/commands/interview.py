@@ -33,10 +33,9 @@ from clientcheck.cli import (
     say_note,
 )
 from clientcheck.cliopts import client_option, format_option, profile_option, say
-from clientcheck.commands.resume_options import options_line, resume_command, started_with
+from clientcheck.commands.resume_options import options_line, resume_command, saved_state, started_with, state_line
 from clientcheck.errors import ClientcheckError, InteractiveSessionError, Interrupted, UsageError
 from clientcheck.i18n import preferred, t
-from clientcheck.render.names import severity_name
 
 if TYPE_CHECKING:
     from clientcheck.interview import Lines, Prompter
@@ -245,6 +244,11 @@ def interview(
         session = Session(
             catalog, given.values, given.client, chooser=chooser, note=given.note, profile=given.profile, never=never
         )
+        if resume:
+            # where the paused run stood; a file without it (older, or the user's own) counts as
+            # answered in its order, so Ctrl-B can still walk back into it
+            state = saved_state(rec.path) if resume else None
+            session.restore(state if state is not None else {"asked": list(session.values)})
         # --lang before the command reaches here only through the preference: the resume line keeps it too
         chosen = preferred()
         asked = lang if lang is not None else (Lang(chosen) if chosen else None)
@@ -260,7 +264,7 @@ def interview(
 
         def autosave(s: Session) -> None:
             try:
-                rec.save(s.to_mapping(), header)
+                rec.save(s.to_mapping(), header + "\n" + state_line(s.state()))
             except OSError as exc:
                 if not warned[0]:
                     warned[0] = True
@@ -271,7 +275,7 @@ def interview(
         try:
             # the first write proves the folder is writable before anyone types an answer
             try:
-                rec.save(session.to_mapping(), header)
+                rec.save(session.to_mapping(), header + "\n" + state_line(session.state()))
             except OSError as exc:
                 raise InteractiveSessionError(
                     t(code, "interview.autosave.failed", dir=rec.path.parent, reason=exc.strerror or exc)
@@ -291,7 +295,7 @@ def interview(
                 if missing:
                     prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
             if facts is not None:  # the payment log alone may already mean decline: say so before the first question
-                _history_flags(prompter, session, facts.used, code)
+                _history_flags(prompter, session, facts.used, quick)
             prompter.run(session, autosave, quick=quick)
         except (KeyboardInterrupt, EOFError):
             return _interrupted(session, rec, code, continue_with, autosave)
@@ -405,13 +409,14 @@ def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = N
     return name
 
 
-def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str, ...], code: str) -> None:
+def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str, ...], quick: bool) -> None:
     """Decline-level red flags that the client's payment history alone raises, before any question."""
     decline = set(session.catalog.policy.decline_if.any_severity)
+    # as the interview's first step will see it: --in-order without --quick never stops to offer
+    stops = prompter.stops(session, offered=session.chooser is None and not quick)
     for finding in session.verdict().red_flags:
         if finding.severity in decline and any(e.question in from_history for e in finding.evidence):
-            label = severity_name(session.catalog, finding.severity, code)
-            prompter.write(t(code, "interview.live_flag", title=finding.rule.title.get(code), severity=label), "1;31")
+            prompter.flag(session, finding, stops, quick)
 
 
 def _interrupted(

@@ -168,4 +168,6 @@ STRINGS: dict[str, str] = {
     "output.closed": "standard output is closed",
     # try-out findings (TRYOUT.md): messages that quote what was typed
     "units.too_large": "{text!r} is too large",
+    # tryout: interview
+    "units.months_or_minutes": "{unit!r} is months or minutes, nobody can tell: write {n} mo or {n} min",
 }

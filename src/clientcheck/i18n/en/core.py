@@ -54,7 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} of at most {max}",
     "interview.bad_number": "“{value}” does not fit: enter {allowed}, or leave it empty for don't know",
     "interview.multi.alone": "“Don't know” cannot be ticked together with other choices",
-    "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call. The interview goes on.",
+    "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call.",
     "interview.first_question": "This is the first question; there is nothing to go back to.",
     "interview.review.title": "Your answers",
     "interview.review.progress": "Review · {n} answers",
@@ -291,4 +291,12 @@ STRINGS: dict[str, str] = {
     # (not errors, exit 0: kept out of the blocks of errors that test_i18n_input_errors drives)
     "batch.empty_csv": "{name}: the file is empty: no header and no clients",
     "report.rules.none": "Nothing to compare yet: no rule has fired on some of the clients with an outcome and not on the others.",
+    # tryout: interview
+    "interview.live_flag.goes_on": "The interview goes on.",
+    "interview.live_flag.ends": "The verdict is settled: the interview ends here.",
+    "interview.live_flag.offer": "The verdict is settled: you can finish now or go on.",
+    "interview.resume.bad_profile": "{at}: the profile {name!r} this interview was started with is not a profile name; use letters, digits, '.', '_' or '-' (up to 64), or give --profile",
+    "interview.bad_unit": "“{value}” does not fit: {reason}. Enter {allowed}, or leave it empty for don't know",
+    "interview.not_this_unit": "{unit!r} is not this question's unit ({expected})",
+    "interview.no_unit": "this question takes a plain number, without {unit!r}",
 }

@@ -168,4 +168,6 @@ STRINGS: dict[str, str] = {
     "output.closed": "стандартный вывод закрыт",
     # try-out findings (TRYOUT.md): messages that quote what was typed
     "units.too_large": "{text!r} — слишком большое число",
+    # tryout: interview
+    "units.months_or_minutes": "{unit!r} может значить и месяцы, и минуты: напишите {n} мес или {n} мин",
 }

@@ -54,7 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} не больше {max}",
     "interview.bad_number": "«{value}» не подходит (нужно: {allowed}); если не знаете, оставьте поле пустым",
     "interview.multi.alone": "«Не знаю» нельзя отмечать вместе с другими вариантами",
-    "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать. Интервью продолжается.",
+    "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать.",
     "interview.first_question": "Это первый вопрос, возвращаться некуда.",
     "interview.review.title": "Ваши ответы",
     "interview.review.progress": "Проверка · {n} {n:ответ|ответа|ответов}",
@@ -285,4 +285,12 @@ STRINGS: dict[str, str] = {
     # (not errors, exit 0: kept out of the blocks of errors that test_i18n_input_errors drives)
     "batch.empty_csv": "{name}: файл пуст: ни заголовка, ни клиентов",
     "report.rules.none": "Сравнивать пока нечего: нет правила, которое у одних клиентов с итогом сработало, а у других нет.",
+    # tryout: interview
+    "interview.live_flag.goes_on": "Интервью продолжается.",
+    "interview.live_flag.ends": "Вердикт ясен: на этом интервью заканчивается.",
+    "interview.live_flag.offer": "Вердикт ясен: можно закончить сейчас или продолжить.",
+    "interview.resume.bad_profile": "{at}: профиль {name!r}, с которым начато это интервью, — недопустимое имя; можно буквы, цифры, «.», «_» и «-» (до 64 символов), или укажите --profile",
+    "interview.bad_unit": "«{value}» не подходит: {reason}. Нужно: {allowed}; если не знаете, оставьте поле пустым",
+    "interview.not_this_unit": "{unit!r} — не единица этого вопроса ({expected})",
+    "interview.no_unit": "здесь нужно просто число, без {unit!r}",
 }
