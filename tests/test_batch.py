@@ -70,6 +70,18 @@ def test_three_corrupt_lines_are_reported_by_line_and_the_rest_scored(cli: CliRu
     assert [json.loads(line)["line"] for line in out.splitlines()] == [n for n in range(1, 21) if n not in (4, 10, 17)]
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_whole_number_past_64_bits_is_quoted_as_written(cli: CliRunner, tmp_path: Path, fmt: str) -> None:
+    """orjson reads it as a float: the message said 1.2345678901234568e+29 (DuckDB quotes the digits)."""
+    path = tmp_path / "leads.jsonl"
+    path.write_text('{"late_payments": 123456789012345678901234567890}\n', encoding="utf-8")
+    code, _, err = invoke(cli, "check", str(path), "-f", fmt, "--jobs", "1")
+    assert (code, err.splitlines()[0]) == (
+        EXIT_BAD_INPUT,
+        f"{path}:1: late_payments: 123456789012345678901234567890 is too large; expected a whole number from 0 to 1000",
+    )
+
+
 def test_quiet_keeps_the_errors_but_not_the_closing_note(cli: CliRunner, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, [1, 2]])
     code, _, err = invoke(cli, "check", str(path), "-f", "csv", "--quiet")

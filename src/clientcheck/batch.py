@@ -342,13 +342,11 @@ class Runner:
                     self._result(r, line)
                     return
         try:
-            if data is raw:
-                if not raw.strip():
-                    return  # an empty line is not a record
-                data = decode_line(raw, name, line)
-            elif data.__class__ is dict and raw.count(b":") != len(data):
-                data = decode_line(raw, name, line)  # to hear about repeated keys
-            self._careful(data, name, line)
+            if data is raw and not raw.strip():
+                return  # an empty line is not a record
+            # read again by the standard library: it tells of repeated keys, and keeps a whole number
+            # past 64 bits whole (orjson reads it as a float), so the message quotes what was written
+            self._careful(decode_line(raw, name, line), name, line)
         except ClientcheckError as exc:
             self._bad(exc)
 
