@@ -109,6 +109,13 @@ def test_csv_rows_are_answers_with_the_line_they_start_on(catalog: Catalog) -> N
     ]
 
 
+def test_a_note_column_is_the_note_as_in_an_answers_file(catalog: Catalog) -> None:
+    """`note` was accepted in JSON Lines and refused as a CSV column ("unknown question 'note'")."""
+    assert rows(catalog, "client,note,rude\nc,call back in May,yes\n") == [
+        (2, {"client": "c", "note": "call back in May", "rude": True})
+    ]
+
+
 def test_a_bad_header_names_every_problem_at_once(catalog: Catalog) -> None:
     with pytest.raises(AnswersError) as err:
         rows(catalog, "client,rudee,advance,advance\nx,1,none,none\n")

@@ -10,7 +10,7 @@ from typing import IO, Any
 from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark
-from clientcheck.model import CLIENT_KEY, Catalog, Question
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
 from clientcheck.readers import CHUNK, MAX_ROW_BYTES, InputStream, Source, _lang, _t
 
 DONT_KNOW = "?"
@@ -72,17 +72,18 @@ class CsvReader:
         self.source = source
         self.catalog = catalog
         self.delimiter = ","
-        self.columns: list[Question | None] = []
+        self.columns: list[Question | str] = []
         self.empty = False  # no bytes at all: no header, no clients (a failed export, most often)
 
-    def header(self, first: str) -> list[Question | None]:
-        """The question of each column (None for `client`); every problem with the header at once."""
+    def header(self, first: str) -> list[Question | str]:
+        """The question of each column (the key for `client` and `note`, as an answers file has
+        them); every problem with the header at once."""
         import csv
 
         delimiter = sniff_delimiter(first)
         names = next(csv.reader([first], delimiter=delimiter), [])
         self.delimiter = delimiter
-        columns: list[Question | None] = []
+        columns: list[Question | str] = []
         problems: list[ClientcheckError] = []
         seen: set[str] = set()
         mark = Mark(self.source.name, 1)
@@ -91,13 +92,14 @@ class CsvReader:
             if name in seen:
                 problems.append(ClientcheckError(_t("readers.column_twice", name=name), mark))
             seen.add(name)
-            if name == CLIENT_KEY:
-                columns.append(None)
+            if name == CLIENT_KEY or (name == NOTE_KEY and NOTE_KEY not in self.catalog.questions):
+                columns.append(name)
                 continue
             q = self.catalog.questions.get(name)
             if q is None:
-                hint = suggest(name, [CLIENT_KEY, *self.catalog.questions], _lang())
+                hint = suggest(name, [CLIENT_KEY, NOTE_KEY, *self.catalog.questions], _lang())
                 problems.append(ClientcheckError(_t("readers.unknown_column", name=name) + hint, mark))
+                continue  # the header is refused: its columns are not read
             columns.append(q)
         if problems:
             raise AnswersError(problems)
@@ -217,8 +219,8 @@ class CsvReader:
                 cell = cell.strip()
                 if not cell:
                     continue  # not answered
-                if q is None:
-                    record[CLIENT_KEY] = cell
+                if isinstance(q, str):
+                    record[q] = cell
                 else:
                     record[q.id] = cell_value(q, cell)
             yield line, record
@@ -230,7 +232,7 @@ class CsvReader:
         choice, closed by another one lines later, must not swallow the rows in between.
         """
         for column, cell in zip(self.columns, cells, strict=False):
-            if ("\n" in cell or "\r" in cell) and column is not None and column.type != "text":
+            if ("\n" in cell or "\r" in cell) and not isinstance(column, str) and column.type != "text":
                 return True
         return False
 
