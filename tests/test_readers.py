@@ -168,3 +168,22 @@ def test_a_stream_is_read_in_pieces_as_they_come() -> None:
 
     pieces = list(chunks(io.BufferedReader(Pipe(b"0123456789abc"), buffer_size=64)))
     assert pieces == [b"01234", b"56789", b"abc"]
+
+
+def test_an_endless_line_on_standard_input_stops_the_input_a_file_is_read_to_its_end() -> None:
+    """`check - --input-format jsonl < /dev/zero` reported the long line, then read forever."""
+    from itertools import repeat
+
+    from clientcheck.readers import MAX_SKIP_BYTES, jsonl_lines
+
+    endless = repeat(b"0" * (1 << 20))  # a line with no end, a MB at a time
+    got = [item for item in jsonl_lines(endless, Source("-", "<stdin>", "jsonl")) if isinstance(item, ClientcheckError)]
+    assert [str(e) for e in got] == [
+        "<stdin>:1: this line is longer than 1000 kB",
+        "<stdin>:1: this line goes on past 64 MB without an end: the rest of the input is not read",
+    ]
+    # a file ends: its long line is skipped to its end, and the next line is read
+    pieces = [b"0" * (1 << 20)] * ((MAX_SKIP_BYTES >> 20) + 2) + [b'0\n{"rude": true}\n']
+    items = list(jsonl_lines(pieces, Source("f.jsonl", "f.jsonl", "jsonl")))
+    assert [str(e) for e in items if isinstance(e, ClientcheckError)] == ["f.jsonl:1: this line is longer than 1000 kB"]
+    assert [ln for item in items if not isinstance(item, ClientcheckError) for ln in item[1]] == [b'{"rude": true}']

@@ -32,6 +32,8 @@ _SUFFIXES = {
 }
 CHUNK = 1 << 20  # bytes read at a time: big enough to be cheap, small enough to stream
 MAX_ROW_BYTES = 1_000_000  # a row (or one line of it) longer than this is reported, never held
+# a line on standard input that goes on this long has no end in sight (`< /dev/zero`): stop there
+MAX_SKIP_BYTES = 64 << 20
 
 
 class Source:
@@ -242,6 +244,7 @@ def jsonl_lines(
     rest = b""
     first = line == 0
     skipping = False  # inside a line too long to hold, reported already: drop it up to its end
+    skipped = 0
     for piece in pieces:
         size = len(piece)
         if first:
@@ -250,8 +253,15 @@ def jsonl_lines(
         if skipping:
             end = piece.find(b"\n")
             if end < 0:
+                skipped += size
+                if skipped > MAX_SKIP_BYTES and source.path == "-":  # a file ends; a stream may not
+                    yield ClientcheckError(
+                        _t("readers.endless_line", mb=MAX_SKIP_BYTES >> 20), Mark(source.name, line + 1)
+                    )
+                    return
                 yield line, [], size
                 continue
+            skipped = 0
             piece, skipping = piece[end + 1 :], False
             line += 1  # the long line, now over
         lines = (rest + piece).split(b"\n") if rest else piece.split(b"\n")

@@ -299,4 +299,6 @@ STRINGS: dict[str, str] = {
     "interview.bad_unit": "“{value}” does not fit: {reason}. Enter {allowed}, or leave it empty for don't know",
     "interview.not_this_unit": "{unit!r} is not this question's unit ({expected})",
     "interview.no_unit": "this question takes a plain number, without {unit!r}",
+    # lead: an endless line on standard input
+    "readers.endless_line": "this line goes on past {mb} MB without an end: the rest of the input is not read",
 }

@@ -293,4 +293,6 @@ STRINGS: dict[str, str] = {
     "interview.bad_unit": "«{value}» не подходит: {reason}. Нужно: {allowed}; если не знаете, оставьте поле пустым",
     "interview.not_this_unit": "{unit!r} — не единица этого вопроса ({expected})",
     "interview.no_unit": "здесь нужно просто число, без {unit!r}",
+    # lead: an endless line on standard input
+    "readers.endless_line": "эта строка тянется дальше {mb} МБ и не кончается: остаток ввода не читается",
 }
