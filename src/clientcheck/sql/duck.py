@@ -301,7 +301,11 @@ class DuckRunner(Runner):
         from clientcheck.answers import validate
 
         data = orjson.loads(raws[line]) if raws is not None else self._row(batch, n, raw_columns, at)
-        answers = validate(data, self.catalog, source.name)  # the SQL check passed them: they are valid
+        try:
+            answers = validate(data, self.catalog, source.name)  # the SQL check passed them: they are valid
+        except ClientcheckError as exc:  # unless SQL and Python disagree: Python's word, for this row only
+            self._bad(exc)
+            return
         verdict = self.layout.verdict(r, answers)
         self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)

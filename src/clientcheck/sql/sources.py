@@ -59,6 +59,12 @@ def _range(q: Question, v: exp.Expression) -> list[exp.Expression]:
     return tests
 
 
+def _small(d: exp.Expression) -> exp.Expression:
+    """Past 10**15 an answer is refused (answers.coerce), whatever its question's own bounds; `d`
+    is a DOUBLE (abs of a BIGINT's smallest value would overflow)."""
+    return exp.LTE(this=fn("abs", d), expression=lit(MAX_NUMBER))
+
+
 def json_source(catalog: Catalog) -> exp.Select:
     """JSON Lines text (columns line, raw) as typed answers, an `ok` flag and `answered` tests.
 
@@ -117,10 +123,12 @@ def json_source(catalog: Catalog) -> exp.Select:
                     _in(t, ["BIGINT", "UBIGINT"]),
                     and_(fn("isfinite", as_double), exp.EQ(this=as_double, expression=fn("trunc", as_double))),
                 )
-                ok = or_(null, and_(numeric, whole, not_(is_null(value)), *_range(q, value)))
+                small = _small(as_double.copy())
+                ok = or_(null, and_(numeric, whole, not_(is_null(value)), small, *_range(q, value)))
             else:
                 value = case([(numeric, as_double)])
-                ok = or_(null, and_(numeric, fn("isfinite", as_double), *_range(q, as_double)))
+                finite = fn("isfinite", as_double)
+                ok = or_(null, and_(numeric, finite, _small(as_double.copy()), *_range(q, as_double.copy())))
         elif q.type == "date":
             # YYYY-MM-DD exactly; anything looser (spaces around it) the ordinary way decides
             iso = and_(
@@ -129,7 +137,9 @@ def json_source(catalog: Catalog) -> exp.Select:
             )
             day = exp.TryCast(this=text.copy(), to=exp.DataType.build("DATE"))
             value = case([(iso, day)])
-            ok = or_(null, and_(iso.copy(), not_(is_null(day.copy()))))
+            # DuckDB has a year 0 (1 BC); Python's dates start at year 1
+            first = exp.cast(s("0001-01-01"), "DATE")
+            ok = or_(null, and_(iso.copy(), exp.GTE(this=day.copy(), expression=first)))
         else:  # multi: a list of choice ids (no repeats: it is a set), or one choice id
             items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
             bad_item = or_(
@@ -206,7 +216,7 @@ def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expres
         def d() -> exp.Expression:
             return exp.cast(v(), "DOUBLE")
 
-        tests = [fn("isfinite", d()), exp.LTE(this=fn("abs", d()), expression=lit(MAX_NUMBER)), *_range(q, d())]
+        tests = [fn("isfinite", d()), _small(d()), *_range(q, d())]
         if q.type == "number":
             return d(), or_(null, and_(*tests))
         if kind != "int":
