@@ -34,7 +34,7 @@ from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import Source, chunks, open_binary
 from clientcheck.sql import coltypes
 from clientcheck.sql.gen import Plan
-from clientcheck.sql.guard import Stopped, Watched
+from clientcheck.sql.guard import Stopped, Watched, caught
 from clientcheck.sql.nodes import alias, col, ident
 from clientcheck.sql.records import Layout
 from clientcheck.sql.sources import json_source, parquet_source
@@ -163,7 +163,8 @@ class DuckRunner(Runner):
         cursor = self.con.cursor()  # a cursor of its own: the Arrow batch is its `batch` table
         watched = None
         try:
-            cursor.register("batch", table)
+            with caught():
+                cursor.register("batch", table)
             watched = Watched(cursor, query)
             self._emit(source, watched, {line: raw for line, raw in batch}, raw_columns=())
         except Stopped:  # the lines DuckDB did not get to go the Python way: nothing is lost
@@ -178,11 +179,12 @@ class DuckRunner(Runner):
 
     def _parquet(self, source: Source) -> None:
         try:
-            described = self.con.execute(
-                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
-            ).fetchall()
-        except duckdb.Error as exc:
-            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=str(exc).splitlines()[0])))
+            with caught():
+                described = self.con.execute(
+                    "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
+                ).fetchall()
+        except Stopped as exc:
+            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
         types = {str(name): str(kind) for name, kind in described}
         problems = coltypes.problems(self.catalog, types, source.name)

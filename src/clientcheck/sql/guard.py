@@ -7,7 +7,7 @@ failed write of standard output (exit 5), and a DuckDB exception would be an int
 (exit 3). Watched stands for the relation the scoring loop reads: it turns those failures into
 Stopped, which the caller reports with the file's name, and it catches them only in DuckDB's own
 calls, so a failed write of the output inside the same loop is still that. Ctrl-C while DuckDB
-runs is an interruption, as anywhere else.
+runs is an interruption (exit 130), as anywhere else.
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ class Stopped(Exception):
 
 
 @contextmanager
-def _caught() -> Iterator[None]:
+def caught() -> Iterator[None]:
+    """DuckDB's failures in the block as Stopped; its word for a Ctrl-C as KeyboardInterrupt."""
     try:
         yield
-    except (duckdb.Error, OSError, pa.ArrowException) as exc:
+    except (duckdb.Error, OSError, RuntimeError, pa.ArrowException) as exc:
         text = str(exc)
-        if isinstance(exc, duckdb.InterruptException) or text.startswith("INTERRUPT Error"):
+        # DuckDB turns the KeyboardInterrupt of a Ctrl-C into one of its own errors (as the query
+        # starts: RuntimeError "Query interrupted"; in the stream: "INTERRUPT Error: Interrupted!")
+        if isinstance(exc, duckdb.InterruptException) or "interrupted" in text.lower():
             raise KeyboardInterrupt from exc
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         raise Stopped(lines[0] if lines else type(exc).__name__) from exc
@@ -47,17 +50,17 @@ class Watched:
     def __init__(self, cursor: Any, query: str) -> None:
         self.rows = 0
         self.last: Any = None
-        with _caught():
+        with caught():
             self.relation = cursor.sql(query)
 
     def to_arrow_reader(self, size: int) -> Iterator[Any]:
-        with _caught():
+        with caught():
             reader = self.relation.to_arrow_reader(size)
         return self._batches(reader)
 
     def _batches(self, reader: Any) -> Iterator[Any]:
         while True:
-            with _caught():
+            with caught():
                 try:
                     batch = reader.read_next_batch()
                 except StopIteration:
