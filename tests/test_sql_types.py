@@ -63,13 +63,8 @@ RULES = "\n".join(
     [
         "version: 1",
         "sources: {s: S}",
-        "policy:",
-        "  severities:",
-        "    note: {weight: 0, label: note}",
-        "    low: {weight: 1, label: low}",
-        "    high: {weight: 3, label: high}",
-        "  decline_if: {min_score: 6}",
-        "  caution_if: {min_score: 2}",
+        "policy: {severities: {low: {weight: 1, label: low}, high: {weight: 3, label: high}},"
+        " decline_if: {min_score: 6}, caution_if: {min_score: 2}}",
         "rules:",
         *(
             f"  - {{id: r-{q}, kind: red-flag, source: s, title: T, why: W, advice: A, severity: "
