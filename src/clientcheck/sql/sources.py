@@ -44,6 +44,8 @@ def lambda_(body: exp.Expression) -> exp.Expression:
 
 
 X = exp.column("x")
+CONTROL = "[\\x00-\\x1f\\x7f]"  # a client's name with one of these: Python writes its JSON escapes
+ISO_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _in(e: exp.Expression, values: Sequence[str]) -> exp.Expression:
@@ -94,7 +96,7 @@ def json_source(catalog: Catalog) -> exp.Select:
                 null,
                 and_(
                     exp.EQ(this=t, expression=s("VARCHAR")),
-                    not_(fn("regexp_matches", text, s("[\\x00-\\x1f\\x7f]"))),
+                    not_(fn("regexp_matches", text, s(CONTROL))),
                 ),
             )
         elif q.type == "yesno":
@@ -133,7 +135,7 @@ def json_source(catalog: Catalog) -> exp.Select:
             # YYYY-MM-DD exactly; anything looser (spaces around it) the ordinary way decides
             iso = and_(
                 exp.EQ(this=t, expression=s("VARCHAR")),
-                fn("regexp_full_match", text, s("[0-9]{4}-[0-9]{2}-[0-9]{2}")),
+                fn("regexp_full_match", text, s(ISO_DAY)),
             )
             day = exp.TryCast(this=text.copy(), to=exp.DataType.build("DATE"))
             value = case([(iso, day)])
@@ -185,8 +187,6 @@ _SQL_TYPES = {
     "date": "DATE",
     "multi": "VARCHAR[]",
 }
-CONTROL = "[\\x00-\\x1f\\x7f]"  # a client's name with one of these: Python writes its JSON escapes
-ISO_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expression, exp.Expression]:
