@@ -74,6 +74,8 @@ LEFT_OUT = {
     # the csv module's and DuckDB's own words are English: the place (FILE:LINE) says where to look
     ("ru", "readers.csv_error"): {"problem"},
     ("ru", "sql.not_parquet"): {"problem"},
+    ("ru", "sql.failed"): {"problem"},
+    ("ru", "sql.stopped"): {"problem"},
     ("ru", "history.export.json_syntax"): {"problem"},
     ("ru", "history.export.refused"): {"problem"},
     ("ru", "history.db.assessment_damaged"): {"problem"},

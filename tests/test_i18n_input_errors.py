@@ -88,7 +88,8 @@ def block_keys() -> set[str]:
     keys: set[str] = set()
     for area, opening in BLOCKS.items():
         text = (SRC / "i18n" / "en" / f"{area}.py").read_text(encoding="utf-8")
-        keys |= set(re.findall(r'^    "([a-z0-9_.]+)":', text.split(opening, 1)[1], re.M))
+        block = text.split(opening, 1)[1].split("\n    # issue ", 1)[0]  # up to the next issue's block
+        keys |= set(re.findall(r'^    "([a-z0-9_.]+)":', block, re.M))
     return keys
 
 

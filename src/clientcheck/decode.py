@@ -20,14 +20,13 @@ msgspec is imported only when a batch reads JSON Lines; without it, the dict pat
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+from clientcheck.answers import MAX_NUMBER
 from clientcheck.model import CLIENT_KEY, Catalog, Question
 
 _LITERAL: Any = Literal  # subscripted with the ids of each question, at run time
-FLOAT_MAX = sys.float_info.max  # a float bound that refuses inf (python_check's finiteness test)
 
 
 class RecordType:
@@ -40,8 +39,8 @@ class RecordType:
         self.unset: Any = None  # msgspec.UNSET: the value of a field the line did not hold
 
 
-def _integer_bound(x: float | None) -> int | None:
-    return None if x is None else int(x)
+def _integer_bound(x: float | None, default: int) -> int:
+    return default if x is None else max(-MAX_NUMBER, min(MAX_NUMBER, int(x)))
 
 
 def _native(q: Question) -> Any:
@@ -61,18 +60,14 @@ def _native(q: Question) -> Any:
         bounds = (q.min, q.max)
         if any(b is not None and not math.isfinite(b) for b in bounds):
             return None
-        ints_ok = all(b is None or (float(b).is_integer() and abs(b) < 2**63) for b in bounds)
+        if not all(b is None or (float(b).is_integer() and abs(b) < 2**63) for b in bounds):
+            return None
+        # past 10**15 an answer is refused (answers.coerce), whatever the question's own bounds
+        lo, hi = _integer_bound(q.min, -MAX_NUMBER), _integer_bound(q.max, MAX_NUMBER)
         if q.type == "integer":
             # python_check also takes a whole float (5.0) as 5: msgspec refuses it, the dict path takes it
-            return Annotated[int, Meta(ge=_integer_bound(q.min), le=_integer_bound(q.max))] if ints_ok else None
-        lo = -FLOAT_MAX if q.min is None else float(q.min)
-        hi = FLOAT_MAX if q.max is None else float(q.max)
-        if not ints_ok:
-            return None
-        return (
-            Annotated[int, Meta(ge=_integer_bound(q.min), le=_integer_bound(q.max))]
-            | Annotated[float, Meta(ge=lo, le=hi)]
-        )
+            return Annotated[int, Meta(ge=lo, le=hi)]
+        return Annotated[int, Meta(ge=lo, le=hi)] | Annotated[float, Meta(ge=float(lo), le=float(hi))]
     return None  # dates and anything else: taken as decoded, checked by the scorer
 
 

@@ -296,27 +296,23 @@ class Number(QuestionType):
         return sorted(c for c in cands if lo <= c <= hi)
 
     def python_check(self, q: Question, v: str, depth: int, emit: Emit, const: Const) -> None:
+        from clientcheck.answers import MAX_NUMBER
+
         def literal(x: float) -> str:
             return repr(x) if math.isfinite(x) else const(x)
 
-        lo = literal(q.min) if q.min is not None else None
-        hi = literal(q.max) if q.max is not None else None
-        in_range = f"{lo} <= {v} <= {hi}" if lo and hi else f"{lo} <= {v}" if lo else f"{v} <= {hi}" if hi else ""
+        # past 10**15 an answer is refused (answers.coerce), whatever the question's own bounds
+        lo = literal(-MAX_NUMBER if q.min is None else max(q.min, -MAX_NUMBER))
+        hi = literal(MAX_NUMBER if q.max is None else min(q.max, MAX_NUMBER))
+        in_range = f"{lo} <= {v} <= {hi}"
         emit(depth, f"if {v} is not None:")
         emit(depth + 1, f"if {v}.__class__ is int:")
-        emit(depth + 2, f"if not ({in_range}): return None" if in_range else "pass")
+        emit(depth + 2, f"if not ({in_range}): return None")
         emit(depth + 1, f"elif {v}.__class__ is float:")
         if self.name == "integer":
             emit(depth + 2, f"if not {v}.is_integer(): return None")  # also refuses nan and inf
             emit(depth + 2, f"{v} = int({v})")
-            if in_range:
-                emit(depth + 2, f"if not ({in_range}): return None")
-        elif lo and hi:
-            emit(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
-        else:
-            inf = const(math.inf)
-            finite = f"-{inf} < {v} < {inf}"
-            emit(depth + 2, f"if not ({finite}{' and ' + in_range if in_range else ''}): return None")
+        emit(depth + 2, f"if not ({in_range}): return None")  # nan and inf fail it too
         emit(depth + 1, "else: return None")
 
 

@@ -28,12 +28,13 @@ from sqlglot import exp
 
 from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
-from clientcheck.conditions import suggest
-from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.errors import ClientcheckError
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import ReadError, Source, jsonl_lines
+from clientcheck.sql import coltypes
 from clientcheck.sql.gen import Plan
+from clientcheck.sql.guard import Stopped, Watched, caught
 from clientcheck.sql.nodes import alias, col, ident
 from clientcheck.sql.records import Layout
 from clientcheck.sql.sources import json_source, parquet_source
@@ -152,29 +153,34 @@ class DuckRunner(Runner):
         self._raw = ()
         query = self._query("json", source, [CLIENT_KEY, *self.catalog.questions], lambda: json_source(self.catalog))
         cursor = self.con.cursor()  # a cursor of its own: the Arrow batch is its `batch` table
+        watched = None
         try:
-            cursor.register("batch", table)
-            self._emit(source, cursor.sql(query), {line: raw for line, raw in batch}, raw_columns=())
+            with caught():
+                cursor.register("batch", table)
+            watched = Watched(cursor, query)
+            self._emit(source, watched, {line: raw for line, raw in batch}, raw_columns=())
+        except Stopped:  # the lines DuckDB did not get to go the Python way: nothing is lost
+            done = watched.last if watched is not None and watched.last is not None else 0
+            for line, raw in batch:
+                if line > done:
+                    self._line(raw, line, source.name)
+            self._count(self.verdicts)
         finally:
             cursor.close()
         self.sink.flush()
 
     def _parquet(self, source: Source) -> None:
         try:
-            described = self.con.execute(
-                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
-            ).fetchall()
-        except duckdb.Error as exc:
-            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=str(exc).splitlines()[0])))
+            with caught():
+                described = self.con.execute(
+                    "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
+                ).fetchall()
+        except Stopped as exc:
+            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
         types = {str(name): str(kind) for name, kind in described}
-        known = [CLIENT_KEY, *self.catalog.questions]
-        problems = [
-            ClientcheckError(say("sql.unknown_column", name=name) + suggest(name, known), Mark(source.name, 0))
-            for name in types
-            if name not in known
-        ]
-        if problems:  # as a CSV header with an unknown column: the whole file is bad
+        problems = coltypes.problems(self.catalog, types, source.name)
+        if problems:  # as a CSV header with an unknown column: the whole file is bad, nothing written
             for problem in problems:
                 self.reporter.bad(problem)
             self.stats.bad += 1
@@ -190,8 +196,14 @@ class DuckRunner(Runner):
 
         query = self._query("parquet", source, columns, make)
         cursor = self.con.cursor()
+        watched = None
         try:
-            self._emit(source, cursor.sql(query), None, raw_columns=columns)
+            watched = Watched(cursor, query)
+            self._emit(source, watched, None, raw_columns=columns)
+        except Stopped as exc:  # the rows before it are written; the rest of this file is lost
+            rows = watched.rows if watched is not None else 0
+            key = "sql.stopped" if rows else "sql.failed"
+            self._bad(ClientcheckError(say(key, name=source.name, rows=rows, problem=exc.problem)))
         finally:
             cursor.close()
         self.sink.flush()
@@ -274,7 +286,11 @@ class DuckRunner(Runner):
         from clientcheck.answers import validate
 
         data = orjson.loads(raws[line]) if raws is not None else self._row(batch, n, raw_columns, at)
-        answers = self._filled(validate(data, self.catalog, source.name))  # the SQL check passed them: they are valid
+        try:
+            answers = self._filled(validate(data, self.catalog, source.name))  # the SQL check passed them: valid
+        except ClientcheckError as exc:  # unless SQL and Python disagree: Python's word, for this row only
+            self._bad(exc)
+            return
         verdict = self.layout.verdict(r, answers)
         self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import orjson
 from sqlglot import exp
 
+from clientcheck.answers import MAX_NUMBER
 from clientcheck.model import CLIENT_KEY, Catalog, Question
+from clientcheck.sql.coltypes import shape
 from clientcheck.sql.nodes import alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
 
@@ -42,6 +44,8 @@ def lambda_(body: exp.Expression) -> exp.Expression:
 
 
 X = exp.column("x")
+CONTROL = "[\\x00-\\x1f\\x7f]"  # a client's name with one of these: Python writes its JSON escapes
+ISO_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _in(e: exp.Expression, values: Sequence[str]) -> exp.Expression:
@@ -55,6 +59,12 @@ def _range(q: Question, v: exp.Expression) -> list[exp.Expression]:
     if q.max is not None:
         tests.append(exp.LTE(this=v, expression=lit(q.max)))
     return tests
+
+
+def _small(d: exp.Expression) -> exp.Expression:
+    """Past 10**15 an answer is refused (answers.coerce), whatever its question's own bounds; `d`
+    is a DOUBLE (abs of a BIGINT's smallest value would overflow)."""
+    return exp.LTE(this=fn("abs", d), expression=lit(MAX_NUMBER))
 
 
 def json_source(catalog: Catalog) -> exp.Select:
@@ -86,7 +96,7 @@ def json_source(catalog: Catalog) -> exp.Select:
                 null,
                 and_(
                     exp.EQ(this=t, expression=s("VARCHAR")),
-                    not_(fn("regexp_matches", text, s("[\\x00-\\x1f\\x7f]"))),
+                    not_(fn("regexp_matches", text, s(CONTROL))),
                 ),
             )
         elif q.type == "yesno":
@@ -115,19 +125,23 @@ def json_source(catalog: Catalog) -> exp.Select:
                     _in(t, ["BIGINT", "UBIGINT"]),
                     and_(fn("isfinite", as_double), exp.EQ(this=as_double, expression=fn("trunc", as_double))),
                 )
-                ok = or_(null, and_(numeric, whole, not_(is_null(value)), *_range(q, value)))
+                small = _small(as_double.copy())
+                ok = or_(null, and_(numeric, whole, not_(is_null(value)), small, *_range(q, value)))
             else:
                 value = case([(numeric, as_double)])
-                ok = or_(null, and_(numeric, fn("isfinite", as_double), *_range(q, as_double)))
+                finite = fn("isfinite", as_double)
+                ok = or_(null, and_(numeric, finite, _small(as_double.copy()), *_range(q, as_double.copy())))
         elif q.type == "date":
             # YYYY-MM-DD exactly; anything looser (spaces around it) the ordinary way decides
             iso = and_(
                 exp.EQ(this=t, expression=s("VARCHAR")),
-                fn("regexp_full_match", text, s("[0-9]{4}-[0-9]{2}-[0-9]{2}")),
+                fn("regexp_full_match", text, s(ISO_DAY)),
             )
             day = exp.TryCast(this=text.copy(), to=exp.DataType.build("DATE"))
             value = case([(iso, day)])
-            ok = or_(null, and_(iso.copy(), not_(is_null(day.copy()))))
+            # DuckDB has a year 0 (1 BC); Python's dates start at year 1
+            first = exp.cast(s("0001-01-01"), "DATE")
+            ok = or_(null, and_(iso.copy(), exp.GTE(this=day.copy(), expression=first)))
         else:  # multi: a list of choice ids (no repeats: it is a set), or one choice id
             items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
             bad_item = or_(
@@ -164,56 +178,93 @@ def json_source(catalog: Catalog) -> exp.Select:
     return exp.select(*outs).from_(parsed.subquery("parsed", copy=False), copy=False)
 
 
-_INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT")
-_FLOATS = ("FLOAT", "DOUBLE")
+_SQL_TYPES = {
+    "yesno": "BOOLEAN",
+    "choice": "VARCHAR",
+    "text": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "date": "DATE",
+    "multi": "VARCHAR[]",
+}
+
+
+def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expression, exp.Expression]:
+    """Column `name`'s answer (typed as the Plan reads it: BOOLEAN, VARCHAR, BIGINT, DOUBLE, DATE,
+    VARCHAR[]) and its `ok` test, for a column of shape `kind` (coltypes.shape) that fits q (None:
+    the client). Where `ok` is false the value is not used: the row goes the ordinary way, which
+    reads the column as it is, so a cast here only has to be typed, never right or safe. A date
+    question's DATE or TIMESTAMP column arrives as text (parquet_source)."""
+
+    def v() -> exp.Expression:
+        return col(name)
+
+    null = is_null(v())
+    if kind == "null":  # no value in the column
+        return exp.cast(v(), _SQL_TYPES[q.type] if q is not None else "VARCHAR"), exp.true()
+    if q is None or q.type == "text":
+        if kind == "text":
+            return v(), or_(null, not_(fn("regexp_matches", v(), s(CONTROL)))) if q is None else exp.true()
+        # a whole number reads as Python's str() of it; a float's digits Python writes
+        return exp.cast(v(), "VARCHAR"), exp.true() if kind == "int" else null
+    if q.type in ("yesno", "choice"):  # BOOLEAN; VARCHAR
+        return v(), or_(null, _in(v(), q.choice_ids)) if q.type == "choice" else exp.true()
+    if q.type in ("integer", "number"):
+        if kind == "text":  # with units ("150k", "3 days"): units.py reads them
+            return exp.cast(exp.null(), _SQL_TYPES[q.type]), null
+
+        def d() -> exp.Expression:
+            return exp.cast(v(), "DOUBLE")
+
+        tests = [fn("isfinite", d()), _small(d()), *_range(q, d())]
+        if q.type == "number":
+            return d(), or_(null, and_(*tests))
+        if kind != "int":
+            tests.append(exp.EQ(this=d(), expression=fn("trunc", d())))
+        return exp.TryCast(this=v(), to=exp.DataType.build("BIGINT")), or_(null, and_(*tests))
+    if q.type == "date":  # text: YYYY-MM-DD exactly, and a day Python has too (not year 0, not BC)
+
+        def iso() -> exp.Expression:
+            day = exp.TryCast(this=v(), to=exp.DataType.build("DATE"))
+            first = exp.cast(s("0001-01-01"), "DATE")
+            return and_(fn("regexp_full_match", v(), s(ISO_DAY)), exp.GTE(this=day, expression=first))
+
+        return case([(iso(), exp.TryCast(this=v(), to=exp.DataType.build("DATE")))]), or_(null, iso())
+    # multi: a list of choice ids (no repeats: it is a set), one choice id, or a list of NULLs
+    if kind == "texts":
+        bad = fn("list_filter", v(), lambda_(or_(is_null(X), not_(_in(X, q.choice_ids)))))
+        once = exp.EQ(this=fn("len", v()), expression=fn("len", fn("list_distinct", v())))
+        return v(), or_(null, and_(exp.EQ(this=fn("len", bad), expression=lit(0)), once))
+    if kind == "nulls":
+        return exp.cast(v(), "VARCHAR[]"), or_(null, exp.EQ(this=fn("len", v()), expression=lit(0)))
+    return case([(not_(is_null(v())), exp.Array(expressions=[v()]))]), or_(null, _in(v(), q.choice_ids))
 
 
 def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Select:
-    """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source."""
+    """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source.
+
+    Every column's type fits its question (coltypes.problems has said so). A date question's
+    DATE or TIMESTAMP column is read as its day's text: so the ordinary way never meets a day
+    Python's dates lack (year 0, 10000) nor a nanosecond it would round, and says "not a date"."""
     outs: list[exp.Expression] = [alias(exp.Add(this=exp.column("file_row_number"), expression=lit(1)), "line")]
     oks: list[exp.Expression] = []
+    as_text: set[str] = set()
     for name in (CLIENT_KEY, *catalog.questions):
-        kind = types.get(name)
-        q = catalog.questions.get(name)
-        v = col(name)
-        null = is_null(v)
-        value: exp.Expression = v
-        if kind is None:
+        if name not in types:
             continue
-        base = kind.split("(")[0]
-        if q is None:
-            ok = or_(null, not_(fn("regexp_matches", v, s("[\\x00-\\x1f\\x7f]")))) if base == "VARCHAR" else null
-        elif q.type == "yesno":
-            ok = exp.true() if base == "BOOLEAN" else null
-        elif q.type in ("choice", "text"):
-            fits = or_(null, _in(v, q.choice_ids)) if q.type == "choice" else exp.true()
-            ok = fits if base == "VARCHAR" else null
-        elif q.type in ("integer", "number"):
-            if base in _INTS or base in _FLOATS or base == "DECIMAL":
-                d = exp.cast(v, "DOUBLE")
-                tests = [fn("isfinite", d), *_range(q, d)]
-                if q.type == "integer" and base not in _INTS:
-                    tests.append(exp.EQ(this=d, expression=fn("trunc", d)))
-                ok = or_(null, and_(*tests))
-                value = exp.cast(v, "BIGINT") if q.type == "integer" else d
-                if q.type == "integer" and base not in _INTS:
-                    value = exp.TryCast(this=v, to=exp.DataType.build("BIGINT"))
-            else:
-                ok = null
-        elif q.type == "date":
-            ok = exp.true() if base == "DATE" else null
-        else:  # multi
-            if kind == "VARCHAR[]":
-                bad = fn("list_filter", v, lambda_(or_(is_null(X), not_(_in(X, q.choice_ids)))))
-                once = exp.EQ(this=fn("len", v.copy()), expression=fn("len", fn("list_distinct", v.copy())))
-                ok = or_(null, and_(exp.EQ(this=fn("len", bad), expression=lit(0)), once))
-            elif base == "VARCHAR":
-                ok = or_(null, _in(v, q.choice_ids))
-                value = case([(not_(null), exp.Array(expressions=[v]))])
-            else:
-                ok = null
+        q = catalog.questions.get(name)
+        kind = shape(types[name])
+        if q is not None and q.type == "date" and kind in ("date", "timestamp"):
+            as_text.add(name)
+            kind = "text"
+        value, ok = parquet_answer(q, name, kind)
         outs.append(alias(value, ident(name)))
         oks.append(ok)
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
-    scan = fn("read_parquet", s(path), exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
-    return exp.select(*outs).from_(exp.Table(this=scan), copy=False)
+    scan: exp.Expression = exp.Table(
+        this=fn("read_parquet", s(path), exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
+    )
+    if as_text:
+        days = [alias(fn("strftime", col(c), s("%Y-%m-%d")), ident(c)) if c in as_text else col(c) for c in types]
+        scan = exp.select(exp.column("file_row_number"), *days).from_(scan).subquery("scan")
+    return exp.select(*outs).from_(scan, copy=False)
