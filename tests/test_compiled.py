@@ -170,3 +170,46 @@ def test_the_random_catalogs_of_the_property_tests_take_the_fast_path(monkeypatc
             clients += 1
             taken += engine.score(engine_gen.answers(rnd)) is not None
     assert supported > 0 and taken > clients // 4, (supported, clients, taken)
+
+
+def test_the_fast_path_gives_up_by_returning_none_never_by_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the range pass handed a client back (None), the generated code went on to read pr[11]:
+    a TypeError that Engine.score took as "the ordinary path", as it would a real bug."""
+    monkeypatch.setenv("CLIENTCHECK_TODAY", engine_gen.TODAY.isoformat())
+    handed_back = 0
+    for seed in range(examples(60)):
+        rnd = random.Random(seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            rules, questions = engine_gen.write_catalog(Path(tmp), rnd)
+            catalog = load_catalog(rules, questions)
+        engine = Engine(catalog)
+        for _ in range(25):
+            handed_back += engine._score(engine_gen.answers(rnd)) is None  # raises on a bug
+    assert handed_back > 0
+
+
+def test_a_profiles_multiple_choice_and_date_answers_keep_the_fast_path(
+    write_yaml: WriteYaml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile's answers are canonical (a frozenset, a date), which the record checks refused:
+    every client then took the ordinary path (and, in worker processes, lost the profile)."""
+    import datetime as dt
+
+    from clientcheck.profile import Profile, apply
+
+    monkeypatch.setenv("CLIENTCHECK_TODAY", engine_gen.TODAY.isoformat())
+    rules = write_yaml(
+        "r.yaml",
+        engine_gen.rules_yaml(random.Random(0)).split("rules:")[0]
+        + "rules:\n  - {id: r, kind: red-flag, title: T, why: W, advice: A, source: s, severity: high,\n"
+        + "     when: '\"p\" in m0 and days_since(d0) > 30'}\n",
+    )
+    write_yaml("q/10.yaml", engine_gen.QUESTIONS)
+    catalog = load_catalog(rules, rules.parent / "q")
+    seller = Profile("p", Path("p.yaml"), {"m0": frozenset({"p", "q"}), "d0": dt.date(2020, 1, 1)})
+    engine = Engine(catalog, filled=seller.values)
+    for data in ({"client": "c"}, {"client": "c", "m0": ["r"]}, {"client": "c", "d0": None}):
+        got = engine.score(data)
+        assert got is not None, data  # the fast path took it
+        want = evaluate(catalog, apply(validate(data, catalog, "x"), seller))
+        assert (got.verdict, [f.id for f in got.red]) == (want.verdict, [f.rule.id for f in want.red_flags]), data

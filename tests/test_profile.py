@@ -244,3 +244,25 @@ def test_a_profile_fills_in_every_way_of_checking_a_client_alike(cli: CliRunner,
     assert invoke(cli, "profile", "set", "min_price=50k", "--profile", "small")[0] == 0
     code, out, err = invoke(cli, "check", str(table), "--profile", "small", "-f", "jsonl")
     assert (code, err, json.loads(out)["verdict"]) == (0, "", "go")
+
+
+@pytest.mark.slow
+def test_worker_processes_fill_in_the_profile_on_every_path(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's runner had no profile: a record that took the careful path there (an amount
+    written "50k") was judged without it, so --jobs 2 said go where --jobs 1 said decline."""
+    from clientcheck import parallel
+
+    if not parallel.parallel_ok(2):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(parallel, "cpus", lambda: 2)
+    assert invoke(cli, "profile", "set", "min_price=150k")[0] == 0
+    facts = {"budget_stated": True, "billing": "project"}
+    lines = [json.dumps({**facts, "client": f"c{i}", "budget_amount": "50k" if i % 2 else 50000}) for i in range(4000)]
+    path = tmp_path / "leads.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "2")
+    assert (code, err) == (1, "")
+    assert {json.loads(line)["verdict"] for line in out.splitlines()} == {"decline"}
+    assert out == invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "1")[1]

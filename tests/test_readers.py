@@ -170,7 +170,7 @@ def test_a_stream_is_read_in_pieces_as_they_come() -> None:
     assert pieces == [b"01234", b"56789", b"abc"]
 
 
-def test_an_endless_line_on_standard_input_stops_the_input_a_file_is_read_to_its_end() -> None:
+def test_an_endless_line_on_standard_input_stops_the_input_a_file_is_read_to_its_end(tmp_path: Path) -> None:
     """`check - --input-format jsonl < /dev/zero` reported the long line, then read forever."""
     from itertools import repeat
 
@@ -184,6 +184,34 @@ def test_an_endless_line_on_standard_input_stops_the_input_a_file_is_read_to_its
     ]
     # a file ends: its long line is skipped to its end, and the next line is read
     pieces = [b"0" * (1 << 20)] * ((MAX_SKIP_BYTES >> 20) + 2) + [b'0\n{"rude": true}\n']
-    items = list(jsonl_lines(pieces, Source("f.jsonl", "f.jsonl", "jsonl")))
+    (tmp_path / "f.jsonl").touch()  # a regular file (its pieces are given here)
+    items = list(jsonl_lines(pieces, Source(str(tmp_path / "f.jsonl"), "f.jsonl", "jsonl")))
     assert [str(e) for e in items if isinstance(e, ClientcheckError)] == ["f.jsonl:1: this line is longer than 1000 kB"]
     assert [ln for item in items if not isinstance(item, ClientcheckError) for ln in item[1]] == [b'{"rude": true}']
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["-", "--jobs", "2"], ["/dev/stdin"], ["/dev/stdin", "--engine", "duckdb"]])
+def test_an_endless_line_stops_every_way_of_reading_a_stream(args: list[str]) -> None:
+    """/dev/stdin, a device, and the worker processes' own reading of a stream read /dev/zero forever."""
+    import subprocess
+    import sys
+
+    if "duckdb" in args:
+        pytest.importorskip("duckdb")
+    with open("/dev/zero", "rb") as zero:
+        ran = subprocess.run(
+            [sys.executable, "-m", "clientcheck", "check", *args, "--input-format", "jsonl", "-f", "jsonl"],
+            stdin=zero,
+            capture_output=True,
+            timeout=120,
+        )
+    name = "<stdin>" if args[0] == "-" else args[0]
+    assert (ran.returncode, ran.stdout, ran.stderr.decode().splitlines()[:2]) == (
+        4,
+        b"",
+        [
+            f"{name}:1: this line is longer than 1000 kB",
+            f"{name}:1: this line goes on past 64 MB without an end: the rest of the input is not read",
+        ],
+    )

@@ -3,10 +3,9 @@
 This module is the one definition of what a rule means for a set of answers (`rule_outcome`):
 fired at which level, not fired, or undecided and which questions would decide it. `check`,
 `explain`, `lint`'s reachability search, `rules test`, the interview, `rescore` and the history
-take outcomes from here. The compiled batch scorer (compiled.py) is generated from the same
-checked condition trees, hands every client it cannot settle the same way back to this module,
-and computes the verdict range with this module's `verdict_range`; a differential property test
-(tests/test_engine_properties.py) holds the two together on every construct of the language.
+take outcomes from here; the compiled scorer and the SQL backend are generated from the same
+checked trees and take the rest (ask_for, verdict_range, ask_order) from here. A property test
+(tests/test_engine_properties.py) holds them together on every construct of the language.
 
 Two passes over the rules:
 - what is known: the verdict on the answers as they are;

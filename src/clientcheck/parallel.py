@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientcheck.batch import Reporter
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, Mark
-from clientcheck.readers import MAX_ROW_BYTES, Source, too_long
+from clientcheck.readers import MAX_ROW_BYTES, MAX_SKIP_BYTES, Source, endless, may_not_end, too_long
 
 if TYPE_CHECKING:
     from clientcheck.batch import Runner, Sink
@@ -92,7 +92,9 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
         piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
         buffer, sink = _WORKER["sink"]()
         collector = _Collector(_WORKER["lang"])
-        runner = Runner(_WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"])
+        runner = Runner(
+            _WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"], seller=_WORKER["seller"]
+        )
         sink.begin(source)
         runner._jsonl_stream(source, iter((piece,)), line)
         sink.flush()
@@ -142,6 +144,7 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
         catalog=runner.catalog,
         rules=runner.rules,
         engine=runner.engine,
+        seller=runner.seller,  # the profile fills in what a record leaves out, on every path (batch.Runner)
         sink=body_sink,
         lang=lang,
         fd=fd,
@@ -190,6 +193,7 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
     offset = 0  # where in the file `rest` starts
     rest = b""
     skipping = False
+    skipped = 0  # bytes of the line being skipped (readers.jsonl_lines stops an endless one the same way)
     for piece in pieces:
         if offset == 0 and not rest and piece.startswith(b"\xef\xbb\xbf"):
             piece = piece[3:]  # a UTF-8 byte order mark
@@ -199,8 +203,15 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
             end = piece.find(b"\n")
             if end < 0:
                 offset += len(piece)
+                skipped += len(piece)
+                if skipped > MAX_SKIP_BYTES and not seekable and may_not_end(source):
+                    while pending:
+                        collect()
+                    runner._bad(endless(source, line + 1))
+                    return
                 continue
             offset += end + 1
+            skipped = 0
             piece, skipping = piece[end + 1 :], False
             line += 1
         buf = rest + piece if rest else piece

@@ -11,6 +11,7 @@ the first pass's totals of the other rules.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -35,6 +36,17 @@ from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Level, Question, Ru
 
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
 _by_rank = attrgetter("rank")
+
+
+def as_written(value: Any) -> Any:
+    """A canonical answer as a decoded record holds it, for the checks that read records: a
+    multiple choice as a list (shared by every call: the check makes a new value, never changes it),
+    a date as YYYY-MM-DD."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
 
 
 class _Compiler(_Runtime):
@@ -76,7 +88,9 @@ class _Compiler(_Runtime):
         present = "True" if q.id in self.filled else f"{q.id!r} in d"  # a profile's answer is given
         if self.reader is not None:
             if q.id in self.filled:  # left out: the profile's answer (profile.apply), given as if the record held it
-                e(depth, f"if {v} is _U: {v} = {self.src.const(self.filled[q.id])}")
+                native = q.id in self.reader.native  # checked by msgspec: canonical; else the check below reads it
+                given = self.filled[q.id] if native else as_written(self.filled[q.id])
+                e(depth, f"if {v} is _U: {v} = {self.src.const(given)}")
             # a field the line did not hold is UNSET; only a gated question needs to know it
             if q.when is not None:
                 present = f"a{self.index[q.id]}"
@@ -89,7 +103,7 @@ class _Compiler(_Runtime):
             elif q.type == "multi":
                 e(depth, f"if {v}.__class__ is str: {v} = frozenset(({v},))")
         elif not self.possible and q.id in self.filled:
-            e(depth, f"{v} = get({q.id!r}, {self.src.const(self.filled[q.id])})")
+            e(depth, f"{v} = get({q.id!r}, {self.src.const(as_written(self.filled[q.id]))})")
             qtypes.of(q).python_check(q, v, depth, e, self.src.const)
         elif not self.possible:
             e(depth, f"{v} = get({q.id!r})")
@@ -364,6 +378,7 @@ class _Compiler(_Runtime):
             self.second_pass()
         else:
             e(2, f"pr = _possible({values}, today)")
+            e(2, "if pr is None: return None")  # the range pass takes it no further: the ordinary path
             e(2, "bs = _vi[pr[11]]; ws = _vi[pr[12]]")
         return self.finish(self.output(values, und, split))
 

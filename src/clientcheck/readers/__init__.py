@@ -133,6 +133,16 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
 # ---------------------------------------------------------------- JSON Lines
 
 
+def may_not_end(source: Source) -> bool:
+    """Standard input, a pipe or a device (`/dev/zero`) may never end; a regular file does."""
+    return source.path == "-" or not os.path.isfile(source.path)
+
+
+def endless(source: Source, line: int) -> ClientcheckError:
+    """A line on an input that may never end, still going after MAX_SKIP_BYTES: the input stops."""
+    return ClientcheckError(_t("readers.endless_line", mb=MAX_SKIP_BYTES >> 20), Mark(source.name, line))
+
+
 def too_long() -> str:
     """The message for a line over MAX_ROW_BYTES (in the language of the run)."""
     return _t("readers.line_too_long", kb=MAX_ROW_BYTES // 1000)
@@ -245,6 +255,7 @@ def jsonl_lines(
     first = line == 0
     skipping = False  # inside a line too long to hold, reported already: drop it up to its end
     skipped = 0
+    stoppable = may_not_end(source)
     for piece in pieces:
         size = len(piece)
         if first:
@@ -254,10 +265,8 @@ def jsonl_lines(
             end = piece.find(b"\n")
             if end < 0:
                 skipped += size
-                if skipped > MAX_SKIP_BYTES and source.path == "-":  # a file ends; a stream may not
-                    yield ClientcheckError(
-                        _t("readers.endless_line", mb=MAX_SKIP_BYTES >> 20), Mark(source.name, line + 1)
-                    )
+                if skipped > MAX_SKIP_BYTES and stoppable:  # a file ends; a stream may not
+                    yield endless(source, line + 1)
                     return
                 yield line, [], size
                 continue
