@@ -266,3 +266,11 @@ def test_worker_processes_fill_in_the_profile_on_every_path(
     assert (code, err) == (1, "")
     assert {json.loads(line)["verdict"] for line in out.splitlines()} == {"decline"}
     assert out == invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "1")[1]
+
+
+def test_set_takes_a_question_mark_for_dont_know(cli: CliRunner, isolated: Path) -> None:
+    """`?` is "don't know" in a CSV cell; `profile set order_book=?` said "not a choice"."""
+    code, _, err = invoke(cli, "profile", "set", "order_book=?", "min_price=?", "currency=EUR")
+    assert (code, err) == (0, f"Profile 'default' saved in {isolated / 'default.yaml'}\n")
+    data = yaml.safe_load((isolated / "default.yaml").read_text(encoding="utf-8"))
+    assert data == {"order_book": None, "min_price": None, "currency": "EUR"}

@@ -131,6 +131,8 @@ def _parse_answer(q: Any, text: str, lang: str) -> Any:
     from clientcheck.session import parse_typed
 
     text = text.strip()
+    if text == "?":  # "don't know", as in a CSV cell (empty says it too)
+        text = ""
     try:
         if q.type == "yesno":
             low = text.lower()
