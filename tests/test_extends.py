@@ -207,6 +207,7 @@ def test_questions_disable_override_and_what_depends_on_them(here: Path, write_y
     ]
 
 
+@pytest.mark.slow
 def test_questions_override_applies(here: Path, write_yaml: WriteYaml) -> None:
     write_yaml("rules.yaml", "version: 1\nextends: builtin\n")
     write_yaml(

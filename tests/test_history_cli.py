@@ -110,6 +110,7 @@ def test_history_before_anything_is_saved_creates_nothing(cli: CliRunner, isolat
     assert not isolated.exists()
 
 
+@pytest.mark.slow
 def test_history_lists_assessments_and_a_clients_payments(cli: CliRunner, catalog: Catalog) -> None:
     first = saved(catalog, "ACME", worked_before=True, late_payments=2)
     saved(catalog, "Other")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import invoke
@@ -22,6 +23,7 @@ def test_a_choice_typo_gets_its_did_you_mean_in_russian_too(tmp_path: Path) -> N
     }
 
 
+@pytest.mark.slow
 def test_a_capitalised_csv_header_gets_a_did_you_mean(tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("Client,Late_Payments\nA,1\n", encoding="utf-8")

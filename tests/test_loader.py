@@ -48,6 +48,7 @@ def load(write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     return run
 
 
+@pytest.mark.slow
 def test_the_bundled_catalog_loads() -> None:
     catalog = load_catalog()
     assert catalog.rules and catalog.questions

@@ -94,6 +94,7 @@ def test_the_profile_title_is_one_unpadded_line(
     assert out.splitlines()[1].startswith("┏━") and out.splitlines()[1].endswith("━┓")
 
 
+@pytest.mark.slow
 def test_every_console_is_made_where_lines_lose_their_padding() -> None:
     """A command that builds its own rich Console pads its lines again: render.table.console (and
     print_to) are the one way to draw on stdout; the interview's review draws through trimmed()."""

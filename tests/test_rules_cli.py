@@ -200,6 +200,7 @@ def test_bundled_rules_test_is_100_percent(here: Path, cli: CliRunner) -> None:
     assert invoke(cli, "rules", "test", "--min-coverage", "100")[0] == 0
 
 
+@pytest.mark.slow
 def test_errors_in_the_files_exit_2(small: Path, cli: CliRunner) -> None:
     Path("rules.yaml").write_text("version: 1\nversion: 1\n", encoding="utf-8")
     for args in (("rules", "list"), ("rules", "test"), ("rules", "show", "x"), ("explain", "-")):

@@ -217,6 +217,7 @@ def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: Cl
     assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
 
 
+@pytest.mark.slow
 def test_sql_takes_the_seller_profile_for_what_a_row_leaves_unanswered(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
