@@ -612,3 +612,28 @@ def test_an_answer_past_ten_to_the_fifteen_is_refused_by_every_path(
             assert (code, err) == (4, said), (engine, fmt)
             scored = len(json.loads(out)["results"]) if fmt == "json" else out.count("\n") - (fmt == "csv")
             assert scored == 1, (engine, fmt)  # 10**15 itself is an answer
+
+
+@pytest.mark.slow
+def test_a_note_column_is_the_note_about_the_client_as_in_every_other_format(
+    tmp_path: Path, rules: list[str], cli: CliRunner
+) -> None:
+    """`note` is a key of answers files and JSON Lines and a CSV column; Parquet refused it."""
+    text = _copy(tmp_path / "text.parquet", "'c' AS client, 'call back in May' AS note, true AS yn")
+    lines = tmp_path / "text.jsonl"
+    lines.write_text('{"client": "c", "note": "call back in May", "yn": true}\n', encoding="utf-8")
+    for fmt in ("jsonl", "json"):
+        code, out, err = invoke(cli, "check", str(text), "-f", fmt, *rules)
+        want = invoke(cli, "check", str(lines), "-f", fmt, *rules)
+        assert (code, out.replace(str(text), str(lines)), err) == want
+    assert '"note": "call back in May"' in out  # the json format's verdicts carry it
+    number = _copy(tmp_path / "number.parquet", "'c' AS client, 5 AS note")
+    for lang, said in (
+        (
+            "en",
+            "column 'note' is INTEGER (whole number), but the note about the client is text; types that fit: VARCHAR",
+        ),
+        ("ru", "столбец 'note' типа INTEGER (целое число), а заметка о клиенте — текст; подходящие типы: VARCHAR"),
+    ):
+        code, out, err = invoke(cli, "check", str(number), "-f", "jsonl", "--lang", lang, *rules)
+        assert (code, out, err.splitlines()[0]) == (4, "", f"{number}: {said}")

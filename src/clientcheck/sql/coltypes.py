@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from clientcheck.conditions import suggest
 from clientcheck.errors import ClientcheckError, Mark
 from clientcheck.i18n import say
-from clientcheck.model import CLIENT_KEY, Catalog, Question
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
 
 INTEGERS = frozenset(
     ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")
@@ -94,11 +94,17 @@ def fits(q: Question | None, kind: str) -> bool:
 def problems(catalog: Catalog, types: Mapping[str, str], name: str) -> list[ClientcheckError]:
     """Each column that is no question id, or whose type cannot hold its question's answers, in
     the file's order, as `FILE: message` lines."""
-    known = [CLIENT_KEY, *catalog.questions]
+    note = [NOTE_KEY] if NOTE_KEY not in catalog.questions else []  # the note about the client, as text
+    known = [CLIENT_KEY, *note, *catalog.questions]
     found: list[ClientcheckError] = []
     for column, kind in types.items():
         if column not in known:
             message = say("sql.unknown_column", name=column) + suggest(column, known)
+        elif column in note:
+            if shape(kind) in ("text", "null"):
+                continue
+            shown = kind if len(kind) <= SHOWN else kind[: SHOWN - 1] + "…"
+            message = say("sql.note_type", name=column, type=shown, family=say(f"sql.type.{shape(kind)}"))
         elif not fits(catalog.questions.get(column), kind):
             message = _wrong_type(catalog.questions.get(column), column, kind)
         else:

@@ -10,7 +10,7 @@ import orjson
 from sqlglot import exp
 
 from clientcheck.answers import MAX_NUMBER
-from clientcheck.model import CLIENT_KEY, Catalog, Question
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
 from clientcheck.sql.coltypes import shape
 from clientcheck.sql.nodes import alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
@@ -249,6 +249,8 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
     outs: list[exp.Expression] = [alias(exp.Add(this=exp.column("file_row_number"), expression=lit(1)), "line")]
     oks: list[exp.Expression] = []
     as_text: set[str] = set()
+    if NOTE_KEY in types and NOTE_KEY not in catalog.questions:  # the note about the client, carried as read
+        outs.append(alias(col(NOTE_KEY), ident(NOTE_KEY)))
     for name in (CLIENT_KEY, *catalog.questions):
         if name not in types:
             continue

@@ -301,4 +301,6 @@ STRINGS: dict[str, str] = {
     "interview.no_unit": "this question takes a plain number, without {unit!r}",
     # lead: an endless line on standard input
     "readers.endless_line": "this line goes on past {mb} MB without an end: the rest of the input is not read",
+    # lead: a Parquet note column
+    "sql.note_type": "column '{name}' is {type} ({family}), but the note about the client is text; types that fit: VARCHAR",
 }

@@ -295,4 +295,6 @@ STRINGS: dict[str, str] = {
     "interview.no_unit": "здесь нужно просто число, без {unit!r}",
     # lead: an endless line on standard input
     "readers.endless_line": "эта строка тянется дальше {mb} МБ и не кончается: остаток ввода не читается",
+    # lead: a Parquet note column
+    "sql.note_type": "столбец '{name}' типа {type} ({family}), а заметка о клиенте — текст; подходящие типы: VARCHAR",
 }
