@@ -3,12 +3,16 @@ the rules' outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlglot import exp
 
 from clientcheck.sql.layers import Layers
 from clientcheck.sql.nodes import add, alias, and_, case, col, is_null, is_true, lit, or_, paren
+
+
+def _double(w: float) -> exp.Expression:
+    return lit(float(w))
 
 
 class Scoring(Layers):
@@ -24,6 +28,18 @@ class Scoring(Layers):
         o = col(self.name(tag + "o", r))
         return is_true(exp.In(this=o, expressions=[lit(i) for i in levels]))
 
+    def level_weight(
+        self, level: exp.Expression, r: int, weight: Callable[[float], exp.Expression], zero: exp.Expression
+    ) -> exp.Expression:
+        """The weight of rule r's level whose number (1, 2, ...) `level` holds; zero for none."""
+        return case(
+            [
+                (exp.EQ(this=level.copy(), expression=lit(i + 1)), weight(lv.weight))
+                for i, lv in enumerate(self.rules[r].levels)
+            ],
+            zero,
+        )
+
     def score(self) -> exp.Expression:
         zero = self.weight(0)
         red: list[exp.Expression] = []
@@ -32,14 +48,7 @@ class Scoring(Layers):
             rule = self.rules[r]
             if rule.kind == "note":
                 continue
-            o = col(self.name("ko", r))
-            term = case(
-                [
-                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), self.weight(lv.weight))
-                    for i, lv in enumerate(rule.levels)
-                ],
-                zero.copy(),
-            )
+            term = self.level_weight(col(self.name("ko", r)), r, self.weight, zero.copy())
             (red if rule.kind == "red-flag" else good).append(term)
         return exp.Sub(this=paren(add(red, zero)), expression=paren(add(good, zero.copy())))
 
@@ -89,21 +98,9 @@ class Scoring(Layers):
             if rule.kind == "note":
                 continue
             o = col(self.name("xo", r))
-            fired = case(
-                [
-                    (exp.EQ(this=o.copy(), expression=lit(i + 1)), lit(float(lv.weight)))
-                    for i, lv in enumerate(rule.levels)
-                ],
-                lit(0.0),
-            )
+            fired = self.level_weight(o, r, _double, lit(0.0))
             (red if rule.kind == "red-flag" else good).append(fired)
-            heaviest = case(
-                [
-                    (exp.EQ(this=col(self.name("xt", r)), expression=lit(i + 1)), lit(float(lv.weight)))
-                    for i, lv in enumerate(rule.levels)
-                ],
-                lit(0.0),
-            )
+            heaviest = self.level_weight(col(self.name("xt", r)), r, _double, lit(0.0))
             out.append(alias(case([(is_null(o.copy()), heaviest)], lit(0.0)), self.name("xm", r)))
             if self.signed():  # the lightest open level's weight too (evaluate.OpenItem.worst/best)
                 lightest = case(
