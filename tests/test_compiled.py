@@ -213,3 +213,34 @@ def test_a_profiles_multiple_choice_and_date_answers_keep_the_fast_path(
         assert got is not None, data  # the fast path took it
         want = evaluate(catalog, apply(validate(data, catalog, "x"), seller))
         assert (got.verdict, [f.id for f in got.red]) == (want.verdict, [f.rule.id for f in want.red_flags]), data
+
+
+def test_a_rule_of_many_levels_is_tested_level_inside_level_and_past_the_limit_as_one_chain(
+    write_yaml: WriteYaml,
+) -> None:
+    from clientcheck.compiled.codegen import NEST_LIMIT
+
+    def rule(rule_id: str, count: int) -> list[str]:
+        out = [f"  - id: {rule_id}", "    kind: red-flag", "    source: s", "    title: T", "    why: W"]
+        out += ["    advice: A", "    levels:"]
+        for i in range(count):  # y from 5.5 down; every other level also asks about a or n
+            cond = f"y > {5.5 - i * 10.5 / count:.3f}" + (" and (a or n > 2)" if i % 2 else "")
+            out += [f"      - when: '{cond}'", f"        severity: {('high', 'caution', 'low')[i % 3]}"]
+        return out
+
+    write_yaml("many/questions/10.yaml", VARIED_QUESTIONS)
+    text = varied_rules() + "\n".join(rule("few", 5) + rule("many", NEST_LIMIT + 3)) + "\n"
+    rules = write_yaml("many/rules.yaml", text)
+    catalog = load_catalog(rules, rules.parent / "questions")
+    engine = Engine(catalog)
+    engine.score({})
+    lines = engine.source.splitlines()
+    # "few": each level inside the false branch of the one before, 5 deep; "many": one chain
+    y = f"v{list(catalog.questions).index('y')} > "  # the local of y, compared
+    depths = {len(line) - len(line.lstrip()) for line in lines if line.lstrip().startswith("if (") and y in line}
+    assert depths >= {4, 8, 12, 16, 20}, depths
+    chains = [line for line in lines if line.startswith("    elif ") and line.count(" and ") >= NEST_LIMIT]
+    assert len(chains) >= 2, len(chains)
+    rounds = examples(1500)
+    taken = paths_taken(catalog, rounds, seed=17)
+    assert taken["fast"] > rounds // 20 and taken["scored"] > rounds // 20, taken

@@ -285,7 +285,7 @@ class Runner:
         head = sink.head
         out: list[bytes] = sink.buffer if record_format is not None else []
         verdicts = self.verdicts
-        for item in jsonl_lines(pieces, source, line):
+        for item in jsonl_lines(pieces, source, line, ends=True):
             if isinstance(item, ClientcheckError):
                 self._bad(item)
                 continue

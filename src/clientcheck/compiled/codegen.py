@@ -49,6 +49,9 @@ def as_written(value: Any) -> Any:
     return value
 
 
+NEST_LIMIT = 40  # levels of a rule tested nested; past that, as one chain
+
+
 class _Compiler(_Runtime):
     """Writes the scoring function. Two flavours: by default it returns a Result; given a
     RecordFormat, it returns (verdict index, the client's record as bytes), with the findings
@@ -196,14 +199,12 @@ class _Compiler(_Runtime):
         e = self.src.emit
         trues = [ex.truth(lv.when.tree, True) for lv in rule.levels]
         falses = [ex.truth(lv.when.tree, False) for lv in rule.levels]
-        for i, level in enumerate(rule.levels):
-            # as in evaluate: a level fires only when every level before it is known to be false
-            e(1, f"{'if' if i == 0 else 'elif'} {' and '.join([*falses[:i], trues[i]])}:")
-            self.fire(rule, index, level, 2)
-        # no level is true: the rule is undecided if some level is not false either
         if len(rule.levels) == 1:
             level = rule.levels[0]
-            e(1, f"elif not {ex.truth(level.when.tree, False)}:")
+            e(1, f"if {trues[0]}:")
+            self.fire(rule, index, level, 2)
+            # not true: the rule is undecided if the level is not false either
+            e(1, f"elif not {falses[0]}:")
             names = level.when.names
             if len(names) == 1 and self.catalog.questions[names[0]].when is None and _undecided_means_unknown(level):
                 # the one name must be the unknown one: nothing to work out
@@ -213,17 +214,46 @@ class _Compiler(_Runtime):
                 self.add_part(2, info.fast)
                 return
             e(2, "op = 1")
-            depth = 2
-        else:
+            self.open_rule(rule, index, ex, 2)
+            return
+        if len(rule.levels) > NEST_LIMIT:  # Python's parser allows only so many indents
+            for i, level in enumerate(rule.levels):
+                # as in evaluate: a level fires only when every level before it is known to be false
+                e(1, f"{'if' if i == 0 else 'elif'} {' and '.join([*falses[:i], trues[i]])}:")
+                self.fire(rule, index, level, 2)
             e(1, "else:")
-            # the levels still open: not known to be false, up to and including the first true one
-            mask = " | ".join(
-                f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])} else 0)"
-                for bit in range(len(rule.levels))
-            )
-            e(2, f"op = {mask}")
-            e(2, "if op:")
-            depth = 3
+            self.open_levels(rule, index, ex, trues, falses, 2)
+            return
+        # as in evaluate: a level fires only when every level before it is known to be false, so
+        # each level is tested inside the "false" branch of the one before; each test once
+        last = len(rule.levels) - 1
+        for i, level in enumerate(rule.levels):
+            e(1 + i, f"if {trues[i]}:")
+            self.fire(rule, index, level, 2 + i)
+            e(1 + i, f"elif {falses[i]}:" if i < last else f"elif not {falses[i]}:")
+            if i == last:
+                self.open_levels(rule, index, ex, trues, falses, 2 + i)
+        # a level neither true nor false: the rule is undecided
+        for i in range(last - 1, -1, -1):
+            e(1 + i, "else:")
+            self.open_levels(rule, index, ex, trues, falses, 2 + i)
+
+    def open_levels(
+        self, rule: Rule, index: int, ex: _Expr, trues: list[str], falses: list[str], depth: int
+    ) -> None:
+        """A rule of several levels that no level decided: which are still open, and the rest."""
+        # the levels still open: not known to be false, up to and including the first true one
+        mask = " | ".join(
+            f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])} else 0)"
+            for bit in range(len(rule.levels))
+        )
+        self.src.emit(depth, f"op = {mask}")
+        self.src.emit(depth, "if op:")
+        self.open_rule(rule, index, ex, depth + 1)
+
+    def open_rule(self, rule: Rule, index: int, ex: _Expr, depth: int) -> None:
+        """An undecided rule (its open levels in op): what to ask, remembered per shape, listed."""
+        e = self.src.emit
         memo = self.src.const(self.memos[index])
         values = ", ".join(ex.names.get(q, "None") for q in self.catalog.questions)
         e(depth, f"k = {self.ask_key(rule, ex)}")
@@ -445,8 +475,10 @@ class _Compiler(_Runtime):
         e(1, "if len(red) > 1: red.sort()")
         e(1, f"if len({und}) > 1: {und}.sort()")
         e(1, "c = 9 * vi + 3 * ws + bs")
+        e(1, "n = _quick(cl)")
+        e(1, "if not n.isascii(): n = _dumps(cl)")  # once per client: no call in the common case
         e(1, "return (c, _template % (")
-        e(2, "head, line, _dumps(cl), _verdicts[c], _num(s),")
+        e(2, "head, line, n, _verdicts[c], _num(s),")
         e(2, f"b','.join(map(_reds, red)), b','.join(good), b','.join(notes), b','.join(map(_unds, {und})),")
         e(2, "_num(ign) if ign else b'[]', _tail))")
         names |= {
@@ -456,6 +488,7 @@ class _Compiler(_Runtime):
             "_template": self.record.template,
             "_tail": self.record.tail,
             "_dumps": self.record.dumps,
+            "_quick": self.record.quick,
             "_second": itemgetter(1),
             "_verdicts": self.record.verdicts,
         }

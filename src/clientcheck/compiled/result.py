@@ -8,7 +8,7 @@ format can prepare their output once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -114,6 +114,8 @@ class RecordFormat(Protocol):
     def open_rule(self, rule: OpenRule) -> bytes: ...
 
     def dumps(self, value: Any) -> bytes: ...
+
+    quick: Callable[[Any], bytes]  # dumps, but leaves JSON that is not ASCII as it is (formats.py)
 
 
 _by_rank = attrgetter("rank")

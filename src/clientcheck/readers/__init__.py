@@ -243,13 +243,15 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
 
 
 def jsonl_lines(
-    pieces: Iterable[bytes], source: Source, line: int = 0
+    pieces: Iterable[bytes], source: Source, line: int = 0, ends: bool = False
 ) -> Iterator[tuple[int, list[bytes], int] | ClientcheckError]:
     """A JSON Lines input as its lines: per piece read, (lines before them, the whole lines, the
     bytes read), or the error of a line too long to hold (then skipped up to its end).
 
     Lists, not one line at a time, so that the batch's loop over them stays tight. `line`: lines
-    before the first piece (a worker process's piece starts inside a file).
+    before the first piece (a worker process's piece starts inside a file). ends: each whole line
+    keeps its b"\n" (the batch's way: a third of the time of bytes.split, which looks at every
+    byte in a loop where BytesIO.readlines calls memchr).
     """
     rest = b""
     first = line == 0
@@ -273,8 +275,13 @@ def jsonl_lines(
             skipped = 0
             piece, skipping = piece[end + 1 :], False
             line += 1  # the long line, now over
-        lines = (rest + piece).split(b"\n") if rest else piece.split(b"\n")
-        rest = lines.pop()
+        data = rest + piece if rest else piece
+        if ends:
+            lines = io.BytesIO(data).readlines()
+            rest = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        else:
+            lines = data.split(b"\n")
+            rest = lines.pop()
         yield line, lines, size
         line += len(lines)
         if len(rest) > MAX_ROW_BYTES:

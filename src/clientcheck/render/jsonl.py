@@ -98,6 +98,7 @@ class Encoder:
         self._pieces: dict[object, bytes] = {}
 
     dumps = staticmethod(_dumps_text)
+    quick = staticmethod(_dumps)
     finding = staticmethod(_finding)
     open_rule = staticmethod(_open)
 
