@@ -150,9 +150,10 @@ class RecordWriter(Protocol):
     def dumps(self, value: Any) -> bytes: ...
     def head(self, name: str) -> bytes: ...
 
-    # dumps without what dumps does to JSON that is not ASCII: the compiled path calls it first
-    # (a C function, where dumps is a Python one) and keeps its bytes when they are ASCII
-    quick: Callable[[Any], bytes]
+    def quick(self, value: Any) -> bytes:
+        """dumps without what dumps does to JSON that is not ASCII: the compiled path calls it
+        first (a C function, where dumps is a Python one) and keeps its bytes when they are ASCII."""
+        ...
 
 
 # ---------------------------------------------------------------- what a format gives

@@ -238,9 +238,7 @@ class _Compiler(_Runtime):
             e(1 + i, "else:")
             self.open_levels(rule, index, ex, trues, falses, 2 + i)
 
-    def open_levels(
-        self, rule: Rule, index: int, ex: _Expr, trues: list[str], falses: list[str], depth: int
-    ) -> None:
+    def open_levels(self, rule: Rule, index: int, ex: _Expr, trues: list[str], falses: list[str], depth: int) -> None:
         """A rule of several levels that no level decided: which are still open, and the rest."""
         # the levels still open: not known to be false, up to and including the first true one
         mask = " | ".join(
