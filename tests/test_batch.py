@@ -374,6 +374,8 @@ def test_msgspec_scores_the_lines_it_takes_and_leaves_the_rest_to_the_careful_pa
         b'{"rude": "yes"}',
         b"[1, 2]",
         b"",
+        '{"client": "Вектор", "rude": true}'.encode(),  # not ASCII, no bidi controls: as it is
+        '{"client": "Вектор \u202eливе", "rude": true}'.encode(),  # a bidi control: escaped
     ]
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
@@ -381,6 +383,10 @@ def test_msgspec_scores_the_lines_it_takes_and_leaves_the_rest_to_the_careful_pa
     # the fast path ran: many lines never reached orjson (random_answers writes some whole
     # numbers as 2.0 and some odd clients, which take the dict path)
     assert runner.decoded > 100 and runner.fast > 20
+    assert [line.split(b'"client":')[1].split(b',"verdict"')[0].decode() for line in out.splitlines()[-2:]] == [
+        '"Вектор"',
+        '"Вектор \\u202eливе"',
+    ]
     assert [e for e in err if int(e.split(":")[1]) > 300] == [
         "in.jsonl:301: duplicate key 'rude'",
         'in.jsonl:304: rude: expected true or false, got "yes"',

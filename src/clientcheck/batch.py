@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
@@ -265,23 +266,23 @@ class Runner:
     def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0) -> None:
         """Score the records in these pieces of a JSON Lines input; `line`: lines before the first.
 
-        The hot loop of the whole program. For JSON Lines output, each line goes first to msgspec
-        with the catalog's record type (decode.py), which decodes and checks the answers in one
-        step, and the compiled function scores it and writes its record. A line msgspec refuses
-        takes the dict path (_line): orjson, the checks in Python, and the careful way (_careful)
-        for anything still unusual, which gives the exact results and messages.
+        The hot loop of the whole program. For JSON Lines output, the lines of each piece go to
+        the compiled function, which decodes and checks each with msgspec and the catalog's record
+        type (decode.py) in one step, scores it and writes its record. A line it gives up comes
+        back, in its place, to the dict path (_line): orjson, the checks in Python, and the
+        careful way (_careful) for anything still unusual, which gives the exact results and
+        messages.
         """
         sink = self.sink
         record_format = sink.record_format
         reader = None
         decoded: Any = None
-        refused: tuple[type[BaseException], ...] = ()
         if record_format is not None and not sink.needs_verdict:
             reader = self.engine.record_type()
             if reader is not None:
                 decoded = self.engine.record_scorer(record_format, decoded=True)
-                refused = (reader.error, TypeError, OverflowError)  # TypeError, OverflowError: as in _line
         name = source.name
+        slow = partial(self._line, name=name)
         head = sink.head
         out: list[bytes] = sink.buffer if record_format is not None else []
         verdicts = self.verdicts
@@ -296,19 +297,9 @@ class Runner:
                 for raw in lines:
                     line += 1
                     self._line(raw, line, name)
-            else:
-                decode = reader.decode
-                for raw in lines:
-                    line += 1
-                    try:
-                        done = decoded(decode(raw), head, line, raw.count(b":"))
-                    except refused:
-                        done = None
-                    if done is not None:
-                        verdicts[done[0]] += 1
-                        out.append(done[1])
-                    else:
-                        self._line(raw, line, name)
+            else:  # the loop is the compiled function's own; a line it gives up comes back to slow
+                decoded(lines, line, head, out, verdicts, slow)
+                line += len(lines)
             self.decoded += sum(verdicts) - (self.fast - before)
             self._piece_done()
 

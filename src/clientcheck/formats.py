@@ -136,7 +136,7 @@ class RecordWriter(Protocol):
     """How a format writes one client as bytes, for the compiled path to fill in (compiled.RecordFormat).
 
     template takes, in order: the head (bytes), the line (int), the client (str or None, through
-    dumps), the verdict with its range (verdicts[9 * verdict + 3 * worst + best], each an index
+    quick and escape), the verdict with its range (verdicts[9 * verdict + 3 * worst + best], each an index
     in VERDICTS), the score (through dumps), the red flags, good signs, notes and undecided rules
     (each: pieces joined with commas), the ignored answers (dumps) and the tail.
     """
@@ -151,8 +151,12 @@ class RecordWriter(Protocol):
     def head(self, name: str) -> bytes: ...
 
     def quick(self, value: Any) -> bytes:
-        """dumps without what dumps does to JSON that is not ASCII: the compiled path calls it
-        first (a C function, where dumps is a Python one) and keeps its bytes when they are ASCII."""
+        """A value as JSON, as it comes (a C function: the compiled path calls it per client)."""
+        ...
+
+    def escape(self, data: bytes) -> bytes:
+        """What the JSON of a value from the input needs besides, when it is not ASCII (dumps:
+        both)."""
         ...
 
 

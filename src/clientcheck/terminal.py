@@ -14,13 +14,15 @@ from typing import IO
 # OSC (title, hyperlink: ESC ] ... BEL or ESC \) with its text; CSI; other escapes; control characters
 # except newline and tab (one_line() folds those); and the bidirectional controls (U+202A-202E,
 # U+2066-2069, U+200E/F, U+061C), which make text read in another order than it is written
-BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+BIDI = "".join(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)))
 _CONTROL = re.compile(
     r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI + "]"
 )
 
 
 _BIDI = re.compile(f"[{BIDI}]")
+# the same in UTF-8: a search of bytes, where `in` first tries the needle as an int and raises
+_BIDI_UTF8 = re.compile(b"|".join(c.encode() for c in BIDI))
 
 
 def escape_bidi(text: str) -> str:
@@ -31,8 +33,9 @@ def escape_bidi(text: str) -> str:
 
 
 def escape_bidi_bytes(data: bytes) -> bytes:
-    # isascii() first: it is a tenth of the cost of one `in` (the controls are never ASCII)
-    if data.isascii() or (b"\xe2\x80" not in data and b"\xe2\x81" not in data and b"\xd8\x9c" not in data):
+    """escape_bidi for UTF-8 JSON."""
+    # isascii() first: the controls are never ASCII, and most text is
+    if data.isascii() or _BIDI_UTF8.search(data) is None:
         return data
     return escape_bidi(data.decode("utf-8")).encode("utf-8")
 

@@ -64,6 +64,13 @@ def _ordinary(data: Any, head: bytes = b"", line: int = 0, *rest: Any) -> None:
     return None
 
 
+def _ordinary_lines(lines: Sequence[bytes], line: int, head: bytes, out: Any, verdicts: Any, slow: Scorer) -> None:
+    """The JSON Lines loop of a catalog the compiler does not take: every line goes to slow."""
+    for raw in lines:
+        line += 1
+        slow(raw, line)
+
+
 class Engine:
     """The compiled rules of one catalog (or a selection of its rules)."""
 
@@ -104,8 +111,10 @@ class Engine:
         reachable verdict's index + best one's, record bytes), or None when the answers need the
         ordinary path. May raise TypeError (unhashable answer) or OverflowError.
 
-        decoded: the answers come as a record of record_type() (then a 4th argument: the colons
-        of the line), not as a dict.
+        decoded: the JSON Lines loop instead, for lines msgspec decodes with record_type():
+        (lines, the line before the first, head, out, verdicts, slow) appends each record to out,
+        adds 1 to verdicts[verdict index as above], and calls slow(raw, line) for a line the
+        ordinary path must take, in its place.
         """
         key = (type(record), record.template, record.tail, decoded)  # the same format: the same function
         fn = self._record_scorers.get(key)
@@ -116,7 +125,7 @@ class Engine:
                     raise Unsupported("msgspec")
                 fn = _Compiler(self.catalog, self.rules, record, reader=reader, filled=self.filled).build()
             except Unsupported:
-                fn = _ordinary
+                fn = _ordinary_lines if decoded else _ordinary
             self._record_scorers[key] = fn
         return fn
 

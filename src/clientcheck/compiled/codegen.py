@@ -49,6 +49,10 @@ def as_written(value: Any) -> Any:
     return value
 
 
+class _Bail(Exception):
+    """A line the JSON Lines loop gives up: the ordinary path takes it (slow)."""
+
+
 NEST_LIMIT = 40  # levels of a rule tested nested; past that, as one chain
 
 
@@ -81,6 +85,7 @@ class _Compiler(_Runtime):
         self.rank: dict[int, int] = {}
         self.counters: dict[str, str] = {}
         self.source = ""
+        self.body = 0  # the JSON Lines loop: where the lines inside its try begin
 
     # -- questions
 
@@ -341,11 +346,19 @@ class _Compiler(_Runtime):
             e(0, f"def score({values}, today):")
             e(1, "cl = None; ign = (); unst = False")
         elif self.reader is not None:
-            # keys: the colons of the line; fewer fields set than that: a repeated key, or a colon
+            # A piece of JSON Lines at a time, the loop in here: a call per client, with a frame
+            # of a hundred locals made and cleared, cost as much as a fifth of the rules. A line
+            # it gives up (_Bail, or what msgspec refuses) goes to slow(raw, line), in its place.
+            e(0, "def score(lines, line, head, out, verdicts, slow, today=_today):")
+            e(1, "for raw in lines:")
+            e(2, "line += 1")
+            e(2, "try:")
+            self.body = len(self.src.lines)  # indented under the try when the function is done
+            self.src.bail = "raise _Bail"
+            e(1, f"t = _fields(_decode(raw)); {values}, cl = t")
+            # the colons of the line; fewer fields set than that: a repeated key, or a colon
             # inside a text (the dict path tells them apart)
-            e(0, "def score(d, head=b'', line=0, keys=0, today=_today):")
-            e(1, f"t = _fields(d); {values}, cl = t")
-            e(1, f"if keys != {len(self.catalog.questions) + 1} - t.count(_U): return None")
+            e(1, f"if raw.count(b':') != {len(self.catalog.questions) + 1} - t.count(_U): raise _Bail")
             e(1, "if cl is _U: cl = None")
             e(1, "ign = (); unst = False")
         else:
@@ -474,19 +487,24 @@ class _Compiler(_Runtime):
         e(1, f"if len({und}) > 1: {und}.sort()")
         e(1, "c = 9 * vi + 3 * ws + bs")
         e(1, "n = _quick(cl)")
-        e(1, "if not n.isascii(): n = _dumps(cl)")  # once per client: no call in the common case
-        e(1, "return (c, _template % (")
+        e(1, "if not n.isascii(): n = _escape(n)")  # once per client: no call in the common case
+        e(1, "out.append(_template % (" if self.reader is not None else "return (c, _template % (")
         e(2, "head, line, n, _verdicts[c], _num(s),")
         e(2, f"b','.join(map(_reds, red)), b','.join(good), b','.join(notes), b','.join(map(_unds, {und})),")
         e(2, "_num(ign) if ign else b'[]', _tail))")
+        if self.reader is not None:
+            e(1, "verdicts[c] += 1")
+            self.src.lines[self.body :] = ["        " + line for line in self.src.lines[self.body :]]
+            e(2, "except _refused:")
+            e(3, "slow(raw, line)")
         names |= {
             "_reds": self.red_pieces.__getitem__,
             "_unds": self.shapes.__getitem__,
             "_num": orjson.dumps,  # numbers and question ids: nothing for escape_bidi_bytes to do
             "_template": self.record.template,
             "_tail": self.record.tail,
-            "_dumps": self.record.dumps,
             "_quick": self.record.quick,
+            "_escape": self.record.escape,
             "_second": itemgetter(1),
             "_verdicts": self.record.verdicts,
         }
@@ -512,7 +530,14 @@ class _Compiler(_Runtime):
             _env=_env,
         )
         if self.reader is not None:
-            namespace.update(_U=self.reader.unset, _fields=astuple())
+            namespace.update(
+                _U=self.reader.unset,
+                _fields=astuple(),
+                _decode=self.reader.decode,
+                _Bail=_Bail,
+                # TypeError: an unhashable answer; OverflowError: a number past a float
+                _refused=(self.reader.error, _Bail, TypeError, OverflowError),
+            )
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[..., Any] = namespace["score"]

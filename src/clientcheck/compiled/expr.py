@@ -43,8 +43,11 @@ class _Source:
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {}
         self.temps = 0
+        self.bail = "return None"  # how the function gives a client up to the ordinary path
 
     def emit(self, depth: int, line: str) -> None:
+        if self.bail != "return None" and (line == "return None" or line.endswith(": return None")):
+            line = line[: -len("return None")] + self.bail
         self.lines.append("    " * depth + line)
 
     def const(self, value: Any) -> str:

@@ -115,7 +115,9 @@ class RecordFormat(Protocol):
 
     def dumps(self, value: Any) -> bytes: ...
 
-    def quick(self, value: Any) -> bytes: ...  # dumps, but leaves JSON that is not ASCII as it is
+    def quick(self, value: Any) -> bytes: ...  # dumps(x) is escape(quick(x)) (formats.py)
+
+    def escape(self, data: bytes) -> bytes: ...
 
 
 _by_rank = attrgetter("rank")

@@ -38,9 +38,7 @@ _dumps = orjson.dumps
 
 def _dumps_text(value: Any) -> bytes:
     """A value from the input (a client's name, a file name) as JSON, bidi controls escaped."""
-    data = _dumps(value)
-    # once per client: the common case without a call (the controls are never ASCII)
-    return data if data.isascii() else escape_bidi_bytes(data)
+    return escape_bidi_bytes(_dumps(value))
 
 
 def _finding(f: FindingView) -> bytes:
@@ -99,6 +97,7 @@ class Encoder:
 
     dumps = staticmethod(_dumps_text)
     quick = staticmethod(_dumps)
+    escape = staticmethod(escape_bidi_bytes)
     finding = staticmethod(_finding)
     open_rule = staticmethod(_open)
 
