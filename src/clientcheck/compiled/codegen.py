@@ -237,22 +237,30 @@ class _Compiler(_Runtime):
             self.fire(rule, index, level, 2 + i)
             e(1 + i, f"elif {falses[i]}:" if i < last else f"elif not {falses[i]}:")
             if i == last:
-                self.open_levels(rule, index, ex, trues, falses, 2 + i)
+                self.open_levels(rule, index, ex, trues, falses, 2 + i, i)
         # a level neither true nor false: the rule is undecided
         for i in range(last - 1, -1, -1):
             e(1 + i, "else:")
-            self.open_levels(rule, index, ex, trues, falses, 2 + i)
+            self.open_levels(rule, index, ex, trues, falses, 2 + i, i)
 
-    def open_levels(self, rule: Rule, index: int, ex: _Expr, trues: list[str], falses: list[str], depth: int) -> None:
-        """A rule of several levels that no level decided: which are still open, and the rest."""
+    def open_levels(
+        self, rule: Rule, index: int, ex: _Expr, trues: list[str], falses: list[str], depth: int, at: int | None = None
+    ) -> None:
+        """A rule of several levels that no level decided: which are still open, and the rest.
+
+        at: the level known to be neither true nor false, those before it false (nested tests)."""
         # the levels still open: not known to be false, up to and including the first true one
-        mask = " | ".join(
-            f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[:bit])} else 0)"
-            for bit in range(len(rule.levels))
-        )
-        self.src.emit(depth, f"op = {mask}")
-        self.src.emit(depth, "if op:")
-        self.open_rule(rule, index, ex, depth + 1)
+        start = 0 if at is None else at + 1
+        bits = [] if at is None else [str(1 << at)]  # and none before it: they are false
+        bits += [
+            f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[start:bit])} else 0)"
+            for bit in range(start, len(rule.levels))
+        ]
+        self.src.emit(depth, f"op = {' | '.join(bits)}")
+        if at is None:
+            self.src.emit(depth, "if op:")
+            depth += 1
+        self.open_rule(rule, index, ex, depth)
 
     def open_rule(self, rule: Rule, index: int, ex: _Expr, depth: int) -> None:
         """An undecided rule (its open levels in op): what to ask, remembered per shape, listed."""
@@ -483,8 +491,8 @@ class _Compiler(_Runtime):
             e(1, f"return _result((cl, _V[vi], s, red, good, notes, und, ign, ({values},), {order},")
             e(2, "_asknext(und, pr) if unst else None, _V[bs], _V[ws]))")
             return {**names, "_result": partial(tuple.__new__, Result), "_rank": _by_rank}
-        e(1, "if len(red) > 1: red.sort()")
-        e(1, f"if len({und}) > 1: {und}.sort()")
+        e(1, "red.sort()")  # most clients have several: a length test first costs more than it saves
+        e(1, f"{und}.sort()")
         e(1, "c = 9 * vi + 3 * ws + bs")
         e(1, "n = _quick(cl)")
         e(1, "if not n.isascii(): n = _escape(n)")  # once per client: no call in the common case
