@@ -99,13 +99,13 @@ class _Compiler(_Runtime):
                 native = q.id in self.reader.native  # checked by msgspec: canonical; else the check below reads it
                 given = self.filled[q.id] if native else as_written(self.filled[q.id])
                 e(depth, f"if {v} is _U: {v} = {self.src.const(given)}")
-            # a field the line did not hold is UNSET; only a gated question needs to know it
-            if q.when is not None:
-                present = f"a{self.index[q.id]}"
-                e(depth, f"{present} = {v} is not _U")
-                e(depth, f"if not {present}: {v} = None")
-            else:
-                e(depth, f"if {v} is _U: {v} = None")
+            # a field the line did not hold is UNSET; only a gated question needs to know it: the
+            # rest of its lines go under the else, where it was given
+            e(depth, f"if {v} is _U: {v} = None")
+            if q.when is not None and q.id not in self.filled:
+                e(depth, "else:")
+                depth += 1
+                present = "True"
             if q.id not in self.reader.native:
                 qtypes.of(q).python_check(q, v, depth, e, self.src.const)
             elif q.type == "multi":
@@ -126,7 +126,7 @@ class _Compiler(_Runtime):
                 # evaluate.possible_env: an answer counts only where its question surely applies
                 e(depth, f"if {v} is not None and not {gate_true}: {v} = None")
                 return
-            e(depth, f"if {present} and {gate_false}:")
+            e(depth, f"if {gate_false}:" if present == "True" else f"if {present} and {gate_false}:")
             e(depth + 1, f"ign = (*ign, {q.id!r})")
             e(depth + 1, f"{v} = None")
             # an answer whose question may yet turn out not to apply counts now, but the verdict
