@@ -337,7 +337,7 @@ class Runner:
                 return  # an empty line is not a record
             # read again by the standard library: it tells of repeated keys, and keeps a whole number
             # past 64 bits whole (orjson reads it as a float), so the message quotes what was written
-            self._careful(decode_line(raw, name, line), name, line)
+            self._careful(decode_line(raw.removesuffix(b"\n"), name, line), name, line)
         except ClientcheckError as exc:
             self._bad(exc)
 
