@@ -401,3 +401,31 @@ def test_msgspec_scores_the_lines_it_takes_and_leaves_the_rest_to_the_careful_pa
     alone, err_alone, runner_alone = _run_jsonl(catalog, path)
     assert runner_alone.decoded == 0 and runner_alone.fast == runner.fast + runner.decoded
     assert alone == out and err_alone == err
+
+
+@pytest.mark.slow
+def test_a_line_too_long_is_reported_wherever_the_pieces_read_start_and_with_any_jobs(tmp_path: Path) -> None:
+    """A long line read whole in one piece was scored; cut across two pieces it was reported."""
+    good = json.dumps(GOOD).encode()
+    long = b'{"client": "' + b"x" * 1_020_000 + b'", "rude": true}'  # fits inside the first 1 MiB read
+    lines = [long, good, b'{"note": "' + b"y" * 1_200_000 + b'"}', *[good] * 40_000]  # over 4 MB: workers
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    runs = {}
+    for jobs in ("1", "2"):
+        proc = subprocess.run(
+            [*CLIENTCHECK, "check", str(path), "-f", "jsonl", "--jobs", jobs, "--fail-on", "never"],
+            capture_output=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        runs[jobs] = (proc.returncode, proc.stdout, proc.stderr)
+    assert runs["1"] == runs["2"]
+    code, out, err = runs["1"]
+    assert code == EXIT_BAD_INPUT
+    assert err.decode().splitlines() == [
+        f"{path}:1: this line is longer than 1000 kB",
+        f"{path}:3: this line is longer than 1000 kB",
+        "2 of 40003 records were bad and skipped (see above); the others were scored",
+    ]
+    assert [json.loads(line)["line"] for line in out.splitlines()[:2]] == [2, 4]

@@ -282,6 +282,15 @@ def jsonl_lines(
         else:
             lines = data.split(b"\n")
             rest = lines.pop()
+        # a whole line too long to hold, read in one piece: reported in its place as when it is
+        # read in several (below), wherever the pieces happen to start
+        while len(data) > MAX_ROW_BYTES and lines and max(map(len, lines)) > MAX_ROW_BYTES + ends:
+            long = next(i for i, one in enumerate(lines) if len(one) > MAX_ROW_BYTES + ends)
+            yield line, lines[:long], size
+            size = 0
+            line += long + 1
+            yield ClientcheckError(too_long(), Mark(source.name, line))
+            lines = lines[long + 1 :]
         yield line, lines, size
         line += len(lines)
         if len(rest) > MAX_ROW_BYTES:
