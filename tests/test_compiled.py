@@ -59,8 +59,8 @@ def _compare(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: En
 
 def _compare_decoded(catalog: Catalog, data: dict[str, Any], engine: Engine, encoder: Encoder) -> str:
     """The msgspec path (decode.py) on the line of one answers mapping, against the ordinary path:
-    it scores exactly what the ordinary path takes, alike, and refuses (returns None or raises
-    what the batch loop catches) the rest. Returns whether it scored the line."""
+    it scores exactly what the ordinary path takes, alike, and hands the rest to its slow
+    callback. Returns whether it scored the line."""
     reader = engine.record_type()
     assert reader is not None  # msgspec is a dependency
     decoded = engine.record_scorer(encoder, decoded=True)
@@ -221,7 +221,7 @@ def test_a_profiles_multiple_choice_and_date_answers_keep_the_fast_path(
 def test_a_rule_of_many_levels_is_tested_level_inside_level_and_past_the_limit_as_one_chain(
     write_yaml: WriteYaml,
 ) -> None:
-    from clientcheck.compiled.codegen import NEST_LIMIT
+    from clientcheck.compiled.rulecode import NEST_LIMIT
 
     def rule(rule_id: str, count: int) -> list[str]:
         out = [f"  - id: {rule_id}", "    kind: red-flag", "    source: s", "    title: T", "    why: W"]

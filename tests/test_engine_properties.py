@@ -75,6 +75,7 @@ def test_every_consumer_agrees_and_the_range_holds_every_completion(seed: int) -
     engine = Engine(catalog)
     encoder = Encoder(catalog)
     fused = engine.record_scorer(encoder)
+    loop = engine.record_scorer(encoder, decoded=True)
     for _ in range(25):
         data = engine_gen.answers(rnd)
         answers = validate(data, catalog, "x")
@@ -88,6 +89,12 @@ def test_every_consumer_agrees_and_the_range_holds_every_completion(seed: int) -
             assert fast.as_data() == expected.as_data(), (data, catalog.rules)
             record = fused(data, b"H", 1)
             assert record is not None and record[1] == encoder.encode(expected, b"H", 1), data
+        # the JSON Lines loop (msgspec): the same record, or the line handed to the ordinary path
+        out: list[bytes] = []
+        handed: list[int] = []
+        loop([json.dumps(data).encode() + b"\n"], 0, b"H", out, [0] * 27, lambda raw, n, to=handed: to.append(n))
+        assert out == [encoder.encode(expected, b"H", 1)] if not handed else (out, handed) == ([], [1]), data
+        assert out or fast is None, data  # it takes every client the dict scorer takes
         # explain: the same status and level for every rule
         reports, _ = explain(catalog, answers)
         outcomes = _outcomes(verdict)

@@ -12,14 +12,17 @@ tests, "is it true?" and, only when it is not, "is it false?" (_Expr.truth). Wha
 an undecided rule depends only on which of its answers are unknown (and the gates in front of
 them), so it is worked out once per such shape by evaluate's own code and remembered.
 
-The function bails out (returns None) on anything it does not handle itself: a wrong or unusual
-answer, an unknown key, a number where text is expected. The caller then takes the ordinary path
-(answers.validate + evaluate), which gives the exact error messages, so the fast path only ever
-has to be right about valid answers. tests/test_compiled.py checks on random answers that both
-paths give the same results, in both flavours (a Result, or a JSON Lines record as bytes).
+The function gives a client up on anything it does not handle itself: a wrong or unusual
+answer, an unknown key, a number where text is expected. It returns None then (the JSON Lines
+loop hands the line to its `slow` callback, in its place), and the ordinary path
+(answers.validate + evaluate) takes the client and gives the exact error messages, so the fast
+path only ever has to be right about valid answers. tests/test_compiled.py checks on random
+answers that both paths give the same results, in every flavour (a Result, a JSON Lines record
+as bytes, the JSON Lines loop).
 
 The package: result.py (what a scorer gives back), expr.py (condition trees as Python
-expressions), codegen.py (the function's source, in its three modes), and Engine here.
+expressions), rulecode.py (the rules' part of the source), codegen.py (the rest of the
+function's source, in its modes), and Engine here.
 """
 
 from __future__ import annotations
