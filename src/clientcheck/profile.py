@@ -106,6 +106,14 @@ def apply(given: Answers, profile: Profile | None) -> Answers:
     return given._replace(values={**given.values, **merged}, profile=profile.name)
 
 
+def fill(catalog: Catalog, given: Answers, profile: Profile | None) -> tuple[Catalog, Answers]:
+    """One client's answers with the profile's filled in (apply), and the catalog that shows
+    their amounts in the currency then in effect (with_currency): what every command that judges
+    one client takes."""
+    given = apply(given, profile)
+    return with_currency(catalog, given.values), given
+
+
 def with_currency(catalog: Catalog, values: Mapping[str, Any]) -> Catalog:
     """The catalog with money amounts shown in the seller's currency (EUR, ₽, $ ...).
 

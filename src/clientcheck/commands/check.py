@@ -287,8 +287,7 @@ def check_one(source: Source, options: CheckOptions, one: OneClient | None = Non
     catalog, lang = options.catalog, options.lang
     seller = profiles.load_for(catalog, one.profile)
     given = read_answers(source.path, catalog, source.format if source.format in ("yaml", "json") else None, lang)
-    given = profiles.apply(given, seller)
-    catalog = profiles.with_currency(catalog, given.values)
+    catalog, given = profiles.fill(catalog, given, seller)
     facts = None
     if one.client is not None:  # a named client: history fills in what it knows (docs/history.md)
         from clientcheck.commands.client_history import refuse_partial, with_history

@@ -68,8 +68,8 @@ def explain(
     for rule_id in wanted:
         if rule_id not in known:
             raise UsageError(t(language, "rules.show.unknown", id=rule_id) + suggest(rule_id, known, language))
-    given = profiles.apply(read_answers(answers, catalog, lang=language), profiles.load_for(catalog, profile))
-    catalog = profiles.with_currency(catalog, given.values)
+    given = read_answers(answers, catalog, lang=language)
+    catalog, given = profiles.fill(catalog, given, profiles.load_for(catalog, profile))
     reports, ignored = run_explain(catalog, given)
     if wanted:
         reports = tuple(r for r in reports if r.rule.id in wanted)
