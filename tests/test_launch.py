@@ -49,3 +49,17 @@ def test_without_a_ctrl_c_the_run_keeps_its_own_exit_code() -> None:
     script = SWALLOWED.replace("os.kill(os.getpid(), signal.SIGINT)", "pass")
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "the whole output\n", "")
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_of_an_earlier_run_in_the_same_process_does_not_end_the_next_one() -> None:
+    script = SWALLOWED.replace("sys.exit(launch.main([]))", "launch.main([])\nsys.exit(launch.main([]))")
+    script = script.replace(
+        "        os.kill(os.getpid(), signal.SIGINT)\n",
+        "        if not run.done: os.kill(os.getpid(), signal.SIGINT)\n",
+    )
+    script = script.replace('    print("the whole output")\n', '    print("the whole output")\n    run.done = True\n')
+    script = script.replace("clientcheck.cli.main = run\n", "run.done = False\nclientcheck.cli.main = run\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    # the first run was interrupted; the second, without a Ctrl-C, ends with its own code
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "the whole output\n" * 2, "clientcheck: interrupted\n")

@@ -31,6 +31,7 @@ def _unraisable(report: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _pressed.clear()  # a Ctrl-C of an earlier run in this process (an embedding program's) is not this run's
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when embedded with its own
         signal.signal(signal.SIGINT, _on_ctrl_c)
         sys.unraisablehook = _unraisable
