@@ -285,7 +285,7 @@ class _Compiler(_RuleCode):
             # evaluate.possible_env: an answer counts only where its question surely applies
             e(2, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(q.when.tree, True)} else None")
             names[q.id] = p
-        e(2, "ps = sr; pg = sg; pdh = dh; pch = ch; pu = []")
+        e(2, "ps = sr; pg = sg; pdh = dh; pch = ch")
         e(2, "xpr = 0; xpg = 0; xpd = False; xpc = False")
         ex = _Expr(self.src, names)
         self.acc = ("ps", "pg", "pdh", "pch", "pu")

@@ -106,7 +106,7 @@ class _RuleCode(_Runtime):
                 # the one name must be the unknown one: nothing to work out
                 info = OpenRule(rule, index, level.severity, level.weight, names, severities_of([level]))
                 shown = self.shown(info)
-                e(2, f"{self.acc[4]}.append({self.src.const(shown)})")
+                self.listed(2, self.src.const(shown))
                 self.add_part(2, info.fast)
                 return
             e(2, "op = 1")
@@ -162,8 +162,19 @@ class _RuleCode(_Runtime):
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
         e(depth, "if x:")
-        e(depth + 1, f"{self.acc[4]}.append(x)")
-        self.add_part(depth + 1, None)
+        self.listed(depth + 1, "x")
+        if len(rule.levels) == 1:
+            # one level: whatever is asked, its part in the range is that level's, known here
+            level = rule.levels[0]
+            one = OpenRule(rule, index, level.severity, level.weight, (), severities_of([level]))
+            self.add_part(depth + 1, self.fast_item(one))
+        else:
+            self.add_part(depth + 1, None)
+
+    def listed(self, depth: int, item: str) -> None:
+        """An open rule into its pass's list; the range's second pass keeps none: it needs only the
+        totals (pass stands in where nothing else is written)."""
+        self.src.emit(depth, "pass" if self.acc[4] == "pu" else f"{self.acc[4]}.append({item})")
 
     def add_part(self, depth: int, fast: tuple[Any, ...] | None) -> None:
         """An open item's part in the range, added where it is listed (evaluate._totals' sums):
