@@ -247,3 +247,21 @@ def test_a_rule_of_many_levels_is_tested_level_inside_level_and_past_the_limit_a
     rounds = examples(1500)
     taken = paths_taken(catalog, rounds, seed=17)
     assert taken["fast"] > rounds // 20 and taken["scored"] > rounds // 20, taken
+
+
+def test_a_left_out_yes_no_answer_tested_only_as_yes_no_stays_unset_and_reads_as_unknown() -> None:
+    catalog = load_catalog()
+    engine = Engine(catalog)
+    encoder = Encoder(catalog)
+    compiler = _Compiler(catalog, catalog.rules, encoder, reader=engine.record_type())
+    loop = compiler.build()
+    rude, worked = compiler.local["rude"], compiler.local["worked_before"]
+    # the fast path ran as designed: no conversion for them, and UNSET read as unknown where asked
+    assert {rude, worked} <= compiler.maybe_unset
+    assert f"if {rude} is _U: {rude} = None" not in compiler.source
+    assert f"({worked} is None or {worked} is _U)" in compiler.source  # late_payments' gate: what to ask
+    for data in ({"client": "a"}, {"rude": None}, {"rude": True}, {"worked_before": True, "late_payments": 2}):
+        out: list[bytes] = []
+        loop([json.dumps(data).encode() + b"\n"], 0, b"H", out, [0] * 27, lambda raw, n: None)
+        expected = engine.from_verdict(evaluate(catalog, validate(data, catalog, "x")))
+        assert out == [encoder.encode(expected, b"H", 1)], data

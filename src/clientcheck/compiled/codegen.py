@@ -25,6 +25,7 @@ from clientcheck.compiled.expr import (
     _env,
     _Expr,
     _Source,
+    valued_names,
 )
 from clientcheck.compiled.result import FindingInfo, RecordFormat, Result, Unsupported
 from clientcheck.compiled.rulecode import _RuleCode
@@ -70,6 +71,8 @@ class _Compiler(_RuleCode):
         self.mode = mode  # first | possible (the module's docstring)
         self.possible = mode != "first"
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
+        if reader is not None:
+            self.unset = reader.unset
         self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
         # ... and the open item's part in the range (sums()): und's in xur, xug, xud, xuc
         self.sums_of = {"und": "xu", "aund": "xa", "pu": "xp"}
@@ -81,6 +84,7 @@ class _Compiler(_RuleCode):
         self.counters: dict[str, str] = {}
         self.source = ""
         self.body = 0  # the JSON Lines loop: where the lines inside its try begin
+        self.maybe_unset = set()
 
     # -- questions
 
@@ -96,7 +100,8 @@ class _Compiler(_RuleCode):
                 e(depth, f"if {v} is _U: {v} = {self.src.const(given)}")
             # a field the line did not hold is UNSET; only a gated question needs to know it: the
             # rest of its lines go under the else, where it was given
-            e(depth, f"if {v} is _U: {v} = None")
+            if v not in self.maybe_unset:
+                e(depth, f"if {v} is _U: {v} = None")
             if q.when is not None and q.id not in self.filled:
                 e(depth, "else:")
                 depth += 1
@@ -161,6 +166,22 @@ class _Compiler(_RuleCode):
             }
             if not any(_calls_known(lv) for i in gated for lv in self.rules[i].levels):
                 self.gated = gated
+        questions = self.catalog.questions.values()
+        # A yes/no answer the rules only test as yes/no reads a left-out one (UNSET) as they read
+        # None: it needs no conversion (ask_key and runtime.miss know UNSET). Not where _possible,
+        # the range pass the inline second pass stands in for, may be handed the answers.
+        if self.reader is not None and (self.gated or all(q.when is None for q in questions)):
+            trees = [lv.when.tree for r in self.rules for lv in r.levels]
+            valued = valued_names([*trees, *(q.when.tree for q in questions if q.when is not None)])
+            self.maybe_unset = {
+                self.local[q.id]
+                for q in questions
+                if q.type == "yesno"
+                and q.when is None
+                and q.id not in self.filled
+                and q.id in self.reader.native
+                and q.id not in valued
+            }
         pairs = sorted({(-lv.weight, i) for i, rule in enumerate(self.rules) for lv in rule.levels})
         self.und_rank = {pair: k for k, pair in enumerate(pairs)}
 

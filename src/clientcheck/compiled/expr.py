@@ -9,7 +9,7 @@ local names are generated (v0, v1, ...), never taken from the files.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from clientcheck import functions
@@ -25,6 +25,7 @@ from clientcheck.conditions import (
     Neg,
     Node,
     Not,
+    children,
     compile_node,
     has_spans,
     names_read,
@@ -231,6 +232,25 @@ def _undecided_means_unknown(level: Level) -> bool:
     function (fired() waits for another rule; count() and known() decide with unknowns).
     """
     return not any(isinstance(n, Call) or (isinstance(n, Arith) and n.op == "/") for n in walk(level.when.tree))
+
+
+def valued_names(trees: Iterable[Node]) -> set[str]:
+    """The names some tree reads as a value: compared, counted, passed to a function, or in a tree
+    too large to write inline. The others are only tested as yes/no (truth writes `v is True`,
+    `v is False`), where a left-out answer (UNSET) reads as None does: neither."""
+    out: set[str] = set()
+    for tree in trees:
+        if _size(tree) > INLINE_LIMIT:
+            out.update(names_read(tree))
+            continue
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (Not, BoolOp)):
+                stack.extend(children(node))
+            elif not isinstance(node, Name):
+                out.update(names_read(node))
+    return out
 
 
 def _calls_known(level: Level) -> bool:

@@ -25,6 +25,7 @@ class _RuleCode(_Runtime):
     counters: dict[str, str]  # a severity a threshold counts -> its counter's local
     rank: dict[int, int]  # a red level (by id) -> its place among the findings
     finding_infos: list[FindingInfo]
+    maybe_unset: set[str]  # locals that may hold UNSET for "not answered" (codegen.prepare)
 
     def fire(self, rule: Rule, index: int, level: Level, depth: int) -> None:
         e = self.src.emit
@@ -82,7 +83,8 @@ class _RuleCode(_Runtime):
         """
         bits: list[str] = []
         for name in self.closure(rule):
-            bits.append(f"({ex.names.get(name, 'None')} is None)")
+            local = ex.names.get(name, "None")
+            bits.append(f"({local} is None or {local} is _U)" if local in self.maybe_unset else f"({local} is None)")
             when = self.catalog.questions[name].when
             if when is not None:
                 bits.append(f"({ex.truth(when.tree, True)})")

@@ -32,6 +32,7 @@ class _Runtime:
         self.shape_items: dict[int, tuple[Any, ...]] = {}  # ... its part in the range
         self.shape_rules: dict[int, OpenRule] = {}
         self.und_rank: dict[tuple[float, int], int] = {}
+        self.unset: Any = None  # what a JSON Lines record holds for an answer it left out (unset.py)
 
     def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
         """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
@@ -78,7 +79,8 @@ class _Runtime:
         """An undecided rule not seen in this shape before: evaluate's own code decides."""
         rule = self.rules[index]
         open_levels = [lv for bit, lv in enumerate(rule.levels) if mask & (1 << bit)]
-        env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None}
+        unset = self.unset
+        env = {qid: values[i] for qid, i in self.index.items() if values[i] is not None and values[i] is not unset}
         top = max(open_levels, key=lambda lv: lv.weight)
         ask = ask_for(open_levels, env, self.catalog)
         # as in evaluate: a rule no question could decide does not fire, and is not listed
