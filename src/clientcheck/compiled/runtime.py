@@ -32,7 +32,7 @@ class _Runtime:
         self.shape_items: dict[int, tuple[Any, ...]] = {}  # ... its part in the range
         self.shape_rules: dict[int, OpenRule] = {}
         self.und_rank: dict[tuple[float, int], int] = {}
-        self.unset: Any = None  # what a JSON Lines record holds for an answer it left out (unset.py)
+        self.unset: Any = None  # what a JSON Lines record holds for an answer it left out (maybe_unset)
 
     def fast_item(self, rule: OpenRule) -> tuple[Any, ...]:
         """An open rule's part in the range, as evaluate.verdict_range counts it: (kind, severities,
