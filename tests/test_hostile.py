@@ -569,3 +569,9 @@ def test_yaml_errors_are_one_line(catalog: Catalog) -> None:
         parse_answers_text("notes: x\x00y\n", "a.yaml", "yaml", catalog)
     assert str(err.value) == "a.yaml:1: YAML error: character '\\x00' is not allowed"
     assert str(ClientcheckError("first\nsecond", Mark("f", 2))) == "f:2: first second"
+
+
+def test_a_header_name_past_the_csv_modules_limit_is_one_error_not_an_internal_one(catalog: Catalog) -> None:
+    with pytest.raises(AnswersError) as err:
+        csv_rows(catalog, b"client," + b"x" * 140_000 + b"\nA,1\n")
+    assert str(err.value) == "x.csv:1: header: a column name is longer than 131072 characters"

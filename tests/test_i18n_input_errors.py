@@ -129,6 +129,7 @@ CASES: dict[str, Case] = {
     "line too long": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "' + "a" * 3 * BIG + '"}\n{}\n'}),
     "header too long": Case(("check", "x.csv"), None, {"x.csv": "notes" + "," * BIG + "\n"}),
     "header not UTF-8": Case(("check", "x.csv"), None, {"x.csv": b"\xff\xfe,notes\n"}),
+    "header name too long": Case(("check", "x.csv"), None, {"x.csv": "client," + "x" * 140_000 + "\nA,1\n"}),
     "row too long": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + "a,1," + "b" * BIG + "\n"}),
     "row not UTF-8": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD.encode() + b"a,1,\xff\n"}),
     "quoted row not UTF-8": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD.encode() + b'"a",1,\xff\n'}),

@@ -81,7 +81,14 @@ class CsvReader:
         import csv
 
         delimiter = sniff_delimiter(first)
-        names = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            names = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error as exc:  # a name past the csv module's limit, a NUL ...: one line about the header
+            detail = str(exc)
+            key = "readers.header_cell_too_long" if "field larger than field limit" in detail else "readers.csv_error"
+            raise AnswersError(
+                [ClientcheckError(_t(key, max=MAX_CELL, problem=detail), Mark(self.source.name, 1))]
+            ) from None
         self.delimiter = delimiter
         columns: list[Question | str] = []
         problems: list[ClientcheckError] = []

@@ -138,6 +138,7 @@ STRINGS: dict[str, str] = {
     "readers.line_too_long": "this line is longer than {kb} kB",
     "readers.header_too_long": "header: longer than {kb} kB",
     "readers.header_not_utf8": "header: not UTF-8 text",
+    "readers.header_cell_too_long": "header: a column name is longer than {max} characters",
     "readers.row_too_long": "this row is longer than {kb} kB",
     "readers.row_not_utf8": "this row is not UTF-8 text",
     "readers.cell_too_long": "a cell of this row is longer than {max} characters",

@@ -138,6 +138,7 @@ STRINGS: dict[str, str] = {
     "readers.line_too_long": "эта строка длиннее {kb} КБ",
     "readers.header_too_long": "заголовок: длиннее {kb} КБ",
     "readers.header_not_utf8": "заголовок: не в кодировке UTF-8",
+    "readers.header_cell_too_long": "заголовок: название столбца длиннее {max} символов",
     "readers.row_too_long": "эта строка длиннее {kb} КБ",
     "readers.row_not_utf8": "эта строка не в кодировке UTF-8",
     "readers.cell_too_long": "ячейка этой строки длиннее {max} {max:символа|символов|символов}",
