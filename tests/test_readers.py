@@ -215,3 +215,30 @@ def test_an_endless_line_stops_every_way_of_reading_a_stream(args: list[str]) ->
             f"{name}:1: this line goes on past 64 MB without an end: the rest of the input is not read",
         ],
     )
+
+
+class _Endless(io.RawIOBase):
+    """A stream that gives its first bytes, then `fill` for ever (no line end ever comes)."""
+
+    def __init__(self, first: bytes, fill: bytes) -> None:
+        self.first, self.fill = first, fill
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data, self.first = (self.first or self.fill * len(buffer))[: len(buffer)], b""
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r"])
+def test_an_endless_csv_row_on_standard_input_stops_the_input_as_jsonl_does(catalog: Catalog, end: bytes) -> None:
+    """`check - --input-format csv < /dev/zero`-like input read for ever, printing nothing."""
+    stream = io.BufferedReader(_Endless(b"client,rude" + end + b"A,yes" + end, b"a"), 1 << 20)
+    rows = list(CsvReader(stream, Source("-", "<stdin>", "csv"), catalog).rows())
+    assert [(n, r if isinstance(r, dict) else str(r)) for n, r in rows] == [
+        (2, {"client": "A", "rude": True}),
+        (3, "<stdin>:3: this row is longer than 1000 kB"),
+        (3, "<stdin>:3: this line goes on past 64 MB without an end: the rest of the input is not read"),
+    ]

@@ -11,9 +11,23 @@ from clientcheck import qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
-from clientcheck.readers import CHUNK, MAX_ROW_BYTES, InputStream, Source, _lang, _t
+from clientcheck.readers import (
+    CHUNK,
+    MAX_ROW_BYTES,
+    MAX_SKIP_BYTES,
+    InputStream,
+    Source,
+    _lang,
+    _t,
+    endless,
+    may_not_end,
+)
 
 DONT_KNOW = "?"
+
+
+class _Endless(Exception):
+    """A line too long to hold that goes on past MAX_SKIP_BYTES of an input that may never end."""
 
 
 def cell_value(q: Question, cell: str) -> Any:
@@ -113,19 +127,26 @@ class CsvReader:
         return columns
 
     def _lines(self) -> Iterator[bytes | None]:
-        """The file's lines with their endings; None for a line too long to hold (skipped to its end)."""
+        """The file's lines with their endings; None for a line too long to hold (then skipped to
+        its end). Raises _Endless when that end has not come after MAX_SKIP_BYTES of an input that
+        may never end (`< /dev/zero`), as jsonl_lines stops."""
         readline = self.stream.readline
         line = readline(MAX_ROW_BYTES + 1)
         if b"\r" in line.rstrip(b"\r\n"):  # lines that end in CR alone (old Mac spreadsheets)
             yield from self._cr_lines(line)
             return
+        stoppable = may_not_end(self.source)
         while line:
             if len(line) > MAX_ROW_BYTES and not line.endswith(b"\n"):
+                yield None  # reported now: the rest of it may be long in coming, or never come
+                skipped = 0
                 while True:
                     more = readline(CHUNK)
                     if not more or more.endswith(b"\n"):
                         break
-                yield None
+                    skipped += len(more)
+                    if skipped > MAX_SKIP_BYTES and stoppable:
+                        raise _Endless
             else:
                 yield line
             line = readline(MAX_ROW_BYTES + 1)
@@ -133,7 +154,7 @@ class CsvReader:
     def _cr_lines(self, start: bytes) -> Iterator[bytes | None]:
         """_lines for a file whose lines end in CR (or CR LF), read in chunks."""
         read = getattr(self.stream, "read1", self.stream.read)
-        buffer, skipping = start, False
+        buffer, skipping, skipped = start, False, 0
         while True:
             end = buffer.find(b"\r")
             if end < 0 or end == len(buffer) - 1:  # no line end yet, or a CR that an LF may follow
@@ -146,6 +167,10 @@ class CsvReader:
                 if len(buffer) > MAX_ROW_BYTES and b"\r" not in buffer:
                     if not skipping:
                         yield None
+                        skipped = 0
+                    skipped += len(buffer)
+                    if skipped > MAX_SKIP_BYTES and may_not_end(self.source):
+                        raise _Endless
                     buffer, skipping = b"", True
                 continue
             end += 2 if buffer[end + 1 : end + 2] == b"\n" else 1
@@ -193,7 +218,11 @@ class CsvReader:
             return None
 
         while True:
-            got = take()
+            try:
+                got = take()
+            except _Endless:  # the long line reported last has no end in sight: the input stops
+                yield number, endless(self.source, number)
+                return
             if got is None:
                 return
             line, raw = got
