@@ -187,6 +187,24 @@ def test_an_interruption_is_raised_with_what_was_kept_and_printed_by_the_boundar
     assert err.getvalue() == "clientcheck: interrupted: 2 answers are saved in r.yaml\n"
 
 
+def test_a_ctrl_c_wrapped_in_another_error_is_an_interruption_not_an_internal_error() -> None:
+    import contextlib
+    import io
+
+    from clientcheck.cli import run_guarded
+
+    def body() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:  # as class creation wraps one raised in __set_name__
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert run_guarded(body) == 130
+    assert err.getvalue() == "clientcheck: interrupted\n"
+
+
 def test_help_documents_exit_codes(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, "check", "--help")
     assert code == 0

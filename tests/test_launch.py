@@ -63,3 +63,54 @@ def test_a_ctrl_c_of_an_earlier_run_in_the_same_process_does_not_end_the_next_on
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     # the first run was interrupted; the second, without a Ctrl-C, ends with its own code
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "the whole output\n" * 2, "clientcheck: interrupted\n")
+
+
+WRAPPED = textwrap.dedent(
+    """
+    import sys
+    import clientcheck.cli
+    from clientcheck import launch
+
+    def run(argv):
+        print("the output so far")
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:  # as class creation wraps one raised in __set_name__
+            raise RuntimeError("Error calling __set_name__ on 'Thing' instance 'x'") from exc
+
+    clientcheck.cli.main = run
+    sys.exit(launch.main([]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_that_python_wraps_in_another_error_still_ends_the_run_as_interrupted() -> None:
+    ran = subprocess.run([sys.executable, "-c", WRAPPED], capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (130, "the output so far\n", "clientcheck: interrupted\n")
+
+
+@pytest.mark.slow
+def test_the_ctrl_c_handler_is_in_as_the_console_script_imports_launch_before_typing() -> None:
+    script = (
+        "import signal, sys\nimport clientcheck.launch\n"
+        "print(signal.getsignal(signal.SIGINT).__name__, 'typing' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "_on_ctrl_c False\n", "")
+
+
+def test_a_ctrl_c_is_found_under_what_wrapped_it_and_nothing_else_counts() -> None:
+    from clientcheck.errors import ctrl_c_in
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("while handling it") from None
+    except RuntimeError as wrapped:
+        assert ctrl_c_in(wrapped)  # the context holds it, though the cause was cleared
+    looped = ValueError("a")
+    looped.__context__ = ValueError("b")
+    looped.__context__.__context__ = looped
+    assert not ctrl_c_in(looped) and not ctrl_c_in(RuntimeError("x")) and not ctrl_c_in(None)

@@ -193,6 +193,13 @@ def run_guarded(body: Callable[[], Any]) -> int:
         _say(f"clientcheck: {t(detect_language(None), 'error')}: {exc.filename}: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: a bug, said plainly
+        from clientcheck.errors import ctrl_c_in
+
+        if ctrl_c_in(exc):  # a Ctrl-C that something wrapped (a class's __set_name__, an import)
+            from clientcheck.i18n import detect_language, t
+
+            _say(f"clientcheck: {t(detect_language(None), 'interrupted')}")
+            return EXIT_INTERRUPTED
         if os.environ.get("CLIENTCHECK_DEBUG"):
             raise
         from clientcheck.i18n import detect_language, t

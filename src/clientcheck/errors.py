@@ -136,3 +136,19 @@ class Interrupted(ClientcheckError):
 
 class InteractiveSessionError(ClientcheckError):
     """The interview cannot run here (for example stdin is not a terminal)."""
+
+
+def ctrl_c_in(exc: BaseException | None) -> bool:
+    """Is a Ctrl-C this exception, or what it was raised from or while handling? Python wraps one
+    that lands in a class's __set_name__ in a RuntimeError, for one."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
+    return False

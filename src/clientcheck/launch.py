@@ -2,15 +2,14 @@
 
 Importing the command line (Typer, Click, Rich's pieces) takes tens of milliseconds; a Ctrl-C
 in that time arrives before cli's error boundary exists. Caught here, it ends the run as any
-other interruption does: one line, exit 130, no traceback.
+other interruption does: one line, exit 130, no traceback. The handler goes in as this module is
+imported (the console script's first import), before even `typing` is.
 """
 
 from __future__ import annotations
 
 import signal
 import sys
-from types import FrameType
-from typing import Any
 
 _pressed: list[int] = []  # the Ctrl-Cs this run received
 
@@ -30,17 +29,35 @@ def _unraisable(report: Any) -> None:
     sys.__unraisablehook__(report)
 
 
-def main(argv: list[str] | None = None) -> int:
-    _pressed.clear()  # a Ctrl-C of an earlier run in this process (an embedding program's) is not this run's
+def _install() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when embedded with its own
         signal.signal(signal.SIGINT, _on_ctrl_c)
         sys.unraisablehook = _unraisable
+
+
+_install()
+
+TYPE_CHECKING = False  # typing is not imported for this: the handler above is in before it could be
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    _pressed.clear()  # a Ctrl-C of an earlier run in this process (an embedding program's) is not this run's
+    _install()
     try:
         from clientcheck.cli import main as cli_main
 
         code = cli_main(argv)
     except KeyboardInterrupt:
         return _interrupted()
+    except Exception as exc:
+        from clientcheck.errors import ctrl_c_in
+
+        if ctrl_c_in(exc):  # raised inside something that wrapped it (an import's class creation)
+            return _interrupted()
+        raise
     if _pressed and code != _interrupted_code():  # a Ctrl-C the interpreter swallowed (see _on_ctrl_c)
         return _interrupted()
     return code
