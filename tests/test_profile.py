@@ -274,3 +274,25 @@ def test_set_takes_a_question_mark_for_dont_know(cli: CliRunner, isolated: Path)
     assert (code, err) == (0, f"Profile 'default' saved in {isolated / 'default.yaml'}\n")
     data = yaml.safe_load((isolated / "default.yaml").read_text(encoding="utf-8"))
     assert data == {"order_book": None, "min_price": None, "currency": "EUR"}
+
+
+def test_a_batch_shows_amounts_in_the_currency_each_client_s_answers_name(cli: CliRunner, tmp_path: Path) -> None:
+    """--format json of a batch showed every client's amounts in the profile's currency, or in
+    none: a record's own `currency` answer, which wins for one client, was not read."""
+    assert invoke(cli, "profile", "set", "currency=USD")[0] == 0
+    facts = {"budget_stated": True, "budget_amount": 5000, "min_price": 10000, "billing": "project"}
+    records = [{"client": "Euro", "currency": "EUR", **facts}, {"client": "Plain", **facts}]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "-f", "json")
+    assert (code, err) == (1, "")
+    results = json.loads(out)["results"]
+    for record, result in zip(records, results, strict=True):
+        one = tmp_path / f"{record['client']}.json"
+        one.write_text(json.dumps(record), encoding="utf-8")
+        alone = json.loads(invoke(cli, "check", str(one), "-f", "json")[1])
+        # the same object as `check FILE` gives, but for where it came from
+        assert {k: v for k, v in result.items() if k not in ("input", "line")} == alone, record["client"]
+    texts = [json.dumps(r, ensure_ascii=False) for r in results]
+    assert "5,000 EUR" in texts[0] and "5,000 USD" not in texts[0]
+    assert "5,000 USD" in texts[1] and "EUR" not in texts[1]

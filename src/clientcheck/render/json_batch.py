@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from clientcheck.formats import BaseSink, InputView, ResultView, StatsView, whole_file
 from clientcheck.model import VERDICTS, Catalog, Verdict
+from clientcheck.profile import CURRENCY, with_currency
 from clientcheck.render.data import verdict_to_dict
 from clientcheck.terminal import escape_bidi
 
@@ -42,6 +43,7 @@ class JsonSink(BaseSink):
         self.name = ""
         self.whole_file = False
         self.first = True
+        self.by_currency: dict[object, Catalog] = {}  # the catalog in each currency a client's answers name
         stream.write(f'{{"schema": "{SCHEMA}", "results": [')
 
     def begin(self, source: InputView) -> None:
@@ -52,7 +54,13 @@ class JsonSink(BaseSink):
         raise AssertionError("the JSON sink takes verdicts")
 
     def add_verdict(self, verdict: Verdict, r: ResultView, line: int) -> None:
-        record = verdict_to_dict(verdict, self.catalog, self.lang)
+        # amounts in the currency the client's answers name (a profile's, or the record's own, which
+        # wins), as `check FILE` shows them
+        currency = verdict.answers.values.get(CURRENCY)
+        catalog = self.by_currency.get(currency)
+        if catalog is None:
+            catalog = self.by_currency[currency] = with_currency(self.catalog, {CURRENCY: currency})
+        record = verdict_to_dict(verdict, catalog, self.lang)
         record["input"] = self.name
         record["line"] = None if self.whole_file else line
         self.stream.write(("\n" if self.first else ",\n") + escape_bidi(json.dumps(record, ensure_ascii=False)))
