@@ -83,6 +83,18 @@ def test_yaml_1_1_booleans_get_a_hint(catalog: Catalog) -> None:
     ]
 
 
+def test_yaml_reads_a_number_with_an_exponent_as_json_does_and_names_hex_and_binary(catalog: Catalog) -> None:
+    """`late_payments: 1e2` was the text "1e2" (YAML 1.1 wants a point), where a .json file reads
+    100; 0x10 was 16 without a word, as 010 is 8 (octal) with one."""
+    as_yaml = parse_answers_text("late_payments: 1e2\n", "a.yaml", "yaml", catalog)
+    as_json = parse_answers_text('{"late_payments": 1e2}', "a.json", "json", catalog)
+    assert as_yaml.values == as_json.values == {"late_payments": 100}
+    assert problems(catalog, "late_payments: 0x10\ncost: 0b11\n") == [
+        'a.yaml:1:1: late_payments: YAML 1.1 reads 0x10 as 16 (hexadecimal); write the number you mean, or "0x10" in quotes',
+        'a.yaml:2:1: cost: YAML 1.1 reads 0b11 as 3 (binary); write the number you mean, or "0b11" in quotes',
+    ]
+
+
 def test_yaml_syntax_error_is_one_line_with_position(catalog: Catalog) -> None:
     assert problems(catalog, "worked_before: true\nadvance: [none\n") == [
         "a.yaml:3:1: YAML syntax error: did not find expected ',' or ']'"

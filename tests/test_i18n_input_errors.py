@@ -106,6 +106,8 @@ CASES: dict[str, Case] = {
     "note not text": Case(("check", "-"), '{"note": 5}'),
     "YAML 1.1 base 60": Case(("check", "-"), "late_payments: 1:30\n"),
     "YAML 1.1 octal": Case(("check", "-"), "late_payments: 010\n"),
+    "YAML 1.1 hex": Case(("check", "-"), "late_payments: 0x10\n"),
+    "YAML 1.1 binary": Case(("check", "-"), "late_payments: 0b11\n"),
     "too large": Case(("check", "-"), '{"cost": 10000000000000000}'),
     "thousands of digits": Case(("check", "-"), '{"cost": 1' + "0" * 60 + "}"),
     "not a unit of time": Case(("check", "-"), '{"term_days": "3 fortnights"}'),

@@ -21,9 +21,22 @@ from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Q
 Locate = Callable[[str], Mark | None]
 
 _YAML11 = {"y", "yes", "n", "no", "on", "off"}
-# YAML 1.1 reads these as numbers nobody meant: 1:30 is 90 (base 60), 010 is 8 (octal)
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
-_OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
+# YAML 1.1 reads these as numbers nobody meant: 1:30 is 90 (base 60), 010 is 8 (octal), 0x10 is
+# 16 (hexadecimal), 0b11 is 3 (binary); JSON has none of them
+_YAML11_NUMBERS = (
+    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z"), "answers.base60"),
+    (re.compile(r"[-+]?0[0-7_]+\Z"), "answers.octal"),
+    (re.compile(r"[-+]?0x[0-9a-fA-F_]+\Z"), "answers.hex"),
+    (re.compile(r"[-+]?0b[01_]+\Z"), "answers.binary"),
+)
+
+
+def yaml11_base(raw: str) -> str | None:
+    """The message key of the base YAML 1.1 reads `raw` in, when it reads it as a number nobody
+    meant (answers and lint say so alike)."""
+    return next((key for pattern, key in _YAML11_NUMBERS if pattern.match(raw)), None)
+
+
 MAX_NUMBER = 10**15  # beyond this an answer is a typo, and not every output format holds it exactly
 
 
@@ -95,9 +108,9 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
     if value is None or value is UNKNOWN:
         return UNKNOWN
     if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
-        if raw is not None and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw)):
-            base = t(lang, "answers.base60" if ":" in raw else "answers.octal")
-            raise ValueError(t(lang, "answers.yaml11_number", raw=raw, value=_show(value), base=base))
+        base = yaml11_base(raw) if raw is not None else None
+        if raw is not None and base is not None:
+            raise ValueError(t(lang, "answers.yaml11_number", raw=raw, value=_show(value), base=t(lang, base)))
         if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
             raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
     try:

@@ -9,7 +9,6 @@ that depends on today's date without a `today:` of its own (it would pass one da
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from clientcheck import qtypes
+from clientcheck.answers import yaml11_base
 from clientcheck.conditions import BoolOp, Call, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
@@ -30,8 +30,6 @@ MAX_COMBINATIONS = 20_000  # per rule: beyond this the search is skipped, never 
 _ABSENT = object()
 
 _YAML11_BOOL = {"y", "yes", "n", "no", "on", "off"}
-_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
-_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
 
 
 @dataclass(frozen=True)
@@ -130,11 +128,7 @@ def _yaml11(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
                 if isinstance(value, bool) and raw.lower() in _YAML11_BOOL:
                     word = "true" if value else "false"
                     out.append(Diagnostic("warning", t(lang, "lint.yaml11_bool", raw=raw, value=word), mark))
-                elif (
-                    isinstance(value, int)
-                    and not isinstance(value, bool)
-                    and (_SEXAGESIMAL.match(raw) or _OCTAL.match(raw))
-                ):
+                elif isinstance(value, int) and not isinstance(value, bool) and yaml11_base(raw) is not None:
                     out.append(Diagnostic("warning", t(lang, "lint.yaml11_number", raw=raw, value=value), mark))
         if fmt == "questions" and isinstance(tree, YMap) and isinstance(tree.get("questions"), YList):
             for q in tree["questions"]:

@@ -123,6 +123,8 @@ STRINGS: dict[str, str] = {
     "answers.yaml11_number": 'YAML 1.1 reads {raw} as {value} ({base}); write the number you mean, or "{raw}" in quotes',
     "answers.base60": "base 60",
     "answers.octal": "octal",
+    "answers.hex": "hexadecimal",
+    "answers.binary": "binary",
     "answers.too_large": "{value} is too large; expected {expected}",
     "answers.digits": "a number of {n} digits",
     "answers.unit_reason": "{reason}; expected {expected}",

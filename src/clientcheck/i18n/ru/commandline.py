@@ -123,6 +123,8 @@ STRINGS: dict[str, str] = {
     "answers.yaml11_number": 'YAML 1.1 читает {raw} как {value} ({base}); напишите число, которое имеете в виду, или "{raw}" в кавычках',
     "answers.base60": "шестидесятеричное число",
     "answers.octal": "восьмеричное число",
+    "answers.hex": "шестнадцатеричное число",
+    "answers.binary": "двоичное число",
     "answers.too_large": "{value} — слишком большое число; нужно {expected}",
     "answers.digits": "число из {n} {n:цифры|цифр|цифр}",
     "answers.unit_reason": "{reason}; нужно {expected}",
