@@ -278,3 +278,18 @@ def test_a_csv_cell_with_a_huge_exponent_is_quoted_whole(tmp_path: Path) -> None
         f"{path}:2: budget_amount: '1e400' — слишком большое число; нужно число от 0 до 1000000000",
         f"{path}:3: budget_amount: '2,000' можно понять двояко: напишите 2000 или 2,0; нужно число от 0 до 1000000000",
     ]
+
+
+def test_an_ambiguous_whole_number_is_refused_as_an_amount_is(tmp_path: Path) -> None:
+    """A whole-number column said `expected a whole number ..., got "2,000"`, where an amount column
+    says what the docs say: ambiguous, and both readings."""
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    path = tmp_path / "leads.csv"
+    path.write_text('client,worked_before,late_payments\na,yes,"2,000"\n', encoding="utf-8")
+    _, _, err = invoke(CliRunner(), "check", str(path), "-q")
+    assert err.splitlines() == [
+        f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1000"
+    ]

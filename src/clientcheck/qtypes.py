@@ -209,6 +209,13 @@ class Number(QuestionType):
     def coerce(self, q: Question, value: Any) -> Any:
         if isinstance(value, str) and q.measure is not None:
             value = self.with_unit(q, value, None)
+        elif isinstance(value, str) and _AMBIGUOUS.match(_CELL_SPACES.sub("", value)):
+            from clientcheck import units
+
+            try:  # `2,000` (a CSV cell, a quoted answer): said as for an amount, not guessed
+                units.to_number(value)
+            except ValueError as exc:
+                raise ValueError(f"{exc}; expected {self.allowed(q)}") from None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ValueError
         if value != value or value in (math.inf, -math.inf):
