@@ -120,3 +120,28 @@ def test_the_lines_read_before_a_failed_read_are_scored(
 
     monkeypatch.setattr(batch, "open_binary", open_binary)
     _cannot_read(cli, (str(path), str(other)), str(path), scored=4)
+
+
+def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's default result buffer (10 MB) would leave the second thread waiting: the Parquet
+    query's cursor takes a larger one (a setting of the cursor, not of the connection)."""
+    import duckdb
+
+    from clientcheck.sql import duck
+
+    seen: list[tuple[str, str]] = []
+    real = duck.Watched
+
+    def watched(cursor: Any, query: str) -> Any:
+        setting = "SELECT current_setting('streaming_buffer_size')"
+        seen.append((cursor.sql(setting).fetchall()[0][0], duckdb.connect().sql(setting).fetchall()[0][0]))
+        return real(cursor, query)
+
+    monkeypatch.setattr(duck, "Watched", watched)
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text(CLIENTS, encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(_parquet(jsonl)), "-f", "jsonl")
+    assert (code, err) == (0, "") and out.count("\n") == 2
+    assert seen == [("95.3 MiB", "10.0 MiB")]  # STREAM_BUFFER, 100 MB; DuckDB's default
