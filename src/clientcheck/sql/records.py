@@ -153,7 +153,11 @@ class Layout:
         for w in weights:
             for r, rule in enumerate(self.rules):
                 levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
-                if levels:
+                if len(levels) == len(rule.levels):
+                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
+                    # open level, and that is one of these
+                    undecided.append(col(plan.name("ud", r)))
+                elif levels:
                     test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
                     undecided.append(case([(test, col(plan.name("ud", r)))]))
         ignored = [
