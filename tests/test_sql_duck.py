@@ -145,3 +145,35 @@ def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
     code, out, err = invoke(cli, "check", str(_parquet(jsonl)), "-f", "jsonl")
     assert (code, err) == (0, "") and out.count("\n") == 2
     assert seen == [("95.3 MiB", "10.0 MiB")]  # STREAM_BUFFER, 100 MB; DuckDB's default
+
+
+@pytest.mark.parametrize("mask_levels", [0, 8])
+def test_an_undecided_rules_head_is_one_constant_or_joined_pieces_and_reads_the_same(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask_levels: int
+) -> None:
+    """records.open_head: for a rule of at most MASK_LEVELS levels its text comes from a list of
+    constants (by which levels are open), else it is joined from pieces; both are Python's."""
+    import json
+
+    from sqlglot import exp
+
+    from clientcheck.loader import load_catalog
+    from clientcheck.sql import records
+    from tests.sqlcheck import random_clients
+
+    heads: list[bool] = []
+    real = records.Layout.open_head
+    monkeypatch.setattr(records, "MASK_LEVELS", mask_levels)
+    monkeypatch.setattr(
+        records.Layout,
+        "open_head",
+        lambda self, *a: heads.append(isinstance(h := real(self, *a), exp.Bracket)) or h,
+    )
+    catalog = load_catalog()
+    assert max(len(rule.levels) for rule in catalog.rules) > 2  # several sets of open levels
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text("".join(json.dumps(c) + "\n" for c in random_clients(catalog, 400, seed=3)), encoding="utf-8")
+    duck = invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb")
+    assert heads and set(heads) == {mask_levels > 0}
+    assert duck == invoke(cli, "check", str(jsonl), "-f", "jsonl")
+    assert duck[1].count('"undecided":[{') > 100
