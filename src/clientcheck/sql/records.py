@@ -127,7 +127,7 @@ class Layout:
             texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
         plan.add_layer("ud", texts)
         # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
-        undecided = []
+        undecided: list[exp.Expression] = []
         weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
         for w in weights:
             for r, rule in enumerate(self.rules):
