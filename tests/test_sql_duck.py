@@ -120,3 +120,60 @@ def test_the_lines_read_before_a_failed_read_are_scored(
 
     monkeypatch.setattr(batch, "open_binary", open_binary)
     _cannot_read(cli, (str(path), str(other)), str(path), scored=4)
+
+
+def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's default result buffer (10 MB) would leave the second thread waiting: the Parquet
+    query's cursor takes a larger one (a setting of the cursor, not of the connection)."""
+    import duckdb
+
+    from clientcheck.sql import duck
+
+    seen: list[tuple[str, str]] = []
+    real = duck.Watched
+
+    def watched(cursor: Any, query: str) -> Any:
+        setting = "SELECT current_setting('streaming_buffer_size')"
+        seen.append((cursor.sql(setting).fetchall()[0][0], duckdb.connect().sql(setting).fetchall()[0][0]))
+        return real(cursor, query)
+
+    monkeypatch.setattr(duck, "Watched", watched)
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text(CLIENTS, encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(_parquet(jsonl)), "-f", "jsonl")
+    assert (code, err) == (0, "") and out.count("\n") == 2
+    assert seen == [("95.3 MiB", "10.0 MiB")]  # STREAM_BUFFER, 100 MB; DuckDB's default
+
+
+@pytest.mark.parametrize("mask_levels", [0, 8])
+def test_an_undecided_rules_head_is_one_constant_or_joined_pieces_and_reads_the_same(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask_levels: int
+) -> None:
+    """records.open_head: for a rule of at most MASK_LEVELS levels its text comes from a list of
+    constants (by which levels are open), else it is joined from pieces; both are Python's."""
+    import json
+
+    from sqlglot import exp
+
+    from clientcheck.loader import load_catalog
+    from clientcheck.sql import records
+    from tests.sqlcheck import random_clients
+
+    heads: list[bool] = []
+    real = records.Layout.open_head
+    monkeypatch.setattr(records, "MASK_LEVELS", mask_levels)
+    monkeypatch.setattr(
+        records.Layout,
+        "open_head",
+        lambda self, *a: heads.append(isinstance(h := real(self, *a), exp.Bracket)) or h,
+    )
+    catalog = load_catalog()
+    assert max(len(rule.levels) for rule in catalog.rules) > 2  # several sets of open levels
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text("".join(json.dumps(c) + "\n" for c in random_clients(catalog, 400, seed=3)), encoding="utf-8")
+    duck = invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb")
+    assert heads and set(heads) == {mask_levels > 0}
+    assert duck == invoke(cli, "check", str(jsonl), "-f", "jsonl")
+    assert duck[1].count('"undecided":[{') > 100

@@ -14,9 +14,11 @@ from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan
-from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_
+from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 
+# an undecided rule of at most this many levels has its head taken from 2**levels - 1 constants
+MASK_LEVELS = 8
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
 
 
@@ -120,40 +122,21 @@ class Layout:
         # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
         # per weight its open levels may have
         texts: list[exp.Expression] = []
-        for r, rule in enumerate(self.rules):
-            start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
-            severity = case(
-                [
-                    (exp.EQ(this=t[r].copy(), expression=lit(i + 1)), s(json_text(lv.severity)))
-                    for i, lv in enumerate(rule.levels)
-                ]
-            )
-            # every severity it could still fire at: of the open levels, in level order, once each
-            could = []
-            for i, lv in enumerate(rule.levels):
-                if lv.severity is None:
-                    continue
-                same = [p[r][j].copy() for j in range(i) if rule.levels[j].severity == lv.severity]
-                opened = and_(p[r][i].copy(), not_(or_(*same))) if same else p[r][i].copy()
-                could.append(case([(opened, s(json_text(lv.severity)))]))
-            item = concat(
-                s(start),
-                severity,
-                s(',"severities":['),
-                concat_ws(could),
-                s('],"ask":['),
-                self.ask_list(plan, at[r]),
-                s("]}"),
-            )
+        for r in range(len(self.rules)):
+            item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
             texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
         plan.add_layer("ud", texts)
         # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
-        undecided = []
+        undecided: list[exp.Expression] = []
         weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
         for w in weights:
             for r, rule in enumerate(self.rules):
                 levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
-                if levels:
+                if len(levels) == len(rule.levels):
+                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
+                    # open level, and that is one of these
+                    undecided.append(col(plan.name("ud", r)))
+                elif levels:
                     test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
                     undecided.append(case([(test, col(plan.name("ud", r)))]))
         ignored = [
@@ -202,6 +185,43 @@ class Layout:
             s("]"),
             s(tail.decode()),
         )
+
+    def open_head(self, r: int, top: exp.Expression, opened: Sequence[exp.Expression]) -> exp.Expression:
+        """An undecided rule's JSON up to its questions: id, kind, max_severity (that of `top`,
+        its heaviest open level) and the severities of its open levels. Both follow from which
+        levels are open: for a rule of a few levels, the text for each set of them is a constant,
+        taken from a list by the set as a number (open levels' bits), which costs DuckDB less
+        than joining the pieces, or than a CASE over the sets."""
+        rule = self.rules[r]
+        start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
+        if len(rule.levels) <= MASK_LEVELS:
+            bits = [
+                exp.Mul(this=exp.cast(paren(e.copy()), "INT"), expression=lit(1 << i)) for i, e in enumerate(opened)
+            ]
+            heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
+            texts: list[exp.Expression] = []
+            for m in range(1, 1 << len(rule.levels)):  # never 0: an undecided rule has an open level
+                level = rule.levels[next(i for i in heaviest if m >> i & 1)]
+                severities = [lv.severity for i, lv in enumerate(rule.levels) if m >> i & 1 and lv.severity is not None]
+                text = f'{start}{json_text(level.severity)},"severities":{json_text(list(dict.fromkeys(severities)))}'
+                texts.append(s(text + ',"ask":['))
+            # offset=1: the index is 1-based as written (sqlglot would add one for DuckDB)
+            return exp.Bracket(this=exp.Array(expressions=texts), expressions=[add(bits[1:], bits[0])], offset=1)
+        severity = case(
+            [
+                (exp.EQ(this=top.copy(), expression=lit(i + 1)), s(json_text(lv.severity)))
+                for i, lv in enumerate(rule.levels)
+            ]
+        )
+        # every severity it could still fire at: of the open levels, in level order, once each
+        could = []
+        for i, lv in enumerate(rule.levels):
+            if lv.severity is None:
+                continue
+            same = [opened[j].copy() for j in range(i) if rule.levels[j].severity == lv.severity]
+            test = and_(opened[i].copy(), not_(or_(*same))) if same else opened[i].copy()
+            could.append(case([(test, s(json_text(lv.severity)))]))
+        return concat(s(start), severity, s(',"severities":['), concat_ws(could), s('],"ask":['))
 
     def records_query(self, plan: Plan, head: bytes, tail: bytes, raw: Sequence[str] = ()) -> str:
         """line, the record (NULL for a row to take the ordinary way), and for such rows the
