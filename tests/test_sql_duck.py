@@ -177,3 +177,24 @@ def test_an_undecided_rules_head_is_one_constant_or_joined_pieces_and_reads_the_
     assert heads and set(heads) == {mask_levels > 0}
     assert duck == invoke(cli, "check", str(jsonl), "-f", "jsonl")
     assert duck[1].count('"undecided":[{') > 100
+
+
+def test_duckdb_writes_bidi_controls_in_a_name_as_escapes_as_the_python_path_does(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's to_json kept U+202E and the other bidi controls as they are."""
+    from clientcheck.sql.duck import DuckRunner
+    from clientcheck.terminal import BIDI
+
+    written = []  # DuckDB wrote the records itself (the fused path)
+    real = DuckRunner._emit_records
+    monkeypatch.setattr(DuckRunner, "_emit_records", lambda self, *a: written.append(1) or real(self, *a))
+    names = [f"a{c}b" for c in BIDI] + ["Вектор", "plain", f"Вектор {BIDI[4]}{BIDI[0]}"]
+    jsonl = tmp_path / "names.jsonl"
+    jsonl.write_text("".join(f'{{"client": "{n}"}}\n' for n in names), encoding="utf-8")
+    python = invoke(cli, "check", str(jsonl), "-f", "jsonl")
+    assert python[0] == 0 and not any(c in python[1] for c in BIDI) and "\\u202e" in python[1]
+    assert invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb") == python and written
+    parquet = _parquet(jsonl)
+    code, out, err = invoke(cli, "check", str(parquet), "-f", "jsonl")
+    assert (code, out.replace(str(parquet), str(jsonl)), err) == python

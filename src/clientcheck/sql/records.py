@@ -16,10 +16,22 @@ from clientcheck.render.jsonl import _finding
 from clientcheck.sql.gen import Plan
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
+from clientcheck.terminal import BIDI
 
 # an undecided rule of at most this many levels has its head taken from 2**levels - 1 constants
 MASK_LEVELS = 8
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
+
+
+def bidi_escaped(text: exp.Expression) -> exp.Expression:
+    """JSON text with the bidirectional controls written as \\u escapes, as the Python path writes
+    a client's name (terminal.escape_bidi_bytes). Only text that is not ASCII is looked at (its
+    length in characters then differs from its length in bytes); the controls are named by their
+    code points, so the query itself holds none."""
+    escaped: exp.Expression = text.copy()
+    for c in BIDI:
+        escaped = fn("replace", escaped, fn("chr", lit(ord(c))), s(f"\\u{ord(c):04x}"))
+    return case([(exp.EQ(this=fn("strlen", text.copy()), expression=fn("length", text.copy())), text)], escaped)
 
 
 class Layout:
@@ -161,7 +173,7 @@ class Layout:
             s(head.decode()),
             exp.cast(col("line"), "TEXT"),
             s(',"client":'),
-            case([(is_null(client), s("null"))], exp.cast(fn("to_json", client), "TEXT")),
+            case([(is_null(client), s("null"))], bidi_escaped(exp.cast(fn("to_json", client), "TEXT"))),
             s(',"verdict":"'),
             col(plan.name("verdict")),
             s('","range":{"best":"'),
