@@ -111,6 +111,31 @@ def test_the_exit_code_is_the_worst_verdict_unless_some_input_was_bad(
     assert invoke(cli, "check", str(path), "-f", "jsonl", "--fail-on", fail_on)[0] == code
 
 
+def test_a_folder_entry_that_cannot_be_read_is_a_bad_input_in_its_place(
+    cli: CliRunner, tmp_path: Path, write_yaml: WriteYaml
+) -> None:
+    """A dangling link, a loop of links and a FIFO in a folder were left out without a word (named
+    on the command line, each is an error)."""
+    import os
+
+    write_yaml("dir/a.yaml", "client: A\nrude: true\n")
+    folder = tmp_path / "dir"
+    (folder / "b.yaml").symlink_to(folder / "nowhere.yaml")
+    (folder / "c.yaml").symlink_to(folder / "c.yaml")
+    os.mkfifo(folder / "d.yaml")
+    (folder / "sub.yaml").mkdir()  # a folder, whatever its name: not an input
+    write_yaml("dir/e.json", '{"client": "E"}')
+    code, out, err = invoke(cli, "check", str(folder), "-f", "jsonl")
+    assert code == EXIT_BAD_INPUT
+    assert [json.loads(line)["client"] for line in out.splitlines()] == ["A", "E"]
+    assert err.splitlines() == [
+        f"{folder / 'b.yaml'}: no such file",
+        f"{folder / 'c.yaml'}: cannot read: a loop of symbolic links",
+        f"{folder / 'd.yaml'}:1: nothing to read: the pipe or device gave no data",
+        "3 of 5 records were bad and skipped (see above); the others were scored",
+    ]
+
+
 def test_files_and_folders_are_read_in_order(cli: CliRunner, tmp_path: Path, write_yaml: WriteYaml) -> None:
     write_yaml("dir/b.yaml", "client: B\nrude: true\n")
     write_yaml("dir/a.json", '{"client": "A"}')

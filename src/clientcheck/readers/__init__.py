@@ -119,7 +119,9 @@ def resolve(paths: list[str], input_format: str | None) -> list[Source]:
             raise UsageError(_t("files.cannot_read", path=path, reason=reason)) from None
         if stat.S_ISDIR(kind):
             try:
-                found = sorted(c for c in p.iterdir() if c.is_file() and format_of(c.name) is not None)
+                # every entry by its name, but folders: one that cannot be read (a dangling link, a
+                # loop of links) is a bad input of its own, said in its place, not left out unsaid
+                found = sorted(c for c in p.iterdir() if format_of(c.name) is not None and not c.is_dir())
             except OSError as exc:
                 raise UsageError(_t("readers.folder_unlisted", path=path, reason=exc.strerror)) from None
             if not found:
