@@ -155,3 +155,10 @@ def test_read_answers_from_a_file_and_missing_file(catalog: Catalog, tmp_path: P
     with pytest.raises(Exception) as info:
         read_answers(str(tmp_path / "none.yaml"), catalog)
     assert str(info.value) == f"{tmp_path / 'none.yaml'}: no such file"
+
+
+def test_a_text_or_a_note_that_looks_like_a_number_with_an_exponent_stays_text(catalog: Catalog) -> None:
+    """The exponent is read as JSON reads it for a number question only: a note `3e4`, as the
+    recovery file's YAML writer leaves it unquoted, must load back as the text it was."""
+    read = parse_answers_text("note: 3e4\nlate_payments: 2E1\n", "a.yaml", "yaml", catalog)
+    assert (read.note, read.values) == ("3e4", {"late_payments": 20})

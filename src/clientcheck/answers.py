@@ -31,6 +31,10 @@ _YAML11_NUMBERS = (
 )
 
 
+# a number with an exponent but no point: text to YAML 1.1 (which wants `1.0e+2`), a number to JSON
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+\Z")
+
+
 def yaml11_base(raw: str) -> str | None:
     """The message key of the base YAML 1.1 reads `raw` in, when it reads it as a number nobody
     meant (answers and lint say so alike)."""
@@ -107,6 +111,9 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
     """Validate one answer; return its canonical value or raise ValueError with the reason (in lang)."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
+    if qtypes.of(q).numeric and raw is not None and value == raw and _EXPONENT.match(raw):
+        number = float(raw)  # YAML 1.1 reads `1e2` as text; JSON, YAML 1.2 and CSV as 100
+        value = number if math.isfinite(number) else value  # past a float: quoted as written below
     if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
         base = yaml11_base(raw) if raw is not None else None
         if raw is not None and base is not None:

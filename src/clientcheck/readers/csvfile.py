@@ -97,7 +97,7 @@ class CsvReader:
         delimiter = sniff_delimiter(first)
         try:
             names = next(csv.reader([first], delimiter=delimiter), [])
-        except csv.Error as exc:  # a name past the csv module's limit, a NUL ...: one line about the header
+        except csv.Error as exc:  # a name past the csv module's limit: one line about the header
             detail = str(exc)
             key = "readers.header_cell_too_long" if "field larger than field limit" in detail else "readers.csv_error"
             raise AnswersError(
