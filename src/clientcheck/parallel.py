@@ -199,7 +199,7 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
             piece = piece[3:]  # a UTF-8 byte order mark
             offset = 3
         runner.done += len(piece)
-        if skipping:  # inside a line too long to hold, reported already: drop it up to its end
+        if skipping:  # inside a line too long to hold: drop it up to its end, and say so then
             end = piece.find(b"\n")
             if end < 0:
                 offset += len(piece)
@@ -213,6 +213,7 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
             offset += end + 1
             skipped = 0
             piece, skipping = piece[end + 1 :], False
+            runner._bad(ClientcheckError(too_long(), Mark(source.name, line + 1)))
             line += 1
         buf = rest + piece if rest else piece
         cut = buf.rfind(b"\n") + 1
@@ -221,7 +222,6 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
             if len(rest) > MAX_ROW_BYTES:
                 while pending:  # what came before it is reported before it
                     collect()
-                runner._bad(ClientcheckError(too_long(), Mark(source.name, line + 1)))
                 offset += len(rest)
                 rest, skipping = b"", True
             continue
@@ -233,7 +233,9 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
         line += task.count(b"\n")
         while len(pending) > 2 * runner.jobs or (pending and pending[0].done()):
             collect()
-    if rest:
+    if skipping:  # the input ended inside the long line
+        runner._bad(ClientcheckError(too_long(), Mark(source.name, line + 1)))
+    elif rest:
         submit(rest + b"\n", line)
     while pending:
         collect()

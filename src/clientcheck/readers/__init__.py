@@ -257,7 +257,9 @@ def jsonl_lines(
     """
     rest = b""
     first = line == 0
-    skipping = False  # inside a line too long to hold, reported already: drop it up to its end
+    # inside a line too long to hold: drop it up to its end, and say so then (or that it has no
+    # end in sight): one message for one line
+    skipping = False
     skipped = 0
     stoppable = may_not_end(source)
     for piece in pieces:
@@ -276,6 +278,7 @@ def jsonl_lines(
                 continue
             skipped = 0
             piece, skipping = piece[end + 1 :], False
+            yield ClientcheckError(too_long(), Mark(source.name, line + 1))
             line += 1  # the long line, now over
         data = rest + piece if rest else piece
         if ends:
@@ -297,6 +300,7 @@ def jsonl_lines(
         line += len(lines)
         if len(rest) > MAX_ROW_BYTES:
             rest, skipping = b"", True
-            yield ClientcheckError(too_long(), Mark(source.name, line + 1))
-    if rest.strip():
+    if skipping:  # the input ended inside the long line
+        yield ClientcheckError(too_long(), Mark(source.name, line + 1))
+    elif rest.strip():
         yield line, [rest], 0

@@ -138,7 +138,6 @@ class CsvReader:
         stoppable = may_not_end(self.source)
         while line:
             if len(line) > MAX_ROW_BYTES and not line.endswith(b"\n"):
-                yield None  # reported now: the rest of it may be long in coming, or never come
                 skipped = 0
                 while True:
                     more = readline(CHUNK)
@@ -146,7 +145,8 @@ class CsvReader:
                         break
                     skipped += len(more)
                     if skipped > MAX_SKIP_BYTES and stoppable:
-                        raise _Endless
+                        raise _Endless  # said instead of "too long": one message for one line
+                yield None
             else:
                 yield line
             line = readline(MAX_ROW_BYTES + 1)
@@ -160,13 +160,14 @@ class CsvReader:
             if end < 0 or end == len(buffer) - 1:  # no line end yet, or a CR that an LF may follow
                 more = read(CHUNK)
                 if not more:
-                    if buffer and not skipping:
+                    if skipping:  # the input ended inside the long line
+                        yield None
+                    elif buffer:
                         yield buffer
                     return
                 buffer += more
                 if len(buffer) > MAX_ROW_BYTES and b"\r" not in buffer:
                     if not skipping:
-                        yield None
                         skipped = 0
                     skipped += len(buffer)
                     if skipped > MAX_SKIP_BYTES and may_not_end(self.source):
@@ -174,8 +175,9 @@ class CsvReader:
                     buffer, skipping = b"", True
                 continue
             end += 2 if buffer[end + 1 : end + 2] == b"\n" else 1
-            if skipping:
+            if skipping:  # the long line is over: said now, once
                 skipping = False
+                yield None
             elif end > MAX_ROW_BYTES:
                 yield None
             else:
@@ -189,7 +191,10 @@ class CsvReader:
         """(line where the row starts, answers) per row, or the problem with the row."""
         source = self._lines()
         empty = object()
-        first = next(source, empty)
+        try:
+            first = next(source, empty)
+        except _Endless:  # the header line itself (`< /dev/zero`)
+            raise AnswersError([endless(self.source, 1)]) from None
         if first is empty:
             self.empty = True  # the batch says so: zero rows is an answer, a missing header is not
             return
@@ -220,8 +225,8 @@ class CsvReader:
         while True:
             try:
                 got = take()
-            except _Endless:  # the long line reported last has no end in sight: the input stops
-                yield number, endless(self.source, number)
+            except _Endless:  # the next line has no end in sight: the input stops there
+                yield number + 1, endless(self.source, number + 1)
                 return
             if got is None:
                 return
