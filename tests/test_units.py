@@ -293,3 +293,28 @@ def test_an_ambiguous_whole_number_is_refused_as_an_amount_is(tmp_path: Path) ->
     assert err.splitlines() == [
         f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1000"
     ]
+
+
+def test_a_number_past_a_float_is_quoted_as_written_in_every_format(tmp_path: Path) -> None:
+    """JSON and JSON Lines said "inf is not a usable number" where YAML and CSV quote '1e400'."""
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    expected = "late_payments: '1e400' is too large; expected a whole number from 0 to 1000"
+    inputs = {
+        "a.json": '{"worked_before": true, "late_payments": 1e400}',
+        "b.yaml": "worked_before: true\nlate_payments: 1e400\n",
+        "c.jsonl": '{"worked_before": true, "late_payments": 1e400}\n',
+        "d.csv": "worked_before,late_payments\nyes,1e400\n",
+    }
+    said = []
+    for name, text in inputs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        said.append(invoke(CliRunner(), "check", str(tmp_path / name), "-q", "--batch")[2].splitlines()[0])
+    assert said == [
+        f"{tmp_path / 'a.json'}:1:25: {expected}",
+        f"{tmp_path / 'b.yaml'}:2:1: {expected}",
+        f"{tmp_path / 'c.jsonl'}:1: {expected}",
+        f"{tmp_path / 'd.csv'}:2: {expected}",
+    ]

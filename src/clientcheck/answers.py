@@ -35,6 +35,13 @@ _YAML11_NUMBERS = (
 _EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+\Z")
 
 
+def json_number(text: str) -> float | str:
+    """A JSON number with a point or an exponent (json.loads' parse_float): past a float (1e400),
+    the text as written, which the answers check then quotes, as for YAML and CSV, not "inf"."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
 def yaml11_base(raw: str) -> str | None:
     """The message key of the base YAML 1.1 reads `raw` in, when it reads it as a number nobody
     meant (answers and lint say so alike)."""
@@ -114,6 +121,9 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
     if qtypes.of(q).numeric and raw is not None and value == raw and _EXPONENT.match(raw):
         number = float(raw)  # YAML 1.1 reads `1e2` as text; JSON, YAML 1.2 and CSV as 100
         value = number if math.isfinite(number) else value  # past a float: quoted as written below
+    if qtypes.of(q).numeric and isinstance(value, str) and _EXPONENT.match(value.strip()):
+        if not math.isfinite(float(value)):  # 1e400, in any format (json_number keeps it as written)
+            raise ValueError(t(lang, "answers.too_large", value=repr(value.strip()), expected=allowed(q, lang)))
     if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
         base = yaml11_base(raw) if raw is not None else None
         if raw is not None and base is not None:
@@ -270,7 +280,7 @@ def parse_answers_text(text: str, origin: str, fmt: str, catalog: Catalog, lang:
     """Decode and validate. fmt is "json" or "yaml"; JSON errors keep their line and column."""
     if fmt == "json":
         try:
-            data = json.loads(text, object_pairs_hook=no_duplicate_keys)
+            data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=json_number)
         except json.JSONDecodeError as exc:
             # json's own wording is English only: in another language the place says where to look
             problem = (

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from clientcheck.answers import SURROGATE, TOO_MANY_DIGITS, DuplicateKey, lone_surrogate, no_duplicate_keys
+from clientcheck.answers import (
+    SURROGATE,
+    TOO_MANY_DIGITS,
+    DuplicateKey,
+    json_number,
+    lone_surrogate,
+    no_duplicate_keys,
+)
 from clientcheck.errors import ClientcheckError, Mark, UsageError
 
 _SUFFIXES = {
@@ -230,7 +237,7 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     except UnicodeDecodeError:
         raise ClientcheckError(_t("readers.line_not_utf8"), Mark(name, line)) from None
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=json_number)
     except json.JSONDecodeError as exc:
         raise ClientcheckError(_json_syntax(exc.msg), Mark(name, line, exc.colno)) from None
     except DuplicateKey as exc:
