@@ -114,7 +114,7 @@ CASES: dict[str, Case] = {
     "months or minutes": Case(("check", "-"), '{"term_days": "3m"}'),
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
-    "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400"\n'),
+    "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400 k"\n'),  # with a unit: units.py
     "not a number": Case(("check", "-"), '{"term_days": "soon"}'),
     "lone surrogate": Case(("check", "-"), '{"notes": "\\ud800"}'),
     "lone surrogate in JSON Lines": Case(("check", "x.jsonl"), None, {"x.jsonl": '{"notes": "\\ud800"}\n'}),
