@@ -118,15 +118,16 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
     """Validate one answer; return its canonical value or raise ValueError with the reason (in lang)."""
     if value is None or value is UNKNOWN:
         return UNKNOWN
-    if qtypes.of(q).numeric and raw is not None and value == raw and _EXPONENT.match(raw):
-        number = float(raw)  # YAML 1.1 reads `1e2` as text; JSON, YAML 1.2 and CSV as 100
-        value = number if math.isfinite(number) else value  # past a float: quoted as written below
-    if qtypes.of(q).numeric and isinstance(value, str) and _EXPONENT.match(value.strip()):
-        if not math.isfinite(float(value)):  # 1e400, in any format (json_number keeps it as written)
+    numeric = qtypes.of(q).numeric
+    if numeric and isinstance(value, str) and _EXPONENT.match(value.strip()):
+        number = float(value)
+        if not math.isfinite(number):  # 1e400, in any format (json_number keeps it as written)
             raise ValueError(t(lang, "answers.too_large", value=repr(value.strip()), expected=allowed(q, lang)))
-    if qtypes.of(q).numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == raw:  # YAML 1.1 reads `1e2` as text; JSON, YAML 1.2 and CSV as 100
+            value = number
+    if numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
         base = yaml11_base(raw) if raw is not None else None
-        if raw is not None and base is not None:
+        if base is not None:
             raise ValueError(t(lang, "answers.yaml11_number", raw=raw, value=_show(value), base=t(lang, base)))
         if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
             raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))

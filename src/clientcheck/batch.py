@@ -275,12 +275,9 @@ class Runner:
         """
         sink = self.sink
         record_format = sink.record_format
-        reader = None
-        decoded: Any = None
-        if record_format is not None and not sink.needs_verdict:
-            reader = self.engine.record_type()
-            if reader is not None:
-                decoded = self.engine.record_scorer(record_format, decoded=True)
+        decoded: Any = None  # the compiled JSON Lines loop, when msgspec is there and the format allows
+        if record_format is not None and not sink.needs_verdict and self.engine.record_type() is not None:
+            decoded = self.engine.record_scorer(record_format, decoded=True)
         name = source.name
         slow = partial(self._line, name=name)
         head = sink.head
@@ -293,7 +290,7 @@ class Runner:
             line, lines, size = item
             self.done += size
             before = self.fast
-            if reader is None:  # no msgspec, or a format the compiled function does not write
+            if decoded is None:  # no msgspec, or a format the compiled function does not write
                 for raw in lines:
                     line += 1
                     self._line(raw, line, name)

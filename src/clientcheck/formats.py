@@ -137,8 +137,8 @@ class RecordWriter(Protocol):
 
     template takes, in order: the head (bytes), the line (int), the client (str or None, through
     quick and escape), the verdict with its range (verdicts[9 * verdict + 3 * worst + best], each an index
-    in VERDICTS), the score (through dumps), the red flags, good signs, notes and undecided rules
-    (each: pieces joined with commas), the ignored answers (dumps) and the tail.
+    in VERDICTS), the score (as JSON), the red flags, good signs, notes and undecided rules
+    (each: pieces joined with commas), the ignored answers (as JSON) and the tail.
     """
 
     template: bytes
@@ -147,7 +147,6 @@ class RecordWriter(Protocol):
 
     def finding(self, info: FindingView) -> bytes: ...
     def open_rule(self, rule: OpenView) -> bytes: ...
-    def dumps(self, value: Any) -> bytes: ...
     def head(self, name: str) -> bytes: ...
 
     def quick(self, value: Any) -> bytes:
@@ -155,8 +154,8 @@ class RecordWriter(Protocol):
         ...
 
     def escape(self, data: bytes) -> bytes:
-        """What the JSON of a value from the input needs besides, when it is not ASCII (dumps:
-        both)."""
+        """What the JSON of a value from the input needs besides, when it is not ASCII: the
+        record holds escape(quick(x))."""
         ...
 
 

@@ -113,9 +113,7 @@ class RecordFormat(Protocol):
 
     def open_rule(self, rule: OpenRule) -> bytes: ...
 
-    def dumps(self, value: Any) -> bytes: ...
-
-    def quick(self, value: Any) -> bytes: ...  # dumps(x) is escape(quick(x)) (formats.py)
+    def quick(self, value: Any) -> bytes: ...  # escape(quick(x)): a value from the input as JSON (formats.py)
 
     def escape(self, data: bytes) -> bytes: ...
 

@@ -95,7 +95,6 @@ class Encoder:
         self.tail = b',"rules_sha256":' + _dumps(catalog.digest) + b"}\n"
         self._pieces: dict[object, bytes] = {}
 
-    dumps = staticmethod(_dumps_text)
     quick = staticmethod(_dumps)
     escape = staticmethod(escape_bidi_bytes)
     finding = staticmethod(_finding)
