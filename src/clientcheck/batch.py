@@ -24,7 +24,7 @@ from clientcheck.evaluate import evaluate
 from clientcheck.formats import Sink as Sink  # re-exported: the sink protocol a Runner writes to
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Answers, Catalog, Rule, Verdict
-from clientcheck.readers import ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
+from clientcheck.readers import PIECE, ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
 from clientcheck.readers.csvfile import CsvReader
 from clientcheck.terminal import Progress
 
@@ -248,7 +248,7 @@ class Runner:
             if self.jobs > 1:
                 from clientcheck import parallel
 
-                parallel.score_in_processes(self, source, chunks(stream))
+                parallel.score_in_processes(self, source, chunks(stream, PIECE))
             else:
                 self._jsonl_stream(source, chunks(stream))
         except ReadError as exc:  # the input failed; an OSError here is about the output

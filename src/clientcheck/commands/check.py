@@ -310,6 +310,7 @@ def check_many(sources: list[Source], options: CheckOptions, many: Many | None =
     """Many clients: a result per client in input order; bad records reported and skipped."""
     from clientcheck import emit
     from clientcheck.batch import Reporter, Runner, exit_code
+    from clientcheck.files import widen_pipe
     from clientcheck.parallel import PARALLEL_FROM, cpus
 
     many = many or Many()
@@ -324,6 +325,7 @@ def check_many(sources: list[Source], options: CheckOptions, many: Many | None =
     # the seller profile fills in what a record leaves out, as it does for one client's file
     seller = profiles.load_for(catalog, many.profile)
     out = options.output(profiles.with_currency(catalog, seller.values) if seller is not None else None)
+    widen_pipe(out.stream)  # records go out a piece at a time: see widen_pipe
     sink = emit.sink(options.format, out)
     sizes = [s.size for s in sources]
     jsonl_bytes = sum(size or 0 for s, size in zip(sources, sizes, strict=True) if s.format == "jsonl")

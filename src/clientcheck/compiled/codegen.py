@@ -97,11 +97,14 @@ class _Compiler(_RuleCode):
             if q.id in self.filled:  # left out: the profile's answer (profile.apply), given as if the record held it
                 native = q.id in self.reader.native  # checked by msgspec: canonical; else the check below reads it
                 given = self.filled[q.id] if native else as_written(self.filled[q.id])
-                e(depth, f"if {v} is _U: {v} = {self.src.const(given)}")
+                e(depth, f"if {v} is _U: {v} = {self.src.const(given)}; m -= 1")
             # a field the line did not hold is UNSET; only a gated question needs to know it: the
-            # rest of its lines go under the else, where it was given
+            # rest of its lines go under the else, where it was given. m counts the fields the
+            # line held (see header).
             if v not in self.maybe_unset:
-                e(depth, f"if {v} is _U: {v} = None")
+                e(depth, f"if {v} is _U: {v} = None; m -= 1")
+            else:
+                e(depth, f"if {v} is _U: m -= 1")
             if q.when is not None and q.id not in self.filled:
                 e(depth, "else:")
                 depth += 1
@@ -202,11 +205,13 @@ class _Compiler(_RuleCode):
             e(2, "try:")
             self.body = len(self.src.lines)  # indented under the try when the function is done
             self.src.bail = "raise _Bail"
-            e(1, f"t = _fields(_decode(raw)); {values}, cl = t")
-            # the colons of the line; fewer fields set than that: a repeated key, or a colon
-            # inside a text (the dict path tells them apart)
-            e(1, f"if raw.count(b':') != {len(self.catalog.questions) + 1} - t.count(_U): raise _Bail")
-            e(1, "if cl is _U: cl = None")
+            e(1, f"{values}, cl = _fields(_decode(raw))")
+            # m: the fields the line held, counted down as the answers are read (question()); the
+            # colons of the line must be as many (after them). Fewer fields than colons: a
+            # repeated key, or a colon inside a text (the dict path tells them apart). Counted
+            # here, not by tuple.count(UNSET), whose == on every other value costs twice as much.
+            e(1, f"m = {len(self.catalog.questions) + 1}")
+            e(1, "if cl is _U: cl = None; m -= 1")
             e(1, "ign = (); unst = False")
         else:
             e(0, "def score(d, head=b'', line=0, today=_today):")
@@ -217,6 +222,8 @@ class _Compiler(_RuleCode):
             e(1, "ign = (); unst = False")
         for q in self.catalog.questions.values():
             self.question(q, 1)
+        if self.reader is not None and self.mode != "possible":
+            e(1, "if raw.count(b':') != m: raise _Bail")
 
     def build(self) -> Callable[..., Any]:
         e = self.src.emit
