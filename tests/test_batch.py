@@ -255,6 +255,71 @@ def _pipe_to_head(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
     return producer.wait(timeout=120), head.stdout, err
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_unbuffered_output_into_a_full_non_blocking_pipe_is_an_error_not_a_silent_cut(tmp_path: Path, fmt: str) -> None:
+    """PYTHONUNBUFFERED=1 left stdout raw: a write that took part of a piece dropped the rest, and
+    the run ended with exit 1 and records cut off, with nothing said. As without it now: exit 5."""
+    path = write_jsonl(tmp_path / "many.jsonl", [DECLINE] * 30_000)
+    r, w = os.pipe()
+    os.set_blocking(w, False)  # as a parent process (some event loops) may leave it
+    try:
+        child = subprocess.Popen(
+            [*CLIENTCHECK, "check", str(path), "-f", fmt, "--jobs", "1"],
+            stdout=w,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        os.close(w)
+        _, err = child.communicate(timeout=60)  # nothing reads the pipe: it fills up
+    finally:
+        os.close(r)
+    assert (child.returncode, err.decode()) == (
+        5,
+        "clientcheck: error: cannot write the output: write could not complete without blocking\n",
+    )
+
+
+@pytest.mark.slow
+def test_the_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    """kill -9 (or the OOM killer) on the main process left its workers waiting for work for
+    ever, holding the output pipe open: the program reading it never saw its end."""
+    import contextlib
+    import select
+    import signal
+    import time
+
+    path = write_jsonl(tmp_path / "many.jsonl", [DECLINE] * 60_000)
+    child = subprocess.Popen(
+        [*CLIENTCHECK, "check", str(path), "-f", "jsonl", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert child.stdout is not None
+    fd = child.stdout.fileno()
+    workers: list[int] = []
+    try:
+        assert os.read(fd, 1)  # output has begun: the workers are at work (and the pipe fills up)
+        children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()]  # to clean up if this fails
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        deadline = time.monotonic() + 10  # unread output, then the end, once the workers are gone
+        while time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0] and not os.read(fd, 1 << 20):
+                break
+        else:
+            pytest.fail("the output pipe was still open 10 s after the main process was killed")
+    finally:
+        child.kill()
+        child.stdout.close()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):  # gone, as they should be
+                os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.slow
 def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:

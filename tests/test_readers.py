@@ -248,3 +248,120 @@ def test_an_endless_csv_header_on_standard_input_is_one_error(catalog: Catalog) 
     with pytest.raises(AnswersError) as err:
         list(CsvReader(stream, Source("-", "<stdin>", "csv"), catalog).rows())
     assert str(err.value) == "<stdin>:1: this line goes on past 64 MB without an end: the rest of the input is not read"
+
+
+def _lines_of(length: int, piece: int) -> list[bytes]:
+    """A line of `length` bytes, then a record, as a stream would give them, `piece` bytes a read."""
+    data = b"0" * length + b'\n{"client": "after"}\n'
+    return [data[i : i + piece] for i in range(0, len(data), piece)]
+
+
+@pytest.mark.parametrize("piece", [1 << 18, 1 << 20, 3_000_001])
+def test_whether_a_long_line_is_endless_does_not_depend_on_where_the_reads_cut_it(piece: int) -> None:
+    """With 256 KB reads a line ending between 64 and 65 MB was "endless" and stopped the input;
+    with 1 MB reads (--jobs 2) it was only "too long": the line's whole length decides now."""
+    from clientcheck.readers import MAX_SKIP_BYTES, jsonl_lines
+
+    stdin = Source("-", "<stdin>", "jsonl")
+
+    def said(length: int) -> list[str]:
+        got = jsonl_lines(_lines_of(length, piece), stdin, ends=True)
+        return [
+            str(i) if isinstance(i, ClientcheckError) else repr(i[1]) for i in got if not isinstance(i, tuple) or i[1]
+        ]
+
+    assert said(MAX_SKIP_BYTES + 300_000) == [
+        "<stdin>:1: this line goes on past 64 MB without an end: the rest of the input is not read"
+    ]
+    assert said(MAX_SKIP_BYTES) == [
+        "<stdin>:1: this line is longer than 1000 kB",
+        '[b\'{"client": "after"}\\n\']',
+    ]
+
+
+@pytest.mark.parametrize("cut", [[1, 1, 1], [2], [1]])
+def test_a_byte_order_mark_cut_by_the_reads_is_taken_off_and_only_one(cut: list[int]) -> None:
+    """A slow writer on a pipe can give the mark a byte at a time; a second mark is the line's."""
+    from clientcheck.readers import BOM, jsonl_lines, without_bom
+
+    data = BOM + b'{"client": "a"}\n'
+    pieces, at = [], 0
+    for n in cut:
+        pieces.append(data[at : at + n])
+        at += n
+    pieces.append(data[at:])
+    got = [item[1] for item in jsonl_lines(pieces, Source("-", "<stdin>", "jsonl"), ends=True) if item[1]]
+    assert got == [[b'{"client": "a"}\n']]
+    assert b"".join(without_bom([BOM, BOM + b"{}\n"])) == BOM + b"{}\n"
+    assert b"".join(without_bom([b"\xef\xbb"])) == b"\xef\xbb"  # the input ended: what there is, as it is
+    # a worker process's piece starts inside the input: a mark there is the line's
+    assert list(jsonl_lines([BOM + b"{}\n"], Source("f.jsonl", "f.jsonl", "jsonl"), start=False)) == [
+        (0, [BOM + b"{}"], 6)
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("data", "expect"),
+    [
+        # a line that ends just past 64 MB: "endless" both ways (--jobs 2 said "too long" and read on)
+        (
+            b"0" * ((64 << 20) + 300_000) + b'\n{"client": "after"}\n',
+            "<stdin>:1: this line goes on past 64 MB without an end: the rest of the input is not read",
+        ),
+        # two byte order marks: one is taken off, the second is the line's (--jobs 2 took both off)
+        (
+            b"\xef\xbb\xbf" * 2 + b'{"client": "a"}\n{"client": "b"}\n',
+            "<stdin>:1:1: JSON syntax error: Unexpected UTF-8 BOM (decode using utf-8-sig)",
+        ),
+    ],
+)
+def test_one_process_and_two_read_a_stream_alike(data: bytes, expect: str) -> None:
+    import subprocess
+    import sys
+
+    runs = []
+    for jobs in ("1", "2"):
+        ran = subprocess.run(
+            [sys.executable, "-m", "clientcheck", "check", "-", "--input-format", "jsonl", "-f", "csv", "--jobs", jobs],
+            input=data,
+            capture_output=True,
+            timeout=120,
+        )
+        runs.append((ran.returncode, ran.stdout, ran.stderr.decode().splitlines()[0]))
+    assert runs[0] == runs[1]
+    assert (runs[0][0], runs[0][2]) == (4, expect)
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r"])
+def test_a_csv_row_ending_just_past_64_mb_is_endless_and_one_just_short_is_too_long(
+    catalog: Catalog, end: bytes
+) -> None:
+    """The row's whole length decides, the part read with its end too (that part was not counted)."""
+    from clientcheck.readers import MAX_SKIP_BYTES
+
+    def rows(length: int) -> list[Any]:
+        data = b"client,rude" + end + b"a" * length + end + b"B,yes" + end
+        stream = io.BufferedReader(io.BytesIO(data), 1 << 20)
+        return [
+            (n, r if isinstance(r, dict) else str(r))
+            for n, r in CsvReader(stream, Source("-", "<stdin>", "csv"), catalog).rows()
+        ]
+
+    assert rows(MAX_SKIP_BYTES + 100_000) == [
+        (2, "<stdin>:2: this line goes on past 64 MB without an end: the rest of the input is not read")
+    ]
+    assert rows(MAX_SKIP_BYTES - 100_000) == [
+        (2, "<stdin>:2: this row is longer than 1000 kB"),
+        (3, {"client": "B", "rude": True}),
+    ]
+
+
+def test_a_quoted_cell_too_long_over_several_lines_is_one_bad_row(catalog: Catalog) -> None:
+    """Its later lines were read again as rows of their own: one became a client named yyyy..."""
+    data = ('client,rude\nA,"' + "z" * 70_000 + "\n" + "y" * 70_000 + '\nx",true\nB,yes\n').encode()
+    rows = CsvReader(io.BufferedReader(io.BytesIO(data)), Source("q.csv", "q.csv", "csv"), catalog).rows()
+    assert [(n, r if isinstance(r, dict) else str(r)) for n, r in rows] == [
+        (2, "q.csv:2: a cell of this row is longer than 131072 characters"),
+        (5, {"client": "B", "rude": True}),
+    ]

@@ -263,8 +263,9 @@ class Runner:
 
         parallel.use_processes(self, jobs, body_sink, lang)
 
-    def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0) -> None:
-        """Score the records in these pieces of a JSON Lines input; `line`: lines before the first.
+    def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0, start: bool = True) -> None:
+        """Score the records in these pieces of a JSON Lines input; `line`: lines before the first;
+        start: they begin the input (a worker process's piece does not: readers.jsonl_lines).
 
         The hot loop of the whole program. For JSON Lines output, the lines of each piece go to
         the compiled function, which decodes and checks each with msgspec and the catalog's record
@@ -283,7 +284,7 @@ class Runner:
         head = sink.head
         out: list[bytes] = sink.buffer if record_format is not None else []
         verdicts = self.verdicts
-        for item in jsonl_lines(pieces, source, line, ends=True):
+        for item in jsonl_lines(pieces, source, line, ends=True, start=start):
             if isinstance(item, ClientcheckError):
                 self._bad(item)
                 continue

@@ -117,6 +117,7 @@ def _prepare_streams() -> int | None:
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
                 if reconfigure is not None:
                     reconfigure(errors="clientcheck-escape")
+    _whole_writes()
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         # hold file descriptor 1 so that no file this run opens can become "standard output"
         with contextlib.suppress(OSError):
@@ -127,6 +128,31 @@ def _prepare_streams() -> int | None:
 
         return _output_failed(say("output.closed"))
     return None
+
+
+def _whole_writes() -> None:
+    """Python's unbuffered mode (PYTHONUNBUFFERED=1, -u: common in containers) leaves stdout's
+    bytes layer raw, and a raw write to a non-blocking pipe may take part of the data: the text
+    layer above drops the rest without a word (records cut off in the middle, exit 1). Buffered
+    again, a short write is carried on, and one that would block is an error (exit 5), as without
+    -u. A terminal is left as it is: there every key of an interview is echoed as it is typed."""
+    out = sys.stdout
+    raw = getattr(out, "buffer", None)
+    if not isinstance(raw, io.FileIO) or out.isatty():
+        return
+    sys.stdout = io.TextIOWrapper(
+        _Unbuffered(raw), encoding=out.encoding, errors=out.errors, line_buffering=True, write_through=True
+    )
+
+
+class _Unbuffered(io.BufferedWriter):
+    """Every write goes out whole at once, as unbuffered output does (a prompt without a line end
+    shows), and one that would block raises instead of being cut short."""
+
+    def write(self, data: Any, /) -> int:
+        written = super().write(data)
+        self.flush()
+        return written
 
 
 def run_guarded(body: Callable[[], Any]) -> int:

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from clientcheck.batch import Reporter
 from clientcheck.errors import EXIT_INTERRUPTED, ClientcheckError, Mark
-from clientcheck.readers import MAX_ROW_BYTES, MAX_SKIP_BYTES, Source, endless, may_not_end, too_long
+from clientcheck.readers import (
+    BOM,
+    MAX_ROW_BYTES,
+    MAX_SKIP_BYTES,
+    Source,
+    endless,
+    may_not_end,
+    too_long,
+    without_bom,
+)
 
 if TYPE_CHECKING:
     from clientcheck.batch import Runner, Sink
@@ -48,8 +57,21 @@ class _Collector(Reporter):
 
 def _init_worker() -> None:
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    # A main process killed outright (kill -9, the OOM killer) says nothing to its workers: they
+    # would wait for work for ever, holding the output pipe open, so `| cat` never ended. They
+    # look for it twice a second and end with it.
+    threading.Thread(target=_end_with_parent, args=(_WORKER["parent"],), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(EXIT_INTERRUPTED)  # the run was cut short; an orphan has nobody to raise to
 
 
 def _read_at(path: str, offset: int, size: int) -> bytes:
@@ -96,7 +118,7 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
             _WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"], seller=_WORKER["seller"]
         )
         sink.begin(source)
-        runner._jsonl_stream(source, iter((piece,)), line)
+        runner._jsonl_stream(source, iter((piece,)), line, start=False)  # a byte order mark is gone already
         sink.flush()
         out = buffer.getvalue()
         stats = runner.stats
@@ -193,18 +215,23 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
     offset = 0  # where in the file `rest` starts
     rest = b""
     skipping = False
-    skipped = 0  # bytes of the line being skipped (readers.jsonl_lines stops an endless one the same way)
+    # bytes of the line being skipped, all of them: readers.jsonl_lines stops an endless one the
+    # same way, whatever the size of the pieces
+    skipped = 0
+    stoppable = not seekable and may_not_end(source)
+    if not seekable:  # a stream's reads may cut a byte order mark; a file's first piece is whole
+        pieces = without_bom(pieces)
     for piece in pieces:
-        if offset == 0 and not rest and piece.startswith(b"\xef\xbb\xbf"):
-            piece = piece[3:]  # a UTF-8 byte order mark
-            offset = 3
+        if seekable and offset == 0 and not rest and piece.startswith(BOM):
+            piece = piece[len(BOM) :]  # the workers read from after it
+            offset = len(BOM)
         runner.done += len(piece)
         if skipping:  # inside a line too long to hold: drop it up to its end, and say so then
             end = piece.find(b"\n")
-            if end < 0:
+            if end < 0 or (skipped + end > MAX_SKIP_BYTES and stoppable):
                 offset += len(piece)
                 skipped += len(piece)
-                if skipped > MAX_SKIP_BYTES and not seekable and may_not_end(source):
+                if skipped > MAX_SKIP_BYTES and stoppable:  # ends past the bound, or not in sight
                     while pending:
                         collect()
                     runner._bad(endless(source, line + 1))
@@ -223,7 +250,7 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
                 while pending:  # what came before it is reported before it
                     collect()
                 offset += len(rest)
-                rest, skipping = b"", True
+                rest, skipping, skipped = b"", True, len(rest)
             continue
         task = buf[:cut]
         rest = buf[cut:]

@@ -260,29 +260,45 @@ def decode_line(raw: bytes, name: str, line: int) -> Any:
     return data
 
 
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark, which some programs write first
+
+
+def without_bom(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The pieces of an input with a byte order mark at its very start taken off, one only (a
+    second is the first line's), also when the reads cut it (a slow writer on a pipe)."""
+    rest = iter(pieces)
+    head = b""
+    for piece in rest:
+        head += piece
+        if len(head) >= len(BOM) or not BOM.startswith(head):
+            break
+    head = head.removeprefix(BOM)
+    if head:
+        yield head
+    yield from rest
+
+
 def jsonl_lines(
-    pieces: Iterable[bytes], source: Source, line: int = 0, ends: bool = False
+    pieces: Iterable[bytes], source: Source, line: int = 0, ends: bool = False, start: bool = True
 ) -> Iterator[tuple[int, list[bytes], int] | ClientcheckError]:
     """A JSON Lines input as its lines: per piece read, (lines before them, the whole lines, the
     bytes read), or the error of a line too long to hold (then skipped up to its end).
 
     Lists, not one line at a time, so that the batch's loop over them stays tight. `line`: lines
-    before the first piece (a worker process's piece starts inside a file). ends: each whole line
+    before the first piece. start: the pieces begin the input, so may begin with a byte order mark
+    (not a worker process's piece, which starts inside a file). ends: each whole line
     keeps its b"\n" (the batch's way: a third of the time of bytes.split, which looks at every
     byte in a loop where BytesIO.readlines calls memchr).
     """
     rest = b""
-    first = line == 0
     # inside a line too long to hold: drop it up to its end, and say so then (or that it has no
-    # end in sight): one message for one line
+    # end in sight): one message for one line. skipped: the line's bytes so far, all of them,
+    # so that where the reads happen to cut it does not change which is said
     skipping = False
     skipped = 0
     stoppable = may_not_end(source)
-    for piece in pieces:
+    for piece in without_bom(pieces) if start else pieces:
         size = len(piece)
-        if first:
-            piece = piece.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-            first = False
         if skipping:
             end = piece.find(b"\n")
             if end < 0:
@@ -292,6 +308,9 @@ def jsonl_lines(
                     return
                 yield line, [], size
                 continue
+            if skipped + end > MAX_SKIP_BYTES and stoppable:  # it ends here, but past the bound
+                yield endless(source, line + 1)
+                return
             skipped = 0
             piece, skipping = piece[end + 1 :], False
             yield ClientcheckError(too_long(), Mark(source.name, line + 1))
@@ -315,7 +334,7 @@ def jsonl_lines(
         yield line, lines, size
         line += len(lines)
         if len(rest) > MAX_ROW_BYTES:
-            rest, skipping = b"", True
+            rest, skipping, skipped = b"", True, len(rest)
     if skipping:  # the input ended inside the long line
         yield ClientcheckError(too_long(), Mark(source.name, line + 1))
     elif rest.strip():

@@ -138,14 +138,15 @@ class CsvReader:
         stoppable = may_not_end(self.source)
         while line:
             if len(line) > MAX_ROW_BYTES and not line.endswith(b"\n"):
-                skipped = 0
+                skipped = len(line)  # the line's bytes, all of them, however the reads cut it
                 while True:
                     more = readline(CHUNK)
-                    if not more or more.endswith(b"\n"):
-                        break
-                    skipped += len(more)
+                    ended = not more or more.endswith(b"\n")
+                    skipped += len(more) - more.endswith(b"\n")  # the line end is not the line
                     if skipped > MAX_SKIP_BYTES and stoppable:
                         raise _Endless  # said instead of "too long": one message for one line
+                    if ended:
+                        break
                 yield None
             else:
                 yield line
@@ -174,6 +175,8 @@ class CsvReader:
                         raise _Endless
                     buffer, skipping = b"", True
                 continue
+            if skipping and skipped + end > MAX_SKIP_BYTES and may_not_end(self.source):
+                raise _Endless  # it ends here, but past the bound: as jsonl_lines says it
             end += 2 if buffer[end + 1 : end + 2] == b"\n" else 1
             if skipping:  # the long line is over: said now, once
                 skipping = False
@@ -327,7 +330,10 @@ class CsvReader:
                 return self._bad(line, _t(problem))
             open_quote = record.count(b'"') % 2 == 1
             if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
-                pending.extendleft(reversed(taken))
+                # a cell too long whose quote closed is one row, its lines all taken: read again,
+                # its later lines made rows (and clients) of their own
+                if open_quote or problem != "readers.cell_too_long":
+                    pending.extendleft(reversed(taken))
                 if open_quote:
                     problem = "readers.quote_open_long"
                 return self._bad(line, _t(problem, max=MAX_CELL, problem=detail))

@@ -103,13 +103,13 @@ class DuckRunner(Runner):
                 batch = []
         self._score_json(source, batch)
 
-    def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0) -> None:
+    def _jsonl_stream(self, source: Source, pieces: Iterator[bytes], line: int = 0, start: bool = True) -> None:
         """Runner._jsonl opens the input, reports a failed read and closes it; here its lines are
         scored in DuckDB, a batch at a time. A read that fails costs the rest of that input only:
         the lines before it are scored first, as the Python path has scored them."""
         batch: list[tuple[int, bytes]] = []
         try:
-            for item in jsonl_lines(pieces, source, line):
+            for item in jsonl_lines(pieces, source, line, start=start):
                 if isinstance(item, ClientcheckError):  # a line too long to hold: in its place
                     self._score_json(source, batch)
                     batch = []
