@@ -96,7 +96,10 @@ class Reporter:
     def finish(self, stats: Stats) -> None:
         self.progress.clear()
         if stats.bad and not self.quiet:
-            self.say(t(self.lang, "batch.skipped", count=stats.bad, total=stats.bad + stats.scored))
+            if stats.scored:
+                self.say(t(self.lang, "batch.skipped", count=stats.bad, total=stats.bad + stats.scored))
+            else:  # "... the others were scored" where there were none: a refused header, a missing input
+                self.say(t(self.lang, "batch.none_scored", count=stats.bad))
 
 
 class Runner:

@@ -303,4 +303,7 @@ STRINGS: dict[str, str] = {
     "readers.endless_line": "this line goes on past {mb} MB without an end: the rest of the input is not read",
     # lead: a Parquet note column
     "sql.note_type": "column '{name}' is {type} ({family}), but the note about the client is text; types that fit: VARCHAR",
+    # lead: a batch that scored nobody
+    "batch.none_scored": "{count} bad records or inputs (see above); no client was scored",
+    "batch.none_scored.one": "1 bad record or input (see above); no client was scored",
 }

@@ -297,4 +297,6 @@ STRINGS: dict[str, str] = {
     "readers.endless_line": "эта строка тянется дальше {mb} МБ и не кончается: остаток ввода не читается",
     # lead: a Parquet note column
     "sql.note_type": "столбец '{name}' типа {type} ({family}), а заметка о клиенте — текст; подходящие типы: VARCHAR",
+    # lead: a batch that scored nobody
+    "batch.none_scored": "{count} {count:запись или вход|записи или входа|записей или входов} с ошибками (см. выше); ни один клиент не оценён",
 }
