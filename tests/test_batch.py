@@ -171,14 +171,14 @@ def test_a_batch_that_scored_nobody_does_not_say_the_others_were_scored(
 ) -> None:
     """A refused CSV header is every row lost: "1 of 1 records was bad ...; the others were scored"."""
     bad = write_yaml("bad.csv", "client,rudee\na,true\nb,false\n")
-    code, out, err = invoke(cli, "check", str(bad), "-f", "csv", "--lang", lang)
+    code, _, err = invoke(cli, "check", str(bad), "-f", "csv", "--lang", lang)
     said = {
         "en": "1 bad record or input (see above); no client was scored",
         "ru": "1 запись или вход с ошибками (см. выше); ни один клиент не оценён",
     }
     assert (code, err.splitlines()[-1]) == (EXIT_BAD_INPUT, said[lang])
     two = write_yaml("two.jsonl", '{"rude": "maybe"}\n[]\n')
-    code, out, err = invoke(cli, "check", str(two), "-f", "csv", "--lang", lang)
+    code, _, err = invoke(cli, "check", str(two), "-f", "csv", "--lang", lang)
     many = {
         "en": "2 bad records or inputs (see above); no client was scored",
         "ru": "2 записи или входа с ошибками (см. выше); ни один клиент не оценён",
