@@ -212,7 +212,7 @@ def test_an_endless_line_stops_every_way_of_reading_a_stream(args: list[str]) ->
         b"",
         [
             f"{name}:1: this line goes on past 64 MB without an end: the rest of the input is not read",
-            "1 of 1 records was bad and skipped (see above); the others were scored",
+            "1 bad record or input (see above); no client was scored",
         ],
     )
 

@@ -73,7 +73,7 @@ RULES = "\n".join(
         ),
     ]
 )
-SKIPPED = "{n} of {n} records {were} bad and skipped (see above); the others were scored\n"
+SKIPPED = "{n} bad {what} (see above); no client was scored\n"
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def _copy(path: Path, select: str) -> Path:
 
 
 def _skipped(n: int) -> str:
-    return SKIPPED.format(n=n, were="was" if n == 1 else "were")
+    return SKIPPED.format(n=n, what="record or input" if n == 1 else "records or inputs")
 
 
 # ---------------------------------------------------------------- a type that cannot hold the answers
@@ -269,7 +269,7 @@ def test_the_messages_in_russian(tmp_path: Path, rules: list[str], cli: CliRunne
         "VARCHAR[] (список кодов вариантов), VARCHAR (один код)\n"
         f"{two}: столбец 'd' типа INTEGER (целое число), а ответ на вопрос — дата; подходящие типы: DATE, TIMESTAMP "
         "(без часового пояса), VARCHAR (ГГГГ-ММ-ДД)\n"
-        "2 из 2 записей с ошибками пропущены (см. выше); остальные оценены\n"
+        "2 записи или входа с ошибками (см. выше); ни один клиент не оценён\n"
     )
 
 
