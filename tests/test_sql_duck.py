@@ -147,34 +147,44 @@ def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
     assert seen == [("95.3 MiB", "10.0 MiB")]  # STREAM_BUFFER, 100 MB; DuckDB's default
 
 
-@pytest.mark.parametrize("mask_levels", [0, 8])
-def test_an_undecided_rules_head_is_one_constant_or_joined_pieces_and_reads_the_same(
-    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask_levels: int
+@pytest.mark.parametrize(("limit", "mask_levels"), [(0, 0), (0, 8), (4096, 8)])
+def test_an_undecided_rules_text_is_one_constant_or_joined_pieces_and_reads_the_same(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, mask_levels: int
 ) -> None:
-    """records.open_head: for a rule of at most MASK_LEVELS levels its text comes from a list of
-    constants (by which levels are open), else it is joined from pieces; both are Python's."""
+    """An undecided rule's text: by asks.py one constant, by its open levels and what they would
+    ask, for a rule whose list of them stays under asks.LIMIT; else its head comes from a list of
+    constants (records.open_head, a rule of at most MASK_LEVELS levels) or is joined from pieces,
+    and its questions are joined from its entries. All of them are Python's."""
     import json
 
     from sqlglot import exp
 
     from clientcheck.loader import load_catalog
-    from clientcheck.sql import records
+    from clientcheck.sql import asks, records
     from tests.sqlcheck import random_clients
 
     heads: list[bool] = []
+    looked: list[bool] = []
     real = records.Layout.open_head
+    real_text = asks.Asks.text
+    monkeypatch.setattr(asks, "LIMIT", limit)
     monkeypatch.setattr(records, "MASK_LEVELS", mask_levels)
     monkeypatch.setattr(
         records.Layout,
         "open_head",
         lambda self, *a: heads.append(isinstance(h := real(self, *a), exp.Bracket)) or h,
     )
+    monkeypatch.setattr(asks.Asks, "text", lambda self, *a: looked.append((t := real_text(self, *a)) is not None) or t)
     catalog = load_catalog()
     assert max(len(rule.levels) for rule in catalog.rules) > 2  # several sets of open levels
     jsonl = tmp_path / "leads.jsonl"
     jsonl.write_text("".join(json.dumps(c) + "\n" for c in random_clients(catalog, 400, seed=3)), encoding="utf-8")
     duck = invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb")
-    assert heads and set(heads) == {mask_levels > 0}
+    assert looked and set(looked) == {limit > 0}
+    if limit:
+        assert not heads
+    else:
+        assert heads and set(heads) == {mask_levels > 0}
     assert duck == invoke(cli, "check", str(jsonl), "-f", "jsonl")
     assert duck[1].count('"undecided":[{') > 100
 

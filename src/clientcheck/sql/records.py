@@ -5,6 +5,7 @@ byte the Python path's); for the other formats, the rule outcomes made into comp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import orjson
@@ -13,6 +14,7 @@ from sqlglot import exp
 from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 from clientcheck.render.jsonl import _finding
+from clientcheck.sql.asks import Asks
 from clientcheck.sql.gen import Plan
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
@@ -95,6 +97,11 @@ class Layout:
             items.append(case([(test, s(json_text(entry.question)))]))
         return concat_ws(items)
 
+    def asked(self, asks: Asks, r: int) -> exp.Expression:
+        """Rule r's questions to ask: looked up by a number (asks.py), or joined from its entries."""
+        looked = asks.text(r)
+        return looked if looked is not None else self.ask_list(asks.plan, r, asks.tag)
+
     def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
         """The clientcheck.result/2 record of a row, as render/jsonl.Encoder writes it."""
         at = plan.chosen_index  # this layout's rule r is the plan's rule at[r]
@@ -134,9 +141,14 @@ class Layout:
         # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
         # per weight its open levels may have
         texts: list[exp.Expression] = []
+        asks = Asks(plan, "k")
         for r in range(len(self.rules)):
-            item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
+            # all of it one constant, by which levels are open and what they would ask (asks.py)
+            item = asks.text(at[r], partial(self.head_text, r), "]}")
+            if item is None:
+                item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
             texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
+        asks.layer()
         plan.add_layer("ud", texts)
         # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
         undecided: list[exp.Expression] = []
@@ -198,6 +210,18 @@ class Layout:
             s(tail.decode()),
         )
 
+    def head_text(self, r: int, mask: int) -> str:
+        """open_head's text for the open levels whose bits are set in mask ("" for none: a rule
+        with no open level is never undecided)."""
+        rule = self.rules[r]
+        if not mask:
+            return ""
+        start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
+        heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
+        level = rule.levels[next(i for i in heaviest if mask >> i & 1)]
+        severities = [lv.severity for i, lv in enumerate(rule.levels) if mask >> i & 1 and lv.severity is not None]
+        return f'{start}{json_text(level.severity)},"severities":{json_text(list(dict.fromkeys(severities)))},"ask":['
+
     def open_head(self, r: int, top: exp.Expression, opened: Sequence[exp.Expression]) -> exp.Expression:
         """An undecided rule's JSON up to its questions: id, kind, max_severity (that of `top`,
         its heaviest open level) and the severities of its open levels. Both follow from which
@@ -210,13 +234,8 @@ class Layout:
             bits = [
                 exp.Mul(this=exp.cast(paren(e.copy()), "INT"), expression=lit(1 << i)) for i, e in enumerate(opened)
             ]
-            heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
-            texts: list[exp.Expression] = []
-            for m in range(1, 1 << len(rule.levels)):  # never 0: an undecided rule has an open level
-                level = rule.levels[next(i for i in heaviest if m >> i & 1)]
-                severities = [lv.severity for i, lv in enumerate(rule.levels) if m >> i & 1 and lv.severity is not None]
-                text = f'{start}{json_text(level.severity)},"severities":{json_text(list(dict.fromkeys(severities)))}'
-                texts.append(s(text + ',"ask":['))
+            # never 0: an undecided rule has an open level
+            texts = [s(self.head_text(r, m)) for m in range(1, 1 << len(rule.levels))]
             # offset=1: the index is 1-based as written (sqlglot would add one for DuckDB)
             return exp.Bracket(this=exp.Array(expressions=texts), expressions=[add(bits[1:], bits[0])], offset=1)
         severity = case(
@@ -266,6 +285,7 @@ class Layout:
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
     def outcomes_query(self, plan: Plan, raw: Sequence[str] = ()) -> str:
+        known, possible = Asks(plan, "k"), Asks(plan, "x")
         outs: list[exp.Expression] = [
             col("line"),
             col("ok"),
@@ -280,13 +300,13 @@ class Layout:
             outs.append(col(plan.name("ko", at)))
             outs.append(col(plan.name("kt", at)))
             undecided = is_null(col(plan.name("ko", at)))
-            outs.append(case([(undecided, self.ask_list(plan, at))]))
+            outs.append(case([(undecided, self.asked(known, at))]))
             opened = [case([(col(plan.name("kp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(undecided.copy(), exp.Array(expressions=opened))]))
             # what could still happen: for the questions to ask next (evaluate._ask_next)
             x_undecided = is_null(col(plan.name("xo", at)))
             outs.append(col(plan.name("xo", at)))
-            outs.append(case([(x_undecided, self.ask_list(plan, at, "x"))]))
+            outs.append(case([(x_undecided, self.asked(possible, at))]))
             opened = [case([(col(plan.name("xp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(x_undecided.copy(), exp.Array(expressions=opened))]))
         ignored = [
@@ -301,6 +321,8 @@ class Layout:
             # the answers as read: for the rows that take the ordinary way, or all (--format json)
             value = col("cc_raw_" + name)
             outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
+        known.layer()
+        possible.layer()
         return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     def result(self, row: Sequence[Any]) -> Result:
