@@ -25,15 +25,25 @@ MASK_LEVELS = 8
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
 
 
-def bidi_escaped(text: exp.Expression) -> exp.Expression:
-    """JSON text with the bidirectional controls written as \\u escapes, as the Python path writes
-    a client's name (terminal.escape_bidi_bytes). Only text that is not ASCII is looked at (its
-    length in characters then differs from its length in bytes); the controls are named by their
-    code points, so the query itself holds none."""
+def client_json(client: exp.Expression) -> exp.Expression:
+    """A client's name as JSON text with the bidirectional controls written as \\u escapes, as
+    the Python path writes it (terminal.escape_bidi_bytes). Only a name that is not ASCII (its
+    length in characters differs from its length in bytes) is searched for them, and only one
+    that has one is rewritten; the controls are named by their code points, so the query itself
+    holds none."""
+    text = exp.cast(fn("to_json", client), "TEXT")
     escaped: exp.Expression = text.copy()
     for c in BIDI:
         escaped = fn("replace", escaped, fn("chr", lit(ord(c))), s(f"\\u{ord(c):04x}"))
-    return case([(exp.EQ(this=fn("strlen", text.copy()), expression=fn("length", text.copy())), text)], escaped)
+    controls = s("[" + "".join(f"\\x{{{ord(c):04x}}}" for c in BIDI) + "]")  # RE2's \x{...}
+    return case(
+        [
+            (is_null(client), s("null")),
+            (exp.EQ(this=fn("strlen", client.copy()), expression=fn("length", client.copy())), text),
+            (not_(fn("regexp_matches", client.copy(), controls)), text.copy()),
+        ],
+        escaped,
+    )
 
 
 class Layout:
@@ -185,7 +195,7 @@ class Layout:
             s(head.decode()),
             exp.cast(col("line"), "TEXT"),
             s(',"client":'),
-            case([(is_null(client), s("null"))], bidi_escaped(exp.cast(fn("to_json", client), "TEXT"))),
+            client_json(client),
             s(',"verdict":"'),
             col(plan.name("verdict")),
             s('","range":{"best":"'),
