@@ -166,7 +166,7 @@ def test_an_undecided_rules_text_is_one_constant_or_joined_pieces_and_reads_the_
     heads: list[bool] = []
     looked: list[bool] = []
     real = records.Layout.open_head
-    real_text = asks.Asks.text
+    real_text = asks.Asks.table
     monkeypatch.setattr(asks, "LIMIT", limit)
     monkeypatch.setattr(records, "MASK_LEVELS", mask_levels)
     monkeypatch.setattr(
@@ -174,7 +174,7 @@ def test_an_undecided_rules_text_is_one_constant_or_joined_pieces_and_reads_the_
         "open_head",
         lambda self, *a: heads.append(isinstance(h := real(self, *a), exp.Bracket)) or h,
     )
-    monkeypatch.setattr(asks.Asks, "text", lambda self, *a: looked.append((t := real_text(self, *a)) is not None) or t)
+    monkeypatch.setattr(asks.Asks, "table", lambda self, *a: looked.append((t := real_text(self, *a)) is not None) or t)
     catalog = load_catalog()
     assert max(len(rule.levels) for rule in catalog.rules) > 2  # several sets of open levels
     jsonl = tmp_path / "leads.jsonl"

@@ -17,11 +17,10 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from clientcheck.sql.lookup import LIMIT, Lists
 from clientcheck.sql.nodes import add, alias, and_, case, col, is_null, is_true, lit, not_, or_, paren
 from clientcheck.sql.plan import ASK_DEPTH, Plan
-from clientcheck.sql.sources import json_text, s
-
-LIMIT = 4096  # texts in a rule's list at most
+from clientcheck.sql.sources import json_text
 
 Alternative = tuple[exp.Expression, tuple[str, ...]]
 
@@ -67,7 +66,6 @@ class Asks:
         self.states: dict[str, list[tuple[str, ...]]] = {}  # per name: its lists, for state 1, 2, ...
         self.columns: list[exp.Expression] = []
         self.made: set[str] = set()  # the names whose state has its column
-        self.texts: list[exp.Expression] = []  # the lists of texts, a column each of a one-row table
 
     def lists(self, name: str) -> list[tuple[str, ...]]:
         if name not in self.states:
@@ -90,10 +88,13 @@ class Asks:
             self.columns.append(alias(value, column))
         return col(column)
 
-    def text(self, r: int, head: Callable[[int], str] | None = None, tail: str = "") -> exp.Expression | None:
+    def table(
+        self, r: int, head: Callable[[int], str | None] | None = None, tail: str = ""
+    ) -> tuple[list[str | None], exp.Expression] | None:
         """Rule r's questions to ask as JSON strings joined with commas (as records.ask_list
-        writes them), taken from a list by its number; None if the list would be too long.
-        head: the text before them for the open levels' bits, tail: after them."""
+        writes them), for every number it can have, and its number (1-based); None if there
+        would be more than LIMIT. head: the text before them for the open levels' bits (None:
+        no text at all for those), tail: after them."""
         plan = self.plan
         rule = plan.rules[r]
         if any(level.when.refs for level in rule.levels):
@@ -106,16 +107,20 @@ class Asks:
         if size > LIMIT:
             return None
         states = [self.state(n) for n in names]
-        texts: list[exp.Expression] = []
+        texts: list[str | None] = []
         for number in range(size):
             mask, rest = number % (1 << len(rule.levels)), number >> len(rule.levels)
+            first = head(mask) if head else ""
+            if first is None:
+                texts.append(None)
+                continue
             picked: dict[str, tuple[str, ...]] = {}
             for name, k in zip(names, sizes, strict=True):
                 rest, got = divmod(rest, k)
                 picked[name] = self.states[name][got - 1] if got else ()
             opened = [level for i, level in enumerate(rule.levels) if mask >> i & 1]
             asked = _joined(*(picked[n] for level in opened for n in level.when.names))
-            texts.append(s((head(mask) if head else "") + ",".join(json_text(q) for q in asked) + tail))
+            texts.append(first + ",".join(json_text(q) for q in asked) + tail)
         terms: list[exp.Expression] = [
             exp.Mul(this=exp.cast(paren(col(plan.name(self.tag + "p", r, i))), "INT"), expression=lit(1 << i))
             for i in range(len(rule.levels))
@@ -124,26 +129,15 @@ class Asks:
         for state, k in zip(states, sizes, strict=True):
             terms.append(exp.Mul(this=state, expression=lit(stride)))
             stride *= k
-        name = plan.name(self.tag + "at", r)
-        self.texts.append(alias(exp.Array(expressions=texts), name))
-        # offset=1: the index is 1-based as written (sqlglot would add one for DuckDB)
-        return exp.Bracket(this=col(name), expressions=[add(terms, lit(1))], offset=1)
+        return texts, add(terms, lit(1))
+
+    def text(self, r: int, lists: Lists) -> exp.Expression | None:
+        """Rule r's questions to ask, looked up in lists (None: see table)."""
+        found = self.table(r)
+        return lists.pick(found[0], found[1]) if found is not None else None
 
     def layer(self) -> None:
-        """Add the states' columns and the lists to the plan, after the rules' texts were asked for.
-        The lists are a one-row table joined to every row: a list written in the query as a
-        constant is built anew for every 2,048 rows it is read in, which for a list of a thousand
-        texts costs more than the lookups."""
-        plan = self.plan
+        """Add the states' columns to the plan, after the rules' tables were asked for."""
         if self.columns:
-            plan.add_layer(self.tag + "as", self.columns)
+            self.plan.add_layer(self.tag + "as", self.columns)
             self.columns = []
-        if self.texts:
-            rows = plan.last
-            table = plan.name(self.tag + "lists")
-            plan.ctes.append((table, exp.select(*self.texts)))
-            joined = exp.select(exp.Star()).from_(exp.to_table(rows, quoted=True), copy=False)
-            plan.add_layer(
-                self.tag + "lj", joined.join(exp.to_table(table, quoted=True), join_type="cross", copy=False)
-            )
-            self.texts = []

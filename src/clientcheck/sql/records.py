@@ -16,6 +16,7 @@ from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, F
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.asks import Asks
 from clientcheck.sql.gen import Plan
+from clientcheck.sql.lookup import Lists
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 from clientcheck.terminal import BIDI
@@ -107,9 +108,9 @@ class Layout:
             items.append(case([(test, s(json_text(entry.question)))]))
         return concat_ws(items)
 
-    def asked(self, asks: Asks, r: int) -> exp.Expression:
+    def asked(self, asks: Asks, r: int, lists: Lists) -> exp.Expression:
         """Rule r's questions to ask: looked up by a number (asks.py), or joined from its entries."""
-        looked = asks.text(r)
+        looked = asks.text(r, lists)
         return looked if looked is not None else self.ask_list(asks.plan, r, asks.tag)
 
     def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
@@ -124,7 +125,8 @@ class Layout:
 
         def finding(r: int, levels: Sequence[int]) -> exp.Expression:
             """The finding of rule r if it fired at one of these levels: one `CASE o WHEN level`,
-            which DuckDB runs at about twice the speed of a searched CASE per level."""
+            which DuckDB runs at about twice the speed of a searched CASE per level (and at less
+            than a lookup in a list by a number made of several rules' outcomes)."""
             pick = exp.Case(this=o[r].copy())
             for i in levels:
                 pick = pick.when(lit(i + 1), s(_finding(self.infos[(r, i)]).decode()), copy=False)
@@ -148,31 +150,7 @@ class Layout:
             n += len(levels)
         good = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "good-sign"]
         notes = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "note"]
-        # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
-        # per weight its open levels may have
-        texts: list[exp.Expression] = []
-        asks = Asks(plan, "k")
-        for r in range(len(self.rules)):
-            # all of it one constant, by which levels are open and what they would ask (asks.py)
-            item = asks.text(at[r], partial(self.head_text, r), "]}")
-            if item is None:
-                item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
-            texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
-        asks.layer()
-        plan.add_layer("ud", texts)
-        # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
-        undecided: list[exp.Expression] = []
-        weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
-        for w in weights:
-            for r, rule in enumerate(self.rules):
-                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
-                if len(levels) == len(rule.levels):
-                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
-                    # open level, and that is one of these
-                    undecided.append(col(plan.name("ud", r)))
-                elif levels:
-                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
-                    undecided.append(case([(test, col(plan.name("ud", r)))]))
+        undecided = self.undecided(plan, Lists(plan, "lk"), o, t, p)
         ignored = [
             case([(col(plan.name("i", qid)), s(json_text(qid)))])
             for qid, q in self.catalog.questions.items()
@@ -219,6 +197,40 @@ class Layout:
             s("]"),
             s(tail.decode()),
         )
+
+    def undecided(
+        self, plan: Plan, lists: Lists, o: Sequence[exp.Expression], t: Sequence[exp.Expression], p: Any
+    ) -> list[exp.Expression]:
+        """The undecided rules' texts, heaviest open level first, ties in rule order: by weight,
+        then rule. A rule's text is one constant (asks.py), looked up only for the rows where it
+        is undecided (a lookup costs DuckDB about what a CASE does), or, where there would be too
+        many, joined from pieces; in a layer of its own, listed once per weight its heaviest
+        open level may have."""
+        at = plan.chosen_index
+        asks = Asks(plan, "k")
+        columns: list[exp.Expression] = []
+        for r in range(len(self.rules)):
+            found = asks.table(at[r], partial(self.head_text, r), "]}")
+            if found is not None:
+                item = lists.pick(*found)
+            else:
+                item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
+            columns.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
+        asks.layer()
+        lists.join()
+        plan.add_layer("ud", columns)
+        items: list[exp.Expression] = []
+        for w in sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True):
+            for r, rule in enumerate(self.rules):
+                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
+                if len(levels) == len(rule.levels):
+                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
+                    # open level, and that is one of these
+                    items.append(col(plan.name("ud", r)))
+                elif levels:
+                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
+                    items.append(case([(test, col(plan.name("ud", r)))]))
+        return items
 
     def head_text(self, r: int, mask: int) -> str:
         """open_head's text for the open levels whose bits are set in mask ("" for none: a rule
@@ -275,14 +287,8 @@ class Layout:
             fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
         # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
         # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
-        code = add(
-            [
-                exp.Mul(this=lit(9), expression=plan.step(col(plan.name("verdict")))),
-                exp.Mul(this=lit(3), expression=plan.step(col(plan.name("worst")))),
-                plan.step(col(plan.name("best"))),
-            ],
-            lit(0),
-        )
+        steps = [plan.step(col(plan.name(word))) for word in ("verdict", "worst", "best")]
+        code = add([exp.Mul(this=lit(9), expression=steps[0]), exp.Mul(this=lit(3), expression=steps[1])], steps[2])
         outs: list[exp.Expression] = [
             col("line"),
             alias(case([(fast, self.record(plan, head, tail))]), "record"),
@@ -295,7 +301,7 @@ class Layout:
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
     def outcomes_query(self, plan: Plan, raw: Sequence[str] = ()) -> str:
-        known, possible = Asks(plan, "k"), Asks(plan, "x")
+        known, possible, lists = Asks(plan, "k"), Asks(plan, "x"), Lists(plan, "lk")
         outs: list[exp.Expression] = [
             col("line"),
             col("ok"),
@@ -310,13 +316,13 @@ class Layout:
             outs.append(col(plan.name("ko", at)))
             outs.append(col(plan.name("kt", at)))
             undecided = is_null(col(plan.name("ko", at)))
-            outs.append(case([(undecided, self.asked(known, at))]))
+            outs.append(case([(undecided, self.asked(known, at, lists))]))
             opened = [case([(col(plan.name("kp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(undecided.copy(), exp.Array(expressions=opened))]))
             # what could still happen: for the questions to ask next (evaluate._ask_next)
             x_undecided = is_null(col(plan.name("xo", at)))
             outs.append(col(plan.name("xo", at)))
-            outs.append(case([(x_undecided, self.asked(possible, at))]))
+            outs.append(case([(x_undecided, self.asked(possible, at, lists))]))
             opened = [case([(col(plan.name("xp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(x_undecided.copy(), exp.Array(expressions=opened))]))
         ignored = [
@@ -333,6 +339,7 @@ class Layout:
             outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
         known.layer()
         possible.layer()
+        lists.join()
         return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     def result(self, row: Sequence[Any]) -> Result:
