@@ -208,3 +208,42 @@ def test_duckdb_writes_bidi_controls_in_a_name_as_escapes_as_the_python_path_doe
     parquet = _parquet(jsonl)
     code, out, err = invoke(cli, "check", str(parquet), "-f", "jsonl")
     assert (code, out.replace(str(parquet), str(jsonl)), err) == python
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_what_an_undecided_rule_would_ask_behind_gates_two_deep_reads_as_in_python(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """asks.py works out what a rule would ask from each name's state: h is gated by g, g by b.
+    Each case here takes another of those states (an answer behind a false gate counts as none,
+    a gate whose own gate is false asks nothing), in the records DuckDB writes (jsonl) and in
+    the outcomes the other formats read (json: the questions to ask next, both passes)."""
+    import json
+
+    from clientcheck.sql.asks import Asks
+    from tests.sqlcheck import varied_catalog
+
+    made: list[bool] = []
+    real = Asks.table
+    cases = [
+        {"b": False, "g": True},  # g is dropped (its gate is false): h's gate unknown, g never asked
+        {"b": True},  # ask g first
+        {"b": True, "g": True},  # ask h
+        {"b": True, "g": False},  # nothing behind h
+        {},  # ask b
+        {"g": True},  # g's gate unknown: b before it
+        {"a": True, "c": "p"},
+        {"a": True, "n": 4, "k": 3},
+    ]
+    varied_catalog(tmp_path)
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
+    jsonl = tmp_path / "gates.jsonl"
+    jsonl.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    monkeypatch.setattr(Asks, "table", lambda self, *a: made.append((t := real(self, *a)) is not None) or t)
+    duck = invoke(cli, "check", str(jsonl), "-f", fmt, "--engine", "duckdb", *rules)
+    assert made and all(made)  # every rule's questions were looked up, none joined from entries
+    python = invoke(cli, "check", str(jsonl), "-f", fmt, *rules)
+    assert duck == python and duck[2] == ""  # and no bad record
+    if fmt == "jsonl":
+        asked = {tuple(u["ask"]) for line in duck[1].splitlines() for u in json.loads(line)["undecided"]}
+        assert {("h",), ("g",), ("b",), ("c",)} <= asked
