@@ -147,34 +147,44 @@ def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
     assert seen == [("95.3 MiB", "10.0 MiB")]  # STREAM_BUFFER, 100 MB; DuckDB's default
 
 
-@pytest.mark.parametrize("mask_levels", [0, 8])
-def test_an_undecided_rules_head_is_one_constant_or_joined_pieces_and_reads_the_same(
-    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask_levels: int
+@pytest.mark.parametrize(("limit", "mask_levels"), [(0, 0), (0, 8), (4096, 8)])
+def test_an_undecided_rules_text_is_one_constant_or_joined_pieces_and_reads_the_same(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, mask_levels: int
 ) -> None:
-    """records.open_head: for a rule of at most MASK_LEVELS levels its text comes from a list of
-    constants (by which levels are open), else it is joined from pieces; both are Python's."""
+    """An undecided rule's text: by asks.py one constant, by its open levels and what they would
+    ask, for a rule whose list of them stays under asks.LIMIT; else its head comes from a list of
+    constants (records.open_head, a rule of at most MASK_LEVELS levels) or is joined from pieces,
+    and its questions are joined from its entries. All of them are Python's."""
     import json
 
     from sqlglot import exp
 
     from clientcheck.loader import load_catalog
-    from clientcheck.sql import records
+    from clientcheck.sql import asks, records
     from tests.sqlcheck import random_clients
 
     heads: list[bool] = []
+    looked: list[bool] = []
     real = records.Layout.open_head
+    real_text = asks.Asks.table
+    monkeypatch.setattr(asks, "LIMIT", limit)
     monkeypatch.setattr(records, "MASK_LEVELS", mask_levels)
     monkeypatch.setattr(
         records.Layout,
         "open_head",
         lambda self, *a: heads.append(isinstance(h := real(self, *a), exp.Bracket)) or h,
     )
+    monkeypatch.setattr(asks.Asks, "table", lambda self, *a: looked.append((t := real_text(self, *a)) is not None) or t)
     catalog = load_catalog()
     assert max(len(rule.levels) for rule in catalog.rules) > 2  # several sets of open levels
     jsonl = tmp_path / "leads.jsonl"
     jsonl.write_text("".join(json.dumps(c) + "\n" for c in random_clients(catalog, 400, seed=3)), encoding="utf-8")
     duck = invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "duckdb")
-    assert heads and set(heads) == {mask_levels > 0}
+    assert looked and set(looked) == {limit > 0}
+    if limit:
+        assert not heads
+    else:
+        assert heads and set(heads) == {mask_levels > 0}
     assert duck == invoke(cli, "check", str(jsonl), "-f", "jsonl")
     assert duck[1].count('"undecided":[{') > 100
 
@@ -198,3 +208,42 @@ def test_duckdb_writes_bidi_controls_in_a_name_as_escapes_as_the_python_path_doe
     parquet = _parquet(jsonl)
     code, out, err = invoke(cli, "check", str(parquet), "-f", "jsonl")
     assert (code, out.replace(str(parquet), str(jsonl)), err) == python
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_what_an_undecided_rule_would_ask_behind_gates_two_deep_reads_as_in_python(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """asks.py works out what a rule would ask from each name's state: h is gated by g, g by b.
+    Each case here takes another of those states (an answer behind a false gate counts as none,
+    a gate whose own gate is false asks nothing), in the records DuckDB writes (jsonl) and in
+    the outcomes the other formats read (json: the questions to ask next, both passes)."""
+    import json
+
+    from clientcheck.sql.asks import Asks
+    from tests.sqlcheck import varied_catalog
+
+    made: list[bool] = []
+    real = Asks.table
+    cases = [
+        {"b": False, "g": True},  # g is dropped (its gate is false): h's gate unknown, g never asked
+        {"b": True},  # ask g first
+        {"b": True, "g": True},  # ask h
+        {"b": True, "g": False},  # nothing behind h
+        {},  # ask b
+        {"g": True},  # g's gate unknown: b before it
+        {"a": True, "c": "p"},
+        {"a": True, "n": 4, "k": 3},
+    ]
+    varied_catalog(tmp_path)
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(tmp_path / "questions")]
+    jsonl = tmp_path / "gates.jsonl"
+    jsonl.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    monkeypatch.setattr(Asks, "table", lambda self, *a: made.append((t := real(self, *a)) is not None) or t)
+    duck = invoke(cli, "check", str(jsonl), "-f", fmt, "--engine", "duckdb", *rules)
+    assert made and all(made)  # every rule's questions were looked up, none joined from entries
+    python = invoke(cli, "check", str(jsonl), "-f", fmt, *rules)
+    assert duck == python and duck[2] == ""  # and no bad record
+    if fmt == "jsonl":
+        asked = {tuple(u["ask"]) for line in duck[1].splitlines() for u in json.loads(line)["undecided"]}
+        assert {("h",), ("g",), ("b",), ("c",)} <= asked

@@ -5,6 +5,7 @@ byte the Python path's); for the other formats, the rule outcomes made into comp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import orjson
@@ -13,7 +14,9 @@ from sqlglot import exp
 from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 from clientcheck.render.jsonl import _finding
+from clientcheck.sql.asks import Asks
 from clientcheck.sql.gen import Plan
+from clientcheck.sql.lookup import Lists
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 from clientcheck.terminal import BIDI
@@ -23,15 +26,25 @@ MASK_LEVELS = 8
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
 
 
-def bidi_escaped(text: exp.Expression) -> exp.Expression:
-    """JSON text with the bidirectional controls written as \\u escapes, as the Python path writes
-    a client's name (terminal.escape_bidi_bytes). Only text that is not ASCII is looked at (its
-    length in characters then differs from its length in bytes); the controls are named by their
-    code points, so the query itself holds none."""
+def client_json(client: exp.Expression) -> exp.Expression:
+    """A client's name as JSON text with the bidirectional controls written as \\u escapes, as
+    the Python path writes it (terminal.escape_bidi_bytes). Only a name that is not ASCII (its
+    length in characters differs from its length in bytes) is searched for them, and only one
+    that has one is rewritten; the controls are named by their code points, so the query itself
+    holds none."""
+    text = exp.cast(fn("to_json", client), "TEXT")
     escaped: exp.Expression = text.copy()
     for c in BIDI:
         escaped = fn("replace", escaped, fn("chr", lit(ord(c))), s(f"\\u{ord(c):04x}"))
-    return case([(exp.EQ(this=fn("strlen", text.copy()), expression=fn("length", text.copy())), text)], escaped)
+    controls = s("[" + "".join(f"\\x{{{ord(c):04x}}}" for c in BIDI) + "]")  # RE2's \x{...}
+    return case(
+        [
+            (is_null(client), s("null")),
+            (exp.EQ(this=fn("strlen", client.copy()), expression=fn("length", client.copy())), text),
+            (not_(fn("regexp_matches", client.copy(), controls)), text.copy()),
+        ],
+        escaped,
+    )
 
 
 class Layout:
@@ -95,6 +108,11 @@ class Layout:
             items.append(case([(test, s(json_text(entry.question)))]))
         return concat_ws(items)
 
+    def asked(self, asks: Asks, r: int, lists: Lists) -> exp.Expression:
+        """Rule r's questions to ask: looked up by a number (asks.py), or joined from its entries."""
+        looked = asks.text(r, lists)
+        return looked if looked is not None else self.ask_list(asks.plan, r, asks.tag)
+
     def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
         """The clientcheck.result/2 record of a row, as render/jsonl.Encoder writes it."""
         at = plan.chosen_index  # this layout's rule r is the plan's rule at[r]
@@ -107,7 +125,8 @@ class Layout:
 
         def finding(r: int, levels: Sequence[int]) -> exp.Expression:
             """The finding of rule r if it fired at one of these levels: one `CASE o WHEN level`,
-            which DuckDB runs at about twice the speed of a searched CASE per level."""
+            which DuckDB runs at about twice the speed of a searched CASE per level (and at less
+            than a lookup in a list by a number made of several rules' outcomes)."""
             pick = exp.Case(this=o[r].copy())
             for i in levels:
                 pick = pick.when(lit(i + 1), s(_finding(self.infos[(r, i)]).decode()), copy=False)
@@ -131,26 +150,7 @@ class Layout:
             n += len(levels)
         good = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "good-sign"]
         notes = [finding(r, range(len(rule.levels))) for r, rule in enumerate(self.rules) if rule.kind == "note"]
-        # an undecided rule's JSON, once per rule, in a layer of its own: it is listed below once
-        # per weight its open levels may have
-        texts: list[exp.Expression] = []
-        for r in range(len(self.rules)):
-            item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
-            texts.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
-        plan.add_layer("ud", texts)
-        # undecided rules, heaviest open level first, ties in rule order: by weight, then rule
-        undecided: list[exp.Expression] = []
-        weights = sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True)
-        for w in weights:
-            for r, rule in enumerate(self.rules):
-                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
-                if len(levels) == len(rule.levels):
-                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
-                    # open level, and that is one of these
-                    undecided.append(col(plan.name("ud", r)))
-                elif levels:
-                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
-                    undecided.append(case([(test, col(plan.name("ud", r)))]))
+        undecided = self.undecided(plan, Lists(plan, "lk"), o, t, p)
         ignored = [
             case([(col(plan.name("i", qid)), s(json_text(qid)))])
             for qid, q in self.catalog.questions.items()
@@ -173,7 +173,7 @@ class Layout:
             s(head.decode()),
             exp.cast(col("line"), "TEXT"),
             s(',"client":'),
-            case([(is_null(client), s("null"))], bidi_escaped(exp.cast(fn("to_json", client), "TEXT"))),
+            client_json(client),
             s(',"verdict":"'),
             col(plan.name("verdict")),
             s('","range":{"best":"'),
@@ -198,6 +198,52 @@ class Layout:
             s(tail.decode()),
         )
 
+    def undecided(
+        self, plan: Plan, lists: Lists, o: Sequence[exp.Expression], t: Sequence[exp.Expression], p: Any
+    ) -> list[exp.Expression]:
+        """The undecided rules' texts, heaviest open level first, ties in rule order: by weight,
+        then rule. A rule's text is one constant (asks.py), looked up only for the rows where it
+        is undecided (a lookup costs DuckDB about what a CASE does), or, where there would be too
+        many, joined from pieces; in a layer of its own, listed once per weight its heaviest
+        open level may have."""
+        at = plan.chosen_index
+        asks = Asks(plan, "k")
+        columns: list[exp.Expression] = []
+        for r in range(len(self.rules)):
+            found = asks.table(at[r], partial(self.head_text, r), "]}")
+            if found is not None:
+                item = lists.pick(*found)
+            else:
+                item = concat(self.open_head(r, t[r], p[r]), self.ask_list(plan, at[r]), s("]}"))
+            columns.append(alias(case([(is_null(o[r].copy()), item)]), plan.name("ud", r)))
+        asks.layer()
+        lists.join()
+        plan.add_layer("ud", columns)
+        items: list[exp.Expression] = []
+        for w in sorted({lv.weight for rule in self.rules for lv in rule.levels}, reverse=True):
+            for r, rule in enumerate(self.rules):
+                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.weight == w]
+                if len(levels) == len(rule.levels):
+                    # all its levels weigh the same: an undecided rule (its text not NULL) has an
+                    # open level, and that is one of these
+                    items.append(col(plan.name("ud", r)))
+                elif levels:
+                    test = exp.In(this=t[r].copy(), expressions=[lit(i) for i in levels])
+                    items.append(case([(test, col(plan.name("ud", r)))]))
+        return items
+
+    def head_text(self, r: int, mask: int) -> str:
+        """open_head's text for the open levels whose bits are set in mask ("" for none: a rule
+        with no open level is never undecided)."""
+        rule = self.rules[r]
+        if not mask:
+            return ""
+        start = json_text({"id": rule.id, "kind": rule.kind})[:-1] + ',"max_severity":'
+        heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
+        level = rule.levels[next(i for i in heaviest if mask >> i & 1)]
+        severities = [lv.severity for i, lv in enumerate(rule.levels) if mask >> i & 1 and lv.severity is not None]
+        return f'{start}{json_text(level.severity)},"severities":{json_text(list(dict.fromkeys(severities)))},"ask":['
+
     def open_head(self, r: int, top: exp.Expression, opened: Sequence[exp.Expression]) -> exp.Expression:
         """An undecided rule's JSON up to its questions: id, kind, max_severity (that of `top`,
         its heaviest open level) and the severities of its open levels. Both follow from which
@@ -210,13 +256,8 @@ class Layout:
             bits = [
                 exp.Mul(this=exp.cast(paren(e.copy()), "INT"), expression=lit(1 << i)) for i, e in enumerate(opened)
             ]
-            heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
-            texts: list[exp.Expression] = []
-            for m in range(1, 1 << len(rule.levels)):  # never 0: an undecided rule has an open level
-                level = rule.levels[next(i for i in heaviest if m >> i & 1)]
-                severities = [lv.severity for i, lv in enumerate(rule.levels) if m >> i & 1 and lv.severity is not None]
-                text = f'{start}{json_text(level.severity)},"severities":{json_text(list(dict.fromkeys(severities)))}'
-                texts.append(s(text + ',"ask":['))
+            # never 0: an undecided rule has an open level
+            texts = [s(self.head_text(r, m)) for m in range(1, 1 << len(rule.levels))]
             # offset=1: the index is 1-based as written (sqlglot would add one for DuckDB)
             return exp.Bracket(this=exp.Array(expressions=texts), expressions=[add(bits[1:], bits[0])], offset=1)
         severity = case(
@@ -246,14 +287,8 @@ class Layout:
             fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
         # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
         # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
-        code = add(
-            [
-                exp.Mul(this=lit(9), expression=plan.step(col(plan.name("verdict")))),
-                exp.Mul(this=lit(3), expression=plan.step(col(plan.name("worst")))),
-                plan.step(col(plan.name("best"))),
-            ],
-            lit(0),
-        )
+        steps = [plan.step(col(plan.name(word))) for word in ("verdict", "worst", "best")]
+        code = add([exp.Mul(this=lit(9), expression=steps[0]), exp.Mul(this=lit(3), expression=steps[1])], steps[2])
         outs: list[exp.Expression] = [
             col("line"),
             alias(case([(fast, self.record(plan, head, tail))]), "record"),
@@ -266,6 +301,7 @@ class Layout:
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
     def outcomes_query(self, plan: Plan, raw: Sequence[str] = ()) -> str:
+        known, possible, lists = Asks(plan, "k"), Asks(plan, "x"), Lists(plan, "lk")
         outs: list[exp.Expression] = [
             col("line"),
             col("ok"),
@@ -280,13 +316,13 @@ class Layout:
             outs.append(col(plan.name("ko", at)))
             outs.append(col(plan.name("kt", at)))
             undecided = is_null(col(plan.name("ko", at)))
-            outs.append(case([(undecided, self.ask_list(plan, at))]))
+            outs.append(case([(undecided, self.asked(known, at, lists))]))
             opened = [case([(col(plan.name("kp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(undecided.copy(), exp.Array(expressions=opened))]))
             # what could still happen: for the questions to ask next (evaluate._ask_next)
             x_undecided = is_null(col(plan.name("xo", at)))
             outs.append(col(plan.name("xo", at)))
-            outs.append(case([(x_undecided, self.ask_list(plan, at, "x"))]))
+            outs.append(case([(x_undecided, self.asked(possible, at, lists))]))
             opened = [case([(col(plan.name("xp", at, i)), lit(i))]) for i in range(len(rule.levels))]
             outs.append(case([(x_undecided.copy(), exp.Array(expressions=opened))]))
         ignored = [
@@ -301,6 +337,9 @@ class Layout:
             # the answers as read: for the rows that take the ordinary way, or all (--format json)
             value = col("cc_raw_" + name)
             outs.append(value if self.all_raw else case([(not_(col("ok")), value)]))
+        known.layer()
+        possible.layer()
+        lists.join()
         return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     def result(self, row: Sequence[Any]) -> Result:
