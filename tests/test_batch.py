@@ -165,25 +165,32 @@ def test_a_bad_answers_file_in_a_batch_is_skipped_with_its_own_place(
     assert out.splitlines()[1].startswith(f"{good},,G,go,")
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize(
+    ("name", "text", "lang", "said"),
+    [
+        # a refused CSV header is every row lost
+        ("bad.csv", "client,rudee\na,true\nb,false\n", "en", "1 bad record or input (see above); no client was scored"),
+        (
+            "bad.csv",
+            "client,rudee\na,true\n",
+            "ru",
+            "1 запись или вход с ошибками (см. выше); ни один клиент не оценён",
+        ),
+        ("two.jsonl", '{"rude": "maybe"}\n[]\n', "en", "2 bad records or inputs (see above); no client was scored"),
+        (
+            "two.jsonl",
+            '{"rude": "maybe"}\n[]\n',
+            "ru",
+            "2 записи или входа с ошибками (см. выше); ни один клиент не оценён",
+        ),
+    ],
+)
 def test_a_batch_that_scored_nobody_does_not_say_the_others_were_scored(
-    cli: CliRunner, tmp_path: Path, write_yaml: WriteYaml, lang: str
+    cli: CliRunner, write_yaml: WriteYaml, name: str, text: str, lang: str, said: str
 ) -> None:
-    """A refused CSV header is every row lost: "1 of 1 records was bad ...; the others were scored"."""
-    bad = write_yaml("bad.csv", "client,rudee\na,true\nb,false\n")
-    code, _, err = invoke(cli, "check", str(bad), "-f", "csv", "--lang", lang)
-    said = {
-        "en": "1 bad record or input (see above); no client was scored",
-        "ru": "1 запись или вход с ошибками (см. выше); ни один клиент не оценён",
-    }
-    assert (code, err.splitlines()[-1]) == (EXIT_BAD_INPUT, said[lang])
-    two = write_yaml("two.jsonl", '{"rude": "maybe"}\n[]\n')
-    code, _, err = invoke(cli, "check", str(two), "-f", "csv", "--lang", lang)
-    many = {
-        "en": "2 bad records or inputs (see above); no client was scored",
-        "ru": "2 записи или входа с ошибками (см. выше); ни один клиент не оценён",
-    }
-    assert (code, err.splitlines()[-1]) == (EXIT_BAD_INPUT, many[lang])
+    """It said "1 of 1 records was bad and skipped (see above); the others were scored"."""
+    code, _, err = invoke(cli, "check", str(write_yaml(name, text)), "-f", "csv", "--lang", lang)
+    assert (code, err.splitlines()[-1]) == (EXIT_BAD_INPUT, said)
 
 
 def test_stdin_is_one_answers_document_unless_the_input_format_says_otherwise(cli: CliRunner) -> None:
