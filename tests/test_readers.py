@@ -270,7 +270,7 @@ def test_whether_a_long_line_is_endless_does_not_depend_on_where_the_reads_cut_i
             str(i) if isinstance(i, ClientcheckError) else repr(i[1]) for i in got if not isinstance(i, tuple) or i[1]
         ]
 
-    assert said(MAX_SKIP_BYTES + 300_000) == [
+    assert said(MAX_SKIP_BYTES + 1) == [
         "<stdin>:1: this line goes on past 64 MB without an end: the rest of the input is not read"
     ]
     assert said(MAX_SKIP_BYTES) == [
@@ -348,10 +348,10 @@ def test_a_csv_row_ending_just_past_64_mb_is_endless_and_one_just_short_is_too_l
             for n, r in CsvReader(stream, Source("-", "<stdin>", "csv"), catalog).rows()
         ]
 
-    assert rows(MAX_SKIP_BYTES + 100_000) == [
+    assert rows(MAX_SKIP_BYTES + 1) == [
         (2, "<stdin>:2: this line goes on past 64 MB without an end: the rest of the input is not read")
     ]
-    assert rows(MAX_SKIP_BYTES - 100_000) == [
+    assert rows(MAX_SKIP_BYTES) == [
         (2, "<stdin>:2: this row is longer than 1000 kB"),
         (3, {"client": "B", "rude": True}),
     ]
@@ -359,9 +359,36 @@ def test_a_csv_row_ending_just_past_64_mb_is_endless_and_one_just_short_is_too_l
 
 def test_a_quoted_cell_too_long_over_several_lines_is_one_bad_row(catalog: Catalog) -> None:
     """Its later lines were read again as rows of their own: one became a client named yyyy..."""
-    data = ('client,rude\nA,"' + "z" * 70_000 + "\n" + "y" * 70_000 + '\nx",true\nB,yes\n').encode()
+    data = ('client,rude\n"' + "z" * 70_000 + "\n" + "y" * 70_000 + '\nx",true\nB,yes\n').encode()
     rows = CsvReader(io.BufferedReader(io.BytesIO(data)), Source("q.csv", "q.csv", "csv"), catalog).rows()
     assert [(n, r if isinstance(r, dict) else str(r)) for n, r in rows] == [
         (2, "q.csv:2: a cell of this row is longer than 131072 characters"),
         (5, {"client": "B", "rude": True}),
     ]
+
+
+def test_a_too_long_cell_whose_quote_a_later_row_closes_costs_that_row_only(catalog: Catalog) -> None:
+    """An even count of quotes over the lines taken in is not one row: B, D and E are clients."""
+    data = ('client,rude\nA,"' + "z" * 140_000 + '\nB,yes\nC,"x""y""\nD,yes\nE,no\n').encode()
+    rows = CsvReader(io.BufferedReader(io.BytesIO(data)), Source("r.csv", "r.csv", "csv"), catalog).rows()
+    assert [(n, r if isinstance(r, dict) else str(r)) for n, r in rows] == [
+        (2, "r.csv:2: a cell of this row is longer than 131072 characters"),
+        (3, {"client": "B", "rude": True}),
+        (4, "r.csv:4: a quote in this row is left open"),
+        (5, {"client": "D", "rude": True}),
+        (6, {"client": "E", "rude": False}),
+    ]
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r"])
+def test_a_csv_row_of_exactly_a_megabyte_is_read_whatever_ends_its_lines(catalog: Catalog, end: bytes) -> None:
+    """With lines ending in CR, the CR was counted: 1,000,000 bytes was "longer than 1000 kB"."""
+    from clientcheck.readers import MAX_ROW_BYTES
+
+    def first(length: int) -> str:
+        data = b"client,rude" + end + b"B," + b"x" * (length - 2) + end + b"C,yes" + end
+        stream = io.BufferedReader(io.BytesIO(data), 1 << 20)
+        return str(next(iter(CsvReader(stream, Source("m.csv", "m.csv", "csv"), catalog).rows()))[1])
+
+    assert first(MAX_ROW_BYTES) == "m.csv:2: a cell of this row is longer than 131072 characters"  # read, then checked
+    assert first(MAX_ROW_BYTES + 1) == "m.csv:2: this row is longer than 1000 kB"

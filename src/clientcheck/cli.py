@@ -130,6 +130,18 @@ def _prepare_streams() -> int | None:
     return None
 
 
+def _why(exc: OSError) -> str:
+    """Why the output failed, as the system says it; a full non-blocking pipe in the run's language,
+    worded the same whether one process wrote (BufferedWriter's words) or workers did (the OS's)."""
+    import errno
+
+    if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+        from clientcheck.i18n import say
+
+        return say("output.would_block")
+    return exc.strerror or str(exc)
+
+
 def _whole_writes() -> None:
     """Python's unbuffered mode (PYTHONUNBUFFERED=1, -u: common in containers) leaves stdout's
     bytes layer raw, and a raw write to a non-blocking pipe may take part of the data: the text
@@ -189,7 +201,7 @@ def run_guarded(body: Callable[[], Any]) -> int:
             except BrokenPipeError:
                 return EXIT_OK
             except OSError as failed:  # outside the try above: said here as any output failure is
-                return _output_failed(failed.strerror or str(failed))
+                return _output_failed(_why(failed))
             return EXIT_USAGE
         from clientcheck.clickmsg import describe
 
@@ -213,7 +225,7 @@ def run_guarded(body: Callable[[], Any]) -> int:
         # Every input is read through code that turns its failures into ClientcheckErrors, so an
         # OSError that gets here is standard output failing (a full disk, a closed descriptor).
         if exc.filename is None:
-            return _output_failed(exc.strerror or str(exc))
+            return _output_failed(_why(exc))
         from clientcheck.i18n import detect_language, t
 
         _say(f"clientcheck: {t(detect_language(None), 'error')}: {exc.filename}: {exc.strerror or exc}")

@@ -177,15 +177,29 @@ class CsvReader:
                 continue
             if skipping and skipped + end > MAX_SKIP_BYTES and may_not_end(self.source):
                 raise _Endless  # it ends here, but past the bound: as jsonl_lines says it
+            long = end > MAX_ROW_BYTES  # the line, its end not counted (as readline's cap does not count an LF)
             end += 2 if buffer[end + 1 : end + 2] == b"\n" else 1
             if skipping:  # the long line is over: said now, once
                 skipping = False
                 yield None
-            elif end > MAX_ROW_BYTES:
+            elif long:
                 yield None
             else:
                 yield buffer[:end]
             buffer = buffer[end:]
+
+    def _one_row(self, text: str, lines: bool) -> bool:
+        """Is this text one well-formed row when a cell may be as long as a row?"""
+        import csv
+
+        limit = csv.field_size_limit(MAX_ROW_BYTES)
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
+        except csv.Error:
+            return False
+        finally:
+            csv.field_size_limit(limit)
+        return len(rows) == 1 and not (lines and self._spills(rows[0])) and not _bare_quote(text, self.delimiter)
 
     def _bad(self, line: int, message: str) -> tuple[int, ClientcheckError]:
         return line, ClientcheckError(message, Mark(self.source.name, line))
@@ -330,9 +344,10 @@ class CsvReader:
                 return self._bad(line, _t(problem))
             open_quote = record.count(b'"') % 2 == 1
             if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
-                # a cell too long whose quote closed is one row, its lines all taken: read again,
-                # its later lines made rows (and clients) of their own
-                if open_quote or problem != "readers.cell_too_long":
+                # a cell too long in a row that is whole once the cap is lifted: its lines are that
+                # row's, not rows (and clients) of their own. An even count of quotes alone does not
+                # say so: a quote left open and closed by a later row's makes it even too.
+                if problem != "readers.cell_too_long" or not self._one_row(text, bool(taken)):
                     pending.extendleft(reversed(taken))
                 if open_quote:
                     problem = "readers.quote_open_long"

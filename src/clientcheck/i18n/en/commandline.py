@@ -216,4 +216,6 @@ STRINGS: dict[str, str] = {
     "sql.type.other": "unsupported",
     "sql.failed": "{name}: DuckDB could not score it: {problem}",
     "sql.stopped": "{name}: DuckDB stopped after {rows} {rows:row|rows} of it: {problem}; the rest of the file was not scored",
+    # lead: a full pipe that was set not to wait
+    "output.would_block": "the pipe is full and was set not to wait for the reader (non-blocking)",
 }

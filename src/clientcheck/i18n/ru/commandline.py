@@ -216,4 +216,6 @@ STRINGS: dict[str, str] = {
     "sql.type.other": "не поддерживается",
     "sql.failed": "{name}: DuckDB не смог обработать файл",
     "sql.stopped": "{name}: DuckDB остановился после {rows} {rows:строки|строк|строк} файла; остальные строки не оценены",
+    # lead: a full pipe that was set not to wait
+    "output.would_block": "канал заполнен, а ждать читающую сторону ему не разрешено (неблокирующий режим)",
 }

@@ -298,5 +298,5 @@ STRINGS: dict[str, str] = {
     # lead: a Parquet note column
     "sql.note_type": "столбец '{name}' типа {type} ({family}), а заметка о клиенте — текст; подходящие типы: VARCHAR",
     # lead: a batch that scored nobody
-    "batch.none_scored": "{count} {count:запись или вход|записи или входа|записей или входов} с ошибками (см. выше); ни один клиент не оценён",
+    "batch.none_scored": "{count} {count:запись или источник|записи или источника|записей или источников} с ошибками (см. выше); ни один клиент не оценён",
 }
