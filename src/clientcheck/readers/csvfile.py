@@ -12,6 +12,7 @@ from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
 from clientcheck.readers import (
+    BOM,
     CHUNK,
     MAX_ROW_BYTES,
     MAX_SKIP_BYTES,
@@ -188,13 +189,19 @@ class CsvReader:
                 yield buffer[:end]
             buffer = buffer[end:]
 
+    def _parse(self, text: str) -> list[list[str]]:
+        """The rows the csv module reads in this text (strict: a stray quote is its csv.Error)."""
+        import csv
+
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
+
     def _one_row(self, text: str, lines: bool) -> bool:
         """Is this text one well-formed row when a cell may be as long as a row?"""
         import csv
 
         limit = csv.field_size_limit(MAX_ROW_BYTES)
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
+            rows = self._parse(text)
         except csv.Error:
             return False
         finally:
@@ -219,8 +226,7 @@ class CsvReader:
             raise AnswersError(
                 [ClientcheckError(_t("readers.header_too_long", kb=MAX_ROW_BYTES // 1000), Mark(self.source.name, 1))]
             )
-        if first.startswith(b"\xef\xbb\xbf"):
-            first = first[3:]
+        first = first.removeprefix(BOM)
         try:
             head = first.decode("utf-8")
         except UnicodeDecodeError:
@@ -321,7 +327,7 @@ class CsvReader:
                 return self._bad(line, _t("readers.row_not_utf8"))
             # the problem as a message key; worded only when the row is given up on
             try:
-                rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
+                rows = self._parse(text)
                 problem = None if len(rows) == 1 else "readers.quote_open"
             except csv.Error as exc:
                 rows, problem, detail = [], "readers.csv_error", str(exc)
