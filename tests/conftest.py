@@ -8,6 +8,7 @@ import os
 import re
 import textwrap
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ from typer.testing import CliRunner
 from clientcheck.cli import app, register
 
 register([])  # in-process tests run every command through the one `app`
+
+# A run that crosses midnight would otherwise see two todays: the one a test built its expected
+# text with (often at import) and the one a command took minutes later. The whole run takes the
+# day it started on: CLIENTCHECK_TODAY is what the product reads as today, and the commands a
+# test starts inherit it. Tests that need another day set it themselves.
+TODAY = date.fromisoformat(os.environ.setdefault("CLIENTCHECK_TODAY", date.today().isoformat()))
 
 # CliRunner.invoke builds the Click command tree from the Typer app on every call: about two
 # thirds of an in-process `check`. The tree only changes when a command is registered, so it is

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,9 @@ from clientcheck.history import save
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.render import get as get_renderer
-from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, TODAY, WriteYaml, invoke
 from tests.keys import typed
 
-TODAY = date.today()
 SINCE = (TODAY - timedelta(days=365)).isoformat()
 SINCE_RU = (TODAY - timedelta(days=365)).strftime("%d.%m.%Y")
 
@@ -94,6 +93,24 @@ def test_paid_refuses_what_it_cannot_record(cli: CliRunner, isolated: Path, args
     code, out, err = invoke(cli, "paid", *args)
     assert (code, out, err) == (2, "", f"clientcheck: error: {message}\n")
     assert not isolated.exists()
+
+
+def test_paid_and_history_take_today_from_clientcheck_today(
+    cli: CliRunner, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One today: the day conditions take (CLIENTCHECK_TODAY) is the day a payment defaults to,
+    the end of the late-payment window and the limit of --date, so a re-run gives the same text."""
+    monkeypatch.setenv("CLIENTCHECK_TODAY", "2026-06-15")
+    code, out, err = invoke(cli, "paid", "ACME", "--late", "--date", "2025-06-15")
+    assert (code, err) == (0, "")
+    assert lines(out) == [
+        "Recorded: ACME paid late on 2025-06-15.",
+        "ACME: late payments in the last 365 days (since 2025-06-15): 1; on time: 0; all payments: 1.",
+    ]
+    code, out, err = invoke(cli, "paid", "ACME", "--on-time")
+    assert lines(out)[0] == "Recorded: ACME paid on time on 2026-06-15."
+    code, out, err = invoke(cli, "paid", "ACME", "--on-time", "--date", "2026-06-16")
+    assert (code, out, err) == (2, "", "clientcheck: error: --date: 2026-06-16 is in the future\n")
 
 
 def test_history_before_anything_is_saved_creates_nothing(cli: CliRunner, isolated: Path) -> None:

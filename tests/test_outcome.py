@@ -18,12 +18,10 @@ from clientcheck.history import APPLICATION_ID, History, HistoryImportError, exp
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog
 from clientcheck.outcomes import OutcomeFacts, latest_by_assessment, outcomes, record
-from tests.conftest import invoke
+from tests.conftest import TODAY, invoke
 from tests.keys import BACK, CTRL_C, ENTER, answer, finish, pty_env, spawn
 from tests.keys import typed as keyed
 from tests.test_history_reliability import V1, schema_of
-
-TODAY = date.today()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ above a table); results, warnings and errors stay.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import typer
 from typer.testing import CliRunner
 
 from clientcheck import cli
-from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, TODAY, WriteYaml, invoke
 from tests.keys import ENTER, typed
 
 QUIET = {
@@ -189,7 +189,7 @@ def test_quiet_does_not_leak_into_the_next_command(cli: CliRunner, small: list[s
 
 
 # the notes of a named client: which answers the history gave, and under which number the assessment was kept
-SINCE = date.today() - timedelta(days=365)
+SINCE = TODAY - timedelta(days=365)
 HISTORY_NOTES = {
     "en": [
         f"From ACME's history: worked with before (1 payments recorded); late payments: 1 since {SINCE.isoformat()} "

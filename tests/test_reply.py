@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from clientcheck.render.data import verdict_to_dict
 from clientcheck.render.markdown import report
 from clientcheck.reply import as_text, compose
 from clientcheck.schema import json_schema
-from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, WriteYaml, invoke
+from tests.conftest import SMALL_QUESTIONS, SMALL_RULES, TODAY, WriteYaml, invoke
 from tests.keys import ENTER
 from tests.keys import typed as run
 
@@ -495,7 +495,7 @@ def test_reply_for_a_named_client_takes_the_payment_record(cli: CliRunner, tmp_p
     assert code == 0
     assert "So far 3 invoices have been paid after the agreed term, and we can't keep financing" in out
     assert err == "From Ромашка's history: worked with before (3 payments recorded); late payments: 3 since " + (
-        f"{(date.today() - timedelta(days=365)).isoformat()} (on time: 0)\n"
+        f"{(TODAY - timedelta(days=365)).isoformat()} (on time: 0)\n"
     )
     code, _, err = invoke(cli, "reply", "1", "--client", "Ромашка", "--db", db, "--lang", "en")
     assert (code, err) == (

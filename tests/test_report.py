@@ -31,7 +31,7 @@ from clientcheck.report import (
     suggest,
     wilson,
 )
-from tests.conftest import SMALL_RULES, WriteYaml, invoke
+from tests.conftest import SMALL_RULES, TODAY, WriteYaml, invoke
 
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -276,10 +276,10 @@ def test_overruled_verdicts(cli: CliRunner, catalog: Catalog, isolated: Path, sm
         for i in range(3):  # declined (three late payments), taken anyway
             v = evaluate(catalog, Answers({"worked_before": True, "late_payments": 3}, f"D{i}"))
             a = save_verdict(h, v, catalog, "en", f"D{i}")
-            record(h, a, OutcomeFacts(True, "late" if i == 0 else "on_time", True, False), date.today())
+            record(h, a, OutcomeFacts(True, "late" if i == 0 else "on_time", True, False), TODAY)
         v = evaluate(catalog, Answers({"worked_before": False}, "G"))
         a = save_verdict(h, v, catalog, "en", "G")
-        record(h, a, OutcomeFacts(False), date.today())
+        record(h, a, OutcomeFacts(False), TODAY)
     code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "en")
     assert code == 0
     assert "• DECLINE, taken anyway: 3 clients. Trouble: 1 of 3 (33%, 6–79%)." in out
@@ -311,7 +311,7 @@ def test_one_client_reads_in_the_singular_and_nothing_to_compare_is_one_line(
     assert h is not None
     with h:
         a = save_verdict(h, evaluate(catalog, Answers({"worked_before": False}, "G")), catalog, "en", "G")
-        record(h, a, OutcomeFacts(True, "on_time", True, False, None, True), date.today())
+        record(h, a, OutcomeFacts(True, "on_time", True, False, None, True), TODAY)
     code, out, _ = invoke(cli, "report", *small(small_catalog), "--lang", "en")
     assert code == 0
     got = out.splitlines()

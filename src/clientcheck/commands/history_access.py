@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+from clientcheck import functions
 from clientcheck.cliopts import client_option
 from clientcheck.errors import Mark, UsageError
 from clientcheck.i18n import t
@@ -59,7 +60,7 @@ def find(history: History, rid: int, lang: str = "en") -> Assessment:
 
 def parse_day(text: str | None, lang: str = "en") -> date:
     """--date YYYY-MM-DD, not in the future; today when not given."""
-    today = date.today()
+    today = functions.today()  # CLIENTCHECK_TODAY, as conditions take it
     if text is None:
         return today
     try:

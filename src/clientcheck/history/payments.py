@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from clientcheck import functions
 from clientcheck.history.location import check_client_name
 from clientcheck.history.records import Payment
 from clientcheck.history.store import History
@@ -85,7 +86,7 @@ def prefill(
     client = check_client_name(client)
     history = History.open(db, create=False, readonly=True)
     try:
-        facts = facts_for(history, catalog, client, today or date.today())
+        facts = facts_for(history, catalog, client, today or functions.today())
     finally:
         if history is not None:
             history.close()

@@ -4,10 +4,9 @@ count, and where an assessment was saved."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from clientcheck import fmt
+from clientcheck import fmt, functions
 from clientcheck.history.payments import LATE_PAYMENTS, WORKED_BEFORE, Facts, tally
 from clientcheck.history.records import Assessment, Payment
 from clientcheck.i18n import t
@@ -36,7 +35,7 @@ def describe_facts(facts: Facts, lang: str, keys: Sequence[str] | None = None) -
 
 def describe_tally(client: str, payments: Sequence[Payment], window_days: int | None, lang: str) -> str:
     """The one-line count `paid` and `history CLIENT` print, under the window in effect."""
-    counted = tally(payments, date.today(), window_days)
+    counted = tally(payments, functions.today(), window_days)
     fields: dict[str, Any] = {
         "client": client,
         "late": counted.late,
