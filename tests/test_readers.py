@@ -380,6 +380,50 @@ def test_a_too_long_cell_whose_quote_a_later_row_closes_costs_that_row_only(cata
     ]
 
 
+def read_csv(catalog: Catalog, data: bytes) -> list[tuple[int, Any]]:
+    rows = CsvReader(io.BufferedReader(io.BytesIO(data)), Source("n.csv", "n.csv", "csv"), catalog).rows()
+    return [(n, r if isinstance(r, dict) else str(r)) for n, r in rows]
+
+
+def test_a_quoted_note_over_many_lines_is_one_row(catalog: Catalog) -> None:
+    """A note pasted from a long e-mail: past 100 lines its quote was taken as left open and each
+    line after it read as a client of its own."""
+    note = "\n".join(f"line {i}, with a comma" for i in range(500))
+    data = f'client,rude\n"{note}",yes\nB,no\n'.encode()
+    assert read_csv(catalog, data) == [(2, {"client": note, "rude": True}), (502, {"client": "B", "rude": False})]
+
+
+def test_a_closed_quoted_cell_past_a_megabyte_over_lines_is_one_row_too_long(catalog: Catalog) -> None:
+    """Its lines were read again as 1,100 clients named xxx..., after "a quote ... left open"."""
+    cell = "\n".join(["x" * 1000] * 1100)
+    data = f'client,rude\nA,no\n"B {cell}",yes\nC,yes\n'.encode()
+    assert read_csv(catalog, data) == [
+        (2, {"client": "A", "rude": False}),
+        (3, "n.csv:3: this row is longer than 1000 kB"),
+        (1103, {"client": "C", "rude": True}),
+    ]
+
+
+def test_a_quote_closed_past_a_megabyte_in_a_column_without_lines_gives_its_rows_back(catalog: Catalog) -> None:
+    """A quote left open before a yes/no and closed by a later row's: the rows between are clients."""
+    data = b'client,rude\nA,"yes\n' + b"".join(b"c%d,no\n" % i for i in range(100_000)) + b'Z,"no\nY,yes\n'
+    got = read_csv(catalog, data)
+    assert got[0] == (2, "n.csv:2: a quote in this row is left open")
+    assert got[1] == (3, {"client": "c0", "rude": False}) and len(got) == 100_003
+    assert got[-2:] == [(100_003, "n.csv:100003: a quote in this row is left open"), (100_004, {"client": "Y", "rude": True})]
+
+
+@pytest.mark.slow
+def test_a_quote_still_open_after_the_lookahead_gives_its_rows_back(catalog: Catalog) -> None:
+    from clientcheck.readers.csvfile import LOOKAHEAD_BYTES
+
+    rows = b"".join(b"c%07d,no\n" % i for i in range(LOOKAHEAD_BYTES // 11 + 10))
+    got = read_csv(catalog, b'client,rude\nA,"open\n' + rows + b'Z,"yes"\n')
+    assert got[0] == (2, "n.csv:2: a quote in this row is left open (or a quoted cell runs over more than 8000 kB)")
+    assert got[1] == (3, {"client": "c0000000", "rude": False})
+    assert len(got) == LOOKAHEAD_BYTES // 11 + 12 and got[-1][1] == {"client": "Z", "rude": True}
+
+
 @pytest.mark.parametrize("end", [b"\n", b"\r"])
 def test_a_csv_row_of_exactly_a_megabyte_is_read_whatever_ends_its_lines(catalog: Catalog, end: bytes) -> None:
     """With lines ending in CR, the CR was counted: 1,000,000 bytes was "longer than 1000 kB"."""

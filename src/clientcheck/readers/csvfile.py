@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -31,6 +32,40 @@ class _Endless(Exception):
     """A line too long to hold that goes on past MAX_SKIP_BYTES of an input that may never end."""
 
 
+class _Held:
+    """The lines taken in after a row whose quote is open, to be read again if it was left open by
+    mistake: one buffer and where each line ends (a million short lines as tuples of their own
+    would cost a hundred megabytes), given back in order, numbered from the line after the row's."""
+
+    __slots__ = ("at", "data", "ends", "first", "tail")
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.data = bytearray()
+        self.ends = array("q")
+        self.tail = False  # the last line taken was one too long to hold (read again as None)
+        self.at = 0  # how many lines were given back
+
+    def add(self, part: bytes | None) -> None:
+        if part is None:
+            self.tail = True
+        else:
+            self.data += part
+            self.ends.append(len(self.data))
+
+    def __len__(self) -> int:
+        return len(self.ends) + self.tail
+
+    def next(self) -> tuple[int, bytes | None] | None:
+        at, ends = self.at, self.ends
+        if at >= len(self):
+            return None
+        self.at = at + 1
+        if at == len(ends):
+            return self.first + at, None
+        return self.first + at, bytes(self.data[ends[at - 1] if at else 0 : ends[at]])
+
+
 def cell_value(q: Question, cell: str) -> Any:
     """A CSV cell as the answer it stands for; left as text when it cannot be, so that the
     answers check says what is wrong with it, in its usual words."""
@@ -47,7 +82,9 @@ def sniff_delimiter(header: str) -> str:
 
 
 MAX_CELL = 131_072  # characters in one cell, as Python's csv module allows in a quoted one
-MAX_ROW_LINES = 100  # lines a quoted cell may run over before its quote counts as left open
+# How far a quote still open at the end of a line is followed to see where it closes: the lines
+# are held until then, since a quote left open by mistake gives them back as rows of their own.
+LOOKAHEAD_BYTES = 8 * MAX_ROW_BYTES
 
 
 def _bare_quote(text: str, delimiter: str) -> bool:
@@ -195,17 +232,17 @@ class CsvReader:
 
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True))
 
-    def _one_row(self, text: str, lines: bool) -> bool:
-        """Is this text one well-formed row when a cell may be as long as a row?"""
+    def _one_row(self, text: str, lines: bool, limit: int = MAX_ROW_BYTES) -> bool:
+        """Is this text one well-formed row when a cell may be as long as `limit`?"""
         import csv
 
-        limit = csv.field_size_limit(MAX_ROW_BYTES)
+        before = csv.field_size_limit(limit)
         try:
             rows = self._parse(text)
         except csv.Error:
             return False
         finally:
-            csv.field_size_limit(limit)
+            csv.field_size_limit(before)
         return len(rows) == 1 and not (lines and self._spills(rows[0])) and not _bare_quote(text, self.delimiter)
 
     def _bad(self, line: int, message: str) -> tuple[int, ClientcheckError]:
@@ -233,13 +270,20 @@ class CsvReader:
             raise AnswersError([ClientcheckError(_t("readers.header_not_utf8"), Mark(self.source.name, 1))]) from None
         columns = self.columns = self.header(head.rstrip("\r\n"))
         delimiter = self.delimiter
-        pending: deque[tuple[int, bytes | None]] = deque()  # lines read ahead for a quoted cell, to read again
+        pending: deque[tuple[int, bytes | None] | _Held] = deque()  # lines read ahead for a quoted cell, to read again
         number = 1
 
         def take() -> tuple[int, bytes | None] | None:
             nonlocal number
-            if pending:
-                return pending.popleft()
+            while pending:
+                head = pending[0]
+                if isinstance(head, tuple):
+                    pending.popleft()
+                    return head
+                got = head.next()
+                if got is not None:
+                    return got
+                pending.popleft()
             for raw in source:  # the next line, if there is one
                 number += 1
                 return number, raw
@@ -305,27 +349,28 @@ class CsvReader:
         line: int,
         raw: bytes,
         take: Callable[[], tuple[int, bytes | None] | None],
-        pending: deque[tuple[int, bytes | None]],
+        pending: deque[tuple[int, bytes | None] | _Held],
     ) -> list[str] | tuple[int, ClientcheckError]:
         """The cells of a row with quotes, which may run over several lines; or its problem.
 
-        A quote still open at the end of the line takes in the next lines, up to MAX_ROW_LINES
-        and MAX_ROW_BYTES. If it is still open then (or the lines taken in do not make one row),
-        the quote was left open by mistake: this line is reported and the lines after it are
-        read again as rows of their own.
+        A quote still open at the end of the line takes in the next lines until it closes (their
+        quotes are counted, the text is parsed once it has closed), for up to LOOKAHEAD_BYTES. A
+        row that closes well-formed is read, or reported as too long past MAX_ROW_BYTES, its lines
+        spent; a quote that does not close, or closes into something that is not one row, was
+        left open by mistake: this line is reported and the lines after it are read again as rows.
         """
         import csv
 
-        taken: list[tuple[int, bytes | None]] = []
+        taken = _Held(line + 1)
         record = raw
-        detail = ""  # the csv module's own words, for a problem it alone can name
         while True:
             try:
                 text = record.decode("utf-8")
             except UnicodeDecodeError:
-                pending.extendleft(reversed(taken))
+                pending.appendleft(taken)
                 return self._bad(line, _t("readers.row_not_utf8"))
             # the problem as a message key; worded only when the row is given up on
+            detail = ""  # the csv module's own words, for a problem it alone can name
             try:
                 rows = self._parse(text)
                 problem = None if len(rows) == 1 else "readers.quote_open"
@@ -342,27 +387,50 @@ class CsvReader:
                 problem = "readers.quote_open"  # and a later one closed it: not one row
             if problem is None and _bare_quote(text, self.delimiter):
                 problem = "readers.bare_quote"
-            if problem is None:
+            if problem is None and len(record) <= MAX_ROW_BYTES:
                 return rows[0]
             if problem == "readers.bare_quote" and not taken:
                 # the csv module read one whole row: an odd `12"` opens no quoted cell, so the lines
                 # after it are rows of their own and the bare quote is what to report
                 return self._bad(line, _t(problem))
-            open_quote = record.count(b'"') % 2 == 1
-            if not open_quote or len(taken) >= MAX_ROW_LINES or len(record) > MAX_ROW_BYTES:
-                # a cell too long in a row that is whole once the cap is lifted: its lines are that
-                # row's, not rows (and clients) of their own. An even count of quotes alone does not
-                # say so: a quote left open and closed by a later row's makes it even too.
-                if problem != "readers.cell_too_long" or not self._one_row(text, bool(taken)):
-                    pending.extendleft(reversed(taken))
-                if open_quote:
-                    problem = "readers.quote_open_long"
-                return self._bad(line, _t(problem, max=MAX_CELL, problem=detail))
+            if problem == "readers.quote_open" and not taken and record.count(b'"') % 2:
+                closed = self._follow(taken, take)
+                if closed is not True:  # the input ended (or a line too long came) first, or the bound did
+                    pending.appendleft(taken)
+                    key = "readers.quote_open" if closed is None else "readers.quote_open_long"
+                    return self._bad(line, _t(key, kb=LOOKAHEAD_BYTES // 1000))
+                record = raw + taken.data
+                continue
+            # a cell (or the row) too long, in a row that is whole once the caps are lifted: its
+            # lines are that row's, not rows (and clients) of their own. An even count of quotes
+            # alone does not say so: a quote left open and closed by a later row's makes it even too.
+            long = len(record) > MAX_ROW_BYTES
+            whole = problem is None or (
+                problem == "readers.cell_too_long"
+                and self._one_row(text, bool(taken), LOOKAHEAD_BYTES if long else MAX_ROW_BYTES)
+            )
+            if not whole:
+                pending.appendleft(taken)
+                if taken and problem == "readers.cell_too_long":
+                    problem = "readers.quote_open"  # the lines it swallowed made the cell long
+            if problem is None or (whole and long):
+                problem = "readers.row_too_long"
+            return self._bad(line, _t(problem, max=MAX_CELL, problem=detail, kb=MAX_ROW_BYTES // 1000))
+
+    @staticmethod
+    def _follow(taken: _Held, take: Callable[[], tuple[int, bytes | None] | None]) -> bool | None:
+        """Take lines until the quote open at the end of the row's first closes: True when it did,
+        False when LOOKAHEAD_BYTES came first, None when the input ended or a line too long to
+        hold came (that line is taken too, to be read again)."""
+        while True:
             nxt = take()
-            if nxt is None or nxt[1] is None:
-                if nxt is not None:
-                    taken.append(nxt)
-                pending.extendleft(reversed(taken))
-                return self._bad(line, _t("readers.quote_open"))
-            taken.append(nxt)
-            record += nxt[1]
+            if nxt is None:
+                return None
+            part = nxt[1]
+            taken.add(part)
+            if part is None:
+                return None
+            if part.count(b'"') % 2:
+                return True
+            if len(taken.data) > LOOKAHEAD_BYTES:
+                return False

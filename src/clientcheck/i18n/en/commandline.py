@@ -146,7 +146,7 @@ STRINGS: dict[str, str] = {
     "readers.cell_too_long": "a cell of this row is longer than {max} characters",
     "readers.row_cells": "this row has {cells} cells, the header has {columns}",
     "readers.quote_open": "a quote in this row is left open",
-    "readers.quote_open_long": "a quote in this row is left open (or a quoted cell runs over too many lines)",
+    "readers.quote_open_long": "a quote in this row is left open (or a quoted cell runs over more than {kb} kB)",
     "readers.csv_error": "CSV: {problem}",
     "readers.after_quote": 'text after the quote that closes a cell (write the cell in quotes, each " doubled)',
     "readers.bare_quote": 'a quote inside a cell that does not start with one (write the cell in quotes, each " doubled)',
