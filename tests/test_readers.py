@@ -410,7 +410,10 @@ def test_a_quote_closed_past_a_megabyte_in_a_column_without_lines_gives_its_rows
     got = read_csv(catalog, data)
     assert got[0] == (2, "n.csv:2: a quote in this row is left open")
     assert got[1] == (3, {"client": "c0", "rude": False}) and len(got) == 100_003
-    assert got[-2:] == [(100_003, "n.csv:100003: a quote in this row is left open"), (100_004, {"client": "Y", "rude": True})]
+    assert got[-2:] == [
+        (100_003, "n.csv:100003: a quote in this row is left open"),
+        (100_004, {"client": "Y", "rude": True}),
+    ]
 
 
 @pytest.mark.slow
