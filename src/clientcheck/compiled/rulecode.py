@@ -90,8 +90,9 @@ class _RuleCode(_Runtime):
                 bits.append(f"({ex.truth(when.tree, True)})")
                 bits.append(f"({ex.truth(when.tree, False)})")
         shift = len(rule.levels)
-        # (C if test else 0): a conditional jump, cheaper than turning a bool into an int and shifting it
-        return " | ".join(["op", *(f"({1 << (shift + i)} if {bit} else 0)" for i, bit in enumerate(bits))])
+        # (C if test else 0): a conditional jump, cheaper than turning a bool into an int and shifting
+        # it; and + for |, the bits being apart: Python 3.11 runs int + int inline, int | int by a call
+        return " + ".join(["op", *(f"({1 << (shift + i)} if {bit} else 0)" for i, bit in enumerate(bits))])
 
     def rule(self, rule: Rule, index: int, ex: _Expr) -> None:
         e = self.src.emit
@@ -149,7 +150,7 @@ class _RuleCode(_Runtime):
             f"({1 << bit} if not {falses[bit]}{''.join(f' and not {t}' for t in trues[start:bit])} else 0)"
             for bit in range(start, len(rule.levels))
         ]
-        self.src.emit(depth, f"op = {' | '.join(bits)}")
+        self.src.emit(depth, f"op = {' + '.join(bits)}")  # each a bit of its own: + is |, and faster (ask_key)
         if at is None:
             self.src.emit(depth, "if op:")
             depth += 1
