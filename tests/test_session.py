@@ -378,3 +378,19 @@ def test_a_checklist_put_off_whole_still_counts_as_a_step(bundled: Catalog, choo
     after = s.step()
     assert after is not None and after.number == before.number + 1
     assert after.total >= after.number
+
+
+@pytest.mark.parametrize("given", [{}, SELLER], ids=["no-profile", "profile"])
+def test_back_before_the_first_answer_stays_out_of_order_too(bundled: Catalog, given: dict[str, object]) -> None:
+    # asked out of file order, the question before the first one in file order is not asked yet:
+    # going there would skip the first one (TRYOUT: Ctrl-B at the first checklist went forward)
+    s = Session(bundled, given, chooser=Chooser(bundled))
+    first = s.current
+    assert first is not None and s.checklist
+    assert s.back() is False
+    assert s.current == first
+    s.answer_checklist(set())
+    assert s.back() is True and s.current == first  # the step just answered, not the one before it in the files
+    s.answer_checklist({"rude"})
+    assert s.back() is True and s.current == first and s.values["rude"] is True
+    assert s.back() is False and s.current == first

@@ -282,11 +282,14 @@ class Session:
         """Go to the question before the current one (from the review: the last one). False at the start."""
         if self.chooser is None:
             return self._back_in_file_order()
-        # asked out of file order: back walks the order the questions were asked in
+        # asked out of file order: back walks the order the questions were asked in. The question
+        # before this one in file order may not be asked yet: going there would skip this one, so
+        # before the first answer there is nothing to go back to (at the review, with every
+        # answer from a file: the last one in file order)
         plan = self.plan()
         asked = self._steps([qid for qid in self.asked if qid in plan])
         if not asked:
-            return self._back_in_file_order()
+            return self.current is None and self._back_in_file_order()
         return self._back_in(asked)
 
     def _back_in_file_order(self) -> bool:

@@ -387,16 +387,24 @@ class _Preload:
 
 def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = None) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
-    try:
-        name = prompter.line(
-            t(code, "interview.client.ask"),
-            t(code, "interview.client.header"),
-            t(code, "interview.client.hint"),
-            shown=shown,
-        )
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(t(code, "interview.interrupted.empty")) from None
-    if not isinstance(name, str) or not name:
+    said = False
+    while True:
+        try:
+            name = prompter.line(
+                t(code, "interview.client.ask"),
+                t(code, "interview.client.header"),
+                t(code, "interview.client.hint"),
+                shown=shown,
+            )
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(t(code, "interview.interrupted.empty")) from None
+        if isinstance(name, str):
+            break
+        # Ctrl-B: the name is the first question, so there is nothing before it (said once, as there)
+        if not said:
+            said = True
+            prompter.write(t(code, "interview.first_question"), "33")
+    if not name:
         return None
     from clientcheck.history import check_client_name
 
