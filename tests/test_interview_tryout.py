@@ -42,6 +42,13 @@ def seller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data" / "clientcheck" / "interviews"
 
 
+@pytest.fixture
+def private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private data and config folder, with no seller profile (the small catalog has no seller questions)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 # ---- 1. Ctrl-B never goes forward, never skips a question ---------------------------------
 
 
@@ -92,4 +99,39 @@ def test_back_at_the_name_prompt_keeps_asking_for_the_name(cli: CliRunner, selle
     lines = err.splitlines()
     assert lines.count(FIRST[lang]) == 1
     assert ("✔ Client: Acme" if lang == "en" else "✔ Клиент: Acme") in lines
+    assert code == 130
+
+
+# ---- 2. a number typed means what it means in an answers file -------------------------------
+
+# the start of the refusal (the pipe terminal is 80 columns wide; test_session asserts it whole)
+AMBIGUOUS = {
+    "en": "“1,000” does not fit: '1,000' is ambiguous: write 1000 or 1.0.",
+    "ru": "«1,000» не подходит: '1,000' можно понять двояко: напишите 1000 или 1,0.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_comma_that_could_be_thousands_or_decimals_is_refused_in_both_languages(
+    small_catalog: tuple[Path, Path], private: None, lang: str
+) -> None:
+    rules, questions = small_catalog
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", lang, "--in-order")
+    term = Terminal("interview", *options)
+    # no name; worked before: no; advance: none; asks: a free sample; then the cost
+    term.send(ENTER + "2" + ENTER + "1" + ENTER + " " + ENTER)
+    term.expect("Cost?" if lang == "en" else "Затраты?")
+    term.send("1,000" + ENTER)  # Russian read it as 1, English as 1000; an answers file refuses it
+    term.expect(AMBIGUOUS[lang])
+    term.send("\x15" + "1,000,000" + ENTER)  # groups of three after the first: thousands, in both
+    term.expect("Revenue?" if lang == "en" else "Выручка?")
+    term.send(BACK + "\x15" + "1,5" + ENTER)  # one comma, not three digits after it: a decimal comma
+    term.expect("Revenue?" if lang == "en" else "Выручка?")
+    term.send(CTRL_C)
+    code, _, err = term.finish()
+    assert ticks(err)[-2:] == (
+        ["✔ Cost? 1,000,000 RUB", "✔ Cost? 1.5 RUB"]
+        if lang == "en"
+        else ["✔ Затраты? 1\u00a0000\u00a0000 ₽", "✔ Затраты? 1,5 ₽"]
+    )
     assert code == 130

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clientcheck.adaptive import Chooser
+from clientcheck.answers import coerce
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
@@ -163,8 +164,11 @@ def test_plain_value(catalog: Catalog) -> None:
         ("cost", "1\u00a0000", "ru", 1000),
         ("cost", "2,5", "ru", 2.5),
         ("cost", "2,5", "en", 2.5),
-        ("cost", "1,000", "en", 1000),
+        ("cost", "1,000,000", "en", 1000000),
+        ("cost", "1,000,000", "ru", 1000000),
         ("cost", "1,250.5", "en", 1250.5),
+        ("cost", "1,250.5", "ru", 1250.5),
+        ("cost", "1.5", "ru", 1.5),
         ("cost", "-4", "en", -4),
         ("notes", "  call back  ", "en", "call back"),
         ("notes", "   ", "en", UNKNOWN),
@@ -394,3 +398,36 @@ def test_back_before_the_first_answer_stays_out_of_order_too(bundled: Catalog, g
     s.answer_checklist({"rude"})
     assert s.back() is True and s.current == first and s.values["rude"] is True
     assert s.back() is False and s.current == first
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "message"),
+    [
+        (
+            "1,000",
+            "en",
+            "“1,000” does not fit: '1,000' is ambiguous: write 1000 or 1.0. Enter a number from 0 to 1,000,000,000; "
+            "or 150k, 1.5m, or leave it empty for don't know",
+        ),
+        (
+            "200,000",
+            "ru",
+            "«200,000» не подходит: '200,000' можно понять двояко: напишите 200000 или 200,0. Нужно: число от 0 до "
+            "1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн; если не знаете, оставьте поле пустым",
+        ),
+    ],
+)
+def test_a_typed_number_is_read_as_an_answers_file_reads_it(
+    bundled: Catalog, text: str, lang: str, message: str
+) -> None:
+    # one reading in both languages: Russian took `1,000` for 1 and English for 1000; a file refuses it
+    budget = bundled.questions["budget_amount"]
+    with pytest.raises(ValueError) as info:
+        parse_typed(budget, text, lang)
+    assert str(info.value) == message
+    with pytest.raises(ValueError, match="ambiguous"):
+        coerce(budget, text)
+    for lang in ("en", "ru"):
+        assert parse_typed(budget, "1 000 000", lang) == 1000000 == coerce(budget, "1 000 000")
+        assert parse_typed(budget, "1,5", lang) == 1.5 == coerce(budget, "1,5")
+        assert parse_typed(budget, "1.5", lang) == 1.5 == coerce(budget, "1.5")

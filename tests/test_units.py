@@ -48,7 +48,7 @@ def bundled() -> Catalog:
     ],
 )
 def test_parse_understands_both_languages(measure: str, text: str, lang: str, value: float) -> None:
-    assert units.parse(measure, text, lang) == value
+    assert units.parse(measure, text) == value
 
 
 @pytest.mark.parametrize(

@@ -447,7 +447,9 @@ def parse_typed(q: Question, text: str, lang: str) -> Any:
 
     try:
         return coerce(q, kind.from_typed(q, text, lang))
-    except UnitError as exc:  # a unit it does not take: say why, then what it takes
+    except UnitError as exc:  # a unit it does not take, an ambiguous number: say why, then what it takes
+        if exc.key == "units.not_a_number":
+            raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
         reason = t(lang, exc.key, **exc.fields)
         said = t(lang, "interview.bad_unit", value=text, reason=reason, allowed=allowed_text(q, lang))
         raise ValueError(said) from None
