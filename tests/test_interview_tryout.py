@@ -135,3 +135,41 @@ def test_a_comma_that_could_be_thousands_or_decimals_is_refused_in_both_language
         else ["✔ Затраты? 1\u00a0000\u00a0000 ₽", "✔ Затраты? 1,5 ₽"]
     )
     assert code == 130
+
+
+# ---- 4. the red flag that settled a paused interview is said again on --resume ----------------
+
+FLAG = {
+    "en": "⚑ Red flag: Pays late (decline). This alone means decline; you may end the call. "
+    "The verdict is settled: you can finish now or go on.",
+    "ru": "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
+    "заканчивать. Вердикт ясен: можно закончить сейчас или продолжить.",
+}
+SETTLED = {
+    "en": "The verdict is settled: DECLINE. No answer still to come can change it.",
+    "ru": "Вердикт уже ясен: ОТКАЗАТЬ. Оставшиеся ответы его не изменят.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("source", ["resume", "answers"])
+def test_a_verdict_settled_before_the_first_question_says_which_red_flag_settled_it(
+    cli: CliRunner, small_catalog: tuple[Path, Path], private: None, tmp_path: Path, lang: str, source: str
+) -> None:
+    rules, questions = small_catalog
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", lang)
+    if source == "resume":
+        # worked before, 3 late payments: the flag, the offer; go on (2), then pause
+        keys = ENTER + "1" + ENTER + "3" + ENTER + "2" + ENTER + CTRL_C
+        code, _, err = run(cli, "interview", *options, keys=keys)
+        assert (code, err.splitlines().count(FLAG[lang])) == (130, 1)
+        again, keys = ["--resume", *options[:4]], ENTER + NOTE  # the offer: Enter finishes
+    else:
+        given = tmp_path / "known.yaml"
+        given.write_text("worked_before: true\nlate_payments: 3\n", encoding="utf-8")
+        again, keys = ["--answers", str(given), *options], ENTER + ENTER + NOTE  # no name; the offer
+    code, _, err = run(cli, "interview", *again, keys=keys)
+    lines = err.splitlines()
+    # the flag says why, then the choice (which leaves its settled line once it is answered)
+    assert lines.index(FLAG[lang]) < lines.index(SETTLED[lang])
+    assert (lines.count(FLAG[lang]), code) == (1, 1)
