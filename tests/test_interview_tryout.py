@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from prompt_toolkit.application.current import create_app_session
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
-from tests.conftest import SELLER
+from clientcheck.promptkit import wrap_rows
+from tests.conftest import SELLER, invoke
 from tests.keys import BACK, CTRL_C, ENTER
 from tests.keys import typed as run
 from tests.test_interview import Terminal, ticks
@@ -173,3 +177,75 @@ def test_a_verdict_settled_before_the_first_question_says_which_red_flag_settled
     # the flag says why, then the choice (which leaves its settled line once it is answered)
     assert lines.index(FLAG[lang]) < lines.index(SETTLED[lang])
     assert (lines.count(FLAG[lang]), code) == (1, 1)
+
+
+# ---- 3. choice lines wrap on a narrow screen, under their own text ---------------------------
+
+
+class _Narrow(PlainTextOutput):
+    def get_size(self) -> Size:
+        return Size(rows=40, columns=60)
+
+
+class NarrowTerminal(Terminal):
+    """The pipe terminal of test_interview, 60 columns wide (the tester's tmux window)."""
+
+    def _run(self, args: tuple[str, ...]) -> None:
+        with create_app_session(input=self.pipe, output=_Narrow(self.screen)):
+            self.result = invoke(CliRunner(), *args)
+
+
+@pytest.mark.parametrize(
+    ("lang", "keys", "rows"),
+    [
+        (
+            "en",
+            "",
+            "   ○ Not sure about some: ask me the unticked ones one by\r\n     one\r\n",
+        ),
+        (
+            "ru",
+            ENTER,  # the second checklist
+            "   ○ Бюджет зависит от денег, которых у клиента ещё нет:\r\n     инвестор, грант, кредит\r\n",
+        ),
+    ],
+)
+def test_a_choice_line_wider_than_the_screen_wraps_under_its_text(
+    seller: Path, lang: str, keys: str, rows: str
+) -> None:
+    term = NarrowTerminal("interview", "--lang", lang, "--client", "Y", "--no-save")
+    term.expect(CHECKLIST[lang].format(n=1))
+    term.send(keys)
+    term.expect(rows)
+    term.send(CTRL_C)
+    assert term.finish()[0] == 130
+
+
+def test_wrap_rows_breaks_at_spaces_keeps_styles_and_cuts_only_a_word_too_wide() -> None:
+    line = [
+        ("class:pointer", " » "),
+        ("[SetCursorPosition]", ""),
+        ("class:text", "○ "),
+        ("class:highlighted", "Not sure about some: ask me"),
+        ("", "\n"),
+        ("class:text", "   1) Short"),
+        ("", "\n"),
+        ("class:text", "   2) Supercalifragilistic expialidocious"),
+    ]
+    assert wrap_rows(line, 20) == [
+        ("class:pointer", " » "),
+        ("[SetCursorPosition]", ""),
+        ("class:text", "○ "),
+        ("class:highlighted", "Not sure about"),
+        ("", "\n     "),
+        ("class:highlighted", "some: ask me"),
+        ("", "\n"),
+        ("class:text", "   1) Short"),
+        ("", "\n"),
+        ("class:text", "   2) Supercalifragi"),
+        ("", "\n      "),
+        ("class:text", "listic"),
+        ("", "\n      "),
+        ("class:text", "expialidocious"),
+    ]
+    assert wrap_rows(line, 80) == line
