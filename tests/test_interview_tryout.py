@@ -249,3 +249,40 @@ def test_wrap_rows_breaks_at_spaces_keeps_styles_and_cuts_only_a_word_too_wide()
         ("class:text", "expialidocious"),
     ]
     assert wrap_rows(line, 80) == line
+
+
+# ---- 7. Enter on "Don't know / skip" in a tick-all-that-apply list means don't know ----------
+
+UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_enter_on_dont_know_with_nothing_ticked_is_dont_know(
+    cli: CliRunner, small_catalog: tuple[Path, Path], private: None, lang: str
+) -> None:
+    rules, questions = small_catalog
+    options = ("--rules", str(rules), "--questions", str(questions), "--lang", lang, "--in-order")
+    # no name; worked before: no; advance: none; asks: down to "Don't know / skip", Enter (nothing ticked)
+    keys = ENTER + "2" + ENTER + "1" + ENTER + DOWN + DOWN + ENTER
+    # back to it (shown with "Don't know" ticked): untick it; Enter on the first line is "none of these"
+    keys += BACK + "3" + UP + UP + ENTER + CTRL_C
+    code, _, err = run(cli, "interview", *options, keys=keys)
+    assert ticks(err)[2:] == (
+        ["✔ Asks for don't know", "✔ Asks for nothing"] if lang == "en" else ["✔ Просит не знаю", "✔ Просит ничего"]
+    )
+    assert code == 130
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_enter_on_not_sure_about_some_with_nothing_ticked_puts_the_checklist_off(
+    cli: CliRunner, seller: Path, lang: str
+) -> None:
+    keys = UP + ENTER + CTRL_C  # the cursor on the last line, "Not sure about some"; nothing ticked
+    code, _, err = run(cli, "interview", "--lang", lang, "--client", "Y", "--no-save", keys=keys)
+    assert ticks(err) == (
+        ["✔ Which of these has the client done so far? the rest: not sure yet"]
+        if lang == "en"
+        else ["✔ Что из этого клиент уже сделал? остальное: пока не знаю"]
+    )
+    assert code == 130

@@ -33,6 +33,7 @@ from clientcheck.promptkit import (
     STYLE,
     _Back,
     _decorate,
+    _enter_on_last,
     _number_keys,
     _replace_on_type,
     has_host_input,
@@ -189,6 +190,7 @@ class Prompter(Lines):
             **common,
         )
         _number_keys(prompt, len(choices))
+        _enter_on_last(prompt, _DONT_KNOW)
         return prompt, t(lang, f"{self.keys}.multi"), ("?", "f1")
 
     def _typed(
@@ -241,6 +243,7 @@ class Prompter(Lines):
             erase_when_done=True,
         )
         _number_keys(prompt, len(choices))
+        _enter_on_last(prompt, _DONT_KNOW)
         help_text = clean(first.help.get(lang)) if first.help else t(lang, "interview.help.none")
         header = t(lang, "interview.checklist.progress", n=step.number, total=step.total)
         _decorate(prompt, header, t(lang, "interview.keys.multi"), help_text, ("?", "f1"))

@@ -298,3 +298,24 @@ def _number_keys(prompt: questionary.Question, count: int) -> None:
     for index in range(min(count, 9)):
         keys.add(str(index + 1), eager=True)(jump(index))
     app.key_bindings = merge_key_bindings([bindings, keys])
+
+
+def _enter_on_last(prompt: questionary.Question, value: str) -> None:
+    """Enter with nothing ticked and the cursor on the last line ("Don't know / skip", "Not sure
+    about some") answers that line, as Enter on it does in a one-choice list; nothing ticked
+    elsewhere still means "none of these"."""
+    app = prompt.application
+    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    if control is None:
+        return
+    ic = control
+    on_last = Condition(lambda: ic.pointed_at == len(ic.choices) - 1 and not ic.selected_options)
+    keys = KeyBindings()
+
+    @keys.add(Keys.ControlM, filter=on_last, eager=True)
+    def _answer(event: KeyPressEvent) -> None:
+        ic.selected_options = [value]
+        ic.is_answered = True
+        event.app.exit(result=[value])
+
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
