@@ -110,8 +110,8 @@ def test_back_at_the_name_prompt_keeps_asking_for_the_name(cli: CliRunner, selle
 
 # the start of the refusal (the pipe terminal is 80 columns wide; test_session asserts it whole)
 AMBIGUOUS = {
-    "en": "“1,000” does not fit: '1,000' is ambiguous: write 1000 or 1.0.",
-    "ru": "«1,000» не подходит: '1,000' можно понять двояко: напишите 1000 или 1,0.",
+    "en": "“1,000” does not fit: it can be read as 1000 or as 1.0: write the one you mean.",
+    "ru": "«1,000» не подходит: это можно понять и как 1000, и как 1,0:",
 }
 
 

@@ -184,22 +184,26 @@ def test_parse_typed(catalog: Catalog, qid: str, text: str, lang: str, expected:
         (
             "abc",
             "en",
-            "“abc” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“abc” does not fit: it is not a number. Enter a whole number from 0 to 100 (times), or leave it empty "
+            "for don't know",
         ),
         (
             "2.5",
             "en",
-            "“2.5” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“2.5” does not fit: it is not a whole number. Enter a whole number from 0 to 100 (times), or leave it "
+            "empty for don't know",
         ),
         (
             "101",
             "en",
-            "“101” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“101” does not fit: it is more than 100. Enter a whole number from 0 to 100 (times), or leave it empty "
+            "for don't know",
         ),
         (
             "-1",
             "ru",
-            "«-1» не подходит (нужно: целое число от 0 до 100 (раз)); если не знаете, оставьте поле пустым",
+            "«-1» не подходит: это меньше 0. Нужно: целое число от 0 до 100 (раз); если не знаете, оставьте поле "
+            "пустым",
         ),
     ],
 )
@@ -406,14 +410,15 @@ def test_back_before_the_first_answer_stays_out_of_order_too(bundled: Catalog, g
         (
             "1,000",
             "en",
-            "“1,000” does not fit: '1,000' is ambiguous: write 1000 or 1.0. Enter a number from 0 to 1,000,000,000; "
-            "or 150k, 1.5m, or leave it empty for don't know",
+            "“1,000” does not fit: it can be read as 1000 or as 1.0: write the one you mean. Enter a number from 0 "
+            "to 1,000,000,000; or 150k, 1.5m, or leave it empty for don't know",
         ),
         (
             "200,000",
             "ru",
-            "«200,000» не подходит: '200,000' можно понять двояко: напишите 200000 или 200,0. Нужно: число от 0 до "
-            "1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн; если не знаете, оставьте поле пустым",
+            "«200,000» не подходит: это можно понять и как 200000, и как 200,0: напишите то, что имели в виду. "
+            "Нужно: число от 0 до 1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн; если не знаете, оставьте поле "
+            "пустым",
         ),
     ],
 )
@@ -431,3 +436,58 @@ def test_a_typed_number_is_read_as_an_answers_file_reads_it(
         assert parse_typed(budget, "1 000 000", lang) == 1000000 == coerce(budget, "1 000 000")
         assert parse_typed(budget, "1,5", lang) == 1.5 == coerce(budget, "1,5")
         assert parse_typed(budget, "1.5", lang) == 1.5 == coerce(budget, "1.5")
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "lang", "message"),
+    [
+        (
+            "late_payments",
+            "1 000 000",
+            "en",
+            "“1 000 000” does not fit: it is more than 1000. Enter a whole number from 0 to 1000, or leave it empty "
+            "for don't know",
+        ),
+        (
+            "late_payments",
+            "2.5",
+            "ru",
+            "«2.5» не подходит: это не целое число. Нужно: целое число от 0 до 1000; если не знаете, оставьте поле "
+            "пустым",
+        ),
+        (
+            "revenue_share_pct",
+            "150",
+            "ru",
+            "«150» не подходит: это больше 100. Нужно: число от 0 до 100 (%); если не знаете, оставьте поле пустым",
+        ),
+        (
+            "revenue_share_pct",
+            "40 дней",
+            "ru",
+            "«40 дней» не подходит: 'дней' — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
+            "знаете, оставьте поле пустым",
+        ),
+        (
+            "hours_to_deadline",
+            "-2 days",
+            "en",
+            "“-2 days” does not fit: that is -48, less than 0. Enter a number from 0 to 100,000 (hours); or with a "
+            "unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know",
+        ),
+        (
+            "budget_amount",
+            "1e400",
+            "en",
+            "“1e400” does not fit: it is too large. Enter a number from 0 to 1,000,000,000; or 150k, 1.5m, or leave "
+            "it empty for don't know",
+        ),
+    ],
+)
+def test_every_refusal_says_what_is_wrong_then_what_fits_in_one_layout(
+    bundled: Catalog, qid: str, text: str, lang: str, message: str
+) -> None:
+    # the tester saw "does not fit: enter …" with no reason, and two Russian layouts
+    with pytest.raises(ValueError) as info:
+        parse_typed(bundled.questions[qid], text, lang)
+    assert str(info.value) == message

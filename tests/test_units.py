@@ -87,8 +87,8 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
     assert str(info.value) == (
-        "«3 года» не подходит (нужно: целое число от 0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, "
-        "3 мес); если не знаете, оставьте поле пустым"
+        "«3 года» не подходит: это 1095, больше 730. Нужно: целое число от 0 до 730 (дн.); или с единицей: 4 ч, "
+        "3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым"
     )
 
 

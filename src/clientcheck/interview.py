@@ -137,7 +137,7 @@ class Prompter(Lines):
             return UNKNOWN if result == _DONT_KNOW else result
         if q.type == "multi":
             return UNKNOWN if _DONT_KNOW in result else frozenset(result)
-        from clientcheck.session import parse_typed
+        from clientcheck.typed import parse_typed
 
         return parse_typed(q, result, lang)
 
@@ -196,7 +196,7 @@ class Prompter(Lines):
     def _typed(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
     ) -> tuple[questionary.Question, str, tuple[str, ...]]:
-        from clientcheck.session import allowed_text, parse_typed, typed_default
+        from clientcheck.typed import allowed_text, parse_typed, typed_default
 
         lang = self.lang
 

@@ -52,7 +52,6 @@ STRINGS: dict[str, str] = {
     "interview.allowed.range": "{kind} from {min} to {max}",
     "interview.allowed.min": "{kind} of at least {min}",
     "interview.allowed.max": "{kind} of at most {max}",
-    "interview.bad_number": "“{value}” does not fit: enter {allowed}, or leave it empty for don't know",
     "interview.multi.alone": "“Don't know” cannot be ticked together with other choices",
     "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call.",
     "interview.first_question": "This is the first question; there is nothing to go back to.",
@@ -306,4 +305,14 @@ STRINGS: dict[str, str] = {
     # lead: a batch that scored nobody
     "batch.none_scored": "{count} bad records or inputs (see above); no client was scored",
     "batch.none_scored.one": "1 bad record or input (see above); no client was scored",
+    # interview tryout: why a typed answer is refused, in the refusal's one layout
+    "interview.why.not_number": "it is not a number",
+    "interview.why.not_date": "it is not a date",
+    "interview.why.not_whole": "it is not a whole number",
+    "interview.why.below": "it is less than {min}",
+    "interview.why.above": "it is more than {max}",
+    "interview.why.too_large": "it is too large",
+    "interview.why.ambiguous": "it can be read as {thousands} or as {whole}.{fraction}: write the one you mean",
+    "interview.why.below.as": "that is {value}, less than {min}",
+    "interview.why.above.as": "that is {value}, more than {max}",
 }

@@ -52,7 +52,6 @@ STRINGS: dict[str, str] = {
     "interview.allowed.range": "{kind} от {min} до {max}",
     "interview.allowed.min": "{kind} не меньше {min}",
     "interview.allowed.max": "{kind} не больше {max}",
-    "interview.bad_number": "«{value}» не подходит (нужно: {allowed}); если не знаете, оставьте поле пустым",
     "interview.multi.alone": "«Не знаю» нельзя отмечать вместе с другими вариантами",
     "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать.",
     "interview.first_question": "Это первый вопрос, возвращаться некуда.",
@@ -299,4 +298,14 @@ STRINGS: dict[str, str] = {
     "sql.note_type": "столбец '{name}' типа {type} ({family}), а заметка о клиенте — текст; подходящие типы: VARCHAR",
     # lead: a batch that scored nobody
     "batch.none_scored": "{count} {count:запись или источник|записи или источника|записей или источников} с ошибками (см. выше); ни один клиент не оценён",
+    # interview tryout: why a typed answer is refused, in the refusal's one layout
+    "interview.why.not_number": "это не число",
+    "interview.why.not_date": "это не дата",
+    "interview.why.not_whole": "это не целое число",
+    "interview.why.below": "это меньше {min}",
+    "interview.why.above": "это больше {max}",
+    "interview.why.too_large": "это слишком большое число",
+    "interview.why.ambiguous": "это можно понять и как {thousands}, и как {whole},{fraction}: напишите то, что имели в виду",
+    "interview.why.below.as": "это {value}, меньше {min}",
+    "interview.why.above.as": "это {value}, больше {max}",
 }
