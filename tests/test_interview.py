@@ -535,7 +535,7 @@ def test_end_of_input_mid_interview_keeps_the_answers(cli: CliRunner, small: lis
 @pytest.mark.slow
 def test_ctrl_c_before_any_answer_leaves_nothing_behind(cli: CliRunner, small: list[str], interviews: Path) -> None:
     code, out, err = run(cli, "interview", *small, keys=NAME + CTRL_C)
-    assert err == "── Payment ──\nclientcheck: interrupted before the first answer; there is nothing to resume\n"
+    assert err == "clientcheck: interrupted before the first answer; there is nothing to resume\n"
     assert (code, out) == (130, "")
     assert list(interviews.iterdir()) == []
 

@@ -182,17 +182,31 @@ def test_a_verdict_settled_before_the_first_question_says_which_red_flag_settled
 # ---- 3. choice lines wrap on a narrow screen, under their own text ---------------------------
 
 
-class _Narrow(PlainTextOutput):
+class _Sized(PlainTextOutput):
+    columns = 60
+
     def get_size(self) -> Size:
-        return Size(rows=40, columns=60)
+        return Size(rows=40, columns=self.columns)
 
 
 class NarrowTerminal(Terminal):
     """The pipe terminal of test_interview, 60 columns wide (the tester's tmux window)."""
 
+    output = _Sized
+
     def _run(self, args: tuple[str, ...]) -> None:
-        with create_app_session(input=self.pipe, output=_Narrow(self.screen)):
+        with create_app_session(input=self.pipe, output=self.output(self.screen)):
             self.result = invoke(CliRunner(), *args)
+
+
+class _Wide(_Sized):
+    columns = 200
+
+
+class WideTerminal(NarrowTerminal):
+    """200 columns: a hint or a legend on one row, to be expected whole."""
+
+    output = _Wide
 
 
 @pytest.mark.parametrize(
@@ -285,4 +299,41 @@ def test_enter_on_not_sure_about_some_with_nothing_ticked_puts_the_checklist_off
         if lang == "en"
         else ["✔ Что из этого клиент уже сделал? остальное: пока не знаю"]
     )
+    assert code == 130
+
+
+# ---- 6. no headings left behind by Ctrl-B; the tenth line has a key ---------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_back_leaves_no_section_headings_behind(cli: CliRunner, seller: Path, lang: str) -> None:
+    # both checklists answered (a brief, a clear result, goals; a named budget), a question from
+    # some section asked (the budget named); back twice, Enter keeps the first checklist; the budget
+    # question again: no heading of a question left with Ctrl-B stays on screen
+    keys = "345" + ENTER + "2" + ENTER + BACK + BACK + ENTER + CTRL_C
+    code, _, err = run(cli, "interview", "--lang", lang, "--client", "Y", "--no-save", keys=keys)
+    assert [line for line in err.splitlines() if line.startswith("──")] == []
+    assert len(ticks(err)) == 3  # the two checklists, the first one again
+    assert code == 130
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_zero_ticks_the_tenth_line_and_the_hint_says_so(seller: Path, lang: str) -> None:
+    term = WideTerminal("interview", "--lang", lang, "--client", "Y", "--no-save")
+    if lang == "en":
+        term.expect("(tick what is true, 1–9, 0 or Space; unticked means no; Enter when done)")
+        term.expect("↑↓ move · 1–9, 0 or Space tick · Enter answer · ? help · Ctrl-B back · Ctrl-C pause")
+    else:
+        term.expect("(отметьте верное: 1–9, 0 или Пробел; неотмеченное — это «нет»; Enter, когда готово)")
+        term.expect("↑↓ · 1–9, 0 или Пробел: отметить · Enter: ответ · ?: подсказка · Ctrl-B: назад · Ctrl-C: пауза")
+    term.send("0" + ENTER)  # the tenth line: "Not sure about some"
+    term.expect(CHECKLIST[lang].format(n=2).replace(" 11", " 20"))  # its nine lines now count one by one
+    term.send(CTRL_C)
+    code, _, err = term.finish()
+    assert ticks(err) == [
+        "✔ Which of these has the client done so far? the rest: not sure yet"
+        if lang == "en"
+        else "✔ Что из этого клиент уже сделал? остальное: пока не знаю"
+    ]
     assert code == 130

@@ -275,8 +275,18 @@ def _replace_on_type(prompt: questionary.Question) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
 
+def key_range(count: int) -> str:
+    """The keys that jump to count choices, as the hint and the legend name them: 1–5, or 1–9, 0
+    for a tenth (the 0 key, next to 9, as questionary's lists number it), then letters."""
+    keys = InquirerControl.SHORTCUT_KEYS[: max(1, count)]
+    if count <= 9:
+        return f"1–{keys[-1]}"
+    return "1–9, 0" if count == 10 else f"1–9, 0, a–{keys[-1]}"
+
+
 def _number_keys(prompt: questionary.Question, count: int) -> None:
-    """1-9 tick or untick the choice with that number in a tick-all-that-apply question."""
+    """1-9, then 0 for the tenth, tick or untick the choice with that number in a
+    tick-all-that-apply question."""
     app = prompt.application
     control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
     bindings = app.key_bindings
@@ -295,8 +305,8 @@ def _number_keys(prompt: questionary.Question, count: int) -> None:
 
         return handler
 
-    for index in range(min(count, 9)):
-        keys.add(str(index + 1), eager=True)(jump(index))
+    for index in range(min(count, 10)):
+        keys.add(str((index + 1) % 10), eager=True)(jump(index))
     app.key_bindings = merge_key_bindings([bindings, keys])
 
 
