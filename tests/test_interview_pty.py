@@ -18,6 +18,7 @@ import yaml
 from clientcheck.answers import validate
 from clientcheck.loader import load_catalog
 from clientcheck.session import Session
+from tests.conftest import SELLER
 from tests.keys import answer, end_interview, finish, pty_env, spawn
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "late-payer.yaml"
@@ -319,4 +320,24 @@ def test_a_refused_unit_is_explained_in_full_on_a_narrow_screen(tmp_path: Path, 
     )
     child.sendcontrol("c")
     _, status = finish(child)
+    assert status == 130
+
+
+def test_ctrl_b_at_the_first_question_and_enter_on_not_sure_on_the_real_terminal(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # the tester's keys: Ctrl-B at the first checklist went forward to a later question; the cursor
+    # on "Not sure about some" and Enter answered every line "no"
+    profile = tmp_path / "config" / "clientcheck" / "profiles" / "default.yaml"
+    profile.parent.mkdir(parents=True)
+    profile.write_text(yaml.safe_dump(SELLER), encoding="utf-8")
+    env = dict(env, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    child = spawn(f"{CLIENTCHECK} interview --lang en --client Y --no-save", env, tmp_path)
+    answer(child, "Checklist · question 1 of 11", "\x02", hint="Ctrl-B back")
+    child.expect_exact("This is the first question; there is nothing to go back to.")
+    answer(child, "Checklist · question 1 of 11", "\x1b[A\r", hint="Ctrl-B back")  # up to the last line, Enter
+    child.expect_exact("Which of these has the client done so far? \x1b[36mthe rest: not sure yet")  # in colour
+    answer(child, "Checklist · question 2 of 20", "\x03", hint="Ctrl-B back")  # its lines now count one by one
+    rest, status = finish(child)
+    assert "none of these" not in rest
     assert status == 130

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clientcheck.adaptive import Chooser
+from clientcheck.answers import coerce
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
@@ -163,8 +164,11 @@ def test_plain_value(catalog: Catalog) -> None:
         ("cost", "1\u00a0000", "ru", 1000),
         ("cost", "2,5", "ru", 2.5),
         ("cost", "2,5", "en", 2.5),
-        ("cost", "1,000", "en", 1000),
+        ("cost", "1,000,000", "en", 1000000),
+        ("cost", "1,000,000", "ru", 1000000),
         ("cost", "1,250.5", "en", 1250.5),
+        ("cost", "1,250.5", "ru", 1250.5),
+        ("cost", "1.5", "ru", 1.5),
         ("cost", "-4", "en", -4),
         ("notes", "  call back  ", "en", "call back"),
         ("notes", "   ", "en", UNKNOWN),
@@ -180,22 +184,26 @@ def test_parse_typed(catalog: Catalog, qid: str, text: str, lang: str, expected:
         (
             "abc",
             "en",
-            "“abc” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“abc” does not fit: it is not a number. Enter a whole number from 0 to 100 (times), or leave it empty "
+            "for don't know",
         ),
         (
             "2.5",
             "en",
-            "“2.5” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“2.5” does not fit: it is not a whole number. Enter a whole number from 0 to 100 (times), or leave it "
+            "empty for don't know",
         ),
         (
             "101",
             "en",
-            "“101” does not fit: enter a whole number from 0 to 100 (times), or leave it empty for don't know",
+            "“101” does not fit: it is more than 100. Enter a whole number from 0 to 100 (times), or leave it empty "
+            "for don't know",
         ),
         (
             "-1",
             "ru",
-            "«-1» не подходит (нужно: целое число от 0 до 100 (раз)); если не знаете, оставьте поле пустым",
+            "«-1» не подходит: это меньше 0. Нужно: целое число от 0 до 100 (раз); если не знаете, оставьте поле "
+            "пустым",
         ),
     ],
 )
@@ -378,3 +386,53 @@ def test_a_checklist_put_off_whole_still_counts_as_a_step(bundled: Catalog, choo
     after = s.step()
     assert after is not None and after.number == before.number + 1
     assert after.total >= after.number
+
+
+@pytest.mark.parametrize("given", [{}, SELLER], ids=["no-profile", "profile"])
+def test_back_before_the_first_answer_stays_out_of_order_too(bundled: Catalog, given: dict[str, object]) -> None:
+    # asked out of file order, the question before the first one in file order is not asked yet:
+    # going there would skip the first one (TRYOUT: Ctrl-B at the first checklist went forward)
+    s = Session(bundled, given, chooser=Chooser(bundled))
+    first = s.current
+    assert first is not None and s.checklist
+    assert s.back() is False
+    assert s.current == first
+    s.answer_checklist(set())
+    assert s.back() is True and s.current == first  # the step just answered, not the one before it in the files
+    s.answer_checklist({"rude"})
+    assert s.back() is True and s.current == first and s.values["rude"] is True
+    assert s.back() is False and s.current == first
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "message"),
+    [
+        (
+            "1,000",
+            "en",
+            "“1,000” does not fit: it can be read as 1000 or as 1.0: write the one you mean. Enter a number from 0 "
+            "to 1,000,000,000; or 150k, 1.5m, or leave it empty for don't know",
+        ),
+        (
+            "200,000",
+            "ru",
+            "«200,000» не подходит: это можно понять и как 200000, и как 200,0: напишите то, что имели в виду. "
+            "Нужно: число от 0 до 1\u00a0000\u00a0000\u00a0000; или 150 тыс, 1,5 млн; если не знаете, оставьте поле "
+            "пустым",
+        ),
+    ],
+)
+def test_a_typed_number_is_read_as_an_answers_file_reads_it(
+    bundled: Catalog, text: str, lang: str, message: str
+) -> None:
+    # one reading in both languages: Russian took `1,000` for 1 and English for 1000; a file refuses it
+    budget = bundled.questions["budget_amount"]
+    with pytest.raises(ValueError) as info:
+        parse_typed(budget, text, lang)
+    assert str(info.value) == message
+    with pytest.raises(ValueError, match="ambiguous"):
+        coerce(budget, text)
+    for lang in ("en", "ru"):
+        assert parse_typed(budget, "1 000 000", lang) == 1000000 == coerce(budget, "1 000 000")
+        assert parse_typed(budget, "1,5", lang) == 1.5 == coerce(budget, "1,5")
+        assert parse_typed(budget, "1.5", lang) == 1.5 == coerce(budget, "1.5")

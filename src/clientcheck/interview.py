@@ -33,9 +33,11 @@ from clientcheck.promptkit import (
     STYLE,
     _Back,
     _decorate,
+    _enter_on_last,
     _number_keys,
     _replace_on_type,
     has_host_input,
+    key_range,
     prompt_stream,
     terminal,
 )
@@ -136,7 +138,7 @@ class Prompter(Lines):
             return UNKNOWN if result == _DONT_KNOW else result
         if q.type == "multi":
             return UNKNOWN if _DONT_KNOW in result else frozenset(result)
-        from clientcheck.session import parse_typed
+        from clientcheck.typed import parse_typed
 
         return parse_typed(q, result, lang)
 
@@ -162,10 +164,10 @@ class Prompter(Lines):
             default=default,
             use_shortcuts=shortcuts,
             use_jk_keys=False,
-            instruction=t(lang, "interview.hint.choice", n=last),
+            instruction=t(lang, "interview.hint.choice", n=last, keys=key_range(len(options))),
             **common,
         )
-        return prompt, t(lang, f"{self.keys}.choice", n=last), ("?", "f1")
+        return prompt, t(lang, f"{self.keys}.choice", n=last, keys=key_range(len(options))), ("?", "f1")
 
     def _checkbox(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
@@ -185,16 +187,17 @@ class Prompter(Lines):
             choices=choices,
             validate=validate,
             use_jk_keys=False,
-            instruction=t(lang, "interview.hint.multi"),
+            instruction=t(lang, "interview.hint.multi", keys=key_range(min(len(choices), 10))),
             **common,
         )
         _number_keys(prompt, len(choices))
-        return prompt, t(lang, f"{self.keys}.multi"), ("?", "f1")
+        _enter_on_last(prompt, _DONT_KNOW)
+        return prompt, t(lang, f"{self.keys}.multi", keys=key_range(min(len(choices), 10))), ("?", "f1")
 
     def _typed(
         self, q: Question, message: str, current: Any, common: dict[str, Any]
     ) -> tuple[questionary.Question, str, tuple[str, ...]]:
-        from clientcheck.session import allowed_text, parse_typed, typed_default
+        from clientcheck.typed import allowed_text, parse_typed, typed_default
 
         lang = self.lang
 
@@ -236,14 +239,16 @@ class Prompter(Lines):
             clean(first.prompt.get(lang)),
             choices=choices,
             use_jk_keys=False,
-            instruction=t(lang, "interview.checklist.hint"),
+            instruction=t(lang, "interview.checklist.hint", keys=key_range(min(len(choices), 10))),
             style=STYLE,
             erase_when_done=True,
         )
         _number_keys(prompt, len(choices))
+        _enter_on_last(prompt, _DONT_KNOW)
         help_text = clean(first.help.get(lang)) if first.help else t(lang, "interview.help.none")
         header = t(lang, "interview.checklist.progress", n=step.number, total=step.total)
-        _decorate(prompt, header, t(lang, "interview.keys.multi"), help_text, ("?", "f1"))
+        legend = t(lang, "interview.keys.multi", keys=key_range(min(len(choices), 10)))
+        _decorate(prompt, header, legend, help_text, ("?", "f1"))
         result = prompt.unsafe_ask()
         if isinstance(result, _Back):
             return result
@@ -425,11 +430,6 @@ class Prompter(Lines):
                 continue
             lines = session.lines()  # the checklist's lines, or the one question
             checklist = len(lines) > 1
-            if checklist:  # its lines come from several sections: no section line
-                shown_section = None
-            elif step.section.id != shown_section:
-                self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
-                shown_section = step.section.id
             q = step.question
             if checklist:
                 picked = self.ask_checklist(step, lines, session.values)
@@ -443,6 +443,13 @@ class Prompter(Lines):
                     self.write(t(lang, "interview.first_question"), "33")
                 continue
             first_said = False
+            if checklist:  # its lines come from several sections: no section line
+                shown_section = None
+            elif step.section.id != shown_section:
+                # written with the answer, not before the prompt: a prompt left with Ctrl-B leaves
+                # no heading behind (the prompt's own progress line names the section meanwhile)
+                self.write(t(lang, "interview.section", title=step.section.title.get(lang)), "1")
+                shown_section = step.section.id
             if checklist:
                 assert not isinstance(picked, _Back)
                 change = session.answer_checklist(*picked)

@@ -7,6 +7,7 @@ a tick-all-that-apply prompt. interview.Prompter builds its prompts with these.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,11 +16,13 @@ from typing import Final, TextIO
 import questionary
 from prompt_toolkit.application.current import create_app_session, get_app, get_app_session
 from prompt_toolkit.filters import Condition, is_done
+from prompt_toolkit.formatted_text import StyleAndTextTuples, to_formatted_text
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, Dimension, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
 from questionary.prompts.common import InquirerControl
 
 
@@ -107,6 +110,7 @@ def _decorate(
 
     prompt_body = app.layout.container
     _wrap_errors(app.layout)
+    _wrap_choices(app.layout)
 
     def body_height() -> Dimension:
         # Without a fixed height the prompt's list window soaks up every free row below the
@@ -140,6 +144,88 @@ def _wrap_errors(layout: Layout) -> None:
         if getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
             window.height = None
             window.wrap_lines = to_filter(True)
+
+
+# a choice line starts with the pointer (" » " or three spaces), then a tick box in a checklist
+# ("○ "), then a shortcut in a list ("1) "): its wrapped rows start under the choice's text
+_CHOICE_LEAD: Final = re.compile(r"^ (?:»| ) (?:[○●] )?(?:[0-9a-z]\) )?")
+
+
+def _wrap_choices(layout: Layout) -> None:
+    """Choice lines longer than the screen is wide wrap at a space, under the choice's own text.
+
+    questionary draws each choice on one row and prompt_toolkit cuts it at the screen's edge: at
+    60 columns "Not sure about some: ask me the unticked ones one by one" lost its end.
+    """
+    from prompt_toolkit.filters import to_filter
+
+    for window in layout.find_all_windows():
+        control = window.content
+        if isinstance(control, InquirerControl):
+            tokens = control.text
+            control.text = lambda tokens=tokens: wrap_rows(to_formatted_text(tokens()), _columns())
+            window.wrap_lines = to_filter(True)  # a word wider than the screen: cut nowhere
+
+
+def _columns() -> int:
+    # one column short of the edge: a row that fills it would put the cursor past the screen
+    return get_app().output.get_size().columns - 1
+
+
+def wrap_rows(fragments: StyleAndTextTuples, columns: int) -> StyleAndTextTuples:
+    """Each row of fragments wider than columns broken at its last spaces that fit, the rest
+    indented as far as the row's lead (_CHOICE_LEAD); styles are kept."""
+    rows: list[StyleAndTextTuples] = [[]]
+    for fragment in fragments:
+        style, text = fragment[0], fragment[1]
+        parts = text.split("\n")
+        for n, part in enumerate(parts):
+            if n:
+                rows.append([])
+            if part or "[" in style:  # [SetCursorPosition] and the like carry no text
+                rows[-1].append((style, part))
+    out: StyleAndTextTuples = []
+    for n, row in enumerate(rows):
+        if n:
+            out.append(("", "\n"))
+        out.extend(_wrap_row(row, columns))
+    return out
+
+
+def _wrap_row(row: StyleAndTextTuples, columns: int) -> StyleAndTextTuples:
+    text = "".join(f[1] for f in row)
+    if get_cwidth(text) <= columns:
+        return row
+    lead = _CHOICE_LEAD.match(text)
+    indent = lead.end() if lead else 0
+    if columns - indent < 10:  # no room for words: the window's own wrapping shows everything
+        return row
+    breaks: set[int] = set()  # the spaces that become a new row
+    start, limit = 0, columns
+    while get_cwidth(text[start:]) > limit:
+        cut = text.rfind(" ", start + 1, start + limit + 1)
+        if cut <= start + (indent if start == 0 else 0):
+            cut = start + limit  # one word wider than the row: cut it
+            breaks.add(-cut)  # negative: a cut inside a word, no space to drop
+            start = cut
+        else:
+            breaks.add(cut)
+            start = cut + 1
+        limit = columns - indent
+    out: StyleAndTextTuples = []
+    at = 0
+    for style, chunk, *_ in row:
+        piece = ""
+        for char in chunk:
+            if at in breaks or -at in breaks:
+                out.append((style, piece))
+                out.append(("", "\n" + " " * indent))
+                piece = "" if at in breaks else char
+            else:
+                piece += char
+            at += 1
+        out.append((style, piece))
+    return out
 
 
 def _replace_on_type(prompt: questionary.Question) -> None:
@@ -189,8 +275,18 @@ def _replace_on_type(prompt: questionary.Question) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
 
+def key_range(count: int) -> str:
+    """The keys that jump to count choices, as the hint and the legend name them: 1–5, or 1–9, 0
+    for a tenth (the 0 key, next to 9, as questionary's lists number it), then letters."""
+    keys = InquirerControl.SHORTCUT_KEYS[: max(1, count)]
+    if count <= 9:
+        return f"1–{keys[-1]}"
+    return "1–9, 0" if count == 10 else f"1–9, 0, a–{keys[-1]}"
+
+
 def _number_keys(prompt: questionary.Question, count: int) -> None:
-    """1-9 tick or untick the choice with that number in a tick-all-that-apply question."""
+    """1-9, then 0 for the tenth, tick or untick the choice with that number in a
+    tick-all-that-apply question."""
     app = prompt.application
     control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
     bindings = app.key_bindings
@@ -209,6 +305,27 @@ def _number_keys(prompt: questionary.Question, count: int) -> None:
 
         return handler
 
-    for index in range(min(count, 9)):
-        keys.add(str(index + 1), eager=True)(jump(index))
+    for index in range(min(count, 10)):
+        keys.add(str((index + 1) % 10), eager=True)(jump(index))
     app.key_bindings = merge_key_bindings([bindings, keys])
+
+
+def _enter_on_last(prompt: questionary.Question, value: str) -> None:
+    """Enter with nothing ticked and the cursor on the last line ("Don't know / skip", "Not sure
+    about some") answers that line, as Enter on it does in a one-choice list; nothing ticked
+    elsewhere still means "none of these"."""
+    app = prompt.application
+    control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+    if control is None:
+        return
+    ic = control
+    on_last = Condition(lambda: ic.pointed_at == len(ic.choices) - 1 and not ic.selected_options)
+    keys = KeyBindings()
+
+    @keys.add(Keys.ControlM, filter=on_last, eager=True)
+    def _answer(event: KeyPressEvent) -> None:
+        ic.selected_options = [value]
+        ic.is_answered = True
+        event.app.exit(result=[value])
+
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])

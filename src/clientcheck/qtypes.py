@@ -30,8 +30,6 @@ _FALSE = {"false", "no", "n", "0", "нет", "н"}
 _CELL_SPACES = re.compile(r"[\s\u00a0\u202f_']")
 _AMBIGUOUS = re.compile(r"^-?\d{1,3},\d{3}$")  # 1,000: a thousand, or one and no thousandths?
 _SEPARATORS = re.compile(r"[;,|]")
-_TYPED_SPACES = re.compile(r"[\s_\u00a0\u202f\u2009']+")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def show_json(value: Any) -> str:
@@ -208,7 +206,7 @@ class Number(QuestionType):
 
     def coerce(self, q: Question, value: Any) -> Any:
         if isinstance(value, str) and q.measure is not None:
-            value = self.with_unit(q, value, None)
+            value = self.with_unit(q, value)
         elif isinstance(value, str) and _AMBIGUOUS.match(_CELL_SPACES.sub("", value)):
             from clientcheck import units
 
@@ -228,21 +226,19 @@ class Number(QuestionType):
     def whole(self, q: Question, value: int | float) -> int | float:
         return value
 
-    def with_unit(self, q: Question, text: str, lang: str | None) -> int | float:
-        """`3 days`, `2 недели`, `150k`, `1,5 млн` as the number the question stores (units.py).
-
-        lang None (a file or a CSV cell): both languages' words, and no guessing at `1,500`.
-        """
+    def with_unit(self, q: Question, text: str) -> int | float:
+        """`3 days`, `2 недели`, `150k`, `1,5 млн` as the number the question stores (units.py):
+        both languages' words, and no guessing at `1,500`."""
         try:
-            return self._in_unit(q, text, lang)
+            return self._in_unit(q, text)
         except ValueError as exc:
             raise ValueError(f"{exc}; expected {self.allowed(q)}") from None
 
-    def _in_unit(self, q: Question, text: str, lang: str | None) -> int | float:
+    def _in_unit(self, q: Question, text: str) -> int | float:
         """with_unit, raising units.UnitError with the reason alone."""
         from clientcheck import units
 
-        value = units.parse(q.measure or "", text, lang)
+        value = units.parse(q.measure or "", text)
         if self.name == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
             return units.whole_duration(value)  # a part of a day counts as a whole one
         return value
@@ -264,27 +260,20 @@ class Number(QuestionType):
         return value if value == value and value not in (math.inf, -math.inf) else cell
 
     def from_typed(self, q: Question, text: str, lang: str) -> Any:
-        """What was typed at the prompt. units.UnitError (a ValueError) says why a unit is refused."""
+        """What was typed at the prompt, read as an answers file reads it (units.to_number), so a
+        number means the same typed in either language or written in a file. units.UnitError
+        (a ValueError) says why a unit or the number is refused."""
         from clientcheck import units
 
         if q.measure is not None:
             if units.has_unit(text):
-                return self._in_unit(q, text, lang)
+                return self._in_unit(q, text)
         elif q.unit is not None:  # `40%` where the unit is %, `2 раза` where it is times
             text = units.strip_unit(text, units.unit_words(*q.unit.values.values()), q.unit.get(lang))
         elif self.name == "integer":  # a count: `2 times`
             text = units.strip_unit(text, units.COUNT_WORDS, "")
-        s = _TYPED_SPACES.sub("", text)
-        if _THOUSANDS.match(s) and lang != "ru":
-            s = s.replace(",", "")
-        elif s.count(",") == 1 and "." not in s:
-            s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
-        if re.fullmatch(r"[+-]?\d+", s):
-            return int(s)
-        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
-            value = float(s)
-            return int(value) if self.name == "integer" and value.is_integer() else value
-        raise ValueError(text)
+        value = units.to_number(text)
+        return int(value) if self.name == "integer" and isinstance(value, float) and value.is_integer() else value
 
     def typed_text(self, q: Question, value: Any) -> str:
         return str(int(value)) if float(value).is_integer() else repr(float(value))

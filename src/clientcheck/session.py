@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clientcheck import qtypes
-from clientcheck.answers import coerce
 from clientcheck.evaluate import evaluate
 from clientcheck.i18n import t
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Finding, Question, Section, Verdict
+
+# typed answers lived here; the interview, the profile and the tests still import them from here
+from clientcheck.typed import allowed_text, parse_typed, typed_default
+
+__all__ = ["Change", "Session", "Step", "allowed_text", "parse_typed", "plain_value", "typed_default"]
 
 if TYPE_CHECKING:
     from clientcheck.adaptive import Chooser
@@ -282,11 +286,14 @@ class Session:
         """Go to the question before the current one (from the review: the last one). False at the start."""
         if self.chooser is None:
             return self._back_in_file_order()
-        # asked out of file order: back walks the order the questions were asked in
+        # asked out of file order: back walks the order the questions were asked in. The question
+        # before this one in file order may not be asked yet: going there would skip this one, so
+        # before the first answer there is nothing to go back to (at the review, with every
+        # answer from a file: the last one in file order)
         plan = self.plan()
         asked = self._steps([qid for qid in self.asked if qid in plan])
         if not asked:
-            return self._back_in_file_order()
+            return self.current is None and self._back_in_file_order()
         return self._back_in(asked)
 
     def _back_in_file_order(self) -> bool:
@@ -389,77 +396,3 @@ def plain_value(q: Question, value: Any) -> Any:
     if value is UNKNOWN:
         return None
     return qtypes.of(q).plain(q, value)
-
-
-# ---- typed answers (integer, number, text) ---------------------------------------------
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def _bound(x: float, lang: str) -> str:
-    """A bound as people read it: 1,000,000 (en) or 1 000 000 (ru); both forms are accepted back."""
-    text = _num(x)
-    if abs(x) < 10000 or not float(x).is_integer():
-        return text
-    grouped = f"{int(x):,}"
-    return grouped.replace(",", "\u00a0") if lang == "ru" else grouped
-
-
-def allowed_text(q: Question, lang: str) -> str:
-    """What a typed question accepts, in words, with its unit: "a whole number from 0 to 365 (days)"."""
-    if q.type == "date":
-        return t(lang, "interview.allowed.date")
-    if not qtypes.of(q).numeric:
-        return t(lang, "interview.allowed.text")
-    kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
-    if q.min is not None and q.max is not None:
-        text = t(lang, "interview.allowed.range", kind=kind, min=_bound(q.min, lang), max=_bound(q.max, lang))
-    elif q.min is not None:
-        text = t(lang, "interview.allowed.min", kind=kind, min=_bound(q.min, lang))
-    elif q.max is not None:
-        text = t(lang, "interview.allowed.max", kind=kind, max=_bound(q.max, lang))
-    else:
-        text = kind
-    if q.unit:
-        text = f"{text} ({q.unit.get(lang)})"
-    if q.measure is not None:
-        text += t(lang, f"interview.units.{'money' if q.measure == 'money' else 'duration'}")
-    return text
-
-
-def parse_typed(q: Question, text: str, lang: str) -> Any:
-    """What the user typed, as a canonical answer; empty means don't know.
-
-    Raises ValueError with a message in the user's language that says what is allowed.
-    """
-    text = text.strip()
-    if not text:
-        return UNKNOWN
-    kind = qtypes.of(q)
-    if kind.name == "text":
-        return coerce(q, text)
-    from clientcheck.units import UnitError
-
-    try:
-        return coerce(q, kind.from_typed(q, text, lang))
-    except UnitError as exc:  # a unit it does not take: say why, then what it takes
-        reason = t(lang, exc.key, **exc.fields)
-        said = t(lang, "interview.bad_unit", value=text, reason=reason, allowed=allowed_text(q, lang))
-        raise ValueError(said) from None
-    except ValueError:
-        raise ValueError(t(lang, "interview.bad_number", value=text, allowed=allowed_text(q, lang))) from None
-
-
-def typed_default(q: Question, value: Any) -> str:
-    """The text a typed prompt starts with: the earlier answer, else the question's default."""
-    if value is UNKNOWN:
-        return ""
-    if value is None:
-        value = q.default
-    if value is None or value is UNKNOWN:
-        return ""
-    if isinstance(value, bool):
-        return ""
-    return qtypes.of(q).typed_text(q, value)

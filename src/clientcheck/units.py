@@ -67,16 +67,17 @@ class UnitError(ValueError):
         self.fields = fields
 
 
-def to_number(text: str, lang: str | None = None) -> int | float:
-    """A number as people type it: `1 000 000`, `1,000,000` (en), `2,5` (a decimal comma).
+def to_number(text: str) -> int | float:
+    """A number as people type it: `1 000 000`, `1,000,000`, `2,5` (a decimal comma).
 
-    lang None (a file: no interface language) refuses `1,500`, which is 1.5 in Russian and
-    1500 in English, rather than guess. Raises ValueError.
+    The one reading of a number for answers files, CSV cells with a unit and the interview in
+    either language: `1,500` is refused rather than guessed (1.5 in Russian, 1500 in English),
+    so the same text never means two numbers. Raises UnitError (a ValueError).
     """
     s = _SPACES.sub("", text)
-    if lang is None and _AMBIGUOUS.match(s):
+    if _AMBIGUOUS.match(s):
         raise UnitError("units.ambiguous", text=text.strip(), **_readings(s))
-    if _THOUSANDS.match(s) and lang != "ru":
+    if _THOUSANDS.match(s):
         s = s.replace(",", "")
     elif s.count(",") == 1 and "." not in s:
         s = s.replace(",", ".")  # a decimal comma, as Russian (and most of Europe) writes it
@@ -117,7 +118,7 @@ def has_unit(text: str) -> bool:
     return parts is not None and parts[1] != ""
 
 
-def parse(measure: str, text: str, lang: str | None = None) -> int | float:
+def parse(measure: str, text: str) -> int | float:
     """text in the question's unit: hours or days for a duration, a plain amount for money.
 
     A bare number is returned as it is. Raises UnitError with the reason in the language of the
@@ -127,7 +128,7 @@ def parse(measure: str, text: str, lang: str | None = None) -> int | float:
     if parts is None:
         raise UnitError("units.not_a_number", text=text.strip())
     number_text, unit = parts
-    number = to_number(number_text, lang)
+    number = to_number(number_text)
     if not unit:
         return number
     if measure in _HOURS_IN:

@@ -294,8 +294,9 @@ def interview(
                 missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
                 if missing:
                     prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
-            if facts is not None:  # the payment log alone may already mean decline: say so before the first question
-                _history_flags(prompter, session, facts.used, quick)
+            # the payment log, an answers file or a resumed interview may already mean decline: say
+            # why before the first question (and before the offer to finish), as after an answer
+            _known_flags(prompter, session, quick)
             prompter.run(session, autosave, quick=quick)
         except (KeyboardInterrupt, EOFError):
             return _interrupted(session, rec, code, continue_with, autosave)
@@ -387,16 +388,24 @@ class _Preload:
 
 def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = None) -> str | None:
     """No --client: ask for the name (Enter skips). A name makes the history fill in and keep the assessment."""
-    try:
-        name = prompter.line(
-            t(code, "interview.client.ask"),
-            t(code, "interview.client.header"),
-            t(code, "interview.client.hint"),
-            shown=shown,
-        )
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(t(code, "interview.interrupted.empty")) from None
-    if not isinstance(name, str) or not name:
+    said = False
+    while True:
+        try:
+            name = prompter.line(
+                t(code, "interview.client.ask"),
+                t(code, "interview.client.header"),
+                t(code, "interview.client.hint"),
+                shown=shown,
+            )
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(t(code, "interview.interrupted.empty")) from None
+        if isinstance(name, str):
+            break
+        # Ctrl-B: the name is the first question, so there is nothing before it (said once, as there)
+        if not said:
+            said = True
+            prompter.write(t(code, "interview.first_question"), "33")
+    if not name:
         return None
     from clientcheck.history import check_client_name
 
@@ -409,13 +418,13 @@ def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = N
     return name
 
 
-def _history_flags(prompter: Prompter, session: Session, from_history: tuple[str, ...], quick: bool) -> None:
-    """Decline-level red flags that the client's payment history alone raises, before any question."""
+def _known_flags(prompter: Prompter, session: Session, quick: bool) -> None:
+    """Decline-level red flags that the answers known before the first question already raise."""
     decline = set(session.catalog.policy.decline_if.any_severity)
     # as the interview's first step will see it: --in-order without --quick never stops to offer
     stops = prompter.stops(session, offered=session.chooser is None and not quick)
     for finding in session.verdict().red_flags:
-        if finding.severity in decline and any(e.question in from_history for e in finding.evidence):
+        if finding.severity in decline:
             prompter.flag(session, finding, stops, quick)
 
 
