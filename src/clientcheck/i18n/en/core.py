@@ -306,4 +306,8 @@ STRINGS: dict[str, str] = {
     # lead: a batch that scored nobody
     "batch.none_scored": "{count} bad records or inputs (see above); no client was scored",
     "batch.none_scored.one": "1 bad record or input (see above); no client was scored",
+    # tryout: lint, reasons, rule tests
+    "lint.unchecked": "Not yet checked for warnings (the errors above keep {n:it|them} from loading): {names}",
+    "lint.unchecked.rule": "rule '{id}'",
+    "lint.unchecked.question": "question '{id}'",
 }

@@ -299,4 +299,8 @@ STRINGS: dict[str, str] = {
     "sql.note_type": "столбец '{name}' типа {type} ({family}), а заметка о клиенте — текст; подходящие типы: VARCHAR",
     # lead: a batch that scored nobody
     "batch.none_scored": "{count} {count:запись или источник|записи или источника|записей или источников} с ошибками (см. выше); ни один клиент не оценён",
+    # tryout: lint, reasons, rule tests
+    "lint.unchecked": "Пока не проверено на предупреждения (ошибки выше не дают {n:его|их|их} загрузить): {names}",
+    "lint.unchecked.rule": "правило «{id}»",
+    "lint.unchecked.question": "вопрос «{id}»",
 }
