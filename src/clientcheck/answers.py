@@ -132,7 +132,9 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
         if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
             raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
     try:
-        return qtypes.of(q).coerce(q, value)
+        canonical = qtypes.of(q).coerce(q, value)
+        # -0.0 is 0 to every comparison, but JSON and repr write it "-0.0": one zero for every output
+        return abs(canonical) if numeric and canonical == 0 else canonical
     except ValueError as exc:
         if exc.args:
             raise ValueError(_reason(q, str(exc), lang)) from None
