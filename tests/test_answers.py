@@ -200,3 +200,34 @@ def test_negative_zero_coerces_to_a_positive_zero(catalog: Catalog) -> None:
     late = catalog.questions["late_payments"]
     value = coerce(late, -0.0)
     assert (value, type(value)) == (0, int)
+
+
+def test_bounds_in_answer_errors_are_numbers_as_everything_shows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fmt.number's grouping in both languages (as the interview and `questions show` write them);
+    the refused value itself is quoted as written."""
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    monkeypatch.chdir(tmp_path)
+    text = "budget_amount: -5\nexpected_cost: abc\nunpaid_meetings: 2.5\nmin_price: 20000000000\n"
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    code, out, err = invoke(CliRunner(), "check", "a.yaml", "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "clientcheck: error: a.yaml:1:1: budget_amount: -5 is out of range; expected a number from 0 to 1,000,000,000",
+        "clientcheck: error: a.yaml:2:1: expected_cost: 'abc' is not a number; expected a number from 0 to 10,000,000,000",
+        "clientcheck: error: a.yaml:3:1: unpaid_meetings: 2.5 is not whole; expected a whole number from 0 to 100",
+        "clientcheck: error: a.yaml:4:1: min_price: 20000000000 is out of range; expected a number from 0 to 1,000,000,000",
+    ]
+    code, out, err = invoke(CliRunner(), "check", "a.yaml", "--lang", "ru")
+    assert err.splitlines() == [
+        "clientcheck: ошибка: a.yaml:1:1: budget_amount: -5 — вне допустимого диапазона; "
+        "нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
+        "clientcheck: ошибка: a.yaml:2:1: expected_cost: 'abc' — не число; нужно число от 0 до 10\u00a0000\u00a0000\u00a0000",
+        "clientcheck: ошибка: a.yaml:3:1: unpaid_meetings: 2.5 — не целое число; нужно целое число от 0 до 100",
+        "clientcheck: ошибка: a.yaml:4:1: min_price: 20000000000 — вне допустимого диапазона; "
+        "нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
+    ]
