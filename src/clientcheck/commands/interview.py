@@ -291,9 +291,11 @@ def interview(
             if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
                 prompter.write(t(code, "profile.none.hint"), "2")
             elif seller is not None:
-                missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
+                from clientcheck.render.names import profile_missing
+
+                missing = [q for q in catalog.questions.values() if q.seller and q.id not in session.values]
                 if missing:
-                    prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
+                    prompter.write(profile_missing(code, seller.name, missing), "2")
             if facts is not None:  # the payment log alone may already mean decline: say so before the first question
                 _history_flags(prompter, session, facts.used, quick)
             prompter.run(session, autosave, quick=quick)
