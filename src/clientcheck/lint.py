@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from clientcheck import qtypes
 from clientcheck.answers import yaml11_base
-from clientcheck.conditions import BoolOp, Call, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
+from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
@@ -272,24 +272,13 @@ def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
 
 def _drifting_examples(catalog: Catalog, lang: str) -> list[Diagnostic]:
     """Examples without `today:` of rules whose outcome depends on the day (also through fired())."""
-    from clientcheck.functions import FUNCTIONS
+    from clientcheck.rulestest import dated_rules
 
-    by_id = {r.id: r for r in catalog.rules}
-    dated: dict[str, bool] = {}
-
-    def depends(rule: Rule, seen: frozenset[str] = frozenset()) -> bool:
-        if rule.id not in dated:
-            own = any(isinstance(n, Call) and FUNCTIONS[n.name].dated for lv in rule.levels for n in walk(lv.when.tree))
-            # the loader refuses fired() loops; `seen` only keeps a broken catalog from recursing
-            dated[rule.id] = own or any(
-                depends(by_id[ref], seen | {rule.id}) for ref in rule.refs if ref in by_id and ref not in seen
-            )
-        return dated[rule.id]
-
+    dated = dated_rules(catalog)
     return [
         Diagnostic("warning", t(lang, "lint.example_drifts", id=rule.id), ex.mark)
         for rule in catalog.rules
-        if rule.examples and depends(rule)
+        if rule.id in dated
         for ex in rule.examples
         if ex.today is None
     ]

@@ -69,7 +69,7 @@ def client_text(rule: Rule, level: int, field: str) -> Any:
     return own if own is not None else getattr(rule, field)
 
 
-def _unknown(
+def unknown_answers(
     level: Level, env: dict[str, Any], catalog: Catalog, given: Mapping[str, Any]
 ) -> tuple[tuple[str, str], ...]:
     """The questions not known that decided a fired level, each with how it is missing."""
@@ -136,7 +136,7 @@ def reasons(
         text(reason),
         text(client_text(rule, level, "client_offer")),
         tuple(also_reasons),
-        _unknown(rule.levels[level], env, catalog, given or {}),
+        unknown_answers(rule.levels[level], env, catalog, given or {}),
     )
 
 

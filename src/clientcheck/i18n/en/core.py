@@ -311,4 +311,6 @@ STRINGS: dict[str, str] = {
     "lint.unchecked.question": "question '{id}'",
     "profile.missing_questions": "Your profile '{name}' does not answer {n:this question|these {n} questions}, so {n:it counts|they count} as don't know: {questions}. Complete it with: clientcheck profile",
     "names.question": "“{text}” ({id})",
+    "rules.test.today": "today: {day}",
+    "rules.test.today_run": "today: {day}, the day of this run",
 }

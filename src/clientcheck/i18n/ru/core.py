@@ -304,4 +304,6 @@ STRINGS: dict[str, str] = {
     "lint.unchecked.question": "вопрос «{id}»",
     "profile.missing_questions": "В профиле «{name}» нет {n:ответа на {n} вопрос|ответов на {n} вопроса|ответов на {n} вопросов}, и пока это считается как «не знаю»: {questions}. Дополнить профиль: clientcheck profile",
     "names.question": "«{text}» ({id})",
+    "rules.test.today": "сегодня: {day}",
+    "rules.test.today_run": "сегодня: {day} — день этого запуска",
 }
