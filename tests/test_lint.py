@@ -502,3 +502,34 @@ def test_an_error_does_not_hide_the_warnings_about_the_rest(here: Path, write_ya
         "2 ошибки, 3 предупреждения",
         "Пока не проверено на предупреждения (ошибки выше не дают его загрузить): правило «broken»",
     ]
+
+
+def test_a_duplicate_choice_is_said_once_and_the_choices_listed_after_it_name_each_once(
+    here: Path, write_yaml: WriteYaml, cli: CliRunner
+) -> None:
+    """The first of two choices with one id stays; the default's message is in the run's language."""
+    questions = SMALL_QUESTIONS.replace(
+        "      - {id: discount, text: {en: Discount, ru: Скидка}}\n",
+        "      - {id: free_sample, text: {en: Again, ru: Снова}}\n"  # 25
+        "      - {id: discount, text: {en: Discount, ru: Скидка}}\n"
+        "    default: [nothing]\n",  # 27
+    )
+    write_yaml("questions/10-pay.yaml", questions)
+    write_yaml("rules.yaml", replied(SMALL_RULES).replace('"free_sample" in asks', '"free_smple" in asks'))
+    code, out, err = invoke(cli, "lint", "--lang", "en")
+    assert (code, err) == (2, "")
+    assert out.splitlines() == [
+        "questions/10-pay.yaml:25:14: error: duplicate choice id 'free_sample'",
+        'questions/10-pay.yaml:27:14: error: default: "nothing" is not a choice; expected a list of: free_sample, discount',
+        "rules.yaml:36:33: error: when: 'free_smple' is not a choice of 'asks' (choices: free_sample, discount); "
+        "did you mean 'free_sample'?",
+        "3 errors, 0 warnings",
+        "Not yet checked for warnings (the errors above keep it from loading): rule 'pay-if-i-like'",
+    ]
+    code, out, err = invoke(cli, "lint", "--lang", "ru")
+    assert out.splitlines()[1:3] == [
+        'questions/10-pay.yaml:27:14: ошибка: default: "nothing" — такого варианта нет; '
+        "нужен список из вариантов: free_sample, discount",
+        "rules.yaml:36:33: ошибка: when: 'free_smple' нет среди вариантов ответа вопроса 'asks' "
+        "(варианты: free_sample, discount); может быть, 'free_sample'?",
+    ]
