@@ -533,3 +533,13 @@ def test_a_duplicate_choice_is_said_once_and_the_choices_listed_after_it_name_ea
         "rules.yaml:36:33: ошибка: when: 'free_smple' нет среди вариантов ответа вопроса 'asks' "
         "(варианты: free_sample, discount); может быть, 'free_sample'?",
     ]
+
+
+def test_a_text_yaml_reads_as_true_says_so(here: Path, write_yaml: WriteYaml) -> None:
+    """`en: Yes` is true to YAML: the line says that, not "expected non-empty text"."""
+    write_yaml(
+        "questions/10-pay.yaml",
+        SMALL_QUESTIONS.replace("{id: partial, text: {en: Partial,", "{id: partial, text: {en: Yes,"),
+    )
+    write_yaml("rules.yaml", replied(SMALL_RULES))
+    assert _lines() == ['questions/10-pay.yaml:19:34: error: text.en: YAML reads Yes as true; write "Yes" in quotes']
