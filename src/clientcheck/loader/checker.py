@@ -93,9 +93,9 @@ class _Checker:
                 if not LANG_CODE.match(lang):
                     self.err(say("cfg.lang_code", key=key, lang=lang, langs=", ".join(LANGUAGES)), value.key_at(lang))
                 elif isinstance(text, bool) and lang in value.raw:  # `en: Yes` is true, not the word
-                    raw = value.raw[lang]
+                    word = value.raw[lang]
                     self.err(
-                        say("cfg.yaml_bool", key=f"{key}.{lang}", raw=raw, value=str(text).lower()), value.at(lang)
+                        say("cfg.yaml_bool", key=f"{key}.{lang}", raw=word, value=str(text).lower()), value.at(lang)
                     )
                 elif not isinstance(text, str) or not text.strip():
                     self.err(say("cfg.empty_text", key=key, lang=lang), value.at(lang))
