@@ -162,3 +162,72 @@ def test_a_text_or_a_note_that_looks_like_a_number_with_an_exponent_stays_text(c
     recovery file's YAML writer leaves it unquoted, must load back as the text it was."""
     read = parse_answers_text("note: 3e4\nlate_payments: 2E1\n", "a.yaml", "yaml", catalog)
     assert (read.note, read.values) == ("3e4", {"late_payments": 20})
+
+
+def test_negative_zero_is_zero_in_every_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """-0.0 compares as 0 but JSON and repr write it "-0.0": answers.coerce makes it the one zero,
+    whatever the input (YAML, JSON Lines, a CSV cell, a typed 0 or -0) and wherever it is shown."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("expected_cost: -0.0\nexpected_revenue: 5.0\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"expected_cost": -0.0}\n{"expected_cost": -0}\n', encoding="utf-8")
+    (tmp_path / "c.csv").write_text('expected_cost\n-0.0\n"-0,0"\n', encoding="utf-8")
+    cli = CliRunner()
+    code, out, err = invoke(cli, "check", "a.yaml", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["answers"] == {"expected_cost": 0.0, "expected_revenue": 5.0}
+    assert '"expected_cost": 0.0,' in out  # a float like 5.0, never "-0.0"
+    for name, expected in (("b.jsonl", [0.0, 0]), ("c.csv", [0.0, 0.0])):
+        code, out, err = invoke(cli, "check", name, "--format", "json")
+        assert (code, err) == (0, "")
+        assert "-0" not in out
+        assert [r["answers"]["expected_cost"] for r in json.loads(out)["results"]] == expected
+    code, out, err = invoke(cli, "explain", "a.yaml", "--lang", "en")
+    assert "expected_cost = 0," in out and "-0" not in out
+
+
+def test_negative_zero_coerces_to_a_positive_zero(catalog: Catalog) -> None:
+    import math
+
+    cost = catalog.questions["cost"]
+    value = coerce(cost, -0.0)
+    assert (value, math.copysign(1, value)) == (0.0, 1.0)
+    late = catalog.questions["late_payments"]
+    value = coerce(late, -0.0)
+    assert (value, type(value)) == (0, int)
+
+
+def test_bounds_in_answer_errors_are_numbers_as_everything_shows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fmt.number's grouping in both languages (as the interview and `questions show` write them);
+    the refused value itself is quoted as written."""
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    monkeypatch.chdir(tmp_path)
+    text = "budget_amount: -5\nexpected_cost: abc\nunpaid_meetings: 2.5\nmin_price: 20000000000\n"
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    code, out, err = invoke(CliRunner(), "check", "a.yaml", "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "clientcheck: error: a.yaml:1:1: budget_amount: -5 is out of range; expected a number from 0 to 1,000,000,000",
+        "clientcheck: error: a.yaml:2:1: expected_cost: 'abc' is not a number; expected a number from 0 to 10,000,000,000",
+        "clientcheck: error: a.yaml:3:1: unpaid_meetings: 2.5 is not whole; expected a whole number from 0 to 100",
+        "clientcheck: error: a.yaml:4:1: min_price: 20000000000 is out of range; expected a number from 0 to 1,000,000,000",
+    ]
+    code, out, err = invoke(CliRunner(), "check", "a.yaml", "--lang", "ru")
+    assert err.splitlines() == [
+        "clientcheck: ошибка: a.yaml:1:1: budget_amount: -5 — вне допустимого диапазона; "
+        "нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
+        "clientcheck: ошибка: a.yaml:2:1: expected_cost: 'abc' — не число; нужно число от 0 до 10\u00a0000\u00a0000\u00a0000",
+        "clientcheck: ошибка: a.yaml:3:1: unpaid_meetings: 2.5 — не целое число; нужно целое число от 0 до 100",
+        "clientcheck: ошибка: a.yaml:4:1: min_price: 20000000000 — вне допустимого диапазона; "
+        "нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
+    ]

@@ -195,7 +195,13 @@ def test_interview_never_asks_seller_questions_with_a_profile(cli: CliRunner) ->
     assert verdict["profile"] == "default"
     assert (verdict["answers"]["min_price"], verdict["answers"]["currency"]) == (100000, "EUR")
     assert "order_book" not in verdict["answers"]  # the profile leaves it out: unknown, never asked
-    assert "Your profile 'default' does not answer business_stage, order_book, offer, min_monthly_price, " in err
+    assert (
+        "Your profile 'default' does not answer these 5 questions, so they count as don't know: "
+        "“How established is your business?” (business_stage), “How full is your order book right now?” "
+        "(order_book), “What do you sell, and to whom?” (offer), “What is your minimum price for a month of "
+        "ongoing work?” (min_monthly_price), “What payment term do your invoices give?” (payment_term_days). "
+        "Complete it with: clientcheck profile"
+    ) in err.splitlines()
     assert not any(line.startswith("✔ ") for line in err.splitlines())
     assert (code, verdict["verdict"]) == (0, "caution"), verdict["findings"]
 
@@ -296,3 +302,51 @@ def test_a_batch_shows_amounts_in_the_currency_each_client_s_answers_name(cli: C
     texts = [json.dumps(r, ensure_ascii=False) for r in results]
     assert "5,000 EUR" in texts[0] and "5,000 USD" not in texts[0]
     assert "5,000 USD" in texts[1] and "EUR" not in texts[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        (
+            "en",
+            1,
+            "Your profile 'default' does not answer this question, so it counts as don't know: "
+            "“What do you sell, and to whom?” (offer). Complete it with: clientcheck profile",
+        ),
+        (
+            "en",
+            2,
+            "Your profile 'default' does not answer these 2 questions, so they count as don't know: "
+            "“What do you sell, and to whom?” (offer), “In what currency do you quote your prices?” (currency). "
+            "Complete it with: clientcheck profile",
+        ),
+        (
+            "ru",
+            1,
+            "В профиле «default» нет ответа на 1 вопрос, и пока это считается как «не знаю»: "
+            "«Что вы продаёте и кому?» (offer). Дополнить профиль: clientcheck profile",
+        ),
+        (
+            "ru",
+            2,
+            "В профиле «default» нет ответов на 2 вопроса, и пока это считается как «не знаю»: "
+            "«Что вы продаёте и кому?» (offer), «В какой валюте вы называете цены?» (currency). "
+            "Дополнить профиль: clientcheck profile",
+        ),
+    ],
+)
+def test_a_profile_missing_answers_names_the_questions_in_their_number(lang: str, count: int, expected: str) -> None:
+    """One question is one, not "they"; each is named by its text, the id after it, as questions are shown."""
+    from clientcheck.render.names import profile_missing
+
+    catalog = load_catalog()
+    missing = [catalog.questions["offer"], catalog.questions["currency"]][:count]
+    assert profile_missing(lang, "default", missing) == expected
+
+
+def test_russian_counts_past_twenty_take_the_right_form() -> None:
+    from clientcheck.render.names import profile_missing
+
+    offer = load_catalog().questions["offer"]
+    assert profile_missing("ru", "p", [offer] * 21).startswith("В профиле «p» нет ответа на 21 вопрос, и пока")
+    assert profile_missing("ru", "p", [offer] * 25).startswith("В профиле «p» нет ответов на 25 вопросов, и пока")

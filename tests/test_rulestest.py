@@ -112,7 +112,10 @@ def test_an_example_pins_its_own_date_so_it_does_not_drift(
         monkeypatch.setenv("CLIENTCHECK_TODAY", today)
         failures = [str(f) for f in run(catalog).failures if f.rule == "silent-payer"]
         # only the unpinned example moves with the day it is run
-        unpinned = f"rules.yaml:{start + 11}:9: silent-payer: expected it to fire at 'caution', but it did not fire"
+        unpinned = (
+            f"rules.yaml:{start + 11}:9: silent-payer: expected it to fire at 'caution', but it did not fire "
+            f"(today: {today}, the day of this run)"
+        )
         assert failures == ([unpinned] if today == "2026-04-02" else [])
 
 
@@ -128,4 +131,53 @@ def test_a_bad_example_date_is_one_line(write_yaml: WriteYaml, tmp_path: Path, m
         load_catalog(Path("rules.yaml"), Path("questions"))
     assert str(info.value).splitlines() == [
         f"rules.yaml:{start + 10}:65: today: expected a date as YYYY-MM-DD, got '2026-13-01'"
+    ]
+
+
+def test_a_failure_of_a_date_rule_says_the_day_it_was_judged_on(
+    write_yaml: WriteYaml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's own today, or the day of the run for a rule that reads the date; without it
+    `days_since(last_paid) > 60` failing on `last_paid: 2026-04-01` cannot be understood."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLIENTCHECK_TODAY", "2026-12-02")
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    write_yaml("questions/20-dates.yaml", DATED_QUESTIONS)
+    flipped = (
+        DATED_RULE.replace("fires: caution, today: 2026-06-01", "fires: false, today: 2026-06-01")
+        .replace("fires: false, today: 2026-05-01", "fires: true, today: 2026-05-01")
+        .replace("fires: caution}\n", "fires: false}\n")
+    )
+    missing = """\
+  - id: no-revenue
+    kind: note
+    title: {en: N, ru: Н}
+    source: marketer
+    why: {en: W, ru: П}
+    advice: {en: A, ru: С}
+    when: not known(revenue) and cost > 1
+    examples:
+      - {answers: {cost: 5, revenue: null}, fires: false}
+      - {answers: {cost: 5}, fires: false, verdict: decline, today: 2026-01-01}
+"""
+    write_yaml("rules.yaml", SMALL_RULES + flipped + missing)
+    start = SMALL_RULES.count("\n") + 1  # the line of `- id: silent-payer`
+    catalog = load_catalog(Path("rules.yaml"), Path("questions"))
+    assert [str(f) for f in run(catalog).failures] == [
+        f"rules.yaml:{start + 9}:9: silent-payer: expected it not to fire, but it fired at 'caution' "
+        "(last_paid: 2026-04-01, today: 2026-06-01)",
+        f"rules.yaml:{start + 10}:9: silent-payer: expected it to fire, but it did not fire (today: 2026-05-01)",
+        f"rules.yaml:{start + 11}:9: silent-payer: expected it not to fire, but it fired at 'caution' "
+        "(last_paid: 2026-04-01, today: 2026-12-02, the day of this run)",
+        # a rule that fired on a missing answer names it; a rule that does not read the date gets
+        # the day only when its example pins one
+        f"rules.yaml:{start + 20}:9: no-revenue: expected it not to fire, but it fired (cost: 5, revenue: don't know)",
+        f"rules.yaml:{start + 21}:9: no-revenue: expected it not to fire, but it fired "
+        "(cost: 5, revenue: not answered, today: 2026-01-01)",
+    ]
+    assert [str(f) for f in run(catalog, "ru").failures][1:3] == [
+        f"rules.yaml:{start + 10}:9: silent-payer: ожидалось, что правило сработает, но оно не сработало "
+        "(сегодня: 2026-05-01)",
+        f"rules.yaml:{start + 11}:9: silent-payer: ожидалось, что правило не сработает, но оно сработало на уровне "
+        "«caution» (last_paid: 2026-04-01, сегодня: 2026-12-02 — день этого запуска)",
     ]

@@ -239,7 +239,7 @@ def test_a_bad_unit_in_a_file_is_one_line_at_its_place(bundled: Catalog, tmp_pat
         read_answers(str(path), bundled)
     assert str(info.value) == (
         f"{path}:2:1: hours_to_deadline: 'fortnights' is not a unit of time (h, days, weeks, months, years); "
-        "expected a number from 0 to 100000"
+        "expected a number from 0 to 100,000"
     )
 
 
@@ -301,7 +301,9 @@ def test_a_number_with_an_exponent_is_quoted_whole(bundled: Catalog, tmp_path: P
     path.write_text("budget_amount: 1e400\n", encoding="utf-8")
     with pytest.raises(AnswersError) as info:
         read_answers(str(path), bundled)
-    assert str(info.value) == f"{path}:1:1: budget_amount: '1e400' is too large; expected a number from 0 to 1000000000"
+    assert (
+        str(info.value) == f"{path}:1:1: budget_amount: '1e400' is too large; expected a number from 0 to 1,000,000,000"
+    )
 
 
 def test_a_csv_cell_with_a_huge_exponent_is_quoted_whole(tmp_path: Path) -> None:
@@ -313,13 +315,13 @@ def test_a_csv_cell_with_a_huge_exponent_is_quoted_whole(tmp_path: Path) -> None
     path.write_text('client,budget_amount\na,1e400\nb,"2,000"\n', encoding="utf-8")
     _, _, err = invoke(CliRunner(), "check", str(path), "-q")
     assert err.splitlines() == [
-        f"{path}:2: budget_amount: '1e400' is too large; expected a number from 0 to 1000000000",
-        f"{path}:3: budget_amount: '2,000' is ambiguous: write 2000 or 2.0; expected a number from 0 to 1000000000",
+        f"{path}:2: budget_amount: '1e400' is too large; expected a number from 0 to 1,000,000,000",
+        f"{path}:3: budget_amount: '2,000' is ambiguous: write 2000 or 2.0; expected a number from 0 to 1,000,000,000",
     ]
     _, _, err = invoke(CliRunner(), "check", str(path), "-q", "--lang", "ru")
     assert err.splitlines() == [
-        f"{path}:2: budget_amount: '1e400' — слишком большое число; нужно число от 0 до 1000000000",
-        f"{path}:3: budget_amount: '2,000' можно понять двояко: напишите 2000 или 2,0; нужно число от 0 до 1000000000",
+        f"{path}:2: budget_amount: '1e400' — слишком большое число; нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
+        f"{path}:3: budget_amount: '2,000' можно понять двояко: напишите 2000 или 2,0; нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
     ]
 
 
@@ -334,7 +336,7 @@ def test_an_ambiguous_whole_number_is_refused_as_an_amount_is(tmp_path: Path) ->
     path.write_text('client,worked_before,late_payments\na,yes,"2,000"\n', encoding="utf-8")
     _, _, err = invoke(CliRunner(), "check", str(path), "-q")
     assert err.splitlines() == [
-        f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1000"
+        f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1,000"
     ]
 
 
@@ -344,7 +346,7 @@ def test_a_number_past_a_float_is_quoted_as_written_in_every_format(tmp_path: Pa
 
     from tests.conftest import invoke
 
-    expected = "late_payments: '1e400' is too large; expected a whole number from 0 to 1000"
+    expected = "late_payments: '1e400' is too large; expected a whole number from 0 to 1,000"
     inputs = {
         "a.json": '{"worked_before": true, "late_payments": 1e400}',
         "b.yaml": "worked_before: true\nlate_payments: 1e400\n",

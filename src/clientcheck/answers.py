@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from clientcheck import qtypes
+from clientcheck import fmt, qtypes
 from clientcheck.conditions import suggest
 from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
@@ -52,22 +52,25 @@ MAX_NUMBER = 10**15  # beyond this an answer is a typo, and not every output for
 
 
 def allowed(q: Question, lang: str = "en") -> str:
-    """What a question accepts, in words, for error messages and prompts."""
-    if lang == "en" or q.type not in _TRANSLATED:
+    """What a question accepts, in words, for error messages and prompts. Bounds are numbers as
+    everything shown writes them (fmt.number: 1,000,000,000; Russian 1 000 000 000), in English too."""
+    numeric = q.type in ("integer", "number")
+    if (lang == "en" and not numeric) or q.type not in _TRANSLATED:
         return qtypes.of(q).allowed(q)
     if q.type == "yesno":
         return t(lang, "answers.allowed.yesno")
     if q.type in ("choice", "multi"):
         ids = ", ".join(q.choice_ids)
         return t(lang, "answers.allowed.choice" if q.type == "choice" else "answers.allowed.multi", ids=ids)
-    if q.type in ("integer", "number"):
+    if numeric:
         kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
-        if q.min is not None and q.max is not None:
-            return t(lang, "interview.allowed.range", kind=kind, min=qtypes.fmt_num(q.min), max=qtypes.fmt_num(q.max))
-        if q.min is not None:
-            return t(lang, "interview.allowed.min", kind=kind, min=qtypes.fmt_num(q.min))
-        if q.max is not None:
-            return t(lang, "interview.allowed.max", kind=kind, max=qtypes.fmt_num(q.max))
+        lo, hi = (None if b is None else fmt.number(b, lang) for b in (q.min, q.max))
+        if lo is not None and hi is not None:
+            return t(lang, "interview.allowed.range", kind=kind, min=lo, max=hi)
+        if lo is not None:
+            return t(lang, "interview.allowed.min", kind=kind, min=lo)
+        if hi is not None:
+            return t(lang, "interview.allowed.max", kind=kind, max=hi)
         return kind
     if q.type == "date":
         return t(lang, "interview.allowed.date")
@@ -102,8 +105,9 @@ _REASONS = (
 
 def _reason(q: Question, message: str, lang: str) -> str:
     """qtypes' English reason for refusing a value, in lang (unchanged when it is not one we know)."""
-    if lang == "en":
-        return message
+    if lang == "en":  # the same words, with what it accepts as allowed() says it (bounds formatted)
+        plain, said = f"expected {qtypes.of(q).allowed(q)}", f"expected {allowed(q, lang)}"
+        return message.replace(plain, said) if plain != said else message
     for pattern, key in _REASONS:
         m = pattern.match(message)
         if m is not None:
@@ -132,7 +136,9 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
         if (isinstance(value, int) or math.isfinite(value)) and abs(value) > MAX_NUMBER:  # NaN: qtypes says
             raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
     try:
-        return qtypes.of(q).coerce(q, value)
+        canonical = qtypes.of(q).coerce(q, value)
+        # -0.0 is 0 to every comparison, but JSON and repr write it "-0.0": one zero for every output
+        return abs(canonical) if numeric and canonical == 0 else canonical
     except ValueError as exc:
         if exc.args:
             raise ValueError(_reason(q, str(exc), lang)) from None

@@ -289,3 +289,15 @@ def kept_from_firing(when: Node, env: dict[str, Any], catalog: Catalog) -> tuple
                 if value is not None:
                     out.setdefault(name, value)
     return tuple(out.items())
+
+
+def unknown_that_decided(when: Node, env: dict[str, Any]) -> tuple[str, ...]:
+    """The questions without an answer that a true condition's tests read and that went its way:
+    what made `not known(budget)` or a count over unknowns true. A test that was itself undecided
+    (the other side of an `or`) decided nothing. Each question once, in the order the condition reads them.
+    """
+    out: dict[str, None] = {}
+    for fn, names, wanted in _flat(when):
+        if fn(env) is wanted:
+            out.update((n, None) for n in names if n not in env)
+    return tuple(out)

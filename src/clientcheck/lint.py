@@ -5,10 +5,12 @@ things that load but probably do not do what the author meant: a question no rul
 text missing in a language the other texts have, a YAML 1.1 reading such as `no` -> false,
 a rule or a level that can never fire, a question that is never asked, an example of a rule
 that depends on today's date without a `today:` of its own (it would pass one day and fail the next).
+Errors do not hide warnings: whatever loaded is checked, and what did not is named in the report.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
@@ -17,7 +19,7 @@ from typing import Any, Literal
 
 from clientcheck import qtypes
 from clientcheck.answers import yaml11_base
-from clientcheck.conditions import BoolOp, Call, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
+from clientcheck.conditions import BoolOp, Compare, Condition, ListLit, Lit, Name, Neg, Node, Not, walk
 from clientcheck.errors import Mark
 from clientcheck.evaluate import rule_outcome
 from clientcheck.i18n import t
@@ -57,6 +59,10 @@ class Diagnostic:
 class Report:
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]
+    # rules and questions whose errors kept them from loading: the warnings that need a loaded
+    # rule or question (unused, never fires, no reply text, an example's today) wait for the fix
+    unchecked_rules: tuple[str, ...] = ()
+    unchecked_questions: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -82,14 +88,57 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     warnings: list[Diagnostic] = []
     warnings += _yaml11(loaded.trees, lang)
     warnings += _languages(loaded.trees, lang)
-    if loaded.catalog is not None:
-        warnings += _unused(loaded.catalog, lang)
-        warnings += _no_reply(loaded.catalog, lang)
-        warnings += _drifting_examples(loaded.catalog, lang)
-        warnings += _unreachable(loaded.catalog, loaded.trees, lang)
+    # Errors or not, every rule and question that loaded is checked: one mistake must not hide
+    # the warnings about the rest. Only what did not load waits (and the report names it).
+    catalog = loaded.partial
+    rule_ids, question_ids = _ids(loaded.trees)
+    if catalog is not None:
+        also_used = _names_in_whens(loaded.trees, {r.id for r in catalog.rules}, set(catalog.questions))
+        warnings += _unused(catalog, lang, also_used)
+        warnings += _no_reply(catalog, lang)
+        warnings += _drifting_examples(catalog, lang)
+        warnings += _unreachable(catalog, loaded.trees, lang)
+        rule_ids = [r for r in rule_ids if catalog.rule(r) is None]
+        question_ids = [q for q in question_ids if q not in catalog.questions]
     taken = {(str(d.mark)) for d in found}
     warnings = [w for w in warnings if str(w.mark) not in taken]  # an error at the same place says it already
-    return Report((*found, *_sorted(warnings)), loaded.files)
+    warnings += _yaml11_choice_errors(loaded.trees, lang)  # says more than the error at its place
+    unchecked = (tuple(dict.fromkeys(rule_ids)), tuple(dict.fromkeys(question_ids))) if found else ((), ())
+    return Report((*found, *_sorted(warnings)), loaded.files, *unchecked)
+
+
+def _ids(trees: tuple[tuple[str, Any], ...]) -> tuple[list[str], list[str]]:
+    """The ids of every rule and question the files write (those that load and those that do not)."""
+    found: dict[str, list[str]] = {"rules": [], "questions": []}
+    for fmt, tree in trees:
+        items = tree.get(fmt) if isinstance(tree, YMap) else None
+        if isinstance(items, YList):
+            found[fmt] += [str(i["id"]) for i in items if isinstance(i, YMap) and isinstance(i.get("id"), str)]
+    return found["rules"], found["questions"]
+
+
+_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _names_in_whens(trees: tuple[tuple[str, Any], ...], rules: set[str], questions: set[str]) -> set[str]:
+    """Every word in the `when` of a rule or question that did not load: a question it names is not unused.
+
+    The condition could not be compiled, so its words are all the names there are; a word that
+    is not a question id (a function, `and`) matches nothing, and one inside quotes at worst
+    keeps a question from being called unused."""
+    out: set[str] = set()
+    for fmt, tree in trees:
+        items = tree.get(fmt) if isinstance(tree, YMap) else None
+        loaded = rules if fmt == "rules" else questions
+        for item in items if isinstance(items, YList) else ():
+            if not isinstance(item, YMap) or item.get("id") in loaded:
+                continue
+            levels = item.get("levels")
+            for part in [item, *(levels if isinstance(levels, YList) else ())]:
+                when = part.get("when") if isinstance(part, YMap) else None
+                if isinstance(when, str):
+                    out.update(_WORD.findall(when))
+    return out
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -142,6 +191,21 @@ def _yaml11(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
     return out
 
 
+def _yaml11_choice_errors(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic]:
+    """An unquoted `id: yes` is an error ("write it in quotes"); quoting it would only bring the
+    warning that a choice id `yes` is a trap in answers files. Said in the same run."""
+    out: list[Diagnostic] = []
+    for fmt, tree in trees:
+        items = tree.get("questions") if fmt == "questions" and isinstance(tree, YMap) else None
+        for q in items if isinstance(items, YList) else ():
+            choices = q.get("choices") if isinstance(q, YMap) else None
+            for ch in choices if isinstance(choices, YList) else ():
+                raw = ch.raw.get("id") if isinstance(ch, YMap) else None
+                if raw is not None and raw.lower() in _YAML11_BOOL and isinstance(ch.get("id"), bool):
+                    out.append(Diagnostic("warning", t(lang, "lint.yaml11_choice", id=raw), ch.at("id")))
+    return out
+
+
 def _texts(value: Any, schema: Mapping[str, Any], key: str, found: list[tuple[str, YMap]]) -> None:
     """Every multilingual text in a tree, found through the field table (so no field is missed)."""
     ref = schema.get("$ref", "")
@@ -181,8 +245,8 @@ def _languages(trees: tuple[tuple[str, Any], ...], lang: str) -> list[Diagnostic
 # ---------------------------------------------------------------- unused questions
 
 
-def _unused(catalog: Catalog, lang: str) -> list[Diagnostic]:
-    used: set[str] = {n for r in catalog.rules for n in r.names}
+def _unused(catalog: Catalog, lang: str, also_used: set[str]) -> list[Diagnostic]:
+    used: set[str] = {n for r in catalog.rules for n in r.names} | also_used
     used |= {n for q in catalog.questions.values() if q.when is not None for n in q.when.names}
     return [
         Diagnostic("warning", t(lang, "lint.unused", id=q.id), q.mark)
@@ -208,24 +272,13 @@ def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
 
 def _drifting_examples(catalog: Catalog, lang: str) -> list[Diagnostic]:
     """Examples without `today:` of rules whose outcome depends on the day (also through fired())."""
-    from clientcheck.functions import FUNCTIONS
+    from clientcheck.rulestest import dated_rules
 
-    by_id = {r.id: r for r in catalog.rules}
-    dated: dict[str, bool] = {}
-
-    def depends(rule: Rule, seen: frozenset[str] = frozenset()) -> bool:
-        if rule.id not in dated:
-            own = any(isinstance(n, Call) and FUNCTIONS[n.name].dated for lv in rule.levels for n in walk(lv.when.tree))
-            # the loader refuses fired() loops; `seen` only keeps a broken catalog from recursing
-            dated[rule.id] = own or any(
-                depends(by_id[ref], seen | {rule.id}) for ref in rule.refs if ref in by_id and ref not in seen
-            )
-        return dated[rule.id]
-
+    dated = dated_rules(catalog)
     return [
         Diagnostic("warning", t(lang, "lint.example_drifts", id=rule.id), ex.mark)
         for rule in catalog.rules
-        if rule.examples and depends(rule)
+        if rule.id in dated
         for ex in rule.examples
         if ex.today is None
     ]

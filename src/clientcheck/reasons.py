@@ -10,9 +10,10 @@ their reasons from here, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from clientcheck.model import Catalog, Evidence, Finding, Level, Rule, Verdict
+from clientcheck.model import UNKNOWN, Catalog, Evidence, Finding, Level, Rule, Verdict
 from clientcheck.placeholders import fill
 
 
@@ -34,6 +35,18 @@ class Reasons(NamedTuple):
     client_reason: str | None
     client_offer: str | None
     also_reasons: tuple[str, ...]  # client-facing reasons of also-true levels that weigh as much
+    # questions not known that the firing level's tests read and went its way (`not known(budget)`):
+    # the engine's evidence holds answers only, and such a rule fired *because* they are missing.
+    # (question id, i18n key of how it is missing: dont_know, not answered, does not apply)
+    unknown: tuple[tuple[str, str], ...] = ()
+
+    def because(self, catalog: Catalog, lang: str) -> list[tuple[str, str]]:
+        """The answers that made the level fire, then the missing ones, as (question id, answer) to show."""
+        from clientcheck import fmt
+        from clientcheck.i18n import t
+
+        known = [(e.question, fmt.answer(catalog, e.question, e.value, lang)) for e in self.evidence]
+        return known + [(qid, t(lang, key)) for qid, key in self.unknown]
 
 
 def answers_that_count(catalog: Catalog, verdict: Verdict) -> dict[str, Any]:
@@ -56,7 +69,33 @@ def client_text(rule: Rule, level: int, field: str) -> Any:
     return own if own is not None else getattr(rule, field)
 
 
-def reasons(finding: Finding, catalog: Catalog, env: dict[str, Any], lang: str, client: str | None) -> Reasons:
+def unknown_answers(
+    level: Level, env: dict[str, Any], catalog: Catalog, given: Mapping[str, Any]
+) -> tuple[tuple[str, str], ...]:
+    """The questions not known that decided a fired level, each with how it is missing."""
+    from clientcheck.explain import unknown_that_decided
+
+    out: list[tuple[str, str]] = []
+    for name in unknown_that_decided(level.when.tree, env):
+        q = catalog.questions.get(name)
+        if q is None:
+            continue
+        if q.when is not None and q.when(env) is False:
+            out.append((name, "rules.explain.does_not_apply"))
+        else:
+            out.append((name, "dont_know" if given.get(name) is UNKNOWN else "rules.explain.not_answered"))
+    return tuple(out)
+
+
+def reasons(
+    finding: Finding,
+    catalog: Catalog,
+    env: dict[str, Any],
+    lang: str,
+    client: str | None,
+    given: Mapping[str, Any] | None = None,
+) -> Reasons:
+    """given: the answers as given (to tell "don't know" from not answered), when there are any."""
     from clientcheck.explain import kept_from_firing
 
     rule = finding.rule
@@ -97,6 +136,7 @@ def reasons(finding: Finding, catalog: Catalog, env: dict[str, Any], lang: str, 
         text(reason),
         text(client_text(rule, level, "client_offer")),
         tuple(also_reasons),
+        unknown_answers(rule.levels[level], env, catalog, given or {}),
     )
 
 
@@ -105,5 +145,6 @@ def all_reasons(verdict: Verdict, catalog: Catalog, lang: str) -> dict[int, Reas
     env = answers_that_count(catalog, verdict)
     client = verdict.answers.client
     return {
-        id(f): reasons(f, catalog, env, lang, client) for f in (*verdict.red_flags, *verdict.good_signs, *verdict.notes)
+        id(f): reasons(f, catalog, env, lang, client, verdict.answers.values)
+        for f in (*verdict.red_flags, *verdict.good_signs, *verdict.notes)
     }

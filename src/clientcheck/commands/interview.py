@@ -291,9 +291,11 @@ def interview(
             if seller is None and any(q.seller and q.id not in session.values for q in catalog.questions.values()):
                 prompter.write(t(code, "profile.none.hint"), "2")
             elif seller is not None:
-                missing = [q.id for q in catalog.questions.values() if q.seller and q.id not in session.values]
+                from clientcheck.render.names import profile_missing
+
+                missing = [q for q in catalog.questions.values() if q.seller and q.id not in session.values]
                 if missing:
-                    prompter.write(t(code, "profile.missing", name=seller.name, ids=", ".join(missing)), "2")
+                    prompter.write(profile_missing(code, seller.name, missing), "2")
             # the payment log, an answers file or a resumed interview may already mean decline: say
             # why before the first question (and before the offer to finish), as after an answer
             _known_flags(prompter, session, quick)

@@ -34,6 +34,9 @@ class Loaded:
     problems: tuple[ClientcheckError, ...]
     files: tuple[str, ...]
     trees: tuple[tuple[str, Any], ...] = ()  # ("rules" | "questions", YAML tree as validated)
+    # what did load when something did not (None without a policy): lint's warnings look at it,
+    # so that one mistake does not hide the warnings about everything else
+    partial: Catalog | None = None
 
 
 def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> Loaded:
@@ -64,10 +67,12 @@ def load(rules_path: Path | None = None, questions_dir: Path | None = None) -> L
     files = (rfile, *qfiles)
     if policy is None and not c.problems:  # every way to get here reports why; this is a safety net
         c.err(say("cfg.no_policy"), Mark(rfile, 1))
-    if c.problems or policy is None:
+    if policy is None:
         return Loaded(None, tuple(c.problems), files, tuple(c.trees))
     catalog = Catalog(questions, tuple(sections), tuple(rules), policy, sources, digest.hexdigest(), files, window)
-    return Loaded(catalog, (), files, tuple(c.trees))
+    if c.problems:
+        return Loaded(None, tuple(c.problems), files, tuple(c.trees), catalog)
+    return Loaded(catalog, (), files, tuple(c.trees), catalog)
 
 
 def load_catalog(rules_path: Path | None = None, questions_dir: Path | None = None) -> Catalog:

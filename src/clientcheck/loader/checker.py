@@ -92,6 +92,11 @@ class _Checker:
             for lang, text in value.items():
                 if not LANG_CODE.match(lang):
                     self.err(say("cfg.lang_code", key=key, lang=lang, langs=", ".join(LANGUAGES)), value.key_at(lang))
+                elif isinstance(text, bool) and lang in value.raw:  # `en: Yes` is true, not the word
+                    word = value.raw[lang]
+                    self.err(
+                        say("cfg.yaml_bool", key=f"{key}.{lang}", raw=word, value=str(text).lower()), value.at(lang)
+                    )
                 elif not isinstance(text, str) or not text.strip():
                     self.err(say("cfg.empty_text", key=key, lang=lang), value.at(lang))
                 else:

@@ -13,7 +13,7 @@ from clientcheck.bundled import bundled_questions as bundled_questions
 from clientcheck.bundled import bundled_rules as bundled_rules
 from clientcheck.conditions import VarType, suggest
 from clientcheck.errors import Mark
-from clientcheck.i18n import say
+from clientcheck.i18n import detect_language, say
 from clientcheck.loader.checker import IDENT, _Checker, _display
 from clientcheck.model import (
     CLIENT_KEY,
@@ -144,7 +144,10 @@ def _question(
                 if cid is None or ctext is None:
                     continue
                 if cid in seen:
+                    # said once, here; the first stays the choice, so that every later message
+                    # listing the choices (conditions, defaults, answers) names each once
                     c.err(say("cfg.duplicate_choice", id=cid), ch.at("id"))
+                    continue
                 seen.add(cid)
                 choices.append(Choice(cid, ctext))
     elif "choices" in q:
@@ -158,7 +161,8 @@ def _question(
     )
     if "default" in q:
         try:
-            default = answers_mod.coerce(question, q["default"], q.raw.get("default"))
+            # in the language of the run, as every other problem of the loader (say)
+            default = answers_mod.coerce(question, q["default"], q.raw.get("default"), detect_language(None))
         except ValueError as exc:
             c.err(f"default: {exc}", q.at("default"))
         else:

@@ -30,8 +30,8 @@ def md(text: str) -> str:
     return _AUTOLINK.sub(r"\\\1\2", _SPECIAL.sub(r"\\\1", clean(text)))
 
 
-def _because(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
-    return "<br>".join(f"`{e.question}`: {md(fmt.answer(catalog, e.question, e.value, lang))}" for e in evidence)
+def _because(catalog: Catalog, r: Reasons, lang: str) -> str:
+    return "<br>".join(f"`{qid}`: {md(answer)}" for qid, answer in r.because(catalog, lang))
 
 
 def _answers(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
@@ -40,10 +40,10 @@ def _answers(catalog: Catalog, evidence: Sequence[Evidence], lang: str) -> str:
 
 def _red_because(catalog: Catalog, r: Reasons, lang: str) -> str:
     """The firing level's answers, what ruled out the levels above, the levels also true."""
-    lines = [_because(catalog, r.evidence, lang)] if r.evidence else []
+    lines = [_because(catalog, r, lang)] if r.evidence or r.unknown else []
     if r.ruled_out:
         lines.append(f"_{t(lang, 'reasons.ruled_out')}:_ {_answers(catalog, r.ruled_out, lang)}")
-    shown = {e.question for e in r.evidence}
+    shown = {e.question for e in r.evidence} | {qid for qid, _ in r.unknown}
     for a in r.also:
         sev = catalog.policy.severities.get(a.severity) if a.severity else None
         label = f" ({md(sev.label.get(lang))})" if sev else ""
@@ -86,7 +86,7 @@ def report(verdict: Verdict, catalog: Catalog, lang: str) -> str:
         out += [f"### {t(lang, 'good_signs')}", ""]
         out += [f"| {t(lang, 'col.sign')} | {t(lang, 'col.because')} |", "|---|---|"]
         for f in verdict.good_signs:
-            out.append(f"| {md(f.rule.title.get(lang))} | {_because(catalog, f.evidence, lang)} |")
+            out.append(f"| {md(f.rule.title.get(lang))} | {_because(catalog, why[id(f)], lang)} |")
         out.append("")
     if verdict.notes:
         out += [f"### {t(lang, 'notes')}", ""]

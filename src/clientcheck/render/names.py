@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from clientcheck.i18n import t
 
 if TYPE_CHECKING:
-    from clientcheck.model import AskNext, Catalog, Rule
+    from clientcheck.model import AskNext, Catalog, Question, Rule
 
 
 def verdict_word(lang: str, verdict: str) -> str:
@@ -51,3 +51,14 @@ def _seller(catalog: Catalog, qid: str) -> bool:
 def profile_hint(lang: str, seller: Sequence[str]) -> str:
     """`complete your profile: clientcheck profile set min_price=... business_stage=...`"""
     return t(lang, "profile.complete", command="clientcheck profile set " + " ".join(f"{q}=..." for q in seller))
+
+
+def question_named(q: Question, lang: str) -> str:
+    """A question as a message names it to people: its text, then its id (what files and `profile set` use)."""
+    return t(lang, "names.question", text=q.text.get(lang), id=q.id)
+
+
+def profile_missing(lang: str, name: str, missing: Sequence[Question]) -> str:
+    """`Your profile 'default' does not answer the question “What do you sell…?” (offer): ...`"""
+    questions = ", ".join(question_named(q, lang) for q in missing)
+    return t(lang, "profile.missing_questions", name=name, n=len(missing), questions=questions)

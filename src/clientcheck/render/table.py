@@ -118,9 +118,8 @@ def _longest(words: Any) -> int:
     return max((len(w) for w in words), default=0)
 
 
-def _because(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> Text:
-    lines = [f"{e.question}: {fmt.answer(catalog, e.question, e.value, lang)}" for e in evidence]
-    return plain_text("\n".join(lines))
+def _because(catalog: Catalog, r: Reasons, lang: str) -> Text:
+    return plain_text("\n".join(f"{qid}: {answer}" for qid, answer in r.because(catalog, lang)))
 
 
 def _answers(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> str:
@@ -129,11 +128,11 @@ def _answers(catalog: Catalog, evidence: tuple[Evidence, ...], lang: str) -> str
 
 def _red_because(catalog: Catalog, r: Reasons, lang: str) -> Text:
     """The firing level's answers, then what ruled out the levels above, then the levels also true."""
-    text = _because(catalog, r.evidence, lang)
+    text = _because(catalog, r, lang)
     if r.ruled_out:
         text.append("\n" + t(lang, "reasons.ruled_out") + ": ", style="dim")
         text.append(clean(_answers(catalog, r.ruled_out, lang)))
-    shown = {e.question for e in r.evidence}
+    shown = {e.question for e in r.evidence} | {qid for qid, _ in r.unknown}
     for a in r.also:
         sev = catalog.policy.severities.get(a.severity) if a.severity else None
         label = f" ({sev.label.get(lang)})" if sev else ""
@@ -166,7 +165,7 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     client = verdict.answers.client
     parts.append(Panel(head, title=plain_text(client) if client else None, title_align="left", expand=False))
 
-    widths = None if narrow else _flag_widths(verdict, catalog, lang, width)
+    widths = None if narrow else _flag_widths(verdict, catalog, lang, width, why)
     if verdict.red_flags and widths is None:
         parts.append(_stacked_flags(verdict, catalog, lang, why))
     elif verdict.red_flags and widths is not None:
@@ -192,16 +191,16 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
         parts.append(Text(t(lang, "none_fired"), style="green"))
 
     if verdict.good_signs and narrow:
-        parts.append(_stacked_signs(verdict, catalog, lang))
+        parts.append(_stacked_signs(verdict, catalog, lang, why))
     elif verdict.good_signs:
         table = Table(title=t(lang, "good_signs"), title_justify="left", expand=True)
         table.add_column(t(lang, "col.sign"), ratio=1, style="green")
-        keys = _longest(f"{e.question}:" for f in verdict.good_signs for e in f.evidence)
+        keys = _longest(f"{q}:" for f in verdict.good_signs for q, _ in why[id(f)].because(catalog, lang))
         table.add_column(t(lang, "col.because"), ratio=1, min_width=keys)
         for f in verdict.good_signs:
             sign = plain_text(f.rule.title.get(lang))
             sign.append(f"\n{clean(f.rule.id)}", style="dim")
-            table.add_row(sign, _because(catalog, f.evidence, lang))
+            table.add_row(sign, _because(catalog, why[id(f)], lang))
         parts.append(table)
 
     for f in verdict.notes:
@@ -243,7 +242,9 @@ def build(verdict: Verdict, catalog: Catalog, lang: str, width: int = DEFAULT_WI
     return Group(*parts)
 
 
-def _flag_widths(verdict: Verdict, catalog: Catalog, lang: str, width: int) -> tuple[int, int, int, int] | None:
+def _flag_widths(
+    verdict: Verdict, catalog: Catalog, lang: str, width: int, why: dict[int, Reasons]
+) -> tuple[int, int, int, int] | None:
     """Column widths of the red flags table, or None when it cannot fit: then blocks are shown.
 
     Widths are set here rather than by ratios: a column is never narrower than the ids it holds
@@ -254,7 +255,7 @@ def _flag_widths(verdict: Verdict, catalog: Catalog, lang: str, width: int) -> t
     labels = [catalog.policy.severities[f.severity].label.get(lang) for f in verdict.red_flags if f.severity]
     sev_w = max(len(t(lang, "col.severity")), _longest(labels))
     ids = _longest(f.rule.id for f in verdict.red_flags)
-    keys = _longest(f"{e.question}:" for f in verdict.red_flags for e in f.evidence)
+    keys = _longest(f"{q}:" for f in verdict.red_flags for q, _ in why[id(f)].because(catalog, lang))
     flag_w = max(ids, min(24, available // 4))
     because_w = max(keys, min(30, available // 3))
     advice_w = available - sev_w - flag_w - because_w
@@ -290,11 +291,11 @@ def _stacked_flags(verdict: Verdict, catalog: Catalog, lang: str, why: dict[int,
     return Group(*blocks)
 
 
-def _stacked_signs(verdict: Verdict, catalog: Catalog, lang: str) -> RenderableType:
+def _stacked_signs(verdict: Verdict, catalog: Catalog, lang: str, why: dict[int, Reasons]) -> RenderableType:
     blocks: list[RenderableType] = [_heading(t(lang, "good_signs"))]
     for f in verdict.good_signs:
         title = plain_text(f.rule.title.get(lang), "green")
-        blocks.append(hang("•", title, _because(catalog, f.evidence, lang)))
+        blocks.append(hang("•", title, _because(catalog, why[id(f)], lang)))
     return Group(*blocks)
 
 

@@ -258,7 +258,6 @@ STRINGS: dict[str, str] = {
     "verdict.to_settle": "To settle it, ask",
     "verdict.note": "Note: {note}",
     "verdict.profile": "Seller profile: {name}",
-    "profile.missing": "Your profile '{name}' does not answer {ids}: they count as don't know; complete it with: clientcheck profile",
     "profile.review.prompt": "Number of an answer to change, or Enter to save the profile:",
     "profile.keys.review": "number + Enter: change it · Enter alone: save · Ctrl-B back · Ctrl-C stop",
     # issue 13: history package (a client name's problem, without the option's name)
@@ -315,4 +314,12 @@ STRINGS: dict[str, str] = {
     "interview.why.ambiguous": "it can be read as {thousands} or as {whole}.{fraction}: write the one you mean",
     "interview.why.below.as": "that is {value}, less than {min}",
     "interview.why.above.as": "that is {value}, more than {max}",
+    # tryout: lint, reasons, rule tests
+    "lint.unchecked": "Not yet checked for warnings (the errors above keep {n:it|them} from loading): {names}",
+    "lint.unchecked.rule": "rule '{id}'",
+    "lint.unchecked.question": "question '{id}'",
+    "profile.missing_questions": "Your profile '{name}' does not answer {n:this question|these {n} questions}, so {n:it counts|they count} as don't know: {questions}. Complete it with: clientcheck profile",
+    "names.question": "“{text}” ({id})",
+    "rules.test.today": "today: {day}",
+    "rules.test.today_run": "today: {day}, the day of this run",
 }

@@ -252,7 +252,6 @@ STRINGS: dict[str, str] = {
     "verdict.to_settle": "Чтобы вердикт стал окончательным, спросите",
     "verdict.note": "Заметка: {note}",
     "verdict.profile": "Профиль продавца: {name}",
-    "profile.missing": "В профиле «{name}» нет ответов на {ids}: они считаются неизвестными; дополнить профиль: clientcheck profile",
     "profile.review.prompt": "Номер ответа, который нужно изменить, или Enter — сохранить профиль:",
     "profile.keys.review": "номер и Enter: изменить · просто Enter: сохранить · Ctrl-B: назад · Ctrl-C: выход",
     # issue 13: history package (a client name's problem, without the option's name)
@@ -308,4 +307,12 @@ STRINGS: dict[str, str] = {
     "interview.why.ambiguous": "это можно понять и как {thousands}, и как {whole},{fraction}: напишите то, что имели в виду",
     "interview.why.below.as": "это {value}, меньше {min}",
     "interview.why.above.as": "это {value}, больше {max}",
+    # tryout: lint, reasons, rule tests
+    "lint.unchecked": "Пока не проверено на предупреждения (ошибки выше не дают {n:его|их|их} загрузить): {names}",
+    "lint.unchecked.rule": "правило «{id}»",
+    "lint.unchecked.question": "вопрос «{id}»",
+    "profile.missing_questions": "В профиле «{name}» нет {n:ответа на {n} вопрос|ответов на {n} вопроса|ответов на {n} вопросов}, и пока это считается как «не знаю»: {questions}. Дополнить профиль: clientcheck profile",
+    "names.question": "«{text}» ({id})",
+    "rules.test.today": "сегодня: {day}",
+    "rules.test.today_run": "сегодня: {day} — день этого запуска",
 }
