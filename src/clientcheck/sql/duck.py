@@ -24,7 +24,6 @@ from typing import Any
 import duckdb
 import orjson
 import pyarrow as pa
-from sqlglot import exp
 
 from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
@@ -32,12 +31,9 @@ from clientcheck.errors import ClientcheckError
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import ReadError, Source, jsonl_lines
-from clientcheck.sql import coltypes
-from clientcheck.sql.gen import Plan
+from clientcheck.sql import coltypes, saved
 from clientcheck.sql.guard import Stopped, Watched, caught
-from clientcheck.sql.nodes import alias, col, ident
-from clientcheck.sql.records import Layout
-from clientcheck.sql.sources import json_source, parquet_source
+from clientcheck.sql.rows import Rows
 
 BATCH = 16384  # JSON Lines / CSV records per query (about 10 MB of text); each is planned anew (~0.2 s)
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -69,8 +65,9 @@ class DuckRunner(Runner):
         # results in input order; a bounded memory (it spills to disk rather than grow past it)
         self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "256MB"})
         filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
-        self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
-        self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
+        self.filled = filled
+        self.layout = Rows(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
+        self.queries: dict[tuple[Any, ...], str] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
 
     # -- inputs
@@ -130,18 +127,53 @@ class DuckRunner(Runner):
 
     # -- scoring
 
-    def _query(self, kind: str, source: Source, columns: Sequence[str], make: Any) -> str:
-        key = (kind, source.name, *columns)
-        found = self.plans.get(key)
-        if found is None:
-            plan = self.layout.plan(make(), columns, answered=kind == "json", raw=self._raw)
-            sink_format = getattr(self.sink, "record_format", None)
-            if self.fused and sink_format is not None:
-                text = self.layout.records_query(plan, sink_format.head(source.name), sink_format.tail, self._raw)
-            else:
-                text = self.layout.outcomes_query(plan, self._raw)
-            found = self.plans[key] = (plan, text)
-        return found[1]
+    def _query(self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None) -> str:
+        """The query for this kind of input and these columns: kept from earlier in the run, else
+        from the cache (saved.py), else built (records.py) and kept in both."""
+        memo = (kind, tuple(columns), tuple((types or {}).items()))  # a Parquet file's types shape its checks
+        found = self.queries.get(memo)
+        if found is not None:
+            return found
+        sink_format = self.sink.record_format if self.fused else None  # DuckDB writes the records
+        # what the text depends on besides the rules: Encoder.head's shape (of a name it is the
+        # query's $head), the tail (the rules' digest), today (conditions read it)
+        from clientcheck.functions import today
+
+        shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
+        if sink_format is not None:
+            shape += (sink_format.head(""), sink_format.tail)
+        name = saved.key(self.catalog, self.rules, self.filled, *shape)
+        text = saved.read(name)
+        if text is None:
+            text = self._build(kind, columns, types, sink_format)
+            saved.write(name, text)
+        self.queries[memo] = text
+        return text
+
+    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, sink_format: Any) -> str:
+        """The query's text, printed by sqlglot from the tree records.py builds."""
+        from clientcheck.sql.nodes import alias, col, ident
+        from clientcheck.sql.records import Layout
+        from clientcheck.sql.sources import json_source, parquet_source
+
+        layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=self.filled)
+        if types is None:
+            source = json_source(self.catalog)
+        else:
+            # the answers as read, for the rows that take the ordinary way
+            raw = (alias(col(c), ident("cc_raw_" + c)) for c in columns)
+            source = parquet_source(self.catalog, types).select(*raw, copy=False)
+        plan = layout.plan(source, columns, answered=kind == "json", raw=self._raw)
+        if sink_format is not None:
+            return layout.records_query(plan, sink_format.tail, self._raw)
+        return layout.outcomes_query(plan, self._raw)
+
+    def _params(self, source: Source, **more: str) -> dict[str, str]:
+        """The query's parameters: the start of each record ($head), where DuckDB writes them."""
+        writer = self.sink.record_format
+        if self.fused and writer is not None:
+            more["head"] = writer.head(source.name).decode("utf-8")
+        return more
 
     _raw: Sequence[str] = ()
 
@@ -157,13 +189,13 @@ class DuckRunner(Runner):
                 texts.append(None)  # the ordinary way says which line is not UTF-8
         table = pa.table({"line": pa.array(lines, pa.int64()), "raw": pa.array(texts, pa.string())})
         self._raw = ()
-        query = self._query("json", source, [CLIENT_KEY, *self.catalog.questions], lambda: json_source(self.catalog))
+        query = self._query("json", [CLIENT_KEY, *self.catalog.questions])
         cursor = self.con.cursor()  # a cursor of its own: the Arrow batch is its `batch` table
         watched = None
         try:
             with caught():
                 cursor.register("batch", table)
-            watched = Watched(cursor, query)
+            watched = Watched(cursor, query, self._params(source))
             self._emit(source, watched, {line: raw for line, raw in batch}, raw_columns=())
         except Stopped:  # the lines DuckDB did not get to go the Python way: nothing is lost
             done = watched.last if watched is not None and watched.last is not None else 0
@@ -193,20 +225,13 @@ class DuckRunner(Runner):
             return
         columns = list(types)
         self._raw = columns
-        path = source.path
-
-        def make() -> exp.Select:
-            src = parquet_source(self.catalog, path, types)
-            # the answers as read, for the rows that take the ordinary way
-            return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns), copy=False)
-
-        query = self._query("parquet", source, columns, make)
+        query = self._query("parquet", columns, types)
         cursor = self.con.cursor()
         watched = None
         try:
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
-            watched = Watched(cursor, query)
+            watched = Watched(cursor, query, self._params(source, path=str(source.path)))
             self._emit(source, watched, None, raw_columns=columns)
         except Stopped as exc:  # the rows before it are written; the rest of this file is lost
             rows = watched.rows if watched is not None else 0
@@ -351,4 +376,4 @@ def run_check(
     return runner
 
 
-__all__ = ["DuckRunner", "Layout", "run_check"]
+__all__ = ["DuckRunner", "run_check"]
