@@ -32,7 +32,7 @@ class Layers:
 
     # a rule's columns in the "could still happen" pass; a rule in `same` has none of its own
     PASS_COLUMNS = frozenset(("xl", "xf", "xp", "xt", "xo"))
-    same: frozenset[int] | set[int] = frozenset()
+    same: set[int]  # Plan.__init__ sets it before anything is named
 
     def name(self, *parts: object) -> str:
         if len(parts) > 1 and parts[1] in self.same and parts[0] in self.PASS_COLUMNS:
