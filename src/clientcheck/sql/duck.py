@@ -69,7 +69,10 @@ class DuckRunner(Runner):
         # results in input order; a bounded memory (it spills to disk rather than grow past it)
         # join_order: the query's one join is with a one-row table (lookup.py), and the optimizer
         # that orders joins walks every expression of the query to find out, about 0.04 s a query
-        config: dict[str, str | bool] = {"preserve_insertion_order": True, "memory_limit": "256MB"}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "preserve_insertion_order": True,
+            "memory_limit": "256MB",
+        }
         config["disabled_optimizers"] = "join_order"
         self.con = duckdb.connect(config=config)
         filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
