@@ -23,13 +23,12 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from clientcheck import __version__
-from clientcheck.catalog_cache import _private, cache_dir
+from clientcheck.catalog_cache import _private, cache_dir, private_bytes
 
 FORMAT = b"clientcheck query 1\n"  # an entry: this line, the sha256 of the text, a line break, the text
 KEEP = 32  # entries kept (one per catalog, profile, day and kind of input; ~100 kB each); oldest go first
@@ -87,26 +86,15 @@ def read(name: str | None) -> str | None:
     global reads
     if name is None:
         return None
-    entry = folder() / f"{name}.sql"
-    try:
-        if not _private(os.stat(entry.parent)):
-            return None  # someone else could have put an entry there: DuckDB would run it
-        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+    data = private_bytes(folder() / f"{name}.sql")  # someone else's could say anything: DuckDB would run it
+    if data is None or not data.startswith(FORMAT):
         return None
+    digest, _, text = data[len(FORMAT) :].partition(b"\n")
+    if hashlib.sha256(text).hexdigest().encode() != digest:
+        return None  # cut short or changed since it was written
     try:
-        with open(fd, "rb") as f:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or not _private(st):
-                return None
-            data = f.read()
-        if not data.startswith(FORMAT):
-            return None
-        digest, _, text = data[len(FORMAT) :].partition(b"\n")
-        if hashlib.sha256(text).hexdigest().encode() != digest:
-            return None  # cut short or changed since it was written
         query = text.decode("utf-8")
-    except (OSError, ValueError):
+    except ValueError:
         return None
     reads += 1
     return query
