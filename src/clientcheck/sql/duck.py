@@ -50,8 +50,7 @@ STREAM_BUFFER = "100MB"
 def _joined(records: Any) -> bytes | memoryview:
     """A batch of records (each ends with a line break) as one piece of output: for a plain
     Arrow string array the records already lie end to end in its data buffer, which is written
-    as it is (a copy of ten megabytes a batch, in fresh memory, cost a tenth of a second of a
-    million clients' run)."""
+    as it is, not copied first (1.4 GB for a million clients)."""
     if type(records).__name__ == "StringArray" and len(records):
         _, offsets_buffer, data = records.buffers()
         offsets = memoryview(offsets_buffer).cast("i")  # int32 offsets into the data buffer
