@@ -204,3 +204,14 @@ def test_no_cache_means_none(cli: CliRunner, tmp_path: Path, cache: Path, monkey
     before = _reads()
     assert invoke(cli, "check", str(path), "-f", "jsonl") == invoke(cli, "check", str(path), "-f", "jsonl")
     assert _reads() == before and not cache.exists()
+
+
+def test_json_lines_through_duckdb_keep_their_query_too(cli: CliRunner, tmp_path: Path, cache: Path) -> None:
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in BUNDLED), encoding="utf-8")
+    args = ("check", str(jsonl), "-f", "jsonl", "--engine", "duckdb")
+    before = _reads()
+    cold = invoke(cli, *args)
+    assert _reads() == before and len(_entries(cache)) == 1
+    assert invoke(cli, *args) == cold and _reads() == before + 1
+    assert cold == invoke(cli, "check", str(jsonl), "-f", "jsonl", "--engine", "python")
