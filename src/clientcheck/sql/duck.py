@@ -43,7 +43,7 @@ FETCH = 8192  # result rows fetched at a time: the output of a batch is a few me
 # group at a time, one per thread, and hands the results over in file order: with its default
 # (10 MB, less than one row group's records) the second thread soon waits for the first and
 # the query runs on one core. This lets it work ahead on most of a 122,880-row group (DuckDB's
-# own) while memory stays bounded (about 430 MB at the peak for 1,000,000 clients, bench/run.py).
+# own) while memory stays bounded (360 to 430 MB at the peak for 1,000,000 clients, bench/run.py).
 STREAM_BUFFER = "100MB"
 
 
