@@ -4,6 +4,7 @@ and `clientcheck check` through embedded DuckDB (Parquet, --engine duckdb)."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -420,6 +421,7 @@ def test_the_default_check_imports_neither_duckdb_nor_sqlglot(tmp_path: Path) ->
             text=True,
             cwd=ROOT,
             timeout=60,
+            env={**os.environ, "CLIENTCHECK_NO_CACHE": "1"},  # the query built, not read back (test_sql_saved)
         )
         assert proc.stdout.splitlines()[-1] == "1" + modules, proc.stderr
 

@@ -134,10 +134,10 @@ def test_a_parquet_query_may_work_ahead_of_its_reader_on_every_core(
     seen: list[tuple[str, str]] = []
     real = duck.Watched
 
-    def watched(cursor: Any, query: str) -> Any:
+    def watched(cursor: Any, query: str, params: dict[str, str]) -> Any:
         setting = "SELECT current_setting('streaming_buffer_size')"
         seen.append((cursor.sql(setting).fetchall()[0][0], duckdb.connect().sql(setting).fetchall()[0][0]))
-        return real(cursor, query)
+        return real(cursor, query, params)
 
     monkeypatch.setattr(duck, "Watched", watched)
     jsonl = tmp_path / "leads.jsonl"
@@ -163,6 +163,7 @@ def test_an_undecided_rules_text_is_one_constant_or_joined_pieces_and_reads_the_
     from clientcheck.sql import asks, records
     from tests.sqlcheck import random_clients
 
+    monkeypatch.setenv("CLIENTCHECK_NO_CACHE", "1")  # built with the patches, not read from the cache
     heads: list[bool] = []
     looked: list[bool] = []
     real = records.Layout.open_head
@@ -223,6 +224,7 @@ def test_what_an_undecided_rule_would_ask_behind_gates_two_deep_reads_as_in_pyth
     from clientcheck.sql.asks import Asks
     from tests.sqlcheck import varied_catalog
 
+    monkeypatch.setenv("CLIENTCHECK_NO_CACHE", "1")  # built, not read from the cache
     made: list[bool] = []
     real = Asks.table
     cases = [

@@ -527,8 +527,8 @@ def failing(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     real = guard.Watched.__init__
 
-    def init(self: guard.Watched, cursor: Any, query: str) -> None:
-        real(self, cursor, query)
+    def init(self: guard.Watched, cursor: Any, query: str, params: dict[str, str]) -> None:
+        real(self, cursor, query, params)
         self.relation = _Failing(self.relation, sizes)
 
     monkeypatch.setattr(guard.Watched, "__init__", init)

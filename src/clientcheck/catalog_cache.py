@@ -78,7 +78,9 @@ def _entry(rules: Path, questions: Path) -> Path:
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
 
-def _read(entry: Path) -> Catalog | None:
+def private_bytes(entry: Path) -> bytes | None:
+    """An entry's bytes, if it is a file that belongs to this user in a folder that does, and
+    nobody else may write to either (sql/saved.py reads its entries so too)."""
     try:
         if not _private(os.stat(entry.parent)):
             return None  # a folder someone else could have put an entry in: not trusted
@@ -90,7 +92,17 @@ def _read(entry: Path) -> Catalog | None:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or not _private(st):
                 return None
-            fmt, stamps, catalog = pickle.load(f)
+            return f.read()
+    except OSError:
+        return None
+
+
+def _read(entry: Path) -> Catalog | None:
+    data = private_bytes(entry)
+    if data is None:
+        return None
+    try:
+        fmt, stamps, catalog = pickle.loads(data)
     except Exception:  # half-written by a crashed run, or from other code: rebuild
         return None
     if fmt != FORMAT or any(_stamp(path, code) != stamp for path, code, stamp in stamps):

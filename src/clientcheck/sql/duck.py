@@ -18,13 +18,14 @@ CSV conventions and messages are the usual ones) and handed to DuckDB as Arrow b
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
 import orjson
 import pyarrow as pa
-from sqlglot import exp
 
 from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
@@ -32,12 +33,9 @@ from clientcheck.errors import ClientcheckError
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import ReadError, Source, jsonl_lines
-from clientcheck.sql import coltypes
-from clientcheck.sql.gen import Plan
+from clientcheck.sql import coltypes, saved
 from clientcheck.sql.guard import Stopped, Watched, caught
-from clientcheck.sql.nodes import alias, col, ident
-from clientcheck.sql.records import Layout
-from clientcheck.sql.sources import json_source, parquet_source
+from clientcheck.sql.rows import Rows
 
 BATCH = 16384  # JSON Lines / CSV records per query (about 10 MB of text); each is planned anew (~0.2 s)
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -45,18 +43,19 @@ FETCH = 8192  # result rows fetched at a time: the output of a batch is a few me
 # group at a time, one per thread, and hands the results over in file order: with its default
 # (10 MB, less than one row group's records) the second thread soon waits for the first and
 # the query runs on one core. This lets it work ahead on most of a 122,880-row group (DuckDB's
-# own) while memory stays bounded (about 430 MB at the peak for 1,000,000 clients, bench/run.py).
+# own) while memory stays bounded (360 to 430 MB at the peak for 1,000,000 clients, bench/run.py).
 STREAM_BUFFER = "100MB"
 
 
-def _joined(records: Any) -> bytes:
+def _joined(records: Any) -> bytes | memoryview:
     """A batch of records (each ends with a line break) as one piece of output: for a plain
-    Arrow string array the records already lie end to end in its data buffer."""
+    Arrow string array the records already lie end to end in its data buffer, which is written
+    as it is, not copied first (1.4 GB for a million clients)."""
     if type(records).__name__ == "StringArray" and len(records):
         _, offsets_buffer, data = records.buffers()
         offsets = memoryview(offsets_buffer).cast("i")  # int32 offsets into the data buffer
         start, end = offsets[records.offset], offsets[records.offset + len(records)]
-        return bytes(memoryview(data)[start:end])
+        return memoryview(data)[start:end]
     return "".join(records.to_pylist()).encode("utf-8")
 
 
@@ -67,10 +66,18 @@ class DuckRunner(Runner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # results in input order; a bounded memory (it spills to disk rather than grow past it)
-        self.con = duckdb.connect(config={"preserve_insertion_order": True, "memory_limit": "256MB"})
+        # join_order: the query's one join is with a one-row table (lookup.py), and the optimizer
+        # that orders joins walks every expression of the query to find out, about 0.04 s a query
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "preserve_insertion_order": True,
+            "memory_limit": "256MB",
+        }
+        config["disabled_optimizers"] = "join_order"
+        self.con = duckdb.connect(config=config)
         filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
-        self.layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
-        self.plans: dict[tuple[str, ...], tuple[Plan, str]] = {}
+        self.filled = filled
+        self.layout = Rows(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
+        self.queries: dict[tuple[Any, ...], str] = {}
         self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
 
     # -- inputs
@@ -130,18 +137,53 @@ class DuckRunner(Runner):
 
     # -- scoring
 
-    def _query(self, kind: str, source: Source, columns: Sequence[str], make: Any) -> str:
-        key = (kind, source.name, *columns)
-        found = self.plans.get(key)
-        if found is None:
-            plan = self.layout.plan(make(), columns, answered=kind == "json", raw=self._raw)
-            sink_format = getattr(self.sink, "record_format", None)
-            if self.fused and sink_format is not None:
-                text = self.layout.records_query(plan, sink_format.head(source.name), sink_format.tail, self._raw)
-            else:
-                text = self.layout.outcomes_query(plan, self._raw)
-            found = self.plans[key] = (plan, text)
-        return found[1]
+    def _query(self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None) -> str:
+        """The query for this kind of input and these columns: kept from earlier in the run, else
+        from the cache (saved.py), else built (records.py) and kept in both."""
+        memo = (kind, tuple(columns), tuple((types or {}).items()))  # a Parquet file's types shape its checks
+        found = self.queries.get(memo)
+        if found is not None:
+            return found
+        sink_format = self.sink.record_format if self.fused else None  # DuckDB writes the records
+        # what the text depends on besides the rules: Encoder.head's shape (of a name it is the
+        # query's $head), the tail (the rules' digest), today (conditions read it)
+        from clientcheck.functions import today
+
+        shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
+        if sink_format is not None:
+            shape += (sink_format.head(""), sink_format.tail)
+        name = saved.key(self.catalog, self.rules, self.filled, *shape)
+        text = saved.read(name)
+        if text is None:
+            text = self._build(kind, columns, types, sink_format)
+            saved.write(name, text)
+        self.queries[memo] = text
+        return text
+
+    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, sink_format: Any) -> str:
+        """The query's text, printed by sqlglot from the tree records.py builds."""
+        from clientcheck.sql.nodes import alias, col, ident
+        from clientcheck.sql.records import Layout
+        from clientcheck.sql.sources import json_source, parquet_source
+
+        layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=self.filled)
+        if types is None:
+            source = json_source(self.catalog)
+        else:
+            # the answers as read, for the rows that take the ordinary way
+            raw = (alias(col(c), ident("cc_raw_" + c)) for c in columns)
+            source = parquet_source(self.catalog, types).select(*raw, copy=False)
+        plan = layout.plan(source, columns, answered=kind == "json", raw=self._raw)
+        if sink_format is not None:
+            return layout.records_query(plan, sink_format.tail, self._raw)
+        return layout.outcomes_query(plan, self._raw)
+
+    def _params(self, source: Source, **more: str) -> dict[str, str]:
+        """The query's parameters: the start of each record ($head), where DuckDB writes them."""
+        writer = self.sink.record_format
+        if self.fused and writer is not None:
+            more["head"] = writer.head(source.name).decode("utf-8")
+        return more
 
     _raw: Sequence[str] = ()
 
@@ -157,13 +199,13 @@ class DuckRunner(Runner):
                 texts.append(None)  # the ordinary way says which line is not UTF-8
         table = pa.table({"line": pa.array(lines, pa.int64()), "raw": pa.array(texts, pa.string())})
         self._raw = ()
-        query = self._query("json", source, [CLIENT_KEY, *self.catalog.questions], lambda: json_source(self.catalog))
+        query = self._query("json", [CLIENT_KEY, *self.catalog.questions])
         cursor = self.con.cursor()  # a cursor of its own: the Arrow batch is its `batch` table
         watched = None
         try:
             with caught():
                 cursor.register("batch", table)
-            watched = Watched(cursor, query)
+            watched = Watched(cursor, query, self._params(source))
             self._emit(source, watched, {line: raw for line, raw in batch}, raw_columns=())
         except Stopped:  # the lines DuckDB did not get to go the Python way: nothing is lost
             done = watched.last if watched is not None and watched.last is not None else 0
@@ -193,20 +235,13 @@ class DuckRunner(Runner):
             return
         columns = list(types)
         self._raw = columns
-        path = source.path
-
-        def make() -> exp.Select:
-            src = parquet_source(self.catalog, path, types)
-            # the answers as read, for the rows that take the ordinary way
-            return src.select(*(alias(col(c), ident("cc_raw_" + c)) for c in columns), copy=False)
-
-        query = self._query("parquet", source, columns, make)
+        query = self._query("parquet", columns, types)
         cursor = self.con.cursor()
         watched = None
         try:
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
-            watched = Watched(cursor, query)
+            watched = Watched(cursor, query, self._params(source, path=str(source.path)))
             self._emit(source, watched, None, raw_columns=columns)
         except Stopped as exc:  # the rows before it are written; the rest of this file is lost
             rows = watched.rows if watched is not None else 0
@@ -237,7 +272,7 @@ class DuckRunner(Runner):
         self._count_codes(batch.column(2))  # the rows DuckDB wrote; the others are counted as scored
         out: list[bytes] = self.sink.buffer
         if records.null_count == 0:
-            out.append(_joined(records))
+            self.sink.write(_joined(records))  # after what is buffered; while the batch is alive
             return
         lines = batch.column(0).to_pylist()
         texts = records.to_pylist()
@@ -254,13 +289,19 @@ class DuckRunner(Runner):
             out.append("".join(texts[start:]).encode("utf-8"))
 
     def _count_codes(self, codes: Any) -> None:
-        """Tally verdict, worst and best of a batch's records from their codes (Runner.verdicts)."""
-        import pyarrow.compute as pc
-
-        counts = pc.value_counts(codes)
-        for code, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
-            if code is not None:
-                self.verdicts[code] += n
+        """Tally verdict, worst and best of a batch's records from their codes (Runner.verdicts).
+        numpy, which pyarrow has loaded, counts a batch without NULLs; pyarrow.compute would
+        cost a twentieth of a second to import, more than a run of a few thousand clients."""
+        np = sys.modules.get("numpy")
+        if np is not None and codes.null_count == 0:
+            counts = np.bincount(codes.to_numpy(), minlength=len(self.verdicts)).tolist()
+        else:  # a batch with rows that go the ordinary way (counted there): Python is quick enough
+            counts = [0] * len(self.verdicts)
+            for code, n in Counter(codes.to_pylist()).items():
+                if code is not None:
+                    counts[code] += n
+        for code, n in enumerate(counts):
+            self.verdicts[code] += n
         self._count(self.verdicts)
 
     def _emit_results(
@@ -305,9 +346,14 @@ class DuckRunner(Runner):
 
     @staticmethod
     def _row(batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
+        """A row's answers as read: a column each from `at` on, or a struct of them (the records')."""
+        column = batch.column(at)
+        if pa.types.is_struct(column.type):
+            values = list(column[n].as_py().values())  # in raw_columns' order, as the query packed them
+        else:
+            values = [batch.column(at + k)[n].as_py() for k in range(len(raw_columns))]
         data: dict[str, Any] = {}
-        for k, name in enumerate(raw_columns):
-            value = batch.column(at + k)[n].as_py()
+        for name, value in zip(raw_columns, values, strict=True):
             if value is not None:
                 data[name] = float(value) if type(value).__name__ == "Decimal" else value
         return data
@@ -351,4 +397,4 @@ def run_check(
     return runner
 
 
-__all__ = ["DuckRunner", "Layout", "run_check"]
+__all__ = ["DuckRunner", "run_check"]

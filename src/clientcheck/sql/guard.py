@@ -47,11 +47,11 @@ class Watched:
     """A query on a cursor, read as Arrow batches; `rows` counts the rows delivered and `last` is
     the first column's value in the last of them (the line number), for what comes after it."""
 
-    def __init__(self, cursor: Any, query: str) -> None:
+    def __init__(self, cursor: Any, query: str, params: dict[str, str] | None = None) -> None:
         self.rows = 0
         self.last: Any = None
         with caught():
-            self.relation = cursor.sql(query)
+            self.relation = cursor.sql(query, params=params or None)
 
     def to_arrow_reader(self, size: int) -> Iterator[Any]:
         with caught():

@@ -30,7 +30,14 @@ class Layers:
     entries: dict[str, list[list[AskEntry]]]
     candidates: dict[str, None]
 
+    # a rule's columns in the "could still happen" pass; a rule in `same` has none of its own
+    PASS_COLUMNS = frozenset(("xl", "xf", "xp", "xt", "xo"))
+    same: set[int]  # Plan.__init__ sets it before anything is named
+
     def name(self, *parts: object) -> str:
+        if len(parts) > 1 and parts[1] in self.same and parts[0] in self.PASS_COLUMNS:
+            # both passes see the same for this rule (plan.rule_layers): the known pass's column
+            parts = ("k" + str(parts[0])[1:], *parts[1:])
         return self.prefix + "_".join(str(p) for p in parts)
 
     def value(self, qid: str, tag: str = "k") -> exp.Expression:

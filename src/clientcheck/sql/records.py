@@ -1,29 +1,30 @@
-"""The results of the DuckDB path: for `--format jsonl`, each client's clientcheck.result/2
+"""The queries of the DuckDB path: for `--format jsonl`, each client's clientcheck.result/2
 record written by DuckDB from pieces prepared once per rule level by render/jsonl.py (byte for
-byte the Python path's); for the other formats, the rule outcomes made into compiled.Result."""
+byte the Python path's); for the other formats, the rule outcomes that rows.py makes into
+compiled.Result. The input's name (in every record) is the query's parameter $head, so one
+query text serves every file of the same columns (saved.py keeps it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
-import orjson
 from sqlglot import exp
 
-from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
-from clientcheck.model import CLIENT_KEY, Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
+from clientcheck.model import CLIENT_KEY
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.asks import Asks
 from clientcheck.sql.gen import Plan
 from clientcheck.sql.lookup import Lists
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
+from clientcheck.sql.rows import Rows
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
 from clientcheck.terminal import BIDI
 
 # an undecided rule of at most this many levels has its head taken from 2**levels - 1 constants
 MASK_LEVELS = 8
-WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
+HEAD = "head"  # the query's parameter: the start of every record from one input (Encoder.head)
 
 
 def client_json(client: exp.Expression) -> exp.Expression:
@@ -47,37 +48,8 @@ def client_json(client: exp.Expression) -> exp.Expression:
     )
 
 
-class Layout:
+class Layout(Rows):
     """The queries for one catalog and selection of rules, and the pieces of their records."""
-
-    def __init__(
-        self, catalog: Catalog, rules: Sequence[Rule], all_raw: bool = False, filled: Mapping[str, Any] | None = None
-    ) -> None:
-        self.all_raw = all_raw
-        self.filled = filled  # the seller profile's answers, for what a row leaves unanswered
-        self.catalog = catalog
-        self.rules = tuple(rules)
-        self.index = {qid: i for i, qid in enumerate(catalog.questions)}
-        red_levels = [
-            (r, i) for r, rule in enumerate(self.rules) if rule.kind == "red-flag" for i in range(len(rule.levels))
-        ]
-        ranked = sorted(red_levels, key=lambda ri: (-self.rules[ri[0]].levels[ri[1]].weight, red_levels.index(ri)))
-        self.rank = {ri: n for n, ri in enumerate(ranked)}
-        self.infos: dict[tuple[int, int], FindingInfo] = {}
-        for r, rule in enumerate(self.rules):
-            for i, level in enumerate(rule.levels):
-                names = tuple((n, self.index[n]) for n in level.when.names)
-                self.infos[(r, i)] = FindingInfo(
-                    rule,
-                    r,
-                    level.severity,
-                    level.weight,
-                    names,
-                    _known_when(level.when.tree, True),
-                    self.rank.get((r, i), 0),
-                )
-        self.level_of = {id(info): i for (_, i), info in self.infos.items()}
-        self.open_rules: dict[tuple[int, int, tuple[str, ...], tuple[int, ...]], OpenRule] = {}
 
     def plan(self, source: exp.Select, columns: Sequence[str], answered: bool, raw: Sequence[str] = ()) -> Plan:
         marks = {qid: col("cc_answered_" + qid) for qid in self.catalog.questions} if answered else None
@@ -113,7 +85,7 @@ class Layout:
         looked = asks.text(r, lists)
         return looked if looked is not None else self.ask_list(asks.plan, r, asks.tag)
 
-    def record(self, plan: Plan, head: bytes, tail: bytes) -> exp.Expression:
+    def record(self, plan: Plan, tail: bytes) -> exp.Expression:
         """The clientcheck.result/2 record of a row, as render/jsonl.Encoder writes it."""
         at = plan.chosen_index  # this layout's rule r is the plan's rule at[r]
         o = [col(plan.name("ko", at[r])) for r in range(len(self.rules))]
@@ -170,7 +142,7 @@ class Layout:
             ]
             score_text = case([(or_(*floats), exp.cast(score, "TEXT"))], exp.cast(exp.cast(score, "BIGINT"), "TEXT"))
         return concat(
-            s(head.decode()),
+            exp.cast(exp.Placeholder(this=HEAD), "TEXT"),
             exp.cast(col("line"), "TEXT"),
             s(',"client":'),
             client_json(client),
@@ -276,9 +248,9 @@ class Layout:
             could.append(case([(test, s(json_text(lv.severity)))]))
         return concat(s(start), severity, s(',"severities":['), concat_ws(could), s('],"ask":['))
 
-    def records_query(self, plan: Plan, head: bytes, tail: bytes, raw: Sequence[str] = ()) -> str:
-        """line, the record (NULL for a row to take the ordinary way), and for such rows the
-        answers as read (Parquet; `raw` names the columns)."""
+    def records_query(self, plan: Plan, tail: bytes, raw: Sequence[str] = ()) -> str:
+        """line, the record (NULL for a row to take the ordinary way), the code the run counts,
+        and for such rows the answers as read, as one struct (Parquet; `raw` names the columns)."""
         ok = col("ok")
         fast: exp.Expression = ok
         if not plan.integral():
@@ -291,11 +263,15 @@ class Layout:
         code = add([exp.Mul(this=lit(9), expression=steps[0]), exp.Mul(this=lit(3), expression=steps[1])], steps[2])
         outs: list[exp.Expression] = [
             col("line"),
-            alias(case([(fast, self.record(plan, head, tail))]), "record"),
+            alias(case([(fast, self.record(plan, tail))]), "record"),
             alias(case([(fast.copy(), code)]), "code"),
         ]
-        for name in raw:
-            outs.append(alias(case([(not_(fast), col("cc_raw_" + name))]), ident("cc_raw_" + name)))
+        if raw:
+            # one column of them all: a column a name cost DuckDB a twentieth of a second to plan
+            answers = exp.Struct(
+                expressions=[exp.PropertyEQ(this=ident(n), expression=col("cc_raw_" + n)) for n in raw]
+            )
+            outs.append(alias(case([(not_(fast), answers)]), "cc_raw"))
         return plan.query(outs).sql(dialect="duckdb", copy=False)
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
@@ -341,106 +317,3 @@ class Layout:
         possible.layer()
         lists.join()
         return plan.query(outs).sql(dialect="duckdb", copy=False)
-
-    def result(self, row: Sequence[Any]) -> Result:
-        """A row of outcomes_query as the batch formats take it."""
-        client, verdict, score, best, worst = row[2], row[3], row[4], row[5], row[6]
-        red: list[FindingInfo] = []
-        good: list[FindingInfo] = []
-        notes: list[FindingInfo] = []
-        open_rules: list[OpenRule] = []
-        at = 7
-        possible: list[tuple[Rule, int | None, str | None, Any]] = []
-        for r, rule in enumerate(self.rules):
-            o, t, ask, opened = row[at], row[at + 1], row[at + 2], row[at + 3]
-            possible.append((rule, row[at + 4], row[at + 5], row[at + 6]))
-            at += 7
-            if o is None:
-                levels = tuple(i for i in opened if i is not None)
-                key = (r, t, tuple(orjson.loads("[" + ask + "]")), levels)
-                found = self.open_rules.get(key)
-                if found is None:
-                    level = rule.levels[t - 1]
-                    severities = tuple(
-                        dict.fromkeys(rule.levels[i].severity for i in levels if rule.levels[i].severity)
-                    )
-                    found = self.open_rules[key] = OpenRule(rule, r, level.severity, level.weight, key[2], severities)
-                open_rules.append(found)
-            elif o:
-                info = self.infos[(r, o - 1)]
-                {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(info)
-        ignored = tuple(row[at].split(",")) if row[at] else ()
-        at += 1
-        values = tuple(frozenset(v) if isinstance(v, list) else v for v in row[at : at + len(self.catalog.questions)])
-        red.sort(key=lambda f: f.rank)
-        order = (self.index, self.catalog.policy)
-        if (
-            not isinstance(score, int)
-            and float(score).is_integer()
-            and not any(not isinstance(f.weight, int) for f in (*red, *good))
-        ):
-            score = int(score)
-        ask_next = self.ask_next(open_rules, possible)
-        return Result(
-            (client, verdict, score, red, good, notes, open_rules, ignored, values, order, ask_next, best, worst)
-        )
-
-    def ask_next(
-        self, open_rules: list[OpenRule], possible: list[tuple[Rule, int | None, str | None, Any]]
-    ) -> list[tuple[str, tuple[str, ...]]]:
-        """evaluate._ask_next on the outcomes DuckDB worked out."""
-        from clientcheck.evaluate import RangeState, ask_order
-
-        state = RangeState.tally(
-            (rule, o - 1 if o else None, [i for i in opened if i is not None] if o is None else None)
-            for rule, o, _, opened in possible
-        )
-        held_open = [
-            (
-                tuple(orjson.loads("[" + (ask or "") + "]")),
-                rule.id,
-                max(rule.levels[i].weight for i in opened if i is not None),
-            )
-            for rule, o, ask, opened in possible
-            if o is None
-        ]
-        current = [(u.ask, u.id, u.max_weight) for u in open_rules]
-        return ask_order(current, held_open, state.worth(self.catalog.policy), self.index)
-
-    def verdict(self, r: Result, answers: Answers) -> Verdict:
-        """The full verdict of a result, for the formats that show everything (--format json)."""
-
-        from clientcheck.evaluate import effective
-
-        env, _ = effective(self.catalog, answers)
-
-        def finding(info: FindingInfo) -> Finding:
-            rule = self.rules[info.rule_index]
-            n = self.level_of[id(info)]
-            level = rule.levels[n]
-            # the answers as read: a whole number stays whole where SQL computed in DOUBLE
-            evidence = tuple(Evidence(q, answers.values[q]) for q, _ in r.evidence(info))
-            # the later levels that hold too, with what they read: detail for the full format
-            also = tuple(
-                (lv, tuple(Evidence(q, env[q]) for q in lv.when.names if q in env))
-                for lv in rule.levels[n + 1 :]
-                if lv.when(env) is True
-            )
-            return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice, n, also)
-
-        undecided = tuple(
-            Undecided(self.rules[u.rule_index], u.ask, u.max_severity, u.max_weight, u.severities) for u in r.undecided
-        )
-        return Verdict(
-            WORDS[r.verdict],
-            r.score,
-            tuple(finding(f) for f in r.red),
-            tuple(finding(f) for f in r.good),
-            tuple(finding(f) for f in r.notes),
-            undecided,
-            tuple(AskNext(q, rules) for q, rules in r.ask_next),
-            answers,
-            tuple(r.ignored),
-            r.best,
-            r.worst,
-        )

@@ -246,8 +246,12 @@ def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expres
     return case([(not_(is_null(v())), exp.Array(expressions=[v()]))]), or_(null, _in(v(), q.choice_ids))
 
 
-def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Select:
-    """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source.
+PATH = "path"  # the Parquet query's parameter: the file it reads
+
+
+def parquet_source(catalog: Catalog, types: dict[str, str]) -> exp.Select:
+    """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source. The
+    file is the query's parameter $path: one query serves every file of these columns.
 
     Every column's type fits its question (coltypes.problems has said so). A date question's
     DATE or TIMESTAMP column is read as its day's text: so the ordinary way never meets a day
@@ -270,7 +274,11 @@ def parquet_source(catalog: Catalog, path: str, types: dict[str, str]) -> exp.Se
         oks.append(ok)
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     scan: exp.Expression = exp.Table(
-        this=fn("read_parquet", s(path), exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
+        this=fn(
+            "read_parquet",
+            exp.Placeholder(this=PATH),
+            exp.EQ(this=exp.column("file_row_number"), expression=exp.true()),
+        )
     )
     if as_text:
         days = [alias(fn("strftime", col(c), s("%Y-%m-%d")), ident(c)) if c in as_text else col(c) for c in types]
