@@ -154,6 +154,19 @@ rules:
 """
 
 
+# a decline flag that fires on a question not answered yet (appended to SMALL_RULES)
+UNKNOWN_ADVANCE = """\
+  - id: advance-unknown
+    kind: red-flag
+    title: {en: No word on the advance, ru: Про аванс ничего не известно}
+    source: marketer
+    why: {en: Terms unknown., ru: Условия неизвестны.}
+    advice: {en: Ask., ru: Спросите.}
+    when: not known(advance)
+    severity: decline
+"""
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The catalog cache of the test run (and of the commands it starts) stays out of the user's."""

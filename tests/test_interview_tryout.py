@@ -17,7 +17,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 from clientcheck.promptkit import wrap_rows
-from tests.conftest import SELLER, invoke
+from tests.conftest import SELLER, UNKNOWN_ADVANCE, invoke
 from tests.keys import BACK, CTRL_C, ENTER
 from tests.keys import typed as run
 from tests.test_interview import Terminal, ticks
@@ -337,3 +337,18 @@ def test_zero_ticks_the_tenth_line_and_the_hint_says_so(seller: Path, lang: str)
         else "✔ Что из этого клиент уже сделал? остальное: пока не знаю"
     ]
     assert code == 130
+
+
+@pytest.mark.parametrize(("given", "said"), [("", False), ("advance: null\n", True)], ids=["unasked", "dont-know"])
+def test_a_flag_resting_on_questions_not_yet_asked_is_not_announced_before_the_first(
+    cli: CliRunner, small_catalog: tuple[Path, Path], private: None, tmp_path: Path, given: str, said: bool
+) -> None:
+    rules, questions = small_catalog
+    rules.write_text(rules.read_text(encoding="utf-8") + UNKNOWN_ADVANCE, encoding="utf-8")
+    answers = tmp_path / "given.yaml"
+    answers.write_text(given or "{}\n", encoding="utf-8")
+    options = ("--rules", str(rules), "--questions", str(questions), "--answers", str(answers), "--in-order")
+    code, _, err = run(cli, "interview", *options, keys=ENTER + CTRL_C)
+    flag = "⚑ Red flag: No word on the advance (decline). This alone means decline; you may end the call."
+    # unasked: the first answer about the advance may drop it; "don't know" from the file raises it
+    assert ([line.startswith(flag) for line in err.splitlines()].count(True), code) == (int(said), 130)

@@ -13,7 +13,7 @@ from clientcheck.answers import coerce
 from clientcheck.loader import load_catalog
 from clientcheck.model import UNKNOWN, Catalog
 from clientcheck.session import Session, allowed_text, parse_typed, plain_value, typed_default
-from tests.conftest import SELLER
+from tests.conftest import SELLER, UNKNOWN_ADVANCE
 
 
 @pytest.fixture
@@ -112,6 +112,22 @@ def test_live_flag_fires_once_when_a_decline_level_flag_first_fires(catalog: Cat
     s.edit("late_payments")
     again = s.answer("late_payments", 5)
     assert [f.rule.id for f in again.new_flags] == ["late-payer"]
+
+
+def test_a_flag_resting_on_an_unasked_question_is_raised_by_the_answer_not_before(
+    small_catalog: tuple[Path, Path],
+) -> None:
+    rules, questions = small_catalog
+    rules.write_text(rules.read_text(encoding="utf-8") + UNKNOWN_ADVANCE, encoding="utf-8")
+    s = Session(load_catalog(rules, questions))
+    # it fires (advance is not known), but nothing said raised it: an answer may yet drop it
+    assert [f.rule.id for f in s.verdict().red_flags] == ["advance-unknown"]
+    assert s.raised_flags() == []
+    assert s.answer("worked_before", False).new_flags == ()
+    assert [f.rule.id for f in s.answer("advance", UNKNOWN).new_flags] == ["advance-unknown"]
+    s.back()
+    assert s.answer("advance", "none").new_flags == ()
+    assert s.raised_flags() == []
 
 
 def test_high_severity_is_not_a_live_flag(catalog: Catalog) -> None:

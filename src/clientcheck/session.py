@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clientcheck import qtypes
-from clientcheck.evaluate import evaluate
+from clientcheck.evaluate import evaluate, possibilities
 from clientcheck.i18n import t
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Finding, Question, Section, Verdict
 
@@ -89,7 +89,7 @@ class Session:
         self._section_of = {qid: s for s in catalog.sections for qid in s.questions}
         self._drop_irrelevant()
         # flags the initial answers already raise were known before the interview: not news
-        self._fired = {(f.rule.id, f.severity) for f in self._decline_findings()}
+        self._fired = {(f.rule.id, f.severity) for f in self.raised_flags()}
         self.current: str | None = self.first_unanswered()
 
     # ---- what is in effect -------------------------------------------------------------
@@ -276,7 +276,7 @@ class Session:
                 self.asked.append(qid)
         dropped = self._drop_irrelevant()
         self.asked = [a for a in self.asked if a in self.values]
-        findings = self._decline_findings()
+        findings = self.raised_flags()
         new = tuple(f for f in findings if (f.rule.id, f.severity) not in self._fired)
         self._fired = {(f.rule.id, f.severity) for f in findings}
         self.current = self.first_unanswered()
@@ -385,10 +385,25 @@ class Session:
                 out[qid] = plain_value(q, self.values[qid])
         return out
 
-    def _decline_findings(self) -> list[Finding]:
-        """Red flags firing now at a severity that alone declines (the policy's decline_if.any_severity)."""
+    def raised_flags(self) -> list[Finding]:
+        """Red flags the answers raise now at a severity that alone declines (decline_if.any_severity).
+
+        A flag that fires only because a question is not answered yet (`not known(budget)`) is not
+        raised: nothing was said that raised it, and the answer may drop it. It is once the answers
+        settle it, or every question it reads is answered ("don't know" counts).
+        """
         decline = set(self.catalog.policy.decline_if.any_severity)
-        return [f for f in self.verdict().red_flags if f.severity in decline]
+        found = [f for f in self.verdict().red_flags if f.severity in decline]
+        if not found:
+            return found
+        settled = possibilities(self.catalog, self.answers())
+        questions = self.catalog.questions
+        return [
+            f
+            for f in found
+            if settled[f.rule.id].status == "fired"
+            or {n for n in f.rule.levels[f.level].when.names if n in questions} <= self.values.keys()
+        ]
 
 
 def plain_value(q: Question, value: Any) -> Any:

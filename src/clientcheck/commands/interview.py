@@ -422,12 +422,10 @@ def _ask_client(prompter: Lines, code: str, shown: Callable[[], None] | None = N
 
 def _known_flags(prompter: Prompter, session: Session, quick: bool) -> None:
     """Decline-level red flags that the answers known before the first question already raise."""
-    decline = set(session.catalog.policy.decline_if.any_severity)
     # as the interview's first step will see it: --in-order without --quick never stops to offer
     stops = prompter.stops(session, offered=session.chooser is None and not quick)
-    for finding in session.verdict().red_flags:
-        if finding.severity in decline:
-            prompter.flag(session, finding, stops, quick)
+    for finding in session.raised_flags():
+        prompter.flag(session, finding, stops, quick)
 
 
 def _interrupted(
