@@ -71,7 +71,7 @@ questions:
   - id: late_payments
     type: integer
     text: {en: Late payments?, ru: Просрочки?}
-    unit: {en: times, ru: раз}
+    unit: {en: [time, times], ru: [раз, раза, раз]}
     min: 0
     max: 100
     when: worked_before

@@ -107,13 +107,13 @@ def test_explain_command_text(catalog: Catalog, cli: CliRunner, write_yaml: Writ
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "late-payer · red flag · FIRED at note",
-        "  the stricter levels above were ruled out by: late_payments = 1 times",
+        "  the stricter levels above were ruled out by: late_payments = 1 time",
         "  level 1: when late_payments >= 3 (decline)",
-        "      late_payments >= 3 → false   [late_payments = 1 times]   (late_payments is 1; it needs >= 3: 2 away)",
+        "      late_payments >= 3 → false   [late_payments = 1 time]   (late_payments is 1; it needs >= 3: 2 away)",
         "  level 2: when late_payments >= 2 (caution)",
-        "      late_payments >= 2 → false   [late_payments = 1 times]   (late_payments is 1; it needs >= 2: 1 away)",
+        "      late_payments >= 2 → false   [late_payments = 1 time]   (late_payments is 1; it needs >= 2: 1 away)",
         "  level 3: when late_payments >= 1 (note)  ←",
-        "      late_payments >= 1 → true   [late_payments = 1 times]",
+        "      late_payments >= 1 → true   [late_payments = 1 time]",
     ]
     code, out, _ = invoke(cli, "explain", "a.yaml", "--rule", "pay-if-i-like", "--lang", "ru")
     assert out.splitlines() == [

@@ -209,6 +209,8 @@ CASES: dict[str, list[Step]] = {
     "question type": [questions("type: text", "type: txt")],
     "client id": [questions("- id: notes", "- id: client")],
     "unit on yes/no": [questions("    type: yesno\n", "    type: yesno\n    unit: x\n")],
+    "unit forms, Russian": [questions("ru: [раз, раза, раз]}", "ru: [раз, раза]}")],
+    "unit forms, English": [questions("en: [time, times]", "en: [time, times, times]")],
     "min over max": [questions("min: 0", "min: 200")],
     "measure": [questions("max: 100", "max: 100\n    measure: weeks")],
     "seller": [questions("max: 100", "max: 100\n    seller: 5")],

@@ -139,7 +139,9 @@ CASES: dict[str, Case] = {
     "quoted cell too long": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,1,"' + "b" * 140_000 + '"\n'}),
     "too many cells": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + "a,1,b,c,d\n"}),
     "quote left open": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,"1,b\nc,2,d\n'}),
-    "quote open too long": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,1,"b\n' + "c\n" * 120}),
+    "quote open too long": Case(
+        ("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,1,"b\n' + ("c" * 999 + "\n") * 8_200}
+    ),
     "text after a quote": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,1,"b"c\n'}),
     "bare quote": Case(("check", "x.csv"), None, {"x.csv": CSV_HEAD + 'a,1,b"c"d\n'}),
     "--client with many": Case(

@@ -247,7 +247,7 @@ def test_russian_interview(cli: CliRunner, small_catalog: tuple[Path, Path], int
     assert err.splitlines() == [
         "── Оплата ──",
         "✔ Работали раньше? да",
-        "✔ Просрочки? 3 раз",
+        "✔ Просрочки? 3 раза",
         "⚑ Красный флаг: Платит с опозданием (отказ). Одного его достаточно для отказа, разговор можно "
         "заканчивать. Интервью продолжается.",
         f"clientcheck: прервано; 2 ответа сохранены в {path}; чтобы продолжить: clientcheck interview "

@@ -69,7 +69,7 @@ def test_back_at_the_note_after_quick_finished_asks_the_last_answer_again(
         )
         assert ticks(err) == ["✔ Worked before? yes", late, late]
     else:
-        late, settled = "✔ Просрочки? 3 раз", "Вердикт уже ясен: ОТКАЗАТЬ. Оставшиеся ответы его не изменят."
+        late, settled = "✔ Просрочки? 3 раза", "Вердикт уже ясен: ОТКАЗАТЬ. Оставшиеся ответы его не изменят."
         assert ticks(err) == ["✔ Работали раньше? да", late, late]
     assert err.splitlines().count(settled) == 2  # once per finish
     assert code == 1
@@ -147,7 +147,7 @@ def test_a_resumed_settled_interview_says_so_once(cli: CliRunner, catalog: list[
         "ru": "Вердикт уже ясен: ОТКАЗАТЬ. Оставшиеся ответы его не изменят.",
     }[lang]
     assert err.splitlines().count(settled) == 1
-    late = {"en": "✔ Late payments? 3 times", "ru": "✔ Просрочки? 3 раз"}[lang]
+    late = {"en": "✔ Late payments? 3 times", "ru": "✔ Просрочки? 3 раза"}[lang]
     assert ticks(err)[:1] == ([] if choice == "finish" else [late])
     assert code == 1
 

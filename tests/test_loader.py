@@ -218,3 +218,29 @@ def test_a_rule_missing_its_texts_names_each_missing_field_once(load) -> None:  
         "rules.yaml:9:5: a rule is missing the field 'source'",
         "rules.yaml:9:5: a red flag needs 'severity' (or 'levels')",
     ]
+
+
+def test_unit_word_forms_are_counted_per_language(load) -> None:  # type: ignore[no-untyped-def]
+    extra = """\
+    section: more
+    title: More
+    questions:
+      - id: wait
+        type: number
+        text: Wait?
+        unit: {en: [day], ru: [день, дня]}
+      - id: count
+        type: integer
+        text: How many?
+        unit: {en: [piece, pieces], ru: [штука, штуки, '']}
+      - id: fine
+        type: integer
+        text: Fine?
+        unit: {en: [week, weeks], ru: нед.}
+    """
+    rule = RULE + "    when: late_payments >= 3\n    severity: decline\n"
+    assert load(HEADER + rule, {"20-more.yaml": extra}) == [
+        "questions/20-more.yaml:7:16: unit.en: expected two word forms, for 1 and for more: `[day, days]`",
+        "questions/20-more.yaml:7:27: unit.ru: expected three word forms, for 1, 2 and 5: `[день, дня, дней]`",
+        "questions/20-more.yaml:11:37: unit.ru: expected three word forms, for 1, 2 and 5: `[день, дня, дней]`",
+    ]

@@ -13,9 +13,11 @@ from typer.testing import CliRunner
 
 from clientcheck.conditions import must_know
 from clientcheck.evaluate import effective, evaluate, read_when_fired
+from clientcheck.fmt import agree as plural
+from clientcheck.fmt import number as format_number
 from clientcheck.loader import load_catalog
 from clientcheck.model import Answers, Catalog, Finding, Verdict
-from clientcheck.placeholders import fill, format_number, parse, plural
+from clientcheck.placeholders import fill, parse
 from clientcheck.profile import with_currency
 from clientcheck.render.data import verdict_to_dict
 from clientcheck.render.markdown import report

@@ -101,7 +101,7 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
         ("discount_pct", "12,5 percent", 12.5),
         ("discount_pct", "40 процентов", 40),
         ("late_payments", "2 times", 2),
-        ("late_payments", "1 time", 1),
+        ("late_payments", "1 times", 1),
         ("late_payments", "2x", 2),
         ("late_payments", "2 раза", 2),
         ("late_payments", "5 раз", 5),
@@ -363,3 +363,49 @@ def test_a_number_past_a_float_is_quoted_as_written_in_every_format(tmp_path: Pa
         f"{tmp_path / 'c.jsonl'}:1: {expected}",
         f"{tmp_path / 'd.csv'}:2: {expected}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "lang", "shown"),
+    [
+        ("payment_delay_days", 1, "en", "1 day"),
+        ("payment_delay_days", 90, "en", "90 days"),
+        ("payment_delay_days", 1.5, "en", "1.5 days"),
+        ("payment_delay_days", 21, "ru", "21 дн."),
+        ("hours_to_deadline", 1, "en", "1 hour"),
+        ("hours_to_deadline", 36, "ru", "36 ч"),
+        ("discount_pct", 40, "en", "40%"),
+    ],
+)
+def test_a_unit_with_word_forms_agrees_with_the_number(
+    bundled: Catalog, qid: str, value: float, lang: str, shown: str
+) -> None:
+    from clientcheck import fmt
+
+    assert fmt.answer(bundled, qid, value, lang) == shown
+
+
+WAIT = """\
+  - id: wait
+    type: number
+    text: {en: Wait?, ru: Ожидание?}
+    unit: {en: [day, days], ru: [день, дня, дней]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1, "1 день"), (3, "3 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день"), (22, "22 дня"), (1.5, "1,5 дня")],
+)
+def test_russian_word_forms_follow_the_number(small_catalog: tuple[Path, Path], value: float, shown: str) -> None:
+    from clientcheck import fmt
+
+    rules, questions = small_catalog
+    path = questions / "10-pay.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + WAIT, encoding="utf-8")
+    catalog = load_catalog(rules, questions)
+    assert fmt.answer(catalog, "wait", value, "ru") == shown
+    # a label with no number names the unit by its last form; an answer may be typed with any form
+    wait = catalog.questions["wait"]
+    assert (wait.unit.get("ru") if wait.unit else None) == "дней"
+    assert [parse_typed(wait, t, "ru") for t in ("1 день", "2 дня", "7 дней")] == [1, 2, 7]

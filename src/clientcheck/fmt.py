@@ -5,18 +5,20 @@ language's decimal mark (English 120,000.5; Russian 120 000,5 with a no-break sp
 never breaks across lines); `short` is a score or weight in a cell (-2, 3.5); `percent` and
 `percent_span` a share (47%, 47–91%; Russian 47 %); `day` and `moment` write dates the way the
 language does (English 2026-12-01, Russian 01.12.2026) in local time; `answer` is an answer with
-its unit (amounts in the profile's currency are a unit too: `currency`), yes/no, choice texts or a date.
+its unit (amounts in the profile's currency are a unit too: `currency`), yes/no, choice texts or a date;
+`amount` a number with its unit, in the word form that agrees with it (`agree`: 1 day, 3 дня).
 For machines (CSV, TSV, JSON, JSON Lines): `plain` writes a number Python and spreadsheets read
 back exactly, and `stamp` an ISO 8601 UTC time. Nothing here imports anything costly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from clientcheck.model import Catalog
+    from clientcheck.model import Catalog, Question
 
 NBSP = "\u00a0"
 
@@ -95,8 +97,32 @@ def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
     if q.type == "choice":
         return q.choice_text(value, lang)
     if isinstance(value, (int, float)):
-        unit = q.unit.get(lang) if q.unit else ""
-        return f"{number(value, lang)}{'' if unit in ('', '%') else ' '}{unit}"
+        return amount(q, value, lang)
     if isinstance(value, date):
         return day(value, lang)
     return str(value)
+
+
+def amount(q: Question, value: float, lang: str) -> str:
+    """A number with its question's unit: `90 days`, `1 day`, `35%`; Russian `4 500 000 ₽`, `21 день`."""
+    unit = q.unit_for(value, lang)
+    if not unit:
+        return number(value, lang)
+    return f"{number(value, lang)}{'' if unit == '%' else ' '}{unit}"
+
+
+def agree(x: float, forms: Sequence[str], lang: str) -> str:
+    """The word form that agrees with the number x (CLDR plural rules for English and Russian):
+    English two forms (1 day, 2 days), Russian three, for 1, 2 and 5 (1 день, 3 дня, 5 дней)."""
+    if len(forms) == 1:
+        return forms[0]
+    if lang == "ru" and len(forms) == 3:
+        if not float(x).is_integer():
+            return forms[1]  # 1,5 дня
+        n = abs(int(x))
+        if n % 10 == 1 and n % 100 != 11:
+            return forms[0]
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return forms[1]
+        return forms[2]
+    return forms[0] if x == 1 else forms[-1]

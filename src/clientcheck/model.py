@@ -102,6 +102,8 @@ class Question(NamedTuple):
     measure: str | None = None  # hours | days | money: typed answers may carry units (units.py)
     seller: bool = False  # about the user's own business: answered once, in the seller profile
     checklist: ChecklistItem | None = None  # yes/no only: asked in the interview as a checklist line
+    # per language, the unit's word forms that agree with a number: (("en", ("day", "days")), ...)
+    forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def choice_ids(self) -> tuple[str, ...]:
@@ -111,6 +113,24 @@ class Question(NamedTuple):
         from clientcheck.conditions import VarType
 
         return VarType(TYPES[self.type].kind, self.choice_ids)
+
+    def unit_for(self, value: float, lang: str) -> str:
+        """The unit after the number value: the word form that agrees with it (`1 day`, `3 дня`)
+        when the unit is given as word forms, else the unit's text; "" without a unit."""
+        from clientcheck.fmt import agree
+
+        if self.unit is None or not self.unit.values:
+            return ""
+        names = self.unit.values
+        # the language Text.get falls back to: the forms must agree by that language's rules
+        used = lang if lang in names else "en" if "en" in names else next(iter(names))
+        words = dict(self.forms).get(used)
+        return agree(value, words, used) if words else names[used]
+
+    def unit_words(self) -> tuple[str, ...]:
+        """Every way the unit is written, in every language (what a typed answer may follow with)."""
+        named = tuple(self.unit.values.values()) if self.unit else ()
+        return named + tuple(w for _, words in self.forms for w in words)
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for c in self.choices:

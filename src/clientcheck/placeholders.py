@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import Mark
+from clientcheck.fmt import agree, amount, number
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, UNKNOWN, Level, Question, Rule
 
@@ -262,29 +263,6 @@ def _check_field(c: Any, m: Any, field: str, rule: Rule, level: int | None, ques
 # ---------------------------------------------------------------- filling in
 
 
-def format_number(x: float, lang: str) -> str:
-    """A number as the language writes it: 4,500,000 and 1.5; in Russian 4 500 000 and 1,5 (fmt.number)."""
-    from clientcheck.fmt import number
-
-    return number(x, lang)
-
-
-def plural(x: float, forms: Sequence[str], lang: str) -> str:
-    """The word form that agrees with the number x (CLDR plural rules for English and Russian)."""
-    if len(forms) == 1:
-        return forms[0]
-    if lang == "ru" and len(forms) == 3:
-        if not float(x).is_integer():
-            return forms[1]  # 1,5 дня
-        n = abs(int(x))
-        if n % 10 == 1 and n % 100 != 11:
-            return forms[0]
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return forms[1]
-        return forms[2]
-    return forms[0] if x == 1 else forms[-1]
-
-
 def show_value(q: Question, value: Any, lang: str, forms: Sequence[str] = ()) -> str:
     """An answer inside a sentence: numbers with their unit (or word forms), choices as their text."""
     if isinstance(value, bool):
@@ -292,13 +270,9 @@ def show_value(q: Question, value: Any, lang: str, forms: Sequence[str] = ()) ->
 
         return t(lang, "yes" if value else "no")
     if isinstance(value, (int, float)):
-        number = format_number(value, lang)
         if forms:
-            return f"{number} {plural(value, forms, lang)}"
-        unit = q.unit.get(lang) if q.unit else ""
-        if not unit:
-            return number
-        return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+            return f"{number(value, lang)} {agree(value, forms, lang)}"
+        return amount(q, value, lang)
     if isinstance(value, frozenset):
         return ", ".join(q.choice_text(c, lang) for c in q.choice_ids if c in value)
     if q.type == "choice":

@@ -269,7 +269,7 @@ class Number(QuestionType):
             if units.has_unit(text):
                 return self._in_unit(q, text)
         elif q.unit is not None:  # `40%` where the unit is %, `2 раза` where it is times
-            text = units.strip_unit(text, units.unit_words(*q.unit.values.values()), q.unit.get(lang))
+            text = units.strip_unit(text, units.unit_words(*q.unit_words()), q.unit.get(lang))
         elif self.name == "integer":  # a count: `2 times`
             text = units.strip_unit(text, units.COUNT_WORDS, "")
         value = units.to_number(text)

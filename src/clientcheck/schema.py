@@ -173,7 +173,7 @@ _QUESTION = (
     Field("type", {"enum": list(QUESTION_TYPES)}, "The kind of answer.", required=True),
     Field("text", _TEXT, "The question.", required=True),
     Field("help", _TEXT, "Shown on demand."),
-    Field("unit", _TEXT, "integer/number only: hours, RUB, %, days ..."),
+    Field("unit", _ref("unit"), "integer/number only: hours, RUB, %, or word forms [day, days] ..."),
     Field("min", _NUMBER, "integer/number only: the least valid answer."),
     Field("max", _NUMBER, "integer/number only: the greatest valid answer."),
     Field(
@@ -206,7 +206,7 @@ _CHECKLIST = (
 _QUESTION_OVERRIDE = (
     Field("text", _TEXT, "A new question text."),
     Field("help", _TEXT, "A new help text."),
-    Field("unit", _TEXT, "A new unit."),
+    Field("unit", _ref("unit"), "A new unit."),
     Field("min", _NUMBER, "A new minimum."),
     Field("max", _NUMBER, "A new maximum."),
     Field("default", _ANSWER, "A new default."),
@@ -332,6 +332,24 @@ _SHARED: dict[str, Any] = {
                 "minProperties": 1,
                 "propertyNames": {"pattern": LANG_PATTERN, "examples": list(LANGUAGES)},
                 "additionalProperties": {"type": "string", "minLength": 1},
+            },
+        ],
+    },
+    "unit": {
+        "description": "A unit: a text, or in each language the word forms that agree with a number "
+        "(en: [day, days], for 1 and for more; ru: [день, дня, дней], for 1, 2 and 5).",
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": LANG_PATTERN, "examples": list(LANGUAGES)},
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string", "minLength": 1},
+                        {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "string", "minLength": 1}},
+                    ]
+                },
             },
         ],
     },

@@ -115,7 +115,7 @@ def _question(
     for key in ("unit", "min", "max", "measure"):
         if key in q and not numeric:
             c.err(say("cfg.numeric_only", key=key), q.key_at(key))
-    unit = c.text(q, "unit", a_question, required=False) if numeric else None
+    unit, forms = _unit(c, q, a_question) if numeric else (None, ())
     lo, hi = (c.number(q, "min"), c.number(q, "max")) if numeric else (None, None)
     if lo is not None and hi is not None and lo > hi:
         c.err(say("cfg.min_max", lo=lo, hi=hi), q.at("min"))
@@ -157,7 +157,7 @@ def _question(
     if qid is None or text is None:
         return None
     question = Question(
-        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller, item
+        qid, qtype, text, section, help_, unit, lo, hi, None, when, tuple(choices), q.mark, measure, seller, item, forms
     )
     if "default" in q:
         try:
@@ -242,3 +242,33 @@ def load_questions(
         if sid is not None and title is not None:
             sections.append(Section(sid, title, tuple(ids)))
     return questions, sections, files
+
+
+def _unit(c: _Checker, q: YMap, what: str) -> tuple[Text | None, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """`unit`: a text, or in a language the word forms that agree with a number, as a list
+    (`en: [day, days]`, `ru: [день, дня, дней]`); the last form names the unit where no number does."""
+    raw = q.get("unit")
+    if not isinstance(raw, YMap) or not any(isinstance(v, YList) for v in raw.values()):
+        return c.text(q, "unit", what, required=False), ()
+    named = _like(raw, dict(raw))
+    forms: list[tuple[str, tuple[str, ...]]] = []
+    for lang, value in raw.items():
+        if not isinstance(value, YList):
+            continue
+        words = tuple(w.strip() for w in value if isinstance(w, str) and w.strip())
+        if len(words) != len(value) or len(words) != (3 if lang == "ru" else 2):
+            c.err(say("cfg.unit_forms.ru" if lang == "ru" else "cfg.unit_forms.other", lang=lang), raw.at(lang))
+            del named[lang]
+            continue
+        forms.append((lang, words))
+        named[lang] = words[-1]
+    if not named:
+        return None, ()
+    return c.text(_like(q, {"unit": named}), "unit", what, required=False), tuple(forms)
+
+
+def _like(m: YMap, items: dict[str, Any]) -> YMap:
+    """A mapping of items that reports its problems where m stood."""
+    out = YMap(items)
+    out.mark, out.key_marks, out.value_marks, out.raw = m.mark, m.key_marks, m.value_marks, m.raw
+    return out

@@ -44,6 +44,8 @@ STRINGS: dict[str, str] = {
     "cfg.unknown_field": "unknown field {key!r} in {what}{hint}",
     "cfg.missing_field": "{what} is missing the field {key!r}",
     "cfg.lang_code": "{key}: {lang!r} is not a language code such as {langs}",
+    "cfg.unit_forms.ru": "unit.ru: expected three word forms, for 1, 2 and 5: `[день, дня, дней]`",
+    "cfg.unit_forms.other": "unit.{lang}: expected two word forms, for 1 and for more: `[day, days]`",
     "cfg.empty_text": "{key}.{lang}: expected non-empty text",
     "cfg.yaml_bool": '{key}: YAML reads {raw} as {value}; write "{raw}" in quotes',
     "cfg.text": "{key}: expected text, or a mapping of language to text ({langs})",

@@ -44,6 +44,8 @@ STRINGS: dict[str, str] = {
     "cfg.unknown_field": "{what}: неизвестное поле {key!r}{hint}",
     "cfg.missing_field": "{what}: нет обязательного поля {key!r}",
     "cfg.lang_code": "{key}: {lang!r} — не код языка (коды: {langs})",
+    "cfg.unit_forms.ru": "unit.ru: нужны три словоформы, для 1, 2 и 5: `[день, дня, дней]`",
+    "cfg.unit_forms.other": "unit.{lang}: нужны две словоформы, для 1 и для многих: `[day, days]`",
     "cfg.empty_text": "{key}.{lang}: нужен непустой текст",
     "cfg.yaml_bool": '{key}: YAML читает «{raw}» как {value}; напишите "{raw}" в кавычках',
     "cfg.text": "{key}: ожидается текст или словарь «язык: текст» ({langs})",
