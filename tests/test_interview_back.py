@@ -164,6 +164,24 @@ def test_a_checklist_put_off_whole_still_counts_as_a_question(catalog: list[str]
     assert code == 130
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_back_after_a_checklist_put_off_whole_asks_the_checklist_again(catalog: list[str], lang: str) -> None:
+    first = {"en": "Checklist · question 1 of ", "ru": "Список · вопрос 1 из "}[lang]
+    term = Terminal("interview", "--lang", lang)
+    term.send(NAME)
+    term.expect(first)
+    term.send(UP + ENTER)  # "not sure about some", nothing ticked: the checklist put off whole
+    term.expect(" 2 ")
+    term.send(BACK)
+    term.expect(first)  # the checklist itself, to be answered again
+    term.send(" " + ENTER)  # the first line ticked this time
+    term.expect(" 2 ")
+    term.send(CTRL_C)
+    code, _, err = term.finish()
+    assert "first question" not in err and "первый вопрос" not in err
+    assert code == 130
+
+
 # ---- the red flag says what happens next --------------------------------------------------
 
 FLAG = {

@@ -404,6 +404,38 @@ def test_a_checklist_put_off_whole_still_counts_as_a_step(bundled: Catalog, choo
     assert after.total >= after.number
 
 
+@pytest.mark.parametrize("chooser", [True, False], ids=["adaptive", "in-order"])
+def test_back_returns_to_a_checklist_put_off_whole_and_asks_it_as_a_checklist(bundled: Catalog, chooser: bool) -> None:
+    s = Session(bundled, SELLER, chooser=Chooser(bundled) if chooser else None)
+    while not s.checklist:
+        assert s.current is not None
+        s.answer(s.current, UNKNOWN)
+    lines, answered = s.lines(), dict(s.values)
+    s.answer_checklist((), unsure=True)  # "not sure about some" alone: the whole checklist put off
+    assert s.lines() != lines and set(lines) <= s.single
+    # the next prompt (in file order: the checklist's first line on its own); Ctrl-B: the checklist
+    assert s.back() is True
+    assert s.checklist and s.lines() == lines and s.values == answered
+    assert s.state()["putoff"] == [] and not set(lines) & s.single
+    # and from there, back as before the checklist was ever answered
+    s.answer_checklist({lines[0]})
+    assert s.back() is True and s.checklist and s.values[lines[0]] is True
+
+
+def test_a_line_of_a_put_off_checklist_answered_since_is_a_step_of_its_own(bundled: Catalog) -> None:
+    s = Session(bundled, SELLER)  # file order: the put-off lines come one by one
+    while not s.checklist:
+        assert s.current is not None
+        s.answer(s.current, UNKNOWN)
+    lines = s.lines()
+    s.answer_checklist((), unsure=True)
+    assert s.current == lines[0]
+    s.answer(lines[0], True)
+    assert s.current not in (None, lines[0])
+    assert s.back() is True and s.current == lines[0] and not s.checklist  # the line answered, alone
+    assert s.state()["putoff"] != []
+
+
 @pytest.mark.parametrize("given", [{}, SELLER], ids=["no-profile", "profile"])
 def test_back_before_the_first_answer_stays_out_of_order_too(bundled: Catalog, given: dict[str, object]) -> None:
     # asked out of file order, the question before the first one in file order is not asked yet:

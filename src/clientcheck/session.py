@@ -292,12 +292,38 @@ class Session:
         # answer from a file: the last one in file order)
         plan = self.plan()
         asked = self._steps([qid for qid in self.asked if qid in plan])
+        index = None if self.current is None else self._step_index(asked, self.current)
+        if self._back_to_putoff(len(asked) if index is None else index):
+            return True
         if not asked:
             return self.current is None and self._back_in_file_order()
         return self._back_in(asked)
 
     def _back_in_file_order(self) -> bool:
+        if self.current in self.single and self._back_to_putoff(None):
+            return True
         return self._back_in(self._steps(self.plan()))
+
+    def _back_to_putoff(self, position: int | None) -> bool:
+        """Ask again, as a checklist, the one put off whole ("not sure about some", nothing ticked)
+        just before this step: at position among the steps asked (adaptive order), or, in file
+        order (None), the one whose lines are being asked one by one from the current one on.
+        Not when one of its lines was answered since: that answer is a step of its own."""
+        for k in range(len(self._putoff) - 1, -1, -1):
+            before, first = self._putoff[k]
+            group = self.group(first) if first in self.catalog.questions else None
+            lines = [q for q in self.plan() if group is not None and self.group(q) == group]
+            if not lines or any(q in self.values for q in lines if q in self.single):
+                continue
+            if position is None and self.current not in lines:
+                continue
+            if position is not None and before != position:
+                continue
+            del self._putoff[k]
+            self.single.difference_update(lines)
+            self.current = first if first in lines else lines[0]
+            return True
+        return False
 
     def _back_in(self, steps: list[str]) -> bool:
         """Go to the step before the current one in steps (a checklist is one step)."""
