@@ -500,7 +500,7 @@ def test_an_error_does_not_hide_the_warnings_about_the_rest(here: Path, write_ya
     code, out, err = invoke(cli, "lint", "--lang", "ru")
     assert out.splitlines()[-2:] == [
         "2 ошибки, 3 предупреждения",
-        "Пока не проверено на предупреждения (ошибки выше не дают его загрузить): правило «broken»",
+        "Не загружено из-за ошибок выше и потому пока не проверено на предупреждения (1): правило «broken»",
     ]
 
 

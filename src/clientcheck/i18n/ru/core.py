@@ -308,10 +308,10 @@ STRINGS: dict[str, str] = {
     "interview.why.below.as": "это {value}, меньше {min}",
     "interview.why.above.as": "это {value}, больше {max}",
     # tryout: lint, reasons, rule tests
-    "lint.unchecked": "Пока не проверено на предупреждения (ошибки выше не дают {n:его|их|их} загрузить): {names}",
+    "lint.unchecked": "Не загружено из-за ошибок выше и потому пока не проверено на предупреждения ({n}): {names}",
     "lint.unchecked.rule": "правило «{id}»",
     "lint.unchecked.question": "вопрос «{id}»",
-    "profile.missing_questions": "В профиле «{name}» нет {n:ответа на {n} вопрос|ответов на {n} вопроса|ответов на {n} вопросов}, и пока это считается как «не знаю»: {questions}. Дополнить профиль: clientcheck profile",
+    "profile.missing_questions": "В профиле «{name}» нет {n:ответа на {n} вопрос|ответов на {n} вопроса|ответов на {n} вопросов}; пока ответа нет, считается «не знаю»: {questions}. Дополнить профиль: clientcheck profile",
     "names.question": "«{text}» ({id})",
     "rules.test.today": "сегодня: {day}",
     "rules.test.today_run": "сегодня: {day} — день этого запуска",
