@@ -352,3 +352,22 @@ def test_a_flag_resting_on_questions_not_yet_asked_is_not_announced_before_the_f
     flag = "⚑ Red flag: No word on the advance (decline). This alone means decline; you may end the call."
     # unasked: the first answer about the advance may drop it; "don't know" from the file raises it
     assert ([line.startswith(flag) for line in err.splitlines()].count(True), code) == (int(said), 130)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_back_at_an_offer_to_finish_before_any_question_stays_at_the_offer(
+    cli: CliRunner, small_catalog: tuple[Path, Path], private: None, tmp_path: Path, lang: str
+) -> None:
+    rules, questions = small_catalog
+    given = tmp_path / "known.yaml"
+    given.write_text("worked_before: true\nlate_payments: 3\n", encoding="utf-8")
+    options = ("--answers", str(given), "--rules", str(rules), "--questions", str(questions), "--lang", lang)
+    # no name; Ctrl-B twice at the offer (it stays), then Enter finishes; the note
+    code, _, err = run(cli, "interview", *options, keys=ENTER + BACK + BACK + ENTER + NOTE)
+    lines = err.splitlines()
+    nothing = {
+        "en": "Nothing has been asked yet; there is nothing to go back to.",
+        "ru": "Ещё ничего не спрошено, возвращаться некуда.",
+    }[lang]
+    assert (lines.count(nothing), lines.count(SETTLED[lang]), code) == (1, 1, 1)
+    assert not [line for line in lines if line.startswith("✔")]  # no question was asked

@@ -411,6 +411,10 @@ class Prompter(Lines):
                 return True
             # the offer says it is settled, and is erased once answered: then the line stays, once
             finish = self.offer_finish(session)
+            if isinstance(finish, _Back):  # no question asked yet: nothing to go back to; said once
+                self.write(t(lang, "interview.nothing_asked"), "33")
+            while isinstance(finish, _Back):
+                finish = self.offer_finish(session)
             if not again:
                 self.settled_line(session)
             if finish is True:

@@ -54,6 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} of at most {max}",
     "interview.multi.alone": "“Don't know” cannot be ticked together with other choices",
     "interview.live_flag": "⚑ Red flag: {title} ({severity}). This alone means decline; you may end the call.",
+    "interview.nothing_asked": "Nothing has been asked yet; there is nothing to go back to.",
     "interview.first_question": "This is the first question; there is nothing to go back to.",
     "interview.review.title": "Your answers",
     "interview.review.progress": "Review · {n} answers",

@@ -54,6 +54,7 @@ STRINGS: dict[str, str] = {
     "interview.allowed.max": "{kind} не больше {max}",
     "interview.multi.alone": "«Не знаю» нельзя отмечать вместе с другими вариантами",
     "interview.live_flag": "⚑ Красный флаг: {title} ({severity}). Одного его достаточно для отказа, разговор можно заканчивать.",
+    "interview.nothing_asked": "Ещё ничего не спрошено, возвращаться некуда.",
     "interview.first_question": "Это первый вопрос, возвращаться некуда.",
     "interview.review.title": "Ваши ответы",
     "interview.review.progress": "Проверка · {n} {n:ответ|ответа|ответов}",
