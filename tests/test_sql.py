@@ -385,7 +385,7 @@ def test_bad_rows_of_a_parquet_file_are_reported_by_row_and_the_rest_scored(tmp_
     assert code == 4
     assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 4]
     assert err == (
-        f"{path}:2: late_payments: 5000 is out of range; expected a whole number from 0 to 1,000\n"
+        f"{path}:2: late_payments: 5000 is out of range; expected a whole number from 0 to 1000\n"
         f'{path}:2: advance: "half" is not a choice; expected one of: none, partial, full\n'
         f'{path}:3: asks: "free_lunch" is not a choice; expected a list of: free_sample, free_work, discount, '
         "pay_if_liked\n"

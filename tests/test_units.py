@@ -192,7 +192,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "hours_to_deadline",
             "-2 days",
             "en",
-            "“-2 days” does not fit: that is -48, less than 0. Enter a number from 0 to 100,000 (hours); or with a "
+            "“-2 days” does not fit: that is -48, less than 0. Enter a number from 0 to 100000 (hours); or with a "
             "unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know",
         ),
         (
@@ -239,7 +239,7 @@ def test_a_bad_unit_in_a_file_is_one_line_at_its_place(bundled: Catalog, tmp_pat
         read_answers(str(path), bundled)
     assert str(info.value) == (
         f"{path}:2:1: hours_to_deadline: 'fortnights' is not a unit of time (h, days, weeks, months, years); "
-        "expected a number from 0 to 100,000"
+        "expected a number from 0 to 100000"
     )
 
 
@@ -336,7 +336,7 @@ def test_an_ambiguous_whole_number_is_refused_as_an_amount_is(tmp_path: Path) ->
     path.write_text('client,worked_before,late_payments\na,yes,"2,000"\n', encoding="utf-8")
     _, _, err = invoke(CliRunner(), "check", str(path), "-q")
     assert err.splitlines() == [
-        f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1,000"
+        f"{path}:2: late_payments: '2,000' is ambiguous: write 2000 or 2.0; expected a whole number from 0 to 1000"
     ]
 
 
@@ -346,7 +346,7 @@ def test_a_number_past_a_float_is_quoted_as_written_in_every_format(tmp_path: Pa
 
     from tests.conftest import invoke
 
-    expected = "late_payments: '1e400' is too large; expected a whole number from 0 to 1,000"
+    expected = "late_payments: '1e400' is too large; expected a whole number from 0 to 1000"
     inputs = {
         "a.json": '{"worked_before": true, "late_payments": 1e400}',
         "b.yaml": "worked_before: true\nlate_payments: 1e400\n",
@@ -409,3 +409,62 @@ def test_russian_word_forms_follow_the_number(small_catalog: tuple[Path, Path], 
     wait = catalog.questions["wait"]
     assert (wait.unit.get("ru") if wait.unit else None) == "дней"
     assert [parse_typed(wait, t, "ru") for t in ("1 день", "2 дня", "7 дней")] == [1, 2, 7]
+
+
+@pytest.mark.parametrize(
+    ("x", "en", "ru"),
+    [
+        (0.001, "0.001", "0,001"),
+        (1e-05, "0.00001", "0,00001"),
+        (1000, "1000", "1000"),
+        (12000, "12000", "12\u00a0000"),
+        (100000, "100000", "100\u00a0000"),
+        (1000000, "1,000,000", "1\u00a0000\u00a0000"),
+        (12000.5, "12,000.5", "12\u00a0000,5"),
+        (-2500.25, "-2,500.25", "-2500,25"),
+        (10**15, "1,000,000,000,000,000", "1\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000"),
+    ],
+)
+def test_a_number_in_a_message_reads_back_as_itself(x: float, en: str, ru: str) -> None:
+    from clientcheck import fmt
+
+    assert (fmt.exact(x, "en"), fmt.exact(x, "ru")) == (en, ru)
+    assert units.to_number(en) == x and units.to_number(ru) == x  # what is shown can be typed back
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_interview_and_the_files_say_what_a_number_question_takes_in_the_same_words(
+    small_catalog: tuple[Path, Path], lang: str
+) -> None:
+    from clientcheck.answers import allowed
+    from clientcheck.typed import allowed_text
+
+    rules, questions = small_catalog
+    path = questions / "10-pay.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  - id: share\n    type: number\n    text: Share?\n    min: 0.001\n"
+        "    max: 5000\n",
+        encoding="utf-8",
+    )
+    share = load_catalog(rules, questions).questions["share"]
+    said = {"en": "a number from 0.001 to 5000", "ru": "число от 0,001 до 5000"}[lang]
+    assert allowed(share, lang) == said
+    assert allowed_text(share, lang) == said  # the interview's hint: the same words (no unit here)
+    with pytest.raises(ValueError) as refused:
+        coerce(share, 0.0001, lang=lang)
+    assert (
+        str(refused.value)
+        == {
+            "en": "0.0001 is out of range; expected a number from 0.001 to 5000",
+            "ru": "0.0001 — вне допустимого диапазона; нужно число от 0,001 до 5000",
+        }[lang]
+    )
+
+
+@pytest.mark.parametrize(("cell", "value"), [("1,000,000", 1000000), ("12,000.5", 12000.5), ("0,001", 0.001)])
+def test_a_csv_cell_reads_a_number_as_the_interview_does(bundled: Catalog, cell: str, value: float) -> None:
+    from clientcheck.qtypes import of
+
+    q = bundled.questions["budget_amount"]
+    assert coerce(q, of(q).from_cell(q, cell)) == value
+    assert parse_typed(q, cell, "en") == value

@@ -52,8 +52,8 @@ MAX_NUMBER = 10**15  # beyond this an answer is a typo, and not every output for
 
 
 def allowed(q: Question, lang: str = "en") -> str:
-    """What a question accepts, in words, for error messages and prompts. Bounds are numbers as
-    everything shown writes them (fmt.number: 1,000,000,000; Russian 1 000 000 000), in English too."""
+    """What a question accepts, in words, for error messages and prompts. Bounds are written to be
+    typed back exactly (fmt.exact: 0.001, 1,000,000; Russian 0,001, 1 000 000)."""
     numeric = q.type in ("integer", "number")
     if (lang == "en" and not numeric) or q.type not in _TRANSLATED:
         return qtypes.of(q).allowed(q)
@@ -64,7 +64,7 @@ def allowed(q: Question, lang: str = "en") -> str:
         return t(lang, "answers.allowed.choice" if q.type == "choice" else "answers.allowed.multi", ids=ids)
     if numeric:
         kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
-        lo, hi = (None if b is None else fmt.number(b, lang) for b in (q.min, q.max))
+        lo, hi = (None if b is None else fmt.exact(b, lang) for b in (q.min, q.max))
         if lo is not None and hi is not None:
             return t(lang, "interview.allowed.range", kind=kind, min=lo, max=hi)
         if lo is not None:

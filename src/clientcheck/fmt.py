@@ -33,6 +33,29 @@ def number(x: float, lang: str = "en") -> str:
     return text
 
 
+def exact(x: float, lang: str = "en") -> str:
+    """A number to be typed back, exactly: every decimal it has (0.001, not 0) with the language's
+    decimal mark, and thousands grouped only where a reader cannot take the group for decimals
+    (units.to_number refuses 12,000 as ambiguous): English from a million (1,000,000; 12000),
+    Russian from 10 000, with a no-break space. For bounds and values in messages about answers."""
+    if float(x).is_integer():
+        whole, frac = str(int(x)), ""
+    else:
+        text = repr(float(x))
+        if "e" in text:  # 1e-05: written out, as people type it
+            from decimal import Decimal
+
+            text = format(Decimal(text), "f")
+        whole, _, frac = text.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    if lang == "ru":
+        digits = f"{int(digits):,}".replace(",", NBSP) if len(digits) > 4 else digits
+        return sign + digits + ("," + frac if frac else "")
+    if len(digits) > 6 or (frac and len(digits) > 3):
+        digits = f"{int(digits):,}"
+    return sign + digits + ("." + frac if frac else "")
+
+
 # Russian writes the rouble as its sign after the amount (4 500 000 ₽), whichever way the profile
 # names it; other currencies keep the profile's own word (EUR, $) in every language
 _RUSSIAN_SIGN = dict.fromkeys(("rub", "rur", "руб", "руб.", "р", "р.", "₽"), "₽")

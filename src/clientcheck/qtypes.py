@@ -18,6 +18,8 @@ from collections.abc import Callable
 from itertools import pairwise, product
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from clientcheck import units
+
 if TYPE_CHECKING:
     from clientcheck.conditions import Kind
     from clientcheck.model import Question
@@ -28,7 +30,6 @@ Const = Callable[[Any], str]
 _TRUE = {"true", "yes", "y", "1", "да", "д"}
 _FALSE = {"false", "no", "n", "0", "нет", "н"}
 _CELL_SPACES = re.compile(r"[\s\u00a0\u202f_']")
-_AMBIGUOUS = re.compile(r"^-?\d{1,3},\d{3}$")  # 1,000: a thousand, or one and no thousandths?
 _SEPARATORS = re.compile(r"[;,|]")
 
 
@@ -207,9 +208,7 @@ class Number(QuestionType):
     def coerce(self, q: Question, value: Any) -> Any:
         if isinstance(value, str) and q.measure is not None:
             value = self.with_unit(q, value)
-        elif isinstance(value, str) and _AMBIGUOUS.match(_CELL_SPACES.sub("", value)):
-            from clientcheck import units
-
+        elif isinstance(value, str) and units.AMBIGUOUS.match(_CELL_SPACES.sub("", value)):
             try:  # `2,000` (a CSV cell, a quoted answer): said as for an amount, not guessed
                 units.to_number(value)
             except ValueError as exc:
@@ -236,8 +235,6 @@ class Number(QuestionType):
 
     def _in_unit(self, q: Question, text: str) -> int | float:
         """with_unit, raising units.UnitError with the reason alone."""
-        from clientcheck import units
-
         value = units.parse(q.measure or "", text)
         if self.name == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
             return units.whole_duration(value)  # a part of a day counts as a whole one
@@ -245,16 +242,16 @@ class Number(QuestionType):
 
     def from_cell(self, q: Question, cell: str) -> Any:
         number = _CELL_SPACES.sub("", cell)
-        if _AMBIGUOUS.match(number):
+        if units.AMBIGUOUS.match(number):
             return cell  # refused by coerce rather than guessed
-        if "," in number and "." not in number:
-            number = number.replace(",", ".")  # a decimal comma, as spreadsheets in Russian write it
         try:
             return int(number)
         except ValueError:
             pass
         try:
-            value = float(number)
+            # a comma: read as everywhere else (units.to_number): a decimal comma as spreadsheets
+            # in Russian write it (2,5), or thousands (1,000,000)
+            value = float(number) if "," not in number else units.to_number(number)
         except ValueError:
             return cell
         return value if value == value and value not in (math.inf, -math.inf) else cell
@@ -263,8 +260,6 @@ class Number(QuestionType):
         """What was typed at the prompt, read as an answers file reads it (units.to_number), so a
         number means the same typed in either language or written in a file. units.UnitError
         (a ValueError) says why a unit or the number is refused."""
-        from clientcheck import units
-
         if q.measure is not None:
             if units.has_unit(text):
                 return self._in_unit(q, text)

@@ -8,23 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientcheck import qtypes
-from clientcheck.answers import coerce
+from clientcheck import fmt, qtypes
+from clientcheck.answers import allowed, coerce
 from clientcheck.i18n import t
 from clientcheck.model import UNKNOWN, Question
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def _bound(x: float, lang: str) -> str:
-    """A bound as people read it: 1,000,000 (en) or 1 000 000 (ru); both forms are accepted back."""
-    text = _num(x)
-    if abs(x) < 10000 or not float(x).is_integer():
-        return text
-    grouped = f"{int(x):,}"
-    return grouped.replace(",", "\u00a0") if lang == "ru" else grouped
 
 
 def allowed_text(q: Question, lang: str) -> str:
@@ -33,15 +20,7 @@ def allowed_text(q: Question, lang: str) -> str:
         return t(lang, "interview.allowed.date")
     if not qtypes.of(q).numeric:
         return t(lang, "interview.allowed.text")
-    kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
-    if q.min is not None and q.max is not None:
-        text = t(lang, "interview.allowed.range", kind=kind, min=_bound(q.min, lang), max=_bound(q.max, lang))
-    elif q.min is not None:
-        text = t(lang, "interview.allowed.min", kind=kind, min=_bound(q.min, lang))
-    elif q.max is not None:
-        text = t(lang, "interview.allowed.max", kind=kind, max=_bound(q.max, lang))
-    else:
-        text = kind
+    text = allowed(q, lang)  # as the answers files' messages say it
     if q.unit:
         text = f"{text} ({q.unit.get(lang)})"
     if q.measure is not None:
@@ -107,9 +86,9 @@ def _out_of_range(q: Question, value: Any, lang: str, converted: bool) -> str:
     # `3 years` on a days question: say the number it came to, which is what is out of range
     said = ".as" if converted else ""
     if q.min is not None and value < q.min:
-        return t(lang, f"interview.why.below{said}", min=_bound(q.min, lang), value=_bound(value, lang))
+        return t(lang, f"interview.why.below{said}", min=fmt.exact(q.min, lang), value=fmt.exact(value, lang))
     if q.max is not None and value > q.max:
-        return t(lang, f"interview.why.above{said}", max=_bound(q.max, lang), value=_bound(value, lang))
+        return t(lang, f"interview.why.above{said}", max=fmt.exact(q.max, lang), value=fmt.exact(value, lang))
     return ""
 
 

@@ -53,8 +53,9 @@ _CURRENCY: Final = frozenset(
 _SPACES: Final = re.compile(r"[\s_\u00a0\u202f\u2009']+")
 # an exponent (1e5) belongs to the number, so that `1e400` is quoted whole, not as the unit 'e400'
 _SPLIT: Final = re.compile(r"^([+-]?(?:\d|[.,]\d)[\d\s\u00a0\u202f\u2009_.,']*(?:[eE][+-]?\d+)?)(.*)$", re.S)
-_THOUSANDS: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_AMBIGUOUS: Final = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+_THOUSANDS: Final = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+# 1,000: a thousand, or one and no thousandths? (0,001 can only be a decimal comma)
+AMBIGUOUS: Final = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 
 
 class UnitError(ValueError):
@@ -75,7 +76,7 @@ def to_number(text: str) -> int | float:
     so the same text never means two numbers. Raises UnitError (a ValueError).
     """
     s = _SPACES.sub("", text)
-    if _AMBIGUOUS.match(s):
+    if AMBIGUOUS.match(s):
         raise UnitError("units.ambiguous", text=text.strip(), **_readings(s))
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
@@ -92,7 +93,7 @@ def to_number(text: str) -> int | float:
 
 
 def _readings(s: str) -> dict[str, str]:
-    """The two numbers `2,000` can be (s matches _AMBIGUOUS): 2000 with a thousands comma, 2.0 with a
+    """The two numbers `2,000` can be (s matches AMBIGUOUS): 2000 with a thousands comma, 2.0 with a
     decimal one. The message writes them so that neither can be misread (`2,0` in Russian)."""
     whole, fraction = s.split(",")
     return {"thousands": whole + fraction, "whole": whole, "fraction": fraction.rstrip("0") or "0"}
