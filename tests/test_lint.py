@@ -543,3 +543,14 @@ def test_a_text_yaml_reads_as_true_says_so(here: Path, write_yaml: WriteYaml) ->
     )
     write_yaml("rules.yaml", replied(SMALL_RULES))
     assert _lines() == ['questions/10-pay.yaml:19:34: error: text.en: YAML reads Yes as true; write "Yes" in quotes']
+
+
+def test_a_question_read_only_by_a_level_in_error_is_not_called_unused(here: Path, write_yaml: WriteYaml) -> None:
+    # the rule loads with its first level; its second, which alone reads `revenue`, has an error
+    write_yaml("questions/10-pay.yaml", SMALL_QUESTIONS)
+    rules = replied(SMALL_RULES).replace(
+        "    when: cost > revenue\n    severity: high\n",
+        "    levels:\n      - {when: cost > 0, severity: high}\n      - {when: revenue >> 2, severity: high}\n",
+    )
+    write_yaml("rules.yaml", rules)
+    assert _lines() == ["rules.yaml:47:25: error: when: expected a value, found '>'"]

@@ -93,7 +93,10 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
     catalog = loaded.partial
     rule_ids, question_ids = _ids(loaded.trees)
     if catalog is not None:
-        also_used = _names_in_whens(loaded.trees, {r.id for r in catalog.rules}, set(catalog.questions))
+        # with errors, a rule or question may have loaded without the part in error (a level whose
+        # condition does not parse): every `when` in the files then counts, loaded or not
+        whole = ({r.id for r in catalog.rules}, set(catalog.questions)) if not found else (set(), set())
+        also_used = _names_in_whens(loaded.trees, *whole)
         warnings += _unused(catalog, lang, also_used)
         warnings += _no_reply(catalog, lang)
         warnings += _drifting_examples(catalog, lang)
