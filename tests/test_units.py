@@ -128,7 +128,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "discount_pct",
             "40 дней",
             "ru",
-            "«40 дней» не подходит: 'дней' — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
+            "«40 дней» не подходит: «дней» — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
             "знаете, оставьте поле пустым",
         ),
         (
@@ -142,7 +142,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "late_payments",
             "2 недели",
             "ru",
-            "«2 недели» не подходит: здесь нужно просто число, без 'недели'. Нужно: целое число от 0 до 1000; если не "
+            "«2 недели» не подходит: здесь нужно просто число, без «недели». Нужно: целое число от 0 до 1000; если не "
             "знаете, оставьте поле пустым",
         ),
         (
@@ -185,7 +185,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "revenue_share_pct",
             "40 дней",
             "ru",
-            "«40 дней» не подходит: 'дней' — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
+            "«40 дней» не подходит: «дней» — не единица этого вопроса (%). Нужно: число от 0 до 100 (%); если не "
             "знаете, оставьте поле пустым",
         ),
         (
@@ -468,3 +468,27 @@ def test_a_csv_cell_reads_a_number_as_the_interview_does(bundled: Catalog, cell:
     q = bundled.questions["budget_amount"]
     assert coerce(q, of(q).from_cell(q, cell)) == value
     assert parse_typed(q, cell, "en") == value
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "en",
+            "“3 years” does not fit: this question takes a plain number, without 'years'. Enter a number, or leave "
+            "it empty for don't know",
+        ),
+        (
+            "ru",
+            "«3 years» не подходит: здесь нужно просто число, без «years». Нужно: число; если не знаете, оставьте "
+            "поле пустым",
+        ),
+    ],
+)
+def test_a_word_after_a_number_without_a_unit_is_named_not_called_not_a_number(lang: str, message: str) -> None:
+    from clientcheck.model import Question, Text
+
+    share = Question("share", "number", Text({"en": "Share?"}), "s")
+    with pytest.raises(ValueError) as refused:
+        parse_typed(share, "3 years", lang)
+    assert str(refused.value) == message

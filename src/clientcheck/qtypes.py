@@ -265,8 +265,8 @@ class Number(QuestionType):
                 return self._in_unit(q, text)
         elif q.unit is not None:  # `40%` where the unit is %, `2 раза` where it is times
             text = units.strip_unit(text, units.unit_words(*q.unit_words()), q.unit.get(lang))
-        elif self.name == "integer":  # a count: `2 times`
-            text = units.strip_unit(text, units.COUNT_WORDS, "")
+        else:  # a count may say `2 times`; a word after another number is a unit it does not take
+            text = units.strip_unit(text, units.COUNT_WORDS if self.name == "integer" else frozenset(), "")
         value = units.to_number(text)
         return int(value) if self.name == "integer" and isinstance(value, float) and value.is_integer() else value
 

@@ -290,8 +290,8 @@ STRINGS: dict[str, str] = {
     "interview.live_flag.offer": "Вердикт ясен: можно закончить сейчас или продолжить.",
     "interview.resume.bad_profile": "{at}: профиль {name!r}, с которым начато это интервью, — недопустимое имя; можно буквы, цифры, «.», «_» и «-» (до 64 символов), или укажите --profile",
     "interview.bad_unit": "«{value}» не подходит: {reason}. Нужно: {allowed}; если не знаете, оставьте поле пустым",
-    "interview.not_this_unit": "{unit!r} — не единица этого вопроса ({expected})",
-    "interview.no_unit": "здесь нужно просто число, без {unit!r}",
+    "interview.not_this_unit": "«{unit}» — не единица этого вопроса ({expected})",
+    "interview.no_unit": "здесь нужно просто число, без «{unit}»",
     # lead: an endless line on standard input
     "readers.endless_line": "эта строка тянется дальше {mb} МБ и не кончается: остаток ввода не читается",
     # lead: a Parquet note column
