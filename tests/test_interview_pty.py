@@ -312,8 +312,10 @@ def test_a_refused_unit_is_explained_in_full_on_a_narrow_screen(tmp_path: Path, 
     child.expect_exact("“3m” does not fit")
     child.expect_exact("Ctrl-C pause")  # the key legend, drawn under the refusal
     # the rows of the wrapped refusal put back together: a row's last column is drawn after a jump to it
+    # (rows are broken at spaces: a row's end is a space)
     drawn = re.sub(r"\r\x1b\[\d+C", "", child.before or "")
-    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n", "", drawn)
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", drawn)
+    drawn = re.sub(r" *\n *", " ", drawn)
     assert drawn.startswith(
         ": 'm' is months or minutes, nobody can tell: write 3 mo or 3 min. Enter a whole number from 0 to 365 (days); "
         "or with a unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know"

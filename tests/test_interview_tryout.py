@@ -235,6 +235,22 @@ def test_a_choice_line_wider_than_the_screen_wraps_under_its_text(
     assert term.finish()[0] == 130
 
 
+@pytest.mark.parametrize(
+    ("lang", "rows"),
+    [
+        # (a no-break space within an item is drawn as a space)
+        ("en", "↑↓ move · 1–9, 0 or Space tick · Enter answer · ? help ·\r\nCtrl-B back · Ctrl-C pause"),
+        ("ru", "↑↓ · 1–9, 0 или Пробел: отметить · Enter: ответ ·\r\n?: подсказка · Ctrl-B: назад · Ctrl-C: пауза"),
+    ],
+)
+def test_the_key_legend_wraps_at_a_space_on_a_narrow_screen(seller: Path, lang: str, rows: str) -> None:
+    term = NarrowTerminal("interview", "--lang", lang, "--client", "Y", "--no-save")
+    term.expect(CHECKLIST[lang].format(n=1))
+    term.expect(rows)  # was cut inside "Ctrl-|B"
+    term.send(CTRL_C)
+    assert term.finish()[0] == 130
+
+
 def test_wrap_rows_breaks_at_spaces_keeps_styles_and_cuts_only_a_word_too_wide() -> None:
     line = [
         ("class:pointer", " » "),

@@ -106,7 +106,9 @@ def _decorate(
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
     def line(style: str, text: str) -> Window:
-        return Window(FormattedTextControl([(style, text)]), wrap_lines=True, dont_extend_height=True)
+        # broken at spaces (wrap_rows), not mid-word as the window's own wrapping would
+        rows = FormattedTextControl(lambda: wrap_rows([(style, text)], _columns()))
+        return Window(rows, wrap_lines=True, dont_extend_height=True)
 
     prompt_body = app.layout.container
     _wrap_errors(app.layout)
@@ -127,6 +129,8 @@ def _decorate(
         parts.append(
             ConditionalContainer(line("class:help", help_text), filter=Condition(lambda: help_shown[0]) & ~is_done)
         )
+    # a key stays with what it does ("Ctrl-B back"): the rows break between the legend's items
+    legend = " · ".join(item.replace(" ", "\u00a0") for item in legend.split(" · "))
     parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
     app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
 
@@ -161,9 +165,12 @@ def _wrap_choices(layout: Layout) -> None:
 
     for window in layout.find_all_windows():
         control = window.content
-        if isinstance(control, InquirerControl):
+        # the choices, and the question's own line above them ("? Which of these ... (tick what
+        # is true ...)"), which prompt_toolkit cut mid-word
+        if isinstance(control, FormattedTextControl) and not getattr(control, "_wrapped", False):
             tokens = control.text
-            control.text = lambda tokens=tokens: wrap_rows(to_formatted_text(tokens()), _columns())
+            control.text = lambda tokens=tokens: wrap_rows(to_formatted_text(tokens), _columns())
+            control._wrapped = True  # type: ignore[attr-defined]
             window.wrap_lines = to_filter(True)  # a word wider than the screen: cut nowhere
 
 
