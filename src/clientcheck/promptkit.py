@@ -105,9 +105,9 @@ def _decorate(
     # later bindings win: ours over the prompt's own (Ctrl-B is "cursor left" in a text prompt)
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
-    def line(style: str, text: str) -> Window:
+    def line(style: str, text: str, after: str = "") -> Window:
         # broken at spaces (wrap_rows), not mid-word as the window's own wrapping would
-        rows = FormattedTextControl(lambda: wrap_rows([(style, text)], _columns()))
+        rows = FormattedTextControl(lambda: wrap_rows([(style, text)], _columns(), after))
         return Window(rows, wrap_lines=True, dont_extend_height=True)
 
     prompt_body = app.layout.container
@@ -130,8 +130,7 @@ def _decorate(
             ConditionalContainer(line("class:help", help_text), filter=Condition(lambda: help_shown[0]) & ~is_done)
         )
     # a key stays with what it does ("Ctrl-B back"): the rows break between the legend's items
-    legend = " · ".join(item.replace(" ", "\u00a0") for item in legend.split(" · "))
-    parts.append(ConditionalContainer(line("class:legend", legend), filter=~is_done))
+    parts.append(ConditionalContainer(line("class:legend", legend, after="·"), filter=~is_done))
     app.layout = Layout(HSplit(parts), focused_element=app.layout.current_window)
 
 
@@ -179,9 +178,10 @@ def _columns() -> int:
     return get_app().output.get_size().columns - 1
 
 
-def wrap_rows(fragments: StyleAndTextTuples, columns: int) -> StyleAndTextTuples:
+def wrap_rows(fragments: StyleAndTextTuples, columns: int, after: str = "") -> StyleAndTextTuples:
     """Each row of fragments wider than columns broken at its last spaces that fit, the rest
-    indented as far as the row's lead (_CHOICE_LEAD); styles are kept."""
+    indented as far as the row's lead (_CHOICE_LEAD); styles are kept. after: only the spaces
+    that follow this character may break a row (the legend's " · " between its items)."""
     rows: list[StyleAndTextTuples] = [[]]
     for fragment in fragments:
         style, text = fragment[0], fragment[1]
@@ -195,11 +195,11 @@ def wrap_rows(fragments: StyleAndTextTuples, columns: int) -> StyleAndTextTuples
     for n, row in enumerate(rows):
         if n:
             out.append(("", "\n"))
-        out.extend(_wrap_row(row, columns))
+        out.extend(_wrap_row(row, columns, after))
     return out
 
 
-def _wrap_row(row: StyleAndTextTuples, columns: int) -> StyleAndTextTuples:
+def _wrap_row(row: StyleAndTextTuples, columns: int, after: str = "") -> StyleAndTextTuples:
     text = "".join(f[1] for f in row)
     if get_cwidth(text) <= columns:
         return row
@@ -211,6 +211,8 @@ def _wrap_row(row: StyleAndTextTuples, columns: int) -> StyleAndTextTuples:
     start, limit = 0, columns
     while get_cwidth(text[start:]) > limit:
         cut = text.rfind(" ", start + 1, start + limit + 1)
+        while after and cut > start and text[cut - 1] != after:
+            cut = text.rfind(" ", start + 1, cut)
         if cut <= start + (indent if start == 0 else 0):
             cut = start + limit  # one word wider than the row: cut it
             breaks.add(-cut)  # negative: a cut inside a word, no space to drop
