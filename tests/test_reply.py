@@ -130,6 +130,19 @@ def test_pay_later_on_a_roadmap_change_shows_the_long_wait_and_the_revenue_share
     ) in letter
 
 
+def test_a_heavier_level_overruled_by_the_lighter_one_that_fired_adds_no_text(bundled: Catalog) -> None:
+    # pay-if-i-like: "a new business may do a trial piece" (low) is written before "no free trial
+    # pieces" (high); both are true, the low one fired: its text alone speaks to the client
+    given = {"business_stage": "new", "asks": frozenset({"free_sample"}), "contract": True, "advance": "partial"}
+    answers = Answers(given, None, "<test>")
+    data = verdict_to_dict(evaluate(bundled, answers), bundled, "en")
+    pay = next(f for f in data["findings"] if f["id"] == "pay-if-i-like")
+    assert (pay["severity"], [a["severity"] for a in pay["also"]]) == ("low", ["high"])
+    letter = as_text(compose(evaluate(bundled, answers), bundled, "en"), "en")
+    assert "We can do a small trial piece before you decide" in letter
+    assert "We don't do free trial pieces" not in letter
+
+
 def test_feature_gap_shows_that_the_client_will_not_wait(bundled: Catalog) -> None:
     answers = _scenario(bundled, needs_missing_features=True, willing_to_wait=False)
     verdict = evaluate(bundled, answers)

@@ -117,8 +117,10 @@ def reasons(
     for a in also:
         # a later level that is also true is a reason of its own for the client only when it weighs
         # as much as the level that fired (it would decide the outcome alone), and only with a text
-        # of its own: a lighter level's text speaks of a lighter case ("one invoice was late")
-        if a.weight < finding.weight:
+        # of its own: a lighter level's text speaks of a lighter case ("one invoice was late"), and
+        # a heavier one was overruled by the author's earlier, lighter level (an exception: "a new
+        # business may do a trial piece" before "no free trial pieces"), so its text contradicts it
+        if a.weight != finding.weight:
             continue
         own = rule.levels[a.level].client_reason
         if own is not None and own is not reason:
