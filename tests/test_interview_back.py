@@ -152,6 +152,20 @@ def test_a_resumed_settled_interview_says_so_once(cli: CliRunner, catalog: list[
     assert code == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_back_at_the_offer_of_a_resumed_settled_interview_goes_to_the_last_answer(
+    cli: CliRunner, catalog: list[str], lang: str
+) -> None:
+    code, _, _ = run(cli, "interview", *catalog, "--lang", lang, keys=NAME + "1" + ENTER + "3" + ENTER + CTRL_C)
+    assert code == 130
+    # the offer; Ctrl-B: the 3 late payments again, kept with Enter; then the rest and the note
+    code, _, err = run(cli, "interview", "--resume", *catalog, keys=BACK + ENTER + ENTER * 12)
+    late = {"en": "✔ Late payments? 3 times", "ru": "✔ Просрочки? 3 раза"}[lang]
+    assert ticks(err)[:1] == [late]
+    assert "Nothing has been asked yet" not in err and "Ещё ничего не спрошено" not in err
+    assert code == 1
+
+
 def test_a_checklist_put_off_whole_still_counts_as_a_question(catalog: list[str]) -> None:
     # the bundled catalog (its checklists); the fixture only gives the run a private data folder
     term = Terminal("interview", "--lang", "ru", "--quick")

@@ -411,9 +411,12 @@ class Prompter(Lines):
                 return True
             # the offer says it is settled, and is erased once answered: then the line stays, once
             finish = self.offer_finish(session)
-            if isinstance(finish, _Back):  # no question asked yet: nothing to go back to; said once
-                self.write(t(lang, "interview.nothing_asked"), "33")
-            while isinstance(finish, _Back):
+            said = False
+            # Ctrl-B: to the last answer given (a resumed run has some), else nothing to go back to
+            while isinstance(finish, _Back) and not session.back():
+                if not said:
+                    self.write(t(lang, "interview.nothing_asked"), "33")
+                    said = True
                 finish = self.offer_finish(session)
             if not again:
                 self.settled_line(session)
