@@ -492,3 +492,37 @@ def test_a_word_after_a_number_without_a_unit_is_named_not_called_not_a_number(l
     with pytest.raises(ValueError) as refused:
         parse_typed(share, "3 years", lang)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "value"),
+    [
+        ("late_payments", "2 times", 2),
+        ("late_payments", "2 раза", 2),
+        ("unpaid_meetings", "3", 3),
+        ("discount_pct", "40%", 40),
+        ("discount_pct", "12,5 %", 12.5),
+        ("budget_amount", "1 000 000", 1000000),
+    ],
+)
+def test_text_in_a_file_is_read_as_the_interview_reads_it(bundled: Catalog, qid: str, text: str, value: float) -> None:
+    assert coerce(bundled.questions[qid], text) == value == parse_typed(bundled.questions[qid], text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("many", 'late_payments: expected a whole number from 0 to 1000, got "many"'),
+        ("0o17", 'late_payments: expected a whole number from 0 to 1000, got "0o17"'),
+        (
+            "2 weeks",
+            "late_payments: this question takes a plain number, without 'weeks'; expected a whole number from 0 to 1000",
+        ),
+    ],
+)
+def test_text_in_a_file_that_is_no_number_is_refused_as_before(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(f'{{"worked_before": true, "late_payments": "{text}"}}', encoding="utf-8")
+    with pytest.raises(AnswersError) as refused:
+        read_answers(path, load_catalog())
+    assert str(refused.value) == f"{path}:1:25: {message}"

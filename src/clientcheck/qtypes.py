@@ -208,10 +208,14 @@ class Number(QuestionType):
     def coerce(self, q: Question, value: Any) -> Any:
         if isinstance(value, str) and q.measure is not None:
             value = self.with_unit(q, value)
-        elif isinstance(value, str) and units.AMBIGUOUS.match(_CELL_SPACES.sub("", value)):
-            try:  # `2,000` (a CSV cell, a quoted answer): said as for an amount, not guessed
-                units.to_number(value)
-            except ValueError as exc:
+        elif isinstance(value, str):
+            # text in a file (a CSV cell, a quoted answer) is read as the interview reads what is
+            # typed: `1 000`, `2,5`, `40%`, `2 times`; `2,000` said ambiguous, not guessed
+            try:
+                value = self.from_typed(q, value, "en")
+            except units.UnitError as exc:
+                if exc.key == "units.not_a_number":
+                    raise ValueError from None  # said as `expected …, got "many"`
                 raise ValueError(f"{exc}; expected {self.allowed(q)}") from None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ValueError

@@ -185,6 +185,8 @@ def strip_unit(text: str, words: frozenset[str], shown: str) -> str:
     number, unit = parts
     if unit in words or unit.replace(" ", "") in words:
         return number
+    if any(c.isdigit() for c in unit):  # `0o17`, `12a5`: not a number and a unit, just not a number
+        raise UnitError("units.not_a_number", text=text.strip())
     if shown:
         raise UnitError("interview.not_this_unit", unit=unit, expected=shown)
     raise UnitError("interview.no_unit", unit=unit)
