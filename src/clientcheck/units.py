@@ -48,6 +48,10 @@ _MONEY_TIMES: Final[dict[str, float]] = (
 )
 _CURRENCY: Final = frozenset(
     {"$", "€", "£", "₽", "¥", "₸", "₴", "руб", "р", "rub", "rur", "usd", "eur", "gbp", "kzt", "uah", "cny", "byn"}
+    # the words, as people type them after an amount
+    | {"рубль", "рубля", "рублей", "рубли", "ruble", "rubles", "rouble", "roubles"}
+    | {"доллар", "доллара", "долларов", "dollar", "dollars", "евро", "euro", "euros"}
+    | {"тенге", "tenge", "гривна", "гривны", "гривен", "pound", "pounds", "фунт", "фунта", "фунтов"}
 )
 
 _SPACES: Final = re.compile(r"[\s_\u00a0\u202f\u2009']+")
