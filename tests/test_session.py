@@ -255,6 +255,10 @@ def test_typed_default_prefers_the_earlier_answer_then_the_default() -> None:
     assert typed_default(q, 30) == "30"
     assert typed_default(q, UNKNOWN) == ""
     assert typed_default(q, 2.5) == "2.5"
+    # as typed back in the interview's language, nothing rounded
+    assert (typed_default(q, 12.5, "ru"), typed_default(q, 0.001, "ru")) == ("12,5", "0,001")
+    budget = load_catalog().questions["budget_amount"]
+    assert parse_typed(budget, typed_default(budget, 1500000.25, "ru"), "ru") == 1500000.25
 
 
 @pytest.mark.slow

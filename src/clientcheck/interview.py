@@ -215,7 +215,7 @@ class Prompter(Lines):
             hint = t(lang, "interview.hint.number", allowed=allowed_text(q, lang))
             legend = t(lang, f"{self.keys}.number")
         prompt = questionary.text(
-            message, default=typed_default(q, current), validate=validate, instruction=hint, **common
+            message, default=typed_default(q, current, lang), validate=validate, instruction=hint, **common
         )
         _replace_on_type(prompt)
         return prompt, legend, help_keys

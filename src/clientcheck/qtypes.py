@@ -78,7 +78,7 @@ class QuestionType:
         """The canonical answer as JSON data."""
         return value
 
-    def typed_text(self, q: Question, value: Any) -> str:
+    def typed_text(self, q: Question, value: Any, lang: str = "en") -> str:
         """The text a typed prompt starts with for an earlier answer or a default."""
         return str(value)
 
@@ -274,8 +274,10 @@ class Number(QuestionType):
         value = units.to_number(text)
         return int(value) if self.name == "integer" and isinstance(value, float) and value.is_integer() else value
 
-    def typed_text(self, q: Question, value: Any) -> str:
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    def typed_text(self, q: Question, value: Any, lang: str = "en") -> str:
+        from clientcheck import fmt
+
+        return fmt.exact(value, lang)  # as typed back: 12,5 in Russian; nothing rounded
 
     def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:
         points = {float(v) for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -370,7 +372,7 @@ class Date(QuestionType):
     def plain(self, q: Question, value: Any) -> Any:
         return value.isoformat()
 
-    def typed_text(self, q: Question, value: Any) -> str:
+    def typed_text(self, q: Question, value: Any, lang: str = "en") -> str:
         return value.isoformat() if isinstance(value, _dt.date) else str(value)
 
     def domain(self, q: Question, literals: set[Any]) -> list[Any] | None:

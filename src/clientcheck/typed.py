@@ -92,8 +92,9 @@ def _out_of_range(q: Question, value: Any, lang: str, converted: bool) -> str:
     return ""
 
 
-def typed_default(q: Question, value: Any) -> str:
-    """The text a typed prompt starts with: the earlier answer, else the question's default."""
+def typed_default(q: Question, value: Any, lang: str = "en") -> str:
+    """The text a typed prompt starts with: the earlier answer, else the question's default, as
+    it would be typed in lang (a Russian decimal comma: 12,5)."""
     if value is UNKNOWN:
         return ""
     if value is None:
@@ -102,4 +103,4 @@ def typed_default(q: Question, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return ""
-    return qtypes.of(q).typed_text(q, value)
+    return qtypes.of(q).typed_text(q, value, lang)
