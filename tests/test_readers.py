@@ -416,32 +416,6 @@ def test_a_quote_closed_past_a_megabyte_in_a_column_without_lines_gives_its_rows
     ]
 
 
-@pytest.mark.parametrize("header", ["client,late_payments,note", "client,note,late_payments"])
-def test_a_stray_quote_closed_by_a_later_one_does_not_make_rows_a_note(catalog: Catalog, header: str) -> None:
-    """The rows between made one client's note, and the closing row's number its answer, exit 0."""
-
-    def row(name: str, late: int, note: str) -> str:
-        return f"{name},{late},{note}" if header.endswith("note") else f"{name},{note},{late}"
-
-    body = [row("Acme", 5, '"He said'), *(row(f"C{i}", i % 3, "fine") for i in range(500))]
-    data = "\n".join([header, *body, row("Zed", 1, 'monitor 27"'), row("Omega", 2, "ok")]) + "\n"
-    got = read_csv(catalog, data.encode())
-    assert got[0] == (2, "n.csv:2: a quote in this row is left open")
-    assert [n for n, r in got if isinstance(r, dict)] == [*range(3, 503), 504]
-    assert str(got[-2][1]).startswith("n.csv:503: ") and got[-1][1]["client"] == "Omega"
-
-
-def test_a_note_whose_lines_fit_no_typed_column_stays_one_row(catalog: Catalog) -> None:
-    """Lines with the header's count of commas are still the note's when they are no rows: 'soon'
-    is no number of late payments, and a yes/no, number or choice column is what tells."""
-    note = "Called Monday, soon\nSaid: fine, will confirm\nThanks"
-    data = f'client,late_payments,note\nA,1,"{note}"\nB,2,ok\n'.encode()
-    assert read_csv(catalog, data) == [
-        (2, {"client": "A", "late_payments": 1, "note": note}),
-        (5, {"client": "B", "late_payments": 2, "note": "ok"}),
-    ]
-
-
 @pytest.mark.slow
 def test_a_quote_still_open_after_the_lookahead_gives_its_rows_back(catalog: Catalog) -> None:
     from clientcheck.readers.csvfile import LOOKAHEAD_BYTES

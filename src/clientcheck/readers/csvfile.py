@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from clientcheck import qtypes
-from clientcheck.answers import coerce
 from clientcheck.conditions import suggest
 from clientcheck.errors import AnswersError, ClientcheckError, Mark
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
@@ -56,12 +55,6 @@ class _Held:
 
     def __len__(self) -> int:
         return len(self.ends) + self.tail
-
-    def lines(self) -> Iterator[bytes]:
-        start = 0
-        for end in self.ends:
-            yield bytes(self.data[start:end])
-            start = end
 
     def next(self) -> tuple[int, bytes | None] | None:
         at, ends = self.at, self.ends
@@ -340,29 +333,6 @@ class CsvReader:
                     record[q.id] = cell_value(q, cell)
             yield line, record
 
-    def _row_like(self, part: bytes) -> bool:
-        """Is this line, taken into a quoted cell, a row of its own to all appearances: no quote,
-        as many cells as the header, and a cell of a column that is not text (a yes/no, a number,
-        a choice) that fits it, as every such cell does? A quote left open by mistake takes in
-        such rows (and would make them one client's note); a note's own lines are seldom so."""
-        if b'"' in part or part.count(self.delimiter.encode()) != len(self.columns) - 1:
-            return False
-        try:
-            cells = part.decode("utf-8").rstrip("\r\n").split(self.delimiter)
-        except UnicodeDecodeError:
-            return False
-        typed = False
-        for column, cell in zip(self.columns, cells, strict=True):
-            cell = cell.strip()
-            if not cell or isinstance(column, str) or column.type == "text":
-                continue
-            try:
-                coerce(column, cell_value(column, cell))
-            except (ValueError, TypeError):
-                return False
-            typed = True
-        return typed
-
     def _spills(self, cells: list[str]) -> bool:
         """Does a cell that runs over several lines sit in a column that cannot hold lines?
 
@@ -429,9 +399,6 @@ class CsvReader:
                     pending.appendleft(taken)
                     key = "readers.quote_open" if closed is None else "readers.quote_open_long"
                     return self._bad(line, _t(key, kb=LOOKAHEAD_BYTES // 1000))
-                if any(map(self._row_like, taken.lines())):  # the quote took in rows: it was left open
-                    pending.appendleft(taken)
-                    return self._bad(line, _t("readers.quote_open"))
                 record = raw + taken.data
                 continue
             # a cell (or the row) too long, in a row that is whole once the caps are lifted: its
