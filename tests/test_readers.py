@@ -393,6 +393,23 @@ def test_a_quoted_note_over_many_lines_is_one_row(catalog: Catalog) -> None:
     assert read_csv(catalog, data) == [(2, {"client": note, "rude": True}), (502, {"client": "B", "rude": False})]
 
 
+@pytest.mark.parametrize(
+    ("text", "record"),
+    [
+        ('client,rude,note\nAcme,no,"Asked: rude?\nno, yes, fine\nend"\n', {"rude": False}),
+        ('client,late_payments,note\nAcme,1,"He\ncalled, 3, times\nthen paid"\n', {"late_payments": 1}),
+        ('client;late_payments;note\nAcme;1;"Ivanov; 3; late again"\n', {"late_payments": 1}),
+    ],
+)
+def test_a_note_whose_lines_look_like_rows_is_still_one_cell(
+    catalog: Catalog, text: str, record: dict[str, Any]
+) -> None:
+    # a closed quoted cell is one cell, as in every CSV reader: taking its lines for rows (a try at
+    # catching a stray quote that a later one closes) made up clients named "no" and "called"
+    (line, got), *more = rows(catalog, text)
+    assert (line, more, {k: got[k] for k in record}, got["client"]) == (2, [], record, "Acme")
+
+
 def test_a_closed_quoted_cell_past_a_megabyte_over_lines_is_one_row_too_long(catalog: Catalog) -> None:
     """Its lines were read again as 1,100 clients named xxx..., after "a quote ... left open"."""
     cell = "\n".join(["x" * 1000] * 1100)
