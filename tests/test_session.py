@@ -426,6 +426,28 @@ def test_back_returns_to_a_checklist_put_off_whole_and_asks_it_as_a_checklist(bu
     assert s.back() is True and s.checklist and s.values[lines[0]] is True
 
 
+def test_a_put_off_checklist_shown_again_keeps_its_place_when_later_steps_were_answered(bundled: Catalog) -> None:
+    s = Session(bundled, SELLER, chooser=Chooser(bundled))
+    call = s.lines()
+    s.answer_checklist((), unsure=True)  # step 1 put off
+    deal = s.lines()
+    s.answer_checklist({deal[0]})  # step 2
+    after = s.current
+
+    def at() -> tuple[str | None, int | None]:
+        step = s.step()
+        return (s.current if not s.checklist else "call" if s.lines() == call else "deal"), step and step.number
+
+    assert at() == (after, 3)
+    assert s.back() and at() == ("deal", 2)
+    assert s.back() and at() == ("call", 1)  # the put-off checklist, in its place
+    assert not s.back() and at() == ("call", 1)  # before it: nothing (it was the first step)
+    s.answer_checklist({call[1]})
+    assert at() == (after, 3) and s.asked.index(call[0]) < s.asked.index(deal[0])
+    assert s.back() and at() == ("deal", 2)
+    assert s.back() and at() == ("call", 1)
+
+
 def test_a_line_of_a_put_off_checklist_answered_since_is_a_step_of_its_own(bundled: Catalog) -> None:
     s = Session(bundled, SELLER)  # file order: the put-off lines come one by one
     while not s.checklist:

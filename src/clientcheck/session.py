@@ -81,6 +81,9 @@ class Session:
         # checklists put off whole ("not sure about some" alone): (prompts asked before it, its first
         # line). They answered nothing, yet they were a step: the count goes on past them
         self._putoff: list[tuple[int, str]] = []
+        # a put-off checklist shown again by Ctrl-B (adaptive order): (its place among the steps
+        # asked, its group); it stays in that place for the count, for Ctrl-B and once answered
+        self._revisit: tuple[int, str] | None = None
         self._verdict: tuple[tuple[tuple[str, Any], ...], Verdict] | None = None
         self.values: dict[str, Any] = {}
         for qid, value in (initial or {}).items():
@@ -223,7 +226,10 @@ class Session:
             todo = self._steps([qid for qid in self.plan() if qid not in self.values or qid in self.asked])
             asked = self._steps(self.asked)
             index = self._step_index(asked, self.current)
-            if index is None:
+            place = self._revisiting()
+            if place is not None:
+                number = place + 1 + sum(1 for before, _ in self._putoff if before < place)
+            elif index is None:
                 number = len(asked) + 1 + len(self._putoff)
             else:
                 number = index + 1 + sum(1 for before, _ in self._putoff if before <= index)
@@ -260,10 +266,16 @@ class Session:
                 self.single.add(qid)
             else:
                 values[qid] = not item.ticked
+        place = self._revisiting()
+        self._revisit = None
         if unsure:
             self.asked = [a for a in self.asked if a in self.values]
             if not values and self.current is not None:
-                self._putoff.append((len(self._steps(self.asked)), self.current))
+                self._putoff.append((len(self._steps(self.asked)) if place is None else place, self.current))
+        elif place is not None:  # answered where it was put off: its lines go back to that place
+            steps = self._steps(self.asked)
+            at = self.asked.index(steps[place]) if place < len(steps) else len(self.asked)
+            self.asked[at:at] = [q for q in values if q not in self.asked]
         self._prompts += 1
         self._together.update(dict.fromkeys(values, self._prompts))
         return self.answer_all(values)
@@ -292,6 +304,13 @@ class Session:
         # answer from a file: the last one in file order)
         plan = self.plan()
         asked = self._steps([qid for qid in self.asked if qid in plan])
+        place = self._revisiting()
+        if place is not None:  # a put-off checklist shown again: the step before its place
+            if place == 0:
+                return False
+            self._revisit = None
+            self.current = asked[min(place, len(asked)) - 1]
+            return True
         index = None if self.current is None else self._step_index(asked, self.current)
         if self._back_to_putoff(len(asked) if index is None else index):
             return True
@@ -322,8 +341,17 @@ class Session:
             del self._putoff[k]
             self.single.difference_update(lines)
             self.current = first if first in lines else lines[0]
+            if position is not None and group is not None:
+                self._revisit = (before, group)
             return True
         return False
+
+    def _revisiting(self) -> int | None:
+        """The place among the steps asked of the put-off checklist shown again, while it is the
+        prompt (None otherwise)."""
+        if self._revisit is None or self.current is None or self.group(self.current) != self._revisit[1]:
+            return None
+        return self._revisit[0]
 
     def _back_in(self, steps: list[str]) -> bool:
         """Go to the step before the current one in steps (a checklist is one step)."""
