@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from clientcheck import profile as profiles
 from clientcheck.loader import load_catalog
+from clientcheck.model import Text
 from tests.conftest import invoke
 from tests.keys import ENTER, typed
 
@@ -352,3 +353,20 @@ def test_russian_counts_past_twenty_take_the_right_form() -> None:
     assert profile_missing("ru", "p", [offer] * 25).startswith(
         "В профиле «p» нет ответов на 25 вопросов; пока ответа нет"
     )
+
+
+def test_the_currency_replaces_a_money_unit_given_as_word_forms() -> None:
+    from clientcheck import fmt
+    from clientcheck.profile import with_currency
+
+    catalog = load_catalog()
+    budget = catalog.questions["budget_amount"]._replace(
+        unit=Text({"en": "rubles", "ru": "рублей"}),
+        forms=(("en", ("ruble", "rubles")), ("ru", ("рубль", "рубля", "рублей"))),
+    )
+    catalog = catalog._replace(questions={**catalog.questions, "budget_amount": budget})
+    in_euros = with_currency(catalog, {"currency": "EUR"})
+    assert [fmt.answer(in_euros, "budget_amount", 5000, lang) for lang in ("en", "ru")] == [
+        "5,000 EUR",
+        "5\u00a0000 EUR",
+    ]

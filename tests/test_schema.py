@@ -173,3 +173,14 @@ def test_the_loader_accepts_exactly_the_fields_of_the_schema(
     loader.load_catalog(tmp_path / "rules.yaml", tmp_path / "questions")
     for kind, fields in OBJECTS.items():
         assert accepted.get(kind) == {f.name for f in fields}, kind
+
+
+def test_a_unit_s_word_forms_are_counted_as_the_loader_counts_them() -> None:
+    def unit(value: Any) -> list[str]:
+        q = {"id": "wait", "type": "number", "text": "Wait?", "unit": value}
+        return check({"section": "s", "title": "T", "questions": [q]}, "questions")
+
+    assert unit({"en": ["day", "days"], "ru": ["день", "дня", "дней"]}) == []
+    assert unit({"en": "days", "ru": "дн."}) == []
+    assert unit({"en": ["day", "days", "x"]}) != []
+    assert unit({"ru": ["день", "дня"]}) != []

@@ -125,7 +125,10 @@ def with_currency(catalog: Catalog, values: Mapping[str, Any]) -> Catalog:
     from clientcheck import fmt
 
     unit = Text({lang: fmt.currency(currency, lang) for lang in ("en", "ru")})
-    questions = {qid: q._replace(unit=unit) if q.measure == "money" else q for qid, q in catalog.questions.items()}
+    # the currency replaces the unit, word forms and all (a file's "rubles" does not say "EUR")
+    questions = {
+        qid: q._replace(unit=unit, forms=()) if q.measure == "money" else q for qid, q in catalog.questions.items()
+    }
     return catalog._replace(questions=questions)
 
 

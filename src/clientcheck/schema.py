@@ -322,6 +322,12 @@ def _object(kind: str, required_names: tuple[str, ...] | None = None) -> dict[st
     return out
 
 
+def _unit_forms(n: int) -> dict[str, Any]:
+    """A unit's text in a language, or its n word forms."""
+    words = {"type": "array", "minItems": n, "maxItems": n, "items": {"type": "string", "minLength": 1}}
+    return {"anyOf": [{"type": "string", "minLength": 1}, words]}
+
+
 _SHARED: dict[str, Any] = {
     "text": {
         "description": "Text in every language ({en: ..., ru: ...}), or one string for all languages.",
@@ -344,12 +350,8 @@ _SHARED: dict[str, Any] = {
                 "type": "object",
                 "minProperties": 1,
                 "propertyNames": {"pattern": LANG_PATTERN, "examples": list(LANGUAGES)},
-                "additionalProperties": {
-                    "anyOf": [
-                        {"type": "string", "minLength": 1},
-                        {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "string", "minLength": 1}},
-                    ]
-                },
+                "properties": {"ru": _unit_forms(3)},  # for 1, 2 and 5
+                "additionalProperties": _unit_forms(2),  # for 1 and for more
             },
         ],
     },
