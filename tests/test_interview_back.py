@@ -162,7 +162,7 @@ def test_back_at_the_offer_of_a_resumed_settled_interview_goes_to_the_last_answe
     code, _, err = run(cli, "interview", "--resume", *catalog, keys=BACK + ENTER + ENTER * 12)
     late = {"en": "✔ Late payments? 3 times", "ru": "✔ Просрочки? 3 раза"}[lang]
     assert ticks(err)[:1] == [late]
-    assert "Nothing has been asked yet" not in err and "Ещё ничего не спрошено" not in err
+    assert "Nothing has been asked yet" not in err and "Ещё ни один вопрос не задан" not in err
     assert code == 1
 
 

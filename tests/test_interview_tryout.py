@@ -383,7 +383,7 @@ def test_back_at_an_offer_to_finish_before_any_question_stays_at_the_offer(
     lines = err.splitlines()
     nothing = {
         "en": "Nothing has been asked yet; there is nothing to go back to.",
-        "ru": "Ещё ничего не спрошено, возвращаться некуда.",
+        "ru": "Ещё ни один вопрос не задан, возвращаться некуда.",
     }[lang]
     assert (lines.count(nothing), lines.count(SETTLED[lang]), code) == (1, 1, 1)
     assert not [line for line in lines if line.startswith("✔")]  # no question was asked

@@ -324,13 +324,13 @@ def test_a_batch_shows_amounts_in_the_currency_each_client_s_answers_name(cli: C
         (
             "ru",
             1,
-            "В профиле «default» нет ответа на 1 вопрос; пока ответа нет, считается «не знаю»: "
+            "В профиле «default» нет ответа на 1 вопрос; пока его нет, вместо него стоит «не знаю»: "
             "«Что вы продаёте и кому?» (offer). Дополнить профиль: clientcheck profile",
         ),
         (
             "ru",
             2,
-            "В профиле «default» нет ответов на 2 вопроса; пока ответа нет, считается «не знаю»: "
+            "В профиле «default» нет ответов на 2 вопроса; пока их нет, вместо них стоит «не знаю»: "
             "«Что вы продаёте и кому?» (offer), «В какой валюте вы называете цены?» (currency). "
             "Дополнить профиль: clientcheck profile",
         ),
@@ -349,9 +349,9 @@ def test_russian_counts_past_twenty_take_the_right_form() -> None:
     from clientcheck.render.names import profile_missing
 
     offer = load_catalog().questions["offer"]
-    assert profile_missing("ru", "p", [offer] * 21).startswith("В профиле «p» нет ответа на 21 вопрос; пока ответа нет")
+    assert profile_missing("ru", "p", [offer] * 21).startswith("В профиле «p» нет ответа на 21 вопрос; пока его нет")
     assert profile_missing("ru", "p", [offer] * 25).startswith(
-        "В профиле «p» нет ответов на 25 вопросов; пока ответа нет"
+        "В профиле «p» нет ответов на 25 вопросов; пока их нет"
     )
 
 
