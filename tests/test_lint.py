@@ -554,3 +554,14 @@ def test_a_question_read_only_by_a_level_in_error_is_not_called_unused(here: Pat
     )
     write_yaml("rules.yaml", rules)
     assert _lines() == ["rules.yaml:47:25: error: when: expected a value, found '>'"]
+
+
+def test_a_rule_loaded_without_a_level_in_error_is_not_said_to_lack_client_texts(here: Path) -> None:
+    rules = bundled_rules().read_text(encoding="utf-8")
+    broken = rules.replace("worked_before and late_payments >= 3", "worked_before and late_paymets >= 3", 1)
+    assert broken != rules
+    (here / "rules.yaml").write_text(broken, encoding="utf-8")
+    lines = [str(d) for d in lint(Path("rules.yaml"), bundled_questions()).diagnostics]
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "error: when: unknown question 'late_paymets'; did you mean 'late_payments'?"
+    ]

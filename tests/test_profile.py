@@ -350,9 +350,7 @@ def test_russian_counts_past_twenty_take_the_right_form() -> None:
 
     offer = load_catalog().questions["offer"]
     assert profile_missing("ru", "p", [offer] * 21).startswith("В профиле «p» нет ответа на 21 вопрос; пока его нет")
-    assert profile_missing("ru", "p", [offer] * 25).startswith(
-        "В профиле «p» нет ответов на 25 вопросов; пока их нет"
-    )
+    assert profile_missing("ru", "p", [offer] * 25).startswith("В профиле «p» нет ответов на 25 вопросов; пока их нет")
 
 
 def test_the_currency_replaces_a_money_unit_given_as_word_forms() -> None:

@@ -98,7 +98,7 @@ def lint(rules_path: Path | None, questions_dir: Path | None, lang: str = "en") 
         whole = ({r.id for r in catalog.rules}, set(catalog.questions)) if not found else (set(), set())
         also_used = _names_in_whens(loaded.trees, *whole)
         warnings += _unused(catalog, lang, also_used)
-        warnings += _no_reply(catalog, lang)
+        warnings += _no_reply(catalog, lang, _partly_loaded(loaded.trees, catalog))
         warnings += _drifting_examples(catalog, lang)
         warnings += _unreachable(catalog, loaded.trees, lang)
         rule_ids = [r for r in rule_ids if catalog.rule(r) is None]
@@ -258,11 +258,27 @@ def _unused(catalog: Catalog, lang: str, also_used: set[str]) -> list[Diagnostic
     ]
 
 
-def _no_reply(catalog: Catalog, lang: str) -> list[Diagnostic]:
+def _partly_loaded(trees: tuple[tuple[str, Any], ...], catalog: Catalog) -> set[str]:
+    """Rules that loaded without a level in error: their levels' texts are not known to be missing."""
+    out: set[str] = set()
+    for fmt, tree in trees:
+        items = tree.get("rules") if fmt == "rules" and isinstance(tree, YMap) else None
+        for item in items if isinstance(items, YList) else ():
+            levels = item.get("levels") if isinstance(item, YMap) else None
+            if isinstance(levels, YList):
+                rule = catalog.rule(str(item.get("id")))
+                if rule is not None and len(rule.levels) != len(levels):
+                    out.add(rule.id)
+    return out
+
+
+def _no_reply(catalog: Catalog, lang: str, partly: set[str]) -> list[Diagnostic]:
     """Red flags and good signs that `clientcheck reply` would leave out: no client-facing text."""
     out: list[Diagnostic] = []
     for rule in catalog.rules:
         if rule.kind == "note" or rule.client_reason is not None or rule.client_offer is not None:
+            continue
+        if rule.id in partly:  # its texts wait for the level in error to be fixed
             continue
         bare = [i + 1 for i, lv in enumerate(rule.levels) if lv.client_reason is None and lv.client_offer is None]
         if len(bare) == len(rule.levels):
