@@ -745,7 +745,7 @@ def test_not_sure_about_some_asks_the_unticked_lines_one_by_one(
     keys = DOWN * 9 + " " + ENTER + ENTER + "1" + ENTER + NOTE
     code, out, err = run(cli, "interview", *seller, "--save", str(saved), "-f", "json", keys=keys)
     assert ticks(err) == [
-        "✔ Which of these has the client done so far? the rest: not sure yet",
+        "✔ Which of these has the client done so far? all: not sure yet",
         "✔ Which of these are true of this client and the deal? none of these",
         "✔ Has the client treated you or your team rudely? yes",
     ]

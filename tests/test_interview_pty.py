@@ -338,7 +338,7 @@ def test_ctrl_b_at_the_first_question_and_enter_on_not_sure_on_the_real_terminal
     answer(child, "Checklist · question 1 of 11", "\x02", hint="Ctrl-B back")
     child.expect_exact("This is the first question; there is nothing to go back to.")
     answer(child, "Checklist · question 1 of 11", "\x1b[A\r", hint="Ctrl-B back")  # up to the last line, Enter
-    child.expect_exact("Which of these has the client done so far? \x1b[36mthe rest: not sure yet")  # in colour
+    child.expect_exact("Which of these has the client done so far? \x1b[36mall: not sure yet")  # in colour
     answer(child, "Checklist · question 2 of 20", "\x03", hint="Ctrl-B back")  # its lines now count one by one
     rest, status = finish(child)
     assert "none of these" not in rest

@@ -311,9 +311,27 @@ def test_enter_on_not_sure_about_some_with_nothing_ticked_puts_the_checklist_off
     keys = UP + ENTER + CTRL_C  # the cursor on the last line, "Not sure about some"; nothing ticked
     code, _, err = run(cli, "interview", "--lang", lang, "--client", "Y", "--no-save", keys=keys)
     assert ticks(err) == (
-        ["✔ Which of these has the client done so far? the rest: not sure yet"]
+        ["✔ Which of these has the client done so far? all: not sure yet"]
         if lang == "en"
-        else ["✔ Что из этого клиент уже сделал? остальное: пока не знаю"]
+        else ["✔ Что из этого клиент уже сделал? всё: пока не знаю"]
+    )
+    assert code == 130
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_not_sure_about_some_with_a_line_ticked_leaves_the_rest(cli: CliRunner, seller: Path, lang: str) -> None:
+    keys = "1" + "0" + ENTER + CTRL_C  # the first line and "Not sure about some" ticked
+    code, _, err = run(cli, "interview", "--lang", lang, "--client", "Y", "--no-save", keys=keys)
+    assert ticks(err) == (
+        [
+            "✔ Which of these has the client done so far? Wanted you to reshape your product or plans around them; "
+            "the rest: not sure yet"
+        ]
+        if lang == "en"
+        else [
+            "✔ Что из этого клиент уже сделал? Хотел, чтобы вы перестроили продукт или планы под него; "
+            "остальное: пока не знаю"
+        ]
     )
     assert code == 130
 
@@ -348,9 +366,9 @@ def test_zero_ticks_the_tenth_line_and_the_hint_says_so(seller: Path, lang: str)
     term.send(CTRL_C)
     code, _, err = term.finish()
     assert ticks(err) == [
-        "✔ Which of these has the client done so far? the rest: not sure yet"
+        "✔ Which of these has the client done so far? all: not sure yet"
         if lang == "en"
-        else "✔ Что из этого клиент уже сделал? остальное: пока не знаю"
+        else "✔ Что из этого клиент уже сделал? всё: пока не знаю"
     ]
     assert code == 130
 

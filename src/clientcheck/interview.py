@@ -260,8 +260,8 @@ class Prompter(Lines):
             return
         lang = self.lang
         said = [clean(self.catalog.questions[q].checklist.item.get(lang)) for q in lines if q in ticked]  # type: ignore[union-attr]
-        if unsure:
-            said.append(t(lang, "interview.checklist.unsure.short"))
+        if unsure:  # nothing ticked: the whole checklist is put off, not "the rest" of it
+            said.append(t(lang, "interview.checklist.unsure.short" if said else "interview.checklist.unsure.all"))
         answer = "; ".join(said) or t(lang, "interview.checklist.none")
         mark = "\x1b[32m✔\x1b[0m" if self.color else "✔"
         shown = f"\x1b[36m{answer}\x1b[0m" if self.color else answer

@@ -271,6 +271,7 @@ STRINGS: dict[str, str] = {
     # issue 10: checklists, an early finish with "don't know" answers
     "interview.checklist.hint": "(tick what is true, {keys} or Space; unticked means no; Enter when done)",
     "interview.checklist.unsure": "Not sure about some: ask me the unticked ones one by one",
+    "interview.checklist.unsure.all": "all: not sure yet",
     "interview.checklist.unsure.short": "the rest: not sure yet",
     "interview.checklist.none": "none of these",
     "interview.checklist.progress": "Checklist · question {n} of {total}",

@@ -265,6 +265,7 @@ STRINGS: dict[str, str] = {
     # issue 10: checklists, an early finish with "don't know" answers
     "interview.checklist.hint": "(отметьте верное: {keys} или Пробел; неотмеченное — это «нет»; Enter, когда готово)",
     "interview.checklist.unsure": "Про некоторые не знаю: спросите неотмеченные по одному",
+    "interview.checklist.unsure.all": "всё: пока не знаю",
     "interview.checklist.unsure.short": "остальное: пока не знаю",
     "interview.checklist.none": "ничего из этого",
     "interview.checklist.progress": "Список · вопрос {n} из {total}",
