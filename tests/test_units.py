@@ -90,7 +90,7 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
     assert str(info.value) == (
-        "«3 года» не подходит: это 1095, больше 730. Нужно: целое число от 0 до 730 (дн.); или с единицей: 4 ч, "
+        "«3 года» не подходит: это 1095, больше 730. Нужно: целое число от 0 до 730 (дней); или с единицей: 4 ч, "
         "3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым"
     )
 
@@ -160,7 +160,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "3 м",
             "ru",
             "«3 м» не подходит: 'м' может значить и месяцы, и минуты: напишите 3 мес или 3 мин. Нужно: целое число от "
-            "0 до 730 (дн.); или с единицей: 4 ч, 3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым",
+            "0 до 730 (дней); или с единицей: 4 ч, 3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым",
         ),
         # the tester saw "does not fit: enter …" with no reason, and two Russian layouts: one layout,
         # the reason first, whatever is wrong
@@ -374,9 +374,9 @@ def test_a_number_past_a_float_is_quoted_as_written_in_every_format(tmp_path: Pa
         ("payment_delay_days", 1, "en", "1 day"),
         ("payment_delay_days", 90, "en", "90 days"),
         ("payment_delay_days", 1.5, "en", "1.5 days"),
-        ("payment_delay_days", 21, "ru", "21 дн."),
+        ("payment_delay_days", 21, "ru", "21 день"),
         ("hours_to_deadline", 1, "en", "1 hour"),
-        ("hours_to_deadline", 36, "ru", "36 ч"),
+        ("hours_to_deadline", 36, "ru", "36 часов"),
         ("discount_pct", 40, "en", "40%"),
     ],
 )

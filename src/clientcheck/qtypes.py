@@ -211,8 +211,10 @@ class Number(QuestionType):
         elif isinstance(value, str):
             # text in a file (a CSV cell, a quoted answer) is read as the interview reads what is
             # typed: `1 000`, `2,5`, `40%`, `2 times`; `2,000` said ambiguous, not guessed
-            try:
-                value = self.from_typed(q, value, "en")
+            from clientcheck.i18n import detect_language
+
+            try:  # the unit named as the run's language names it, as UnitError's own words are
+                value = self.from_typed(q, value, detect_language(None))
             except units.UnitError as exc:
                 if exc.key == "units.not_a_number":
                     raise ValueError from None  # said as `expected …, got "many"`
