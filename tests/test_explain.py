@@ -107,7 +107,7 @@ def test_explain_command_text(catalog: Catalog, cli: CliRunner, write_yaml: Writ
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "late-payer · red flag · FIRED at note",
-        "  the stricter levels above were ruled out by: late_payments = 1 time",
+        "  the earlier levels were ruled out by: late_payments = 1 time",
         "  level 1: when late_payments >= 3 (decline)",
         "      late_payments >= 3 → false   [late_payments = 1 time]   (late_payments is 1; it needs >= 3: 2 away)",
         "  level 2: when late_payments >= 2 (caution)",
@@ -127,7 +127,7 @@ def test_explain_command_text(catalog: Catalog, cli: CliRunner, write_yaml: Writ
     code, out, _ = invoke(cli, "explain", "a.yaml", "--rule", "late-payer", "--lang", "ru")
     assert out.splitlines() == [
         "late-payer · красный флаг · СРАБОТАЛО на уровне «заметка»",
-        "  уровни строже исключены ответами: late_payments = 1 раз",
+        "  уровни выше исключены ответами: late_payments = 1 раз",
         "  уровень 1: когда late_payments >= 3 (отказ)",
         "      late_payments >= 3 → нет   [late_payments = 1 раз]   (late_payments = 1; нужно >= 3: разница 2)",
         "  уровень 2: когда late_payments >= 2 (осторожно)",

@@ -149,7 +149,7 @@ def test_feature_gap_shows_that_the_client_will_not_wait(bundled: Catalog) -> No
     gap = next(f for f in verdict_to_dict(verdict, bundled, "en")["findings"] if f["id"] == "feature-gap")
     assert gap["evidence"] == [{"question": "needs_missing_features", "answer": True}]
     assert gap["ruled_out"] == [{"question": "willing_to_wait", "answer": False}]
-    assert "_stricter level ruled out by:_ `willing_to_wait`: no" in report(verdict, bundled, "en")
+    assert "_earlier level ruled out by:_ `willing_to_wait`: no" in report(verdict, bundled, "en")
 
 
 def test_all_talk_shows_the_unpaid_meetings(bundled: Catalog) -> None:
@@ -170,7 +170,7 @@ def test_the_table_shows_the_client_facing_reason_next_to_the_advice(
     code, out, _ = invoke(cli, "check", BIG_CORP, "--lang", "en", "--color", "never")
     assert code == 1
     flat = " ".join(out.replace("│", " ").split())
-    assert "stricter level ruled out by: roadmap_change: no" in flat
+    assert "earlier level ruled out by: roadmap_change: no" in flat
     assert "To the client: With payment 90 days after delivery" in flat
 
 
@@ -485,7 +485,7 @@ def test_explain_names_the_answers_that_kept_a_rule_from_firing(cli: CliRunner) 
     assert code == 0
     assert out.splitlines()[:2] == [
         "pay-later · red flag · FIRED at decline",
-        "  the stricter levels above were ruled out by: roadmap_change = no",
+        "  the earlier levels were ruled out by: roadmap_change = no",
     ]
 
 

@@ -90,7 +90,7 @@ def test_the_interview_says_which_units_fit(bundled: Catalog) -> None:
     with pytest.raises(ValueError) as info:
         parse_typed(bundled.questions["payment_delay_days"], "3 года", "ru")
     assert str(info.value) == (
-        "«3 года» не подходит: это 1095, больше 730. Нужно: целое число от 0 до 730 (дней); или с единицей: 4 ч, "
+        "«3 года» не подходит: это 1095 дней, больше 730. Нужно: целое число от 0 до 730 (дней); или с единицей: 4 ч, "
         "3 дня, 2 недели, 3 мес; если не знаете, оставьте поле пустым"
     )
 
@@ -195,7 +195,7 @@ def test_the_interview_takes_the_questions_own_unit(
             "hours_to_deadline",
             "-2 days",
             "en",
-            "“-2 days” does not fit: that is -48, less than 0. Enter a number from 0 to 100000 (hours); or with a "
+            "“-2 days” does not fit: that is -48 hours, less than 0. Enter a number from 0 to 100000 (hours); or with a "
             "unit: 4h, 3 days, 2 weeks, 3 months, or leave it empty for don't know",
         ),
         (

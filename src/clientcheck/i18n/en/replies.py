@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
-    "reasons.ruled_out": "stricter level ruled out by",
+    "reasons.ruled_out": "earlier level ruled out by",
     "reasons.also": "also true",
     "reasons.to_client": "To the client",
     "reply.greeting": "Hello,",
@@ -25,7 +25,7 @@ STRINGS: dict[str, str] = {
     "reply.left_out": "left out of the letter (no client_reason or client_offer in the rules): {ids}",
     "reply.unsettled": "the verdict is not settled (unknown answers could still make it anything from {best} to {worst}): the letter says only what is known; clientcheck check shows what to ask",
     "rules.explain.kept": "kept from firing by: {answers}",
-    "rules.explain.kept_above": "the stricter levels above were ruled out by: {answers}",
+    "rules.explain.kept_above": "the earlier levels were ruled out by: {answers}",
     "rules.show.to_client": "To the client:",
     "lint.no_reply": "rule '{id}' has no client_reason or client_offer: clientcheck reply leaves it out of letters",
     "lint.no_reply_levels": "level(s) {levels} of rule '{id}' have no client_reason or client_offer, nor does the rule: clientcheck reply leaves them out of letters",

@@ -25,7 +25,7 @@ STRINGS: dict[str, str] = {
     "reply.left_out": "в письмо не вошли правила без client_reason и client_offer: {ids}",
     "reply.unsettled": "вердикт ещё не окончательный (неизвестные ответы могут сделать его любым от {best} до {worst}): в письме только то, что уже известно, а что спросить, покажет clientcheck check",
     "rules.explain.kept": "не сработало из-за ответов: {answers}",
-    "rules.explain.kept_above": "уровни строже исключены ответами: {answers}",
+    "rules.explain.kept_above": "уровни выше исключены ответами: {answers}",
     "rules.show.to_client": "Клиенту:",
     "lint.no_reply": "у правила «{id}» нет client_reason и client_offer: clientcheck reply не включит его в письмо",
     "lint.no_reply_levels": "у уровней {levels} правила «{id}» (и у самого правила) нет client_reason и client_offer: clientcheck reply не включит их в письмо",
