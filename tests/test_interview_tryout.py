@@ -405,3 +405,18 @@ def test_back_at_an_offer_to_finish_before_any_question_stays_at_the_offer(
     }[lang]
     assert (lines.count(nothing), lines.count(SETTLED[lang]), code) == (1, 1, 1)
     assert not [line for line in lines if line.startswith("✔")]  # no question was asked
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "150,000 RUB"), ("ru", "150\u00a0000 ₽")])
+def test_amounts_are_shown_in_a_currency_answered_during_the_interview(
+    cli: CliRunner, private: None, tmp_path: Path, lang: str, shown: str
+) -> None:
+    # no profile; the file answers all that comes before the budget in the files but the currency
+    good = Path(__file__).parent.parent / "examples" / "good-client.yaml"
+    answers = yaml.safe_load(good.read_text(encoding="utf-8"))
+    answers = {k: v for k, v in {**answers, **SELLER}.items() if k not in ("currency", "budget_amount")}
+    given = tmp_path / "known.yaml"
+    given.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    keys = "RUB" + ENTER + "150000" + ENTER + CTRL_C
+    code, _, err = run(cli, "interview", "--answers", str(given), "--lang", lang, "--in-order", keys=keys)
+    assert (ticks(err)[1].endswith(" " + shown), code) == (True, 130)

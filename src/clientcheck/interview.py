@@ -25,6 +25,7 @@ from questionary.prompts.common import InquirerControl
 
 from clientcheck.i18n import t
 from clientcheck.model import NOTE_KEY, UNKNOWN
+from clientcheck.profile import CURRENCY, with_currency
 from clientcheck.promptkit import (
     _DONT_KNOW,
     _NO,
@@ -463,6 +464,8 @@ class Prompter(Lines):
                 self.echo_checklist(lines, *picked)
             else:
                 change = session.answer(q.id, result)
+                if q.id == CURRENCY:  # the amounts from here on are shown in it, as the verdict shows them
+                    self.catalog = with_currency(self.catalog, session.values)
                 self.echo(q, result)
             autosave(session)
             stops = self.stops(session, offered)

@@ -455,8 +455,11 @@ def _verdict(
 ) -> int:
     """The verdict exactly as `check` prints it; in a table, then what would settle it."""
     from clientcheck.evaluate import evaluate
+    from clientcheck.profile import with_currency
     from clientcheck.render import get as get_renderer
 
+    # amounts in the currency the answers name, also when it was answered during the interview
+    catalog = with_currency(catalog, given.values)
     verdict = evaluate(catalog, given)
     if fmt is Format.table:
         from clientcheck.terminal import rich_color, use_color
