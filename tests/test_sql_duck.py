@@ -249,3 +249,24 @@ def test_what_an_undecided_rule_would_ask_behind_gates_two_deep_reads_as_in_pyth
     if fmt == "jsonl":
         asked = {tuple(u["ask"]) for line in duck[1].splitlines() for u in json.loads(line)["undecided"]}
         assert {("h",), ("g",), ("b",), ("c",)} <= asked
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_records_go_to_a_text_only_stdout_too(tmp_path: Path, suffix: str) -> None:
+    """A stdout with no bytes buffer (an IDE, a notebook, a host that captures text) took the
+    records' Arrow buffer as bytes and stopped with an internal error."""
+    import contextlib
+
+    from clientcheck.launch import main
+
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text(CLIENTS, encoding="utf-8")
+    path = jsonl if suffix == ".jsonl" else _parquet(jsonl)
+    with_python = io.StringIO()
+    with contextlib.redirect_stdout(with_python):
+        main(["check", str(jsonl), "--format", "jsonl", "--no-save"])
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        code = main(["check", str(path), "--engine", "duckdb", "--format", "jsonl", "--no-save"])
+    lines = [line.split('"input":')[0] for line in text.getvalue().splitlines()]
+    assert (code, lines) == (0, [line.split('"input":')[0] for line in with_python.getvalue().splitlines()])

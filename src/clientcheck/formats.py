@@ -262,7 +262,7 @@ class Output(NamedTuple):
 class BinaryOut(Protocol):
     """Where a format writes bytes."""
 
-    def write(self, data: bytes, /) -> int: ...
+    def write(self, data: bytes | memoryview, /) -> int: ...
     def flush(self) -> None: ...
 
 
@@ -272,8 +272,9 @@ class _TextBytes:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
-    def write(self, data: bytes, /) -> int:
-        self.stream.write(data.decode("utf-8"))
+    def write(self, data: bytes | memoryview, /) -> int:
+        # bytes, or a view of an Arrow buffer (the DuckDB path writes its records as they lie)
+        self.stream.write(str(data, "utf-8"))
         return len(data)
 
     def flush(self) -> None:
