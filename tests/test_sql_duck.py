@@ -270,3 +270,16 @@ def test_records_go_to_a_text_only_stdout_too(tmp_path: Path, suffix: str) -> No
         code = main(["check", str(path), "--engine", "duckdb", "--format", "jsonl", "--no-save"])
     lines = [line.split('"input":')[0] for line in text.getvalue().splitlines()]
     assert (code, lines) == (0, [line.split('"input":')[0] for line in with_python.getvalue().splitlines()])
+
+
+def test_a_csv_whole_number_past_64_bits_is_reported_as_by_the_python_path(cli: CliRunner, tmp_path: Path) -> None:
+    """It stopped the DuckDB path with an internal error (the row's JSON could not be written)."""
+    path = tmp_path / "big.csv"
+    path.write_text("client,late_payments,worked_before\na,99999999999999999999,yes\nb,2,yes\n", encoding="utf-8")
+    python = invoke(cli, "check", str(path), "-f", "jsonl")
+    duck = invoke(cli, "check", str(path), "-f", "jsonl", "--engine", "duckdb")
+    assert duck == python
+    assert python[2] == (
+        f"{path}:2: late_payments: 99999999999999999999 is too large; expected a whole number from 0 to 1000\n"
+        "1 of 2 records was bad and skipped (see above); the others were scored\n"
+    )

@@ -529,3 +529,21 @@ def test_text_in_a_file_that_is_no_number_is_refused_as_before(tmp_path: Path, t
     with pytest.raises(AnswersError) as refused:
         read_answers(path, load_catalog())
     assert str(refused.value) == f"{path}:1:25: {message}"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("99999999999999999999", '"99999999999999999999"'),
+        ("1e20", '"1e20"'),
+        ("100 000 000 000 000 000", '"100 000 000 000 000 000"'),
+        ("9" * 5000, "'" + "9" * 20 + "…'"),
+    ],
+)
+def test_a_number_written_as_text_keeps_the_limit_of_a_number(text: str, shown: str) -> None:
+    from clientcheck.model import Question, Text
+
+    n = Question("n", "number", Text({"en": "N?"}), "s")  # no max of its own: only the limit
+    with pytest.raises(ValueError) as refused:
+        coerce(n, text)
+    assert str(refused.value) == f"{shown} is too large; expected a number"

@@ -137,6 +137,8 @@ def coerce(q: Question, value: Any, raw: str | None = None, lang: str = "en") ->
             raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
     try:
         canonical = qtypes.of(q).coerce(q, value)
+        if numeric and isinstance(value, str) and abs(canonical) > MAX_NUMBER:  # as for a number written so
+            raise ValueError(t(lang, "answers.too_large", value=_show(value), expected=allowed(q, lang)))
         # -0.0 is 0 to every comparison, but JSON and repr write it "-0.0": one zero for every output
         return abs(canonical) if numeric and canonical == 0 else canonical
     except ValueError as exc:

@@ -80,6 +80,9 @@ def to_number(text: str) -> int | float:
     so the same text never means two numbers. Raises UnitError (a ValueError).
     """
     s = _SPACES.sub("", text)
+    if len(s) > 40:  # past any answer's limit (10**15), and past what int() reads (4,300 digits)
+        shown = text.strip()
+        raise UnitError("units.too_large", text=shown if len(shown) <= 40 else shown[:20] + "…")
     if AMBIGUOUS.match(s):
         raise UnitError("units.ambiguous", text=text.strip(), **_readings(s))
     if _THOUSANDS.match(s):

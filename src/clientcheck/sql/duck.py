@@ -18,6 +18,7 @@ CSV conventions and messages are the usual ones) and handed to DuckDB as Arrow b
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -104,7 +105,11 @@ class DuckRunner(Runner):
                 batch = []
                 self._bad(record)
                 continue
-            batch.append((line, orjson.dumps(record)))
+            try:
+                text = orjson.dumps(record)
+            except TypeError:  # a whole number past 64 bits: the standard library writes it whole
+                text = json.dumps(record, ensure_ascii=False).encode("utf-8")
+            batch.append((line, text))
             if len(batch) >= BATCH:
                 self._score_json(source, batch)
                 batch = []
