@@ -510,3 +510,23 @@ def test_a_typed_number_is_read_as_an_answers_file_reads_it(
         assert parse_typed(budget, "1 000 000", lang) == 1000000 == coerce(budget, "1 000 000")
         assert parse_typed(budget, "1,5", lang) == 1.5 == coerce(budget, "1,5")
         assert parse_typed(budget, "1.5", lang) == 1.5 == coerce(budget, "1.5")
+
+
+def test_an_answer_whose_question_left_the_plan_is_no_step_for_the_count_or_ctrl_b() -> None:
+    # the deal checklist ticked (worked before: yes), late payments answered, then back to the
+    # checklist and put off whole: worked_before is unanswered, late_payments leaves the plan
+    catalog = load_catalog()
+    s = Session(catalog, chooser=Chooser(catalog))
+    if s.group(s.current or "") == "call":
+        s.answer_checklist(set())
+    s.answer_checklist({"worked_before", "budget_stated", "contract", "pay_after_delivery"})
+    s.answer("late_payments", 3)
+    assert s.back() and s.back() and s.checklist
+    deal = s.step()
+    assert deal is not None
+    s.answer_checklist(set(), unsure=True)
+    after = s.step()
+    assert after is not None and after.number == deal.number + 1 <= after.total
+    assert s.back() and s.checklist and "worked_before" in s.lines()
+    again = s.step()
+    assert again is not None and again.number == deal.number

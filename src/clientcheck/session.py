@@ -178,6 +178,13 @@ class Session:
             out.append(qid)
         return out
 
+    def _asked_steps(self, plan: list[str] | None = None) -> list[str]:
+        """The steps asked in this run whose questions are still in effect, in the order asked: one
+        count for the progress, for Ctrl-B and for where a put-off checklist stands (an answer whose
+        question has left the plan, its `when` now undecided, is no step until it is back)."""
+        in_plan = set(self.plan() if plan is None else plan)
+        return self._steps([qid for qid in self.asked if qid in in_plan])
+
     def _step_index(self, steps: list[str], qid: str) -> int | None:
         key = self._step_key(qid)
         for i, s in enumerate(steps):
@@ -224,7 +231,7 @@ class Session:
         q = self.catalog.questions[self.current]
         if self.chooser is not None:  # asked out of file order: count what this run asks
             todo = self._steps([qid for qid in self.plan() if qid not in self.values or qid in self.asked])
-            asked = self._steps(self.asked)
+            asked = self._asked_steps()
             index = self._step_index(asked, self.current)
             place = self._revisiting()
             if place is not None:
@@ -271,9 +278,9 @@ class Session:
         if unsure:
             self.asked = [a for a in self.asked if a in self.values]
             if not values and self.current is not None:
-                self._putoff.append((len(self._steps(self.asked)) if place is None else place, self.current))
+                self._putoff.append((len(self._asked_steps()) if place is None else place, self.current))
         elif place is not None:  # answered where it was put off: its lines go back to that place
-            steps = self._steps(self.asked)
+            steps = self._asked_steps()
             at = self.asked.index(steps[place]) if place < len(steps) else len(self.asked)
             self.asked[at:at] = [q for q in values if q not in self.asked]
         self._prompts += 1
@@ -303,7 +310,7 @@ class Session:
         # before the first answer there is nothing to go back to (at the review, with every
         # answer from a file: the last one in file order)
         plan = self.plan()
-        asked = self._steps([qid for qid in self.asked if qid in plan])
+        asked = self._asked_steps(plan)
         place = self._revisiting()
         if place is not None:  # a put-off checklist shown again: the step before its place
             if place == 0:
