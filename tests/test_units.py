@@ -547,3 +547,22 @@ def test_a_number_written_as_text_keeps_the_limit_of_a_number(text: str, shown: 
     with pytest.raises(ValueError) as refused:
         coerce(n, text)
     assert str(refused.value) == f"{shown} is too large; expected a number"
+
+
+def test_questions_show_says_what_a_number_takes_as_the_interview_does(bundled: Catalog) -> None:
+    from typer.testing import CliRunner
+
+    from clientcheck.typed import allowed_text
+    from tests.conftest import invoke
+
+    _, out, _ = invoke(CliRunner(), "questions", "show", "hours_to_deadline")
+    accepts = next(line for line in out.splitlines() if line.startswith("Accepts: "))
+    assert accepts == "Accepts: a number from 0 to 100000 (hours)"  # 100,000 would read as ambiguous
+    assert allowed_text(bundled.questions["hours_to_deadline"], "en").startswith(accepts.removeprefix("Accepts: "))
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1.001, "1 hour"), (1.5, "1.5 hours"), (0.999, "1 hour")])
+def test_the_unit_agrees_with_the_number_as_shown(bundled: Catalog, value: float, shown: str) -> None:
+    from clientcheck import fmt
+
+    assert fmt.answer(bundled, "hours_to_deadline", value, "en") == shown

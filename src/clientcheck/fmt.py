@@ -128,7 +128,7 @@ def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
 
 def amount(q: Question, value: float, lang: str) -> str:
     """A number with its question's unit: `90 days`, `1 day`, `35%`; Russian `4 500 000 ₽`, `21 день`."""
-    unit = q.unit_for(value, lang)
+    unit = q.unit_for(round(value, 2), lang)  # the word agrees with the number as shown: 1.001 is "1 hour"
     if not unit:
         return number(value, lang)
     return f"{number(value, lang)}{'' if unit == '%' else ' '}{unit}"

@@ -77,7 +77,6 @@ def question_to_dict(catalog: Catalog, q: Question, lang: str, full: bool = Fals
 
 def _accepts(q: Question, lang: str) -> str:
     """What an answers file may give, in words."""
-    from clientcheck import fmt
 
     if q.type == "yesno":
         return t(lang, "questions.accepts.yesno")
@@ -87,16 +86,10 @@ def _accepts(q: Question, lang: str) -> str:
         return t(lang, "questions.accepts.multi")
     if q.type == "text":
         return t(lang, "questions.accepts.text")
-    kind = t(lang, "interview.allowed.integer" if q.type == "integer" else "interview.allowed.number")
-    if q.min is not None and q.max is not None:
-        words = t(lang, "interview.allowed.range", kind=kind, min=fmt.number(q.min, lang), max=fmt.number(q.max, lang))
-    elif q.min is not None:
-        words = t(lang, "interview.allowed.min", kind=kind, min=fmt.number(q.min, lang))
-    elif q.max is not None:
-        words = t(lang, "interview.allowed.max", kind=kind, max=fmt.number(q.max, lang))
-    else:
-        words = kind
-    return words + (f" ({q.unit.get(lang)})" if q.unit else "")
+    from clientcheck.answers import allowed
+
+    # in the words the interview's hint and the answers' messages use (bounds typed back as shown)
+    return allowed(q, lang) + (f" ({q.unit.get(lang)})" if q.unit else "")
 
 
 def _example(q: Question) -> str:
