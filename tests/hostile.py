@@ -443,7 +443,7 @@ CASES: dict[str, Case] = {
     "file name with escape sequences": Case(
         [*CHECK, "x\x1b]0;pwned\x07\u202e\x1b[31m.yaml"],
         2,
-        'clientcheck: error: x.yaml:1:1: cost: expected a number, got "x"\n',
+        "clientcheck: error: x.yaml:1:1: cost: 'x' is not a number; expected a number\n",
         setup=write("x\x1b]0;pwned\x07\u202e\x1b[31m.yaml", "cost: x\n"),
     ),
     # Ctrl-C as soon as it starts

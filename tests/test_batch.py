@@ -65,7 +65,7 @@ def test_three_corrupt_lines_are_reported_by_line_and_the_rest_scored(cli: CliRu
     assert code == EXIT_BAD_INPUT
     assert err == (
         f"{path}:4:10: JSON syntax error: Expecting value\n"
-        f'{path}:10: late_payments: expected a whole number from 0 to 1000, got "many"\n'
+        f"{path}:10: late_payments: 'many' is not a number; expected a whole number from 0 to 1000\n"
         f"{path}:17: duplicate key 'rude'\n"
         f"{path}:19:14: JSON syntax error: Expecting ',' delimiter\n"
         f"{path}:20:12: JSON syntax error: Unterminated string starting at\n"

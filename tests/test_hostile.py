@@ -146,7 +146,7 @@ def test_keys_are_located_through_escapes_and_on_later_lines(catalog: Catalog) -
     with pytest.raises(AnswersError) as err:
         parse_answers_text(text, "a.json", "json", catalog)
     assert str(err.value) == (
-        "a.json:3:3: revenue: expected a number, got \"x\"\na.json:4:3: unknown question 'nötes'; did you mean 'notes'?"
+        "a.json:3:3: revenue: 'x' is not a number; expected a number\na.json:4:3: unknown question 'nötes'; did you mean 'notes'?"
     )
 
 
@@ -160,7 +160,7 @@ def test_problems_count_the_rest() -> None:
     ("text", "outcome"),
     [
         ("cost: 99999999999999999\n", "a.yaml:1:1: cost: 99999999999999999 is too large; expected a number"),
-        ("cost: 0o17\n", 'a.yaml:1:1: cost: expected a number, got "0o17"'),  # YAML 1.1 has no 0o: text
+        ("cost: 0o17\n", "a.yaml:1:1: cost: '0o17' is not a number; expected a number"),  # YAML 1.1 has no 0o: text
         ("cost: 1_000\n", 1000),  # YAML 1.1 reads the underscore as a digit separator
     ],
 )

@@ -515,15 +515,15 @@ def test_text_in_a_file_is_read_as_the_interview_reads_it(bundled: Catalog, qid:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("many", 'late_payments: expected a whole number from 0 to 1000, got "many"'),
-        ("0o17", 'late_payments: expected a whole number from 0 to 1000, got "0o17"'),
+        ("many", "late_payments: 'many' is not a number; expected a whole number from 0 to 1000"),
+        ("0o17", "late_payments: '0o17' is not a number; expected a whole number from 0 to 1000"),
         (
             "2 weeks",
             "late_payments: this question takes a plain number, without 'weeks'; expected a whole number from 0 to 1000",
         ),
     ],
 )
-def test_text_in_a_file_that_is_no_number_is_refused_as_before(tmp_path: Path, text: str, message: str) -> None:
+def test_text_in_a_file_that_is_no_number_is_refused_as_an_amount_is(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "a.json"
     path.write_text(f'{{"worked_before": true, "late_payments": "{text}"}}', encoding="utf-8")
     with pytest.raises(AnswersError) as refused:

@@ -215,9 +215,7 @@ class Number(QuestionType):
 
             try:  # the unit named as the run's language names it, as UnitError's own words are
                 value = self.from_typed(q, value, detect_language(None))
-            except units.UnitError as exc:
-                if exc.key == "units.not_a_number":
-                    raise ValueError from None  # said as `expected …, got "many"`
+            except units.UnitError as exc:  # `'many' is not a number; expected …`, as for an amount
                 raise ValueError(f"{exc}; expected {self.allowed(q)}") from None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ValueError

@@ -136,6 +136,8 @@ def parse(measure: str, text: str) -> int | float:
     if parts is None:
         raise UnitError("units.not_a_number", text=text.strip())
     number_text, unit = parts
+    if any(c.isdigit() for c in unit):  # `0o17`: not a number and a unit, just not a number
+        raise UnitError("units.not_a_number", text=text.strip())
     number = to_number(number_text)
     if not unit:
         return number
