@@ -59,6 +59,10 @@ questions:
     min: 0
     max: 365
     seller: true
+  - id: currency
+    type: text
+    text: {en: Currency?, ru: Валюта?}
+    seller: true
   - id: min_price
     type: number
     text: {en: Smallest order?, ru: Минимальный заказ?}
@@ -113,6 +117,7 @@ CASES: dict[str, Case] = {
     "not a unit of time": Case(("check", "-"), '{"term_days": "3 fortnights"}'),
     "months or minutes": Case(("check", "-"), '{"term_days": "3m"}'),
     "not an amount": Case(("check", "-"), '{"min_price": "5 bananas"}'),
+    "another currency": Case(("check", "-"), '{"currency": "RUB", "min_price": "$5"}'),
     "ambiguous number": Case(("check", "-"), '{"min_price": "1,500"}'),
     "number too large with an exponent": Case(("check", "-"), 'min_price: "1e400 k"\n'),  # with a unit: units.py
     "not a number": Case(("check", "-"), '{"term_days": "soon"}'),
@@ -561,9 +566,9 @@ WHOLE = {
         "x.csv:2: в этой строке 5 ячеек, а в заголовке 3",
     ),
     "profile set a client question": (
-        "clientcheck: error: 'late_payments' is not a question about your business; one of: term_days, min_price,"
+        "clientcheck: error: 'late_payments' is not a question about your business; one of: term_days, currency, min_price,"
         " remote",
-        "clientcheck: ошибка: 'late_payments' — не вопрос о вашем бизнесе; вопросы о бизнесе: term_days, min_price,"
+        "clientcheck: ошибка: 'late_payments' — не вопрос о вашем бизнесе; вопросы о бизнесе: term_days, currency, min_price,"
         " remote",
     ),
     "newer database": (

@@ -566,3 +566,31 @@ def test_the_unit_agrees_with_the_number_as_shown(bundled: Catalog, value: float
     from clientcheck import fmt
 
     assert fmt.answer(bundled, "hours_to_deadline", value, "en") == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("$5000", "'$' is another currency than yours (RUB): give the amount in RUB"),
+        ("100 dollars", "'dollars' is another currency than yours (RUB): give the amount in RUB"),
+        ("5 млн евро", "'евро' is another currency than yours (RUB): give the amount in RUB"),
+    ],
+)
+def test_an_amount_in_another_currency_than_the_sellers_is_refused(
+    tmp_path: Path, bundled: Catalog, text: str, said: str
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(f"currency: RUB\nbudget_amount: {text}\n", encoding="utf-8")
+    with pytest.raises(AnswersError) as refused:
+        read_answers(path, bundled)
+    assert str(refused.value) == f"{path}:2:1: budget_amount: {said}; expected a number from 0 to 1,000,000,000"
+
+
+@pytest.mark.parametrize("text", ["5000 рублей", "₽5000", "5 тыс руб", "5000 RUB", "5000"])
+def test_an_amount_in_the_sellers_currency_or_none_is_read(tmp_path: Path, bundled: Catalog, text: str) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(f"currency: RUB\nbudget_amount: {text}\n", encoding="utf-8")
+    assert read_answers(path, bundled).values["budget_amount"] == 5000
+    # with no currency of the seller's known, a currency named is taken as it always was
+    path.write_text(f"budget_amount: {text}\n", encoding="utf-8")
+    assert read_answers(path, bundled).values["budget_amount"] == 5000

@@ -239,7 +239,13 @@ class Number(QuestionType):
 
     def _in_unit(self, q: Question, text: str) -> int | float:
         """with_unit, raising units.UnitError with the reason alone."""
-        value = units.parse(q.measure or "", text)
+        currency = None
+        if q.measure == "money" and q.unit is not None:  # the seller's currency (profile.with_currency)
+            from clientcheck.i18n import detect_language
+
+            code = units.currency_code(q.unit.get("en"))
+            currency = (code, q.unit.get(detect_language(None))) if code is not None else None
+        value = units.parse(q.measure or "", text, currency)
         if self.name == "integer" and isinstance(value, float) and q.measure in ("hours", "days"):
             return units.whole_duration(value)  # a part of a day counts as a whole one
         return value

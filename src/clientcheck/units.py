@@ -54,6 +54,29 @@ _CURRENCY: Final = frozenset(
     | {"тенге", "tenge", "гривна", "гривны", "гривен", "pound", "pounds", "фунт", "фунта", "фунтов"}
 )
 
+# the currency each name stands for: an amount named in another currency than the seller's is
+# refused rather than read as the seller's (`$5000` in a profile in roubles is not 5000 ₽)
+_CODES: Final[dict[str, str]] = {
+    **dict.fromkeys(("$", "usd", "dollar", "dollars", "доллар", "доллара", "долларов"), "USD"),
+    **dict.fromkeys(("€", "eur", "euro", "euros", "евро"), "EUR"),
+    **dict.fromkeys(("£", "gbp", "pound", "pounds", "фунт", "фунта", "фунтов"), "GBP"),
+    **dict.fromkeys(("₽", "руб", "р", "rub", "rur", "рубль", "рубля", "рублей", "рубли"), "RUB"),
+    **dict.fromkeys(("ruble", "rubles", "rouble", "roubles"), "RUB"),
+    **dict.fromkeys(("₸", "kzt", "тенге", "tenge"), "KZT"),
+    **dict.fromkeys(("₴", "uah", "гривна", "гривны", "гривен"), "UAH"),
+    "cny": "CNY",
+    "byn": "BYN",
+}
+
+
+_SIGNS: Final = "$€£₽¥₸₴"  # a currency sign may come before the amount
+
+
+def currency_code(name: str) -> str | None:
+    """The currency a sign, code or word names (`₽`, `RUB`, `рублей`: RUB), or None."""
+    return _CODES.get(name.strip().lower().rstrip("."))
+
+
 _SPACES: Final = re.compile(r"[\s_\u00a0\u202f\u2009']+")
 # an exponent (1e5) belongs to the number, so that `1e400` is quoted whole, not as the unit 'e400'
 _SPLIT: Final = re.compile(r"^([+-]?(?:\d|[.,]\d)[\d\s\u00a0\u202f\u2009_.,']*(?:[eE][+-]?\d+)?)(.*)$", re.S)
@@ -109,7 +132,7 @@ def _readings(s: str) -> dict[str, str]:
 def _split(text: str) -> tuple[str, str] | None:
     s = text.strip()
     # a currency sign written first ($150k, ₽ 150 000) changes nothing
-    while s and s[0] in "$€£₽¥₸₴":
+    while s and s[0] in _SIGNS:
         s = s[1:].lstrip()
     m = _SPLIT.match(s)
     if m is None:
@@ -121,17 +144,29 @@ def _split(text: str) -> tuple[str, str] | None:
 
 
 def has_unit(text: str) -> bool:
-    """Does text carry a unit word or multiplier after its number (so a bare number parser won't do)?"""
+    """Does text carry a unit word or multiplier after its number, or a currency sign before it
+    (so a bare number parser won't do)?"""
     parts = _split(text)
-    return parts is not None and parts[1] != ""
+    return parts is not None and (parts[1] != "" or text.strip()[:1] in _SIGNS)
 
 
-def parse(measure: str, text: str) -> int | float:
+def parse(measure: str, text: str, currency: tuple[str, str] | None = None) -> int | float:
     """text in the question's unit: hours or days for a duration, a plain amount for money.
 
     A bare number is returned as it is. Raises UnitError with the reason in the language of the
     run; callers in the interview say it in the user's language with the units this measure accepts.
+    currency: (code, as shown) of the seller's currency, when known: an amount named in another
+    one is refused.
     """
+    if currency is not None and measure == "money":
+        lead = text.strip()[:1]
+        named = [lead] if lead and lead in _SIGNS else []
+        parts = _split(text)
+        named += parts[1].split() if parts is not None else []
+        for word in named:
+            code = currency_code(word)
+            if code is not None and code != currency[0]:
+                raise UnitError("units.other_currency", unit=word, currency=currency[1])
     parts = _split(text)
     if parts is None:
         raise UnitError("units.not_a_number", text=text.strip())

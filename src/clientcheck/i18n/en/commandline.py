@@ -134,6 +134,7 @@ STRINGS: dict[str, str] = {
     "units.ambiguous": "{text!r} is ambiguous: write {thousands} or {whole}.{fraction}",
     "units.not_a_number": "{text!r} is not a number",
     "units.not_time": "{unit!r} is not a unit of time (h, days, weeks, months, years)",
+    "units.other_currency": "{unit!r} is another currency than yours ({currency}): give the amount in {currency}",
     "units.not_amount": "{unit!r} is not an amount (k, m, тыс, млн, or a currency)",
     "readers.folder_unlisted": "{path}: cannot list this folder: {reason}",
     "readers.cannot_read": "{name}: cannot read: {reason}",

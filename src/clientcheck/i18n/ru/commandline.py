@@ -134,6 +134,7 @@ STRINGS: dict[str, str] = {
     "units.ambiguous": "{text!r} можно понять двояко: напишите {thousands} или {whole},{fraction}",
     "units.not_a_number": "{text!r} — не число",
     "units.not_time": "{unit!r} — не единица времени (ч, дни, недели, месяцы, годы)",
+    "units.other_currency": "«{unit}» — другая валюта, не ваша ({currency}): укажите сумму в {currency}",
     "units.not_amount": "{unit!r} — не обозначение суммы (тыс, млн, k, m или валюта)",
     "readers.folder_unlisted": "{path}: не удаётся прочитать содержимое папки: {reason}",
     "readers.cannot_read": "{name}: не удаётся прочитать: {reason}",
