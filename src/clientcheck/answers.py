@@ -16,7 +16,8 @@ from clientcheck.conditions import suggest
 from clientcheck.errors import MAX_SHOWN, AnswersError, ClientcheckError, Mark, UsageError
 from clientcheck.files import MAX_BYTES, YamlError, decode, read_bytes, read_capped
 from clientcheck.i18n import say, t
-from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Question, Text
+from clientcheck.model import CLIENT_KEY, NOTE_KEY, UNKNOWN, Answers, Catalog, Question
+from clientcheck.profile import CURRENCY, currency_unit
 
 Locate = Callable[[str], Mark | None]
 
@@ -164,7 +165,7 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
     note: str | None = None
     raws: Mapping[str, str] = getattr(data, "raw", {})
     # an amount in another currency than the one the answers name is refused (units.parse)
-    currency = _currency_unit(data.get("currency")) if "currency" in catalog.questions else None
+    currency = currency_unit(data.get(CURRENCY)) if CURRENCY in catalog.questions else None
     for key, value in data.items():
         if len(problems) >= MAX_SHOWN:
             if key != CLIENT_KEY and (key not in catalog.questions or _fails(catalog.questions[key], value, raws)):
@@ -203,13 +204,6 @@ def validate(data: Any, catalog: Catalog, origin: str, locate: Locate | None = N
     if problems:
         raise AnswersError(problems, more)
     return Answers(values, client, origin, note=note)
-
-
-def _currency_unit(currency: Any) -> Text | None:
-    """The unit of amounts in the currency an answers mapping names, as profile.with_currency makes it."""
-    if not isinstance(currency, str) or not currency.strip():
-        return None
-    return Text({lang: fmt.currency(currency, lang) for lang in ("en", "ru")})
 
 
 def _fails(q: Question, value: Any, raws: Mapping[str, str]) -> bool:

@@ -126,26 +126,25 @@ def answer(catalog: Catalog, qid: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def amount(q: Question, value: float, lang: str) -> str:
-    """A number with its question's unit: `90 days`, `1 day`, `35%`; Russian `4 500 000 ₽`, `21 день`."""
-    unit = q.unit_for(round(value, 2), lang)  # the word agrees with the number as shown: 1.001 is "1 hour"
+def amount(q: Question, value: float, lang: str, typed: bool = False) -> str:
+    """A number with its question's unit: `90 days`, `1 day`, `35%`; Russian `4 500 000 ₽`, `21 день`.
+    typed: the number as `exact` writes it (in a message about an answer), not rounded."""
+    shown = exact(value, lang) if typed else number(value, lang)
+    # the word agrees with the number as shown: 1.001 hours is "1 hour"
+    unit = q.unit_for(value if typed else round(value, 2), lang)
     if not unit:
-        return number(value, lang)
-    return f"{number(value, lang)}{'' if unit == '%' else ' '}{unit}"
+        return shown
+    return f"{shown}{'' if unit == '%' else ' '}{unit}"
 
 
 def agree(x: float, forms: Sequence[str], lang: str) -> str:
-    """The word form that agrees with the number x (CLDR plural rules for English and Russian):
-    English two forms (1 day, 2 days), Russian three, for 1, 2 and 5 (1 день, 3 дня, 5 дней)."""
+    """The word form that agrees with the number x, by i18n.plural's categories: English two
+    forms (1 day, 2 days), Russian three, for 1, 2 and 5 (1 день, 3 дня, 5 дней; 1,5 дня)."""
+    from clientcheck.i18n import plural
+
     if len(forms) == 1:
         return forms[0]
+    category = plural(lang, x)
     if lang == "ru" and len(forms) == 3:
-        if not float(x).is_integer():
-            return forms[1]  # 1,5 дня
-        n = abs(int(x))
-        if n % 10 == 1 and n % 100 != 11:
-            return forms[0]
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return forms[1]
-        return forms[2]
-    return forms[0] if x == 1 else forms[-1]
+        return forms[{"one": 0, "many": 2}.get(category, 1)]  # few, and fractions (other)
+    return forms[0] if category == "one" else forms[-1]

@@ -114,17 +114,23 @@ def fill(catalog: Catalog, given: Answers, profile: Profile | None) -> tuple[Cat
     return with_currency(catalog, given.values), given
 
 
+def currency_unit(currency: Any) -> Text | None:
+    """The unit of amounts in a currency as answered (EUR; RUB is ₽ in Russian), None for no currency."""
+    if not isinstance(currency, str) or not currency.strip():
+        return None
+    from clientcheck import fmt
+
+    return Text({lang: fmt.currency(currency, lang) for lang in ("en", "ru")})
+
+
 def with_currency(catalog: Catalog, values: Mapping[str, Any]) -> Catalog:
     """The catalog with money amounts shown in the seller's currency (EUR, ₽, $ ...).
 
     values: the answers in effect (the profile's, or an answers file's, which wins).
     """
-    currency = values.get(CURRENCY)
-    if not isinstance(currency, str) or not currency.strip():
+    unit = currency_unit(values.get(CURRENCY))
+    if unit is None:
         return catalog
-    from clientcheck import fmt
-
-    unit = Text({lang: fmt.currency(currency, lang) for lang in ("en", "ru")})
     # the currency replaces the unit, word forms and all (a file's "rubles" does not say "EUR")
     questions = {
         qid: q._replace(unit=unit, forms=()) if q.measure == "money" else q for qid, q in catalog.questions.items()

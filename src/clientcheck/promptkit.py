@@ -164,8 +164,8 @@ def _wrap_choices(layout: Layout) -> None:
 
     for window in layout.find_all_windows():
         control = window.content
-        # the choices, and the question's own line above them ("? Which of these ... (tick what
-        # is true ...)"), which prompt_toolkit cut mid-word
+        # the choices (InquirerControl) and the prompt's other text of its own; the question's
+        # line is the input line's prefix, which this does not reach (it may still break mid-word)
         if isinstance(control, FormattedTextControl) and not getattr(control, "_wrapped", False):
             tokens = control.text
             control.text = lambda tokens=tokens: wrap_rows(to_formatted_text(tokens), _columns())

@@ -19,6 +19,7 @@ from itertools import pairwise, product
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from clientcheck import units
+from clientcheck.i18n import detect_language
 
 if TYPE_CHECKING:
     from clientcheck.conditions import Kind
@@ -211,8 +212,6 @@ class Number(QuestionType):
         elif isinstance(value, str):
             # text in a file (a CSV cell, a quoted answer) is read as the interview reads what is
             # typed: `1 000`, `2,5`, `40%`, `2 times`; `2,000` said ambiguous, not guessed
-            from clientcheck.i18n import detect_language
-
             try:  # the unit named as the run's language names it, as UnitError's own words are
                 value = self.from_typed(q, value, detect_language(None))
             except units.UnitError as exc:  # `'many' is not a number; expected …`, as for an amount
@@ -241,8 +240,6 @@ class Number(QuestionType):
         """with_unit, raising units.UnitError with the reason alone."""
         currency = None
         if q.measure == "money" and q.unit is not None:  # the seller's currency (profile.with_currency)
-            from clientcheck.i18n import detect_language
-
             code = units.currency_code(q.unit.get("en"))
             currency = (code, q.unit.get(detect_language(None))) if code is not None else None
         value = units.parse(q.measure or "", text, currency)

@@ -339,7 +339,7 @@ class Session:
             before, first = self._putoff[k]
             group = self.group(first) if first in self.catalog.questions else None
             lines = [q for q in self.plan() if group is not None and self.group(q) == group]
-            if not lines or any(q in self.values for q in lines if q in self.single):
+            if group is None or not lines or any(q in self.values for q in lines if q in self.single):
                 continue
             if position is None and self.current not in lines:
                 continue
@@ -348,7 +348,7 @@ class Session:
             del self._putoff[k]
             self.single.difference_update(lines)
             self.current = first if first in lines else lines[0]
-            if position is not None and group is not None:
+            if position is not None:
                 self._revisit = (before, group)
             return True
         return False

@@ -85,11 +85,9 @@ def _out_of_range(q: Question, value: Any, lang: str, converted: bool) -> str:
         return t(lang, "interview.why.not_whole")
     # `3 years` on a days question: say the number it came to, which is what is out of range
     said = ".as" if converted else ""
-
     # the number a unit came to, with the question's unit ("that is 1095 days"); the bound without
     # one: Russian would need the genitive after больше/меньше, which the word forms are not
-    unit = q.unit_for(value, lang) if converted else ""
-    came = f"{fmt.exact(value, lang)}{'' if not unit or unit == '%' else ' '}{unit}"
+    came = fmt.amount(q, value, lang, typed=True) if converted else fmt.exact(value, lang)
     if q.min is not None and value < q.min:
         return t(lang, f"interview.why.below{said}", min=fmt.exact(q.min, lang), value=came)
     if q.max is not None and value > q.max:

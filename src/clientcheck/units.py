@@ -46,14 +46,6 @@ _MONEY_TIMES: Final[dict[str, float]] = (
     | _words(1e6, "m", "mn", "mln", "million", "millions", "млн", "миллион", "миллиона", "миллионов")
     | _words(1e9, "b", "bn", "billion", "billions", "млрд", "миллиард", "миллиарда", "миллиардов")
 )
-_CURRENCY: Final = frozenset(
-    {"$", "€", "£", "₽", "¥", "₸", "₴", "руб", "р", "rub", "rur", "usd", "eur", "gbp", "kzt", "uah", "cny", "byn"}
-    # the words, as people type them after an amount
-    | {"рубль", "рубля", "рублей", "рубли", "ruble", "rubles", "rouble", "roubles"}
-    | {"доллар", "доллара", "долларов", "dollar", "dollars", "евро", "euro", "euros"}
-    | {"тенге", "tenge", "гривна", "гривны", "гривен", "pound", "pounds", "фунт", "фунта", "фунтов"}
-)
-
 # the currency each name stands for: an amount named in another currency than the seller's is
 # refused rather than read as the seller's (`$5000` in a profile in roubles is not 5000 ₽)
 _CODES: Final[dict[str, str]] = {
@@ -67,6 +59,8 @@ _CODES: Final[dict[str, str]] = {
     "cny": "CNY",
     "byn": "BYN",
 }
+# every currency name an amount may carry (¥ is yen or yuan: no code, so never refused)
+_CURRENCY: Final = frozenset(_CODES) | {"¥"}
 
 
 _SIGNS: Final = "$€£₽¥₸₴"  # a currency sign may come before the amount
@@ -138,6 +132,8 @@ def _split(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     number, unit = m.group(1).strip(), m.group(2).strip().lower()
+    if any(c.isdigit() for c in unit):  # `0o17`, `12a5`: not a number and a unit, just not a number
+        return None
     # "150 тыс. руб.": dots that end abbreviations, and a currency after the multiplier
     words = [w.strip(".") for w in re.split(r"[\s.]+", unit) if w.strip(".")]
     return number, " ".join(words)
@@ -158,21 +154,16 @@ def parse(measure: str, text: str, currency: tuple[str, str] | None = None) -> i
     currency: (code, as shown) of the seller's currency, when known: an amount named in another
     one is refused.
     """
-    if currency is not None and measure == "money":
-        lead = text.strip()[:1]
-        named = [lead] if lead and lead in _SIGNS else []
-        parts = _split(text)
-        named += parts[1].split() if parts is not None else []
-        for word in named:
-            code = currency_code(word)
-            if code is not None and code != currency[0]:
-                raise UnitError("units.other_currency", unit=word, currency=currency[1])
     parts = _split(text)
     if parts is None:
         raise UnitError("units.not_a_number", text=text.strip())
     number_text, unit = parts
-    if any(c.isdigit() for c in unit):  # `0o17`: not a number and a unit, just not a number
-        raise UnitError("units.not_a_number", text=text.strip())
+    if currency is not None and measure == "money":
+        lead = text.strip()[:1]
+        for word in ([lead] if lead in _SIGNS else []) + unit.split():
+            code = currency_code(word)
+            if code is not None and code != currency[0]:
+                raise UnitError("units.other_currency", unit=word, currency=currency[1])
     number = to_number(number_text)
     if not unit:
         return number
@@ -229,8 +220,6 @@ def strip_unit(text: str, words: frozenset[str], shown: str) -> str:
     number, unit = parts
     if unit in words or unit.replace(" ", "") in words:
         return number
-    if any(c.isdigit() for c in unit):  # `0o17`, `12a5`: not a number and a unit, just not a number
-        raise UnitError("units.not_a_number", text=text.strip())
     if shown:
         raise UnitError("interview.not_this_unit", unit=unit, expected=shown)
     raise UnitError("interview.no_unit", unit=unit)
