@@ -420,3 +420,16 @@ def test_amounts_are_shown_in_a_currency_answered_during_the_interview(
     keys = "RUB" + ENTER + "150000" + ENTER + CTRL_C
     code, _, err = run(cli, "interview", "--answers", str(given), "--lang", lang, "--in-order", keys=keys)
     assert (ticks(err)[1].endswith(" " + shown), code) == (True, 130)
+
+
+def test_an_amount_in_another_currency_than_the_one_just_answered_is_refused(
+    cli: CliRunner, private: None, tmp_path: Path
+) -> None:
+    good = Path(__file__).parent.parent / "examples" / "good-client.yaml"
+    answers = yaml.safe_load(good.read_text(encoding="utf-8"))
+    answers = {k: v for k, v in {**answers, **SELLER}.items() if k not in ("currency", "budget_amount")}
+    given = tmp_path / "known.yaml"
+    given.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    keys = "RUB" + ENTER + "$150000" + ENTER + CTRL_C  # refused: the prompt stays, nothing recorded
+    code, _, err = run(cli, "interview", "--answers", str(given), "--lang", "en", "--in-order", keys=keys)
+    assert (ticks(err), code) == (["✔ In what currency do you quote your prices? RUB"], 130)

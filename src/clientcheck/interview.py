@@ -115,7 +115,8 @@ class Prompter(Lines):
         current is the earlier answer (None if there is none). Raises KeyboardInterrupt on
         Ctrl-C and EOFError on Ctrl-D or end of input.
         """
-        q = step.question
+        # as this prompter's catalog has it: amounts in a currency answered during the interview
+        q = self.catalog.questions.get(step.question.id, step.question)
         lang = self.lang
         message = clean(q.text.get(lang))
         help_text = clean(q.help.get(lang)) if q.help else t(lang, "interview.help.none")
