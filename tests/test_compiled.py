@@ -5,6 +5,7 @@ fast path stops being taken. tests/test_engine_properties.py does the same on ra
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import random
@@ -265,3 +266,40 @@ def test_a_left_out_yes_no_answer_tested_only_as_yes_no_stays_unset_and_reads_as
         loop([json.dumps(data).encode() + b"\n"], 0, b"H", out, [0] * 27, lambda raw, n: None)
         expected = engine.from_verdict(evaluate(catalog, validate(data, catalog, "x")))
         assert out == [encoder.encode(expected, b"H", 1)], data
+
+
+def test_the_json_lines_loop_reads_no_global_name_per_client() -> None:
+    catalog = load_catalog()
+    engine = Engine(catalog)
+    loop = engine.record_scorer(Encoder(catalog), decoded=True)
+    # constants, helpers and builtins are the function's defaults: read as locals (codegen.finish)
+    read_as_globals = [n for n in loop.__code__.co_names if n in loop.__globals__ or n in vars(builtins)]
+    assert read_as_globals == []
+    assert {"_U", "_decode", "_template", "map"} <= set(loop.__code__.co_varnames)
+
+
+def test_a_rule_reading_an_answer_in_doubt_is_scored_both_ways_only_for_the_clients_who_have_one() -> None:
+    catalog = load_catalog()
+    engine = Engine(catalog)
+    encoder = Encoder(catalog)
+    compiler = _Compiler(catalog, catalog.rules, encoder, reader=engine.record_type())
+    loop = compiler.build()
+    assert compiler.gated and compiler.drop_bit["late_payments"]  # the path this test is about
+    bit = compiler.drop_bit["late_payments"]
+    assert f"unst += {bit}" in compiler.source  # its bit is set where its answer is in doubt
+    clients = [
+        {"late_payments": 3},  # its gate (worked_before) unknown: in doubt, the verdict counts it, the range not
+        {"worked_before": True, "late_payments": 3},  # applies: counted once
+        {"worked_before": False, "late_payments": 3},  # does not apply: ignored
+        {"worked_before": None, "late_payments": 0, "budget_stated": None, "budget_amount": 10},
+        {},
+    ]
+    head = encoder.head("x")
+    out: list[bytes] = []
+    loop([json.dumps(data).encode() + b"\n" for data in clients], 0, head, out, [0] * 27, pytest.fail)
+    expected = [
+        encoder.encode(engine.from_verdict(evaluate(catalog, validate(data, catalog, "x"))), head, n)
+        for n, data in enumerate(clients, 1)
+    ]
+    assert out == expected
+    assert f"if unst & {bit}:" in compiler.source  # late-payer, the rule that reads it: both ways

@@ -20,7 +20,8 @@ msgspec is imported only when a batch reads JSON Lines; without it, the dict pat
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from clientcheck.answers import MAX_NUMBER
@@ -43,6 +44,15 @@ def _integer_bound(x: float | None, default: int) -> int:
     return default if x is None else max(-MAX_NUMBER, min(MAX_NUMBER, int(x)))
 
 
+def _interned(ids: Sequence[str]) -> tuple[str, ...]:
+    """Choice ids as the compiler keeps the ones it writes as constants in the scorer's source.
+
+    msgspec gives back the very object of the Literal a text matched, and a comparison of two
+    texts that are one object stops there: the scorer's `v == 'discount'` then costs no memcmp.
+    """
+    return tuple(sys.intern(i) for i in ids)
+
+
 def _native(q: Question) -> Any:
     """The msgspec type that takes exactly the answers qtypes' python_check takes, or None."""
     from msgspec import Meta
@@ -52,9 +62,9 @@ def _native(q: Question) -> Any:
     if q.type == "yesno":
         return bool
     if q.type == "choice":
-        return _LITERAL[tuple(q.choice_ids)]
+        return _LITERAL[_interned(q.choice_ids)]
     if q.type == "multi":
-        one = _LITERAL[tuple(q.choice_ids)]
+        one = _LITERAL[_interned(q.choice_ids)]
         return frozenset.__class_getitem__(one) | one  # a list of choices, or one choice on its own
     if q.type in ("integer", "number"):
         bounds = (q.min, q.max)
@@ -90,7 +100,9 @@ def record_type(catalog: Catalog) -> RecordType | None:
             native.add(q.id)
         fields.append((f"f{i}", (Any if kind is None else kind | None | msgspec.UnsetType), _field(msgspec, q.id)))
     fields.append(("fc", str | None | msgspec.UnsetType, _field(msgspec, CLIENT_KEY)))
-    struct = msgspec.defstruct("Record", fields, forbid_unknown_fields=True)
+    # a record holds texts, numbers and sets of texts, never itself: the garbage collector need
+    # not track it (a record made and dropped per line costs less so)
+    struct = msgspec.defstruct("Record", fields, forbid_unknown_fields=True, gc=False)
     out = RecordType(msgspec.json.Decoder(struct).decode, msgspec.MsgspecError, frozenset(native))
     out.unset = msgspec.UNSET
     return out

@@ -4,14 +4,17 @@ Two modes share the code that writes rules. "first" reads and checks one client'
 a dict, or from a msgspec record: decode.py) and gives a Result or, given a RecordFormat, the
 client's JSON Lines record as bytes. "possible" is the verdict range's second pass
 (evaluate.possible_env: an answer counts only where its question surely applies), as a Result.
-For records, the second pass is written inline instead (_Compiler.second_pass): it re-evaluates
-only the rules that read a question with a `when` (the only answers it can drop), starting from
-the first pass's totals of the other rules.
+For records there is no second pass: a rule that reads a question with a `when` (the only
+answers the range can drop) is evaluated twice, with and without the answers in doubt, only for a
+client who has such an answer for it (_Compiler.both_ways); every other rule counts once for both.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
+import keyword
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -28,12 +31,14 @@ from clientcheck.compiled.expr import (
     valued_names,
 )
 from clientcheck.compiled.result import FindingInfo, RecordFormat, Result, Unsupported
-from clientcheck.compiled.rulecode import _RuleCode
+from clientcheck.compiled.rulecode import Acc, _RuleCode
 from clientcheck.decode import RecordType, astuple
 from clientcheck.model import CLIENT_KEY, VERDICTS, Catalog, Question, Rule
 
 EXACT = 2.0**52  # sums of whole weights below this are exact in floats: their order cannot matter
 _by_rank = attrgetter("rank")
+_KNOWN: Acc = ("sr", "sg", "dh", "ch", "und", "xu")  # the totals of a rule counted once
+_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 
 
 def as_written(value: Any) -> Any:
@@ -73,10 +78,9 @@ class _Compiler(_RuleCode):
         self.reader = reader  # the first pass reads a msgspec record of this type, not a dict
         if reader is not None:
             self.unset = reader.unset
-        self.acc = ("sr", "sg", "dh", "ch", "und")  # where a rule adds its weight, flags, open item
-        # ... and the open item's part in the range (sums()): und's in xur, xug, xud, xuc
-        self.sums_of = {"und": "xu", "aund": "xa", "pu": "xp"}
-        self.gated: set[int] = set()  # rules the records' second pass re-evaluates (prepare)
+        self.acc = _KNOWN
+        self.gated: set[int] = set()  # rules evaluated both ways for records (prepare, both_ways)
+        self.drop_bit: dict[str, int] = {}  # a question with a `when` -> its bit in unst
         self.src = _Source()
         self.local = {qid: f"v{i}" for qid, i in self.index.items()}
         self.finding_infos: list[FindingInfo] = []
@@ -133,8 +137,10 @@ class _Compiler(_RuleCode):
             e(depth + 1, f"ign = (*ign, {q.id!r})")
             e(depth + 1, f"{v} = None")
             # an answer whose question may yet turn out not to apply counts now, but the verdict
-            # range is worked out without it (evaluate.possible_env): a second pass does that
-            e(depth, f"elif {v} is not None and not {gate_true}: unst = True")
+            # range is worked out without it (evaluate.possible_env): a second pass does that, or
+            # both_ways, which reads which answers are in doubt from their bits
+            drop = f"unst += {self.drop_bit[q.id]}" if self.gated else "unst = True"
+            e(depth, f"elif {v} is not None and not {gate_true}: {drop}")
 
     # -- rules
 
@@ -156,10 +162,11 @@ class _Compiler(_RuleCode):
         policy = self.catalog.policy
         counted = {s for th in (policy.decline_if, policy.caution_if) for s, _ in th.counts}
         self.counters = {sev: f"n{i}" for i, sev in enumerate(sorted(counted))}
-        # The records' second pass starts from the first pass's totals of the rules it cannot
-        # change, and adds the rest: a different order of addition, so only where sums are exact
-        # (whole weights), and without counting thresholds (the totals there are counts by severity).
-        # known() of an answer the second pass drops is undecided there: evaluate()'s to find.
+        # For records, the rules that read a gated question are evaluated both ways (both_ways)
+        # and the range's totals are the other rules' plus theirs: a different order of addition
+        # than evaluate's, so only where sums are exact (whole weights), and without counting
+        # thresholds (the totals there are counts by severity). known() of an answer the range
+        # drops is undecided there: evaluate()'s to find.
         whole = all(float(lv.weight).is_integer() for lv in levels) and sum(abs(lv.weight) for lv in levels) < EXACT
         if self.record is not None and self.mode == "first" and not self.counters and whole:
             gated = {
@@ -169,10 +176,12 @@ class _Compiler(_RuleCode):
             }
             if not any(_calls_known(lv) for i in gated for lv in self.rules[i].levels):
                 self.gated = gated
+                whens = [q.id for q in self.catalog.questions.values() if q.when is not None]
+                self.drop_bit = {qid: 1 << i for i, qid in enumerate(whens)}
         questions = self.catalog.questions.values()
         # A yes/no answer the rules only test as yes/no reads a left-out one (UNSET) as they read
         # None: it needs no conversion (ask_key and runtime.miss know UNSET). Not where _possible,
-        # the range pass the inline second pass stands in for, may be handed the answers.
+        # the range pass both_ways stands in for, may be handed the answers.
         if self.reader is not None and (self.gated or all(q.when is None for q in questions)):
             trees = [lv.when.tree for r in self.rules for lv in r.levels]
             valued = valued_names([*trees, *(q.when.tree for q in questions if q.when is not None)])
@@ -194,7 +203,7 @@ class _Compiler(_RuleCode):
         if self.mode == "possible":
             # the range's second pass takes the answers already checked, as the first left them
             e(0, f"def score({values}, today):")
-            e(1, "cl = None; ign = (); unst = False")
+            e(1, "cl = None; ign = (); unst = 0")
         elif self.reader is not None:
             # A piece of JSON Lines at a time, the loop in here: a call per client, with a frame
             # of a hundred locals made and cleared, cost as much as a fifth of the rules. A line
@@ -212,14 +221,14 @@ class _Compiler(_RuleCode):
             # here, not by tuple.count(UNSET), whose == on every other value costs twice as much.
             e(1, f"m = {len(self.catalog.questions) + 1}")
             e(1, "if cl is _U: cl = None; m -= 1")
-            e(1, "ign = (); unst = False")
+            e(1, "ign = (); unst = 0")
         else:
             e(0, "def score(d, head=b'', line=0, today=_today):")
             e(1, f"if not {known}.issuperset(d): return None")
             e(1, "get = d.get")
             e(1, f"cl = get({CLIENT_KEY!r})")
             e(1, "if cl is not None and cl.__class__ is not str: return None")
-            e(1, "ign = (); unst = False")
+            e(1, "ign = (); unst = 0")
         for q in self.catalog.questions.values():
             self.question(q, 1)
         if self.reader is not None and self.mode != "possible":
@@ -235,47 +244,55 @@ class _Compiler(_RuleCode):
         e(1, "red = []")
         e(1, "sr = 0; sg = 0; dh = False; ch = False")
         e(1, "xur = 0; xug = 0; xud = False; xuc = False")
-        if split:  # the rules the second pass re-evaluates keep their own totals
-            e(1, "ar = 0; ag = 0; adh = False; ach = False; aund = []")
-            e(1, "xar = 0; xag = 0; xad = False; xac = False")
+        if split:  # totals of the rules that read an answer the range drops: with it (b), without (c)
+            e(1, "if unst:")
+            e(2, "br = bg = xbr = xbg = cr = cg = xcr = xcg = 0")
+            e(2, "bdh = bch = xbd = xbc = cdh = cch = xcd = xcc = False")
         for counter in self.counters.values():
             e(1, f"{counter} = 0")
         ex = _Expr(self.src, self.local)
         for index, rule in enumerate(self.rules):
-            self.acc = ("ar", "ag", "adh", "ach", "aund") if index in self.gated else ("sr", "sg", "dh", "ch", "und")
+            if index in self.gated:
+                self.both_ways(rule, index, ex)
+                continue
+            self.acc = _KNOWN
             self.rule(rule, index, ex)
         for qid in sorted(ex.uses_known):
             # known() of an unanswered question may still change: the range is evaluate()'s to find
             e(1, f"if {self.local[qid]} is None: return None")
-        dh, ch, und = ("(dh or adh)", "(ch or ach)", "ua") if split else ("dh", "ch", "und")
-        e(1, "s = (sr + ar) - (sg + ag); ua = und + aund" if split else "s = sr - sg")
+        depth = 1
+        if split:
+            # an answer the range drops: the verdict counts it (b), the range does not (c:
+            # evaluate.possible_env), and the other rules count alike in both
+            e(1, "if unst:")
+            e(2, "s = (sr + br) - (sg + bg)")
+            e(2, f"vi = {self.verdict_index('(dh or bdh)', '(ch or bch)', 's')}")
+            e(2, "s2 = (sr + cr) - (sg + cg)")
+            e(2, "wr = xur + xcr; wg = xug + xcg; wd = xud or xcd or dh or cdh; wc = xuc or xcc or ch or cch")
+            self.range_of(2, "s2", "(dh or cdh)", "(ch or cch)")
+            e(1, "else:")
+            depth = 2
+        e(depth, "s = sr - sg")
         # verdicts as their index in VERDICTS (go 0, caution 1, decline 2): vi, best bs, worst ws
-        e(1, f"vi = {self.verdict_index(dh, ch, 's', counted=True)}")
+        e(depth, f"vi = {self.verdict_index('dh', 'ch', 's', counted=True)}")
         # the range of what is known, from the open rules (as evaluate.verdict_range sums them)
         if self.counters:
-            e(1, f"if {und}: bs, ws = _range(red, sr, sg, {und})")
-            e(1, "else: bs = ws = vi")
-        elif split:
-            # the rules the second pass keeps (und) were summed apart, for both passes
-            e(1, f"wr = xur + xar; wg = xug + xag; wd = xud or xad or {dh}; wc = xuc or xac or {ch}")
-            self.range_of(1, "s", dh, ch)
+            e(depth, "if und: bs, ws = _range(red, sr, sg, und)")
         else:
-            e(1, f"if {und}:")
-            e(2, f"wr = xur; wg = xug; wd = xud or {dh}; wc = xuc or {ch}")
-            self.range_of(2, "s", dh, ch)
-            e(1, "else: bs = ws = vi")
-        # an answer whose question may not apply: the range is the second pass's (possible_env).
-        # Knowing less never narrows a range, so with weights that are not negative a range that
-        # is already go..decline stays so, and a record needs no second pass then.
-        skip = self.record is not None and self.monotone
-        e(1, "if unst and (bs or ws != 2):" if skip else "if unst:")
-        if split:
-            self.second_pass()
-        else:
+            e(depth, "if und:")
+            e(depth + 1, "wr = xur; wg = xug; wd = xud or dh; wc = xuc or ch")
+            self.range_of(depth + 1, "s", "dh", "ch")
+        e(depth, "else: bs = ws = vi")
+        if not split:
+            # an answer whose question may not apply: the range is the second pass's (possible_env).
+            # Knowing less never narrows a range, so with weights that are not negative a range that
+            # is already go..decline stays so, and a record needs no second pass then.
+            skip = self.record is not None and self.monotone
+            e(1, "if unst and (bs or ws != 2):" if skip else "if unst:")
             e(2, f"pr = _possible({values}, today)")
             e(2, "if pr is None: return None")  # the range pass takes it no further: the ordinary path
             e(2, "bs = _vi[pr[11]]; ws = _vi[pr[12]]")
-        return self.finish(self.output(values, und, split))
+        return self.finish(self.output(values, "und", split))
 
     def verdict_index(self, declined: str, cautioned: str, score: str, counted: bool = False) -> str:
         """Policy.verdict as an expression giving the verdict's index: 2 (decline) when the decline
@@ -298,32 +315,33 @@ class _Compiler(_RuleCode):
         e(depth, f"x = {s} - wg; bs = {self.verdict_index(dh, ch, 'x')}")
         e(depth, f"x = {s} + wr; ws = {self.verdict_index('wd', 'wc', 'x')}")
 
-    def second_pass(self) -> None:
-        """The range's second pass, inline: the answers that may not count dropped (into p
-        locals), and only the rules that read a gated question re-evaluated, from the other
-        rules' totals of the first pass. What to ask is remembered per shape as in the first."""
+    def both_ways(self, rule: Rule, index: int, ex: _Expr) -> None:
+        """A rule that reads a question with a `when`: when the client's answers leave none of its
+        answers in doubt (unst has none of their bits), once, as any rule; else twice: with the
+        answers as they are, for the verdict (b), and without those whose question may not apply,
+        for the range (c: evaluate.possible_env, the p locals)."""
         e = self.src.emit
+        closure = self.closure(rule)
+        gated = [(q, q.when) for q in self.catalog.questions.values() if q.when is not None and q.id in closure]
+        e(1, f"if unst & {sum(self.drop_bit[q.id] for q, _ in gated)}:")
+        start = len(self.src.lines)
         names = dict(self.local)
-        for q in self.catalog.questions.values():
-            if q.when is None:
-                continue
+        for q, when in gated:  # in the catalog's order: a `when` reads earlier answers, as they count here
             earlier = list(self.catalog.questions)[: self.index[q.id]]
             gate = _Expr(self.src, {qid: names[qid] for qid in earlier})
             p = f"p{self.index[q.id]}"
-            # evaluate.possible_env: an answer counts only where its question surely applies
-            e(2, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(q.when.tree, True)} else None")
+            e(1, f"{p} = {names[q.id]} if {names[q.id]} is not None and {gate.truth(when.tree, True)} else None")
             names[q.id] = p
-        e(2, "ps = sr; pg = sg; pdh = dh; pch = ch")
-        e(2, "xpr = 0; xpg = 0; xpd = False; xpc = False")
-        ex = _Expr(self.src, names)
-        self.acc = ("ps", "pg", "pdh", "pch", "pu")
-        start = len(self.src.lines)
-        for index in sorted(self.gated):
-            self.rule(self.rules[index], index, ex)
+        self.acc = ("br", "bg", "bdh", "bch", "und", "xb")
+        self.rule(rule, index, ex)
+        self.acc = ("cr", "cg", "cdh", "cch", "", "xc")
+        self.rule(rule, index, _Expr(self.src, names))
         self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
-        e(2, "s2 = ps - pg")
-        e(2, "wr = xur + xpr; wg = xug + xpg; wd = xud or xpd or pdh; wc = xuc or xpc or pch")
-        self.range_of(2, "s2", "pdh", "pch")
+        e(1, "else:")
+        start = len(self.src.lines)
+        self.acc = _KNOWN
+        self.rule(rule, index, ex)
+        self.src.lines[start:] = ["    " + line for line in self.src.lines[start:]]
 
     def output(self, values: str, und: str, split: bool) -> dict[str, Any]:
         """The return statement of the first and "possible" modes, and the names it needs."""
@@ -392,6 +410,14 @@ class _Compiler(_RuleCode):
                 # TypeError: an unhashable answer; OverflowError: a number past a float
                 _refused=(self.reader.error, _Bail, TypeError, OverflowError),
             )
+        if self.reader is not None:
+            # The JSON Lines loop reads its names (constants, helpers, builtins) as locals:
+            # defaults of the function, bound once per piece. A global costs a dictionary version
+            # check each time it is read; the loop reads a few dozen per client (2 % of its time).
+            # A name in a text or after a dot matches too: one unused local more, no harm.
+            known = namespace.keys() | {n for n in vars(builtins) if not keyword.iskeyword(n)}
+            used = set(_NAME.findall("\n".join(self.src.lines[1:]))) & known
+            self.src.lines[0] = self.src.lines[0].replace("):", "".join(f", {n}={n}" for n in sorted(used)) + "):", 1)
         self.source = "\n".join(self.src.lines) + "\n"
         exec(compile(self.source, "<clientcheck rules>", "exec"), namespace)  # source built from the checked trees
         fn: Callable[..., Any] = namespace["score"]

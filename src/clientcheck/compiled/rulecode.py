@@ -13,6 +13,9 @@ from clientcheck.compiled.runtime import _Runtime
 from clientcheck.evaluate import severities_of
 from clientcheck.model import Level, Rule
 
+# A rule's totals: red weight, good weight, decline / caution flags, the list its open items
+# go to ("" when none: the range's pass needs totals only), and the prefix of those items' sums
+Acc = tuple[str, str, str, str, str, str]
 NEST_LIMIT = 40  # levels of a rule tested nested; past that, as one chain (Python allows 100 indents)
 
 
@@ -20,8 +23,7 @@ class _RuleCode(_Runtime):
     """Writes the rules, for _Compiler, into its source."""
 
     src: _Source
-    acc: tuple[str, str, str, str, str]  # where a rule adds its weight, flags, open item
-    sums_of: dict[str, str]  # an open item's list -> the prefix of its sums in the range
+    acc: Acc  # where a rule adds its weight and flags, lists an open item, sums its part in the range
     counters: dict[str, str]  # a severity a threshold counts -> its counter's local
     rank: dict[int, int]  # a red level (by id) -> its place among the findings
     finding_infos: list[FindingInfo]
@@ -48,8 +50,7 @@ class _RuleCode(_Runtime):
             name = self.src.const(self.record.finding(info))
         w = self.src.literal(level.weight)
         policy = self.catalog.policy
-        sr, sg, dh, ch, _ = self.acc
-        listed = sr == "sr" or sr == "ar"  # the range's second pass needs the totals only
+        sr, sg, dh, ch, listed, _ = self.acc
         if rule.kind == "red-flag":
             if listed and self.record is not None:
                 # a red level's rank, an int: they sort in C, and index their findings' bytes
@@ -175,9 +176,9 @@ class _RuleCode(_Runtime):
             self.add_part(depth + 1, None)
 
     def listed(self, depth: int, item: str) -> None:
-        """An open rule into its pass's list; the range's second pass keeps none: it needs only the
-        totals (pass stands in where nothing else is written)."""
-        self.src.emit(depth, "pass" if self.acc[4] == "pu" else f"{self.acc[4]}.append({item})")
+        """An open rule into its list; the range's evaluation (both_ways) keeps none: it needs only
+        the totals (pass stands in where nothing else is written)."""
+        self.src.emit(depth, f"{self.acc[4]}.append({item})" if self.acc[4] else "pass")
 
     def add_part(self, depth: int, fast: tuple[Any, ...] | None) -> None:
         """An open item's part in the range, added where it is listed (evaluate._totals' sums):
@@ -186,7 +187,7 @@ class _RuleCode(_Runtime):
         if self.counters:
             return
         e = self.src.emit
-        to = self.sums_of[self.acc[4]]
+        to = self.acc[5]
         if fast is None:
             e(depth, "it = _item(x)")
             e(depth, f"{to}r += it[3]; {to}g += it[4]")
