@@ -68,6 +68,24 @@ def test_text_from_files_loses_escapes_and_controls_but_keeps_its_lines() -> Non
     assert clean("one\ntwo\tthree") == "one two three"
 
 
+def test_a_name_in_cyrillic_is_passed_without_a_search_by_the_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    import clientcheck.terminal as terminal
+
+    searched: list[bytes] = []
+
+    class Pattern:
+        def search(self, data: bytes) -> object:
+            searched.append(data)
+            return terminal.re.search(b"\xd8\x9c", data)
+
+    monkeypatch.setattr(terminal, "_BIDI_UTF8", Pattern())
+    russian = "ООО «Ромашка»".encode()  # « and » are U+00AB/BB: no lead byte of a control
+    assert escape_bidi_bytes(russian) is russian
+    assert searched == []
+    assert escape_bidi_bytes("Ромашка\u061c".encode()) == "Ромашка\\u061c".encode()
+    assert searched == ["Ромашка\u061c".encode()]
+
+
 def test_bidi_controls_are_escaped_in_json_and_dropped_from_spreadsheet_cells() -> None:
     assert escape_bidi("a\u202eb\u2066c") == "a\\u202eb\\u2066c"
     assert escape_bidi_bytes("x\u061cy".encode()) == b"x\\u061cy"

@@ -87,7 +87,9 @@ def record_type(catalog: Catalog) -> RecordType | None:
         import msgspec
     except ImportError:
         return None
-    fields: list[tuple[str, Any, Any]] = []
+    # the client's name first, as files usually have it: msgspec looks a key up from the field
+    # after the one it read last, so keys in the fields' order are found at the first try
+    fields: list[tuple[str, Any, Any]] = [("fc", str | None | msgspec.UnsetType, _field(msgspec, CLIENT_KEY))]
     native: set[str] = set()
     for i, q in enumerate(catalog.questions.values()):
         try:
@@ -99,7 +101,6 @@ def record_type(catalog: Catalog) -> RecordType | None:
         if kind is not None:
             native.add(q.id)
         fields.append((f"f{i}", (Any if kind is None else kind | None | msgspec.UnsetType), _field(msgspec, q.id)))
-    fields.append(("fc", str | None | msgspec.UnsetType, _field(msgspec, CLIENT_KEY)))
     # a record holds texts, numbers and sets of texts, never itself: the garbage collector need
     # not track it (a record made and dropped per line costs less so)
     struct = msgspec.defstruct("Record", fields, forbid_unknown_fields=True, gc=False)

@@ -214,7 +214,7 @@ class _Compiler(_RuleCode):
             e(2, "try:")
             self.body = len(self.src.lines)  # indented under the try when the function is done
             self.src.bail = "raise _Bail"
-            e(1, f"{values}, cl = _fields(_decode(raw))")
+            e(1, f"cl, {values} = _fields(_decode(raw))")  # decode.record_type's order
             # m: the fields the line held, counted down as the answers are read (question()); the
             # colons of the line must be as many (after them). Fewer fields than colons: a
             # repeated key, or a colon inside a text (the dict path tells them apart). Counted

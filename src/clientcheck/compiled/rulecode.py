@@ -90,6 +90,8 @@ class _RuleCode(_Runtime):
             if when is not None:
                 bits.append(f"({ex.truth(when.tree, True)})")
                 bits.append(f"({ex.truth(when.tree, False)})")
+        # two questions behind one `when` test it alike: one bit says as much as two
+        bits = list(dict.fromkeys(bits))
         shift = len(rule.levels)
         # (C if test else 0): a conditional jump, cheaper than turning a bool into an int and shifting
         # it; and + for |, the bits being apart: Python 3.11 runs int + int inline, int | int by a call
