@@ -394,7 +394,6 @@ class _Compiler(_RuleCode):
             _neg=functions.negate,
             _count=functions.count_values,
             _range=self.range,
-            _item=attrgetter("fast") if self.record is None else self.shape_items.__getitem__,
             _V=VERDICTS,
             _vi={v: i for i, v in enumerate(VERDICTS)},
             _asknext=self.ask_next,

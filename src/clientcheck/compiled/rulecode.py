@@ -167,8 +167,8 @@ class _RuleCode(_Runtime):
         e(depth, f"k = {self.ask_key(rule, ex)}")
         e(depth, f"x = {memo}.get(k)")
         e(depth, f"if x is None: x = _miss({index}, k, op, ({values},))")
-        e(depth, "if x:")
-        self.listed(depth + 1, "x")
+        e(depth, "if x:")  # (what the list holds, its part in the range: runtime.miss) or False
+        self.listed(depth + 1, "x[0]")
         if len(rule.levels) == 1:
             # one level: whatever is asked, its part in the range is that level's, known here
             level = rule.levels[0]
@@ -184,17 +184,16 @@ class _RuleCode(_Runtime):
 
     def add_part(self, depth: int, fast: tuple[Any, ...] | None) -> None:
         """An open item's part in the range, added where it is listed (evaluate._totals' sums):
-        known here when the item is (fast), else read from x's (fast_item). Not with counting
-        thresholds: _range works the range out from the lists."""
+        known here when the item is (fast), else read from the memo's entry x (runtime.miss).
+        Not with counting thresholds: _range works the range out from the lists."""
         if self.counters:
             return
         e = self.src.emit
         to = self.acc[5]
         if fast is None:
-            e(depth, "it = _item(x)")
-            e(depth, f"{to}r += it[3]; {to}g += it[4]")
-            e(depth, f"if it[5]: {to}d = True")
-            e(depth, f"if it[6]: {to}c = True")
+            e(depth, f"{to}r += x[1]; {to}g += x[2]")
+            e(depth, f"if x[3]: {to}d = True")
+            e(depth, f"if x[4]: {to}c = True")
             return
         _, _, _, worst, best, declines, cautions = fast
         if worst:

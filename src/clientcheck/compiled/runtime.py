@@ -29,7 +29,6 @@ class _Runtime:
         self.rank_severity: list[str | None] = []  # a red level's severity, by rank
         self.red_pieces: dict[int, bytes] = {}  # a red level's finding as bytes, by rank
         self.shapes: dict[int, bytes] = {}  # an undecided rule's bytes, by its key (shown)
-        self.shape_items: dict[int, tuple[Any, ...]] = {}  # ... its part in the range
         self.shape_rules: dict[int, OpenRule] = {}
         self.und_rank: dict[tuple[float, int], int] = {}
         self.unset: Any = None  # what a JSON Lines record holds for an answer it left out (maybe_unset)
@@ -71,7 +70,6 @@ class _Runtime:
         # bytes and range item
         key = self.und_rank[rule.sort_key] << 32 | (len(self.shapes) + 1)  # never 0: "if x:" reads it
         self.shapes[key] = self.record.open_rule(rule)
-        self.shape_items[key] = rule.fast
         self.shape_rules[key] = rule
         return key
 
@@ -84,21 +82,21 @@ class _Runtime:
         top = max(open_levels, key=lambda lv: lv.weight)
         ask = ask_for(open_levels, env, self.catalog)
         # as in evaluate: a rule no question could decide does not fire, and is not listed
-        found = (
-            self.shown(
-                OpenRule(
-                    rule,
-                    index,
-                    top.severity,
-                    top.weight,
-                    ask,
-                    severities_of(open_levels),
-                    min(lv.weight for lv in open_levels),
-                )
+        found: tuple[Any, ...] | bool = False
+        if ask:
+            info = OpenRule(
+                rule,
+                index,
+                top.severity,
+                top.weight,
+                ask,
+                severities_of(open_levels),
+                min(lv.weight for lv in open_levels),
             )
-            if ask
-            else False
-        )
+            # what the function lists, and its part in the range beside it: read where it is
+            # added without a second lookup (rulecode.add_part)
+            shown = self.shown(info)
+            found = (shown, *info.fast[3:])
         memo = self.memos[index]
         if len(memo) < MEMO_LIMIT:
             memo[key] = found
