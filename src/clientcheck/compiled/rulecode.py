@@ -51,6 +51,9 @@ class _RuleCode(_Runtime):
         w = self.src.literal(level.weight)
         policy = self.catalog.policy
         sr, sg, dh, ch, listed, _ = self.acc
+        start = len(self.src.lines)
+        # a whole 0 adds nothing (a float 0.0 would make the sum a float: that one is written)
+        adds = not (level.weight == 0 and isinstance(level.weight, int))
         if rule.kind == "red-flag":
             if listed and self.record is not None:
                 # a red level's rank, an int: they sort in C, and index their findings' bytes
@@ -58,7 +61,8 @@ class _RuleCode(_Runtime):
                 e(depth, f"red.append({info.rank})")
             elif listed:
                 e(depth, f"red.append({name})")
-            e(depth, f"{sr} = {sr} + {w}")
+            if adds:
+                e(depth, f"{sr} = {sr} + {w}")
             if level.severity in self.counters:
                 counter = self.counters[level.severity]
                 e(depth, f"{counter} = {counter} + 1")
@@ -69,10 +73,11 @@ class _RuleCode(_Runtime):
         elif rule.kind == "good-sign":
             if listed:
                 e(depth, f"good.append({name})")
-            e(depth, f"{sg} = {sg} + {w}")
+            if adds:
+                e(depth, f"{sg} = {sg} + {w}")
         elif listed:
             e(depth, f"notes.append({name})")
-        else:
+        if len(self.src.lines) == start:  # nothing to add or list here
             e(depth, "pass")
 
     def ask_key(self, rule: Rule, ex: _Expr) -> str:
