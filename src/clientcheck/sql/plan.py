@@ -23,7 +23,8 @@ The query is a chain of CTEs, each `SELECT *, new columns FROM the previous one`
   e1..  effective answers: an answer whose question's `when` is false is dropped, in interview
         order (evaluate.effective); a layer per depth of `when`s that read gated questions
   lv    each level's condition (three-valued)
-  op    per rule: the level that fired (0: none), and which levels are still open
+  op    per rule: the level that fired (0: none; a rule of one level needs none), and which
+        levels are still open
   ak    per rule: the heaviest open level, and for each question whether it is one to ask
   oc    per rule: the outcome, the fired level (1, 2, ...), 0 for not fired, NULL for undecided
   sc    score and verdict; what each unknown question has at stake (evaluate.rank_questions)
