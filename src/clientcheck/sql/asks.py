@@ -93,8 +93,9 @@ class Asks:
     ) -> tuple[list[str | None], exp.Expression] | None:
         """Rule r's questions to ask as JSON strings joined with commas (as records.ask_list
         writes them), for every number it can have, and its number (1-based); None if there
-        would be more than LIMIT. head: the text before them for the open levels' bits (None:
-        no text at all for those), tail: after them."""
+        would be more than LIMIT; the number holds only while the rule is undecided. head: the
+        text before them for the open levels' bits (None: no text at all for those), tail: after
+        them."""
         plan = self.plan
         rule = plan.rules[r]
         if any(level.when.refs for level in rule.levels):
@@ -125,6 +126,10 @@ class Asks:
             exp.Mul(this=exp.cast(paren(col(plan.name(self.tag + "p", r, i))), "INT"), expression=lit(1 << i))
             for i in range(len(rule.levels))
         ]
+        if len(rule.levels) == 1:
+            # the number is read only while the rule is undecided (its callers' CASE), when its
+            # one level is open: no need to look
+            terms = [lit(1)]
         stride = 1 << len(rule.levels)
         for state, k in zip(states, sizes, strict=True):
             terms.append(exp.Mul(this=state, expression=lit(stride)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from clientcheck.conditions import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, has_spans
-from clientcheck.sql.nodes import add, and_, case, is_null, is_true, lit, not_, or_, paren
+from clientcheck.sql.nodes import add, and_, case, is_null, lit, not_, or_, paren
 
 _CMP: dict[str, type[exp.Expression]] = {
     "==": exp.EQ,
@@ -52,7 +52,7 @@ def span(node: Node, ctx: Context) -> tuple[exp.Expression, exp.Expression]:
                 case([(is_null(v), lit(node.multi))], size.copy()),
             )
         parts = [condition(a, ctx) for a in node.args]
-        yes = add([case([(is_true(p), lit(1))], lit(0)) for p in parts], lit(0))
+        yes = add([case([(p, lit(1))], lit(0)) for p in parts], lit(0))  # a CASE takes NULL for no
         unknown = add([case([(is_null(p.copy()), lit(1))], lit(0)) for p in parts], lit(0))
         return yes, exp.Add(this=paren(yes.copy()), expression=paren(unknown))
     if isinstance(node, Neg):

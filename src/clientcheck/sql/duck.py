@@ -273,17 +273,17 @@ class DuckRunner(Runner):
     def _emit_records(
         self, source: Source, batch: Any, raws: dict[int, bytes] | None, raw_columns: Sequence[str]
     ) -> None:
-        records = batch.column(1)
-        self._count_codes(batch.column(2))  # the rows DuckDB wrote; the others are counted as scored
+        records, codes = batch.column(1), batch.column(2)
+        self._count_codes(codes)  # the rows DuckDB wrote; the others are counted as scored
         out: list[bytes] = self.sink.buffer
-        if records.null_count == 0:
+        if codes.null_count == 0:
             self.sink.write(_joined(records))  # after what is buffered; while the batch is alive
             return
         lines = batch.column(0).to_pylist()
         texts = records.to_pylist()
         start = 0
-        for n, text in enumerate(texts):
-            if text is not None:
+        for n, code in enumerate(codes.to_pylist()):
+            if code is not None:  # DuckDB's record; without a code, the row goes the ordinary way
                 continue
             if n > start:
                 out.append("".join(texts[start:n]).encode("utf-8"))

@@ -23,7 +23,8 @@ The query is a chain of CTEs, each `SELECT *, new columns FROM the previous one`
   e1..  effective answers: an answer whose question's `when` is false is dropped, in interview
         order (evaluate.effective); a layer per depth of `when`s that read gated questions
   lv    each level's condition (three-valued)
-  op    per rule: the level that fired (0: none), and which levels are still open
+  op    per rule: the level that fired (0: none; a rule of one level needs none), and which
+        levels are still open
   ak    per rule: the heaviest open level, and for each question whether it is one to ask
   oc    per rule: the outcome, the fired level (1, 2, ...), 0 for not fired, NULL for undecided
   sc    score and verdict; what each unknown question has at stake (evaluate.rank_questions)
@@ -215,7 +216,7 @@ class Plan(Ranking):
                 new.append(alias(and_(col(self.name("a", qid)), gate_false.copy()), self.name("i", qid)))
                 # what could still happen (evaluate.possible_env): it counts once the `when` is true
                 gate = condition(q.when.tree, _Pass(self, "x", visible))
-                new.append(alias(case([(is_true(gate), col(qid))], exp.Null()), self.name("xe", qid)))
+                new.append(alias(case([(gate, col(qid))]), self.name("xe", qid)))  # a CASE takes NULL for no
                 new.append(alias(is_false(gate.copy()), self.name("xn", qid)))
             self.add_layer(f"e{level}", new)
 
@@ -241,7 +242,9 @@ class Plan(Ranking):
         # -- sc, xr, vd: score, verdict and range (evaluate.verdict_range) of the chosen rules
         self.candidates: dict[str, None] = {}
         self.add_layer("sc", [alias(self.score(), self.name("score")), *self.range_columns()])
-        new = [alias(self.verdict(self.counts("k"), col(self.name("score"))), self.name("verdict"))]
+        new = [
+            alias(self.verdict(self.counts("k"), col(self.name("score")), self.any_fired("k")), self.name("verdict"))
+        ]
         new += [alias(c, self.name("wc", sev)) for sev, c in self.worst_counts().items()]
         new += [alias(self.worst_score(), self.name("ws")), alias(self.best_score(), self.name("bs"))]
         self.add_layer("vd", new)
@@ -272,10 +275,15 @@ class Plan(Ranking):
                 for i, c in enumerate(conditions):
                     lv.append(alias(c, self.name(tag + "l", r, i)))
                 values: list[exp.Expression] = [col(self.name(tag + "l", r, i)) for i in range(len(rule.levels))]
-                fired = []
-                for i, v in enumerate(values):
-                    fired.append((and_(*(is_false(e) for e in values[:i]), is_true(v)), lit(i + 1)))
-                op.append(alias(case(fired, lit(0)), self.name(tag + "f", r)))
+                if len(values) > 1:
+                    # the walk of evaluate.rule_outcome: an unknown level ends it unfired, the first
+                    # true one fires (a CASE takes NULL for no: no COALESCE over the earlier levels)
+                    fired: list[tuple[exp.Expression, exp.Expression]] = []
+                    for i, v in enumerate(values):
+                        if i < len(values) - 1:
+                            fired.append((is_null(v.copy()), lit(0)))
+                        fired.append((v.copy(), lit(i + 1)))
+                    op.append(alias(case(fired, lit(0)), self.name(tag + "f", r)))
                 for i, v in enumerate(values):
                     # open: not known false, and no earlier level true (the first true one ends the walk)
                     opened = and_(
@@ -283,7 +291,11 @@ class Plan(Ranking):
                     )
                     op.append(alias(opened, self.name(tag + "p", r, i)))
                 heaviest = sorted(range(len(rule.levels)), key=lambda i: (-rule.levels[i].weight, i))
-                top = case([(col(self.name(tag + "p", r, i)), lit(i + 1)) for i in heaviest])
+                top: exp.Expression = case([(col(self.name(tag + "p", r, i)), lit(i + 1)) for i in heaviest])
+                if len({(lv.weight, lv.severity) for lv in rule.levels}) == 1:
+                    # the heaviest open level is read only while the rule is undecided (then some
+                    # level is open), for its weight and severity: here every level's are the same
+                    top = lit(1)
                 ak.append(alias(top, self.name(tag + "t", r)))
                 entries: list[AskEntry] = []
                 for i, level in enumerate(rule.levels):
@@ -314,10 +326,15 @@ class Plan(Ranking):
                     for ref in level.when.refs:
                         reasons.append(is_null(col(self.name(tag + "o", self.rule_index[ref]))))
                     if reasons:
-                        could_ask.append(and_(col(self.name(tag + "p", r, i)), or_(*reasons)))
-                f = col(self.name(tag + "f", r))
+                        # with one level, asked once it is not true: open is unknown then
+                        opened = is_null(values[0].copy()) if len(values) == 1 else col(self.name(tag + "p", r, i))
+                        could_ask.append(and_(opened, or_(*reasons)))
                 asks = or_(*could_ask)
-                outcome = case([(exp.GT(this=f, expression=lit(0)), f.copy()), (asks, exp.Null())], lit(0))
+                if len(values) == 1:  # fired when its one level is true: no walk to keep
+                    outcome = case([(values[0].copy(), lit(1)), (asks, exp.Null())], lit(0))
+                else:
+                    f = col(self.name(tag + "f", r))
+                    outcome = case([(exp.GT(this=f, expression=lit(0)), f.copy()), (asks, exp.Null())], lit(0))
                 oc.append(alias(outcome, self.name(tag + "o", r)))
         for label, new in (("lv", lv), ("op", op), ("ak", ak), ("oc", oc)):
             self.add_layer(f"{label}{group}", new)

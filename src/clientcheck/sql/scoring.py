@@ -7,12 +7,32 @@ from collections.abc import Callable, Mapping, Sequence
 
 from sqlglot import exp
 
+from clientcheck.model import Level
 from clientcheck.sql.layers import Layers
-from clientcheck.sql.nodes import add, alias, and_, case, col, is_null, is_true, lit, or_, paren
+from clientcheck.sql.nodes import add, alias, and_, case, col, is_null, lit, not_, or_, paren
 
 
 def _double(w: float) -> exp.Expression:
     return lit(float(w))
+
+
+def _by_weight(
+    levels: Sequence[Level], weight: Callable[[float], exp.Expression], zero: exp.Expression
+) -> list[tuple[exp.Expression, list[int]]]:
+    """The levels' weights as literals, each with the levels (1-based) that have it, in level
+    order; a weight that is the zero's is left to the ELSE (one test a weight, not a level)."""
+    out: dict[str, tuple[exp.Expression, list[int]]] = {}
+    for i, lv in enumerate(levels):
+        w = weight(lv.weight)
+        out.setdefault(w.sql(), (w, []))[1].append(i + 1)
+    out.pop(zero.sql(), None)
+    return list(out.values())
+
+
+def _one_of(level: exp.Expression, levels: Sequence[int]) -> exp.Expression:
+    if len(levels) == 1:
+        return exp.EQ(this=level.copy(), expression=lit(levels[0]))
+    return exp.In(this=level.copy(), expressions=[lit(i) for i in levels])
 
 
 class Scoring(Layers):
@@ -24,21 +44,17 @@ class Scoring(Layers):
         return exp.Literal.number(w) if self.integral() else lit(float(w))
 
     def level_is(self, tag: str, r: int, levels: Sequence[int]) -> exp.Expression:
-        """Did rule r fire at one of these levels (1-based)? Never NULL."""
+        """Did rule r fire at one of these levels (1-based)? NULL while it is undecided: for a CASE
+        condition or an OR, where that counts as no (a COALESCE would cost a step a row)."""
         o = col(self.name(tag + "o", r))
-        return is_true(exp.In(this=o, expressions=[lit(i) for i in levels]))
+        return exp.In(this=o, expressions=[lit(i) for i in levels])
 
     def level_weight(
         self, level: exp.Expression, r: int, weight: Callable[[float], exp.Expression], zero: exp.Expression
     ) -> exp.Expression:
         """The weight of rule r's level whose number (1, 2, ...) `level` holds; zero for none."""
-        return case(
-            [
-                (exp.EQ(this=level.copy(), expression=lit(i + 1)), weight(lv.weight))
-                for i, lv in enumerate(self.rules[r].levels)
-            ],
-            zero,
-        )
+        whens = [(_one_of(level, levels), w) for w, levels in _by_weight(self.rules[r].levels, weight, zero)]
+        return case(whens, zero) if whens else zero
 
     def score(self) -> exp.Expression:
         zero = self.weight(0)
@@ -55,27 +71,44 @@ class Scoring(Layers):
     def severities(self) -> list[str]:
         return list(self.catalog.policy.severities)
 
+    def _fired_at(self, tag: str, sev: str) -> list[exp.Expression]:
+        """Per chosen red flag with a level of this severity: did it fire at one (NULL: no)."""
+        tests = []
+        for r in self.chosen_index:
+            rule = self.rules[r]
+            levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.severity == sev]
+            if rule.kind == "red-flag" and levels:
+                tests.append(self.level_is(tag, r, levels))
+        return tests
+
     def counts(self, tag: str) -> dict[str, exp.Expression]:
         """How many chosen red flags fired at each severity, in a pass."""
-        out: dict[str, exp.Expression] = {}
-        for sev in self.severities():
-            terms = []
-            for r in self.chosen_index:
-                rule = self.rules[r]
-                levels = [i + 1 for i, lv in enumerate(rule.levels) if lv.severity == sev]
-                if rule.kind == "red-flag" and levels:
-                    terms.append(case([(self.level_is(tag, r, levels), lit(1))], lit(0)))
-            out[sev] = add(terms, lit(0))
-        return out
+        return {
+            sev: add([case([(test, lit(1))], lit(0)) for test in self._fired_at(tag, sev)], lit(0))
+            for sev in self.severities()
+        }
 
-    def verdict(self, counts: Mapping[str, exp.Expression], score: exp.Expression) -> exp.Expression:
-        """Policy.verdict in SQL."""
+    def any_fired(self, tag: str) -> dict[str, exp.Expression]:
+        """Did a chosen red flag fire at each severity, in a pass: an OR of the rules' tests, which
+        is true, or else false or NULL, never counted (a CASE condition takes NULL for no)."""
+        return {sev: or_(*self._fired_at(tag, sev)) for sev in self.severities()}
+
+    def verdict(
+        self,
+        counts: Mapping[str, exp.Expression],
+        score: exp.Expression,
+        fired: Mapping[str, exp.Expression] | None = None,
+    ) -> exp.Expression:
+        """Policy.verdict in SQL; fired: per severity, a test that one fired, for `any_severity`
+        (cheaper than its count)."""
         policy = self.catalog.policy
         whens = []
         for word, threshold in (("decline", policy.decline_if), ("caution", policy.caution_if)):
             tests: list[exp.Expression] = []
             for sev in threshold.any_severity:
-                if sev in counts:
+                if fired is not None and sev in fired:
+                    tests.append(paren(fired[sev].copy()))
+                elif sev in counts:
                     tests.append(exp.GT(this=paren(counts[sev].copy()), expression=lit(0)))
             for sev, n in threshold.counts:
                 if sev in counts:
@@ -100,8 +133,16 @@ class Scoring(Layers):
             o = col(self.name("xo", r))
             fired = self.level_weight(o, r, _double, lit(0.0))
             (red if rule.kind == "red-flag" else good).append(fired)
-            heaviest = self.level_weight(col(self.name("xt", r)), r, _double, lit(0.0))
-            out.append(alias(case([(is_null(o.copy()), heaviest)], lit(0.0)), self.name("xm", r)))
+            # its heaviest open level's weight while undecided (then a level is open), else 0
+            weights = _by_weight(rule.levels, _double, lit(0.0))
+            if len({float(lv.weight) for lv in rule.levels}) == 1:
+                most = case([(is_null(o.copy()), lit(float(rule.levels[0].weight)))], lit(0.0))
+            else:
+                t = col(self.name("xt", r))
+                whens = [(not_(is_null(o.copy())), lit(0.0))]
+                whens += [(_one_of(t, levels), w) for w, levels in weights]
+                most = case(whens, lit(0.0))
+            out.append(alias(most, self.name("xm", r)))
             if self.signed():  # the lightest open level's weight too (evaluate.OpenItem.worst/best)
                 lightest = case(
                     [
@@ -114,7 +155,9 @@ class Scoring(Layers):
             if rule.kind == "red-flag":
                 for sev in self.severities():
                     levels = [i for i, lv in enumerate(rule.levels) if lv.severity == sev]
-                    if levels:
+                    if len(levels) == len(rule.levels):  # undecided, it has an open level: one of these
+                        out.append(alias(case([(is_null(o.copy()), lit(1))], lit(0)), self.name("xw", r, sev)))
+                    elif levels:
                         could = or_(*(col(self.name("xp", r, i)) for i in levels))
                         out.append(
                             alias(case([(and_(is_null(o.copy()), could), lit(1))], lit(0)), self.name("xw", r, sev))
