@@ -303,3 +303,94 @@ def test_a_rule_reading_an_answer_in_doubt_is_scored_both_ways_only_for_the_clie
     ]
     assert out == expected
     assert f"if unst & {bit}:" in compiler.source  # late-payer, the rule that reads it: both ways
+
+
+_RULES_HEAD = """\
+version: 1
+sources: {s: S}
+policy:
+  severities:
+    high: {weight: 3, label: high}
+    decline: {weight: 10, label: decline}
+  good_sign_weight: 1
+  decline_if: {any_severity: [decline]}
+  caution_if: {any_severity: [high]}
+rules:
+"""
+
+
+def _lines_against_evaluate(
+    catalog: Catalog, lines: list[dict[str, Any]], given_up: int | None = 0
+) -> list[dict[str, Any]]:
+    """The JSON Lines loop on these answers: each record it writes as evaluate() makes it, and
+    `given_up` lines (None: any) left to the ordinary path. Returns every line's record as
+    evaluate() has it."""
+    engine = Engine(catalog)
+    encoder = Encoder(catalog)
+    loop = engine.record_scorer(encoder, decoded=True)
+    head = encoder.head("x")
+    out: list[bytes] = []
+    slow: list[int] = []
+    loop([json.dumps(data).encode() + b"\n" for data in lines], 0, head, out, [0] * 27, lambda raw, n: slow.append(n))
+    expected = [
+        encoder.encode(engine.from_verdict(evaluate(catalog, validate(data, catalog, "x"))), head, n)
+        for n, data in enumerate(lines, 1)
+    ]
+    assert given_up is None or len(slow) == given_up
+    assert out == [record for n, record in enumerate(expected, 1) if n not in slow]
+    return [json.loads(record) for record in expected]
+
+
+def test_a_text_literal_that_names_a_python_builtin_is_only_text(write_yaml: WriteYaml) -> None:
+    write_yaml(
+        "q/10.yaml",
+        """\
+        section: all
+        title: All
+        questions:
+          - {id: t, type: text, text: T}
+          - {id: a, type: yesno, text: A, when: 't != "__import__ map"'}
+        """,
+    )
+    rules = write_yaml(
+        "rules.yaml",
+        _RULES_HEAD
+        + """\
+  - {id: r1, kind: red-flag, title: T, why: W, advice: A, source: s, when: 't == "__debug__" and a', severity: high}
+""",
+    )
+    catalog = load_catalog(rules, rules.parent / "q")
+    records = _lines_against_evaluate(catalog, [{"client": "c1", "t": "__debug__", "a": True}, {"t": "x", "a": True}])
+    assert [r["verdict"] for r in records] == ["caution", "go"]
+
+
+def test_known_in_a_when_leaves_the_range_to_evaluates_own_pass(write_yaml: WriteYaml) -> None:
+    write_yaml(
+        "q/10.yaml",
+        """\
+        section: all
+        title: All
+        questions:
+          - {id: b, type: yesno, text: B}
+          - {id: a, type: yesno, text: A, when: b}
+          - {id: n, type: integer, text: N}
+          - {id: g, type: yesno, text: G, when: 'known(a)'}
+          - {id: q7, type: integer, text: Q7, when: 'known(a) and n <= 4'}
+        """,
+    )
+    rules = write_yaml(
+        "rules.yaml",
+        _RULES_HEAD
+        + """\
+  - {id: r, kind: red-flag, title: T, why: W, advice: A, source: s, when: 'q7 > 0', severity: decline}
+  - {id: r1, kind: red-flag, title: T, why: W, advice: A, source: s, when: g, severity: decline}
+""",
+    )
+    catalog = load_catalog(rules, rules.parent / "q")
+    answers = [{"client": "c", "a": True}, {"client": "c", "a": True, "g": True}]
+    records = _lines_against_evaluate(catalog, answers, given_up=None)  # where it must, evaluate decides
+    # a's gate (b) is unknown: the range may not count a, so known(a) is open there, and with it g and q7
+    assert [(r["verdict"], r["range"], r["settled"]) for r in records] == [
+        ("go", {"best": "go", "worst": "decline"}, False),
+        ("decline", {"best": "go", "worst": "decline"}, False),
+    ]

@@ -4,9 +4,12 @@ Two modes share the code that writes rules. "first" reads and checks one client'
 a dict, or from a msgspec record: decode.py) and gives a Result or, given a RecordFormat, the
 client's JSON Lines record as bytes. "possible" is the verdict range's second pass
 (evaluate.possible_env: an answer counts only where its question surely applies), as a Result.
-For records there is no second pass: a rule that reads a question with a `when` (the only
-answers the range can drop) is evaluated twice, with and without the answers in doubt, only for a
-client who has such an answer for it (_Compiler.both_ways); every other rule counts once for both.
+For records, where the weights are whole, no threshold counts severities and no condition calls
+known() (prepare), there is no second pass: a rule that reads a question with a `when` (the only
+answers the range can drop), directly or through another question's `when`, is evaluated twice,
+with and without the answers in doubt, only for a client who has such an answer for it
+(_Compiler.both_ways); every other rule counts once for both. Elsewhere "possible" runs as the
+second pass (_possible), and gives the client to the ordinary path where it cannot tell.
 """
 
 from __future__ import annotations
@@ -174,7 +177,11 @@ class _Compiler(_RuleCode):
                 for i, rule in enumerate(self.rules)
                 if any(self.catalog.questions[n].when is not None for n in self.closure(rule))
             }
-            if not any(_calls_known(lv) for i in gated for lv in self.rules[i].levels):
+            # known() in a rule or in a `when` (the gates both_ways works out again): what the
+            # range reads of an answer it drops is evaluate.possible_env's to say, not a p local's
+            knowns = [lv.when.tree for i in gated for lv in self.rules[i].levels]
+            knowns += [q.when.tree for q in self.catalog.questions.values() if q.when is not None]
+            if not any(_calls_known(tree) for tree in knowns):
                 self.gated = gated
                 whens = [q.id for q in self.catalog.questions.values() if q.when is not None]
                 self.drop_bit = {qid: 1 << i for i, qid in enumerate(whens)}
@@ -413,8 +420,10 @@ class _Compiler(_RuleCode):
             # The JSON Lines loop reads its names (constants, helpers, builtins) as locals:
             # defaults of the function, bound once per piece. A global costs a dictionary version
             # check each time it is read; the loop reads a few dozen per client (2 % of its time).
-            # A name in a text or after a dot matches too: one unused local more, no harm.
-            known = namespace.keys() | {n for n in vars(builtins) if not keyword.iskeyword(n)}
+            # A word inside a text literal matches too: one unused local more. Not a dunder
+            # (a text "__debug__" would be a parameter Python refuses) nor a keyword.
+            builtin = {n for n in vars(builtins) if not keyword.iskeyword(n) and not n.startswith("__")}
+            known = {n for n in namespace if not n.startswith("__")} | builtin
             used = set(_NAME.findall("\n".join(self.src.lines[1:]))) & known
             self.src.lines[0] = self.src.lines[0].replace("):", "".join(f", {n}={n}" for n in sorted(used)) + "):", 1)
         self.source = "\n".join(self.src.lines) + "\n"

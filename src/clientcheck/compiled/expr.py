@@ -253,8 +253,8 @@ def valued_names(trees: Iterable[Node]) -> set[str]:
     return out
 
 
-def _calls_known(level: Level) -> bool:
-    return any(isinstance(n, Call) and n.name == "known" for n in walk(level.when.tree))
+def _calls_known(tree: Node) -> bool:
+    return any(isinstance(n, Call) and n.name == "known" for n in walk(tree))
 
 
 def _env(names: tuple[str, ...], values: tuple[Any, ...], today: Any) -> dict[str, Any]:
