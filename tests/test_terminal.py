@@ -185,3 +185,28 @@ def test_a_terminal_that_goes_away_turns_the_progress_off(clock: Clock) -> None:
     progress.tick(2, 0)  # no second try at a terminal that is gone
     progress.clear()  # nor an error from taking the line away
     assert len(writes) <= 2
+
+
+def test_a_line_wider_than_the_terminal_breaks_at_spaces_keeping_its_indent(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from clientcheck.terminal import fit_lines
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "31")  # 30 to write in: the last column stays free
+    text = "⚠ Красный флаг: клиент просит бесплатную работу\n  отдельная строка с отступом и длинным хвостом\nкоротко"
+    assert fit_lines(text, Tty()) == [
+        "⚠ Красный флаг: клиент просит",
+        "бесплатную работу",
+        "  отдельная строка с отступом",
+        "  и длинным хвостом",
+        "коротко",
+    ]
+    assert fit_lines("https://example.com/a-very-long-address-without-spaces x", Tty()) == [
+        "https://example.com/a-very-long-address-without-spaces",
+        "x",
+    ]
+    assert fit_lines(text, io.StringIO()) == text.split("\n")  # a pipe or a file: as written

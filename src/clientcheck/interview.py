@@ -43,6 +43,7 @@ from clientcheck.promptkit import (
     terminal,
 )
 from clientcheck.render.names import severity_name
+from clientcheck.terminal import fit_lines
 from clientcheck.terminal import strip_controls as clean
 
 if TYPE_CHECKING:
@@ -63,10 +64,10 @@ class Lines:
         self.color = out.isatty() and "NO_COLOR" not in os.environ
 
     def write(self, text: str, sgr: str = "") -> None:
-        text = clean(text)
+        lines = fit_lines(clean(text), self.out)
         if self.color and sgr:
-            text = f"\x1b[{sgr}m{text}\x1b[0m"
-        self.out.write(text + "\n")
+            lines = [f"\x1b[{sgr}m{line}\x1b[0m" for line in lines]
+        self.out.write("".join(line + "\n" for line in lines))
         self.out.flush()
 
     def line(

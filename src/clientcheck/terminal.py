@@ -42,6 +42,35 @@ def escape_bidi_bytes(data: bytes) -> bytes:
     return escape_bidi(data.decode("utf-8")).encode("utf-8")
 
 
+def fit_lines(text: str, out: IO[str]) -> list[str]:
+    """Text as the lines a terminal shows whole: a line wider than it broken at spaces, keeping its
+    indent, where the terminal's own wrapping would cut a word in two. A pipe or a file keeps the
+    lines as they are."""
+    if not out.isatty():
+        return text.split("\n")
+    import shutil
+    import textwrap
+
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        if len(line) <= width or len(indent) >= width // 2:
+            lines.append(line)
+            continue
+        # whole words (a long one, a URL, stays whole on a line of its own)
+        wrapped = textwrap.wrap(
+            line.lstrip(" "),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [line])
+    return lines
+
+
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
