@@ -10,6 +10,7 @@ import contextlib
 import json
 import random
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +320,13 @@ rules:
 """
 
 
+def _catalog(write_yaml: WriteYaml, questions: str, rules: str) -> Catalog:
+    """A catalog of one questions file (its `questions:` items) and _RULES_HEAD's policy with these rules."""
+    write_yaml("q/10.yaml", "section: all\ntitle: All\nquestions:\n" + textwrap.dedent(questions))
+    path = write_yaml("rules.yaml", _RULES_HEAD + rules)
+    return load_catalog(path, path.parent / "q")
+
+
 def _lines_against_evaluate(
     catalog: Catalog, lines: list[dict[str, Any]], given_up: int | None = 0
 ) -> list[dict[str, Any]]:
@@ -342,51 +350,35 @@ def _lines_against_evaluate(
 
 
 def test_a_text_literal_that_names_a_python_builtin_is_only_text(write_yaml: WriteYaml) -> None:
-    write_yaml(
-        "q/10.yaml",
+    catalog = _catalog(
+        write_yaml,
         """\
-        section: all
-        title: All
-        questions:
-          - {id: t, type: text, text: T}
-          - {id: a, type: yesno, text: A, when: 't != "__import__ map"'}
+        - {id: t, type: text, text: T}
+        - {id: a, type: yesno, text: A, when: 't != "__import__ map"'}
         """,
-    )
-    rules = write_yaml(
-        "rules.yaml",
-        _RULES_HEAD
-        + """\
+        """\
   - {id: r1, kind: red-flag, title: T, why: W, advice: A, source: s, when: 't == "__debug__" and a', severity: high}
 """,
     )
-    catalog = load_catalog(rules, rules.parent / "q")
     records = _lines_against_evaluate(catalog, [{"client": "c1", "t": "__debug__", "a": True}, {"t": "x", "a": True}])
     assert [r["verdict"] for r in records] == ["caution", "go"]
 
 
 def test_known_in_a_when_leaves_the_range_to_evaluates_own_pass(write_yaml: WriteYaml) -> None:
-    write_yaml(
-        "q/10.yaml",
+    catalog = _catalog(
+        write_yaml,
         """\
-        section: all
-        title: All
-        questions:
-          - {id: b, type: yesno, text: B}
-          - {id: a, type: yesno, text: A, when: b}
-          - {id: n, type: integer, text: N}
-          - {id: g, type: yesno, text: G, when: 'known(a)'}
-          - {id: q7, type: integer, text: Q7, when: 'known(a) and n <= 4'}
+        - {id: b, type: yesno, text: B}
+        - {id: a, type: yesno, text: A, when: b}
+        - {id: n, type: integer, text: N}
+        - {id: g, type: yesno, text: G, when: 'known(a)'}
+        - {id: q7, type: integer, text: Q7, when: 'known(a) and n <= 4'}
         """,
-    )
-    rules = write_yaml(
-        "rules.yaml",
-        _RULES_HEAD
-        + """\
+        """\
   - {id: r, kind: red-flag, title: T, why: W, advice: A, source: s, when: 'q7 > 0', severity: decline}
   - {id: r1, kind: red-flag, title: T, why: W, advice: A, source: s, when: g, severity: decline}
 """,
     )
-    catalog = load_catalog(rules, rules.parent / "q")
     answers = [{"client": "c", "a": True}, {"client": "c", "a": True, "g": True}]
     records = _lines_against_evaluate(catalog, answers, given_up=None)  # where it must, evaluate decides
     # a's gate (b) is unknown: the range may not count a, so known(a) is open there, and with it g and q7

@@ -407,16 +407,22 @@ def test_back_at_an_offer_to_finish_before_any_question_stays_at_the_offer(
     assert not [line for line in lines if line.startswith("✔")]  # no question was asked
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("en", "150,000 RUB"), ("ru", "150\u00a0000 ₽")])
-def test_amounts_are_shown_in_a_currency_answered_during_the_interview(
-    cli: CliRunner, private: None, tmp_path: Path, lang: str, shown: str
-) -> None:
-    # no profile; the file answers all that comes before the budget in the files but the currency
+def _all_but_the_currency_and_budget(tmp_path: Path) -> Path:
+    """An answers file (no profile) with a good client's answers and the seller's, but for the
+    currency and the budget: the interview asks the currency first, then the budget."""
     good = Path(__file__).parent.parent / "examples" / "good-client.yaml"
     answers = yaml.safe_load(good.read_text(encoding="utf-8"))
     answers = {k: v for k, v in {**answers, **SELLER}.items() if k not in ("currency", "budget_amount")}
     given = tmp_path / "known.yaml"
     given.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    return given
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "150,000 RUB"), ("ru", "150\u00a0000 ₽")])
+def test_amounts_are_shown_in_a_currency_answered_during_the_interview(
+    cli: CliRunner, private: None, tmp_path: Path, lang: str, shown: str
+) -> None:
+    given = _all_but_the_currency_and_budget(tmp_path)
     keys = "RUB" + ENTER + "150000" + ENTER + CTRL_C
     code, _, err = run(cli, "interview", "--answers", str(given), "--lang", lang, "--in-order", keys=keys)
     assert (ticks(err)[1].endswith(" " + shown), code) == (True, 130)
@@ -425,11 +431,7 @@ def test_amounts_are_shown_in_a_currency_answered_during_the_interview(
 def test_an_amount_in_another_currency_than_the_one_just_answered_is_refused(
     cli: CliRunner, private: None, tmp_path: Path
 ) -> None:
-    good = Path(__file__).parent.parent / "examples" / "good-client.yaml"
-    answers = yaml.safe_load(good.read_text(encoding="utf-8"))
-    answers = {k: v for k, v in {**answers, **SELLER}.items() if k not in ("currency", "budget_amount")}
-    given = tmp_path / "known.yaml"
-    given.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    given = _all_but_the_currency_and_budget(tmp_path)
     keys = "RUB" + ENTER + "$150000" + ENTER + CTRL_C  # refused: the prompt stays, nothing recorded
     code, _, err = run(cli, "interview", "--answers", str(given), "--lang", "en", "--in-order", keys=keys)
     assert (ticks(err), code) == (["✔ In what currency do you quote your prices? RUB"], 130)
