@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -282,4 +283,170 @@ def test_a_csv_whole_number_past_64_bits_is_reported_as_by_the_python_path(cli: 
     assert python[2] == (
         f"{path}:2: late_payments: 99999999999999999999 is too large; expected a whole number from 0 to 1000\n"
         "1 of 2 records was bad and skipped (see above); the others were scored\n"
+    )
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """What DuckDB did of a run: the queries it ran, the records it left to the Python way, the
+    batches of results it handed over out of their order."""
+    from clientcheck.sql import duck
+
+    seen = {"queries": 0, "python": 0, "out_of_order": 0}
+    real_watched, real_entry, real_matches = duck.Watched, duck.DuckRunner._entry, duck.Feed.matches
+
+    def watched(*args: Any) -> Any:
+        seen["queries"] += 1
+        return real_watched(*args)
+
+    def entry(self: Any, *args: Any) -> None:
+        seen["python"] += 1
+        real_entry(self, *args)
+
+    def matches(self: Any, *args: Any) -> bool:
+        ok = real_matches(self, *args)
+        seen["out_of_order"] += not ok
+        return ok
+
+    monkeypatch.setattr(duck, "Watched", watched)
+    monkeypatch.setattr(duck.DuckRunner, "_entry", entry)
+    monkeypatch.setattr(duck.Feed, "matches", matches)
+    return seen
+
+
+ODD_LINES = [
+    "",  # not a record
+    "{",  # broken
+    '{"client": "\\u0001D"}',  # a control character in the name: Python writes its escape
+    '{"nope": 1}',  # an unknown key
+    '{"client": "X", "client": "Y"}',  # a repeated key
+    '{"client": "\\ud800"}',  # a lone surrogate, which DuckDB's JSON does not take
+    "[1]",
+]
+
+
+def _lines(tmp_path: Path, count: int) -> tuple[Path, int]:
+    """random clients as JSON Lines, ODD_LINES among them; and how many lines in all"""
+    from clientcheck.loader import load_catalog
+    from tests.sqlcheck import random_clients
+
+    lines = [json.dumps(c, ensure_ascii=False) for c in random_clients(load_catalog(), count, seed=11)]
+    for i, odd in enumerate(ODD_LINES):
+        lines.insert(9 * i + 4, odd)
+    path = tmp_path / "leads.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, len(lines)
+
+
+def test_json_lines_reach_duckdb_as_one_stream_and_come_back_in_their_order(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query for the whole input, planned once, read in many batches (here of 7 records,
+    and results fetched 10 at a time); DuckDB scores every record but the odd ones, whose
+    results the Python way writes in their places."""
+    from clientcheck.sql import duck
+
+    monkeypatch.setattr(duck, "BATCH", 7)
+    monkeypatch.setattr(duck, "FETCH", 10)
+    path, _ = _lines(tmp_path, 300)
+    python = invoke(cli, "check", str(path), "-f", "jsonl")
+    seen = _spied(monkeypatch)
+    assert invoke(cli, "check", str(path), "-f", "jsonl", "--engine", "duckdb") == python
+    assert seen == {"queries": 1, "python": len(ODD_LINES), "out_of_order": 0}
+    assert python[0] == 4 and python[1].count("\n") == 301  # 300 clients and a control character scored
+
+
+def test_results_handed_over_out_of_order_are_not_written_the_rest_goes_the_python_way(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should DuckDB ever hand a stream's results over out of their order, nothing is written
+    out of its place: from the first batch that is not in order on, the Python way scores."""
+    from clientcheck.sql import duck
+
+    monkeypatch.setattr(duck, "BATCH", 7)
+    monkeypatch.setattr(duck, "FETCH", 10)
+    path, count = _lines(tmp_path, 100)
+    python = invoke(cli, "check", str(path), "-f", "jsonl")
+    seen = _spied(monkeypatch)
+    real = duck.Feed.matches
+    refused: list[int] = []  # where the rest went the Python way
+
+    def matches(self: Any, ordinal: int, lines: Any) -> bool:
+        if ordinal < 30:
+            return real(self, ordinal, lines)
+        refused.append(ordinal)
+        return False
+
+    monkeypatch.setattr(duck.Feed, "matches", matches)
+    for fmt in ("jsonl", "csv"):
+        assert invoke(cli, "check", str(path), "-f", fmt, "--engine", "duckdb") == (
+            python if fmt == "jsonl" else invoke(cli, "check", str(path), "-f", fmt)
+        )
+    # the odd lines before it went the Python way in their places, all lines after it
+    at = refused[0]
+    assert 30 <= at < 40 and refused == [at, at]
+    before = sum(1 for i in range(len(ODD_LINES)) if 9 * i + 4 < at)
+    assert seen["queries"] == 2 and seen["python"] == 2 * (before + count - at)
+
+
+# answers written other ways than DuckDB writes JSON; the comment says which go the Python way
+SPELLINGS = r"""{"client": "A\"B", "rude": true, "follows_advice": "\u0069nsists"}
+{"client": "\u0410\u0411", "late_payments": 5.0, "worked_before": true}
+{"client": "C", "late_payments": 2, "worked_before": false}
+{"client": "D", "late_payments": null, "worked_before": false}
+{"client": "E", "asks": "discount"}
+{"client": "F", "asks": ["discount", "discount"]}
+{"client": "G", "asks": []}
+{"client": "H", "budget_amount": 1E6, "discount_pct": 1e1}
+{"client": "I", "discount_pct": -0.0, "hours_to_deadline": 12}
+{"client": "J", "\u0072ude": false}
+{"client": "K", "rude": true }
+{ "client" : "L" , "rude" : false }
+{"client": "M", "asks": ["discount", "pay_if_liked"], "budget_amount": "150k"}
+{"client": "N", "late_payments": 1e20, "worked_before": true}
+{"client": "O", "late_payments": -1, "worked_before": true}
+{"client": "P", "payment_term_days": 9007199254740993}
+{"client": null}
+{"client": "Q", "rude": "true"}
+"""
+PYTHON_WAY = 6  # a repeated choice (F), a unit (M), out of range (N, O, P), a text for a yes/no (Q)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_answers_written_in_other_ways_read_as_in_python(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """DuckDB's check compares the text of each answer as DuckDB writes it back (true, "id",
+    digits): escapes, exponents, spaces and a whole number written 5.0 are scored there, and
+    what it does not pass reads as the Python path has it."""
+    path = tmp_path / "spellings.jsonl"
+    path.write_text(SPELLINGS, encoding="utf-8")
+    python = invoke(cli, "check", str(path), "-f", fmt)
+    seen = _spied(monkeypatch)
+    assert invoke(cli, "check", str(path), "-f", fmt, "--engine", "duckdb") == python
+    assert seen == {"queries": 1, "python": PYTHON_WAY, "out_of_order": 0}
+    assert python[0] == 4 and python[2].count("\n") == 5  # four bad records and the summary
+
+
+def test_a_failure_inside_the_stream_is_not_lost_in_duckdb(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Something going wrong while the input is read for DuckDB (here a bug, simulated) is not
+    swallowed by DuckDB with the records after it: the records before it are written, and the
+    run ends as the same failure would anywhere (exit 3)."""
+    from clientcheck.sql import duck
+
+    real = duck.jsonl_lines
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        yield from real(*args, **kwargs)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(duck, "jsonl_lines", failing)
+    path = tmp_path / "leads.jsonl"
+    path.write_text(CLIENTS, encoding="utf-8")
+    code, out, err = invoke(cli, "check", str(path), "-f", "csv", "--engine", "duckdb")
+    assert (code, out.count("\n")) == (3, 3)  # the header and both clients
+    assert err == (
+        "clientcheck: internal error: RuntimeError: boom. This is a bug in clientcheck; please report it with "
+        "the command you ran (CLIENTCHECK_DEBUG=1 shows the traceback).\n"
     )

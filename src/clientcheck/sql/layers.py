@@ -27,6 +27,7 @@ class Layers:
     prefix: str
     keep: tuple[str, ...]
     ctes: list[tuple[str, exp.Select]]
+    materialized: set[str]  # CTEs DuckDB computes once before the rest (lookup.py)
     entries: dict[str, list[list[AskEntry]]]
     candidates: dict[str, None]
 
@@ -61,5 +62,5 @@ class Layers:
         # copy=False throughout: sqlglot's builders otherwise copy the whole tree at every call
         select = exp.select(*outputs).from_(exp.to_table(frm or self.last, quoted=True), copy=False)
         for name, cte in self.ctes:
-            select = select.with_(ident(name), as_=cte, copy=False)
+            select = select.with_(ident(name), as_=cte, copy=False, materialized=name in self.materialized or None)
         return select

@@ -43,6 +43,9 @@ class Lists:
         rows = plan.last
         table = plan.name(self.label + "t")
         plan.ctes.append((table, exp.select(*self.columns)))
+        # computed first, on its own: joined as an ordinary CTE, it keeps DuckDB from handing a
+        # stream's rows (Feed, for JSON Lines) over in their order
+        plan.materialized.add(table)
         joined = exp.select(exp.Star()).from_(exp.to_table(rows, quoted=True), copy=False)
         plan.add_layer(self.label + "j", joined.join(exp.to_table(table, quoted=True), join_type="cross", copy=False))
         self.columns = []

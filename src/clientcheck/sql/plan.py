@@ -164,6 +164,7 @@ class Plan(Ranking):
         self.prefix = prefix
         self.keep = tuple(k for k in keep if k not in self.questions and k != CLIENT_KEY)
         self.ctes: list[tuple[str, exp.Select]] = []
+        self.materialized = set()
         self.same = set()
         present = set([*self.questions, CLIENT_KEY] if columns is None else columns)
         answered = dict(answered or {})

@@ -67,50 +67,59 @@ def _small(d: exp.Expression) -> exp.Expression:
     return exp.LTE(this=fn("abs", d), expression=lit(MAX_NUMBER))
 
 
+def _json_literals(values: Sequence[object]) -> list[exp.Expression]:
+    return [s(json_text(v)) for v in values]
+
+
 def json_source(catalog: Catalog) -> exp.Select:
     """JSON Lines text (columns line, raw) as typed answers, an `ok` flag and `answered` tests.
 
     `ok` is true only for what the Python fast path takes as it is: an object of known keys,
     none repeated, each answer of its question's type and range, the client's name as text
-    without control characters (their escapes are written differently)."""
-    j = exp.column("j")
+    without control characters (their escapes are written differently).
+
+    Each line is parsed once, into the JSON text of each known key's value (NULL where the key
+    is missing), which DuckDB writes in one canonical way: `true`, `"id"`, `[...]`, digits for a
+    whole number. Most checks are then comparisons of that text, not parses of it: a yes/no is
+    `true` or `false`, a choice one of its ids as JSON text. A value written another way than
+    the canonical one only takes the ordinary way, which decides it."""
     known = [CLIENT_KEY, *catalog.questions]
     outs: list[exp.Expression] = [exp.column("line")]
-    oks: list[exp.Expression] = [
-        exp.EQ(this=fn("json_type", j), expression=s("OBJECT")),
-        exp.EQ(
-            this=fn("len", fn("list_filter", fn("json_keys", j), lambda_(not_(_in(X, known))))),
-            expression=lit(0),
-        ),
-        exp.EQ(this=fn("len", fn("json_keys", j)), expression=fn("len", fn("list_distinct", fn("json_keys", j)))),
-    ]
+    # each value taken from the list once, a column each (DuckDB computes an expression as often
+    # as it is written): its JSON text, and for a number its JSON type and value as a DOUBLE
+    values: list[exp.Expression] = [exp.column("line"), exp.column("j")]
+    oks: list[exp.Expression] = [exp.EQ(this=fn("json_type", exp.column("j")), expression=s("OBJECT"))]
+    present: list[exp.Expression] = []
     for at, name in enumerate(known, 1):
-        v = fn("list_extract", exp.column("vs"), lit(at))  # each line is parsed once, below
-        t = fn("json_type", v)
+        v = col(f"cc_v{at}")
+        values.append(alias(fn("list_extract", exp.column("vs"), lit(at)), ident(f"cc_v{at}")))
         text = fn("json_extract_string", v, s("$"))
         q = catalog.questions.get(name)
-        null = or_(is_null(v), exp.EQ(this=t, expression=s("NULL")))
-        if q is None:  # the client
-            value: exp.Expression = case([(exp.EQ(this=t, expression=s("VARCHAR")), text)])
+        null = or_(is_null(v), exp.EQ(this=v, expression=s("null")))
+        present.append(exp.cast(not_(is_null(v)), "INT"))
+        if q is None or q.type == "text":  # the client; a text
+            string = fn("starts_with", v, s('"'))
+            value: exp.Expression = case([(string, text)])
             ok = or_(
                 null,
-                and_(
-                    exp.EQ(this=t, expression=s("VARCHAR")),
-                    not_(fn("regexp_matches", text, s(CONTROL))),
-                ),
+                and_(string.copy(), not_(fn("regexp_matches", text.copy(), s(CONTROL))))
+                if q is None
+                else string.copy(),
             )
         elif q.type == "yesno":
-            value = case(
-                [(exp.EQ(this=t, expression=s("BOOLEAN")), exp.TryCast(this=v, to=exp.DataType.build("BOOLEAN")))]
+            value = exp.Case(
+                this=v, ifs=[exp.If(this=s(json_text(b)), true=exp.Boolean(this=b)) for b in (True, False)]
             )
-            ok = or_(null, exp.EQ(this=t, expression=s("BOOLEAN")))
-        elif q.type in ("choice", "text"):
-            value = case([(exp.EQ(this=t, expression=s("VARCHAR")), text)])
-            fits = exp.EQ(this=t, expression=s("VARCHAR"))
-            ok = or_(null, and_(fits, _in(text, q.choice_ids)) if q.type == "choice" else fits)
+            ok = or_(null, _in(v, ["true", "false"]))
+        elif q.type == "choice":
+            value = exp.Case(this=v, ifs=[exp.If(this=s(json_text(c)), true=s(c)) for c in q.choice_ids])
+            ok = or_(null, exp.In(this=paren(v), expressions=_json_literals(q.choice_ids)))
         elif q.type in ("integer", "number"):
+            t = col(f"cc_t{at}")
+            as_double = col(f"cc_d{at}")
+            values.append(alias(fn("json_type", v), ident(f"cc_t{at}")))
+            values.append(alias(exp.TryCast(this=v, to=exp.DataType.build("DOUBLE")), ident(f"cc_d{at}")))
             numeric = _in(t, ["BIGINT", "UBIGINT", "DOUBLE"])
-            as_double = exp.TryCast(this=v, to=exp.DataType.build("DOUBLE"))
             if q.type == "integer":
                 value = case(
                     [
@@ -132,11 +141,8 @@ def json_source(catalog: Catalog) -> exp.Select:
                 finite = fn("isfinite", as_double)
                 ok = or_(null, and_(numeric, finite, _small(as_double.copy()), *_range(q, as_double.copy())))
         elif q.type == "date":
-            # YYYY-MM-DD exactly; anything looser (spaces around it) the ordinary way decides
-            iso = and_(
-                exp.EQ(this=t, expression=s("VARCHAR")),
-                fn("regexp_full_match", text, s(ISO_DAY)),
-            )
+            # "YYYY-MM-DD" exactly; anything looser (spaces around it) the ordinary way decides
+            iso = fn("regexp_full_match", v, s(f'"{ISO_DAY}"'))
             day = exp.TryCast(this=text.copy(), to=exp.DataType.build("DATE"))
             value = case([(iso, day)])
             # DuckDB has a year 0 (1 BC); Python's dates start at year 1
@@ -144,38 +150,40 @@ def json_source(catalog: Catalog) -> exp.Select:
             ok = or_(null, and_(iso.copy(), exp.GTE(this=day.copy(), expression=first)))
         else:  # multi: a list of choice ids (no repeats: it is a set), or one choice id
             items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
-            bad_item = or_(
-                exp.NEQ(this=fn("json_type", X), expression=s("VARCHAR")),
-                not_(_in(fn("json_extract_string", X, s("$")), q.choice_ids)),
-            )
+            ids = _json_literals(q.choice_ids)
+            one = exp.In(this=paren(v), expressions=ids)
+            # as many of the choices in it as items: every item a choice, none repeated
+            found = [exp.cast(fn("list_contains", items.copy(), i.copy()), "INT") for i in ids]
             value = case(
                 [
                     (
-                        exp.EQ(this=t, expression=s("ARRAY")),
+                        fn("starts_with", v, s("[")),
                         fn("list_transform", items, lambda_(fn("json_extract_string", X, s("$")))),
                     ),
-                    (exp.EQ(this=t, expression=s("VARCHAR")), exp.Array(expressions=[text])),
+                    (one, exp.Array(expressions=[text])),
                 ]
             )
             ok = or_(
                 null,
                 and_(
-                    exp.EQ(this=t, expression=s("ARRAY")),
-                    exp.EQ(this=fn("len", fn("list_filter", items, lambda_(bad_item))), expression=lit(0)),
-                    exp.EQ(this=fn("len", items.copy()), expression=fn("len", fn("list_distinct", items.copy()))),
+                    fn("starts_with", v.copy(), s("[")),
+                    exp.EQ(this=fn("len", items.copy()), expression=add(found[1:], found[0])),
                 ),
-                and_(exp.EQ(this=t, expression=s("VARCHAR")), _in(text, q.choice_ids)),
+                one.copy(),
             )
         outs.append(alias(value, ident(name)))
         outs.append(alias(not_(is_null(v)), ident("cc_answered_" + name)))
         oks.append(ok)
+    # every key known and none repeated: as many keys as known keys found
+    oks.insert(1, exp.EQ(this=fn("len", fn("json_keys", exp.column("j"))), expression=add(present[1:], present[0])))
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     parsed_json = exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON"))
     paths = exp.Array(expressions=[s(f'$."{name}"') for name in known])
     parsed = exp.select(
         exp.column("line"), alias(parsed_json, "j"), alias(fn("json_extract", parsed_json.copy(), paths), "vs")
     ).from_("batch", copy=False)
-    return exp.select(*outs).from_(parsed.subquery("parsed", copy=False), copy=False)
+    taken = exp.select(*values).from_(parsed.subquery("parsed", copy=False), copy=False)
+    return exp.select(*outs).from_(taken.subquery("taken", copy=False), copy=False)
 
 
 _SQL_TYPES = {
