@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -34,12 +34,12 @@ from clientcheck.compiled import Result
 from clientcheck.errors import ClientcheckError
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
-from clientcheck.readers import Source, jsonl_lines
+from clientcheck.readers import Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
+from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
 from clientcheck.sql.rows import Rows
 
-BATCH = 4096  # JSON Lines / CSV records per Arrow batch handed to DuckDB: about 3 MB of text (16,384: as fast, 100 MB more at the peak)
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
 # What a Parquet query may hold of its results, waiting to be read. DuckDB scans a file a row
 # group at a time, one per thread, and hands the results over in file order: with its default
@@ -99,7 +99,7 @@ class DuckRunner(Runner):
     def _csv_rows(self, source: Source, reader: Any) -> None:
         # the rows are read by clientcheck's CSV reader (its conventions, its messages) and
         # scored in DuckDB as JSON
-        def records() -> Iterator[tuple[int, bytes] | ClientcheckError]:
+        def records() -> Iterator[Record]:
             for line, record in reader.rows():
                 if isinstance(record, ClientcheckError):
                     yield record
@@ -117,7 +117,7 @@ class DuckRunner(Runner):
         scored in DuckDB. A read that fails costs the rest of that input only: the lines before
         it are scored first, as the Python path has scored them."""
 
-        def lines(line: int) -> Iterator[tuple[int, bytes] | ClientcheckError]:
+        def lines(line: int) -> Iterator[Record]:
             for item in jsonl_lines(pieces, source, line, start=start):
                 if isinstance(item, ClientcheckError):  # a line too long to hold: in its place
                     yield item
@@ -182,13 +182,19 @@ class DuckRunner(Runner):
 
     _raw: Sequence[str] = ()
 
-    def _score_json(self, source: Source, records: Iterator[tuple[int, bytes] | ClientcheckError]) -> None:
+    def _score_json(self, source: Source, records: Iterator[Record]) -> None:
         """All of an input's records in one query: DuckDB reads them as they are read (Feed), so
         the query is planned once. A failure of the input itself (a read, a CSV header) is raised
         here, after the records before it are written."""
         feed = Feed(records)
         self._raw = ()
         query = self._query("json", [CLIENT_KEY, *self.catalog.questions])
+        # A pipe may wait for its writer: read in another thread of DuckDB's, it would keep a
+        # Ctrl-C from the main thread (waiting in DuckDB) until the writer writes. So DuckDB reads
+        # it in the main thread, on one core; a file never waits long, and gets every core.
+        one_thread = may_not_end(source)
+        if one_thread:
+            self.con.execute("SET threads = 1")
         cursor = self.con.cursor()  # a cursor of its own: the stream is its `batch` table
         watched = None
         try:
@@ -198,16 +204,19 @@ class DuckRunner(Runner):
             self._emit(source, watched, feed, raw_columns=())
         except Stopped:  # what DuckDB did not get to goes the Python way: nothing is lost
             cursor.close()
-            for entry in feed.rest(feed.written):
-                self._entry(entry, source.name)
-            self._count(self.verdicts)
+            if not isinstance(feed.failed, KeyboardInterrupt):  # a Ctrl-C while DuckDB read the input
+                for entry in feed.rest():
+                    self._entry(entry, source.name)
+                self._count(self.verdicts)
         finally:
             cursor.close()
+            if one_thread:
+                self.con.execute("RESET threads")
         self.sink.flush()
         if feed.failed is not None:
             raise feed.failed
 
-    def _entry(self, entry: tuple[int, bytes] | ClientcheckError, name: str) -> None:
+    def _entry(self, entry: Record, name: str) -> None:
         """A record SQL did not score, the way the Python path takes it, or the error in its place."""
         if isinstance(entry, ClientcheckError):
             self._bad(entry)
@@ -268,8 +277,7 @@ class DuckRunner(Runner):
                 self._emit_results(source, batch, feed, first, raw_columns)
             first += batch.num_rows
             if feed is not None:
-                feed.written = first
-                feed.release(first)
+                feed.done(first)
             tick(stats.scored, stats.bad, self.done or None)
             self.sink.flush()  # a batch at a time: memory stays flat for any number of rows
 
@@ -330,9 +338,18 @@ class DuckRunner(Runner):
                 continue
             r = self.layout.result([c[n] for c in columns[:width]])
             if self.sink.needs_verdict:
-                entry = feed.entry(first + n) if feed is not None else None
-                data = orjson.loads(entry[1]) if isinstance(entry, tuple) else self._row(batch, n, raw_columns, width)
-                self._full(source, r, line, data)
+                if feed is None:
+                    self._full(source, r, line, self._row(batch, n, raw_columns, width))
+                    continue
+                entry = feed.entry(first + n)
+                try:
+                    data = orjson.loads(entry[1]) if isinstance(entry, tuple) else None
+                except orjson.JSONDecodeError:
+                    data = None
+                if data.__class__ is dict:
+                    self._full(source, r, line, data)
+                else:  # DuckDB took a text Python does not: Python's word, for this record
+                    self._entry(entry, source.name)
             else:
                 self._result(r, line)
         self._count(self.verdicts)  # what the ordinary way scored
@@ -370,124 +387,6 @@ class DuckRunner(Runner):
             self._careful(self._row(batch, n, raw_columns, at), source.name, line)
         except ClientcheckError as exc:
             self._bad(exc)
-
-
-class Feed:
-    """The records of one input (JSON Lines text, CSV rows as JSON), as Arrow batches for DuckDB,
-    and each as read until its result is written: the ordinary way takes a record that SQL did
-    not pass from here, by its place in the input, and an error read in a record's place (a line
-    too long to hold, a bad CSV row) is a row whose text is NULL, reported there.
-
-    The batches are made in DuckDB's thread, as it reads them. A failure of the input itself (a
-    read, a CSV header) ends them: it is kept in `failed`, for the caller to raise after the
-    records before it are written (raised in there, DuckDB would report it as its own and the
-    records after it would be lost without a word)."""
-
-    SCHEMA = pa.schema([("line", pa.int64()), ("raw", pa.string())])
-
-    def __init__(self, records: Iterator[tuple[int, bytes] | ClientcheckError]) -> None:
-        self.records = records
-        self.held: deque[_Held] = deque()
-        self.next = 0  # the ordinal of the next record read
-        self.written = 0  # the ordinal of the first record whose result is not written yet
-        # what ended the input: a failed read or CSV header (the caller reports it), or a bug
-        self.failed: Exception | None = None
-
-    def batches(self) -> Iterator[Any]:
-        held = _Held(self.next)
-        self.held.append(held)  # held as it fills: a stop in between loses none
-        try:
-            for record in self.records:
-                held.records.append(record)
-                self.next += 1
-                if len(held.records) >= BATCH:
-                    yield held.batch()
-                    held = _Held(self.next)
-                    self.held.append(held)
-        except Exception as exc:  # raised again in the main thread, after the rows before it
-            self.failed = exc
-        if held.records:
-            yield held.batch()
-
-    def matches(self, ordinal: int, lines: Any) -> bool:
-        """Whether these lines (an Arrow array) are those given to DuckDB from this record on."""
-        self.release(ordinal)
-        expected: list[Any] = []
-        count = 0
-        for held in self.held:
-            if held.lines is None or count >= len(lines):
-                break
-            part = held.lines.slice(max(ordinal - held.start, 0))
-            expected.append(part)
-            count += len(part)
-        if count < len(lines):
-            return False
-        joined = expected[0] if len(expected) == 1 else pa.concat_arrays(expected)
-        return bool(joined.slice(0, len(lines)).equals(lines))
-
-    def entry(self, ordinal: int) -> tuple[int, bytes] | ClientcheckError:
-        self.release(ordinal)
-        held = self.held[0]
-        return held.records[ordinal - held.start]
-
-    def release(self, ordinal: int) -> None:
-        """Forget the records before this one: their results are written."""
-        held = self.held
-        while len(held) > 1 and held[1].start <= ordinal:
-            held.popleft()
-
-    def rest(self, ordinal: int) -> Iterator[tuple[int, bytes] | ClientcheckError]:
-        """The records from this one on: those held, then the rest of the input (after a stop)."""
-        self.release(ordinal)
-        for held in self.held:
-            yield from held.records[max(ordinal - held.start, 0) :]
-        self.held.clear()
-        if self.failed is None:
-            try:
-                yield from self.records
-            except Exception as exc:  # as in batches()
-                self.failed = exc
-
-
-class _Held:
-    """Records read for DuckDB: `start`, the ordinal of the first; `lines`, as DuckDB was given them."""
-
-    __slots__ = ("lines", "records", "start")
-
-    def __init__(self, start: int) -> None:
-        self.start = start
-        self.records: list[tuple[int, bytes] | ClientcheckError] = []
-        self.lines: Any = None
-
-    def batch(self) -> Any:
-        batch = _arrow(self.records)
-        self.lines = batch.column(0)
-        return batch
-
-
-def _arrow(records: list[tuple[int, bytes] | ClientcheckError]) -> Any:
-    """Records as an Arrow batch of (line, text); an error's text is NULL, and so is a text that
-    is not UTF-8 (the ordinary way says so)."""
-    lines = [_line_of(r) for r in records]
-    raws = [None if isinstance(r, ClientcheckError) else r[1] for r in records]
-    try:
-        texts = pa.array(raws, pa.binary()).cast(pa.string())  # checks the UTF-8 in one go
-    except pa.ArrowInvalid:
-        texts = pa.array([_utf8(raw) for raw in raws], pa.string())
-    return pa.record_batch([pa.array(lines, pa.int64()), texts], schema=Feed.SCHEMA)
-
-
-def _line_of(record: tuple[int, bytes] | ClientcheckError) -> int:
-    if isinstance(record, ClientcheckError):
-        return record.mark.line if record.mark is not None else 0
-    return record[0]
-
-
-def _utf8(raw: bytes | None) -> str | None:
-    try:
-        return raw.decode("utf-8") if raw is not None else None
-    except UnicodeDecodeError:
-        return None
 
 
 def run_check(

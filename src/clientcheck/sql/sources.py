@@ -87,7 +87,7 @@ def json_source(catalog: Catalog) -> exp.Select:
     outs: list[exp.Expression] = [exp.column("line")]
     # each value taken from the list once, a column each (DuckDB computes an expression as often
     # as it is written): its JSON text, and for a number its JSON type and value as a DOUBLE
-    values: list[exp.Expression] = [exp.column("line"), exp.column("j")]
+    values: list[exp.Expression] = [exp.column("line"), exp.column("j"), exp.column("cc_loose")]
     oks: list[exp.Expression] = [exp.EQ(this=fn("json_type", exp.column("j")), expression=s("OBJECT"))]
     present: list[exp.Expression] = []
     for at, name in enumerate(known, 1):
@@ -174,13 +174,20 @@ def json_source(catalog: Catalog) -> exp.Select:
         outs.append(alias(value, ident(name)))
         outs.append(alias(not_(is_null(v)), ident("cc_answered_" + name)))
         oks.append(ok)
+    # DuckDB's JSON reader takes a comma before `]` or `}`, which Python's refuses: such a line
+    # (or a text holding one) goes the Python way
+    oks.insert(1, not_(col("cc_loose")))
     # every key known and none repeated: as many keys as known keys found
     oks.insert(1, exp.EQ(this=fn("len", fn("json_keys", exp.column("j"))), expression=add(present[1:], present[0])))
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
+    loose = fn("regexp_matches", exp.column("raw"), s(",[ \t\n\r]*[]}]"))
     parsed_json = exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON"))
     paths = exp.Array(expressions=[s(f'$."{name}"') for name in known])
     parsed = exp.select(
-        exp.column("line"), alias(parsed_json, "j"), alias(fn("json_extract", parsed_json.copy(), paths), "vs")
+        exp.column("line"),
+        alias(parsed_json, "j"),
+        alias(fn("json_extract", parsed_json.copy(), paths), "vs"),
+        alias(loose, "cc_loose"),
     ).from_("batch", copy=False)
     taken = exp.select(*values).from_(parsed.subquery("parsed", copy=False), copy=False)
     return exp.select(*outs).from_(taken.subquery("taken", copy=False), copy=False)
