@@ -192,8 +192,9 @@ class DuckRunner(Runner):
         # A pipe may wait for its writer: read in another thread of DuckDB's, it would keep a
         # Ctrl-C from the main thread (waiting in DuckDB) until the writer writes. So DuckDB reads
         # it in the main thread, on one core; a file never waits long, and gets every core.
-        one_thread = may_not_end(source)
-        if one_thread:
+        threads = None
+        if may_not_end(source):
+            threads = self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]
             self.con.execute("SET threads = 1")
         cursor = self.con.cursor()  # a cursor of its own: the stream is its `batch` table
         watched = None
@@ -210,8 +211,8 @@ class DuckRunner(Runner):
                 self._count(self.verdicts)
         finally:
             cursor.close()
-            if one_thread:
-                self.con.execute("RESET threads")
+            if threads is not None:
+                self.con.execute(f"SET threads = {int(threads)}")
         self.sink.flush()
         if feed.failed is not None:
             raise feed.failed
@@ -278,6 +279,8 @@ class DuckRunner(Runner):
             first += batch.num_rows
             if feed is not None:
                 feed.done(first)
+                if isinstance(feed.failed, KeyboardInterrupt):  # pressed while DuckDB read the input:
+                    raise feed.failed  # what is written stays, the batches DuckDB holds are not
             tick(stats.scored, stats.bad, self.done or None)
             self.sink.flush()  # a batch at a time: memory stays flat for any number of rows
 
@@ -329,6 +332,8 @@ class DuckRunner(Runner):
         columns = [c.to_pylist() for c in batch.columns]
         width = len(columns) - len(raw_columns)
         for n in range(batch.num_rows):
+            if feed is not None and isinstance(feed.failed, KeyboardInterrupt):  # a row can be slow
+                raise feed.failed
             line = columns[0][n]
             if not columns[1][n]:
                 if feed is not None:

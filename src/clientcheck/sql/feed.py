@@ -42,7 +42,7 @@ class Feed:
         self.reading = threading.Lock()  # self.records: one thread at a time
         self.next = 0  # the ordinal of the next record read
         self.written = 0  # the ordinal of the first record whose result is not written yet
-        self.failed: BaseException | None = None  # what ended the input early
+        self.failed: BaseException | None = None  # what ended the input early (a Ctrl-C too)
         self.stopped = False  # the rest is read the Python way (rest())
 
     def batches(self) -> Iterator[Any]:
@@ -71,7 +71,7 @@ class Feed:
                 size += len(record[1]) if isinstance(record, tuple) else 0
                 if len(held.records) >= BATCH or size >= BATCH_BYTES:
                     break
-        except BaseException as exc:  # a Ctrl-C too: raised again by the caller
+        except (Exception, KeyboardInterrupt) as exc:  # a Ctrl-C too: raised again by the caller
             self.failed = exc
         return held if held.records else None
 
@@ -120,6 +120,8 @@ class Feed:
             yield from batch.records[max(ordinal - batch.start, 0) :]
         if self.failed is not None:
             return
+        # held while this yields: DuckDB's threads are done with the stream by now (the query
+        # stopped, its cursor closed), and a stream DuckDB would still read ends at `stopped`
         with self.reading:
             try:
                 yield from self.records

@@ -36,8 +36,10 @@ def caught() -> Iterator[None]:
     except (duckdb.Error, OSError, RuntimeError, pa.ArrowException) as exc:
         text = str(exc)
         # DuckDB turns the KeyboardInterrupt of a Ctrl-C into one of its own errors (as the query
-        # starts: RuntimeError "Query interrupted"; in the stream: "INTERRUPT Error: Interrupted!")
-        if isinstance(exc, duckdb.InterruptException) or "interrupted" in text.lower():
+        # starts: RuntimeError "Query interrupted"; in the stream: "INTERRUPT Error: Interrupted!";
+        # raised in Python code DuckDB called, such as a stream it reads: the Python traceback)
+        pressed = "interrupted" in text.lower() or "KeyboardInterrupt" in text
+        if isinstance(exc, duckdb.InterruptException) or pressed:
             raise KeyboardInterrupt from exc
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         raise Stopped(lines[0] if lines else type(exc).__name__) from exc
