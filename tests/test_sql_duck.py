@@ -479,8 +479,8 @@ def test_a_batch_for_duckdb_is_cut_by_its_bytes_too(
 
 
 def test_a_ctrl_c_while_duckdb_waits_for_a_pipe_ends_the_run_at_once(tmp_path: Path) -> None:
-    """From a pipe whose writer is quiet, a Ctrl-C ends the run (130) after what was read, as the
-    Python path does, not when the writer writes again."""
+    """From a pipe whose writer is quiet, a Ctrl-C ends the run (130) at once, as the Python path
+    does, not when the writer writes again."""
     import signal
     import subprocess
     import time
@@ -499,7 +499,10 @@ def test_a_ctrl_c_while_duckdb_waits_for_a_pipe_ends_the_run_at_once(tmp_path: P
             out, err = run.communicate(timeout=30)
         finally:
             run.kill()
-    assert (run.returncode, out.count(b"\n"), err) == (130, 5001, b"clientcheck: interrupted\n")
+    # whole records of what was read at most (the rows DuckDB has scored and not handed over are
+    # not waited for), and at once: not when the writer writes again, never
+    assert (run.returncode, err) == (130, b"clientcheck: interrupted\n")
+    assert out.endswith(b"\n") and 1 <= out.count(b"\n") <= 5001
 
 
 @pytest.mark.parametrize("where", ["_arrow", "_read", "batches"])
