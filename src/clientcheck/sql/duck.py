@@ -204,7 +204,7 @@ class DuckRunner(Runner):
             watched = Watched(cursor, query, self._params(source))
             self._emit(source, watched, feed, raw_columns=())
         except Stopped:  # what DuckDB did not get to goes the Python way: nothing is lost
-            cursor.close()
+            cursor.close()  # DuckDB stops reading the stream first (closing twice does no harm)
             if not isinstance(feed.failed, KeyboardInterrupt):  # a Ctrl-C while DuckDB read the input
                 for entry in feed.rest():
                     self._entry(entry, source.name)
@@ -279,8 +279,7 @@ class DuckRunner(Runner):
             first += batch.num_rows
             if feed is not None:
                 feed.done(first)
-                if isinstance(feed.failed, KeyboardInterrupt):  # pressed while DuckDB read the input:
-                    raise feed.failed  # what is written stays, the batches DuckDB holds are not
+                feed.stop_if_pressed()  # what is written stays; the batches DuckDB holds are not
             tick(stats.scored, stats.bad, self.done or None)
             self.sink.flush()  # a batch at a time: memory stays flat for any number of rows
 
@@ -301,10 +300,7 @@ class DuckRunner(Runner):
             if n > start:
                 out.append("".join(texts[start:n]).encode("utf-8"))
             self.sink.flush()
-            if feed is not None:
-                self._entry(feed.entry(first + n), source.name)
-            else:
-                self._ordinary(source, batch.column(0)[n].as_py(), batch, n, raw_columns, 3)
+            self._not_passed(source, batch, n, feed, first, raw_columns, 3)
             start = n + 1
         if start < len(texts):
             out.append("".join(texts[start:]).encode("utf-8"))
@@ -332,14 +328,11 @@ class DuckRunner(Runner):
         columns = [c.to_pylist() for c in batch.columns]
         width = len(columns) - len(raw_columns)
         for n in range(batch.num_rows):
-            if feed is not None and isinstance(feed.failed, KeyboardInterrupt):  # a row can be slow
-                raise feed.failed
+            if feed is not None:
+                feed.stop_if_pressed()  # a row of these formats can be slow
             line = columns[0][n]
             if not columns[1][n]:
-                if feed is not None:
-                    self._entry(feed.entry(first + n), source.name)
-                else:
-                    self._ordinary(source, line, batch, n, raw_columns, width)
+                self._not_passed(source, batch, n, feed, first, raw_columns, width)
                 continue
             r = self.layout.result([c[n] for c in columns[:width]])
             if self.sink.needs_verdict:
@@ -385,6 +378,16 @@ class DuckRunner(Runner):
             if value is not None:
                 data[name] = float(value) if type(value).__name__ == "Decimal" else value
         return data
+
+    def _not_passed(
+        self, source: Source, batch: Any, n: int, feed: Feed | None, first: int, raw_columns: Sequence[str], at: int
+    ) -> None:
+        """Row n of a batch, which the SQL did not pass, the ordinary way: a record from the
+        feed as the Python path takes it, or a Parquet row's answers (from column `at` on)."""
+        if feed is not None:
+            self._entry(feed.entry(first + n), source.name)
+        else:
+            self._ordinary(source, batch.column(0)[n].as_py(), batch, n, raw_columns, at)
 
     def _ordinary(self, source: Source, line: int, batch: Any, n: int, raw_columns: Sequence[str], at: int) -> None:
         """A Parquet row the ordinary way: validate and evaluate in Python, or report why it is bad."""

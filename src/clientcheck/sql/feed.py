@@ -75,6 +75,11 @@ class Feed:
             self.failed = exc
         return held if held.records else None
 
+    def stop_if_pressed(self) -> None:
+        """Raise the Ctrl-C pressed while DuckDB read the input, if one was."""
+        if isinstance(self.failed, KeyboardInterrupt):
+            raise self.failed
+
     def matches(self, ordinal: int, lines: Any) -> bool:
         """Whether these lines (an Arrow array) are those given to DuckDB from this record on."""
         expected: list[Any] = []

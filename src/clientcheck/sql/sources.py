@@ -71,6 +71,13 @@ def _json_literals(values: Sequence[object]) -> list[exp.Expression]:
     return [s(json_text(v)) for v in values]
 
 
+def _count_in(items: exp.Expression, choices: Sequence[exp.Expression]) -> exp.Expression:
+    """How many of these choices the list holds: as many as its items when every item is a
+    choice, none repeated (a fraction of the cost of filtering the list and making it distinct)."""
+    found = [exp.cast(fn("list_contains", items.copy(), c.copy()), "INT") for c in choices]
+    return add(found[1:], found[0])
+
+
 def json_source(catalog: Catalog) -> exp.Select:
     """JSON Lines text (columns line, raw) as typed answers, an `ok` flag and `answered` tests.
 
@@ -152,8 +159,6 @@ def json_source(catalog: Catalog) -> exp.Select:
             items = exp.TryCast(this=v, to=exp.DataType.build("JSON[]"))  # SQL does not short-circuit
             ids = _json_literals(q.choice_ids)
             one = exp.In(this=paren(v), expressions=ids)
-            # as many of the choices in it as items: every item a choice, none repeated
-            found = [exp.cast(fn("list_contains", items.copy(), i.copy()), "INT") for i in ids]
             value = case(
                 [
                     (
@@ -167,18 +172,20 @@ def json_source(catalog: Catalog) -> exp.Select:
                 null,
                 and_(
                     fn("starts_with", v.copy(), s("[")),
-                    exp.EQ(this=fn("len", items.copy()), expression=add(found[1:], found[0])),
+                    exp.EQ(this=fn("len", items.copy()), expression=_count_in(items, ids)),
                 ),
                 one.copy(),
             )
         outs.append(alias(value, ident(name)))
         outs.append(alias(not_(is_null(v)), ident("cc_answered_" + name)))
         oks.append(ok)
-    # DuckDB's JSON reader takes a comma before `]` or `}`, which Python's refuses: such a line
-    # (or a text holding one) goes the Python way
-    oks.insert(1, not_(col("cc_loose")))
-    # every key known and none repeated: as many keys as known keys found
-    oks.insert(1, exp.EQ(this=fn("len", fn("json_keys", exp.column("j"))), expression=add(present[1:], present[0])))
+    oks[1:1] = [
+        # every key known and none repeated: as many keys as known keys found
+        exp.EQ(this=fn("len", fn("json_keys", exp.column("j"))), expression=add(present[1:], present[0])),
+        # DuckDB's JSON reader takes a comma before `]` or `}`, which Python's refuses: such a
+        # line (or a text holding one) goes the Python way
+        not_(col("cc_loose")),
+    ]
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     loose = fn("regexp_matches", exp.column("raw"), s(",[ \t\n\r]*[]}]"))
     parsed_json = exp.TryCast(this=exp.column("raw"), to=exp.DataType.build("JSON"))
@@ -252,10 +259,9 @@ def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expres
         return case([(iso(), exp.TryCast(this=v(), to=exp.DataType.build("DATE")))]), or_(null, iso())
     # multi: a list of choice ids (no repeats: it is a set), one choice id, or a list of NULLs
     if kind == "texts":
-        # as many choices in it as items: then every item is a choice, none NULL, none repeated
-        # (a fraction of the cost of filtering the list and of making its items distinct)
-        present = [exp.cast(fn("list_contains", v(), s(c)), "INT") for c in q.choice_ids]
-        return v(), or_(null, exp.EQ(this=fn("len", v()), expression=add(present[1:], present[0])))
+        # as many choices in it as items (_count_in), and none NULL
+        count = _count_in(v(), [s(c) for c in q.choice_ids])
+        return v(), or_(null, exp.EQ(this=fn("len", v()), expression=count))
     if kind == "nulls":
         return exp.cast(v(), "VARCHAR[]"), or_(null, exp.EQ(this=fn("len", v()), expression=lit(0)))
     return case([(not_(is_null(v())), exp.Array(expressions=[v()]))]), or_(null, _in(v(), q.choice_ids))
