@@ -466,7 +466,7 @@ def test_a_batch_for_duckdb_is_cut_by_its_bytes_too(
 
     sizes: list[int] = []
     real = feed._arrow
-    monkeypatch.setattr(feed, "_arrow", lambda records: sizes.append(len(records)) or real(records))
+    monkeypatch.setattr(feed, "_arrow", lambda records, start: sizes.append(len(records)) or real(records, start))
     monkeypatch.setattr(feed, "BATCH_BYTES", 1000)
     path = tmp_path / "leads.jsonl"
     path.write_text(
@@ -545,3 +545,20 @@ def test_a_ctrl_c_while_duckdb_reads_the_input_ends_the_run_after_what_it_has_wr
     assert seen["python"] <= 2 and seen["out_of_order"] == 0  # the odd lines among the first 20 at most
     if where == "batches":  # not a record
         assert (out.count("\n"), err) == (1, "clientcheck: interrupted\n")
+
+
+def test_errors_without_a_line_have_keys_of_their_own_in_the_stream() -> None:
+    """The order check tells every row of the stream from every other: an error read without a
+    line number takes -1 - its ordinal, which no line has, so two of them cannot swap unseen."""
+    import pyarrow as pa
+
+    from clientcheck.errors import ClientcheckError
+    from clientcheck.sql.feed import Feed
+
+    records = [(1, b"{}"), ClientcheckError("lost"), ClientcheckError("lost too"), (4, b"{}")]
+    stream = Feed(iter(records))
+    batch = next(stream.batches())
+    assert batch.column(0).to_pylist() == [1, -2, -3, 4]
+    assert batch.column(1).to_pylist() == ["{}", None, None, "{}"]
+    assert stream.matches(0, pa.array([1, -2, -3, 4], pa.int64()))
+    assert not stream.matches(0, pa.array([1, -3, -2, 4], pa.int64()))

@@ -210,3 +210,19 @@ def test_a_line_wider_than_the_terminal_breaks_at_spaces_keeping_its_indent(monk
         "x",
     ]
     assert fit_lines(text, io.StringIO()) == text.split("\n")  # a pipe or a file: as written
+
+
+def test_the_progress_line_agrees_with_its_count_and_writes_numbers_as_its_language_does(clock: Clock) -> None:
+    from clientcheck.i18n import t
+
+    shown = []
+    for lang, count in (("en", 1), ("en", 12000), ("ru", 1), ("ru", 12000)):
+        stream = Tty()
+        Progress(stream, t(lang, "batch.progress"), total=None, delay=0, lang=lang).tick(count, 1000)
+        shown.append(stream.getvalue())
+    assert shown == [
+        "\r\x1b[Kscoring: 1 client · 1,000 bad · 1,000,000,000 a second",
+        "\r\x1b[Kscoring: 12,000 clients · 1,000 bad · 12,000,000,000,000 a second",
+        "\r\x1b[Kоценка: клиентов 1 · с ошибками 1\u00a0000 · 1\u00a0000\u00a0000\u00a0000 в секунду",
+        "\r\x1b[Kоценка: клиентов 12\u00a0000 · с ошибками 1\u00a0000 · 12\u00a0000\u00a0000\u00a0000\u00a0000 в секунду",
+    ]

@@ -74,7 +74,7 @@ class Reporter:
         self.stream = stream
         self.lang = lang
         self.quiet = quiet
-        self.progress = Progress(None if quiet else stream, t(lang, "batch.progress"), total)
+        self.progress = Progress(None if quiet else stream, t(lang, "batch.progress"), total, lang=lang)
 
     def bad(self, error: ClientcheckError) -> None:
         self.progress.clear()

@@ -162,11 +162,19 @@ class Progress:
     """
 
     def __init__(
-        self, stream: IO[str] | None, text: str, total: int | None = None, delay: float = 0.5, every: float = 0.1
+        self,
+        stream: IO[str] | None,
+        text: str,
+        total: int | None = None,
+        delay: float = 0.5,
+        every: float = 0.1,
+        lang: str = "en",
     ) -> None:
         self.stream = stream
         self.enabled = is_tty(stream)
-        self.text = text  # format string: {count} {bad} {rate} {percent}
+        # {count} {bad} {rate} {percent}, with plural forms as in i18n.t ("{count:client|clients}")
+        self.text = text
+        self.lang = lang
         self.total = total
         # CLIENTCHECK_PROGRESS_DELAY (seconds) moves the first showing: the tests set 0 so that
         # what they see does not depend on how fast a loaded machine starts the process
@@ -189,7 +197,12 @@ class Progress:
         self.next = now + self.every
         rate = count / max(now - self.start, 1e-9)
         percent = f" · {min(done * 100 // self.total, 100)}%" if done is not None and self.total else ""
-        line = self.text.format(count=f"{count:,}", bad=f"{bad:,}", rate=f"{rate:,.0f}", percent=percent)
+        from clientcheck.fmt import number
+        from clientcheck.i18n import fill
+
+        lang = self.lang
+        counts = {"count": number(count, lang), "bad": number(bad, lang), "rate": number(round(rate), lang)}
+        line = fill(lang, self.text, **counts, percent=percent)
         self._write(f"\r\x1b[K{line}")
         self.shown = True
 

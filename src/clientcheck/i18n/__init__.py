@@ -137,8 +137,12 @@ def t(lang: str, key: str, /, **fields: object) -> str:
     if fields.get("count") == 1 and f"{key}.one" in table:
         key = f"{key}.one"
     text = table.get(key) or _STRINGS["en"][key]
-    if not fields:
-        return text
+    return fill(lang, text, **fields) if fields else text
+
+
+def fill(lang: str, text: str, /, **fields: object) -> str:
+    """A text of t()'s with its fields put in, plural forms picked in lang: for a text looked up
+    once and filled many times (the progress line)."""
     if "|" not in text:  # no plural forms: the plain (and faster) str.format
         return text.format(**fields)
     return _FORMATTERS.get(lang, _FORMATTERS["en"]).format(text, **fields)

@@ -123,6 +123,8 @@ class DuckRunner(Runner):
                     yield item
                     continue
                 line, raws, size = item
+                # one writer at a time (the stream is read under Feed.reading); the main thread
+                # only reads it, for the progress line
                 self.done += size
                 for raw in raws:
                     line += 1

@@ -145,15 +145,15 @@ class Held:
         self.lines: Any = None
 
     def batch(self) -> Any:
-        batch = _arrow(self.records)
+        batch = _arrow(self.records, self.start)
         self.lines = batch.column(0)
         return batch
 
 
-def _arrow(records: list[Record]) -> Any:
+def _arrow(records: list[Record], start: int) -> Any:
     """Records as an Arrow batch of (line, text); an error's text is NULL, and so is a text that
-    is not UTF-8 (the ordinary way says so)."""
-    lines = [_line_of(r) for r in records]
+    is not UTF-8 (the ordinary way says so). `start`: the first record's ordinal."""
+    lines = [_line_of(r, start + n) for n, r in enumerate(records)]
     raws = [None if isinstance(r, ClientcheckError) else r[1] for r in records]
     try:
         texts = pa.array(raws, pa.binary()).cast(pa.string())  # checks the UTF-8 in one go
@@ -162,9 +162,11 @@ def _arrow(records: list[Record]) -> Any:
     return pa.record_batch([pa.array(lines, pa.int64()), texts], schema=Feed.SCHEMA)
 
 
-def _line_of(record: Record) -> int:
+def _line_of(record: Record, ordinal: int) -> int:
+    """The record's line; for an error without one, a number no line has (-1 - its ordinal): the
+    order check (Feed.matches) tells every row of the stream from every other by this column."""
     if isinstance(record, ClientcheckError):
-        return record.mark.line if record.mark is not None else 0
+        return record.mark.line if record.mark is not None else -1 - ordinal
     return record[0]
 
 

@@ -205,7 +205,7 @@ STRINGS: dict[str, str] = {
     "rules.explain.does_not_apply": "does not apply",
     "rules.explain.not_answered": "not answered",
     "rules.explain.away": "({subject} is {value}; it needs {target}: {amount} away)",
-    "batch.progress": "scoring: {count} clients · {bad} bad · {rate} a second{percent}",
+    "batch.progress": "scoring: {count} {count:client|clients} · {bad} bad · {rate} a second{percent}",
     "batch.skipped": "{count} of {total} records were bad and skipped (see above); the others were scored",
     "batch.skipped.one": "{count} of {total} records was bad and skipped (see above); the others were scored",
     "batch.not_object": "a record must be a JSON object: the answers of one client",
