@@ -550,3 +550,33 @@ def test_a_line_too_long_is_reported_wherever_the_pieces_read_start_and_with_any
         "2 of 40003 records were bad and skipped (see above); the others were scored",
     ]
     assert [json.loads(line)["line"] for line in out.splitlines()[:2]] == [2, 4]
+
+
+@pytest.mark.slow
+def test_a_file_cut_down_while_workers_read_it_says_where_its_lines_were_lost(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes read their pieces of a file themselves, after the main process counted
+    its lines: a file cut short in between loses lines, and the run says so, once, at the first
+    line lost (exit 4), rather than leave them out without a word."""
+    from clientcheck import batch, parallel
+
+    records: list[Any] = [GOOD, DECLINE, CAUTION] * 300
+    path = write_jsonl(tmp_path / "leads.jsonl", records)
+    sizes = [len(line) for line in path.read_bytes().splitlines(keepends=True)]
+    monkeypatch.setattr(batch, "PIECE", 4096)  # pieces of about 40 lines
+    real = parallel._read_at
+    cut = sum(sizes[:400])  # the file as if it ended after line 400, cut down once read
+
+    def read_at(name: str, offset: int, size: int) -> bytes:
+        return real(name, offset, min(size, max(cut - offset, 0)))
+
+    monkeypatch.setattr(parallel, "_read_at", read_at)
+    code, out, err = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "2")
+    lines = [json.loads(record)["line"] for record in out.splitlines()]
+    first_lost = lines[-1] + 1
+    assert code == EXIT_BAD_INPUT and lines == list(range(1, first_lost)) and first_lost <= 401
+    assert err == (
+        f"{path}:{first_lost}: the file got shorter while it was being read; the lines from here on are not scored\n"
+        f"1 of {first_lost} records was bad and skipped (see above); the others were scored\n"
+    )

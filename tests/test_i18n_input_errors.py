@@ -170,6 +170,8 @@ CASES: dict[str, Case] = {
     "sql bad table": Case(("sql", "--table", "a..b")),
     "sql unknown column": Case(("sql", "--columns", "late_paymnts")),
     "sql keep a question": Case(("sql", "--keep", "late_payments")),
+    "sql keep a result column": Case(("sql", "--keep", "verdict")),
+    "sql keep twice": Case(("sql", "--keep", "lead_id,lead_id")),
 }
 
 
@@ -177,7 +179,7 @@ CASES: dict[str, Case] = {
 NO_SQL = (
     set()
     if importlib.util.find_spec("sqlglot")
-    else {"sql.bad_table", "sql.bad_column", "sql.keep_known", "sql.bad_dialect"}
+    else {"sql.bad_table", "sql.bad_column", "sql.keep_known", "sql.keep_taken", "sql.keep_twice", "sql.bad_dialect"}
 )
 
 
@@ -521,6 +523,7 @@ DIRECT = {
     # DuckDB's paths (check on Parquet): test_parquet_errors_are_russian drives them, slow
     "sql.not_parquet": None,  # test_parquet_errors_are_russian
     "sql.unknown_column": None,  # test_parquet_errors_are_russian
+    "sql.parquet_not_file": None,  # test_parquet_errors_are_russian
     "output.failed": None,  # test_an_output_that_fails_is_said_in_russian
     "output.closed": None,  # test_an_output_that_fails_is_said_in_russian
 }
@@ -614,10 +617,11 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
     build(tmp_path, Case(()))
     pq.write_table(pa.table({"late_payment": [1, 2]}), tmp_path / "x.parquet")
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    os.mkfifo(tmp_path / "fifo.parquet")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANGUAGE", "CLIENTCHECK_"))}
     said = {}
     for lang in ("ru_RU.UTF-8", "C.UTF-8"):
-        for name in ("x.parquet", "broken.parquet"):
+        for name in ("x.parquet", "broken.parquet", "fifo.parquet"):
             done = subprocess.run(
                 [sys.executable, "-m", "clientcheck", "check", name, "-f", "jsonl", "-q"],
                 env={**env, "LANG": lang},
@@ -639,10 +643,14 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
         "broken.parquet: не удаётся прочитать как Parquet (файл повреждён или это не Parquet)"
     )
     assert said["C.UTF-8", "broken.parquet"].startswith("broken.parquet: cannot read as Parquet: ")
-    assert [words_of(line) for line in (said["ru_RU.UTF-8", "x.parquet"], said["ru_RU.UTF-8", "broken.parquet"])] == [
-        [],
-        [],
-    ]
+    assert said["ru_RU.UTF-8", "fifo.parquet"] == (
+        "fifo.parquet: не обычный файл: Parquet читается из файла, а не из канала или устройства"
+    )
+    assert said["C.UTF-8", "fifo.parquet"] == (
+        "fifo.parquet: not a regular file: Parquet is read from a file, not from a pipe or a device"
+    )
+    russian = [said["ru_RU.UTF-8", name] for name in ("x.parquet", "broken.parquet", "fifo.parquet")]
+    assert [words_of(line) for line in russian] == [[], [], []]
 
 
 def test_an_output_that_fails_is_said_in_russian(capsys: pytest.CaptureFixture[str]) -> None:

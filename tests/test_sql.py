@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from clientcheck.i18n import t
 from clientcheck.loader import load_catalog
 from clientcheck.model import Catalog, Rule
 from tests.conftest import invoke
@@ -214,6 +215,18 @@ def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: Cl
         2,
         "clientcheck: error: --keep: 'rude' is a question id or client, which the result has anyway\n",
     )
+    for name in ("Rude", "verdict", "SETTLED", "late-payer", "ask_3"):
+        code, _, err = invoke(cli, "sql", "--keep", f"lead_id,{name}")
+        kind = "sql.keep_known" if name == "Rude" else "sql.keep_taken"
+        assert (code, err) == (2, f"clientcheck: error: {t('en', kind, name=name)}\n")
+    code, _, err = invoke(cli, "sql", "--keep", "lead_id,Lead_ID")
+    assert (code, err) == (2, "clientcheck: error: --keep: 'Lead_ID' is named twice\n")
+    assert t("en", "sql.keep_taken", name="verdict") == (
+        "--keep: 'verdict' is a column of the result already (a verdict, a rule or a question to ask); "
+        "rename it in a view of the table first"
+    )
+    code, out, _ = invoke(cli, "sql", "--keep", "ask_4")  # three questions to ask by default
+    assert code == 0 and '"ask_4"' in out
     code, _, err = invoke(cli, "sql", "--table", "a..b")
     assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
 

@@ -3,11 +3,13 @@ inputs that fail while they are read, against the Python path."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
@@ -562,3 +564,31 @@ def test_errors_without_a_line_have_keys_of_their_own_in_the_stream() -> None:
     assert batch.column(1).to_pylist() == ["{}", None, None, "{}"]
     assert stream.matches(0, pa.array([1, -2, -3, 4], pa.int64()))
     assert not stream.matches(0, pa.array([1, -3, -2, 4], pa.int64()))
+
+
+def test_a_parquet_name_on_a_fifo_is_one_bad_input_not_a_wait(cli: CliRunner, tmp_path: Path) -> None:
+    """DuckDB would wait in its own thread for a writer to open a FIFO, deaf to Ctrl-C: a pipe or
+    a device named .parquet is reported as one bad input, and the files beside it are scored."""
+    import duckdb
+
+    folder = tmp_path / "leads"
+    folder.mkdir()
+    os.mkfifo(folder / "a.parquet")
+    duckdb.sql("COPY (SELECT 'Acme' AS client, true AS rude) TO '" + str(folder / "b.parquet") + "'")
+
+    def unblock() -> None:  # should DuckDB wait to open it again, a writer comes (and goes): no hang
+        with contextlib.suppress(OSError):  # no reader waits: the fix holds
+            os.close(os.open(folder / "a.parquet", os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(5, unblock)
+    timer.start()
+    try:
+        code, out, err = invoke(cli, "check", str(folder), "-f", "csv")
+    finally:
+        timer.cancel()
+    assert code == 4
+    assert err == (
+        f"{folder / 'a.parquet'}: not a regular file: Parquet is read from a file, not from a pipe or a device\n"
+        "1 of 2 records was bad and skipped (see above); the others were scored\n"
+    )
+    assert out.splitlines()[1].startswith(f"{folder / 'b.parquet'},1,Acme,decline,")

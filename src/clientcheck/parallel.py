@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 4 << 20  # bytes of JSON Lines (~6,000 clients) before extra processes pay for themselves
 _WORKER: dict[str, Any] = {}  # what a forked worker needs; set in the parent just before forking
 
-Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, dict[str, int], int, bool]
+# output, messages, verdicts, reach, unsettled, flags, bad, the reader gone, the file shorter
+Done = tuple[Any, list[str], dict[str, int], dict[str, int], int, dict[str, int], int, bool, bool]
 
 
 class _Said(ClientcheckError):
@@ -112,13 +113,21 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
     broken = False
     try:
         piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
+        # the main process cut this piece from what it read; shorter now, the file has been cut
+        # down since (or rewritten): its lines are not where they were counted, nor maybe at all
+        shrank = len(piece) < where[1] if isinstance(where, tuple) else False
         buffer, sink = _WORKER["sink"]()
         collector = _Collector(_WORKER["lang"])
         runner = Runner(
             _WORKER["catalog"], _WORKER["rules"], sink, collector, engine=_WORKER["engine"], seller=_WORKER["seller"]
         )
         sink.begin(source)
-        runner._jsonl_stream(source, iter((piece,)), line, start=False)  # a byte order mark is gone already
+        if shrank:
+            from clientcheck.i18n import t
+
+            runner._bad(ClientcheckError(t(_WORKER["lang"], "batch.file_shrank"), Mark(source.name, line + 1)))
+        else:
+            runner._jsonl_stream(source, iter((piece,)), line, start=False)  # a byte order mark is gone already
         sink.flush()
         out = buffer.getvalue()
         stats = runner.stats
@@ -134,6 +143,7 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
         dict(stats.flags),
         stats.bad,
         broken,
+        shrank,
     )
 
 
@@ -191,8 +201,14 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
     pending: deque[Future[Done]] = deque()
     stats = runner.stats
 
+    shrank_before = False
+
     def collect() -> None:
-        out, messages, verdicts, reach, unsettled, flags, bad, broken = pending.popleft().result()
+        nonlocal shrank_before
+        out, messages, verdicts, reach, unsettled, flags, bad, broken, shrank = pending.popleft().result()
+        if shrank and shrank_before:  # said once, at the first line lost: the later pieces are lost too
+            return
+        shrank_before = shrank_before or shrank
         for message in messages:
             runner.reporter.bad(_Said(message))
         stats.verdicts.update(verdicts)

@@ -20,6 +20,7 @@ batches (Feed), read by one query: planned once, not once a batch (a fifth of a 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -227,6 +228,11 @@ class DuckRunner(Runner):
             self._line(entry[1], entry[0], name)
 
     def _parquet(self, source: Source) -> None:
+        if may_not_end(source) and os.path.exists(source.path):
+            # a FIFO or a device: DuckDB would wait in its own thread to open it (a Ctrl-C could
+            # not end that wait) and could not seek in it anyway
+            self._bad(ClientcheckError(say("sql.parquet_not_file", name=source.name)))
+            return
         try:
             with caught():
                 described = self.con.execute(
