@@ -524,6 +524,8 @@ DIRECT = {
     "sql.not_parquet": None,  # test_parquet_errors_are_russian
     "sql.unknown_column": None,  # test_parquet_errors_are_russian
     "sql.parquet_not_file": None,  # test_parquet_errors_are_russian
+    "sql.column_case": None,  # test_parquet_errors_are_russian
+    "sql.column_twice": None,  # test_parquet_errors_are_russian
     "output.failed": None,  # test_an_output_that_fails_is_said_in_russian
     "output.closed": None,  # test_an_output_that_fails_is_said_in_russian
 }
@@ -618,10 +620,12 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
     pq.write_table(pa.table({"late_payment": [1, 2]}), tmp_path / "x.parquet")
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
     os.mkfifo(tmp_path / "fifo.parquet")
+    pq.write_table(pa.table([[1], [2]], names=["rude", "Rude"]), tmp_path / "case.parquet")
+    pq.write_table(pa.table([[1], [2]], names=["rude", "rude"]), tmp_path / "twice.parquet")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANGUAGE", "CLIENTCHECK_"))}
     said = {}
     for lang in ("ru_RU.UTF-8", "C.UTF-8"):
-        for name in ("x.parquet", "broken.parquet", "fifo.parquet"):
+        for name in ("x.parquet", "broken.parquet", "fifo.parquet", "case.parquet", "twice.parquet"):
             done = subprocess.run(
                 [sys.executable, "-m", "clientcheck", "check", name, "-f", "jsonl", "-q"],
                 env={**env, "LANG": lang},
@@ -649,8 +653,16 @@ def test_parquet_errors_are_russian(tmp_path: Path) -> None:
     assert said["C.UTF-8", "fifo.parquet"] == (
         "fifo.parquet: not a regular file: Parquet is read from a file, not from a pipe or a device"
     )
-    russian = [said["ru_RU.UTF-8", name] for name in ("x.parquet", "broken.parquet", "fifo.parquet")]
-    assert [words_of(line) for line in russian] == [[], [], []]
+    assert said["ru_RU.UTF-8", "case.parquet"] == (
+        "case.parquet: у столбцов 'rude' и 'Rude' одно имя, если не различать регистр букв, а в запросе он не различается"
+    )
+    assert said["C.UTF-8", "case.parquet"] == (
+        "case.parquet: columns 'rude' and 'Rude' have one name to SQL, which does not tell names apart by case"
+    )
+    assert said["ru_RU.UTF-8", "twice.parquet"] == "twice.parquet: столбец 'rude' встречается дважды"
+    assert said["C.UTF-8", "twice.parquet"] == "twice.parquet: column 'rude' appears twice"
+    names = ("x.parquet", "broken.parquet", "fifo.parquet", "case.parquet", "twice.parquet")
+    assert [words_of(said["ru_RU.UTF-8", name]) for name in names] == [[], [], [], [], []]
 
 
 def test_an_output_that_fails_is_said_in_russian(capsys: pytest.CaptureFixture[str]) -> None:

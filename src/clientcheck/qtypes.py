@@ -38,6 +38,10 @@ def show_json(value: Any) -> str:
     """A value as an error message quotes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:  # in a list: JSON's word, as it was written
+        return "null"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # 1e15 as a number is written, not Python's 1000000000000000.0
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
 
 

@@ -12,7 +12,7 @@ it) fits every question.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import ClientcheckError, Mark
@@ -110,6 +110,20 @@ def problems(catalog: Catalog, types: Mapping[str, str], name: str) -> list[Clie
         else:
             continue
         found.append(ClientcheckError(message, Mark(name, 0)))
+    return found
+
+
+def twice(names: Sequence[str], name: str) -> list[ClientcheckError]:
+    """Each column whose name an earlier one has, in any case (SQL's names are the same in any
+    case, and DuckDB renames the second): the file is bad, as a CSV header with a name twice."""
+    first: dict[str, str] = {}
+    found: list[ClientcheckError] = []
+    for n, column in enumerate(names):
+        earlier = first.setdefault(column.lower(), column)
+        if column in names[:n]:
+            found.append(ClientcheckError(say("sql.column_twice", name=column), Mark(name, 0)))
+        elif earlier != column:
+            found.append(ClientcheckError(say("sql.column_case", first=earlier, name=column), Mark(name, 0)))
     return found
 
 

@@ -42,6 +42,9 @@ from clientcheck.sql.guard import Stopped, Watched, caught
 from clientcheck.sql.rows import Rows
 
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
+# ... for the formats Python writes from the outcomes (40 to 650 µs a row): a Ctrl-C ends the
+# run once the batch in hand is written, as for JSON Lines, and this keeps that under a second
+FETCH_OUTCOMES = 1024
 # What a Parquet query may hold of its results, waiting to be read. DuckDB scans a file a row
 # group at a time, one per thread, and hands the results over in file order: with its default
 # (10 MB, less than one row group's records) the second thread soon waits for the first and
@@ -60,6 +63,12 @@ def _joined(records: Any) -> bytes | memoryview:
         start, end = offsets[records.offset], offsets[records.offset + len(records)]
         return memoryview(data)[start:end]
     return "".join(records.to_pylist()).encode("utf-8")
+
+
+def _decimal(value: Any) -> int | float:
+    """A Parquet DECIMAL as JSON Lines would give the same number: whole, an int (its message
+    then quotes all its digits, as for JSON Lines); else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 class DuckRunner(Runner):
@@ -238,11 +247,14 @@ class DuckRunner(Runner):
                 described = self.con.execute(
                     "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
                 ).fetchall()
+            names = self._column_names(source) or [str(name) for name, _ in described]
         except Stopped as exc:
             self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
-        types = {str(name): str(kind) for name, kind in described}
-        problems = coltypes.problems(self.catalog, types, source.name)
+        names = names if len(names) == len(described) else [str(name) for name, _ in described]
+        twice = coltypes.twice(names, source.name)
+        types = {name: str(kind) for name, (_, kind) in zip(names, described, strict=True)}
+        problems = twice + coltypes.problems(self.catalog, types, source.name)
         if problems:  # as a CSV header with an unknown column: the whole file is bad, nothing written
             for problem in problems:
                 self.reporter.bad(problem)
@@ -266,11 +278,27 @@ class DuckRunner(Runner):
             cursor.close()
         self.sink.flush()
 
+    def _column_names(self, source: Source) -> list[str]:
+        """The file's column names as written: DuckDB's own rename a name that comes twice (in
+        any case: to SQL, `Rude` and `rude` are one name) to `rude_1`, which the file does not
+        have. The top level of the file's schema, which lists nested fields after their column."""
+        with caught():
+            schema = self.con.execute("SELECT name, num_children FROM parquet_schema(?)", [source.path]).fetchall()
+        names: list[str] = []
+        at = 1  # after the root
+        for _ in range(schema[0][1] or 0):
+            names.append(str(schema[at][0]))
+            inside = 1
+            while inside:  # this column and the fields nested in it
+                inside += (schema[at][1] or 0) - 1
+                at += 1
+        return names
+
     def _emit(self, source: Source, cursor: Any, feed: Feed | None, raw_columns: Sequence[str]) -> None:
         """Write the results in input order; rows the SQL did not pass go the ordinary way.
         feed: the records as read (JSON Lines, CSV), the n-th result row the n-th of them;
         without it (Parquet) the answers as read come with the row."""
-        reader = cursor.to_arrow_reader(FETCH)
+        reader = cursor.to_arrow_reader(FETCH if self.fused else FETCH_OUTCOMES)
         stats = self.stats
         tick = self.reporter.progress.tick
         fused = self.fused
@@ -336,8 +364,6 @@ class DuckRunner(Runner):
         columns = [c.to_pylist() for c in batch.columns]
         width = len(columns) - len(raw_columns)
         for n in range(batch.num_rows):
-            if feed is not None:
-                feed.stop_if_pressed()  # a row of these formats can be slow
             line = columns[0][n]
             if not columns[1][n]:
                 self._not_passed(source, batch, n, feed, first, raw_columns, width)
@@ -384,7 +410,7 @@ class DuckRunner(Runner):
         data: dict[str, Any] = {}
         for name, value in zip(raw_columns, values, strict=True):
             if value is not None:
-                data[name] = float(value) if type(value).__name__ == "Decimal" else value
+                data[name] = _decimal(value) if type(value).__name__ == "Decimal" else value
         return data
 
     def _not_passed(

@@ -57,9 +57,11 @@ class Rows:
         open_rules: list[OpenRule] = []
         at = 7
         possible: list[tuple[Rule, int | None, str | None, Any]] = []
+        same = True  # what could still happen is what is known: the range took no second pass
         for r, rule in enumerate(self.rules):
             o, t, ask, opened = row[at], row[at + 1], row[at + 2], row[at + 3]
             possible.append((rule, row[at + 4], row[at + 5], row[at + 6]))
+            same = same and o == row[at + 4] and ask == row[at + 5] and opened == row[at + 6]
             at += 7
             if o is None:
                 levels = tuple(i for i in opened if i is not None)
@@ -86,7 +88,9 @@ class Rows:
             and not any(not isinstance(f.weight, int) for f in (*red, *good))
         ):
             score = int(score)
-        ask_next = self.ask_next(open_rules, possible)
+        # as the compiled path: worked out here only after a second pass; else, if a format reads
+        # it, by the Result from its own open rules (the same ranking: the range adds no rule)
+        ask_next = None if same else self.ask_next(open_rules, possible)
         return Result(
             (client, verdict, score, red, good, notes, open_rules, ignored, values, order, ask_next, best, worst)
         )

@@ -168,6 +168,8 @@ STRINGS: dict[str, str] = {
     "sql.needs": "{what} needs {modules}: install the sql extra ({extra})",
     "sql.parquet_not_file": "{name}: not a regular file: Parquet is read from a file, not from a pipe or a device",
     "sql.not_parquet": "{name}: cannot read as Parquet: {problem}",
+    "sql.column_twice": "column {name!r} appears twice",
+    "sql.column_case": "columns {first!r} and {name!r} have one name to SQL, which does not tell names apart by case",
     "sql.unknown_column": "column {name!r} is not a question id",
     "answers.surrogate": "JSON text holds a lone surrogate (a \\ud800-\\udfff escape without its pair), which is not a character",
     "answers.too_many_digits": "a number in it has too many digits",

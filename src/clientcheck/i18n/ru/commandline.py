@@ -168,6 +168,8 @@ STRINGS: dict[str, str] = {
     "sql.needs": "{what} нужны {modules}: установите дополнение sql (`{extra}`)",
     "sql.parquet_not_file": "{name}: не обычный файл: Parquet читается из файла, а не из канала или устройства",
     "sql.not_parquet": "{name}: не удаётся прочитать как Parquet (файл повреждён или это не Parquet)",
+    "sql.column_twice": "столбец {name!r} встречается дважды",
+    "sql.column_case": "у столбцов {first!r} и {name!r} одно имя, если не различать регистр букв, а в запросе он не различается",
     "sql.unknown_column": "столбец {name!r} — не код вопроса",
     "answers.surrogate": "в тексте JSON одиночный суррогат (экранирование от «\\ud800» до «\\udfff» без пары), а это не символ",
     "answers.too_many_digits": "здесь число со слишком большим количеством цифр",
