@@ -13,6 +13,7 @@ import orjson
 from clientcheck.compiled import FindingInfo, OpenRule, Result, _known_when
 from clientcheck.model import Answers, AskNext, Catalog, Evidence, Finding, Rule, Undecided, Verdict
 
+OPEN_KINDS = 1 << 16  # kinds of undecided rule remembered; beyond that, worked out each time
 WORDS: dict[str, Literal["go", "caution", "decline"]] = {"go": "go", "caution": "caution", "decline": "decline"}
 
 
@@ -46,7 +47,7 @@ class Rows:
                     self.rank.get((r, i), 0),
                 )
         self.level_of = {id(info): i for (_, i), info in self.infos.items()}
-        self.open_rules: dict[tuple[int, int, tuple[str, ...], tuple[int, ...]], OpenRule] = {}
+        self.open_rules: dict[tuple[int, int, str, tuple[int | None, ...]], OpenRule] = {}
 
     def result(self, row: Sequence[Any]) -> Result:
         """A row of outcomes_query as the batch formats take it."""
@@ -64,15 +65,18 @@ class Rows:
             same = same and o == row[at + 4] and ask == row[at + 5] and opened == row[at + 6]
             at += 7
             if o is None:
-                levels = tuple(i for i in opened if i is not None)
-                key = (r, t, tuple(orjson.loads("[" + ask + "]")), levels)
+                key = (r, t, ask, tuple(opened))  # as DuckDB gave them: parsed once per kind of row
                 found = self.open_rules.get(key)
                 if found is None:
+                    levels = tuple(i for i in opened if i is not None)
                     level = rule.levels[t - 1]
                     severities = tuple(
                         dict.fromkeys(rule.levels[i].severity for i in levels if rule.levels[i].severity)
                     )
-                    found = self.open_rules[key] = OpenRule(rule, r, level.severity, level.weight, key[2], severities)
+                    asks = tuple(orjson.loads("[" + ask + "]"))
+                    found = OpenRule(rule, r, level.severity, level.weight, asks, severities)
+                    if len(self.open_rules) < OPEN_KINDS:
+                        self.open_rules[key] = found
                 open_rules.append(found)
             elif o:
                 info = self.infos[(r, o - 1)]
