@@ -138,6 +138,9 @@ def test_coerce_accepts_forgiving_forms(catalog: Catalog, qid: str, value: objec
         ("late_payments", 2.5, "2.5 is not whole; expected a whole number from 0 to 100"),
         ("late_payments", True, "expected a whole number from 0 to 100, got true"),
         ("cost", float("nan"), "nan is not a usable number; expected a number"),
+        ("late_payments", 2e14, "200000000000000 is out of range; expected a whole number from 0 to 100"),
+        ("late_payments", -1.0, "-1 is out of range; expected a whole number from 0 to 100"),
+        ("asks", [None], "null is not a choice; expected a list of: free_sample, discount"),
         ("worked_before", "true", 'expected true or false, got "true"'),
         ("asks", {"a": 1}, 'expected a list of: free_sample, discount, got {"a": 1}'),
     ],
@@ -231,3 +234,10 @@ def test_bounds_in_answer_errors_are_numbers_as_everything_shows_them(
         "clientcheck: ошибка: a.yaml:4:1: min_price: 20000000000 — вне допустимого диапазона; "
         "нужно число от 0 до 1\u00a0000\u00a0000\u00a0000",
     ]
+
+
+def test_a_value_in_a_message_is_written_as_json_writes_it() -> None:
+    from clientcheck.qtypes import show_json
+
+    shown = [show_json(v) for v in (None, 20.0, -0.0, 1e15, 1e16, 2.5, True, "x", [None, "a"])]
+    assert shown == ["null", "20", "0", "1000000000000000", "1e+16", "2.5", "true", '"x"', '[null, "a"]']

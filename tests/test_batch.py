@@ -569,7 +569,9 @@ def test_a_file_cut_down_while_workers_read_it_says_where_its_lines_were_lost(
     cut = sum(sizes[:400])  # the file as if it ended after line 400, cut down once read
 
     def read_at(name: str, offset: int, size: int) -> bytes:
-        return real(name, offset, min(size, max(cut - offset, 0)))
+        if offset < cut < offset + size:  # this piece is cut short; the file has grown again after it
+            return real(name, offset, cut - offset)
+        return real(name, offset, size)
 
     monkeypatch.setattr(parallel, "_read_at", read_at)
     code, out, err = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "2")
@@ -577,6 +579,38 @@ def test_a_file_cut_down_while_workers_read_it_says_where_its_lines_were_lost(
     first_lost = lines[-1] + 1
     assert code == EXIT_BAD_INPUT and lines == list(range(1, first_lost)) and first_lost <= 401
     assert err == (
-        f"{path}:{first_lost}: the file got shorter while it was being read; the lines from here on are not scored\n"
+        f"{path}:{first_lost}: the file changed while it was being read (it got shorter or went away); the lines from here on are not scored\n"
         f"1 of {first_lost} records was bad and skipped (see above); the others were scored\n"
     )
+
+
+def test_a_worker_writes_nothing_after_a_piece_of_its_input_was_cut_short(tmp_path: Path) -> None:
+    """Workers write their output to the run's own standard output in turn: once a piece of an
+    input found the file cut short, no later piece of that input writes, though the file may
+    have grown again; the next input's pieces do."""
+    import multiprocessing
+
+    from clientcheck import parallel
+
+    context = multiprocessing.get_context("fork")
+    out = tmp_path / "out"
+    with out.open("wb") as stream:
+        saved = dict(parallel._WORKER)
+        parallel._WORKER.update(
+            fd=stream.fileno(),
+            turn=context.RawValue("q", 0),
+            cut_input=context.RawValue("q", 0),
+            cut_seq=context.RawValue("q", 0),
+            cond=context.Condition(),
+            parent=os.getppid(),
+            encoding="utf-8",
+            errors="strict",
+        )
+        try:
+            parallel._cut(1, 1)  # input 1's piece 1 is short
+            for seq, number in ((0, 1), (1, 1), (2, 1), (3, 2)):
+                assert parallel._write_in_turn(seq, f"{seq}:{number}\n", number) is False
+        finally:
+            parallel._WORKER.clear()
+            parallel._WORKER.update(saved)
+    assert out.read_text(encoding="utf-8") == "0:1\n1:1\n3:2\n"  # piece 1's own output is empty anyway

@@ -227,6 +227,11 @@ def test_sql_columns_leaves_the_others_unknown_and_refuses_unknown_names(cli: Cl
     )
     code, out, _ = invoke(cli, "sql", "--keep", "ask_4")  # three questions to ask by default
     assert code == 0 and '"ask_4"' in out
+    for dialect in ("postgres", "snowflake"):  # their quoted names differ by case: "Rude" is not "rude"
+        code, out, _ = invoke(cli, "sql", "-d", dialect, "--keep", "Rude,Verdict")
+        assert code == 0 and '"Rude"' in out and '"Verdict"' in out
+        code, _, err = invoke(cli, "sql", "-d", dialect, "--keep", "verdict")
+        assert (code, err) == (2, f"clientcheck: error: {t('en', 'sql.keep_taken', name='verdict')}\n")
     code, _, err = invoke(cli, "sql", "--table", "a..b")
     assert code == 2 and err.startswith("clientcheck: error: --table: 'a..b' is not a table name")
 

@@ -488,6 +488,17 @@ def test_a_batch_for_duckdb_is_cut_by_its_bytes_too(
     assert sizes == [4] * 25  # 4 lines of 262 bytes pass 1,000
 
 
+def _unread(pipe: IO[bytes]) -> int:
+    """The bytes written to a pipe that its reader has not read yet."""
+    import array
+    import fcntl
+    import termios
+
+    count = array.array("i", [0])
+    fcntl.ioctl(pipe.fileno(), termios.FIONREAD, count)
+    return count[0]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_a_ctrl_c_while_duckdb_waits_for_a_pipe_ends_the_run_at_once(tmp_path: Path, fmt: str) -> None:
     """From a pipe whose writer is quiet, a Ctrl-C ends the run (130) at once, as the Python path
@@ -505,7 +516,11 @@ def test_a_ctrl_c_while_duckdb_waits_for_a_pipe_ends_the_run_at_once(tmp_path: P
     with open(fifo, "wb") as writer:  # kept open, and quiet, while the signal comes
         writer.write(b'{"client": "A", "rude": false}\n' * 1000)
         writer.flush()
-        time.sleep(3)  # DuckDB has started and waits for more lines
+        # every line is read (nothing left in the pipe: FIONREAD, on Linux) and DuckDB waits for more
+        deadline = time.monotonic() + 60
+        while _unread(writer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
         run.send_signal(signal.SIGINT)
         try:
             out, err = run.communicate(timeout=30)
@@ -600,3 +615,44 @@ def test_a_parquet_name_on_a_fifo_is_one_bad_input_not_a_wait(cli: CliRunner, tm
         "1 of 2 records was bad and skipped (see above); the others were scored\n"
     )
     assert out.splitlines()[1].startswith(f"{folder / 'b.parquet'},1,Acme,decline,")
+
+
+def test_the_questions_to_ask_weigh_an_open_rule_by_its_lightest_level_too(cli: CliRunner, tmp_path: Path) -> None:
+    """An open rule's part in the range is from its lightest to its heaviest open level: with a
+    level of negative weight, the questions to ask next (`--format json`) rank as in Python."""
+    import csv
+    import random
+
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "q.yaml").write_text(
+        "section: all\ntitle: All\nquestions:\n"
+        + "".join(f"  - {{id: {q}, type: integer, text: {q.upper()}}}\n" for q in "abc")
+        + "  - {id: d, type: yesno, text: D}\n",
+        encoding="utf-8",
+    )
+    rule = "  - {{id: {id}, kind: red-flag, source: s, title: {{en: T, ru: T}}, why: {{en: W, ru: W}}, advice: {{en: A, ru: A}}, {rest}}}\n"
+    (tmp_path / "rules.yaml").write_text(
+        "clientcheck: rules\nversion: 1\nsources: {s: S}\npolicy:\n  severities:\n"
+        "    low: {weight: 1, label: {en: low, ru: низкая}}\n    high: {weight: 3, label: {en: high, ru: высокая}}\n"
+        "    decline: {weight: 10, label: {en: decline, ru: отказ}}\n  good_sign_weight: 1\n"
+        "  decline_if: {any_severity: [decline], min_score: 6}\n  caution_if: {any_severity: [high], min_score: 2}\n"
+        "rules:\n"
+        + rule.format(
+            id="r1", rest="levels: [{when: a > 5, severity: low, weight: 1}, {when: b > 5, severity: low, weight: -8}]"
+        )
+        + rule.format(id="r2", rest="when: c > 5, severity: high, weight: 3")
+        + rule.format(id="r3", rest="when: d, severity: low, weight: 5"),
+        encoding="utf-8",
+    )
+    pick = random.Random(14)
+    path = tmp_path / "leads.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["client", "a", "b", "c", "d"])
+        for n in range(300):
+            out.writerow([f"c{n}", *(pick.choice(["", "0", "9"]) for _ in "abc"), pick.choice(["", "yes", "no"])])
+    rules = ["--rules", str(tmp_path / "rules.yaml"), "--questions", str(questions), "--fail-on", "never"]
+    python = invoke(cli, "check", str(path), "-f", "json", *rules)
+    assert invoke(cli, "check", str(path), "-f", "json", "--engine", "duckdb", *rules) == python
+    assert python[0] == 0 and '"ask_next": [{"question": "a"' in python[1]

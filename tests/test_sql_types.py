@@ -391,7 +391,8 @@ FITTING: dict[str, dict[str, tuple[Any, list[Any]]]] = {
     "tx_int": {"tx": (pa.array([5, -3], pa.int64()), [5, -3])},
     "tx_uint64": {"tx": (pa.array([2**64 - 1], pa.uint64()), [2**64 - 1])},
     "tx_double": {"tx": (pa.array([5.0, 2.5, 1e16]), [5.0, 2.5, 1e16])},
-    "tx_decimal": {"tx": (pa.array([Decimal("1.10")], pa.decimal128(4, 2)), [1.1])},
+    "tx_decimal": {"tx": (pa.array([Decimal("1.10"), Decimal("4.00")], pa.decimal128(4, 2)), [1.1, 4.0])},
+    "client_decimal": {"client": (pa.array([Decimal("7.00")], pa.decimal128(4, 2)), [7.0])},
     "d": {
         "d": (
             pa.array([_days(dt.date(2026, 1, 1)), _days(dt.date(2026, 5, 30)), None], pa.date32()),

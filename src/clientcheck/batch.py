@@ -125,6 +125,7 @@ class Runner:
         self._pool: Any = None
         self._context: Any = None
         self._seq = 0
+        self._inputs = 0  # JSON Lines inputs handed to the worker processes (parallel.py)
         self.verdicts = [0] * 27  # from the fused paths: 9 * verdict + 3 * worst + best, by VERDICTS index
         self.decoded = 0  # records msgspec decoded and the compiled function scored (tests read it)
         self.fast = 0  # records the dict path's compiled function scored

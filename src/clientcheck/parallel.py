@@ -84,14 +84,18 @@ def _read_at(path: str, offset: int, size: int) -> bytes:
     return os.pread(fd, size, offset)
 
 
-def _write_in_turn(seq: int, out: bytes | str) -> bool:
-    """Write a piece's output when every earlier piece's is written; True if the reader is gone."""
+def _write_in_turn(seq: int, out: bytes | str, number: int) -> bool:
+    """Write a piece's output when every earlier piece's is written; True if the reader is gone.
+    number: the input's, in the run (a piece after one of its input that was cut short writes
+    nothing: the run has said its lines from there on are not scored)."""
     cond, turn, fd = _WORKER["cond"], _WORKER["turn"], _WORKER["fd"]
     data = out if isinstance(out, bytes) else out.encode(_WORKER["encoding"], _WORKER["errors"])
     with cond:
         while not cond.wait_for(lambda: turn.value == seq, timeout=1.0):
             if os.getppid() != _WORKER["parent"]:  # the main process is gone: nobody will pass the turn
                 os._exit(EXIT_INTERRUPTED)  # the run was cut short; an orphan has nobody to raise to
+        if _WORKER["cut_input"].value == number and seq > _WORKER["cut_seq"].value:
+            data = b""
         try:
             view = memoryview(data)
             while view:
@@ -104,18 +108,32 @@ def _write_in_turn(seq: int, out: bytes | str) -> bool:
             cond.notify_all()
 
 
-def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
+def _cut(seq: int, number: int) -> None:
+    """Piece `seq` of input `number` found its file cut short: no later piece of it writes."""
+    with _WORKER["cond"]:
+        cut_input, cut_seq = _WORKER["cut_input"], _WORKER["cut_seq"]
+        if cut_input.value != number or seq < cut_seq.value:
+            cut_input.value, cut_seq.value = number, seq
+
+
+def _work(task: tuple[int, Source, bytes | tuple[int, int], int, int]) -> Done:
     from clientcheck.batch import Runner
 
-    seq, source, where, line = task
+    seq, source, where, line, number = task
     out: bytes | str = b""
     direct = _WORKER["fd"] is not None
     broken = False
     try:
-        piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
+        try:
+            piece = where if isinstance(where, bytes) else _read_at(source.path, *where)
+        except FileNotFoundError:  # removed since the main process read it
+            piece = b""
         # the main process cut this piece from what it read; shorter now, the file has been cut
-        # down since (or rewritten): its lines are not where they were counted, nor maybe at all
+        # down since (or rewritten, or removed): its lines are not where they were counted, nor
+        # maybe at all
         shrank = len(piece) < where[1] if isinstance(where, tuple) else False
+        if shrank:
+            _cut(seq, number)
         buffer, sink = _WORKER["sink"]()
         collector = _Collector(_WORKER["lang"])
         runner = Runner(
@@ -133,7 +151,7 @@ def _work(task: tuple[int, Source, bytes | tuple[int, int], int]) -> Done:
         stats = runner.stats
     finally:
         if direct:
-            broken = _write_in_turn(seq, out)
+            broken = _write_in_turn(seq, out, number)
     return (
         (None if direct else out),
         collector.messages,
@@ -181,6 +199,8 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
         lang=lang,
         fd=fd,
         turn=context.RawValue("q", 0),
+        cut_input=context.RawValue("q", 0),  # the input (its number) cut short, and at which piece
+        cut_seq=context.RawValue("q", 0),
         cond=context.Condition(),
         parent=os.getpid(),
         encoding=getattr(stream, "encoding", None) or "utf-8",
@@ -189,6 +209,7 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
     runner.jobs = jobs
     runner._context = context
     runner._seq = 0
+    runner._inputs = 0
 
 
 def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) -> None:
@@ -206,9 +227,9 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
     def collect() -> None:
         nonlocal shrank_before
         out, messages, verdicts, reach, unsettled, flags, bad, broken, shrank = pending.popleft().result()
-        if shrank and shrank_before:  # said once, at the first line lost: the later pieces are lost too
+        if shrank_before:  # said once, at the first line lost: what comes after it is not scored
             return
-        shrank_before = shrank_before or shrank
+        shrank_before = shrank
         for message in messages:
             runner.reporter.bad(_Said(message))
         stats.verdicts.update(verdicts)
@@ -222,8 +243,11 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
             runner.sink.write(out)
         runner.reporter.progress.tick(stats.scored, stats.bad, runner.done)
 
+    runner._inputs += 1
+    number = runner._inputs
+
     def submit(where: bytes | tuple[int, int], line: int) -> None:
-        pending.append(runner._pool.submit(_work, (runner._seq, source, where, line)))
+        pending.append(runner._pool.submit(_work, (runner._seq, source, where, line, number)))
         runner._seq += 1
 
     seekable = source.path != "-" and os.path.isfile(source.path)

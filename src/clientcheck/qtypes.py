@@ -38,10 +38,12 @@ def show_json(value: Any) -> str:
     """A value as an error message quotes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if value is None:  # in a list: JSON's word, as it was written
+    if value is None:  # in a list: JSON's word for it
         return "null"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value))  # 1e15 as a number is written, not Python's 1000000000000000.0
+        # a whole number as a number is shown (1e15, 20.0, -0.0 as 1000000000000000, 20, 0), not
+        # as Python's 1000000000000000.0; past 10^16, Python's 1e+16 is the shorter
+        return str(int(value))
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, list, dict)) else repr(value)
 
 

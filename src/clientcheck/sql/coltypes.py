@@ -117,13 +117,15 @@ def twice(names: Sequence[str], name: str) -> list[ClientcheckError]:
     """Each column whose name an earlier one has, in any case (SQL's names are the same in any
     case, and DuckDB renames the second): the file is bad, as a CSV header with a name twice."""
     first: dict[str, str] = {}
+    seen: set[str] = set()
     found: list[ClientcheckError] = []
-    for n, column in enumerate(names):
+    for column in names:
         earlier = first.setdefault(column.lower(), column)
-        if column in names[:n]:
+        if column in seen:
             found.append(ClientcheckError(say("sql.column_twice", name=column), Mark(name, 0)))
         elif earlier != column:
             found.append(ClientcheckError(say("sql.column_case", first=earlier, name=column), Mark(name, 0)))
+        seen.add(column)
     return found
 
 

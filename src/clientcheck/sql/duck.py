@@ -65,12 +65,6 @@ def _joined(records: Any) -> bytes | memoryview:
     return "".join(records.to_pylist()).encode("utf-8")
 
 
-def _decimal(value: Any) -> int | float:
-    """A Parquet DECIMAL as JSON Lines would give the same number: whole, an int (its message
-    then quotes all its digits, as for JSON Lines); else a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 class DuckRunner(Runner):
     """batch.Runner with JSON Lines, CSV and Parquet scored in DuckDB; YAML and JSON answers
     files (one client each) the usual way."""
@@ -363,12 +357,13 @@ class DuckRunner(Runner):
     ) -> None:
         columns = [c.to_pylist() for c in batch.columns]
         width = len(columns) - len(raw_columns)
+        rows = list(zip(*columns[:width], strict=True))  # a tuple per row, made at once
         for n in range(batch.num_rows):
             line = columns[0][n]
             if not columns[1][n]:
                 self._not_passed(source, batch, n, feed, first, raw_columns, width)
                 continue
-            r = self.layout.result([c[n] for c in columns[:width]])
+            r = self.layout.result(rows[n])
             if self.sink.needs_verdict:
                 if feed is None:
                     self._full(source, r, line, self._row(batch, n, raw_columns, width))
@@ -399,8 +394,14 @@ class DuckRunner(Runner):
         self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)
 
-    @staticmethod
-    def _row(batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
+    def _decimal(self, name: str, value: Any) -> int | float:
+        """A Parquet DECIMAL: for a number question, whole, an int (as the same number in JSON
+        Lines: a message quotes all its digits); else, and as text, a float, as a DOUBLE is."""
+        q = self.catalog.questions.get(name)
+        whole = q is not None and q.type in ("integer", "number") and value == value.to_integral_value()
+        return int(value) if whole else float(value)
+
+    def _row(self, batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
         """A row's answers as read: a column each from `at` on, or a struct of them (the records')."""
         column = batch.column(at)
         if pa.types.is_struct(column.type):
@@ -410,7 +411,7 @@ class DuckRunner(Runner):
         data: dict[str, Any] = {}
         for name, value in zip(raw_columns, values, strict=True):
             if value is not None:
-                data[name] = _decimal(value) if type(value).__name__ == "Decimal" else value
+                data[name] = self._decimal(name, value) if type(value).__name__ == "Decimal" else value
         return data
 
     def _not_passed(

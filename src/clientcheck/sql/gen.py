@@ -67,20 +67,22 @@ def build(
     for name in columns or ():
         if name not in known:
             raise UsageError(say("sql.bad_column", name=name) + suggest(name, known))
-    # SQL's names are the same in any case (DuckDB, and Postgres unquoted): a kept column named
-    # as one of the result's would be a second column of that name, which reads as the first
+    # a kept column named as one of the result's would be a second column of that name, which
+    # reads as the first; DuckDB, Spark and BigQuery take names in any case even quoted (as the
+    # query writes every name), Postgres and Snowflake tell quoted names apart by case
+    fold = str.lower if dialect in ("duckdb", "spark", "bigquery") else str
     result = ["verdict", "best", "worst", "settled", "score", *(r.id for r in rules or catalog.rules)]
     result += [f"ask_{k}" for k in range(1, ask + 1)]
-    lowered = {name.lower() for name in known}
+    taken, asked = {fold(name) for name in known}, {fold(name) for name in result}
     seen: set[str] = set()
     for name in keep:
-        if name.lower() in lowered:
+        if fold(name) in taken:
             raise UsageError(say("sql.keep_known", name=name))
-        if name.lower() in {r.lower() for r in result}:
+        if fold(name) in asked:
             raise UsageError(say("sql.keep_taken", name=name))
-        if name.lower() in seen:
+        if fold(name) in seen:
             raise UsageError(say("sql.keep_twice", name=name))
-        seen.add(name.lower())
+        seen.add(fold(name))
     import os
 
     # CLIENTCHECK_TODAY fixes today for the Python engine; the query then takes the same date

@@ -28,6 +28,7 @@ class Rows:
         self.catalog = catalog
         self.rules = tuple(rules)
         self.index = {qid: i for i, qid in enumerate(catalog.questions)}
+        self.lists = [i for i, q in enumerate(catalog.questions.values()) if q.type == "multi"]
         red_levels = [
             (r, i) for r, rule in enumerate(self.rules) if rule.kind == "red-flag" for i in range(len(rule.levels))
         ]
@@ -60,9 +61,10 @@ class Rows:
         possible: list[tuple[Rule, int | None, str | None, Any]] = []
         same = True  # what could still happen is what is known: the range took no second pass
         for r, rule in enumerate(self.rules):
-            o, t, ask, opened = row[at], row[at + 1], row[at + 2], row[at + 3]
-            possible.append((rule, row[at + 4], row[at + 5], row[at + 6]))
-            same = same and o == row[at + 4] and ask == row[at + 5] and opened == row[at + 6]
+            o, t, ask, opened, x_o, x_ask, x_opened = row[at : at + 7]
+            possible.append((rule, x_o, x_ask, x_opened))
+            if same and (o != x_o or ask != x_ask or opened != x_opened):
+                same = False
             at += 7
             if o is None:
                 key = (r, t, ask, tuple(opened))  # as DuckDB gave them: parsed once per kind of row
@@ -74,7 +76,8 @@ class Rows:
                         dict.fromkeys(rule.levels[i].severity for i in levels if rule.levels[i].severity)
                     )
                     asks = tuple(orjson.loads("[" + ask + "]"))
-                    found = OpenRule(rule, r, level.severity, level.weight, asks, severities)
+                    lightest = min(rule.levels[i].weight for i in levels)  # its part in the range, as evaluate's
+                    found = OpenRule(rule, r, level.severity, level.weight, asks, severities, lightest)
                     if len(self.open_rules) < OPEN_KINDS:
                         self.open_rules[key] = found
                 open_rules.append(found)
@@ -83,7 +86,11 @@ class Rows:
                 {"red-flag": red, "good-sign": good, "note": notes}[rule.kind].append(info)
         ignored = tuple(row[at].split(",")) if row[at] else ()
         at += 1
-        values = tuple(frozenset(v) if isinstance(v, list) else v for v in row[at : at + len(self.catalog.questions)])
+        answered = list(row[at : at + len(self.catalog.questions)])
+        for i in self.lists:  # a multiple choice's list, as a set
+            if isinstance(answered[i], list):
+                answered[i] = frozenset(answered[i])
+        values = tuple(answered)
         red.sort(key=lambda f: f.rank)
         order = (self.index, self.catalog.policy)
         if (

@@ -205,7 +205,7 @@ STRINGS: dict[str, str] = {
     "rules.explain.does_not_apply": "does not apply",
     "rules.explain.not_answered": "not answered",
     "rules.explain.away": "({subject} is {value}; it needs {target}: {amount} away)",
-    "batch.file_shrank": "the file got shorter while it was being read; the lines from here on are not scored",
+    "batch.file_shrank": "the file changed while it was being read (it got shorter or went away); the lines from here on are not scored",
     "batch.progress": "scoring: {count} {count:client|clients} · {bad} bad · {rate} a second{percent}",
     "batch.skipped": "{count} of {total} records were bad and skipped (see above); the others were scored",
     "batch.skipped.one": "{count} of {total} records was bad and skipped (see above); the others were scored",

@@ -202,7 +202,7 @@ STRINGS: dict[str, str] = {
     "rules.explain.does_not_apply": "не относится к делу",
     "rules.explain.not_answered": "без ответа",
     "rules.explain.away": "({subject} = {value}; нужно {target}: разница {amount})",
-    "batch.file_shrank": "файл стал короче, пока его читали; строки начиная с этой не оценены",
+    "batch.file_shrank": "файл изменился, пока его читали (стал короче или исчез); строки начиная с этой не оценены",
     "batch.progress": "оценка: клиентов {count} · с ошибками {bad} · {rate} в секунду{percent}",
     "batch.skipped": "{count} из {total} {total:записи|записей|записей} с ошибками {count:пропущена|пропущены|пропущены} (см. выше); остальные оценены",
     "batch.not_object": "запись должна быть объектом JSON: ответами одного клиента",
