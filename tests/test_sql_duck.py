@@ -656,3 +656,32 @@ def test_the_questions_to_ask_weigh_an_open_rule_by_its_lightest_level_too(cli: 
     python = invoke(cli, "check", str(path), "-f", "json", *rules)
     assert invoke(cli, "check", str(path), "-f", "json", "--engine", "duckdb", *rules) == python
     assert python[0] == 0 and '"ask_next": [{"question": "a"' in python[1]
+
+
+@pytest.mark.slow
+def test_every_format_from_duckdb_reads_as_the_python_paths_on_random_catalogs(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The property tests' random catalogs (signed and fractional weights, `when` gates,
+    fired(), count(), dates): `--format json` (every finding with what else holds, the questions
+    to ask next, both passes) and csv through DuckDB, as the Python path writes them."""
+    import random
+
+    from clientcheck.loader import load_catalog
+    from tests import engine_gen
+    from tests.sqlcheck import random_clients
+
+    monkeypatch.setenv("CLIENTCHECK_TODAY", "2026-12-01")
+    reads_fired = 0
+    for seed in range(8):
+        rules, questions = engine_gen.write_catalog(tmp_path / str(seed), random.Random(seed))
+        reads_fired += "fired(" in rules.read_text(encoding="utf-8")
+        clients = random_clients(load_catalog(rules, questions), 150, seed)
+        path = tmp_path / str(seed) / "leads.jsonl"
+        path.write_text("".join(json.dumps(c, default=str) + "\n" for c in clients), encoding="utf-8")
+        for fmt in ("json", "csv"):
+            args = ("check", str(path), "-f", fmt, "--rules", str(rules), "--questions", str(questions), "-q")
+            python = invoke(cli, *args, "--fail-on", "never")
+            assert invoke(cli, *args, "--fail-on", "never", "--engine", "duckdb") == python, (seed, fmt)
+            assert python[0] == 0
+    assert reads_fired >= 2

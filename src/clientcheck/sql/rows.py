@@ -131,9 +131,18 @@ class Rows:
     def verdict(self, r: Result, answers: Answers) -> Verdict:
         """The full verdict of a result, for the formats that show everything (--format json)."""
 
-        from clientcheck.evaluate import effective
+        from clientcheck.evaluate import effective, outcomes
 
         env, _ = effective(self.catalog, answers)
+        with_rules: list[bool] = []
+
+        def later_env() -> dict[str, Any]:
+            """env with every rule's outcome in it, as evaluate's, for a later level that reads
+            fired(): worked out by the one engine, once, and only for a finding that has one."""
+            if not with_rules:
+                outcomes(self.catalog, env)
+                with_rules.append(True)
+            return env
 
         def finding(info: FindingInfo) -> Finding:
             rule = self.rules[info.rule_index]
@@ -142,10 +151,12 @@ class Rows:
             # the answers as read: a whole number stays whole where SQL computed in DOUBLE
             evidence = tuple(Evidence(q, answers.values[q]) for q, _ in r.evidence(info))
             # the later levels that hold too, with what they read: detail for the full format
+            later = rule.levels[n + 1 :]
+            full = later_env() if later else env
             also = tuple(
-                (lv, tuple(Evidence(q, env[q]) for q in lv.when.names if q in env))
-                for lv in rule.levels[n + 1 :]
-                if lv.when(env) is True
+                (lv, tuple(Evidence(q, full[q]) for q in lv.when.names if q in full))
+                for lv in later
+                if lv.when(full) is True
             )
             return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice, n, also)
 
