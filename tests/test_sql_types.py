@@ -262,6 +262,34 @@ def test_a_column_name_that_comes_twice_in_any_case_is_named_as_the_file_has_it(
     )
 
 
+def test_a_row_longer_than_a_json_lines_line_may_be_is_a_bad_record(
+    tmp_path: Path, rules: list[str], cli: CliRunner
+) -> None:
+    """A Parquet row's texts (its list items too) may be as long as a line of JSON Lines or a row
+    of CSV, 1,000 kB in all; a longer row is a bad record, in every format, and the rest is scored."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    client = ["a", "b" * 500_000, "c", "d"]
+    tx = ["x" * 999_000, "y", "z" * 1_000_000, None]  # row 1: 999,002 bytes in all
+    mu = [["a"], ["q" * 500_000], ["a"], None]
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"client": client, "tx": tx, "mu": mu}), path)
+    for fmt in ("jsonl", "csv"):
+        code, out, err = invoke(cli, "check", str(path), "-f", fmt, *rules)
+        assert (code, err) == (
+            4,
+            f"{path}:2: this row is longer than 1000 kB\n"
+            f"{path}:3: this row is longer than 1000 kB\n"
+            "2 of 4 records were bad and skipped (see above); the others were scored\n",
+        )
+        rows = out.splitlines()[1:] if fmt == "csv" else out.splitlines()
+        assert [row.split(",")[1] if fmt == "csv" else row.split('"line":')[1].split(",")[0] for row in rows] == [
+            "1",
+            "4",
+        ]
+
+
 @pytest.mark.slow
 def test_a_bad_file_costs_that_file_only(tmp_path: Path, rules: list[str], cli: CliRunner) -> None:
     bad = _copy(tmp_path / "bad.parquet", "'c' AS client, 'x' AS n")

@@ -32,10 +32,10 @@ import pyarrow as pa
 
 from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
-from clientcheck.errors import ClientcheckError
+from clientcheck.errors import ClientcheckError, Mark
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
-from clientcheck.readers import Source, jsonl_lines, may_not_end
+from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
 from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
@@ -427,9 +427,22 @@ class DuckRunner(Runner):
     def _ordinary(self, source: Source, line: int, batch: Any, n: int, raw_columns: Sequence[str], at: int) -> None:
         """A Parquet row the ordinary way: validate and evaluate in Python, or report why it is bad."""
         try:
-            self._careful(self._row(batch, n, raw_columns, at), source.name, line)
+            data = self._row(batch, n, raw_columns, at)
+            if _text_size(data) > MAX_ROW_BYTES:  # as a line of JSON Lines or a row of CSV
+                raise ClientcheckError(say("readers.row_too_long", kb=MAX_ROW_BYTES // 1000), Mark(source.name, line))
+            self._careful(data, source.name, line)
         except ClientcheckError as exc:
             self._bad(exc)
+
+
+def _text_size(data: dict[str, Any]) -> int:
+    """The bytes of a row's texts, those in lists too."""
+    size = 0
+    for value in data.values():
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                size += len(item.encode("utf-8", "surrogatepass"))
+    return size
 
 
 def run_check(

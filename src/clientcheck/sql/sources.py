@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from clientcheck.answers import MAX_NUMBER
 from clientcheck.model import CLIENT_KEY, NOTE_KEY, Catalog, Question
+from clientcheck.readers import MAX_ROW_BYTES
 from clientcheck.sql.coltypes import shape
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 
@@ -293,6 +294,12 @@ def parquet_source(catalog: Catalog, types: dict[str, str]) -> exp.Select:
         value, ok = parquet_answer(q, name, kind)
         outs.append(alias(value, ident(name)))
         oks.append(ok)
+    texts = [n for n in (CLIENT_KEY, NOTE_KEY, *catalog.questions) if n in types and shape(types[n]) == "text"]
+    if texts:
+        # a row's texts, as long as a JSON Lines line may be: a longer row is the ordinary way's
+        # to refuse (a list of choices that passes is short: its items are choice ids)
+        sizes = [exp.Coalesce(this=fn("strlen", col(n)), expressions=[lit(0)]) for n in dict.fromkeys(texts)]
+        oks.append(exp.LTE(this=add(sizes[1:], sizes[0]), expression=lit(MAX_ROW_BYTES)))
     outs.append(alias(exp.Coalesce(this=and_(*oks), expressions=[exp.false()]), "ok"))
     scan: exp.Expression = exp.Table(
         this=fn(
