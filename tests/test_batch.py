@@ -614,3 +614,63 @@ def test_a_worker_writes_nothing_after_a_piece_of_its_input_was_cut_short(tmp_pa
             parallel._WORKER.clear()
             parallel._WORKER.update(saved)
     assert out.read_text(encoding="utf-8") == "0:1\n1:1\n3:2\n"  # piece 1's own output is empty anyway
+
+
+@pytest.mark.parametrize("how", [("--jobs", "1"), ("--jobs", "2"), ("--engine", "duckdb")])
+def test_a_file_cut_short_ahead_of_its_reader_says_so_at_its_end(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: tuple[str, str]
+) -> None:
+    """A file cut down (at a line end) past what has been read just ends, to its reader: the run
+    compares it with the size it had when opened and says the rest is lost (exit 4), once."""
+    if how[0] == "--engine":
+        pytest.importorskip("duckdb")
+    from clientcheck import batch
+
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, CAUTION] * 8000)  # ~1.9 MB
+    lines = path.read_bytes().splitlines(keepends=True)
+    kept = 20_000  # past the first piece read (1 MB for the worker processes)
+    real = batch.chunks
+
+    def cutting(stream: Any, size: int = 1 << 18) -> Any:
+        for n, piece in enumerate(real(stream, size)):
+            yield piece
+            if n == 0:
+                os.truncate(path, sum(map(len, lines[:kept])))
+
+    monkeypatch.setattr(batch, "chunks", cutting)
+    code, out, err = invoke(cli, "check", str(path), "-f", "jsonl", *how)
+    assert [json.loads(record)["line"] for record in out.splitlines()] == list(range(1, kept + 1))
+    assert (code, err) == (
+        EXIT_BAD_INPUT,
+        f"{path}: the file got shorter while it was being read: the lines it held after those read are not scored\n"
+        f"1 of {kept + 1} records was bad and skipped (see above); the others were scored\n",
+    )
+
+
+def test_a_file_read_to_its_end_or_grown_meanwhile_is_not_said_to_be_cut(tmp_path: Path) -> None:
+    from clientcheck.readers import InputStream, ReadError
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"1\n2\n3\n")
+    stream = InputStream(open(path, "rb"), "a.jsonl")  # noqa: SIM115 - closed below
+    assert stream.read(6) == b"1\n2\n3\n"
+    os.truncate(path, 2)  # cut down behind the reader: nothing it had not read is lost
+    assert stream.read(6) == b""
+    stream.close()
+    path.write_bytes(b"1\n2\n")
+    stream = InputStream(open(path, "rb"), "a.jsonl")  # noqa: SIM115 - closed below
+    with path.open("ab") as more:
+        more.write(b"3\n")
+    assert stream.read1(100) == b"1\n2\n3\n" and stream.read1(100) == b""  # it grew: nothing lost
+    stream.close()
+    path.write_bytes(b"1\n2\n3\n")
+    stream = InputStream(open(path, "rb", buffering=0), "a.jsonl")  # noqa: SIM115 - closed below
+    assert stream.readline() == b"1\n"
+    os.truncate(path, 4)  # cut down ahead of the reader (unbuffered: it has read 2 bytes)
+    assert stream.readline() == b"2\n"
+    with pytest.raises(ReadError) as info:
+        stream.readline()
+    assert str(info.value) == (
+        "a.jsonl: the file got shorter while it was being read: the lines it held after those read are not scored"
+    )
+    stream.close()

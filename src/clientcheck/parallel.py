@@ -21,6 +21,7 @@ from clientcheck.readers import (
     BOM,
     MAX_ROW_BYTES,
     MAX_SKIP_BYTES,
+    ReadError,
     Source,
     endless,
     may_not_end,
@@ -212,6 +213,14 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
     runner._inputs = 0
 
 
+def _until_failed(pieces: Iterator[bytes], failed: list[ReadError]) -> Iterator[bytes]:
+    """The pieces until a read fails; the failure is kept in `failed`."""
+    try:
+        yield from pieces
+    except ReadError as exc:
+        failed.append(exc)
+
+
 def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) -> None:
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -261,7 +270,8 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
     stoppable = not seekable and may_not_end(source)
     if not seekable:  # a stream's reads may cut a byte order mark; a file's first piece is whole
         pieces = without_bom(pieces)
-    for piece in pieces:
+    failed: list[ReadError] = []  # a read that failed: raised after the pieces before it are in
+    for piece in _until_failed(pieces, failed):
         if seekable and offset == 0 and not rest and piece.startswith(BOM):
             piece = piece[len(BOM) :]  # the workers read from after it
             offset = len(BOM)
@@ -300,6 +310,12 @@ def score_in_processes(runner: Runner, source: Source, pieces: Iterator[bytes]) 
         line += task.count(b"\n")
         while len(pending) > 2 * runner.jobs or (pending and pending[0].done()):
             collect()
+    if failed:
+        while pending:
+            collect()
+        if not shrank_before:  # a worker has said where its file was cut short: once is enough
+            raise failed[0]
+        return
     if skipping:  # the input ended inside the long line
         runner._bad(ClientcheckError(too_long(), Mark(source.name, line + 1)))
     elif rest:

@@ -167,38 +167,70 @@ class ReadError(ClientcheckError):
     """An input could not be read (as opposed to standard output that could not be written)."""
 
 
+def _regular_size(raw: IO[bytes]) -> int | None:
+    """The size of a regular file (None for a pipe, a device, or a stream without a file)."""
+    try:
+        st = os.fstat(raw.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
 class InputStream:
     """A binary input whose read errors are ReadErrors naming the input: an OSError that escapes
     a batch is then always about the output, never the input."""
 
-    __slots__ = ("name", "raw")
+    __slots__ = ("name", "raw", "size")
 
     def __init__(self, raw: IO[bytes], name: str) -> None:
         self.raw = raw
         self.name = name
+        self.size = _regular_size(raw)  # a regular file's size as it is opened
+
+    def _at_end(self) -> None:
+        """At the end of what can be read: a regular file cut down to less than it held when it
+        was opened, before the reader got there, has lost what it held after; to the reader it
+        just ends, so it is said here (once)."""
+        if self.size is None:
+            return
+        try:
+            where, now = self.raw.tell(), os.fstat(self.raw.fileno()).st_size
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            return
+        if where < self.size and now < self.size:
+            self.size = None
+            raise ReadError(_t("readers.file_shrank", name=self.name))
 
     def _failed(self, exc: OSError) -> ReadError:
         return ReadError(_t("readers.cannot_read", name=self.name, reason=exc.strerror or exc))
 
     def read(self, size: int = -1) -> bytes:
         try:
-            return self.raw.read(size)
+            data = self.raw.read(size)
         except OSError as exc:
             raise self._failed(exc) from None
+        if not data and size:
+            self._at_end()
+        return data
 
     def read1(self, size: int = -1) -> bytes:
         read = getattr(self.raw, "read1", self.raw.read)
         try:
             data: bytes = read(size)
-            return data
         except OSError as exc:
             raise self._failed(exc) from None
+        if not data and size:
+            self._at_end()
+        return data
 
     def readline(self, limit: int = -1) -> bytes:
         try:
-            return self.raw.readline(limit)
+            line = self.raw.readline(limit)
         except OSError as exc:
             raise self._failed(exc) from None
+        if not line and limit:
+            self._at_end()
+        return line
 
     def close(self) -> None:
         self.raw.close()

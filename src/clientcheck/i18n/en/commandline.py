@@ -137,6 +137,7 @@ STRINGS: dict[str, str] = {
     "units.other_currency": "{unit!r} is another currency than yours ({currency}): give the amount in {currency}",
     "units.not_amount": "{unit!r} is not an amount (k, m, тыс, млн, or a currency)",
     "readers.folder_unlisted": "{path}: cannot list this folder: {reason}",
+    "readers.file_shrank": "{name}: the file got shorter while it was being read: the lines it held after those read are not scored",
     "readers.cannot_read": "{name}: cannot read: {reason}",
     "readers.line_too_long": "this line is longer than {kb} kB",
     "readers.header_too_long": "header: longer than {kb} kB",

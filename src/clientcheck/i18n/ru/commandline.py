@@ -137,6 +137,7 @@ STRINGS: dict[str, str] = {
     "units.other_currency": "«{unit}» — другая валюта, не ваша ({currency}): укажите сумму в {currency}",
     "units.not_amount": "{unit!r} — не обозначение суммы (тыс, млн, k, m или валюта)",
     "readers.folder_unlisted": "{path}: не удаётся прочитать содержимое папки: {reason}",
+    "readers.file_shrank": "{name}: файл стал короче, пока его читали: строки после прочитанных не оценены",
     "readers.cannot_read": "{name}: не удаётся прочитать: {reason}",
     "readers.line_too_long": "эта строка длиннее {kb} КБ",
     "readers.header_too_long": "заголовок: длиннее {kb} КБ",
