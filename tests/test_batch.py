@@ -547,7 +547,7 @@ def test_a_line_too_long_is_reported_wherever_the_pieces_read_start_and_with_any
     assert err.decode().splitlines() == [
         f"{path}:1: this line is longer than 1000 kB",
         f"{path}:3: this line is longer than 1000 kB",
-        "2 of 40003 records were bad and skipped (see above); the others were scored",
+        "2 of 40,003 records were bad and skipped (see above); the others were scored",
     ]
     assert [json.loads(line)["line"] for line in out.splitlines()[:2]] == [2, 4]
 
@@ -643,7 +643,7 @@ def test_a_file_cut_short_ahead_of_its_reader_says_so_at_its_end(
     assert (code, err) == (
         EXIT_BAD_INPUT,
         f"{path}: the file got shorter while it was being read: the lines it held after those read are not scored\n"
-        f"1 of {kept + 1} records was bad and skipped (see above); the others were scored\n",
+        f"1 of {kept + 1:,} records was bad and skipped (see above); the others were scored\n",
     )
 
 

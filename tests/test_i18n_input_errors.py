@@ -392,6 +392,16 @@ def _cannot_read(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
     readers.InputStream(cast("IO[bytes]", Broken()), "x.jsonl").read()
 
 
+def _file_shrank(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
+    here.mkdir(parents=True, exist_ok=True)
+    path = here / "x.jsonl"
+    path.write_bytes(b"1\n2\n")
+    with open(path, "rb", buffering=0) as raw:
+        stream = readers.InputStream(raw, "x.jsonl")
+        os.truncate(path, 0)  # cut down before a byte of it was read
+        stream.read(10)
+
+
 def _stdin_failed(monkeypatch: pytest.MonkeyPatch, here: Path) -> None:
     def fail() -> bytes:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
@@ -516,6 +526,7 @@ DIRECT = {
     "history.export.refused": None,
     "readers.folder_unlisted": _folder_unlisted,
     "readers.cannot_read": _cannot_read,
+    "readers.file_shrank": _file_shrank,
     "answers.stdin_failed": _stdin_failed,
     "sql.bad_dialect": _bad_dialect,
     "sql.needs": _needs,

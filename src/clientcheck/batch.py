@@ -96,10 +96,13 @@ class Reporter:
     def finish(self, stats: Stats) -> None:
         self.progress.clear()
         if stats.bad and not self.quiet:
+            from clientcheck.fmt import number
+
+            bad, total = number(stats.bad, self.lang), number(stats.bad + stats.scored, self.lang)
             if stats.scored:
-                self.say(t(self.lang, "batch.skipped", count=stats.bad, total=stats.bad + stats.scored))
+                self.say(t(self.lang, "batch.skipped", count=bad, total=total))
             else:  # "... the others were scored" where there were none: a refused header, a missing input
-                self.say(t(self.lang, "batch.none_scored", count=stats.bad))
+                self.say(t(self.lang, "batch.none_scored", count=bad))
 
 
 class Runner:

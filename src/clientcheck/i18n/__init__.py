@@ -134,7 +134,7 @@ def t(lang: str, key: str, /, **fields: object) -> str:
     """The text of key in lang (English if missing). Counts take their plural form inside the text
     ("{n} {n:file|files}"); a "<key>.one" text, where a language has one, still wins for count=1."""
     table = _STRINGS[lang if lang in LANGUAGES else "en"]
-    if fields.get("count") == 1 and f"{key}.one" in table:
+    if "count" in fields and _as_number(fields["count"], lang) == 1 and f"{key}.one" in table:  # 1, or "1"
         key = f"{key}.one"
     text = table.get(key) or _STRINGS["en"][key]
     return fill(lang, text, **fields) if fields else text
