@@ -246,7 +246,7 @@ def csv_case(rows: int) -> Case:
         f"a.csv:{bad[0] + 2}: this row is not UTF-8 text\n"
         f"a.csv:{bad[1] + 2}: a quote in this row is left open\n"
         f"a.csv:{bad[2] + 2}: a cell of this row is longer than 131072 characters\n"
-        f"3 of {rows} records were bad and skipped (see above); the others were scored\n",
+        f"3 of {rows:,} records were bad and skipped (see above); the others were scored\n",
         setup=write("a.csv", csv_with_bad_rows(rows, bad)),
         stdout_lines=rows - 3 + 1,  # the header, and every good row
     )
