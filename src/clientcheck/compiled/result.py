@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from clientcheck.evaluate import OpenItem, ask_order, pivots
-from clientcheck.model import Catalog, Finding, Rule, Verdict
+from clientcheck.evaluate import OpenItem, ask_order, pivots, severities_of
+from clientcheck.model import Catalog, Finding, Level, Rule, Verdict
 
 
 class Unsupported(Exception):
@@ -99,6 +99,13 @@ class OpenRule:
         self.item = OpenItem(rule.kind, severities, max_weight, lightest)  # as evaluate._open_item makes it
         self.fast: tuple[Any, ...] = ()  # compiled._Compiler.fast_item, for the compiled range
         self.sort_key = (-max_weight, rule_index)  # heaviest first, ties in rule order
+
+    @classmethod
+    def of(cls, rule: Rule, rule_index: int, top: Level, opened: Sequence[Level], ask: tuple[str, ...]) -> OpenRule:
+        """An undecided rule from its open levels, `top` the heaviest: as every engine makes one
+        (its severities, and its part in the range from its lightest open level to the heaviest)."""
+        lightest = min(lv.weight for lv in opened)
+        return cls(rule, rule_index, top.severity, top.weight, ask, severities_of(opened), lightest)
 
 
 class RecordFormat(Protocol):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from clientcheck.compiled.result import OpenRule, RecordFormat, Result, _pivots
-from clientcheck.evaluate import ask_for, ask_order, severities_of, verdict_range
+from clientcheck.evaluate import ask_for, ask_order, verdict_range
 from clientcheck.model import VERDICTS, Catalog, Rule
 
 MEMO_LIMIT = 4096  # shapes of undecided rule remembered per rule; beyond that, worked out each time
@@ -84,15 +84,7 @@ class _Runtime:
         # as in evaluate: a rule no question could decide does not fire, and is not listed
         found: tuple[Any, ...] | bool = False
         if ask:
-            info = OpenRule(
-                rule,
-                index,
-                top.severity,
-                top.weight,
-                ask,
-                severities_of(open_levels),
-                min(lv.weight for lv in open_levels),
-            )
+            info = OpenRule.of(rule, index, top, open_levels, ask)
             # what the function lists, and its part in the range beside it: read where it is
             # added without a second lookup (rulecode.add_part)
             shown = self.shown(info)

@@ -194,10 +194,11 @@ class InputStream:
         if self.size is None:
             return
         try:
-            where, now = self.raw.tell(), os.fstat(self.raw.fileno()).st_size
+            where = self.raw.tell()
         except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
             return
-        if where < self.size and now < self.size:
+        now = _regular_size(self.raw)
+        if where < self.size and now is not None and now < self.size:
             self.size = None
             raise ReadError(_t("readers.file_shrank", name=self.name))
 

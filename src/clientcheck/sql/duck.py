@@ -241,11 +241,12 @@ class DuckRunner(Runner):
                 described = self.con.execute(
                     "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
                 ).fetchall()
-            names = self._column_names(source) or [str(name) for name, _ in described]
+            names = self._column_names(source)
         except Stopped as exc:
             self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
-        names = names if len(names) == len(described) else [str(name) for name, _ in described]
+        if len(names) != len(described):  # a schema read otherwise than DESCRIBE reads it: DuckDB's names
+            names = [str(name) for name, _ in described]
         twice = coltypes.twice(names, source.name)
         types = {name: str(kind) for name, (_, kind) in zip(names, described, strict=True)}
         problems = twice + coltypes.problems(self.catalog, types, source.name)

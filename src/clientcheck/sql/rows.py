@@ -70,14 +70,9 @@ class Rows:
                 key = (r, t, ask, tuple(opened))  # as DuckDB gave them: parsed once per kind of row
                 found = self.open_rules.get(key)
                 if found is None:
-                    levels = tuple(i for i in opened if i is not None)
-                    level = rule.levels[t - 1]
-                    severities = tuple(
-                        dict.fromkeys(rule.levels[i].severity for i in levels if rule.levels[i].severity)
-                    )
+                    levels = [rule.levels[i] for i in opened if i is not None]
                     asks = tuple(orjson.loads("[" + ask + "]"))
-                    lightest = min(rule.levels[i].weight for i in levels)  # its part in the range, as evaluate's
-                    found = OpenRule(rule, r, level.severity, level.weight, asks, severities, lightest)
+                    found = OpenRule.of(rule, r, rule.levels[t - 1], levels, asks)
                     if len(self.open_rules) < OPEN_KINDS:
                         self.open_rules[key] = found
                 open_rules.append(found)
@@ -134,15 +129,11 @@ class Rows:
         from clientcheck.evaluate import effective, outcomes
 
         env, _ = effective(self.catalog, answers)
-        with_rules: list[bool] = []
-
-        def later_env() -> dict[str, Any]:
-            """env with every rule's outcome in it, as evaluate's, for a later level that reads
-            fired(): worked out by the one engine, once, and only for a finding that has one."""
-            if not with_rules:
-                outcomes(self.catalog, env)
-                with_rules.append(True)
-            return env
+        findings = (*r.red, *r.good, *r.notes)
+        if any(self.level_of[id(f)] + 1 < len(self.rules[f.rule_index].levels) for f in findings):
+            # a later level may read fired(): every rule's outcome in env, as evaluate has it,
+            # worked out by the one engine (only for a verdict with a finding that has one)
+            outcomes(self.catalog, env)
 
         def finding(info: FindingInfo) -> Finding:
             rule = self.rules[info.rule_index]
@@ -151,12 +142,10 @@ class Rows:
             # the answers as read: a whole number stays whole where SQL computed in DOUBLE
             evidence = tuple(Evidence(q, answers.values[q]) for q, _ in r.evidence(info))
             # the later levels that hold too, with what they read: detail for the full format
-            later = rule.levels[n + 1 :]
-            full = later_env() if later else env
             also = tuple(
-                (lv, tuple(Evidence(q, full[q]) for q in lv.when.names if q in full))
-                for lv in later
-                if lv.when(full) is True
+                (lv, tuple(Evidence(q, env[q]) for q in lv.when.names if q in env))
+                for lv in rule.levels[n + 1 :]
+                if lv.when(env) is True
             )
             return Finding(rule, info.severity, info.weight, evidence, level.advice or rule.advice, n, also)
 
