@@ -244,6 +244,7 @@ def report_duckdb(args: argparse.Namespace, work: Path, failed: list[str]) -> No
     rows = {
         "check clients.parquet": [*CLIENTCHECK, "check", str(parquet), "-f", "jsonl"],
         "check clients.jsonl --engine duckdb": [*CLIENTCHECK, "check", str(big), "-f", "jsonl", "--engine", "duckdb"],
+        "check clients.parquet -f csv": [*CLIENTCHECK, "check", str(parquet), "-f", "csv"],
         "bench/redflags.sql (hand-written)": [PYTHON, str(HERE / "redflags_duckdb.py"), str(parquet)],
         "jq -c .": ["jq", "-c", ".", str(big)],
     }

@@ -664,7 +664,7 @@ def test_every_format_from_duckdb_reads_as_the_python_paths_on_random_catalogs(
 ) -> None:
     """The property tests' random catalogs (signed and fractional weights, `when` gates,
     fired(), count(), dates): `--format json` (every finding with what else holds, the questions
-    to ask next, both passes) and csv through DuckDB, as the Python path writes them."""
+    to ask next, both passes), csv and tsv through DuckDB, as the Python path writes them."""
     import random
 
     from clientcheck.loader import load_catalog
@@ -679,7 +679,7 @@ def test_every_format_from_duckdb_reads_as_the_python_paths_on_random_catalogs(
         clients = random_clients(load_catalog(rules, questions), 150, seed)
         path = tmp_path / str(seed) / "leads.jsonl"
         path.write_text("".join(json.dumps(c, default=str) + "\n" for c in clients), encoding="utf-8")
-        for fmt in ("json", "csv"):
+        for fmt in ("json", "csv", "tsv"):  # csv and tsv: rows DuckDB writes itself
             args = ("check", str(path), "-f", fmt, "--rules", str(rules), "--questions", str(questions), "-q")
             python = invoke(cli, *args, "--fail-on", "never")
             assert invoke(cli, *args, "--fail-on", "never", "--engine", "duckdb") == python, (seed, fmt)

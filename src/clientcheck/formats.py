@@ -159,6 +159,17 @@ class RecordWriter(Protocol):
         ...
 
 
+class RowFormat(Protocol):
+    """A format of a line of cells per client (csv, tsv), which DuckDB writes itself from the rule
+    outcomes (sql/records.py): the input's cells and the separator after them (row_head), then the
+    line number, the client, verdict, best, worst, settled, score and a cell per rule, each cell
+    as render/csv_out.cell words it. A cell it would quote or escape is left to the sink."""
+
+    separator: str
+
+    def row_head(self, name: str) -> bytes: ...
+
+
 # ---------------------------------------------------------------- what a format gives
 
 
@@ -180,6 +191,10 @@ class Sink(Protocol):
     def record_format(self) -> RecordWriter | None:
         """A format whose records the compiled path writes itself, into `buffer` after `head`."""
 
+    @property
+    def row_format(self) -> RowFormat | None:
+        """A format whose rows DuckDB may write itself, through write_bytes."""
+
     head: bytes
     buffer: list[bytes]
 
@@ -188,6 +203,7 @@ class Sink(Protocol):
     def add_verdict(self, verdict: Verdict, r: ResultView, line: int) -> None: ...
     def flush(self) -> None: ...
     def write(self, out: Any) -> None: ...
+    def write_bytes(self, data: bytes | memoryview) -> None: ...
     def finish(self, stats: StatsView) -> None: ...
 
 
@@ -197,6 +213,7 @@ class BaseSink:
     needs_verdict = False
     counts_flags = False
     record_format: RecordWriter | None = None
+    row_format: RowFormat | None = None
     head = b""
     buffer: list[bytes]  # only a sink with a record_format has one
 
@@ -215,6 +232,10 @@ class BaseSink:
     def write(self, out: Any) -> None:
         """Output a worker process made with this format's worker_sink, as it is."""
         raise NotImplementedError
+
+    def write_bytes(self, data: bytes | memoryview) -> None:
+        """Records or rows DuckDB wrote (its record_format's or row_format's), as they are."""
+        self.write(data)
 
     def finish(self, stats: StatsView) -> None:
         """After the last record: summaries, closing brackets."""
@@ -252,11 +273,16 @@ class Output(NamedTuple):
     color: bool = False
 
     def binary(self) -> BinaryOut:
-        """The bytes under the stream, for formats that write UTF-8 bytes (JSON Lines): text written
-        before is flushed first. A stream of text alone (a host program's, a test's) takes them decoded."""
-        self.stream.flush()
-        buffer: BinaryOut | None = getattr(self.stream, "buffer", None)
-        return _TextBytes(self.stream) if buffer is None else buffer
+        """The bytes under the stream, for formats that write UTF-8 bytes (JSON Lines)."""
+        return binary(self.stream)
+
+
+def binary(stream: IO[str]) -> BinaryOut:
+    """The bytes under a text stream: text written before is flushed first. A stream of text
+    alone (a host program's, a test's) takes them decoded."""
+    stream.flush()
+    buffer: BinaryOut | None = getattr(stream, "buffer", None)
+    return _TextBytes(stream) if buffer is None else buffer
 
 
 class BinaryOut(Protocol):

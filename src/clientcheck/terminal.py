@@ -71,14 +71,14 @@ def fit_lines(text: str, out: IO[str]) -> list[str]:
     return lines
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what starts a formula in a spreadsheet cell
 
 
 def spreadsheet_cell(text: str) -> str:
     """Text from the input as a CSV cell a spreadsheet shows as text: no bidi controls, and a
     cell it would run as a formula starts with ' (OWASP's advice against CSV injection)."""
     text = _BIDI.sub("", text)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return "'" + text if text.startswith(FORMULA) else text
 
 
 def strip_controls(text: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from clientcheck import fmt
-from clientcheck.formats import InputView, Output, ResultView, StatsView, TextSink, whole_file
+from clientcheck.formats import InputView, Output, ResultView, RowFormat, StatsView, TextSink, binary, whole_file
 from clientcheck.model import Rule
 from clientcheck.terminal import spreadsheet_cell as safe
 from clientcheck.terminal import strip_controls
@@ -40,16 +40,18 @@ def header(rules: Sequence[Rule]) -> list[str]:
     return [*FIXED, *(r.id for r in rules)]
 
 
+def cell(kind: str, severity: str | None) -> str:
+    """A rule's cell when it fired at a level of this severity (DuckDB's rows are written from
+    the same words, sql/records.py)."""
+    return {"good-sign": "good", "note": "note"}.get(kind, severity or "")
+
+
 def row(r: ResultView, name: str, line: int | None, rules: Sequence[Rule]) -> list[str]:
     state: dict[str, str] = {}
     for u in r.undecided:
         state[u.id] = UNDECIDED
-    for f in r.red:
-        state[f.id] = f.severity or ""
-    for f in r.good:
-        state[f.id] = "good"
-    for f in r.notes:
-        state[f.id] = "note"
+    for f in (*r.red, *r.good, *r.notes):
+        state[f.id] = cell(f.kind, f.severity)
     settled = "true" if r.best == r.worst else "false"
     fixed = [
         safe(name),
@@ -81,6 +83,9 @@ class CsvSink(TextSink):
         # on a terminal, text from the input loses its escape sequences (a client named
         # "\x1b]0;pwned\x07" would retitle the window); piped, the data stays as it is
         self.terminal = on_terminal(stream) if terminal is None else terminal
+        # rows DuckDB may write itself (sql/duck.py), as this sink would: not on a terminal, where
+        # the cells lose their control characters
+        self.row_format: RowFormat | None = None if self.terminal else self
         if with_header:
             self.put(header(rules))
         self.name = ""
@@ -104,6 +109,20 @@ class CsvSink(TextSink):
 
     def write(self, out: Any) -> None:
         self.stream.write(out)
+
+    separator = ","
+
+    def row_head(self, name: str) -> bytes:
+        """The cells of every row from this input before its line number, as this sink writes
+        them, the separator after them: the start of each row DuckDB writes."""
+        buffer = io.StringIO()
+        type(self)(self.rules, buffer, with_header=False, terminal=False).put([safe(name), ""])
+        return buffer.getvalue()[:-1].encode("utf-8")  # without the line end
+
+    def write_bytes(self, data: bytes | memoryview) -> None:
+        """Rows DuckDB wrote, after those written before."""
+        self.stream.flush()
+        binary(self.stream).write(data)
 
     def finish(self, stats: StatsView) -> None:
         self.flush()

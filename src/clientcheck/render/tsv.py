@@ -18,6 +18,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 class TsvSink(CsvSink):
+    separator = "\t"
+
     def row(self, cells: list[str]) -> None:
         self.stream.write("\t".join(cell.translate(_ESCAPES) for cell in cells) + "\n")
 

@@ -84,7 +84,10 @@ class DuckRunner(Runner):
         self.filled = filled
         self.layout = Rows(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
         self.queries: dict[tuple[Any, ...], str] = {}
-        self.fused = getattr(self.sink, "record_format", None) is not None and not self.sink.needs_verdict
+        # DuckDB writes the output itself: the records of --format jsonl, the rows of csv and tsv
+        self.records = None if self.sink.needs_verdict else getattr(self.sink, "record_format", None)
+        self.row_format = None if self.sink.needs_verdict else getattr(self.sink, "row_format", None)
+        self.fused = self.records is not None or self.row_format is not None
 
     # -- inputs
 
@@ -145,23 +148,24 @@ class DuckRunner(Runner):
         found = self.queries.get(memo)
         if found is not None:
             return found
-        sink_format = self.sink.record_format if self.fused else None  # DuckDB writes the records
         # what the text depends on besides the rules: Encoder.head's shape (of a name it is the
         # query's $head), the tail (the rules' digest), today (conditions read it)
         from clientcheck.functions import today
 
         shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
-        if sink_format is not None:
-            shape += (sink_format.head(""), sink_format.tail)
+        if self.records is not None:
+            shape += (self.records.head(""), self.records.tail)
+        if self.row_format is not None:
+            shape += ("rows", self.row_format.separator)
         name = saved.key(self.catalog, self.rules, self.filled, *shape)
         text = saved.read(name)
         if text is None:
-            text = self._build(kind, columns, types, sink_format)
+            text = self._build(kind, columns, types)
             saved.write(name, text)
         self.queries[memo] = text
         return text
 
-    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, sink_format: Any) -> str:
+    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None) -> str:
         """The query's text, printed by sqlglot from the tree records.py builds."""
         from clientcheck.sql.nodes import alias, col, ident
         from clientcheck.sql.records import Layout
@@ -175,15 +179,18 @@ class DuckRunner(Runner):
             raw = (alias(col(c), ident("cc_raw_" + c)) for c in columns)
             source = parquet_source(self.catalog, types).select(*raw, copy=False)
         plan = layout.plan(source, columns, answered=kind == "json", raw=self._raw)
-        if sink_format is not None:
-            return layout.records_query(plan, sink_format.tail, self._raw)
+        if self.records is not None:
+            return layout.records_query(plan, self.records.tail, self._raw)
+        if self.row_format is not None:
+            return layout.records_query(plan, b"", self._raw, separator=self.row_format.separator)
         return layout.outcomes_query(plan, self._raw)
 
     def _params(self, source: Source, **more: str) -> dict[str, str]:
         """The query's parameters: the start of each record ($head), where DuckDB writes them."""
-        writer = self.sink.record_format
-        if self.fused and writer is not None:
-            more["head"] = writer.head(source.name).decode("utf-8")
+        if self.records is not None:
+            more["head"] = self.records.head(source.name).decode("utf-8")
+        elif self.row_format is not None:
+            more["head"] = self.row_format.row_head(source.name).decode("utf-8")
         return more
 
     _raw: Sequence[str] = ()
@@ -319,9 +326,9 @@ class DuckRunner(Runner):
     ) -> None:
         records, codes = batch.column(1), batch.column(2)
         self._count_codes(codes)  # the rows DuckDB wrote; the others are counted as scored
-        out: list[bytes] = self.sink.buffer
+        write = self.sink.write_bytes  # after what the sink holds
         if codes.null_count == 0:
-            self.sink.write(_joined(records))  # after what is buffered; while the batch is alive
+            write(_joined(records))  # while the batch is alive
             return
         texts = records.to_pylist()
         start = 0
@@ -329,12 +336,11 @@ class DuckRunner(Runner):
             if code is not None:  # DuckDB's record; without a code, the row goes the ordinary way
                 continue
             if n > start:
-                out.append("".join(texts[start:n]).encode("utf-8"))
-            self.sink.flush()
+                write("".join(texts[start:n]).encode("utf-8"))
             self._not_passed(source, batch, n, feed, first, raw_columns, 3)
             start = n + 1
         if start < len(texts):
-            out.append("".join(texts[start:]).encode("utf-8"))
+            write("".join(texts[start:]).encode("utf-8"))
         self._count(self.verdicts)  # what the ordinary way scored
 
     def _count_codes(self, codes: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlglot import exp
 
 from clientcheck.model import CLIENT_KEY
+from clientcheck.render.csv_out import UNDECIDED, cell
 from clientcheck.render.jsonl import _finding
 from clientcheck.sql.asks import Asks
 from clientcheck.sql.gen import Plan
@@ -20,7 +21,7 @@ from clientcheck.sql.lookup import Lists
 from clientcheck.sql.nodes import add, alias, and_, case, col, ident, is_null, lit, not_, or_, paren
 from clientcheck.sql.rows import Rows
 from clientcheck.sql.sources import concat, concat_ws, fn, json_text, s
-from clientcheck.terminal import BIDI
+from clientcheck.terminal import BIDI, FORMULA
 
 # an undecided rule of at most this many levels has its head taken from 2**levels - 1 constants
 MASK_LEVELS = 8
@@ -248,16 +249,22 @@ class Layout(Rows):
             could.append(case([(test, s(json_text(lv.severity)))]))
         return concat(s(start), severity, s(',"severities":['), concat_ws(could), s('],"ask":['))
 
-    def records_query(self, plan: Plan, tail: bytes, raw: Sequence[str] = ()) -> str:
+    def records_query(self, plan: Plan, tail: bytes, raw: Sequence[str] = (), separator: str | None = None) -> str:
         """line, the record, the code the run counts (NULL for a row to take the ordinary way,
         whose record is not used), and for such rows the answers as read, as one struct
-        (Parquet; `raw` names the columns)."""
+        (Parquet; `raw` names the columns). The record is a clientcheck.result/2 line (jsonl),
+        or with a separator a row of cells (csv, tsv: row())."""
         ok = col("ok")
         fast: exp.Expression = ok
-        if not plan.integral():
-            # a fractional score is written by Python: DuckDB would round its digits
-            score = col(plan.name("score"))
-            fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
+        if separator is not None:
+            record, plain = self.row(plan, separator)
+            fast = and_(ok, plain)
+        else:
+            record = self.record(plan, tail)
+            if not plan.integral():
+                # a fractional score is written by Python: DuckDB would round its digits
+                score = col(plan.name("score"))
+                fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
         # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
         # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
         steps = [plan.step(col(plan.name(word))) for word in ("verdict", "worst", "best")]
@@ -265,7 +272,7 @@ class Layout(Rows):
         outs: list[exp.Expression] = [
             col("line"),
             # every row's record: a CASE around it cost more than the few rows it spares
-            alias(self.record(plan, tail), "record"),
+            alias(record, "record"),
             alias(case([(fast, code)]), "code"),
         ]
         if raw:
@@ -275,6 +282,43 @@ class Layout(Rows):
             )
             outs.append(alias(case([(not_(fast.copy()), answers)]), "cc_raw"))
         return plan.query(outs).sql(dialect="duckdb", copy=False)
+
+    # -- for --format csv and tsv: the row, written by DuckDB
+
+    def row(self, plan: Plan, separator: str) -> tuple[exp.Expression, exp.Expression]:
+        """A row of render/csv_out's cells after the input's ($head), and the test that DuckDB
+        may write it: the client's name is a cell those formats write as it is (no quotes, no
+        escapes, not taken for a formula), and the score is whole (fmt.plain writes it without
+        a point; DuckDB would round a fraction's digits). The other rows take the ordinary way."""
+        at = plan.chosen_index
+        client, score = col(CLIENT_KEY), col(plan.name("score"))
+        # what csv_out.writerow would quote and tsv escape, or spreadsheet_cell change
+        odd = "^[" + "".join(f"\\x{{{ord(c):04x}}}" for c in FORMULA) + "]|["
+        odd += "\\x{0000}-\\x{001f}\\x{007f}" + "".join(f"\\x{{{ord(c):04x}}}" for c in '",\\' + BIDI) + "]"
+        plain = or_(is_null(client), not_(fn("regexp_matches", client.copy(), s(odd))))
+        score_text: exp.Expression = exp.cast(score, "TEXT")
+        if not plan.integral():
+            whole = exp.EQ(this=score.copy(), expression=fn("trunc", score.copy()))
+            small = exp.LT(this=fn("abs", score.copy()), expression=lit(1 << 53))
+            plain = and_(plain, whole, small)
+            score_text = exp.cast(exp.cast(score.copy(), "BIGINT"), "TEXT")
+        cells: list[exp.Expression] = [
+            exp.Coalesce(this=client.copy(), expressions=[s("")]),
+            col(plan.name("verdict")),
+            col(plan.name("best")),
+            col(plan.name("worst")),
+            case([(exp.EQ(this=col(plan.name("best")), expression=col(plan.name("worst"))), s("true"))], s("false")),
+            score_text,
+        ]
+        for r, rule in enumerate(self.rules):
+            pick = exp.Case(this=col(plan.name("ko", at[r])))
+            for i, level in enumerate(rule.levels):
+                pick = pick.when(lit(i + 1), s(cell(rule.kind, level.severity)), copy=False)
+            cells.append(pick.when(lit(0), s(""), copy=False).else_(s(UNDECIDED), copy=False))  # NULL: undecided
+        parts: list[exp.Expression] = [exp.cast(exp.Placeholder(this=HEAD), "TEXT"), exp.cast(col("line"), "TEXT")]
+        for c in cells:
+            parts += [s(separator), c]
+        return concat(*parts, s("\n")), plain
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 

@@ -1,0 +1,168 @@
+"""`--format csv` and `tsv` through DuckDB: rows DuckDB writes itself (sql/records.py Layout.row),
+byte for byte those of the Python path, and the rows whose cells it would have to quote, escape
+or neutralise left to the sink."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import invoke
+
+pytest.importorskip("duckdb", reason="the sql extra is not installed")
+pytest.importorskip("sqlglot")
+pytest.importorskip("pyarrow")
+
+pytestmark = pytest.mark.slow  # DuckDB's start and a query for each run
+
+# (name, written by DuckDB): a cell csv.writer quotes, tsv escapes or spreadsheet_cell changes
+# (a formula's first character, bidi controls) is the sink's to write
+NAMES: list[tuple[str | None, bool]] = [
+    ("a,b", False),
+    ('q"t', False),
+    ("line\nbreak", False),
+    ("cr\rx", False),
+    ("=SUM(1)", False),
+    ("+1", False),
+    ("-x", False),
+    ("@me", False),
+    ("\tTab", False),
+    ("back\\slash", False),
+    ("bidi\u202eX", False),
+    ("ctl\x01", False),
+    ("x\x7fy", False),
+    ("ünïcode ☃", True),
+    ("", True),
+    (None, True),
+    ("trailing ", True),
+    (" lead", True),
+    ("mid=dle-x@y+z", True),
+    ("'quoted'", True),
+]
+
+
+def _clients() -> str:
+    lines = []
+    for n, (name, _) in enumerate(NAMES):
+        data: dict[str, Any] = {"follows_advice": "insists"} if n % 2 else {"rude": True, "worked_before": False}
+        if name is not None:
+            data["client"] = name
+        lines.append(json.dumps(data))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
+    """The lines DuckDB wrote the rows of itself, and those it left to the sink."""
+    from clientcheck.sql.duck import DuckRunner
+
+    seen: dict[str, list[int]] = {"duckdb": [], "sink": []}
+    real_records, real_passed = DuckRunner._emit_records, DuckRunner._not_passed
+
+    def records(self: DuckRunner, source: Any, batch: Any, *rest: Any) -> None:
+        codes = batch.column(2).to_pylist()
+        seen["duckdb"] += [
+            line for line, code in zip(batch.column(0).to_pylist(), codes, strict=True) if code is not None
+        ]
+        real_records(self, source, batch, *rest)
+
+    def passed(self: DuckRunner, source: Any, batch: Any, n: int, *rest: Any) -> None:
+        seen["sink"].append(batch.column(0)[n].as_py())
+        real_passed(self, source, batch, n, *rest)
+
+    monkeypatch.setattr(DuckRunner, "_emit_records", records)
+    monkeypatch.setattr(DuckRunner, "_not_passed", passed)
+    return seen
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("file_name", ["leads.jsonl", 'le,a"ds.jsonl', "=le\tads\\.jsonl"])
+def test_duckdb_writes_the_rows_as_the_python_path_and_leaves_odd_names_to_the_sink(
+    cli: CliRunner, tmp_path: Path, fmt: str, file_name: str, written: dict[str, list[int]]
+) -> None:
+    path = tmp_path / file_name
+    path.write_text(_clients(), encoding="utf-8")
+    python = invoke(cli, "check", str(path), "-f", fmt)
+    assert not written["duckdb"]
+    assert invoke(cli, "check", str(path), "-f", fmt, "--engine", "duckdb") == python
+    by_duckdb = [n + 1 for n, (_, plain) in enumerate(NAMES) if plain]
+    assert written["duckdb"] == by_duckdb
+    assert written["sink"] == [n + 1 for n in range(len(NAMES)) if n + 1 not in by_duckdb]
+    assert python[0] == 1 and python[1].count("\n") >= len(NAMES) + 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_parquet_files_rows_are_written_by_duckdb(
+    cli: CliRunner, tmp_path: Path, fmt: str, written: dict[str, list[int]]
+) -> None:
+    import duckdb
+
+    jsonl = tmp_path / "leads.jsonl"
+    jsonl.write_text(_clients(), encoding="utf-8")
+    parquet = tmp_path / "leads.parquet"
+    duckdb.connect().read_json(str(jsonl)).write_parquet(str(parquet))
+    code, out, err = invoke(cli, "check", str(parquet), "-f", fmt)
+    assert (code, out.replace(str(parquet), str(jsonl)), err) == invoke(cli, "check", str(jsonl), "-f", fmt)
+    assert written["duckdb"] == [n + 1 for n, (_, plain) in enumerate(NAMES) if plain]
+
+
+def test_a_fractional_score_is_left_to_the_sink_a_whole_one_written_by_duckdb(
+    cli: CliRunner, tmp_path: Path, written: dict[str, list[int]]
+) -> None:
+    """fmt.plain writes 2.5 as 2.5 and 3.0 as 3: DuckDB writes the whole scores only."""
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "q.yaml").write_text(
+        "section: all\ntitle: All\nquestions:\n  - {id: a, type: yesno, text: A}\n  - {id: b, type: yesno, text: B}\n",
+        encoding="utf-8",
+    )
+    rule = "  - {{id: {id}, kind: red-flag, source: s, title: {{en: T, ru: T}}, why: {{en: W, ru: W}}, advice: {{en: A, ru: A}}, when: {id_}, severity: low, weight: 1.5}}\n"
+    (tmp_path / "rules.yaml").write_text(
+        "clientcheck: rules\nversion: 1\nsources: {s: S}\npolicy:\n  severities:\n"
+        "    low: {weight: 1, label: {en: low, ru: низкая}}\n    high: {weight: 3, label: {en: high, ru: высокая}}\n"
+        "    decline: {weight: 10, label: {en: decline, ru: отказ}}\n  good_sign_weight: 1\n"
+        "  decline_if: {any_severity: [decline], min_score: 6}\n  caution_if: {any_severity: [high], min_score: 2}\n"
+        "rules:\n" + rule.format(id="half", id_="a") + rule.format(id="more", id_="b"),
+        encoding="utf-8",
+    )
+    path = tmp_path / "leads.jsonl"
+    path.write_text('{"a": true, "b": true}\n{"a": true, "b": false}\n{"a": false, "b": false}\n', encoding="utf-8")
+    args = ("check", str(path), "-f", "csv", "--rules", str(tmp_path / "rules.yaml"))
+    args += ("--questions", str(tmp_path / "questions"), "--fail-on", "never")
+    python = invoke(cli, *args)
+    assert invoke(cli, *args, "--engine", "duckdb") == python
+    assert [line.split(",")[7] for line in python[1].splitlines()[1:]] == ["3", "1.5", "0"]
+    assert (written["duckdb"], written["sink"]) == ([1, 3], [2])
+
+
+def test_rows_go_to_a_text_only_stdout_too(tmp_path: Path) -> None:
+    from clientcheck.launch import main
+
+    path = tmp_path / "leads.jsonl"
+    path.write_text(_clients(), encoding="utf-8")
+    outs = []
+    for engine in ("python", "duckdb"):
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            code = main(["check", str(path), "--engine", engine, "--format", "csv", "--no-save", "-q"])
+        outs.append((code, text.getvalue()))
+    assert outs[0] == outs[1] and outs[0][1].count("\n") == len(NAMES) + 2  # and the header; a name holds one
+
+
+def test_a_sink_on_a_terminal_writes_its_own_rows() -> None:
+    """There the cells lose their control characters (strip_controls), which DuckDB's rows keep."""
+    from clientcheck.render.csv_out import CsvSink
+    from clientcheck.render.tsv import TsvSink
+
+    assert CsvSink([], io.StringIO(), terminal=True).row_format is None
+    sink = CsvSink([], io.StringIO(), terminal=False)
+    assert sink.row_format is sink
+    assert sink.row_head("leads.jsonl") == b"leads.jsonl,"
+    assert sink.row_head('=a,"b"\rc.jsonl') == b'"\'=a,""b""\rc.jsonl",'
+    assert TsvSink([], io.StringIO(), terminal=False).row_head("a\tb\\c.jsonl") == b"a\\tb\\\\c.jsonl\t"
