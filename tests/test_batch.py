@@ -254,7 +254,7 @@ def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
     expected = f"{tmp_path / 'many.jsonl'}:1235: a record must be a JSON object: the answers of one client"
     path = write_jsonl(tmp_path / "many.jsonl", records)
     runs = {}
-    for fmt in ("jsonl", "csv", "tsv"):
+    for fmt in ("jsonl", "csv", "tsv", "json"):
         for jobs in ("1", "2"):
             proc = subprocess.run(
                 [*CLIENTCHECK, "check", str(path), "-f", fmt, "--jobs", jobs, "--fail-on", "never"],
@@ -266,6 +266,8 @@ def test_several_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
     assert runs["jsonl", "1"] == runs["jsonl", "2"]
     assert runs["csv", "1"] == runs["csv", "2"]
     assert runs["tsv", "1"] == runs["tsv", "2"]
+    assert runs["json", "1"] == runs["json", "2"]
+    assert len(json.loads(runs["json", "2"][1])["results"]) == runs["jsonl", "2"][1].count(b"\n")
     assert runs["tsv", "2"][1].count(b"\n") == runs["csv", "2"][1].count(b"\n")
     assert runs["csv", "2"][1].count(b"\n") == runs["jsonl", "2"][1].count(b"\n") + 1  # and a header
     code, out, err = runs["jsonl", "2"]
@@ -444,6 +446,30 @@ def test_worker_processes_hand_back_their_output_when_stdout_is_not_a_file(cli: 
     two = invoke(cli, "check", str(path), "-f", "jsonl", "--jobs", "2")
     assert one == two
     assert one[0] == EXIT_BAD_INPUT and one[1].count("\n") == 1500
+
+
+@pytest.mark.slow
+def test_a_json_document_joins_the_workers_results_to_those_before_and_after_them(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--format json by worker processes: one document, a comma between every two results,
+    whether the first result is a worker's or the main process's (an answers file before)."""
+    from clientcheck import batch, parallel
+
+    pieces: list[int] = []  # inputs the workers scored
+    real = parallel.score_in_processes
+    monkeypatch.setattr(parallel, "score_in_processes", lambda runner, *a: pieces.append(1) or real(runner, *a))
+    monkeypatch.setattr(batch, "PIECE", 16 << 10)  # a piece per worker and more
+    path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, CAUTION, "bad"] * 600)
+    example = str(EXAMPLES / "late-payer.yaml")
+    for args in ([str(path)], [example, str(path), example]):
+        pieces.clear()
+        one = invoke(cli, "check", *args, "-f", "json", "--jobs", "1")
+        assert not pieces
+        two = invoke(cli, "check", *args, "-f", "json", "--jobs", "2")
+        assert pieces and one == two
+        results = json.loads(two[1])["results"]
+        assert len(results) == 1800 + len(args) - 1 and two[0] == EXIT_BAD_INPUT
 
 
 @pytest.mark.slow

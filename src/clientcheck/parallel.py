@@ -191,6 +191,8 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
         fd: int | None = stream.fileno() if stream is not None else None
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         fd = None  # not a real file (tests): the workers hand their output back instead
+    if getattr(runner.sink, "joins_pieces", False):
+        fd = None  # the sink joins the pieces to what it wrote (a JSON document's commas)
     _WORKER.update(
         catalog=runner.catalog,
         rules=runner.rules,
