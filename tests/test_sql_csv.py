@@ -166,3 +166,54 @@ def test_a_sink_on_a_terminal_writes_its_own_rows() -> None:
     assert sink.row_head("leads.jsonl") == b"leads.jsonl,"
     assert sink.row_head('=a,"b"\rc.jsonl') == b'"\'=a,""b""\rc.jsonl",'
     assert TsvSink([], io.StringIO(), terminal=False).row_head("a\tb\\c.jsonl") == b"a\\tb\\\\c.jsonl\t"
+
+
+def _run(*args: str, **env: str) -> tuple[int, bytes, bytes]:
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "clientcheck", *args], capture_output=True, timeout=120, env={**os.environ, **env}
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_a_stdout_not_in_utf8_gets_the_sinks_rows_in_its_encoding(tmp_path: Path, encoding: str) -> None:
+    """DuckDB's rows are UTF-8: they were written as they were into a Latin-1 or UTF-16 stdout."""
+    path = tmp_path / "encé.jsonl"
+    path.write_text('{"client": "Zoë ☃", "rude": true}\n{"client": "plain", "rude": true}\n', encoding="utf-8")
+    for fmt in ("csv", "tsv"):
+        python = _run("check", str(path), "-f", fmt, PYTHONIOENCODING=encoding)
+        assert _run("check", str(path), "-f", fmt, "--engine", "duckdb", PYTHONIOENCODING=encoding) == python
+        rows = python[1].decode(encoding, "replace").splitlines()
+        assert rows[2].startswith(f"{path},2,plain," if fmt == "csv" else f"{path}\t2\tplain\t")
+    stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    assert _csv_sink(stream).row_format is None
+    assert _csv_sink(io.TextIOWrapper(io.BytesIO(), encoding="UTF8")).row_format is not None
+
+
+def _csv_sink(stream: Any) -> Any:
+    from clientcheck.render.csv_out import CsvSink
+
+    return CsvSink([], stream, terminal=False)
+
+
+def test_a_file_name_that_is_not_utf8_reads_as_on_the_python_path(tmp_path: Path) -> None:
+    """Its rows' start could not be made UTF-8: exit 3 in csv and tsv, and in JSON Lines on
+    both paths (orjson refuses the lone surrogate that stands for the byte)."""
+    import os
+
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff.jsonl"))
+    path.write_text('{"client": "A", "rude": true}\n', encoding="utf-8")
+    for fmt in ("jsonl", "csv", "tsv"):
+        python = _run("check", str(path), "-f", fmt)
+        assert _run("check", str(path), "-f", fmt, "--engine", "duckdb") == python
+        assert python[0] == 1 and b"/bad\\udcff.jsonl" in python[1]
+    out = io.StringIO()  # a text-only stream takes the name as it is: the sink writes it so
+    with contextlib.redirect_stdout(out):
+        from clientcheck.launch import main
+
+        assert main(["check", str(path), "-f", "csv", "--engine", "duckdb", "--no-save", "-q"]) == 1
+    assert out.getvalue().splitlines()[1].startswith(f"{path},1,A,decline")

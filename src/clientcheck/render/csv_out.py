@@ -10,6 +10,7 @@ Cells from the input (file and client names) are neutralised for spreadsheets: a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Sequence
@@ -66,6 +67,17 @@ def row(r: ResultView, name: str, line: int | None, rules: Sequence[Rule]) -> li
     return fixed + [state.get(rule.id, "") for rule in rules]
 
 
+def _utf8(stream: IO[str]) -> bool:
+    """The stream writes text as UTF-8, or takes text as it is (no bytes under it)."""
+    encoding = getattr(stream, "encoding", None)
+    if encoding is None:
+        return getattr(stream, "buffer", None) is None
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def on_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -84,8 +96,8 @@ class CsvSink(TextSink):
         # "\x1b]0;pwned\x07" would retitle the window); piped, the data stays as it is
         self.terminal = on_terminal(stream) if terminal is None else terminal
         # rows DuckDB may write itself (sql/duck.py), as this sink would: not on a terminal, where
-        # the cells lose their control characters
-        self.row_format: RowFormat | None = None if self.terminal else self
+        # the cells lose their control characters, and only in UTF-8, which DuckDB writes
+        self.row_format: RowFormat | None = None if self.terminal or not _utf8(stream) else self
         if with_header:
             self.put(header(rules))
         self.name = ""
@@ -117,7 +129,9 @@ class CsvSink(TextSink):
         them, the separator after them: the start of each row DuckDB writes."""
         buffer = io.StringIO()
         type(self)(self.rules, buffer, with_header=False, terminal=False).put([safe(name), ""])
-        return buffer.getvalue()[:-1].encode("utf-8")  # without the line end
+        # without the line end; what UTF-8 cannot take (a file name that was not UTF-8), as the
+        # stream's own handler writes it (the command line's: \u escapes), or UnicodeEncodeError
+        return buffer.getvalue()[:-1].encode("utf-8", getattr(self.stream, "errors", None) or "strict")
 
     def write_bytes(self, data: bytes | memoryview) -> None:
         """Rows DuckDB wrote, after those written before."""

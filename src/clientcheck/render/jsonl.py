@@ -10,6 +10,8 @@ which is what lets the batch keep ahead of `jq -c .` on its own input.
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -34,11 +36,17 @@ Piece = TypeVar("Piece", FindingView, OpenView)
 CACHE_LIMIT = 20_000  # prepared pieces kept; a shape seen after that is encoded each time
 
 _dumps = orjson.dumps
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _dumps_text(value: Any) -> bytes:
     """A value from the input (a client's name, a file name) as JSON, bidi controls escaped."""
-    return escape_bidi_bytes(_dumps(value))
+    try:
+        data = _dumps(value)
+    except TypeError:  # a file name that was not UTF-8 holds lone surrogates (os.fsdecode's): as \u escapes
+        text = json.dumps(value, ensure_ascii=False)
+        data = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+    return escape_bidi_bytes(data)
 
 
 def _finding(f: FindingView) -> bytes:

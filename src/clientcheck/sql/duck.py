@@ -87,7 +87,8 @@ class DuckRunner(Runner):
         # DuckDB writes the output itself: the records of --format jsonl, the rows of csv and tsv
         self.records = None if self.sink.needs_verdict else getattr(self.sink, "record_format", None)
         self.row_format = None if self.sink.needs_verdict else getattr(self.sink, "row_format", None)
-        self.fused = self.records is not None or self.row_format is not None
+        self.fused = False  # for the input in hand (_start)
+        self.head = ""
 
     # -- inputs
 
@@ -144,7 +145,8 @@ class DuckRunner(Runner):
     def _query(self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None) -> str:
         """The query for this kind of input and these columns: kept from earlier in the run, else
         from the cache (saved.py), else built (records.py) and kept in both."""
-        memo = (kind, tuple(columns), tuple((types or {}).items()))  # a Parquet file's types shape its checks
+        # a Parquet file's types shape its checks
+        memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused)
         found = self.queries.get(memo)
         if found is not None:
             return found
@@ -153,9 +155,9 @@ class DuckRunner(Runner):
         from clientcheck.functions import today
 
         shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
-        if self.records is not None:
+        if self.fused and self.records is not None:
             shape += (self.records.head(""), self.records.tail)
-        if self.row_format is not None:
+        elif self.fused and self.row_format is not None:
             shape += ("rows", self.row_format.separator)
         name = saved.key(self.catalog, self.rules, self.filled, *shape)
         text = saved.read(name)
@@ -179,18 +181,30 @@ class DuckRunner(Runner):
             raw = (alias(col(c), ident("cc_raw_" + c)) for c in columns)
             source = parquet_source(self.catalog, types).select(*raw, copy=False)
         plan = layout.plan(source, columns, answered=kind == "json", raw=self._raw)
-        if self.records is not None:
+        if self.fused and self.records is not None:
             return layout.records_query(plan, self.records.tail, self._raw)
-        if self.row_format is not None:
+        if self.fused and self.row_format is not None:
             return layout.records_query(plan, b"", self._raw, separator=self.row_format.separator)
         return layout.outcomes_query(plan, self._raw)
 
+    def _start(self, source: Source) -> None:
+        """Whether DuckDB writes this input's records or rows itself, and how each starts. A name
+        the output takes only through an error handler, which a stream without one would refuse
+        (a file name that was not UTF-8), leaves them to the sink, as on the Python path."""
+        head = None
+        try:
+            if self.records is not None:
+                head = self.records.head(source.name).decode("utf-8")
+            elif self.row_format is not None:
+                head = self.row_format.row_head(source.name).decode("utf-8")
+        except UnicodeError:
+            head = None
+        self.fused, self.head = head is not None, head or ""
+
     def _params(self, source: Source, **more: str) -> dict[str, str]:
         """The query's parameters: the start of each record ($head), where DuckDB writes them."""
-        if self.records is not None:
-            more["head"] = self.records.head(source.name).decode("utf-8")
-        elif self.row_format is not None:
-            more["head"] = self.row_format.row_head(source.name).decode("utf-8")
+        if self.fused:
+            more["head"] = self.head
         return more
 
     _raw: Sequence[str] = ()
@@ -201,6 +215,7 @@ class DuckRunner(Runner):
         here, after the records before it are written."""
         feed = Feed(records)
         self._raw = ()
+        self._start(source)
         query = self._query("json", [CLIENT_KEY, *self.catalog.questions])
         # A pipe may wait for its writer: read in another thread of DuckDB's, it would keep a
         # Ctrl-C from the main thread (waiting in DuckDB) until the writer writes. So DuckDB reads
@@ -264,6 +279,7 @@ class DuckRunner(Runner):
             return
         columns = list(types)
         self._raw = columns
+        self._start(source)
         query = self._query("parquet", columns, types)
         cursor = self.con.cursor()
         watched = None
