@@ -388,8 +388,8 @@ class DuckRunner(Runner):
                 continue
             r = self.layout.result(rows[n])
             if self.sink.needs_verdict:
-                if feed is None:
-                    self._full(source, r, line, self._row(batch, n, raw_columns, width))
+                if feed is None:  # the answers as read: the batch's columns from `width` on
+                    self._full(source, r, line, self._answers(raw_columns, [c[n] for c in columns[width:]]))
                     continue
                 entry = feed.entry(first + n)
                 try:
@@ -431,6 +431,10 @@ class DuckRunner(Runner):
             values = list(column[n].as_py().values())  # in raw_columns' order, as the query packed them
         else:
             values = [batch.column(at + k)[n].as_py() for k in range(len(raw_columns))]
+        return self._answers(raw_columns, values)
+
+    def _answers(self, raw_columns: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+        """The answers of a row from its values as read, a column's each."""
         data: dict[str, Any] = {}
         for name, value in zip(raw_columns, values, strict=True):
             if value is not None:
