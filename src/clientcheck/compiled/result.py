@@ -202,9 +202,11 @@ class Result(tuple[Any, ...]):
 
     @property
     def ask_next(self) -> list[tuple[str, tuple[str, ...]]]:
-        if self[10] is not None:
-            given: list[tuple[str, tuple[str, ...]]] = self[10]
-            return given
+        given = self[10]
+        if given is not None:
+            # the list, or the function that works it out when a format reads it (sql/rows.py)
+            found: list[tuple[str, tuple[str, ...]]] = given() if callable(given) else given
+            return found
         order, _ = self[9]
         open_rules: list[OpenRule] = self[6]
         worth = _pivots(self)

@@ -6,6 +6,7 @@ from the query's builders (records.py) so that a run whose query comes from the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import orjson
@@ -94,9 +95,10 @@ class Rows:
             and not any(not isinstance(f.weight, int) for f in (*red, *good))
         ):
             score = int(score)
-        # as the compiled path: worked out here only after a second pass; else, if a format reads
-        # it, by the Result from its own open rules (the same ranking: the range adds no rule)
-        ask_next = None if same else self.ask_next(open_rules, possible)
+        # as the compiled path: from both passes' outcomes after a second pass; else by the Result
+        # from its own open rules (the same ranking: the range adds no rule); either only when a
+        # format reads it (csv, tsv, table and markdown rows do not)
+        ask_next = None if same else partial(self.ask_next, open_rules, possible)
         return Result(
             (client, verdict, score, red, good, notes, open_rules, ignored, values, order, ask_next, best, worst)
         )
