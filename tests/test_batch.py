@@ -365,6 +365,30 @@ def test_head_ends_the_run_quietly(tmp_path: Path, jobs: str) -> None:
     code, out, err = _pipe_to_head(["check", "leads.jsonl", "-f", "jsonl", "--jobs", jobs], tmp_path)
     assert (code, err) == (0, b"")
     assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 2, 3]
+    code, out, err = _pipe_to_head(["check", "leads.jsonl", "-f", "json", "--jobs", jobs], tmp_path)
+    assert (code, err) == (0, b"")
+    assert out.splitlines()[0] == b'{"schema": "clientcheck.batch/1", "results": ['
+
+
+def test_a_run_cut_short_ends_its_workers_without_waiting_for_their_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or a closed pipe during `--format json --jobs 2` waited for the pieces being
+    scored (a second each) before the run could end. (Workers that write the output themselves,
+    which `fd` stands for, finish the piece they write.)"""
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from clientcheck import parallel
+
+    monkeypatch.setitem(parallel._WORKER, "fd", None)  # they hand their output back (--format json)
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    busy = [pool.submit(time.sleep, 60) for _ in range(2)]
+    while not all(f.running() for f in busy):
+        time.sleep(0.01)
+    parallel.end_now(pool)
+    for future in busy:  # ended with their workers, not after the 60 s of their pieces
+        assert isinstance(future.exception(timeout=20), BrokenProcessPool)
 
 
 @pytest.mark.slow
@@ -459,7 +483,7 @@ def test_a_json_document_joins_the_workers_results_to_those_before_and_after_the
     pieces: list[int] = []  # inputs the workers scored
     real = parallel.score_in_processes
     monkeypatch.setattr(parallel, "score_in_processes", lambda runner, *a: pieces.append(1) or real(runner, *a))
-    monkeypatch.setattr(batch, "PIECE", 16 << 10)  # a piece per worker and more
+    monkeypatch.setattr(batch, "PIECE_VERDICTS", 16 << 10)  # a piece per worker and more
     path = write_jsonl(tmp_path / "leads.jsonl", [GOOD, DECLINE, CAUTION, "bad"] * 600)
     example = str(EXAMPLES / "late-payer.yaml")
     for args in ([str(path)], [example, str(path), example]):

@@ -200,9 +200,16 @@ def _csv_sink(stream: Any) -> Any:
     return CsvSink([], stream, terminal=False)
 
 
+def _plain(tmp_path: Path) -> Path:
+    path = tmp_path / "plain.jsonl"
+    path.write_text('{"client": "A", "rude": true}\n', encoding="utf-8")
+    return path
+
+
 def test_a_file_name_that_is_not_utf8_reads_as_on_the_python_path(tmp_path: Path) -> None:
     """Its rows' start could not be made UTF-8: exit 3 in csv and tsv, and in JSON Lines on
-    both paths (orjson refuses the lone surrogate that stands for the byte)."""
+    both paths (orjson refuses the lone surrogate that stands for the byte); DuckDB could not
+    open such a Parquet file."""
     import os
 
     path = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff.jsonl"))
@@ -211,6 +218,16 @@ def test_a_file_name_that_is_not_utf8_reads_as_on_the_python_path(tmp_path: Path
         python = _run("check", str(path), "-f", fmt)
         assert _run("check", str(path), "-f", fmt, "--engine", "duckdb") == python
         assert python[0] == 1 and b"/bad\\udcff.jsonl" in python[1]
+    import duckdb  # a Parquet file of such a name, which DuckDB cannot take: read as /proc/self/fd/N
+
+    duckdb.connect().read_json(str(_plain(tmp_path))).write_parquet(str(tmp_path / "ok.parquet"))
+    parquet = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff.parquet"))
+    (tmp_path / "ok.parquet").rename(parquet)
+    for fmt in ("jsonl", "csv"):
+        code, out_bytes, err = _run("check", str(parquet), "-f", fmt)
+        python = _run("check", str(_plain(tmp_path)), "-f", fmt)
+        assert (code, err) == (python[0], python[2].replace(b"plain.jsonl", b"bad\\udcff.parquet"))
+        assert out_bytes.replace(b"bad\\udcff.parquet", b"plain.jsonl") == python[1]
     out = io.StringIO()  # a text-only stream takes the name as it is: the sink writes it so
     with contextlib.redirect_stdout(out):
         from clientcheck.launch import main

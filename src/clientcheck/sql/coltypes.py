@@ -13,6 +13,7 @@ it) fits every question.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from clientcheck.conditions import suggest
 from clientcheck.errors import ClientcheckError, Mark
@@ -138,3 +139,13 @@ def _wrong_type(q: Question | None, column: str, kind: str) -> str:
     if q.type in ("integer", "number") and q.measure is not None:
         fit = say("sql.fit.units", fit=fit, example=say(f"sql.units.{q.measure}"))
     return say("sql.column_type", name=column, type=shown, family=family, question=say(f"sql.q.{q.type}"), fit=fit)
+
+
+def text_size(data: dict[str, Any]) -> int:
+    """The bytes of a row's texts, those in lists too (a Parquet row's, held to a line's limit)."""
+    size = 0
+    for value in data.values():
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                size += len(item.encode("utf-8", "surrogatepass"))
+    return size

@@ -259,11 +259,30 @@ class DuckRunner(Runner):
             self._bad(ClientcheckError(say("sql.parquet_not_file", name=source.name)))
             return
         try:
+            str(source.path).encode("utf-8")
+        except UnicodeEncodeError:
+            # a name that was not UTF-8 (os.fsdecode's lone surrogates), which DuckDB cannot take:
+            # the file, opened here, under a name it can (Linux's /proc/self/fd)
+            try:
+                fd = os.open(source.path, os.O_RDONLY)
+            except OSError:
+                pass  # DuckDB says what is wrong with it
+            else:
+                try:
+                    self._parquet_at(source, f"/proc/self/fd/{fd}")
+                finally:
+                    os.close(fd)
+                return
+        self._parquet_at(source, str(source.path))
+
+    def _parquet_at(self, source: Source, path: str) -> None:
+        """A Parquet file, read by DuckDB from `path`."""
+        try:
             with caught():
                 described = self.con.execute(
-                    "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [source.path]
+                    "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [path]
                 ).fetchall()
-            names = self._column_names(source)
+            names = self._column_names(path)
         except Stopped as exc:
             self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
@@ -286,7 +305,7 @@ class DuckRunner(Runner):
         try:
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
-            watched = Watched(cursor, query, self._params(source, path=str(source.path)))
+            watched = Watched(cursor, query, self._params(source, path=path))
             self._emit(source, watched, None, raw_columns=columns)
         except Stopped as exc:  # the rows before it are written; the rest of this file is lost
             rows = watched.rows if watched is not None else 0
@@ -296,12 +315,12 @@ class DuckRunner(Runner):
             cursor.close()
         self.sink.flush()
 
-    def _column_names(self, source: Source) -> list[str]:
+    def _column_names(self, path: str) -> list[str]:
         """The file's column names as written: DuckDB's own rename a name that comes twice (in
         any case: to SQL, `Rude` and `rude` are one name) to `rude_1`, which the file does not
         have. The top level of the file's schema, which lists nested fields after their column."""
         with caught():
-            schema = self.con.execute("SELECT name, num_children FROM parquet_schema(?)", [source.path]).fetchall()
+            schema = self.con.execute("SELECT name, num_children FROM parquet_schema(?)", [path]).fetchall()
         names: list[str] = []
         at = 1  # after the root
         for _ in range(schema[0][1] or 0):
@@ -455,21 +474,11 @@ class DuckRunner(Runner):
         """A Parquet row the ordinary way: validate and evaluate in Python, or report why it is bad."""
         try:
             data = self._row(batch, n, raw_columns, at)
-            if _text_size(data) > MAX_ROW_BYTES:  # as a line of JSON Lines or a row of CSV
+            if coltypes.text_size(data) > MAX_ROW_BYTES:  # as a line of JSON Lines or a row of CSV
                 raise ClientcheckError(say("readers.row_too_long", kb=MAX_ROW_BYTES // 1000), Mark(source.name, line))
             self._careful(data, source.name, line)
         except ClientcheckError as exc:
             self._bad(exc)
-
-
-def _text_size(data: dict[str, Any]) -> int:
-    """The bytes of a row's texts, those in lists too."""
-    size = 0
-    for value in data.values():
-        for item in value if isinstance(value, list) else (value,):
-            if isinstance(item, str):
-                size += len(item.encode("utf-8", "surrogatepass"))
-    return size
 
 
 def run_check(
