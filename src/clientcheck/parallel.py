@@ -6,9 +6,10 @@ output to standard output themselves, each waiting for its turn, so the output i
 order without passing through the main process. They give back the messages and the counts,
 which the main process reports in order. At most two pieces per worker are out at a time, so
 memory stays flat. A format whose pieces must be joined (`json`: commas between results) has
-them handed back to the main process, which writes them in order; their pieces are smaller
-(PIECE_VERDICTS), for a verdict's JSON is ten times its answers. A worker that fails still
-passes the turn on, so none waits forever; a run cut short ends the workers at once.
+them handed back to the main process, which writes them in order. A format of full verdicts
+(`json`) is given smaller pieces (PIECE_VERDICTS, batch.py): its output is ten times its input.
+A worker that fails still passes the turn on, so none waits forever; a run cut short ends the
+workers that hand their output back at once.
 """
 
 from __future__ import annotations
