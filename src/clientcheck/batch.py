@@ -24,16 +24,7 @@ from clientcheck.evaluate import evaluate
 from clientcheck.formats import Sink as Sink  # re-exported: the sink protocol a Runner writes to
 from clientcheck.i18n import t
 from clientcheck.model import VERDICTS, Answers, Catalog, Rule, Verdict
-from clientcheck.readers import (
-    PIECE,
-    PIECE_VERDICTS,
-    ReadError,
-    Source,
-    chunks,
-    decode_line,
-    jsonl_lines,
-    open_binary,
-)
+from clientcheck.readers import PIECE, ReadError, Source, chunks, decode_line, jsonl_lines, open_binary
 from clientcheck.readers.csvfile import CsvReader
 from clientcheck.terminal import Progress
 
@@ -178,13 +169,6 @@ class Runner:
     def run(self, sources: Iterable[Source]) -> int:
         try:
             return self._run(sources)
-        except BaseException:
-            if self._pool is not None:  # cut short (Ctrl-C, a closed pipe): no piece is wanted now
-                from clientcheck import parallel
-
-                parallel.end_now(self._pool)
-                self._pool = None
-            raise
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
@@ -271,8 +255,7 @@ class Runner:
             if self.jobs > 1:
                 from clientcheck import parallel
 
-                piece = PIECE_VERDICTS if self.sink.needs_verdict else PIECE
-                parallel.score_in_processes(self, source, chunks(stream, piece))
+                parallel.score_in_processes(self, source, chunks(stream, PIECE))
             else:
                 self._jsonl_stream(source, chunks(stream))
         except ReadError as exc:  # the input failed; an OSError here is about the output

@@ -212,7 +212,6 @@ class BaseSink:
 
     needs_verdict = False
     counts_flags = False
-    joins_pieces = False  # True: worker processes' output reaches write(), never the output itself
     record_format: RecordWriter | None = None
     row_format: RowFormat | None = None
     head = b""

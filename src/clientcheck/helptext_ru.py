@@ -47,7 +47,7 @@ RU: dict[str, str] = {
     "Lowest verdict that makes the exit code 1 (for a batch: any client).": "Самый мягкий вердикт, при котором код выхода равен 1 (для пакета — у любого клиента).",
     "Judge --fail-on by the worst verdict each client could still reach while answers are missing: an unsettled GO that could become DECLINE fails too.": "Сравнивать с --fail-on худший вердикт, которого клиент ещё может достичь, пока не все ответы известны: нерешённое «брать», которое может стать «отказать», тоже не проходит.",
     "Use the many-clients layout even for one answers file: the same output shape whatever a glob matches (docs/json.md).": "Выводить как для многих клиентов, даже если файл ответов один: форма вывода не зависит от того, сколько файлов нашёл шаблон (docs/json.md).",
-    "Processes for big JSON Lines inputs with --format jsonl, csv, tsv or json (0: one per CPU; 1: no extra; at most one per CPU).": "Число процессов для больших файлов JSON Lines при --format jsonl, csv, tsv или json (0 — по одному на процессор; 1 — без дополнительных; не больше одного на процессор).",
+    "Processes for big JSON Lines inputs with --format jsonl, csv or tsv (0: one per CPU; 1: no extra; at most one per CPU).": "Число процессов для больших файлов JSON Lines при --format jsonl, csv или tsv (0 — по одному на процессор; 1 — без дополнительных; не больше одного на процессор).",
     # history
     "List saved assessments and a client's payments.": "Показать сохранённые оценки и оплаты клиента.",
     "--format json exports everything, for 'clientcheck import'.": "С --format json выгружается всё — для «clientcheck import».",

@@ -5,11 +5,7 @@ their own copy of the compiled rules (they are forked, so they start with it) an
 output to standard output themselves, each waiting for its turn, so the output is in input
 order without passing through the main process. They give back the messages and the counts,
 which the main process reports in order. At most two pieces per worker are out at a time, so
-memory stays flat. A format whose pieces must be joined (`json`: commas between results) has
-them handed back to the main process, which writes them in order. A format of full verdicts
-(`json`) is given smaller pieces (PIECE_VERDICTS, batch.py): its output is ten times its input.
-A worker that fails still passes the turn on, so none waits forever; a run cut short ends the
-workers that hand their output back at once.
+memory stays flat. A worker that fails still passes the turn on, so none waits forever.
 """
 
 from __future__ import annotations
@@ -70,20 +66,6 @@ def _init_worker() -> None:
     # would wait for work for ever, holding the output pipe open, so `| cat` never ended. They
     # look for it twice a second and end with it.
     threading.Thread(target=_end_with_parent, args=(_WORKER["parent"],), daemon=True).start()
-
-
-def end_now(pool: Any) -> None:
-    """End the workers of a run cut short (Ctrl-C, a closed pipe). Workers that hand their output
-    back are ended at once, their pieces unfinished: waiting would keep the run seconds for
-    `--format json` (a second a piece). Workers that write the output themselves finish the piece
-    they have (a record is never cut in two), which takes a tenth of a second."""
-    if _WORKER.get("fd") is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to them; gone after shutdown
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
 
 
 def _end_with_parent(parent: int) -> None:
@@ -209,8 +191,6 @@ def use_processes(runner: Runner, jobs: int, body_sink: Callable[[], tuple[Any, 
         fd: int | None = stream.fileno() if stream is not None else None
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         fd = None  # not a real file (tests): the workers hand their output back instead
-    if getattr(runner.sink, "joins_pieces", False):
-        fd = None  # the sink joins the pieces to what it wrote (a JSON document's commas)
     _WORKER.update(
         catalog=runner.catalog,
         rules=runner.rules,

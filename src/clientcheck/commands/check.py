@@ -140,8 +140,8 @@ def check(
             "--jobs",
             "-j",
             min=0,
-            help="Processes for big JSON Lines inputs with --format jsonl, csv, tsv or json (0: one per CPU; "
-            "1: no extra; at most one per CPU).",
+            help="Processes for big JSON Lines inputs with --format jsonl, csv or tsv (0: one per CPU; 1: no extra; "
+            "at most one per CPU).",
         ),
     ] = 0,
     engine: Annotated[

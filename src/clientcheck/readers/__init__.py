@@ -44,8 +44,6 @@ _SUFFIXES = {
 # 30,000 page faults for 100,000 clients with 1 MB pieces, 6,000 with 256 KB.
 CHUNK = 1 << 18
 PIECE = 1 << 20  # a worker process's piece (parallel.py): fewer, larger pieces cost less to hand out
-# ... for a format of full verdicts (json), ten times the answers' size, handed back to the main process
-PIECE_VERDICTS = 1 << 17
 MAX_ROW_BYTES = 1_000_000  # a row (or one line of it) longer than this is reported, never held
 # a line on standard input that goes on this long has no end in sight (`< /dev/zero`): stop there
 MAX_SKIP_BYTES = 64 << 20

@@ -36,20 +36,15 @@ class JsonSink(BaseSink):
     needs_verdict = True
     counts_flags = True
 
-    # a worker's piece reaches the output through write() (parallel.py), which joins it to the
-    # document: its first result is after a comma, unless it is the document's first
-    joins_pieces = True
-
-    def __init__(self, catalog: Catalog, lang: str, stream: IO[str], piece: bool = False) -> None:
+    def __init__(self, catalog: Catalog, lang: str, stream: IO[str]) -> None:
         self.catalog = catalog
         self.lang = lang
         self.stream = stream
         self.name = ""
         self.whole_file = False
-        self.first = not piece  # a piece of a worker's: every result after a comma
+        self.first = True
         self.by_currency: dict[object, Catalog] = {}  # the catalog in each currency a client's answers name
-        if not piece:
-            stream.write(f'{{"schema": "{SCHEMA}", "results": [')
+        stream.write(f'{{"schema": "{SCHEMA}", "results": [')
 
     def begin(self, source: InputView) -> None:
         self.name = source.name
@@ -73,13 +68,6 @@ class JsonSink(BaseSink):
 
     def flush(self) -> None:
         self.stream.flush()
-
-    def write(self, out: Any) -> None:
-        """A worker's piece of results: the document's first result has no comma before it."""
-        if out and self.first:
-            out = out[1:]
-            self.first = False
-        self.stream.write(out)
 
     def finish(self, stats: StatsView) -> None:
         self.stream.write(("" if self.first else "\n") + '], "summary": ')

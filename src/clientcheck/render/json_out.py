@@ -4,7 +4,6 @@ Many clients: one document streamed as they are scored (render/json_batch.py).""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from typing import IO
@@ -17,13 +16,6 @@ from clientcheck.render.json_batch import JsonSink
 
 def sink(out: Output) -> JsonSink:
     return JsonSink(out.catalog, out.lang, out.stream)
-
-
-def worker_sink(out: Output) -> tuple[io.StringIO, JsonSink]:
-    """Results in memory, each after a comma, for a worker process (the document's start and
-    its summary are the main process's)."""
-    buffer = io.StringIO()
-    return buffer, JsonSink(out.catalog, out.lang, buffer, piece=True)
 
 
 def render(
