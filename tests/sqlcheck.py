@@ -252,3 +252,24 @@ def overflow_clients(n: int, seed: int) -> list[dict[str, Any]]:
         {"client": f"c{i}", **{q: rnd.choice(values) for q, values in picks.items() if rnd.random() < 0.9}}
         for i in range(n)
     ]
+
+
+def fractional_catalog(folder: Path, weights: tuple[float, float]) -> tuple[str, ...]:
+    """Two yes/no questions a and b, and a low red flag on each (`half`, `more`) of these weights,
+    in folder: the options for `check` to use them (a score may then be fractional)."""
+    questions = folder / "questions"
+    questions.mkdir()
+    (questions / "q.yaml").write_text(
+        "section: all\ntitle: All\nquestions:\n  - {id: a, type: yesno, text: A}\n  - {id: b, type: yesno, text: B}\n",
+        encoding="utf-8",
+    )
+    rule = "  - {{id: {id}, kind: red-flag, source: s, title: {{en: T, ru: T}}, why: {{en: W, ru: W}}, advice: {{en: A, ru: A}}, when: {q}, severity: low, weight: {w}}}\n"
+    (folder / "rules.yaml").write_text(
+        "clientcheck: rules\nversion: 1\nsources: {s: S}\npolicy:\n  severities:\n"
+        "    low: {weight: 1, label: {en: low, ru: низкая}}\n    high: {weight: 3, label: {en: high, ru: высокая}}\n"
+        "    decline: {weight: 10, label: {en: decline, ru: отказ}}\n  good_sign_weight: 1\n"
+        "  decline_if: {any_severity: [decline], min_score: 6}\n  caution_if: {any_severity: [high], min_score: 2}\n"
+        "rules:\n" + rule.format(id="half", q="a", w=weights[0]) + rule.format(id="more", q="b", w=weights[1]),
+        encoding="utf-8",
+    )
+    return ("--rules", str(folder / "rules.yaml"), "--questions", str(questions), "--fail-on", "never")

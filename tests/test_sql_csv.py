@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import invoke
+from tests.sqlcheck import fractional_catalog
 
 pytest.importorskip("duckdb", reason="the sql extra is not installed")
 pytest.importorskip("sqlglot")
@@ -116,25 +117,10 @@ def test_a_fractional_score_is_left_to_the_sink_a_whole_one_written_by_duckdb(
     cli: CliRunner, tmp_path: Path, written: dict[str, list[int]]
 ) -> None:
     """fmt.plain writes 2.5 as 2.5 and 3.0 as 3: DuckDB writes the whole scores only."""
-    questions = tmp_path / "questions"
-    questions.mkdir()
-    (questions / "q.yaml").write_text(
-        "section: all\ntitle: All\nquestions:\n  - {id: a, type: yesno, text: A}\n  - {id: b, type: yesno, text: B}\n",
-        encoding="utf-8",
-    )
-    rule = "  - {{id: {id}, kind: red-flag, source: s, title: {{en: T, ru: T}}, why: {{en: W, ru: W}}, advice: {{en: A, ru: A}}, when: {id_}, severity: low, weight: 1.5}}\n"
-    (tmp_path / "rules.yaml").write_text(
-        "clientcheck: rules\nversion: 1\nsources: {s: S}\npolicy:\n  severities:\n"
-        "    low: {weight: 1, label: {en: low, ru: низкая}}\n    high: {weight: 3, label: {en: high, ru: высокая}}\n"
-        "    decline: {weight: 10, label: {en: decline, ru: отказ}}\n  good_sign_weight: 1\n"
-        "  decline_if: {any_severity: [decline], min_score: 6}\n  caution_if: {any_severity: [high], min_score: 2}\n"
-        "rules:\n" + rule.format(id="half", id_="a") + rule.format(id="more", id_="b"),
-        encoding="utf-8",
-    )
+    options = fractional_catalog(tmp_path, (1.5, 1.5))
     path = tmp_path / "leads.jsonl"
     path.write_text('{"a": true, "b": true}\n{"a": true, "b": false}\n{"a": false, "b": false}\n', encoding="utf-8")
-    args = ("check", str(path), "-f", "csv", "--rules", str(tmp_path / "rules.yaml"))
-    args += ("--questions", str(tmp_path / "questions"), "--fail-on", "never")
+    args = ("check", str(path), "-f", "csv", *options)
     python = invoke(cli, *args)
     assert invoke(cli, *args, "--engine", "duckdb") == python
     assert [line.split(",")[7] for line in python[1].splitlines()[1:]] == ["3", "1.5", "0"]

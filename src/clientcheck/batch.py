@@ -318,25 +318,8 @@ class Runner:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             data = raw  # not for orjson: blank, broken, or something it refuses
-        if data.__class__ is dict and raw.count(b":") == len(data):
-            record_format = self.sink.record_format
-            if record_format is not None and not self.sink.needs_verdict:
-                if self._dict_scorer is None:
-                    self._dict_scorer = self.engine.record_scorer(record_format)
-                try:
-                    done = self._dict_scorer(data, self.sink.head, line)
-                except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
-                    done = None
-                if done is not None:
-                    self.verdicts[done[0]] += 1
-                    self.fast += 1
-                    self.sink.buffer.append(done[1])
-                    return
-            elif not self.sink.needs_verdict:
-                r = self.engine.score(data)
-                if r is not None:
-                    self._result(r, line)
-                    return
+        if data.__class__ is dict and raw.count(b":") == len(data) and self._compiled(data, line):
+            return
         try:
             if data is raw and not raw.strip():
                 return  # an empty line is not a record
@@ -345,6 +328,29 @@ class Runner:
             self._careful(decode_line(raw.removesuffix(b"\n"), name, line), name, line)
         except ClientcheckError as exc:
             self._bad(exc)
+
+    def _compiled(self, data: dict[str, Any], line: int) -> bool:
+        """Score a record's answers by the compiled checks and rules, if they take them (the
+        careful way has the exact message for those they do not); whether they did."""
+        record_format = self.sink.record_format
+        if record_format is not None and not self.sink.needs_verdict:
+            if self._dict_scorer is None:
+                self._dict_scorer = self.engine.record_scorer(record_format)
+            try:
+                done = self._dict_scorer(data, self.sink.head, line)
+            except (TypeError, OverflowError):  # an unhashable answer, a float overflow: the careful path
+                done = None
+            if done is not None:
+                self.verdicts[done[0]] += 1
+                self.fast += 1
+                self.sink.buffer.append(done[1])
+                return True
+        elif not self.sink.needs_verdict:
+            r = self.engine.score(data)
+            if r is not None:
+                self._result(r, line)
+                return True
+        return False
 
     def _piece_done(self) -> None:
         self._count(self.verdicts)

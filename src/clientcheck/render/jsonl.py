@@ -183,7 +183,9 @@ class JsonlSink(BaseSink):
         self.stream.flush()
 
     def write(self, out: Any) -> None:
-        self.flush()
+        if self.buffer:  # what came before, in its place; the stream keeps the order, unflushed
+            self.stream.write(b"".join(self.buffer))
+            self.buffer.clear()
         self.stream.write(out)
 
     def finish(self, stats: StatsView) -> None:

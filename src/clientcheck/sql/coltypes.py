@@ -149,3 +149,20 @@ def text_size(data: dict[str, Any]) -> int:
             if isinstance(item, str):
                 size += len(item.encode("utf-8", "surrogatepass"))
     return size
+
+
+def answers(catalog: Catalog, columns: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """A row's answers from its values as read, a column's each (a NULL: not answered)."""
+    data: dict[str, Any] = {}
+    for name, value in zip(columns, values, strict=True):
+        if value is not None:
+            data[name] = _decimal(catalog, name, value) if type(value).__name__ == "Decimal" else value
+    return data
+
+
+def _decimal(catalog: Catalog, name: str, value: Any) -> int | float:
+    """A DECIMAL: for a number question, whole, an int (as the same number in JSON Lines: a
+    message quotes all its digits); else, and as text, a float, as a DOUBLE is."""
+    q = catalog.questions.get(name)
+    whole = q is not None and q.type in ("integer", "number") and value == value.to_integral_value()
+    return int(value) if whole else float(value)

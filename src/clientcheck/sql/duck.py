@@ -24,6 +24,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -39,6 +40,7 @@ from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
 from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
+from clientcheck.sql.leftovers import Leftovers
 from clientcheck.sql.rows import Rows
 
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -142,11 +144,14 @@ class DuckRunner(Runner):
 
     # -- scoring
 
-    def _query(self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None) -> str:
+    def _query(
+        self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None, leftovers: bool = False
+    ) -> str:
         """The query for this kind of input and these columns: kept from earlier in the run, else
-        from the cache (saved.py), else built (records.py) and kept in both."""
+        from the cache (saved.py), else built (records.py) and kept in both. `leftovers`: the
+        query of the rows the records query leaves to the ordinary way (leftovers.py)."""
         # a Parquet file's types shape its checks
-        memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused)
+        memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused, leftovers)
         found = self.queries.get(memo)
         if found is not None:
             return found
@@ -155,6 +160,7 @@ class DuckRunner(Runner):
         from clientcheck.functions import today
 
         shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
+        shape += ("leftovers",) if leftovers else ()
         if self.fused and self.records is not None:
             shape += (self.records.head(""), self.records.tail)
         elif self.fused and self.row_format is not None:
@@ -162,30 +168,35 @@ class DuckRunner(Runner):
         name = saved.key(self.catalog, self.rules, self.filled, *shape)
         text = saved.read(name)
         if text is None:
-            text = self._build(kind, columns, types)
+            text = self._build(kind, columns, types, leftovers)
             saved.write(name, text)
         self.queries[memo] = text
         return text
 
-    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None) -> str:
+    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, leftovers: bool) -> str:
         """The query's text, printed by sqlglot from the tree records.py builds."""
         from clientcheck.sql.nodes import alias, col, ident
         from clientcheck.sql.records import Layout
         from clientcheck.sql.sources import json_source, parquet_source
 
         layout = Layout(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=self.filled)
+        # the answers as read, for the rows that take the ordinary way: where DuckDB writes the
+        # output, they come from a query of their own (leftovers.py)
+        raw = self._raw if leftovers or not self.fused else ()
         if types is None:
             source = json_source(self.catalog)
         else:
-            # the answers as read, for the rows that take the ordinary way
-            raw = (alias(col(c), ident("cc_raw_" + c)) for c in columns)
-            source = parquet_source(self.catalog, types).select(*raw, copy=False)
-        plan = layout.plan(source, columns, answered=kind == "json", raw=self._raw)
+            source = parquet_source(self.catalog, types)
+            source = source.select(*(alias(col(c), ident("cc_raw_" + c)) for c in raw), copy=False)
+        plan = layout.plan(source, columns, answered=kind == "json", raw=raw)
+        separator = self.row_format.separator if self.records is None and self.row_format is not None else None
+        if leftovers:
+            return layout.leftovers_query(plan, raw, separator)
         if self.fused and self.records is not None:
-            return layout.records_query(plan, self.records.tail, self._raw)
-        if self.fused and self.row_format is not None:
-            return layout.records_query(plan, b"", self._raw, separator=self.row_format.separator)
-        return layout.outcomes_query(plan, self._raw)
+            return layout.records_query(plan, self.records.tail)
+        if self.fused and separator is not None:
+            return layout.records_query(plan, b"", separator)
+        return layout.outcomes_query(plan, raw)
 
     def _start(self, source: Source) -> None:
         """Whether DuckDB writes this input's records or rows itself, and how each starts. A name
@@ -208,6 +219,7 @@ class DuckRunner(Runner):
         return more
 
     _raw: Sequence[str] = ()
+    leftovers: Leftovers | None = None  # of the Parquet file in hand, where DuckDB writes the output
 
     def _score_json(self, source: Source, records: Iterator[Record]) -> None:
         """All of an input's records in one query: DuckDB reads them as they are read (Feed), so
@@ -302,6 +314,8 @@ class DuckRunner(Runner):
         query = self._query("parquet", columns, types)
         cursor = self.con.cursor()
         watched = None
+        if self.fused:  # the rows DuckDB leaves to the ordinary way come from a query of their own
+            self.leftovers = Leftovers(self.con, partial(self._query, "parquet", columns, types, True), {"path": path})
         try:
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
@@ -313,6 +327,9 @@ class DuckRunner(Runner):
             self._bad(ClientcheckError(say(key, name=source.name, rows=rows, problem=exc.problem)))
         finally:
             cursor.close()
+            if self.leftovers is not None:
+                self.leftovers.close()
+                self.leftovers = None
         self.sink.flush()
 
     def _column_names(self, path: str) -> list[str]:
@@ -408,7 +425,9 @@ class DuckRunner(Runner):
             r = self.layout.result(rows[n])
             if self.sink.needs_verdict:
                 if feed is None:  # the answers as read: the batch's columns from `width` on
-                    self._full(source, r, line, self._answers(raw_columns, [c[n] for c in columns[width:]]))
+                    self._full(
+                        source, r, line, coltypes.answers(self.catalog, raw_columns, [c[n] for c in columns[width:]])
+                    )
                     continue
                 entry = feed.entry(first + n)
                 try:
@@ -436,30 +455,6 @@ class DuckRunner(Runner):
         self.stats.tally(r, self.sink.counts_flags)
         self.sink.add_verdict(verdict, r, line)
 
-    def _decimal(self, name: str, value: Any) -> int | float:
-        """A Parquet DECIMAL: for a number question, whole, an int (as the same number in JSON
-        Lines: a message quotes all its digits); else, and as text, a float, as a DOUBLE is."""
-        q = self.catalog.questions.get(name)
-        whole = q is not None and q.type in ("integer", "number") and value == value.to_integral_value()
-        return int(value) if whole else float(value)
-
-    def _row(self, batch: Any, n: int, raw_columns: Sequence[str], at: int) -> dict[str, Any]:
-        """A row's answers as read: a column each from `at` on, or a struct of them (the records')."""
-        column = batch.column(at)
-        if pa.types.is_struct(column.type):
-            values = list(column[n].as_py().values())  # in raw_columns' order, as the query packed them
-        else:
-            values = [batch.column(at + k)[n].as_py() for k in range(len(raw_columns))]
-        return self._answers(raw_columns, values)
-
-    def _answers(self, raw_columns: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-        """The answers of a row from its values as read, a column's each."""
-        data: dict[str, Any] = {}
-        for name, value in zip(raw_columns, values, strict=True):
-            if value is not None:
-                data[name] = self._decimal(name, value) if type(value).__name__ == "Decimal" else value
-        return data
-
     def _not_passed(
         self, source: Source, batch: Any, n: int, feed: Feed | None, first: int, raw_columns: Sequence[str], at: int
     ) -> None:
@@ -471,12 +466,18 @@ class DuckRunner(Runner):
             self._ordinary(source, batch.column(0)[n].as_py(), batch, n, raw_columns, at)
 
     def _ordinary(self, source: Source, line: int, batch: Any, n: int, raw_columns: Sequence[str], at: int) -> None:
-        """A Parquet row the ordinary way: validate and evaluate in Python, or report why it is bad."""
+        """A Parquet row the ordinary way, from its answers as read (a column each from `at` on, or
+        where DuckDB writes the output, leftovers.py's): scored in Python, or reported as bad."""
         try:
-            data = self._row(batch, n, raw_columns, at)
+            if self.leftovers is not None:
+                values = self.leftovers.values(line)
+            else:
+                values = [batch.column(at + k)[n].as_py() for k in range(len(raw_columns))]
+            data = coltypes.answers(self.catalog, raw_columns, values)
             if coltypes.text_size(data) > MAX_ROW_BYTES:  # as a line of JSON Lines or a row of CSV
                 raise ClientcheckError(say("readers.row_too_long", kb=MAX_ROW_BYTES // 1000), Mark(source.name, line))
-            self._careful(data, source.name, line)
+            if not self._compiled(data, line):  # as a line of JSON Lines: the careful way if need be
+                self._careful(data, source.name, line)
         except ClientcheckError as exc:
             self._bad(exc)
 

@@ -249,22 +249,25 @@ class Layout(Rows):
             could.append(case([(test, s(json_text(lv.severity)))]))
         return concat(s(start), severity, s(',"severities":['), concat_ws(could), s('],"ask":['))
 
-    def records_query(self, plan: Plan, tail: bytes, raw: Sequence[str] = (), separator: str | None = None) -> str:
-        """line, the record, the code the run counts (NULL for a row to take the ordinary way,
-        whose record is not used), and for such rows the answers as read, as one struct
-        (Parquet; `raw` names the columns). The record is a clientcheck.result/2 line (jsonl),
-        or with a separator a row of cells (csv, tsv: row())."""
+    def written(self, plan: Plan, separator: str | None = None) -> exp.Expression:
+        """Whether DuckDB writes a row's record (or with a separator its row of cells) itself:
+        its answers passed the checks, and the format writes it as DuckDB does (row_plain, and a
+        score Python writes with the same digits). The other rows take the ordinary way."""
         ok = col("ok")
-        fast: exp.Expression = ok
         if separator is not None:
-            record, plain = self.row(plan, separator)
-            fast = and_(ok, plain)
-        else:
-            record = self.record(plan, tail)
-            if not plan.integral():
-                # a fractional score is written by Python: DuckDB would round its digits
-                score = col(plan.name("score"))
-                fast = and_(ok, exp.EQ(this=score, expression=fn("trunc", score)))
+            return and_(ok, self.row_plain(plan))
+        if plan.integral():
+            return ok
+        # a fractional score is written by Python: DuckDB would round its digits
+        score = col(plan.name("score"))
+        return and_(ok, exp.EQ(this=score, expression=fn("trunc", score.copy())))
+
+    def records_query(self, plan: Plan, tail: bytes, separator: str | None = None) -> str:
+        """line, the record, and the code the run counts (NULL for a row to take the ordinary
+        way, whose record is not used). The record is a clientcheck.result/2 line (jsonl), or
+        with a separator a row of cells (csv, tsv: row())."""
+        fast = self.written(plan, separator)
+        record = self.row(plan, separator) if separator is not None else self.record(plan, tail)
         # what the run counts for its summary and exit code (--fail-on-reachable reads the worst):
         # 9 * verdict + 3 * worst + best by their index in VERDICTS, as batch.Runner.verdicts
         steps = [plan.step(col(plan.name(word))) for word in ("verdict", "worst", "best")]
@@ -275,32 +278,40 @@ class Layout(Rows):
             alias(record, "record"),
             alias(case([(fast, code)]), "code"),
         ]
-        if raw:
-            # one column of them all: a column a name cost DuckDB a twentieth of a second to plan
-            answers = exp.Struct(
-                expressions=[exp.PropertyEQ(this=ident(n), expression=col("cc_raw_" + n)) for n in raw]
-            )
-            outs.append(alias(case([(not_(fast.copy()), answers)]), "cc_raw"))
         return plan.query(outs).sql(dialect="duckdb", copy=False)
+
+    def leftovers_query(self, plan: Plan, raw: Sequence[str], separator: str | None = None) -> str:
+        """line and the answers as read (one struct; `raw` names the columns) of the rows the
+        records query leaves to the ordinary way (a Parquet file's), in file order. A query of
+        their own, not a column of the records query: there it cost DuckDB 0.5 s a million
+        rows, though few rows, often none, need it; here only the checks run."""
+        answers = exp.Struct(expressions=[exp.PropertyEQ(this=ident(n), expression=col("cc_raw_" + n)) for n in raw])
+        select = plan.query([col("line"), alias(answers, "cc_raw")])
+        return select.where(not_(self.written(plan, separator)), copy=False).sql(dialect="duckdb", copy=False)
 
     # -- for --format csv and tsv: the row, written by DuckDB
 
-    def row(self, plan: Plan, separator: str) -> tuple[exp.Expression, exp.Expression]:
-        """A row of render/csv_out's cells after the input's ($head), and the test that DuckDB
-        may write it: the client's name is a cell those formats write as it is (no quotes, no
-        escapes, not taken for a formula), and the score is whole (fmt.plain writes it without
-        a point; DuckDB would round a fraction's digits). The other rows take the ordinary way."""
-        at = plan.chosen_index
+    def row_plain(self, plan: Plan) -> exp.Expression:
+        """Whether DuckDB may write a row of csv or tsv: the client's name is a cell those formats
+        write as it is (no quotes, no escapes, not taken for a formula), and the score is whole
+        (fmt.plain writes it without a point; DuckDB would round a fraction's digits)."""
         client, score = col(CLIENT_KEY), col(plan.name("score"))
         # what csv_out.writerow would quote and tsv escape, or spreadsheet_cell change
         odd = "^[" + "".join(f"\\x{{{ord(c):04x}}}" for c in FORMULA) + "]|["
         odd += "\\x{0000}-\\x{001f}\\x{007f}" + "".join(f"\\x{{{ord(c):04x}}}" for c in '",\\' + BIDI) + "]"
         plain = or_(is_null(client), not_(fn("regexp_matches", client.copy(), s(odd))))
-        score_text: exp.Expression = exp.cast(score, "TEXT")
         if not plan.integral():
             whole = exp.EQ(this=score.copy(), expression=fn("trunc", score.copy()))
             small = exp.LT(this=fn("abs", score.copy()), expression=lit(1 << 53))
             plain = and_(plain, whole, small)
+        return plain
+
+    def row(self, plan: Plan, separator: str) -> exp.Expression:
+        """A row of render/csv_out's cells after the input's ($head), for the rows row_plain passes."""
+        at = plan.chosen_index
+        client, score = col(CLIENT_KEY), col(plan.name("score"))
+        score_text: exp.Expression = exp.cast(score, "TEXT")
+        if not plan.integral():
             score_text = exp.cast(exp.cast(score.copy(), "BIGINT"), "TEXT")
         cells: list[exp.Expression] = [
             exp.Coalesce(this=client.copy(), expressions=[s("")]),
@@ -318,7 +329,7 @@ class Layout(Rows):
         parts: list[exp.Expression] = [exp.cast(exp.Placeholder(this=HEAD), "TEXT"), exp.cast(col("line"), "TEXT")]
         for c in cells:
             parts += [s(separator), c]
-        return concat(*parts, s("\n")), plain
+        return concat(*parts, s("\n"))
 
     # -- for the other formats: rule outcomes, made into compiled.Result in Python
 
