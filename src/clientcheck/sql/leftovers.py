@@ -21,7 +21,7 @@ BATCH = 1024  # rows of answers fetched at a time: a row goes the ordinary way a
 
 class Leftovers:
     """The rows of one Parquet file that the records query left out, by line, in file order.
-    `query` makes the text when it is first needed; `params` are the records query's own."""
+    `query` makes the text when it is first needed; `params` are its parameters (the file)."""
 
     def __init__(self, con: Any, query: Callable[[], str], params: dict[str, str]) -> None:
         self._con = con
@@ -39,23 +39,23 @@ class Leftovers:
             self._cursor = self._con.cursor()
             self._batches = Watched(self._cursor, self._query(), self._params).to_arrow_reader(BATCH)
         while True:
-            while self._at < len(self._lines):
-                n = self._at
-                self._at += 1
-                if self._lines[n] == line:
-                    return list(self._answers[n].values())
-                if self._lines[n] > line:
-                    break
-            else:
+            if self._at == len(self._lines):
                 batch = next(self._batches, None)
-                if batch is not None:
-                    self._lines = batch.column(0).to_pylist()
-                    self._answers = batch.column(1).to_pylist()  # a dict a row, at once
-                    self._at = 0
-                    continue
-            # both queries decide which rows are left out by one expression (records.written):
-            # a row one leaves out and the other does not is DuckDB's fault, and stops the file
-            raise Stopped(f"row {line} was not found among the rows left out")
+                if batch is None:
+                    break
+                self._lines = batch.column(0).to_pylist()
+                self._answers = batch.column(1).to_pylist()  # a dict a row, at once
+                self._at = 0
+                continue
+            n = self._at
+            if self._lines[n] > line:
+                break
+            self._at += 1
+            if self._lines[n] == line:
+                return list(self._answers[n].values())
+        # both queries decide which rows are left out by one expression (records.written): a
+        # row one leaves out and the other does not is DuckDB's fault, and stops the file
+        raise Stopped(f"row {line} was not found among the rows left out")
 
     def close(self) -> None:
         if self._cursor is not None:
