@@ -21,23 +21,32 @@ pytest.importorskip("pyarrow")
 pytestmark = pytest.mark.slow  # DuckDB's start and a query for each run
 
 
-def test_the_rows_come_by_line_in_order_and_a_row_not_among_them_stops_the_file() -> None:
+def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_among_them_stops_it(
+    tmp_path: Path,
+) -> None:
     import duckdb
 
     from clientcheck.sql.guard import Stopped
     from clientcheck.sql.leftovers import Leftovers
 
+    path = tmp_path / "rows.parquet"
     con = duckdb.connect()
-    query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM range(1, 3000, 2) t(line)"
-    rows = Leftovers(con, lambda: query, {})
+    con.execute("COPY (SELECT range AS line FROM range(1, 3000, 2)) TO ? (FORMAT parquet)", [str(path)])
+    query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM read_parquet($path)"
+    rows = Leftovers(lambda: query, str(path))
+    # replaced after the records query started: its rows are still those of the file it reads
+    con.execute("COPY (SELECT 1 AS line) TO ? (FORMAT parquet)", [str(tmp_path / "new.parquet")])
+    (tmp_path / "new.parquet").replace(path)
     assert rows.values(1) == [10, "x1"]
     assert rows.values(2001) == [20010, "x2001"]  # past a batch (leftovers.BATCH)
     with pytest.raises(Stopped) as stopped:
         rows.values(2002)  # skipped over: the query and the records disagree
     assert stopped.value.problem == "row 2002 was not found among the rows left out"
+    rows.close()
+    rows = Leftovers(lambda: query.replace("line * 10", "line"), str(path))
     with pytest.raises(Stopped) as stopped:
-        Leftovers(con, lambda: query, {}).values(3001)  # past the last row
-    assert stopped.value.problem == "row 3001 was not found among the rows left out"
+        rows.values(3)  # past the last row
+    assert stopped.value.problem == "row 3 was not found among the rows left out"
     rows.close()
 
 
@@ -160,3 +169,50 @@ def test_a_fractional_score_from_parquet_is_written_as_python_writes_it(
             scores[fmt] = [line.split('"score":')[1].split(",")[0] for line in out.splitlines()]
     assert scores == {"jsonl": ["4.0", "1.5", "0"], "csv": ["4", "1.5", "0"]}
     assert len(queries["leftovers"]) == 2  # one a run, for the row whose score is 1.5
+
+
+def test_a_leftovers_query_that_stops_costs_the_rest_of_the_file_and_the_counts_say_so(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcheck.sql.guard import Stopped
+    from clientcheck.sql.leftovers import Leftovers
+
+    _, parquet, bad, _ = _leads(tmp_path)
+    real = Leftovers.values
+
+    def values(self: Leftovers, line: int) -> list[Any]:
+        if line == bad[2]:  # as DuckDB out of memory would
+            raise Stopped("Out of Memory Error: failed to allocate data of size 128.0 MiB")
+        return real(self, line)
+
+    monkeypatch.setattr(Leftovers, "values", values)
+    code, out, err = invoke(cli, "check", str(parquet), "-f", "jsonl")
+    written = bad[2] - 1  # the rows before it, the two bad ones among them reported
+    assert (code, out.count("\n")) == (4, written - 2)
+    assert err.splitlines()[2:] == [
+        f"{parquet}: DuckDB stopped after {written:,} rows of it: Out of Memory Error: failed to allocate data "
+        "of size 128.0 MiB; the rest of the file was not scored",
+        f"3 of {written + 1:,} records were bad and skipped (see above); the others were scored",
+    ]
+
+
+def test_a_files_two_queries_take_one_day(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, queries: dict[str, list[str]]
+) -> None:
+    """Midnight may pass between the records query's start and the first row left out."""
+    import datetime as dt
+
+    from clientcheck.sql.duck import DuckRunner
+
+    _, parquet, _, _ = _leads(tmp_path)
+    days: list[str | None] = []
+    real = DuckRunner._query
+
+    def spy(self: DuckRunner, *args: Any, **kwargs: Any) -> str:
+        days.append(kwargs.get("day", args[4] if len(args) > 4 else None))
+        monkeypatch.setenv("CLIENTCHECK_TODAY", (dt.date(2026, 12, 3) + dt.timedelta(days=len(days))).isoformat())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(DuckRunner, "_query", spy)
+    assert invoke(cli, "check", str(parquet), "-f", "csv")[0] == 4
+    assert len(queries["leftovers"]) == 1 and len(days) == 2 and days[0] == days[1] is not None

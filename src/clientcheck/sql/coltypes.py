@@ -166,3 +166,22 @@ def _decimal(catalog: Catalog, name: str, value: Any) -> int | float:
     q = catalog.questions.get(name)
     whole = q is not None and q.type in ("integer", "number") and value == value.to_integral_value()
     return int(value) if whole else float(value)
+
+
+def column_names(con: Any, path: str) -> list[str]:
+    """A Parquet file's column names as written: DuckDB's own rename a name that comes twice (in
+    any case: to SQL, `Rude` and `rude` are one name) to `rude_1`, which the file does not have.
+    The top level of the file's schema, which lists nested fields after their column."""
+    from clientcheck.sql.guard import caught
+
+    with caught():
+        schema = con.execute("SELECT name, num_children FROM parquet_schema(?)", [path]).fetchall()
+    names: list[str] = []
+    at = 1  # after the root
+    for _ in range(schema[0][1] or 0):
+        names.append(str(schema[at][0]))
+        inside = 1
+        while inside:  # this column and the fields nested in it
+            inside += (schema[at][1] or 0) - 1
+            at += 1
+    return names

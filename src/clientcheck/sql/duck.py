@@ -27,7 +27,6 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
-import duckdb
 import orjson
 import pyarrow as pa
 
@@ -40,7 +39,7 @@ from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
 from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
-from clientcheck.sql.leftovers import Leftovers
+from clientcheck.sql.leftovers import Leftovers, connect
 from clientcheck.sql.rows import Rows
 
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -73,15 +72,7 @@ class DuckRunner(Runner):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # results in input order; a bounded memory (it spills to disk rather than grow past it)
-        # join_order: the query's one join is with a one-row table (lookup.py), and the optimizer
-        # that orders joins walks every expression of the query to find out, about 0.04 s a query
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "preserve_insertion_order": True,
-            "memory_limit": "256MB",
-        }
-        config["disabled_optimizers"] = "join_order"
-        self.con = duckdb.connect(config=config)
+        self.con = connect()
         filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
         self.filled = filled
         self.layout = Rows(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
@@ -145,21 +136,27 @@ class DuckRunner(Runner):
     # -- scoring
 
     def _query(
-        self, kind: str, columns: Sequence[str], types: dict[str, str] | None = None, leftovers: bool = False
+        self,
+        kind: str,
+        columns: Sequence[str],
+        types: dict[str, str] | None = None,
+        leftovers: bool = False,
+        day: str | None = None,
     ) -> str:
         """The query for this kind of input and these columns: kept from earlier in the run, else
         from the cache (saved.py), else built (records.py) and kept in both. `leftovers`: the
         query of the rows the records query leaves to the ordinary way (leftovers.py)."""
         # a Parquet file's types shape its checks
-        memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused, leftovers)
+        from clientcheck.functions import today
+
+        day = day or today().isoformat()  # conditions read it: a file's two queries take one day
+        memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused, leftovers, day)
         found = self.queries.get(memo)
         if found is not None:
             return found
         # what the text depends on besides the rules: Encoder.head's shape (of a name it is the
-        # query's $head), the tail (the rules' digest), today (conditions read it)
-        from clientcheck.functions import today
-
-        shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, today().isoformat())
+        # query's $head), the tail (the rules' digest), the day
+        shape: tuple[Any, ...] = (kind, columns, types, self._raw, self.sink.needs_verdict, day)
         shape += ("leftovers",) if leftovers else ()
         if self.fused and self.records is not None:
             shape += (self.records.head(""), self.records.tail)
@@ -168,12 +165,12 @@ class DuckRunner(Runner):
         name = saved.key(self.catalog, self.rules, self.filled, *shape)
         text = saved.read(name)
         if text is None:
-            text = self._build(kind, columns, types, leftovers)
+            text = self._build(kind, columns, types, leftovers, day)
             saved.write(name, text)
         self.queries[memo] = text
         return text
 
-    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, leftovers: bool) -> str:
+    def _build(self, kind: str, columns: Sequence[str], types: dict[str, str] | None, leftovers: bool, day: str) -> str:
         """The query's text, printed by sqlglot from the tree records.py builds."""
         from clientcheck.sql.nodes import alias, col, ident
         from clientcheck.sql.records import Layout
@@ -188,7 +185,7 @@ class DuckRunner(Runner):
         else:
             source = parquet_source(self.catalog, types)
             source = source.select(*(alias(col(c), ident("cc_raw_" + c)) for c in raw), copy=False)
-        plan = layout.plan(source, columns, answered=kind == "json", raw=raw)
+        plan = layout.plan(source, columns, answered=kind == "json", raw=raw, day=day)
         separator = self.row_format.separator if self.records is None and self.row_format is not None else None
         if leftovers:
             return layout.leftovers_query(plan, raw, separator)
@@ -294,7 +291,7 @@ class DuckRunner(Runner):
                 described = self.con.execute(
                     "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [path]
                 ).fetchall()
-            names = self._column_names(path)
+            names = coltypes.column_names(self.con, path)
         except Stopped as exc:
             self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
             return
@@ -311,18 +308,21 @@ class DuckRunner(Runner):
         columns = list(types)
         self._raw = columns
         self._start(source)
-        query = self._query("parquet", columns, types)
+        from clientcheck.functions import today
+
+        day = today().isoformat()  # the file's two queries take one day
+        query = self._query("parquet", columns, types, day=day)
         cursor = self.con.cursor()
         watched = None
-        if self.fused:  # the rows DuckDB leaves to the ordinary way come from a query of their own
-            self.leftovers = Leftovers(self.con, partial(self._query, "parquet", columns, types, True), {"path": path})
         try:
+            if self.fused:  # the rows DuckDB leaves to the ordinary way come from a query of their own
+                self.leftovers = Leftovers(partial(self._query, "parquet", columns, types, True, day), path)
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
             watched = Watched(cursor, query, self._params(source, path=path))
             self._emit(source, watched, None, raw_columns=columns)
         except Stopped as exc:  # the rows before it are written; the rest of this file is lost
-            rows = watched.rows if watched is not None else 0
+            rows = exc.rows if exc.rows is not None else watched.rows if watched is not None else 0
             key = "sql.stopped" if rows else "sql.failed"
             self._bad(ClientcheckError(say(key, name=source.name, rows=rows, problem=exc.problem)))
         finally:
@@ -331,22 +331,6 @@ class DuckRunner(Runner):
                 self.leftovers.close()
                 self.leftovers = None
         self.sink.flush()
-
-    def _column_names(self, path: str) -> list[str]:
-        """The file's column names as written: DuckDB's own rename a name that comes twice (in
-        any case: to SQL, `Rude` and `rude` are one name) to `rude_1`, which the file does not
-        have. The top level of the file's schema, which lists nested fields after their column."""
-        with caught():
-            schema = self.con.execute("SELECT name, num_children FROM parquet_schema(?)", [path]).fetchall()
-        names: list[str] = []
-        at = 1  # after the root
-        for _ in range(schema[0][1] or 0):
-            names.append(str(schema[at][0]))
-            inside = 1
-            while inside:  # this column and the fields nested in it
-                inside += (schema[at][1] or 0) - 1
-                at += 1
-        return names
 
     def _emit(self, source: Source, cursor: Any, feed: Feed | None, raw_columns: Sequence[str]) -> None:
         """Write the results in input order; rows the SQL did not pass go the ordinary way.
@@ -377,38 +361,46 @@ class DuckRunner(Runner):
         self, source: Source, batch: Any, feed: Feed | None, first: int, raw_columns: Sequence[str]
     ) -> None:
         records, codes = batch.column(1), batch.column(2)
-        self._count_codes(codes)  # the rows DuckDB wrote; the others are counted as scored
         write = self.sink.write_bytes  # after what the sink holds
         if codes.null_count == 0:
+            self._count_codes(codes)  # every row DuckDB's
             write(_joined(records))  # while the batch is alive
             return
-        texts = records.to_pylist()
-        start = 0
-        for n, code in enumerate(codes.to_pylist()):
-            if code is not None:  # DuckDB's record; without a code, the row goes the ordinary way
-                continue
-            if n > start:
-                write("".join(texts[start:n]).encode("utf-8"))
-            self._not_passed(source, batch, n, feed, first, raw_columns, 3)
-            start = n + 1
+        texts, listed = records.to_pylist(), codes.to_pylist()
+        start = n = 0
+        try:
+            for n, code in enumerate(listed):
+                if code is not None:  # DuckDB's record; without a code, the row goes the ordinary way
+                    continue
+                if n > start:
+                    write("".join(texts[start:n]).encode("utf-8"))
+                self._not_passed(source, batch, n, feed, first, raw_columns, 3)
+                start = n + 1
+        except Stopped as exc:  # the rows from this one on are neither written nor counted
+            self._tally(listed[:n])
+            raise Stopped(exc.problem, rows=first + n) from exc
         if start < len(texts):
             write("".join(texts[start:]).encode("utf-8"))
-        self._count(self.verdicts)  # what the ordinary way scored
+        self._tally(listed)  # the rows DuckDB wrote, and what the ordinary way scored
 
     def _count_codes(self, codes: Any) -> None:
         """Tally verdict, worst and best of a batch's records from their codes (Runner.verdicts).
         numpy, which pyarrow has loaded, counts a batch without NULLs; pyarrow.compute would
         cost a twentieth of a second to import, more than a run of a few thousand clients."""
         np = sys.modules.get("numpy")
-        if np is not None and codes.null_count == 0:
-            counts = np.bincount(codes.to_numpy(), minlength=len(self.verdicts)).tolist()
-        else:  # a batch with rows that go the ordinary way (counted there): Python is quick enough
-            counts = [0] * len(self.verdicts)
-            for code, n in Counter(codes.to_pylist()).items():
-                if code is not None:
-                    counts[code] += n
-        for code, n in enumerate(counts):
+        if np is None or codes.null_count:
+            self._tally(codes.to_pylist())
+            return
+        for code, n in enumerate(np.bincount(codes.to_numpy(), minlength=len(self.verdicts)).tolist()):
             self.verdicts[code] += n
+        self._count(self.verdicts)
+
+    def _tally(self, codes: list[int | None]) -> None:
+        """Count the codes of records DuckDB wrote (a row without one went the ordinary way and
+        is in Runner.verdicts already), and move all to the stats."""
+        for code, n in Counter(codes).items():
+            if code is not None:
+                self.verdicts[code] += n
         self._count(self.verdicts)
 
     def _emit_results(

@@ -21,11 +21,13 @@ import pyarrow as pa
 
 
 class Stopped(Exception):
-    """DuckDB failed while running a query; `problem` is the first line of what it said."""
+    """DuckDB failed while running a query; `problem` is the first line of what it said, `rows`
+    the rows of the input written before it, where not all those DuckDB handed over."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, rows: int | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.rows = rows
 
 
 @contextmanager

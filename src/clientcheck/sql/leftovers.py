@@ -5,29 +5,51 @@ A row whose answers fail the SQL checks, or which the format would write otherwi
 from its answers as read. Carried as a column of the records query, those answers cost DuckDB
 0.5 s a million rows (8 % of the run; bench/run.py), though few rows, often none, need them. So
 the records query leaves them out, and the first such row starts records.leftovers_query, which
-runs only the checks and yields these rows alone, in file order (a file is scanned the same way
-twice); each row is taken from it as the records reach it.
+runs only the checks and yields these rows alone, in file order; each row is taken from it as
+the records reach it.
+
+A file read twice must be the same file both times, and the two queries must leave out the same
+rows: the second query reads the file through a descriptor opened before the first starts (where
+Linux's /proc/self/fd has it), so a file replaced meanwhile is not read in its new version, and
+both queries take one day (conditions may read it). The second query runs in a DuckDB of its own,
+on one thread: it needs the row groups the first is reading, and two scans of a file of long texts
+would not fit the first one's memory limit together.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+
+import duckdb
 
 from clientcheck.sql.guard import Stopped, Watched
 
 BATCH = 1024  # rows of answers fetched at a time: a row goes the ordinary way at 50 µs or more
+MEMORY = "256MB"  # a DuckDB's memory limit: it spills to disk rather than grow past it
+
+
+def connect(threads: int | None = None) -> Any:
+    """A DuckDB for clientcheck's queries: results in input order, a bounded memory. join_order
+    is off: the query's one join is with a one-row table (lookup.py), and the optimizer that
+    orders joins walks every expression of the query to find out, about 0.04 s a query."""
+    config: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": True}
+    config["memory_limit"] = MEMORY
+    config["disabled_optimizers"] = "join_order"
+    if threads is not None:
+        config["threads"] = threads
+    return duckdb.connect(config=config)
 
 
 class Leftovers:
     """The rows of one Parquet file that the records query left out, by line, in file order.
-    `query` makes the text when it is first needed; `params` are its parameters (the file)."""
+    `query` makes the text when it is first needed; `path` is where it reads the file."""
 
-    def __init__(self, con: Any, query: Callable[[], str], params: dict[str, str]) -> None:
-        self._con = con
+    def __init__(self, query: Callable[[], str], path: str) -> None:
         self._query = query
-        self._params = params
-        self._cursor: Any = None
+        self._path, self._fd = _pinned(path)
+        self._con: Any = None
         self._batches: Iterator[Any] | None = None
         self._lines: list[int] = []
         self._answers: list[dict[str, Any]] = []
@@ -36,8 +58,8 @@ class Leftovers:
     def values(self, line: int) -> list[Any]:
         """The answers of the row at `line`, in the order of the file's columns."""
         if self._batches is None:
-            self._cursor = self._con.cursor()
-            self._batches = Watched(self._cursor, self._query(), self._params).to_arrow_reader(BATCH)
+            self._con = connect(threads=1)
+            self._batches = Watched(self._con, self._query(), {"path": self._path}).to_arrow_reader(BATCH)
         while True:
             if self._at == len(self._lines):
                 batch = next(self._batches, None)
@@ -53,10 +75,25 @@ class Leftovers:
             self._at += 1
             if self._lines[n] == line:
                 return list(self._answers[n].values())
-        # both queries decide which rows are left out by one expression (records.written): a
-        # row one leaves out and the other does not is DuckDB's fault, and stops the file
+        # both queries decide which rows are left out by one expression (records.written), on
+        # one file and one day: a row one leaves out and the other does not is a file changed
+        # where it lies while it was read (or DuckDB's fault), and stops the file
         raise Stopped(f"row {line} was not found among the rows left out")
 
     def close(self) -> None:
-        if self._cursor is not None:
-            self._cursor.close()
+        if self._con is not None:
+            self._con.close()
+        if self._fd is not None:
+            os.close(self._fd)
+
+
+def _pinned(path: str) -> tuple[str, int | None]:
+    """A name of the file `path` names now, and the descriptor that keeps it so: /proc/self/fd/N
+    (Linux). Elsewhere, or where it cannot be opened (DuckDB will say why), the path itself."""
+    if path.startswith("/proc/self/fd/") or not os.path.isdir("/proc/self/fd"):
+        return path, None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return path, None
+    return f"/proc/self/fd/{fd}", fd

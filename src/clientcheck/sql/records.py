@@ -52,12 +52,23 @@ def client_json(client: exp.Expression) -> exp.Expression:
 class Layout(Rows):
     """The queries for one catalog and selection of rules, and the pieces of their records."""
 
-    def plan(self, source: exp.Select, columns: Sequence[str], answered: bool, raw: Sequence[str] = ()) -> Plan:
+    def plan(
+        self,
+        source: exp.Select,
+        columns: Sequence[str],
+        answered: bool,
+        raw: Sequence[str] = (),
+        day: str | None = None,
+    ) -> Plan:
+        """The plan of a query on this source; `day`: today as conditions read it (ISO; by default
+        the clock's)."""
         marks = {qid: col("cc_answered_" + qid) for qid in self.catalog.questions} if answered else None
         keep = ("line", "ok", *(f"cc_answered_{q}" for q in self.catalog.questions if answered))
         keep += tuple("cc_raw_" + name for name in raw)
-        from clientcheck.functions import today
+        if day is None:
+            from clientcheck.functions import today
 
+            day = today().isoformat()
         return Plan(
             self.catalog,
             self.rules,
@@ -65,7 +76,7 @@ class Layout(Rows):
             keep=keep,
             answered=marks,
             source=source,
-            today=today().isoformat(),
+            today=day,
             filled=self.filled,
         )
 
