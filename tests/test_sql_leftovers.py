@@ -32,7 +32,8 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
     path = tmp_path / "rows.parquet"
     con = duckdb.connect()
     con.execute("COPY (SELECT range AS line FROM range(1, 3000, 2)) TO ? (FORMAT parquet)", [str(path)])
-    query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM read_parquet($path)"
+    # as leftovers_query: from the row ($skip rows in) where the first row left out lies
+    query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM read_parquet($path) WHERE line > $skip"
     rows = Leftovers(lambda: query, str(path))
     # replaced after the records query started: its rows are still those of the file it reads
     con.execute("COPY (SELECT 1 AS line) TO ? (FORMAT parquet)", [str(tmp_path / "new.parquet")])
@@ -47,6 +48,9 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
     with pytest.raises(Stopped) as stopped:
         rows.values(3)  # past the last row
     assert stopped.value.problem == "row 3 was not found among the rows left out"
+    rows.close()
+    rows = Leftovers(lambda: query.replace("line >", "line - 1 >="), str(tmp_path / "rows.parquet"))
+    assert rows.values(1) == [10, "x1"]  # the first row left out: $skip is 0
     rows.close()
 
 
@@ -122,7 +126,8 @@ def test_rows_left_out_are_scored_in_their_place_as_in_json_lines(
     assert all(f"Client {n}, Inc." in out for n in odd)
     # the answers as read are not a column of the records query, but the leftovers query's
     [records], [left] = queries["records"], queries["leftovers"]
-    assert "cc_raw" not in records
+    assert "cc_raw" not in records and "$skip" not in records
+    assert "READ_PARQUET($path, file_row_number = TRUE) WHERE file_row_number >= $skip)" in left  # at the scan
     assert (
         left.startswith('WITH "_cc_in" AS (SELECT "line", "ok", "cc_raw_client", ') and " AS cc_raw FROM _cc_" in left
     )

@@ -183,7 +183,7 @@ class DuckRunner(Runner):
         if types is None:
             source = json_source(self.catalog)
         else:
-            source = parquet_source(self.catalog, types)
+            source = parquet_source(self.catalog, types, skip=leftovers)
             source = source.select(*(alias(col(c), ident("cc_raw_" + c)) for c in raw), copy=False)
         plan = layout.plan(source, columns, answered=kind == "json", raw=raw, day=day)
         separator = self.row_format.separator if self.records is None and self.row_format is not None else None

@@ -51,7 +51,7 @@ class Watched:
     """A query on a cursor, read as Arrow batches; `rows` counts the rows delivered and `last` is
     the first column's value in the last of them (the line number), for what comes after it."""
 
-    def __init__(self, cursor: Any, query: str, params: dict[str, str] | None = None) -> None:
+    def __init__(self, cursor: Any, query: str, params: dict[str, Any] | None = None) -> None:
         self.rows = 0
         self.last: Any = None
         with caught():

@@ -269,15 +269,18 @@ def parquet_answer(q: Question | None, name: str, kind: str) -> tuple[exp.Expres
 
 
 PATH = "path"  # the Parquet query's parameter: the file it reads
+SKIP = "skip"  # the leftovers query's parameter: the rows before the first it yields (leftovers.py)
 
 
-def parquet_source(catalog: Catalog, types: dict[str, str]) -> exp.Select:
+def parquet_source(catalog: Catalog, types: dict[str, str], skip: bool = False) -> exp.Select:
     """A Parquet file's typed columns as answers, with an `ok` flag per row, as json_source. The
     file is the query's parameter $path: one query serves every file of these columns.
 
     Every column's type fits its question (coltypes.problems has said so). A date question's
     DATE or TIMESTAMP column is read as its day's text: so the ordinary way never meets a day
-    Python's dates lack (year 0, 10000) nor a nanosecond it would round, and says "not a date"."""
+    Python's dates lack (year 0, 10000) nor a nanosecond it would round, and says "not a date".
+    With `skip`, the rows before the query's parameter $skip (a number of rows) are not read:
+    DuckDB skips the row groups that lie wholly before it."""
     outs: list[exp.Expression] = [alias(exp.Add(this=exp.column("file_row_number"), expression=lit(1)), "line")]
     oks: list[exp.Expression] = []
     as_text: set[str] = set()
@@ -311,4 +314,7 @@ def parquet_source(catalog: Catalog, types: dict[str, str]) -> exp.Select:
     if as_text:
         days = [alias(fn("strftime", col(c), s("%Y-%m-%d")), ident(c)) if c in as_text else col(c) for c in types]
         scan = exp.select(exp.column("file_row_number"), *days).from_(scan).subquery("scan")
-    return exp.select(*outs).from_(scan, copy=False)
+    select = exp.select(*outs).from_(scan, copy=False)
+    if skip:
+        select = select.where(exp.GTE(this=exp.column("file_row_number"), expression=exp.Placeholder(this=SKIP)))
+    return select
