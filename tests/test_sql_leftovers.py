@@ -5,6 +5,7 @@ exactly as the same answers in JSON Lines are on the Python path."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +28,17 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
     import duckdb
 
     from clientcheck.sql.guard import Stopped
-    from clientcheck.sql.leftovers import Leftovers
+    from clientcheck.sql.leftovers import Leftovers, pinned
 
     path = tmp_path / "rows.parquet"
     con = duckdb.connect()
     con.execute("COPY (SELECT range AS line FROM range(1, 3000, 2)) TO ? (FORMAT parquet)", [str(path)])
     # as leftovers_query: from the row ($skip rows in) where the first row left out lies
     query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM read_parquet($path) WHERE line > $skip"
-    rows = Leftovers(lambda: query, str(path))
-    # replaced after the records query started: its rows are still those of the file it reads
+    where, fd = pinned(str(path))  # as DuckRunner._parquet does, before the file is first read
+    assert fd is not None and where == f"/proc/self/fd/{fd}"
+    rows = Leftovers(lambda: query, where)
+    # replaced after the run began: its rows are still those of the file it reads
     con.execute("COPY (SELECT 1 AS line) TO ? (FORMAT parquet)", [str(tmp_path / "new.parquet")])
     (tmp_path / "new.parquet").replace(path)
     assert rows.values(1) == [10, "x1"]
@@ -44,14 +47,16 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
         rows.values(2002)  # skipped over: the query and the records disagree
     assert stopped.value.problem == "row 2002 was not found among the rows left out"
     rows.close()
-    rows = Leftovers(lambda: query.replace("line * 10", "line"), str(path))
+    rows = Leftovers(lambda: query.replace("line * 10", "line"), where)
     with pytest.raises(Stopped) as stopped:
-        rows.values(3)  # past the last row
-    assert stopped.value.problem == "row 3 was not found among the rows left out"
+        rows.values(3001)  # past the last row
+    assert stopped.value.problem == "row 3001 was not found among the rows left out"
     rows.close()
-    rows = Leftovers(lambda: query.replace("line >", "line - 1 >="), str(tmp_path / "rows.parquet"))
+    rows = Leftovers(lambda: query.replace("line >", "line - 1 >="), where)
     assert rows.values(1) == [10, "x1"]  # the first row left out: $skip is 0
     rows.close()
+    os.close(fd)
+    assert pinned(str(tmp_path)) == (str(tmp_path), None)  # not a regular file: DuckDB's to refuse
 
 
 def _leads(tmp_path: Path) -> tuple[Path, Path, list[int], list[int]]:
@@ -221,3 +226,16 @@ def test_a_files_two_queries_take_one_day(
     monkeypatch.setattr(DuckRunner, "_query", spy)
     assert invoke(cli, "check", str(parquet), "-f", "csv")[0] == 4
     assert len(queries["leftovers"]) == 1 and len(days) == 2 and days[0] == days[1] is not None
+
+
+def test_a_file_name_duckdb_would_take_for_a_pattern_reads_that_file(cli: CliRunner, tmp_path: Path) -> None:
+    """`[1]` in a name: DuckDB would read x1.parquet for x[1].parquet; the file is read as it is."""
+    import duckdb
+
+    jsonl, parquet, _, _ = _leads(tmp_path)
+    odd = tmp_path / "x[1].parquet"
+    parquet.rename(odd)
+    duckdb.connect().execute("COPY (SELECT 'Other' AS client) TO ? (FORMAT parquet)", [str(tmp_path / "x1.parquet")])
+    python = invoke(cli, "check", str(jsonl), "-f", "csv")
+    code, out, err = invoke(cli, "check", str(odd), "-f", "csv")
+    assert (code, out.replace(str(odd), str(jsonl)), err.replace(str(odd), str(jsonl))) == python

@@ -39,7 +39,7 @@ from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
 from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
-from clientcheck.sql.leftovers import Leftovers, connect
+from clientcheck.sql.leftovers import Leftovers, connect, pinned
 from clientcheck.sql.rows import Rows
 
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -267,22 +267,15 @@ class DuckRunner(Runner):
             # not end that wait) and could not seek in it anyway
             self._bad(ClientcheckError(say("sql.parquet_not_file", name=source.name)))
             return
+        # the file as it is now, for every query of it (one replaced during the run is not read
+        # in two versions), under a name DuckDB takes as it is: it cannot take one that was not
+        # UTF-8 (os.fsdecode's lone surrogates), and it reads * ? [ ] in one as a pattern
+        path, fd = pinned(str(source.path))
         try:
-            str(source.path).encode("utf-8")
-        except UnicodeEncodeError:
-            # a name that was not UTF-8 (os.fsdecode's lone surrogates), which DuckDB cannot take:
-            # the file, opened here, under a name it can (Linux's /proc/self/fd)
-            try:
-                fd = os.open(source.path, os.O_RDONLY)
-            except OSError:
-                pass  # DuckDB says what is wrong with it
-            else:
-                try:
-                    self._parquet_at(source, f"/proc/self/fd/{fd}")
-                finally:
-                    os.close(fd)
-                return
-        self._parquet_at(source, str(source.path))
+            self._parquet_at(source, path)
+        finally:
+            if fd is not None:
+                os.close(fd)
 
     def _parquet_at(self, source: Source, path: str) -> None:
         """A Parquet file, read by DuckDB from `path`."""
@@ -293,7 +286,8 @@ class DuckRunner(Runner):
                 ).fetchall()
             names = coltypes.column_names(self.con, path)
         except Stopped as exc:
-            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=exc.problem)))
+            said = exc.problem.replace(path, str(source.path))  # DuckDB's words name the file
+            self._bad(ClientcheckError(say("sql.not_parquet", name=source.name, problem=said)))
             return
         if len(names) != len(described):  # a schema read otherwise than DESCRIBE reads it: DuckDB's names
             names = [str(name) for name, _ in described]
@@ -324,7 +318,8 @@ class DuckRunner(Runner):
         except Stopped as exc:  # the rows before it are written; the rest of this file is lost
             rows = exc.rows if exc.rows is not None else watched.rows if watched is not None else 0
             key = "sql.stopped" if rows else "sql.failed"
-            self._bad(ClientcheckError(say(key, name=source.name, rows=rows, problem=exc.problem)))
+            said = exc.problem.replace(path, str(source.path))
+            self._bad(ClientcheckError(say(key, name=source.name, rows=rows, problem=said)))
         finally:
             cursor.close()
             if self.leftovers is not None:

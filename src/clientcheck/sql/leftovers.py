@@ -9,9 +9,9 @@ runs only the checks and yields these rows alone, in file order, from that row o
 before it are not read); each row is taken from it as the records reach it.
 
 A file read twice must be the same file both times, and the two queries must leave out the same
-rows: the second query reads the file through a descriptor opened before the first starts (where
-Linux's /proc/self/fd has it), so a file replaced meanwhile is not read in its new version, and
-both queries take one day (conditions may read it). The second query runs in a DuckDB of its own,
+rows: both read the file through one descriptor, opened before the file is first read (pinned(),
+where Linux's /proc/self/fd has it), so a file replaced meanwhile is not read in its new version,
+and both take one day (conditions may read it). The second query runs in a DuckDB of its own,
 on one thread: it needs the row groups the first is reading, and two scans of a file of long texts
 would not fit the first one's memory limit together.
 """
@@ -19,12 +19,13 @@ would not fit the first one's memory limit together.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import duckdb
 
-from clientcheck.sql.guard import Stopped, Watched
+from clientcheck.sql.guard import Stopped, Watched, caught
 
 BATCH = 1024  # rows of answers fetched at a time: a row goes the ordinary way at 50 µs or more
 MEMORY = "256MB"  # a DuckDB's memory limit: it spills to disk rather than grow past it
@@ -48,7 +49,7 @@ class Leftovers:
 
     def __init__(self, query: Callable[[], str], path: str) -> None:
         self._query = query
-        self._path, self._fd = _pinned(path)
+        self._path = path
         self._con: Any = None
         self._batches: Iterator[Any] | None = None
         self._lines: list[int] = []
@@ -58,7 +59,9 @@ class Leftovers:
     def values(self, line: int) -> list[Any]:
         """The answers of the row at `line`, in the order of the file's columns."""
         if self._batches is None:
-            self._con = connect(threads=1)
+            if self._con is None:
+                with caught():
+                    self._con = connect(threads=1)
             # from the first row left out on: the row groups before it are not read (the names
             # are sources.PATH and SKIP; sources.py would import sqlglot, which a kept query spares)
             params: dict[str, Any] = {"path": self._path, "skip": line - 1}
@@ -86,17 +89,19 @@ class Leftovers:
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
-        if self._fd is not None:
-            os.close(self._fd)
 
 
-def _pinned(path: str) -> tuple[str, int | None]:
-    """A name of the file `path` names now, and the descriptor that keeps it so: /proc/self/fd/N
-    (Linux). Elsewhere, or where it cannot be opened (DuckDB will say why), the path itself."""
-    if path.startswith("/proc/self/fd/") or not os.path.isdir("/proc/self/fd"):
+def pinned(path: str) -> tuple[str, int | None]:
+    """A name of the regular file `path` names now, and the descriptor that keeps it so (its
+    caller closes it): /proc/self/fd/N (Linux). Elsewhere, or for what cannot be opened or is
+    not a regular file (DuckDB will say what is wrong), the path itself."""
+    if not os.path.isdir("/proc/self/fd"):
         return path, None
     try:
         fd = os.open(path, os.O_RDONLY)
-    except OSError:
+    except (OSError, ValueError):
+        return path, None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
         return path, None
     return f"/proc/self/fd/{fd}", fd
