@@ -256,7 +256,8 @@ def overflow_clients(n: int, seed: int) -> list[dict[str, Any]]:
 
 def fractional_catalog(folder: Path, weights: tuple[float, float]) -> tuple[str, ...]:
     """Two yes/no questions a and b, and a low red flag on each (`half`, `more`) of these weights,
-    in folder: the options for `check` to use them (a score may then be fractional)."""
+    in folder, with leads.jsonl of three clients (both, a, neither): the options for `check` to
+    use them (a score may then be fractional)."""
     questions = folder / "questions"
     questions.mkdir()
     (questions / "q.yaml").write_text(
@@ -271,5 +272,8 @@ def fractional_catalog(folder: Path, weights: tuple[float, float]) -> tuple[str,
         "  decline_if: {any_severity: [decline], min_score: 6}\n  caution_if: {any_severity: [high], min_score: 2}\n"
         "rules:\n" + rule.format(id="half", q="a", w=weights[0]) + rule.format(id="more", q="b", w=weights[1]),
         encoding="utf-8",
+    )
+    (folder / "leads.jsonl").write_text(
+        '{"a": true, "b": true}\n{"a": true, "b": false}\n{"a": false, "b": false}\n', encoding="utf-8"
     )
     return ("--rules", str(folder / "rules.yaml"), "--questions", str(questions), "--fail-on", "never")

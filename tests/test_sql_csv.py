@@ -119,7 +119,6 @@ def test_a_fractional_score_is_left_to_the_sink_a_whole_one_written_by_duckdb(
     """fmt.plain writes 2.5 as 2.5 and 3.0 as 3: DuckDB writes the whole scores only."""
     options = fractional_catalog(tmp_path, (1.5, 1.5))
     path = tmp_path / "leads.jsonl"
-    path.write_text('{"a": true, "b": true}\n{"a": true, "b": false}\n{"a": false, "b": false}\n', encoding="utf-8")
     args = ("check", str(path), "-f", "csv", *options)
     python = invoke(cli, *args)
     assert invoke(cli, *args, "--engine", "duckdb") == python

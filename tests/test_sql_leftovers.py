@@ -37,7 +37,7 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
     query = "SELECT line, {'a': line * 10, 'b': 'x' || line} AS cc_raw FROM read_parquet($path) WHERE line > $skip"
     where, fd = pinned(str(path))  # as DuckRunner._parquet does, before the file is first read
     assert fd is not None and where == f"/proc/self/fd/{fd}"
-    rows = Leftovers(lambda: query, where)
+    rows = Leftovers(lambda: query, where, duckdb.connect)
     # replaced after the run began: its rows are still those of the file it reads
     con.execute("COPY (SELECT 1 AS line) TO ? (FORMAT parquet)", [str(tmp_path / "new.parquet")])
     (tmp_path / "new.parquet").replace(path)
@@ -47,12 +47,12 @@ def test_the_rows_come_by_line_in_order_from_the_file_as_it_was_and_a_row_not_am
         rows.values(2002)  # skipped over: the query and the records disagree
     assert stopped.value.problem == "row 2002 was not found among the rows left out"
     rows.close()
-    rows = Leftovers(lambda: query.replace("line * 10", "line"), where)
+    rows = Leftovers(lambda: query.replace("line * 10", "line"), where, duckdb.connect)
     with pytest.raises(Stopped) as stopped:
         rows.values(3001)  # past the last row
     assert stopped.value.problem == "row 3001 was not found among the rows left out"
     rows.close()
-    rows = Leftovers(lambda: query.replace("line >", "line - 1 >="), where)
+    rows = Leftovers(lambda: query.replace("line >", "line - 1 >="), where, duckdb.connect)
     assert rows.values(1) == [10, "x1"]  # the first row left out: $skip is 0
     rows.close()
     os.close(fd)
@@ -165,7 +165,6 @@ def test_a_fractional_score_from_parquet_is_written_as_python_writes_it(
 
     options = fractional_catalog(tmp_path, (1.5, 2.5))
     jsonl = tmp_path / "leads.jsonl"
-    jsonl.write_text('{"a": true, "b": true}\n{"a": true, "b": false}\n{"a": false, "b": false}\n', encoding="utf-8")
     parquet = tmp_path / "leads.parquet"
     duckdb.connect().read_json(str(jsonl)).write_parquet(str(parquet))
     scores: dict[str, list[str]] = {}

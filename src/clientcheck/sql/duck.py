@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
+import duckdb
 import orjson
 import pyarrow as pa
 
@@ -39,7 +40,7 @@ from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
 from clientcheck.sql import coltypes, saved
 from clientcheck.sql.feed import Feed, Record
 from clientcheck.sql.guard import Stopped, Watched, caught
-from clientcheck.sql.leftovers import Leftovers, connect, pinned
+from clientcheck.sql.leftovers import Leftovers, pinned
 from clientcheck.sql.rows import Rows
 
 FETCH = 8192  # result rows fetched at a time: the output of a batch is a few megabytes
@@ -52,6 +53,18 @@ FETCH_OUTCOMES = 1024
 # the query runs on one core. This lets it work ahead on most of a 122,880-row group (DuckDB's
 # own) while memory stays bounded (360 to 430 MB at the peak for 1,000,000 clients, bench/run.py).
 STREAM_BUFFER = "100MB"
+
+
+def connect(threads: int | None = None) -> Any:
+    """A DuckDB for clientcheck's queries: results in input order, a bounded memory (it spills to
+    disk rather than grow past it). join_order is off: the query's one join is with a one-row
+    table (lookup.py), and that optimizer walks every expression to find out, 0.04 s a query."""
+    config: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": True}
+    config["memory_limit"] = "256MB"
+    config["disabled_optimizers"] = "join_order"
+    if threads is not None:
+        config["threads"] = threads
+    return duckdb.connect(config=config)
 
 
 def _joined(records: Any) -> bytes | memoryview:
@@ -310,7 +323,8 @@ class DuckRunner(Runner):
         watched = None
         try:
             if self.fused:  # the rows DuckDB leaves to the ordinary way come from a query of their own
-                self.leftovers = Leftovers(partial(self._query, "parquet", columns, types, True, day), path)
+                query_of_leftovers = partial(self._query, "parquet", columns, types, True, day)
+                self.leftovers = Leftovers(query_of_leftovers, path, partial(connect, threads=1))
             with caught():
                 cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a cursor's own setting
             watched = Watched(cursor, query, self._params(source, path=path))
@@ -369,7 +383,7 @@ class DuckRunner(Runner):
                     continue
                 if n > start:
                     write("".join(texts[start:n]).encode("utf-8"))
-                self._not_passed(source, batch, n, feed, first, raw_columns, 3)
+                self._not_passed(source, batch, n, feed, first, raw_columns, 3)  # Parquet: leftovers.py
                 start = n + 1
         except Stopped as exc:  # the rows from this one on are neither written nor counted
             self._tally(listed[:n])

@@ -23,33 +23,20 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import duckdb
-
 from clientcheck.sql.guard import Stopped, Watched, caught
 
 BATCH = 1024  # rows of answers fetched at a time: a row goes the ordinary way at 50 µs or more
-MEMORY = "256MB"  # a DuckDB's memory limit: it spills to disk rather than grow past it
-
-
-def connect(threads: int | None = None) -> Any:
-    """A DuckDB for clientcheck's queries: results in input order, a bounded memory. join_order
-    is off: the query's one join is with a one-row table (lookup.py), and the optimizer that
-    orders joins walks every expression of the query to find out, about 0.04 s a query."""
-    config: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": True}
-    config["memory_limit"] = MEMORY
-    config["disabled_optimizers"] = "join_order"
-    if threads is not None:
-        config["threads"] = threads
-    return duckdb.connect(config=config)
 
 
 class Leftovers:
     """The rows of one Parquet file that the records query left out, by line, in file order.
-    `query` makes the text when it is first needed; `path` is where it reads the file."""
+    `query` makes the text when it is first needed; `path` is where it reads the file; `connect`
+    opens the DuckDB it runs in (one thread)."""
 
-    def __init__(self, query: Callable[[], str], path: str) -> None:
+    def __init__(self, query: Callable[[], str], path: str, connect: Callable[[], Any]) -> None:
         self._query = query
         self._path = path
+        self._connect = connect
         self._con: Any = None
         self._batches: Iterator[Any] | None = None
         self._lines: list[int] = []
@@ -61,7 +48,7 @@ class Leftovers:
         if self._batches is None:
             if self._con is None:
                 with caught():
-                    self._con = connect(threads=1)
+                    self._con = self._connect()
             # from the first row left out on: the row groups before it are not read (the names
             # are sources.PATH and SKIP; sources.py would import sqlglot, which a kept query spares)
             params: dict[str, Any] = {"path": self._path, "skip": line - 1}
