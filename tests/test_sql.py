@@ -522,3 +522,24 @@ def test_bigquery_and_snowflake_output_parses_back_and_transpiled_to_duckdb_agre
     cursor = con.execute(tree.sql(dialect="duckdb"))
     names = [d[0] for d in cursor.description]
     _agree(catalog, clients, [dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+def test_numpy_comes_in_with_openblas_on_one_thread_unless_the_user_says(given: str | None, seen: str) -> None:
+    # what OPENBLAS_NUM_THREADS says at the moment numpy is first imported (by pyarrow)
+    probe = (
+        "import os, sys\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'numpy':\n"
+        "            print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        "import clientcheck.sql.duck\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert (proc.stdout, proc.stderr) == (f"{seen}\nTrue\n", "")

@@ -716,3 +716,19 @@ def test_the_questions_to_ask_are_worked_out_only_for_a_format_that_shows_them(
         duck = invoke(cli, "check", str(path), "-f", fmt, "--engine", "duckdb")
         assert duck == invoke(cli, "check", str(path), "-f", fmt)
         assert bool(calls) == (fmt == "json"), fmt
+
+
+def test_a_connection_is_set_up_as_connect_says() -> None:
+    from clientcheck.sql.duck import connect
+
+    expected = {
+        "preserve_insertion_order": True,
+        "memory_limit": "244.1 MiB",  # 256 MB, as DuckDB shows it
+        "disabled_optimizers": "join_order",
+        "allocator_background_threads": True,
+        "threads": 1,
+    }
+    con = connect(threads=1)
+    got = {name: con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in expected}
+    con.close()
+    assert got == expected

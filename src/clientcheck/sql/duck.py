@@ -34,6 +34,7 @@ import pyarrow as pa
 from clientcheck.batch import Runner, Sink
 from clientcheck.compiled import Result
 from clientcheck.errors import ClientcheckError, Mark
+from clientcheck.functions import today
 from clientcheck.i18n import say
 from clientcheck.model import CLIENT_KEY, Catalog, Rule
 from clientcheck.readers import MAX_ROW_BYTES, Source, jsonl_lines, may_not_end
@@ -58,10 +59,14 @@ STREAM_BUFFER = "100MB"
 def connect(threads: int | None = None) -> Any:
     """A DuckDB for clientcheck's queries: results in input order, a bounded memory (it spills to
     disk rather than grow past it). join_order is off: the query's one join is with a one-row
-    table (lookup.py), and that optimizer walks every expression to find out, 0.04 s a query."""
+    table (lookup.py), and that optimizer walks every expression to find out, 0.04 s a query.
+    The allocator's own threads hand freed memory back to the system: else each worker does
+    after each task, and the next records take it back a page at a time (a third of the system
+    time of a million clients' records; docs/sql.md, Speed)."""
     config: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": True}
     config["memory_limit"] = "256MB"
     config["disabled_optimizers"] = "join_order"
+    config["allocator_background_threads"] = True
     if threads is not None:
         config["threads"] = threads
     return duckdb.connect(config=config)
@@ -86,8 +91,7 @@ class DuckRunner(Runner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.con = connect()
-        filled = self.seller.values if self.seller is not None else None  # the profile, as batch.Runner takes it
-        self.filled = filled
+        self.filled = filled = self.seller.values if self.seller is not None else None  # as batch.Runner takes it
         self.layout = Rows(self.catalog, self.rules, all_raw=self.sink.needs_verdict, filled=filled)
         self.queries: dict[tuple[Any, ...], str] = {}
         # DuckDB writes the output itself: the records of --format jsonl, the rows of csv and tsv
@@ -159,9 +163,6 @@ class DuckRunner(Runner):
         """The query for this kind of input and these columns: kept from earlier in the run, else
         from the cache (saved.py), else built (records.py) and kept in both. `leftovers`: the
         query of the rows the records query leaves to the ordinary way (leftovers.py)."""
-        # a Parquet file's types shape its checks
-        from clientcheck.functions import today
-
         day = day or today().isoformat()  # conditions read it: a file's two queries take one day
         memo = (kind, tuple(columns), tuple((types or {}).items()), self.fused, leftovers, day)
         found = self.queries.get(memo)
@@ -315,8 +316,6 @@ class DuckRunner(Runner):
         columns = list(types)
         self._raw = columns
         self._start(source)
-        from clientcheck.functions import today
-
         day = today().isoformat()  # the file's two queries take one day
         query = self._query("parquet", columns, types, day=day)
         cursor = self.con.cursor()
