@@ -525,7 +525,7 @@ def test_bigquery_and_snowflake_output_parses_back_and_transpiled_to_duckdb_agre
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("", "1"), ("3", "3")])
 def test_numpy_comes_in_with_openblas_on_one_thread_unless_the_user_says(given: str | None, seen: str) -> None:
     # what OPENBLAS_NUM_THREADS says at the moment numpy is first imported (by pyarrow)
     probe = (

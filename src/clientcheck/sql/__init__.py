@@ -18,8 +18,10 @@ EXTRA = "pip install 'clientcheck[sql]'"
 
 # numpy comes in with pyarrow, never to multiply a matrix here, and its OpenBLAS starts a thread
 # per core that spins for a while once loaded: 0.1 s of CPU a run, a core DuckDB's threads would
-# use. Set before any module of this package loads pyarrow; a value the user set is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# use. Set before any module of this package loads pyarrow; a value the user set is kept (an
+# empty one is OpenBLAS's default, as if unset).
+if not os.environ.get("OPENBLAS_NUM_THREADS"):
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
 def require(*modules: str, what: str) -> None:
