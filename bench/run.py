@@ -12,8 +12,9 @@ output to /dev/null for every contender:
   memory       peak memory of clientcheck on --big clients (all its processes together, PSS,
                sampled from /proc), and the largest single process (VmHWM)
   bad lines    --big clients with 3 corrupt lines: exactly those 3 reported, the rest scored
-  DuckDB       (issue 14; needs the sql extra) on --big clients: `clientcheck check F.parquet`,
-               `clientcheck check F.jsonl --engine duckdb`, the 17 red flags written by hand in
+  DuckDB       (issue 14; needs the sql extra) on --big clients: `clientcheck check F.parquet`
+               (and the same rows as one row group), `clientcheck check F.jsonl --engine duckdb`,
+               the 17 red flags written by hand in
                DuckDB (bench/redflags.sql, checked to agree first), `jq -c .`, interleaved, best of
                --repeat; the Python batch path on the same clients (or, quicker but with its
                start-up weighing more, on --python-sample of them) for its rate; peak
@@ -220,6 +221,18 @@ def to_parquet(jsonl: Path) -> Path:
     return path
 
 
+def one_group(parquet: Path) -> Path:
+    """The same rows as one row group, as pyarrow writes up to 1,048,576 rows unless told
+    otherwise (pandas' to_parquet too): DuckDB gives each thread a row group, so such a file is
+    scored on one core (docs/sql.md)."""
+    path = parquet.with_name(parquet.stem + "-one-group.parquet")
+    if not path.exists():
+        import pyarrow.parquet as pq
+
+        pq.write_table(pq.read_table(parquet), path, row_group_size=1 << 30)
+    return path
+
+
 def report_duckdb(args: argparse.Namespace, work: Path, failed: list[str]) -> None:
     """clientcheck through DuckDB on --big clients, against the Python batch path, jq and the hand-written query."""
     try:
@@ -245,6 +258,7 @@ def report_duckdb(args: argparse.Namespace, work: Path, failed: list[str]) -> No
         "check clients.parquet": [*CLIENTCHECK, "check", str(parquet), "-f", "jsonl"],
         "check clients.jsonl --engine duckdb": [*CLIENTCHECK, "check", str(big), "-f", "jsonl", "--engine", "duckdb"],
         "check clients.parquet -f csv": [*CLIENTCHECK, "check", str(parquet), "-f", "csv"],
+        "check clients.parquet, one row group": [*CLIENTCHECK, "check", str(one_group(parquet)), "-f", "jsonl"],
         "bench/redflags.sql (hand-written)": [PYTHON, str(HERE / "redflags_duckdb.py"), str(parquet)],
         "jq -c .": ["jq", "-c", ".", str(big)],
     }
