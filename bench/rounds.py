@@ -15,35 +15,20 @@ work: a lull favours no one. Each tree's first run (its query built and kept) is
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from run import ENV, HERE, load, timed_cpu  # bench/run.py, beside this file
+
 USAGE = "usage: python bench/rounds.py FILE.parquet ROUNDS NAME=TREE[:VAR=VALUE] ..."
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU time of one run (CPU: user and system time of it and its children)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):  # 1: a client to decline, the run is whole
-        sys.exit(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3 or not argv[1].isdigit():
         print(USAGE, file=sys.stderr)
         return 2
-    path, rounds = argv[0], int(argv[1])
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    path, rounds = str(Path(argv[0]).resolve()), int(argv[1])  # the runs start in the project's folder
+    env = {k: v for k, v in ENV.items() if k != "PYTHONUNBUFFERED"}
     contenders: dict[str, tuple[list[str], dict[str, str]]] = {
         "by hand": ([sys.executable, str(HERE / "redflags_duckdb.py"), path], env)
     }
@@ -54,13 +39,13 @@ def main(argv: list[str]) -> int:
         source = str(Path(tree).resolve() / "src")
         command = [sys.executable, "-m", "clientcheck", "check", path, "-f", "jsonl"]
         contenders[name] = (command, {**env, "PYTHONPATH": source, **extra})
-        timed(*contenders[name])  # the query built and kept: the rounds read it back
+        timed_cpu(*contenders[name])  # the query built and kept: the rounds read it back
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
-    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print("before:", load())
     for _ in range(rounds):
         for name, (command, run_env) in contenders.items():
-            times[name].append(timed(command, run_env))
-    print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+            times[name].append(timed_cpu(command, run_env))
+    print("after: ", load())
     hand_wall = min(w for w, _ in times["by hand"])
     hand_cpu = min(c for _, c in times["by hand"])
     for name, runs in times.items():

@@ -229,7 +229,7 @@ def one_group(parquet: Path) -> Path:
     if not path.exists():
         import pyarrow.parquet as pq
 
-        pq.write_table(pq.read_table(parquet), path, row_group_size=1 << 30)
+        pq.write_table(pq.read_table(parquet), path, row_group_size=1 << 30)  # one, whatever --big
     return path
 
 

@@ -57,18 +57,14 @@ class Layout(Rows):
         source: exp.Select,
         columns: Sequence[str],
         answered: bool,
-        raw: Sequence[str] = (),
-        day: str | None = None,
+        raw: Sequence[str],
+        day: str,
     ) -> Plan:
-        """The plan of a query on this source; `day`: today as conditions read it (ISO; by default
-        the clock's)."""
+        """The plan of a query on this source; `day`: today as conditions read it (ISO), one for
+        all the queries of a file."""
         marks = {qid: col("cc_answered_" + qid) for qid in self.catalog.questions} if answered else None
         keep = ("line", "ok", *(f"cc_answered_{q}" for q in self.catalog.questions if answered))
         keep += tuple("cc_raw_" + name for name in raw)
-        if day is None:
-            from clientcheck.functions import today
-
-            day = today().isoformat()
         return Plan(
             self.catalog,
             self.rules,
